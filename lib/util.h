@@ -1,0 +1,83 @@
+/* util.h: small helpers every nicflow module uses.
+ *
+ * Memory: the x*() allocators never return NULL; on exhaustion they log and
+ * abort, because every caller would otherwise need a path it can never test.
+ * The "x" family is the util module's prefix (see docs/CODING.md). */
+#ifndef NICFLOW_UTIL_H
+#define NICFLOW_UTIL_H 1
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Returns the struct of type TYPE that holds MEMBER at address PTR. */
+#define CONTAINER_OF(ptr, type, member) \
+    ((type *) (void *) ((char *) (ptr) - offsetof(type, member)))
+
+#define NF_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define NF_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define NF_UNUSED __attribute__((unused))
+#define NF_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define NF_NORETURN __attribute__((noreturn))
+#define NF_WARN_UNUSED __attribute__((warn_unused_result))
+#define NF_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Allocate; abort with a message on exhaustion.  xmalloc(0) returns a valid
+ * unique pointer. */
+void *xmalloc(size_t n);
+void *xzalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xmemdup(const void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) NF_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list args) NF_PRINTF(1, 0);
+
+/* Prints "PROGRAM: message" (plus ": strerror(err)" if err > 0) to stderr
+ * and exits with status 1.  For command-line programs, not daemons' runtime
+ * paths. */
+void nf_fatal(int err, const char *fmt, ...) NF_PRINTF(2, 3) NF_NORETURN;
+
+/* Aborts after printing the message: for broken internal invariants only. */
+void nf_abort(const char *fmt, ...) NF_PRINTF(1, 2) NF_NORETURN;
+#define nf_assert(cond)                                                   \
+    do {                                                                  \
+        if (NF_UNLIKELY(!(cond))) {                                       \
+            nf_abort("%s:%d: assertion %s failed", __FILE__, __LINE__,    \
+                     #cond);                                              \
+        }                                                                 \
+    } while (0)
+
+/* The running program's short name (set by nf_set_program_name(argv[0])). */
+extern const char *nf_program_name;
+void nf_set_program_name(const char *argv0);
+
+/* Version string of the whole suite. */
+const char *nf_version(void);
+
+/* Monotonic and wall-clock milliseconds. */
+long long nf_time_msec(void);
+long long nf_time_wall_msec(void);
+
+/* Strings. */
+bool nf_str_prefix(const char *s, const char *prefix);
+bool nf_str_suffix(const char *s, const char *suffix);
+
+/* Parses a whole decimal/0x-hex integer in [min, max].  Returns 0 or EINVAL
+ * (not a number, trailing garbage) or ERANGE. */
+int nf_parse_int(const char *s, long long min, long long max,
+                 long long *out);
+
+/* Sets O_NONBLOCK and FD_CLOEXEC.  Returns 0 or a positive errno. */
+int nf_set_nonblocking(int fd);
+
+/* Like strerror() but thread-safe and also naming EOF (-1) as
+ * "end of file". */
+const char *nf_strerror(int err);
+
+#endif /* NICFLOW_UTIL_H */

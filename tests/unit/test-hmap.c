@@ -1,0 +1,147 @@
+/* Unit tests for lib/hmap, lib/list and lib/hash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "lib/hash.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
+
+struct elem {
+    struct hmap_node node;
+    struct dlist lnode;
+    int value;
+};
+
+/* A deliberately poor hash puts many values in one chain, exercising the
+ * duplicate-hash paths as well as resizing. */
+static uint32_t
+weak_hash(int v)
+{
+    return (uint32_t) (v % 7);
+}
+
+static struct elem *
+find(struct hmap *m, int v)
+{
+    struct elem *e;
+    HMAP_FOR_EACH_WITH_HASH (e, node, weak_hash(v), m) {
+        if (e->value == v) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void
+test_hmap_insert_find_remove(void **state)
+{
+    enum { N = 1000 };
+    struct hmap m;
+    struct elem *elems = calloc(N, sizeof *elems);
+
+    hmap_init(&m);
+    assert_true(hmap_is_empty(&m));
+    assert_null(find(&m, 3));
+    for (int i = 0; i < N; i++) {
+        elems[i].value = i;
+        hmap_insert(&m, &elems[i].node, weak_hash(i));
+    }
+    assert_int_equal(hmap_count(&m), N);
+    for (int i = 0; i < N; i++) {
+        assert_ptr_equal(find(&m, i), &elems[i]);
+    }
+    assert_null(find(&m, N + 1));
+
+    /* Remove the odd ones; the even ones must remain findable. */
+    for (int i = 1; i < N; i += 2) {
+        hmap_remove(&m, &elems[i].node);
+    }
+    assert_int_equal(hmap_count(&m), N / 2);
+    for (int i = 0; i < N; i++) {
+        if (i % 2) {
+            assert_null(find(&m, i));
+        } else {
+            assert_ptr_equal(find(&m, i), &elems[i]);
+        }
+    }
+
+    /* Iteration visits each remaining element exactly once. */
+    int seen = 0;
+    long sum = 0;
+    struct elem *e;
+    HMAP_FOR_EACH (e, node, &m) {
+        seen++;
+        sum += e->value;
+    }
+    assert_int_equal(seen, N / 2);
+    assert_int_equal(sum, (long) (N / 2) * (N / 2 - 1));
+
+    /* Removing everything during a safe iteration leaves it empty. */
+    HMAP_FOR_EACH_SAFE (e, node, &m) {
+        hmap_remove(&m, &e->node);
+    }
+    assert_true(hmap_is_empty(&m));
+    assert_null(hmap_first(&m));
+    hmap_destroy(&m);
+    free(elems);
+}
+
+static void
+test_list(void **state)
+{
+    struct dlist l = DLIST_INITIALIZER(&l);
+    struct elem e[5];
+
+    assert_true(dlist_is_empty(&l));
+    for (int i = 0; i < 5; i++) {
+        e[i].value = i;
+        dlist_push_back(&l, &e[i].lnode);
+    }
+    assert_int_equal(dlist_size(&l), 5);
+
+    int expect = 0;
+    struct elem *it, *next;
+    DLIST_FOR_EACH (it, lnode, &l) {
+        assert_int_equal(it->value, expect++);
+    }
+    DLIST_FOR_EACH_SAFE (it, next, lnode, &l) {
+        if (it->value == 2) {
+            dlist_remove(&it->lnode);
+        }
+    }
+    assert_int_equal(dlist_size(&l), 4);
+    struct dlist *front = dlist_pop_front(&l);
+    assert_ptr_equal(front, &e[0].lnode);
+    dlist_push_front(&l, &e[2].lnode);
+    assert_ptr_equal(l.next, &e[2].lnode);
+    assert_int_equal(dlist_size(&l), 4);
+}
+
+static void
+test_hash(void **state)
+{
+    /* Equal inputs hash equally; different bases and inputs differ. */
+    assert_int_equal(hash_string("bridge0", 0), hash_string("bridge0", 0));
+    assert_int_not_equal(hash_string("bridge0", 0),
+                         hash_string("bridge1", 0));
+    assert_int_not_equal(hash_string("bridge0", 0),
+                         hash_string("bridge0", 1));
+    /* Lengths that are not a multiple of 4 use every byte. */
+    assert_int_not_equal(hash_bytes("abcde", 5, 0), hash_bytes("abcdf", 5, 0));
+    assert_int_not_equal(hash_bytes("abcd\0", 5, 0), hash_bytes("abcd", 4, 0));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hmap_insert_find_remove),
+        cmocka_unit_test(test_list),
+        cmocka_unit_test(test_hash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
