@@ -49,3 +49,8 @@ bench: all
 
 demo: all
 	@scripts/demo.sh
+
+format:
+	@git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build/' \
+	  | while read -r f; do [ -f "$$f" ] && clang-format -i "$$f"; done; true
+.PHONY: format

@@ -1,0 +1,85 @@
+#!/bin/bash
+# make bench: benchmarks, nicflow and Open vSwitch 3.1 side by side in the
+# same run on the same machine.  This machine is shared and noisy, so each
+# figure is the median of several repetitions and the comparison is a
+# ratio.  Results: build/bench/results.json and a summary table.
+#
+# Benchmarks present so far:
+#   unixctl_rr   control-socket request/reply rate (version command) over
+#                one connection: nicflowd vs ovs-vswitchd 3.1 (userspace,
+#                no bridges).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+bin=$top/${BUILD:-build}/bin
+out=$top/${BUILD:-build}/bench
+mkdir -p "$out"
+REPS=${REPS:-5}
+N=${N:-5000}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nicflow-bench.XXXXXX")
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    sleep 0.2
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+export NICFLOW_RUNDIR=$tmp/nf NICFLOW_LOGDIR=$tmp/nf NICFLOW_DBDIR=$tmp/nf
+mkdir -p "$NICFLOW_RUNDIR"
+"$bin/nicflowd" --detach --pidfile --log-file -vfile:warn
+pids+=("$(cat "$NICFLOW_RUNDIR/nicflowd.pid")")
+nf_ctl=$NICFLOW_RUNDIR/nicflowd.ctl
+
+ovs_ctl=
+if command -v ovs-vswitchd >/dev/null && command -v ovsdb-server >/dev/null; then
+    o=$tmp/ovs
+    mkdir -p "$o"
+    ovsdb-tool create "$o/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+    ovsdb-server "$o/conf.db" --remote="punix:$o/db.sock" --unixctl="$o/db.ctl" \
+        --pidfile="$o/db.pid" --log-file="$o/db.log" --detach --no-chdir -vconsole:off
+    pids+=("$(cat "$o/db.pid")")
+    ovs-vsctl --db="unix:$o/db.sock" --no-wait init
+    ovs-vswitchd "unix:$o/db.sock" --unixctl="$o/vswitchd.ctl" \
+        --pidfile="$o/vswitchd.pid" --log-file="$o/vswitchd.log" --detach \
+        --no-chdir -vconsole:off
+    pids+=("$(cat "$o/vswitchd.pid")")
+    ovs_ctl=$o/vswitchd.ctl
+fi
+
+results=()
+nf_times=() ovs_times=()
+for r in $(seq "$REPS"); do
+    nf_times+=("$(python3 tests/bench/unixctl_rr.py "$nf_ctl" "$N")")
+    [ -n "$ovs_ctl" ] && ovs_times+=("$(python3 tests/bench/unixctl_rr.py "$ovs_ctl" "$N")")
+done
+nf_med=$(printf '%s\n' "${nf_times[@]}" | median)
+nf_rate=$(awk -v n="$N" -v t="$nf_med" 'BEGIN {printf "%.0f", n / t}')
+if [ -n "$ovs_ctl" ]; then
+    ovs_med=$(printf '%s\n' "${ovs_times[@]}" | median)
+    ovs_rate=$(awk -v n="$N" -v t="$ovs_med" 'BEGIN {printf "%.0f", n / t}')
+    ratio=$(awk -v a="$nf_rate" -v b="$ovs_rate" 'BEGIN {printf "%.2f", a / b}')
+else
+    ovs_rate=null ratio=null
+fi
+
+cat > "$out/results.json" <<JSON
+{
+  "machine": {"nproc": $(nproc), "kernel": "$(uname -r)"},
+  "repetitions": $REPS,
+  "benchmarks": [
+    {"name": "unixctl_rr", "unit": "requests/s", "n": $N,
+     "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
+     "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}
+  ]
+}
+JSON
+printf '\n%-14s %-12s %12s %12s %8s\n' benchmark unit nicflow "ovs 3.1" ratio
+printf '%-14s %-12s %12s %12s %8s\n' unixctl_rr requests/s "$nf_rate" "$ovs_rate" "$ratio"
+echo
+echo "results: $out/results.json (median of $REPS runs of $N requests)"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Fuzz tier for "make check": a short run of every libFuzzer target in
+# build/fuzz from a scratch copy of its seed corpus (tests/fuzz/corpus/NAME),
+# so the repository's corpus is never modified.  FUZZ_RUNS sets the
+# executions per target (default: 1,000,000 for fuzz-flow, whose acceptance
+# asks for that many, and 200,000 for the others).
+set -u
+cd "$(dirname "$0")/../.."
+build=${BUILD:-build}
+shopt -s nullglob
+targets=("$build"/fuzz/fuzz-*)
+if [ ${#targets[@]} = 0 ]; then
+    echo "ok - fuzz # SKIP no fuzz targets built (clang with libFuzzer missing?)"
+    exit 0
+fi
+scratch=$(mktemp -d)
+mkdir -p "$build/fuzz-artifacts"
+trap 'rm -rf "$scratch"' EXIT
+status=0
+for t in "${targets[@]}"; do
+    name=${t##*/}
+    short=${name#fuzz-}
+    runs=${FUZZ_RUNS:-}
+    if [ -z "$runs" ]; then
+        case $short in
+        flow) runs=1000000 ;;
+        *) runs=200000 ;;
+        esac
+    fi
+    mkdir -p "$scratch/$short"
+    [ -d "tests/fuzz/corpus/$short" ] && cp -r "tests/fuzz/corpus/$short/." "$scratch/$short/"
+    start=$(date +%s)
+    out=$(cd "$scratch" && timeout 900 "$OLDPWD/$t" -runs="$runs" \
+          -max_len=4096 -print_final_stats=1 \
+          -artifact_prefix="$OLDPWD/$build/fuzz-artifacts/$short-" "$short" 2>&1)
+    rc=$?
+    end=$(date +%s)
+    execs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
+    if [ $rc = 0 ]; then
+        echo "ok - fuzz: $name ${execs:-?} executions in $((end - start))s"
+    else
+        echo "not ok - fuzz: $name (status $rc after ${execs:-?} executions)"
+        printf '%s\n' "$out" | grep -E 'ERROR|SUMMARY|==[0-9]+==|#0|#1|#2' | head -20 | sed 's/^/# /'
+        status=1
+    fi
+done
+exit $status

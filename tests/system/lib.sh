@@ -1,0 +1,134 @@
+# tests/system/lib.sh: helpers for system tests (sourced, bash).
+#
+# A system test is a bash script tests/system/t-NAME.sh that sources this
+# file, runs real nicflow programs (and real peers) as root, and reports
+# TAP lines through check/ok/fail.  Everything it creates — temp dirs,
+# daemons, network namespaces, veth pairs — is registered here and removed
+# by the EXIT trap, whether the test passes, fails or is interrupted.
+# Tests use addresses only on loopback and inside namespaces they create.
+
+set -u
+NF_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NF_BIN=$NF_TOP/${BUILD:-build}/bin
+NF_TEST=$(basename "$0" .sh)
+NF_TEST=${NF_TEST#t-}
+NF_FAILED=0
+_nf_cleanups=()
+
+# Runs the registered cleanups in reverse order.
+_nf_cleanup() {
+    local i
+    for ((i = ${#_nf_cleanups[@]} - 1; i >= 0; i--)); do
+        eval "${_nf_cleanups[i]}" >/dev/null 2>&1 || true
+    done
+}
+trap _nf_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# on_exit CMD: run CMD (a string) at exit, after anything registered later.
+on_exit() { _nf_cleanups+=("$1"); }
+
+ok()   { echo "ok - $NF_TEST: $*"; }
+fail() { echo "not ok - $NF_TEST: $*"; NF_FAILED=1; }
+skip() { echo "ok - $NF_TEST: $1 # SKIP $2"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# check NAME CMD...: runs CMD, reports ok/not ok; on failure shows output.
+check() {
+    local name=$1; shift
+    local out
+    if out=$("$@" 2>&1); then
+        ok "$name"
+    else
+        fail "$name"
+        diag "command: $*" "$out"
+    fi
+}
+
+# check_output NAME EXPECTED-REGEX CMD...: CMD succeeds and its output
+# matches the extended regex.
+check_output() {
+    local name=$1 re=$2; shift 2
+    local out
+    if out=$("$@" 2>&1) && printf '%s\n' "$out" | grep -Eq -- "$re"; then
+        ok "$name"
+    else
+        fail "$name"
+        diag "command: $*" "expected to match: $re" "$out"
+    fi
+}
+
+# check_fails NAME CMD...: CMD must fail.
+check_fails() {
+    local name=$1; shift
+    local out
+    if out=$("$@" 2>&1); then
+        fail "$name"
+        diag "command unexpectedly succeeded: $*" "$out"
+    else
+        ok "$name"
+    fi
+}
+
+# make_tmpdir: sets NF_TMP to a fresh directory removed at exit, and points
+# NICFLOW_RUNDIR/DBDIR/LOGDIR into it.
+make_tmpdir() {
+    NF_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nicflow-$NF_TEST.XXXXXX")
+    on_exit "rm -rf '$NF_TMP'"
+    export NICFLOW_RUNDIR=$NF_TMP/run NICFLOW_DBDIR=$NF_TMP/db \
+           NICFLOW_LOGDIR=$NF_TMP/log
+    mkdir -p "$NICFLOW_RUNDIR" "$NICFLOW_DBDIR" "$NICFLOW_LOGDIR"
+}
+
+# start_daemon PROGRAM ARGS...: starts a nicflow daemon detached with a
+# pidfile in NICFLOW_RUNDIR, and registers its termination.
+start_daemon() {
+    local prog=$1; shift
+    "$NF_BIN/$prog" --detach --pidfile --log-file "$@" || return 1
+    on_exit "stop_daemon $prog"
+}
+
+# stop_daemon PROGRAM: SIGTERM, then SIGKILL after 5 s.
+stop_daemon() {
+    local pidfile=$NICFLOW_RUNDIR/$1.pid pid i
+    [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || return 0
+    for i in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+}
+
+# add_netns NAME: creates a network namespace with a unique name, removed at
+# exit; prints the full name.
+add_netns() {
+    local ns="nf-$NF_TEST-$1-$$"
+    ip netns add "$ns" || return 1
+    on_exit "ip netns del '$ns'"
+    ip -n "$ns" link set lo up
+    echo "$ns"
+}
+
+# require_root: skips the whole test (with the reason) when not root.
+require_root() {
+    if [ "$(id -u)" != 0 ]; then
+        skip "all" "needs root"
+        exit 0
+    fi
+}
+
+# require_cmd CMD...: skips the whole test if a command is missing.
+require_cmd() {
+    local c
+    for c in "$@"; do
+        if ! command -v "$c" >/dev/null 2>&1; then
+            skip "all" "$c not installed (scripts/install-deps.sh --test)"
+            exit 0
+        fi
+    done
+}
+
+# finish: exit status for the runner.
+finish() { exit $NF_FAILED; }
