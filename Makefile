@@ -52,9 +52,11 @@ PROGRAMS :=          # executables, as $(BIN)/name
 LIBS :=              # static archives, in link order (dependents first)
 UNIT_TESTS :=        # cmocka test executables
 FUZZ_TARGETS :=      # libFuzzer executables
+FUZZ_LIB_OBJS :=     # library objects built for the fuzz targets
 CLEAN_EXTRA :=
 
 include lib/build.mk
+-include ovsdb/build.mk
 include vswitchd/build.mk
 include tests/build.mk
 
@@ -89,4 +91,4 @@ FORCE:
 clean:
 	rm -rf $(BUILD) $(CLEAN_EXTRA)
 
--include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

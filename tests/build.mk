@@ -20,7 +20,7 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -I. -Iinclude -I$(BUILD) \
 FUZZ_SAN := address,undefined
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_TARGETS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+FUZZ_LIB_OBJS += $(LIB_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
 
 $(BUILD)/fuzz-obj/%.o: %.c | $(BUILD)/config.h
 	@mkdir -p $(@D)

@@ -18,9 +18,10 @@ for t in "${tests[@]}"; do
     rc=$?
     printf '%s\n' "$out" | sed -n -e "s/^\(not ok\|ok\) [0-9]* - /\1 - $name: /p" \
                                  -e '/^#/p'
-    printf '%s\n' "$out" | grep -v -E '^(not )?ok |^1\.\.' | sed 's/^/# /' \
-        | grep -v '^# $' | head -50
     if [ $rc != 0 ]; then
+        # Diagnostics (assertion messages, logs) only for a failing file.
+        printf '%s\n' "$out" | grep -v -E '^(not )?ok|^1\.\.' | sed 's/^/# /' \
+            | grep -v '^# $' | head -50
         # A crash or abort before cmocka could report still counts.
         if ! printf '%s\n' "$out" | grep -q '^not ok'; then
             echo "not ok - $name: exited with status $rc"
