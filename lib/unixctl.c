@@ -45,6 +45,8 @@ struct unixctl_conn {
     struct jsonrpc_conn *rpc;
     json_t *request_id;             /* Non-null while a command runs. */
     bool dead;                      /* Peer gone; free once replied. */
+    bool in_cb;                     /* Inside conn_cb(). */
+    struct evloop_timer *kick;      /* Pending conn_cb() run, or NULL. */
 };
 
 struct memory_reporter {
@@ -58,6 +60,7 @@ static size_t n_reporters;
 
 static void conn_update_events(struct unixctl_conn *);
 static void conn_destroy(struct unixctl_conn *);
+static void conn_cb(int fd, uint32_t events, void *conn_);
 
 static struct unixctl_command *
 find_command(const char *name)
@@ -100,6 +103,14 @@ unixctl_memory_register(unixctl_memory_report_func *cb, void *aux)
 }
 
 static void
+kick_cb(void *conn_)
+{
+    struct unixctl_conn *conn = conn_;
+    conn->kick = NULL;
+    conn_cb(-1, 0, conn);
+}
+
+static void
 send_reply(struct unixctl_conn *conn, bool success, const char *body)
 {
     if (!conn->request_id) {
@@ -138,6 +149,13 @@ send_reply(struct unixctl_conn *conn, bool success, const char *body)
     }
     jsonrpc_conn_send(conn->rpc, msg);
     conn_update_events(conn);
+    if (!conn->in_cb && !conn->kick) {
+        /* A reply given later, outside conn_cb(): requests that arrived
+         * meanwhile may already sit in the connection's buffer, where no
+         * socket event will announce them, so look again soon. */
+        conn->kick = evloop_add_timer(conn->server->loop, 0, 0, kick_cb,
+                                      conn);
+    }
 }
 
 void
@@ -208,6 +226,8 @@ process_request(struct unixctl_conn *conn, struct jsonrpc_msg *req)
 static void
 conn_destroy(struct unixctl_conn *conn)
 {
+    evloop_cancel_timer(conn->server->loop, conn->kick);
+    conn->kick = NULL;
     if (conn->rpc) {
         evloop_del_fd(conn->server->loop, jsonrpc_conn_fd(conn->rpc));
         jsonrpc_conn_close(conn->rpc);
@@ -241,6 +261,7 @@ conn_cb(int fd, uint32_t events, void *conn_)
 
     /* One command at a time per connection, as ovs-appctl expects: the
      * next request is read only once the current one is answered. */
+    conn->in_cb = true;
     while (!error && !conn->request_id && !conn->dead) {
         struct jsonrpc_msg *msg;
         error = jsonrpc_conn_recv(conn->rpc, &msg);
@@ -257,6 +278,7 @@ conn_cb(int fd, uint32_t events, void *conn_)
         }
         jsonrpc_msg_destroy(msg);
     }
+    conn->in_cb = false;
     if (error == EAGAIN) {
         error = 0;
     }

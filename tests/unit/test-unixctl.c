@@ -143,7 +143,7 @@ teardown(void **state)
 {
     struct fixture *f = *state;
     struct jsonrpc_conn *c = client(f);
-    assert_result(call(c, "test/stop", NULL), "stopping\n");
+    assert_result(call(c, "test/stop", (char *) NULL), "stopping\n");
     jsonrpc_conn_close(c);
     pthread_join(f->thread, NULL);
     unixctl_server_destroy(f->server);
@@ -162,7 +162,7 @@ test_builtins(void **state)
     struct fixture *f = *state;
     struct jsonrpc_conn *c = client(f);
 
-    struct jsonrpc_msg *m = call(c, "list-commands", NULL);
+    struct jsonrpc_msg *m = call(c, "list-commands", (char *) NULL);
     assert_int_equal(m->type, JSONRPC_REPLY);
     const char *text = json_string_value(m->result);
     assert_non_null(strstr(text, "The available commands are:\n"));
@@ -172,18 +172,18 @@ test_builtins(void **state)
     assert_true(strstr(text, "coverage/show") < strstr(text, "vlog/list"));
     jsonrpc_msg_destroy(m);
 
-    m = call(c, "version", NULL);
+    m = call(c, "version", (char *) NULL);
     assert_int_equal(m->type, JSONRPC_REPLY);
     assert_non_null(strstr(json_string_value(m->result), "(nicflow)"));
     jsonrpc_msg_destroy(m);
 
-    assert_result(call(c, "vlog/set", "unixctl:file:dbg", NULL), "");
-    m = call(c, "vlog/list", NULL);
+    assert_result(call(c, "vlog/set", "unixctl:file:dbg", (char *) NULL), "");
+    m = call(c, "vlog/list", (char *) NULL);
     assert_non_null(strstr(json_string_value(m->result), "unixctl"));
     jsonrpc_msg_destroy(m);
-    assert_error_contains(call(c, "vlog/set", "nonsense_word", NULL),
+    assert_error_contains(call(c, "vlog/set", "nonsense_word", (char *) NULL),
                           "\"nonsense_word\"");
-    m = call(c, "memory/show", NULL);
+    m = call(c, "memory/show", (char *) NULL);
     assert_non_null(strstr(json_string_value(m->result), "rss:"));
     jsonrpc_msg_destroy(m);
     jsonrpc_conn_close(c);
@@ -195,14 +195,14 @@ test_dispatch_errors(void **state)
     struct fixture *f = *state;
     struct jsonrpc_conn *c = client(f);
 
-    assert_result(call(c, "test/echo", "a", "b", NULL), "test/echo:2:b\n");
-    assert_error_contains(call(c, "no/such", NULL),
+    assert_result(call(c, "test/echo", "a", "b", (char *) NULL), "test/echo:2:b\n");
+    assert_error_contains(call(c, "no/such", (char *) NULL),
                           "\"no/such\" is not a valid command");
-    assert_error_contains(call(c, "test/echo", NULL),
+    assert_error_contains(call(c, "test/echo", (char *) NULL),
                           "requires at least 1 arguments");
-    assert_error_contains(call(c, "test/echo", "1", "2", "3", "4", NULL),
+    assert_error_contains(call(c, "test/echo", "1", "2", "3", "4", (char *) NULL),
                           "takes at most 3 arguments");
-    assert_error_contains(call(c, "test/fail", NULL), "on purpose");
+    assert_error_contains(call(c, "test/fail", (char *) NULL), "on purpose");
 
     /* A non-string argument is refused. */
     json_t *params = json_pack("[i]", 5);
@@ -214,7 +214,7 @@ test_dispatch_errors(void **state)
     assert_error_contains(m, "non-string argument");
 
     /* The connection still works after every error. */
-    assert_result(call(c, "test/echo", "x", NULL), "test/echo:1:x\n");
+    assert_result(call(c, "test/echo", "x", (char *) NULL), "test/echo:1:x\n");
     jsonrpc_conn_close(c);
 }
 
@@ -230,12 +230,31 @@ test_deferred_reply_and_second_client(void **state)
     assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
                                                "test/defer", NULL, &id)),
                      0);
-    assert_result(call(c2, "test/echo", "y", NULL), "test/echo:1:y\n");
+    assert_result(call(c2, "test/echo", "y", (char *) NULL), "test/echo:1:y\n");
     struct jsonrpc_msg *m;
     assert_int_equal(jsonrpc_conn_recv_block(c1, &m, 5000), 0);
     assert_true(jsonrpc_msg_is_reply_to(m, id));
     assert_result(m, "late answer\n");
     json_decref(id);
+
+    /* Two requests sent back to back, the first answered late: the second
+     * waits in the server's buffer and must still be answered. */
+    json_t *id1, *id2;
+    assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
+                                               "test/defer", NULL, &id1)),
+                     0);
+    json_t *params = json_pack("[s]", "piped");
+    assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
+                                               "test/echo", params, &id2)),
+                     0);
+    assert_int_equal(jsonrpc_conn_recv_block(c1, &m, 5000), 0);
+    assert_true(jsonrpc_msg_is_reply_to(m, id1));
+    jsonrpc_msg_destroy(m);
+    assert_int_equal(jsonrpc_conn_recv_block(c1, &m, 5000), 0);
+    assert_true(jsonrpc_msg_is_reply_to(m, id2));
+    assert_result(m, "test/echo:1:piped\n");
+    json_decref(id1);
+    json_decref(id2);
 
     /* A client that disconnects while its command is pending does not
      * disturb the server. */
@@ -245,7 +264,7 @@ test_deferred_reply_and_second_client(void **state)
     jsonrpc_conn_flush_block(c1, 5000);
     jsonrpc_conn_close(c1);
     usleep(100 * 1000);
-    assert_result(call(c2, "test/echo", "z", NULL), "test/echo:1:z\n");
+    assert_result(call(c2, "test/echo", "z", (char *) NULL), "test/echo:1:z\n");
     jsonrpc_conn_close(c2);
 }
 
@@ -271,7 +290,7 @@ test_garbage_closes_only_that_connection(void **state)
     stream_close(s);
 
     struct jsonrpc_conn *c = client(f);
-    assert_result(call(c, "test/echo", "ok", NULL), "test/echo:1:ok\n");
+    assert_result(call(c, "test/echo", "ok", (char *) NULL), "test/echo:1:ok\n");
     jsonrpc_conn_close(c);
 }
 
@@ -286,7 +305,7 @@ test_live_socket_not_stolen(void **state)
     evloop_destroy(loop2);
     /* The first server still answers. */
     struct jsonrpc_conn *c = client(f);
-    assert_result(call(c, "test/echo", "still", NULL), "test/echo:1:still\n");
+    assert_result(call(c, "test/echo", "still", (char *) NULL), "test/echo:1:still\n");
     jsonrpc_conn_close(c);
 }
 
