@@ -60,6 +60,6 @@ const char *unixctl_server_get_path(const struct unixctl_server *);
 /* Called by memory/show: each reporter appends "key:value" words
  * separated by spaces to OUT.  Reporters are process-wide. */
 typedef void unixctl_memory_report_func(struct buf *out, void *aux);
-void unixctl_memory_register(unixctl_memory_report_func *, void *aux);
+void unixctl_memory_register(unixctl_memory_report_func *cb, void *aux);
 
 #endif

@@ -69,7 +69,7 @@ struct vlog_rate_limit {
 };
 
 #define VLOG_RATE_LIMIT_INIT(PER_MINUTE, BURST) \
-    { (PER_MINUTE), (BURST), (BURST) * 60000u, 0, 0 }
+    { (PER_MINUTE), (BURST), 60000u * (BURST), 0, 0 }
 
 void vlog_register_module(struct vlog_module *);
 struct vlog_module *vlog_module_from_name(const char *name);
