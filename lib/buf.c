@@ -76,8 +76,8 @@ buf_vprintf(struct buf *b, const char *fmt, va_list args)
     va_list copy;
     va_copy(copy, args);
     size_t avail = b->cap > b->len ? b->cap - b->len : 0;
-    int n = vsnprintf(avail ? (char *) b->data + b->len : NULL, avail, fmt,
-                      copy);
+    int n =
+        vsnprintf(avail ? (char *) b->data + b->len : NULL, avail, fmt, copy);
     va_end(copy);
     if (n < 0) {
         return;

@@ -19,11 +19,23 @@ struct buf {
     size_t cap;
 };
 
-#define BUF_INITIALIZER { NULL, 0, 0 }
+#define BUF_INITIALIZER \
+    {                   \
+        NULL, 0, 0      \
+    }
 
-static inline void buf_init(struct buf *b) { b->data = NULL; b->len = b->cap = 0; }
+static inline void
+buf_init(struct buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
 void buf_destroy(struct buf *);
-static inline void buf_clear(struct buf *b) { b->len = 0; }
+static inline void
+buf_clear(struct buf *b)
+{
+    b->len = 0;
+}
 
 /* Ensures room for N more bytes and returns a pointer to them (the length is
  * unchanged; see buf_put_uninit() to claim them). */

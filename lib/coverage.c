@@ -9,9 +9,9 @@
 #include "util.h"
 
 static pthread_mutex_t coverage_mutex = PTHREAD_MUTEX_INITIALIZER;
-static struct coverage_counter *counters;   /* Sorted by name. */
-static long long next_sample;               /* Monotonic msec. */
-static unsigned int n_samples;              /* 5-second samples taken. */
+static struct coverage_counter *counters; /* Sorted by name. */
+static long long next_sample;             /* Monotonic msec. */
+static unsigned int n_samples;            /* 5-second samples taken. */
 
 #define SAMPLE_MSEC 5000
 
@@ -48,8 +48,8 @@ take_sample_locked(void)
                            % ARRAY_SIZE(counters->hr_total);
 
     for (struct coverage_counter *c = counters; c; c = c->next) {
-        unsigned long long now = atomic_load_explicit(&c->count,
-                                                      memory_order_relaxed);
+        unsigned long long now =
+            atomic_load_explicit(&c->count, memory_order_relaxed);
         c->min_total[slot] = now;
         if (minute_done) {
             c->hr_total[hr_slot] = now;
@@ -111,12 +111,13 @@ coverage_show(void)
     unsigned int n_zero = 0;
 
     pthread_mutex_lock(&coverage_mutex);
-    buf_printf(&b, "Event coverage, avg rate over last: 5 seconds, "
-                   "last minute, last hour,  hash=%08x:\n",
+    buf_printf(&b,
+               "Event coverage, avg rate over last: 5 seconds, "
+               "last minute, last hour,  hash=%08x:\n",
                (unsigned int) n_samples);
     for (struct coverage_counter *c = counters; c; c = c->next) {
-        unsigned long long total = atomic_load_explicit(&c->count,
-                                                        memory_order_relaxed);
+        unsigned long long total =
+            atomic_load_explicit(&c->count, memory_order_relaxed);
         if (!total) {
             n_zero++;
             continue;

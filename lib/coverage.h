@@ -21,21 +21,21 @@ struct coverage_counter {
     atomic_ullong count;
     struct coverage_counter *next;
     /* Samples for the rates, taken by coverage_run(). */
-    unsigned long long min_total[12];  /* Totals at 5 s steps. */
-    unsigned long long hr_total[60];   /* Totals at 1 min steps. */
+    unsigned long long min_total[12]; /* Totals at 5 s steps. */
+    unsigned long long hr_total[60];  /* Totals at 1 min steps. */
 };
 
-#define COVERAGE_DEFINE(NAME)                                               \
-    struct coverage_counter coverage_counter_##NAME = { .name = #NAME };    \
+#define COVERAGE_DEFINE(NAME)                                                \
+    struct coverage_counter coverage_counter_##NAME = { .name = #NAME };     \
     static void coverage_register_##NAME(void) __attribute__((constructor)); \
-    static void coverage_register_##NAME(void)                              \
-    {                                                                       \
-        coverage_register(&coverage_counter_##NAME);                        \
-    }                                                                       \
+    static void coverage_register_##NAME(void)                               \
+    {                                                                        \
+        coverage_register(&coverage_counter_##NAME);                         \
+    }                                                                        \
     extern struct coverage_counter coverage_counter_##NAME
 
-#define COVERAGE_ADD(NAME, N)                                              \
-    atomic_fetch_add_explicit(&coverage_counter_##NAME.count, (N),         \
+#define COVERAGE_ADD(NAME, N)                                      \
+    atomic_fetch_add_explicit(&coverage_counter_##NAME.count, (N), \
                               memory_order_relaxed)
 #define COVERAGE_INC(NAME) COVERAGE_ADD(NAME, 1)
 

@@ -17,15 +17,15 @@
 
 VLOG_DEFINE_THIS_MODULE(daemon);
 
-static char *pidfile;               /* --pidfile path, or NULL. */
+static char *pidfile; /* --pidfile path, or NULL. */
 static bool overwrite_pidfile;
 static int pidfile_fd = -1;
 static bool detach;
 static bool chdir_root = true;
 static bool log_file_wanted;
-static char *log_file;              /* --log-file=FILE, or NULL default. */
+static char *log_file; /* --log-file=FILE, or NULL default. */
 static char *unixctl_path;
-static int ready_fd = -1;           /* Write end of the --detach pipe. */
+static int ready_fd = -1; /* Write end of the --detach pipe. */
 static int signalfd_fd = -1;
 static int stop_signal;
 
@@ -59,7 +59,7 @@ daemon_mkdirs(const char *dir)
 {
     char *copy = xstrdup(dir);
     int error = 0;
-    for (char *p = copy + 1; ; p++) {
+    for (char *p = copy + 1;; p++) {
         if (*p == '/' || !*p) {
             char c = *p;
             *p = '\0';
@@ -84,9 +84,9 @@ daemon_handle_option(int c, const char *arg)
     switch (c) {
     case DAEMON_OPT_PIDFILE:
         free(pidfile);
-        pidfile = arg ? xstrdup(arg)
-                      : xasprintf("%s/%s.pid", daemon_rundir(),
-                                  nf_program_name);
+        pidfile =
+            arg ? xstrdup(arg)
+                : xasprintf("%s/%s.pid", daemon_rundir(), nf_program_name);
         return true;
     case DAEMON_OPT_OVERWRITE_PIDFILE:
         overwrite_pidfile = true;
@@ -141,8 +141,7 @@ daemon_usage(void)
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n",
-           daemon_rundir(), nf_program_name, daemon_logdir(),
-           nf_program_name);
+           daemon_rundir(), nf_program_name, daemon_logdir(), nf_program_name);
 }
 
 const char *
@@ -184,9 +183,10 @@ make_pidfile(void)
         int error = errno;
         if ((error == EAGAIN || error == EACCES) && !overwrite_pidfile) {
             fcntl(fd, F_GETLK, &lk);
-            nf_fatal(0, "%s: already running as pid %ld (pidfile locked); "
-                     "stop it first or use --overwrite-pidfile", pidfile,
-                     (long) lk.l_pid);
+            nf_fatal(0,
+                     "%s: already running as pid %ld (pidfile locked); "
+                     "stop it first or use --overwrite-pidfile",
+                     pidfile, (long) lk.l_pid);
         } else if (error != EAGAIN && error != EACCES) {
             nf_fatal(error, "%s: could not lock pidfile", pidfile);
         }

@@ -47,15 +47,18 @@ enum {
 /* The options every daemon accepts, with Open vSwitch's names:
  * --pidfile[=FILE], --overwrite-pidfile, --detach, --no-chdir, --monitor,
  * --log-file[=FILE], --unixctl=PATH, -v/--verbose[=SPEC]. */
-#define DAEMON_LONG_OPTIONS                                                \
-    { "pidfile", optional_argument, NULL, DAEMON_OPT_PIDFILE },            \
-    { "overwrite-pidfile", no_argument, NULL, DAEMON_OPT_OVERWRITE_PIDFILE }, \
-    { "detach", no_argument, NULL, DAEMON_OPT_DETACH },                    \
-    { "no-chdir", no_argument, NULL, DAEMON_OPT_NO_CHDIR },                \
-    { "monitor", no_argument, NULL, DAEMON_OPT_MONITOR },                  \
-    { "log-file", optional_argument, NULL, DAEMON_OPT_LOG_FILE },          \
-    { "unixctl", required_argument, NULL, DAEMON_OPT_UNIXCTL },            \
-    { "verbose", optional_argument, NULL, 'v' }
+#define DAEMON_LONG_OPTIONS                                           \
+    { "pidfile", optional_argument, NULL, DAEMON_OPT_PIDFILE },       \
+        { "overwrite-pidfile", no_argument, NULL,                     \
+          DAEMON_OPT_OVERWRITE_PIDFILE },                             \
+        { "detach", no_argument, NULL, DAEMON_OPT_DETACH },           \
+        { "no-chdir", no_argument, NULL, DAEMON_OPT_NO_CHDIR },       \
+        { "monitor", no_argument, NULL, DAEMON_OPT_MONITOR },         \
+        { "log-file", optional_argument, NULL, DAEMON_OPT_LOG_FILE }, \
+        { "unixctl", required_argument, NULL, DAEMON_OPT_UNIXCTL },   \
+    {                                                                 \
+        "verbose", optional_argument, NULL, 'v'                       \
+    }
 #define DAEMON_SHORT_OPTIONS "v::"
 
 /* Handles option code C (from getopt_long) with ARG if it is one of the

@@ -22,7 +22,7 @@ VLOG_DEFINE_THIS_MODULE(evloop);
 COVERAGE_DEFINE(evloop_wakeup);
 
 struct evloop_fd {
-    struct hmap_node node;          /* In evloop->fds, by fd. */
+    struct hmap_node node; /* In evloop->fds, by fd. */
     int fd;
     bool dead;
     evloop_fd_cb *cb;
@@ -31,9 +31,9 @@ struct evloop_fd {
 };
 
 struct evloop_timer {
-    long long due;                  /* Monotonic msec. */
-    long long period;               /* 0 = one shot. */
-    size_t heap_idx;                /* Position in the heap; SIZE_MAX if
+    long long due;    /* Monotonic msec. */
+    long long period; /* 0 = one shot. */
+    size_t heap_idx;  /* Position in the heap; SIZE_MAX if
                                      * not in it (fired or cancelled). */
     bool cancelled;
     evloop_timer_cb *cb;
@@ -42,9 +42,9 @@ struct evloop_timer {
 
 struct evloop {
     int epfd;
-    int wake_fd;                    /* eventfd for evloop_wake(). */
+    int wake_fd; /* eventfd for evloop_wake(). */
     struct hmap fds;
-    struct evloop_fd *dead_fds;     /* Freed after the dispatch round. */
+    struct evloop_fd *dead_fds; /* Freed after the dispatch round. */
     struct evloop_timer **heap;
     size_t n_heap, heap_cap;
     bool stopped;

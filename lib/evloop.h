@@ -47,8 +47,8 @@ void evloop_del_fd(struct evloop *, int fd);
  * returned handle is valid until the timer is cancelled or, for a one-shot
  * timer, until its callback returns. */
 struct evloop_timer *evloop_add_timer(struct evloop *, long long delay_ms,
-                                      long long period_ms,
-                                      evloop_timer_cb *, void *aux);
+                                      long long period_ms, evloop_timer_cb *,
+                                      void *aux);
 
 /* Cancels TIMER (NULL is ignored). */
 void evloop_cancel_timer(struct evloop *, struct evloop_timer *);

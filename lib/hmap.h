@@ -22,11 +22,14 @@ struct hmap_node {
 
 struct hmap {
     struct hmap_node **buckets;
-    size_t mask;                /* Number of buckets minus one. */
-    size_t n;                   /* Number of nodes. */
+    size_t mask; /* Number of buckets minus one. */
+    size_t n;    /* Number of nodes. */
 };
 
-#define HMAP_INITIALIZER { NULL, 0, 0 }
+#define HMAP_INITIALIZER \
+    {                    \
+        NULL, 0, 0       \
+    }
 
 void hmap_init(struct hmap *);
 
@@ -43,8 +46,16 @@ void hmap_remove(struct hmap *, struct hmap_node *node);
  * while iterating. */
 void hmap_shrink(struct hmap *);
 
-static inline size_t hmap_count(const struct hmap *m) { return m->n; }
-static inline bool hmap_is_empty(const struct hmap *m) { return !m->n; }
+static inline size_t
+hmap_count(const struct hmap *m)
+{
+    return m->n;
+}
+static inline bool
+hmap_is_empty(const struct hmap *m)
+{
+    return !m->n;
+}
 
 /* First node with HASH, or NULL; continue with hmap_next_with_hash(). */
 struct hmap_node *hmap_first_with_hash(const struct hmap *, uint32_t hash);
@@ -57,23 +68,21 @@ struct hmap_node *hmap_next(const struct hmap *, const struct hmap_node *);
 #define HMAP_NODE_TO(NODE, TYPE, MEMBER) \
     ((NODE) ? CONTAINER_OF(NODE, TYPE, MEMBER) : NULL)
 
-#define HMAP_FOR_EACH_WITH_HASH(ITER, MEMBER, HASH, MAP)                   \
-    for (struct hmap_node *hn__ = hmap_first_with_hash(MAP, HASH);         \
-         hn__ && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER),  \
-                  1);                                                      \
+#define HMAP_FOR_EACH_WITH_HASH(ITER, MEMBER, HASH, MAP)                      \
+    for (struct hmap_node *hn__ = hmap_first_with_hash(MAP, HASH);            \
+         hn__ && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER), 1); \
          hn__ = hmap_next_with_hash(hn__))
 
-#define HMAP_FOR_EACH(ITER, MEMBER, MAP)                                   \
-    for (struct hmap_node *hn__ = hmap_first(MAP);                         \
-         hn__ && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER),  \
-                  1);                                                      \
+#define HMAP_FOR_EACH(ITER, MEMBER, MAP)                                      \
+    for (struct hmap_node *hn__ = hmap_first(MAP);                            \
+         hn__ && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER), 1); \
          hn__ = hmap_next(MAP, hn__))
 
 /* Safe against removal (and freeing) of ITER in the body. */
-#define HMAP_FOR_EACH_SAFE(ITER, MEMBER, MAP)                              \
-    for (struct hmap_node *hn__ = hmap_first(MAP), *hnx__ = NULL;          \
-         hn__ && ((hnx__ = hmap_next(MAP, hn__)), 1)                       \
-         && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER), 1);   \
+#define HMAP_FOR_EACH_SAFE(ITER, MEMBER, MAP)                            \
+    for (struct hmap_node *hn__ = hmap_first(MAP), *hnx__ = NULL;        \
+         hn__ && ((hnx__ = hmap_next(MAP, hn__)), 1)                     \
+         && ((ITER) = CONTAINER_OF(hn__, __typeof__(*ITER), MEMBER), 1); \
          hn__ = hnx__)
 
 #endif

@@ -15,7 +15,10 @@ struct dlist {
     struct dlist *prev, *next;
 };
 
-#define DLIST_INITIALIZER(L) { (L), (L) }
+#define DLIST_INITIALIZER(L) \
+    {                        \
+        (L), (L)             \
+    }
 
 static inline void
 dlist_init(struct dlist *l)
@@ -81,17 +84,18 @@ dlist_size(const struct dlist *l)
     return n;
 }
 
-#define DLIST_FOR_EACH(ITER, MEMBER, LIST)                                  \
-    for (ITER = CONTAINER_OF((LIST)->next, __typeof__(*ITER), MEMBER);      \
-         &(ITER)->MEMBER != (LIST);                                          \
+#define DLIST_FOR_EACH(ITER, MEMBER, LIST)                             \
+    for (ITER = CONTAINER_OF((LIST)->next, __typeof__(*ITER), MEMBER); \
+         &(ITER)->MEMBER != (LIST);                                    \
          ITER = CONTAINER_OF((ITER)->MEMBER.next, __typeof__(*ITER), MEMBER))
 
 /* Safe against removal of ITER inside the loop body. */
-#define DLIST_FOR_EACH_SAFE(ITER, NEXT, MEMBER, LIST)                       \
-    for (ITER = CONTAINER_OF((LIST)->next, __typeof__(*ITER), MEMBER);      \
-         &(ITER)->MEMBER != (LIST)                                          \
-         && ((NEXT) = CONTAINER_OF((ITER)->MEMBER.next, __typeof__(*ITER),  \
-                                   MEMBER), 1);                              \
+#define DLIST_FOR_EACH_SAFE(ITER, NEXT, MEMBER, LIST)                      \
+    for (ITER = CONTAINER_OF((LIST)->next, __typeof__(*ITER), MEMBER);     \
+         &(ITER)->MEMBER != (LIST)                                         \
+         && ((NEXT) = CONTAINER_OF((ITER)->MEMBER.next, __typeof__(*ITER), \
+                                   MEMBER),                                \
+            1);                                                            \
          ITER = (NEXT))
 
 #endif

@@ -101,8 +101,9 @@ main(int argc, char *argv[])
             break;
         case 'T':
             if (nf_parse_int(optarg, 0, 86400, &secs)) {
-                nf_fatal(0, "--timeout: \"%s\" is not a number of seconds "
-                            "(0 to 86400)",
+                nf_fatal(0,
+                         "--timeout: \"%s\" is not a number of seconds "
+                         "(0 to 86400)",
                          optarg);
             }
             timeout_ms = secs ? (int) secs * 1000 : -1;
@@ -128,8 +129,8 @@ main(int argc, char *argv[])
     struct stream *stream;
     int error = stream_open_block(name, 0, timeout_ms, &stream);
     if (error) {
-        fprintf(stderr, "%s: cannot connect to \"%s\" (%s)\n",
-                nf_program_name, path, nf_strerror(error));
+        fprintf(stderr, "%s: cannot connect to \"%s\" (%s)\n", nf_program_name,
+                path, nf_strerror(error));
         exit(1);
     }
     struct jsonrpc_conn *conn = jsonrpc_conn_create(stream);
@@ -162,8 +163,8 @@ main(int argc, char *argv[])
             fprintf(stderr, "%s\n", s ? s : "(unprintable error)");
             free(s);
         }
-        fprintf(stderr, "%s: %s: server returned an error\n",
-                nf_program_name, target);
+        fprintf(stderr, "%s: %s: server returned an error\n", nf_program_name,
+                target);
         status = 2;
     } else if (json_is_string(reply->result)) {
         fputs(json_string_value(reply->result), stdout);

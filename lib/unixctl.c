@@ -24,7 +24,7 @@ COVERAGE_DEFINE(unixctl_received);
 COVERAGE_DEFINE(unixctl_replied);
 
 struct unixctl_command {
-    struct hmap_node node;          /* In 'commands', by name. */
+    struct hmap_node node; /* In 'commands', by name. */
     char *name;
     char *usage;
     int min_args, max_args;
@@ -36,17 +36,17 @@ struct unixctl_server {
     struct evloop *loop;
     struct pstream *listener;
     char *path;
-    struct dlist conns;             /* Contains struct unixctl_conn. */
+    struct dlist conns; /* Contains struct unixctl_conn. */
 };
 
 struct unixctl_conn {
-    struct dlist node;              /* In server->conns. */
+    struct dlist node; /* In server->conns. */
     struct unixctl_server *server;
     struct jsonrpc_conn *rpc;
-    json_t *request_id;             /* Non-null while a command runs. */
-    bool dead;                      /* Peer gone; free once replied. */
-    bool in_cb;                     /* Inside conn_cb(). */
-    struct evloop_timer *kick;      /* Pending conn_cb() run, or NULL. */
+    json_t *request_id;        /* Non-null while a command runs. */
+    bool dead;                 /* Peer gone; free once replied. */
+    bool in_cb;                /* Inside conn_cb(). */
+    struct evloop_timer *kick; /* Pending conn_cb() run, or NULL. */
 };
 
 struct memory_reporter {
@@ -135,9 +135,9 @@ send_reply(struct unixctl_conn *conn, bool success, const char *body)
         /* jansson refuses strings that are not valid UTF-8. */
         text = json_string("(reply was not valid UTF-8)\n");
     }
-    struct jsonrpc_msg *msg = success
-                                  ? jsonrpc_create_reply(text, conn->request_id)
-                                  : jsonrpc_create_error(text, conn->request_id);
+    struct jsonrpc_msg *msg =
+        success ? jsonrpc_create_reply(text, conn->request_id)
+                : jsonrpc_create_error(text, conn->request_id);
     json_decref(conn->request_id);
     conn->request_id = NULL;
     COVERAGE_INC(unixctl_replied);
@@ -153,8 +153,7 @@ send_reply(struct unixctl_conn *conn, bool success, const char *body)
         /* A reply given later, outside conn_cb(): requests that arrived
          * meanwhile may already sit in the connection's buffer, where no
          * socket event will announce them, so look again soon. */
-        conn->kick = evloop_add_timer(conn->server->loop, 0, 0, kick_cb,
-                                      conn);
+        conn->kick = evloop_add_timer(conn->server->loop, 0, 0, kick_cb, conn);
     }
 }
 
@@ -217,8 +216,8 @@ process_request(struct unixctl_conn *conn, struct jsonrpc_msg *req)
         }
         argv[i + 1] = json_string_value(arg);
     }
-    VLOG_DBG("%s: running \"%s\" with %zu argument(s)",
-             conn->server->path, c->name, n);
+    VLOG_DBG("%s: running \"%s\" with %zu argument(s)", conn->server->path,
+             c->name, n);
     c->cb(conn, (int) n + 1, argv, c->aux);
     free(argv);
 }
@@ -271,8 +270,9 @@ conn_cb(int fd, uint32_t events, void *conn_)
         if (msg->type == JSONRPC_REQUEST) {
             process_request(conn, msg);
         } else {
-            VLOG_WARN_RL(&rl, "%s: ignoring unexpected %s on control "
-                              "socket",
+            VLOG_WARN_RL(&rl,
+                         "%s: ignoring unexpected %s on control "
+                         "socket",
                          conn->server->path,
                          jsonrpc_msg_type_to_string(msg->type));
         }
@@ -289,8 +289,8 @@ conn_cb(int fd, uint32_t events, void *conn_)
         /* jsonrpc has already logged the reason for a protocol error. */
         if (error != EOF && VLOG_IS_DBG_ENABLED()) {
             const char *why = jsonrpc_conn_get_error_text(conn->rpc);
-            VLOG_DBG("%s: closing control connection: %s",
-                     conn->server->path, why ? why : nf_strerror(error));
+            VLOG_DBG("%s: closing control connection: %s", conn->server->path,
+                     why ? why : nf_strerror(error));
         }
         conn_destroy(conn);
         return;
@@ -324,8 +324,8 @@ accept_cb(int fd, uint32_t events, void *server_)
         error = evloop_add_fd(server->loop, jsonrpc_conn_fd(conn->rpc),
                               jsonrpc_conn_wants(conn->rpc), conn_cb, conn);
         if (error) {
-            VLOG_WARN_RL(&rl, "%s: cannot watch connection: %s",
-                         server->path, nf_strerror(error));
+            VLOG_WARN_RL(&rl, "%s: cannot watch connection: %s", server->path,
+                         nf_strerror(error));
             jsonrpc_conn_close(conn->rpc);
             dlist_remove(&conn->node);
             free(conn);
@@ -383,8 +383,7 @@ vlog_list_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-vlog_set_cb(struct unixctl_conn *conn, int argc, const char *argv[],
-            void *aux)
+vlog_set_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     for (int i = 1; i < argc; i++) {
         char *err;
@@ -478,8 +477,9 @@ register_builtins(void)
                              NULL);
     unixctl_command_register("version", "", 0, 0, version_cb, NULL);
     unixctl_command_register("vlog/list", "", 0, 0, vlog_list_cb, NULL);
-    unixctl_command_register("vlog/set", "{spec | PATTERN:destination:pattern}",
-                             1, INT32_MAX, vlog_set_cb, NULL);
+    unixctl_command_register("vlog/set",
+                             "{spec | PATTERN:destination:pattern}", 1,
+                             INT32_MAX, vlog_set_cb, NULL);
     unixctl_command_register("vlog/reopen", "", 0, 0, vlog_reopen_cb, NULL);
     unixctl_command_register("vlog/close", "", 0, 0, vlog_close_cb, NULL);
     unixctl_command_register("coverage/show", "", 0, 0, coverage_show_cb,

@@ -33,8 +33,8 @@ typedef void unixctl_cb_func(struct unixctl_conn *, int argc,
  * rejects other counts with a message).  Registering a name twice replaces
  * the earlier command. */
 void unixctl_command_register(const char *name, const char *usage,
-                              int min_args, int max_args,
-                              unixctl_cb_func *cb, void *aux);
+                              int min_args, int max_args, unixctl_cb_func *cb,
+                              void *aux);
 
 /* Answers the pending command on CONN with success and BODY (may be NULL
  * for no output). */

@@ -15,7 +15,7 @@
 
 /* Returns the struct of type TYPE that holds MEMBER at address PTR. */
 #define CONTAINER_OF(ptr, type, member) \
-    ((type *) (void *) ((char *) (ptr) - offsetof(type, member)))
+    ((type *) (void *) ((char *) (ptr) -offsetof(type, member)))
 
 #define NF_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define NF_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -45,12 +45,12 @@ void nf_fatal(int err, const char *fmt, ...) NF_PRINTF(2, 3) NF_NORETURN;
 
 /* Aborts after printing the message: for broken internal invariants only. */
 void nf_abort(const char *fmt, ...) NF_PRINTF(1, 2) NF_NORETURN;
-#define nf_assert(cond)                                                   \
-    do {                                                                  \
-        if (NF_UNLIKELY(!(cond))) {                                       \
-            nf_abort("%s:%d: assertion %s failed", __FILE__, __LINE__,    \
-                     #cond);                                              \
-        }                                                                 \
+#define nf_assert(cond)                                                \
+    do {                                                               \
+        if (NF_UNLIKELY(!(cond))) {                                    \
+            nf_abort("%s:%d: assertion %s failed", __FILE__, __LINE__, \
+                     #cond);                                           \
+        }                                                              \
     } while (0)
 
 /* The running program's short name (set by nf_set_program_name(argv[0])). */
@@ -70,8 +70,7 @@ bool nf_str_suffix(const char *s, const char *suffix);
 
 /* Parses a whole decimal/0x-hex integer in [min, max].  Returns 0 or EINVAL
  * (not a number, trailing garbage) or ERANGE. */
-int nf_parse_int(const char *s, long long min, long long max,
-                 long long *out);
+int nf_parse_int(const char *s, long long min, long long max, long long *out);
 
 /* Sets O_NONBLOCK and FD_CLOEXEC.  Returns 0 or a positive errno. */
 int nf_set_nonblocking(int fd);

@@ -25,11 +25,13 @@ static const int level_syslog[VLL_N_LEVELS] = {
     LOG_ALERT, LOG_ALERT, LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG,
 };
 static const char *const dest_names[VLF_N_DESTINATIONS] = {
-    "console", "syslog", "file",
+    "console",
+    "syslog",
+    "file",
 };
 
 static pthread_mutex_t vlog_mutex = PTHREAD_MUTEX_INITIALIZER;
-static struct vlog_module *modules;     /* Sorted by name. */
+static struct vlog_module *modules; /* Sorted by name. */
 static char *log_file_name;
 static int log_fd = -1;
 static bool syslog_open;
@@ -38,7 +40,8 @@ static unsigned int msg_num;
 /* Levels requested before a module registered (a module registers from a
  * constructor, so this matters only for modules in dlopen()ed plugins):
  * the defaults given by "any" settings apply to later modules too. */
-static int default_levels[VLF_N_DESTINATIONS] = { VLL_INFO, VLL_ERR, VLL_INFO };
+static int default_levels[VLF_N_DESTINATIONS] = { VLL_INFO, VLL_ERR,
+                                                  VLL_INFO };
 
 static void
 update_min_level(struct vlog_module *m)
@@ -185,8 +188,8 @@ vlog_set_levels_from_string(const char *spec, char **errp)
             } else if (!have_dest) {
                 have_dest = true;
             } else {
-                *errp = xasprintf("\"any\" given more than twice in \"%s\"",
-                                  spec);
+                *errp =
+                    xasprintf("\"any\" given more than twice in \"%s\"", spec);
                 error = EINVAL;
                 break;
             }
@@ -202,7 +205,8 @@ vlog_set_levels_from_string(const char *spec, char **errp)
             *errp = xasprintf("unknown module, destination or level \"%s\" "
                               "(destinations: console, syslog, file; levels: "
                               "off, emer, err, warn, info, dbg; modules: see "
-                              "vlog/list)", w);
+                              "vlog/list)",
+                              w);
             error = EINVAL;
             break;
         }
@@ -391,8 +395,8 @@ rate_limit_allows(struct vlog_rate_limit *rl, unsigned int *dropped)
         rl->last_fill = now;
     }
     unsigned long long cap = (unsigned long long) rl->burst * 60000;
-    unsigned long long add = (unsigned long long) (now - rl->last_fill)
-                             * rl->per_minute;
+    unsigned long long add =
+        (unsigned long long) (now - rl->last_fill) * rl->per_minute;
     unsigned long long tokens = NF_MIN(cap, rl->tokens + add);
     rl->last_fill = now;
     if (tokens >= 60000) {

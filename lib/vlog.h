@@ -45,31 +45,34 @@ enum vlog_destination {
 struct vlog_module {
     const char *name;
     int levels[VLF_N_DESTINATIONS];
-    int min_level;                  /* Max over levels[], for a fast test. */
+    int min_level; /* Max over levels[], for a fast test. */
     struct vlog_module *next;
 };
 
 /* Defines and registers (before main() runs) the module for this file. */
-#define VLOG_DEFINE_THIS_MODULE(NAME)                                     \
-    static struct vlog_module vlog_this_module__ = {                      \
-        #NAME, { VLL_INFO, VLL_ERR, VLL_INFO }, VLL_INFO, NULL };          \
-    static void vlog_register_this__(void) __attribute__((constructor));  \
-    static void vlog_register_this__(void)                                \
-    {                                                                     \
-        vlog_register_module(&vlog_this_module__);                        \
-    }                                                                     \
+#define VLOG_DEFINE_THIS_MODULE(NAME)                                    \
+    static struct vlog_module vlog_this_module__ = {                     \
+        #NAME, { VLL_INFO, VLL_ERR, VLL_INFO }, VLL_INFO, NULL           \
+    };                                                                   \
+    static void vlog_register_this__(void) __attribute__((constructor)); \
+    static void vlog_register_this__(void)                               \
+    {                                                                    \
+        vlog_register_module(&vlog_this_module__);                       \
+    }                                                                    \
     struct vlog_this_module_dummy__
 
 struct vlog_rate_limit {
-    unsigned int per_minute;        /* Sustained messages per minute. */
-    unsigned int burst;             /* Bucket size. */
-    unsigned int tokens;            /* Scaled by 60000 (msec per minute). */
-    long long last_fill;            /* Monotonic msec. */
+    unsigned int per_minute; /* Sustained messages per minute. */
+    unsigned int burst;      /* Bucket size. */
+    unsigned int tokens;     /* Scaled by 60000 (msec per minute). */
+    long long last_fill;     /* Monotonic msec. */
     unsigned int n_dropped;
 };
 
-#define VLOG_RATE_LIMIT_INIT(PER_MINUTE, BURST) \
-    { (PER_MINUTE), (BURST), 60000u * (BURST), 0, 0 }
+#define VLOG_RATE_LIMIT_INIT(PER_MINUTE, BURST)       \
+    {                                                 \
+        (PER_MINUTE), (BURST), 60000u * (BURST), 0, 0 \
+    }
 
 void vlog_register_module(struct vlog_module *);
 struct vlog_module *vlog_module_from_name(const char *name);
@@ -82,20 +85,19 @@ void vlog(const struct vlog_module *, enum vlog_level, const char *fmt, ...)
 
 /* Like vlog(), subject to RL. */
 void vlog_rl(const struct vlog_module *, enum vlog_level,
-             struct vlog_rate_limit *rl, const char *fmt, ...)
-    NF_PRINTF(4, 5);
+             struct vlog_rate_limit *rl, const char *fmt, ...) NF_PRINTF(4, 5);
 
-#define VLOG__(LEVEL, ...)                                                \
-    do {                                                                  \
-        if (vlog_this_module__.min_level >= (LEVEL)) {                    \
-            vlog(&vlog_this_module__, LEVEL, __VA_ARGS__);                \
-        }                                                                 \
+#define VLOG__(LEVEL, ...)                                 \
+    do {                                                   \
+        if (vlog_this_module__.min_level >= (LEVEL)) {     \
+            vlog(&vlog_this_module__, LEVEL, __VA_ARGS__); \
+        }                                                  \
     } while (0)
-#define VLOG_RL__(RL, LEVEL, ...)                                         \
-    do {                                                                  \
-        if (vlog_this_module__.min_level >= (LEVEL)) {                    \
-            vlog_rl(&vlog_this_module__, LEVEL, RL, __VA_ARGS__);         \
-        }                                                                 \
+#define VLOG_RL__(RL, LEVEL, ...)                                 \
+    do {                                                          \
+        if (vlog_this_module__.min_level >= (LEVEL)) {            \
+            vlog_rl(&vlog_this_module__, LEVEL, RL, __VA_ARGS__); \
+        }                                                         \
     } while (0)
 
 #define VLOG_EMER(...) VLOG__(VLL_EMER, __VA_ARGS__)
@@ -141,6 +143,6 @@ const char *vlog_get_log_file(void);
 void vlog_init_syslog(void);
 
 const char *vlog_level_to_string(enum vlog_level);
-int vlog_level_from_string(const char *);            /* -1 if unknown. */
+int vlog_level_from_string(const char *); /* -1 if unknown. */
 
 #endif

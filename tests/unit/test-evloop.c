@@ -18,7 +18,7 @@ struct ctx {
     int fds[2];
     int reads;
     int timer_fires;
-    int other_fd;           /* Removed by the first callback that runs. */
+    int other_fd; /* Removed by the first callback that runs. */
     int other_calls;
     struct evloop_timer *periodic;
 };
@@ -122,7 +122,10 @@ test_remove_during_dispatch(void **state)
     assert_int_equal(write(b[1], "x", 1), 1);
     evloop_run_once(c.loop, 1000);
     assert_int_equal(c.other_calls, 1);
-    close(a[0]); close(a[1]); close(b[0]); close(b[1]);
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
     evloop_destroy(c.loop);
 }
 

@@ -126,10 +126,8 @@ test_hash(void **state)
 {
     /* Equal inputs hash equally; different bases and inputs differ. */
     assert_int_equal(hash_string("bridge0", 0), hash_string("bridge0", 0));
-    assert_int_not_equal(hash_string("bridge0", 0),
-                         hash_string("bridge1", 0));
-    assert_int_not_equal(hash_string("bridge0", 0),
-                         hash_string("bridge0", 1));
+    assert_int_not_equal(hash_string("bridge0", 0), hash_string("bridge1", 0));
+    assert_int_not_equal(hash_string("bridge0", 0), hash_string("bridge0", 1));
     /* Lengths that are not a multiple of 4 use every byte. */
     assert_int_not_equal(hash_bytes("abcde", 5, 0), hash_bytes("abcdf", 5, 0));
     assert_int_not_equal(hash_bytes("abcd\0", 5, 0), hash_bytes("abcd", 4, 0));

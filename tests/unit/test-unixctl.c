@@ -24,7 +24,7 @@ struct fixture {
     struct evloop *loop;
     struct unixctl_server *server;
     pthread_t thread;
-    struct unixctl_conn *deferred;   /* A command waiting for its reply. */
+    struct unixctl_conn *deferred; /* A command waiting for its reply. */
 };
 
 static void
@@ -115,10 +115,10 @@ call(struct jsonrpc_conn *c, const char *method, ...)
     }
     va_end(args);
     struct jsonrpc_msg *reply;
-    assert_int_equal(jsonrpc_transact_block(
-                         c, jsonrpc_create_request(method, params, NULL),
-                         &reply, 5000),
-                     0);
+    assert_int_equal(
+        jsonrpc_transact_block(c, jsonrpc_create_request(method, params, NULL),
+                               &reply, 5000),
+        0);
     return reply;
 }
 
@@ -195,22 +195,24 @@ test_dispatch_errors(void **state)
     struct fixture *f = *state;
     struct jsonrpc_conn *c = client(f);
 
-    assert_result(call(c, "test/echo", "a", "b", (char *) NULL), "test/echo:2:b\n");
+    assert_result(call(c, "test/echo", "a", "b", (char *) NULL),
+                  "test/echo:2:b\n");
     assert_error_contains(call(c, "no/such", (char *) NULL),
                           "\"no/such\" is not a valid command");
     assert_error_contains(call(c, "test/echo", (char *) NULL),
                           "requires at least 1 arguments");
-    assert_error_contains(call(c, "test/echo", "1", "2", "3", "4", (char *) NULL),
-                          "takes at most 3 arguments");
+    assert_error_contains(
+        call(c, "test/echo", "1", "2", "3", "4", (char *) NULL),
+        "takes at most 3 arguments");
     assert_error_contains(call(c, "test/fail", (char *) NULL), "on purpose");
 
     /* A non-string argument is refused. */
     json_t *params = json_pack("[i]", 5);
     struct jsonrpc_msg *m;
-    assert_int_equal(jsonrpc_transact_block(
-                         c, jsonrpc_create_request("test/echo", params, NULL),
-                         &m, 5000),
-                     0);
+    assert_int_equal(
+        jsonrpc_transact_block(
+            c, jsonrpc_create_request("test/echo", params, NULL), &m, 5000),
+        0);
     assert_error_contains(m, "non-string argument");
 
     /* The connection still works after every error. */
@@ -227,10 +229,11 @@ test_deferred_reply_and_second_client(void **state)
 
     /* While c1's command waits, c2 is served. */
     json_t *id;
-    assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
-                                               "test/defer", NULL, &id)),
-                     0);
-    assert_result(call(c2, "test/echo", "y", (char *) NULL), "test/echo:1:y\n");
+    assert_int_equal(
+        jsonrpc_conn_send(c1, jsonrpc_create_request("test/defer", NULL, &id)),
+        0);
+    assert_result(call(c2, "test/echo", "y", (char *) NULL),
+                  "test/echo:1:y\n");
     struct jsonrpc_msg *m;
     assert_int_equal(jsonrpc_conn_recv_block(c1, &m, 5000), 0);
     assert_true(jsonrpc_msg_is_reply_to(m, id));
@@ -240,8 +243,8 @@ test_deferred_reply_and_second_client(void **state)
     /* Two requests sent back to back, the first answered late: the second
      * waits in the server's buffer and must still be answered. */
     json_t *id1, *id2;
-    assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
-                                               "test/defer", NULL, &id1)),
+    assert_int_equal(jsonrpc_conn_send(
+                         c1, jsonrpc_create_request("test/defer", NULL, &id1)),
                      0);
     json_t *params = json_pack("[s]", "piped");
     assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
@@ -258,13 +261,14 @@ test_deferred_reply_and_second_client(void **state)
 
     /* A client that disconnects while its command is pending does not
      * disturb the server. */
-    assert_int_equal(jsonrpc_conn_send(c1, jsonrpc_create_request(
-                                               "test/defer", NULL, NULL)),
+    assert_int_equal(jsonrpc_conn_send(
+                         c1, jsonrpc_create_request("test/defer", NULL, NULL)),
                      0);
     jsonrpc_conn_flush_block(c1, 5000);
     jsonrpc_conn_close(c1);
     usleep(100 * 1000);
-    assert_result(call(c2, "test/echo", "z", (char *) NULL), "test/echo:1:z\n");
+    assert_result(call(c2, "test/echo", "z", (char *) NULL),
+                  "test/echo:1:z\n");
     jsonrpc_conn_close(c2);
 }
 
@@ -290,7 +294,8 @@ test_garbage_closes_only_that_connection(void **state)
     stream_close(s);
 
     struct jsonrpc_conn *c = client(f);
-    assert_result(call(c, "test/echo", "ok", (char *) NULL), "test/echo:1:ok\n");
+    assert_result(call(c, "test/echo", "ok", (char *) NULL),
+                  "test/echo:1:ok\n");
     jsonrpc_conn_close(c);
 }
 
@@ -305,7 +310,8 @@ test_live_socket_not_stolen(void **state)
     evloop_destroy(loop2);
     /* The first server still answers. */
     struct jsonrpc_conn *c = client(f);
-    assert_result(call(c, "test/echo", "still", (char *) NULL), "test/echo:1:still\n");
+    assert_result(call(c, "test/echo", "still", (char *) NULL),
+                  "test/echo:1:still\n");
     jsonrpc_conn_close(c);
 }
 
@@ -314,8 +320,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dispatch_errors, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dispatch_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_reply_and_second_client,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -43,7 +43,7 @@ test_levels_from_string(void **state)
     static const struct {
         const char *spec;
         int ok;
-        int console, syslog, file;      /* Expected levels for test_vlog. */
+        int console, syslog, file; /* Expected levels for test_vlog. */
     } cases[] = {
         { "test_vlog:console:dbg", 1, VLL_DBG, VLL_ERR, VLL_INFO },
         { "test_vlog:file:warn", 1, VLL_DBG, VLL_ERR, VLL_WARN },
