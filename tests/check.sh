@@ -8,7 +8,7 @@
 # A tier that cannot run here reports SKIP lines with the reason; nothing
 # skipped is ever counted as passed.  Exit status: 0 only if nothing failed.
 #
-# Environment: TIERS="lint unit system vm fuzz" selects tiers;
+# Environment: TIERS="lint unit sanitize system vm fuzz" selects tiers;
 # FUZZ_RUNS overrides each fuzz target's execution count.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ log=$build/check.log
 mkdir -p "$build"
 : > "$log"
 
-TIERS=${TIERS:-"lint unit system vm fuzz"}
+TIERS=${TIERS:-"lint unit sanitize system vm fuzz"}
 total_pass=0 total_fail=0 total_skip=0
 failed_names=()
 
@@ -54,6 +54,7 @@ for tier in $TIERS; do
     case $tier in
     lint) run_tier lint tests/lint.sh ;;
     unit) run_tier unit tests/unit/run.sh ;;
+    sanitize) run_tier sanitize tests/unit/run-sanitized.sh ;;
     system) run_tier system tests/system/run.sh ;;
     vm) run_tier vm tests/vm/run.sh ;;
     fuzz) run_tier fuzz tests/fuzz/run.sh ;;

@@ -17,7 +17,7 @@ for t in "${tests[@]}"; do
     out=$(CMOCKA_MESSAGE_OUTPUT=TAP timeout 300 "$t" 2>&1)
     rc=$?
     printf '%s\n' "$out" | sed -n -e "s/^\(not ok\|ok\) [0-9]* - /\1 - $name: /p" \
-                                 -e '/^#/p'
+                                 -e '/^# \(not \)\?ok - /d' -e '/^#/p'
     if [ $rc != 0 ]; then
         # Diagnostics (assertion messages, logs) only for a failing file.
         printf '%s\n' "$out" | grep -v -E '^(not )?ok|^1\.\.' | sed 's/^/# /' \
