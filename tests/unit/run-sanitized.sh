@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 sbuild=${BUILD:-build}/sanitize
 if ! out=$(make --no-print-directory -j2 BUILD="$sbuild" SANITIZE=address,undefined \
-           CFLAGS="-O1 -g" all 2>&1); then
+           all 2>&1); then
     echo "not ok - sanitize: build failed"
     printf '%s\n' "$out" | grep -E 'error|Error' | head -20 | sed 's/^/# /'
     exit 1
