@@ -31,7 +31,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else pr
 
 export NICFLOW_RUNDIR=$tmp/nf NICFLOW_LOGDIR=$tmp/nf NICFLOW_DBDIR=$tmp/nf
 mkdir -p "$NICFLOW_RUNDIR"
-"$bin/nicflowd" --detach --pidfile --log-file -vfile:warn
+"$bin/nicflowd" --detach --pidfile --log-file -vfile:warn -vconsole:off
 pids+=("$(cat "$NICFLOW_RUNDIR/nicflowd.pid")")
 nf_ctl=$NICFLOW_RUNDIR/nicflowd.ctl
 
