@@ -1,0 +1,1398 @@
+/* server.c: nicflow-dbd's protocol engine (see server.h). */
+#include "ovsdb/server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/coverage.h"
+#include "lib/evloop.h"
+#include "lib/jsonrpc.h"
+#include "lib/list.h"
+#include "lib/stream.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "ovsdb/db.h"
+#include "ovsdb/lock.h"
+#include "ovsdb/log.h"
+#include "ovsdb/monitor.h"
+#include "ovsdb/remote.h"
+#include "ovsdb/txn.h"
+#include "ovsdb/uuid.h"
+
+VLOG_DEFINE_THIS_MODULE(ovsdb_server);
+COVERAGE_DEFINE(ovsdb_txn_committed);
+COVERAGE_DEFINE(ovsdb_txn_failed);
+COVERAGE_DEFINE(ovsdb_txn_waiting);
+COVERAGE_DEFINE(ovsdb_update_sent);
+COVERAGE_DEFINE(ovsdb_compaction);
+
+/* The _Server database (ovsdb-server(5)), which clients such as ovs-vsctl
+ * monitor to learn each database's state.  Written from its documented
+ * columns. */
+static const char server_schema_json[] =
+    "{\"name\": \"_Server\", \"version\": \"1.2.0\", \"tables\": {"
+    " \"Database\": {\"isRoot\": true, \"columns\": {"
+    "  \"name\": {\"type\": \"string\"},"
+    "  \"model\": {\"type\": {\"key\": {\"type\": \"string\","
+    "     \"enum\": [\"set\", [\"standalone\", \"clustered\", \"relay\"]]}}},"
+    "  \"connected\": {\"type\": \"boolean\"},"
+    "  \"leader\": {\"type\": \"boolean\"},"
+    "  \"schema\": {\"type\": {\"key\": {\"type\": \"string\"},"
+    "     \"min\": 0, \"max\": 1}},"
+    "  \"cid\": {\"type\": {\"key\": {\"type\": \"uuid\"},"
+    "     \"min\": 0, \"max\": 1}},"
+    "  \"sid\": {\"type\": {\"key\": {\"type\": \"uuid\"},"
+    "     \"min\": 0, \"max\": 1}},"
+    "  \"index\": {\"type\": {\"key\": {\"type\": \"integer\"},"
+    "     \"min\": 0, \"max\": 1}}}}}}";
+
+/* Compaction policy, like ovsdb-server's: once the log holds more than
+ * COMPACT_MIN_RECORDS transactions, is larger than COMPACT_MIN_BYTES and
+ * has grown to COMPACT_GROWTH times its size after the last compaction. */
+#define COMPACT_MIN_RECORDS 100
+#define COMPACT_MIN_BYTES (10ull * 1024 * 1024)
+#define COMPACT_GROWTH 4
+
+struct server_db {
+    struct dlist node;              /* In server->dbs. */
+    struct ovsdb_server *server;
+    char *name;
+    struct ovsdb *db;
+    struct ovsdb_log *log;          /* NULL for _Server. */
+    json_t *schema_json;            /* For get_schema. */
+    struct dlist monitors;          /* Contains struct smon (db_node). */
+    struct dlist waiting;           /* Transactions blocked on "wait". */
+    struct dlist unsynced;          /* Replies waiting for durability. */
+    uint64_t size_after_compact;
+};
+
+/* Per-session state. */
+struct sdata {
+    struct ovsdb_server *server;
+    struct ovsdb_session *session;
+    struct dlist monitors;          /* Contains struct smon (node). */
+    struct dlist pendings;          /* Contains struct pending (s_node). */
+};
+
+struct smon {
+    struct dlist node;              /* In sdata->monitors. */
+    struct dlist db_node;           /* In server_db->monitors. */
+    struct sdata *sd;
+    struct server_db *sdb;
+    json_t *id;
+    struct ovsdb_monitor *mon;
+};
+
+/* A "transact" that cannot be answered yet. */
+struct pending {
+    struct dlist node;              /* In server_db's waiting/unsynced. */
+    struct dlist s_node;            /* In sdata->pendings. */
+    struct sdata *sd;
+    struct server_db *sdb;
+    json_t *id;
+    json_t *ops;                    /* While waiting on "wait". */
+    json_t *result;                 /* While waiting for durability. */
+    uint64_t seqno;
+    long long start_msec;
+    struct evloop_timer *timer;     /* "wait" deadline. */
+};
+
+/* A "db:DB,TABLE,COLUMN" remote or SSL file reference. */
+struct db_ref {
+    char *db, *table, *column;
+};
+
+struct db_remote {
+    struct dlist node;
+    char *spec;                     /* As given. */
+    struct db_ref ref;
+    char **targets;                 /* Remotes currently derived. */
+    size_t n_targets;
+};
+
+struct ovsdb_server {
+    struct evloop *loop;
+    struct ovsdb_remotes *remotes;
+    struct ovsdb_lock_table *locks;
+    struct dlist dbs;
+    struct server_db *server_db;    /* _Server. */
+    struct dlist db_remotes;        /* Contains struct db_remote. */
+    char **plain_remotes;           /* Remotes given directly. */
+    size_t n_plain_remotes;
+    char *ssl_key, *ssl_cert, *ssl_ca;
+    bool ssl_bootstrap;
+    char *applied_key, *applied_cert, *applied_ca;
+    struct ovsdb_uuid server_id;
+};
+
+static void session_request(struct ovsdb_session *, struct jsonrpc_msg *,
+                            void *server_);
+static void session_closing(struct ovsdb_session *, void *server_);
+static void sync_cb(int fd, uint32_t events, void *sdb_);
+static void refresh_db_remotes(struct ovsdb_server *);
+static void refresh_ssl(struct ovsdb_server *);
+
+/* Helpers. */
+
+static json_t *
+error_json(const char *tag, const char *fmt, ...) NF_PRINTF(2, 3);
+
+static json_t *
+error_json(const char *tag, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *details = xvasprintf(fmt, args);
+    va_end(args);
+    json_t *e = json_pack("{s:s,s:s}", "error", tag, "details", details);
+    free(details);
+    return e;
+}
+
+static void
+send_error(struct sdata *sd, json_t *id, json_t *error)
+{
+    ovsdb_session_send(sd->session, jsonrpc_create_error(error, id));
+}
+
+static void
+send_reply(struct sdata *sd, json_t *id, json_t *result)
+{
+    ovsdb_session_send(sd->session, jsonrpc_create_reply(result, id));
+}
+
+static struct server_db *
+find_db(const struct ovsdb_server *server, const char *name)
+{
+    struct server_db *sdb;
+    DLIST_FOR_EACH (sdb, node, &server->dbs) {
+        if (!strcmp(sdb->name, name)) {
+            return sdb;
+        }
+    }
+    return NULL;
+}
+
+/* Looks up the database named by PARAMS[0]; replies with an error and
+ * returns NULL if there is none. */
+static struct server_db *
+lookup_db(struct sdata *sd, const struct jsonrpc_msg *msg)
+{
+    const json_t *name = json_array_get(msg->params, 0);
+    if (!json_is_string(name)) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "%s: the first parameter must "
+                                              "be a database name",
+                              msg->method));
+        return NULL;
+    }
+    struct server_db *sdb = find_db(sd->server, json_string_value(name));
+    if (!sdb) {
+        send_error(sd, msg->id,
+                   error_json("unknown database", "%s: no database named %s",
+                              msg->method, json_string_value(name)));
+    }
+    return sdb;
+}
+
+/* Executes a transaction that the server itself issues (on _Server). */
+static void commit_txn(struct server_db *, struct ovsdb_txn *, uint64_t *);
+
+static void
+server_transact(struct server_db *sdb, json_t *ops)
+{
+    struct ovsdb_txn *txn;
+    json_t *result = ovsdb_execute(sdb->db, ops, NULL, &txn, NULL, NULL);
+    json_decref(ops);
+    size_t n = json_array_size(result);
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_array_get(result, i);
+        if (json_object_get(r, "error")) {
+            char *s = json_dumps(r, JSON_COMPACT);
+            VLOG_ERR("internal transaction on %s failed: %s", sdb->name, s);
+            free(s);
+        }
+    }
+    json_decref(result);
+    if (txn) {
+        commit_txn(sdb, txn, NULL);
+    }
+}
+
+static void
+publish_db_in_server_db(struct ovsdb_server *server, struct server_db *sdb)
+{
+    char *schema = json_dumps(sdb->schema_json, JSON_COMPACT);
+    json_t *ops = json_pack(
+        "[{s:s,s:s,s:{s:s,s:s,s:b,s:b,s:s}}]", "op", "insert", "table",
+        "Database", "row", "name", sdb->name, "model", "standalone",
+        "connected", 1, "leader", 1, "schema", schema);
+    free(schema);
+    server_transact(server->server_db, ops);
+}
+
+/* Databases. */
+
+static struct server_db *
+server_db_create(struct ovsdb_server *server, const char *name,
+                 struct ovsdb *db, struct ovsdb_log *log)
+{
+    struct server_db *sdb = xzalloc(sizeof *sdb);
+    sdb->server = server;
+    sdb->name = xstrdup(name);
+    sdb->db = db;
+    sdb->log = log;
+    sdb->schema_json = ovsdb_schema_to_json(ovsdb_get_schema(db));
+    dlist_init(&sdb->monitors);
+    dlist_init(&sdb->waiting);
+    dlist_init(&sdb->unsynced);
+    if (log) {
+        sdb->size_after_compact = ovsdb_log_get_size(log);
+        evloop_add_fd(server->loop, ovsdb_log_sync_fd(log), EPOLLIN, sync_cb,
+                      sdb);
+    }
+    dlist_push_back(&server->dbs, &sdb->node);
+    return sdb;
+}
+
+struct ovsdb_server *
+ovsdb_server_create(struct evloop *loop)
+{
+    struct ovsdb_server *server = xzalloc(sizeof *server);
+    server->loop = loop;
+    server->locks = ovsdb_lock_table_create();
+    dlist_init(&server->dbs);
+    dlist_init(&server->db_remotes);
+    ovsdb_uuid_generate(&server->server_id);
+
+    struct ovsdb_remote_handler handler = {
+        .request = session_request,
+        .closing = session_closing,
+        .aux = server,
+    };
+    server->remotes = ovsdb_remotes_create(loop, &handler);
+
+    json_error_t jerr;
+    json_t *sj = json_loads(server_schema_json, 0, &jerr);
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *error = NULL;
+    if (!sj || ovsdb_schema_from_json(sj, &schema, &error)) {
+        nf_abort("built-in _Server schema does not parse");
+    }
+    json_decref(sj);
+    server->server_db = server_db_create(server, "_Server",
+                                         ovsdb_create(schema), NULL);
+    publish_db_in_server_db(server, server->server_db);
+    return server;
+}
+
+int
+ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
+                    char **errp)
+{
+    struct ovsdb_log *log;
+    struct ovsdb_schema *schema = NULL;
+    struct ovsdb_error *oerr = NULL;
+    json_t *record = NULL;
+    int error;
+
+    *errp = NULL;
+    error = ovsdb_log_open(path, OVSDB_LOG_READ_WRITE, &log, errp);
+    if (error) {
+        return error;
+    }
+    error = ovsdb_log_read(log, &record);
+    if (error) {
+        *errp = xasprintf("%s: cannot read the schema record: %s", path,
+                          error == EOF ? "the file holds no schema"
+                                       : ovsdb_log_read_error(log));
+        error = error == EOF ? EBADMSG : error;
+        goto close_log;
+    }
+    error = ovsdb_schema_from_json(record, &schema, &oerr);
+    json_decref(record);
+    if (error) {
+        char *s = ovsdb_error_to_string(oerr);
+        *errp = xasprintf("%s: bad schema: %s", path, s);
+        free(s);
+        ovsdb_error_destroy(oerr);
+        goto close_log;
+    }
+    if (find_db(server, schema->name)) {
+        *errp = xasprintf("%s: a database named %s is already served",
+                          path, schema->name);
+        ovsdb_schema_destroy(schema);
+        error = EEXIST;
+        goto close_log;
+    }
+
+    struct ovsdb *db = ovsdb_create(schema);
+    unsigned long long n = 0;
+    for (;;) {
+        error = ovsdb_log_read(log, &record);
+        if (error == EOF) {
+            error = 0;
+            break;
+        } else if (error == EBADMSG) {
+            /* A torn or corrupt tail: keep every intact record before it. */
+            VLOG_WARN("%s", ovsdb_log_read_error(log));
+            error = ovsdb_log_truncate_tail(log, errp);
+            if (error) {
+                goto destroy_db;
+            }
+            break;
+        } else if (error) {
+            *errp = xasprintf("%s: read failed: %s", path,
+                              nf_strerror(error));
+            goto destroy_db;
+        }
+        char *why = NULL;
+        error = ovsdb_apply_record(db, record, &why);
+        json_decref(record);
+        if (error) {
+            *errp = xasprintf("%s: transaction %llu cannot be applied: %s",
+                              path, n + 1, why ? why : "");
+            free(why);
+            goto destroy_db;
+        }
+        n++;
+    }
+    VLOG_INFO("%s: opened database %s (%llu transactions replayed)", path,
+              ovsdb_get_schema(db)->name, n);
+    struct server_db *sdb = server_db_create(
+        server, ovsdb_get_schema(db)->name, db, log);
+    publish_db_in_server_db(server, sdb);
+    refresh_db_remotes(server);
+    refresh_ssl(server);
+    return 0;
+
+destroy_db:
+    ovsdb_destroy(db);
+close_log:
+    ovsdb_log_close(log);
+    return error;
+}
+
+static void
+server_db_destroy(struct server_db *sdb)
+{
+    /* Sessions (and so monitors and pendings) are gone already. */
+    if (sdb->log) {
+        evloop_del_fd(sdb->server->loop, ovsdb_log_sync_fd(sdb->log));
+        ovsdb_log_close(sdb->log);
+    }
+    ovsdb_destroy(sdb->db);
+    json_decref(sdb->schema_json);
+    dlist_remove(&sdb->node);
+    free(sdb->name);
+    free(sdb);
+}
+
+/* Committing. */
+
+static void
+send_updates(struct server_db *sdb, const struct ovsdb_txn *txn)
+{
+    static const char zero_uuid[] = "00000000-0000-0000-0000-000000000000";
+    struct smon *m, *next;
+    DLIST_FOR_EACH_SAFE (m, next, db_node, &sdb->monitors) {
+        json_t *update = ovsdb_monitor_get_update(m->mon, txn);
+        if (!update) {
+            continue;
+        }
+        struct jsonrpc_msg *msg;
+        switch (ovsdb_monitor_get_version(m->mon)) {
+        case OVSDB_MONITOR_V1:
+            msg = jsonrpc_create_notify(
+                "update", json_pack("[O,o]", m->id, update));
+            break;
+        case OVSDB_MONITOR_V2:
+            msg = jsonrpc_create_notify(
+                "update2", json_pack("[O,o]", m->id, update));
+            break;
+        default:
+            msg = jsonrpc_create_notify(
+                "update3", json_pack("[O,s,o]", m->id, zero_uuid, update));
+            break;
+        }
+        COVERAGE_INC(ovsdb_update_sent);
+        ovsdb_session_send(m->sd->session, msg);
+    }
+}
+
+static void maybe_compact(struct server_db *);
+static void retry_waiting(struct server_db *);
+
+/* Logs, publishes and frees TXN.  *SEQNOP (if not NULL) gets the log
+ * sequence number that must become durable before the change may be
+ * acknowledged, or 0 if nothing needs to. */
+static void
+commit_txn(struct server_db *sdb, struct ovsdb_txn *txn, uint64_t *seqnop)
+{
+    uint64_t seqno = 0;
+    COVERAGE_INC(ovsdb_txn_committed);
+    if (sdb->log) {
+        json_t *record = ovsdb_txn_to_record(txn);
+        if (record) {
+            int error = ovsdb_log_append(sdb->log, record, &seqno);
+            if (!error) {
+                error = ovsdb_log_request_sync(sdb->log);
+            }
+            if (error) {
+                static struct vlog_rate_limit rl =
+                    VLOG_RATE_LIMIT_INIT(10, 10);
+                VLOG_ERR_RL(&rl, "%s: cannot write the database log: %s",
+                            sdb->name, nf_strerror(error));
+            }
+            json_decref(record);
+        }
+    }
+    send_updates(sdb, txn);
+    ovsdb_txn_destroy(txn);
+    if (seqnop) {
+        *seqnop = seqno;
+    }
+    if (sdb->db && sdb != sdb->server->server_db) {
+        refresh_db_remotes(sdb->server);
+        refresh_ssl(sdb->server);
+    }
+    retry_waiting(sdb);
+    maybe_compact(sdb);
+}
+
+static void
+pending_free(struct pending *p)
+{
+    dlist_remove(&p->node);
+    dlist_remove(&p->s_node);
+    evloop_cancel_timer(p->sd->server->loop, p->timer);
+    ovsdb_session_add_pending(p->sd->session, -1);
+    json_decref(p->id);
+    json_decref(p->ops);
+    json_decref(p->result);
+    free(p);
+}
+
+static bool
+lock_owned(const char *lock, void *sd_)
+{
+    struct sdata *sd = sd_;
+    return ovsdb_lock_is_owner(sd->server->locks, lock, sd);
+}
+
+static struct pending *
+pending_create(struct sdata *sd, struct server_db *sdb, json_t *id)
+{
+    struct pending *p = xzalloc(sizeof *p);
+    p->sd = sd;
+    p->sdb = sdb;
+    p->id = json_incref(id);
+    p->start_msec = nf_time_msec();
+    dlist_init(&p->node);
+    dlist_push_back(&sd->pendings, &p->s_node);
+    ovsdb_session_add_pending(sd->session, 1);
+    return p;
+}
+
+static void wait_timeout_cb(void *p_);
+
+/* Runs OPS for session SD as request ID.  P is the pending record if the
+ * request waited before, else NULL.  Replies, or parks the request. */
+static void
+execute(struct sdata *sd, struct server_db *sdb, json_t *id,
+        const json_t *ops, struct pending *p)
+{
+    struct ovsdb_exec_ctx ctx = {
+        .lock_owned = lock_owned,
+        .aux = sd,
+        .start_msec = p ? p->start_msec : nf_time_msec(),
+        .now_msec = nf_time_msec(),
+        .read_only = sdb == sd->server->server_db,
+    };
+    struct ovsdb_txn *txn;
+    bool must_wait;
+    long long deadline;
+    json_t *result = ovsdb_execute(sdb->db, ops, &ctx, &txn, &must_wait,
+                                   &deadline);
+    if (must_wait) {
+        COVERAGE_INC(ovsdb_txn_waiting);
+        if (!p) {
+            p = pending_create(sd, sdb, id);
+            p->ops = json_incref((json_t *) ops);
+            dlist_push_back(&sdb->waiting, &p->node);
+        }
+        if (!p->timer && deadline != LLONG_MAX) {
+            p->timer = evloop_add_timer(sd->server->loop,
+                                        deadline - nf_time_msec(), 0,
+                                        wait_timeout_cb, p);
+        }
+        return;
+    }
+    if (p) {
+        pending_free(p);
+    }
+
+    uint64_t seqno = 0;
+    if (txn) {
+        commit_txn(sdb, txn, &seqno);
+    } else {
+        COVERAGE_INC(ovsdb_txn_failed);
+    }
+    if (seqno && seqno > ovsdb_log_durable_seqno(sdb->log)) {
+        p = pending_create(sd, sdb, id);
+        p->result = result;
+        p->seqno = seqno;
+        dlist_push_back(&sdb->unsynced, &p->node);
+    } else {
+        send_reply(sd, id, result);
+    }
+}
+
+static void
+wait_timeout_cb(void *p_)
+{
+    struct pending *p = p_;
+    p->timer = NULL;
+    /* Run once more: past the deadline the "wait" fails with "timed out"
+     * unless the condition now holds. */
+    json_t *ops = json_incref(p->ops);
+    json_t *id = json_incref(p->id);
+    execute(p->sd, p->sdb, id, ops, p);
+    json_decref(ops);
+    json_decref(id);
+}
+
+static void
+retry_waiting(struct server_db *sdb)
+{
+    if (dlist_is_empty(&sdb->waiting)) {
+        return;
+    }
+    /* Detach the list first: a retried request that still waits goes back
+     * in, and one that commits retries the others again. */
+    struct dlist list;
+    dlist_init(&list);
+    while (!dlist_is_empty(&sdb->waiting)) {
+        dlist_push_back(&list, dlist_pop_front(&sdb->waiting));
+    }
+    while (!dlist_is_empty(&list)) {
+        struct pending *p = CONTAINER_OF(dlist_pop_front(&list),
+                                         struct pending, node);
+        dlist_push_back(&sdb->waiting, &p->node);
+        json_t *ops = json_incref(p->ops);
+        json_t *id = json_incref(p->id);
+        execute(p->sd, p->sdb, id, ops, p);
+        json_decref(ops);
+        json_decref(id);
+    }
+}
+
+static void
+sync_cb(int fd, uint32_t events, void *sdb_)
+{
+    struct server_db *sdb = sdb_;
+    ovsdb_log_sync_fd_drain(sdb->log);
+    uint64_t durable = ovsdb_log_durable_seqno(sdb->log);
+    int error = ovsdb_log_get_error(sdb->log);
+
+    struct pending *p, *next;
+    DLIST_FOR_EACH_SAFE (p, next, node, &sdb->unsynced) {
+        if (p->seqno <= durable) {
+            send_reply(p->sd, p->id, json_incref(p->result));
+        } else if (error) {
+            /* The change is in memory but could not be made durable: say
+             * so rather than acknowledge it. */
+            send_error(p->sd, p->id,
+                       error_json(OVSDB_E_IO,
+                                  "the transaction could not be written to "
+                                  "%s: %s",
+                                  ovsdb_log_get_path(sdb->log),
+                                  nf_strerror(error)));
+        } else {
+            continue;
+        }
+        pending_free(p);
+    }
+}
+
+static void
+maybe_compact(struct server_db *sdb)
+{
+    if (!sdb->log || ovsdb_log_get_n_records(sdb->log) < COMPACT_MIN_RECORDS) {
+        return;
+    }
+    uint64_t size = ovsdb_log_get_size(sdb->log);
+    if (size < COMPACT_MIN_BYTES
+        || size < COMPACT_GROWTH * sdb->size_after_compact) {
+        return;
+    }
+    char *err = NULL;
+    if (ovsdb_server_compact(sdb->server, sdb->name, &err)) {
+        VLOG_WARN("%s", err);
+        free(err);
+    }
+}
+
+int
+ovsdb_server_compact(struct ovsdb_server *server, const char *db_name,
+                     char **errp)
+{
+    struct server_db *sdb;
+    *errp = NULL;
+    DLIST_FOR_EACH (sdb, node, &server->dbs) {
+        if (!sdb->log || (db_name && strcmp(db_name, sdb->name))) {
+            continue;
+        }
+        json_t *snapshot = ovsdb_snapshot_to_json(sdb->db);
+        uint64_t before = ovsdb_log_get_size(sdb->log);
+        int error = ovsdb_log_replace(sdb->log, sdb->schema_json, snapshot,
+                                      errp);
+        json_decref(snapshot);
+        if (error) {
+            return error;
+        }
+        COVERAGE_INC(ovsdb_compaction);
+        sdb->size_after_compact = ovsdb_log_get_size(sdb->log);
+        VLOG_INFO("%s: compacted %s from %llu to %llu bytes", sdb->name,
+                  ovsdb_log_get_path(sdb->log), (unsigned long long) before,
+                  (unsigned long long) sdb->size_after_compact);
+        /* Replies waiting for records the replace made durable. */
+        sync_cb(-1, 0, sdb);
+    }
+    if (db_name && !find_db(server, db_name)) {
+        *errp = xasprintf("%s: no database of that name", db_name);
+        return ENOENT;
+    }
+    return 0;
+}
+
+/* Methods. */
+
+static void
+handle_list_dbs(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    json_t *names = json_array();
+    struct server_db *sdb;
+    DLIST_FOR_EACH (sdb, node, &sd->server->dbs) {
+        json_array_append_new(names, json_string(sdb->name));
+    }
+    send_reply(sd, msg->id, names);
+}
+
+static void
+handle_get_schema(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    struct server_db *sdb = lookup_db(sd, msg);
+    if (sdb) {
+        send_reply(sd, msg->id, json_incref(sdb->schema_json));
+    }
+}
+
+static void
+handle_transact(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    struct server_db *sdb = lookup_db(sd, msg);
+    if (!sdb) {
+        return;
+    }
+    json_t *ops = json_array();
+    for (size_t i = 1; i < json_array_size(msg->params); i++) {
+        json_array_append(ops, json_array_get(msg->params, i));
+    }
+    execute(sd, sdb, msg->id, ops, NULL);
+    json_decref(ops);
+}
+
+static void
+handle_cancel(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    /* RFC 7047 §4.1.4: cancel is a notification naming a pending request;
+     * that request gets an error reply. */
+    const json_t *target = json_array_get(msg->params, 0);
+    struct pending *p, *next;
+    DLIST_FOR_EACH_SAFE (p, next, s_node, &sd->pendings) {
+        if (target && p->ops && json_equal(p->id, (json_t *) target)) {
+            send_error(sd, p->id, json_pack("{s:s}", "error", "canceled"));
+            pending_free(p);
+        }
+    }
+}
+
+static struct smon *
+find_monitor(const struct sdata *sd, const json_t *id)
+{
+    struct smon *m;
+    DLIST_FOR_EACH (m, node, &sd->monitors) {
+        if (json_equal(m->id, (json_t *) id)) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+static void
+smon_destroy(struct smon *m)
+{
+    dlist_remove(&m->node);
+    dlist_remove(&m->db_node);
+    json_decref(m->id);
+    ovsdb_monitor_destroy(m->mon);
+    free(m);
+}
+
+static void
+handle_monitor(struct sdata *sd, struct jsonrpc_msg *msg,
+               enum ovsdb_monitor_version version)
+{
+    size_t want = version == OVSDB_MONITOR_V3 ? 4 : 3;
+    if (json_array_size(msg->params) != want) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "%s: expected %zu parameters",
+                              msg->method, want));
+        return;
+    }
+    struct server_db *sdb = lookup_db(sd, msg);
+    if (!sdb) {
+        return;
+    }
+    json_t *mid = json_array_get(msg->params, 1);
+    if (find_monitor(sd, mid)) {
+        send_error(sd, msg->id, json_string("duplicate monitor ID"));
+        return;
+    }
+    struct ovsdb_monitor *mon;
+    struct ovsdb_error *err = NULL;
+    if (ovsdb_monitor_create(sdb->db, version, json_array_get(msg->params, 2),
+                             &mon, &err)) {
+        send_error(sd, msg->id, ovsdb_error_to_json(err));
+        ovsdb_error_destroy(err);
+        return;
+    }
+    struct smon *m = xzalloc(sizeof *m);
+    m->sd = sd;
+    m->sdb = sdb;
+    m->id = json_incref(mid);
+    m->mon = mon;
+    dlist_push_back(&sd->monitors, &m->node);
+    dlist_push_back(&sdb->monitors, &m->db_node);
+
+    json_t *initial = ovsdb_monitor_get_initial(mon);
+    if (version == OVSDB_MONITOR_V3) {
+        /* No transaction history: the client gets everything. */
+        send_reply(sd, msg->id,
+                   json_pack("[b,s,o]", 0,
+                             "00000000-0000-0000-0000-000000000000",
+                             initial));
+    } else {
+        send_reply(sd, msg->id, initial);
+    }
+}
+
+static void
+handle_monitor_cond_change(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    if (json_array_size(msg->params) != 3) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX,
+                              "monitor_cond_change: expected 3 parameters"));
+        return;
+    }
+    struct smon *m = find_monitor(sd, json_array_get(msg->params, 0));
+    json_t *new_id = json_array_get(msg->params, 1);
+    if (!m) {
+        send_error(sd, msg->id, json_string("unknown monitor"));
+        return;
+    }
+    if (!json_equal(new_id, m->id) && find_monitor(sd, new_id)) {
+        send_error(sd, msg->id, json_string("duplicate monitor ID"));
+        return;
+    }
+    json_t *update;
+    struct ovsdb_error *err = NULL;
+    if (ovsdb_monitor_change(m->mon, json_array_get(msg->params, 2), &update,
+                             &err)) {
+        send_error(sd, msg->id, ovsdb_error_to_json(err));
+        ovsdb_error_destroy(err);
+        return;
+    }
+    json_decref(m->id);
+    m->id = json_incref(new_id);
+    send_reply(sd, msg->id, json_object());
+    if (update) {
+        const char *method = ovsdb_monitor_get_version(m->mon)
+                                     == OVSDB_MONITOR_V3
+                                 ? "update3"
+                                 : "update2";
+        json_t *params
+            = ovsdb_monitor_get_version(m->mon) == OVSDB_MONITOR_V3
+                  ? json_pack("[O,s,o]", m->id,
+                              "00000000-0000-0000-0000-000000000000", update)
+                  : json_pack("[O,o]", m->id, update);
+        ovsdb_session_send(sd->session, jsonrpc_create_notify(method, params));
+    }
+}
+
+static void
+handle_monitor_cancel(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    struct smon *m = find_monitor(sd, json_array_get(msg->params, 0));
+    if (!m) {
+        send_error(sd, msg->id, json_string("unknown monitor"));
+        return;
+    }
+    smon_destroy(m);
+    send_reply(sd, msg->id, json_object());
+}
+
+static void
+notify_lock(const char *method, const char *name, void *session_data)
+{
+    struct sdata *sd = session_data;
+    ovsdb_session_send(sd->session,
+                       jsonrpc_create_notify(method, json_pack("[s]", name)));
+}
+
+static void
+handle_lock(struct sdata *sd, struct jsonrpc_msg *msg, bool steal)
+{
+    const json_t *name = json_array_get(msg->params, 0);
+    if (json_array_size(msg->params) != 1 || !json_is_string(name)) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "%s: expected a lock name",
+                              msg->method));
+        return;
+    }
+    void *stolen;
+    bool already;
+    bool locked = ovsdb_lock_request(sd->server->locks,
+                                     json_string_value(name), sd, steal,
+                                     &stolen, &already);
+    if (already) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX,
+                              "lock %s is already owned or requested by this "
+                              "session",
+                              json_string_value(name)));
+        return;
+    }
+    send_reply(sd, msg->id, json_pack("{s:b}", "locked", locked));
+    if (stolen) {
+        notify_lock("stolen", json_string_value(name), stolen);
+    }
+}
+
+static void
+handle_unlock(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    const json_t *name = json_array_get(msg->params, 0);
+    if (!json_is_string(name)) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "unlock: expected a lock name"));
+        return;
+    }
+    bool found;
+    void *owner = ovsdb_lock_release(sd->server->locks,
+                                     json_string_value(name), sd, &found);
+    if (!found) {
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX,
+                              "unlock: this session neither owns nor waits "
+                              "for lock %s",
+                              json_string_value(name)));
+        return;
+    }
+    send_reply(sd, msg->id, json_object());
+    if (owner) {
+        notify_lock("locked", json_string_value(name), owner);
+    }
+}
+
+static void
+handle_set_db_change_aware(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    /* This server never removes or converts a database while serving it,
+     * so there is nothing to announce; accept the flag. */
+    send_reply(sd, msg->id, json_object());
+}
+
+static void
+handle_get_server_id(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    char buf[OVSDB_UUID_LEN + 1];
+    send_reply(sd, msg->id,
+               json_string(ovsdb_uuid_format(&sd->server->server_id, buf)));
+}
+
+struct method {
+    const char *name;
+    void (*handler)(struct sdata *, struct jsonrpc_msg *);
+};
+
+static void
+handle_monitor_v1(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    handle_monitor(sd, msg, OVSDB_MONITOR_V1);
+}
+
+static void
+handle_monitor_v2(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    handle_monitor(sd, msg, OVSDB_MONITOR_V2);
+}
+
+static void
+handle_monitor_v3(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    handle_monitor(sd, msg, OVSDB_MONITOR_V3);
+}
+
+static void
+handle_lock_wait(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    handle_lock(sd, msg, false);
+}
+
+static void
+handle_steal(struct sdata *sd, struct jsonrpc_msg *msg)
+{
+    handle_lock(sd, msg, true);
+}
+
+static const struct method methods[] = {
+    { "list_dbs", handle_list_dbs },
+    { "get_schema", handle_get_schema },
+    { "transact", handle_transact },
+    { "monitor", handle_monitor_v1 },
+    { "monitor_cond", handle_monitor_v2 },
+    { "monitor_cond_since", handle_monitor_v3 },
+    { "monitor_cond_change", handle_monitor_cond_change },
+    { "monitor_cancel", handle_monitor_cancel },
+    { "lock", handle_lock_wait },
+    { "steal", handle_steal },
+    { "unlock", handle_unlock },
+    { "set_db_change_aware", handle_set_db_change_aware },
+    { "get_server_id", handle_get_server_id },
+};
+
+static struct sdata *
+session_data(struct ovsdb_server *server, struct ovsdb_session *session)
+{
+    struct sdata *sd = ovsdb_session_get_data(session);
+    if (!sd) {
+        sd = xzalloc(sizeof *sd);
+        sd->server = server;
+        sd->session = session;
+        dlist_init(&sd->monitors);
+        dlist_init(&sd->pendings);
+        ovsdb_session_set_data(session, sd);
+    }
+    return sd;
+}
+
+static void
+session_request(struct ovsdb_session *session, struct jsonrpc_msg *msg,
+                void *server_)
+{
+    struct sdata *sd = session_data(server_, session);
+
+    if (msg->type == JSONRPC_NOTIFY) {
+        if (!strcmp(msg->method, "cancel")) {
+            handle_cancel(sd, msg);
+        }
+        jsonrpc_msg_destroy(msg);
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
+        if (!strcmp(methods[i].name, msg->method)) {
+            methods[i].handler(sd, msg);
+            jsonrpc_msg_destroy(msg);
+            return;
+        }
+    }
+    send_error(sd, msg->id,
+               error_json("unknown method", "%s is not a method this server "
+                                            "implements",
+                          msg->method));
+    jsonrpc_msg_destroy(msg);
+}
+
+static void
+lock_handed_over(const char *name, void *new_owner, void *aux)
+{
+    notify_lock("locked", name, new_owner);
+}
+
+static void
+session_closing(struct ovsdb_session *session, void *server_)
+{
+    struct ovsdb_server *server = server_;
+    struct sdata *sd = ovsdb_session_get_data(session);
+    if (!sd) {
+        return;
+    }
+    while (!dlist_is_empty(&sd->monitors)) {
+        smon_destroy(CONTAINER_OF(sd->monitors.next, struct smon, node));
+    }
+    /* Committed transactions stay committed; only their replies are
+     * dropped. */
+    while (!dlist_is_empty(&sd->pendings)) {
+        pending_free(CONTAINER_OF(sd->pendings.next, struct pending, s_node));
+    }
+    ovsdb_lock_release_all(server->locks, sd, lock_handed_over, NULL);
+    ovsdb_session_set_data(session, NULL);
+    free(sd);
+}
+
+/* Remotes. */
+
+static int
+parse_db_ref(const char *spec, struct db_ref *ref)
+{
+    /* "db:DB,TABLE,COLUMN" */
+    const char *s = spec + 3;
+    const char *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+    if (!nf_str_prefix(spec, "db:") || !c1 || !c2 || strchr(c2 + 1, ',')
+        || c1 == s || c2 == c1 + 1 || !c2[1]) {
+        return EINVAL;
+    }
+    ref->db = xstrndup(s, (size_t) (c1 - s));
+    ref->table = xstrndup(c1 + 1, (size_t) (c2 - c1 - 1));
+    ref->column = xstrdup(c2 + 1);
+    return 0;
+}
+
+static void
+db_ref_destroy(struct db_ref *ref)
+{
+    free(ref->db);
+    free(ref->table);
+    free(ref->column);
+}
+
+static void
+add_string(char ***list, size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (!strcmp((*list)[i], s)) {
+            return;
+        }
+    }
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = xstrdup(s);
+}
+
+/* Collects the strings REF names: the string values of the column, or for
+ * a column of references, the "target" column of the referenced rows. */
+static void
+resolve_db_ref(const struct ovsdb_server *server, const struct db_ref *ref,
+               char ***out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    struct server_db *sdb = find_db(server, ref->db);
+    struct ovsdb_table *table = sdb ? ovsdb_get_table(sdb->db, ref->table)
+                                    : NULL;
+    if (!table) {
+        return;
+    }
+    const struct ovsdb_column *col = ovsdb_table_schema_get_column(
+        ovsdb_table_get_schema(table), ref->column);
+    if (!col) {
+        return;
+    }
+    const struct ovsdb_table_schema *ref_ts = col->type.key.type
+                                                      == OVSDB_TYPE_UUID
+                                                  ? col->type.key.u.uuid
+                                                        .ref_table
+                                                  : NULL;
+    struct ovsdb_table *ref_table = ref_ts ? ovsdb_get_table(sdb->db,
+                                                             ref_ts->name)
+                                           : NULL;
+    const struct ovsdb_column *target = ref_ts
+                                            ? ovsdb_table_schema_get_column(
+                                                  ref_ts, "target")
+                                            : NULL;
+
+    for (const struct ovsdb_row *row = ovsdb_table_first_row(table); row;
+         row = ovsdb_table_next_row(table, row)) {
+        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col);
+        for (unsigned int i = 0; i < d->n; i++) {
+            if (col->type.key.type == OVSDB_TYPE_STRING) {
+                add_string(out, n_out, d->keys[i].string->s);
+            } else if (ref_table && target
+                       && target->type.key.type == OVSDB_TYPE_STRING) {
+                const struct ovsdb_row *r = ovsdb_table_find_row(
+                    ref_table, &d->keys[i].uuid);
+                const struct ovsdb_datum *t = r ? ovsdb_row_get_datum(r,
+                                                                      target)
+                                                : NULL;
+                for (unsigned int j = 0; t && j < t->n; j++) {
+                    add_string(out, n_out, t->keys[j].string->s);
+                }
+            }
+        }
+    }
+}
+
+static void
+free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(list[i]);
+    }
+    free(list);
+}
+
+static bool
+contains_string(char **list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(list[i], s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+refresh_db_remotes(struct ovsdb_server *server)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct db_remote *dr;
+    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
+        char **now;
+        size_t n_now;
+        resolve_db_ref(server, &dr->ref, &now, &n_now);
+        for (size_t i = 0; i < dr->n_targets; i++) {
+            if (!contains_string(now, n_now, dr->targets[i])) {
+                ovsdb_remotes_remove(server->remotes, dr->targets[i]);
+                VLOG_INFO("%s: removed remote %s", dr->spec, dr->targets[i]);
+            }
+        }
+        for (size_t i = 0; i < n_now; i++) {
+            if (!contains_string(dr->targets, dr->n_targets, now[i])) {
+                char *err = NULL;
+                int error = ovsdb_remotes_add(server->remotes, now[i], &err);
+                if (error && error != EEXIST) {
+                    VLOG_WARN_RL(&rl, "%s: %s", dr->spec,
+                                 err ? err : nf_strerror(error));
+                } else if (!error) {
+                    VLOG_INFO("%s: added remote %s", dr->spec, now[i]);
+                }
+                free(err);
+            }
+        }
+        free_strings(dr->targets, dr->n_targets);
+        dr->targets = now;
+        dr->n_targets = n_now;
+    }
+}
+
+int
+ovsdb_server_add_remote(struct ovsdb_server *server, const char *name,
+                        char **errp)
+{
+    *errp = NULL;
+    if (nf_str_prefix(name, "db:")) {
+        struct db_remote *dr = xzalloc(sizeof *dr);
+        if (parse_db_ref(name, &dr->ref)) {
+            *errp = xasprintf("%s: expected db:DATABASE,TABLE,COLUMN", name);
+            free(dr);
+            return EINVAL;
+        }
+        dr->spec = xstrdup(name);
+        dlist_push_back(&server->db_remotes, &dr->node);
+        refresh_db_remotes(server);
+        return 0;
+    }
+    int error = ovsdb_remotes_add(server->remotes, name, errp);
+    if (!error) {
+        add_string(&server->plain_remotes, &server->n_plain_remotes, name);
+    }
+    return error;
+}
+
+int
+ovsdb_server_remove_remote(struct ovsdb_server *server, const char *name)
+{
+    struct db_remote *dr;
+    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
+        if (!strcmp(dr->spec, name)) {
+            for (size_t i = 0; i < dr->n_targets; i++) {
+                ovsdb_remotes_remove(server->remotes, dr->targets[i]);
+            }
+            free_strings(dr->targets, dr->n_targets);
+            db_ref_destroy(&dr->ref);
+            free(dr->spec);
+            dlist_remove(&dr->node);
+            free(dr);
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < server->n_plain_remotes; i++) {
+        if (!strcmp(server->plain_remotes[i], name)) {
+            ovsdb_remotes_remove(server->remotes, name);
+            free(server->plain_remotes[i]);
+            server->plain_remotes[i]
+                = server->plain_remotes[--server->n_plain_remotes];
+            return 0;
+        }
+    }
+    return ENOENT;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void
+ovsdb_server_list_remotes(const struct ovsdb_server *server, struct buf *out)
+{
+    char **names = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < server->n_plain_remotes; i++) {
+        add_string(&names, &n, server->plain_remotes[i]);
+    }
+    struct db_remote *dr;
+    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
+        add_string(&names, &n, dr->spec);
+    }
+    qsort(names, n, sizeof *names, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(out, "%s\n", names[i]);
+    }
+    free_strings(names, n);
+}
+
+void
+ovsdb_server_list_dbs(const struct ovsdb_server *server, struct buf *out)
+{
+    struct server_db *sdb;
+    DLIST_FOR_EACH (sdb, node, &server->dbs) {
+        if (sdb != server->server_db) {
+            buf_printf(out, "%s\n", sdb->name);
+        }
+    }
+}
+
+/* SSL. */
+
+/* The file named by SPEC: SPEC itself, or for "db:..." the first value
+ * found in the database (NULL if none yet). */
+static char *
+resolve_file(const struct ovsdb_server *server, const char *spec)
+{
+    if (!spec) {
+        return NULL;
+    }
+    if (!nf_str_prefix(spec, "db:")) {
+        return xstrdup(spec);
+    }
+    struct db_ref ref;
+    if (parse_db_ref(spec, &ref)) {
+        return NULL;
+    }
+    char **values;
+    size_t n;
+    resolve_db_ref(server, &ref, &values, &n);
+    char *file = n ? xstrdup(values[0]) : NULL;
+    free_strings(values, n);
+    db_ref_destroy(&ref);
+    return file;
+}
+
+static bool
+str_changed(char **applied, char *now)
+{
+    bool changed = (!*applied != !now) || (now && strcmp(*applied, now));
+    if (changed) {
+        free(*applied);
+        *applied = now;
+    } else {
+        free(now);
+    }
+    return changed;
+}
+
+static void
+refresh_ssl(struct ovsdb_server *server)
+{
+    char *key = resolve_file(server, server->ssl_key);
+    char *cert = resolve_file(server, server->ssl_cert);
+    char *ca = resolve_file(server, server->ssl_ca);
+    bool kc = str_changed(&server->applied_key, key);
+    kc |= str_changed(&server->applied_cert, cert);
+    if (kc && server->applied_key && server->applied_cert) {
+        stream_ssl_set_key_and_cert(server->applied_key,
+                                    server->applied_cert);
+    }
+    if (str_changed(&server->applied_ca, ca) && server->applied_ca) {
+        stream_ssl_set_ca_cert_file(server->applied_ca,
+                                    server->ssl_bootstrap);
+    }
+}
+
+void
+ovsdb_server_set_ssl(struct ovsdb_server *server, const char *private_key,
+                     const char *certificate, const char *ca_cert,
+                     bool bootstrap_ca_cert)
+{
+    free(server->ssl_key);
+    free(server->ssl_cert);
+    free(server->ssl_ca);
+    server->ssl_key = private_key ? xstrdup(private_key) : NULL;
+    server->ssl_cert = certificate ? xstrdup(certificate) : NULL;
+    server->ssl_ca = ca_cert ? xstrdup(ca_cert) : NULL;
+    server->ssl_bootstrap = bootstrap_ca_cert;
+    refresh_ssl(server);
+}
+
+void
+ovsdb_server_memory_report(const struct ovsdb_server *server,
+                           struct buf *out)
+{
+    size_t n_rows = 0, n_monitors = 0;
+    struct server_db *sdb;
+    DLIST_FOR_EACH (sdb, node, &server->dbs) {
+        const struct ovsdb_schema *schema = ovsdb_get_schema(sdb->db);
+        for (size_t i = 0; i < schema->n_tables; i++) {
+            n_rows += ovsdb_table_count_rows(
+                ovsdb_get_table_by_index(sdb->db, i));
+        }
+        n_monitors += dlist_size(&sdb->monitors);
+    }
+    buf_printf(out, "monitors:%zu rows:%zu sessions:%zu", n_monitors, n_rows,
+               ovsdb_remotes_n_sessions(server->remotes));
+}
+
+void
+ovsdb_server_destroy(struct ovsdb_server *server)
+{
+    if (!server) {
+        return;
+    }
+    ovsdb_remotes_destroy(server->remotes);
+    while (!dlist_is_empty(&server->db_remotes)) {
+        struct db_remote *dr = CONTAINER_OF(server->db_remotes.next,
+                                            struct db_remote, node);
+        ovsdb_server_remove_remote(server, dr->spec);
+    }
+    free_strings(server->plain_remotes, server->n_plain_remotes);
+    while (!dlist_is_empty(&server->dbs)) {
+        server_db_destroy(CONTAINER_OF(server->dbs.next, struct server_db,
+                                       node));
+    }
+    ovsdb_lock_table_destroy(server->locks);
+    free(server->ssl_key);
+    free(server->ssl_cert);
+    free(server->ssl_ca);
+    free(server->applied_key);
+    free(server->applied_cert);
+    free(server->applied_ca);
+    free(server);
+}
