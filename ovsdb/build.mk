@@ -1,7 +1,7 @@
 # ovsdb/: the OVSDB library, libovsdb.a (schema, data, in-memory database,
 # transactions).  Every ovsdb/*.c is part of it except the programs named
 # below, which get their own executables.
-OVSDB_PROGRAM_SRCS := ovsdb/dbd.c
+OVSDB_PROGRAM_SRCS := ovsdb/dbd.c $(wildcard ovsdb/dbtool*.c)
 OVSDB_SRCS := $(filter-out $(OVSDB_PROGRAM_SRCS),$(wildcard ovsdb/*.c))
 LIBOVSDB := $(BUILD)/lib/libovsdb.a
 
@@ -15,3 +15,7 @@ FUZZ_LIB_OBJS += $(OVSDB_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
 
 PROGRAMS += $(BIN)/nicflow-dbd
 $(BIN)/nicflow-dbd: $(OBJ)/ovsdb/dbd.o $(LIBOVSDB) $(LIBNICFLOW)
+
+PROGRAMS += $(BIN)/nicflow-dbtool
+$(BIN)/nicflow-dbtool: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/dbtool*.c)) \
+                      $(LIBOVSDB) $(LIBNICFLOW)

@@ -337,8 +337,8 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
             error = 0;
             break;
         } else if (error == EBADMSG) {
-            /* A torn or corrupt tail: keep every intact record before it. */
-            VLOG_WARN("%s", ovsdb_log_read_error(log));
+            /* A torn or corrupt tail: keep every intact record before it
+             * (ovsdb_log_truncate_tail() logs what it drops and why). */
             error = ovsdb_log_truncate_tail(log, errp);
             if (error) {
                 goto destroy_db;
@@ -647,6 +647,10 @@ ovsdb_server_compact(struct ovsdb_server *server, const char *db_name,
             continue;
         }
         json_t *snapshot = ovsdb_snapshot_to_json(sdb->db);
+        /* Dated like a transaction, so show-log can tell when it was
+         * taken. */
+        json_object_set_new(snapshot, "_date",
+                            json_integer(nf_time_wall_msec()));
         uint64_t before = ovsdb_log_get_size(sdb->log);
         int error = ovsdb_log_replace(sdb->log, sdb->schema_json, snapshot,
                                       errp);
