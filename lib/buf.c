@@ -102,6 +102,9 @@ void
 buf_pull(struct buf *b, size_t n)
 {
     nf_assert(n <= b->len);
+    if (!n) {
+        return;
+    }
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
 }

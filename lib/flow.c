@@ -10,6 +10,8 @@
  * tables below), not code. */
 #include "flow.h"
 
+#include "crc32c.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -739,7 +741,7 @@ finish_l4(uint8_t *l4, size_t l4_len, const struct flow *flow, uint32_t pseudo)
         udp->csum = csum ? csum : 0xffff;
     } else if (flow->nw_proto == IPPROTO_SCTP) {
         struct pkt_sctp_hdr *sctp = (struct pkt_sctp_hdr *) l4;
-        uint32_t crc = pkt_crc32c(l4, l4_len);
+        uint32_t crc = crc32c_extend(0, l4, l4_len);
         uint8_t le[4] = { (uint8_t) crc, (uint8_t) (crc >> 8),
                           (uint8_t) (crc >> 16), (uint8_t) (crc >> 24) };
         memcpy(&sctp->csum, le, sizeof le);

@@ -427,20 +427,3 @@ pkt_csum_pseudo_ipv6(const struct in6_addr *src, const struct in6_addr *dst,
                         proto };
     return pkt_csum_add(sum, tail, sizeof tail);
 }
-
-uint32_t
-pkt_crc32c(const void *p_, size_t n)
-{
-    const uint8_t *p = p_;
-    uint32_t crc = 0xffffffffu;
-
-    /* Bit at a time: SCTP checksums are only computed when composing test
-     * and control frames, where a lookup table is not worth its cache. */
-    while (n--) {
-        crc ^= *p++;
-        for (int i = 0; i < 8; i++) {
-            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1)));
-        }
-    }
-    return ~crc;
-}

@@ -452,9 +452,5 @@ uint32_t pkt_csum_pseudo_ipv6(const struct in6_addr *src,
                               const struct in6_addr *dst, uint8_t proto,
                               size_t l4_len);
 
-/* Returns the CRC32c (Castagnoli, RFC 9260 appendix A) of N bytes at P,
- * final value (already complemented).  SCTP puts it on the wire least
- * significant byte first. */
-uint32_t pkt_crc32c(const void *p, size_t n);
 
 #endif /* NICFLOW_PACKET_H */

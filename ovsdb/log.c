@@ -20,11 +20,9 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__x86_64__)
-#include <nmmintrin.h>
-#endif
 
 #include "lib/buf.h"
+#include "lib/crc32c.h"
 #include "lib/coverage.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -137,106 +135,6 @@ set_error(char **errp, const char *fmt, ...)
         *errp = xvasprintf(fmt, args);
         va_end(args);
     }
-}
-
-/* CRC-32C. */
-
-#define CRC32C_POLY 0x82f63b78u
-
-static uint32_t crc_tables[8][256];
-static bool crc_hw;
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void
-crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++) {
-            c = c & 1 ? (c >> 1) ^ CRC32C_POLY : c >> 1;
-        }
-        crc_tables[0][i] = c;
-    }
-    /* Table T[s] advances a byte through s more zero bytes, so eight bytes
-     * can be folded in with eight independent lookups. */
-    for (int s = 1; s < 8; s++) {
-        for (int i = 0; i < 256; i++) {
-            uint32_t prev = crc_tables[s - 1][i];
-            crc_tables[s][i] = (prev >> 8) ^ crc_tables[0][prev & 0xff];
-        }
-    }
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    crc_hw = __builtin_cpu_supports("sse4.2");
-#endif
-}
-
-uint32_t
-ovsdb_log_crc32c_sw(uint32_t crc, const void *data, size_t n)
-{
-    const uint8_t *p = data;
-
-    pthread_once(&crc_once, crc_init);
-    crc = ~crc;
-    for (; n && ((uintptr_t) p & 7); n--) {
-        crc = crc_tables[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    }
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; n >= 8; n -= 8, p += 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        w ^= crc;
-        crc =
-            crc_tables[7][w & 0xff] ^ crc_tables[6][(w >> 8) & 0xff]
-            ^ crc_tables[5][(w >> 16) & 0xff] ^ crc_tables[4][(w >> 24) & 0xff]
-            ^ crc_tables[3][(w >> 32) & 0xff] ^ crc_tables[2][(w >> 40) & 0xff]
-            ^ crc_tables[1][(w >> 48) & 0xff] ^ crc_tables[0][w >> 56];
-    }
-#endif
-    for (; n; n--) {
-        crc = crc_tables[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    }
-    return ~crc;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) static uint32_t
-crc32c_hw(uint32_t crc, const uint8_t *p, size_t n)
-{
-    uint64_t c = (uint32_t) ~crc;
-
-    for (; n && ((uintptr_t) p & 7); n--) {
-        c = _mm_crc32_u8((uint32_t) c, *p++);
-    }
-    for (; n >= 8; n -= 8, p += 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        c = _mm_crc32_u64(c, w);
-    }
-    for (; n; n--) {
-        c = _mm_crc32_u8((uint32_t) c, *p++);
-    }
-    return ~(uint32_t) c;
-}
-#endif
-
-uint32_t
-ovsdb_log_crc32c(uint32_t crc, const void *data, size_t n)
-{
-    pthread_once(&crc_once, crc_init);
-#if defined(__x86_64__)
-    if (crc_hw) {
-        return crc32c_hw(crc, data, n);
-    }
-#endif
-    return ovsdb_log_crc32c_sw(crc, data, n);
-}
-
-bool
-ovsdb_log_crc32c_is_hw(void)
-{
-    pthread_once(&crc_once, crc_init);
-    return crc_hw;
 }
 
 /* Small I/O helpers. */
@@ -479,7 +377,7 @@ open_locked(const char *path, int flags, int *fdp, char **errp)
     *fdp = -1;
     for (int attempt = 0;; attempt++) {
         struct stat fst, pst;
-        int fd = open(path, O_RDWR | O_CLOEXEC | flags, 0640);
+        int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | flags, 0640);
         int error;
 
         if (fd < 0) {
@@ -716,7 +614,9 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         *errp = NULL;
     }
     if (mode == OVSDB_LOG_READ_ONLY) {
-        log->fd = open(log->real_path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO must not hang us before the S_ISREG check;
+         * it changes nothing for a regular file. */
+        log->fd = open(log->real_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (log->fd < 0) {
             error = errno;
             set_error(errp, "%s: cannot open for reading: %s", path,
@@ -759,7 +659,8 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         log->state = LOG_READING;
     }
     log->read_off = header_len;
-    log->size = header_len;
+    log->size =
+        mode == OVSDB_LOG_CREATE_EXCL ? header_len : (uint64_t) st.st_size;
     log->write_off = header_len;
 
     if (mode != OVSDB_LOG_READ_ONLY) {
@@ -929,7 +830,7 @@ check_record(struct ovsdb_log *log, uint64_t off, uint64_t size,
         buf_printf(why, "record data is not followed by a newline");
         return EBADMSG;
     }
-    crc = ovsdb_log_crc32c(0, p, h->length);
+    crc = crc32c_extend(0, p, h->length);
     if (crc != h->crc) {
         buf_printf(why,
                    "checksum mismatch (header says %08" PRIx32
@@ -1263,7 +1164,7 @@ frame_record(struct buf *out, const json_t *record)
         return EFBIG;
     }
     n = snprintf(header, sizeof header, "%zu %08" PRIx32 "\n", len,
-                 ovsdb_log_crc32c(0, text, len));
+                 crc32c_extend(0, text, len));
     buf_put(out, header, n);
     buf_put(out, text, len);
     buf_put_char(out, '\n');

@@ -247,13 +247,5 @@ struct ovsdb_log_stats {
 };
 void ovsdb_log_get_stats(const struct ovsdb_log *, struct ovsdb_log_stats *);
 
-/* CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), continuing from
- * CRC (0 to start): crc32c("123456789") = 0xe3069283.  Uses the SSE4.2
- * crc32 instruction when the CPU has it (checked once at run time), else
- * slicing-by-8 tables.  The _sw variant always uses the tables (tests
- * compare the two). */
-uint32_t ovsdb_log_crc32c(uint32_t crc, const void *, size_t);
-uint32_t ovsdb_log_crc32c_sw(uint32_t crc, const void *, size_t);
-bool ovsdb_log_crc32c_is_hw(void);
 
 #endif /* NICFLOW_OVSDB_LOG_H */

@@ -1,5 +1,7 @@
 /* libFuzzer target for ovsdb/log.c's reader: the input is a whole database
- * file.  It is written to a file in a private directory on tmpfs, opened
+ * file.  It is written to a file in a private directory on tmpfs (made for
+ * each input and removed after it, because libFuzzer ends with _Exit() and
+ * no exit handler would clean up), opened
  * read-write, read to the end, its damaged tail (if any) truncated, then
  * appended to, compacted and read back.
  *
@@ -30,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/crc32c.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ovsdb/log.h"
@@ -46,62 +49,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                    \
     } while (0)
 
+static const char *base_dir;
 static char dir[128];
 static char db_path[160];
 
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    base_dir = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
+    vlog_set_levels(NULL, VLF_N_DESTINATIONS, VLL_OFF);
+    return 0;
+}
+
+static void
+make_dir(void)
+{
+    snprintf(dir, sizeof dir, "%s/fuzz-ovsdb-log.XXXXXX", base_dir);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db_path, sizeof db_path, "%s/db", dir);
+}
+
+/* Removes the directory and everything in it (the database, saved damaged
+ * tails, temporary files). */
 static void
 remove_dir(void)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
 
-    if (d) {
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char *p = xasprintf("%s/%s", dir, e->d_name);
-                unlink(p);
-                free(p);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    const char *base = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
-
-    snprintf(dir, sizeof dir, "%s/fuzz-ovsdb-log.XXXXXX", base);
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    snprintf(db_path, sizeof db_path, "%s/db", dir);
-    atexit(remove_dir);
-    vlog_set_levels(NULL, VLF_N_DESTINATIONS, VLL_OFF);
-    return 0;
-}
-
-/* Removes every file in the directory but the database (saved damaged
- * tails, temporary files). */
-static void
-remove_extra_files(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
     CHECK(d);
     while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")
-            && strcmp(e->d_name, "db")) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
             char *p = xasprintf("%s/%s", dir, e->d_name);
             unlink(p);
             free(p);
         }
     }
     closedir(d);
+    CHECK(rmdir(dir) == 0);
 }
 
 /* Reads every record of a log opened in MODE into a new array; returns
@@ -170,7 +155,7 @@ fix_checksums(uint8_t *p, size_t size)
             break;
         }
         snprintf(hex, sizeof hex, "%08" PRIx32,
-                 ovsdb_log_crc32c(0, p + i + 10, len));
+                 crc32c_extend(0, p + i + 10, len));
         if (memcmp(p + i + 1, hex, 8)) {
             memcpy(p + i + 1, hex, 8);
             changed = true;
@@ -204,6 +189,7 @@ run_one(const uint8_t *data, size_t size)
     char *err = NULL;
     int error, ro_error;
 
+    make_dir();
     write_input(data, size);
     ro_records = read_all(OVSDB_LOG_READ_ONLY, &ro_error, NULL);
     records = read_all(OVSDB_LOG_READ_WRITE, &error, &log);
@@ -257,5 +243,5 @@ run_one(const uint8_t *data, size_t size)
 out:
     json_decref(records);
     json_decref(ro_records);
-    remove_extra_files();
+    remove_dir();
 }
