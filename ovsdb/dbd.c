@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/buf.h"
 #include "lib/coverage.h"
@@ -61,6 +62,21 @@ usage(void)
            nf_program_name, nf_program_name, daemon_dbdir());
     daemon_usage();
     exit(0);
+}
+
+/* PATH made absolute against the current directory, because --detach
+ * changes to "/" before the databases are opened (ovsdb-server accepts a
+ * relative database name with --detach). */
+static char *
+absolute_path(const char *path)
+{
+    char *cwd;
+    if (path[0] == '/' || !(cwd = getcwd(NULL, 0))) {
+        return xstrdup(path);
+    }
+    char *abs = xasprintf("%s/%s", cwd, path);
+    free(cwd);
+    return abs;
 }
 
 static void
@@ -120,7 +136,7 @@ parse_options(int argc, char *argv[], struct options *o)
     }
     for (int i = optind; i < argc; i++) {
         o->dbs = xrealloc(o->dbs, (o->n_dbs + 1) * sizeof *o->dbs);
-        o->dbs[o->n_dbs++] = xstrdup(argv[i]);
+        o->dbs[o->n_dbs++] = absolute_path(argv[i]);
     }
     if (!o->n_dbs) {
         o->dbs = xmalloc(sizeof *o->dbs);

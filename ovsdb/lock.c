@@ -111,11 +111,10 @@ ovsdb_lock_request(struct ovsdb_lock_table *t, const char *name,
         return false;
     }
     if (steal) {
-        if (l->n) {
-            /* The previous owner loses the lock and leaves the line. */
-            *stolen = l->waiters[0];
-            remove_waiter(l, 0);
-        }
+        /* The previous owner loses the lock but stays first in line, as
+         * with ovsdb-server: it gets the lock back ("locked") when the
+         * thief releases it, and may still "unlock" to leave the line. */
+        *stolen = l->n ? l->waiters[0] : NULL;
         insert_waiter(l, 0, session);
         return true;
     }

@@ -21,8 +21,9 @@ struct ovsdb_lock_table *ovsdb_lock_table_create(void);
 void ovsdb_lock_table_destroy(struct ovsdb_lock_table *);
 
 /* SESSION asks for lock NAME.  With STEAL, SESSION becomes owner at once
- * and the previous owner (if any, and not SESSION) is returned in *STOLEN
- * (it keeps waiting in line only if it asks again).  Without STEAL,
+ * and the previous owner (if any) is returned in *STOLEN; it stays in line
+ * right behind SESSION, so it regains the lock when SESSION releases it
+ * (as with ovsdb-server).  Without STEAL,
  * SESSION is queued.  Returns true if SESSION owns the lock now.  A session
  * that already waits for or owns NAME gets EEXIST-like treatment: returns
  * false with *ALREADY = true and changes nothing (RFC 7047 makes asking

@@ -719,7 +719,8 @@ handle_cancel(struct sdata *sd, struct jsonrpc_msg *msg)
     struct pending *p, *next;
     DLIST_FOR_EACH_SAFE (p, next, s_node, &sd->pendings) {
         if (target && p->ops && json_equal(p->id, (json_t *) target)) {
-            send_error(sd, p->id, json_pack("{s:s}", "error", "canceled"));
+            /* The bare string, as RFC 7047 and ovsdb-server have it. */
+            send_error(sd, p->id, json_string("canceled"));
             pending_free(p);
         }
     }
@@ -764,8 +765,25 @@ handle_monitor(struct sdata *sd, struct jsonrpc_msg *msg,
     }
     json_t *mid = json_array_get(msg->params, 1);
     if (find_monitor(sd, mid)) {
-        send_error(sd, msg->id, json_string("duplicate monitor ID"));
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "duplicate monitor ID"));
         return;
+    }
+    if (version == OVSDB_MONITOR_V3) {
+        /* As ovsdb-server: the last transaction ID is a UUID string. */
+        const json_t *last = json_array_get(msg->params, 3);
+        struct ovsdb_uuid u;
+        if (!json_is_string(last)) {
+            send_error(sd, msg->id, error_json(OVSDB_E_SYNTAX,
+                                               "last-txn-id must be string"));
+            return;
+        }
+        if (!ovsdb_uuid_from_string(&u, json_string_value(last))) {
+            send_error(sd, msg->id,
+                       error_json(OVSDB_E_SYNTAX,
+                                  "last-txn-id must be UUID format."));
+            return;
+        }
     }
     struct ovsdb_monitor *mon;
     struct ovsdb_error *err = NULL;
@@ -807,11 +825,13 @@ handle_monitor_cond_change(struct sdata *sd, struct jsonrpc_msg *msg)
     struct smon *m = find_monitor(sd, json_array_get(msg->params, 0));
     json_t *new_id = json_array_get(msg->params, 1);
     if (!m) {
-        send_error(sd, msg->id, json_string("unknown monitor"));
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "unknown monitor session"));
         return;
     }
     if (!json_equal(new_id, m->id) && find_monitor(sd, new_id)) {
-        send_error(sd, msg->id, json_string("duplicate monitor ID"));
+        send_error(sd, msg->id,
+                   error_json(OVSDB_E_SYNTAX, "duplicate monitor ID"));
         return;
     }
     json_t *update;
@@ -1016,10 +1036,13 @@ session_request(struct ovsdb_session *session, struct jsonrpc_msg *msg,
             return;
         }
     }
-    send_error(sd, msg->id,
-               error_json("unknown method", "%s is not a method this server "
-                                            "implements",
-                          msg->method));
+    /* The bare string, as ovsdb-server sends it: the C and Python IDLs
+     * compare the error with "unknown method" to fall back to an older
+     * method (monitor_cond_since -> monitor_cond -> monitor). */
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    VLOG_DBG_RL(&rl, "%s: unknown method %s",
+                ovsdb_session_name(sd->session), msg->method);
+    send_error(sd, msg->id, json_string("unknown method"));
     jsonrpc_msg_destroy(msg);
 }
 

@@ -33,15 +33,26 @@ fail() { echo "not ok - $NF_TEST: $*"; NF_FAILED=1; }
 skip() { echo "ok - $NF_TEST: $1 # SKIP $2"; }
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
+# The check helpers run CMD in the test's own shell (not a subshell), so a
+# command that registers a cleanup with on_exit (start_daemon, add_netns)
+# keeps it.  Output goes to a scratch file and is shown only on failure.
+_nf_run() {
+    local out=${NF_TMP:-${TMPDIR:-/tmp}}/.nf-check-output.$$
+    "$@" >"$out" 2>&1
+    local rc=$?
+    _nf_out=$(cat "$out" 2>/dev/null)
+    rm -f "$out"
+    return $rc
+}
+
 # check NAME CMD...: runs CMD, reports ok/not ok; on failure shows output.
 check() {
     local name=$1; shift
-    local out
-    if out=$("$@" 2>&1); then
+    if _nf_run "$@"; then
         ok "$name"
     else
         fail "$name"
-        diag "command: $*" "$out"
+        diag "command: $*" "$_nf_out"
     fi
 }
 
@@ -49,22 +60,20 @@ check() {
 # matches the extended regex.
 check_output() {
     local name=$1 re=$2; shift 2
-    local out
-    if out=$("$@" 2>&1) && printf '%s\n' "$out" | grep -Eq -- "$re"; then
+    if _nf_run "$@" && printf '%s\n' "$_nf_out" | grep -Eq -- "$re"; then
         ok "$name"
     else
         fail "$name"
-        diag "command: $*" "expected to match: $re" "$out"
+        diag "command: $*" "expected to match: $re" "$_nf_out"
     fi
 }
 
 # check_fails NAME CMD...: CMD must fail.
 check_fails() {
     local name=$1; shift
-    local out
-    if out=$("$@" 2>&1); then
+    if _nf_run "$@"; then
         fail "$name"
-        diag "command unexpectedly succeeded: $*" "$out"
+        diag "command unexpectedly succeeded: $*" "$_nf_out"
     else
         ok "$name"
     fi
