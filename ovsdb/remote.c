@@ -39,7 +39,7 @@ struct ovsdb_session {
     char *name;
     void *data;                     /* The server layer's. */
     int n_pending;
-    bool reading;                   /* EPOLLIN registered. */
+    uint32_t events;                /* Registered with the event loop. */
     bool closing;
     long long last_rx;              /* Monotonic msec. */
     bool probe_outstanding;
@@ -77,7 +77,12 @@ session_update_events(struct ovsdb_session *s)
     if (s->n_pending >= OVSDB_MAX_PENDING && !(want & EPOLLOUT)) {
         want &= ~(uint32_t) EPOLLIN;
     }
-    evloop_mod_fd(s->remotes->loop, jsonrpc_conn_fd(s->rpc), want);
+    /* Most sends leave the wanted events as they were; skipping the
+     * system call then matters when updates fan out to many sessions. */
+    if (want != s->events) {
+        s->events = want;
+        evloop_mod_fd(s->remotes->loop, jsonrpc_conn_fd(s->rpc), want);
+    }
 }
 
 static void
@@ -159,8 +164,9 @@ session_create(struct ovsdb_remotes *r, struct remote *remote,
     s->name = xstrdup(jsonrpc_conn_get_name(s->rpc));
     s->last_rx = nf_time_msec();
     dlist_push_back(&r->sessions, &s->node);
-    int error = evloop_add_fd(r->loop, jsonrpc_conn_fd(s->rpc),
-                              jsonrpc_conn_wants(s->rpc), session_cb, s);
+    s->events = jsonrpc_conn_wants(s->rpc);
+    int error = evloop_add_fd(r->loop, jsonrpc_conn_fd(s->rpc), s->events,
+                              session_cb, s);
     if (error) {
         nf_abort("cannot watch session fd: %s", nf_strerror(error));
     }
@@ -219,8 +225,8 @@ ovsdb_session_send(struct ovsdb_session *s, struct jsonrpc_msg *msg)
     if (error) {
         /* Closed from the session callback or the next event. */
         s->closing = true;
-        evloop_mod_fd(s->remotes->loop, jsonrpc_conn_fd(s->rpc),
-                      EPOLLIN | EPOLLOUT);
+        s->events = EPOLLIN | EPOLLOUT;
+        evloop_mod_fd(s->remotes->loop, jsonrpc_conn_fd(s->rpc), s->events);
         return error;
     }
     session_update_events(s);

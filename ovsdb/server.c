@@ -66,6 +66,7 @@ struct server_db {
     struct dlist monitors;          /* Contains struct smon (db_node). */
     struct dlist waiting;           /* Transactions blocked on "wait". */
     struct dlist unsynced;          /* Replies waiting for durability. */
+    struct dlist queued_updates;    /* Updates waiting for durability. */
     uint64_t size_after_compact;
 };
 
@@ -98,6 +99,16 @@ struct pending {
     uint64_t seqno;
     long long start_msec;
     struct evloop_timer *timer;     /* "wait" deadline. */
+};
+
+/* A monitor update held back until the change it reports is durable, so
+ * that no client learns of a change a crash could still lose (as with
+ * ovsdb-server and "durable": true).  Kept in commit order. */
+struct queued_update {
+    struct dlist node;              /* In server_db->queued_updates. */
+    uint64_t seqno;
+    struct smon *m;
+    struct jsonrpc_msg *msg;
 };
 
 /* A "db:DB,TABLE,COLUMN" remote or SSL file reference. */
@@ -249,6 +260,7 @@ server_db_create(struct ovsdb_server *server, const char *name,
     dlist_init(&sdb->monitors);
     dlist_init(&sdb->waiting);
     dlist_init(&sdb->unsynced);
+    dlist_init(&sdb->queued_updates);
     if (log) {
         sdb->size_after_compact = ovsdb_log_get_size(log);
         evloop_add_fd(server->loop, ovsdb_log_sync_fd(log), EPOLLIN, sync_cb,
@@ -394,9 +406,36 @@ server_db_destroy(struct server_db *sdb)
 /* Committing. */
 
 static void
-send_updates(struct server_db *sdb, const struct ovsdb_txn *txn)
+send_queued_updates(struct server_db *sdb, uint64_t durable)
+{
+    while (!dlist_is_empty(&sdb->queued_updates)) {
+        struct queued_update *q = CONTAINER_OF(sdb->queued_updates.next,
+                                               struct queued_update, node);
+        if (q->seqno > durable) {
+            break;
+        }
+        dlist_remove(&q->node);
+        COVERAGE_INC(ovsdb_update_sent);
+        ovsdb_session_send(q->m->sd->session, q->msg);
+        free(q);
+    }
+}
+
+/* Computes every monitor's update for TXN and sends it, or queues it until
+ * log record SEQNO is durable.  An update that needs no durability still
+ * waits behind queued ones, to keep each client's view in commit order. */
+static void
+send_updates(struct server_db *sdb, const struct ovsdb_txn *txn,
+             uint64_t seqno)
 {
     static const char zero_uuid[] = "00000000-0000-0000-0000-000000000000";
+    uint64_t durable = sdb->log ? ovsdb_log_durable_seqno(sdb->log) : 0;
+    if (!seqno && !dlist_is_empty(&sdb->queued_updates)) {
+        seqno = CONTAINER_OF(sdb->queued_updates.prev, struct queued_update,
+                             node)->seqno;
+    }
+    bool hold = seqno > durable;
+
     struct smon *m, *next;
     DLIST_FOR_EACH_SAFE (m, next, db_node, &sdb->monitors) {
         json_t *update = ovsdb_monitor_get_update(m->mon, txn);
@@ -418,8 +457,16 @@ send_updates(struct server_db *sdb, const struct ovsdb_txn *txn)
                 "update3", json_pack("[O,s,o]", m->id, zero_uuid, update));
             break;
         }
-        COVERAGE_INC(ovsdb_update_sent);
-        ovsdb_session_send(m->sd->session, msg);
+        if (hold) {
+            struct queued_update *q = xmalloc(sizeof *q);
+            q->seqno = seqno;
+            q->m = m;
+            q->msg = msg;
+            dlist_push_back(&sdb->queued_updates, &q->node);
+        } else {
+            COVERAGE_INC(ovsdb_update_sent);
+            ovsdb_session_send(m->sd->session, msg);
+        }
     }
 }
 
@@ -450,7 +497,7 @@ commit_txn(struct server_db *sdb, struct ovsdb_txn *txn, uint64_t *seqnop)
             json_decref(record);
         }
     }
-    send_updates(sdb, txn);
+    send_updates(sdb, txn, seqno);
     ovsdb_txn_destroy(txn);
     if (seqnop) {
         *seqnop = seqno;
@@ -598,6 +645,8 @@ sync_cb(int fd, uint32_t events, void *sdb_)
     uint64_t durable = ovsdb_log_durable_seqno(sdb->log);
     int error = ovsdb_log_get_error(sdb->log);
 
+    send_queued_updates(sdb, durable);
+
     struct pending *p, *next;
     DLIST_FOR_EACH_SAFE (p, next, node, &sdb->unsynced) {
         if (p->seqno <= durable) {
@@ -741,6 +790,14 @@ find_monitor(const struct sdata *sd, const json_t *id)
 static void
 smon_destroy(struct smon *m)
 {
+    struct queued_update *q, *next;
+    DLIST_FOR_EACH_SAFE (q, next, node, &m->sdb->queued_updates) {
+        if (q->m == m) {
+            dlist_remove(&q->node);
+            jsonrpc_msg_destroy(q->msg);
+            free(q);
+        }
+    }
     dlist_remove(&m->node);
     dlist_remove(&m->db_node);
     json_decref(m->id);

@@ -44,7 +44,7 @@ check: all
 lint:
 	@tests/lint.sh
 
-bench: all
+bench: all $(BENCH_PROGRAMS)
 	@tests/bench/run.sh
 
 demo: all
@@ -54,3 +54,12 @@ format:
 	@git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build/' \
 	  | while read -r f; do [ -f "$$f" ] && clang-format -i "$$f"; done; true
 .PHONY: format
+
+# make bench: the OVSDB load generator (tests/bench/ovsdb-bench.c), driven
+# by tests/bench/ovsdb.sh against nicflow-dbd and ovsdb-server alike.
+BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench
+
+$(BUILD)/bench/ovsdb-bench: $(OBJ)/tests/bench/ovsdb-bench.o $(LIBS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread

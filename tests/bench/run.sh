@@ -8,12 +8,16 @@
 #   unixctl_rr   control-socket request/reply rate (version command) over
 #                one connection: nicflowd vs ovs-vswitchd 3.1 (userspace,
 #                no bridges).
+#   ovsdb_*      OVSDB server: nicflow-dbd vs ovsdb-server 3.1 under the same
+#                load from one C client (tests/bench/ovsdb.sh, ovsdb-bench.c;
+#                see tests/bench/README.md).  REPS repetitions, default 3.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 bin=$top/${BUILD:-build}/bin
 out=$top/${BUILD:-build}/bench
 mkdir -p "$out"
+OVSDB_REPS=${REPS:-3}
 REPS=${REPS:-5}
 N=${N:-5000}
 
@@ -67,19 +71,39 @@ else
     ovs_rate=null ratio=null
 fi
 
+# The daemons above would only add noise to the OVSDB runs: stop them.
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+pids=()
+ovsdb_items=
+if REPS=$OVSDB_REPS tests/bench/ovsdb.sh "$out/ovsdb"; then
+    ovsdb_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/ovsdb/items.json")
+else
+    echo "ovsdb benchmarks failed; see above" >&2
+fi
+
 cat > "$out/results.json" <<JSON
 {
   "machine": {"nproc": $(nproc), "kernel": "$(uname -r)"},
   "repetitions": $REPS,
   "benchmarks": [
-    {"name": "unixctl_rr", "unit": "requests/s", "n": $N,
+    {"name": "unixctl_rr", "unit": "requests/s", "n": $N, "better": "higher",
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
-     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items
   ]
 }
 JSON
-printf '\n%-14s %-12s %12s %12s %8s\n' benchmark unit nicflow "ovs 3.1" ratio
-printf '%-14s %-12s %12s %12s %8s\n' unixctl_rr requests/s "$nf_rate" "$ovs_rate" "$ratio"
+row() { printf '%-24s %-11s %10s %10s %7s  %s\n' "$@"; }
 echo
-echo "results: $out/results.json (median of $REPS runs of $N requests)"
+row benchmark unit nicflow "ovs 3.1" ratio "better (ratio = nicflow/ovs)"
+row unixctl_rr requests/s "$nf_rate" "$ovs_rate" "$ratio" higher
+if [ -s "$out/ovsdb/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/ovsdb/table.txt"
+fi
+echo
+echo "results: $out/results.json (unixctl_rr: median of $REPS runs of $N" \
+     "requests; ovsdb_*: median of $OVSDB_REPS runs, see tests/bench/README.md)"
