@@ -1,0 +1,238 @@
+/* match-format.c: a match in ovs-ofctl's text form (see of_match_format()
+ * in match.h).
+ *
+ * The order and the names are those "ovs-ofctl dump-flows" uses: pipeline
+ * metadata and conntrack first, then the protocol shorthand ("tcp",
+ * "arp"), registers, tunnel, metadata, in_port, VLAN, Ethernet, L3, L4.
+ * Fields print under their traditional names (dl_src, nw_src, tp_dst,
+ * nw_frag), ARP protocol addresses as arp_spa/arp_tpa, and ICMPv6 type and
+ * code as icmp_type/icmp_code. */
+#include "ofctl/match.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fmt_ctx {
+    const struct of_match *m;
+    struct buf *b;
+    size_t start;
+};
+
+static void
+sep(struct fmt_ctx *c)
+{
+    if (c->b->len > c->start) {
+        buf_put_char(c->b, ',');
+    }
+}
+
+/* Appends "NAME=value" for field ID if the match has it. */
+static void
+put(struct fmt_ctx *c, enum of_field_id id, const char *name)
+{
+    const struct of_field *f = of_field_from_id(id);
+    union of_value v, m;
+
+    of_match_get(c->m, f, &v, &m);
+    if (of_value_is_zero(f, &m)) {
+        return;
+    }
+    sep(c);
+    buf_printf(c->b, "%s=", name ? name : f->name);
+    of_field_format(f, &v, &m, c->b);
+}
+
+static void
+put_word(struct fmt_ctx *c, const char *word)
+{
+    sep(c);
+    buf_put_cstr(c->b, word);
+}
+
+/* The shorthand for M's dl_type (and nw_proto), or NULL.  Sets *PROTO_DONE
+ * when the shorthand also covers nw_proto. */
+static const char *
+shorthand(const struct of_match *m, bool *proto_done)
+{
+    static const struct {
+        uint16_t dl_type;
+        int nw_proto; /* -1: any. */
+        const char *name;
+    } names[] = {
+        { ETH_TYPE_IP, 1, "icmp" },      { ETH_TYPE_IP, 6, "tcp" },
+        { ETH_TYPE_IP, 17, "udp" },      { ETH_TYPE_IP, 132, "sctp" },
+        { ETH_TYPE_IP, -1, "ip" },       { ETH_TYPE_IPV6, 58, "icmp6" },
+        { ETH_TYPE_IPV6, 6, "tcp6" },    { ETH_TYPE_IPV6, 17, "udp6" },
+        { ETH_TYPE_IPV6, 132, "sctp6" }, { ETH_TYPE_IPV6, -1, "ipv6" },
+        { ETH_TYPE_ARP, -1, "arp" },     { ETH_TYPE_RARP, -1, "rarp" },
+        { ETH_TYPE_MPLS, -1, "mpls" },   { ETH_TYPE_MPLS_MCAST, -1, "mplsm" },
+    };
+    bool exact_proto = m->mask.nw_proto == 0xff;
+
+    *proto_done = false;
+    if (m->mask.dl_type != 0xffff) {
+        return NULL;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (htons(names[i].dl_type) != m->flow.dl_type) {
+            continue;
+        }
+        if (names[i].nw_proto < 0) {
+            return names[i].name;
+        }
+        if (exact_proto && m->flow.nw_proto == names[i].nw_proto) {
+            *proto_done = true;
+            return names[i].name;
+        }
+    }
+    return NULL;
+}
+
+static void
+put_vlan(struct fmt_ctx *c)
+{
+    uint16_t tci = ntohs(c->m->flow.vlans[0].tci);
+    uint16_t mask = ntohs(c->m->mask.vlans[0].tci);
+    uint16_t vid_mask = mask & VLAN_VID_MASK;
+    uint16_t pcp_mask = mask & VLAN_PCP_MASK;
+
+    if (!mask) {
+        return;
+    }
+    if ((mask & VLAN_CFI) && (tci & VLAN_CFI)
+        && (vid_mask == 0 || vid_mask == VLAN_VID_MASK)
+        && (pcp_mask == 0 || pcp_mask == VLAN_PCP_MASK)
+        && (vid_mask || pcp_mask)) {
+        if (vid_mask) {
+            sep(c);
+            buf_printf(c->b, "dl_vlan=%u", tci & VLAN_VID_MASK);
+        }
+        if (pcp_mask) {
+            sep(c);
+            buf_printf(c->b, "dl_vlan_pcp=%u", tci >> VLAN_PCP_SHIFT);
+        }
+        return;
+    }
+    sep(c);
+    if (mask == 0xffff) {
+        buf_printf(c->b, "vlan_tci=0x%04x", tci);
+    } else {
+        buf_printf(c->b, "vlan_tci=0x%04x/0x%04x", tci, mask);
+    }
+}
+
+void
+of_match_format(const struct of_match *m, int priority, struct buf *b)
+{
+    struct fmt_ctx c = { m, b, b->len };
+    bool proto_done;
+    const char *sh = shorthand(m, &proto_done);
+    uint16_t dl_type = m->mask.dl_type == 0xffff ? ntohs(m->flow.dl_type) : 0;
+    bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
+    bool icmp4 = dl_type == ETH_TYPE_IP && m->mask.nw_proto == 0xff
+                 && m->flow.nw_proto == 1;
+    bool icmp6 = dl_type == ETH_TYPE_IPV6 && m->mask.nw_proto == 0xff
+                 && m->flow.nw_proto == 58;
+
+    if (priority != OF_DEFAULT_PRIORITY) {
+        sep(&c);
+        buf_printf(b, "priority=%d", priority);
+    }
+
+    /* Datapath and pipeline metadata, conntrack. */
+    static const enum of_field_id early[] = {
+        OF_F_RECIRC_ID,   OF_F_DP_HASH,     OF_F_SKB_PRIORITY,
+        OF_F_PKT_MARK,    OF_F_CONJ_ID,     OF_F_ACTSET_OUTPUT,
+        OF_F_CT_STATE,    OF_F_CT_ZONE,     OF_F_CT_MARK,
+        OF_F_CT_LABEL,    OF_F_CT_NW_SRC,   OF_F_CT_NW_DST,
+        OF_F_CT_IPV6_SRC, OF_F_CT_IPV6_DST, OF_F_CT_NW_PROTO,
+        OF_F_CT_TP_SRC,   OF_F_CT_TP_DST,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(early); i++) {
+        put(&c, early[i], NULL);
+    }
+
+    if (sh) {
+        put_word(&c, sh);
+    }
+
+    for (int i = 0; i < OF_N_REGS; i++) {
+        put(&c, OF_F_REG0 + i, NULL);
+    }
+
+    /* Tunnel. */
+    static const enum of_field_id tunnel[] = {
+        OF_F_TUN_ID,        OF_F_TUN_SRC,      OF_F_TUN_DST,
+        OF_F_TUN_IPV6_SRC,  OF_F_TUN_IPV6_DST, OF_F_TUN_GBP_ID,
+        OF_F_TUN_GBP_FLAGS, OF_F_TUN_FLAGS,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tunnel); i++) {
+        put(&c, tunnel[i], NULL);
+    }
+    for (int i = 0; i < OF_N_TUN_MD; i++) {
+        if (m->tun_md.present & (UINT64_C(1) << i)) {
+            put(&c, OF_F_TUN_METADATA0 + i, NULL);
+        }
+    }
+
+    put(&c, OF_F_METADATA, NULL);
+    put(&c, OF_F_IN_PORT, NULL);
+    put_vlan(&c);
+    put(&c, OF_F_ETH_SRC, "dl_src");
+    put(&c, OF_F_ETH_DST, "dl_dst");
+    if (!sh) {
+        put(&c, OF_F_ETH_TYPE, "dl_type");
+    }
+
+    /* L3. */
+    put(&c, OF_F_IPV6_SRC, NULL);
+    put(&c, OF_F_IPV6_DST, NULL);
+    put(&c, OF_F_IPV6_LABEL, NULL);
+    if (arp) {
+        put(&c, OF_F_ARP_SPA, NULL);
+        put(&c, OF_F_ARP_TPA, NULL);
+        put(&c, OF_F_ARP_OP, NULL);
+        put(&c, OF_F_ARP_SHA, NULL);
+        put(&c, OF_F_ARP_THA, NULL);
+    } else {
+        put(&c, OF_F_IPV4_SRC, "nw_src");
+        put(&c, OF_F_IPV4_DST, "nw_dst");
+        if (!proto_done) {
+            put(&c, OF_F_IP_PROTO, "nw_proto");
+        }
+    }
+    put(&c, OF_F_NW_TOS, NULL);
+    put(&c, OF_F_IP_ECN, "nw_ecn");
+    put(&c, OF_F_IP_TTL, NULL);
+    put(&c, OF_F_MPLS_LABEL, NULL);
+    put(&c, OF_F_MPLS_TC, NULL);
+    put(&c, OF_F_MPLS_TTL, NULL);
+    put(&c, OF_F_MPLS_BOS, NULL);
+    put(&c, OF_F_IP_FRAG, "nw_frag");
+
+    /* L4. */
+    if (icmp4 || icmp6) {
+        put(&c, OF_F_ICMPV4_TYPE, "icmp_type");
+        put(&c, OF_F_ICMPV4_CODE, "icmp_code");
+    } else {
+        put(&c, OF_F_TCP_SRC, "tp_src");
+        put(&c, OF_F_TCP_DST, "tp_dst");
+    }
+    if (icmp6 || !arp) {
+        put(&c, OF_F_ND_TARGET, NULL);
+    }
+    if (!arp) {
+        put(&c, OF_F_ND_SLL, NULL);
+        put(&c, OF_F_ND_TLL, NULL);
+    }
+    put(&c, OF_F_TCP_FLAGS, NULL);
+}
+
+char *
+of_match_to_string(const struct of_match *m, int priority)
+{
+    struct buf b = BUF_INITIALIZER;
+    of_match_format(m, priority, &b);
+    return buf_steal_cstr(&b);
+}
