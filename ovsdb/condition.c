@@ -10,9 +10,9 @@
 /* The <function> names and how each constrains the column and argument
  * types. */
 enum arg_rule {
-    ARG_SAME,           /* The column's type. */
-    ARG_FEWER,          /* The column's type with a minimum of 0. */
-    ARG_ORDERED,        /* One integer or real; the column a scalar or
+    ARG_SAME,    /* The column's type. */
+    ARG_FEWER,   /* The column's type with a minimum of 0. */
+    ARG_ORDERED, /* One integer or real; the column a scalar or
                          * optional integer or real. */
 };
 
@@ -74,8 +74,8 @@ type_mismatch(const json_t *json, const char *function,
     char *english = ovsdb_type_to_english(&column->type);
     ovsdb_syntax_err(errp, json, NULL,
                      "Type mismatch: \"%s\" operator may not be applied to "
-                     "column %s of type %s.", function, column->name,
-                     english);
+                     "column %s of type %s.",
+                     function, column->name, english);
     free(english);
     return EINVAL;
 }
@@ -95,13 +95,12 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
     const json_t *function_json = json_array_get(json, 1);
     if (!json_is_array(json) || json_array_size(json) != 3
         || !json_is_string(column_json) || !json_is_string(function_json)) {
-        return ovsdb_syntax_err(errp, json, NULL,
-                                "Parse error in condition.");
+        return ovsdb_syntax_err(errp, json, NULL, "Parse error in condition.");
     }
 
     const char *column_name = json_string_value(column_json);
-    const struct ovsdb_column *column
-        = ovsdb_table_schema_get_column(ts, column_name);
+    const struct ovsdb_column *column =
+        ovsdb_table_schema_get_column(ts, column_name);
     if (!column) {
         return ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
                                 "No column %s in table %s.", column_name,
@@ -135,8 +134,8 @@ clause_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
         break;
     }
 
-    if (ovsdb_datum_from_json(&clause->arg, &arg_type,
-                              json_array_get(json, 2), symtab, errp)) {
+    if (ovsdb_datum_from_json(&clause->arg, &arg_type, json_array_get(json, 2),
+                              symtab, errp)) {
         ovsdb_type_destroy(&arg_type);
         return EINVAL;
     }
@@ -185,8 +184,7 @@ ovsdb_condition_to_json(const struct ovsdb_condition *cond)
             json_array_append_new(
                 json, json_pack("[sso]", c->column->name,
                                 ovsdb_function_to_string(c->function),
-                                ovsdb_datum_to_json(&c->arg,
-                                                    &c->arg_type)));
+                                ovsdb_datum_to_json(&c->arg, &c->arg_type)));
         }
     }
     return json;

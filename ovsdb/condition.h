@@ -24,8 +24,8 @@
 #include "ovsdb/schema.h"
 
 enum ovsdb_function {
-    OVSDB_F_FALSE,              /* Boolean clause false. */
-    OVSDB_F_TRUE,               /* Boolean clause true. */
+    OVSDB_F_FALSE, /* Boolean clause false. */
+    OVSDB_F_TRUE,  /* Boolean clause true. */
     OVSDB_F_EQ,
     OVSDB_F_NE,
     OVSDB_F_LT,
@@ -41,8 +41,8 @@ const char *ovsdb_function_to_string(enum ovsdb_function function);
 
 struct ovsdb_clause {
     enum ovsdb_function function;
-    const struct ovsdb_column *column;  /* NULL for a boolean clause. */
-    struct ovsdb_type arg_type;         /* Type ARG was parsed with. */
+    const struct ovsdb_column *column; /* NULL for a boolean clause. */
+    struct ovsdb_type arg_type;        /* Type ARG was parsed with. */
     struct ovsdb_datum arg;
 };
 
@@ -51,7 +51,10 @@ struct ovsdb_condition {
     size_t n;
 };
 
-#define OVSDB_CONDITION_INITIALIZER { NULL, 0 }
+#define OVSDB_CONDITION_INITIALIZER \
+    {                               \
+        NULL, 0                     \
+    }
 
 /* Parses JSON (borrowed), an array of clauses, for table TS into COND.
  * Named UUIDs resolve through SYMTAB (NULL: not allowed).  Arguments must
@@ -85,8 +88,8 @@ bool ovsdb_clause_evaluate(const struct ovsdb_clause *clause,
 /* If COND (with "transact" semantics) can only match the row with one
  * UUID, because it has a clause ["_uuid", "==", <uuid>], returns that UUID;
  * else NULL. */
-const struct ovsdb_uuid *ovsdb_condition_get_uuid(
-    const struct ovsdb_condition *cond);
+const struct ovsdb_uuid *
+ovsdb_condition_get_uuid(const struct ovsdb_condition *cond);
 
 /* Whether COND (with "transact" semantics) matches no row at all because
  * it has a false boolean clause. */

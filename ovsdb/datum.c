@@ -227,8 +227,8 @@ check_integer(int64_t v, const struct ovsdb_base_type *base,
     } else if (min != INT64_MIN && max != INT64_MAX) {
         return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
                          "%lld is not in the valid range %lld to %lld "
-                         "(inclusive)", (long long) v, (long long) min,
-                         (long long) max);
+                         "(inclusive)",
+                         (long long) v, (long long) min, (long long) max);
     } else if (v < min) {
         return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
                          "%lld is less than minimum allowed value %lld",
@@ -282,11 +282,13 @@ check_string(const struct ovsdb_str *s, const struct ovsdb_base_type *base,
     if (n < min) {
         return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
                          "\"%s\" length %zu is less than minimum allowed "
-                         "length %u", s->s, n, min);
+                         "length %u",
+                         s->s, n, min);
     } else if (n > max) {
         return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
                          "\"%s\" length %zu is greater than maximum allowed "
-                         "length %u", s->s, n, max);
+                         "length %u",
+                         s->s, n, max);
     }
     return 0;
 }
@@ -297,8 +299,7 @@ ovsdb_atom_check_constraints(const union ovsdb_atom *atom,
                              struct ovsdb_error **errp)
 {
     if (base->enum_) {
-        if (ovsdb_datum_find_key(base->enum_, atom, base->type)
-            != UINT_MAX) {
+        if (ovsdb_datum_find_key(base->enum_, atom, base->type) != UINT_MAX) {
             return 0;
         }
 
@@ -412,14 +413,14 @@ uuid_from_json(struct ovsdb_uuid *uuid, const json_t *json,
             return 0;
         }
     }
-    return ovsdb_syntax_err(errp, json, NULL,
-                            "expected [\"uuid\", <string>]");
+    return ovsdb_syntax_err(errp, json, NULL, "expected [\"uuid\", <string>]");
 }
 
-int
-ovsdb_atom_from_json(union ovsdb_atom *atom,
-                     const struct ovsdb_base_type *base, const json_t *json,
-                     struct ovsdb_symtab *symtab, struct ovsdb_error **errp)
+/* Parses one atom of BASE's type, without checking BASE's constraints. */
+static int
+atom_parse(union ovsdb_atom *atom, const struct ovsdb_base_type *base,
+           const json_t *json, struct ovsdb_symtab *symtab,
+           struct ovsdb_error **errp)
 {
     switch (base->type) {
     case OVSDB_TYPE_INTEGER:
@@ -458,7 +459,17 @@ ovsdb_atom_from_json(union ovsdb_atom *atom,
         return ovsdb_err(errp, EINVAL, OVSDB_E_INTERNAL,
                          "atom of invalid type %d", base->type);
     }
+    return 0;
+}
 
+int
+ovsdb_atom_from_json(union ovsdb_atom *atom,
+                     const struct ovsdb_base_type *base, const json_t *json,
+                     struct ovsdb_symtab *symtab, struct ovsdb_error **errp)
+{
+    if (atom_parse(atom, base, json, symtab, errp)) {
+        return EINVAL;
+    }
     if (ovsdb_atom_check_constraints(atom, base, errp)) {
         ovsdb_atom_destroy(atom, base->type);
         return EINVAL;
@@ -480,9 +491,14 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         return json_boolean(atom->boolean);
     case OVSDB_TYPE_STRING:
         return json_stringn_nocheck(atom->string->s, atom->string->len);
-    case OVSDB_TYPE_UUID:
-        return json_pack("[ss]", "uuid",
-                         ovsdb_uuid_format(&atom->uuid, uuid));
+    case OVSDB_TYPE_UUID: {
+        json_t *array = json_array();
+        json_array_append_new(array, json_stringn_nocheck("uuid", 4));
+        json_array_append_new(
+            array, json_stringn_nocheck(ovsdb_uuid_format(&atom->uuid, uuid),
+                                        OVSDB_UUID_LEN));
+        return array;
+    }
     case OVSDB_TYPE_VOID:
     case OVSDB_N_TYPES:
         break;
@@ -493,8 +509,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 /* Datums. */
 
 void
-ovsdb_datum_init_default(struct ovsdb_datum *d,
-                         const struct ovsdb_type *type)
+ovsdb_datum_init_default(struct ovsdb_datum *d, const struct ovsdb_type *type)
 {
     if (!type->n_min) {
         ovsdb_datum_init_empty(d);
@@ -520,8 +535,7 @@ ovsdb_datum_is_default(const struct ovsdb_datum *d,
     }
     return (d->n == 1 && ovsdb_atom_is_default(&d->keys[0], type->key.type)
             && (!ovsdb_type_is_map(type)
-                || ovsdb_atom_is_default(&d->values[0],
-                                         type->value.type)));
+                || ovsdb_atom_is_default(&d->values[0], type->value.type)));
 }
 
 void
@@ -585,9 +599,9 @@ ovsdb_datum_clone(struct ovsdb_datum *dst, const struct ovsdb_datum *src,
 {
     dst->n = src->n;
     dst->keys = clone_atoms(src->keys, src->n, type->key.type);
-    dst->values = (src->values
-                   ? clone_atoms(src->values, src->n, type->value.type)
-                   : NULL);
+    dst->values =
+        (src->values ? clone_atoms(src->values, src->n, type->value.type)
+                     : NULL);
 }
 
 void
@@ -607,8 +621,8 @@ ovsdb_datum_compare_3way(const struct ovsdb_datum *a,
         return a->n < b->n ? -1 : 1;
     }
     for (unsigned int i = 0; i < a->n; i++) {
-        int c = ovsdb_atom_compare_3way(&a->keys[i], &b->keys[i],
-                                        type->key.type);
+        int c =
+            ovsdb_atom_compare_3way(&a->keys[i], &b->keys[i], type->key.type);
         if (c) {
             return c;
         }
@@ -647,8 +661,7 @@ ovsdb_datum_hash(const struct ovsdb_datum *d, const struct ovsdb_type *type,
 }
 
 unsigned int
-ovsdb_datum_find_key(const struct ovsdb_datum *d,
-                     const union ovsdb_atom *key,
+ovsdb_datum_find_key(const struct ovsdb_datum *d, const union ovsdb_atom *key,
                      enum ovsdb_atomic_type key_type)
 {
     unsigned int lo = 0, hi = d->n;
@@ -729,8 +742,9 @@ ovsdb_datum_union(struct ovsdb_datum *d, const struct ovsdb_datum *b,
     unsigned int i = 0, j = 0, k = 0;
     while (i < d->n || j < b->n) {
         int c = (i >= d->n ? 1
-                 : j >= b->n ? -1
-                 : ovsdb_atom_compare_3way(&d->keys[i], &b->keys[j], kt));
+                 : j >= b->n
+                     ? -1
+                     : ovsdb_atom_compare_3way(&d->keys[i], &b->keys[j], kt));
         if (c <= 0) {
             keys[k] = d->keys[i];
             if (map) {
@@ -779,8 +793,7 @@ ovsdb_datum_subtract(struct ovsdb_datum *d, const struct ovsdb_type *type,
     unsigned int k = 0;
 
     for (unsigned int i = 0; i < d->n; i++) {
-        unsigned int j = ovsdb_datum_find_key(b, &d->keys[i],
-                                              type->key.type);
+        unsigned int j = ovsdb_datum_find_key(b, &d->keys[i], type->key.type);
         bool remove = (j != UINT_MAX
                        && (!pairs
                            || ovsdb_atom_equals(&d->values[i], &b->values[j],
@@ -801,6 +814,125 @@ ovsdb_datum_subtract(struct ovsdb_datum *d, const struct ovsdb_type *type,
     d->n = k;
 }
 
+void
+ovsdb_datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
+                 const struct ovsdb_datum *new, const struct ovsdb_type *type)
+{
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    bool map = ovsdb_type_is_map(type);
+    unsigned int max = old->n + new->n;
+    unsigned int i = 0, j = 0, k = 0;
+
+    ovsdb_datum_init_empty(diff);
+    if (!max) {
+        return;
+    }
+    diff->keys = xmalloc(max * sizeof *diff->keys);
+    diff->values = map ? xmalloc(max * sizeof *diff->values) : NULL;
+    while (i < old->n || j < new->n) {
+        int c = (i >= old->n   ? 1
+                 : j >= new->n ? -1
+                               : ovsdb_atom_compare_3way(&old->keys[i],
+                                                         &new->keys[j], kt));
+        if (c < 0) {
+            ovsdb_atom_clone(&diff->keys[k], &old->keys[i], kt);
+            if (map) {
+                ovsdb_atom_clone(&diff->values[k], &old->values[i], vt);
+            }
+            k++;
+            i++;
+        } else if (c > 0
+                   || (map
+                       && !ovsdb_atom_equals(&old->values[i], &new->values[j],
+                                             vt))) {
+            ovsdb_atom_clone(&diff->keys[k], &new->keys[j], kt);
+            if (map) {
+                ovsdb_atom_clone(&diff->values[k], &new->values[j], vt);
+            }
+            k++;
+            i += !c;
+            j++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    diff->n = k;
+}
+
+int
+ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_datum *diff,
+                       const struct ovsdb_type *type,
+                       struct ovsdb_error **errp)
+{
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    bool map = ovsdb_type_is_map(type);
+    unsigned int max = d->n + diff->n;
+    union ovsdb_atom *keys = max ? xmalloc(max * sizeof *keys) : NULL;
+    union ovsdb_atom *values =
+        map && max ? xmalloc(max * sizeof *values) : NULL;
+    unsigned int i = 0, j = 0, k = 0;
+
+    /* Merge; D's atoms move into the new arrays or are destroyed. */
+    while (i < d->n || j < diff->n) {
+        int c = (i >= d->n      ? 1
+                 : j >= diff->n ? -1
+                                : ovsdb_atom_compare_3way(&d->keys[i],
+                                                          &diff->keys[j], kt));
+        if (c < 0) {
+            keys[k] = d->keys[i];
+            if (map) {
+                values[k] = d->values[i];
+            }
+            k++;
+            i++;
+        } else if (c > 0) {
+            ovsdb_atom_clone(&keys[k], &diff->keys[j], kt);
+            if (map) {
+                ovsdb_atom_clone(&values[k], &diff->values[j], vt);
+            }
+            k++;
+            j++;
+        } else if (map
+                   && !ovsdb_atom_equals(&d->values[i], &diff->values[j],
+                                         vt)) {
+            keys[k] = d->keys[i];
+            ovsdb_atom_destroy(&d->values[i], vt);
+            ovsdb_atom_clone(&values[k], &diff->values[j], vt);
+            k++;
+            i++;
+            j++;
+        } else {
+            ovsdb_atom_destroy(&d->keys[i], kt);
+            if (map) {
+                ovsdb_atom_destroy(&d->values[i], vt);
+            }
+            i++;
+            j++;
+        }
+    }
+    free(d->keys);
+    free(d->values);
+    d->keys = keys;
+    d->values = values;
+    d->n = k;
+    if (!k) {
+        free(d->keys);
+        free(d->values);
+        ovsdb_datum_init_empty(d);
+    }
+
+    if (d->n < type->n_min || d->n > type->n_max) {
+        char *english = ovsdb_type_to_english(type);
+        ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
+                  "applying a difference leaves %u elements in %s", d->n,
+                  english);
+        free(english);
+        return EINVAL;
+    }
+    return 0;
+}
+
 struct sort_aux {
     const struct ovsdb_datum *d;
     enum ovsdb_atomic_type key_type;
@@ -816,8 +948,7 @@ compare_key_index(const void *a_, const void *b_, void *aux_)
 }
 
 static bool
-is_sorted(const struct ovsdb_datum *d, enum ovsdb_atomic_type kt,
-          bool *dup)
+is_sorted(const struct ovsdb_datum *d, enum ovsdb_atomic_type kt, bool *dup)
 {
     *dup = false;
     for (unsigned int i = 1; i < d->n; i++) {
@@ -850,8 +981,8 @@ ovsdb_datum_sort(struct ovsdb_datum *d, const struct ovsdb_type *type)
     qsort_r(perm, d->n, sizeof *perm, compare_key_index, &aux);
 
     union ovsdb_atom *keys = xmalloc(d->n * sizeof *keys);
-    union ovsdb_atom *values = d->values ? xmalloc(d->n * sizeof *values)
-                                         : NULL;
+    union ovsdb_atom *values =
+        d->values ? xmalloc(d->n * sizeof *values) : NULL;
     for (unsigned int i = 0; i < d->n; i++) {
         keys[i] = d->keys[perm[i]];
         if (values) {
@@ -891,6 +1022,22 @@ ovsdb_datum_check_constraints(const struct ovsdb_datum *d,
     return 0;
 }
 
+int
+ovsdb_datum_check_unique(const struct ovsdb_datum *d,
+                         const struct ovsdb_type *type,
+                         struct ovsdb_error **errp)
+{
+    for (unsigned int i = 1; i < d->n; i++) {
+        if (ovsdb_atom_equals(&d->keys[i - 1], &d->keys[i], type->key.type)) {
+            return ovsdb_err(errp, EINVAL, OVSDB_E_OVSDB,
+                             ovsdb_type_is_map(type)
+                                 ? "map contains duplicate key"
+                                 : "set contains duplicate");
+        }
+    }
+    return 0;
+}
+
 /* Datum JSON. */
 
 static int
@@ -901,23 +1048,28 @@ count_error(const json_t *json, const struct ovsdb_type *type, size_t n,
     if (type->n_min == type->n_max) {
         return ovsdb_syntax_err(errp, json, NULL,
                                 "%s must have exactly %u member%s but %zu "
-                                "are present", what, type->n_min,
-                                type->n_min == 1 ? "" : "s", n);
+                                "are present",
+                                what, type->n_min, type->n_min == 1 ? "" : "s",
+                                n);
     } else if (type->n_max == OVSDB_UNLIMITED) {
         return ovsdb_syntax_err(errp, json, NULL,
                                 "%s must have at least %u member%s but %zu "
-                                "are present", what, type->n_min,
-                                type->n_min == 1 ? "" : "s", n);
+                                "are present",
+                                what, type->n_min, type->n_min == 1 ? "" : "s",
+                                n);
     }
     return ovsdb_syntax_err(errp, json, NULL,
                             "%s must have %u to %u members but %zu are "
-                            "present", what, type->n_min, type->n_max, n);
+                            "present",
+                            what, type->n_min, type->n_max, n);
 }
 
 int
-ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *type,
-                      const json_t *json, struct ovsdb_symtab *symtab,
-                      struct ovsdb_error **errp)
+ovsdb_datum_from_json_unchecked(struct ovsdb_datum *d,
+                                const struct ovsdb_type *type,
+                                const json_t *json,
+                                struct ovsdb_symtab *symtab,
+                                struct ovsdb_error **errp)
 {
     bool map = ovsdb_type_is_map(type);
     const json_t *elems = NULL;
@@ -946,32 +1098,29 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *type,
         const json_t *elem = elems ? json_array_get(elems, i) : json;
         if (map) {
             if (!json_is_array(elem) || json_array_size(elem) != 2) {
-                ovsdb_syntax_err(errp, elem, NULL,
-                                 "expected 2-element array");
+                ovsdb_syntax_err(errp, elem, NULL, "expected 2-element array");
                 goto destroy_datum;
             }
-            if (ovsdb_atom_from_json(&d->keys[i], &type->key,
-                                     json_array_get(elem, 0), symtab,
-                                     errp)) {
+            if (atom_parse(&d->keys[i], &type->key, json_array_get(elem, 0),
+                           symtab, errp)) {
                 goto destroy_datum;
             }
-            if (ovsdb_atom_from_json(&d->values[i], &type->value,
-                                     json_array_get(elem, 1), symtab,
-                                     errp)) {
+            if (atom_parse(&d->values[i], &type->value,
+                           json_array_get(elem, 1), symtab, errp)) {
                 ovsdb_atom_destroy(&d->keys[i], type->key.type);
                 goto destroy_datum;
             }
-        } else if (ovsdb_atom_from_json(&d->keys[i], &type->key, elem,
-                                        symtab, errp)) {
+        } else if (atom_parse(&d->keys[i], &type->key, elem, symtab, errp)) {
             goto destroy_datum;
         }
         d->n++;
     }
 
-    if (ovsdb_datum_sort(d, type)) {
-        ovsdb_err(errp, EINVAL, OVSDB_E_OVSDB,
-                  map ? "map contains duplicate key"
-                      : "set contains duplicate");
+    /* A duplicate in a set is reported now, one in a map only by
+     * ovsdb_datum_check_constraints(): the order ovsdb-server reports them
+     * in. */
+    if (ovsdb_datum_sort(d, type) && !map) {
+        ovsdb_err(errp, EINVAL, OVSDB_E_OVSDB, "set contains duplicate");
         goto destroy_datum;
     }
     return 0;
@@ -981,21 +1130,46 @@ destroy_datum:
     return EINVAL;
 }
 
+int
+ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *type,
+                      const json_t *json, struct ovsdb_symtab *symtab,
+                      struct ovsdb_error **errp)
+{
+    if (ovsdb_datum_from_json_unchecked(d, type, json, symtab, errp)) {
+        return EINVAL;
+    }
+    if (ovsdb_datum_check_constraints(d, type, errp)
+        || ovsdb_datum_check_unique(d, type, errp)) {
+        ovsdb_datum_destroy(d, type);
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* Returns [TAG, ELEMS], taking ELEMS's reference. */
+static json_t *
+tagged_array(const char *tag, json_t *elems)
+{
+    json_t *json = json_array();
+    json_array_append_new(json, json_string_nocheck(tag));
+    json_array_append_new(json, elems);
+    return json;
+}
+
 json_t *
-ovsdb_datum_to_json(const struct ovsdb_datum *d,
-                    const struct ovsdb_type *type)
+ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *type)
 {
     if (ovsdb_type_is_map(type)) {
         json_t *pairs = json_array();
         for (unsigned int i = 0; i < d->n; i++) {
+            json_t *pair = json_array();
             json_array_append_new(
-                pairs,
-                json_pack("[oo]",
-                          ovsdb_atom_to_json(&d->keys[i], type->key.type),
-                          ovsdb_atom_to_json(&d->values[i],
-                                             type->value.type)));
+                pair, ovsdb_atom_to_json(&d->keys[i], type->key.type));
+            json_array_append_new(
+                pair, ovsdb_atom_to_json(&d->values[i], type->value.type));
+            json_array_append_new(pairs, pair);
         }
-        return json_pack("[so]", "map", pairs);
+        return tagged_array("map", pairs);
     }
     if (d->n == 1) {
         return ovsdb_atom_to_json(&d->keys[0], type->key.type);
@@ -1004,15 +1178,14 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d,
     json_t *elems = json_array();
     for (unsigned int i = 0; i < d->n; i++) {
         json_array_append_new(elems,
-                              ovsdb_atom_to_json(&d->keys[i],
-                                                 type->key.type));
+                              ovsdb_atom_to_json(&d->keys[i], type->key.type));
     }
-    return json_pack("[so]", "set", elems);
+    return tagged_array("set", elems);
 }
 
 void
-ovsdb_datum_to_buf(const struct ovsdb_datum *d,
-                   const struct ovsdb_type *type, struct buf *out)
+ovsdb_datum_to_buf(const struct ovsdb_datum *d, const struct ovsdb_type *type,
+                   struct buf *out)
 {
     bool map = ovsdb_type_is_map(type);
     bool bare = !map && ovsdb_type_is_scalar(type) && d->n == 1;

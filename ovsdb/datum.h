@@ -30,9 +30,9 @@ struct buf;
 /* Strings. */
 
 struct ovsdb_str {
-    unsigned int refcnt;        /* OVSDB_STR_STATIC: never freed. */
-    unsigned int len;           /* Bytes, excluding the NUL. */
-    char s[];                   /* NUL-terminated UTF-8. */
+    unsigned int refcnt; /* OVSDB_STR_STATIC: never freed. */
+    unsigned int len;    /* Bytes, excluding the NUL. */
+    char s[];            /* NUL-terminated UTF-8. */
 };
 
 #define OVSDB_STR_STATIC UINT_MAX
@@ -60,7 +60,7 @@ union ovsdb_atom {
     int64_t integer;
     double real;
     bool boolean;
-    struct ovsdb_str *string;   /* Owns one reference. */
+    struct ovsdb_str *string; /* Owns one reference. */
     struct ovsdb_uuid uuid;
 };
 
@@ -104,7 +104,7 @@ struct ovsdb_symbol {
     struct hmap_node node;
     char *name;
     struct ovsdb_uuid uuid;
-    bool created;               /* An "insert" defined it. */
+    bool created; /* An "insert" defined it. */
 };
 
 struct ovsdb_symtab {
@@ -117,8 +117,7 @@ struct ovsdb_symbol *ovsdb_symtab_find(const struct ovsdb_symtab *,
                                        const char *name);
 
 /* Returns the symbol NAME, adding it with a fresh random UUID if needed. */
-struct ovsdb_symbol *ovsdb_symtab_get(struct ovsdb_symtab *,
-                                      const char *name);
+struct ovsdb_symbol *ovsdb_symtab_get(struct ovsdb_symtab *, const char *name);
 
 /* Parses one atom of BASE from JSON (borrowed): a JSON number, boolean or
  * string, or ["uuid", "<36 chars>"], or ["named-uuid", <name>] resolved
@@ -143,12 +142,15 @@ void ovsdb_atom_to_buf(const union ovsdb_atom *atom,
 /* Datums. */
 
 struct ovsdb_datum {
-    unsigned int n;             /* Number of keys (pairs for a map). */
-    union ovsdb_atom *keys;     /* N keys, sorted, unique. */
-    union ovsdb_atom *values;   /* N values for a map, else NULL. */
+    unsigned int n;           /* Number of keys (pairs for a map). */
+    union ovsdb_atom *keys;   /* N keys, sorted, unique. */
+    union ovsdb_atom *values; /* N values for a map, else NULL. */
 };
 
-#define OVSDB_DATUM_EMPTY { 0, NULL, NULL }
+#define OVSDB_DATUM_EMPTY \
+    {                     \
+        0, NULL, NULL     \
+    }
 
 static inline void
 ovsdb_datum_init_empty(struct ovsdb_datum *d)
@@ -172,10 +174,8 @@ void ovsdb_datum_init_single(struct ovsdb_datum *d,
                              const union ovsdb_atom *key,
                              const union ovsdb_atom *value);
 
-void ovsdb_datum_destroy(struct ovsdb_datum *d,
-                         const struct ovsdb_type *type);
-void ovsdb_datum_clone(struct ovsdb_datum *dst,
-                       const struct ovsdb_datum *src,
+void ovsdb_datum_destroy(struct ovsdb_datum *d, const struct ovsdb_type *type);
+void ovsdb_datum_clone(struct ovsdb_datum *dst, const struct ovsdb_datum *src,
                        const struct ovsdb_type *type);
 void ovsdb_datum_swap(struct ovsdb_datum *a, struct ovsdb_datum *b);
 
@@ -213,14 +213,38 @@ void ovsdb_datum_union(struct ovsdb_datum *d, const struct ovsdb_datum *b,
 /* Removes from D (of TYPE) the elements of B (of B_TYPE).  If B_TYPE is a
  * map, a pair is removed only if both key and value match; otherwise B's
  * atoms are keys and each removes its pair whatever the value. */
-void ovsdb_datum_subtract(struct ovsdb_datum *d,
-                          const struct ovsdb_type *type,
+void ovsdb_datum_subtract(struct ovsdb_datum *d, const struct ovsdb_type *type,
                           const struct ovsdb_datum *b,
                           const struct ovsdb_type *b_type);
 
 /* Removes the element at index IDX of D. */
 void ovsdb_datum_remove_at(struct ovsdb_datum *d, unsigned int idx,
                            const struct ovsdb_type *type);
+
+/* Differences, as ovsdb-server(7) defines them for "update2" and as change
+ * records store modified sets and maps.  The difference between two sets
+ * is their symmetric difference; between two maps, the pairs whose keys
+ * are in only one of them plus, for keys in both with different values,
+ * the pair from NEW.  A difference has TYPE's base types, at least 0 and
+ * at most any number of elements. */
+
+/* Initializes DIFF as the difference from OLD to NEW, of set or map type
+ * TYPE. */
+void ovsdb_datum_diff(struct ovsdb_datum *diff, const struct ovsdb_datum *old,
+                      const struct ovsdb_datum *new,
+                      const struct ovsdb_type *type);
+
+/* Applies DIFF, a difference made by ovsdb_datum_diff() for TYPE, to D:
+ * each element of a set difference is removed if present, else added;
+ * each pair of a map difference is removed if D has the same pair, replaces
+ * the value if D has the key with another value, else is added.  Returns
+ * 0, or EINVAL with a "constraint violation" in *ERRP if the result has too
+ * few or too many elements for TYPE (D is then the too-big or too-small
+ * result). */
+int ovsdb_datum_apply_diff(struct ovsdb_datum *d,
+                           const struct ovsdb_datum *diff,
+                           const struct ovsdb_type *type,
+                           struct ovsdb_error **errp);
 
 /* Sorts D by key.  Returns 0, or EEXIST if two keys are equal (D is sorted
  * either way). */
@@ -233,16 +257,34 @@ int ovsdb_datum_check_constraints(const struct ovsdb_datum *d,
                                   const struct ovsdb_type *type,
                                   struct ovsdb_error **errp);
 
+/* Checks that no key of D (sorted) repeats.  Returns 0, or EINVAL with an
+ * "ovsdb error" in *ERRP. */
+int ovsdb_datum_check_unique(const struct ovsdb_datum *d,
+                             const struct ovsdb_type *type,
+                             struct ovsdb_error **errp);
+
 /* Parses a <value> of TYPE from JSON (borrowed): a bare atom (a set of one),
  * ["set", [<atom>*]] or ["map", [[<atom>, <atom>]*]].  Named UUIDs resolve
- * through SYMTAB (NULL: not allowed).  Checks the element count ("syntax
- * error"), each atom's immediate constraints ("constraint violation") and
- * duplicates ("ovsdb error").  Returns 0 or EINVAL with *ERRP set; on
- * failure *D needs no destruction. */
-int ovsdb_datum_from_json(struct ovsdb_datum *d,
-                          const struct ovsdb_type *type, const json_t *json,
-                          struct ovsdb_symtab *symtab,
+ * through SYMTAB (NULL: not allowed).  Checks, in this order (the order in
+ * which ovsdb-server reports them): the element count ("syntax error"),
+ * each atom's JSON type ("syntax error"), duplicates in a set ("ovsdb
+ * error"), each atom's immediate constraints ("constraint violation"),
+ * duplicate keys in a map ("ovsdb error").  Returns 0 or EINVAL with *ERRP
+ * set; on failure *D needs no destruction. */
+int ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *type,
+                          const json_t *json, struct ovsdb_symtab *symtab,
                           struct ovsdb_error **errp);
+
+/* Like ovsdb_datum_from_json() but without the last two steps, for a
+ * caller that parses several values and then checks them with
+ * ovsdb_datum_check_constraints() and ovsdb_datum_check_unique(), as a
+ * row's columns are.  Until that check passes, a map may hold duplicate
+ * keys. */
+int ovsdb_datum_from_json_unchecked(struct ovsdb_datum *d,
+                                    const struct ovsdb_type *type,
+                                    const json_t *json,
+                                    struct ovsdb_symtab *symtab,
+                                    struct ovsdb_error **errp);
 
 /* Returns D as a <value> (new reference): a map as ["map", ...], a set of
  * exactly one element as the bare atom, any other set as ["set", ...]. */

@@ -33,7 +33,7 @@
 struct ovsdb_table {
     const struct ovsdb_table_schema *schema;
     struct ovsdb *db;
-    struct hmap rows;               /* struct ovsdb_row, by UUID hash. */
+    struct hmap rows; /* struct ovsdb_row, by UUID hash. */
 
     /* One map per schema index, of committed rows by the hash of the
      * index's columns (struct ovsdb_index_node, a row's index_nodes[i]). */
@@ -42,25 +42,25 @@ struct ovsdb_table {
 
 struct ovsdb {
     struct ovsdb_schema *schema;
-    struct ovsdb_table **tables;    /* Parallel to schema->tables. */
-    struct hmap weak_targets;       /* struct ovsdb_weak_target. */
-    struct ovsdb_txn *txn;          /* The transaction executing, if any. */
+    struct ovsdb_table **tables; /* Parallel to schema->tables. */
+    struct hmap weak_targets;    /* struct ovsdb_weak_target. */
+    struct ovsdb_txn *txn;       /* The transaction executing, if any. */
 };
 
 /* Reverse map of committed weak references: for each row that some row
  * refers to weakly, which rows (and columns) refer to it. */
 struct ovsdb_weak_target {
-    struct hmap_node node;          /* In db->weak_targets, by dst hash. */
+    struct hmap_node node; /* In db->weak_targets, by dst hash. */
     struct ovsdb_uuid dst;
-    struct hmap srcs;               /* struct ovsdb_weak_src. */
+    struct hmap srcs; /* struct ovsdb_weak_src. */
 };
 
 struct ovsdb_weak_src {
-    struct hmap_node node;          /* In target's srcs. */
-    struct ovsdb_uuid src;          /* Referring row. */
-    unsigned int table;             /* Its table's index in the schema. */
-    unsigned int column;            /* The referring column's index. */
-    unsigned int n;                 /* References (a map may repeat). */
+    struct hmap_node node; /* In target's srcs. */
+    struct ovsdb_uuid src; /* Referring row. */
+    unsigned int table;    /* Its table's index in the schema. */
+    unsigned int column;   /* The referring column's index. */
+    unsigned int n;        /* References (a map may repeat). */
 };
 
 /* Bitmaps over a table's columns. */
@@ -87,8 +87,8 @@ ovsdb_bitmap_clear(unsigned long *bitmap, size_t i)
 
 /* One row a transaction touches. */
 struct ovsdb_txn_row {
-    struct dlist node;              /* In the txn's list for the table. */
-    struct hmap_node deleted_node;  /* In txn->deleted if NEW is NULL. */
+    struct dlist node;             /* In the txn's list for the table. */
+    struct hmap_node deleted_node; /* In txn->deleted if NEW is NULL. */
     struct ovsdb_table *table;
     struct ovsdb_uuid uuid;
 
@@ -99,9 +99,9 @@ struct ovsdb_txn_row {
     struct ovsdb_row *old;
     struct ovsdb_row *new;
 
-    long long ref_delta;            /* Change of strong references. */
-    bool in_deleted;                /* In txn->deleted. */
-    bool referrers_done;            /* Weak referrers queued for cleanup. */
+    long long ref_delta; /* Change of strong references. */
+    bool in_deleted;     /* In txn->deleted. */
+    bool referrers_done; /* Weak referrers queued for cleanup. */
 
     /* Before commit: columns the transaction wrote.  After commit: columns
      * whose value changed (every column for an insert or delete). */
@@ -109,7 +109,7 @@ struct ovsdb_txn_row {
 };
 
 struct ovsdb_txn_table {
-    struct dlist rows;              /* struct ovsdb_txn_row. */
+    struct dlist rows; /* struct ovsdb_txn_row. */
     size_t n_rows;
 };
 
@@ -118,9 +118,9 @@ struct ovsdb_txn {
     struct ovsdb_txn_table *tables; /* Parallel to db->tables. */
     struct hmap deleted;            /* Deleted txn rows, by UUID hash. */
     size_t n_rows;
-    bool durable;                   /* A "commit" asked for durability. */
-    struct buf comment;             /* "comment" ops, joined by '\n'. */
-    long long date_msec;            /* Wall clock at commit. */
+    bool durable;        /* A "commit" asked for durability. */
+    struct buf comment;  /* "comment" ops, joined by '\n'. */
+    long long date_msec; /* Wall clock at commit. */
     bool committed;
 };
 
@@ -189,7 +189,7 @@ uint32_t ovsdb_row_index_hash(const struct ovsdb_row *row,
  * looked up for the committed rows that refer weakly to DST. */
 void ovsdb_weak_refs_update(struct ovsdb *, const struct ovsdb_txn_row *);
 void ovsdb_weak_refs_destroy(struct ovsdb *);
-const struct ovsdb_weak_target *ovsdb_weak_refs_find(
-    const struct ovsdb *, const struct ovsdb_uuid *dst);
+const struct ovsdb_weak_target *
+ovsdb_weak_refs_find(const struct ovsdb *, const struct ovsdb_uuid *dst);
 
 #endif /* NICFLOW_OVSDB_DB_PRIVATE_H */

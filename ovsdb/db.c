@@ -14,8 +14,8 @@ table_create(struct ovsdb *db, const struct ovsdb_table_schema *ts)
     table->schema = ts;
     table->db = db;
     hmap_init(&table->rows);
-    table->indexes = xcalloc(ts->n_indexes ? ts->n_indexes : 1,
-                             sizeof *table->indexes);
+    table->indexes =
+        xcalloc(ts->n_indexes ? ts->n_indexes : 1, sizeof *table->indexes);
     for (size_t i = 0; i < ts->n_indexes; i++) {
         hmap_init(&table->indexes[i]);
     }
@@ -43,8 +43,8 @@ ovsdb_create(struct ovsdb_schema *schema)
 {
     struct ovsdb *db = xzalloc(sizeof *db);
     db->schema = schema;
-    db->tables = xcalloc(schema->n_tables ? schema->n_tables : 1,
-                         sizeof *db->tables);
+    db->tables =
+        xcalloc(schema->n_tables ? schema->n_tables : 1, sizeof *db->tables);
     for (size_t i = 0; i < schema->n_tables; i++) {
         db->tables[i] = table_create(db, schema->tables[i]);
     }
@@ -77,8 +77,8 @@ ovsdb_get_schema(const struct ovsdb *db)
 struct ovsdb_table *
 ovsdb_get_table(const struct ovsdb *db, const char *name)
 {
-    const struct ovsdb_table_schema *ts = ovsdb_schema_get_table(db->schema,
-                                                                 name);
+    const struct ovsdb_table_schema *ts =
+        ovsdb_schema_get_table(db->schema, name);
     return ts ? db->tables[ts->index] : NULL;
 }
 
@@ -124,8 +124,7 @@ ovsdb_table_find_row(const struct ovsdb_table *table,
 const struct ovsdb_row *
 ovsdb_table_first_row(const struct ovsdb_table *table)
 {
-    return HMAP_NODE_TO(hmap_first(&table->rows), struct ovsdb_row,
-                        hmap_node);
+    return HMAP_NODE_TO(hmap_first(&table->rows), struct ovsdb_row, hmap_node);
 }
 
 const struct ovsdb_row *

@@ -38,12 +38,11 @@ const struct ovsdb_schema *ovsdb_get_schema(const struct ovsdb *db);
 /* Tables and rows, for the server's monitors and for tests.  Rows returned
  * belong to the database: they stay valid until the next transaction that
  * commits (ovsdb_execute() or ovsdb_apply_record()). */
-struct ovsdb_table *ovsdb_get_table(const struct ovsdb *db,
-                                    const char *name);
+struct ovsdb_table *ovsdb_get_table(const struct ovsdb *db, const char *name);
 struct ovsdb_table *ovsdb_get_table_by_index(const struct ovsdb *db,
                                              size_t index);
-const struct ovsdb_table_schema *ovsdb_table_get_schema(
-    const struct ovsdb_table *table);
+const struct ovsdb_table_schema *
+ovsdb_table_get_schema(const struct ovsdb_table *table);
 size_t ovsdb_table_count_rows(const struct ovsdb_table *table);
 const struct ovsdb_row *ovsdb_table_find_row(const struct ovsdb_table *table,
                                              const struct ovsdb_uuid *uuid);
@@ -54,8 +53,7 @@ const struct ovsdb_row *ovsdb_table_find_row(const struct ovsdb_table *table,
  *     for (row = ovsdb_table_first_row(t); row;
  *          row = ovsdb_table_next_row(t, row)) { ... }
  */
-const struct ovsdb_row *ovsdb_table_first_row(
-    const struct ovsdb_table *table);
+const struct ovsdb_row *ovsdb_table_first_row(const struct ovsdb_table *table);
 const struct ovsdb_row *ovsdb_table_next_row(const struct ovsdb_table *table,
                                              const struct ovsdb_row *row);
 
@@ -106,11 +104,16 @@ json_t *ovsdb_execute(struct ovsdb *db, const json_t *ops,
  * ovsdb_txn_to_record() or ovsdb_snapshot_to_json(), to DB:
  *
  *     {"<table>": {"<uuid>": {<column>: <value>, ...} | null, ...},
- *      "_date": <msec>, "_comment": <string>}
+ *      "_date": <msec>, "_comment": <string>, "_is_diff": <boolean>}
  *
  * A row object inserts the row with that UUID (unnamed columns default) or
- * updates the named columns of an existing row; null deletes the row.
- * Everything is validated, including every commit-time rule; on any error
+ * updates the named columns of an existing row (with "_is_diff": true, an
+ * existing row's set and map columns hold differences to apply, see
+ * ovsdb_datum_apply_diff()); null deletes the row.
+ * Everything is validated, including every commit-time rule (which apply
+ * as in a transaction: unreferenced non-root rows are collected, dangling
+ * weak references removed, which a schema conversion relies on).  On any
+ * error
  * DB is unchanged, *ERRP (if not NULL) gets a message saying what is wrong
  * (caller frees) and EINVAL is returned.  Returns 0 on success. */
 int ovsdb_apply_record(struct ovsdb *db, const json_t *record, char **errp);

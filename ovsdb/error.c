@@ -23,7 +23,7 @@ ovsdb_verr(struct ovsdb_error **errp, int errnum, const char *tag,
     if (syntax) {
         /* Sorted keys make the text stable, which tests rely on. */
         error->syntax = json_dumps(syntax, JSON_COMPACT | JSON_SORT_KEYS
-                                           | JSON_ENCODE_ANY);
+                                               | JSON_ENCODE_ANY);
     }
     *errp = error;
     return errnum;
@@ -100,6 +100,6 @@ char *
 ovsdb_error_to_string(const struct ovsdb_error *error)
 {
     return (error->details && error->details[0]
-            ? xasprintf("%s: %s", error->tag, error->details)
-            : xstrdup(error->tag));
+                ? xasprintf("%s: %s", error->tag, error->details)
+                : xstrdup(error->tag));
 }

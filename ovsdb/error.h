@@ -43,11 +43,11 @@
 #define OVSDB_E_INTERNAL "internal error"
 
 struct ovsdb_error {
-    const char *tag;    /* One of the OVSDB_E_* names (static storage). */
-    char *details;      /* Human-readable explanation (owned). */
-    char *syntax;       /* Compact JSON text of the offending input, or
+    const char *tag; /* One of the OVSDB_E_* names (static storage). */
+    char *details;   /* Human-readable explanation (owned). */
+    char *syntax;    /* Compact JSON text of the offending input, or
                          * NULL (owned). */
-    int errnum;         /* The errno value the failing function returned. */
+    int errnum;      /* The errno value the failing function returned. */
 };
 
 /* Stores in *ERRP (if ERRP is not NULL) a new error with TAG and details

@@ -29,8 +29,8 @@ struct exec {
     const struct ovsdb_exec_ctx *ctx;
     long long start_msec;
     long long now_msec;
-    long long deadline;         /* Earliest "wait" deadline. */
-    bool can_wait;              /* The caller can retry later. */
+    long long deadline; /* Earliest "wait" deadline. */
+    bool can_wait;      /* The caller can retry later. */
 };
 
 /* Rows matching a condition. */
@@ -124,7 +124,8 @@ query(struct exec *x, struct ovsdb_table *table,
         }
 
         struct ovsdb_txn_row *trow;
-        DLIST_FOR_EACH (trow, node, &x->txn->tables[table->schema->index].rows) {
+        DLIST_FOR_EACH (trow, node,
+                        &x->txn->tables[table->schema->index].rows) {
             if (trow->new && trow->new != trow->old
                 && ovsdb_condition_evaluate(cond, trow->new)) {
                 row_vec_push(out, trow->new);
@@ -143,14 +144,12 @@ query(struct exec *x, struct ovsdb_table *table,
 
 /* Parses the operation's "where" for TABLE and runs the query. */
 static int
-parse_and_query(struct exec *x, struct ovsdb_table *table,
-                const json_t *op, struct row_vec *rows,
-                struct ovsdb_error **errp)
+parse_and_query(struct exec *x, struct ovsdb_table *table, const json_t *op,
+                struct row_vec *rows, struct ovsdb_error **errp)
 {
     struct ovsdb_condition cond;
-    if (ovsdb_condition_from_json(table->schema,
-                                  json_object_get(op, "where"), &x->symtab,
-                                  &cond, errp)) {
+    if (ovsdb_condition_from_json(table->schema, json_object_get(op, "where"),
+                                  &x->symtab, &cond, errp)) {
         return EINVAL;
     }
     query(x, table, &cond, rows);
@@ -161,7 +160,9 @@ parse_and_query(struct exec *x, struct ovsdb_table *table,
 static json_t *
 count_result(size_t n)
 {
-    return json_pack("{sI}", "count", (json_int_t) n);
+    json_t *result = json_object();
+    json_object_set_new_nocheck(result, "count", json_integer(n));
+    return result;
 }
 
 /* Operations.  Each gets the operation object, already checked against its
@@ -199,26 +200,24 @@ execute_insert(struct exec *x, struct ovsdb_table *table, const json_t *op,
                                     "This \"uuid-name\" appeared on an "
                                     "earlier \"insert\" operation.");
         }
-        if (symbol && uuid_json && !ovsdb_uuid_equals(&symbol->uuid, &uuid)) {
-            return ovsdb_syntax_err(errp, op, NULL,
-                                    "\"uuid-name\" %s was used before this "
-                                    "\"insert\", so its \"uuid\" cannot be "
-                                    "chosen here", name);
-        }
         if (!symbol) {
             symbol = ovsdb_symtab_get(&x->symtab, name);
             if (uuid_json) {
                 symbol->uuid = uuid;
             }
         }
-        uuid = symbol->uuid;
+        /* As in ovsdb-server, a chosen "uuid" wins even over a name used
+         * before this insert (whose references then dangle). */
+        if (!uuid_json) {
+            uuid = symbol->uuid;
+        }
     } else if (!uuid_json) {
         ovsdb_uuid_generate(&uuid);
     }
 
     struct ovsdb_row *row = ovsdb_row_create(table);
-    if (ovsdb_row_from_json(row, json_object_get(op, "row"), &x->symtab,
-                            NULL, errp)) {
+    if (ovsdb_row_from_json(row, json_object_get(op, "row"), &x->symtab, NULL,
+                            errp)) {
         ovsdb_row_destroy(row);
         return EINVAL;
     }
@@ -229,9 +228,10 @@ execute_insert(struct exec *x, struct ovsdb_table *table, const json_t *op,
         symbol->created = true;
     }
 
-    char s[OVSDB_UUID_LEN + 1];
-    *resultp = json_pack("{s[ss]}", "uuid", "uuid",
-                         ovsdb_uuid_format(&uuid, s));
+    union ovsdb_atom atom = { .uuid = uuid };
+    *resultp = json_object();
+    json_object_set_new_nocheck(*resultp, "uuid",
+                                ovsdb_atom_to_json(&atom, OVSDB_TYPE_UUID));
     return 0;
 }
 
@@ -254,10 +254,9 @@ execute_select(struct exec *x, struct ovsdb_table *table, const json_t *op,
 
     json_t *array = json_array();
     for (size_t i = 0; i < rows.n; i++) {
-        json_array_append_new(array,
-                              ovsdb_row_to_json(rows.rows[i],
-                                                columns_json ? &columns
-                                                             : NULL));
+        json_array_append_new(
+            array,
+            ovsdb_row_to_json(rows.rows[i], columns_json ? &columns : NULL));
     }
     *resultp = json_pack("{so}", "rows", array);
     free(rows.rows);
@@ -279,23 +278,24 @@ execute_update(struct exec *x, struct ovsdb_table *table, const json_t *op,
     struct row_vec rows = { NULL, 0, 0 };
     int error = EINVAL;
 
-    /* Immutable columns are refused even if no row matches, as
-     * ovsdb-server does. */
-    const char *name;
-    const json_t *value;
-    json_object_foreach ((json_t *) row_json, name, value) {
-        const struct ovsdb_column *column
-            = ovsdb_table_schema_get_column(table->schema, name);
-        if (column && !column->is_mutable) {
-            return ovsdb_syntax_err(errp, op, OVSDB_E_CONSTRAINT,
-                                    "Cannot update immutable column %s in "
-                                    "table %s.", name, table->schema->name);
-        }
+    struct ovsdb_row *values = ovsdb_row_create(table);
+    if (ovsdb_row_from_json(values, row_json, &x->symtab, &columns, errp)) {
+        goto out;
     }
 
-    struct ovsdb_row *values = ovsdb_row_create(table);
-    if (ovsdb_row_from_json(values, row_json, &x->symtab, &columns, errp)
-        || parse_and_query(x, table, op, &rows, errp)) {
+    /* Immutable columns are refused even if no row matches, as
+     * ovsdb-server does. */
+    for (size_t i = 0; i < columns.n; i++) {
+        const struct ovsdb_column *c = columns.columns[i];
+        if (!c->is_mutable) {
+            ovsdb_syntax_err(errp, op, OVSDB_E_CONSTRAINT,
+                             "Cannot update immutable column %s in table "
+                             "%s.",
+                             c->name, table->schema->name);
+            goto out;
+        }
+    }
+    if (parse_and_query(x, table, op, &rows, errp)) {
         goto out;
     }
 
@@ -417,8 +417,8 @@ execute_wait(struct exec *x, struct ovsdb_table *table, const json_t *op,
     struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
     struct row_vec actual = { NULL, 0, 0 };
     size_t n_expected = json_array_size(rows_json);
-    struct wait_row *expected = xcalloc(n_expected ? n_expected : 1,
-                                        sizeof *expected);
+    struct wait_row *expected =
+        xcalloc(n_expected ? n_expected : 1, sizeof *expected);
     size_t n_parsed = 0;
     int error = EINVAL;
 
@@ -428,8 +428,8 @@ execute_wait(struct exec *x, struct ovsdb_table *table, const json_t *op,
         goto out;
     }
     if (columns_json) {
-        if (ovsdb_column_set_from_json(table->schema, columns_json,
-                                       &columns, errp)) {
+        if (ovsdb_column_set_from_json(table->schema, columns_json, &columns,
+                                       errp)) {
             goto out;
         }
     } else {
@@ -456,10 +456,11 @@ execute_wait(struct exec *x, struct ovsdb_table *table, const json_t *op,
     }
 
     /* Not (yet) satisfied. */
-    long long timeout = timeout_json ? json_integer_value(timeout_json)
-                                     : LLONG_MAX;
+    long long timeout =
+        timeout_json ? json_integer_value(timeout_json) : LLONG_MAX;
     long long deadline = (timeout >= LLONG_MAX - x->start_msec
-                          ? LLONG_MAX : x->start_msec + NF_MAX(timeout, 0));
+                              ? LLONG_MAX
+                              : x->start_msec + NF_MAX(timeout, 0));
     if (!x->can_wait || x->now_msec >= deadline) {
         ovsdb_err(errp, ETIMEDOUT, OVSDB_E_TIMED_OUT,
                   "\"wait\" condition on table %s not met%s",
@@ -535,33 +536,53 @@ execute_assert(struct exec *x, struct ovsdb_table *table NF_UNUSED,
 
 /* The operations and their members (RFC 7047 section 5.2). */
 
-#define OP_MEMBER { "op", OVSDB_J_STRING, true }
-#define TABLE_MEMBER { "table", OVSDB_J_STRING, true }
-#define WHERE_MEMBER { "where", OVSDB_J_ARRAY, true }
+#define OP_MEMBER                  \
+    {                              \
+        "op", OVSDB_J_STRING, true \
+    }
+#define TABLE_MEMBER                  \
+    {                                 \
+        "table", OVSDB_J_STRING, true \
+    }
+#define WHERE_MEMBER                 \
+    {                                \
+        "where", OVSDB_J_ARRAY, true \
+    }
 
 static const struct ovsdb_member_rule insert_rules[] = {
-    OP_MEMBER, TABLE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
     { "row", OVSDB_J_OBJECT, true },
     { "uuid-name", OVSDB_J_ID, false },
     { "uuid", OVSDB_J_STRING, false },
 };
 static const struct ovsdb_member_rule select_rules[] = {
-    OP_MEMBER, TABLE_MEMBER, WHERE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
+    WHERE_MEMBER,
     { "columns", OVSDB_J_ARRAY, false },
 };
 static const struct ovsdb_member_rule update_rules[] = {
-    OP_MEMBER, TABLE_MEMBER, WHERE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
+    WHERE_MEMBER,
     { "row", OVSDB_J_OBJECT, true },
 };
 static const struct ovsdb_member_rule mutate_rules[] = {
-    OP_MEMBER, TABLE_MEMBER, WHERE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
+    WHERE_MEMBER,
     { "mutations", OVSDB_J_ARRAY, true },
 };
 static const struct ovsdb_member_rule delete_rules[] = {
-    OP_MEMBER, TABLE_MEMBER, WHERE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
+    WHERE_MEMBER,
 };
 static const struct ovsdb_member_rule wait_rules[] = {
-    OP_MEMBER, TABLE_MEMBER, WHERE_MEMBER,
+    OP_MEMBER,
+    TABLE_MEMBER,
+    WHERE_MEMBER,
     { "columns", OVSDB_J_ARRAY, false },
     { "until", OVSDB_J_STRING, true },
     { "rows", OVSDB_J_ARRAY, true },
@@ -586,6 +607,11 @@ static const struct ovsdb_member_rule assert_rules[] = {
 typedef int op_func(struct exec *, struct ovsdb_table *, const json_t *op,
                     json_t **resultp, struct ovsdb_error **errp);
 
+/* One operation: its handler, its members and whether it writes. */
+/* clang-format off */
+#define OP(NAME, WRITES) \
+    { #NAME, execute_##NAME, NAME##_rules, ARRAY_SIZE(NAME##_rules), WRITES }
+
 static const struct op_desc {
     const char *name;
     op_func *execute;
@@ -593,8 +619,6 @@ static const struct op_desc {
     size_t n_rules;
     bool writes;                /* Modifies the database. */
 } op_descs[] = {
-#define OP(NAME, WRITES) \
-    { #NAME, execute_##NAME, NAME##_rules, ARRAY_SIZE(NAME##_rules), WRITES }
     OP(insert, true),
     OP(select, false),
     OP(update, true),
@@ -605,8 +629,9 @@ static const struct op_desc {
     OP(abort, false),
     OP(comment, false),
     OP(assert, false),
-#undef OP
 };
+#undef OP
+/* clang-format on */
 
 static const struct op_desc *
 find_op(const char *name)
@@ -623,14 +648,13 @@ static int
 execute_op(struct exec *x, const json_t *op, size_t i, size_t n,
            json_t **resultp, struct ovsdb_error **errp)
 {
-    const json_t *name = json_is_object(op) ? json_object_get(op, "op")
-                                            : NULL;
+    const json_t *name = json_is_object(op) ? json_object_get(op, "op") : NULL;
     const struct op_desc *desc = NULL;
     int error;
 
     if (!json_is_object(op)) {
-        error = ovsdb_syntax_err(errp, op, NULL,
-                                 "operation must be an object");
+        error =
+            ovsdb_syntax_err(errp, op, NULL, "operation must be an object");
     } else if (!json_is_string(name)) {
         error = ovsdb_syntax_err(errp, op, NULL,
                                  "operation lacks a string \"op\" member");
@@ -642,8 +666,7 @@ execute_op(struct exec *x, const json_t *op, size_t i, size_t n,
     }
     if (error) {
         ovsdb_error_prefix(errp ? *errp : NULL,
-                           "Parsing operation %zu of %zu failed: ", i + 1,
-                           n);
+                           "Parsing operation %zu of %zu failed: ", i + 1, n);
         return error;
     }
 
@@ -654,14 +677,15 @@ execute_op(struct exec *x, const json_t *op, size_t i, size_t n,
         if (!table) {
             return ovsdb_syntax_err(errp, op, NULL,
                                     "Parsing operation %zu of %zu failed: "
-                                    "No table named %s.", i + 1, n,
-                                    json_string_value(table_json));
+                                    "No table named %s.",
+                                    i + 1, n, json_string_value(table_json));
         }
     }
     if (desc->writes && x->ctx && x->ctx->read_only) {
         return ovsdb_err(errp, EPERM, OVSDB_E_NOT_ALLOWED,
                          "\"%s\" is not allowed: this database is "
-                         "read-only", desc->name);
+                         "read-only",
+                         desc->name);
     }
     return desc->execute(x, table, op, resultp, errp);
 }
@@ -705,8 +729,8 @@ ovsdb_execute(struct ovsdb *db, const json_t *ops,
     size_t n = json_array_size(ops);
     for (size_t i = 0; i < n; i++) {
         json_t *result = NULL;
-        int err = execute_op(&x, json_array_get(ops, i), i, n, &result,
-                             &error);
+        int err =
+            execute_op(&x, json_array_get(ops, i), i, n, &result, &error);
         if (err == EXEC_WAIT) {
             ovsdb_txn_abort(x.txn);
             ovsdb_symtab_destroy(&x.symtab);

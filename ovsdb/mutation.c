@@ -10,9 +10,9 @@
 
 /* Which column types each mutator applies to. */
 enum mutator_kind {
-    M_ARITH,            /* Integer or real scalars and sets. */
-    M_ARITH_INT,        /* Integer scalars and sets. */
-    M_SET_OP,           /* Sets and maps. */
+    M_ARITH,     /* Integer or real scalars and sets. */
+    M_ARITH_INT, /* Integer scalars and sets. */
+    M_SET_OP,    /* Sets and maps. */
 };
 
 static const struct mutator_desc {
@@ -67,13 +67,12 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
 
     if (!json_is_array(json) || json_array_size(json) != 3
         || !json_is_string(column_json) || !json_is_string(mutator_json)) {
-        return ovsdb_syntax_err(errp, json, NULL,
-                                "Parse error in mutation.");
+        return ovsdb_syntax_err(errp, json, NULL, "Parse error in mutation.");
     }
 
     const char *column_name = json_string_value(column_json);
-    const struct ovsdb_column *column
-        = ovsdb_table_schema_get_column(ts, column_name);
+    const struct ovsdb_column *column =
+        ovsdb_table_schema_get_column(ts, column_name);
     if (!column) {
         return ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
                                 "No column %s in table %s.", column_name,
@@ -95,14 +94,15 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
     if (!column->is_mutable) {
         return ovsdb_syntax_err(errp, json, OVSDB_E_CONSTRAINT,
                                 "Cannot mutate immutable column %s in table "
-                                "%s.", column->name, ts->name);
+                                "%s.",
+                                column->name, ts->name);
     }
     if (!kind_applies(desc->kind, &column->type)) {
         char *english = ovsdb_type_to_english(&column->type);
         ovsdb_syntax_err(errp, json, NULL,
                          "Type mismatch: \"%s\" operator may not be applied "
-                         "to column %s of type %s.", name, column->name,
-                         english);
+                         "to column %s of type %s.",
+                         name, column->name, english);
         free(english);
         return EINVAL;
     }
@@ -119,8 +119,7 @@ mutation_from_json(const struct ovsdb_table_schema *ts, const json_t *json,
                && ovsdb_type_is_map(&column->type)
                && !(json_is_array(arg_json)
                     && json_is_string(json_array_get(arg_json, 0))
-                    && !strcmp(json_string_value(json_array_get(arg_json,
-                                                                0)),
+                    && !strcmp(json_string_value(json_array_get(arg_json, 0)),
                                "map"))) {
         ovsdb_base_type_clone(&type->key, &column->type.key);
         ovsdb_base_type_init(&type->value, OVSDB_TYPE_VOID);
@@ -284,11 +283,11 @@ mutate_arith(struct ovsdb_datum *d, const struct ovsdb_mutation *m,
 
     for (unsigned int i = 0; i < d->n; i++) {
         union ovsdb_atom *atom = &d->keys[i];
-        int error = (type->key.type == OVSDB_TYPE_INTEGER
-                     ? mutate_integer(&atom->integer, arg->integer,
-                                      m->mutator, errp)
-                     : mutate_real(&atom->real, arg->real, m->mutator,
-                                   errp));
+        int error =
+            (type->key.type == OVSDB_TYPE_INTEGER
+                 ? mutate_integer(&atom->integer, arg->integer, m->mutator,
+                                  errp)
+                 : mutate_real(&atom->real, arg->real, m->mutator, errp));
         if (error) {
             return error;
         }

@@ -32,7 +32,7 @@ enum ovsdb_mutator {
 struct ovsdb_mutation {
     enum ovsdb_mutator mutator;
     const struct ovsdb_column *column;
-    struct ovsdb_type arg_type;         /* Type ARG was parsed with. */
+    struct ovsdb_type arg_type; /* Type ARG was parsed with. */
     struct ovsdb_datum arg;
 };
 

@@ -9,8 +9,7 @@
 bool
 ovsdb_is_id(const char *s)
 {
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-          || *s == '_')) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) {
         return false;
     }
     for (s++; *s; s++) {
@@ -38,7 +37,8 @@ ovsdb_check_members(const json_t *obj, const struct ovsdb_member_rule *rules,
     const char *key;
     const json_t *value;
 
-    json_object_foreach ((json_t *) obj, key, value) {
+    json_object_foreach((json_t *) obj, key, value)
+    {
         size_t i;
         for (i = 0; i < n; i++) {
             if (!strcmp(key, rules[i].name)) {
@@ -48,14 +48,14 @@ ovsdb_check_members(const json_t *obj, const struct ovsdb_member_rule *rules,
         if (i >= n) {
             return ovsdb_syntax_err(errp, obj, NULL,
                                     "member \"%s\" is present but not "
-                                    "allowed here", key);
+                                    "allowed here",
+                                    key);
         }
         if (!type_allowed(value, rules[i].types)) {
-            return ovsdb_syntax_err(errp, obj, NULL,
-                                    "member \"%s\" has the wrong type%s",
-                                    key,
-                                    (rules[i].types & OVSDB_J_ID
-                                     ? " (expected an identifier)" : ""));
+            return ovsdb_syntax_err(
+                errp, obj, NULL, "member \"%s\" has the wrong type%s", key,
+                (rules[i].types & OVSDB_J_ID ? " (expected an identifier)"
+                                             : ""));
         }
     }
     for (size_t i = 0; i < n; i++) {

@@ -29,7 +29,7 @@
 
 struct ovsdb_member_rule {
     const char *name;
-    unsigned int types;         /* OVSDB_J_* bits. */
+    unsigned int types; /* OVSDB_J_* bits. */
     bool required;
 };
 

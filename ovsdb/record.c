@@ -10,24 +10,62 @@
 
 COVERAGE_DEFINE(ovsdb_apply_record);
 
-/* Returns ROW's persistent user columns as an object: those set in CHANGED,
- * or, if CHANGED is NULL, those not at their default. */
+/* Whether a modified row's value of COLUMN goes into a record as a
+ * difference (see ovsdb_datum_diff()) rather than in full: for sets and
+ * maps that can hold more than one element, so that adding one element to
+ * a big set costs one element in the log, not the whole set. */
+static bool
+column_uses_diff(const struct ovsdb_column *column)
+{
+    return column->type.n_max > 1;
+}
+
+/* The type of a difference for COLUMN. */
+static void
+diff_type_init(struct ovsdb_type *type, const struct ovsdb_column *column)
+{
+    *type = column->type;
+    type->n_min = 0;
+    type->n_max = OVSDB_UNLIMITED;
+}
+
+/* Returns ROW's persistent user columns as an object: those not at their
+ * default (for an inserted row, OLD NULL), or those set in CHANGED (for a
+ * modified row, with sets and maps as differences from OLD, and *DIFFS set
+ * if there are any). */
 static json_t *
-row_record(const struct ovsdb_row *row, const unsigned long *changed)
+row_record(const struct ovsdb_row *row, const struct ovsdb_row *old,
+           const unsigned long *changed, bool *diffs)
 {
     const struct ovsdb_table_schema *ts = row->table->schema;
     json_t *json = json_object();
 
     for (size_t i = OVSDB_N_IMPLICIT_COLUMNS; i < ts->n_columns; i++) {
         const struct ovsdb_column *c = ts->columns[i];
-        if (c->ephemeral
-            || (changed ? !ovsdb_bitmap_is_set(changed, i)
-                        : ovsdb_datum_is_default(&row->fields[i], &c->type))) {
+        const struct ovsdb_datum *d = &row->fields[i];
+        json_t *value;
+
+        if (c->ephemeral) {
             continue;
+        } else if (!old) {
+            if (ovsdb_datum_is_default(d, &c->type)) {
+                continue;
+            }
+            value = ovsdb_datum_to_json(d, &c->type);
+        } else if (!ovsdb_bitmap_is_set(changed, i)) {
+            continue;
+        } else if (column_uses_diff(c)) {
+            struct ovsdb_type type;
+            struct ovsdb_datum diff;
+            diff_type_init(&type, c);
+            ovsdb_datum_diff(&diff, &old->fields[i], d, &c->type);
+            value = ovsdb_datum_to_json(&diff, &type);
+            ovsdb_datum_destroy(&diff, &type);
+            *diffs = true;
+        } else {
+            value = ovsdb_datum_to_json(d, &c->type);
         }
-        json_object_set_new_nocheck(json, c->name,
-                                    ovsdb_datum_to_json(&row->fields[i],
-                                                        &c->type));
+        json_object_set_new_nocheck(json, c->name, value);
     }
     return json;
 }
@@ -36,6 +74,7 @@ json_t *
 ovsdb_txn_to_record(const struct ovsdb_txn *txn)
 {
     json_t *record = NULL;
+    bool diffs = false;
 
     for (size_t t = 0; t < txn->db->schema->n_tables; t++) {
         json_t *rows = NULL;
@@ -44,11 +83,10 @@ ovsdb_txn_to_record(const struct ovsdb_txn *txn)
             json_t *value;
             if (!trow->new) {
                 value = json_null();
-            } else if (!trow->old) {
-                value = row_record(trow->new, NULL);
             } else {
-                value = row_record(trow->new, trow->changed);
-                if (!json_object_size(value)) {
+                value =
+                    row_record(trow->new, trow->old, trow->changed, &diffs);
+                if (trow->old && !json_object_size(value)) {
                     /* Only ephemeral columns changed. */
                     json_decref(value);
                     continue;
@@ -77,6 +115,9 @@ ovsdb_txn_to_record(const struct ovsdb_txn *txn)
         if (comment) {
             json_object_set_new(record, "_comment", json_string(comment));
         }
+        if (diffs) {
+            json_object_set_new(record, "_is_diff", json_true());
+        }
     }
     return record;
 }
@@ -96,10 +137,9 @@ ovsdb_snapshot_to_json(const struct ovsdb *db)
         const struct ovsdb_row *row;
         HMAP_FOR_EACH (row, hmap_node, &table->rows) {
             char uuid[OVSDB_UUID_LEN + 1];
-            json_object_set_new(rows,
-                                ovsdb_uuid_format(ovsdb_row_get_uuid(row),
-                                                  uuid),
-                                row_record(row, NULL));
+            json_object_set_new(
+                rows, ovsdb_uuid_format(ovsdb_row_get_uuid(row), uuid),
+                row_record(row, NULL, NULL, NULL));
         }
         json_object_set_new(record, table->schema->name, rows);
     }
@@ -107,41 +147,76 @@ ovsdb_snapshot_to_json(const struct ovsdb *db)
 }
 
 /* Parses the columns of a record's row object into ROW, marking them
- * written if ROW is a modified copy. */
+ * written if ROW is a modified copy.  With DIFFS, set and map columns of a
+ * modified row hold differences. */
 static int
-apply_row_columns(struct ovsdb_row *row, const json_t *json, bool mark,
-                  struct ovsdb_error **errp)
+apply_row_columns(struct ovsdb_row *row, const json_t *json, bool modified,
+                  bool diffs, struct ovsdb_error **errp)
 {
     const struct ovsdb_table_schema *ts = row->table->schema;
-    struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
 
     const char *name;
     const json_t *value;
-    json_object_foreach ((json_t *) json, name, value) {
-        const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts,
-                                                                     name);
+    json_object_foreach((json_t *) json, name, value)
+    {
+        const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts, name);
         if (c && c->index < OVSDB_N_IMPLICIT_COLUMNS) {
             return ovsdb_syntax_err(errp, json, NULL,
                                     "column %s may not appear in a record",
                                     name);
         }
     }
-    if (ovsdb_row_from_json(row, json, NULL, &columns, errp)) {
-        ovsdb_column_set_destroy(&columns);
-        return EINVAL;
-    }
-    if (mark) {
-        for (size_t i = 0; i < columns.n; i++) {
+    if (!modified || !diffs) {
+        struct ovsdb_column_set columns = OVSDB_COLUMN_SET_INITIALIZER;
+        int error = ovsdb_row_from_json(row, json, NULL, &columns, errp);
+        for (size_t i = 0; !error && modified && i < columns.n; i++) {
             ovsdb_txn_row_written(row, columns.columns[i]->index);
         }
+        ovsdb_column_set_destroy(&columns);
+        return error;
     }
-    ovsdb_column_set_destroy(&columns);
+
+    json_object_foreach((json_t *) json, name, value)
+    {
+        const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts, name);
+        if (!c) {
+            return ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
+                                    "No column %s in table %s.", name,
+                                    ts->name);
+        }
+
+        struct ovsdb_datum *d = &row->fields[c->index];
+        struct ovsdb_type type;
+        struct ovsdb_datum new;
+        if (column_uses_diff(c)) {
+            diff_type_init(&type, c);
+        } else {
+            type = c->type;
+        }
+        if (ovsdb_datum_from_json(&new, &type, value, NULL, errp)) {
+            ovsdb_error_prefix(errp ? *errp : NULL, "column %s: ", name);
+            return EINVAL;
+        }
+        int error = 0;
+        if (column_uses_diff(c)) {
+            error = ovsdb_datum_apply_diff(d, &new, &c->type, errp);
+            ovsdb_datum_destroy(&new, &type);
+        } else {
+            ovsdb_datum_swap(d, &new);
+            ovsdb_datum_destroy(&new, &type);
+        }
+        if (error) {
+            ovsdb_error_prefix(errp ? *errp : NULL, "column %s: ", name);
+            return error;
+        }
+        ovsdb_txn_row_written(row, c->index);
+    }
     return 0;
 }
 
 static int
 apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
-          const struct ovsdb_uuid *uuid, const json_t *json,
+          const struct ovsdb_uuid *uuid, const json_t *json, bool diffs,
           struct ovsdb_error **errp)
 {
     struct ovsdb_row *row = ovsdb_table_find_row_mutable(table, uuid);
@@ -160,7 +235,7 @@ apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
     }
     if (row) {
         return apply_row_columns(ovsdb_txn_row_modify(txn, row), json, true,
-                                 errp);
+                                 diffs, errp);
     }
     if (ovsdb_txn_was_deleted(txn, table, uuid)) {
         return ovsdb_syntax_err(errp, NULL, NULL,
@@ -168,7 +243,7 @@ apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
     }
 
     row = ovsdb_row_create(table);
-    if (apply_row_columns(row, json, false, errp)) {
+    if (apply_row_columns(row, json, false, diffs, errp)) {
         ovsdb_row_destroy(row);
         return EINVAL;
     }
@@ -179,7 +254,7 @@ apply_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
 
 static int
 apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
-            const json_t *json, struct ovsdb_error **errp)
+            const json_t *json, bool diffs, struct ovsdb_error **errp)
 {
     if (!json_is_object(json)) {
         return ovsdb_syntax_err(errp, json, NULL,
@@ -189,16 +264,18 @@ apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
 
     const char *uuid_s;
     const json_t *row_json;
-    json_object_foreach ((json_t *) json, uuid_s, row_json) {
+    json_object_foreach((json_t *) json, uuid_s, row_json)
+    {
         struct ovsdb_uuid uuid;
         if (!ovsdb_uuid_from_string(&uuid, uuid_s)) {
             return ovsdb_syntax_err(errp, NULL, NULL,
                                     "table %s: \"%s\" is not a UUID",
                                     table->schema->name, uuid_s);
         }
-        if (apply_row(txn, table, &uuid, row_json, errp)) {
-            ovsdb_error_prefix(errp ? *errp : NULL, "table %s row %s: ",
-                               table->schema->name, uuid_s);
+        if (apply_row(txn, table, &uuid, row_json, diffs, errp)) {
+            ovsdb_error_prefix(errp ? *errp : NULL,
+                               "table %s row %s: ", table->schema->name,
+                               uuid_s);
             return EINVAL;
         }
     }
@@ -221,13 +298,23 @@ ovsdb_apply_record(struct ovsdb *db, const json_t *record, char **errp)
         return EINVAL;
     }
 
+    const json_t *is_diff = json_object_get(record, "_is_diff");
+    if (is_diff && !json_is_boolean(is_diff)) {
+        if (errp) {
+            *errp = xstrdup("record's \"_is_diff\" is not a boolean");
+        }
+        return EINVAL;
+    }
+    bool diffs = json_is_true(is_diff);
+
     struct ovsdb_txn *txn = ovsdb_txn_begin(db);
     const char *name;
     const json_t *value;
-    json_object_foreach ((json_t *) record, name, value) {
+    json_object_foreach((json_t *) record, name, value)
+    {
         if (name[0] == '_') {
-            /* "_date", "_comment" and any other annotation: they carry no
-             * data, and names of tables never begin with "_". */
+            /* "_date", "_comment", "_is_diff" and any other annotation:
+             * names of tables never begin with "_". */
             continue;
         }
 
@@ -236,7 +323,7 @@ ovsdb_apply_record(struct ovsdb *db, const json_t *record, char **errp)
             ovsdb_syntax_err(&error, NULL, NULL, "no table named %s", name);
             goto abort;
         }
-        if (apply_table(txn, table, value, &error)) {
+        if (apply_table(txn, table, value, diffs, &error)) {
             goto abort;
         }
     }

@@ -30,8 +30,8 @@ ovsdb_column_set_add(struct ovsdb_column_set *set,
 {
     if (set->n >= set->allocated) {
         set->allocated = set->allocated ? 2 * set->allocated : 8;
-        set->columns = xrealloc(set->columns,
-                                set->allocated * sizeof *set->columns);
+        set->columns =
+            xrealloc(set->columns, set->allocated * sizeof *set->columns);
     }
     set->columns[set->n++] = column;
 }
@@ -69,18 +69,19 @@ ovsdb_column_set_from_json(const struct ovsdb_table_schema *ts,
 
     size_t i;
     const json_t *name;
-    json_array_foreach (json, i, name) {
-        const struct ovsdb_column *column
-            = json_is_string(name)
-              ? ovsdb_table_schema_get_column(ts, json_string_value(name))
-              : NULL;
+    json_array_foreach(json, i, name)
+    {
+        const struct ovsdb_column *column =
+            json_is_string(name)
+                ? ovsdb_table_schema_get_column(ts, json_string_value(name))
+                : NULL;
         if (!column) {
-            return ovsdb_syntax_err(errp, json, NULL,
-                                    "%s is not a valid column name in "
-                                    "table %s",
-                                    json_is_string(name)
-                                    ? json_string_value(name)
-                                    : "non-string", ts->name);
+            return ovsdb_syntax_err(
+                errp, json, NULL,
+                "%s is not a valid column name in "
+                "table %s",
+                json_is_string(name) ? json_string_value(name) : "non-string",
+                ts->name);
         }
         if (ovsdb_column_set_contains(set, column->index)) {
             return ovsdb_syntax_err(errp, json, NULL,
@@ -100,16 +101,17 @@ row_alloc(struct ovsdb_table *table)
 {
     const struct ovsdb_table_schema *ts = table->schema;
     size_t fields = ts->n_columns * sizeof(struct ovsdb_datum);
-    struct ovsdb_row *row = xmalloc(sizeof *row + fields
-                                    + ts->n_indexes
-                                      * sizeof(struct ovsdb_index_node));
+    struct ovsdb_row *row =
+        xmalloc(sizeof *row + fields
+                + ts->n_indexes * sizeof(struct ovsdb_index_node));
     row->table = table;
     row->txn_row = NULL;
     row->n_refs = 0;
     row->index_nodes = NULL;
     if (ts->n_indexes) {
-        row->index_nodes = (struct ovsdb_index_node *) (void *)
-                           ((char *) row->fields + fields);
+        row->index_nodes =
+            (struct ovsdb_index_node *) (void *) ((char *) row->fields
+                                                  + fields);
         for (size_t i = 0; i < ts->n_indexes; i++) {
             row->index_nodes[i].row = row;
         }
@@ -200,8 +202,7 @@ ovsdb_row_to_json(const struct ovsdb_row *row,
         for (size_t i = 0; i < ts->n_columns; i++) {
             const struct ovsdb_column *c = ts->columns[i];
             json_object_set_new_nocheck(
-                json, c->name,
-                ovsdb_datum_to_json(&row->fields[i], &c->type));
+                json, c->name, ovsdb_datum_to_json(&row->fields[i], &c->type));
         }
     }
     return json;
@@ -219,35 +220,72 @@ ovsdb_row_from_json(struct ovsdb_row *row, const json_t *json,
         return ovsdb_syntax_err(errp, json, NULL, "row must be an object");
     }
 
+    /* The columns parsed, in a stack array for the usual small rows. */
+    const struct ovsdb_column *local[32];
+    size_t n_members = json_object_size(json);
+    const struct ovsdb_column **parsed =
+        (n_members <= ARRAY_SIZE(local) ? local
+                                        : xmalloc(n_members * sizeof *parsed));
+    size_t n = 0;
+    int error = 0;
+
+    /* Every value is parsed before any is checked against its column's
+     * constraints, and maps' keys are checked for duplicates last: that is
+     * the order in which ovsdb-server reports errors in different columns
+     * of one row, and clients see which error comes first. */
     const char *name;
     const json_t *value;
-    json_object_foreach ((json_t *) json, name, value) {
-        const struct ovsdb_column *column
-            = ovsdb_table_schema_get_column(ts, name);
+    json_object_foreach((json_t *) json, name, value)
+    {
+        const struct ovsdb_column *column =
+            ovsdb_table_schema_get_column(ts, name);
         if (!column) {
-            return ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
-                                    "No column %s in table %s.", name,
-                                    ts->name);
+            error =
+                ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
+                                 "No column %s in table %s.", name, ts->name);
+            goto out;
         }
 
         struct ovsdb_datum datum;
-        if (ovsdb_datum_from_json(&datum, &column->type, value, symtab,
-                                  errp)) {
-            return EINVAL;
+        if (ovsdb_datum_from_json_unchecked(&datum, &column->type, value,
+                                            symtab, errp)) {
+            error = EINVAL;
+            goto out;
         }
         ovsdb_datum_swap(&row->fields[column->index], &datum);
         ovsdb_datum_destroy(&datum, &column->type);
+        parsed[n++] = column;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ovsdb_column *column = parsed[i];
+        if (ovsdb_datum_check_constraints(&row->fields[column->index],
+                                          &column->type, errp)) {
+            error = EINVAL;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ovsdb_column *column = parsed[i];
+        if (ovsdb_datum_check_unique(&row->fields[column->index],
+                                     &column->type, errp)) {
+            error = EINVAL;
+            goto out;
+        }
         if (included) {
             ovsdb_column_set_add(included, column);
         }
     }
-    return 0;
+
+out:
+    if (parsed != local) {
+        free(parsed);
+    }
+    return error;
 }
 
 uint32_t
 ovsdb_row_hash_columns(const struct ovsdb_row *row,
-                       const struct ovsdb_column_set *columns,
-                       uint32_t basis)
+                       const struct ovsdb_column_set *columns, uint32_t basis)
 {
     for (size_t i = 0; i < columns->n; i++) {
         const struct ovsdb_column *c = columns->columns[i];

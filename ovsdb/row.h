@@ -27,20 +27,20 @@ struct ovsdb_txn_row;
 
 /* A row's membership in one of its table's uniqueness indexes. */
 struct ovsdb_index_node {
-    struct hmap_node node;          /* In the table's index map. */
-    struct ovsdb_row *row;          /* The row this is part of. */
+    struct hmap_node node; /* In the table's index map. */
+    struct ovsdb_row *row; /* The row this is part of. */
 };
 
 struct ovsdb_row {
-    struct hmap_node hmap_node;     /* In the table's rows, by UUID. */
+    struct hmap_node hmap_node; /* In the table's rows, by UUID. */
     struct ovsdb_table *table;
-    struct ovsdb_txn_row *txn_row;  /* While a transaction touches it. */
-    size_t n_refs;                  /* Strong references to this row from
+    struct ovsdb_txn_row *txn_row;        /* While a transaction touches it. */
+    size_t n_refs;                        /* Strong references to this row from
                                      * committed rows. */
-    struct ovsdb_index_node *index_nodes;   /* One per table index (linked
+    struct ovsdb_index_node *index_nodes; /* One per table index (linked
                                              * for committed rows only),
                                              * inside this allocation. */
-    struct ovsdb_datum fields[];    /* One per column. */
+    struct ovsdb_datum fields[];          /* One per column. */
 };
 
 /* Column sets. */
@@ -51,7 +51,10 @@ struct ovsdb_column_set {
     size_t allocated;
 };
 
-#define OVSDB_COLUMN_SET_INITIALIZER { NULL, 0, 0 }
+#define OVSDB_COLUMN_SET_INITIALIZER \
+    {                                \
+        NULL, 0, 0                   \
+    }
 
 void ovsdb_column_set_init(struct ovsdb_column_set *);
 void ovsdb_column_set_destroy(struct ovsdb_column_set *);

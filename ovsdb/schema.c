@@ -98,8 +98,8 @@ column_to_json(const struct ovsdb_column *column)
 static void
 table_add_column(struct ovsdb_table_schema *ts, struct ovsdb_column *column)
 {
-    ts->columns = xrealloc(ts->columns,
-                           (ts->n_columns + 1) * sizeof *ts->columns);
+    ts->columns =
+        xrealloc(ts->columns, (ts->n_columns + 1) * sizeof *ts->columns);
     ts->columns[ts->n_columns++] = column;
     hmap_insert(&ts->columns_by_name, &column->name_node,
                 hash_string(column->name, 0));
@@ -161,10 +161,10 @@ index_from_json(struct ovsdb_table_schema *ts, const json_t *json,
     index->n_columns = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *name = json_array_get(json, i);
-        const struct ovsdb_column *column
-            = json_is_string(name)
-              ? ovsdb_table_schema_get_column(ts, json_string_value(name))
-              : NULL;
+        const struct ovsdb_column *column =
+            json_is_string(name)
+                ? ovsdb_table_schema_get_column(ts, json_string_value(name))
+                : NULL;
         if (!column) {
             ovsdb_syntax_err(errp, json, NULL,
                              "index names %s, which is not a column",
@@ -175,14 +175,14 @@ index_from_json(struct ovsdb_table_schema *ts, const json_t *json,
         if (column->ephemeral) {
             ovsdb_syntax_err(errp, json, NULL,
                              "ephemeral column %s may not be part of an "
-                             "index", column->name);
+                             "index",
+                             column->name);
             goto free_columns;
         }
         for (size_t j = 0; j < index->n_columns; j++) {
             if (index->columns[j] == column) {
                 ovsdb_syntax_err(errp, json, NULL,
-                                 "index names column %s twice",
-                                 column->name);
+                                 "index names column %s twice", column->name);
                 goto free_columns;
             }
         }
@@ -226,8 +226,9 @@ table_schema_from_json(const char *name, const json_t *json,
 
     const char *column_name;
     const json_t *column_json;
-    json_object_foreach ((json_t *) json_object_get(json, "columns"),
-                         column_name, column_json) {
+    json_object_foreach((json_t *) json_object_get(json, "columns"),
+                        column_name, column_json)
+    {
         struct ovsdb_column *column = NULL;
 
         if (!ovsdb_is_id(column_name)) {
@@ -239,13 +240,14 @@ table_schema_from_json(const char *name, const json_t *json,
         if (column_name[0] == '_') {
             ovsdb_syntax_err(errp, column_json, NULL,
                              "column %s: names beginning with \"_\" are "
-                             "reserved", column_name);
+                             "reserved",
+                             column_name);
             goto destroy_table;
         }
-        if (column_from_json(column_name, column_json, ts->n_columns,
-                             &column, errp)) {
-            ovsdb_error_prefix(errp ? *errp : NULL, "column %s: ",
-                               column_name);
+        if (column_from_json(column_name, column_json, ts->n_columns, &column,
+                             errp)) {
+            ovsdb_error_prefix(errp ? *errp : NULL,
+                               "column %s: ", column_name);
             goto destroy_table;
         }
         table_add_column(ts, column);
@@ -314,13 +316,14 @@ resolve_ref(struct ovsdb_schema *schema, struct ovsdb_table_schema *ts,
         return 0;
     }
 
-    const struct ovsdb_table_schema *ref
-        = ovsdb_schema_get_table(schema, base->u.uuid.ref_table_name);
+    const struct ovsdb_table_schema *ref =
+        ovsdb_schema_get_table(schema, base->u.uuid.ref_table_name);
     if (!ref) {
         return ovsdb_syntax_err(errp, NULL, NULL,
                                 "table %s column %s: refTable \"%s\" is not "
-                                "a table in this schema", ts->name,
-                                column->name, base->u.uuid.ref_table_name);
+                                "a table in this schema",
+                                ts->name, column->name,
+                                base->u.uuid.ref_table_name);
     }
     base->u.uuid.ref_table = ref;
     if (base->u.uuid.ref_type == OVSDB_REF_WEAK) {
@@ -417,7 +420,8 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
     if (version && !is_version(json_string_value(version))) {
         return ovsdb_syntax_err(errp, version, NULL,
                                 "schema version \"%s\" is not in the form "
-                                "x.y.z", json_string_value(version));
+                                "x.y.z",
+                                json_string_value(version));
     }
 
     struct ovsdb_schema *schema = xzalloc(sizeof *schema);
@@ -428,12 +432,13 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
     hmap_init(&schema->tables_by_name);
 
     const json_t *tables = json_object_get(json, "tables");
-    schema->tables = xcalloc(json_object_size(tables) + 1,
-                             sizeof *schema->tables);
+    schema->tables =
+        xcalloc(json_object_size(tables) + 1, sizeof *schema->tables);
     bool any_root = false;
     const char *name;
     const json_t *table_json;
-    json_object_foreach ((json_t *) tables, name, table_json) {
+    json_object_foreach((json_t *) tables, name, table_json)
+    {
         struct ovsdb_table_schema *ts = NULL;
         bool is_root = false;
 
@@ -445,7 +450,8 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
         if (name[0] == '_') {
             ovsdb_syntax_err(errp, table_json, NULL,
                              "table %s: names beginning with \"_\" are "
-                             "reserved", name);
+                             "reserved",
+                             name);
             goto destroy_schema;
         }
         if (table_schema_from_json(name, table_json, schema->n_tables, &ts,

@@ -26,18 +26,18 @@
 #include "ovsdb/types.h"
 
 enum {
-    OVSDB_COL_UUID = 0,         /* "_uuid". */
-    OVSDB_COL_VERSION = 1,      /* "_version". */
+    OVSDB_COL_UUID = 0,    /* "_uuid". */
+    OVSDB_COL_VERSION = 1, /* "_version". */
     OVSDB_N_IMPLICIT_COLUMNS
 };
 
 struct ovsdb_column {
-    struct hmap_node name_node;     /* In the table's columns_by_name. */
+    struct hmap_node name_node; /* In the table's columns_by_name. */
     char *name;
-    unsigned int index;             /* Position in the table's columns. */
+    unsigned int index; /* Position in the table's columns. */
     struct ovsdb_type type;
-    bool ephemeral;                 /* Not stored durably. */
-    bool is_mutable;                /* May change after "insert". */
+    bool ephemeral;  /* Not stored durably. */
+    bool is_mutable; /* May change after "insert". */
 };
 
 /* A set of columns that must be unique together. */
@@ -47,13 +47,13 @@ struct ovsdb_index_schema {
 };
 
 struct ovsdb_table_schema {
-    struct hmap_node name_node;     /* In the schema's tables_by_name. */
+    struct hmap_node name_node; /* In the schema's tables_by_name. */
     char *name;
-    unsigned int index;             /* Position in the schema's tables. */
-    bool is_root;                   /* Rows live without references. */
-    unsigned int max_rows;          /* UINT_MAX: no limit. */
+    unsigned int index;    /* Position in the schema's tables. */
+    bool is_root;          /* Rows live without references. */
+    unsigned int max_rows; /* UINT_MAX: no limit. */
 
-    struct ovsdb_column **columns;  /* _uuid, _version, then the schema's. */
+    struct ovsdb_column **columns; /* _uuid, _version, then the schema's. */
     size_t n_columns;
     struct hmap columns_by_name;
 
@@ -62,18 +62,18 @@ struct ovsdb_table_schema {
 
     /* Derived facts that spare the transaction code repeated scans.  Column
      * index lists are in ascending order. */
-    unsigned int *strong_ref_columns;   /* Columns with strong refs. */
+    unsigned int *strong_ref_columns; /* Columns with strong refs. */
     size_t n_strong_ref_columns;
-    unsigned int *weak_ref_columns;     /* Columns with weak refs. */
+    unsigned int *weak_ref_columns; /* Columns with weak refs. */
     size_t n_weak_ref_columns;
-    bool referenced_weakly;             /* Some column weakly refers here. */
+    bool referenced_weakly; /* Some column weakly refers here. */
 };
 
 struct ovsdb_schema {
     char *name;
-    char *version;                  /* "x.y.z", or NULL if omitted. */
-    char *cksum;                    /* Or NULL. */
-    struct ovsdb_table_schema **tables;     /* In the schema's order. */
+    char *version;                      /* "x.y.z", or NULL if omitted. */
+    char *cksum;                        /* Or NULL. */
+    struct ovsdb_table_schema **tables; /* In the schema's order. */
     size_t n_tables;
     struct hmap tables_by_name;
 };
@@ -108,9 +108,10 @@ struct ovsdb_schema *ovsdb_schema_clone(const struct ovsdb_schema *schema);
 void ovsdb_schema_destroy(struct ovsdb_schema *schema);
 
 /* Look-ups by name; NULL if absent. */
-const struct ovsdb_table_schema *ovsdb_schema_get_table(
-    const struct ovsdb_schema *, const char *name);
-const struct ovsdb_column *ovsdb_table_schema_get_column(
-    const struct ovsdb_table_schema *, const char *name);
+const struct ovsdb_table_schema *
+ovsdb_schema_get_table(const struct ovsdb_schema *, const char *name);
+const struct ovsdb_column *
+ovsdb_table_schema_get_column(const struct ovsdb_table_schema *,
+                              const char *name);
 
 #endif /* NICFLOW_OVSDB_SCHEMA_H */

@@ -2,12 +2,12 @@
  *
  * In order:
  *
- *   1. Weak references to rows that do not exist (never did, or were
- *      deleted) are removed; if that leaves a column with fewer elements
- *      than its type allows, the transaction fails.
- *   2. Strong references are counted: the difference between each changed
+ *   1. Strong references are counted: the difference between each changed
  *      row's old and new values moves the counts of the rows they point to.
  *      A new reference to a row that does not exist fails the transaction.
+ *   2. Weak references to rows that do not exist (never did, or were
+ *      deleted) are removed; if that leaves a column with fewer elements
+ *      than its type allows, the transaction fails.
  *   3. Rows of non-root tables that end up unreferenced are deleted
  *      ("garbage collected").  A deletion can drop further references, and
  *      the rows that referred weakly to a deleted row must lose those
@@ -18,6 +18,11 @@
  *      "_version".
  *   6. "maxRows" and the uniqueness of each index are checked on the
  *      result.
+ *
+ * When several rules fail, the error reported is the one ovsdb-server
+ * would report: a missing referenced row, then a deleted row still
+ * referenced, then "maxRows", then a weak column left too small, then an
+ * index.
  *
  * Only rows the transaction touched are examined: the cost is proportional
  * to the size of the change, not of the database. */
@@ -48,7 +53,7 @@ ref_table(const struct ovsdb_txn *txn, const struct ovsdb_base_type *base)
     return txn->db->tables[base->u.uuid.ref_table->index];
 }
 
-/* Step 1: weak references. */
+/* Step 2: weak references. */
 
 static bool
 row_exists(const struct ovsdb_table *table, const struct ovsdb_uuid *uuid)
@@ -57,11 +62,13 @@ row_exists(const struct ovsdb_table *table, const struct ovsdb_uuid *uuid)
 }
 
 /* Removes from COLUMN of TROW's new row the weak references to rows that
- * do not exist.  Returns 0, or EINVAL if that breaks the column's minimum
- * size. */
-static int
+ * do not exist, setting *CHANGED if there were any.  If that breaks the
+ * column's minimum size, stores an error in *ERRP unless one is there
+ * already: ovsdb-server reports other errors first, so the caller decides
+ * later whether this is the one to report. */
+static void
 clean_weak_column(struct ovsdb_txn *txn, struct ovsdb_txn_row *trow,
-                  const struct ovsdb_column *column,
+                  const struct ovsdb_column *column, bool *changed,
                   struct ovsdb_error **errp)
 {
     const struct ovsdb_type *type = &column->type;
@@ -81,31 +88,34 @@ clean_weak_column(struct ovsdb_txn *txn, struct ovsdb_txn_row *trow,
         }
     }
     if (!n_removed) {
-        return 0;
+        return;
     }
 
     COVERAGE_ADD(ovsdb_txn_weak_ref_removed, n_removed);
+    *changed = true;
     ovsdb_txn_row_written(trow->new, column->index);
-    if (d->n < type->n_min) {
+    if (d->n < type->n_min && !*errp) {
         char uuid[OVSDB_UUID_LEN + 1];
-        return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
-                         "Deletion of %u weak reference(s) to deleted (or "
-                         "never-existing) rows from column \"%s\" in \"%s\" "
-                         "row %s%s caused this column to become empty, but "
-                         "constraints on this column disallow an empty "
-                         "column.", n_removed, column->name,
-                         trow->table->schema->name,
-                         uuid_str(&trow->uuid, uuid),
-                         trow->old ? ""
-                                   : " (inserted within this transaction)");
+        ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
+                  "Deletion of %u weak reference(s) to deleted (or "
+                  "never-existing) rows from column \"%s\" in \"%s\" row "
+                  "%s%s caused this column to become empty, but constraints "
+                  "on this column disallow an empty column.",
+                  n_removed, column->name, trow->table->schema->name,
+                  uuid_str(&trow->uuid, uuid),
+                  trow->old ? "" : " (inserted within this transaction)");
     }
-    return 0;
 }
 
-static int
-clean_weak_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
+/* Sets *CHANGED if it removed any reference.  Records the first column it
+ * left too small in *ERRP (see clean_weak_column()). */
+static void
+clean_weak_refs(struct ovsdb_txn *txn, bool *changed,
+                struct ovsdb_error **errp)
 {
-    FOR_EACH_TXN_TABLE (t, txn) {
+    *changed = false;
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table_schema *ts = txn->db->tables[t]->schema;
         if (!ts->n_weak_ref_columns) {
             continue;
@@ -117,8 +127,8 @@ clean_weak_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
                 continue;
             }
             for (size_t i = 0; i < ts->n_weak_ref_columns; i++) {
-                const struct ovsdb_column *column
-                    = ts->columns[ts->weak_ref_columns[i]];
+                const struct ovsdb_column *column =
+                    ts->columns[ts->weak_ref_columns[i]];
                 /* An unwritten column of a committed row can only refer to
                  * a row deleted now, and queue_weak_referrers() marks such
                  * columns written. */
@@ -126,13 +136,20 @@ clean_weak_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
                     && !ovsdb_bitmap_is_set(trow->changed, column->index)) {
                     continue;
                 }
-                if (clean_weak_column(txn, trow, column, errp)) {
-                    return EINVAL;
-                }
+                clean_weak_column(txn, trow, column, changed, errp);
             }
         }
     }
-    return 0;
+}
+
+/* Whether TYPE refers weakly to table TS. */
+static bool
+refers_to(const struct ovsdb_type *type, const struct ovsdb_table_schema *ts)
+{
+    return ((ovsdb_base_type_is_weak_ref(&type->key)
+             && type->key.u.uuid.ref_table == ts)
+            || (ovsdb_base_type_is_weak_ref(&type->value)
+                && type->value.u.uuid.ref_table == ts));
 }
 
 /* Makes every committed row that refers weakly to a row deleted by the
@@ -145,7 +162,8 @@ queue_weak_referrers(struct ovsdb_txn *txn)
     struct ovsdb *db = txn->db;
     bool changed = false;
 
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table_schema *ts = db->tables[t]->schema;
         if (!ts->referenced_weakly) {
             continue;
@@ -158,8 +176,8 @@ queue_weak_referrers(struct ovsdb_txn *txn)
             }
             trow->referrers_done = true;
 
-            const struct ovsdb_weak_target *target
-                = ovsdb_weak_refs_find(db, &trow->uuid);
+            const struct ovsdb_weak_target *target =
+                ovsdb_weak_refs_find(db, &trow->uuid);
             if (!target) {
                 continue;
             }
@@ -167,8 +185,15 @@ queue_weak_referrers(struct ovsdb_txn *txn)
             const struct ovsdb_weak_src *ws;
             HMAP_FOR_EACH (ws, node, &target->srcs) {
                 struct ovsdb_table *src_table = db->tables[ws->table];
-                struct ovsdb_row *src
-                    = ovsdb_table_find_row_mutable(src_table, &ws->src);
+                const struct ovsdb_column *column =
+                    src_table->schema->columns[ws->column];
+                if (!refers_to(&column->type, ts)) {
+                    /* A reference to a row of another table that happens
+                     * to have the same UUID. */
+                    continue;
+                }
+                struct ovsdb_row *src =
+                    ovsdb_table_find_row_mutable(src_table, &ws->src);
                 if (src) {
                     src = ovsdb_txn_row_modify(txn, src);
                     if (!ovsdb_bitmap_is_set(src->txn_row->changed,
@@ -183,7 +208,7 @@ queue_weak_referrers(struct ovsdb_txn *txn)
     return changed;
 }
 
-/* Step 2: strong reference counts. */
+/* Step 1: strong reference counts. */
 
 /* Adds DELTA to the reference count of the row UUID in TABLE, on behalf of
  * COLUMN of SRC.  A new reference to a row that does not exist is an
@@ -198,8 +223,7 @@ add_ref(struct ovsdb_txn *txn, struct ovsdb_table *table,
     struct ovsdb_txn_row *trow = NULL;
 
     if (row) {
-        trow = row->txn_row ? row->txn_row
-                            : ovsdb_txn_row_ref_only(txn, row);
+        trow = row->txn_row ? row->txn_row : ovsdb_txn_row_ref_only(txn, row);
     } else {
         struct ovsdb_txn_row *d;
         HMAP_FOR_EACH_WITH_HASH (d, deleted_node, ovsdb_uuid_hash(uuid),
@@ -221,9 +245,10 @@ add_ref(struct ovsdb_txn *txn, struct ovsdb_table *table,
         char a[OVSDB_UUID_LEN + 1], b[OVSDB_UUID_LEN + 1];
         return ovsdb_err(errp, EINVAL, OVSDB_E_REFERENTIAL,
                          "Table %s column %s row %s references nonexistent "
-                         "row %s in table %s.", src->table->schema->name,
-                         column->name, uuid_str(&src->uuid, a),
-                         uuid_str(uuid, b), table->schema->name);
+                         "row %s in table %s.",
+                         src->table->schema->name, column->name,
+                         uuid_str(&src->uuid, a), uuid_str(uuid, b),
+                         table->schema->name);
     }
     trow->ref_delta += delta;
     return 0;
@@ -235,8 +260,8 @@ add_ref(struct ovsdb_txn *txn, struct ovsdb_table *table,
 static int
 count_column_refs(struct ovsdb_txn *txn, const struct ovsdb_txn_row *trow,
                   const struct ovsdb_column *column,
-                  const struct ovsdb_datum *old,
-                  const struct ovsdb_datum *new, struct ovsdb_error **errp)
+                  const struct ovsdb_datum *old, const struct ovsdb_datum *new,
+                  struct ovsdb_error **errp)
 {
     const struct ovsdb_type *type = &column->type;
     bool key_ref = ovsdb_base_type_is_strong_ref(&type->key);
@@ -248,16 +273,17 @@ count_column_refs(struct ovsdb_txn *txn, const struct ovsdb_txn_row *trow,
 
     while (i < n_old || j < n_new) {
         int c = (i >= n_old ? 1
-                 : j >= n_new ? -1
-                 : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
-                                           type->key.type));
+                 : j >= n_new
+                     ? -1
+                     : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
+                                               type->key.type));
         if (c < 0) {
             if ((key_ref
                  && add_ref(txn, kt, &old->keys[i].uuid, -1, trow, column,
                             errp))
                 || (value_ref
-                    && add_ref(txn, vt, &old->values[i].uuid, -1, trow,
-                               column, errp))) {
+                    && add_ref(txn, vt, &old->values[i].uuid, -1, trow, column,
+                               errp))) {
                 return EINVAL;
             }
             i++;
@@ -266,8 +292,8 @@ count_column_refs(struct ovsdb_txn *txn, const struct ovsdb_txn_row *trow,
                  && add_ref(txn, kt, &new->keys[j].uuid, 1, trow, column,
                             errp))
                 || (value_ref
-                    && add_ref(txn, vt, &new->values[j].uuid, 1, trow,
-                               column, errp))) {
+                    && add_ref(txn, vt, &new->values[j].uuid, 1, trow, column,
+                               errp))) {
                 return EINVAL;
             }
             j++;
@@ -277,8 +303,8 @@ count_column_refs(struct ovsdb_txn *txn, const struct ovsdb_txn_row *trow,
                                       &new->values[j].uuid)
                 && (add_ref(txn, vt, &old->values[i].uuid, -1, trow, column,
                             errp)
-                    || add_ref(txn, vt, &new->values[j].uuid, 1, trow,
-                               column, errp))) {
+                    || add_ref(txn, vt, &new->values[j].uuid, 1, trow, column,
+                               errp))) {
                 return EINVAL;
             }
             i++;
@@ -291,14 +317,16 @@ count_column_refs(struct ovsdb_txn *txn, const struct ovsdb_txn_row *trow,
 static int
 count_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 {
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         struct ovsdb_txn_row *trow;
         DLIST_FOR_EACH (trow, node, &txn->tables[t].rows) {
             trow->ref_delta = 0;
         }
     }
 
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table_schema *ts = txn->db->tables[t]->schema;
         if (!ts->n_strong_ref_columns) {
             continue;
@@ -312,18 +340,16 @@ count_refs(struct ovsdb_txn *txn, struct ovsdb_error **errp)
                 continue;
             }
             for (size_t i = 0; i < ts->n_strong_ref_columns; i++) {
-                const struct ovsdb_column *column
-                    = ts->columns[ts->strong_ref_columns[i]];
+                const struct ovsdb_column *column =
+                    ts->columns[ts->strong_ref_columns[i]];
                 unsigned int c = column->index;
                 if (trow->old && trow->new
                     && !ovsdb_bitmap_is_set(trow->changed, c)) {
                     continue;
                 }
                 if (count_column_refs(txn, trow, column,
-                                      trow->old ? &trow->old->fields[c]
-                                                : NULL,
-                                      trow->new ? &trow->new->fields[c]
-                                                : NULL,
+                                      trow->old ? &trow->old->fields[c] : NULL,
+                                      trow->new ? &trow->new->fields[c] : NULL,
                                       errp)) {
                     return EINVAL;
                 }
@@ -345,14 +371,15 @@ collect_garbage(struct ovsdb_txn *txn)
 {
     bool changed = false;
 
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         if (txn->db->tables[t]->schema->is_root) {
             continue;
         }
 
         struct ovsdb_txn_row *trow;
         DLIST_FOR_EACH (trow, node, &txn->tables[t].rows) {
-            if (trow->new && final_refs(trow) <= 0) {
+            if (trow->new &&final_refs(trow) <= 0) {
                 COVERAGE_INC(ovsdb_txn_gc_row);
                 ovsdb_txn_row_delete(txn, trow->new);
                 changed = true;
@@ -386,7 +413,8 @@ check_deleted_refs(const struct ovsdb_txn *txn, struct ovsdb_error **errp)
 static void
 finalize_changes(struct ovsdb_txn *txn)
 {
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table_schema *ts = txn->db->tables[t]->schema;
         struct ovsdb_txn_row *trow;
         DLIST_FOR_EACH (trow, node, &txn->tables[t].rows) {
@@ -406,8 +434,7 @@ finalize_changes(struct ovsdb_txn *txn)
             bool any = false;
             ovsdb_bitmap_clear(trow->changed, OVSDB_COL_UUID);
             ovsdb_bitmap_clear(trow->changed, OVSDB_COL_VERSION);
-            for (size_t i = OVSDB_N_IMPLICIT_COLUMNS; i < ts->n_columns;
-                 i++) {
+            for (size_t i = OVSDB_N_IMPLICIT_COLUMNS; i < ts->n_columns; i++) {
                 if (!ovsdb_bitmap_is_set(trow->changed, i)) {
                     continue;
                 }
@@ -437,15 +464,16 @@ finalize_changes(struct ovsdb_txn *txn)
 static int
 check_max_rows(const struct ovsdb_txn *txn, struct ovsdb_error **errp)
 {
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table *table = txn->db->tables[t];
         size_t n = hmap_count(&table->rows);
         if (txn->tables[t].n_rows && n > table->schema->max_rows) {
             return ovsdb_err(errp, EINVAL, OVSDB_E_CONSTRAINT,
                              "transaction causes \"%s\" table to contain %zu "
                              "rows, greater than the schema-defined limit of "
-                             "%u row(s)", table->schema->name, n,
-                             table->schema->max_rows);
+                             "%u row(s)",
+                             table->schema->name, n, table->schema->max_rows);
         }
     }
     return 0;
@@ -567,7 +595,8 @@ out:
 static int
 check_indexes(const struct ovsdb_txn *txn, struct ovsdb_error **errp)
 {
-    FOR_EACH_TXN_TABLE (t, txn) {
+    FOR_EACH_TXN_TABLE(t, txn)
+    {
         const struct ovsdb_table *table = txn->db->tables[t];
         if (!txn->tables[t].n_rows) {
             continue;
@@ -584,23 +613,52 @@ check_indexes(const struct ovsdb_txn *txn, struct ovsdb_error **errp)
 int
 ovsdb_txn_precommit(struct ovsdb_txn *txn, struct ovsdb_error **errp)
 {
+    struct ovsdb_error *weak_error = NULL;
+    int error = EINVAL;
+
+    if (!txn->n_rows) {
+        /* Nothing written (only "select", "wait" and the like). */
+        return 0;
+    }
     for (;;) {
-        if (clean_weak_refs(txn, errp) || count_refs(txn, errp)) {
-            return EINVAL;
+        bool removed;
+
+        /* Removing weak references can drop strong ones (a map from weak
+         * keys to strong values), so a removal means counting again. */
+        if (count_refs(txn, errp)) {
+            goto out;
         }
-        if (collect_garbage(txn)) {
+        clean_weak_refs(txn, &removed, &weak_error);
+        if (removed || collect_garbage(txn)) {
             continue;
         }
         if (!queue_weak_referrers(txn)) {
             break;
         }
     }
+
+    /* Report errors in the order ovsdb-server does: references, maxRows,
+     * weak references, indexes. */
     if (check_deleted_refs(txn, errp)) {
-        return EINVAL;
+        goto out;
     }
     finalize_changes(txn);
-    if (check_max_rows(txn, errp) || check_indexes(txn, errp)) {
-        return EINVAL;
+    if (check_max_rows(txn, errp)) {
+        goto out;
     }
-    return 0;
+    if (weak_error) {
+        if (errp) {
+            *errp = weak_error;
+            weak_error = NULL;
+        }
+        goto out;
+    }
+    if (check_indexes(txn, errp)) {
+        goto out;
+    }
+    error = 0;
+
+out:
+    ovsdb_error_destroy(weak_error);
+    return error;
 }

@@ -37,8 +37,8 @@ txn_row_create(struct ovsdb_txn *txn, struct ovsdb_table *table,
                struct ovsdb_row *new)
 {
     size_t n_longs = OVSDB_BITMAP_LONGS(table->schema->n_columns);
-    struct ovsdb_txn_row *trow = xzalloc(sizeof *trow
-                                         + n_longs * sizeof(unsigned long));
+    struct ovsdb_txn_row *trow =
+        xzalloc(sizeof *trow + n_longs * sizeof(unsigned long));
     struct ovsdb_txn_table *tt = &txn->tables[table->schema->index];
 
     trow->table = table;
@@ -74,16 +74,15 @@ struct ovsdb_txn_row *
 ovsdb_txn_row_ref_only(struct ovsdb_txn *txn, struct ovsdb_row *row)
 {
     nf_assert(!row->txn_row);
-    return txn_row_create(txn, row->table, ovsdb_row_get_uuid(row), row,
-                          row);
+    return txn_row_create(txn, row->table, ovsdb_row_get_uuid(row), row, row);
 }
 
 void
 ovsdb_txn_row_insert(struct ovsdb_txn *txn, struct ovsdb_row *row)
 {
     const struct ovsdb_uuid *uuid = ovsdb_row_get_uuid(row);
-    struct ovsdb_txn_row *trow = txn_row_create(txn, row->table, uuid, NULL,
-                                                row);
+    struct ovsdb_txn_row *trow =
+        txn_row_create(txn, row->table, uuid, NULL, row);
     size_t n_columns = row->table->schema->n_columns;
 
     for (size_t i = 0; i < n_columns; i++) {
@@ -445,9 +444,8 @@ weak_ref_remove(struct ovsdb *db, const struct ovsdb_uuid *dst,
                 unsigned int column)
 {
     struct ovsdb_weak_target *target = weak_target_find(db, dst);
-    struct ovsdb_weak_src *ws = (target
-                                 ? weak_src_find(target, src, table, column)
-                                 : NULL);
+    struct ovsdb_weak_src *ws =
+        (target ? weak_src_find(target, src, table, column) : NULL);
     if (!ws) {
         /* Only rows that existed at commit are in the map, and those are
          * exactly the references this removes. */
@@ -478,8 +476,8 @@ weak_refs_of_column(struct ovsdb *db, const struct ovsdb_row *row,
             if (side ? !value : !key) {
                 continue;
             }
-            const struct ovsdb_uuid *dst = side ? &d->values[i].uuid
-                                                : &d->keys[i].uuid;
+            const struct ovsdb_uuid *dst =
+                side ? &d->values[i].uuid : &d->keys[i].uuid;
             if (add) {
                 weak_ref_add(db, dst, src, table, column->index);
             } else {
@@ -495,8 +493,8 @@ ovsdb_weak_refs_update(struct ovsdb *db, const struct ovsdb_txn_row *trow)
     const struct ovsdb_table_schema *ts = trow->table->schema;
 
     for (size_t i = 0; i < ts->n_weak_ref_columns; i++) {
-        const struct ovsdb_column *column
-            = ts->columns[ts->weak_ref_columns[i]];
+        const struct ovsdb_column *column =
+            ts->columns[ts->weak_ref_columns[i]];
         if (!ovsdb_bitmap_is_set(trow->changed, column->index)) {
             continue;
         }

@@ -45,22 +45,23 @@ long long ovsdb_txn_get_date(const struct ovsdb_txn *txn);
  * Rows only the commit rules touched are included (rows collected as
  * garbage appear as deletions, rows that lost weak references as
  * modifications); rows written with unchanged values are not. */
-const struct ovsdb_txn_row *ovsdb_txn_first_change(
-    const struct ovsdb_txn *txn);
-const struct ovsdb_txn_row *ovsdb_txn_next_change(
-    const struct ovsdb_txn *txn, const struct ovsdb_txn_row *change);
+const struct ovsdb_txn_row *
+ovsdb_txn_first_change(const struct ovsdb_txn *txn);
+const struct ovsdb_txn_row *
+ovsdb_txn_next_change(const struct ovsdb_txn *txn,
+                      const struct ovsdb_txn_row *change);
 
-const struct ovsdb_table_schema *ovsdb_txn_row_get_table(
-    const struct ovsdb_txn_row *change);
-const struct ovsdb_uuid *ovsdb_txn_row_get_uuid(
-    const struct ovsdb_txn_row *change);
+const struct ovsdb_table_schema *
+ovsdb_txn_row_get_table(const struct ovsdb_txn_row *change);
+const struct ovsdb_uuid *
+ovsdb_txn_row_get_uuid(const struct ovsdb_txn_row *change);
 
 /* The row before the transaction (NULL for an insert) and after it (NULL
  * for a delete). */
-const struct ovsdb_row *ovsdb_txn_row_get_old(
-    const struct ovsdb_txn_row *change);
-const struct ovsdb_row *ovsdb_txn_row_get_new(
-    const struct ovsdb_txn_row *change);
+const struct ovsdb_row *
+ovsdb_txn_row_get_old(const struct ovsdb_txn_row *change);
+const struct ovsdb_row *
+ovsdb_txn_row_get_new(const struct ovsdb_txn_row *change);
 
 /* Whether COLUMN changed: for a modification, its value differs between
  * the old and new row (always so for "_version"); for an insert or delete,
@@ -72,12 +73,15 @@ bool ovsdb_txn_row_column_changed(const struct ovsdb_txn_row *change,
  * no persistent data changed (only ephemeral columns, or nothing):
  *
  *     {"<table>": {"<uuid>": <row> | null, ...}, ...,
- *      "_date": <wall msec>, "_comment": "<comment>"}
+ *      "_date": <wall msec>, "_comment": "<comment>", "_is_diff": true}
  *
  * An inserted row lists its non-default columns, a modified row its changed
  * columns, a deleted row is null; ephemeral columns, "_uuid" and "_version"
- * never appear; "_comment" only if there is one.  ovsdb_apply_record()
- * reads it back. */
+ * never appear; "_comment" only if there is one.  A modified row's set and
+ * map columns (those that can hold more than one element) hold the
+ * difference from the old value (see ovsdb_datum_diff(); the record then
+ * has "_is_diff": true), so a record's size follows the size of the change,
+ * not of the columns.  ovsdb_apply_record() reads it back. */
 json_t *ovsdb_txn_to_record(const struct ovsdb_txn *txn);
 
 #endif /* NICFLOW_OVSDB_TXN_H */

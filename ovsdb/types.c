@@ -12,12 +12,9 @@
 #include "ovsdb/parser.h"
 
 static const char *const atomic_type_names[OVSDB_N_TYPES] = {
-    [OVSDB_TYPE_VOID] = "void",
-    [OVSDB_TYPE_INTEGER] = "integer",
-    [OVSDB_TYPE_REAL] = "real",
-    [OVSDB_TYPE_BOOLEAN] = "boolean",
-    [OVSDB_TYPE_STRING] = "string",
-    [OVSDB_TYPE_UUID] = "uuid",
+    [OVSDB_TYPE_VOID] = "void",     [OVSDB_TYPE_INTEGER] = "integer",
+    [OVSDB_TYPE_REAL] = "real",     [OVSDB_TYPE_BOOLEAN] = "boolean",
+    [OVSDB_TYPE_STRING] = "string", [OVSDB_TYPE_UUID] = "uuid",
 };
 
 const char *
@@ -42,8 +39,7 @@ ovsdb_atomic_type_from_string(const char *s, enum ovsdb_atomic_type *type)
 /* Base types. */
 
 void
-ovsdb_base_type_init(struct ovsdb_base_type *base,
-                     enum ovsdb_atomic_type type)
+ovsdb_base_type_init(struct ovsdb_base_type *base, enum ovsdb_atomic_type type)
 {
     memset(base, 0, sizeof *base);
     base->type = type;
@@ -146,8 +142,7 @@ parse_real_member(const json_t *obj, const char *name, double *value,
         return 0;
     }
     if (!json_is_number(json)) {
-        return ovsdb_syntax_err(errp, json, NULL, "%s must be a number",
-                                name);
+        return ovsdb_syntax_err(errp, json, NULL, "%s must be a number", name);
     }
     *value = json_number_value(json);
     return 0;
@@ -162,8 +157,8 @@ parse_base_constraints(struct ovsdb_base_type *base, const json_t *json,
         long long min = INT64_MIN, max = INT64_MAX;
         if (parse_int_member(json, "minInteger", INT64_MIN, INT64_MAX, &min,
                              errp)
-            || parse_int_member(json, "maxInteger", INT64_MIN, INT64_MAX,
-                                &max, errp)) {
+            || parse_int_member(json, "maxInteger", INT64_MIN, INT64_MAX, &max,
+                                errp)) {
             return EINVAL;
         }
         if (min > max) {
@@ -189,8 +184,7 @@ parse_base_constraints(struct ovsdb_base_type *base, const json_t *json,
     case OVSDB_TYPE_STRING: {
         long long min = 0, max = UINT_MAX;
         if (parse_int_member(json, "minLength", 0, UINT_MAX, &min, errp)
-            || parse_int_member(json, "maxLength", 0, UINT_MAX, &max,
-                                errp)) {
+            || parse_int_member(json, "maxLength", 0, UINT_MAX, &max, errp)) {
             return EINVAL;
         }
         if (min > max) {
@@ -216,8 +210,8 @@ parse_base_constraints(struct ovsdb_base_type *base, const json_t *json,
                                     "refType requires refTable");
         }
         if (ref_type) {
-            const char *s = json_is_string(ref_type)
-                            ? json_string_value(ref_type) : "";
+            const char *s =
+                json_is_string(ref_type) ? json_string_value(ref_type) : "";
             if (!strcmp(s, "strong")) {
                 base->u.uuid.ref_type = OVSDB_REF_STRONG;
             } else if (!strcmp(s, "weak")) {
@@ -229,8 +223,8 @@ parse_base_constraints(struct ovsdb_base_type *base, const json_t *json,
             }
         }
         if (ref_table) {
-            base->u.uuid.ref_table_name = xstrdup(
-                json_string_value(ref_table));
+            base->u.uuid.ref_table_name =
+                xstrdup(json_string_value(ref_table));
         }
         return 0;
     }
@@ -250,8 +244,7 @@ ovsdb_base_type_from_json(struct ovsdb_base_type *base, const json_t *json,
     enum ovsdb_atomic_type atomic;
 
     if (json_is_string(json)) {
-        if (!ovsdb_atomic_type_from_string(json_string_value(json),
-                                           &atomic)) {
+        if (!ovsdb_atomic_type_from_string(json_string_value(json), &atomic)) {
             return ovsdb_syntax_err(errp, json, NULL,
                                     "\"%s\" is not an atomic-type",
                                     json_string_value(json));
@@ -283,23 +276,24 @@ ovsdb_base_type_from_json(struct ovsdb_base_type *base, const json_t *json,
     const json_t *enum_json = json_object_get(json, "enum");
     const char *key;
     const json_t *value;
-    json_object_foreach ((json_t *) json, key, value) {
+    json_object_foreach((json_t *) json, key, value)
+    {
         const struct base_member *m = find_base_member(key);
         if (!m) {
             return ovsdb_syntax_err(errp, json, NULL,
-                                    "unknown member \"%s\" in base type",
-                                    key);
+                                    "unknown member \"%s\" in base type", key);
         }
         if (!(m->types & TYPE_BIT(atomic))) {
             return ovsdb_syntax_err(errp, json, NULL,
                                     "member \"%s\" is not allowed in a "
-                                    "base type of type %s", key,
-                                    ovsdb_atomic_type_to_string(atomic));
+                                    "base type of type %s",
+                                    key, ovsdb_atomic_type_to_string(atomic));
         }
         if (enum_json && strcmp(key, "type") && strcmp(key, "enum")) {
             return ovsdb_syntax_err(errp, json, NULL,
                                     "member \"%s\" may not be combined with "
-                                    "\"enum\"", key);
+                                    "\"enum\"",
+                                    key);
         }
     }
 
@@ -381,12 +375,10 @@ ovsdb_base_type_to_json(const struct ovsdb_base_type *base)
         break;
     case OVSDB_TYPE_REAL:
         if (base->u.real.min != -DBL_MAX) {
-            json_object_set_new(json, "minReal",
-                                json_real(base->u.real.min));
+            json_object_set_new(json, "minReal", json_real(base->u.real.min));
         }
         if (base->u.real.max != DBL_MAX) {
-            json_object_set_new(json, "maxReal",
-                                json_real(base->u.real.max));
+            json_object_set_new(json, "maxReal", json_real(base->u.real.max));
         }
         break;
     case OVSDB_TYPE_STRING:
@@ -486,7 +478,8 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json,
 
     const char *key;
     const json_t *value;
-    json_object_foreach ((json_t *) json, key, value) {
+    json_object_foreach((json_t *) json, key, value)
+    {
         size_t i;
         for (i = 0; i < ARRAY_SIZE(type_members); i++) {
             if (!strcmp(key, type_members[i])) {
@@ -530,8 +523,7 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json,
         }
     }
     if (n_min != 0 && n_min != 1) {
-        return ovsdb_syntax_err(errp, json, NULL,
-                                "\"min\" must be 0 or 1");
+        return ovsdb_syntax_err(errp, json, NULL, "\"min\" must be 0 or 1");
     }
     if (n_max < 1 || n_max > OVSDB_UNLIMITED || n_max < n_min) {
         return ovsdb_syntax_err(errp, json, NULL,
@@ -617,8 +609,7 @@ base_to_english(const struct ovsdb_base_type *base, bool plural,
     }
     if (ovsdb_base_type_is_ref(base)) {
         buf_printf(out, " (%s references to %s)",
-                   base->u.uuid.ref_type == OVSDB_REF_WEAK ? "weak"
-                                                           : "strong",
+                   base->u.uuid.ref_type == OVSDB_REF_WEAK ? "weak" : "strong",
                    base->u.uuid.ref_table_name);
     }
 }

@@ -26,12 +26,12 @@ struct ovsdb_datum;
 struct ovsdb_table_schema;
 
 enum ovsdb_atomic_type {
-    OVSDB_TYPE_VOID,            /* No value: the value side of a set. */
-    OVSDB_TYPE_INTEGER,         /* int64_t. */
-    OVSDB_TYPE_REAL,            /* double (finite). */
-    OVSDB_TYPE_BOOLEAN,         /* bool. */
-    OVSDB_TYPE_STRING,          /* UTF-8 string. */
-    OVSDB_TYPE_UUID,            /* struct ovsdb_uuid. */
+    OVSDB_TYPE_VOID,    /* No value: the value side of a set. */
+    OVSDB_TYPE_INTEGER, /* int64_t. */
+    OVSDB_TYPE_REAL,    /* double (finite). */
+    OVSDB_TYPE_BOOLEAN, /* bool. */
+    OVSDB_TYPE_STRING,  /* UTF-8 string. */
+    OVSDB_TYPE_UUID,    /* struct ovsdb_uuid. */
     OVSDB_N_TYPES
 };
 
@@ -42,8 +42,8 @@ const char *ovsdb_atomic_type_to_string(enum ovsdb_atomic_type);
 bool ovsdb_atomic_type_from_string(const char *, enum ovsdb_atomic_type *);
 
 enum ovsdb_ref_type {
-    OVSDB_REF_STRONG,           /* Referenced row must exist. */
-    OVSDB_REF_WEAK              /* Dangling references are deleted. */
+    OVSDB_REF_STRONG, /* Referenced row must exist. */
+    OVSDB_REF_WEAK    /* Dangling references are deleted. */
 };
 
 struct ovsdb_base_type {
@@ -55,17 +55,17 @@ struct ovsdb_base_type {
 
     union {
         struct {
-            int64_t min, max;           /* INT64_MIN, INT64_MAX: none. */
+            int64_t min, max; /* INT64_MIN, INT64_MAX: none. */
         } integer;
         struct {
-            double min, max;            /* -DBL_MAX, DBL_MAX: none. */
+            double min, max; /* -DBL_MAX, DBL_MAX: none. */
         } real;
         struct {
-            unsigned int min_len;       /* In UTF-8 characters; 0: none. */
-            unsigned int max_len;       /* UINT_MAX: none. */
+            unsigned int min_len; /* In UTF-8 characters; 0: none. */
+            unsigned int max_len; /* UINT_MAX: none. */
         } string;
         struct {
-            char *ref_table_name;       /* Owned, or NULL: not a ref. */
+            char *ref_table_name; /* Owned, or NULL: not a ref. */
             /* The table REF_TABLE_NAME names, filled in by the schema
              * parser once all tables are known. */
             const struct ovsdb_table_schema *ref_table;
@@ -79,9 +79,9 @@ struct ovsdb_base_type {
 
 struct ovsdb_type {
     struct ovsdb_base_type key;
-    struct ovsdb_base_type value;   /* Type OVSDB_TYPE_VOID unless a map. */
-    unsigned int n_min;             /* 0 or 1. */
-    unsigned int n_max;             /* >= max(1, n_min); OVSDB_UNLIMITED. */
+    struct ovsdb_base_type value; /* Type OVSDB_TYPE_VOID unless a map. */
+    unsigned int n_min;           /* 0 or 1. */
+    unsigned int n_max;           /* >= max(1, n_min); OVSDB_UNLIMITED. */
 };
 
 /* Base types. */
@@ -95,8 +95,8 @@ void ovsdb_base_type_init(struct ovsdb_base_type *base,
  * recorded by name only; ovsdb_schema_from_json() resolves it.  Returns 0,
  * or EINVAL with a "syntax error" in *ERRP, and then *BASE needs no
  * destruction. */
-int ovsdb_base_type_from_json(struct ovsdb_base_type *base,
-                              const json_t *json, struct ovsdb_error **errp);
+int ovsdb_base_type_from_json(struct ovsdb_base_type *base, const json_t *json,
+                              struct ovsdb_error **errp);
 
 /* Returns BASE in the most compact <base-type> form (new reference). */
 json_t *ovsdb_base_type_to_json(const struct ovsdb_base_type *base);

@@ -2,7 +2,6 @@
 #include "ovsdb/uuid.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -20,8 +19,7 @@ ovsdb_uuid_generate(struct ovsdb_uuid *uuid)
     if (!n_left) {
         size_t got = 0;
         while (got < sizeof batch) {
-            ssize_t n = getrandom((char *) batch + got, sizeof batch - got,
-                                  0);
+            ssize_t n = getrandom((char *) batch + got, sizeof batch - got, 0);
             if (n < 0) {
                 if (errno == EINTR) {
                     continue;
@@ -40,59 +38,80 @@ ovsdb_uuid_generate(struct ovsdb_uuid *uuid)
     uuid->parts[2] = (uuid->parts[2] & 0x3fffffffu) | 0x80000000u;
 }
 
-static int
-hexit(char c)
+/* Value of each hex digit, or -1. */
+static const signed char hex_value[256] = {
+    ['0'] = 0 + 1,  ['1'] = 1 + 1,  ['2'] = 2 + 1,  ['3'] = 3 + 1,
+    ['4'] = 4 + 1,  ['5'] = 5 + 1,  ['6'] = 6 + 1,  ['7'] = 7 + 1,
+    ['8'] = 8 + 1,  ['9'] = 9 + 1,  ['a'] = 10 + 1, ['b'] = 11 + 1,
+    ['c'] = 12 + 1, ['d'] = 13 + 1, ['e'] = 14 + 1, ['f'] = 15 + 1,
+    ['A'] = 10 + 1, ['B'] = 11 + 1, ['C'] = 12 + 1, ['D'] = 13 + 1,
+    ['E'] = 14 + 1, ['F'] = 15 + 1,
+};
+
+/* Parses the N hex digits at S into *VALUE.  (The table stores value + 1
+ * so that its zero entries mean "not a digit".) */
+static bool
+parse_hex(const char *s, int n, uint32_t *value)
 {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
+    uint32_t v = 0;
+    for (int i = 0; i < n; i++) {
+        int h = hex_value[(unsigned char) s[i]] - 1;
+        if (h < 0) {
+            return false;
+        }
+        v = (v << 4) | (uint32_t) h;
     }
-    return -1;
+    *value = v;
+    return true;
 }
 
 bool
 ovsdb_uuid_from_string(struct ovsdb_uuid *uuid, const char *s)
 {
-    /* Where the dashes are in the 36-character form. */
-    static const bool dash[OVSDB_UUID_LEN] = {
-        [8] = true, [13] = true, [18] = true, [23] = true,
-    };
-    uint32_t parts[4] = { 0, 0, 0, 0 };
-    int n_hex = 0;
-
-    for (int i = 0; i < OVSDB_UUID_LEN; i++) {
-        if (dash[i]) {
-            if (s[i] != '-') {
-                goto error;
-            }
-            continue;
-        }
-        int h = hexit(s[i]);
-        if (h < 0) {
-            goto error;
-        }
-        parts[n_hex / 8] = (parts[n_hex / 8] << 4) | (uint32_t) h;
-        n_hex++;
+    /* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.  A NUL before the end fails
+     * as a non-digit or non-dash, so nothing past it is read. */
+    uint32_t a, b, c, d, e, f;
+    if (parse_hex(s, 8, &a) && s[8] == '-' && parse_hex(s + 9, 4, &b)
+        && s[13] == '-' && parse_hex(s + 14, 4, &c) && s[18] == '-'
+        && parse_hex(s + 19, 4, &d) && s[23] == '-' && parse_hex(s + 24, 4, &e)
+        && parse_hex(s + 28, 8, &f) && s[OVSDB_UUID_LEN] == '\0') {
+        uuid->parts[0] = a;
+        uuid->parts[1] = (b << 16) | c;
+        uuid->parts[2] = (d << 16) | e;
+        uuid->parts[3] = f;
+        return true;
     }
-    if (s[OVSDB_UUID_LEN] != '\0') {
-        goto error;
-    }
-    memcpy(uuid->parts, parts, sizeof parts);
-    return true;
-
-error:
     ovsdb_uuid_zero(uuid);
     return false;
+}
+
+static char *
+put_hex(char *p, uint32_t value, int n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = digits[value & 15];
+        value >>= 4;
+    }
+    return p + n;
 }
 
 char *
 ovsdb_uuid_format(const struct ovsdb_uuid *uuid, char *buf)
 {
-    snprintf(buf, OVSDB_UUID_LEN + 1, "%08x-%04x-%04x-%04x-%04x%08x",
-             uuid->parts[0], uuid->parts[1] >> 16, uuid->parts[1] & 0xffff,
-             uuid->parts[2] >> 16, uuid->parts[2] & 0xffff, uuid->parts[3]);
+    /* By hand: this runs for every UUID in every reply and record, and
+     * snprintf() would dominate. */
+    char *p = buf;
+    p = put_hex(p, uuid->parts[0], 8);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[1] >> 16, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[1] & 0xffff, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[2] >> 16, 4);
+    *p++ = '-';
+    p = put_hex(p, uuid->parts[2] & 0xffff, 4);
+    p = put_hex(p, uuid->parts[3], 8);
+    *p = '\0';
     return buf;
 }
