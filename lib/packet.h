@@ -452,5 +452,4 @@ uint32_t pkt_csum_pseudo_ipv6(const struct in6_addr *src,
                               const struct in6_addr *dst, uint8_t proto,
                               size_t l4_len);
 
-
 #endif /* NICFLOW_PACKET_H */

@@ -102,8 +102,8 @@ parse_options(int argc, char *argv[], struct options *o)
         }
         switch (c) {
         case OPT_REMOTE:
-            o->remotes = xrealloc(o->remotes,
-                                  (o->n_remotes + 1) * sizeof *o->remotes);
+            o->remotes =
+                xrealloc(o->remotes, (o->n_remotes + 1) * sizeof *o->remotes);
             o->remotes[o->n_remotes++] = optarg;
             break;
         case OPT_PRIVATE_KEY:
@@ -249,8 +249,9 @@ main(int argc, char *argv[])
         error = ovsdb_server_add_db(server, o.dbs[i], &err);
         if (error) {
             if (error == ENOENT) {
-                nf_fatal(0, "%s (create it with \"nicflow-dbtool create "
-                            "%s\")",
+                nf_fatal(0,
+                         "%s (create it with \"nicflow-dbtool create "
+                         "%s\")",
                          err, o.dbs[i]);
             }
             nf_fatal(0, "%s", err ? err : nf_strerror(error));
@@ -271,8 +272,8 @@ main(int argc, char *argv[])
         nf_fatal(error, "could not start the control socket");
     }
     unixctl_command_register("exit", "", 0, 0, exit_cb, loop);
-    unixctl_command_register("ovsdb-server/compact", "[DB]", 0, 1,
-                             compact_cb, server);
+    unixctl_command_register("ovsdb-server/compact", "[DB]", 0, 1, compact_cb,
+                             server);
     unixctl_command_register("ovsdb-server/add-remote", "REMOTE", 1, 1,
                              add_remote_cb, server);
     unixctl_command_register("ovsdb-server/remove-remote", "REMOTE", 1, 1,

@@ -226,8 +226,7 @@ idl_parse_row(const struct ovsdb_idl_table *t, const json_t *json,
     }
     const char *name;
     json_t *value;
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach ((json_t *) json, name, value) {
         int idx = ovsdb_idl_column_index(t, name);
         if (idx < 0 || !t->monitored[idx]) {
             continue;
@@ -323,8 +322,7 @@ idl_apply_row(struct idl_apply *ap, struct ovsdb_idl_table *t,
         bool changed = false;
         const char *name;
         json_t *value;
-        json_object_foreach((json_t *) arg, name, value)
-        {
+        json_object_foreach ((json_t *) arg, name, value) {
             int idx = ovsdb_idl_column_index(t, name);
             if (idx < 0 || !t->monitored[idx]) {
                 continue;
@@ -381,8 +379,7 @@ ovsdb_idl_apply_updates(struct ovsdb_idl *idl, const json_t *updates,
 
     const char *tname;
     json_t *tu;
-    json_object_foreach((json_t *) updates, tname, tu)
-    {
+    json_object_foreach ((json_t *) updates, tname, tu) {
         struct ovsdb_idl_table *t = ovsdb_idl_find_table(idl, tname);
         if (!t || !t->ts || !t->n_monitored) {
             continue;
@@ -396,8 +393,7 @@ ovsdb_idl_apply_updates(struct ovsdb_idl *idl, const json_t *updates,
         }
         const char *uuid_s;
         json_t *ru;
-        json_object_foreach(tu, uuid_s, ru)
-        {
+        json_object_foreach (tu, uuid_s, ru) {
             struct ovsdb_uuid uuid;
             if (!ovsdb_uuid_from_string(&uuid, uuid_s)) {
                 *errp =

@@ -766,8 +766,7 @@ txn_build(struct ovsdb_idl_txn *txn, bool *any_change)
 
     size_t i;
     json_t *comment;
-    json_array_foreach(txn->comments, i, comment)
-    {
+    json_array_foreach (txn->comments, i, comment) {
         json_array_append_new(
             ops, json_pack("{s:s,s:O}", "op", "comment", "comment", comment));
         n++;
@@ -895,8 +894,7 @@ ovsdb_idl_txn_process_reply(struct ovsdb_idl *idl,
      * the last operation is a failure of the commit itself. */
     size_t i;
     json_t *r;
-    json_array_foreach(msg->result, i, r)
-    {
+    json_array_foreach (msg->result, i, r) {
         const json_t *tag = json_object_get(r, "error");
         if (!tag) {
             continue;

@@ -503,8 +503,7 @@ idl_handle_list_dbs(struct ovsdb_idl *idl, const struct jsonrpc_msg *reply)
     buf_init(&names);
     size_t i;
     json_t *name;
-    json_array_foreach(reply->result, i, name)
-    {
+    json_array_foreach (reply->result, i, name) {
         const char *s = json_string_value(name);
         if (!s) {
             continue;
@@ -544,8 +543,7 @@ idl_check_server_db(struct ovsdb_idl *idl, const json_t *updates, bool initial)
     bool seen = false;
     const char *uuid_s;
     json_t *ru;
-    json_object_foreach((json_t *) rows, uuid_s, ru)
-    {
+    json_object_foreach ((json_t *) rows, uuid_s, ru) {
         struct ovsdb_uuid uuid;
         if (!ovsdb_uuid_from_string(&uuid, uuid_s) || !json_is_object(ru)) {
             continue;

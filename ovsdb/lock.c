@@ -9,9 +9,9 @@
 #include "lib/util.h"
 
 struct lock {
-    struct hmap_node node;      /* In table->locks, by name. */
+    struct hmap_node node; /* In table->locks, by name. */
     char *name;
-    void **waiters;             /* waiters[0] is the owner. */
+    void **waiters; /* waiters[0] is the owner. */
     size_t n, cap;
 };
 
@@ -95,8 +95,8 @@ remove_waiter(struct lock *l, size_t pos)
 }
 
 bool
-ovsdb_lock_request(struct ovsdb_lock_table *t, const char *name,
-                   void *session, bool steal, void **stolen, bool *already)
+ovsdb_lock_request(struct ovsdb_lock_table *t, const char *name, void *session,
+                   bool steal, void **stolen, bool *already)
 {
     struct lock *l = find_lock(t, name);
     *stolen = NULL;
@@ -123,8 +123,8 @@ ovsdb_lock_request(struct ovsdb_lock_table *t, const char *name,
 }
 
 void *
-ovsdb_lock_release(struct ovsdb_lock_table *t, const char *name,
-                   void *session, bool *found)
+ovsdb_lock_release(struct ovsdb_lock_table *t, const char *name, void *session,
+                   bool *found)
 {
     struct lock *l = find_lock(t, name);
     size_t i = l ? waiter_index(l, session) : SIZE_MAX;
@@ -142,8 +142,7 @@ ovsdb_lock_release(struct ovsdb_lock_table *t, const char *name,
 
 void
 ovsdb_lock_release_all(struct ovsdb_lock_table *t, void *session,
-                       void (*notify)(const char *, void *, void *),
-                       void *aux)
+                       void (*notify)(const char *, void *, void *), void *aux)
 {
     struct lock *l;
     HMAP_FOR_EACH_SAFE (l, node, &t->locks) {

@@ -247,5 +247,4 @@ struct ovsdb_log_stats {
 };
 void ovsdb_log_get_stats(const struct ovsdb_log *, struct ovsdb_log_stats *);
 
-
 #endif /* NICFLOW_OVSDB_LOG_H */

@@ -21,9 +21,9 @@ struct mon_table {
     struct ovsdb_table *table;
     struct ovsdb_column_set columns;
     bool initial, insert, delete, modify;
-    bool match_all;                     /* A request had no "where". */
-    struct ovsdb_condition *conds;      /* Else a row matches if any of */
-    size_t n_conds;                     /* these matches. */
+    bool match_all;                /* A request had no "where". */
+    struct ovsdb_condition *conds; /* Else a row matches if any of */
+    size_t n_conds;                /* these matches. */
 };
 
 struct ovsdb_monitor {
@@ -136,8 +136,7 @@ parse_request(struct ovsdb_monitor *mon, struct mon_table *mt,
         ovsdb_column_set_destroy(&set);
     } else {
         /* All columns except the implicit ones, as ovsdb-server does. */
-        for (size_t i = OVSDB_N_IMPLICIT_COLUMNS; i < mt->ts->n_columns;
-             i++) {
+        for (size_t i = OVSDB_N_IMPLICIT_COLUMNS; i < mt->ts->n_columns; i++) {
             if (!ovsdb_column_set_contains(&mt->columns, (unsigned) i)) {
                 ovsdb_column_set_add(&mt->columns, mt->ts->columns[i]);
             }
@@ -181,8 +180,7 @@ ovsdb_monitor_create(struct ovsdb *db, enum ovsdb_monitor_version version,
     struct ovsdb_monitor *mon = xzalloc(sizeof *mon);
     mon->db = db;
     mon->version = version;
-    mon->tables = xcalloc(json_object_size(requests) + 1,
-                          sizeof *mon->tables);
+    mon->tables = xcalloc(json_object_size(requests) + 1, sizeof *mon->tables);
 
     const char *name;
     json_t *reqs;
@@ -289,11 +287,10 @@ ovsdb_monitor_get_initial(const struct ovsdb_monitor *mon)
             if (!row_matches(mt, row)) {
                 continue;
             }
-            json_t *ru = mon->version == OVSDB_MONITOR_V1
-                             ? json_pack("{s:o}", "new",
-                                         row_json(mt, row, false))
-                             : json_pack("{s:o}", "initial",
-                                         row_json(mt, row, true));
+            json_t *ru =
+                mon->version == OVSDB_MONITOR_V1
+                    ? json_pack("{s:o}", "new", row_json(mt, row, false))
+                    : json_pack("{s:o}", "initial", row_json(mt, row, true));
             add_row_update(updates, mt, ovsdb_row_get_uuid(row), ru);
         }
     }
@@ -321,11 +318,11 @@ column_diff(const struct ovsdb_column *c, const struct ovsdb_datum *old,
     /* Both datums are sorted by key: merge them. */
     unsigned int i = 0, j = 0;
     while (i < old->n || j < new->n) {
-        int cmp = i >= old->n   ? 1
-                  : j >= new->n ? -1
-                                : ovsdb_atom_compare_3way(&old->keys[i],
-                                                          &new->keys[j],
-                                                          type->key.type);
+        int cmp = i >= old->n ? 1
+                  : j >= new->n
+                      ? -1
+                      : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
+                                                type->key.type);
         if (cmp < 0) {
             diff.keys[diff.n] = old->keys[i];
             if (is_map) {
@@ -341,9 +338,9 @@ column_diff(const struct ovsdb_column *c, const struct ovsdb_datum *old,
             diff.n++;
             j++;
         } else {
-            if (is_map && !ovsdb_atom_equals(&old->values[i],
-                                             &new->values[j],
-                                             type->value.type)) {
+            if (is_map
+                && !ovsdb_atom_equals(&old->values[i], &new->values[j],
+                                      type->value.type)) {
                 diff.keys[diff.n] = new->keys[j];
                 diff.values[diff.n] = new->values[j];
                 diff.n++;
@@ -360,10 +357,9 @@ column_diff(const struct ovsdb_column *c, const struct ovsdb_datum *old,
         json_t *key = ovsdb_atom_to_json(&diff.keys[k], type->key.type);
         if (is_map) {
             json_array_append_new(
-                elems,
-                json_pack("[o,o]", key,
-                          ovsdb_atom_to_json(&diff.values[k],
-                                             type->value.type)));
+                elems, json_pack("[o,o]", key,
+                                 ovsdb_atom_to_json(&diff.values[k],
+                                                    type->value.type)));
         } else {
             json_array_append_new(elems, key);
         }
@@ -512,19 +508,19 @@ ovsdb_monitor_change(struct ovsdb_monitor *mon, const json_t *requests,
                 f->match_all = true;
             } else if (!f->match_all) {
                 struct ovsdb_condition cond;
-                error = ovsdb_condition_from_json(f->ts, where, NULL, &cond,
-                                                  errp);
+                error =
+                    ovsdb_condition_from_json(f->ts, where, NULL, &cond, errp);
                 if (error) {
                     goto done;
                 }
-                f->conds = xrealloc(f->conds,
-                                    (f->n_conds + 1) * sizeof *f->conds);
+                f->conds =
+                    xrealloc(f->conds, (f->n_conds + 1) * sizeof *f->conds);
                 f->conds[f->n_conds++] = cond;
             }
             const json_t *columns = json_object_get(req, "columns");
             if (columns) {
-                error = ovsdb_column_set_from_json(f->ts, columns,
-                                                   &f->columns, errp);
+                error = ovsdb_column_set_from_json(f->ts, columns, &f->columns,
+                                                   errp);
                 if (error) {
                     goto done;
                 }
@@ -544,10 +540,10 @@ ovsdb_monitor_change(struct ovsdb_monitor *mon, const json_t *requests,
                 add_row_update(updates, mt, ovsdb_row_get_uuid(row),
                                json_pack("{s:n}", "delete"));
             } else if (!was && is) {
-                add_row_update(updates, mt, ovsdb_row_get_uuid(row),
-                               json_pack("{s:o}", "insert",
-                                         row_json(f->columns.n ? f : mt, row,
-                                                  true)));
+                add_row_update(
+                    updates, mt, ovsdb_row_get_uuid(row),
+                    json_pack("{s:o}", "insert",
+                              row_json(f->columns.n ? f : mt, row, true)));
             }
         }
         mon_table_clear_conds(mt);

@@ -25,9 +25,9 @@ struct ovsdb_txn;
 struct ovsdb_monitor;
 
 enum ovsdb_monitor_version {
-    OVSDB_MONITOR_V1,       /* "monitor" -> "update". */
-    OVSDB_MONITOR_V2,       /* "monitor_cond" -> "update2". */
-    OVSDB_MONITOR_V3,       /* "monitor_cond_since" -> "update3". */
+    OVSDB_MONITOR_V1, /* "monitor" -> "update". */
+    OVSDB_MONITOR_V2, /* "monitor_cond" -> "update2". */
+    OVSDB_MONITOR_V3, /* "monitor_cond_since" -> "update3". */
 };
 
 /* Parses REQUESTS (borrowed), the <monitor-requests> or
@@ -40,8 +40,8 @@ int ovsdb_monitor_create(struct ovsdb *db, enum ovsdb_monitor_version,
 
 void ovsdb_monitor_destroy(struct ovsdb_monitor *);
 
-enum ovsdb_monitor_version ovsdb_monitor_get_version(
-    const struct ovsdb_monitor *);
+enum ovsdb_monitor_version
+ovsdb_monitor_get_version(const struct ovsdb_monitor *);
 
 /* The initial contents (new reference): <table-updates> (V1, rows as
  * {"new": row}) or <table-updates2> (V2/V3, rows as {"initial": row}),

@@ -37,8 +37,7 @@ ovsdb_check_members(const json_t *obj, const struct ovsdb_member_rule *rules,
     const char *key;
     const json_t *value;
 
-    json_object_foreach((json_t *) obj, key, value)
-    {
+    json_object_foreach ((json_t *) obj, key, value) {
         size_t i;
         for (i = 0; i < n; i++) {
             if (!strcmp(key, rules[i].name)) {

@@ -47,7 +47,7 @@ row_record(const struct ovsdb_row *row, const struct ovsdb_row *old,
 
         if (c->ephemeral) {
             continue;
-        } else if (!old) {
+        } else if (!old || !changed) {
             if (ovsdb_datum_is_default(d, &c->type)) {
                 continue;
             }
@@ -157,8 +157,7 @@ apply_row_columns(struct ovsdb_row *row, const json_t *json, bool modified,
 
     const char *name;
     const json_t *value;
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach ((json_t *) json, name, value) {
         const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts, name);
         if (c && c->index < OVSDB_N_IMPLICIT_COLUMNS) {
             return ovsdb_syntax_err(errp, json, NULL,
@@ -176,8 +175,7 @@ apply_row_columns(struct ovsdb_row *row, const json_t *json, bool modified,
         return error;
     }
 
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach ((json_t *) json, name, value) {
         const struct ovsdb_column *c = ovsdb_table_schema_get_column(ts, name);
         if (!c) {
             return ovsdb_syntax_err(errp, json, OVSDB_E_UNKNOWN_COLUMN,
@@ -264,8 +262,7 @@ apply_table(struct ovsdb_txn *txn, struct ovsdb_table *table,
 
     const char *uuid_s;
     const json_t *row_json;
-    json_object_foreach((json_t *) json, uuid_s, row_json)
-    {
+    json_object_foreach ((json_t *) json, uuid_s, row_json) {
         struct ovsdb_uuid uuid;
         if (!ovsdb_uuid_from_string(&uuid, uuid_s)) {
             return ovsdb_syntax_err(errp, NULL, NULL,
@@ -310,8 +307,7 @@ ovsdb_apply_record(struct ovsdb *db, const json_t *record, char **errp)
     struct ovsdb_txn *txn = ovsdb_txn_begin(db);
     const char *name;
     const json_t *value;
-    json_object_foreach((json_t *) record, name, value)
-    {
+    json_object_foreach ((json_t *) record, name, value) {
         if (name[0] == '_') {
             /* "_date", "_comment", "_is_diff" and any other annotation:
              * names of tables never begin with "_". */

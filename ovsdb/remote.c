@@ -20,28 +20,28 @@ COVERAGE_DEFINE(ovsdb_session_close);
 COVERAGE_DEFINE(ovsdb_echo_probe);
 
 struct remote {
-    struct dlist node;              /* In remotes->remotes. */
+    struct dlist node; /* In remotes->remotes. */
     struct ovsdb_remotes *remotes;
     char *name;
     bool passive;
-    bool probe;                     /* Probe idle peers (not for unix). */
-    struct pstream *listener;       /* Passive. */
-    struct ovsdb_session *active;   /* Active: the current session. */
-    struct evloop_timer *retry;     /* Active: reconnect timer. */
+    bool probe;                   /* Probe idle peers (not for unix). */
+    struct pstream *listener;     /* Passive. */
+    struct ovsdb_session *active; /* Active: the current session. */
+    struct evloop_timer *retry;   /* Active: reconnect timer. */
     int backoff_ms;
 };
 
 struct ovsdb_session {
-    struct dlist node;              /* In remotes->sessions. */
+    struct dlist node; /* In remotes->sessions. */
     struct ovsdb_remotes *remotes;
     struct remote *remote;
     struct jsonrpc_conn *rpc;
     char *name;
-    void *data;                     /* The server layer's. */
+    void *data; /* The server layer's. */
     int n_pending;
-    uint32_t events;                /* Registered with the event loop. */
+    uint32_t events; /* Registered with the event loop. */
     bool closing;
-    long long last_rx;              /* Monotonic msec. */
+    long long last_rx; /* Monotonic msec. */
     bool probe_outstanding;
     struct evloop_timer *probe_timer;
 };
@@ -171,9 +171,9 @@ session_create(struct ovsdb_remotes *r, struct remote *remote,
         nf_abort("cannot watch session fd: %s", nf_strerror(error));
     }
     if (remote->probe) {
-        s->probe_timer = evloop_add_timer(r->loop, OVSDB_PROBE_INTERVAL_MS,
-                                          OVSDB_PROBE_INTERVAL_MS, probe_cb,
-                                          s);
+        s->probe_timer =
+            evloop_add_timer(r->loop, OVSDB_PROBE_INTERVAL_MS,
+                             OVSDB_PROBE_INTERVAL_MS, probe_cb, s);
     }
     COVERAGE_INC(ovsdb_session_open);
     VLOG_DBG("%s: new session on %s", s->name, remote->name);
@@ -215,9 +215,10 @@ ovsdb_session_send(struct ovsdb_session *s, struct jsonrpc_msg *msg)
     }
     int error = jsonrpc_conn_send(s->rpc, msg);
     if (!error && jsonrpc_conn_get_backlog(s->rpc) > OVSDB_MAX_BACKLOG) {
-        VLOG_WARN_RL(&rl, "%s: disconnecting: %zu bytes of replies and "
-                          "updates unread (limit %u); the client does not "
-                          "read its connection",
+        VLOG_WARN_RL(&rl,
+                     "%s: disconnecting: %zu bytes of replies and "
+                     "updates unread (limit %u); the client does not "
+                     "read its connection",
                      s->name, jsonrpc_conn_get_backlog(s->rpc),
                      OVSDB_MAX_BACKLOG);
         error = ENOBUFS;
@@ -309,9 +310,9 @@ remote_connect(void *remote_)
     int error = stream_open_with_default_port(remote->name, 6640, &stream);
     if (error) {
         remote->backoff_ms = NF_MIN(remote->backoff_ms * 2, 8000);
-        remote->retry = evloop_add_timer(remote->remotes->loop,
-                                         remote->backoff_ms, 0,
-                                         remote_connect, remote);
+        remote->retry =
+            evloop_add_timer(remote->remotes->loop, remote->backoff_ms, 0,
+                             remote_connect, remote);
         return;
     }
     remote->backoff_ms = 1000;
@@ -348,15 +349,15 @@ ovsdb_remotes_add(struct ovsdb_remotes *r, const char *name, char **errp)
     remote->remotes = r;
     remote->name = xstrdup(name);
     remote->passive = passive;
-    remote->probe = !nf_str_prefix(name, "punix:")
-                    && !nf_str_prefix(name, "unix:");
+    remote->probe =
+        !nf_str_prefix(name, "punix:") && !nf_str_prefix(name, "unix:");
     remote->backoff_ms = 1000;
     if (passive) {
-        int error = pstream_open_with_default_port(name, 6640,
-                                                   &remote->listener);
+        int error =
+            pstream_open_with_default_port(name, 6640, &remote->listener);
         if (error) {
-            *errp = xasprintf("%s: cannot listen: %s", name,
-                              nf_strerror(error));
+            *errp =
+                xasprintf("%s: cannot listen: %s", name, nf_strerror(error));
             free(remote->name);
             free(remote);
             return error;

@@ -50,8 +50,8 @@ struct ovsdb_remote_handler {
     void *aux;
 };
 
-struct ovsdb_remotes *ovsdb_remotes_create(struct evloop *,
-                                           const struct ovsdb_remote_handler *);
+struct ovsdb_remotes *
+ovsdb_remotes_create(struct evloop *, const struct ovsdb_remote_handler *);
 
 /* Closes every listener and session (calling 'closing' for each). */
 void ovsdb_remotes_destroy(struct ovsdb_remotes *);

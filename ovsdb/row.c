@@ -69,8 +69,7 @@ ovsdb_column_set_from_json(const struct ovsdb_table_schema *ts,
 
     size_t i;
     const json_t *name;
-    json_array_foreach(json, i, name)
-    {
+    json_array_foreach (json, i, name) {
         const struct ovsdb_column *column =
             json_is_string(name)
                 ? ovsdb_table_schema_get_column(ts, json_string_value(name))
@@ -235,8 +234,7 @@ ovsdb_row_from_json(struct ovsdb_row *row, const json_t *json,
      * of one row, and clients see which error comes first. */
     const char *name;
     const json_t *value;
-    json_object_foreach((json_t *) json, name, value)
-    {
+    json_object_foreach ((json_t *) json, name, value) {
         const struct ovsdb_column *column =
             ovsdb_table_schema_get_column(ts, name);
         if (!column) {

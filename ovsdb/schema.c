@@ -226,9 +226,8 @@ table_schema_from_json(const char *name, const json_t *json,
 
     const char *column_name;
     const json_t *column_json;
-    json_object_foreach((json_t *) json_object_get(json, "columns"),
-                        column_name, column_json)
-    {
+    json_object_foreach ((json_t *) json_object_get(json, "columns"),
+                         column_name, column_json) {
         struct ovsdb_column *column = NULL;
 
         if (!ovsdb_is_id(column_name)) {
@@ -437,8 +436,7 @@ ovsdb_schema_from_json(const json_t *json, struct ovsdb_schema **schemap,
     bool any_root = false;
     const char *name;
     const json_t *table_json;
-    json_object_foreach((json_t *) tables, name, table_json)
-    {
+    json_object_foreach ((json_t *) tables, name, table_json) {
         struct ovsdb_table_schema *ts = NULL;
         bool is_root = false;
 

@@ -57,16 +57,16 @@ static const char server_schema_json[] =
 #define COMPACT_GROWTH 4
 
 struct server_db {
-    struct dlist node;              /* In server->dbs. */
+    struct dlist node; /* In server->dbs. */
     struct ovsdb_server *server;
     char *name;
     struct ovsdb *db;
-    struct ovsdb_log *log;          /* NULL for _Server. */
-    json_t *schema_json;            /* For get_schema. */
-    struct dlist monitors;          /* Contains struct smon (db_node). */
-    struct dlist waiting;           /* Transactions blocked on "wait". */
-    struct dlist unsynced;          /* Replies waiting for durability. */
-    struct dlist queued_updates;    /* Updates waiting for durability. */
+    struct ovsdb_log *log;       /* NULL for _Server. */
+    json_t *schema_json;         /* For get_schema. */
+    struct dlist monitors;       /* Contains struct smon (db_node). */
+    struct dlist waiting;        /* Transactions blocked on "wait". */
+    struct dlist unsynced;       /* Replies waiting for durability. */
+    struct dlist queued_updates; /* Updates waiting for durability. */
     uint64_t size_after_compact;
 };
 
@@ -74,13 +74,13 @@ struct server_db {
 struct sdata {
     struct ovsdb_server *server;
     struct ovsdb_session *session;
-    struct dlist monitors;          /* Contains struct smon (node). */
-    struct dlist pendings;          /* Contains struct pending (s_node). */
+    struct dlist monitors; /* Contains struct smon (node). */
+    struct dlist pendings; /* Contains struct pending (s_node). */
 };
 
 struct smon {
-    struct dlist node;              /* In sdata->monitors. */
-    struct dlist db_node;           /* In server_db->monitors. */
+    struct dlist node;    /* In sdata->monitors. */
+    struct dlist db_node; /* In server_db->monitors. */
     struct sdata *sd;
     struct server_db *sdb;
     json_t *id;
@@ -89,23 +89,23 @@ struct smon {
 
 /* A "transact" that cannot be answered yet. */
 struct pending {
-    struct dlist node;              /* In server_db's waiting/unsynced. */
-    struct dlist s_node;            /* In sdata->pendings. */
+    struct dlist node;   /* In server_db's waiting/unsynced. */
+    struct dlist s_node; /* In sdata->pendings. */
     struct sdata *sd;
     struct server_db *sdb;
     json_t *id;
-    json_t *ops;                    /* While waiting on "wait". */
-    json_t *result;                 /* While waiting for durability. */
+    json_t *ops;    /* While waiting on "wait". */
+    json_t *result; /* While waiting for durability. */
     uint64_t seqno;
     long long start_msec;
-    struct evloop_timer *timer;     /* "wait" deadline. */
+    struct evloop_timer *timer; /* "wait" deadline. */
 };
 
 /* A monitor update held back until the change it reports is durable, so
  * that no client learns of a change a crash could still lose (as with
  * ovsdb-server and "durable": true).  Kept in commit order. */
 struct queued_update {
-    struct dlist node;              /* In server_db->queued_updates. */
+    struct dlist node; /* In server_db->queued_updates. */
     uint64_t seqno;
     struct smon *m;
     struct jsonrpc_msg *msg;
@@ -118,9 +118,9 @@ struct db_ref {
 
 struct db_remote {
     struct dlist node;
-    char *spec;                     /* As given. */
+    char *spec; /* As given. */
     struct db_ref ref;
-    char **targets;                 /* Remotes currently derived. */
+    char **targets; /* Remotes currently derived. */
     size_t n_targets;
 };
 
@@ -129,9 +129,9 @@ struct ovsdb_server {
     struct ovsdb_remotes *remotes;
     struct ovsdb_lock_table *locks;
     struct dlist dbs;
-    struct server_db *server_db;    /* _Server. */
-    struct dlist db_remotes;        /* Contains struct db_remote. */
-    char **plain_remotes;           /* Remotes given directly. */
+    struct server_db *server_db; /* _Server. */
+    struct dlist db_remotes;     /* Contains struct db_remote. */
+    char **plain_remotes;        /* Remotes given directly. */
     size_t n_plain_remotes;
     char *ssl_key, *ssl_cert, *ssl_ca;
     bool ssl_bootstrap;
@@ -148,8 +148,8 @@ static void refresh_ssl(struct ovsdb_server *);
 
 /* Helpers. */
 
-static json_t *
-error_json(const char *tag, const char *fmt, ...) NF_PRINTF(2, 3);
+static json_t *error_json(const char *tag, const char *fmt, ...)
+    NF_PRINTF(2, 3);
 
 static json_t *
 error_json(const char *tag, const char *fmt, ...)
@@ -195,8 +195,9 @@ lookup_db(struct sdata *sd, const struct jsonrpc_msg *msg)
     const json_t *name = json_array_get(msg->params, 0);
     if (!json_is_string(name)) {
         send_error(sd, msg->id,
-                   error_json(OVSDB_E_SYNTAX, "%s: the first parameter must "
-                                              "be a database name",
+                   error_json(OVSDB_E_SYNTAX,
+                              "%s: the first parameter must "
+                              "be a database name",
                               msg->method));
         return NULL;
     }
@@ -237,10 +238,10 @@ static void
 publish_db_in_server_db(struct ovsdb_server *server, struct server_db *sdb)
 {
     char *schema = json_dumps(sdb->schema_json, JSON_COMPACT);
-    json_t *ops = json_pack(
-        "[{s:s,s:s,s:{s:s,s:s,s:b,s:b,s:s}}]", "op", "insert", "table",
-        "Database", "row", "name", sdb->name, "model", "standalone",
-        "connected", 1, "leader", 1, "schema", schema);
+    json_t *ops =
+        json_pack("[{s:s,s:s,s:{s:s,s:s,s:b,s:b,s:s}}]", "op", "insert",
+                  "table", "Database", "row", "name", sdb->name, "model",
+                  "standalone", "connected", 1, "leader", 1, "schema", schema);
     free(schema);
     server_transact(server->server_db, ops);
 }
@@ -295,15 +296,14 @@ ovsdb_server_create(struct evloop *loop)
         nf_abort("built-in _Server schema does not parse");
     }
     json_decref(sj);
-    server->server_db = server_db_create(server, "_Server",
-                                         ovsdb_create(schema), NULL);
+    server->server_db =
+        server_db_create(server, "_Server", ovsdb_create(schema), NULL);
     publish_db_in_server_db(server, server->server_db);
     return server;
 }
 
 int
-ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
-                    char **errp)
+ovsdb_server_add_db(struct ovsdb_server *server, const char *path, char **errp)
 {
     struct ovsdb_log *log;
     struct ovsdb_schema *schema = NULL;
@@ -334,8 +334,8 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
         goto close_log;
     }
     if (find_db(server, schema->name)) {
-        *errp = xasprintf("%s: a database named %s is already served",
-                          path, schema->name);
+        *errp = xasprintf("%s: a database named %s is already served", path,
+                          schema->name);
         ovsdb_schema_destroy(schema);
         error = EEXIST;
         goto close_log;
@@ -357,8 +357,7 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
             }
             break;
         } else if (error) {
-            *errp = xasprintf("%s: read failed: %s", path,
-                              nf_strerror(error));
+            *errp = xasprintf("%s: read failed: %s", path, nf_strerror(error));
             goto destroy_db;
         }
         char *why = NULL;
@@ -374,8 +373,8 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path,
     }
     VLOG_INFO("%s: opened database %s (%llu transactions replayed)", path,
               ovsdb_get_schema(db)->name, n);
-    struct server_db *sdb = server_db_create(
-        server, ovsdb_get_schema(db)->name, db, log);
+    struct server_db *sdb =
+        server_db_create(server, ovsdb_get_schema(db)->name, db, log);
     publish_db_in_server_db(server, sdb);
     refresh_db_remotes(server);
     refresh_ssl(server);
@@ -409,8 +408,8 @@ static void
 send_queued_updates(struct server_db *sdb, uint64_t durable)
 {
     while (!dlist_is_empty(&sdb->queued_updates)) {
-        struct queued_update *q = CONTAINER_OF(sdb->queued_updates.next,
-                                               struct queued_update, node);
+        struct queued_update *q =
+            CONTAINER_OF(sdb->queued_updates.next, struct queued_update, node);
         if (q->seqno > durable) {
             break;
         }
@@ -431,8 +430,9 @@ send_updates(struct server_db *sdb, const struct ovsdb_txn *txn,
     static const char zero_uuid[] = "00000000-0000-0000-0000-000000000000";
     uint64_t durable = sdb->log ? ovsdb_log_durable_seqno(sdb->log) : 0;
     if (!seqno && !dlist_is_empty(&sdb->queued_updates)) {
-        seqno = CONTAINER_OF(sdb->queued_updates.prev, struct queued_update,
-                             node)->seqno;
+        seqno =
+            CONTAINER_OF(sdb->queued_updates.prev, struct queued_update, node)
+                ->seqno;
     }
     bool hold = seqno > durable;
 
@@ -445,12 +445,12 @@ send_updates(struct server_db *sdb, const struct ovsdb_txn *txn,
         struct jsonrpc_msg *msg;
         switch (ovsdb_monitor_get_version(m->mon)) {
         case OVSDB_MONITOR_V1:
-            msg = jsonrpc_create_notify(
-                "update", json_pack("[O,o]", m->id, update));
+            msg = jsonrpc_create_notify("update",
+                                        json_pack("[O,o]", m->id, update));
             break;
         case OVSDB_MONITOR_V2:
-            msg = jsonrpc_create_notify(
-                "update2", json_pack("[O,o]", m->id, update));
+            msg = jsonrpc_create_notify("update2",
+                                        json_pack("[O,o]", m->id, update));
             break;
         default:
             msg = jsonrpc_create_notify(
@@ -549,8 +549,8 @@ static void wait_timeout_cb(void *p_);
 /* Runs OPS for session SD as request ID.  P is the pending record if the
  * request waited before, else NULL.  Replies, or parks the request. */
 static void
-execute(struct sdata *sd, struct server_db *sdb, json_t *id,
-        const json_t *ops, struct pending *p)
+execute(struct sdata *sd, struct server_db *sdb, json_t *id, const json_t *ops,
+        struct pending *p)
 {
     struct ovsdb_exec_ctx ctx = {
         .lock_owned = lock_owned,
@@ -562,8 +562,8 @@ execute(struct sdata *sd, struct server_db *sdb, json_t *id,
     struct ovsdb_txn *txn;
     bool must_wait;
     long long deadline;
-    json_t *result = ovsdb_execute(sdb->db, ops, &ctx, &txn, &must_wait,
-                                   &deadline);
+    json_t *result =
+        ovsdb_execute(sdb->db, ops, &ctx, &txn, &must_wait, &deadline);
     if (must_wait) {
         COVERAGE_INC(ovsdb_txn_waiting);
         if (!p) {
@@ -572,9 +572,9 @@ execute(struct sdata *sd, struct server_db *sdb, json_t *id,
             dlist_push_back(&sdb->waiting, &p->node);
         }
         if (!p->timer && deadline != LLONG_MAX) {
-            p->timer = evloop_add_timer(sd->server->loop,
-                                        deadline - nf_time_msec(), 0,
-                                        wait_timeout_cb, p);
+            p->timer =
+                evloop_add_timer(sd->server->loop, deadline - nf_time_msec(),
+                                 0, wait_timeout_cb, p);
         }
         return;
     }
@@ -626,8 +626,8 @@ retry_waiting(struct server_db *sdb)
         dlist_push_back(&list, dlist_pop_front(&sdb->waiting));
     }
     while (!dlist_is_empty(&list)) {
-        struct pending *p = CONTAINER_OF(dlist_pop_front(&list),
-                                         struct pending, node);
+        struct pending *p =
+            CONTAINER_OF(dlist_pop_front(&list), struct pending, node);
         dlist_push_back(&sdb->waiting, &p->node);
         json_t *ops = json_incref(p->ops);
         json_t *id = json_incref(p->id);
@@ -701,8 +701,8 @@ ovsdb_server_compact(struct ovsdb_server *server, const char *db_name,
         json_object_set_new(snapshot, "_date",
                             json_integer(nf_time_wall_msec()));
         uint64_t before = ovsdb_log_get_size(sdb->log);
-        int error = ovsdb_log_replace(sdb->log, sdb->schema_json, snapshot,
-                                      errp);
+        int error =
+            ovsdb_log_replace(sdb->log, sdb->schema_json, snapshot, errp);
         json_decref(snapshot);
         if (error) {
             return error;
@@ -831,8 +831,9 @@ handle_monitor(struct sdata *sd, struct jsonrpc_msg *msg,
         const json_t *last = json_array_get(msg->params, 3);
         struct ovsdb_uuid u;
         if (!json_is_string(last)) {
-            send_error(sd, msg->id, error_json(OVSDB_E_SYNTAX,
-                                               "last-txn-id must be string"));
+            send_error(
+                sd, msg->id,
+                error_json(OVSDB_E_SYNTAX, "last-txn-id must be string"));
             return;
         }
         if (!ovsdb_uuid_from_string(&u, json_string_value(last))) {
@@ -863,8 +864,7 @@ handle_monitor(struct sdata *sd, struct jsonrpc_msg *msg,
         /* No transaction history: the client gets everything. */
         send_reply(sd, msg->id,
                    json_pack("[b,s,o]", 0,
-                             "00000000-0000-0000-0000-000000000000",
-                             initial));
+                             "00000000-0000-0000-0000-000000000000", initial));
     } else {
         send_reply(sd, msg->id, initial);
     }
@@ -903,15 +903,14 @@ handle_monitor_cond_change(struct sdata *sd, struct jsonrpc_msg *msg)
     m->id = json_incref(new_id);
     send_reply(sd, msg->id, json_object());
     if (update) {
-        const char *method = ovsdb_monitor_get_version(m->mon)
-                                     == OVSDB_MONITOR_V3
-                                 ? "update3"
-                                 : "update2";
-        json_t *params
-            = ovsdb_monitor_get_version(m->mon) == OVSDB_MONITOR_V3
-                  ? json_pack("[O,s,o]", m->id,
-                              "00000000-0000-0000-0000-000000000000", update)
-                  : json_pack("[O,o]", m->id, update);
+        const char *method =
+            ovsdb_monitor_get_version(m->mon) == OVSDB_MONITOR_V3 ? "update3"
+                                                                  : "update2";
+        json_t *params =
+            ovsdb_monitor_get_version(m->mon) == OVSDB_MONITOR_V3
+                ? json_pack("[O,s,o]", m->id,
+                            "00000000-0000-0000-0000-000000000000", update)
+                : json_pack("[O,o]", m->id, update);
         ovsdb_session_send(sd->session, jsonrpc_create_notify(method, params));
     }
 }
@@ -948,9 +947,9 @@ handle_lock(struct sdata *sd, struct jsonrpc_msg *msg, bool steal)
     }
     void *stolen;
     bool already;
-    bool locked = ovsdb_lock_request(sd->server->locks,
-                                     json_string_value(name), sd, steal,
-                                     &stolen, &already);
+    bool locked =
+        ovsdb_lock_request(sd->server->locks, json_string_value(name), sd,
+                           steal, &stolen, &already);
     if (already) {
         send_error(sd, msg->id,
                    error_json(OVSDB_E_SYNTAX,
@@ -1097,8 +1096,8 @@ session_request(struct ovsdb_session *session, struct jsonrpc_msg *msg,
      * compare the error with "unknown method" to fall back to an older
      * method (monitor_cond_since -> monitor_cond -> monitor). */
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
-    VLOG_DBG_RL(&rl, "%s: unknown method %s",
-                ovsdb_session_name(sd->session), msg->method);
+    VLOG_DBG_RL(&rl, "%s: unknown method %s", ovsdb_session_name(sd->session),
+                msg->method);
     send_error(sd, msg->id, json_string("unknown method"));
     jsonrpc_msg_destroy(msg);
 }
@@ -1177,8 +1176,8 @@ resolve_db_ref(const struct ovsdb_server *server, const struct db_ref *ref,
     *out = NULL;
     *n_out = 0;
     struct server_db *sdb = find_db(server, ref->db);
-    struct ovsdb_table *table = sdb ? ovsdb_get_table(sdb->db, ref->table)
-                                    : NULL;
+    struct ovsdb_table *table =
+        sdb ? ovsdb_get_table(sdb->db, ref->table) : NULL;
     if (!table) {
         return;
     }
@@ -1187,18 +1186,13 @@ resolve_db_ref(const struct ovsdb_server *server, const struct db_ref *ref,
     if (!col) {
         return;
     }
-    const struct ovsdb_table_schema *ref_ts = col->type.key.type
-                                                      == OVSDB_TYPE_UUID
-                                                  ? col->type.key.u.uuid
-                                                        .ref_table
-                                                  : NULL;
-    struct ovsdb_table *ref_table = ref_ts ? ovsdb_get_table(sdb->db,
-                                                             ref_ts->name)
-                                           : NULL;
-    const struct ovsdb_column *target = ref_ts
-                                            ? ovsdb_table_schema_get_column(
-                                                  ref_ts, "target")
-                                            : NULL;
+    const struct ovsdb_table_schema *ref_ts =
+        col->type.key.type == OVSDB_TYPE_UUID ? col->type.key.u.uuid.ref_table
+                                              : NULL;
+    struct ovsdb_table *ref_table =
+        ref_ts ? ovsdb_get_table(sdb->db, ref_ts->name) : NULL;
+    const struct ovsdb_column *target =
+        ref_ts ? ovsdb_table_schema_get_column(ref_ts, "target") : NULL;
 
     for (const struct ovsdb_row *row = ovsdb_table_first_row(table); row;
          row = ovsdb_table_next_row(table, row)) {
@@ -1208,11 +1202,10 @@ resolve_db_ref(const struct ovsdb_server *server, const struct db_ref *ref,
                 add_string(out, n_out, d->keys[i].string->s);
             } else if (ref_table && target
                        && target->type.key.type == OVSDB_TYPE_STRING) {
-                const struct ovsdb_row *r = ovsdb_table_find_row(
-                    ref_table, &d->keys[i].uuid);
-                const struct ovsdb_datum *t = r ? ovsdb_row_get_datum(r,
-                                                                      target)
-                                                : NULL;
+                const struct ovsdb_row *r =
+                    ovsdb_table_find_row(ref_table, &d->keys[i].uuid);
+                const struct ovsdb_datum *t =
+                    r ? ovsdb_row_get_datum(r, target) : NULL;
                 for (unsigned int j = 0; t && j < t->n; j++) {
                     add_string(out, n_out, t->keys[j].string->s);
                 }
@@ -1320,8 +1313,8 @@ ovsdb_server_remove_remote(struct ovsdb_server *server, const char *name)
         if (!strcmp(server->plain_remotes[i], name)) {
             ovsdb_remotes_remove(server->remotes, name);
             free(server->plain_remotes[i]);
-            server->plain_remotes[i]
-                = server->plain_remotes[--server->n_plain_remotes];
+            server->plain_remotes[i] =
+                server->plain_remotes[--server->n_plain_remotes];
             return 0;
         }
     }
@@ -1412,12 +1405,10 @@ refresh_ssl(struct ovsdb_server *server)
     bool kc = str_changed(&server->applied_key, key);
     kc |= str_changed(&server->applied_cert, cert);
     if (kc && server->applied_key && server->applied_cert) {
-        stream_ssl_set_key_and_cert(server->applied_key,
-                                    server->applied_cert);
+        stream_ssl_set_key_and_cert(server->applied_key, server->applied_cert);
     }
     if (str_changed(&server->applied_ca, ca) && server->applied_ca) {
-        stream_ssl_set_ca_cert_file(server->applied_ca,
-                                    server->ssl_bootstrap);
+        stream_ssl_set_ca_cert_file(server->applied_ca, server->ssl_bootstrap);
     }
 }
 
@@ -1437,16 +1428,15 @@ ovsdb_server_set_ssl(struct ovsdb_server *server, const char *private_key,
 }
 
 void
-ovsdb_server_memory_report(const struct ovsdb_server *server,
-                           struct buf *out)
+ovsdb_server_memory_report(const struct ovsdb_server *server, struct buf *out)
 {
     size_t n_rows = 0, n_monitors = 0;
     struct server_db *sdb;
     DLIST_FOR_EACH (sdb, node, &server->dbs) {
         const struct ovsdb_schema *schema = ovsdb_get_schema(sdb->db);
         for (size_t i = 0; i < schema->n_tables; i++) {
-            n_rows += ovsdb_table_count_rows(
-                ovsdb_get_table_by_index(sdb->db, i));
+            n_rows +=
+                ovsdb_table_count_rows(ovsdb_get_table_by_index(sdb->db, i));
         }
         n_monitors += dlist_size(&sdb->monitors);
     }
@@ -1462,14 +1452,14 @@ ovsdb_server_destroy(struct ovsdb_server *server)
     }
     ovsdb_remotes_destroy(server->remotes);
     while (!dlist_is_empty(&server->db_remotes)) {
-        struct db_remote *dr = CONTAINER_OF(server->db_remotes.next,
-                                            struct db_remote, node);
+        struct db_remote *dr =
+            CONTAINER_OF(server->db_remotes.next, struct db_remote, node);
         ovsdb_server_remove_remote(server, dr->spec);
     }
     free_strings(server->plain_remotes, server->n_plain_remotes);
     while (!dlist_is_empty(&server->dbs)) {
-        server_db_destroy(CONTAINER_OF(server->dbs.next, struct server_db,
-                                       node));
+        server_db_destroy(
+            CONTAINER_OF(server->dbs.next, struct server_db, node));
     }
     ovsdb_lock_table_destroy(server->locks);
     free(server->ssl_key);

@@ -24,8 +24,7 @@ void ovsdb_server_destroy(struct ovsdb_server *);
 /* Opens the database file PATH (replaying its log, truncating a damaged
  * tail with a warning) and serves it.  Returns 0, or a positive errno with
  * a message in *ERRP (caller frees). */
-int ovsdb_server_add_db(struct ovsdb_server *, const char *path,
-                        char **errp);
+int ovsdb_server_add_db(struct ovsdb_server *, const char *path, char **errp);
 
 /* Adds a remote: "punix:", "ptcp:", "pssl:", "unix:", "tcp:", "ssl:", or
  * "db:DB,TABLE,COLUMN" (remotes named by a column of the database: a

@@ -276,8 +276,7 @@ ovsdb_base_type_from_json(struct ovsdb_base_type *base, const json_t *json,
     const json_t *enum_json = json_object_get(json, "enum");
     const char *key;
     const json_t *value;
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach ((json_t *) json, key, value) {
         const struct base_member *m = find_base_member(key);
         if (!m) {
             return ovsdb_syntax_err(errp, json, NULL,
@@ -478,8 +477,7 @@ ovsdb_type_from_json(struct ovsdb_type *type, const json_t *json,
 
     const char *key;
     const json_t *value;
-    json_object_foreach((json_t *) json, key, value)
-    {
+    json_object_foreach ((json_t *) json, key, value) {
         size_t i;
         for (i = 0; i < ARRAY_SIZE(type_members); i++) {
             if (!strcmp(key, type_members[i])) {

@@ -192,8 +192,7 @@ check_txn_reply(const struct jsonrpc_msg *reply, size_t n_ops,
     } else {
         size_t i;
         json_t *op;
-        json_array_foreach(reply->result, i, op)
-        {
+        json_array_foreach (reply->result, i, op) {
             if (json_is_object(op) && json_object_get(op, "error")) {
                 char *r = json_text(op);
                 text = xasprintf("operation %zu failed: %s", i, r);
@@ -439,8 +438,7 @@ fanout_update(struct fanout *f, const struct jsonrpc_msg *msg)
     const char *uuid;
     json_t *ru;
     f->n_updates++;
-    json_object_foreach(rows, uuid, ru)
-    {
+    json_object_foreach (rows, uuid, ru) {
         json_t *row = json_object_get(ru, "insert");
         if (!row) {
             continue;
@@ -836,8 +834,7 @@ dump_request(struct jsonrpc_conn *conn, json_t **paramsp)
     json_t *params = json_pack("[s]", DB_NAME);
     const char *table;
     json_t *ts;
-    json_object_foreach(json_object_get(reply->result, "tables"), table, ts)
-    {
+    json_object_foreach (json_object_get(reply->result, "tables"), table, ts) {
         json_array_append_new(params,
                               json_pack("{s:s, s:s, s:[]}", "op", "select",
                                         "table", table, "where"));
@@ -869,8 +866,7 @@ check_dump(const char *remote, const char *buf, size_t len, json_t *params,
     check_txn_reply(msg, n_tables, "dump");
     size_t rows = 0, n_port_rows = 0, n_iface_rows = 0, i = 0;
     json_t *op;
-    json_array_foreach(msg->result, i, op)
-    {
+    json_array_foreach (msg->result, i, op) {
         if (i >= n_tables) {
             break;
         }

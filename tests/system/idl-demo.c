@@ -49,13 +49,11 @@ show(struct ovsdb_idl *idl)
 {
     const struct ovsdb_idl_row *br;
     size_t n = 0, i = 0;
-    OVSDB_IDL_FOR_EACH(br, idl, "Bridge")
-    {
+    OVSDB_IDL_FOR_EACH (br, idl, "Bridge") {
         n++;
     }
     char **lines = xcalloc(n + 1, sizeof *lines);
-    OVSDB_IDL_FOR_EACH(br, idl, "Bridge")
-    {
+    OVSDB_IDL_FOR_EACH (br, idl, "Bridge") {
         char *line =
             xasprintf("bridge %s:", ovsdb_idl_row_get_string(br, "name"));
         for (unsigned int p = 0; p < ovsdb_idl_row_get_n(br, "ports"); p++) {
@@ -118,8 +116,7 @@ build_add_br(struct ovsdb_idl_txn *txn, void *ab_)
                ab->attempts);
     }
     const struct ovsdb_idl_row *br;
-    OVSDB_IDL_FOR_EACH(br, idl, "Bridge")
-    {
+    OVSDB_IDL_FOR_EACH (br, idl, "Bridge") {
         const char *name = ovsdb_idl_row_get_string(br, "name");
         if (name && !strcmp(name, ab->bridge)) {
             fprintf(stderr, "idl-demo: bridge %s already exists\n",
@@ -226,8 +223,7 @@ reconnect_cb(struct ovsdb_idl *idl, void *rw_)
         return;
     }
     const struct ovsdb_idl_row *br;
-    OVSDB_IDL_FOR_EACH(br, idl, "Bridge")
-    {
+    OVSDB_IDL_FOR_EACH (br, idl, "Bridge") {
         const char *name = ovsdb_idl_row_get_string(br, "name");
         if (name && !strcmp(name, rw->bridge)) {
             rw->done = true;

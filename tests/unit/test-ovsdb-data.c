@@ -991,14 +991,12 @@ test_schema_vswitch(void **state)
     assert_non_null(file);
     const char *tname;
     json_t *tfile;
-    json_object_foreach(json_object_get(file, "tables"), tname, tfile)
-    {
+    json_object_foreach (json_object_get(file, "tables"), tname, tfile) {
         json_t *tout = json_object_get(json_object_get(j1, "tables"), tname);
         assert_non_null(tout);
         const char *cname;
         json_t *cfile;
-        json_object_foreach(json_object_get(tfile, "columns"), cname, cfile)
-        {
+        json_object_foreach (json_object_get(tfile, "columns"), cname, cfile) {
             json_t *cout =
                 json_object_get(json_object_get(tout, "columns"), cname);
             struct ovsdb_type ta, tb;

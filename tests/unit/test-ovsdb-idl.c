@@ -325,8 +325,7 @@ mock_handle(struct mock *m, struct jsonrpc_conn *conn,
         }
         size_t i;
         json_t *pre;
-        json_array_foreach(json_object_get(t, "pre"), i, pre)
-        {
+        json_array_foreach (json_object_get(t, "pre"), i, pre) {
             mock_send_json(conn, pre);
         }
         result = json_incref(json_object_get(t, "result"));
@@ -362,8 +361,7 @@ mock_main(void *m_)
         if (conn) {
             size_t i;
             json_t *msg;
-            json_array_foreach(m->outbox, i, msg)
-            {
+            json_array_foreach (m->outbox, i, msg) {
                 mock_send_json(conn, msg);
             }
             json_array_clear(m->outbox);
@@ -528,8 +526,7 @@ mock_last_request(struct mock *m, const char *method)
     mock_lock(m);
     size_t i;
     json_t *r;
-    json_array_foreach(m->requests, i, r)
-    {
+    json_array_foreach (m->requests, i, r) {
         if (!strcmp(json_string_value(json_object_get(r, "method")), method)) {
             json_decref(params);
             params = json_incref(json_object_get(r, "params"));
@@ -546,8 +543,7 @@ mock_count_requests(struct mock *m, const char *method)
     mock_lock(m);
     size_t i;
     json_t *r;
-    json_array_foreach(m->requests, i, r)
-    {
+    json_array_foreach (m->requests, i, r) {
         n += !strcmp(json_string_value(json_object_get(r, "method")), method);
     }
     mock_unlock(m);
@@ -723,8 +719,7 @@ test_initial_contents(void **state NF_UNUSED)
     /* Iteration sees each row once. */
     int n = 0;
     const struct ovsdb_idl_row *row;
-    OVSDB_IDL_FOR_EACH(row, idl, "Root")
-    {
+    OVSDB_IDL_FOR_EACH (row, idl, "Root") {
         n++;
     }
     assert_int_equal(n, 2);

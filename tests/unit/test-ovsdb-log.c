@@ -274,8 +274,7 @@ test_crc32c(void **state)
         for (size_t len = 0; len + off <= sizeof buf; len += 1 + len / 8) {
             uint32_t whole = crc32c_extend_sw(0, buf + off, len);
             uint32_t split = crc32c_extend(0, buf + off, len / 3);
-            split =
-                crc32c_extend(split, buf + off + len / 3, len - len / 3);
+            split = crc32c_extend(split, buf + off + len / 3, len - len / 3);
             assert_int_equal(crc32c_extend(0, buf + off, len), whole);
             assert_int_equal(split, whole);
         }
@@ -655,9 +654,8 @@ test_damaged_records(void **state)
             /* XCRC stands for the right checksum of the text. */
             const char *text = strchr(cases[i].tail, '\n') + 1;
             size_t n = strtoul(cases[i].tail, NULL, 10);
-            tail =
-                xasprintf("%.*s%08" PRIx32 "%s", (int) (x - cases[i].tail),
-                          cases[i].tail, crc32c_extend(0, text, n), x + 4);
+            tail = xasprintf("%.*s%08" PRIx32 "%s", (int) (x - cases[i].tail),
+                             cases[i].tail, crc32c_extend(0, text, n), x + 4);
         } else {
             tail = xstrdup(cases[i].tail);
         }
