@@ -57,6 +57,7 @@ CLEAN_EXTRA :=
 
 include lib/build.mk
 -include ovsdb/build.mk
+-include softpath/build.mk
 -include ofctl/build.mk
 include vswitchd/build.mk
 include tests/build.mk

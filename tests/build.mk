@@ -57,7 +57,7 @@ format:
 
 # make bench: the OVSDB load generator (tests/bench/ovsdb-bench.c), driven
 # by tests/bench/ovsdb.sh against nicflow-dbd and ovsdb-server alike.
-BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench
+BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench
 
 $(BUILD)/bench/ovsdb-bench: $(OBJ)/tests/bench/ovsdb-bench.o $(LIBS)
 	@mkdir -p $(@D)

@@ -83,6 +83,16 @@ else
     echo "ovsdb benchmarks failed; see above" >&2
 fi
 
+# The softpath classifier microbenchmark: no Open vSwitch build with its
+# test programs is available here, so its OVS figures are the published
+# ones and are reported apart from the same-run comparisons.
+classifier_json=$("$top/${BUILD:-build}/bench/classifier-bench" \
+                  --seconds=2 2>/dev/null | tail -n 1)
+case $classifier_json in
+"{"*) ;;
+*) classifier_json=null ;;
+esac
+
 cat > "$out/results.json" <<JSON
 {
   "machine": {"nproc": $(nproc), "kernel": "$(uname -r)"},
@@ -92,7 +102,8 @@ cat > "$out/results.json" <<JSON
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
      "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items
-  ]
+  ],
+  "microbenchmarks": {"classifier": $classifier_json}
 }
 JSON
 row() { printf '%-24s %-11s %10s %10s %7s  %s\n' "$@"; }
@@ -103,6 +114,21 @@ if [ -s "$out/ovsdb/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/ovsdb/table.txt"
+fi
+if [ "$classifier_json" != null ]; then
+    echo
+    echo "softpath classifier, 1,000 megaflows in 30 subtables, one core" \
+         "(OVS: published figures, not measured in this run):"
+    python3 -c 'import json, sys
+d = json.loads(sys.argv[1]); o = d["ovs_published"]
+print("  classifier lookups/s  %8.2f M   (OVS published %.2f M, ratio %.2f)" % (
+    d["classifier_lookups_per_sec"] / 1e6, o["classifier_lookups_per_sec"] / 1e6,
+    d["classifier_lookups_per_sec"] / o["classifier_lookups_per_sec"]))
+print("  EMC-hit lookups/s     %8.2f M   (OVS published %.2f M, ratio %.2f)" % (
+    d["emc_hit_lookups_per_sec"] / 1e6, o["emc_hit_lookups_per_sec"] / 1e6,
+    d["emc_hit_lookups_per_sec"] / o["emc_hit_lookups_per_sec"]))
+print("  batch-32 lookups/s    %8.2f M" % (d["batch32_lookups_per_sec"] / 1e6))
+print("  bytes per megaflow    %8.0f" % d["bytes_per_megaflow"])' "$classifier_json"
 fi
 echo
 echo "results: $out/results.json (unixctl_rr: median of $REPS runs of $N" \

@@ -1,0 +1,23 @@
+# softpath/: the software datapath, libsoftpath.a (for now: the megaflow
+# classifier and the exact-match cache).  Every softpath/*.c is part of it
+# except the programs named below, which get their own executables.
+SOFTPATH_PROGRAM_SRCS := $(wildcard softpath/*-main.c softpath/nicflow-*.c)
+SOFTPATH_SRCS := $(filter-out $(SOFTPATH_PROGRAM_SRCS),$(wildcard softpath/*.c))
+LIBSOFTPATH := $(BUILD)/lib/libsoftpath.a
+
+$(LIBSOFTPATH): $(SOFTPATH_SRCS:%.c=$(OBJ)/%.o)
+
+# LIBS is in link order, dependents first: libsoftpath.a uses libnicflow.a.
+LIBS := $(LIBSOFTPATH) $(LIBS)
+
+# Fuzz targets link the sources they test directly (see tests/build.mk).
+FUZZ_LIB_OBJS += $(SOFTPATH_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+
+# The classifier microbenchmark (tests/bench/classifier-bench.c).  Not yet
+# part of BENCH_PROGRAMS or tests/bench/run.sh: build it with
+# "make build/bench/classifier-bench".
+CLASSIFIER_BENCH := $(BUILD)/bench/classifier-bench
+$(CLASSIFIER_BENCH): $(OBJ)/tests/bench/classifier-bench.o $(LIBS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread
