@@ -722,6 +722,202 @@ jsonrpc_conn_run(struct jsonrpc_conn *conn)
     return conn->status;
 }
 
+/* Compact serialisation, byte for byte what json_dumps(JSON_COMPACT)
+ * produces, without its per-container cycle check (a hash table insert
+ * and delete with a formatted pointer key for every array and object) and
+ * its final copy: a large reply is written once, into one buffer. */
+
+/* Returns the length of the valid UTF-8 sequence at S (at most N bytes)
+ * and stores its code point in *CP, or returns 0 if it is invalid (as
+ * jansson's utf8_iterate() decides: no overlong forms, surrogates or code
+ * points above U+10FFFF). */
+static size_t
+utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    uint8_t c = s[0];
+    size_t len;
+    uint32_t v;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c < 0xc2) {
+        return 0;
+    } else if (c < 0xe0) {
+        len = 2;
+        v = c & 0x1f;
+    } else if (c < 0xf0) {
+        len = 3;
+        v = c & 0x0f;
+    } else if (c < 0xf5) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (len == 3 && v < 0x800)
+        || (len == 4 && v < 0x10000)) {
+        return 0;
+    }
+    *cp = v;
+    return len;
+}
+
+static bool
+dump_string(const char *str, size_t len, struct buf *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const uint8_t *s = (const uint8_t *) str;
+    /* Worst case: every byte a 6-byte escape, and the quotes. */
+    uint8_t *p = buf_reserve(out, len * 6 + 2);
+    uint8_t *start = p;
+
+    *p++ = '"';
+    for (size_t i = 0; i < len;) {
+        uint8_t c = s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *p++ = c;
+            i++;
+            continue;
+        } else if (c >= 0x80) {
+            uint32_t cp;
+            size_t n = utf8_decode(s + i, len - i, &cp);
+            if (!n) {
+                return false;
+            }
+            memcpy(p, s + i, n);
+            p += n;
+            i += n;
+            continue;
+        }
+
+        *p++ = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            *p++ = c;
+            break;
+        case '\b':
+            *p++ = 'b';
+            break;
+        case '\f':
+            *p++ = 'f';
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        default:
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
+            break;
+        }
+        i++;
+    }
+    *p++ = '"';
+    out->len += p - start;
+    return true;
+}
+
+bool
+jsonrpc_json_to_buf(const json_t *json, struct buf *out)
+{
+    switch (json_typeof(json)) {
+    case JSON_NULL:
+        buf_put(out, "null", 4);
+        return true;
+    case JSON_TRUE:
+        buf_put(out, "true", 4);
+        return true;
+    case JSON_FALSE:
+        buf_put(out, "false", 5);
+        return true;
+    case JSON_INTEGER:
+        buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(json));
+        return true;
+    case JSON_REAL: {
+        /* Rare: jansson's own formatting of doubles. */
+        char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!text) {
+            return false;
+        }
+        buf_put_cstr(out, text);
+        free(text);
+        return true;
+    }
+    case JSON_STRING:
+        return dump_string(json_string_value(json), json_string_length(json),
+                           out);
+    case JSON_ARRAY: {
+        size_t n = json_array_size(json);
+        buf_put_char(out, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i) {
+                buf_put_char(out, ',');
+            }
+            if (!jsonrpc_json_to_buf(json_array_get(json, i), out)) {
+                return false;
+            }
+        }
+        buf_put_char(out, ']');
+        return true;
+    }
+    case JSON_OBJECT: {
+        bool first = true;
+        buf_put_char(out, '{');
+        for (void *iter = json_object_iter((json_t *) json); iter;
+             iter = json_object_iter_next((json_t *) json, iter)) {
+            if (!first) {
+                buf_put_char(out, ',');
+            }
+            first = false;
+            if (!dump_string(json_object_iter_key(iter),
+                             json_object_iter_key_len(iter), out)) {
+                return false;
+            }
+            buf_put_char(out, ':');
+            if (!jsonrpc_json_to_buf(json_object_iter_value(iter), out)) {
+                return false;
+            }
+        }
+        buf_put_char(out, '}');
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Queues the LEN bytes at DATA (taken) and sends what the stream
+ * accepts. */
+static int
+conn_queue(struct jsonrpc_conn *conn, char *data, size_t len)
+{
+    struct conn_txbuf *tx = xmalloc(sizeof *tx);
+    tx->data = data;
+    tx->len = len;
+    tx->ofs = 0;
+    dlist_push_back(&conn->txq, &tx->node);
+    conn->backlog += tx->len;
+    return jsonrpc_conn_run(conn);
+}
+
 int
 jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
 {
@@ -731,9 +927,11 @@ jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
     }
 
     json_t *json = jsonrpc_msg_to_json(msg);
-    char *data = json_dumps(json, JSON_COMPACT);
+    struct buf out = BUF_INITIALIZER;
+    bool ok = jsonrpc_json_to_buf(json, &out);
     json_decref(json);
-    if (!data) {
+    if (!ok) {
+        buf_destroy(&out);
         VLOG_ERR("%s: cannot serialise %s \"%s\" (invalid JSON value)",
                  jsonrpc_conn_get_name(conn),
                  jsonrpc_msg_type_to_string(msg->type),
@@ -743,18 +941,27 @@ jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
     }
     if (VLOG_IS_DBG_ENABLED()) {
         VLOG_DBG("%s: send %s %s", jsonrpc_conn_get_name(conn),
-                 jsonrpc_msg_type_to_string(msg->type), data);
+                 jsonrpc_msg_type_to_string(msg->type), buf_cstr(&out));
     }
     jsonrpc_msg_destroy(msg);
     COVERAGE_INC(jsonrpc_send);
 
-    struct conn_txbuf *tx = xmalloc(sizeof *tx);
-    tx->data = data;
-    tx->len = strlen(data);
-    tx->ofs = 0;
-    dlist_push_back(&conn->txq, &tx->node);
-    conn->backlog += tx->len;
-    return jsonrpc_conn_run(conn);
+    return conn_queue(conn, (char *) out.data, out.len);
+}
+
+int
+jsonrpc_conn_send_text(struct jsonrpc_conn *conn, char *text, size_t len)
+{
+    if (conn->status) {
+        free(text);
+        return conn->status;
+    }
+    if (VLOG_IS_DBG_ENABLED()) {
+        VLOG_DBG("%s: send %.*s", jsonrpc_conn_get_name(conn), (int) len,
+                 text);
+    }
+    COVERAGE_INC(jsonrpc_send);
+    return conn_queue(conn, text, len);
 }
 
 /* Feeds buffered input to the parser.  Returns 0 with a message, EAGAIN if

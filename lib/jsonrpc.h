@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct stream;
 
 /* Messages. */
@@ -175,11 +176,26 @@ void jsonrpc_conn_close(struct jsonrpc_conn *conn);
 void jsonrpc_conn_set_limits(struct jsonrpc_conn *conn, size_t max_size,
                              unsigned int max_depth);
 
+/* Appends to OUT the compact serialisation of JSON (any value, not only
+ * an array or object), byte for byte what json_dumps(JSON, JSON_COMPACT |
+ * JSON_ENCODE_ANY) produces and what jsonrpc_conn_send() sends.  Returns
+ * false, with partial output in OUT, if JSON cannot be serialised (a
+ * string that is not valid UTF-8).  JSON must not contain cycles. */
+bool jsonrpc_json_to_buf(const json_t *json, struct buf *out);
+
 /* Queues MSG (taken) and sends as much of the queue as the stream accepts
  * without blocking.  Returns 0 (sent or queued), EINVAL if MSG cannot be
  * serialised (a bug in the caller: logged, MSG dropped, the connection is
  * unaffected), or the connection's error status (MSG dropped). */
 int jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg);
+
+/* Like jsonrpc_conn_send(), for a message serialised by the caller:
+ * queues the LEN bytes at TEXT, one complete JSON-RPC message (for example
+ * built with jsonrpc_json_to_buf()), taking ownership of TEXT (allocated
+ * with malloc()).  Lets a server serialise a notification sent to many
+ * connections once.  Returns 0 or the connection's error status (TEXT
+ * freed). */
+int jsonrpc_conn_send_text(struct jsonrpc_conn *conn, char *text, size_t len);
 
 /* Sends queued output without blocking.  Call when jsonrpc_conn_wants()
  * reported EPOLLOUT and it fired.  Returns 0 or the connection's error

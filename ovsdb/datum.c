@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,6 +478,45 @@ ovsdb_atom_from_json(union ovsdb_atom *atom,
     return 0;
 }
 
+/* Immutable JSON values that every serialised datum may share (a large
+ * select or monitor reply holds hundreds of thousands of them): the tags
+ * "uuid", "set" and "map", and the empty set and map.  Created once, never
+ * freed; jansson's reference counts are atomic, so any thread may take a
+ * reference.  Callers must not modify what ovsdb_atom_to_json() and
+ * ovsdb_datum_to_json() return in place, except by storing a value back
+ * where it was. */
+enum shared_json_id {
+    SHARED_UUID,
+    SHARED_SET,
+    SHARED_MAP,
+    SHARED_EMPTY_SET,
+    SHARED_EMPTY_MAP,
+    N_SHARED_JSON
+};
+
+static json_t *shared_jsons[N_SHARED_JSON];
+static pthread_once_t shared_jsons_once = PTHREAD_ONCE_INIT;
+
+static void
+shared_jsons_init(void)
+{
+    shared_jsons[SHARED_UUID] = json_stringn_nocheck("uuid", 4);
+    shared_jsons[SHARED_SET] = json_stringn_nocheck("set", 3);
+    shared_jsons[SHARED_MAP] = json_stringn_nocheck("map", 3);
+    shared_jsons[SHARED_EMPTY_SET] =
+        json_pack("[Oo]", shared_jsons[SHARED_SET], json_array());
+    shared_jsons[SHARED_EMPTY_MAP] =
+        json_pack("[Oo]", shared_jsons[SHARED_MAP], json_array());
+}
+
+/* Returns a new reference to shared value ID. */
+static json_t *
+shared_json(enum shared_json_id id)
+{
+    pthread_once(&shared_jsons_once, shared_jsons_init);
+    return json_incref(shared_jsons[id]);
+}
+
 json_t *
 ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 {
@@ -493,7 +533,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
         return json_stringn_nocheck(atom->string->s, atom->string->len);
     case OVSDB_TYPE_UUID: {
         json_t *array = json_array();
-        json_array_append_new(array, json_stringn_nocheck("uuid", 4));
+        json_array_append_new(array, shared_json(SHARED_UUID));
         json_array_append_new(
             array, json_stringn_nocheck(ovsdb_uuid_format(&atom->uuid, uuid),
                                         OVSDB_UUID_LEN));
@@ -1146,12 +1186,13 @@ ovsdb_datum_from_json(struct ovsdb_datum *d, const struct ovsdb_type *type,
     return 0;
 }
 
-/* Returns [TAG, ELEMS], taking ELEMS's reference. */
+/* Returns [TAG, ELEMS], taking ELEMS's reference; TAG is SHARED_SET or
+ * SHARED_MAP. */
 static json_t *
-tagged_array(const char *tag, json_t *elems)
+tagged_array(enum shared_json_id tag, json_t *elems)
 {
     json_t *json = json_array();
-    json_array_append_new(json, json_string_nocheck(tag));
+    json_array_append_new(json, shared_json(tag));
     json_array_append_new(json, elems);
     return json;
 }
@@ -1160,6 +1201,9 @@ json_t *
 ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *type)
 {
     if (ovsdb_type_is_map(type)) {
+        if (!d->n) {
+            return shared_json(SHARED_EMPTY_MAP);
+        }
         json_t *pairs = json_array();
         for (unsigned int i = 0; i < d->n; i++) {
             json_t *pair = json_array();
@@ -1169,10 +1213,12 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *type)
                 pair, ovsdb_atom_to_json(&d->values[i], type->value.type));
             json_array_append_new(pairs, pair);
         }
-        return tagged_array("map", pairs);
+        return tagged_array(SHARED_MAP, pairs);
     }
     if (d->n == 1) {
         return ovsdb_atom_to_json(&d->keys[0], type->key.type);
+    } else if (!d->n) {
+        return shared_json(SHARED_EMPTY_SET);
     }
 
     json_t *elems = json_array();
@@ -1180,7 +1226,7 @@ ovsdb_datum_to_json(const struct ovsdb_datum *d, const struct ovsdb_type *type)
         json_array_append_new(elems,
                               ovsdb_atom_to_json(&d->keys[i], type->key.type));
     }
-    return tagged_array("set", elems);
+    return tagged_array(SHARED_SET, elems);
 }
 
 void

@@ -287,7 +287,11 @@ int ovsdb_datum_from_json_unchecked(struct ovsdb_datum *d,
                                     struct ovsdb_error **errp);
 
 /* Returns D as a <value> (new reference): a map as ["map", ...], a set of
- * exactly one element as the bare atom, any other set as ["set", ...]. */
+ * exactly one element as the bare atom, any other set as ["set", ...].
+ * Parts of the result (the "uuid", "set" and "map" tags, empty sets and
+ * maps) are shared between results to save memory on large replies: the
+ * caller may add the value to other JSON and release it, but must not
+ * modify it in place. */
 json_t *ovsdb_datum_to_json(const struct ovsdb_datum *d,
                             const struct ovsdb_type *type);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hash.h"
 #include "lib/util.h"
 #include "ovsdb/condition.h"
 #include "ovsdb/db.h"
@@ -31,6 +32,8 @@ struct ovsdb_monitor {
     enum ovsdb_monitor_version version;
     struct mon_table *tables;
     size_t n_tables;
+    char *key;         /* See ovsdb_monitor_get_key(); NULL if none. */
+    uint32_t key_hash; /* hash_string(key). */
 };
 
 static void
@@ -214,6 +217,14 @@ ovsdb_monitor_create(struct ovsdb *db, enum ovsdb_monitor_version version,
             }
         }
     }
+    /* The version and the requests, object members in a canonical
+     * order, determine every update. */
+    char *text = json_dumps(requests, JSON_COMPACT | JSON_SORT_KEYS);
+    if (text) {
+        mon->key = xasprintf("%d %s", (int) version, text);
+        mon->key_hash = hash_string(mon->key, 0);
+        free(text);
+    }
     *monp = mon;
     return 0;
 
@@ -233,6 +244,7 @@ ovsdb_monitor_destroy(struct ovsdb_monitor *mon)
         mon_table_clear_conds(&mon->tables[i]);
     }
     free(mon->tables);
+    free(mon->key);
     free(mon);
 }
 
@@ -240,6 +252,13 @@ enum ovsdb_monitor_version
 ovsdb_monitor_get_version(const struct ovsdb_monitor *mon)
 {
     return mon->version;
+}
+
+const char *
+ovsdb_monitor_get_key(const struct ovsdb_monitor *mon, uint32_t *hashp)
+{
+    *hashp = mon->key_hash;
+    return mon->key;
 }
 
 /* The row's monitored columns, omitting default values when OMIT_DEFAULTS
@@ -529,7 +548,10 @@ ovsdb_monitor_change(struct ovsdb_monitor *mon, const json_t *requests,
     }
 
     /* Apply: rows that stop matching are deleted, rows that start
-     * matching inserted, from the client's point of view. */
+     * matching inserted, from the client's point of view.  The original
+     * requests no longer describe the monitor: it gets no key. */
+    free(mon->key);
+    mon->key = NULL;
     json_t *updates = json_object();
     for (size_t i = 0; i < k; i++) {
         struct mon_table *mt = targets[i], *f = &fresh[i];

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ovsdb/error.h"
 
@@ -42,6 +43,14 @@ void ovsdb_monitor_destroy(struct ovsdb_monitor *);
 
 enum ovsdb_monitor_version
 ovsdb_monitor_get_version(const struct ovsdb_monitor *);
+
+/* A string that equals another monitor's key (on the same database) only
+ * if both produce the same updates for every transaction, so that a
+ * server can compute and serialise an update once for all of them; the
+ * hash of the key in *HASHP.  NULL if the monitor has no key (its
+ * conditions were changed). */
+const char *ovsdb_monitor_get_key(const struct ovsdb_monitor *,
+                                  uint32_t *hashp);
 
 /* The initial contents (new reference): <table-updates> (V1, rows as
  * {"new": row}) or <table-updates2> (V2/V3, rows as {"initial": row}),

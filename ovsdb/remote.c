@@ -205,15 +205,11 @@ session_close(struct ovsdb_session *s, const char *why)
     free(s);
 }
 
-int
-ovsdb_session_send(struct ovsdb_session *s, struct jsonrpc_msg *msg)
+/* Completes a send to S that returned ERROR. */
+static int
+session_sent(struct ovsdb_session *s, int error)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 10);
-    if (s->closing) {
-        jsonrpc_msg_destroy(msg);
-        return EPIPE;
-    }
-    int error = jsonrpc_conn_send(s->rpc, msg);
     if (!error && jsonrpc_conn_get_backlog(s->rpc) > OVSDB_MAX_BACKLOG) {
         VLOG_WARN_RL(&rl,
                      "%s: disconnecting: %zu bytes of replies and "
@@ -232,6 +228,26 @@ ovsdb_session_send(struct ovsdb_session *s, struct jsonrpc_msg *msg)
     }
     session_update_events(s);
     return 0;
+}
+
+int
+ovsdb_session_send(struct ovsdb_session *s, struct jsonrpc_msg *msg)
+{
+    if (s->closing) {
+        jsonrpc_msg_destroy(msg);
+        return EPIPE;
+    }
+    return session_sent(s, jsonrpc_conn_send(s->rpc, msg));
+}
+
+int
+ovsdb_session_send_text(struct ovsdb_session *s, char *text, size_t len)
+{
+    if (s->closing) {
+        free(text);
+        return EPIPE;
+    }
+    return session_sent(s, jsonrpc_conn_send_text(s->rpc, text, len));
 }
 
 void

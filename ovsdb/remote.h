@@ -77,6 +77,10 @@ size_t ovsdb_remotes_n_sessions(const struct ovsdb_remotes *);
  * is then closing; do not send more). */
 int ovsdb_session_send(struct ovsdb_session *, struct jsonrpc_msg *msg);
 
+/* Like ovsdb_session_send(), for a message already serialised: the LEN
+ * bytes at TEXT (taken, malloc()ed; see jsonrpc_conn_send_text()). */
+int ovsdb_session_send_text(struct ovsdb_session *, char *text, size_t len);
+
 /* Tells the remote layer SESSION has N more (positive) or fewer (negative)
  * requests in progress, for the OVSDB_MAX_PENDING limit. */
 void ovsdb_session_add_pending(struct ovsdb_session *, int n);

@@ -9,6 +9,7 @@
 #include "lib/buf.h"
 #include "lib/coverage.h"
 #include "lib/evloop.h"
+#include "lib/hmap.h"
 #include "lib/jsonrpc.h"
 #include "lib/list.h"
 #include "lib/stream.h"
@@ -76,6 +77,7 @@ struct sdata {
     struct ovsdb_session *session;
     struct dlist monitors; /* Contains struct smon (node). */
     struct dlist pendings; /* Contains struct pending (s_node). */
+    size_t n_queued;       /* Its updates in queued_updates lists. */
 };
 
 struct smon {
@@ -108,7 +110,8 @@ struct queued_update {
     struct dlist node; /* In server_db->queued_updates. */
     uint64_t seqno;
     struct smon *m;
-    struct jsonrpc_msg *msg;
+    char *text; /* The serialised notification. */
+    size_t len;
 };
 
 /* A "db:DB,TABLE,COLUMN" remote or SSL file reference. */
@@ -404,20 +407,74 @@ server_db_destroy(struct server_db *sdb)
 
 /* Committing. */
 
+/* Sends the queued updates whose changes are durable (log record DURABLE
+ * synced): all of them, or if SD is not NULL only that session's. */
 static void
-send_queued_updates(struct server_db *sdb, uint64_t durable)
+send_queued_updates(struct server_db *sdb, uint64_t durable, struct sdata *sd)
 {
-    while (!dlist_is_empty(&sdb->queued_updates)) {
-        struct queued_update *q =
-            CONTAINER_OF(sdb->queued_updates.next, struct queued_update, node);
-        if (q->seqno > durable) {
+    struct queued_update *q, *next;
+    DLIST_FOR_EACH_SAFE (q, next, node, &sdb->queued_updates) {
+        if (q->seqno > durable || (sd && !sd->n_queued)) {
             break;
+        } else if (sd && q->m->sd != sd) {
+            continue;
         }
         dlist_remove(&q->node);
+        q->m->sd->n_queued--;
         COVERAGE_INC(ovsdb_update_sent);
-        ovsdb_session_send(q->m->sd->session, q->msg);
+        ovsdb_session_send_text(q->m->sd->session, q->text, q->len);
         free(q);
     }
+}
+
+/* One transaction's update for the monitors that share a key (see
+ * ovsdb_monitor_get_key()): computed and serialised once. */
+struct shared_update {
+    struct hmap_node node;
+    char *key;
+    struct buf text; /* Serialised table-updates; empty if none. */
+};
+
+/* Appends to OUT the serialised table-updates of TXN for monitor M, using
+ * and filling the cache SHARED.  Returns false if there are none. */
+static bool
+get_update_text(struct smon *m, const struct ovsdb_txn *txn,
+                struct hmap *shared, struct buf *out)
+{
+    uint32_t hash;
+    const char *key = ovsdb_monitor_get_key(m->mon, &hash);
+    struct shared_update *fresh = NULL;
+    if (key) {
+        struct shared_update *su;
+        HMAP_FOR_EACH_WITH_HASH (su, node, hash, shared) {
+            if (!strcmp(su->key, key)) {
+                buf_put(out, su->text.data, su->text.len);
+                return su->text.len > 0;
+            }
+        }
+        fresh = xmalloc(sizeof *fresh);
+        fresh->key = xstrdup(key);
+        buf_init(&fresh->text);
+        hmap_insert(shared, &fresh->node, hash);
+    }
+
+    json_t *update = ovsdb_monitor_get_update(m->mon, txn);
+    if (!update) {
+        return false;
+    }
+    size_t start = out->len;
+    bool ok = jsonrpc_json_to_buf(update, out);
+    json_decref(update);
+    if (!ok) {
+        /* Stored strings are valid UTF-8: this is a bug. */
+        VLOG_ERR("%s: cannot serialise a monitor update", m->sdb->name);
+        out->len = start;
+        return false;
+    }
+    if (fresh) {
+        buf_put(&fresh->text, out->data + start, out->len - start);
+    }
+    return true;
 }
 
 /* Computes every monitor's update for TXN and sends it, or queues it until
@@ -436,38 +493,60 @@ send_updates(struct server_db *sdb, const struct ovsdb_txn *txn,
     }
     bool hold = seqno > durable;
 
+    /* Monitors with the same requests (typically many clients of one
+     * kind) share one update: each notification is its serialisation with
+     * the monitor's id spliced in, as jsonrpc_conn_send() would write
+     * {"method": M, "params": [ID, (zero uuid,) UPDATE], "id": null}. */
+    struct hmap shared = HMAP_INITIALIZER;
     struct smon *m, *next;
     DLIST_FOR_EACH_SAFE (m, next, db_node, &sdb->monitors) {
-        json_t *update = ovsdb_monitor_get_update(m->mon, txn);
-        if (!update) {
-            continue;
-        }
-        struct jsonrpc_msg *msg;
+        struct buf msg = BUF_INITIALIZER;
         switch (ovsdb_monitor_get_version(m->mon)) {
         case OVSDB_MONITOR_V1:
-            msg = jsonrpc_create_notify("update",
-                                        json_pack("[O,o]", m->id, update));
+            buf_put_cstr(&msg, "{\"method\":\"update\",\"params\":[");
             break;
         case OVSDB_MONITOR_V2:
-            msg = jsonrpc_create_notify("update2",
-                                        json_pack("[O,o]", m->id, update));
+            buf_put_cstr(&msg, "{\"method\":\"update2\",\"params\":[");
             break;
         default:
-            msg = jsonrpc_create_notify(
-                "update3", json_pack("[O,s,o]", m->id, zero_uuid, update));
+            buf_put_cstr(&msg, "{\"method\":\"update3\",\"params\":[");
             break;
         }
+        /* The id came from the client's request, so it serialises. */
+        jsonrpc_json_to_buf(m->id, &msg);
+        buf_put_char(&msg, ',');
+        if (ovsdb_monitor_get_version(m->mon) == OVSDB_MONITOR_V3) {
+            buf_printf(&msg, "\"%s\",", zero_uuid);
+        }
+        if (!get_update_text(m, txn, &shared, &msg)) {
+            buf_destroy(&msg);
+            continue;
+        }
+        buf_put_cstr(&msg, "],\"id\":null}");
+
         if (hold) {
             struct queued_update *q = xmalloc(sizeof *q);
             q->seqno = seqno;
             q->m = m;
-            q->msg = msg;
+            m->sd->n_queued++;
+            q->len = msg.len;
+            q->text = (char *) msg.data;
             dlist_push_back(&sdb->queued_updates, &q->node);
         } else {
             COVERAGE_INC(ovsdb_update_sent);
-            ovsdb_session_send(m->sd->session, msg);
+            ovsdb_session_send_text(m->sd->session, (char *) msg.data,
+                                    msg.len);
         }
     }
+
+    struct shared_update *su;
+    HMAP_FOR_EACH_SAFE (su, node, &shared) {
+        hmap_remove(&shared, &su->node);
+        buf_destroy(&su->text);
+        free(su->key);
+        free(su);
+    }
+    hmap_destroy(&shared);
 }
 
 static void maybe_compact(struct server_db *);
@@ -645,11 +724,15 @@ sync_cb(int fd, uint32_t events, void *sdb_)
     uint64_t durable = ovsdb_log_durable_seqno(sdb->log);
     int error = ovsdb_log_get_error(sdb->log);
 
-    send_queued_updates(sdb, durable);
-
+    /* Replies first, so that writers can go on while the updates fan out
+     * (as with ovsdb-server); a session that monitors gets its own updates
+     * before its reply. */
     struct pending *p, *next;
     DLIST_FOR_EACH_SAFE (p, next, node, &sdb->unsynced) {
         if (p->seqno <= durable) {
+            if (p->sd->n_queued) {
+                send_queued_updates(sdb, durable, p->sd);
+            }
             send_reply(p->sd, p->id, json_incref(p->result));
         } else if (error) {
             /* The change is in memory but could not be made durable: say
@@ -665,6 +748,7 @@ sync_cb(int fd, uint32_t events, void *sdb_)
         }
         pending_free(p);
     }
+    send_queued_updates(sdb, durable, NULL);
 }
 
 static void
@@ -794,7 +878,8 @@ smon_destroy(struct smon *m)
     DLIST_FOR_EACH_SAFE (q, next, node, &m->sdb->queued_updates) {
         if (q->m == m) {
             dlist_remove(&q->node);
-            jsonrpc_msg_destroy(q->msg);
+            m->sd->n_queued--;
+            free(q->text);
             free(q);
         }
     }

@@ -957,6 +957,108 @@ teardown(void **state NF_UNUSED)
     return rmdir(tmpdir) ? -1 : 0;
 }
 
+/* A random JSON value of bounded depth, drawn with a simple LCG so the
+ * test is repeatable. */
+static uint32_t rng_state = 12345;
+
+static uint32_t
+rng(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+static json_t *
+random_json(int depth)
+{
+    static const char *const strings[] = {
+        "",
+        "a",
+        "quote\"back\\slash",
+        "tab\tnl\nctl\x01",
+        "\xc3\xa9t\xc3\xa9",
+        "\xe2\x82\xac\xf0\x9f\x98\x80",
+        "/slash",
+        "uuid",
+    };
+    static const double reals[] = { 0.5, -1.25, 1e300, 3.0, -0.0, 1e-7 };
+    switch (rng() % (depth > 0 ? 8 : 6)) {
+    case 0:
+        return json_null();
+    case 1:
+        return json_boolean(rng() & 1);
+    case 2:
+        return json_integer((json_int_t) rng() - (json_int_t) (rng() << 8));
+    case 3:
+        return json_real(reals[rng() % ARRAY_SIZE(reals)]);
+    case 4:
+    case 5:
+        return json_string(strings[rng() % ARRAY_SIZE(strings)]);
+    case 6: {
+        json_t *a = json_array();
+        for (uint32_t i = rng() % 5; i > 0; i--) {
+            json_array_append_new(a, random_json(depth - 1));
+        }
+        return a;
+    }
+    default: {
+        json_t *o = json_object();
+        for (uint32_t i = rng() % 5; i > 0; i--) {
+            char key[16];
+            snprintf(key, sizeof key, "k%u", (unsigned) (rng() % 8));
+            json_object_set_new(o, key, random_json(depth - 1));
+        }
+        return o;
+    }
+    }
+}
+
+/* Our serialiser must produce exactly what jansson's compact dump does,
+ * since either may be on the wire. */
+static void
+test_json_to_buf_matches_jansson(void **state NF_UNUSED)
+{
+    for (int i = 0; i < 20000; i++) {
+        json_t *j = random_json(4);
+        char *ref = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+        struct buf b = BUF_INITIALIZER;
+        assert_true(jsonrpc_json_to_buf(j, &b));
+        assert_non_null(ref);
+        assert_string_equal(buf_cstr(&b), ref);
+        free(ref);
+        buf_destroy(&b);
+        json_decref(j);
+    }
+}
+
+/* A message serialised once and queued as text arrives like any other. */
+static void
+test_conn_send_text(void **state NF_UNUSED)
+{
+    struct pair p;
+    pair_open(&p, "text.sock");
+
+    struct jsonrpc_msg *n = jsonrpc_create_notify(
+        "update2", json_pack("[s,{s:{}}]", "mon", "Bridge"));
+    json_t *j = jsonrpc_msg_to_json(n);
+    struct buf b = BUF_INITIALIZER;
+    assert_true(jsonrpc_json_to_buf(j, &b));
+    json_decref(j);
+    jsonrpc_msg_destroy(n);
+    size_t len = b.len;
+    assert_int_equal(jsonrpc_conn_send_text(p.client, buf_steal_cstr(&b), len),
+                     0);
+
+    struct jsonrpc_msg *msg;
+    assert_int_equal(recv_wait(p.server, &msg), 0);
+    assert_int_equal(msg->type, JSONRPC_NOTIFY);
+    assert_string_equal(msg->method, "update2");
+    assert_string_equal(json_string_value(json_array_get(msg->params, 0)),
+                        "mon");
+    jsonrpc_msg_destroy(msg);
+    pair_close(&p);
+}
+
 int
 main(void)
 {
@@ -971,6 +1073,8 @@ main(void)
         cmocka_unit_test(test_conn_backlog),
         cmocka_unit_test(test_conn_malformed),
         cmocka_unit_test(test_transact_block),
+        cmocka_unit_test(test_json_to_buf_matches_jansson),
+        cmocka_unit_test(test_conn_send_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
