@@ -44,6 +44,8 @@ check: all
 lint:
 	@tests/lint.sh
 
+# Defined before the rule: a rule's prerequisites are expanded when read.
+BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench
 bench: all $(BENCH_PROGRAMS)
 	@tests/bench/run.sh
 
@@ -57,7 +59,6 @@ format:
 
 # make bench: the OVSDB load generator (tests/bench/ovsdb-bench.c), driven
 # by tests/bench/ovsdb.sh against nicflow-dbd and ovsdb-server alike.
-BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench
 
 $(BUILD)/bench/ovsdb-bench: $(OBJ)/tests/bench/ovsdb-bench.o $(LIBS)
 	@mkdir -p $(@D)
