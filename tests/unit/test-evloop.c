@@ -80,7 +80,9 @@ test_fd_and_timers(void **state)
         evloop_run_once(c.loop, 5);
     }
     evloop_cancel_timer(c.loop, per);
-    assert_true(c.timer_fires >= 5 && c.timer_fires <= 12);
+    /* A loaded machine may delay rounds (the timer does not catch up on
+     * missed periods), so only bound the count loosely. */
+    assert_true(c.timer_fires >= 2 && c.timer_fires <= 12);
     int fired = c.timer_fires;
     evloop_run_once(c.loop, 30);
     assert_int_equal(c.timer_fires, fired);
