@@ -379,8 +379,9 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path, char **errp)
     struct server_db *sdb =
         server_db_create(server, ovsdb_get_schema(db)->name, db, log);
     publish_db_in_server_db(server, sdb);
-    refresh_db_remotes(server);
+    /* SSL first: a pssl: remote named in the database needs it. */
     refresh_ssl(server);
+    refresh_db_remotes(server);
     return 0;
 
 destroy_db:
@@ -582,8 +583,8 @@ commit_txn(struct server_db *sdb, struct ovsdb_txn *txn, uint64_t *seqnop)
         *seqnop = seqno;
     }
     if (sdb->db && sdb != sdb->server->server_db) {
-        refresh_db_remotes(sdb->server);
         refresh_ssl(sdb->server);
+        refresh_db_remotes(sdb->server);
     }
     retry_waiting(sdb);
     maybe_compact(sdb);
@@ -1334,22 +1335,33 @@ refresh_db_remotes(struct ovsdb_server *server)
                 VLOG_INFO("%s: removed remote %s", dr->spec, dr->targets[i]);
             }
         }
+        /* A remote that could not be opened (say, pssl: before the SSL
+         * files are configured) is not recorded, so that the next change
+         * to the database tries it again. */
+        char **active = NULL;
+        size_t n_active = 0;
         for (size_t i = 0; i < n_now; i++) {
-            if (!contains_string(dr->targets, dr->n_targets, now[i])) {
-                char *err = NULL;
-                int error = ovsdb_remotes_add(server->remotes, now[i], &err);
-                if (error && error != EEXIST) {
-                    VLOG_WARN_RL(&rl, "%s: %s", dr->spec,
-                                 err ? err : nf_strerror(error));
-                } else if (!error) {
+            if (contains_string(dr->targets, dr->n_targets, now[i])) {
+                add_string(&active, &n_active, now[i]);
+                continue;
+            }
+            char *err = NULL;
+            int error = ovsdb_remotes_add(server->remotes, now[i], &err);
+            if (error && error != EEXIST) {
+                VLOG_WARN_RL(&rl, "%s: %s", dr->spec,
+                             err ? err : nf_strerror(error));
+            } else {
+                if (!error) {
                     VLOG_INFO("%s: added remote %s", dr->spec, now[i]);
                 }
-                free(err);
+                add_string(&active, &n_active, now[i]);
             }
+            free(err);
         }
+        free_strings(now, n_now);
         free_strings(dr->targets, dr->n_targets);
-        dr->targets = now;
-        dr->n_targets = n_now;
+        dr->targets = active;
+        dr->n_targets = n_active;
     }
 }
 
