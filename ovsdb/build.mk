@@ -1,7 +1,8 @@
 # ovsdb/: the OVSDB library, libovsdb.a (schema, data, in-memory database,
 # transactions).  Every ovsdb/*.c is part of it except the programs named
 # below, which get their own executables.
-OVSDB_PROGRAM_SRCS := ovsdb/dbd.c $(wildcard ovsdb/dbtool*.c)
+OVSDB_PROGRAM_SRCS := ovsdb/dbd.c $(wildcard ovsdb/dbtool*.c) \
+                      $(wildcard ovsdb/dbclient*.c)
 OVSDB_SRCS := $(filter-out $(OVSDB_PROGRAM_SRCS),$(wildcard ovsdb/*.c))
 LIBOVSDB := $(BUILD)/lib/libovsdb.a
 
@@ -19,3 +20,7 @@ $(BIN)/nicflow-dbd: $(OBJ)/ovsdb/dbd.o $(LIBOVSDB) $(LIBNICFLOW)
 PROGRAMS += $(BIN)/nicflow-dbtool
 $(BIN)/nicflow-dbtool: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/dbtool*.c)) \
                       $(LIBOVSDB) $(LIBNICFLOW)
+
+PROGRAMS += $(BIN)/nicflow-dbclient
+$(BIN)/nicflow-dbclient: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/dbclient*.c)) \
+                        $(LIBOVSDB) $(LIBNICFLOW)
