@@ -11,6 +11,7 @@
 #include "lib/util.h"
 #include "ovsdb/db.h"
 #include "ovsdb/schema.h"
+#include "tests/unit/json-test.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -105,34 +106,6 @@ static const char setup_ops[] =
     " \"row\": {\"a\": \"x\", \"b\": 1}},"
     "{\"op\": \"insert\", \"table\": \"Root\", \"uuid\": \"" R2 "\","
     " \"row\": {\"name\": \"b\", \"count\": 50}}]";
-
-static json_t *
-parse(const char *s)
-{
-    json_error_t jerr;
-    json_t *json = json_loads(s, JSON_DECODE_ANY, &jerr);
-    if (!json) {
-        fail_msg("test JSON does not parse: %s\n%s", jerr.text, s);
-    }
-    return json;
-}
-
-static char *
-dump(const json_t *json)
-{
-    return json ? json_dumps(json,
-                             JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
-                : xstrdup("(null)");
-}
-
-static void
-assert_json_equal(const json_t *a, const json_t *b)
-{
-    if (!json_equal((json_t *) a, (json_t *) b)) {
-        fail_msg("JSON differs:\n  got      %s\n  expected %s", dump(a),
-                 dump(b));
-    }
-}
 
 static struct ovsdb *
 new_db(void)

@@ -21,6 +21,7 @@
 #include "ovsdb/row.h"
 #include "ovsdb/schema.h"
 #include "ovsdb/txn.h"
+#include "tests/unit/json-test.h"
 
 #define VSWITCH_SCHEMA "/usr/share/openvswitch/vswitch.ovsschema"
 
@@ -51,34 +52,6 @@ static const char rec_schema[] =
 #define T2 "22222222-0000-4000-8000-000000000002"
 #define K1 "22222222-0000-4000-8000-000000000011"
 #define K2 "22222222-0000-4000-8000-000000000012"
-
-static json_t *
-parse(const char *s)
-{
-    json_error_t jerr;
-    json_t *json = json_loads(s, JSON_DECODE_ANY, &jerr);
-    if (!json) {
-        fail_msg("test JSON does not parse: %s\n%s", jerr.text, s);
-    }
-    return json;
-}
-
-static char *
-dump(const json_t *json)
-{
-    return json ? json_dumps(json,
-                             JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
-                : xstrdup("(null)");
-}
-
-static void
-assert_json_equal(const json_t *a, const json_t *b)
-{
-    if (!json_equal((json_t *) a, (json_t *) b)) {
-        fail_msg("JSON differs:\n  got      %s\n  expected %s", dump(a),
-                 dump(b));
-    }
-}
 
 static struct ovsdb_schema *
 schema_from_string(const char *s)
