@@ -194,10 +194,14 @@ format_flags(const struct flag_set *fs, uint32_t value, uint32_t mask,
  * ip_frag names.
  * --------------------------------------------------------------------- */
 
+/* Parsing takes the first row of a name, printing the first row of a
+ * value/mask pair: "no" reads as 0 under both bits (as Open vSwitch sends
+ * it), while 0 under the "any" bit alone also prints as "no". */
 static const struct {
     const char *name;
     uint8_t value, mask;
 } frag_names[] = {
+    { "no", 0, FLOW_NW_FRAG_MASK },
     { "no", 0, FLOW_NW_FRAG_ANY },
     { "first", FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_MASK },
     { "later", FLOW_NW_FRAG_MASK, FLOW_NW_FRAG_MASK },

@@ -222,6 +222,16 @@ parse_vlan_field(struct of_match *m, const struct of_field *f, const char *v)
     return NULL;
 }
 
+/* True if M matches all of F's bits or none of them. */
+static bool
+field_is_exact(const struct of_match *m, const struct of_field *f)
+{
+    union of_value value, mask;
+
+    of_match_get(m, f, &value, &mask);
+    return of_value_is_zero(f, &mask) || of_value_is_all_ones(f, &mask);
+}
+
 static char *
 parse_field(struct of_match *m, const struct of_field *f, const char *v)
 {
@@ -392,6 +402,14 @@ of_flow_parse(struct of_flow *flow, const char *s, enum of_flow_cmd cmd,
         if (err) {
             err = located(key, ofs, err);
             goto out;
+        }
+        if ((f->id == OF_F_VLAN_TCI && !field_is_exact(&flow->match, f))
+            || (f->id == OF_F_VLAN_VID && strchr(value, '/'))
+            || f->id == OF_F_SCTP_SRC || f->id == OF_F_SCTP_DST) {
+            /* ovs-ofctl decides by the field as written: OpenFlow 1.0
+             * matches vlan_tci only exactly, vlan_vid not masked, and
+             * has no sctp_src/sctp_dst (tp_src/tp_dst it has). */
+            flow->nxm_only = true;
         }
     }
 

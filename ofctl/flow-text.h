@@ -56,6 +56,10 @@ struct of_flow {
     uint16_t out_port;  /* OF_PORT_NONE: any. */
     uint32_t out_group; /* OF_GROUP_ANY: any. */
     bool has_actions;   /* "actions=" was given. */
+    bool nxm_only;      /* Written with a masked vlan_tci or vlan_vid,
+                         * which ovs-ofctl never sends as an OpenFlow 1.0
+                         * ofp10_match even when the result would fit;
+                         * not part of the flow's identity. */
     struct of_acts acts;
 };
 

@@ -45,7 +45,8 @@ lint:
 	@tests/lint.sh
 
 # Defined before the rule: a rule's prerequisites are expanded when read.
-BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench
+BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench \
+                  $(BUILD)/bench/ofctl-bench
 bench: all $(BENCH_PROGRAMS)
 	@tests/bench/run.sh
 

@@ -1,0 +1,64 @@
+/* ofctl.h: internals of the nicflow-ofctl program (ofctl/ofctl-*.c),
+ * shared between its command files.  Not part of libofctl. */
+#ifndef NICFLOW_OFCTL_OFCTL_H
+#define NICFLOW_OFCTL_OFCTL_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/util.h"
+#include "ofctl/ofp.h"
+#include "ofctl/vconn.h"
+
+/* Options common to all commands. */
+struct ofctl_opts {
+    uint32_t versions; /* -O: allowed OpenFlow versions (bitmap). */
+    bool strict;       /* --strict. */
+    bool no_stats;     /* --no-stats. */
+    bool names;        /* --names. */
+    bool bundle;       /* --bundle. */
+    bool readd;        /* --readd (replace-flows). */
+    int timeout_ms;    /* -t/--timeout, -1: none. */
+    int more;          /* -m/--more. */
+    bool timestamp;    /* --timestamp (monitor, snoop). */
+    /* --sort/--rsort: fields, in order (NULL name: by priority). */
+    struct ofctl_sort {
+        const char *field;
+        bool descending;
+    } sort[8];
+    int n_sort;
+};
+extern struct ofctl_opts ofctl_opts;
+
+/* Prints "nicflow-ofctl: MESSAGE" on stderr and exits with status 1. */
+void ofctl_fatal(const char *fmt, ...) NF_PRINTF(1, 2) NF_NORETURN;
+
+/* Opens TARGET with the allowed versions; exits on failure. */
+struct of_vconn *ofctl_open(const char *target);
+
+/* Sends REQUEST and returns its replies; exits on failure, printing the
+ * error as ovs-ofctl does. */
+void ofctl_transact(struct of_vconn *, const struct buf *request,
+                    struct buf **replies, size_t *n);
+
+/* Sends the N messages and a barrier; exits on an error reply. */
+void ofctl_transact_noreply(struct of_vconn *, const struct buf *msgs,
+                            size_t n);
+
+/* Reads the whole of FILE ("-": standard input); exits on failure. */
+char *ofctl_read_file(const char *file);
+
+/* A command: NAME, argument counts, handler (ARGV[0] is the name). */
+struct ofctl_command {
+    const char *name;
+    const char *usage;
+    int min_args, max_args;
+    void (*handler)(int argc, char *argv[]);
+};
+
+/* Command tables of the command files, each ended by a NULL name. */
+extern const struct ofctl_command ofctl_flow_commands[];
+extern const struct ofctl_command ofctl_dev_commands[];
+
+#endif /* NICFLOW_OFCTL_OFCTL_H */

@@ -1,0 +1,176 @@
+#!/bin/bash
+# nicflow-ofctl against a real Open vSwitch 3.1 switch: flows added with
+# nicflow-ofctl read back by ovs-ofctl exactly as if ovs-ofctl had added
+# them, in OpenFlow 1.0, 1.3, 1.4 and 1.5; nicflow-ofctl's dumps equal
+# ovs-ofctl's; the bytes both programs send for the same commands are the
+# same (captured on a listening socket); error cases.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd python3 ovs-vsctl ovs-ofctl ovs-vswitchd ovsdb-server ovsdb-tool
+# The netdev bridge creates a tap device named after it: keep it in a
+# network namespace of the test's own.
+if [ -z "${NF_OFCTL_NS:-}" ]; then
+    NF_OFCTL_NS=1 exec unshare -n bash "$0" "$@"
+fi
+make_tmpdir
+. "$(dirname "$0")/ofctl/lib-ofctl.sh"
+
+check "nicflow-ofctl is built" test -x "$OFCTL"
+check_here "ovs-vswitchd 3.1 runs with bridge br0" start_ovs_switch br0
+SW=unix:$OVS_DIR/br0.mgmt
+CORPUS=$NF_TMP/corpus.txt
+# The text corpus of the unit tests: flows the real switch accepted.
+grep -v '^#' "$NF_TOP/tests/unit/ofctl-golden.txt" | cut -f1 | sort -u \
+    > "$CORPUS"
+# Plus the flows of the user's tutorials.
+cat >> "$CORPUS" <<'EOF'
+priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal
+priority=1,in_port=1,actions=drop
+priority=10,in_port=2,dl_vlan=10,actions=strip_vlan,output:3
+table=0,priority=100,arp,actions=normal
+EOF
+
+# dump PROGRAM VERSION: --no-stats dump of the switch, sorted.
+dump() { "$1" -O "$2" --no-stats dump-flows "$SW" | sort; }
+
+for v in OpenFlow10 OpenFlow13 OpenFlow14 OpenFlow15; do
+    ovs-ofctl -O $v del-flows "$SW"
+    if ! ovs-ofctl -O $v add-flows "$SW" "$CORPUS" 2>"$NF_TMP/err"; then
+        fail "$v: ovs-ofctl add-flows of the corpus"
+        diag "$(cat "$NF_TMP/err")"
+        continue
+    fi
+    dump ovs-ofctl $v > "$NF_TMP/want.$v"
+    ovs-ofctl -O $v del-flows "$SW"
+    check "$v: nicflow-ofctl add-flows of the corpus" \
+        "$OFCTL" -O $v add-flows "$SW" "$CORPUS"
+    dump ovs-ofctl $v > "$NF_TMP/got.$v"
+    check "$v: ovs-ofctl reads back the $(wc -l < "$NF_TMP/want.$v") flows \
+added by nicflow-ofctl as its own" diff -u "$NF_TMP/want.$v" "$NF_TMP/got.$v"
+    dump "$OFCTL" $v > "$NF_TMP/ours.$v"
+    check "$v: nicflow-ofctl dump-flows --no-stats = ovs-ofctl's" \
+        diff -u "$NF_TMP/want.$v" "$NF_TMP/ours.$v"
+done
+
+# dump-flows with statistics: the same lines once durations and ages are
+# masked (they move between the two dumps).
+norm() { sed -E 's/duration=[0-9.]+s/duration=X/; s/idle_age=[0-9]+/idle_age=X/; s/hard_age=[0-9]+/hard_age=X/'; }
+for v in OpenFlow10 OpenFlow13 OpenFlow15; do
+    ovs-ofctl -O $v dump-flows "$SW" | norm | sed 's/xid=0x[0-9a-f]*/xid=X/' \
+        > "$NF_TMP/a"
+    "$OFCTL" -O $v dump-flows "$SW" | norm | sed 's/xid=0x[0-9a-f]*/xid=X/' \
+        > "$NF_TMP/b"
+    check "$v: dump-flows with statistics = ovs-ofctl's" \
+        diff -u "$NF_TMP/a" "$NF_TMP/b"
+done
+for opt in --sort --rsort --sort=priority --rsort=in_port "--sort=tcp_dst"; do
+    ovs-ofctl "$opt" dump-flows "$SW" | norm > "$NF_TMP/a"
+    "$OFCTL" "$opt" dump-flows "$SW" | norm > "$NF_TMP/b"
+    check "dump-flows $opt = ovs-ofctl's" diff -u "$NF_TMP/a" "$NF_TMP/b"
+done
+for crit in "ip" "table=0,tcp" "in_port=100" "cookie=0x1234/-1" \
+    "out_port=1"; do
+    ovs-ofctl --no-stats dump-flows "$SW" "$crit" | sort > "$NF_TMP/a"
+    "$OFCTL" --no-stats dump-flows "$SW" "$crit" | sort > "$NF_TMP/b"
+    check "dump-flows '$crit' = ovs-ofctl's" diff -u "$NF_TMP/a" "$NF_TMP/b"
+    ovs-ofctl dump-aggregate "$SW" "$crit" | sed 's/xid=0x[0-9a-f]*/xid=X/' \
+        > "$NF_TMP/a"
+    "$OFCTL" dump-aggregate "$SW" "$crit" | sed 's/xid=0x[0-9a-f]*/xid=X/' \
+        > "$NF_TMP/b"
+    check "dump-aggregate '$crit' = ovs-ofctl's" diff -u "$NF_TMP/a" \
+        "$NF_TMP/b"
+done
+
+# mod-flows and del-flows (loose and strict) change the switch as
+# ovs-ofctl's do.
+same_effect() {
+    local name=$1; shift
+    ovs-ofctl del-flows "$SW"
+    ovs-ofctl add-flows "$SW" "$CORPUS"
+    ovs-ofctl "$@" && dump ovs-ofctl OpenFlow13 > "$NF_TMP/a"
+    ovs-ofctl del-flows "$SW"
+    ovs-ofctl add-flows "$SW" "$CORPUS"
+    "$OFCTL" "$@" && dump ovs-ofctl OpenFlow13 > "$NF_TMP/b"
+    check "$name" diff -u "$NF_TMP/a" "$NF_TMP/b"
+}
+same_effect "mod-flows ip" mod-flows "$SW" "ip,actions=output:7"
+same_effect "mod-flows -O OpenFlow13 with a cookie mask" -O OpenFlow13 \
+    mod-flows "$SW" "cookie=0x1234/0xffff,actions=drop"
+same_effect "del-flows tcp" del-flows "$SW" tcp
+same_effect "del-flows --strict" --strict del-flows "$SW" \
+    "priority=3,in_port=100,vlan_tci=0x0000"
+same_effect "del-flows table=5" -O OpenFlow13 del-flows "$SW" "table=5"
+same_effect "del-flows everything" del-flows "$SW"
+printf 'priority=5,ip,actions=output:2\nudp,actions=drop\ntable=3,arp,actions=normal\n' \
+    > "$NF_TMP/replace.txt"
+same_effect "replace-flows" replace-flows "$SW" "$NF_TMP/replace.txt"
+
+# diff-flows between a file and the switch: the same lines as ovs-ofctl.
+ovs-ofctl del-flows "$SW"
+ovs-ofctl add-flows "$SW" "$NF_TMP/replace.txt"
+printf 'priority=5,ip,actions=output:3\ntable=3,arp,actions=normal\ntcp,actions=drop\n' \
+    > "$NF_TMP/other.txt"
+ovs-ofctl diff-flows "$SW" "$NF_TMP/other.txt" | sort > "$NF_TMP/a"
+"$OFCTL" diff-flows "$SW" "$NF_TMP/other.txt" | sort > "$NF_TMP/b"
+check "diff-flows switch file = ovs-ofctl's" diff -u "$NF_TMP/a" "$NF_TMP/b"
+check_output "diff-flows finds 4 differing lines" '^4$' \
+    bash -c "wc -l < '$NF_TMP/b'"
+check_fails "diff-flows exits non-zero on differences" \
+    "$OFCTL" diff-flows "$SW" "$NF_TMP/other.txt"
+check "diff-flows of a file with itself is silent" \
+    "$OFCTL" diff-flows "$NF_TMP/other.txt" "$NF_TMP/other.txt"
+
+# The bytes on the wire: both programs send the same messages for the same
+# commands (xids aside), captured by a listening switch double.
+check_here "recorder listens" start_recorder rec
+R=unix:$NF_TMP/rec.sock
+wire_same() {
+    local name=$1 n0 n1; shift
+    n0=$(wc -l < "$NF_TMP/rec.out")
+    ovs-ofctl "$@" >/dev/null 2>&1
+    n1=$(wc -l < "$NF_TMP/rec.out")
+    "$OFCTL" "$@" >/dev/null 2>&1
+    recorded rec "$n0" "$n1" > "$NF_TMP/w1"
+    recorded rec "$n1" > "$NF_TMP/w2"
+    if [ -s "$NF_TMP/w1" ]; then
+        check "wire: $name" diff -u "$NF_TMP/w1" "$NF_TMP/w2"
+    else
+        fail "wire: $name: ovs-ofctl sent nothing"
+    fi
+}
+while IFS= read -r f; do
+    wire_same "add-flow $f" add-flow "$R" "$f"
+done <<'EOF'
+priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal
+table=1,priority=3,reg0=5,actions=normal
+table=2,ip,nw_src=10.0.0.0/8,actions=output:3
+tcp,tp_dst=80,actions=ct(commit,zone=5),output:2
+EOF
+for v in OpenFlow13 OpenFlow14 OpenFlow15; do
+    wire_same "$v add-flow" -O $v add-flow "$R" \
+        "table=1,cookie=0x5,priority=9,ipv6,actions=dec_ttl,output:2"
+    wire_same "$v del-flows" -O $v del-flows "$R" "cookie=0x5/-1,ipv6"
+    wire_same "$v mod-flows --strict" -O $v --strict mod-flows "$R" \
+        "priority=9,ipv6,actions=drop"
+done
+wire_same "del-flows" del-flows "$R"
+wire_same "del-flows --strict" --strict del-flows "$R" "priority=5,udp"
+wire_same "mod-flows with a cookie mask" mod-flows "$R" \
+    "cookie=5/-1,ip,actions=drop"
+
+# Errors.
+check_output "a syntax error names the keyword and offset" \
+    'nw_srcx|unknown' bash -c "'$OFCTL' add-flow '$SW' 'ip,nw_srcx=1,actions=drop' 2>&1; true"
+check_fails "a bad flow is refused" "$OFCTL" add-flow "$SW" "ip,nw_srcx=1"
+check_output "no such bridge" 'br9 is not a bridge or a socket' \
+    bash -c "'$OFCTL' dump-flows br9 2>&1; true"
+check_output "an action the switch refuses prints its OFPT_ERROR" \
+    'OFPT_ERROR.*OFPBAC_BAD_OUT_GROUP' \
+    bash -c "'$OFCTL' -O OpenFlow13 add-flow '$SW' 'ip,actions=group:5' 2>&1; true"
+check_output "write_actions needs OpenFlow 1.1+" 'none of the usable' \
+    bash -c "'$OFCTL' add-flow '$SW' 'ip,actions=write_actions(output:1)' 2>&1; true"
+ovs-vsctl --db="unix:$OVS_DIR/db.sock" set bridge br0 protocols=OpenFlow13
+check_output "version negotiation failure is explained" \
+    'version negotiation failed' \
+    bash -c "'$OFCTL' -O OpenFlow10 dump-flows '$SW' 2>&1; true"
+finish

@@ -1,0 +1,1687 @@
+/* Unit tests for the OpenFlow group, meter, packet, bundle and flow
+ * monitor codecs: ofctl/ofp-group, ofp-meter, ofp-packet, ofp-bundle,
+ * ofp-monitor.
+ *
+ * Three kinds of checks:
+ *   - Round trips: every sample message below is encoded in every version
+ *     it exists in, decoded, compared with the model it came from and
+ *     encoded again to the same bytes.
+ *   - Golden data, tests/unit/ofctl-msgs2-golden.txt, regenerated against
+ *     a real Open vSwitch 3.1 by tests/unit/ofctl-msgs2-golden.sh:
+ *     "print" records hold our encoding of a sample and what
+ *     "ovs-ofctl ofp-print" made of it (our bytes must not change, and
+ *     where we have a printer its text must equal ovs-ofctl's); "sent"
+ *     records hold what ovs-ofctl itself sent for a command line (our
+ *     parser plus encoder must produce the same bytes, and our decoder
+ *     must read them back to the parsed model).
+ *   - Malformed input: each decoder refuses broken messages with the
+ *     exact error Open vSwitch would answer with.
+ *
+ * Run with "--emit" it prints "NAME HEX" for every sample instead; the
+ * golden script feeds those to ovs-ofctl. */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/util.h"
+#include "ofctl/actions.h"
+#include "ofctl/match.h"
+#include "ofctl/ofp-bundle.h"
+#include "ofctl/ofp-group.h"
+#include "ofctl/ofp-meter.h"
+#include "ofctl/ofp-monitor.h"
+#include "ofctl/ofp-packet.h"
+#include "ofctl/ofp.h"
+
+#define GOLDEN "tests/unit/ofctl-msgs2-golden.txt"
+
+/* ---------------------------------------------------------------------
+ * Helpers.
+ * --------------------------------------------------------------------- */
+
+/* Fails with the error's name unless ERR is 0. */
+static void
+check_ok(enum of_err err, const char *what)
+{
+    if (err) {
+        fail_msg("%s: %s", what, of_err_name(err));
+    }
+}
+#define OK(X) check_ok((X), #X)
+
+
+static void
+acts(struct of_acts *a, const char *s)
+{
+    struct of_act_parse_ctx ctx = {.match = NULL, .base = s};
+    of_acts_init(a);
+    char *err = of_acts_parse(s, a, &ctx);
+    if (err) {
+        fail_msg("actions \"%s\": %s", s, err);
+    }
+}
+
+static void
+set_field(struct of_match *m, const char *name, const char *value)
+{
+    const struct of_field *f = of_field_from_name(name);
+    union of_value v, mask;
+    assert_non_null(f);
+    char *err = of_field_parse(f, value, &v, &mask);
+    if (err) {
+        fail_msg("%s=%s: %s", name, value, err);
+    }
+    OK(of_match_set(m, f, &v, &mask));
+}
+
+static void
+decode_msg(const struct buf *b, struct of_msg *msg)
+{
+    enum of_err err = of_msg_decode(b->data, b->len, msg);
+    if (err) {
+        fail_msg("of_msg_decode: %s", of_err_name(err));
+    }
+}
+
+static void
+hex_of(const uint8_t *p, size_t n, struct buf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(out, "%02x", p[i]);
+    }
+}
+
+static void
+parse_hex(const char *s, struct buf *out)
+{
+    buf_clear(out);
+    for (; s[0] && s[1]; s += 2) {
+        char pair[3] = {s[0], s[1], 0};
+        buf_put_u8(out, strtoul(pair, NULL, 16));
+    }
+}
+
+/* Asserts that A and B hold the same bytes, showing both in hex. */
+static void
+assert_bytes(const struct buf *a, const struct buf *b, const char *what)
+{
+    if (a->len != b->len || memcmp(a->data, b->data, a->len)) {
+        struct buf x = BUF_INITIALIZER, y = BUF_INITIALIZER;
+        hex_of(a->data, a->len, &x);
+        hex_of(b->data, b->len, &y);
+        fail_msg("%s: bytes differ\n  got:  %s\n  want: %s", what,
+                 buf_cstr(&x), buf_cstr(&y));
+    }
+}
+
+/* The header line ofp-print starts every message with. */
+static void
+print_header(const struct of_msg *m, struct buf *b)
+{
+    buf_put_cstr(b, of_type_name(m->type));
+    if (m->version != OF_V10) {
+        buf_printf(b, " (OF%s)", of_version_short(m->version));
+    }
+    buf_printf(b, " (xid=0x%" PRIx32 "):", m->xid);
+}
+
+/* ---------------------------------------------------------------------
+ * Samples.  Each builder encodes its model into OUT and checks the round
+ * trip; each printer decodes a message and prints it like ofp-print.
+ * --------------------------------------------------------------------- */
+
+struct sample {
+    const char *name;
+    uint8_t version;
+    void (*build)(uint8_t version, struct buf *out);
+    void (*print)(const struct of_msg *, struct buf *);
+};
+
+#define XID 0x1234
+
+/* Groups. */
+static void
+make_group(struct of_group *g, int which, uint8_t version)
+{
+    of_group_init(g);
+    struct of_bucket *b;
+    switch (which) {
+    case 0: /* select with weights. */
+        g->group_id = 1;
+        g->type = OF_GT_SELECT;
+        b = of_group_add_bucket(g);
+        acts(&b->acts, "output:1");
+        b = of_group_add_bucket(g);
+        b->weight = 10;
+        acts(&b->acts, "output:2,set_field:10.0.0.1->ip_dst");
+        if (version >= OF_V15) {
+            b->bucket_id = 7;
+            strcpy(g->props.method, "hash");
+            g->props.param = 5;
+        }
+        break;
+    case 1: /* fast failover with watches. */
+        g->group_id = 2;
+        g->type = OF_GT_FF;
+        b = of_group_add_bucket(g);
+        b->watch_port = 3;
+        acts(&b->acts, "output:3");
+        b = of_group_add_bucket(g);
+        b->watch_group = 9;
+        b->watch_port = OF_PORT_LOCAL;
+        acts(&b->acts, "output:9");
+        break;
+    case 2: /* delete. */
+        g->command = OF_GC_DELETE;
+        g->group_id = OF_GROUP_ALL;
+        break;
+    case 3: /* 1.5 insert bucket. */
+        g->command = OF_GC_INSERT_BUCKET;
+        g->group_id = 5;
+        g->type = OF_GT_ALL;
+        g->command_bucket_id = OF_BUCKET_FIRST;
+        b = of_group_add_bucket(g);
+        b->bucket_id = 3;
+        acts(&b->acts, "output:4");
+        break;
+    case 4: /* 1.5 remove bucket. */
+        g->command = OF_GC_REMOVE_BUCKET;
+        g->group_id = 5;
+        g->command_bucket_id = 3;
+        break;
+    default: /* indirect. */
+        g->command = OF_GC_MODIFY;
+        g->group_id = 6;
+        g->type = OF_GT_INDIRECT;
+        b = of_group_add_bucket(g);
+        acts(&b->acts, "output:1");
+        break;
+    }
+}
+
+static void
+build_group_mod(uint8_t version, struct buf *out, int which)
+{
+    struct of_group g, g2;
+    struct of_msg msg;
+    struct buf again = BUF_INITIALIZER;
+
+    make_group(&g, which, version);
+    OK(of_group_mod_encode(&g, version, XID, out));
+    decode_msg(out, &msg);
+    OK(of_group_mod_decode(&msg, &g2));
+    assert_true(of_group_equal(&g, &g2));
+    OK(of_group_mod_encode(&g2, version, XID, &again));
+    assert_bytes(&again, out, "group-mod re-encode");
+    of_group_destroy(&g);
+    of_group_destroy(&g2);
+    buf_destroy(&again);
+}
+
+static void build_gm_select(uint8_t v, struct buf *o) { build_group_mod(v, o, 0); }
+static void build_gm_ff(uint8_t v, struct buf *o) { build_group_mod(v, o, 1); }
+static void build_gm_delete(uint8_t v, struct buf *o) { build_group_mod(v, o, 2); }
+static void build_gm_insert(uint8_t v, struct buf *o) { build_group_mod(v, o, 3); }
+static void build_gm_remove(uint8_t v, struct buf *o) { build_group_mod(v, o, 4); }
+static void build_gm_modify(uint8_t v, struct buf *o) { build_group_mod(v, o, 5); }
+
+static void
+print_group_mod(const struct of_msg *msg, struct buf *b)
+{
+    struct of_group g;
+    OK(of_group_mod_decode(msg, &g));
+    print_header(msg, b);
+    buf_put_cstr(b, "\n ");
+    of_group_mod_format(&g, msg->version, b);
+    of_group_destroy(&g);
+}
+
+static void
+build_gd_request(uint8_t version, struct buf *out)
+{
+    struct of_msg msg;
+    uint32_t id;
+    of_group_desc_request_encode(version >= OF_V15 ? 3 : OF_GROUP_ALL,
+                                 version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_group_desc_request_decode(&msg, &id));
+    assert_int_equal(id, version >= OF_V15 ? 3 : OF_GROUP_ALL);
+}
+
+static void
+print_gd_request(const struct of_msg *msg, struct buf *b)
+{
+    uint32_t id;
+    OK(of_group_desc_request_decode(msg, &id));
+    print_header(msg, b);
+    if (id == OF_GROUP_ALL) {
+        buf_put_cstr(b, " group_id=ALL");
+    } else {
+        buf_printf(b, " group_id=%" PRIu32, id);
+    }
+}
+
+static void
+build_gd_reply(uint8_t version, struct buf *out)
+{
+    struct of_group g[2], *g2;
+    size_t n;
+    struct of_msg msg;
+
+    make_group(&g[0], 0, version);
+    make_group(&g[1], 1, version);
+    OK(of_group_desc_reply_encode(g, 2, version, XID, out));
+    decode_msg(out, &msg);
+    OK(of_group_desc_reply_decode(&msg, &g2, &n));
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(of_group_equal(&g[i], &g2[i]));
+        of_group_destroy(&g[i]);
+        of_group_destroy(&g2[i]);
+    }
+    free(g2);
+}
+
+static void
+print_gd_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_group *g;
+    size_t n;
+    OK(of_group_desc_reply_decode(msg, &g, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        buf_put_cstr(b, "\n ");
+        of_group_format(&g[i], msg->version, b);
+        of_group_destroy(&g[i]);
+    }
+    free(g);
+}
+
+static void
+build_gs_request(uint8_t version, struct buf *out)
+{
+    struct of_msg msg;
+    uint32_t id;
+    of_group_stats_request_encode(7, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_group_stats_request_decode(&msg, &id));
+    assert_int_equal(id, 7);
+}
+
+static void
+print_gs_request(const struct of_msg *msg, struct buf *b)
+{
+    uint32_t id;
+    OK(of_group_stats_request_decode(msg, &id));
+    print_header(msg, b);
+    buf_printf(b, " group_id=%" PRIu32, id);
+}
+
+static void
+build_gs_reply(uint8_t version, struct buf *out)
+{
+    struct of_bucket_stats bs[2] = {{5, 500}, {6, 600}};
+    struct of_group_stats s[2] = {
+        {1, 2, 11, 1100, 3, 500000000, bs, 2},
+        {2, 0, 0, 0, 10, 0, NULL, 0},
+    };
+    struct of_group_stats *s2;
+    size_t n;
+    struct of_msg msg;
+
+    of_group_stats_reply_encode(s, 2, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_group_stats_reply_decode(&msg, &s2, &n));
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(s2[i].group_id, s[i].group_id);
+        assert_int_equal(s2[i].ref_count, s[i].ref_count);
+        assert_int_equal(s2[i].packets, s[i].packets);
+        assert_int_equal(s2[i].bytes, s[i].bytes);
+        assert_int_equal(s2[i].duration_sec, s[i].duration_sec);
+        assert_int_equal(s2[i].duration_nsec, s[i].duration_nsec);
+        assert_int_equal(s2[i].n_buckets, s[i].n_buckets);
+        for (size_t j = 0; j < s[i].n_buckets; j++) {
+            assert_int_equal(s2[i].buckets[j].packets, bs[j].packets);
+            assert_int_equal(s2[i].buckets[j].bytes, bs[j].bytes);
+        }
+    }
+    of_group_stats_free(s2, n);
+}
+
+static void
+print_gs_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_group_stats *s;
+    size_t n;
+    OK(of_group_stats_reply_decode(msg, &s, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        buf_put_cstr(b, "\n ");
+        of_group_stats_format(&s[i], b);
+    }
+    of_group_stats_free(s, n);
+}
+
+static void
+build_gf_reply(uint8_t version, struct buf *out)
+{
+    struct of_group_features f = {
+        .types = 0xf,
+        .capabilities = OF_GFC_SELECT_WEIGHT | OF_GFC_CHAINING,
+        .max_groups = {100, 200, 300, 400},
+        .actions = {1, (1u << 17) | (1u << 18) | (1u << 22) | (1u << 25),
+                    (1u << 11) | (1u << 12) | (1u << 15) | (1u << 16)
+                        | (1u << 19) | (1u << 20) | (1u << 21),
+                    (1u << 23) | (1u << 24) | (1u << 26) | (1u << 27)},
+    }, f2;
+    struct of_msg msg;
+    of_group_features_reply_encode(&f, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_group_features_reply_decode(&msg, &f2));
+    assert_memory_equal(&f, &f2, sizeof f);
+}
+
+static void
+print_gf_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_group_features f;
+    OK(of_group_features_reply_decode(msg, &f));
+    print_header(msg, b);
+    buf_put_char(b, '\n');
+    of_group_features_format(&f, b);
+    buf_chomp(b);
+}
+
+/* Meters. */
+static void
+make_meter(struct of_meter *m, int which)
+{
+    of_meter_init(m);
+    m->meter_id = 1;
+    if (which == 0) {
+        m->flags = OF_MF_KBPS | OF_MF_BURST | OF_MF_STATS;
+        m->n_bands = 2;
+        m->bands[0] = (struct of_meter_band){OF_MBT_DROP, 1000, 100, 0};
+        m->bands[1] = (struct of_meter_band){OF_MBT_DSCP_REMARK, 10, 20, 1};
+    } else if (which == 1) {
+        m->command = OF_MC_MODIFY;
+        m->flags = OF_MF_PKTPS;
+        m->meter_id = 2;
+        m->n_bands = 1;
+        m->bands[0] = (struct of_meter_band){OF_MBT_DROP, 50, 0, 0};
+    } else {
+        m->command = OF_MC_DELETE;
+        m->meter_id = OF_METER_ALL;
+    }
+}
+
+static void
+build_meter_mod(uint8_t version, struct buf *out, int which)
+{
+    struct of_meter m, m2;
+    struct of_msg msg;
+    make_meter(&m, which);
+    of_meter_mod_encode(&m, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_meter_mod_decode(&msg, &m2));
+    assert_true(of_meter_equal(&m, &m2));
+}
+
+static void build_mm_add(uint8_t v, struct buf *o) { build_meter_mod(v, o, 0); }
+static void build_mm_mod(uint8_t v, struct buf *o) { build_meter_mod(v, o, 1); }
+static void build_mm_del(uint8_t v, struct buf *o) { build_meter_mod(v, o, 2); }
+
+static void
+print_meter_mod(const struct of_msg *msg, struct buf *b)
+{
+    struct of_meter m;
+    OK(of_meter_mod_decode(msg, &m));
+    print_header(msg, b);
+    buf_put_char(b, ' ');
+    of_meter_format(&m, true, b);
+}
+
+static void
+build_meter_request(uint8_t version, struct buf *out, enum of_type type)
+{
+    struct of_msg msg;
+    uint32_t id;
+    of_meter_request_encode(type, 9, version, XID, out);
+    decode_msg(out, &msg);
+    assert_int_equal(msg.type, type);
+    OK(of_meter_request_decode(&msg, &id));
+    assert_int_equal(id, 9);
+}
+
+static void build_mc_request(uint8_t v, struct buf *o)
+{
+    build_meter_request(v, o, OF_T_METER_CONFIG_REQUEST);
+}
+static void build_ms_request(uint8_t v, struct buf *o)
+{
+    build_meter_request(v, o, OF_T_METER_STATS_REQUEST);
+}
+
+static void
+print_meter_request(const struct of_msg *msg, struct buf *b)
+{
+    uint32_t id;
+    OK(of_meter_request_decode(msg, &id));
+    print_header(msg, b);
+    buf_printf(b, " meter=%" PRIu32, id);
+}
+
+static void
+build_mc_reply(uint8_t version, struct buf *out)
+{
+    struct of_meter m[2], *m2;
+    size_t n;
+    struct of_msg msg;
+    make_meter(&m[0], 0);
+    make_meter(&m[1], 1);
+    m[1].command = OF_MC_ADD;
+    of_meter_config_reply_encode(m, 2, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_meter_config_reply_decode(&msg, &m2, &n));
+    assert_int_equal(n, 2);
+    assert_true(of_meter_equal(&m[0], &m2[0]));
+    assert_true(of_meter_equal(&m[1], &m2[1]));
+    free(m2);
+}
+
+static void
+print_mc_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_meter *m;
+    size_t n;
+    OK(of_meter_config_reply_decode(msg, &m, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        buf_put_cstr(b, i ? "\n\n" : "\n");
+        of_meter_format(&m[i], false, b);
+    }
+    free(m);
+}
+
+static void
+build_ms_reply(uint8_t version, struct buf *out)
+{
+    struct of_meter_stats s = {
+        .meter_id = 1,
+        .flow_count = 2,
+        .packet_in_count = 3,
+        .byte_in_count = 4,
+        .duration_sec = 5,
+        .duration_nsec = 6,
+        .n_bands = 2,
+        .bands = {{7, 8}, {9, 10}},
+    };
+    struct of_meter_stats *s2;
+    size_t n;
+    struct of_msg msg;
+    of_meter_stats_reply_encode(&s, 1, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_meter_stats_reply_decode(&msg, &s2, &n));
+    assert_int_equal(n, 1);
+    assert_memory_equal(&s, s2, sizeof s);
+    free(s2);
+}
+
+static void
+print_ms_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_meter_stats *s;
+    size_t n;
+    OK(of_meter_stats_reply_decode(msg, &s, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        buf_put_char(b, '\n');
+        of_meter_stats_format(&s[i], b);
+    }
+    free(s);
+}
+
+static void
+build_mf_reply(uint8_t version, struct buf *out)
+{
+    struct of_meter_features f = {1000, 6, 0xf, 4, 0}, f2;
+    struct of_msg msg;
+    of_meter_features_reply_encode(&f, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_meter_features_reply_decode(&msg, &f2));
+    assert_int_equal(f.max_meters, f2.max_meters);
+    assert_int_equal(f.band_types, f2.band_types);
+    assert_int_equal(f.capabilities, f2.capabilities);
+    assert_int_equal(f.max_bands, f2.max_bands);
+    assert_int_equal(f.max_color, f2.max_color);
+}
+
+static void
+print_mf_reply(const struct of_msg *msg, struct buf *b)
+{
+    struct of_meter_features f;
+    OK(of_meter_features_reply_decode(msg, &f));
+    print_header(msg, b);
+    of_meter_features_format(&f, b);
+}
+
+/* Packets: an ICMP echo request frame. */
+static const char icmp_hex[] =
+    "50540000000a50540000000908004500004c7d0a40004001a9320a0000020a000001"
+    "0800d25e12340001a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9"
+    "babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf";
+
+static void
+make_pin(struct of_packet_in *pin, enum of_type type, uint8_t version)
+{
+    struct buf pkt = BUF_INITIALIZER;
+    of_packet_in_init(pin);
+    parse_hex(icmp_hex, &pkt);
+    pin->packet = pkt.data;
+    pin->packet_len = pkt.len;
+    pin->total_len = pkt.len;
+    pin->reason = OF_PIN_NO_MATCH;
+    of_match_set_in_port(&pin->match, 1);
+    if (version >= OF_V13 || type != OF_T_PACKET_IN) {
+        pin->table_id = 3;
+        pin->cookie = 0x1122334455667788ull;
+        pin->reason = OF_PIN_ACTION;
+        set_field(&pin->match, "metadata", "0x5");
+    }
+    if (type != OF_T_PACKET_IN) {
+        set_field(&pin->match, "reg0", "0x7");
+    }
+    if (type == OF_T_NXT_PACKET_IN2) {
+        pin->total_len = 1500;
+        pin->buffer_id = 0x100;
+        pin->userdata = (uint8_t *) xstrdup("ud");
+        pin->userdata_len = 2;
+    }
+}
+
+static void
+build_pin(uint8_t version, struct buf *out, enum of_type type)
+{
+    struct of_packet_in pin, pin2;
+    struct of_msg msg;
+    struct buf again = BUF_INITIALIZER;
+    make_pin(&pin, type, version);
+    OK(of_packet_in_encode(&pin, type, version, XID, out));
+    decode_msg(out, &msg);
+    assert_int_equal(msg.type, type);
+    OK(of_packet_in_decode(&msg, &pin2));
+    assert_true(of_packet_in_equal(&pin, &pin2));
+    assert_int_equal(of_packet_in_encode(&pin2, type, version, XID, &again),
+                     0);
+    assert_bytes(&again, out, "packet-in re-encode");
+    of_packet_in_destroy(&pin);
+    of_packet_in_destroy(&pin2);
+    buf_destroy(&again);
+}
+
+static void build_pin_std(uint8_t v, struct buf *o)
+{
+    build_pin(v, o, OF_T_PACKET_IN);
+}
+static void build_pin_nx(uint8_t v, struct buf *o)
+{
+    build_pin(v, o, OF_T_NXT_PACKET_IN);
+}
+static void build_pin_nx2(uint8_t v, struct buf *o)
+{
+    build_pin(v, o, OF_T_NXT_PACKET_IN2);
+}
+
+static void
+print_pin(const struct of_msg *msg, struct buf *b)
+{
+    struct of_packet_in pin;
+    OK(of_packet_in_decode(msg, &pin));
+    print_header(msg, b);
+    of_packet_in_format(&pin, msg->type, msg->version, b);
+    of_packet_in_destroy(&pin);
+}
+
+static void
+build_po(uint8_t version, struct buf *out)
+{
+    struct of_packet_out po, po2;
+    struct of_msg msg;
+    struct buf pkt = BUF_INITIALIZER;
+    of_packet_out_init(&po);
+    parse_hex(icmp_hex, &pkt);
+    po.packet = pkt.data;
+    po.packet_len = pkt.len;
+    of_match_set_in_port(&po.match, version == OF_V10 ? OF_PORT_LOCAL : 1);
+    if (version >= OF_V15) {
+        set_field(&po.match, "metadata", "0x9");
+    }
+    of_acts_destroy(&po.acts);
+    acts(&po.acts, "output:2,output:CONTROLLER");
+    OK(of_packet_out_encode(&po, version, XID, out));
+    decode_msg(out, &msg);
+    OK(of_packet_out_decode(&msg, &po2));
+    assert_true(of_packet_out_equal(&po, &po2));
+    of_packet_out_destroy(&po);
+    of_packet_out_destroy(&po2);
+}
+
+static void
+print_po(const struct of_msg *msg, struct buf *b)
+{
+    struct of_packet_out po;
+    OK(of_packet_out_decode(msg, &po));
+    print_header(msg, b);
+    of_packet_out_format(&po, b);
+    of_packet_out_destroy(&po);
+}
+
+/* Bundles. */
+static void
+build_bundle_ctrl(uint8_t version, struct buf *out)
+{
+    struct of_bundle_ctrl bc = {.bundle_id = 7,
+                                .type = OF_BCT_COMMIT_REQUEST,
+                                .flags = OF_BF_ATOMIC | OF_BF_ORDERED},
+                          bc2;
+    struct of_msg msg;
+    of_bundle_ctrl_encode(&bc, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_bundle_ctrl_decode(&msg, &bc2));
+    assert_memory_equal(&bc, &bc2, sizeof bc);
+}
+
+static void
+print_bundle_ctrl(const struct of_msg *msg, struct buf *b)
+{
+    struct of_bundle_ctrl bc;
+    OK(of_bundle_ctrl_decode(msg, &bc));
+    print_header(msg, b);
+    buf_put_char(b, '\n');
+    of_bundle_ctrl_format(&bc, b);
+}
+
+static void
+build_bundle_add(uint8_t version, struct buf *out)
+{
+    struct of_group g;
+    struct buf inner = BUF_INITIALIZER;
+    struct of_msg msg;
+    struct of_bundle_add ba = {.bundle_id = 7, .flags = OF_BF_ATOMIC}, ba2;
+
+    make_group(&g, 2, version);
+    OK(of_group_mod_encode(&g, version, XID, &inner));
+    ba.msg = inner.data;
+    ba.msg_len = inner.len;
+    of_bundle_add_encode(&ba, version, out);
+    decode_msg(out, &msg);
+    assert_int_equal(msg.xid, XID);
+    OK(of_bundle_add_decode(&msg, &ba2));
+    assert_int_equal(ba2.bundle_id, 7);
+    assert_int_equal(ba2.flags, OF_BF_ATOMIC);
+    assert_int_equal(ba2.msg_len, inner.len);
+    assert_memory_equal(ba2.msg, inner.data, inner.len);
+    of_bundle_add_destroy(&ba2);
+    buf_destroy(&inner);
+}
+
+/* Flow monitor. */
+static void
+make_fmr(struct of_flow_monitor_request *r, bool nx)
+{
+    of_flow_monitor_request_init(r);
+    r->id = 4;
+    r->flags = OF_FMF_INITIAL | OF_FMF_ADD | OF_FMF_DELETE | OF_FMF_MODIFY
+               | OF_FMF_ACTIONS | OF_FMF_OWN;
+    r->out_port = 3;
+    r->table_id = 1;
+    if (!nx) {
+        r->out_group = 8;
+        r->command = OF_FMC_MODIFY;
+    }
+    set_field(&r->match, "dl_type", "0x0800");
+    set_field(&r->match, "nw_proto", "6");
+    set_field(&r->match, "in_port", "1");
+}
+
+static void
+build_fmr(uint8_t version, struct buf *out, enum of_type type)
+{
+    bool nx = type == OF_T_NXST_FLOW_MONITOR_REQUEST;
+    struct of_flow_monitor_request r, *r2;
+    size_t n;
+    struct of_msg msg;
+    make_fmr(&r, nx);
+    assert_int_equal(
+        of_flow_monitor_request_encode(&r, 1, type, version, XID, out), 0);
+    decode_msg(out, &msg);
+    OK(of_flow_monitor_request_decode(&msg, &r2, &n));
+    assert_int_equal(n, 1);
+    assert_true(of_flow_monitor_request_equal(&r, r2));
+    free(r2);
+}
+
+static void build_fmr_nx(uint8_t v, struct buf *o)
+{
+    build_fmr(v, o, OF_T_NXST_FLOW_MONITOR_REQUEST);
+}
+static void build_fmr_of(uint8_t v, struct buf *o)
+{
+    build_fmr(v, o, OF_T_FLOW_MONITOR_REQUEST);
+}
+
+static void
+print_fmr(const struct of_msg *msg, struct buf *b)
+{
+    struct of_flow_monitor_request *r;
+    size_t n;
+    OK(of_flow_monitor_request_decode(msg, &r, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        of_flow_monitor_request_format(&r[i], b);
+    }
+    free(r);
+}
+
+static void
+build_fmu(uint8_t version, struct buf *out, enum of_type type)
+{
+    bool nx = type == OF_T_NXST_FLOW_MONITOR_REPLY;
+    struct of_flow_update u[4], *u2;
+    size_t n_u = nx ? 3 : 4, n;
+    struct of_msg msg;
+
+    of_flow_update_init(&u[0], nx ? OF_FME_ADDED : OF_FME_INITIAL);
+    u[0].priority = 100;
+    u[0].idle_timeout = 5;
+    u[0].hard_timeout = 6;
+    u[0].table_id = 1;
+    u[0].cookie = 0xabc;
+    set_field(&u[0].match, "in_port", "2");
+    of_acts_destroy(&u[0].acts);
+    acts(&u[0].acts, "output:1");
+    of_flow_update_init(&u[1], OF_FME_DELETED);
+    u[1].reason = 2;
+    u[1].priority = 7;
+    of_flow_update_init(&u[2], OF_FME_ABBREV);
+    u[2].xid = 0x55;
+    of_flow_update_init(&u[3], OF_FME_PAUSED);
+    assert_int_equal(of_flow_update_encode(u, n_u, type, version, XID, out),
+                     0);
+    decode_msg(out, &msg);
+    OK(of_flow_update_decode(&msg, &u2, &n));
+    assert_int_equal(n, n_u);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(of_flow_update_equal(&u[i], &u2[i]));
+        of_flow_update_destroy(&u2[i]);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        of_flow_update_destroy(&u[i]);
+    }
+    free(u2);
+}
+
+static void
+print_fmu(const struct of_msg *msg, struct buf *b)
+{
+    struct of_flow_update *u;
+    size_t n;
+    OK(of_flow_update_decode(msg, &u, &n));
+    print_header(msg, b);
+    for (size_t i = 0; i < n; i++) {
+        of_flow_update_format(&u[i], b);
+        of_flow_update_destroy(&u[i]);
+    }
+    free(u);
+}
+
+static void build_fmu_nx(uint8_t v, struct buf *o)
+{
+    build_fmu(v, o, OF_T_NXST_FLOW_MONITOR_REPLY);
+}
+static void build_fmu_of(uint8_t v, struct buf *o)
+{
+    build_fmu(v, o, OF_T_FLOW_MONITOR_REPLY);
+}
+
+static void
+build_fm_cancel(uint8_t version, struct buf *out)
+{
+    struct of_msg msg;
+    uint32_t id;
+    of_flow_monitor_cancel_encode(0x42, version, XID, out);
+    decode_msg(out, &msg);
+    OK(of_flow_monitor_cancel_decode(&msg, &id));
+    assert_int_equal(id, 0x42);
+}
+
+static void
+build_fm_paused(uint8_t version, struct buf *out)
+{
+    struct of_msg msg;
+    of_msg_start(out, OF_T_NXT_FLOW_MONITOR_PAUSED, version, XID);
+    of_msg_finish(out);
+    decode_msg(out, &msg);
+    OK(of_flow_monitor_pause_decode(&msg));
+}
+
+/* Every sample in every version it exists in. */
+#define V10 OF_V10
+#define V13 OF_V13
+#define V14 OF_V14
+#define V15 OF_V15
+#define EACH_11UP(NAME, BUILD, PRINT)                                       \
+    {NAME "/1.3", V13, BUILD, PRINT}, {NAME "/1.4", V14, BUILD, PRINT},     \
+        {NAME "/1.5", V15, BUILD, PRINT}
+#define EACH(NAME, BUILD, PRINT)                                            \
+    {NAME "/1.0", V10, BUILD, PRINT}, EACH_11UP(NAME, BUILD, PRINT)
+
+static const struct sample samples[] = {
+    EACH_11UP("group-mod-select", build_gm_select, print_group_mod),
+    EACH_11UP("group-mod-ff", build_gm_ff, print_group_mod),
+    EACH_11UP("group-mod-delete", build_gm_delete, print_group_mod),
+    EACH_11UP("group-mod-modify", build_gm_modify, print_group_mod),
+    {"group-mod-insert-bucket/1.5", V15, build_gm_insert, print_group_mod},
+    {"group-mod-remove-bucket/1.5", V15, build_gm_remove, print_group_mod},
+    EACH_11UP("group-desc-request", build_gd_request, print_gd_request),
+    EACH_11UP("group-desc-reply", build_gd_reply, print_gd_reply),
+    EACH_11UP("group-stats-request", build_gs_request, print_gs_request),
+    EACH_11UP("group-stats-reply", build_gs_reply, print_gs_reply),
+    EACH_11UP("group-features-reply", build_gf_reply, print_gf_reply),
+    EACH_11UP("meter-mod-add", build_mm_add, print_meter_mod),
+    EACH_11UP("meter-mod-modify", build_mm_mod, print_meter_mod),
+    EACH_11UP("meter-mod-delete", build_mm_del, print_meter_mod),
+    EACH_11UP("meter-config-request", build_mc_request,
+              print_meter_request),
+    EACH_11UP("meter-stats-request", build_ms_request, print_meter_request),
+    EACH_11UP("meter-config-reply", build_mc_reply, print_mc_reply),
+    EACH_11UP("meter-stats-reply", build_ms_reply, print_ms_reply),
+    EACH_11UP("meter-features-reply", build_mf_reply, print_mf_reply),
+    EACH("packet-in", build_pin_std, print_pin),
+    EACH("nxt-packet-in", build_pin_nx, print_pin),
+    EACH("nxt-packet-in2", build_pin_nx2, print_pin),
+    EACH("packet-out", build_po, print_po),
+    EACH_11UP("bundle-control", build_bundle_ctrl, print_bundle_ctrl),
+    EACH_11UP("bundle-add", build_bundle_add, NULL),
+    {"nxst-flow-monitor-request/1.0", V10, build_fmr_nx, print_fmr},
+    {"flow-monitor-request/1.4", V14, build_fmr_of, print_fmr},
+    {"flow-monitor-request/1.5", V15, build_fmr_of, print_fmr},
+    {"nxst-flow-monitor-reply/1.0", V10, build_fmu_nx, print_fmu},
+    {"flow-monitor-reply/1.4", V14, build_fmu_of, print_fmu},
+    {"flow-monitor-reply/1.5", V15, build_fmu_of, print_fmu},
+    {"nxt-flow-monitor-cancel/1.0", V10, build_fm_cancel, NULL},
+    {"nxt-flow-monitor-paused/1.0", V10, build_fm_paused, NULL},
+};
+
+static const struct sample *
+find_sample(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+        if (!strcmp(samples[i].name, name)) {
+            return &samples[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Tests.
+ * --------------------------------------------------------------------- */
+
+static void
+test_round_trips(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+        struct buf b = BUF_INITIALIZER;
+        if (getenv("MSGS2_VERBOSE")) {
+            print_message("%s\n", samples[i].name);
+        }
+        samples[i].build(samples[i].version, &b);
+        assert_true(b.len >= 8);
+        assert_int_equal(of_get16(b.data + 2), b.len);
+        buf_destroy(&b);
+    }
+}
+
+/* Replaces "\n" escapes in S (in place) with newlines. */
+static void
+unescape(char *s)
+{
+    char *out = s;
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] == 'n') {
+            *out++ = '\n';
+            s++;
+        } else {
+            *out++ = *s;
+        }
+    }
+    *out = '\0';
+}
+
+/* Splits LINE at '|' into at most MAX fields (empty ones included);
+ * returns how many. */
+static size_t
+split_fields(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *tok;
+    while (n < max && (tok = strsep(&line, "|"))) {
+        fields[n++] = tok;
+    }
+    return n;
+}
+
+/* Where ovs-ofctl's text legitimately differs from ours: its OpenFlow
+ * 1.1+ view of actions spells set_field where the action printer of
+ * actions-format.c (which prints the OpenFlow 1.0 view, see
+ * ofctl/README.md) uses the mod_* spelling.  Each pair rewrites
+ * ovs-ofctl's spelling into ours before comparing. */
+static const struct {
+    const char *ovs;
+    const char *ours;
+} known_spellings[] = {
+    {"set_field:10.0.0.1->ip_dst", "mod_nw_dst:10.0.0.1"},
+};
+
+/* Applies known_spellings to TEXT (in place; replacements are never
+ * longer than what they replace). */
+static void
+apply_known_spellings(char *text)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(known_spellings); i++) {
+        size_t olen = strlen(known_spellings[i].ovs);
+        size_t nlen = strlen(known_spellings[i].ours);
+        char *p;
+        while ((p = strstr(text, known_spellings[i].ovs))) {
+            memcpy(p, known_spellings[i].ours, nlen);
+            memmove(p + nlen, p + olen, strlen(p + olen) + 1);
+        }
+    }
+}
+
+/* Checks one "print" record: NAME's encoding must still be HEX and our
+ * printer must print it as ovs-ofctl did. */
+static size_t n_print_diffs;
+
+static void
+check_print_record(const char *name, const char *hex, char *text,
+                   size_t *n_printed)
+{
+    const struct sample *s = find_sample(name);
+    struct buf ours = BUF_INITIALIZER, golden = BUF_INITIALIZER;
+    struct of_msg msg;
+
+    if (!s) {
+        fail_msg("golden record for unknown sample %s", name);
+    }
+    if (strstr(text, "decode error")) {
+        fail_msg("%s: ovs-ofctl could not decode our bytes:\n%s", name,
+                 text);
+    }
+    s->build(s->version, &ours);
+    parse_hex(hex, &golden);
+    assert_bytes(&ours, &golden, name);
+    if (s->print) {
+        struct buf out = BUF_INITIALIZER;
+        unescape(text);
+        apply_known_spellings(text);
+        decode_msg(&golden, &msg);
+        s->print(&msg, &out);
+        if (strcmp(buf_cstr(&out), text)) {
+            print_error("%s: printed differently\n  ours:      %s\n  "
+                        "ovs-ofctl: %s\n",
+                        name, buf_cstr(&out), text);
+            n_print_diffs++;
+        }
+        buf_destroy(&out);
+        (*n_printed)++;
+    }
+    buf_destroy(&ours);
+    buf_destroy(&golden);
+}
+
+static uint8_t
+version_from_name(const char *s)
+{
+    uint32_t bitmap;
+    char *err = of_versions_parse(s, &bitmap);
+    assert_null(err);
+    return of_versions_highest(bitmap);
+}
+
+/* Group and meter commands ovs-ofctl was run with. */
+static const struct {
+    const char *command;
+    int group_cmd; /* enum of_group_cmd, or -1. */
+    int meter_cmd; /* enum of_meter_cmd, or -1. */
+} commands[] = {
+    {"add-group", OF_GC_ADD, -1},
+    {"mod-group", OF_GC_MODIFY, -1},
+    {"del-groups", OF_GC_DELETE, -1},
+    {"insert-buckets", OF_GC_INSERT_BUCKET, -1},
+    {"remove-buckets", OF_GC_REMOVE_BUCKET, -1},
+    {"add-meter", -1, OF_MC_ADD},
+    {"mod-meter", -1, OF_MC_MODIFY},
+    {"del-meters", -1, OF_MC_DELETE},
+};
+
+/* Checks a group or meter command: parse TEXT, encode, compare with what
+ * ovs-ofctl sent, decode what it sent and compare models. */
+static void
+check_mod_record(int gcmd, int mcmd, uint8_t version, const char *text,
+                 const struct buf *sent)
+{
+    struct buf ours = BUF_INITIALIZER;
+    struct of_msg msg;
+    char *err;
+
+    decode_msg(sent, &msg);
+    if (gcmd >= 0) {
+        struct of_group g, g2;
+        err = of_group_parse(&g, text, gcmd);
+        if (err) {
+            fail_msg("\"%s\": %s", text, err);
+        }
+        assert_int_equal(of_group_mod_encode(&g, version, msg.xid, &ours),
+                         0);
+        assert_bytes(&ours, sent, text);
+        OK(of_group_mod_decode(&msg, &g2));
+        /* The action model remembers spellings the wire does not carry
+         * (mod_dl_src: is set_field on the OpenFlow 1.1+ wire), so a
+         * decoded group may differ from the parsed one in that alone; it
+         * must then still print the same and encode to the same bytes. */
+        struct buf x = BUF_INITIALIZER, y = BUF_INITIALIZER;
+        struct buf again = BUF_INITIALIZER;
+        of_group_mod_format(&g, version, &x);
+        of_group_mod_format(&g2, version, &y);
+        OK(of_group_mod_encode(&g2, version, msg.xid, &again));
+        assert_bytes(&again, sent, text);
+        if (!of_group_equal(&g, &g2) && strcmp(buf_cstr(&x), buf_cstr(&y))) {
+            fail_msg("\"%s\": decodes to a different group\n  parsed:  "
+                     "%s\n  decoded: %s",
+                     text, buf_cstr(&x), buf_cstr(&y));
+        }
+        buf_destroy(&x);
+        buf_destroy(&y);
+        buf_destroy(&again);
+        of_group_destroy(&g);
+        of_group_destroy(&g2);
+    } else {
+        struct of_meter m, m2;
+        err = of_meter_parse(&m, text, mcmd);
+        if (err) {
+            fail_msg("\"%s\": %s", text, err);
+        }
+        of_meter_mod_encode(&m, version, msg.xid, &ours);
+        assert_bytes(&ours, sent, text);
+        OK(of_meter_mod_decode(&msg, &m2));
+        assert_true(of_meter_equal(&m, &m2));
+    }
+    buf_destroy(&ours);
+}
+
+static void
+check_packet_out_record(uint8_t version, char *text, const struct buf *sent)
+{
+    struct of_packet_out po, po2;
+    struct buf ours = BUF_INITIALIZER;
+    struct of_msg msg;
+    char *err;
+
+    decode_msg(sent, &msg);
+    char *space = strchr(text, ' ');
+    if (space) {
+        /* The positional form: IN_PORT ACTIONS PACKET. */
+        char *args[3], *save = NULL;
+        size_t n = 0;
+        for (char *tok = strtok_r(text, " ", &save); tok && n < 3;
+             tok = strtok_r(NULL, " ", &save)) {
+            args[n++] = tok;
+        }
+        assert_int_equal(n, 3);
+        err = of_packet_out_parse_args(&po, args[0], args[1], args[2]);
+    } else {
+        err = of_packet_out_parse(&po, text);
+    }
+    if (err) {
+        fail_msg("packet-out \"%s\": %s", text, err);
+    }
+    OK(of_packet_out_encode(&po, version, msg.xid, &ours));
+    assert_bytes(&ours, sent, "packet-out");
+    OK(of_packet_out_decode(&msg, &po2));
+    assert_true(of_packet_out_equal(&po, &po2));
+    of_packet_out_destroy(&po);
+    of_packet_out_destroy(&po2);
+    buf_destroy(&ours);
+}
+
+/* Decodes and re-encodes a message ovs-ofctl sent for "--bundle" or
+ * "monitor", which must give the same bytes. */
+static void
+check_reencode(const struct buf *sent)
+{
+    struct of_msg msg;
+    struct buf ours = BUF_INITIALIZER;
+
+    decode_msg(sent, &msg);
+    switch (msg.type) {
+    case OF_T_BUNDLE_CONTROL:
+    case OF_T_ONFT_BUNDLE_CONTROL: {
+        struct of_bundle_ctrl bc;
+        OK(of_bundle_ctrl_decode(&msg, &bc));
+        of_bundle_ctrl_encode(&bc, msg.version, msg.xid, &ours);
+        break;
+    }
+    case OF_T_BUNDLE_ADD:
+    case OF_T_ONFT_BUNDLE_ADD: {
+        struct of_bundle_add ba;
+        OK(of_bundle_add_decode(&msg, &ba));
+        of_bundle_add_encode(&ba, msg.version, &ours);
+        of_bundle_add_destroy(&ba);
+        break;
+    }
+    case OF_T_NXST_FLOW_MONITOR_REQUEST:
+    case OF_T_FLOW_MONITOR_REQUEST: {
+        struct of_flow_monitor_request *r;
+        size_t n;
+        OK(of_flow_monitor_request_decode(&msg, &r, &n));
+        assert_int_equal(of_flow_monitor_request_encode(
+                             r, n, msg.type, msg.version, msg.xid, &ours),
+                         0);
+        free(r);
+        break;
+    }
+    default:
+        fail_msg("unexpected %s in golden data", of_type_name(msg.type));
+    }
+    assert_bytes(&ours, sent, of_type_name(msg.type));
+    buf_destroy(&ours);
+}
+
+static void
+check_sent_record(const char *command, const char *version_name,
+                  char *text, char *hexes)
+{
+    uint8_t version = version_from_name(version_name);
+    struct buf sent = BUF_INITIALIZER;
+    char *save = NULL;
+
+    for (char *hex = strtok_r(hexes, " ", &save); hex;
+         hex = strtok_r(NULL, " ", &save)) {
+        parse_hex(hex, &sent);
+        if (!strcmp(command, "packet-out")) {
+            check_packet_out_record(version, text, &sent);
+        } else if (!strcmp(command, "bundle") || !strcmp(command, "monitor")) {
+            check_reencode(&sent);
+        } else {
+            size_t i;
+            for (i = 0; i < ARRAY_SIZE(commands); i++) {
+                if (!strcmp(command, commands[i].command)) {
+                    check_mod_record(commands[i].group_cmd,
+                                     commands[i].meter_cmd, version, text,
+                                     &sent);
+                    break;
+                }
+            }
+            if (i == ARRAY_SIZE(commands)) {
+                fail_msg("unknown command %s in golden data", command);
+            }
+        }
+    }
+    buf_destroy(&sent);
+}
+
+static void
+test_golden(void **state)
+{
+    FILE *file = fopen(GOLDEN, "r");
+    char *line = NULL;
+    size_t cap = 0, n_print = 0, n_printed = 0, n_sent = 0;
+
+    (void) state;
+    if (!file) {
+        fail_msg("%s: cannot open (run from the repository root)", GOLDEN);
+    }
+    while (getline(&line, &cap, file) > 0) {
+        char *f[5];
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0] || line[0] == '#') {
+            continue;
+        }
+        size_t n = split_fields(line, f, 5);
+        if (n == 4 && !strcmp(f[0], "print")) {
+            check_print_record(f[1], f[2], f[3], &n_printed);
+            n_print++;
+        } else if (n == 5 && !strcmp(f[0], "sent")) {
+            check_sent_record(f[1], f[2], f[3], f[4]);
+            n_sent++;
+        } else {
+            fail_msg("%s: bad record: %s", GOLDEN, line);
+        }
+    }
+    free(line);
+    fclose(file);
+    assert_int_equal(n_print_diffs, 0);
+    /* Every sample must have its golden record. */
+    assert_int_equal(n_print, ARRAY_SIZE(samples));
+    assert_true(n_sent >= 20);
+    print_message("golden: %zu encodings (%zu printed), %zu commands\n",
+                  n_print, n_printed, n_sent);
+}
+
+/* Decodes MSG with the decoder for its type and frees what it made. */
+static enum of_err
+decode_any(const struct of_msg *msg)
+{
+    enum of_err err;
+    size_t n;
+
+    switch (msg->type) {
+    case OF_T_GROUP_DESC_REQUEST:
+    case OF_T_GROUP_STATS_REQUEST: {
+        uint32_t id;
+        return msg->type == OF_T_GROUP_DESC_REQUEST
+                   ? of_group_desc_request_decode(msg, &id)
+                   : of_group_stats_request_decode(msg, &id);
+    }
+    case OF_T_METER_CONFIG_REQUEST:
+    case OF_T_METER_STATS_REQUEST: {
+        uint32_t id;
+        return of_meter_request_decode(msg, &id);
+    }
+    case OF_T_METER_CONFIG_REPLY: {
+        struct of_meter *m;
+        err = of_meter_config_reply_decode(msg, &m, &n);
+        free(m);
+        return err;
+    }
+    case OF_T_GROUP_MOD: {
+        struct of_group g;
+        err = of_group_mod_decode(msg, &g);
+        of_group_destroy(&g);
+        return err;
+    }
+    case OF_T_GROUP_DESC_REPLY: {
+        struct of_group *g;
+        err = of_group_desc_reply_decode(msg, &g, &n);
+        for (size_t i = 0; i < n; i++) {
+            of_group_destroy(&g[i]);
+        }
+        free(g);
+        return err;
+    }
+    case OF_T_GROUP_STATS_REPLY: {
+        struct of_group_stats *s;
+        err = of_group_stats_reply_decode(msg, &s, &n);
+        of_group_stats_free(s, n);
+        return err;
+    }
+    case OF_T_GROUP_FEATURES_REPLY: {
+        struct of_group_features f;
+        return of_group_features_reply_decode(msg, &f);
+    }
+    case OF_T_METER_MOD: {
+        struct of_meter m;
+        return of_meter_mod_decode(msg, &m);
+    }
+    case OF_T_METER_FEATURES_REPLY: {
+        struct of_meter_features f;
+        return of_meter_features_reply_decode(msg, &f);
+    }
+    case OF_T_METER_STATS_REPLY: {
+        struct of_meter_stats *s;
+        err = of_meter_stats_reply_decode(msg, &s, &n);
+        free(s);
+        return err;
+    }
+    case OF_T_PACKET_IN:
+    case OF_T_NXT_PACKET_IN:
+    case OF_T_NXT_PACKET_IN2: {
+        struct of_packet_in pin;
+        err = of_packet_in_decode(msg, &pin);
+        of_packet_in_destroy(&pin);
+        return err;
+    }
+    case OF_T_PACKET_OUT: {
+        struct of_packet_out po;
+        err = of_packet_out_decode(msg, &po);
+        of_packet_out_destroy(&po);
+        return err;
+    }
+    case OF_T_BUNDLE_CONTROL:
+    case OF_T_ONFT_BUNDLE_CONTROL: {
+        struct of_bundle_ctrl bc;
+        return of_bundle_ctrl_decode(msg, &bc);
+    }
+    case OF_T_BUNDLE_ADD:
+    case OF_T_ONFT_BUNDLE_ADD: {
+        struct of_bundle_add ba;
+        err = of_bundle_add_decode(msg, &ba);
+        of_bundle_add_destroy(&ba);
+        return err;
+    }
+    case OF_T_NXST_FLOW_MONITOR_REQUEST:
+    case OF_T_FLOW_MONITOR_REQUEST: {
+        struct of_flow_monitor_request *r;
+        err = of_flow_monitor_request_decode(msg, &r, &n);
+        free(r);
+        return err;
+    }
+    case OF_T_NXST_FLOW_MONITOR_REPLY:
+    case OF_T_FLOW_MONITOR_REPLY: {
+        struct of_flow_update *u;
+        err = of_flow_update_decode(msg, &u, &n);
+        for (size_t i = 0; i < n; i++) {
+            of_flow_update_destroy(&u[i]);
+        }
+        free(u);
+        return err;
+    }
+    case OF_T_NXT_FLOW_MONITOR_CANCEL: {
+        uint32_t id;
+        return of_flow_monitor_cancel_decode(msg, &id);
+    }
+    case OF_T_NXT_FLOW_MONITOR_PAUSED:
+    case OF_T_NXT_FLOW_MONITOR_RESUMED:
+        return of_flow_monitor_pause_decode(msg);
+    default:
+        fail_msg("no decoder for %s", of_type_name(msg->type));
+    }
+    return OF_ERR_NONE;
+}
+
+/* Malformed messages and the exact error each must be refused with.  The
+ * length field of each is filled in by the test. */
+static const struct {
+    const char *what;
+    const char *hex;
+    enum of_err err;
+} malformed[] = {
+    {"group-mod unknown command", "040f000000000001" "0009010000000001",
+     OF_ERR_OFPGMFC_BAD_COMMAND},
+    {"group-mod unknown type", "040f000000000001" "0000070000000001",
+     OF_ERR_OFPGMFC_BAD_TYPE},
+    {"group-mod 1.5 command in 1.3", "040f000000000001" "0003000000000001",
+     OF_ERR_OFPGMFC_BAD_COMMAND},
+    {"group-mod bucket overruns", "040f000000000001" "0000010000000001"
+     "0020000affffffffffffffff00000000", OF_ERR_OFPGMFC_BAD_BUCKET},
+    {"group-mod bucket too short", "040f000000000001" "0000010000000001"
+     "000c000affffffffffffffff00000000", OF_ERR_OFPGMFC_BAD_BUCKET},
+    {"group-mod 1.5 bucket array overruns", "060f000000000001"
+     "000001000000000100400000ffffffff", OF_ERR_OFPBRC_BAD_LEN},
+    {"group-mod 1.5 unknown bucket property", "060f000000000001"
+     "000001000000000100100000ffffffff" "00100000000000000009000800000000",
+     OF_ERR_OFPBPC_BAD_TYPE},
+    {"group-mod 1.5 bucket id too large", "060f000000000001"
+     "000001000000000100080000ffffffff" "00080000ffffffff",
+     OF_ERR_OFPGMFC_BAD_BUCKET},
+    {"group-mod 1.5 unknown group property", "060f000000000001"
+     "000001000000000100000000ffffffff" "0001000800000000",
+     OF_ERR_OFPBPC_BAD_TYPE},
+    {"group-stats reply bad entry length",
+     "0413000000000001" "0006000000000000"
+     "0030000000000001000000000000000000000000000000000000000000000000"
+     "00000000000000000000000000000000",
+     OF_ERR_OFPBRC_BAD_LEN},
+    {"group-features reply short", "0413000000000001" "0008000000000000"
+     "00000000", OF_ERR_OFPBRC_BAD_LEN},
+    {"meter-mod unknown command", "041d000000000001" "0005000100000001",
+     OF_ERR_OFPMMFC_BAD_COMMAND},
+    {"meter-mod unknown flag", "041d000000000001" "0000001000000001",
+     OF_ERR_OFPMMFC_BAD_FLAGS},
+    {"meter-mod unknown band", "041d000000000001" "0000000100000001"
+     "00030010000000640000000000000000", OF_ERR_OFPMMFC_BAD_BAND},
+    {"meter-mod band length", "041d000000000001" "0000000100000001"
+     "00010018000000640000000000000000" "0000000000000000",
+     OF_ERR_OFPBRC_BAD_LEN},
+    {"meter-mod truncated band", "041d000000000001" "0000000100000001"
+     "0001001000000064", OF_ERR_OFPBRC_BAD_LEN},
+    {"meter-features reply long", "0413000000000001" "000b000000000000"
+     "0000000100000006000000000400000000000000", OF_ERR_OFPBRC_BAD_LEN},
+    {"packet-out actions overrun", "040d000000000001"
+     "ffffffff000000010010000000000000", OF_ERR_OFPBRC_BAD_LEN},
+    {"packet-out bad in_port", "040d000000000001"
+     "ffffffffffff00000000000000000000", OF_ERR_OFPBRC_BAD_PORT},
+    {"packet-in 1.3 truncated", "040a000000000001" "ffffffff003c0000",
+     OF_ERR_OFPBRC_BAD_LEN},
+    {"packet-in 1.0 truncated", "010a000000000001" "ffffffff003c",
+     OF_ERR_OFPBRC_BAD_LEN},
+    {"nxt-packet-in2 unknown property", "0104000000000001"
+     "000023200000001e" "0063000500000000", OF_ERR_OFPBPC_BAD_TYPE},
+    {"nxt-packet-in2 property overruns", "0104000000000001"
+     "000023200000001e" "0000002000000000", OF_ERR_OFPBPC_BAD_LEN},
+    {"nxt-packet-in2 duplicate property", "0104000000000001"
+     "000023200000001e" "000100080000003c000100080000003c",
+     OF_ERR_OFPBPC_DUP_TYPE},
+    {"nxt-packet-in2 bad full_len size", "0104000000000001"
+     "000023200000001e" "0001000600000000", OF_ERR_OFPBPC_BAD_LEN},
+    {"nxt-packet-in match overrun", "0104000000000001"
+     "0000232000000011" "ffffffff003c0000000000000000000000400000000000"
+     "00", OF_ERR_OFPBRC_BAD_LEN},
+    {"bundle-control unknown type", "0521000000000001" "0000000100090001",
+     OF_ERR_OFPBFC_BAD_TYPE},
+    {"bundle-control unknown flag", "0521000000000001" "0000000100000004",
+     OF_ERR_OFPBFC_BAD_FLAGS},
+    {"onf bundle-control unknown type", "0404000000000001"
+     "4f4e4600000008fc" "0000000100090001", OF_ERR_OFPBFC_BAD_TYPE},
+    {"bundle-control bad property", "0521000000000001" "0000000100000001"
+     "ffff0002", OF_ERR_OFPBPC_BAD_LEN},
+    {"bundle-add inner xid differs", "0522000000000001" "0000000100000001"
+     "051d000800000002", OF_ERR_OFPBFC_MSG_BAD_XID},
+    {"bundle-add inner version differs", "0522000000000001"
+     "0000000100000001" "041d000800000001", OF_ERR_OFPBRC_BAD_VERSION},
+    {"bundle-add inner overruns", "0522000000000001" "0000000100000001"
+     "051d001000000001", OF_ERR_OFPBFC_MSG_BAD_LEN},
+    {"bundle-add inner shorter than a header", "0522000000000001"
+     "0000000100000001" "051d0004", OF_ERR_OFPBFC_MSG_BAD_LEN},
+    {"bundle-add inner not bundlable", "0522000000000001"
+     "0000000100000001" "0514000800000001", OF_ERR_OFPBFC_MSG_UNSUP},
+    {"onf bundle-add inner xid differs", "0404000000000001"
+     "4f4e4600000008fd" "0000000100000001" "0412000800000002",
+     OF_ERR_OFPBFC_MSG_BAD_XID},
+    {"nxst-flow-monitor request nonzero padding", "0110000000000001"
+     "ffff000000002320" "0000000200000000" "000000010002ffff0000ff0000000001",
+     OF_ERR_NXBRC_MUST_BE_ZERO},
+    {"nxst-flow-monitor request unknown flag", "0110000000000001"
+     "ffff000000002320" "0000000200000000"
+     "000000010040ffff0000ff0000000000", OF_ERR_OFPMOFC_BAD_FLAGS},
+    {"flow-monitor request unknown command", "0512000000000001"
+     "0010000000000000" "00000001ffffffffffffffff0001ff03"
+     "0001000400000000", OF_ERR_OFPMOFC_BAD_COMMAND},
+    {"flow-monitor request truncated", "0512000000000001"
+     "0010000000000000" "00000001ffffffff", OF_ERR_OFPBRC_BAD_LEN},
+    {"nxst-flow-monitor reply unknown event", "0111000000000001"
+     "ffff000000002320" "0000000200000000" "0008000900000000",
+     OF_ERR_NXBRC_FM_BAD_EVENT},
+    {"flow-monitor reply short update", "0513000000000001"
+     "0010000000000000" "0004000400000000", OF_ERR_OFPBRC_BAD_LEN},
+    {"flow-monitor reply full update truncated", "0513000000000001"
+     "0010000000000000" "0010000100000000" "0000000000000000",
+     OF_ERR_OFPBRC_BAD_LEN},
+    {"nxt-flow-monitor-cancel long", "0104000000000001"
+     "0000232000000015" "0000000100000000", OF_ERR_OFPBRC_BAD_LEN},
+    {"nxt-flow-monitor-paused with body", "0104000000000001"
+     "0000232000000016" "00000000", OF_ERR_OFPBRC_BAD_LEN},
+};
+
+static void
+test_malformed(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < ARRAY_SIZE(malformed); i++) {
+        struct buf b = BUF_INITIALIZER;
+        struct of_msg msg;
+        parse_hex(malformed[i].hex, &b);
+        of_put16(b.data + 2, b.len);
+        enum of_err err = of_msg_decode(b.data, b.len, &msg);
+        if (err) {
+            fail_msg("%s: of_msg_decode: %s", malformed[i].what,
+                     of_err_name(err));
+        }
+        err = decode_any(&msg);
+        if (err != malformed[i].err) {
+            fail_msg("%s: got %s, want %s", malformed[i].what,
+                     of_err_name(err), of_err_name(malformed[i].err));
+        }
+        buf_destroy(&b);
+    }
+}
+
+/* Truncating any sample at any 8-byte boundary inside its body (and
+ * fixing the length) must give an error or a clean decode, never a
+ * crash; decoding is checked under the sanitizers. */
+static void
+test_truncations(void **state)
+{
+    (void) state;
+    for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+        struct buf b = BUF_INITIALIZER;
+        samples[i].build(samples[i].version, &b);
+        for (size_t len = 8; len < b.len; len++) {
+            struct of_msg msg;
+            uint8_t *copy = xmalloc(len);
+            memcpy(copy, b.data, len);
+            of_put16(copy + 2, len);
+            if (!of_msg_decode(copy, len, &msg)) {
+                (void) decode_any(&msg);
+            }
+            free(copy);
+        }
+        buf_destroy(&b);
+    }
+}
+
+/* Text that must be refused, and a word the message must contain. */
+static void
+test_text_errors(void **state)
+{
+    static const struct {
+        bool group;
+        int cmd;
+        const char *text;
+        const char *want;
+    } cases[] = {
+        {true, OF_GC_ADD, "type=select,bucket=output:1", "group_id"},
+        {true, OF_GC_ADD, "group_id=1,type=bogus", "bogus"},
+        {true, OF_GC_ADD, "group_id=1,bucket=weight:99999,output:1",
+         "weight"},
+        {true, OF_GC_ADD, "group_id=1,frob=2", "frob"},
+        {true, OF_GC_ADD, "group_id=x", "group_id"},
+        {true, OF_GC_DELETE, "group_id=1,bucket=output:1", "buckets"},
+        {true, OF_GC_INSERT_BUCKET, "group_id=1,command_bucket_id=zz",
+         "command_bucket_id"},
+        {false, OF_MC_ADD, "meter=1,kbps", "bands"},
+        {false, OF_MC_ADD, "kbps,bands=type=drop rate=1", "meter id"},
+        {false, OF_MC_ADD, "meter=1,burst,bands=type=drop rate=1",
+         "burst_size"},
+        {false, OF_MC_ADD, "meter=1,bands=type=foo rate=1", "foo"},
+        {false, OF_MC_ADD, "meter=1,bands=rate=1", "type"},
+        {false, OF_MC_ADD, "meter=1,frob,bands=type=drop rate=1", "frob"},
+    };
+    (void) state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *err;
+        if (cases[i].group) {
+            struct of_group g;
+            err = of_group_parse(&g, cases[i].text, cases[i].cmd);
+            assert_int_equal(g.n_buckets, 0);
+        } else {
+            struct of_meter m;
+            err = of_meter_parse(&m, cases[i].text, cases[i].cmd);
+            assert_int_equal(m.n_bands, 0);
+        }
+        if (!err) {
+            fail_msg("\"%s\" parsed", cases[i].text);
+        }
+        if (!strstr(err, cases[i].want)) {
+            fail_msg("\"%s\": \"%s\" lacks \"%s\"", cases[i].text, err,
+                     cases[i].want);
+        }
+        free(err);
+    }
+
+    struct of_packet_out po;
+    char *err = of_packet_out_parse(&po, "in_port=1,packet=0g");
+    assert_non_null(err);
+    free(err);
+    err = of_packet_out_parse(&po, "in_port=bogus");
+    assert_non_null(err);
+    free(err);
+}
+
+/* Encoders refuse what a version cannot express. */
+static void
+test_encode_limits(void **state)
+{
+    struct buf b = BUF_INITIALIZER;
+    struct of_group g;
+    struct of_packet_out po;
+    struct of_flow_update u;
+    struct of_flow_monitor_request r;
+
+    (void) state;
+    make_group(&g, 3, OF_V15);
+    assert_int_equal(of_group_mod_encode(&g, OF_V13, 1, &b),
+                     OF_ERR_OFPGMFC_BAD_COMMAND);
+    of_group_destroy(&g);
+
+    of_packet_out_init(&po);
+    set_field(&po.match, "metadata", "1");
+    assert_int_equal(of_packet_out_encode(&po, OF_V13, 1, &b),
+                     OF_ERR_OFPBMC_BAD_FIELD);
+    OK(of_packet_out_encode(&po, OF_V15, 1, &b));
+    of_packet_out_destroy(&po);
+
+    of_flow_update_init(&u, OF_FME_PAUSED);
+    assert_int_equal(of_flow_update_encode(&u, 1,
+                                           OF_T_NXST_FLOW_MONITOR_REPLY,
+                                           OF_V10, 1, &b),
+                     OF_ERR_NXBRC_FM_BAD_EVENT);
+    of_flow_monitor_request_init(&r);
+    r.flags = OF_FMF_NO_ABBREV;
+    assert_int_equal(of_flow_monitor_request_encode(
+                         &r, 1, OF_T_NXST_FLOW_MONITOR_REQUEST, OF_V10, 1,
+                         &b),
+                     OF_ERR_OFPMOFC_BAD_FLAGS);
+    buf_destroy(&b);
+}
+
+static int
+emit(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+        struct buf b = BUF_INITIALIZER, hex = BUF_INITIALIZER;
+        samples[i].build(samples[i].version, &b);
+        hex_of(b.data, b.len, &hex);
+        printf("%s %s\n", samples[i].name, buf_cstr(&hex));
+        buf_destroy(&b);
+        buf_destroy(&hex);
+    }
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_text_errors),
+        cmocka_unit_test(test_encode_limits),
+    };
+    if (argc > 1 && !strcmp(argv[1], "--emit")) {
+        return emit();
+    }
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
