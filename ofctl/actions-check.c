@@ -9,6 +9,7 @@
 #include "ofctl/actions-private.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define INCONSISTENT " (actions are invalid with specified match)"
@@ -16,7 +17,9 @@
 struct check {
     struct of_match m; /* What is known about the packet. */
     bool in_ct_exec;
+    bool of11; /* Also what OpenFlow 1.1+ refuses (of_acts_check_of11). */
 };
+
 
 static bool
 dl_type_is(const struct of_match *m, uint16_t type)
@@ -35,6 +38,57 @@ l4_proto_is(const struct of_match *m, uint8_t proto)
 {
     return is_ip_any(m) && m->mask.nw_proto == 0xff
            && m->flow.nw_proto == proto;
+}
+
+static bool
+is_mpls(const struct of_match *m)
+{
+    return dl_type_is(m, ETH_TYPE_MPLS) || dl_type_is(m, ETH_TYPE_MPLS_MCAST);
+}
+
+/* What OpenFlow 1.1+ refuses beyond the common checks: the OpenFlow 1.0
+ * actions that Open vSwitch translates without prerequisites there
+ * (mod_nw_src without IP, strip_vlan without a VLAN, ...). */
+static char *
+check_of11(const struct check *c, const struct of_act *a)
+{
+    bool ok = true;
+
+    switch ((enum of_act_type) a->type) {
+    case OF_ACT_SET_FIELD: {
+        const struct of_act_set_field *sf = (const void *) a;
+        ok = !(sf->flags & OF_SET_FIELD_MOD)
+             || of_match_prereqs_ok(&c->m, of_field_from_id(sf->field));
+        break;
+    }
+    case OF_ACT_SET_L4_SRC:
+    case OF_ACT_SET_L4_DST:
+        ok = l4_proto_is(&c->m, 6) || l4_proto_is(&c->m, 17)
+             || l4_proto_is(&c->m, 132);
+        break;
+    case OF_ACT_DEC_TTL:
+        ok = is_ip_any(&c->m);
+        break;
+    case OF_ACT_FIN_TIMEOUT:
+        ok = l4_proto_is(&c->m, 6);
+        break;
+    case OF_ACT_STRIP_VLAN:
+        ok = (c->m.mask.vlans[0].tci & c->m.flow.vlans[0].tci)
+             & htons(VLAN_CFI);
+        break;
+    case OF_ACT_SET_MPLS_LABEL:
+    case OF_ACT_SET_MPLS_TC:
+    case OF_ACT_SET_MPLS_TTL:
+    case OF_ACT_DEC_MPLS_TTL:
+    case OF_ACT_POP_MPLS:
+        ok = is_mpls(&c->m);
+        break;
+    default:
+        break;
+    }
+    return ok ? NULL
+              : xasprintf("action needs a match OpenFlow 1.1+ can carry it "
+                          "with" INCONSISTENT);
 }
 
 static char *
@@ -73,6 +127,9 @@ check_one(struct check *c, const struct of_act *a)
     const struct of_act *nested;
     char *err;
 
+    if (c->of11 && (err = check_of11(c, a))) {
+        return err;
+    }
     switch ((enum of_act_type) a->type) {
     case OF_ACT_SET_FIELD: {
         const struct of_act_set_field *sf = (const void *) a;
@@ -225,4 +282,18 @@ of_acts_check(const struct of_acts *acts, const struct of_match *match)
         c.m = *match;
     }
     return check_list(&c, acts->buf.data, acts->buf.len);
+}
+
+bool
+of_acts_ok_for_of11(const struct of_acts *acts, const struct of_match *match)
+{
+    struct check c;
+    char *err;
+
+    memset(&c, 0, sizeof c);
+    c.m = *match;
+    c.of11 = true;
+    err = check_list(&c, acts->buf.data, acts->buf.len);
+    free(err);
+    return !err;
 }

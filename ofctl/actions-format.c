@@ -15,6 +15,13 @@
 
 static void format_list(const void *data, size_t len, struct buf *b);
 
+/* The view being printed: false for OpenFlow 1.0's (the default), true
+ * for 1.1+'s, where a set_field prints as itself and strip_vlan as
+ * pop_vlan, as ovs-ofctl shows actions it received in those versions.
+ * Thread-local so that concurrent printers do not disturb each other;
+ * set only for the duration of of_acts_format_view(). */
+static __thread bool view_of11;
+
 static void
 put_sep(struct buf *b, bool *first)
 {
@@ -72,6 +79,27 @@ format_set_field(const struct of_act_set_field *sf, struct buf *b)
         buf_put_cstr(b, "set_field:");
         of_text_put_hex(b, v.be, f->n_bytes);
         if (!of_value_is_all_ones(f, &m)) {
+            buf_put_char(b, '/');
+            of_text_put_hex(b, m.be, f->n_bytes);
+        }
+        buf_printf(b, "->%s", f->name);
+        return;
+    }
+    if (view_of11 && !(sf->flags & OF_SET_FIELD_LOAD)) {
+        bool masked = !of_value_is_all_ones(f, &m);
+
+        /* Numbers print as ovs-ofctl prints a field value on its own (not
+         * in a match): decimal or minimal hex, any mask in hex. */
+        buf_put_cstr(b, "set_field:");
+        if (f->format == OF_FMT_DEC && f->n_bytes <= 8) {
+            buf_printf(b, "%" PRIu64, x);
+        } else if (f->format == OF_FMT_HEX) {
+            of_text_put_hex(b, v.be, f->n_bytes);
+        } else {
+            of_field_format(f, &v, masked ? &m : NULL, b);
+            masked = false;
+        }
+        if (masked) {
             buf_put_char(b, '/');
             of_text_put_hex(b, m.be, f->n_bytes);
         }
@@ -444,7 +472,7 @@ format_one(const struct of_act *a, struct buf *b)
         buf_printf(b, "mod_vlan_pcp:%" PRIu32, u->value);
         break;
     case OF_ACT_STRIP_VLAN:
-        buf_put_cstr(b, "strip_vlan");
+        buf_put_cstr(b, view_of11 ? "pop_vlan" : "strip_vlan");
         break;
     case OF_ACT_PUSH_VLAN:
         buf_printf(b, "push_vlan:%#" PRIx32, u->value);
@@ -655,4 +683,15 @@ void
 of_acts_format(const struct of_acts *acts, struct buf *b)
 {
     of_acts_format_raw(acts->buf.data, acts->buf.len, b);
+}
+
+void
+of_acts_format_view(const struct of_acts *acts, uint8_t version,
+                    struct buf *b)
+{
+    bool saved = view_of11;
+
+    view_of11 = version > 0x01;
+    of_acts_format(acts, b);
+    view_of11 = saved;
 }

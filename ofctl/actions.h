@@ -437,9 +437,21 @@ char *of_acts_parse(const char *s, struct of_acts *,
  * order.  Returns NULL or an error message (caller frees). */
 char *of_acts_check(const struct of_acts *, const struct of_match *);
 
+/* True if ACTS can go with MATCH in OpenFlow 1.1+, where Open vSwitch
+ * checks the prerequisites of the OpenFlow 1.0 actions it otherwise lets
+ * pass (mod_nw_src needs IP, strip_vlan a VLAN, dec_ttl IP, mpls actions
+ * MPLS, fin_timeout TCP): ovs-ofctl then sends such flows only in 1.0. */
+bool of_acts_ok_for_of11(const struct of_acts *, const struct of_match *);
+
 /* Appends ACTS as "ovs-ofctl dump-flows" prints them (OpenFlow 1.0 +
  * Nicira extensions, its default), "drop" for an empty list. */
 void of_acts_format(const struct of_acts *, struct buf *);
 void of_acts_format_raw(const void *data, size_t len, struct buf *);
+
+/* Appends ACTS as ovs-ofctl prints actions it received in OpenFlow
+ * VERSION (1 = 1.0, as of_acts_format(); 2 and up: a set_field prints as
+ * "set_field:VALUE->FIELD" unless it was a load, strip_vlan as pop_vlan). */
+void of_acts_format_view(const struct of_acts *, uint8_t version,
+                         struct buf *);
 
 #endif /* NICFLOW_OFCTL_ACTIONS_H */

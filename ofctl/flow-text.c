@@ -536,7 +536,7 @@ of_flow_format(const struct of_flow *flow, const struct of_flow_stats *st,
         buf_put_char(b, ' ');
     }
     buf_put_cstr(b, "actions=");
-    of_acts_format(&flow->acts, b);
+    of_acts_format_view(&flow->acts, options & OF_FLOW_FMT_OF11 ? 4 : 1, b);
 }
 
 char *

@@ -31,8 +31,14 @@ parse_all(const char *file, const char *one, struct of_flow **flowsp)
             cap = cap ? cap * 2 : 1024;
             flows = xrealloc(flows, cap * sizeof *flows);
         }
+        char *notice = NULL;
         err = of_flow_parse(&flows[n], one ? one : buf_cstr(&line),
-                            OF_FLOW_ADD, NULL, NULL);
+                            OF_FLOW_ADD, NULL, &notice);
+        if (notice) {
+            fprintf(stderr, "%s:%d: %s\n", one ? "flow" : file, line_no,
+                    notice);
+            free(notice);
+        }
         if (err) {
             if (one) {
                 ofctl_fatal("%s", err);
@@ -108,7 +114,7 @@ print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
         buf_clear(&out);
         of_msg_format_header(&m, &out);
         buf_put_char(&out, ' ');
-        of_flow_mod_format(&dm, &out);
+        of_flow_mod_format(&dm, m.version, &out);
         buf_put_char(&out, '\n');
         fwrite(out.data, 1, out.len, stdout);
         of_flow_destroy(&dm.flow);
@@ -214,7 +220,7 @@ cmd_ofp_parse(int argc NF_UNUSED, char *argv[])
                                of_err_name(err));
                 } else {
                     buf_put_char(&out, ' ');
-                    of_flow_mod_format(&fm, &out);
+                    of_flow_mod_format(&fm, m.version, &out);
                     of_flow_destroy(&fm.flow);
                 }
             }

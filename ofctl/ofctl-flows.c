@@ -299,7 +299,7 @@ decode_flow_replies(struct buf *replies, size_t n, struct flow_list *l,
 static unsigned
 format_options(uint8_t version)
 {
-    return version >= OF_V13 ? OF_FLOW_FMT_FLAGS : 0;
+    return version >= OF_V13 ? OF_FLOW_FMT_FLAGS | OF_FLOW_FMT_OF11 : 0;
 }
 
 /* Sorting, as --sort and --rsort ask. */

@@ -31,15 +31,33 @@ struct raw_row {
     of_raw_decoder *decode;
 };
 
-#define STD10(CODE, LEN) { RC_10, CODE, OF_V10, OF_V10, LEN, false, dec_std }
+#define STD10(CODE, LEN)                                 \
+    {                                                    \
+        RC_10, CODE, OF_V10, OF_V10, LEN, false, dec_std \
+    }
 /* The OpenFlow 1.1 action set differs (set_vlan_vid, set_mpls_label, ...
  * were dropped for set_field in 1.2); nicflow does not speak 1.1, so the
  * 1.1+ rows start at 1.2. */
-#define STD12(CODE, LEN) { RC_11, CODE, OF_V12, OF_V15, LEN, false, dec_std }
-#define STD12V(CODE, LEN) { RC_11, CODE, OF_V12, OF_V15, LEN, true, dec_std }
-#define STD15(CODE, LEN) { RC_11, CODE, OF_V15, OF_V15, LEN, false, dec_std }
-#define NX(CODE, LEN) { RC_NX, CODE, OF_V10, OF_V15, LEN, false, of_nx_decode }
-#define NXV(CODE, LEN) { RC_NX, CODE, OF_V10, OF_V15, LEN, true, of_nx_decode }
+#define STD12(CODE, LEN)                                 \
+    {                                                    \
+        RC_11, CODE, OF_V12, OF_V15, LEN, false, dec_std \
+    }
+#define STD12V(CODE, LEN)                               \
+    {                                                   \
+        RC_11, CODE, OF_V12, OF_V15, LEN, true, dec_std \
+    }
+#define STD15(CODE, LEN)                                 \
+    {                                                    \
+        RC_11, CODE, OF_V15, OF_V15, LEN, false, dec_std \
+    }
+#define NX(CODE, LEN)                                         \
+    {                                                         \
+        RC_NX, CODE, OF_V10, OF_V15, LEN, false, of_nx_decode \
+    }
+#define NXV(CODE, LEN)                                       \
+    {                                                        \
+        RC_NX, CODE, OF_V10, OF_V15, LEN, true, of_nx_decode \
+    }
 
 /* The wire spellings (OpenFlow specs; Nicira subtypes from Open vSwitch's
  * include/openvswitch/ofp-actions.h). */
@@ -370,7 +388,8 @@ of_dec_oxm_set_field(struct of_dec *d, const uint8_t *entry, size_t len,
             return OF_ERR_OFPBAC_BAD_SET_ARGUMENT;
         }
     }
-    if (of_value_is_zero(f, &m)) {
+    /* nw_tos holds the DSCP bits only; a zero mask sets nothing. */
+    if (of_value_is_zero(f, &m) || (f->id == OF_F_NW_TOS && (v.be[0] & 3))) {
         return OF_ERR_OFPBAC_BAD_SET_ARGUMENT;
     }
     of_acts_put_set_field(d->out, f, &v, &m, 0);
@@ -396,7 +415,8 @@ dec_copy_field(struct of_dec *d, const uint8_t *a, size_t len)
         size_t plen;
         const struct of_field *f =
             of_field_pull_header(&c, &masked, &plen, &err);
-        if (!f || masked || !n_bits || ofs[i] + (unsigned) n_bits > f->n_bits) {
+        if (!f || masked || !n_bits
+            || ofs[i] + (unsigned) n_bits > f->n_bits) {
             return OF_ERR_OFPBAC_BAD_ARGUMENT;
         }
         memset(&sf[i], 0, sizeof sf[i]);
@@ -492,7 +512,8 @@ dec_std(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
         return OF_ERR_NONE;
     case R10_SET_TP_SRC:
     case R10_SET_TP_DST:
-        put_u32(d, raw == R10_SET_TP_SRC ? OF_ACT_SET_L4_SRC : OF_ACT_SET_L4_DST,
+        put_u32(d,
+                raw == R10_SET_TP_SRC ? OF_ACT_SET_L4_SRC : OF_ACT_SET_L4_DST,
                 of_get16(a + 4));
         return OF_ERR_NONE;
     case R10_ENQUEUE: {
@@ -598,7 +619,8 @@ lookup(uint8_t version, const uint8_t *a, size_t len, enum of_raw *raw)
             return OF_ERR_NONE;
         }
     }
-    return class == RC_NX ? OF_ERR_OFPBAC_BAD_EXP_TYPE : OF_ERR_OFPBAC_BAD_TYPE;
+    return class == RC_NX ? OF_ERR_OFPBAC_BAD_EXP_TYPE
+                          : OF_ERR_OFPBAC_BAD_TYPE;
 }
 
 /* Open vSwitch writes enqueue in OpenFlow 1.1+ as set_queue, output with
@@ -609,8 +631,8 @@ lookup(uint8_t version, const uint8_t *a, size_t len, enum of_raw *raw)
 static bool
 dec_enqueue11(struct of_dec *d, const uint8_t *p, size_t len)
 {
-    static const uint8_t pop_queue[16] = { 0xff, 0xff, 0, 16,   0, 0,
-                                           0x23, 0x20, 0, 5 };
+    static const uint8_t pop_queue[16] = { 0xff, 0xff, 0,    16, 0,
+                                           0,    0x23, 0x20, 0,  5 };
     uint16_t port;
 
     if (d->version < OF_V12 || len < 40 || of_get32(p) != (21u << 16 | 8)
@@ -621,7 +643,8 @@ dec_enqueue11(struct of_dec *d, const uint8_t *p, size_t len)
             && port != OF_PORT_LOCAL)) {
         return false;
     }
-    struct of_act_enqueue *e = of_acts_put(d->out, OF_ACT_ENQUEUE, sizeof *e, 0);
+    struct of_act_enqueue *e =
+        of_acts_put(d->out, OF_ACT_ENQUEUE, sizeof *e, 0);
     e->port = port;
     e->queue = of_get32(p + 4);
     return true;
@@ -698,7 +721,8 @@ check_order(const void *data, size_t len, bool top)
 {
     int last = -1;
 
-    OF_ACT_FOR_EACH (a, data, len) {
+    OF_ACT_FOR_EACH(a, data, len)
+    {
         int r = rank(a->type);
         size_t nlen;
         const struct of_act *nested = of_act_nested(a, &nlen);
@@ -810,8 +834,8 @@ dec_instructions(struct of_dec *d, const uint8_t *p, size_t len)
             }
             size_t ofs = SIZE_MAX;
             if (type == OFPIT_WRITE_ACTIONS) {
-                struct of_act_nest *n = of_acts_put(
-                    d->out, OF_ACT_WRITE_ACTIONS, sizeof *n, 0);
+                struct of_act_nest *n =
+                    of_acts_put(d->out, OF_ACT_WRITE_ACTIONS, sizeof *n, 0);
                 ofs = of_acts_offset(d->out, n);
                 d->depth++;
             }

@@ -324,7 +324,8 @@ enc_set_tunnel(struct of_enc *e, const struct of_act *a)
     if (e->version == OF_V10) {
         return of_nx_encode(e, a);
     }
-    put_oxm_u64(e, OF_F_TUN_ID, ((const struct of_act_set_tunnel *) a)->tun_id);
+    put_oxm_u64(e, OF_F_TUN_ID,
+                ((const struct of_act_set_tunnel *) a)->tun_id);
     return OF_ERR_NONE;
 }
 
@@ -335,10 +336,9 @@ enc_mpls_field(struct of_enc *e, const struct of_act *a)
     if (e->version == OF_V10) {
         return of_nx_encode(e, a);
     }
-    put_oxm_u64(e,
-                a->type == OF_ACT_SET_MPLS_LABEL ? OF_F_MPLS_LABEL
-                                                 : OF_F_MPLS_TC,
-                ((const struct of_act_u32 *) a)->value);
+    put_oxm_u64(
+        e, a->type == OF_ACT_SET_MPLS_LABEL ? OF_F_MPLS_LABEL : OF_F_MPLS_TC,
+        ((const struct of_act_u32 *) a)->value);
     return OF_ERR_NONE;
 }
 
@@ -349,11 +349,13 @@ enc_instruction(struct of_enc *e, const struct of_act *a)
      * other instructions cannot be said.  In 1.1+ instructions are not
      * actions and do not belong in an action list. */
     if (e->version == OF_V10
-        && (a->type == OF_ACT_WRITE_METADATA || a->type == OF_ACT_GOTO_TABLE)) {
+        && (a->type == OF_ACT_WRITE_METADATA
+            || a->type == OF_ACT_GOTO_TABLE)) {
         return of_nx_encode(e, a);
     }
     if (e->version >= OF_V15 && a->type == OF_ACT_METER) {
-        put_raw_value(e, R15_METER, 4, 4, ((const struct of_act_u32 *) a)->value);
+        put_raw_value(e, R15_METER, 4, 4,
+                      ((const struct of_act_u32 *) a)->value);
         return OF_ERR_NONE;
     }
     return OF_ERR_OFPBIC_UNSUP_INST;
@@ -410,7 +412,8 @@ static act_encoder *const encoders[OF_N_ACT_TYPES] = {
 enum of_err
 of_enc_list(struct of_enc *e, const void *acts, size_t len)
 {
-    OF_ACT_FOR_EACH (a, acts, len) {
+    OF_ACT_FOR_EACH(a, acts, len)
+    {
         if (!a->type || a->type >= OF_N_ACT_TYPES || !encoders[a->type]) {
             return OF_ERR_OFPBAC_BAD_TYPE;
         }
@@ -447,8 +450,8 @@ enc_init(struct of_enc *e, const struct of_match *match, uint8_t version,
     e->version = version;
     e->b = b;
     if (match) {
-        uint16_t tci = ntohs(match->flow.vlans[0].tci)
-                       & ntohs(match->mask.vlans[0].tci);
+        uint16_t tci =
+            ntohs(match->flow.vlans[0].tci) & ntohs(match->mask.vlans[0].tci);
         e->has_vlan = (tci & OF_OFPVID_PRESENT) != 0;
         if (match->mask.nw_proto == 0xff) {
             e->nw_proto = match->flow.nw_proto;
@@ -525,7 +528,8 @@ enc_instructions(struct of_enc *e, const struct of_acts *acts)
     bool apply = false;
     enum of_err err = OF_ERR_NONE;
 
-    OF_ACT_FOR_EACH (a, acts->buf.data, acts->buf.len) {
+    OF_ACT_FOR_EACH(a, acts->buf.data, acts->buf.len)
+    {
         switch (a->type) {
         case OF_ACT_METER:
             meter = a;
@@ -549,7 +553,8 @@ enc_instructions(struct of_enc *e, const struct of_acts *acts)
     }
     if (meter && e->version < OF_V15) {
         size_t ofs = start_inst(e, OFPIT_METER);
-        of_put32(e->b->data + ofs + 4, ((const struct of_act_u32 *) meter)->value);
+        of_put32(e->b->data + ofs + 4,
+                 ((const struct of_act_u32 *) meter)->value);
     }
     if (apply || (meter && e->version >= OF_V15)) {
         size_t ofs = start_inst(e, OFPIT_APPLY_ACTIONS);
@@ -557,7 +562,8 @@ enc_instructions(struct of_enc *e, const struct of_acts *acts)
             put_raw_value(e, R15_METER, 4, 4,
                           ((const struct of_act_u32 *) meter)->value);
         }
-        OF_ACT_FOR_EACH (a, acts->buf.data, acts->buf.len) {
+        OF_ACT_FOR_EACH(a, acts->buf.data, acts->buf.len)
+        {
             if (!is_instruction(a->type)) {
                 err = of_enc_list(e, a, a->len);
                 if (err) {
@@ -591,7 +597,8 @@ enc_instructions(struct of_enc *e, const struct of_acts *acts)
     }
     if (go) {
         size_t ofs = start_inst(e, OFPIT_GOTO_TABLE);
-        e->b->data[ofs + 4] = (uint8_t) ((const struct of_act_u32 *) go)->value;
+        e->b->data[ofs + 4] =
+            (uint8_t) ((const struct of_act_u32 *) go)->value;
     }
     return OF_ERR_NONE;
 }

@@ -29,8 +29,7 @@ static const struct simple {
     uint32_t max;
 } simples[] = {
     { OF_ACT_GROUP, NX_GROUP, R11_GROUP, 12, 4, 4, 0xffffff00u },
-    { OF_ACT_SET_MPLS_LABEL, NX_SET_MPLS_LABEL, OF_N_RAWS, 12, 0, 4,
-      0xfffff },
+    { OF_ACT_SET_MPLS_LABEL, NX_SET_MPLS_LABEL, OF_N_RAWS, 12, 0, 4, 0xfffff },
     { OF_ACT_SET_MPLS_TC, NX_SET_MPLS_TC, OF_N_RAWS, 10, 0, 1, 7 },
     { OF_ACT_SET_MPLS_TTL, NX_SET_MPLS_TTL, R11_SET_MPLS_TTL, 10, 4, 1, 255 },
     { OF_ACT_DEC_MPLS_TTL, NX_DEC_MPLS_TTL, R11_DEC_MPLS_TTL, 0, 0, 0, 0 },
@@ -193,8 +192,8 @@ of_nx_put_load(struct of_enc *e, const struct of_act_set_field *sf)
         }
         at = of_wire_put_raw(e, NX_REG_LOAD);
         uint8_t *p = of_wire_at(e, at);
-        of_put16(p + 10, of_ofs_nbits((uint16_t) start,
-                                      (uint16_t) (bit - start)));
+        of_put16(p + 10,
+                 of_ofs_nbits((uint16_t) start, (uint16_t) (bit - start)));
         of_put32(p + 12, of_nx_header(f));
         of_put64(p + 16, value);
     }
@@ -424,11 +423,12 @@ enc_learn(struct of_enc *e, const struct of_act_learn *l)
                                 false, false);
         }
     }
-    OF_LEARN_SPEC_FOR_EACH (s, l) {
-        of_buf_put16(e->b, (uint16_t) (s->n_bits
-                                       | (s->src_imm ? NX_LEARN_SRC_IMMEDIATE
-                                                     : 0)
-                                       | s->kind << NX_LEARN_DST_SHIFT));
+    OF_LEARN_SPEC_FOR_EACH(s, l)
+    {
+        of_buf_put16(e->b,
+                     (uint16_t) (s->n_bits
+                                 | (s->src_imm ? NX_LEARN_SRC_IMMEDIATE : 0)
+                                 | s->kind << NX_LEARN_DST_SHIFT));
         if (s->src_imm) {
             /* Immediates travel in 16-bit units, right-aligned. */
             size_t wire = (s->n_bits + 15u) / 16 * 2;
@@ -447,8 +447,7 @@ enc_learn(struct of_enc *e, const struct of_act_learn *l)
 
 /* Pulls a field header and 16-bit offset for a subfield N_BITS wide. */
 static enum of_err
-pull_subfield_ref(struct of_cursor *c, uint16_t n_bits,
-                  struct of_subfield *sf)
+pull_subfield_ref(struct of_cursor *c, uint16_t n_bits, struct of_subfield *sf)
 {
     enum of_err err;
     bool masked;
@@ -535,8 +534,9 @@ dec_learn(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
     if (a[27]) {
         return OF_ERR_NXBAC_MUST_BE_ZERO;
     }
-    if (flags & ~(OF_LEARN_SEND_FLOW_REM | OF_LEARN_DELETE_LEARNED
-                  | (raw == NX_LEARN2 ? OF_LEARN_WRITE_RESULT : 0))
+    if (flags
+            & ~(OF_LEARN_SEND_FLOW_REM | OF_LEARN_DELETE_LEARNED
+                | (raw == NX_LEARN2 ? OF_LEARN_WRITE_RESULT : 0))
         || l.table_id == 255) {
         return OF_ERR_OFPBAC_BAD_ARGUMENT;
     }
@@ -554,8 +554,7 @@ dec_learn(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
             size_t plen;
             const struct of_field *f =
                 of_field_pull_header(&c, &masked, &plen, &e2);
-            if (!f || masked || of_get16(p + 4) >= f->n_bits
-                || !f->writable) {
+            if (!f || masked || of_get16(p + 4) >= f->n_bits || !f->writable) {
                 return OF_ERR_OFPBAC_BAD_ARGUMENT;
             }
             l.result_dst.field = (uint16_t) f->id;
@@ -609,8 +608,8 @@ enc_nat(struct of_enc *e, const struct of_nat *nat)
     if (nat->af) {
         alen = nat->af == AF_INET ? 4 : 16;
         bool max = memcmp(&nat->addr_min, &nat->addr_max, alen) != 0;
-        range |= nat->af == AF_INET ? NX_NAT_RANGE_IPV4_MIN
-                                    : NX_NAT_RANGE_IPV6_MIN;
+        range |=
+            nat->af == AF_INET ? NX_NAT_RANGE_IPV4_MIN : NX_NAT_RANGE_IPV6_MIN;
         buf_put(e->b, &nat->addr_min, alen);
         if (max) {
             range |= nat->af == AF_INET ? NX_NAT_RANGE_IPV4_MAX
@@ -754,8 +753,8 @@ dec_ct(struct of_dec *d, const uint8_t *a, size_t len)
     ct.recirc_table = a[18];
     ct.alg = of_get16(a + 22);
     if (of_get32(a + 12)) {
-        err = of_nx_pull_subfield_packed(a + 12, of_get16(a + 16),
-                                         &ct.zone_src);
+        err =
+            of_nx_pull_subfield_packed(a + 12, of_get16(a + 16), &ct.zone_src);
         if (err || ct.zone_src.n_bits != 16) {
             return OF_ERR_OFPBAC_BAD_ARGUMENT;
         }
@@ -794,7 +793,8 @@ dec_ct(struct of_dec *d, const uint8_t *a, size_t len)
         size_t elen;
         const struct of_act *exec =
             of_act_nested((const void *) (d->out->buf.data + ofs), &elen);
-        OF_ACT_FOR_EACH (x, exec, elen) {
+        OF_ACT_FOR_EACH(x, exec, elen)
+        {
             const struct of_act_set_field *sf = (const void *) x;
             if (x->type != OF_ACT_SET_FIELD
                 || (sf->field != OF_F_CT_MARK && sf->field != OF_F_CT_LABEL)) {
@@ -954,7 +954,7 @@ of_nx_encode(struct of_enc *e, const struct of_act *a)
     }
     case OF_ACT_SAMPLE: {
         const struct of_act_sample *s = (const void *) a;
-        enum of_raw raw = s->direction != OF_SAMPLE_DEFAULT ? NX_SAMPLE3
+        enum of_raw raw = s->direction != OF_SAMPLE_DEFAULT  ? NX_SAMPLE3
                           : s->sampling_port != OF_PORT_NONE ? NX_SAMPLE2
                                                              : NX_SAMPLE;
         at = of_wire_put_raw(e, raw);
@@ -1011,14 +1011,22 @@ of_nx_encode(struct of_enc *e, const struct of_act *a)
 static const struct {
     uint8_t ofs, n;
 } nx_pads[OF_N_RAWS] = {
-    [NX_SET_TUNNEL] = { 10, 2 },     [NX_SET_TUNNEL64] = { 10, 6 },
-    [NX_MULTIPATH] = { 14, 2 },      [NX_RESUBMIT_TABLE] = { 13, 3 },
-    [NX_RESUBMIT_TABLE_CT] = { 13, 3 }, [NX_OUTPUT_REG] = { 18, 6 },
-    [NX_DEC_TTL] = { 10, 6 },        [NX_FIN_TIMEOUT] = { 14, 2 },
-    [NX_CONTROLLER] = { 15, 1 },     [NX_WRITE_METADATA] = { 10, 6 },
-    [NX_SAMPLE2] = { 26, 6 },        [NX_SAMPLE3] = { 27, 5 },
-    [NX_CLONE] = { 10, 6 },          [NX_CT_CLEAR] = { 10, 6 },
-    [NX_CHECK_PKT_LARGER] = { 18, 6 }, [NX_DEC_TTL_CNT_IDS] = { 12, 4 },
+    [NX_SET_TUNNEL] = { 10, 2 },
+    [NX_SET_TUNNEL64] = { 10, 6 },
+    [NX_MULTIPATH] = { 14, 2 },
+    [NX_RESUBMIT_TABLE] = { 13, 3 },
+    [NX_RESUBMIT_TABLE_CT] = { 13, 3 },
+    [NX_OUTPUT_REG] = { 18, 6 },
+    [NX_DEC_TTL] = { 10, 6 },
+    [NX_FIN_TIMEOUT] = { 14, 2 },
+    [NX_CONTROLLER] = { 15, 1 },
+    [NX_WRITE_METADATA] = { 10, 6 },
+    [NX_SAMPLE2] = { 26, 6 },
+    [NX_SAMPLE3] = { 27, 5 },
+    [NX_CLONE] = { 10, 6 },
+    [NX_CT_CLEAR] = { 10, 6 },
+    [NX_CHECK_PKT_LARGER] = { 18, 6 },
+    [NX_DEC_TTL_CNT_IDS] = { 12, 4 },
     [NX_REG_MOVE] = { 0, 0 },
 };
 
@@ -1204,8 +1212,8 @@ of_nx_decode(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
         memset(&mv, 0, sizeof mv);
         err = of_nx_pull_subfield(a + 16, of_get16(a + 12), n_bits, &mv.src);
         if (!err) {
-            err = of_nx_pull_subfield(a + 20, of_get16(a + 14), n_bits,
-                                      &mv.dst);
+            err =
+                of_nx_pull_subfield(a + 20, of_get16(a + 14), n_bits, &mv.dst);
         }
         if (err || !writable(&mv.dst)) {
             return OF_ERR_OFPBAC_BAD_ARGUMENT;
@@ -1218,8 +1226,8 @@ of_nx_decode(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
     case NX_REG_LOAD:
         return dec_reg_load(d, a);
     case NX_REG_LOAD2:
-        return of_dec_oxm_set_field(d, a + OF_NX_HDR_LEN,
-                                    len - OF_NX_HDR_LEN, true);
+        return of_dec_oxm_set_field(d, a + OF_NX_HDR_LEN, len - OF_NX_HDR_LEN,
+                                    true);
     case NX_NOTE: {
         size_t n = len - OF_NX_HDR_LEN;
         struct of_act_note *note =

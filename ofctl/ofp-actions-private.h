@@ -113,8 +113,8 @@ enum of_raw {
 /* State threaded through decoding one list (and its nested lists). */
 struct of_dec {
     uint8_t version;
-    int depth;          /* Nesting of clone/ct/write_actions. */
-    bool in_ct;         /* Decoding ct's nested actions. */
+    int depth;  /* Nesting of clone/ct/write_actions. */
+    bool in_ct; /* Decoding ct's nested actions. */
     struct of_acts *out;
 };
 

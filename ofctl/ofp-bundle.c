@@ -43,10 +43,9 @@ void
 of_bundle_ctrl_encode(const struct of_bundle_ctrl *bc, uint8_t version,
                       uint32_t xid, struct buf *b)
 {
-    of_msg_start(b,
-                 version == OF_V13 ? OF_T_ONFT_BUNDLE_CONTROL
-                                   : OF_T_BUNDLE_CONTROL,
-                 version, xid);
+    of_msg_start(
+        b, version == OF_V13 ? OF_T_ONFT_BUNDLE_CONTROL : OF_T_BUNDLE_CONTROL,
+        version, xid);
     of_buf_put32(b, bc->bundle_id);
     of_buf_put16(b, bc->type);
     of_buf_put16(b, bc->flags);
@@ -73,8 +72,7 @@ of_bundle_ctrl_decode(const struct of_msg *msg, struct of_bundle_ctrl *bc)
     if (flags & ~FLAGS_ALL) {
         return OF_ERR_OFPBFC_BAD_FLAGS;
     }
-    enum of_err err = check_props(msg->body + BC_LEN,
-                                  msg->body_len - BC_LEN);
+    enum of_err err = check_props(msg->body + BC_LEN, msg->body_len - BC_LEN);
     if (err) {
         return err;
     }
@@ -91,9 +89,7 @@ of_bundle_add_encode(const struct of_bundle_add *ba, uint8_t version,
                      struct buf *b)
 {
     uint32_t xid = ba->msg_len >= 8 ? of_get32(ba->msg + 4) : 0;
-    of_msg_start(b,
-                 version == OF_V13 ? OF_T_ONFT_BUNDLE_ADD
-                                   : OF_T_BUNDLE_ADD,
+    of_msg_start(b, version == OF_V13 ? OF_T_ONFT_BUNDLE_ADD : OF_T_BUNDLE_ADD,
                  version, xid);
     size_t body = b->len;
     of_buf_put32(b, ba->bundle_id);

@@ -241,6 +241,9 @@ of_protocols_usable_flow_mod(const struct of_flow *f, enum of_flow_cmd cmd)
     if (f->out_group != OF_GROUP_ANY) {
         set &= ~OF_PROTO_OF10_ANY;
     }
+    if (!of_acts_ok_for_of11(&f->acts, &f->match)) {
+        set &= OF_PROTO_OF10_ANY;
+    }
     return set & usable_for_actions(&f->acts);
 }
 
@@ -1344,7 +1347,8 @@ of_flow_removed_format(const struct of_flow_removed *r, struct buf *b)
  * --------------------------------------------------------------------- */
 
 void
-of_flow_mod_format(const struct of_flow_mod *fm, struct buf *b)
+of_flow_mod_format(const struct of_flow_mod *fm, uint8_t version,
+                   struct buf *b)
 {
     static const char *const names[] = {
         [OF_FLOW_ADD] = "ADD",
@@ -1411,5 +1415,5 @@ of_flow_mod_format(const struct of_flow_mod *fm, struct buf *b)
         }
     }
     buf_put_cstr(b, "actions=");
-    of_acts_format(&f->acts, b);
+    of_acts_format_view(&f->acts, version, b);
 }

@@ -79,10 +79,11 @@ enum of_err of_flow_mod_encode(const struct of_flow_mod *,
 enum of_err of_flow_mod_decode(const struct of_msg *, bool table_id_ext,
                                struct of_flow_mod *);
 
-/* Appends the body of FM as "ovs-ofctl ofp-print" shows a flow-mod,
- * after the message header: "ADD table:2 priority=3,ip cookie:0x55
- * idle:5 send_flow_rem actions=output:1". */
-void of_flow_mod_format(const struct of_flow_mod *, struct buf *);
+/* Appends the body of FM, received in VERSION, as "ovs-ofctl ofp-print"
+ * shows a flow-mod after the message header: "ADD table:2 priority=3,ip
+ * cookie:0x55 idle:5 send_flow_rem actions=output:1". */
+void of_flow_mod_format(const struct of_flow_mod *, uint8_t version,
+                        struct buf *);
 
 /* Messages switching a 1.0 connection to PROTOCOL: NXT_SET_FLOW_FORMAT
  * and NXT_FLOW_MOD_TABLE_ID bodies. */

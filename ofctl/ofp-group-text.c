@@ -15,11 +15,9 @@ static const struct {
     const char *name;
     enum of_group_type type;
 } type_names[] = {
-    {"all", OF_GT_ALL},
-    {"select", OF_GT_SELECT},
-    {"indirect", OF_GT_INDIRECT},
-    {"ff", OF_GT_FF},
-    {"fast_failover", OF_GT_FF},
+    { "all", OF_GT_ALL },           { "select", OF_GT_SELECT },
+    { "indirect", OF_GT_INDIRECT }, { "ff", OF_GT_FF },
+    { "fast_failover", OF_GT_FF },
 };
 
 /* Special bucket ids by name. */
@@ -27,9 +25,9 @@ static const struct {
     const char *name;
     uint32_t id;
 } bucket_names[] = {
-    {"first", OF_BUCKET_FIRST},
-    {"last", OF_BUCKET_LAST},
-    {"all", OF_BUCKET_ALL},
+    { "first", OF_BUCKET_FIRST },
+    { "last", OF_BUCKET_LAST },
+    { "all", OF_BUCKET_ALL },
 };
 
 const char *
@@ -107,10 +105,9 @@ parse_bucket(char *s, struct of_bucket *bk)
         } else {
             /* The rest of the bucket is its action list; BEFORE points
              * at the (undamaged) copy's same place in the original. */
-            const char *acts = pristine + ((!strcmp(key, "actions") ? value
-                                                                    : before)
-                                           - s);
-            struct of_act_parse_ctx ctx = {.match = NULL, .base = acts};
+            const char *acts =
+                pristine + ((!strcmp(key, "actions") ? value : before) - s);
+            struct of_act_parse_ctx ctx = { .match = NULL, .base = acts };
             char *e = of_acts_parse(acts, &bk->acts, &ctx);
             if (e) {
                 err = xasprintf("bucket actions: %s", e);
@@ -240,8 +237,8 @@ parse_settings(char *s, struct of_group *g, bool *have_id)
         } else if (!strcmp(key, "selection_method_param")) {
             uint64_t u;
             if (!of_text_parse_uint(value, UINT64_MAX, &u)) {
-                err = xasprintf("selection_method_param: %s: bad number",
-                                value);
+                err =
+                    xasprintf("selection_method_param: %s: bad number", value);
             }
             g->props.param = u;
         } else if (!strcmp(key, "fields")) {
@@ -275,16 +272,22 @@ of_group_parse(struct of_group *g, const char *s, enum of_group_cmd command)
     err = parse_settings(copy, g, &have_id);
     for (size_t i = 0; !err && i < n; i++) {
         struct of_bucket *bk = of_group_add_bucket(g);
-        if (command == OF_GC_INSERT_BUCKET) {
-            bk->bucket_id = OF_BUCKET_ALL;
-        }
+        bk->bucket_id = OF_BUCKET_ALL; /* Not given (yet). */
         err = parse_bucket(texts[i], bk);
+    }
+    /* Buckets without an explicit id are numbered 0, 1, ... in order, as
+     * ovs-ofctl numbers them. */
+    uint32_t next_id = 0;
+    for (size_t i = 0; !err && i < g->n_buckets; i++) {
+        if (g->buckets[i].bucket_id == OF_BUCKET_ALL) {
+            g->buckets[i].bucket_id = next_id++;
+        }
     }
     if (!err && !have_id && command != OF_GC_DELETE) {
         err = xstrdup("must specify a group_id");
     }
-    if (!err && n && (command == OF_GC_DELETE
-                      || command == OF_GC_REMOVE_BUCKET)) {
+    if (!err && n
+        && (command == OF_GC_DELETE || command == OF_GC_REMOVE_BUCKET)) {
         err = xstrdup("this command does not take buckets");
     }
     free(texts);
@@ -308,8 +311,8 @@ format_fields(const struct of_group_props *props, struct buf *b)
         bool masked;
         size_t plen;
         enum of_err err;
-        const struct of_field *f = of_field_pull_header(&c, &masked, &plen,
-                                                        &err);
+        const struct of_field *f =
+            of_field_pull_header(&c, &masked, &plen, &err);
         if (!f || !of_cursor_pull(&c, plen)) {
             break;
         }
@@ -330,12 +333,12 @@ static const struct {
     enum of_group_cmd command;
     const char *name;
 } command_names[] = {
-    {OF_GC_ADD, "ADD"},
-    {OF_GC_MODIFY, "MOD"},
-    {OF_GC_DELETE, "DEL"},
-    {OF_GC_INSERT_BUCKET, "INSERT_BUCKET"},
-    {OF_GC_REMOVE_BUCKET, "REMOVE_BUCKET"},
-    {OF_GC_ADD_OR_MOD, "ADD_OR_MOD"},
+    { OF_GC_ADD, "ADD" },
+    { OF_GC_MODIFY, "MOD" },
+    { OF_GC_DELETE, "DEL" },
+    { OF_GC_INSERT_BUCKET, "INSERT_BUCKET" },
+    { OF_GC_REMOVE_BUCKET, "REMOVE_BUCKET" },
+    { OF_GC_ADD_OR_MOD, "ADD_OR_MOD" },
 };
 
 static bool
@@ -357,8 +360,7 @@ format_bucket_id(uint32_t id, struct buf *b)
 }
 
 void
-of_group_mod_format(const struct of_group *g, uint8_t version,
-                    struct buf *b)
+of_group_mod_format(const struct of_group *g, uint8_t version, struct buf *b)
 {
     const char *name = "UNKNOWN";
     for (size_t i = 0; i < ARRAY_SIZE(command_names); i++) {
@@ -386,8 +388,7 @@ of_group_format(const struct of_group *g, uint8_t version, struct buf *b)
     if (g->props.method[0]) {
         buf_printf(b, ",selection_method=%s", g->props.method);
         if (g->props.param) {
-            buf_printf(b, ",selection_method_param=%" PRIu64,
-                       g->props.param);
+            buf_printf(b, ",selection_method_param=%" PRIu64, g->props.param);
         }
         format_fields(&g->props, b);
     }
@@ -429,8 +430,9 @@ of_group_stats_format(const struct of_group_stats *s, struct buf *b)
                ",byte_count=%" PRIu64,
                s->ref_count, s->packets, s->bytes);
     for (size_t i = 0; i < s->n_buckets; i++) {
-        buf_printf(b, ",bucket%zu:packet_count=%" PRIu64 ",byte_count=%"
-                   PRIu64, i, s->buckets[i].packets, s->buckets[i].bytes);
+        buf_printf(b,
+                   ",bucket%zu:packet_count=%" PRIu64 ",byte_count=%" PRIu64,
+                   i, s->buckets[i].packets, s->buckets[i].bytes);
     }
 }
 
@@ -442,14 +444,17 @@ static const struct {
     int bit;
     const char *name;
 } action_bits[] = {
-    {0, "output"},        {22, "group"},        {25, "set_field"},
-    {18, "strip_vlan"},   {17, "push_vlan"},    {23, "mod_nw_ttl"},
-    {24, "dec_ttl"},      {15, "set_mpls_ttl"}, {16, "dec_mpls_ttl"},
-    {19, "push_mpls"},    {20, "pop_mpls"},     {21, "set_queue"},
+    { 0, "output" },      { 22, "group" },        { 25, "set_field" },
+    { 18, "strip_vlan" }, { 17, "push_vlan" },    { 23, "mod_nw_ttl" },
+    { 24, "dec_ttl" },    { 15, "set_mpls_ttl" }, { 16, "dec_mpls_ttl" },
+    { 19, "push_mpls" },  { 20, "pop_mpls" },     { 21, "set_queue" },
 };
 
 static const char *const feature_type_names[4] = {
-    "all", "select", "indirect", "fast failover",
+    "all",
+    "select",
+    "indirect",
+    "fast failover",
 };
 
 void

@@ -8,16 +8,16 @@
 #include "ofctl/ofp-actions.h"
 
 /* Wire sizes of the fixed parts. */
-#define GM11_LEN 8         /* command, type, pad, group_id. */
-#define GM15_LEN 16        /* ... + bucket_array_len, pad, cmd bucket. */
-#define BUCKET11_LEN 16    /* len, weight, watch_port/group, pad. */
-#define BUCKET15_LEN 8     /* len, action_array_len, bucket_id. */
-#define GD11_LEN 8         /* length, type, pad, group_id. */
-#define GD15_LEN 16        /* ... + bucket_list_len, pad[6]. */
-#define GS_REQ_LEN 8       /* group_id, pad. */
-#define GS11_LEN 32        /* OpenFlow 1.1/1.2 group stats. */
-#define GS13_LEN 40        /* ... + duration. */
-#define GF_LEN 40          /* group features. */
+#define GM11_LEN 8      /* command, type, pad, group_id. */
+#define GM15_LEN 16     /* ... + bucket_array_len, pad, cmd bucket. */
+#define BUCKET11_LEN 16 /* len, weight, watch_port/group, pad. */
+#define BUCKET15_LEN 8  /* len, action_array_len, bucket_id. */
+#define GD11_LEN 8      /* length, type, pad, group_id. */
+#define GD15_LEN 16     /* ... + bucket_list_len, pad[6]. */
+#define GS_REQ_LEN 8    /* group_id, pad. */
+#define GS11_LEN 32     /* OpenFlow 1.1/1.2 group stats. */
+#define GS13_LEN 40     /* ... + duration. */
+#define GF_LEN 40       /* group features. */
 
 /* OpenFlow 1.5 bucket property types. */
 enum { BP_WEIGHT = 0, BP_WATCH_PORT = 1, BP_WATCH_GROUP = 2 };
@@ -204,8 +204,7 @@ pull_bucket_props(const uint8_t *p, size_t len, struct of_bucket *bk)
 
 /* Decodes LEN bytes of buckets at P into G (whose type must be set). */
 static enum of_err
-pull_buckets(const uint8_t *p, size_t len, uint8_t version,
-             struct of_group *g)
+pull_buckets(const uint8_t *p, size_t len, uint8_t version, struct of_group *g)
 {
     struct of_cursor c;
     of_cursor_init(&c, p, len);
@@ -227,8 +226,8 @@ pull_buckets(const uint8_t *p, size_t len, uint8_t version,
                 return OF_ERR_OFPGMFC_BAD_WATCH;
             }
             bk->watch_group = of_get32(h + 8);
-            err = of_acts_decode(h + fixed, blen - fixed, version, false,
-                                 NULL, &bk->acts);
+            err = of_acts_decode(h + fixed, blen - fixed, version, false, NULL,
+                                 &bk->acts);
         } else {
             uint16_t alen = of_get16(h + 2);
             bk->bucket_id = of_get32(h + 4);
@@ -242,8 +241,8 @@ pull_buckets(const uint8_t *p, size_t len, uint8_t version,
             err = of_acts_decode(h + fixed, alen, version, false, NULL,
                                  &bk->acts);
             if (!err) {
-                err = pull_bucket_props(h + fixed + alen,
-                                        blen - fixed - alen, bk);
+                err = pull_bucket_props(h + fixed + alen, blen - fixed - alen,
+                                        bk);
             }
         }
         if (err) {
@@ -266,7 +265,7 @@ put_group_props(const struct of_group *g, struct buf *b)
     of_buf_put32(b, NTR_VENDOR);
     of_buf_put32(b, NTR_SELECTION_METHOD);
     of_buf_put32(b, 0);
-    char name[16] = {0};
+    char name[16] = { 0 };
     memcpy(name, g->props.method, strnlen(g->props.method, 15));
     buf_put(b, name, sizeof name);
     of_buf_put64(b, g->props.param);
@@ -401,8 +400,8 @@ of_group_mod_decode(const struct of_msg *msg, struct of_group *g)
     }
     err = pull_buckets(p + fixed, blen, msg->version, g);
     if (!err && msg->version >= OF_V15) {
-        err = pull_group_props(p + fixed + blen,
-                               msg->body_len - fixed - blen, g);
+        err = pull_group_props(p + fixed + blen, msg->body_len - fixed - blen,
+                               g);
     }
     if (err) {
         of_group_destroy(g);
@@ -415,8 +414,8 @@ of_group_mod_decode(const struct of_msg *msg, struct of_group *g)
  * --------------------------------------------------------------------- */
 
 void
-of_group_desc_request_encode(uint32_t group_id, uint8_t version,
-                             uint32_t xid, struct buf *b)
+of_group_desc_request_encode(uint32_t group_id, uint8_t version, uint32_t xid,
+                             struct buf *b)
 {
     of_msg_start(b, OF_T_GROUP_DESC_REQUEST, version, xid);
     if (version >= OF_V15) {
@@ -471,8 +470,8 @@ of_group_desc_reply_encode(const struct of_group *groups, size_t n,
 }
 
 enum of_err
-of_group_desc_reply_decode(const struct of_msg *msg,
-                           struct of_group **groupsp, size_t *np)
+of_group_desc_reply_decode(const struct of_msg *msg, struct of_group **groupsp,
+                           size_t *np)
 {
     struct of_group *groups = NULL;
     size_t n = 0;
@@ -531,8 +530,8 @@ of_group_desc_reply_decode(const struct of_msg *msg,
  * --------------------------------------------------------------------- */
 
 void
-of_group_stats_request_encode(uint32_t group_id, uint8_t version,
-                              uint32_t xid, struct buf *b)
+of_group_stats_request_encode(uint32_t group_id, uint8_t version, uint32_t xid,
+                              struct buf *b)
 {
     of_msg_start(b, OF_T_GROUP_STATS_REQUEST, version, xid);
     of_buf_put32(b, group_id);

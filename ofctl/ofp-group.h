@@ -142,8 +142,7 @@ void of_group_stats_request_encode(uint32_t group_id, uint8_t version,
 enum of_err of_group_stats_request_decode(const struct of_msg *,
                                           uint32_t *group_id);
 void of_group_stats_reply_encode(const struct of_group_stats *, size_t n,
-                                 uint8_t version, uint32_t xid,
-                                 struct buf *);
+                                 uint8_t version, uint32_t xid, struct buf *);
 /* Allocates *STATS; free with of_group_stats_free(). */
 enum of_err of_group_stats_reply_decode(const struct of_msg *,
                                         struct of_group_stats **stats,
@@ -184,8 +183,7 @@ char *of_group_parse(struct of_group *, const char *s,
  * leading space ovs-ofctl indents it with): "group_id=1,type=select,
  * bucket=bucket_id:0,actions=output:1".  OpenFlow 1.5 prints bucket ids
  * and the selection method; earlier versions do not. */
-void of_group_format(const struct of_group *, uint8_t version,
-                     struct buf *);
+void of_group_format(const struct of_group *, uint8_t version, struct buf *);
 
 /* Appends G as ofp-print shows a group-mod body: the command ("ADD",
  * "MOD", "DEL", "INSERT_BUCKET", ...), for OpenFlow 1.5 bucket commands
@@ -199,8 +197,7 @@ void of_group_stats_format(const struct of_group_stats *, struct buf *);
 /* Appends "ovs-ofctl dump-group-features" output: several lines, each
  * ending in a newline, as ofp-print shows them after the header line
  * (action bitmaps are named by OpenFlow 1.1+ action type). */
-void of_group_features_format(const struct of_group_features *,
-                              struct buf *);
+void of_group_features_format(const struct of_group_features *, struct buf *);
 
 /* The name of group type TYPE ("all", "select", "indirect", "ff"). */
 const char *of_group_type_name(enum of_group_type);

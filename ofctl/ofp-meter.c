@@ -8,12 +8,12 @@
 #include "lib/util.h"
 #include "ofctl/text.h"
 
-#define MM_LEN 8      /* command, flags, meter_id. */
-#define BAND_LEN 16   /* type, len, rate, burst_size, 4 type bytes. */
-#define MC_LEN 8      /* length, flags, meter_id. */
-#define MS_LEN 40     /* meter stats without band stats. */
-#define MREQ_LEN 8    /* meter_id, pad. */
-#define MF_LEN 16     /* meter features. */
+#define MM_LEN 8    /* command, flags, meter_id. */
+#define BAND_LEN 16 /* type, len, rate, burst_size, 4 type bytes. */
+#define MC_LEN 8    /* length, flags, meter_id. */
+#define MS_LEN 40   /* meter stats without band stats. */
+#define MREQ_LEN 8  /* meter_id, pad. */
+#define MF_LEN 16   /* meter features. */
 #define FLAGS_ALL (OF_MF_KBPS | OF_MF_PKTPS | OF_MF_BURST | OF_MF_STATS)
 
 void
@@ -49,8 +49,7 @@ put_bands(const struct of_meter *m, struct buf *b)
         of_buf_put16(b, BAND_LEN);
         of_buf_put32(b, band->rate);
         of_buf_put32(b, band->burst_size);
-        buf_put_u8(b, band->type == OF_MBT_DSCP_REMARK ? band->prec_level
-                                                       : 0);
+        buf_put_u8(b, band->type == OF_MBT_DSCP_REMARK ? band->prec_level : 0);
         buf_put_zeros(b, 3);
     }
 }
@@ -111,8 +110,8 @@ of_meter_mod_decode(const struct of_msg *msg, struct of_meter *m)
     m->command = cmd;
     m->flags = flags;
     m->meter_id = of_get32(msg->body + 4);
-    enum of_err err = pull_bands(msg->body + MM_LEN, msg->body_len - MM_LEN,
-                                 m);
+    enum of_err err =
+        pull_bands(msg->body + MM_LEN, msg->body_len - MM_LEN, m);
     if (err) {
         of_meter_init(m);
     }
@@ -120,8 +119,8 @@ of_meter_mod_decode(const struct of_msg *msg, struct of_meter *m)
 }
 
 void
-of_meter_request_encode(enum of_type type, uint32_t meter_id,
-                        uint8_t version, uint32_t xid, struct buf *b)
+of_meter_request_encode(enum of_type type, uint32_t meter_id, uint8_t version,
+                        uint32_t xid, struct buf *b)
 {
     of_msg_start(b, type, version, xid);
     of_buf_put32(b, meter_id);
@@ -154,8 +153,8 @@ of_meter_config_reply_encode(const struct of_meter *m, size_t n,
 }
 
 enum of_err
-of_meter_config_reply_decode(const struct of_msg *msg,
-                             struct of_meter **mp, size_t *np)
+of_meter_config_reply_decode(const struct of_msg *msg, struct of_meter **mp,
+                             size_t *np)
 {
     struct of_meter *m = NULL;
     size_t n = 0;
@@ -290,10 +289,10 @@ static const struct {
     const char *name;
     uint16_t flag;
 } flag_names[] = {
-    {"kbps", OF_MF_KBPS},
-    {"pktps", OF_MF_PKTPS},
-    {"burst", OF_MF_BURST},
-    {"stats", OF_MF_STATS},
+    { "kbps", OF_MF_KBPS },
+    { "pktps", OF_MF_PKTPS },
+    { "burst", OF_MF_BURST },
+    { "stats", OF_MF_STATS },
 };
 
 /* Special meter ids by name. */
@@ -301,9 +300,9 @@ static const struct {
     const char *name;
     uint32_t id;
 } id_names[] = {
-    {"slowpath", OF_METER_SLOWPATH},
-    {"controller", OF_METER_CONTROLLER},
-    {"all", OF_METER_ALL},
+    { "slowpath", OF_METER_SLOWPATH },
+    { "controller", OF_METER_CONTROLLER },
+    { "all", OF_METER_ALL },
 };
 
 static const char *const band_names[] = {
@@ -367,8 +366,8 @@ parse_bands(char *s, struct of_meter *m)
         } else if (!strcmp(key, "rate")) {
             err = parse_u32("rate", value, UINT32_MAX, &band->rate);
         } else if (!strcmp(key, "burst_size")) {
-            err = parse_u32("burst_size", value, UINT32_MAX,
-                            &band->burst_size);
+            err =
+                parse_u32("burst_size", value, UINT32_MAX, &band->burst_size);
         } else if (!strcmp(key, "prec_level")) {
             err = parse_u32("prec_level", value, UINT8_MAX, &u);
             band->prec_level = u;
@@ -454,9 +453,10 @@ void
 of_meter_format(const struct of_meter *m, bool with_command, struct buf *b)
 {
     if (with_command) {
-        buf_printf(b, "%s ", (size_t) m->command < ARRAY_SIZE(command_names)
-                                 ? command_names[m->command]
-                                 : "UNKNOWN");
+        buf_printf(b, "%s ",
+                   (size_t) m->command < ARRAY_SIZE(command_names)
+                       ? command_names[m->command]
+                       : "UNKNOWN");
     }
     buf_put_cstr(b, "meter=");
     format_meter_id(m->meter_id, b);
@@ -492,16 +492,15 @@ of_meter_stats_format(const struct of_meter_stats *s, struct buf *b)
                s->flow_count, s->packet_in_count, s->byte_in_count,
                s->duration_sec, s->duration_nsec);
     for (size_t i = 0; i < s->n_bands; i++) {
-        buf_printf(b, "\n%zu: packet_count:%" PRIu64 " byte_count:%" PRIu64,
-                   i, s->bands[i].packets, s->bands[i].bytes);
+        buf_printf(b, "\n%zu: packet_count:%" PRIu64 " byte_count:%" PRIu64, i,
+                   s->bands[i].packets, s->bands[i].bytes);
     }
 }
 
 /* Appends the names of the bits in BITS per NAMES (by bit number),
  * space-separated. */
 static void
-format_names(uint32_t bits, const char *const *names, size_t n,
-             struct buf *b)
+format_names(uint32_t bits, const char *const *names, size_t n, struct buf *b)
 {
     bool first = true;
     for (size_t i = 0; i < n; i++) {
@@ -515,8 +514,8 @@ format_names(uint32_t bits, const char *const *names, size_t n,
 void
 of_meter_features_format(const struct of_meter_features *f, struct buf *b)
 {
-    static const char *const cap_names[] = {"kbps", "pktps", "burst",
-                                            "stats"};
+    static const char *const cap_names[] = { "kbps", "pktps", "burst",
+                                             "stats" };
     buf_printf(b, "\nmax_meter:%" PRIu32 " max_bands:%u max_color:%u",
                f->max_meters, f->max_bands, f->max_color);
     buf_put_cstr(b, "\nband_types: ");

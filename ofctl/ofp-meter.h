@@ -61,19 +61,16 @@ enum of_err of_meter_mod_decode(const struct of_msg *, struct of_meter *);
 /* Meter config and meter stats requests: both carry a meter id
  * (OF_METER_ALL for every meter).  TYPE is OF_T_METER_CONFIG_REQUEST or
  * OF_T_METER_STATS_REQUEST. */
-void of_meter_request_encode(enum of_type, uint32_t meter_id,
-                             uint8_t version, uint32_t xid, struct buf *);
-enum of_err of_meter_request_decode(const struct of_msg *,
-                                    uint32_t *meter_id);
+void of_meter_request_encode(enum of_type, uint32_t meter_id, uint8_t version,
+                             uint32_t xid, struct buf *);
+enum of_err of_meter_request_decode(const struct of_msg *, uint32_t *meter_id);
 
 /* Meter config reply: N meters (their COMMAND is ignored).  Decoding
  * allocates *METERS (free with free()). */
 void of_meter_config_reply_encode(const struct of_meter *, size_t n,
-                                  uint8_t version, uint32_t xid,
-                                  struct buf *);
+                                  uint8_t version, uint32_t xid, struct buf *);
 enum of_err of_meter_config_reply_decode(const struct of_msg *,
-                                         struct of_meter **meters,
-                                         size_t *n);
+                                         struct of_meter **meters, size_t *n);
 
 /* Meter statistics. */
 struct of_meter_band_stats {
@@ -91,8 +88,7 @@ struct of_meter_stats {
     struct of_meter_band_stats bands[OF_METER_MAX_BANDS];
 };
 void of_meter_stats_reply_encode(const struct of_meter_stats *, size_t n,
-                                 uint8_t version, uint32_t xid,
-                                 struct buf *);
+                                 uint8_t version, uint32_t xid, struct buf *);
 /* Allocates *STATS (free with free()). */
 enum of_err of_meter_stats_reply_decode(const struct of_msg *,
                                         struct of_meter_stats **stats,
@@ -128,14 +124,12 @@ char *of_meter_parse(struct of_meter *, const char *s,
  * entry: "meter=1 kbps burst stats bands=\ntype=drop rate=1000
  * burst_size=100" (with the command name first for meter-mods when
  * WITH_COMMAND). */
-void of_meter_format(const struct of_meter *, bool with_command,
-                     struct buf *);
+void of_meter_format(const struct of_meter *, bool with_command, struct buf *);
 
 /* Appends one meter's statistics as ofp-print shows them. */
 void of_meter_stats_format(const struct of_meter_stats *, struct buf *);
 
 /* Appends meter features as ofp-print shows them. */
-void of_meter_features_format(const struct of_meter_features *,
-                              struct buf *);
+void of_meter_features_format(const struct of_meter_features *, struct buf *);
 
 #endif /* NICFLOW_OFCTL_OFP_METER_H */

@@ -9,8 +9,8 @@
 #include "ofctl/ofp-actions.h"
 #include "ofctl/ofp-match.h"
 
-#define NXREQ_LEN 16  /* id, flags, out_port, match_len, table, zeros. */
-#define OFREQ_LEN 16  /* id, out_port, out_group, flags, table, command. */
+#define NXREQ_LEN 16 /* id, flags, out_port, match_len, table, zeros. */
+#define OFREQ_LEN 16 /* id, out_port, out_group, flags, table, command. */
 #define UPD_FULL_LEN 24
 #define UPD_SHORT_LEN 8
 
@@ -19,13 +19,13 @@ static const struct {
     uint16_t model, nx, of14;
     const char *name;
 } flag_map[] = {
-    {OF_FMF_INITIAL, 0x01, 0x01, "initial"},
-    {OF_FMF_ADD, 0x02, 0x02, "add"},
-    {OF_FMF_DELETE, 0x04, 0x04, "delete"},
-    {OF_FMF_MODIFY, 0x08, 0x08, "modify"},
-    {OF_FMF_ACTIONS, 0x10, 0x10, "actions"},
-    {OF_FMF_OWN, 0x20, 0x40, "own"},
-    {OF_FMF_NO_ABBREV, 0, 0x20, "no_abbrev"},
+    { OF_FMF_INITIAL, 0x01, 0x01, "initial" },
+    { OF_FMF_ADD, 0x02, 0x02, "add" },
+    { OF_FMF_DELETE, 0x04, 0x04, "delete" },
+    { OF_FMF_MODIFY, 0x08, 0x08, "modify" },
+    { OF_FMF_ACTIONS, 0x10, 0x10, "actions" },
+    { OF_FMF_OWN, 0x20, 0x40, "own" },
+    { OF_FMF_NO_ABBREV, 0, 0x20, "no_abbrev" },
 };
 
 /* Events: model value -> Nicira wire value, OpenFlow 1.4 wire value
@@ -33,10 +33,10 @@ static const struct {
 static const struct {
     int nx, of14;
 } event_map[] = {
-    [OF_FME_INITIAL] = {-1, 0}, [OF_FME_ADDED] = {0, 1},
-    [OF_FME_DELETED] = {1, 2},  [OF_FME_MODIFIED] = {2, 3},
-    [OF_FME_ABBREV] = {3, 4},   [OF_FME_PAUSED] = {-1, 5},
-    [OF_FME_RESUMED] = {-1, 6},
+    [OF_FME_INITIAL] = { -1, 0 }, [OF_FME_ADDED] = { 0, 1 },
+    [OF_FME_DELETED] = { 1, 2 },  [OF_FME_MODIFIED] = { 2, 3 },
+    [OF_FME_ABBREV] = { 3, 4 },   [OF_FME_PAUSED] = { -1, 5 },
+    [OF_FME_RESUMED] = { -1, 6 },
 };
 
 static uint32_t
@@ -102,10 +102,9 @@ bool
 of_flow_monitor_request_equal(const struct of_flow_monitor_request *a,
                               const struct of_flow_monitor_request *b)
 {
-    return a->id == b->id && a->flags == b->flags
-           && a->out_port == b->out_port && a->out_group == b->out_group
-           && a->table_id == b->table_id && a->command == b->command
-           && of_match_equal(&a->match, &b->match);
+    return a->id == b->id && a->flags == b->flags && a->out_port == b->out_port
+           && a->out_group == b->out_group && a->table_id == b->table_id
+           && a->command == b->command && of_match_equal(&a->match, &b->match);
 }
 
 enum of_err
@@ -129,8 +128,8 @@ of_flow_monitor_request_encode(const struct of_flow_monitor_request *r,
             buf_put_u8(b, r[i].table_id);
             buf_put_zeros(b, 5);
             size_t mstart = b->len;
-            size_t mlen = of_match_put_nxm(&r[i].match, false, version, 0,
-                                           0, b);
+            size_t mlen =
+                of_match_put_nxm(&r[i].match, false, version, 0, 0, b);
             of_put16(b->data + start + 8, mlen);
             of_buf_pad8(b, mstart);
         } else {
@@ -175,8 +174,8 @@ pull_request(struct of_cursor *c, bool nx, uint8_t version,
         if (!m) {
             return OF_ERR_OFPBRC_BAD_LEN;
         }
-        enum of_err err = of_match_pull_nxm(m, mlen, false, &r->match,
-                                            NULL, NULL);
+        enum of_err err =
+            of_match_pull_nxm(m, mlen, false, &r->match, NULL, NULL);
         if (err) {
             return err;
         }
@@ -204,8 +203,7 @@ pull_request(struct of_cursor *c, bool nx, uint8_t version,
 
 enum of_err
 of_flow_monitor_request_decode(const struct of_msg *msg,
-                               struct of_flow_monitor_request **rp,
-                               size_t *np)
+                               struct of_flow_monitor_request **rp, size_t *np)
 {
     bool nx = msg->type == OF_T_NXST_FLOW_MONITOR_REQUEST;
     struct of_flow_monitor_request *r = NULL;
@@ -271,9 +269,9 @@ of_flow_update_equal(const struct of_flow_update *a,
         return true;
     }
     return a->reason == b->reason && a->idle_timeout == b->idle_timeout
-           && a->hard_timeout == b->hard_timeout
-           && a->priority == b->priority && a->table_id == b->table_id
-           && a->cookie == b->cookie && of_match_equal(&a->match, &b->match)
+           && a->hard_timeout == b->hard_timeout && a->priority == b->priority
+           && a->table_id == b->table_id && a->cookie == b->cookie
+           && of_match_equal(&a->match, &b->match)
            && of_acts_equal(&a->acts, &b->acts);
 }
 

@@ -32,8 +32,8 @@ enum of_fm_command { OF_FMC_ADD = 0, OF_FMC_MODIFY = 1, OF_FMC_DELETE = 2 };
 
 struct of_flow_monitor_request {
     uint32_t id;
-    uint16_t flags;    /* OF_FMF_*. */
-    uint16_t out_port; /* OF_PORT_NONE for any. */
+    uint16_t flags;     /* OF_FMF_*. */
+    uint16_t out_port;  /* OF_PORT_NONE for any. */
     uint32_t out_group; /* 1.4 only; OF_GROUP_ANY (0xffffffff) for any. */
     uint8_t table_id;   /* 0xff for all tables. */
     enum of_fm_command command; /* 1.4 only. */
@@ -48,17 +48,17 @@ bool of_flow_monitor_request_equal(const struct of_flow_monitor_request *,
 /* Encodes N requests as one NXST_FLOW_MONITOR request (TYPE
  * OF_T_NXST_FLOW_MONITOR_REQUEST) or OFPMP_FLOW_MONITOR request (TYPE
  * OF_T_FLOW_MONITOR_REQUEST, 1.4+). */
-enum of_err of_flow_monitor_request_encode(
-    const struct of_flow_monitor_request *, size_t n, enum of_type,
-    uint8_t version, uint32_t xid, struct buf *);
+enum of_err
+of_flow_monitor_request_encode(const struct of_flow_monitor_request *,
+                               size_t n, enum of_type, uint8_t version,
+                               uint32_t xid, struct buf *);
 /* Decodes one; allocates *REQS (free with free()). */
 enum of_err of_flow_monitor_request_decode(
-    const struct of_msg *, struct of_flow_monitor_request **reqs,
-    size_t *n);
+    const struct of_msg *, struct of_flow_monitor_request **reqs, size_t *n);
 
 /* Update events (model values). */
 enum of_fm_event {
-    OF_FME_INITIAL,  /* 1.4 only; NX reports these as ADDED. */
+    OF_FME_INITIAL, /* 1.4 only; NX reports these as ADDED. */
     OF_FME_ADDED,
     OF_FME_DELETED,
     OF_FME_MODIFIED,
@@ -90,20 +90,18 @@ bool of_flow_update_equal(const struct of_flow_update *,
 /* Encodes N updates as one reply (TYPE OF_T_NXST_FLOW_MONITOR_REPLY or
  * OF_T_FLOW_MONITOR_REPLY). */
 enum of_err of_flow_update_encode(const struct of_flow_update *, size_t n,
-                                  enum of_type, uint8_t version,
-                                  uint32_t xid, struct buf *);
+                                  enum of_type, uint8_t version, uint32_t xid,
+                                  struct buf *);
 /* Decodes a reply; allocates *UPDATES (free each with
  * of_flow_update_destroy() and the array with free()). */
 enum of_err of_flow_update_decode(const struct of_msg *,
-                                  struct of_flow_update **updates,
-                                  size_t *n);
+                                  struct of_flow_update **updates, size_t *n);
 
 /* NXT_FLOW_MONITOR_CANCEL carries a monitor id; PAUSED and RESUMED carry
  * nothing (encode them with of_msg_start()/of_msg_finish()). */
-void of_flow_monitor_cancel_encode(uint32_t id, uint8_t version,
-                                   uint32_t xid, struct buf *);
-enum of_err of_flow_monitor_cancel_decode(const struct of_msg *,
-                                          uint32_t *id);
+void of_flow_monitor_cancel_encode(uint32_t id, uint8_t version, uint32_t xid,
+                                   struct buf *);
+enum of_err of_flow_monitor_cancel_decode(const struct of_msg *, uint32_t *id);
 /* Checks that a received PAUSED or RESUMED message has an empty body. */
 enum of_err of_flow_monitor_pause_decode(const struct of_msg *);
 

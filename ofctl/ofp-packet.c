@@ -14,12 +14,12 @@
 #include "ofctl/ofp-match.h"
 #include "ofctl/text.h"
 
-#define PIN10_LEN 10  /* buffer_id, total_len, in_port, reason, pad. */
-#define PIN12_LEN 8   /* buffer_id, total_len, reason, table_id. */
-#define NXPIN_LEN 24  /* ... cookie, match_len, pad[6]. */
-#define PO10_LEN 8    /* buffer_id, in_port, actions_len. */
-#define PO11_LEN 16   /* buffer_id, in_port(32), actions_len, pad[6]. */
-#define PO15_LEN 8    /* buffer_id, actions_len, pad[2]; then match. */
+#define PIN10_LEN 10 /* buffer_id, total_len, in_port, reason, pad. */
+#define PIN12_LEN 8  /* buffer_id, total_len, reason, table_id. */
+#define NXPIN_LEN 24 /* ... cookie, match_len, pad[6]. */
+#define PO10_LEN 8   /* buffer_id, in_port, actions_len. */
+#define PO11_LEN 16  /* buffer_id, in_port(32), actions_len, pad[6]. */
+#define PO15_LEN 8   /* buffer_id, actions_len, pad[2]; then match. */
 
 /* NXT_PACKET_IN2 property types. */
 enum {
@@ -73,8 +73,7 @@ of_match_get_in_port(const struct of_match *m)
     const struct of_field *f = of_field_from_id(OF_F_IN_PORT);
     union of_value v, mask;
     of_match_get(m, f, &v, &mask);
-    return of_value_is_zero(f, &mask) ? OF_PORT_NONE
-                                      : of_value_to_u64(f, &v);
+    return of_value_is_zero(f, &mask) ? OF_PORT_NONE : of_value_to_u64(f, &v);
 }
 
 /* ---------------------------------------------------------------------
@@ -185,8 +184,7 @@ encode_pin2(const struct of_packet_in *pin, uint8_t version, struct buf *b)
         prop_put_u32(b, NXPINT_BUFFER_ID, pin->buffer_id);
     }
     if (pin->userdata_len) {
-        prop_put_bytes(b, NXPINT_USERDATA, pin->userdata,
-                       pin->userdata_len);
+        prop_put_bytes(b, NXPINT_USERDATA, pin->userdata, pin->userdata_len);
     }
     if (pin->continuation_len) {
         prop_put_bytes(b, NXPINT_CONTINUATION, pin->continuation,
@@ -211,8 +209,7 @@ of_packet_in_encode(const struct of_packet_in *pin, enum of_type type,
         of_buf_put16(b, 0);
         buf_put_zeros(b, 6);
         size_t mstart = b->len;
-        size_t mlen = of_match_put_nxm(&pin->match, false, version, 0, 0,
-                                       b);
+        size_t mlen = of_match_put_nxm(&pin->match, false, version, 0, 0, b);
         of_put16(b->data + body + 16, mlen);
         of_buf_pad8(b, mstart);
         buf_put_zeros(b, 2);
@@ -369,8 +366,8 @@ decode_pin(const struct of_msg *msg, struct of_packet_in *pin)
         pin->total_len = of_get16(p + 4);
         pin->reason = p[6];
         pin->table_id = p[7];
-        pin->cookie = msg->version >= OF_V13 ? of_get64(p + 8)
-                                             : OF_COOKIE_NONE;
+        pin->cookie =
+            msg->version >= OF_V13 ? of_get64(p + 8) : OF_COOKIE_NONE;
         of_cursor_init(&c, p + fixed, n - fixed);
         enum of_err err = of_match_pull_ofp(&c, msg->version, &pin->match);
         if (err) {
@@ -403,9 +400,12 @@ of_packet_in_decode(const struct of_msg *msg, struct of_packet_in *pin)
 }
 
 static const char *const pin_reasons[] = {
-    [OF_PIN_NO_MATCH] = "no_match",     [OF_PIN_ACTION] = "action",
-    [OF_PIN_INVALID_TTL] = "invalid_ttl", [OF_PIN_ACTION_SET] = "action_set",
-    [OF_PIN_GROUP] = "group",           [OF_PIN_PACKET_OUT] = "packet_out",
+    [OF_PIN_NO_MATCH] = "no_match",
+    [OF_PIN_ACTION] = "action",
+    [OF_PIN_INVALID_TTL] = "invalid_ttl",
+    [OF_PIN_ACTION_SET] = "action_set",
+    [OF_PIN_GROUP] = "group",
+    [OF_PIN_PACKET_OUT] = "packet_out",
 };
 
 void
@@ -474,8 +474,7 @@ bool
 of_packet_out_equal(const struct of_packet_out *a,
                     const struct of_packet_out *b)
 {
-    return a->buffer_id == b->buffer_id
-           && of_match_equal(&a->match, &b->match)
+    return a->buffer_id == b->buffer_id && of_match_equal(&a->match, &b->match)
            && of_acts_equal(&a->acts, &b->acts)
            && bytes_equal(a->packet, a->packet_len, b->packet, b->packet_len);
 }
@@ -514,8 +513,8 @@ of_packet_out_encode(const struct of_packet_out *po, uint8_t version,
         of_match_put_ofp(&po->match, version, b);
     }
     size_t astart = b->len;
-    enum of_err err = of_acts_encode_actions(&po->acts, &po->match, version,
-                                             b);
+    enum of_err err =
+        of_acts_encode_actions(&po->acts, &po->match, version, b);
     if (err) {
         return err;
     }
@@ -572,8 +571,10 @@ decode_po(const struct of_msg *msg, struct of_packet_out *po)
     if (!acts) {
         return OF_ERR_OFPBRC_BAD_LEN;
     }
-    enum of_err err = of_acts_decode(acts, alen, msg->version, false,
-                                     &po->match, &po->acts);
+    /* The actions are checked against the packet when it is executed,
+     * not against the metadata here, as the switch does. */
+    enum of_err err =
+        of_acts_decode(acts, alen, msg->version, false, NULL, &po->acts);
     if (err) {
         return err;
     }
@@ -609,7 +610,7 @@ parse_hex(const char *s, uint8_t **data, size_t *len)
             buf_destroy(&b);
             return xasprintf("%s: bad hex packet data", s);
         }
-        char pair[3] = {s[0], s[1], 0};
+        char pair[3] = { s[0], s[1], 0 };
         buf_put_u8(&b, strtoul(pair, NULL, 16));
         s += 2;
     }
@@ -622,7 +623,7 @@ parse_hex(const char *s, uint8_t **data, size_t *len)
 static char *
 parse_actions(struct of_packet_out *po, const char *s)
 {
-    struct of_act_parse_ctx ctx = {.match = &po->match, .base = s};
+    struct of_act_parse_ctx ctx = { .match = &po->match, .base = s };
     char *err = of_acts_parse(s, &po->acts, &ctx);
     if (err) {
         char *msg = xasprintf("actions: %s", err);
@@ -733,9 +734,9 @@ static const struct {
     size_t len;
     const char *name;
 } l4_csums[] = {
-    {6, 16, 2, "tcp_csum"},   {17, 6, 2, "udp_csum"},
-    {132, 8, 4, "sctp_csum"}, {1, 2, 2, "icmp_csum"},
-    {58, 2, 2, "icmp6_csum"},
+    { 6, 16, 2, "tcp_csum" },   { 17, 6, 2, "udp_csum" },
+    { 132, 8, 4, "sctp_csum" }, { 1, 2, 2, "icmp_csum" },
+    { 58, 2, 2, "icmp6_csum" },
 };
 
 void
@@ -768,7 +769,8 @@ of_packet_summary_format(const void *packet, size_t len, struct buf *b)
     of_match_format(&m, OF_DEFAULT_PRIORITY, b);
 
     const uint8_t *l4 = pkt_l4(p);
-    bool is_ip = flow.dl_type == htons(0x0800) || flow.dl_type == htons(0x86dd);
+    bool is_ip =
+        flow.dl_type == htons(0x0800) || flow.dl_type == htons(0x86dd);
     if (l4 && is_ip && !(flow.nw_frag & FLOW_NW_FRAG_LATER)) {
         for (size_t i = 0; i < ARRAY_SIZE(l4_csums); i++) {
             if (l4_csums[i].proto == flow.nw_proto

@@ -70,12 +70,10 @@ uint16_t of_match_get_in_port(const struct of_match *);
  * carries only in_port of the match.  Returns 0 or an error if the match
  * cannot be encoded. */
 enum of_err of_packet_in_encode(const struct of_packet_in *, enum of_type,
-                                uint8_t version, uint32_t xid,
-                                struct buf *);
+                                uint8_t version, uint32_t xid, struct buf *);
 /* Decodes any of the three packet-in messages into PIN (initialised by
  * the call). */
-enum of_err of_packet_in_decode(const struct of_msg *,
-                                struct of_packet_in *);
+enum of_err of_packet_in_decode(const struct of_msg *, struct of_packet_in *);
 
 /* Appends the ofp-print text of PIN (received as TYPE in VERSION):
  * "total_len=60 in_port=1 (via no_match) data_len=60 buffer=0xffffffff"
@@ -100,9 +98,8 @@ bool of_packet_out_equal(const struct of_packet_out *,
 /* Encodes PO in VERSION.  Before 1.5, only in_port of the match can be
  * sent (anything else is OFPBRC_BAD_PACKET... reported as
  * OFPBMC_BAD_FIELD). */
-enum of_err of_packet_out_encode(const struct of_packet_out *,
-                                 uint8_t version, uint32_t xid,
-                                 struct buf *);
+enum of_err of_packet_out_encode(const struct of_packet_out *, uint8_t version,
+                                 uint32_t xid, struct buf *);
 /* Decodes an OFPT_PACKET_OUT into PO (initialised by the call).  A
  * packet-out with a buffer id must carry no data and vice versa is not
  * required; a bad in_port is OFPBRC_BAD_PORT. */
@@ -125,7 +122,6 @@ void of_packet_out_format(const struct of_packet_out *, struct buf *);
 
 /* Appends the one-line summary of an Ethernet frame the way ovs-ofctl
  * prints packets ("ip,vlan_tci=0x0000,dl_src=...,nw_frag=no"). */
-void of_packet_summary_format(const void *packet, size_t len,
-                              struct buf *);
+void of_packet_summary_format(const void *packet, size_t len, struct buf *);
 
 #endif /* NICFLOW_OFCTL_OFP_PACKET_H */

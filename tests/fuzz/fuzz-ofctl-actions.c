@@ -65,8 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* Re-decoded without the match: the action check judges some
          * spellings differently (set_mpls_label vs set_field of
          * mpls_label), and it had its say on the first decode. */
-        err = of_acts_decode(wire.data, wire.len, version, instructions,
-                             NULL, &again);
+        err = of_acts_decode(wire.data, wire.len, version, instructions, NULL,
+                             &again);
         if (err) {
             abort(); /* What we encoded does not decode. */
         }
@@ -74,8 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct buf wire2 = BUF_INITIALIZER;
             err = instructions
                       ? of_acts_encode(&again, match, version, &wire2)
-                      : of_acts_encode_actions(&again, match, version,
-                                               &wire2);
+                      : of_acts_encode_actions(&again, match, version, &wire2);
             if (err || wire2.len != wire.len
                 || memcmp(wire2.data, wire.data, wire.len)) {
                 abort(); /* The round trip changed the meaning. */

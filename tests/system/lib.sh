@@ -68,6 +68,19 @@ check_output() {
     fi
 }
 
+# check_here NAME CMD...: like check, but runs CMD in this shell rather
+# than in a subshell, so that what CMD registers with on_exit (start_daemon
+# registers the daemon's termination) is kept.
+check_here() {
+    local name=$1; shift
+    if "$@" > "$NF_TMP/check_here.out" 2>&1; then
+        ok "$name"
+    else
+        fail "$name"
+        diag "command: $*" "$(cat "$NF_TMP/check_here.out")"
+    fi
+}
+
 # check_fails NAME CMD...: CMD must fail.
 check_fails() {
     local name=$1; shift

@@ -127,7 +127,8 @@ struct golden_stats {
 static void
 mark_types(const void *data, size_t len, uint64_t *types)
 {
-    OF_ACT_FOR_EACH (a, data, len) {
+    OF_ACT_FOR_EACH(a, data, len)
+    {
         size_t nlen;
         const struct of_act *nested = of_act_nested(a, &nlen);
         *types |= UINT64_C(1) << a->type;
@@ -161,8 +162,8 @@ check_golden_line(uint8_t version, const char *text, const struct buf *gold,
     struct buf enc = BUF_INITIALIZER;
     enum of_err e = of_acts_encode(&flow.acts, &flow.match, version, &enc);
     const char *why = known_difference(version, text);
-    bool enc_same = !e && enc.len == gold->len
-                    && !memcmp(enc.data, gold->data, enc.len);
+    bool enc_same =
+        !e && enc.len == gold->len && !memcmp(enc.data, gold->data, enc.len);
     if (enc_same) {
         st->n_encoded++;
     } else if (why) {
@@ -200,15 +201,15 @@ check_golden_line(uint8_t version, const char *text, const struct buf *gold,
          * the same thing, i.e. encode back to the same bytes. */
         struct buf re = BUF_INITIALIZER;
         e = of_acts_encode(&dec, &flow.match, version, &re);
-        if (!e && re.len == gold->len && !memcmp(re.data, gold->data, re.len)) {
+        if (!e && re.len == gold->len
+            && !memcmp(re.data, gold->data, re.len)) {
             st->n_same_bytes++;
         } else {
             char *a = format_acts(&flow.acts), *b = format_acts(&dec);
             char *g = to_hex(gold), *h = to_hex(&re);
             printf("FAIL round trip %s \"%s\" (%s):\n  parsed:  %s\n  "
                    "decoded: %s\n  bytes:   %s\n  again:   %s\n",
-                   of_version_name(version), text, of_err_name(e), a, b, g,
-                   h);
+                   of_version_name(version), text, of_err_name(e), a, b, g, h);
             free(a);
             free(b);
             free(g);
@@ -298,8 +299,8 @@ static const struct {
       "0004001000000000001d000800000001", OF_ERR_OFPBAC_BAD_TYPE },
 
     /* Lengths and truncation. */
-    { "output of length 16", OF_V10, false,
-      "00000010000100000000000000000000", OF_ERR_OFPBAC_BAD_LEN },
+    { "output of length 16", OF_V10, false, "00000010000100000000000000000000",
+      OF_ERR_OFPBAC_BAD_LEN },
     { "length not a multiple of 8", OF_V10, false,
       "0000000c000100000000000000000000", OF_ERR_OFPBAC_BAD_LEN },
     { "length past the end", OF_V10, false, "0000001000010000",
@@ -314,7 +315,8 @@ static const struct {
     { "goto_table of length 16", OF_V13, true,
       "00010010010000000000000000000000", OF_ERR_OFPBIC_BAD_LEN },
     { "controller2 property past the end", OF_V10, false,
-      "ffff00180000232000250000000000000000000800640000" "0000",
+      "ffff00180000232000250000000000000000000800640000"
+      "0000",
       OF_ERR_OFPBAC_BAD_LEN },
 
     /* Padding. */
@@ -356,7 +358,8 @@ static const struct {
     { "goto_table 255", OF_V13, true, "00010008ff000000",
       OF_ERR_OFPBIC_BAD_TABLE_ID },
     { "1.5 meter action after another action", OF_V15, true,
-      "0004002000000000000000100000000100000000000000000" "01d000800000001",
+      "0004002000000000000000100000000100000000000000000"
+      "01d000800000001",
       OF_ERR_OFPBAC_UNSUPPORTED_ORDER },
     { "1.0 write_metadata inside clone", OF_V10, false,
       "ffff003000002320002a000000000000ffff002000002320001600000000000000"
@@ -412,8 +415,8 @@ static const struct {
     { "sample with probability 0", OF_V10, false,
       "ffff001800002320001d0000000000010000000200000003",
       OF_ERR_OFPBAC_BAD_ARGUMENT },
-    { "resubmit to nowhere", OF_V10, false,
-      "ffff001000002320000efff8ff000000", OF_ERR_OFPBAC_BAD_ARGUMENT },
+    { "resubmit to nowhere", OF_V10, false, "ffff001000002320000efff8ff000000",
+      OF_ERR_OFPBAC_BAD_ARGUMENT },
     { "output_trunc shorter than an Ethernet header", OF_V10, false,
       "ffff0010000023200027000100000005", OF_ERR_OFPBAC_BAD_ARGUMENT },
 };
@@ -509,10 +512,11 @@ test_action_lists(void **state)
     struct of_acts back = OF_ACTS_INITIALIZER;
 
     (void) state;
-    assert_null(of_flow_parse(&flow,
-                              "tcp,actions=mod_tp_dst:80,output:1,"
-                              "load:1->NXM_NX_REG0[],ct(commit,nat(src=1.2.3.4))",
-                              OF_FLOW_ADD, NULL, NULL));
+    assert_null(
+        of_flow_parse(&flow,
+                      "tcp,actions=mod_tp_dst:80,output:1,"
+                      "load:1->NXM_NX_REG0[],ct(commit,nat(src=1.2.3.4))",
+                      OF_FLOW_ADD, NULL, NULL));
     for (uint8_t v = OF_V13; v <= OF_V15; v++) {
         buf_clear(&b);
         of_acts_clear(&back);
@@ -520,11 +524,9 @@ test_action_lists(void **state)
             of_acts_encode_actions(&flow.acts, &flow.match, v, &b), 0);
         /* No instruction header: the list starts with the action. */
         assert_int_equal(of_get16(b.data), 25); /* OFPAT_SET_FIELD */
-        assert_int_equal(of_acts_decode(b.data, b.len, v, false, &flow.match,
-                                        &back),
-                         0);
-        assert_int_equal(of_acts_encode_actions(&back, &flow.match, v, &b),
-                         0);
+        assert_int_equal(
+            of_acts_decode(b.data, b.len, v, false, &flow.match, &back), 0);
+        assert_int_equal(of_acts_encode_actions(&back, &flow.match, v, &b), 0);
     }
 
     /* Checked against a match that lacks TCP, the same bytes are
@@ -546,9 +548,8 @@ test_action_lists(void **state)
     of_flow_destroy(&flow);
     assert_null(
         of_flow_parse(&flow, "actions=goto_table:1", OF_FLOW_ADD, NULL, NULL));
-    assert_int_equal(
-        of_acts_encode_actions(&flow.acts, NULL, OF_V13, &b),
-        OF_ERR_OFPBIC_UNSUP_INST);
+    assert_int_equal(of_acts_encode_actions(&flow.acts, NULL, OF_V13, &b),
+                     OF_ERR_OFPBIC_UNSUP_INST);
     of_flow_destroy(&flow);
     of_acts_destroy(&back);
     buf_destroy(&b);

@@ -33,6 +33,61 @@
 
 #define GOLDEN "tests/unit/ofctl-wire-golden.txt"
 
+/* Cases where Open vSwitch's bytes or decoding legitimately differ from
+ * ours, each with the check it is excused from and why.  Every other check
+ * still runs for them. */
+enum excuse { EX_BYTES = 1, EX_DECODE = 2 };
+static const struct {
+    const char *input;
+    unsigned excused;
+    const char *why;
+} known[] = {
+    /* Fields dropped for unmet prerequisites: Open vSwitch leaves a
+     * packet_type match behind (sent as OXM_OF_PACKET_TYPE, or the dropped
+     * fields themselves in an ofp10_match); nicflow drops them without a
+     * trace, so the flow is the catch-all it means. */
+    {"arp,nw_tos=4,actions=drop", EX_BYTES, "dropped field"},
+    {"ip,mpls_label=5,actions=drop", EX_BYTES, "dropped field"},
+    {"ip_frag=no,actions=drop", EX_BYTES, "dropped field"},
+    {"nw_proto=6,actions=drop", EX_BYTES, "dropped field"},
+    {"nw_src=1.2.3.4,actions=drop", EX_BYTES, "dropped field"},
+    {"nw_ttl=5,actions=drop", EX_BYTES, "dropped field"},
+    {"tp_dst=80,actions=drop", EX_BYTES, "dropped field"},
+    {"udp,tcp_flags=+syn,actions=drop", EX_BYTES, "dropped field"},
+    /* Spellings with one meaning that Open vSwitch encodes apart. */
+    {"eth_src=00:00:00:00:00:00/00:00:00:00:00:00,actions=drop", EX_BYTES,
+     "an all-zero mask is no match at all here"},
+    {"tcp,tcp_flags=0/0xfff,actions=drop", EX_BYTES,
+     "same match as tcp_flags=0"},
+    {"tun_metadata0=0x5/0xff,actions=drop", EX_BYTES,
+     "the length of a tun_metadata value follows the text in OVS"},
+    {"tun_metadata0=0x00000005,actions=drop", EX_DECODE,
+     "the length of a tun_metadata value follows the text in OVS"},
+    /* OpenFlow 1.0 has no goto_table: Open vSwitch sends resubmit. */
+    {"actions=goto_table:1", EX_DECODE, "goto_table is resubmit in 1.0"},
+    /* OXM cannot say "no VLAN, any PCP" exactly as the text does: the
+     * decoded match is the one Open vSwitch itself decodes (the printed
+     * line check covers it). */
+    {"dl_vlan=0xffff,actions=drop", EX_DECODE, "lossy OXM VLAN"},
+    {"dl_vlan_pcp=2,dl_vlan=0xffff,actions=drop", EX_DECODE,
+     "lossy OXM VLAN"},
+    {"priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal",
+     EX_DECODE, "lossy OXM VLAN"},
+    {"vlan_tci=0,actions=drop", EX_DECODE, "lossy OXM VLAN"},
+    {"vlan_tci=0x0000/0xefff,actions=drop", EX_DECODE, "lossy OXM VLAN"},
+};
+
+static unsigned
+excused(const char *input)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+        if (!strcmp(known[i].input, input)) {
+            return known[i].excused;
+        }
+    }
+    return 0;
+}
+
 static uint8_t
 version_from_name(const char *s)
 {
@@ -64,9 +119,12 @@ from_hex(const char *s, struct buf *b)
     }
 }
 
-/* Compares two flows: match, settings, and actions by their 1.0 text. */
+/* Compares two flows: match, settings, and (if WITH_ACTIONS) actions by
+ * their OpenFlow 1.0 text.  IMPORTANCE: whether importance counts (only
+ * OpenFlow 1.4+ carries it). */
 static bool
-same_flow(const struct of_flow *a, const struct of_flow *b, char **why)
+same_flow(const struct of_flow *a, const struct of_flow *b, char **why,
+          bool with_actions, bool importance)
 {
     struct buf ta = BUF_INITIALIZER, tb = BUF_INITIALIZER;
     bool same;
@@ -82,9 +140,12 @@ same_flow(const struct of_flow *a, const struct of_flow *b, char **why)
     if (a->priority != b->priority || a->table_id != b->table_id
         || a->cookie != b->cookie || a->idle_timeout != b->idle_timeout
         || a->hard_timeout != b->hard_timeout
-        || a->importance != b->importance) {
+        || (importance && a->importance != b->importance)) {
         *why = xasprintf("settings differ");
         return false;
+    }
+    if (!with_actions) {
+        return true;
     }
     of_acts_format(&a->acts, &ta);
     of_acts_format(&b->acts, &tb);
@@ -172,7 +233,8 @@ test_golden_flow_mods(void **state NF_UNUSED)
                                  .new_cookie = UINT64_MAX};
         enum of_err e = of_flow_mod_encode(&fm, p, 1, &ours);
         char *hex = e ? xstrdup("(error)") : to_hex(&ours);
-        if (e || strcmp(hex, fl[3])) {
+        unsigned excuse = excused(fl[1]);
+        if (e || (strcmp(hex, fl[3]) && !(excuse & EX_BYTES))) {
             print_error("%s: %s: encoding differs (%s)\n  ours:   %s\n  "
                         "theirs: %s\n",
                         fl[0], fl[1], e ? of_err_name(e) : "bytes", hex,
@@ -201,8 +263,8 @@ test_golden_flow_mods(void **state NF_UNUSED)
             struct buf pr = BUF_INITIALIZER;
             of_msg_format_header(&m, &pr);
             buf_put_char(&pr, ' ');
-            of_flow_mod_format(&dm, &pr);
-            if (version == OF_V10 && !strchr(fl[4], '\v')
+            of_flow_mod_format(&dm, m.version, &pr);
+            if (!strchr(fl[4], '\v')
                 && strcmp(buf_cstr(&pr), fl[4])) {
                 print_error("%s: %s: printed differently:\n  ours:   %s\n"
                             "  theirs: %s\n",
@@ -210,7 +272,12 @@ test_golden_flow_mods(void **state NF_UNUSED)
                 n_failed++;
             }
             buf_destroy(&pr);
-            if (!same_flow(&flow, &dm.flow, &why)) {
+            /* In 1.1+ ovs-ofctl translates some actions (mod_vlan_vid
+             * into push_vlan and set_field, ...): those compare through
+             * the printed line above. */
+            if (!(excuse & EX_DECODE)
+                && !same_flow(&flow, &dm.flow, &why, version == OF_V10,
+                              version >= OF_V14)) {
                 print_error("%s: %s: decodes differently: %s\n", fl[0],
                             fl[1], why);
                 n_failed++;
@@ -218,8 +285,9 @@ test_golden_flow_mods(void **state NF_UNUSED)
                 /* Stability: the decoded flow encodes to the same bytes. */
                 dm.new_cookie = UINT64_MAX;
                 e = of_flow_mod_encode(&dm, p, 1, &again);
-                if (e || again.len != theirs.len
-                    || memcmp(again.data, theirs.data, again.len)) {
+                const struct buf *want = excuse & EX_BYTES ? &ours : &theirs;
+                if (e || again.len != want->len
+                    || memcmp(again.data, want->data, again.len)) {
                     print_error("%s: %s: re-encoding the decoded flow "
                                 "differs\n",
                                 fl[0], fl[1]);
@@ -304,7 +372,9 @@ test_stats_round_trip(void **state NF_UNUSED)
         assert_int_equal(n_out, n_in);
         for (size_t i = 0; i < n_out; i++) {
             char *why = NULL;
-            if (!same_flow(&parsed[i], &out[i].flow, &why)) {
+            if (!same_flow(&parsed[i], &out[i].flow, &why,
+                           forms[fi].version == OF_V10,
+                           forms[fi].version >= OF_V14)) {
                 fail_msg("form %zu flow %zu: %s", fi, i, why);
             }
             assert_int_equal(out[i].stats.n_packets, want_packets[i]);

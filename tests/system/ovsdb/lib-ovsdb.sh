@@ -11,19 +11,6 @@ DBD_SOCK=$NICFLOW_RUNDIR/db.sock
 DBD_LOG=$NICFLOW_LOGDIR/nicflow-dbd.log
 OVS_SOCK=$NF_TMP/ovs/db.sock
 
-# check_here NAME CMD...: like check, but runs CMD in this shell rather
-# than in a subshell, so that what CMD registers with on_exit (start_daemon
-# registers the daemon's termination) is kept.
-check_here() {
-    local name=$1; shift
-    if "$@" > "$NF_TMP/check_here.out" 2>&1; then
-        ok "$name"
-    else
-        fail "$name"
-        diag "command: $*" "$(cat "$NF_TMP/check_here.out")"
-    fi
-}
-
 # create_db DB [SCHEMA]: a new nicflow database file, with nicflow-dbtool
 # if it has been built, else with the test's own writer of the format.
 create_db() {
