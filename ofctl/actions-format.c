@@ -85,6 +85,11 @@ format_set_field(const struct of_act_set_field *sf, struct buf *b)
         buf_printf(b, "->%s", f->name);
         return;
     }
+    if (view_of11 && f->id == OF_F_IP_TTL && (sf->flags & OF_SET_FIELD_MOD)) {
+        /* OpenFlow 1.1+ has an action of its own for this one. */
+        buf_printf(b, "mod_nw_ttl:%" PRIu64, x);
+        return;
+    }
     if (view_of11 && !(sf->flags & OF_SET_FIELD_LOAD)) {
         bool masked = !of_value_is_all_ones(f, &m);
 

@@ -430,9 +430,7 @@ parse_mod_field(struct of_pstate *ps, const char *name, char *arg, char *arrow,
                 err = of_field_parse_value(f, arg, &v);
             }
             if (!err) {
-                bool legacy = f->id != OF_F_IP_ECN && f->id != OF_F_IP_TTL;
-                of_acts_put_set_field(acts, f, &v, NULL,
-                                      legacy ? OF_SET_FIELD_MOD : 0);
+                of_acts_put_set_field(acts, f, &v, NULL, OF_SET_FIELD_MOD);
             }
             return err;
         }

@@ -564,12 +564,10 @@ dec_std(struct of_dec *d, enum of_raw raw, const uint8_t *a, size_t len)
         /* mod_nw_ttl's 1.1+ spelling; the flag brings it back. */
         of_dec_put_set_field_u64(d, OF_F_IP_TTL, a[4], OF_SET_FIELD_MOD);
         return OF_ERR_NONE;
-    case R11_DEC_NW_TTL: {
-        struct of_act_dec_ttl *dt =
-            of_acts_put(d->out, OF_ACT_DEC_TTL, sizeof *dt, 0);
-        (void) dt;
+    case R11_DEC_NW_TTL:
+        /* Without controller ids, as NXAST_DEC_TTL. */
+        of_acts_put(d->out, OF_ACT_DEC_TTL, sizeof(struct of_act_dec_ttl), 0);
         return OF_ERR_NONE;
-    }
     case R12_SET_FIELD:
         /* Masks came with OpenFlow 1.5. */
         return of_dec_oxm_set_field(d, a + 4, len - 4, d->version >= OF_V15);
@@ -623,32 +621,6 @@ lookup(uint8_t version, const uint8_t *a, size_t len, enum of_raw *raw)
                           : OF_ERR_OFPBAC_BAD_TYPE;
 }
 
-/* Open vSwitch writes enqueue in OpenFlow 1.1+ as set_queue, output with
- * max_len 65535, and pop_queue.  That exact sequence is read back as
- * enqueue, so the model survives the round trip; "set_queue,output,
- * pop_queue" as written in text has max_len 0 and stays three actions.
- * Returns true if the 40 bytes at P were such an enqueue. */
-static bool
-dec_enqueue11(struct of_dec *d, const uint8_t *p, size_t len)
-{
-    static const uint8_t pop_queue[16] = { 0xff, 0xff, 0,    16, 0,
-                                           0,    0x23, 0x20, 0,  5 };
-    uint16_t port;
-
-    if (d->version < OF_V12 || len < 40 || of_get32(p) != (21u << 16 | 8)
-        || of_get32(p + 8) != 16 || of_get16(p + 16) != UINT16_MAX
-        || !of_wire_is_zero(p + 18, 6) || memcmp(p + 24, pop_queue, 16)
-        || !of_wire_port_from_ofp11(of_get32(p + 12), &port)
-        || (port >= OF_PORT_MAX && port != OF_PORT_IN_PORT
-            && port != OF_PORT_LOCAL)) {
-        return false;
-    }
-    struct of_act_enqueue *e =
-        of_acts_put(d->out, OF_ACT_ENQUEUE, sizeof *e, 0);
-    e->port = port;
-    e->queue = of_get32(p + 4);
-    return true;
-}
 
 enum of_err
 of_dec_list(struct of_dec *d, const uint8_t *p, size_t len)
@@ -660,11 +632,6 @@ of_dec_list(struct of_dec *d, const uint8_t *p, size_t len)
         enum of_raw raw;
         enum of_err err;
 
-        if (dec_enqueue11(d, p, len)) {
-            p += 40;
-            len -= 40;
-            continue;
-        }
         if (len < 8) {
             return OF_ERR_OFPBAC_BAD_LEN;
         }

@@ -1027,7 +1027,6 @@ static const struct {
     [NX_CT_CLEAR] = { 10, 6 },
     [NX_CHECK_PKT_LARGER] = { 18, 6 },
     [NX_DEC_TTL_CNT_IDS] = { 12, 4 },
-    [NX_REG_MOVE] = { 0, 0 },
 };
 
 static enum of_err

@@ -19,7 +19,29 @@
  * unknown or read-only field OFPBAC_BAD_SET_TYPE, instructions out of
  * order or repeated OFPBIC_DUP_INST / OFPBAC_UNSUPPORTED_ORDER, unknown
  * instructions OFPBIC_UNKNOWN_INST.  On error nothing is appended to the
- * output list. */
+ * output list.
+ *
+ * Versions: OpenFlow 1.0 and 1.2 through 1.5 (1.2 is spelled as 1.3);
+ * 1.1, whose action set differs from both, is OFPBRC_BAD_VERSION.
+ *
+ * Where the codec knowingly differs from Open vSwitch 3.1:
+ *   - OpenFlow 1.0 cannot say meter, clear_actions or write_actions;
+ *     ovs-ofctl silently drops them, the encoder refuses them.
+ *   - push_vlan in 1.0 encodes to nothing, as in Open vSwitch (the
+ *     mod_vlan_vid after it adds the tag), so it does not come back.
+ *   - The model does not tell mod_nw_ttl from set_field:N->nw_ttl: both
+ *     encode as set_field in 1.1+ (ovs-ofctl writes OFPAT_SET_NW_TTL for
+ *     mod_nw_ttl); a received OFPAT_SET_NW_TTL decodes to the mod_nw_ttl
+ *     spelling and encodes back as such.
+ *   - Instructions must arrive in the order OpenFlow lists them (meter,
+ *     apply, clear, write, write_metadata, goto_table): out of order is
+ *     OFPBAC_UNSUPPORTED_ORDER, where Open vSwitch sorts them.
+ *   - In 1.1+, the set_queue + output(max_len 65535) + pop_queue that
+ *     Open vSwitch writes for enqueue decodes back to enqueue, not to
+ *     three actions.
+ * Spellings the wire does not keep (mod_dl_src vs set_field, load: vs
+ * set_field, strip_vlan vs pop_vlan, set_tunnel vs set_field of tun_id
+ * in 1.1+, ...) decode to a model that encodes to the same bytes. */
 #ifndef NICFLOW_OFCTL_OFP_ACTIONS_H
 #define NICFLOW_OFCTL_OFP_ACTIONS_H 1
 

@@ -136,7 +136,7 @@ compare_fields(const void *a_, const void *b_)
 static char *
 parse_fields(char *s, struct of_group *g)
 {
-    const struct of_field *fields[32];
+    const struct of_field *fields[32] = { NULL };
     size_t n = 0;
     char *save = NULL;
 

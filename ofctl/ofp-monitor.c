@@ -7,7 +7,9 @@
 
 #include "lib/util.h"
 #include "ofctl/ofp-actions.h"
+#include "ofctl/flow-text.h"
 #include "ofctl/ofp-match.h"
+#include "ofctl/text.h"
 
 #define NXREQ_LEN 16 /* id, flags, out_port, match_len, table, zeros. */
 #define OFREQ_LEN 16 /* id, out_port, out_group, flags, table, command. */
@@ -356,10 +358,12 @@ pull_update(const uint8_t *h, size_t len, bool nx, uint8_t version,
             struct of_flow_update *u)
 {
     enum of_fm_event event;
+    /* Initialised first: the caller destroys U even on failure. */
+    of_flow_update_init(u, OF_FME_ADDED);
     if (!event_from_wire(of_get16(h + 2), nx, &event)) {
         return OF_ERR_NXBRC_FM_BAD_EVENT;
     }
-    of_flow_update_init(u, event);
+    u->event = event;
     if (!is_full(event)) {
         if (len != UPD_SHORT_LEN) {
             return OF_ERR_OFPBRC_BAD_LEN;
@@ -546,4 +550,66 @@ of_flow_update_format(const struct of_flow_update *u, struct buf *b)
         buf_put_cstr(b, " actions=");
         of_acts_format(&u->acts, b);
     }
+}
+
+/* The flags "watch:" sets unless told "!name". */
+#define WATCH_DEFAULT_FLAGS                                      \
+    (OF_FMF_INITIAL | OF_FMF_ADD | OF_FMF_DELETE | OF_FMF_MODIFY \
+     | OF_FMF_ACTIONS | OF_FMF_OWN)
+
+char *
+of_flow_monitor_parse(struct of_flow_monitor_request *r, const char *s)
+{
+    struct buf rest = BUF_INITIALIZER;
+    char *copy, *save = NULL, *err = NULL;
+
+    of_flow_monitor_request_init(r);
+    r->flags = WATCH_DEFAULT_FLAGS;
+    if (!strncmp(s, "watch:", 6)) {
+        s += 6;
+    }
+    copy = xstrdup(s);
+    for (char *tok = strtok_r(copy, ", ", &save); tok && !err;
+         tok = strtok_r(NULL, ", ", &save)) {
+        if (tok[0] == '!') {
+            size_t i;
+            for (i = 0; i < ARRAY_SIZE(flag_map); i++) {
+                if (flag_map[i].model & WATCH_DEFAULT_FLAGS
+                    && !strcmp(tok + 1, flag_map[i].name)) {
+                    r->flags &= ~flag_map[i].model;
+                    break;
+                }
+            }
+            if (i == ARRAY_SIZE(flag_map)) {
+                err = xasprintf("%s: unknown monitor flag", tok + 1);
+            }
+        } else if (!strncmp(tok, "id=", 3)) {
+            uint64_t id;
+            if (!of_text_parse_uint(tok + 3, UINT32_MAX, &id)) {
+                err = xasprintf("%s: bad monitor id", tok + 3);
+            }
+            r->id = id;
+        } else {
+            buf_printf(&rest, "%s%s", rest.len ? "," : "", tok);
+        }
+    }
+    if (!err) {
+        /* The match, out_port and table are del-flows syntax. */
+        struct of_flow flow;
+        err =
+            of_flow_parse(&flow, buf_cstr(&rest), OF_FLOW_DELETE, NULL, NULL);
+        if (!err) {
+            r->match = flow.match;
+            r->out_port = flow.out_port;
+            r->out_group = flow.out_group;
+            r->table_id = flow.table_id;
+        }
+        of_flow_destroy(&flow);
+    }
+    free(copy);
+    buf_destroy(&rest);
+    if (err) {
+        of_flow_monitor_request_init(r);
+    }
+    return err;
 }

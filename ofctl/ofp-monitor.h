@@ -105,6 +105,15 @@ enum of_err of_flow_monitor_cancel_decode(const struct of_msg *, uint32_t *id);
 /* Checks that a received PAUSED or RESUMED message has an empty body. */
 enum of_err of_flow_monitor_pause_decode(const struct of_msg *);
 
+/* Parses what "ovs-ofctl monitor SWITCH watch:[SPEC...]" takes after
+ * "watch:" (the prefix itself is accepted too): "!initial", "!add",
+ * "!delete", "!modify", "!actions", "!own" clear a flag (all six are set
+ * by default), "id=N" sets the monitor id, and the rest is a flow match
+ * with "out_port=P" and "table=N", as del-flows takes it.  R is
+ * initialised by the call.  Returns NULL or an error message (caller
+ * frees). */
+char *of_flow_monitor_parse(struct of_flow_monitor_request *, const char *s);
+
 /* Appends the ofp-print text of one monitor request, as ovs-ofctl shows
  * it: "\n id=1 flags=initial,add,delete,modify,actions table=1 ...". */
 void of_flow_monitor_request_format(const struct of_flow_monitor_request *,

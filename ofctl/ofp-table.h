@@ -39,7 +39,8 @@ struct of_table_mod {
 void of_table_mod_encode(struct buf *, uint8_t version, uint32_t xid,
                          const struct of_table_mod *);
 /* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN (a property of the
- * wrong length), OF_ERR_OFPBPC_BAD_TYPE (an unknown property),
+ * wrong length), OF_ERR_OFPBRC_BAD_TYPE (an unknown property, as Open
+ * vSwitch answers),
  * OF_ERR_OFPBPC_BAD_VALUE (vacancy thresholds above 100 or down > up). */
 enum of_err of_table_mod_decode(const struct of_msg *, struct of_table_mod *);
 /* " table_id=1" and, in OpenFlow 1.4+, the eviction and vacancy state. */
@@ -72,6 +73,9 @@ void of_table_stats_reply_encode(struct buf *, uint8_t version, uint32_t xid,
 /* Errors: OF_ERR_OFPBRC_BAD_LEN (a partial entry). */
 enum of_err of_table_stats_reply_decode(const struct of_msg *,
                                         struct of_table_stats_list *);
+/* What "ovs-ofctl dump-tables" prints: per table its counters and, in
+ * OpenFlow 1.0, name, max_entries and wildcardable fields; tables like
+ * the previous one are abbreviated as ovs-ofctl does ("ditto"). */
 void of_table_stats_reply_format(struct buf *, uint8_t version,
                                  const struct of_table_stats_list *);
 
@@ -132,10 +136,12 @@ void of_table_features_encode(struct buf *, enum of_type, uint8_t version,
  * (property length), OF_ERR_OFPTFFC_BAD_TABLE... as Open vSwitch. */
 enum of_err of_table_features_decode(const struct of_msg *,
                                      struct of_table_features_list *);
-/* A summary per table: name, metadata, max_entries and how many ids each
- * property lists (not ovs-ofctl's format, which needs the field and
- * action tables of the codecs still being written). */
-void of_table_features_format(struct buf *,
+/* What "ovs-ofctl dump-table-features" prints: per table its metadata,
+ * eviction and vacancy support (1.4+), max_entries, instructions, actions
+ * and fields (as Open vSwitch names and orders them; ids it does not know
+ * are left out), abbreviating tables like the previous one ("ditto",
+ * "(same instructions)", "(same matching)"). */
+void of_table_features_format(struct buf *, uint8_t version,
                               const struct of_table_features_list *);
 
 /* ---------------------------------------------------------------------

@@ -151,7 +151,10 @@ $(cat "$tmp/err")" >&2; return 0; }
         return 0
     fi
     label=$cmd
-    [ $# -gt 0 ] && label=bundle
+    case "$*" in
+    *--bundle*) label=bundle ;;
+    *--may-create*) label=$cmd-may-create ;;
+    esac
     printf "%s\n" "sent|$label|$ver|$text|$hexes"
 }
 
@@ -176,6 +179,7 @@ for v in OpenFlow13 OpenFlow14 OpenFlow15; do
     capture add-group $v 'group_id=8,type=all'
     capture add-group $v 'group_id=9,type=select,bucket=weight:0,actions=drop'
     capture mod-group $v 'group_id=1,type=all,bucket=output:5'
+    capture mod-group $v 'group_id=1,type=all,bucket=output:5' --may-create
     capture del-groups $v 'group_id=1'
     capture del-groups $v ''
     capture add-meter $v 'meter=1,kbps,burst,stats,bands=type=drop rate=1000 burst_size=100 type=dscp_remark rate=10 burst_size=20 prec_level=1'

@@ -36,7 +36,7 @@
 /* Cases where Open vSwitch's bytes or decoding legitimately differ from
  * ours, each with the check it is excused from and why.  Every other check
  * still runs for them. */
-enum excuse { EX_BYTES = 1, EX_DECODE = 2 };
+enum excuse { EX_BYTES = 1, EX_DECODE = 2, EX_REENCODE = 4 };
 static const struct {
     const char *input;
     unsigned excused;
@@ -63,6 +63,11 @@ static const struct {
      "the length of a tun_metadata value follows the text in OVS"},
     {"tun_metadata0=0x00000005,actions=drop", EX_DECODE,
      "the length of a tun_metadata value follows the text in OVS"},
+    /* enqueue is set_queue, output (max_len 65535) and pop_queue in
+     * 1.1+, read back as those three, whose output re-encodes with
+     * max_len 0 (heeded only by controller ports). */
+    {"actions=enqueue:1:2,enqueue(LOCAL,5)", EX_REENCODE, "enqueue"},
+    {"actions=enqueue:LOCAL:0", EX_REENCODE, "enqueue"},
     /* OpenFlow 1.0 has no goto_table: Open vSwitch sends resubmit. */
     {"actions=goto_table:1", EX_DECODE, "goto_table is resubmit in 1.0"},
     /* OXM cannot say "no VLAN, any PCP" exactly as the text does: the
@@ -281,7 +286,7 @@ test_golden_flow_mods(void **state NF_UNUSED)
                 print_error("%s: %s: decodes differently: %s\n", fl[0],
                             fl[1], why);
                 n_failed++;
-            } else {
+            } else if (!(excuse & EX_REENCODE)) {
                 /* Stability: the decoded flow encodes to the same bytes. */
                 dm.new_cookie = UINT64_MAX;
                 e = of_flow_mod_encode(&dm, p, 1, &again);
@@ -315,7 +320,7 @@ static void
 test_stats_round_trip(void **state NF_UNUSED)
 {
     static const char *const flows[] = {
-        "priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,"
+        "priority=3,in_port=100,dl_vlan=7,actions=mod_vlan_vid:101,"
         "normal",
         "table=2,cookie=0x55,idle_timeout=500,hard_timeout=600,ip,"
         "nw_src=1.2.3.4,actions=output:1",
