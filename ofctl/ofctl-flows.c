@@ -316,8 +316,10 @@ compare_field(const struct of_flow *a, const struct of_flow *b,
     union of_value va, ma, vb, mb;
     bool ina, inb;
 
-    ina = of_match_has(&a->match, f);
-    inb = of_match_has(&b->match, f);
+    /* A flow "has" the field if it matches on it and the field's
+     * prerequisites hold: udp,tp_dst=53 has no tcp_dst. */
+    ina = of_match_has(&a->match, f) && of_match_prereqs_ok(&a->match, f);
+    inb = of_match_has(&b->match, f) && of_match_prereqs_ok(&b->match, f);
     if (ina != inb) {
         /* Flows that match on the field come first in either order. */
         return ina ? -2 : 2;

@@ -211,3 +211,27 @@ of_bundle_add_format(const struct of_bundle_add *ba, struct buf *b)
     buf_printf(b, " bundle_id=%#" PRIx32, ba->bundle_id);
     format_flags(ba->flags, b);
 }
+
+enum of_err
+of_bundle_msg_format(const struct of_msg *msg, struct buf *b)
+{
+    struct of_bundle_ctrl bc;
+    struct of_bundle_add ba;
+    enum of_err err;
+
+    if (msg->type == OF_T_BUNDLE_ADD || msg->type == OF_T_ONFT_BUNDLE_ADD) {
+        err = of_bundle_add_decode(msg, &ba);
+        if (!err) {
+            buf_put_char(b, '\n');
+            of_bundle_add_format(&ba, b);
+            of_bundle_add_destroy(&ba);
+        }
+        return err;
+    }
+    err = of_bundle_ctrl_decode(msg, &bc);
+    if (!err) {
+        buf_put_char(b, '\n');
+        of_bundle_ctrl_format(&bc, b);
+    }
+    return err;
+}

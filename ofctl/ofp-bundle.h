@@ -70,6 +70,7 @@ void of_bundle_add_encode(const struct of_bundle_add *, uint8_t version,
  * mods and packet-outs, as Open vSwitch allows. */
 enum of_err of_bundle_add_decode(const struct of_msg *,
                                  struct of_bundle_add *);
+/* Frees BA's copy of the inner message and clears BA. */
 void of_bundle_add_destroy(struct of_bundle_add *);
 
 /* Appends the ofp-print text of a bundle control message, with the id in
@@ -79,5 +80,12 @@ void of_bundle_ctrl_format(const struct of_bundle_ctrl *, struct buf *);
 /* Appends " bundle_id=0x7 flags=atomic ordered" (the inner message is
  * printed by its own printer). */
 void of_bundle_add_format(const struct of_bundle_add *, struct buf *);
+
+/* Decodes MSG, a bundle control or bundle-add message in either
+ * spelling, and appends what "ovs-ofctl ofp-print" shows after the
+ * header line, except a bundle-add's inner message, which ofp-print
+ * shows next, in full, with its own header.  Returns the decoder's error
+ * (OFPBRC_BAD_TYPE for other messages). */
+enum of_err of_bundle_msg_format(const struct of_msg *, struct buf *);
 
 #endif /* NICFLOW_OFCTL_OFP_BUNDLE_H */

@@ -422,7 +422,13 @@ of_flow_mod_encode(const struct of_flow_mod *fm, enum of_protocol protocol,
         of_msg_start(b, OF_T_FLOW_MOD, version, xid);
         of_buf_put64(b, f->cookie);
         of_buf_put64(b, fm->command == OF_FLOW_ADD ? 0 : f->cookie_mask);
-        buf_put_u8(b, f->table_id);
+        /* OpenFlow 1.1+ allows "all tables" only when deleting; ovs-ofctl
+         * sends a modify without a table to table 0. */
+        buf_put_u8(b, f->table_id == OF_TABLE_ALL
+                              && (fm->command == OF_FLOW_MODIFY
+                                  || fm->command == OF_FLOW_MODIFY_STRICT)
+                          ? 0
+                          : f->table_id);
         buf_put_u8(b, cmd);
         of_buf_put16(b, f->idle_timeout);
         of_buf_put16(b, f->hard_timeout);
@@ -992,6 +998,11 @@ decode_flow_stats(const struct of_msg *msg, const uint8_t *p, size_t len,
         hard_age = of_get16(h + 22);
         st->idle_age = idle_age ? idle_age - 1 : -1;
         st->hard_age = hard_age ? hard_age - 1 : -1;
+        if (st->hard_age == (int) st->duration_sec) {
+            /* A flow never modified: its hard age is its age, which
+             * ovs-ofctl does not repeat. */
+            st->hard_age = -1;
+        }
         f->cookie = of_get64(h + 24);
         st->n_packets = of_get64(h + 32);
         st->n_bytes = of_get64(h + 40);
@@ -1048,8 +1059,11 @@ decode_flow_stats(const struct of_msg *msg, const uint8_t *p, size_t len,
         }
     }
     if (!err) {
+        /* Not checked against the match: what the switch holds is what it
+         * holds (a flow added in 1.0 may not be one 1.3 would accept), and
+         * a dump shows it as it is. */
         err = of_acts_decode(c.p, c.left, msg->version,
-                             msg->version != OF_V10, &f->match, &f->acts);
+                             msg->version != OF_V10, NULL, &f->acts);
     }
     return err;
 }

@@ -32,8 +32,8 @@ enum of_protocol {
 };
 #define OF_PROTO_OF10_ANY \
     (OF_PROTO_OF10 | OF_PROTO_OF10_TID | OF_PROTO_NXM | OF_PROTO_NXM_TID)
-#define OF_PROTO_ANY (OF_PROTO_OF10_ANY | OF_PROTO_OF13 | OF_PROTO_OF14 \
-                      | OF_PROTO_OF15)
+#define OF_PROTO_ANY \
+    (OF_PROTO_OF10_ANY | OF_PROTO_OF13 | OF_PROTO_OF14 | OF_PROTO_OF15)
 
 /* The version a protocol runs in. */
 uint8_t of_protocol_version(enum of_protocol);
@@ -59,16 +59,16 @@ enum of_protocol of_protocol_choose(unsigned usable, uint8_t version);
 
 /* Flow-mod. */
 struct of_flow_mod {
-    struct of_flow flow;     /* Match, settings and actions. */
+    struct of_flow flow; /* Match, settings and actions. */
     enum of_flow_cmd command;
-    uint32_t buffer_id;      /* UINT32_MAX: none. */
-    uint64_t new_cookie;     /* Modify: UINT64_MAX keeps the cookie. */
+    uint32_t buffer_id;  /* UINT32_MAX: none. */
+    uint64_t new_cookie; /* Modify: UINT64_MAX keeps the cookie. */
 };
 
 /* Encodes FM in PROTOCOL into B (which it clears).  Returns 0 or the
  * error that makes it impossible (OFPBIC_UNSUP_INST, ...). */
-enum of_err of_flow_mod_encode(const struct of_flow_mod *,
-                               enum of_protocol, uint32_t xid, struct buf *);
+enum of_err of_flow_mod_encode(const struct of_flow_mod *, enum of_protocol,
+                               uint32_t xid, struct buf *);
 
 /* Decodes a flow-mod (OFPT_FLOW_MOD in any version, NXT_FLOW_MOD).
  * TABLE_ID_EXT tells whether the connection enabled flow_mod_table_id

@@ -123,25 +123,36 @@ parse_bucket(char *s, struct of_bucket *bk)
     return err;
 }
 
+/* A field to hash on and the mask of its bits that count. */
+struct hash_field {
+    const struct of_field *field;
+    union of_value mask;
+};
+
 static int
 compare_fields(const void *a_, const void *b_)
 {
-    const struct of_field *const *a = a_, *const *b = b_;
-    return (int) (*a)->id - (int) (*b)->id;
+    const struct hash_field *a = a_, *b = b_;
+    return (int) a->field->id - (int) b->field->id;
 }
 
-/* Parses "fields(a,b)" / "fields=a" into G's raw OXM header list: each
- * field's exact header followed by an all-ones mask, in field order
- * whatever the order in the text, as Open vSwitch sends them. */
+/* Parses "fields(a,b=MASK)" / "fields=a" into G's raw OXM list, as Open
+ * vSwitch sends it: for each field, in field order whatever the order in
+ * the text, its unmasked header followed by the mask (all-ones unless
+ * "=MASK" says otherwise). */
 static char *
 parse_fields(char *s, struct of_group *g)
 {
-    const struct of_field *fields[32] = { NULL };
+    struct hash_field fields[32];
     size_t n = 0;
     char *save = NULL;
 
     for (char *tok = strtok_r(s, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
+        char *eq = strchr(tok, '=');
+        if (eq) {
+            *eq = '\0';
+        }
         const struct of_field *f = of_field_from_name(tok);
         if (!f) {
             return xasprintf("fields: %s: unknown field", tok);
@@ -149,15 +160,23 @@ parse_fields(char *s, struct of_group *g)
         if (n >= ARRAY_SIZE(fields)) {
             return xstrdup("fields: too many fields");
         }
-        fields[n++] = f;
+        fields[n].field = f;
+        of_value_exact_mask(f, &fields[n].mask);
+        if (eq) {
+            char *err = of_field_parse_value(f, eq + 1, &fields[n].mask);
+            if (err) {
+                char *msg = xasprintf("fields: %s: %s", tok, err);
+                free(err);
+                return msg;
+            }
+        }
+        n++;
     }
     qsort(fields, n, sizeof *fields, compare_fields);
     for (size_t i = 0; i < n; i++) {
         struct buf b = BUF_INITIALIZER;
-        union of_value mask;
-        of_field_put_header(&b, fields[i], true, false);
-        of_value_exact_mask(fields[i], &mask);
-        buf_put(&b, mask.be, fields[i]->n_bytes);
+        of_field_put_header(&b, fields[i].field, true, false);
+        buf_put(&b, fields[i].mask.be, fields[i].field->n_bytes);
         if (g->props.fields_len + b.len > sizeof g->props.fields) {
             buf_destroy(&b);
             return xstrdup("fields: too many fields");
@@ -298,13 +317,14 @@ of_group_parse(struct of_group *g, const char *s, enum of_group_cmd command)
     return err;
 }
 
+/* Appends the hashed fields as ofp-print shows them: ",fields=a" for one,
+ * ",fields(a,b)" for more, each with "=MASK" unless its mask is exact. */
 static void
 format_fields(const struct of_group_props *props, struct buf *b)
 {
-    struct of_cursor c;
-    bool first = true;
     struct buf names = BUF_INITIALIZER;
     size_t count = 0;
+    struct of_cursor c;
 
     of_cursor_init(&c, props->fields, props->fields_len);
     while (c.left) {
@@ -313,12 +333,18 @@ format_fields(const struct of_group_props *props, struct buf *b)
         enum of_err err;
         const struct of_field *f =
             of_field_pull_header(&c, &masked, &plen, &err);
-        if (!f || !of_cursor_pull(&c, plen)) {
+        const uint8_t *mask = f ? of_cursor_pull(&c, plen) : NULL;
+        if (!mask) {
             break;
         }
-        buf_printf(&names, "%s%s", first ? "" : ",", f->name);
-        first = false;
-        count++;
+        buf_printf(&names, "%s%s", count++ ? "," : "", f->name);
+        union of_value m;
+        memset(&m, 0, sizeof m);
+        memcpy(m.be, mask, plen < f->n_bytes ? plen : f->n_bytes);
+        if (!of_value_is_all_ones(f, &m)) {
+            buf_put_char(&names, '=');
+            of_field_format(f, &m, NULL, &names);
+        }
     }
     if (count == 1) {
         buf_printf(b, ",fields=%s", buf_cstr(&names));
@@ -477,5 +503,65 @@ of_group_features_format(const struct of_group_features *f, struct buf *b)
             }
         }
         buf_put_cstr(b, any ? "\n" : " <none>\n");
+    }
+}
+
+enum of_err
+of_group_msg_format(const struct of_msg *msg, struct buf *b)
+{
+    struct of_group g, *groups;
+    struct of_group_stats *stats;
+    struct of_group_features f;
+    enum of_err err;
+    uint32_t id;
+    size_t n;
+
+    switch (msg->type) {
+    case OF_T_GROUP_MOD:
+        err = of_group_mod_decode(msg, &g);
+        if (!err) {
+            buf_put_cstr(b, "\n ");
+            of_group_mod_format(&g, msg->version, b);
+            of_group_destroy(&g);
+        }
+        return err;
+    case OF_T_GROUP_DESC_REQUEST:
+    case OF_T_GROUP_STATS_REQUEST:
+        err = msg->type == OF_T_GROUP_DESC_REQUEST
+                  ? of_group_desc_request_decode(msg, &id)
+                  : of_group_stats_request_decode(msg, &id);
+        if (!err && id == OF_GROUP_ALL) {
+            buf_put_cstr(b, " group_id=ALL");
+        } else if (!err) {
+            buf_printf(b, " group_id=%" PRIu32, id);
+        }
+        return err;
+    case OF_T_GROUP_DESC_REPLY:
+        err = of_group_desc_reply_decode(msg, &groups, &n);
+        for (size_t i = 0; i < n; i++) {
+            buf_put_cstr(b, "\n ");
+            of_group_format(&groups[i], msg->version, b);
+            of_group_destroy(&groups[i]);
+        }
+        free(groups);
+        return err;
+    case OF_T_GROUP_STATS_REPLY:
+        err = of_group_stats_reply_decode(msg, &stats, &n);
+        for (size_t i = 0; i < n; i++) {
+            buf_put_cstr(b, "\n ");
+            of_group_stats_format(&stats[i], b);
+        }
+        of_group_stats_free(stats, n);
+        return err;
+    case OF_T_GROUP_FEATURES_REPLY:
+        err = of_group_features_reply_decode(msg, &f);
+        if (!err) {
+            buf_put_char(b, '\n');
+            of_group_features_format(&f, b);
+            buf_chomp(b);
+        }
+        return err;
+    default:
+        return OF_ERR_OFPBRC_BAD_TYPE;
     }
 }

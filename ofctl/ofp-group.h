@@ -66,10 +66,12 @@ struct of_bucket {
     struct of_acts acts;
 };
 
-/* Open vSwitch's selection_method group property (OpenFlow 1.5 only, or
- * 1.3+ through the Netronome experimenter property): METHOD is "" when
- * absent.  FIELDS holds the raw OXM headers (and masks) of the hashed
- * fields, kept as bytes. */
+/* Open vSwitch's selection_method group property (the Netronome
+ * experimenter property 0x154d/1): METHOD is "" when absent.  FIELDS holds
+ * the hashed fields as they travel: for each, its unmasked OXM header
+ * followed by its mask.  Only OpenFlow 1.5 group mods and group-desc
+ * replies carry it; encoding in an earlier version leaves it out, as
+ * Open vSwitch does. */
 struct of_group_props {
     char method[16];
     uint64_t param;
@@ -106,19 +108,23 @@ enum of_err of_group_mod_encode(const struct of_group *, uint8_t version,
 /* Decodes a received OFPT_GROUP_MOD into G (initialised by the call). */
 enum of_err of_group_mod_decode(const struct of_msg *, struct of_group *);
 
-/* Group-desc request: GROUP_ID is only carried by OpenFlow 1.5 (earlier
- * versions always ask for every group). */
+/* Group-desc request: encodes a request for GROUP_ID, which only
+ * OpenFlow 1.5 carries (earlier versions always ask for every group). */
 void of_group_desc_request_encode(uint32_t group_id, uint8_t version,
                                   uint32_t xid, struct buf *);
+/* Decodes one into *GROUP_ID (OF_GROUP_ALL before 1.5); a body of the
+ * wrong size is OFPBRC_BAD_LEN. */
 enum of_err of_group_desc_request_decode(const struct of_msg *,
                                          uint32_t *group_id);
 
-/* Group-desc reply: N groups (their COMMAND is ignored).  Decoding
- * allocates *GROUPS (free each with of_group_destroy() and the array with
- * free()). */
+/* Group-desc reply: encodes N groups (their COMMAND is ignored).  Fails
+ * only if a bucket's actions cannot be encoded in VERSION. */
 enum of_err of_group_desc_reply_encode(const struct of_group *, size_t n,
                                        uint8_t version, uint32_t xid,
                                        struct buf *);
+/* Decodes one, allocating *GROUPS (free each with of_group_destroy() and
+ * the array with free()); on error *GROUPS is NULL and *N 0.  Entries
+ * with a bad length are OFPBRC_BAD_LEN, bad buckets as for group-mod. */
 enum of_err of_group_desc_reply_decode(const struct of_msg *,
                                        struct of_group **groups, size_t *n);
 
@@ -137,16 +143,22 @@ struct of_group_stats {
     struct of_bucket_stats *buckets;
     size_t n_buckets;
 };
+/* Group-stats request for GROUP_ID (OF_GROUP_ALL for every group). */
 void of_group_stats_request_encode(uint32_t group_id, uint8_t version,
                                    uint32_t xid, struct buf *);
+/* Decodes one into *GROUP_ID; a wrong body size is OFPBRC_BAD_LEN. */
 enum of_err of_group_stats_request_decode(const struct of_msg *,
                                           uint32_t *group_id);
+/* Group-stats reply for N groups (durations only from OpenFlow 1.3). */
 void of_group_stats_reply_encode(const struct of_group_stats *, size_t n,
                                  uint8_t version, uint32_t xid, struct buf *);
-/* Allocates *STATS; free with of_group_stats_free(). */
+/* Decodes one, allocating *STATS (free with of_group_stats_free()); an
+ * entry whose length is not its fixed part plus whole bucket counters is
+ * OFPBRC_BAD_LEN. */
 enum of_err of_group_stats_reply_decode(const struct of_msg *,
                                         struct of_group_stats **stats,
                                         size_t *n);
+/* Frees the N entries of STATS and STATS itself. */
 void of_group_stats_free(struct of_group_stats *, size_t n);
 
 /* Group features. */
@@ -160,9 +172,11 @@ struct of_group_features {
     uint32_t max_groups[4];
     uint32_t actions[4]; /* Wire bitmaps of action types, per type. */
 };
+/* Group-features reply. */
 void of_group_features_reply_encode(const struct of_group_features *,
                                     uint8_t version, uint32_t xid,
                                     struct buf *);
+/* Decodes one; a body other than 40 bytes is OFPBRC_BAD_LEN. */
 enum of_err of_group_features_reply_decode(const struct of_msg *,
                                            struct of_group_features *);
 
@@ -198,6 +212,14 @@ void of_group_stats_format(const struct of_group_stats *, struct buf *);
  * ending in a newline, as ofp-print shows them after the header line
  * (action bitmaps are named by OpenFlow 1.1+ action type). */
 void of_group_features_format(const struct of_group_features *, struct buf *);
+
+/* Decodes MSG, any group message (group-mod, group-desc and group-stats
+ * requests and replies, group-features reply), and appends what
+ * "ovs-ofctl ofp-print" shows after the header line: e.g. "\n ADD
+ * group_id=1,type=all,bucket=actions=output:1".  Returns the decoder's
+ * error (then what was appended is incomplete), or OFPBRC_BAD_TYPE for
+ * other messages. */
+enum of_err of_group_msg_format(const struct of_msg *, struct buf *);
 
 /* The name of group type TYPE ("all", "select", "indirect", "ff"). */
 const char *of_group_type_name(enum of_group_type);

@@ -523,3 +523,57 @@ of_meter_features_format(const struct of_meter_features *f, struct buf *b)
     buf_put_cstr(b, "\ncapabilities: ");
     format_names(f->capabilities, cap_names, ARRAY_SIZE(cap_names), b);
 }
+
+enum of_err
+of_meter_msg_format(const struct of_msg *msg, struct buf *b)
+{
+    struct of_meter m, *meters;
+    struct of_meter_stats *stats;
+    struct of_meter_features f;
+    enum of_err err;
+    uint32_t id;
+    size_t n;
+
+    switch (msg->type) {
+    case OF_T_METER_MOD:
+        err = of_meter_mod_decode(msg, &m);
+        if (!err) {
+            buf_put_char(b, ' ');
+            of_meter_format(&m, true, b);
+        }
+        return err;
+    case OF_T_METER_CONFIG_REQUEST:
+    case OF_T_METER_STATS_REQUEST:
+        err = of_meter_request_decode(msg, &id);
+        if (!err) {
+            buf_put_cstr(b, " meter=");
+            format_meter_id(id, b);
+        }
+        return err;
+    case OF_T_METER_CONFIG_REPLY:
+        /* ofp-print separates meters with a blank line. */
+        err = of_meter_config_reply_decode(msg, &meters, &n);
+        for (size_t i = 0; i < n; i++) {
+            buf_put_cstr(b, i ? "\n\n" : "\n");
+            of_meter_format(&meters[i], false, b);
+        }
+        free(meters);
+        return err;
+    case OF_T_METER_STATS_REPLY:
+        err = of_meter_stats_reply_decode(msg, &stats, &n);
+        for (size_t i = 0; i < n; i++) {
+            buf_put_char(b, '\n');
+            of_meter_stats_format(&stats[i], b);
+        }
+        free(stats);
+        return err;
+    case OF_T_METER_FEATURES_REPLY:
+        err = of_meter_features_reply_decode(msg, &f);
+        if (!err) {
+            of_meter_features_format(&f, b);
+        }
+        return err;
+    default:
+        return OF_ERR_OFPBRC_BAD_TYPE;
+    }
+}

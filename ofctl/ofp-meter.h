@@ -47,6 +47,7 @@ struct of_meter {
 
 /* Initialises M as an empty "add" of meter 0. */
 void of_meter_init(struct of_meter *);
+/* True if A and B are the same (command, flags, id, bands). */
 bool of_meter_equal(const struct of_meter *, const struct of_meter *);
 
 /* Meter-mod (1.3+). */
@@ -63,12 +64,14 @@ enum of_err of_meter_mod_decode(const struct of_msg *, struct of_meter *);
  * OF_T_METER_STATS_REQUEST. */
 void of_meter_request_encode(enum of_type, uint32_t meter_id, uint8_t version,
                              uint32_t xid, struct buf *);
+/* Decodes either into *METER_ID; a wrong body size is OFPBRC_BAD_LEN. */
 enum of_err of_meter_request_decode(const struct of_msg *, uint32_t *meter_id);
 
-/* Meter config reply: N meters (their COMMAND is ignored).  Decoding
- * allocates *METERS (free with free()). */
+/* Meter config reply: encodes N meters (their COMMAND is ignored). */
 void of_meter_config_reply_encode(const struct of_meter *, size_t n,
                                   uint8_t version, uint32_t xid, struct buf *);
+/* Decodes one, allocating *METERS (free with free()); bands are checked
+ * as for meter-mod, entry lengths give OFPBRC_BAD_LEN. */
 enum of_err of_meter_config_reply_decode(const struct of_msg *,
                                          struct of_meter **meters, size_t *n);
 
@@ -87,9 +90,11 @@ struct of_meter_stats {
     size_t n_bands;
     struct of_meter_band_stats bands[OF_METER_MAX_BANDS];
 };
+/* Meter-stats reply for N meters. */
 void of_meter_stats_reply_encode(const struct of_meter_stats *, size_t n,
                                  uint8_t version, uint32_t xid, struct buf *);
-/* Allocates *STATS (free with free()). */
+/* Decodes one, allocating *STATS (free with free()); an entry whose
+ * length is not 40 plus whole band counters is OFPBRC_BAD_LEN. */
 enum of_err of_meter_stats_reply_decode(const struct of_msg *,
                                         struct of_meter_stats **stats,
                                         size_t *n);
@@ -102,9 +107,11 @@ struct of_meter_features {
     uint8_t max_bands;
     uint8_t max_color;
 };
+/* Meter-features reply. */
 void of_meter_features_reply_encode(const struct of_meter_features *,
                                     uint8_t version, uint32_t xid,
                                     struct buf *);
+/* Decodes one; a body other than 16 bytes is OFPBRC_BAD_LEN. */
 enum of_err of_meter_features_reply_decode(const struct of_msg *,
                                            struct of_meter_features *);
 
@@ -131,5 +138,11 @@ void of_meter_stats_format(const struct of_meter_stats *, struct buf *);
 
 /* Appends meter features as ofp-print shows them. */
 void of_meter_features_format(const struct of_meter_features *, struct buf *);
+
+/* Decodes MSG, any meter message (meter-mod, meter config and stats
+ * requests and replies, meter-features reply), and appends what
+ * "ovs-ofctl ofp-print" shows after the header line.  Returns the
+ * decoder's error, or OFPBRC_BAD_TYPE for other messages. */
+enum of_err of_meter_msg_format(const struct of_msg *, struct buf *);
 
 #endif /* NICFLOW_OFCTL_OFP_METER_H */

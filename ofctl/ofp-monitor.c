@@ -613,3 +613,44 @@ of_flow_monitor_parse(struct of_flow_monitor_request *r, const char *s)
     }
     return err;
 }
+
+enum of_err
+of_monitor_msg_format(const struct of_msg *msg, struct buf *b)
+{
+    struct of_flow_monitor_request *reqs;
+    struct of_flow_update *updates;
+    enum of_err err;
+    uint32_t id;
+    size_t n;
+
+    switch (msg->type) {
+    case OF_T_NXST_FLOW_MONITOR_REQUEST:
+    case OF_T_FLOW_MONITOR_REQUEST:
+        err = of_flow_monitor_request_decode(msg, &reqs, &n);
+        for (size_t i = 0; i < n; i++) {
+            of_flow_monitor_request_format(&reqs[i], b);
+        }
+        free(reqs);
+        return err;
+    case OF_T_NXST_FLOW_MONITOR_REPLY:
+    case OF_T_FLOW_MONITOR_REPLY:
+        err = of_flow_update_decode(msg, &updates, &n);
+        for (size_t i = 0; i < n; i++) {
+            of_flow_update_format(&updates[i], b);
+            of_flow_update_destroy(&updates[i]);
+        }
+        free(updates);
+        return err;
+    case OF_T_NXT_FLOW_MONITOR_CANCEL:
+        err = of_flow_monitor_cancel_decode(msg, &id);
+        if (!err) {
+            buf_printf(b, " id=%" PRIu32, id);
+        }
+        return err;
+    case OF_T_NXT_FLOW_MONITOR_PAUSED:
+    case OF_T_NXT_FLOW_MONITOR_RESUMED:
+        return of_flow_monitor_pause_decode(msg);
+    default:
+        return OF_ERR_OFPBRC_BAD_TYPE;
+    }
+}

@@ -42,17 +42,23 @@ struct of_flow_monitor_request {
 
 /* Initialises R: id 0, no flags, any port, group and table. */
 void of_flow_monitor_request_init(struct of_flow_monitor_request *);
+/* True if A and B are the same request. */
 bool of_flow_monitor_request_equal(const struct of_flow_monitor_request *,
                                    const struct of_flow_monitor_request *);
 
 /* Encodes N requests as one NXST_FLOW_MONITOR request (TYPE
  * OF_T_NXST_FLOW_MONITOR_REQUEST) or OFPMP_FLOW_MONITOR request (TYPE
- * OF_T_FLOW_MONITOR_REQUEST, 1.4+). */
+ * OF_T_FLOW_MONITOR_REQUEST, 1.4+).  A flag the spelling lacks
+ * (OF_FMF_NO_ABBREV for Nicira) is OFPMOFC_BAD_FLAGS. */
 enum of_err
 of_flow_monitor_request_encode(const struct of_flow_monitor_request *,
                                size_t n, enum of_type, uint8_t version,
                                uint32_t xid, struct buf *);
-/* Decodes one; allocates *REQS (free with free()). */
+/* Decodes one, allocating *REQS (free with free()).  Errors: truncated
+ * entries OFPBRC_BAD_LEN, nonzero Nicira padding NXBRC_MUST_BE_ZERO,
+ * unknown flags OFPMOFC_BAD_FLAGS, an unknown 1.4 command
+ * OFPMOFC_BAD_COMMAND, a bad 1.4 out_port OFPMOFC_BAD_OUT, a bad match
+ * its decoder's error. */
 enum of_err of_flow_monitor_request_decode(
     const struct of_msg *, struct of_flow_monitor_request **reqs, size_t *n);
 
@@ -82,18 +88,26 @@ struct of_flow_update {
     uint32_t xid;
 };
 
+/* Initialises U as an empty update of EVENT. */
 void of_flow_update_init(struct of_flow_update *, enum of_fm_event);
+/* Frees U's actions and reinitialises it. */
 void of_flow_update_destroy(struct of_flow_update *);
+/* True if A and B are the same update (only the fields EVENT uses). */
 bool of_flow_update_equal(const struct of_flow_update *,
                           const struct of_flow_update *);
 
 /* Encodes N updates as one reply (TYPE OF_T_NXST_FLOW_MONITOR_REPLY or
- * OF_T_FLOW_MONITOR_REPLY). */
+ * OF_T_FLOW_MONITOR_REPLY).  An event the spelling lacks (INITIAL,
+ * PAUSED, RESUMED for Nicira) is NXBRC_FM_BAD_EVENT; action encoding
+ * errors are passed on. */
 enum of_err of_flow_update_encode(const struct of_flow_update *, size_t n,
                                   enum of_type, uint8_t version, uint32_t xid,
                                   struct buf *);
-/* Decodes a reply; allocates *UPDATES (free each with
- * of_flow_update_destroy() and the array with free()). */
+/* Decodes a reply, allocating *UPDATES (free each with
+ * of_flow_update_destroy() and the array with free()).  Errors: an
+ * unknown event NXBRC_FM_BAD_EVENT, a length that is not a multiple of 8
+ * or does not fit the event OFPBRC_BAD_LEN, bad matches or actions their
+ * decoder's error. */
 enum of_err of_flow_update_decode(const struct of_msg *,
                                   struct of_flow_update **updates, size_t *n);
 
@@ -101,6 +115,8 @@ enum of_err of_flow_update_decode(const struct of_msg *,
  * nothing (encode them with of_msg_start()/of_msg_finish()). */
 void of_flow_monitor_cancel_encode(uint32_t id, uint8_t version, uint32_t xid,
                                    struct buf *);
+/* Decodes a cancel into *ID; a body other than 4 bytes is
+ * OFPBRC_BAD_LEN. */
 enum of_err of_flow_monitor_cancel_decode(const struct of_msg *, uint32_t *id);
 /* Checks that a received PAUSED or RESUMED message has an empty body. */
 enum of_err of_flow_monitor_pause_decode(const struct of_msg *);
@@ -124,5 +140,11 @@ void of_flow_monitor_request_format(const struct of_flow_monitor_request *,
  * is not shown, as ofp-print does not show it), "\n event=ABBREV
  * xid=0x55", "\n event=PAUSED". */
 void of_flow_update_format(const struct of_flow_update *, struct buf *);
+
+/* Decodes MSG, any flow monitor message (Nicira or OpenFlow 1.4+
+ * requests and replies, Nicira cancel, paused and resumed), and appends
+ * what "ovs-ofctl ofp-print" shows after the header line.  Returns the
+ * decoder's error, or OFPBRC_BAD_TYPE for other messages. */
+enum of_err of_monitor_msg_format(const struct of_msg *, struct buf *);
 
 #endif /* NICFLOW_OFCTL_OFP_MONITOR_H */

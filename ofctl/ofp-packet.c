@@ -785,3 +785,26 @@ of_packet_summary_format(const void *packet, size_t len, struct buf *b)
     }
     pkt_delete(p);
 }
+
+enum of_err
+of_packet_msg_format(const struct of_msg *msg, struct buf *b)
+{
+    struct of_packet_in pin;
+    struct of_packet_out po;
+    enum of_err err;
+
+    if (msg->type == OF_T_PACKET_OUT) {
+        err = of_packet_out_decode(msg, &po);
+        if (!err) {
+            of_packet_out_format(&po, b);
+            of_packet_out_destroy(&po);
+        }
+        return err;
+    }
+    err = of_packet_in_decode(msg, &pin);
+    if (!err) {
+        of_packet_in_format(&pin, msg->type, msg->version, b);
+        of_packet_in_destroy(&pin);
+    }
+    return err;
+}

@@ -58,11 +58,14 @@ struct of_packet_in {
 /* Initialises PIN: no buffer, no cookie, reason no_match, table 0, an
  * empty match, no data. */
 void of_packet_in_init(struct of_packet_in *);
+/* Frees PIN's packet, userdata and continuation and reinitialises it. */
 void of_packet_in_destroy(struct of_packet_in *);
+/* True if A and B are the same in every field and byte. */
 bool of_packet_in_equal(const struct of_packet_in *,
                         const struct of_packet_in *);
-/* Sets and reads the in_port held in a match. */
+/* Makes M match exactly on in_port PORT. */
 void of_match_set_in_port(struct of_match *, uint16_t port);
+/* The in_port M matches on, or OF_PORT_NONE if it does not. */
 uint16_t of_match_get_in_port(const struct of_match *);
 
 /* Encodes PIN as TYPE (OF_T_PACKET_IN, OF_T_NXT_PACKET_IN or
@@ -91,18 +94,22 @@ struct of_packet_out {
 
 /* Initialises PO: no buffer, in_port NONE, no actions, no data. */
 void of_packet_out_init(struct of_packet_out *);
+/* Frees PO's packet and actions and reinitialises it. */
 void of_packet_out_destroy(struct of_packet_out *);
+/* True if A and B are the same (buffer, match, actions, packet). */
 bool of_packet_out_equal(const struct of_packet_out *,
                          const struct of_packet_out *);
 
-/* Encodes PO in VERSION.  Before 1.5, only in_port of the match can be
- * sent (anything else is OFPBRC_BAD_PACKET... reported as
- * OFPBMC_BAD_FIELD). */
+/* Encodes PO in VERSION.  Before 1.5 only in_port of the match can be
+ * sent: a match with anything else is refused with OFPBMC_BAD_FIELD.
+ * Errors of the action encoder are passed on. */
 enum of_err of_packet_out_encode(const struct of_packet_out *, uint8_t version,
                                  uint32_t xid, struct buf *);
-/* Decodes an OFPT_PACKET_OUT into PO (initialised by the call).  A
- * packet-out with a buffer id must carry no data and vice versa is not
- * required; a bad in_port is OFPBRC_BAD_PORT. */
+/* Decodes an OFPT_PACKET_OUT into PO (initialised by the call): a bad
+ * in_port is OFPBRC_BAD_PORT, an action list running past the message
+ * OFPBRC_BAD_LEN, a bad 1.5 match or bad actions their decoder's error.
+ * The actions are not checked against the metadata (the switch checks
+ * them against the packet when it executes them). */
 enum of_err of_packet_out_decode(const struct of_msg *,
                                  struct of_packet_out *);
 
@@ -119,6 +126,11 @@ char *of_packet_out_parse_args(struct of_packet_out *, const char *in_port,
  * data_len=14" (or "buffer=0x..." instead of data_len) and, when there is
  * data, a newline and the packet summary. */
 void of_packet_out_format(const struct of_packet_out *, struct buf *);
+
+/* Decodes MSG, a packet-in (any of its three spellings) or packet-out,
+ * and appends what "ovs-ofctl ofp-print" shows after the header line.
+ * Returns the decoder's error (OFPBRC_BAD_TYPE for other messages). */
+enum of_err of_packet_msg_format(const struct of_msg *, struct buf *);
 
 /* Appends the one-line summary of an Ethernet frame the way ovs-ofctl
  * prints packets ("ip,vlan_tci=0x0000,dl_src=...,nw_frag=no"). */

@@ -36,53 +36,6 @@
 #define QUEUE_RATE_ABSENT UINT16_MAX
 
 /* ---------------------------------------------------------------------
- * Properties (OpenFlow 1.4+): type, length, body, padding to 8 bytes.
- * --------------------------------------------------------------------- */
-
-/* Pulls one property from C into *TYPE and *BODY (the bytes after the
- * 4-byte header, *BODY_LEN of them), skipping its padding.  Returns
- * OF_ERR_OFPBPC_BAD_LEN if the header or the padded property does not
- * fit, as Open vSwitch does. */
-static enum of_err
-prop_pull(struct of_cursor *c, uint16_t *type, struct of_cursor *body)
-{
-    const uint8_t *h = of_cursor_peek(c, 4);
-    size_t len, padded;
-
-    if (!h) {
-        return OF_ERR_OFPBPC_BAD_LEN;
-    }
-    len = of_get16(h + 2);
-    padded = (len + 7) / 8 * 8;
-    if (len < 4 || padded > c->left) {
-        return OF_ERR_OFPBPC_BAD_LEN;
-    }
-    *type = of_get16(h);
-    of_cursor_init(body, h + 4, len - 4);
-    of_cursor_pull(c, padded);
-    return 0;
-}
-
-/* Starts a property of TYPE in B and returns its offset, for
- * prop_end(). */
-static size_t
-prop_start(struct buf *b, uint16_t type)
-{
-    size_t start = b->len;
-    of_buf_put16(b, type);
-    of_buf_put16(b, 0);
-    return start;
-}
-
-/* Sets the length of the property begun at START and pads it. */
-static void
-prop_end(struct buf *b, size_t start)
-{
-    of_put16(b->data + start + 2, (uint16_t) (b->len - start));
-    of_buf_pad8(b, start);
-}
-
-/* ---------------------------------------------------------------------
  * Port numbers and bits.
  * --------------------------------------------------------------------- */
 
@@ -275,7 +228,7 @@ of_port_put(struct buf *b, uint8_t version, const struct of_port *pp)
         put_name(b, pp->name);
         of_buf_put32(b, pp->config & OF_PC_11_ALL);
         of_buf_put32(b, pp->state & 7);
-        prop = prop_start(b, PORT14_PROP_ETHERNET);
+        prop = of_prop_start(b, PORT14_PROP_ETHERNET);
         of_buf_put32(b, 0);
         of_buf_put32(b, pp->curr);
         of_buf_put32(b, pp->advertised);
@@ -283,7 +236,7 @@ of_port_put(struct buf *b, uint8_t version, const struct of_port *pp)
         of_buf_put32(b, pp->peer);
         of_buf_put32(b, pp->curr_speed);
         of_buf_put32(b, pp->max_speed);
-        prop_end(b, prop);
+        of_prop_end(b, prop);
         of_put16(b->data + start + 4, (uint16_t) (b->len - start));
     }
 }
@@ -337,7 +290,7 @@ pull_port14(struct of_cursor *c, struct of_port *pp)
         struct of_cursor body;
         uint16_t type;
 
-        err = prop_pull(&props, &type, &body);
+        err = of_prop_pull(&props, &type, &body);
         if (err) {
             return err;
         }
@@ -472,10 +425,8 @@ of_ports_pull(struct of_cursor *c, uint8_t version, struct of_ports *ports)
     while (c->left) {
         enum of_err err;
 
-        if (ports->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            ports->ports = xrealloc(ports->ports, cap * sizeof *ports->ports);
-        }
+        ports->ports =
+            of_array_grow(ports->ports, ports->n, &cap, sizeof *ports->ports);
         err = of_port_pull(c, version, &ports->ports[ports->n]);
         if (err) {
             return err;
@@ -647,9 +598,9 @@ of_port_mod_encode(struct buf *b, uint8_t version, uint32_t xid,
             of_buf_put32(b, pm->advertise);
             of_buf_put32(b, 0);
         } else if (pm->advertise) {
-            size_t prop = prop_start(b, PORT_MOD14_PROP_ETHERNET);
+            size_t prop = of_prop_start(b, PORT_MOD14_PROP_ETHERNET);
             of_buf_put32(b, pm->advertise);
-            prop_end(b, prop);
+            of_prop_end(b, prop);
         }
     }
     of_msg_finish(b);
@@ -693,7 +644,7 @@ of_port_mod_decode(const struct of_msg *msg, struct of_port_mod *pm)
         struct of_cursor body;
         uint16_t type;
 
-        err = prop_pull(&props, &type, &body);
+        err = of_prop_pull(&props, &type, &body);
         if (err) {
             return err;
         }
@@ -859,13 +810,13 @@ of_port_stats_reply_encode(struct buf *b, uint8_t version, uint32_t xid,
             of_buf_put32(b, s->duration_sec);
             of_buf_put32(b, s->duration_nsec);
             put_counters(b, s, false);
-            prop = prop_start(b, PORT_STATS14_PROP_ETHERNET);
+            prop = of_prop_start(b, PORT_STATS14_PROP_ETHERNET);
             of_buf_put32(b, 0);
             of_buf_put64(b, s->rx_frame_err);
             of_buf_put64(b, s->rx_over_err);
             of_buf_put64(b, s->rx_crc_err);
             of_buf_put64(b, s->collisions);
-            prop_end(b, prop);
+            of_prop_end(b, prop);
             of_put16(b->data + start, (uint16_t) (b->len - start));
         }
     }
@@ -904,7 +855,7 @@ pull_port_stats14(struct of_cursor *c, struct of_port_stats *s)
         struct of_cursor body;
         uint16_t type;
 
-        err = prop_pull(&props, &type, &body);
+        err = of_prop_pull(&props, &type, &body);
         if (err) {
             return err;
         }
@@ -940,10 +891,8 @@ of_port_stats_reply_decode(const struct of_msg *msg,
         enum of_err err = 0;
         const uint8_t *p;
 
-        if (list->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list->stats = xrealloc(list->stats, cap * sizeof *list->stats);
-        }
+        list->stats =
+            of_array_grow(list->stats, list->n, &cap, sizeof *list->stats);
         s = &list->stats[list->n];
         memset(s, 0, sizeof *s);
         if (!fixed) {
@@ -1153,10 +1102,8 @@ of_queue_stats_reply_decode(const struct of_msg *msg,
         if (!p) {
             return OF_ERR_OFPBRC_BAD_LEN;
         }
-        if (list->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list->stats = xrealloc(list->stats, cap * sizeof *list->stats);
-        }
+        list->stats =
+            of_array_grow(list->stats, list->n, &cap, sizeof *list->stats);
         s = &list->stats[list->n];
         memset(s, 0, sizeof *s);
         if (v == OF_V10) {
@@ -1374,10 +1321,7 @@ of_queue_get_config_reply_decode(const struct of_msg *msg,
             return OF_ERR_OFPBRC_BAD_LEN;
         }
         of_cursor_pull(&c, len);
-        if (r->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            r->queues = xrealloc(r->queues, cap * sizeof *r->queues);
-        }
+        r->queues = of_array_grow(r->queues, r->n, &cap, sizeof *r->queues);
         q = &r->queues[r->n];
         q->queue_id = of_get32(p);
         q->port_no = r->port_no;

@@ -20,6 +20,37 @@
 #include "lib/buf.h"
 #include "ofctl/ofp.h"
 
+/* ---------------------------------------------------------------------
+ * Helpers shared by the message codecs of ofp-port, ofp-switch and
+ * ofp-table (implemented in ofp-switch.c).
+ * --------------------------------------------------------------------- */
+
+/* OpenFlow 1.4+ properties: a 16-bit type, a 16-bit length (header
+ * included, padding not), the body, zeros to a multiple of 8 bytes. */
+static inline size_t
+of_prop_padded(size_t len)
+{
+    return (len + 7) / 8 * 8;
+}
+/* Pulls one property from C: *TYPE, and *BODY over the bytes after its
+ * 4-byte header.  Returns OF_ERR_OFPBPC_BAD_LEN, leaving C alone, if the
+ * length is below 4 or the padded property does not fit, as Open vSwitch
+ * does. */
+enum of_err of_prop_pull(struct of_cursor *c, uint16_t *type,
+                         struct of_cursor *body);
+/* Starts a property of TYPE in B and returns its offset for
+ * of_prop_end(), which sets its length and pads it. */
+size_t of_prop_start(struct buf *b, uint16_t type);
+void of_prop_end(struct buf *b, size_t start);
+
+/* Returns ARRAY (of *CAP elements of ELEM_SIZE bytes, N in use) with room
+ * for one more element, doubling *CAP when it is full. */
+void *of_array_grow(void *array, size_t n, size_t *cap, size_t elem_size);
+
+/* ---------------------------------------------------------------------
+ * Port numbers.
+ * --------------------------------------------------------------------- */
+
 /* Maps an OpenFlow 1.1+ port number to 1.0 numbering.  The reserved
  * range 0xffffff00..0xffffffff maps to 0xff00..0xffff; numbers between
  * the two ranges cannot be expressed and are refused with
@@ -115,17 +146,22 @@ void of_ports_format(struct buf *, const struct of_ports *);
  * Port-desc (OpenFlow 1.3+ OFPMP_PORT_DESC; 1.5 names a port).
  * --------------------------------------------------------------------- */
 
-/* PORT_NO (OF_PORT_NONE for all) is sent only in OpenFlow 1.5. */
+/* Encodes a port-desc request for PORT_NO (OF_PORT_NONE for all), which
+ * only OpenFlow 1.5 sends; older versions have an empty body. */
 void of_port_desc_request_encode(struct buf *, uint8_t version, uint32_t xid,
                                  uint16_t port_no);
+/* Decodes a port-desc request into *PORT_NO (OF_PORT_NONE before 1.5).
+ * Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_port_desc_request_decode(const struct of_msg *,
                                         uint16_t *port_no);
-/* " port=ANY". */
+/* Appends " port=ANY" (or the port), as ovs-ofctl prints the request. */
 void of_port_desc_request_format(struct buf *, uint16_t port_no);
 
+/* Encodes a port-desc reply listing PORTS in VERSION's port format. */
 void of_port_desc_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                                const struct of_ports *);
-/* Fills *PORTS (caller destroys it, also after an error). */
+/* Fills *PORTS (caller destroys it, also after an error).  Errors: those
+ * of of_port_pull(). */
 enum of_err of_port_desc_reply_decode(const struct of_msg *,
                                       struct of_ports *);
 /* A newline and the ports' blocks. */
@@ -146,6 +182,7 @@ struct of_port_status {
     struct of_port desc;
 };
 
+/* Encodes a port-status message: reason, padding, port. */
 void of_port_status_encode(struct buf *, uint8_t version, uint32_t xid,
                            const struct of_port_status *);
 /* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_NXBRC_BAD_REASON (unknown
@@ -174,17 +211,21 @@ void of_port_mod_encode(struct buf *, uint8_t version, uint32_t xid,
 /* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN (property),
  * OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_port_mod_decode(const struct of_msg *, struct of_port_mod *);
+/* " port: 3: addr:..." and the config, mask and advertise lines. */
 void of_port_mod_format(struct buf *, const struct of_port_mod *);
 
 /* ---------------------------------------------------------------------
  * Port statistics.
  * --------------------------------------------------------------------- */
 
-/* " port_no=1" (OF_PORT_NONE prints "ANY"). */
+/* Encodes a port-stats request for PORT_NO (OF_PORT_NONE for all). */
 void of_port_stats_request_encode(struct buf *, uint8_t version, uint32_t xid,
                                   uint16_t port_no);
+/* Decodes one into *PORT_NO.  Errors: OF_ERR_OFPBRC_BAD_LEN,
+ * OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_port_stats_request_decode(const struct of_msg *,
                                          uint16_t *port_no);
+/* Appends " port_no=1" (OF_PORT_NONE prints "ANY"). */
 void of_port_stats_request_format(struct buf *, uint16_t port_no);
 
 /* One port's counters; UINT64_MAX = not available (printed "?"),
@@ -201,11 +242,18 @@ struct of_port_stats_list {
     struct of_port_stats *stats;
     size_t n;
 };
+/* Frees the array (not LIST itself). */
 void of_port_stats_list_destroy(struct of_port_stats_list *);
 
+/* Encodes a port-stats reply: 1.0 and 1.3 fixed entries (1.3 with
+ * durations), 1.4+ entries with an ethernet property for the receive
+ * error and collision counters. */
 void of_port_stats_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                                 const struct of_port_stats_list *);
-/* Fills *LIST (caller destroys it, also after an error). */
+/* Fills *LIST (caller destroys it, also after an error).  Errors:
+ * OF_ERR_OFPBRC_BAD_LEN (partial or mis-sized entry),
+ * OF_ERR_OFPBPC_BAD_LEN (property), OF_ERR_OFPBAC_BAD_OUT_PORT.  In 1.4+
+ * counters without an ethernet property are UINT64_MAX. */
 enum of_err of_port_stats_reply_decode(const struct of_msg *,
                                        struct of_port_stats_list *);
 /* " N ports" and a block per port, as "ovs-ofctl dump-ports" prints. */
@@ -218,8 +266,13 @@ void of_port_stats_reply_format(struct buf *,
 
 #define OF_QUEUE_ALL 0xffffffffu
 
+/* Encodes a queue-stats request for PORT_NO (OF_PORT_NONE for all, sent
+ * as OFPP_ALL in OpenFlow 1.0 as Open vSwitch does) and QUEUE_ID
+ * (OF_QUEUE_ALL for all). */
 void of_queue_stats_request_encode(struct buf *, uint8_t version, uint32_t xid,
                                    uint16_t port_no, uint32_t queue_id);
+/* Decodes one (OpenFlow 1.0 OFPP_ALL becomes OF_PORT_NONE).  Errors:
+ * OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_queue_stats_request_decode(const struct of_msg *,
                                           uint16_t *port_no,
                                           uint32_t *queue_id);
@@ -238,12 +291,18 @@ struct of_queue_stats_list {
     struct of_queue_stats *stats;
     size_t n;
 };
+/* Frees the array (not LIST itself). */
 void of_queue_stats_list_destroy(struct of_queue_stats_list *);
 
+/* Encodes a queue-stats reply in VERSION's entry format (1.0 without
+ * durations, 1.4+ with a length). */
 void of_queue_stats_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                                  const struct of_queue_stats_list *);
+/* Fills *LIST (caller destroys it, also after an error).  Errors:
+ * OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_queue_stats_reply_decode(const struct of_msg *,
                                         struct of_queue_stats_list *);
+/* " N queues" and a line per queue, as "ovs-ofctl queue-stats" prints. */
 void of_queue_stats_reply_format(struct buf *,
                                  const struct of_queue_stats_list *);
 
@@ -251,8 +310,11 @@ void of_queue_stats_reply_format(struct buf *,
  * Queue get-config (OpenFlow 1.0-1.3).
  * --------------------------------------------------------------------- */
 
+/* Encodes a queue-get-config request for PORT_NO. */
 void of_queue_get_config_request_encode(struct buf *, uint8_t version,
                                         uint32_t xid, uint16_t port_no);
+/* Decodes one.  Errors: OF_ERR_OFPBRC_BAD_LEN,
+ * OF_ERR_OFPBAC_BAD_OUT_PORT. */
 enum of_err of_queue_get_config_request_decode(const struct of_msg *,
                                                uint16_t *port_no);
 /* " port=1". */
@@ -271,8 +333,11 @@ struct of_queue_config_reply {
     struct of_queue_config *queues;
     size_t n;
 };
+/* Frees the queues (not R itself). */
 void of_queue_config_reply_destroy(struct of_queue_config_reply *);
 
+/* Encodes a queue-get-config reply: each queue with a min-rate property
+ * and, in 1.2+, a max-rate one, left out when UINT16_MAX. */
 void of_queue_get_config_reply_encode(struct buf *, uint8_t version,
                                       uint32_t xid,
                                       const struct of_queue_config_reply *);
@@ -280,6 +345,8 @@ void of_queue_get_config_reply_encode(struct buf *, uint8_t version,
  * lengths are OF_ERR_OFPBRC_BAD_LEN. */
 enum of_err of_queue_get_config_reply_decode(const struct of_msg *,
                                              struct of_queue_config_reply *);
+/* " port=1" and a "queue N: min_rate:50.0% max_rate:..." line per
+ * queue. */
 void of_queue_get_config_reply_format(struct buf *,
                                       const struct of_queue_config_reply *);
 

@@ -11,6 +11,56 @@
 #include "ofctl/ofp-switch.h"
 
 /* ---------------------------------------------------------------------
+ * Properties (OpenFlow 1.4+) and arrays, for every codec (declared in
+ * ofp-port.h).
+ * --------------------------------------------------------------------- */
+
+enum of_err
+of_prop_pull(struct of_cursor *c, uint16_t *type, struct of_cursor *body)
+{
+    const uint8_t *h = of_cursor_peek(c, 4);
+    size_t len;
+
+    if (!h) {
+        return OF_ERR_OFPBPC_BAD_LEN;
+    }
+    len = of_get16(h + 2);
+    if (len < 4 || of_prop_padded(len) > c->left) {
+        return OF_ERR_OFPBPC_BAD_LEN;
+    }
+    *type = of_get16(h);
+    of_cursor_init(body, h + 4, len - 4);
+    of_cursor_pull(c, of_prop_padded(len));
+    return 0;
+}
+
+size_t
+of_prop_start(struct buf *b, uint16_t type)
+{
+    size_t start = b->len;
+    of_buf_put16(b, type);
+    of_buf_put16(b, 0);
+    return start;
+}
+
+void
+of_prop_end(struct buf *b, size_t start)
+{
+    of_put16(b->data + start + 2, (uint16_t) (b->len - start));
+    of_buf_pad8(b, start);
+}
+
+void *
+of_array_grow(void *array, size_t n, size_t *cap, size_t elem_size)
+{
+    if (n < *cap) {
+        return array;
+    }
+    *cap = *cap ? *cap * 2 : 8;
+    return xrealloc(array, *cap * elem_size);
+}
+
+/* ---------------------------------------------------------------------
  * Messages without a body.
  * --------------------------------------------------------------------- */
 
@@ -450,21 +500,15 @@ of_role_status_encode(struct buf *b, uint8_t version, uint32_t xid,
 static enum of_err
 check_props(const uint8_t *p, size_t len)
 {
-    struct of_cursor c;
+    struct of_cursor c, body;
+    uint16_t type;
 
     of_cursor_init(&c, p, len);
     while (c.left) {
-        const uint8_t *h = of_cursor_peek(&c, 4);
-        size_t plen;
-
-        if (!h) {
-            return OF_ERR_OFPBPC_BAD_LEN;
+        enum of_err err = of_prop_pull(&c, &type, &body);
+        if (err) {
+            return err;
         }
-        plen = of_get16(h + 2);
-        if (plen < 4 || (plen + 7) / 8 * 8 > c.left) {
-            return OF_ERR_OFPBPC_BAD_LEN;
-        }
-        of_cursor_pull(&c, (plen + 7) / 8 * 8);
     }
     return 0;
 }
@@ -584,33 +628,27 @@ of_async_config_encode(struct buf *b, enum of_type type, uint8_t version,
 static enum of_err
 pull_async_props(const struct of_msg *msg, struct of_async_config *ac)
 {
-    struct of_cursor c;
+    struct of_cursor c, body;
+    uint16_t type;
 
     of_cursor_init(&c, msg->body, msg->body_len);
     while (c.left) {
-        const uint8_t *h = of_cursor_peek(&c, 4);
-        uint16_t type, len;
+        enum of_err err = of_prop_pull(&c, &type, &body);
 
-        if (!h) {
-            return OF_ERR_OFPBPC_BAD_LEN;
-        }
-        type = of_get16(h);
-        len = of_get16(h + 2);
-        if (len < 4 || (len + 7u) / 8 * 8 > c.left) {
-            return OF_ERR_OFPBPC_BAD_LEN;
+        if (err) {
+            return err;
         }
         if (type <= ASYNC14_PROP_MAX) {
             uint32_t *masks = type & 1 ? ac->primary : ac->secondary;
 
-            if (len != 8) {
+            if (body.left != 4) {
                 return OF_ERR_OFPBPC_BAD_LEN;
             }
-            masks[type / 2] = of_get32(h + 4);
+            masks[type / 2] = of_get32(body.p);
         } else if (type != ASYNC14_PROP_EXPERIMENTER_SLAVE
                    && type != ASYNC14_PROP_EXPERIMENTER_MASTER) {
             return OF_ERR_OFPBPC_BAD_TYPE;
         }
-        of_cursor_pull(&c, (len + 7u) / 8 * 8);
     }
     return 0;
 }

@@ -86,12 +86,15 @@ struct of_features {
     struct of_ports ports; /* 1.0 only; 1.3+ uses port-desc. */
 };
 
+/* Encodes a features reply; the actions bitmap and the ports are sent
+ * only in OpenFlow 1.0, the auxiliary id only in 1.3+. */
 void of_features_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                               const struct of_features *);
 /* Fills *F (caller calls of_features_destroy(), also after an error).
  * Errors: OF_ERR_OFPBRC_BAD_LEN, port errors. */
 enum of_err of_features_reply_decode(const struct of_msg *,
                                      struct of_features *);
+/* Frees F's ports (not F itself). */
 void of_features_destroy(struct of_features *);
 /* The text after "(xid=...):" (VERSION decides which lines appear). */
 void of_features_reply_format(struct buf *, uint8_t version,
@@ -136,9 +139,13 @@ struct of_desc {
     char dp_desc[257];
 };
 
+/* Encodes a desc reply; strings longer than their fields are cut. */
 void of_desc_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                           const struct of_desc *);
+/* Decodes one (each string NUL-terminated at its field's end at the
+ * latest).  Errors: OF_ERR_OFPBRC_BAD_LEN. */
 enum of_err of_desc_reply_decode(const struct of_msg *, struct of_desc *);
+/* A newline and the "Manufacturer: ..." lines. */
 void of_desc_reply_format(struct buf *, const struct of_desc *);
 
 /* ---------------------------------------------------------------------
@@ -183,6 +190,7 @@ struct of_role_status {
     uint64_t generation_id; /* OF_GENERATION_NONE: none. */
 };
 
+/* Encodes a role-status message (OpenFlow 1.4+), without properties. */
 void of_role_status_encode(struct buf *, uint8_t version, uint32_t xid,
                            const struct of_role_status *);
 /* Properties are skipped (the spec defines only experimenter ones).
@@ -190,6 +198,7 @@ void of_role_status_encode(struct buf *, uint8_t version, uint32_t xid,
  * OF_ERR_OFPBPC_BAD_LEN. */
 enum of_err of_role_status_decode(const struct of_msg *,
                                   struct of_role_status *);
+/* " role=secondary generation_id=7 reason=configuration_changed". */
 void of_role_status_format(struct buf *, const struct of_role_status *);
 
 /* ---------------------------------------------------------------------
@@ -224,6 +233,7 @@ void of_async_config_encode(struct buf *, enum of_type, uint8_t version,
  * whose length is not 8), OF_ERR_OFPBPC_BAD_TYPE (unknown property). */
 enum of_err of_async_config_decode(const struct of_msg *,
                                    struct of_async_config *);
+/* The " primary:" and " secondary:" blocks, a line per kind. */
 void of_async_config_format(struct buf *, const struct of_async_config *);
 
 /* ---------------------------------------------------------------------

@@ -10,54 +10,8 @@
 
 #include "lib/util.h"
 #include "ofctl/match.h"
+#include "ofctl/ofp-port.h"
 #include "ofctl/ofp-table.h"
-
-/* ---------------------------------------------------------------------
- * Properties (OpenFlow 1.4+ style: type, length, body, pad to 8).
- * --------------------------------------------------------------------- */
-
-/* Pulls one property from C: *TYPE, and *BODY the bytes after its
- * header.  OF_ERR_OFPBPC_BAD_LEN if it does not fit. */
-static enum of_err
-prop_pull(struct of_cursor *c, uint16_t *type, struct of_cursor *body,
-          const uint8_t **whole, size_t *whole_len)
-{
-    const uint8_t *h = of_cursor_peek(c, 4);
-    size_t len, padded;
-
-    if (!h) {
-        return OF_ERR_OFPBPC_BAD_LEN;
-    }
-    len = of_get16(h + 2);
-    padded = (len + 7) / 8 * 8;
-    if (len < 4 || padded > c->left) {
-        return OF_ERR_OFPBPC_BAD_LEN;
-    }
-    *type = of_get16(h);
-    of_cursor_init(body, h + 4, len - 4);
-    if (whole) {
-        *whole = h;
-        *whole_len = padded;
-    }
-    of_cursor_pull(c, padded);
-    return 0;
-}
-
-static size_t
-prop_start(struct buf *b, uint16_t type)
-{
-    size_t start = b->len;
-    of_buf_put16(b, type);
-    of_buf_put16(b, 0);
-    return start;
-}
-
-static void
-prop_end(struct buf *b, size_t start)
-{
-    of_put16(b->data + start + 2, (uint16_t) (b->len - start));
-    of_buf_pad8(b, start);
-}
 
 /* ---------------------------------------------------------------------
  * Table mod.
@@ -77,17 +31,17 @@ of_table_mod_encode(struct buf *b, uint8_t version, uint32_t xid,
     of_buf_put32(b, tm->config);
     if (version >= OF_V14) {
         if (tm->has_eviction_flags) {
-            size_t p = prop_start(b, TMPT14_EVICTION);
+            size_t p = of_prop_start(b, TMPT14_EVICTION);
             of_buf_put32(b, tm->eviction_flags);
-            prop_end(b, p);
+            of_prop_end(b, p);
         }
         if (tm->has_vacancy) {
-            size_t p = prop_start(b, TMPT14_VACANCY);
+            size_t p = of_prop_start(b, TMPT14_VACANCY);
             buf_put_u8(b, tm->vacancy_down);
             buf_put_u8(b, tm->vacancy_up);
             buf_put_u8(b, 0); /* Current vacancy: only in replies. */
             buf_put_u8(b, 0);
-            prop_end(b, p);
+            of_prop_end(b, p);
         }
     }
     of_msg_finish(b);
@@ -99,7 +53,7 @@ pull_table_mod_props(struct of_cursor *c, struct of_table_mod *tm)
     while (c->left) {
         struct of_cursor body;
         uint16_t type;
-        enum of_err err = prop_pull(c, &type, &body, NULL, NULL);
+        enum of_err err = of_prop_pull(c, &type, &body);
 
         if (err) {
             return err;
@@ -296,7 +250,7 @@ id_kind_of(int type)
 static void
 put_ids(struct buf *b, int type, const struct of_tf_ids *ids)
 {
-    size_t p = prop_start(b, (uint16_t) type);
+    size_t p = of_prop_start(b, (uint16_t) type);
 
     for (size_t i = 0; i < ids->n; i++) {
         uint64_t id = ids->ids[i];
@@ -317,7 +271,7 @@ put_ids(struct buf *b, int type, const struct of_tf_ids *ids)
             break;
         }
     }
-    prop_end(b, p);
+    of_prop_end(b, p);
 }
 
 void
@@ -407,10 +361,7 @@ pull_ids(struct of_cursor *body, int type, struct of_tf_ids *ids)
             break;
         }
         }
-        if (ids->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            ids->ids = xrealloc(ids->ids, cap * sizeof *ids->ids);
-        }
+        ids->ids = of_array_grow(ids->ids, ids->n, &cap, sizeof *ids->ids);
         ids->ids[ids->n++] = id;
     }
     return 0;
@@ -449,16 +400,18 @@ pull_table_features(struct of_cursor *c, uint8_t version,
 
     of_cursor_init(&props, p + TABLE_FEATURES_LEN, len - TABLE_FEATURES_LEN);
     while (props.left) {
-        const uint8_t *whole;
         struct of_cursor body;
+        const uint8_t *whole;
         size_t whole_len;
         uint16_t type;
         enum of_err err;
 
-        err = prop_pull(&props, &type, &body, &whole, &whole_len);
+        err = of_prop_pull(&props, &type, &body);
         if (err) {
             return err;
         }
+        whole = body.p - 4;
+        whole_len = of_prop_padded(body.left + 4);
         if (type < OF_TFPT_N) {
             err = pull_ids(&body, type, &tf->props[type]);
             if (err) {
@@ -487,10 +440,8 @@ of_table_features_decode(const struct of_msg *msg,
     while (c.left) {
         enum of_err err;
 
-        if (list->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            list->tables = xrealloc(list->tables, cap * sizeof *list->tables);
-        }
+        list->tables =
+            of_array_grow(list->tables, list->n, &cap, sizeof *list->tables);
         memset(&list->tables[list->n], 0, sizeof *list->tables);
         list->n++;
         err =
@@ -516,38 +467,46 @@ of_table_features_decode(const struct of_msg *msg,
  * Open vSwitch's internal order, which is the order ovs-ofctl lists
  * fields in.  (Obtained by having ovs-ofctl print them all.) */
 static const char *const ovs_field_order[] = {
-    "dp_hash", "recirc_id", "conj_id", "tun_id", "tun_src", "tun_dst",
-    "tun_ipv6_src", "tun_ipv6_dst", "tun_flags", "tun_gbp_id",
-    "tun_gbp_flags", "tun_metadata0", "tun_metadata1", "tun_metadata2",
-    "tun_metadata3", "tun_metadata4", "tun_metadata5", "tun_metadata6",
-    "tun_metadata7", "tun_metadata8", "tun_metadata9", "tun_metadata10",
-    "tun_metadata11", "tun_metadata12", "tun_metadata13", "tun_metadata14",
-    "tun_metadata15", "tun_metadata16", "tun_metadata17", "tun_metadata18",
-    "tun_metadata19", "tun_metadata20", "tun_metadata21", "tun_metadata22",
-    "tun_metadata23", "tun_metadata24", "tun_metadata25", "tun_metadata26",
-    "tun_metadata27", "tun_metadata28", "tun_metadata29", "tun_metadata30",
-    "tun_metadata31", "tun_metadata32", "tun_metadata33", "tun_metadata34",
-    "tun_metadata35", "tun_metadata36", "tun_metadata37", "tun_metadata38",
-    "tun_metadata39", "tun_metadata40", "tun_metadata41", "tun_metadata42",
-    "tun_metadata43", "tun_metadata44", "tun_metadata45", "tun_metadata46",
-    "tun_metadata47", "tun_metadata48", "tun_metadata49", "tun_metadata50",
-    "tun_metadata51", "tun_metadata52", "tun_metadata53", "tun_metadata54",
-    "tun_metadata55", "tun_metadata56", "tun_metadata57", "tun_metadata58",
-    "tun_metadata59", "tun_metadata60", "tun_metadata61", "tun_metadata62",
-    "tun_metadata63", "metadata", "in_port", "in_port_oxm", "actset_output",
-    "pkt_mark", "ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_proto",
-    "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst", "ct_tp_src",
-    "ct_tp_dst", "reg0", "reg1", "reg2", "reg3", "reg4", "reg5", "reg6",
-    "reg7", "reg8", "reg9", "reg10", "reg11", "reg12", "reg13", "reg14",
-    "reg15", "xreg0", "xreg1", "xreg2", "xreg3", "xreg4", "xreg5", "xreg6",
-    "xreg7", "xxreg0", "xxreg1", "xxreg2", "xxreg3", "eth_src", "eth_dst",
-    "eth_type", "vlan_tci", "vlan_vid", "vlan_pcp", "mpls_label", "mpls_tc",
-    "mpls_bos", "mpls_ttl", "ip_src", "ip_dst", "ipv6_src", "ipv6_dst",
-    "ipv6_label", "nw_proto", "nw_tos", "ip_dscp", "nw_ecn", "nw_ttl",
-    "ip_frag", "arp_op", "arp_spa", "arp_tpa", "arp_sha", "arp_tha",
-    "tcp_src", "tcp_dst", "tcp_flags", "udp_src", "udp_dst", "sctp_src",
-    "sctp_dst", "icmp_type", "icmp_code", "icmpv6_type", "icmpv6_code",
-    "nd_target", "nd_sll", "nd_tll",
+    "dp_hash",        "recirc_id",      "conj_id",        "tun_id",
+    "tun_src",        "tun_dst",        "tun_ipv6_src",   "tun_ipv6_dst",
+    "tun_flags",      "tun_gbp_id",     "tun_gbp_flags",  "tun_metadata0",
+    "tun_metadata1",  "tun_metadata2",  "tun_metadata3",  "tun_metadata4",
+    "tun_metadata5",  "tun_metadata6",  "tun_metadata7",  "tun_metadata8",
+    "tun_metadata9",  "tun_metadata10", "tun_metadata11", "tun_metadata12",
+    "tun_metadata13", "tun_metadata14", "tun_metadata15", "tun_metadata16",
+    "tun_metadata17", "tun_metadata18", "tun_metadata19", "tun_metadata20",
+    "tun_metadata21", "tun_metadata22", "tun_metadata23", "tun_metadata24",
+    "tun_metadata25", "tun_metadata26", "tun_metadata27", "tun_metadata28",
+    "tun_metadata29", "tun_metadata30", "tun_metadata31", "tun_metadata32",
+    "tun_metadata33", "tun_metadata34", "tun_metadata35", "tun_metadata36",
+    "tun_metadata37", "tun_metadata38", "tun_metadata39", "tun_metadata40",
+    "tun_metadata41", "tun_metadata42", "tun_metadata43", "tun_metadata44",
+    "tun_metadata45", "tun_metadata46", "tun_metadata47", "tun_metadata48",
+    "tun_metadata49", "tun_metadata50", "tun_metadata51", "tun_metadata52",
+    "tun_metadata53", "tun_metadata54", "tun_metadata55", "tun_metadata56",
+    "tun_metadata57", "tun_metadata58", "tun_metadata59", "tun_metadata60",
+    "tun_metadata61", "tun_metadata62", "tun_metadata63", "metadata",
+    "in_port",        "in_port_oxm",    "actset_output",  "pkt_mark",
+    "ct_state",       "ct_zone",        "ct_mark",        "ct_label",
+    "ct_nw_proto",    "ct_nw_src",      "ct_nw_dst",      "ct_ipv6_src",
+    "ct_ipv6_dst",    "ct_tp_src",      "ct_tp_dst",      "reg0",
+    "reg1",           "reg2",           "reg3",           "reg4",
+    "reg5",           "reg6",           "reg7",           "reg8",
+    "reg9",           "reg10",          "reg11",          "reg12",
+    "reg13",          "reg14",          "reg15",          "xreg0",
+    "xreg1",          "xreg2",          "xreg3",          "xreg4",
+    "xreg5",          "xreg6",          "xreg7",          "xxreg0",
+    "xxreg1",         "xxreg2",         "xxreg3",         "eth_src",
+    "eth_dst",        "eth_type",       "vlan_tci",       "vlan_vid",
+    "vlan_pcp",       "mpls_label",     "mpls_tc",        "mpls_bos",
+    "mpls_ttl",       "ip_src",         "ip_dst",         "ipv6_src",
+    "ipv6_dst",       "ipv6_label",     "nw_proto",       "nw_tos",
+    "ip_dscp",        "nw_ecn",         "nw_ttl",         "ip_frag",
+    "arp_op",         "arp_spa",        "arp_tpa",        "arp_sha",
+    "arp_tha",        "tcp_src",        "tcp_dst",        "tcp_flags",
+    "udp_src",        "udp_dst",        "sctp_src",       "sctp_dst",
+    "icmp_type",      "icmp_code",      "icmpv6_type",    "icmpv6_code",
+    "nd_target",      "nd_sll",         "nd_tll",
 
 };
 #define N_OVS_FIELDS ARRAY_SIZE(ovs_field_order)
@@ -644,8 +603,7 @@ static const struct type_name {
 
 /* A bitmap of the entries of TABLE (N of them) that IDS names. */
 static uint32_t
-type_bits(const struct of_tf_ids *ids, const struct type_name *table,
-          size_t n)
+type_bits(const struct of_tf_ids *ids, const struct type_name *table, size_t n)
 {
     uint32_t bits = 0;
 
@@ -712,9 +670,9 @@ instruction_view_init(struct instruction_view *iv,
             iv->next[next->ids[i] / 64] |= UINT64_C(1) << (next->ids[i] % 64);
         }
     }
-    iv->instructions = type_bits(&tf->props[OF_TFPT_INSTRUCTIONS + miss],
-                                 ovs_instructions,
-                                 ARRAY_SIZE(ovs_instructions));
+    iv->instructions =
+        type_bits(&tf->props[OF_TFPT_INSTRUCTIONS + miss], ovs_instructions,
+                  ARRAY_SIZE(ovs_instructions));
     iv->write.actions = type_bits(&tf->props[OF_TFPT_WRITE_ACTIONS + miss],
                                   ovs_actions, ARRAY_SIZE(ovs_actions));
     iv->apply.actions = type_bits(&tf->props[OF_TFPT_APPLY_ACTIONS + miss],
@@ -758,10 +716,12 @@ static const struct {
     const char *name;
     uint32_t bits;
 } ofp10_wildcard_fields[] = {
-    {"in_port", 1u << 0},    {"vlan_vid", 1u << 1},  {"eth_src", 1u << 2},
-    {"eth_dst", 1u << 3},    {"eth_type", 1u << 4},  {"nw_proto", 1u << 5},
-    {"tcp_src", 1u << 6},    {"tcp_dst", 1u << 7},   {"ip_src", 0x3fu << 8},
-    {"ip_dst", 0x3fu << 14}, {"vlan_pcp", 1u << 20}, {"nw_tos", 1u << 21},
+    { "in_port", 1u << 0 },   { "vlan_vid", 1u << 1 },
+    { "eth_src", 1u << 2 },   { "eth_dst", 1u << 3 },
+    { "eth_type", 1u << 4 },  { "nw_proto", 1u << 5 },
+    { "tcp_src", 1u << 6 },   { "tcp_dst", 1u << 7 },
+    { "ip_src", 0x3fu << 8 }, { "ip_dst", 0x3fu << 14 },
+    { "vlan_pcp", 1u << 20 }, { "nw_tos", 1u << 21 },
 };
 
 static void
@@ -1149,8 +1109,8 @@ format_table_views(struct buf *b, const struct table_view *views, size_t n)
     int first_ditto = -1, last_ditto = -1;
 
     for (size_t i = 0; i < n; i++) {
-        format_table_view(b, &views[i], i ? &views[i - 1] : NULL,
-                          &first_ditto, &last_ditto);
+        format_table_view(b, &views[i], i ? &views[i - 1] : NULL, &first_ditto,
+                          &last_ditto);
     }
     format_ditto_run(b, first_ditto, last_ditto);
 }

@@ -36,6 +36,7 @@ struct of_table_mod {
     uint8_t vacancy_down, vacancy_up; /* Percentages, down <= up. */
 };
 
+/* Encodes a table-mod; properties only in OpenFlow 1.4+. */
 void of_table_mod_encode(struct buf *, uint8_t version, uint32_t xid,
                          const struct of_table_mod *);
 /* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN (a property of the
@@ -65,12 +66,16 @@ struct of_table_stats_list {
     struct of_table_stats *stats;
     size_t n;
 };
+/* Frees the array (not LIST itself). */
 void of_table_stats_list_destroy(struct of_table_stats_list *);
 
-/* The request has no body: of_switch_empty_encode() builds it. */
+/* Encodes a table-stats reply: OpenFlow 1.0 entries with name, wildcards
+ * and max_entries, 1.3+ compact ones.  (The request has no body:
+ * of_switch_empty_encode() builds it.) */
 void of_table_stats_reply_encode(struct buf *, uint8_t version, uint32_t xid,
                                  const struct of_table_stats_list *);
-/* Errors: OF_ERR_OFPBRC_BAD_LEN (a partial entry). */
+/* Fills *LIST (caller destroys it).  Errors: OF_ERR_OFPBRC_BAD_LEN (a
+ * partial entry). */
 enum of_err of_table_stats_reply_decode(const struct of_msg *,
                                         struct of_table_stats_list *);
 /* What "ovs-ofctl dump-tables" prints: per table its counters and, in
@@ -125,6 +130,7 @@ struct of_table_features_list {
     struct of_table_features *tables;
     size_t n;
 };
+/* Frees every table's ids and opaque properties, and the array. */
 void of_table_features_list_destroy(struct of_table_features_list *);
 
 /* TYPE is OF_T_TABLE_FEATURES_REQUEST (an empty list asks for the
@@ -133,7 +139,9 @@ void of_table_features_encode(struct buf *, enum of_type, uint8_t version,
                               uint32_t xid,
                               const struct of_table_features_list *);
 /* Errors: OF_ERR_OFPBRC_BAD_LEN (entry length), OF_ERR_OFPBPC_BAD_LEN
- * (property length), OF_ERR_OFPTFFC_BAD_TABLE... as Open vSwitch. */
+ * (property length or ids that do not fill it), OF_ERR_OFPTFFC_BAD_TABLE
+ * (table id 0xff), as Open vSwitch answers.  Fills *LIST (caller destroys
+ * it, also after an error). */
 enum of_err of_table_features_decode(const struct of_msg *,
                                      struct of_table_features_list *);
 /* What "ovs-ofctl dump-table-features" prints: per table its metadata,

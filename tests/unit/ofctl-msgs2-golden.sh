@@ -193,6 +193,8 @@ done
 capture add-group OpenFlow15 'group_id=5,type=select,bucket=bucket_id:3,weight:20,actions=output:1,bucket=bucket_id:4,actions=output:2'
 capture add-group OpenFlow15 'group_id=6,type=select,selection_method=hash,bucket=output:1'
 capture add-group OpenFlow15 'group_id=7,type=select,selection_method=hash,fields(ip_src,eth_dst),selection_method_param=7,bucket=output:1'
+capture add-group OpenFlow15 'group_id=7,type=select,selection_method=hash,fields(ip_src=255.255.255.0,tcp_dst),bucket=output:1'
+capture add-group OpenFlow15 'group_id=7,type=select,selection_method=dp_hash,bucket=output:1'
 capture insert-buckets OpenFlow15 'group_id=1,command_bucket_id=first,bucket=bucket_id:9,actions=output:9'
 capture insert-buckets OpenFlow15 'group_id=1,command_bucket_id=last,bucket=actions=output:8'
 capture remove-buckets OpenFlow15 'group_id=1,command_bucket_id=9'

@@ -2,20 +2,22 @@
  * monitor codecs: ofctl/ofp-group, ofp-meter, ofp-packet, ofp-bundle,
  * ofp-monitor.
  *
- * Three kinds of checks:
+ * The checks:
  *   - Round trips: every sample message below is encoded in every version
  *     it exists in, decoded, compared with the model it came from and
- *     encoded again to the same bytes.
+ *     (where the codec is deterministic) encoded again to the same bytes.
  *   - Golden data, tests/unit/ofctl-msgs2-golden.txt, regenerated against
  *     a real Open vSwitch 3.1 by tests/unit/ofctl-msgs2-golden.sh:
  *     "print" records hold our encoding of a sample and what
- *     "ovs-ofctl ofp-print" made of it (our bytes must not change, and
- *     where we have a printer its text must equal ovs-ofctl's); "sent"
- *     records hold what ovs-ofctl itself sent for a command line (our
- *     parser plus encoder must produce the same bytes, and our decoder
- *     must read them back to the parsed model).
- *   - Malformed input: each decoder refuses broken messages with the
- *     exact error Open vSwitch would answer with.
+ *     "ovs-ofctl ofp-print" made of it (our bytes must not change, and our
+ *     printer's text must equal ovs-ofctl's); "sent" records hold what
+ *     ovs-ofctl itself sent for a command line (our parser plus encoder
+ *     must produce the same bytes, and our decoder must read them back).
+ *   - Malformed messages (tests/unit/ofctl-msgs2-malformed.txt) are
+ *     refused with the exact error Open vSwitch would answer with, and
+ *     every sample cut short at every length decodes or fails cleanly.
+ *   - Text ovs-ofctl refuses (tests/unit/ofctl-msgs2-text-errors.txt) is
+ *     refused with a message naming what is wrong.
  *
  * Run with "--emit" it prints "NAME HEX" for every sample instead; the
  * golden script feeds those to ovs-ofctl. */
@@ -57,6 +59,7 @@ check_ok(enum of_err err, const char *what)
 }
 #define OK(X) check_ok((X), #X)
 
+/* Initialises A with the actions S, which must parse. */
 static void
 acts(struct of_acts *a, const char *s)
 {
@@ -68,6 +71,7 @@ acts(struct of_acts *a, const char *s)
     }
 }
 
+/* Sets field NAME of M to VALUE (text), which must parse. */
 static void
 set_field(struct of_match *m, const char *name, const char *value)
 {
@@ -81,6 +85,7 @@ set_field(struct of_match *m, const char *name, const char *value)
     OK(of_match_set(m, f, &v, &mask));
 }
 
+/* Identifies the message in B, which must be well-formed. */
 static void
 decode_msg(const struct buf *b, struct of_msg *msg)
 {
@@ -90,6 +95,7 @@ decode_msg(const struct buf *b, struct of_msg *msg)
     }
 }
 
+/* Appends N bytes at P to OUT in hex. */
 static void
 hex_of(const uint8_t *p, size_t n, struct buf *out)
 {
@@ -98,6 +104,7 @@ hex_of(const uint8_t *p, size_t n, struct buf *out)
     }
 }
 
+/* Replaces OUT's contents with the bytes of hex string S. */
 static void
 parse_hex(const char *s, struct buf *out)
 {
@@ -142,7 +149,6 @@ struct sample {
     uint8_t version;
     void (*build)(uint8_t version, int arg, struct buf *out);
     int arg; /* Passed to BUILD: which variant to build. */
-    void (*print)(const struct of_msg *, struct buf *);
 };
 
 #define XID 0x1234
@@ -163,11 +169,11 @@ make_group(struct of_group *g, int which, uint8_t version)
         b->weight = 10;
         acts(&b->acts, "output:2,set_field:10.0.0.1->ip_dst");
         if (version >= OF_V15) {
-            /* The hashed fields: eth_dst and ip_src, as raw OXM headers
-             * with all-ones masks. */
+            /* The hashed fields: all of eth_dst and ip_src's /24, as raw
+             * OXM headers each followed by its mask. */
             static const uint8_t fields[] = {
                 0x80, 0x00, 0x06, 0x06, 0xff, 0xff, 0xff, 0xff, 0xff,
-                0xff, 0x80, 0x00, 0x16, 0x04, 0xff, 0xff, 0xff, 0xff,
+                0xff, 0x80, 0x00, 0x16, 0x04, 0xff, 0xff, 0xff, 0x00,
             };
             b->bucket_id = 7;
             strcpy(g->props.method, "hash");
@@ -241,17 +247,6 @@ build_group_mod(uint8_t version, int which, struct buf *out)
 }
 
 static void
-print_group_mod(const struct of_msg *msg, struct buf *b)
-{
-    struct of_group g;
-    OK(of_group_mod_decode(msg, &g));
-    print_header(msg, b);
-    buf_put_cstr(b, "\n ");
-    of_group_mod_format(&g, msg->version, b);
-    of_group_destroy(&g);
-}
-
-static void
 build_gd_request(uint8_t version, int arg, struct buf *out)
 {
     struct of_msg msg;
@@ -261,19 +256,6 @@ build_gd_request(uint8_t version, int arg, struct buf *out)
     decode_msg(out, &msg);
     OK(of_group_desc_request_decode(&msg, &id));
     assert_int_equal(id, version >= OF_V15 ? 3 : OF_GROUP_ALL);
-}
-
-static void
-print_gd_request(const struct of_msg *msg, struct buf *b)
-{
-    uint32_t id;
-    OK(of_group_desc_request_decode(msg, &id));
-    print_header(msg, b);
-    if (id == OF_GROUP_ALL) {
-        buf_put_cstr(b, " group_id=ALL");
-    } else {
-        buf_printf(b, " group_id=%" PRIu32, id);
-    }
 }
 
 static void
@@ -298,21 +280,6 @@ build_gd_reply(uint8_t version, int arg, struct buf *out)
 }
 
 static void
-print_gd_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_group *g;
-    size_t n;
-    OK(of_group_desc_reply_decode(msg, &g, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        buf_put_cstr(b, "\n ");
-        of_group_format(&g[i], msg->version, b);
-        of_group_destroy(&g[i]);
-    }
-    free(g);
-}
-
-static void
 build_gs_request(uint8_t version, int arg, struct buf *out)
 {
     struct of_msg msg;
@@ -321,15 +288,6 @@ build_gs_request(uint8_t version, int arg, struct buf *out)
     decode_msg(out, &msg);
     OK(of_group_stats_request_decode(&msg, &id));
     assert_int_equal(id, 7);
-}
-
-static void
-print_gs_request(const struct of_msg *msg, struct buf *b)
-{
-    uint32_t id;
-    OK(of_group_stats_request_decode(msg, &id));
-    print_header(msg, b);
-    buf_printf(b, " group_id=%" PRIu32, id);
 }
 
 static void
@@ -365,20 +323,6 @@ build_gs_reply(uint8_t version, int arg, struct buf *out)
 }
 
 static void
-print_gs_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_group_stats *s;
-    size_t n;
-    OK(of_group_stats_reply_decode(msg, &s, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        buf_put_cstr(b, "\n ");
-        of_group_stats_format(&s[i], b);
-    }
-    of_group_stats_free(s, n);
-}
-
-static void
 build_gf_reply(uint8_t version, int arg, struct buf *out)
 {
     struct of_group_features f = {
@@ -395,17 +339,6 @@ build_gf_reply(uint8_t version, int arg, struct buf *out)
     decode_msg(out, &msg);
     OK(of_group_features_reply_decode(&msg, &f2));
     assert_memory_equal(&f, &f2, sizeof f);
-}
-
-static void
-print_gf_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_group_features f;
-    OK(of_group_features_reply_decode(msg, &f));
-    print_header(msg, b);
-    buf_put_char(b, '\n');
-    of_group_features_format(&f, b);
-    buf_chomp(b);
 }
 
 /* Meters. */
@@ -444,16 +377,6 @@ build_meter_mod(uint8_t version, int which, struct buf *out)
 }
 
 static void
-print_meter_mod(const struct of_msg *msg, struct buf *b)
-{
-    struct of_meter m;
-    OK(of_meter_mod_decode(msg, &m));
-    print_header(msg, b);
-    buf_put_char(b, ' ');
-    of_meter_format(&m, true, b);
-}
-
-static void
 build_meter_request(uint8_t version, int type, struct buf *out)
 {
     struct of_msg msg;
@@ -463,15 +386,6 @@ build_meter_request(uint8_t version, int type, struct buf *out)
     assert_int_equal(msg.type, type);
     OK(of_meter_request_decode(&msg, &id));
     assert_int_equal(id, 9);
-}
-
-static void
-print_meter_request(const struct of_msg *msg, struct buf *b)
-{
-    uint32_t id;
-    OK(of_meter_request_decode(msg, &id));
-    print_header(msg, b);
-    buf_printf(b, " meter=%" PRIu32, id);
 }
 
 static void
@@ -490,20 +404,6 @@ build_mc_reply(uint8_t version, int arg, struct buf *out)
     assert_true(of_meter_equal(&m[0], &m2[0]));
     assert_true(of_meter_equal(&m[1], &m2[1]));
     free(m2);
-}
-
-static void
-print_mc_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_meter *m;
-    size_t n;
-    OK(of_meter_config_reply_decode(msg, &m, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        buf_put_cstr(b, i ? "\n\n" : "\n");
-        of_meter_format(&m[i], false, b);
-    }
-    free(m);
 }
 
 static void
@@ -531,20 +431,6 @@ build_ms_reply(uint8_t version, int arg, struct buf *out)
 }
 
 static void
-print_ms_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_meter_stats *s;
-    size_t n;
-    OK(of_meter_stats_reply_decode(msg, &s, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        buf_put_char(b, '\n');
-        of_meter_stats_format(&s[i], b);
-    }
-    free(s);
-}
-
-static void
 build_mf_reply(uint8_t version, int arg, struct buf *out)
 {
     struct of_meter_features f = { 1000, 6, 0xf, 4, 0 }, f2;
@@ -557,15 +443,6 @@ build_mf_reply(uint8_t version, int arg, struct buf *out)
     assert_int_equal(f.capabilities, f2.capabilities);
     assert_int_equal(f.max_bands, f2.max_bands);
     assert_int_equal(f.max_color, f2.max_color);
-}
-
-static void
-print_mf_reply(const struct of_msg *msg, struct buf *b)
-{
-    struct of_meter_features f;
-    OK(of_meter_features_reply_decode(msg, &f));
-    print_header(msg, b);
-    of_meter_features_format(&f, b);
 }
 
 /* Packets: an ICMP echo request frame. */
@@ -623,16 +500,6 @@ build_pin(uint8_t version, int type, struct buf *out)
 }
 
 static void
-print_pin(const struct of_msg *msg, struct buf *b)
-{
-    struct of_packet_in pin;
-    OK(of_packet_in_decode(msg, &pin));
-    print_header(msg, b);
-    of_packet_in_format(&pin, msg->type, msg->version, b);
-    of_packet_in_destroy(&pin);
-}
-
-static void
 build_po(uint8_t version, int arg, struct buf *out)
 {
     struct of_packet_out po, po2;
@@ -656,16 +523,6 @@ build_po(uint8_t version, int arg, struct buf *out)
     of_packet_out_destroy(&po2);
 }
 
-static void
-print_po(const struct of_msg *msg, struct buf *b)
-{
-    struct of_packet_out po;
-    OK(of_packet_out_decode(msg, &po));
-    print_header(msg, b);
-    of_packet_out_format(&po, b);
-    of_packet_out_destroy(&po);
-}
-
 /* Bundles. */
 static void
 build_bundle_ctrl(uint8_t version, int arg, struct buf *out)
@@ -679,16 +536,6 @@ build_bundle_ctrl(uint8_t version, int arg, struct buf *out)
     decode_msg(out, &msg);
     OK(of_bundle_ctrl_decode(&msg, &bc2));
     assert_memory_equal(&bc, &bc2, sizeof bc);
-}
-
-static void
-print_bundle_ctrl(const struct of_msg *msg, struct buf *b)
-{
-    struct of_bundle_ctrl bc;
-    OK(of_bundle_ctrl_decode(msg, &bc));
-    print_header(msg, b);
-    buf_put_char(b, '\n');
-    of_bundle_ctrl_format(&bc, b);
 }
 
 static void
@@ -713,21 +560,6 @@ build_bundle_add(uint8_t version, int arg, struct buf *out)
     assert_memory_equal(ba2.msg, inner.data, inner.len);
     of_bundle_add_destroy(&ba2);
     buf_destroy(&inner);
-}
-
-static void
-print_bundle_add(const struct of_msg *msg, struct buf *b)
-{
-    struct of_bundle_add ba;
-    struct of_msg inner;
-    OK(of_bundle_add_decode(msg, &ba));
-    print_header(msg, b);
-    buf_put_char(b, '\n');
-    of_bundle_add_format(&ba, b);
-    buf_put_char(b, '\n');
-    OK(of_msg_decode(ba.msg, ba.msg_len, &inner));
-    print_group_mod(&inner, b);
-    of_bundle_add_destroy(&ba);
 }
 
 /* Flow monitor. */
@@ -764,19 +596,6 @@ build_fmr(uint8_t version, int type, struct buf *out)
     assert_int_equal(n, 1);
     assert_true(of_flow_monitor_request_equal(&r, r2));
     free(r2);
-}
-
-static void
-print_fmr(const struct of_msg *msg, struct buf *b)
-{
-    struct of_flow_monitor_request *r;
-    size_t n;
-    OK(of_flow_monitor_request_decode(msg, &r, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        of_flow_monitor_request_format(&r[i], b);
-    }
-    free(r);
 }
 
 static void
@@ -818,20 +637,6 @@ build_fmu(uint8_t version, int type, struct buf *out)
 }
 
 static void
-print_fmu(const struct of_msg *msg, struct buf *b)
-{
-    struct of_flow_update *u;
-    size_t n;
-    OK(of_flow_update_decode(msg, &u, &n));
-    print_header(msg, b);
-    for (size_t i = 0; i < n; i++) {
-        of_flow_update_format(&u[i], b);
-        of_flow_update_destroy(&u[i]);
-    }
-    free(u);
-}
-
-static void
 build_fm_cancel(uint8_t version, int arg, struct buf *out)
 {
     struct of_msg msg;
@@ -840,19 +645,6 @@ build_fm_cancel(uint8_t version, int arg, struct buf *out)
     decode_msg(out, &msg);
     OK(of_flow_monitor_cancel_decode(&msg, &id));
     assert_int_equal(id, 0x42);
-}
-
-static void
-print_fm_control(const struct of_msg *msg, struct buf *b)
-{
-    uint32_t id;
-    print_header(msg, b);
-    if (msg->type == OF_T_NXT_FLOW_MONITOR_CANCEL) {
-        OK(of_flow_monitor_cancel_decode(msg, &id));
-        buf_printf(b, " id=%" PRIu32, id);
-    } else {
-        OK(of_flow_monitor_pause_decode(msg));
-    }
 }
 
 static void
@@ -871,64 +663,58 @@ build_fm_paused(uint8_t version, int arg, struct buf *out)
 #define V14 OF_V14
 #define V15 OF_V15
 /* clang-format off */
-#define ONE(NAME, V, BUILD, ARG, PRINT) {NAME, V, BUILD, ARG, PRINT}
-#define EACH_11UP(NAME, BUILD, ARG, PRINT)                                 \
-    ONE(NAME "/1.3", V13, BUILD, ARG, PRINT),                              \
-    ONE(NAME "/1.4", V14, BUILD, ARG, PRINT),                              \
-    ONE(NAME "/1.5", V15, BUILD, ARG, PRINT)
-#define EACH(NAME, BUILD, ARG, PRINT)                                      \
-    ONE(NAME "/1.0", V10, BUILD, ARG, PRINT),                              \
-    EACH_11UP(NAME, BUILD, ARG, PRINT)
+#define ONE(NAME, V, BUILD, ARG) {NAME, V, BUILD, ARG}
+#define EACH_11UP(NAME, BUILD, ARG)                                 \
+    ONE(NAME "/1.3", V13, BUILD, ARG),                              \
+    ONE(NAME "/1.4", V14, BUILD, ARG),                              \
+    ONE(NAME "/1.5", V15, BUILD, ARG)
+#define EACH(NAME, BUILD, ARG)                                      \
+    ONE(NAME "/1.0", V10, BUILD, ARG),                              \
+    EACH_11UP(NAME, BUILD, ARG)
 
 static const struct sample samples[] = {
-    EACH_11UP("group-mod-select", build_group_mod, 0, print_group_mod),
-    EACH_11UP("group-mod-ff", build_group_mod, 1, print_group_mod),
-    EACH_11UP("group-mod-delete", build_group_mod, 2, print_group_mod),
-    EACH_11UP("group-mod-modify", build_group_mod, 5, print_group_mod),
-    EACH_11UP("group-mod-add-or-mod", build_group_mod, 6, print_group_mod),
-    ONE("group-mod-insert-bucket/1.5", V15, build_group_mod, 3,
-        print_group_mod),
-    ONE("group-mod-remove-bucket/1.5", V15, build_group_mod, 4,
-        print_group_mod),
-    EACH_11UP("group-desc-request", build_gd_request, 0, print_gd_request),
-    EACH_11UP("group-desc-reply", build_gd_reply, 0, print_gd_reply),
-    EACH_11UP("group-stats-request", build_gs_request, 0, print_gs_request),
-    EACH_11UP("group-stats-reply", build_gs_reply, 0, print_gs_reply),
-    EACH_11UP("group-features-reply", build_gf_reply, 0, print_gf_reply),
-    EACH_11UP("meter-mod-add", build_meter_mod, 0, print_meter_mod),
-    EACH_11UP("meter-mod-modify", build_meter_mod, 1, print_meter_mod),
-    EACH_11UP("meter-mod-delete", build_meter_mod, 2, print_meter_mod),
+    EACH_11UP("group-mod-select", build_group_mod, 0),
+    EACH_11UP("group-mod-ff", build_group_mod, 1),
+    EACH_11UP("group-mod-delete", build_group_mod, 2),
+    EACH_11UP("group-mod-modify", build_group_mod, 5),
+    EACH_11UP("group-mod-add-or-mod", build_group_mod, 6),
+    ONE("group-mod-insert-bucket/1.5", V15, build_group_mod, 3),
+    ONE("group-mod-remove-bucket/1.5", V15, build_group_mod, 4),
+    EACH_11UP("group-desc-request", build_gd_request, 0),
+    EACH_11UP("group-desc-reply", build_gd_reply, 0),
+    EACH_11UP("group-stats-request", build_gs_request, 0),
+    EACH_11UP("group-stats-reply", build_gs_reply, 0),
+    EACH_11UP("group-features-reply", build_gf_reply, 0),
+    EACH_11UP("meter-mod-add", build_meter_mod, 0),
+    EACH_11UP("meter-mod-modify", build_meter_mod, 1),
+    EACH_11UP("meter-mod-delete", build_meter_mod, 2),
     EACH_11UP("meter-config-request", build_meter_request,
-              OF_T_METER_CONFIG_REQUEST, print_meter_request),
+              OF_T_METER_CONFIG_REQUEST),
     EACH_11UP("meter-stats-request", build_meter_request,
-              OF_T_METER_STATS_REQUEST, print_meter_request),
-    EACH_11UP("meter-config-reply", build_mc_reply, 0, print_mc_reply),
-    EACH_11UP("meter-stats-reply", build_ms_reply, 0, print_ms_reply),
-    EACH_11UP("meter-features-reply", build_mf_reply, 0, print_mf_reply),
-    EACH("packet-in", build_pin, OF_T_PACKET_IN, print_pin),
-    EACH("nxt-packet-in", build_pin, OF_T_NXT_PACKET_IN, print_pin),
-    EACH("nxt-packet-in2", build_pin, OF_T_NXT_PACKET_IN2, print_pin),
-    EACH("packet-out", build_po, 0, print_po),
-    EACH_11UP("bundle-control", build_bundle_ctrl, 0, print_bundle_ctrl),
-    EACH_11UP("bundle-add", build_bundle_add, 0, print_bundle_add),
+              OF_T_METER_STATS_REQUEST),
+    EACH_11UP("meter-config-reply", build_mc_reply, 0),
+    EACH_11UP("meter-stats-reply", build_ms_reply, 0),
+    EACH_11UP("meter-features-reply", build_mf_reply, 0),
+    EACH("packet-in", build_pin, OF_T_PACKET_IN),
+    EACH("nxt-packet-in", build_pin, OF_T_NXT_PACKET_IN),
+    EACH("nxt-packet-in2", build_pin, OF_T_NXT_PACKET_IN2),
+    EACH("packet-out", build_po, 0),
+    EACH_11UP("bundle-control", build_bundle_ctrl, 0),
+    EACH_11UP("bundle-add", build_bundle_add, 0),
     /* Open vSwitch 3.1 speaks the Nicira flow monitor in OpenFlow 1.0
      * only (1.3 uses an ONF extension that ofp-msg.c does not know). */
     ONE("nxst-flow-monitor-request/1.0", V10, build_fmr,
-        OF_T_NXST_FLOW_MONITOR_REQUEST, print_fmr),
+        OF_T_NXST_FLOW_MONITOR_REQUEST),
     ONE("flow-monitor-request/1.4", V14, build_fmr,
-        OF_T_FLOW_MONITOR_REQUEST, print_fmr),
+        OF_T_FLOW_MONITOR_REQUEST),
     ONE("flow-monitor-request/1.5", V15, build_fmr,
-        OF_T_FLOW_MONITOR_REQUEST, print_fmr),
+        OF_T_FLOW_MONITOR_REQUEST),
     ONE("nxst-flow-monitor-reply/1.0", V10, build_fmu,
-        OF_T_NXST_FLOW_MONITOR_REPLY, print_fmu),
-    ONE("flow-monitor-reply/1.4", V14, build_fmu, OF_T_FLOW_MONITOR_REPLY,
-        print_fmu),
-    ONE("flow-monitor-reply/1.5", V15, build_fmu, OF_T_FLOW_MONITOR_REPLY,
-        print_fmu),
-    ONE("nxt-flow-monitor-cancel/1.0", V10, build_fm_cancel, 0,
-        print_fm_control),
-    ONE("nxt-flow-monitor-paused/1.0", V10, build_fm_paused, 0,
-        print_fm_control),
+        OF_T_NXST_FLOW_MONITOR_REPLY),
+    ONE("flow-monitor-reply/1.4", V14, build_fmu, OF_T_FLOW_MONITOR_REPLY),
+    ONE("flow-monitor-reply/1.5", V15, build_fmu, OF_T_FLOW_MONITOR_REPLY),
+    ONE("nxt-flow-monitor-cancel/1.0", V10, build_fm_cancel, 0),
+    ONE("nxt-flow-monitor-paused/1.0", V10, build_fm_paused, 0),
 };
 /* clang-format on */
 
@@ -992,6 +778,36 @@ split_fields(char *line, char **fields, size_t max)
     return n;
 }
 
+/* Prints MSG as "ovs-ofctl ofp-print" does: the header line, then the
+ * body by the module that owns the message (each refuses the others'
+ * with OFPBRC_BAD_TYPE); a bundle-add's inner message follows in full. */
+static void
+print_any(const struct of_msg *msg, struct buf *b)
+{
+    static enum of_err (*const formatters[])(const struct of_msg *,
+                                             struct buf *) = {
+        of_group_msg_format,  of_meter_msg_format,   of_packet_msg_format,
+        of_bundle_msg_format, of_monitor_msg_format,
+    };
+    enum of_err err = OF_ERR_OFPBRC_BAD_TYPE;
+
+    print_header(msg, b);
+    for (size_t i = 0;
+         err == OF_ERR_OFPBRC_BAD_TYPE && i < ARRAY_SIZE(formatters); i++) {
+        err = formatters[i](msg, b);
+    }
+    OK(err);
+    if (msg->type == OF_T_BUNDLE_ADD || msg->type == OF_T_ONFT_BUNDLE_ADD) {
+        struct of_bundle_add ba;
+        struct of_msg inner;
+        OK(of_bundle_add_decode(msg, &ba));
+        OK(of_msg_decode(ba.msg, ba.msg_len, &inner));
+        buf_put_char(b, '\n');
+        print_any(&inner, b);
+        of_bundle_add_destroy(&ba);
+    }
+}
+
 /* Where ovs-ofctl's text legitimately differs from ours: its OpenFlow
  * 1.1+ view of actions spells set_field where the action printer of
  * actions-format.c (which prints the OpenFlow 1.0 view, see
@@ -1022,14 +838,16 @@ apply_known_spellings(char *text)
 
 /* Checks one "print" record: NAME's encoding must still be HEX and our
  * printer must print it as ovs-ofctl did. */
+/* Print records whose text differs from ovs-ofctl's (all are reported
+ * before the test fails). */
 static size_t n_print_diffs;
 
 static void
-check_print_record(const char *name, const char *hex, char *text,
-                   size_t *n_printed)
+check_print_record(const char *name, const char *hex, char *text)
 {
     const struct sample *s = find_sample(name);
     struct buf ours = BUF_INITIALIZER, golden = BUF_INITIALIZER;
+    struct buf out = BUF_INITIALIZER;
     struct of_msg msg;
 
     if (!s) {
@@ -1041,25 +859,22 @@ check_print_record(const char *name, const char *hex, char *text,
     s->build(s->version, s->arg, &ours);
     parse_hex(hex, &golden);
     assert_bytes(&ours, &golden, name);
-    if (s->print) {
-        struct buf out = BUF_INITIALIZER;
-        unescape(text);
-        apply_known_spellings(text);
-        decode_msg(&golden, &msg);
-        s->print(&msg, &out);
-        if (strcmp(buf_cstr(&out), text)) {
-            print_error("%s: printed differently\n  ours:      %s\n  "
-                        "ovs-ofctl: %s\n",
-                        name, buf_cstr(&out), text);
-            n_print_diffs++;
-        }
-        buf_destroy(&out);
-        (*n_printed)++;
+    unescape(text);
+    apply_known_spellings(text);
+    decode_msg(&golden, &msg);
+    print_any(&msg, &out);
+    if (strcmp(buf_cstr(&out), text)) {
+        print_error("%s: printed differently\n  ours:      %s\n  "
+                    "ovs-ofctl: %s\n",
+                    name, buf_cstr(&out), text);
+        n_print_diffs++;
     }
+    buf_destroy(&out);
     buf_destroy(&ours);
     buf_destroy(&golden);
 }
 
+/* OF_V13 for "OpenFlow13". */
 static uint8_t
 version_from_name(const char *s)
 {
@@ -1291,7 +1106,7 @@ test_golden(void **state)
 {
     FILE *file = fopen(GOLDEN, "r");
     char *line = NULL;
-    size_t cap = 0, n_print = 0, n_printed = 0, n_sent = 0;
+    size_t cap = 0, n_print = 0, n_sent = 0;
 
     (void) state;
     if (!file) {
@@ -1305,7 +1120,7 @@ test_golden(void **state)
         }
         size_t n = split_fields(line, f, 5);
         if (n == 4 && !strcmp(f[0], "print")) {
-            check_print_record(f[1], f[2], f[3], &n_printed);
+            check_print_record(f[1], f[2], f[3]);
             n_print++;
         } else if (n == 5 && !strcmp(f[0], "sent")) {
             check_sent_record(f[1], f[2], f[3], f[4]);
@@ -1320,8 +1135,7 @@ test_golden(void **state)
     /* Every sample must have its golden record. */
     assert_int_equal(n_print, ARRAY_SIZE(samples));
     assert_true(n_sent >= 20);
-    print_message("golden: %zu encodings (%zu printed), %zu commands\n",
-                  n_print, n_printed, n_sent);
+    print_message("golden: %zu encodings, %zu commands\n", n_print, n_sent);
 }
 
 /* Decodes MSG with the decoder for its type and frees what it made. */

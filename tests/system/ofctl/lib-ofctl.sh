@@ -65,6 +65,13 @@ for line in lines:
     v, t = m[0], m[1]
     if t == 0 or (v == 1 and t in (18, 5)) or (v > 1 and t in (20, 5)):
         continue
+    # ovs-ofctl also asks for table statistics or features and port
+    # descriptions, to name tables and ports in its output; nicflow-ofctl
+    # asks only when it prints names.
+    if (v == 1 and t == 16 and m[8:10] == b"\0\3") or \
+            (v > 1 and t == 18 and m[8:10] in (b"\0\3", b"\0\x0c",
+                                               b"\0\x0d")):
+        continue
     print((m[:4] + b"\0\0\0\0" + m[8:]).hex())
 EOF
 }

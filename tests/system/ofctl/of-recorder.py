@@ -64,6 +64,14 @@ def serve(conn, out, max_version):
             conn.sendall(msg(v, 6, xid, body))
         elif (v == 1 and t == 18) or (v > 1 and t == 20):  # BARRIER
             conn.sendall(msg(v, t + 1, xid))
+        elif v > 1 and t == 18 and m[8:10] == b"\0\x0c":
+            # Table features, which ovs-ofctl asks for to name tables: one
+            # table with the eight required properties, all empty.
+            props = b"".join(struct.pack("!HH4x", p, 4)
+                             for p in (0, 2, 4, 6, 8, 10, 12, 14))
+            feat = struct.pack("!HB5x32sQQII", 64 + len(props), 0, b"", 0,
+                               0, 0, 1000) + props
+            conn.sendall(msg(v, 19, xid, b"\0\x0c" + b"\0" * 6 + feat))
         elif (v == 1 and t == 16) or (v > 1 and t == 18):  # stats request
             # An empty reply of the same multipart type ends the request.
             stype = m[8:10]
