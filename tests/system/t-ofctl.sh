@@ -173,22 +173,25 @@ check "diff-flows of a file with itself is silent" \
 
 # The bytes on the wire: both programs send the same messages for the same
 # commands (xids aside), captured by a listening switch double.
-check_here "recorder listens" start_recorder rec
-R=unix:$NF_TMP/rec.sock
+# Each program talks to a recorder of its own, so that their connections
+# never interleave in one recording.
+check_here "recorder for ovs-ofctl listens" start_recorder rovs
+check_here "recorder for nicflow-ofctl listens" start_recorder rnf
 wire_same() {
     local name=$1 n0 n1; shift
-    n0=$(wc -l < "$NF_TMP/rec.out")
-    ovs-ofctl "$@" >/dev/null 2>&1
-    n1=$(wc -l < "$NF_TMP/rec.out")
-    "$OFCTL" "$@" >/dev/null 2>&1
-    recorded rec "$n0" "$n1" > "$NF_TMP/w1"
-    recorded rec "$n1" > "$NF_TMP/w2"
+    n0=$(wc -l < "$NF_TMP/rovs.out")
+    n1=$(wc -l < "$NF_TMP/rnf.out")
+    ovs-ofctl "${@//@R@/unix:$NF_TMP/rovs.sock}" >/dev/null 2>&1
+    "$OFCTL" "${@//@R@/unix:$NF_TMP/rnf.sock}" >/dev/null 2>&1
+    recorded rovs "$n0" > "$NF_TMP/w1"
+    recorded rnf "$n1" > "$NF_TMP/w2"
     if [ -s "$NF_TMP/w1" ]; then
         check "wire: $name" diff -u "$NF_TMP/w1" "$NF_TMP/w2"
     else
         fail "wire: $name: ovs-ofctl sent nothing"
     fi
 }
+R=@R@
 while IFS= read -r f; do
     wire_same "add-flow $f" add-flow "$R" "$f"
 done <<'EOF'
