@@ -110,6 +110,8 @@ ofctl_read_file(const char *file)
 
 static const struct ofctl_command *const command_tables[] = {
     ofctl_flow_commands,
+    ofctl_group_commands,
+    ofctl_meter_commands,
     ofctl_dev_commands,
 };
 
@@ -124,7 +126,7 @@ usage(void)
          t++) {
         for (const struct ofctl_command *c = command_tables[t]; c->name;
              c++) {
-            printf("  %-27s %s\n", c->name, c->usage);
+            printf("  %s %s\n", c->name, c->usage);
         }
     }
     printf("\nSWITCH is a bridge name, unix:PATH, tcp:IP[:PORT] or "

@@ -60,5 +60,7 @@ struct ofctl_command {
 /* Command tables of the command files, each ended by a NULL name. */
 extern const struct ofctl_command ofctl_flow_commands[];
 extern const struct ofctl_command ofctl_dev_commands[];
+extern const struct ofctl_command ofctl_group_commands[];
+extern const struct ofctl_command ofctl_meter_commands[];
 
 #endif /* NICFLOW_OFCTL_OFCTL_H */

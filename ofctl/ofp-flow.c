@@ -592,7 +592,13 @@ of_flow_mod_decode(const struct of_msg *msg, bool table_id_ext,
         err = OF_ERR_OFPFMFC_BAD_COMMAND;
         goto fail;
     }
-    if (fm->command == OF_FLOW_ADD && f->table_id == OF_TABLE_ALL) {
+    if (f->table_id == OF_TABLE_ALL
+        && (fm->command == OF_FLOW_ADD
+            || (msg->version != OF_V10
+                && (fm->command == OF_FLOW_MODIFY
+                    || fm->command == OF_FLOW_MODIFY_STRICT)))) {
+        /* "All tables" is for deleting (and, in 1.0, for modifying with
+         * no table named); Open vSwitch refuses it otherwise. */
         err = OF_ERR_OFPFMFC_BAD_TABLE_ID;
         goto fail;
     }

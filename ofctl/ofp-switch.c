@@ -625,8 +625,14 @@ of_async_config_encode(struct buf *b, enum of_type type, uint8_t version,
     of_msg_finish(b);
 }
 
+/* Pulls OpenFlow 1.4+ async properties.  A switch receiving SET_ASYNC
+ * (STRICT) refuses what it does not understand, as Open vSwitch does:
+ * unknown properties with OFPACFC_UNSUPPORTED (not the usual property
+ * error) and reasons the version does not define with OFPACFC_INVALID; a
+ * controller reading a reply ignores and drops both. */
 static enum of_err
-pull_async_props(const struct of_msg *msg, struct of_async_config *ac)
+pull_async_props(const struct of_msg *msg, bool strict,
+                 struct of_async_config *ac)
 {
     struct of_cursor c, body;
     uint16_t type;
@@ -640,14 +646,18 @@ pull_async_props(const struct of_msg *msg, struct of_async_config *ac)
         }
         if (type <= ASYNC14_PROP_MAX) {
             uint32_t *masks = type & 1 ? ac->primary : ac->secondary;
+            uint32_t valid = async_kinds[type / 2].reasons14;
 
             if (body.left != 4) {
                 return OF_ERR_OFPBPC_BAD_LEN;
             }
             masks[type / 2] = of_get32(body.p);
-        } else if (type != ASYNC14_PROP_EXPERIMENTER_SLAVE
+            if (strict && masks[type / 2] & ~valid) {
+                return OF_ERR_OFPACFC_INVALID;
+            }
+        } else if (strict && type != ASYNC14_PROP_EXPERIMENTER_SLAVE
                    && type != ASYNC14_PROP_EXPERIMENTER_MASTER) {
-            return OF_ERR_OFPBPC_BAD_TYPE;
+            return OF_ERR_OFPACFC_UNSUPPORTED;
         }
     }
     return 0;
@@ -671,11 +681,14 @@ of_async_config_decode(const struct of_msg *msg, struct of_async_config *ac)
             ac->secondary[k] = of_get32(msg->body + 8 * k + 4);
         }
     } else {
-        enum of_err err = pull_async_props(msg, ac);
+        enum of_err err =
+            pull_async_props(msg, msg->type == OF_T_SET_ASYNC, ac);
         if (err) {
             return err;
         }
     }
+    /* The fixed-mask layouts carry reasons of their version only; extra
+     * bits are dropped, as Open vSwitch does. */
     for (int k = 0; k < OF_N_ASYNC_KINDS; k++) {
         uint32_t valid =
             (props ? async_kinds[k].reasons14 : async_kinds[k].reasons13);

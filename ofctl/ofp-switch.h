@@ -173,7 +173,9 @@ struct of_role_msg {
  * is sent as EQUAL). */
 void of_role_encode(struct buf *, enum of_type, uint8_t version, uint32_t xid,
                     const struct of_role_msg *);
-/* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPRRFC_BAD_ROLE. */
+/* Decodes a role message.  A NOCHANGE request's generation id is not
+ * kept (it means nothing, and ovs-ofctl does not show it); Nicira roles
+ * carry none.  Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPRRFC_BAD_ROLE. */
 enum of_err of_role_decode(const struct of_msg *, struct of_role_msg *);
 /* " role=primary generation_id=5". */
 void of_role_format(struct buf *, const struct of_role_msg *);
@@ -228,9 +230,13 @@ struct of_async_config {
  * OF_T_NXT_SET_ASYNC_CONFIG (the 1.3 layout, any version). */
 void of_async_config_encode(struct buf *, enum of_type, uint8_t version,
                             uint32_t xid, const struct of_async_config *);
-/* Reasons the version does not define are dropped, as Open vSwitch
- * does.  Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN (a property
- * whose length is not 8), OF_ERR_OFPBPC_BAD_TYPE (unknown property). */
+/* Decodes a get-async reply, set-async or NXT_SET_ASYNC_CONFIG.  Reasons
+ * the version does not define are dropped and unknown properties
+ * skipped, except in an OpenFlow 1.4+ SET_ASYNC, which a switch must
+ * refuse as Open vSwitch does.  Errors: OF_ERR_OFPBRC_BAD_LEN,
+ * OF_ERR_OFPBPC_BAD_LEN (a property whose length is not 8),
+ * OF_ERR_OFPACFC_UNSUPPORTED (unknown property in SET_ASYNC),
+ * OF_ERR_OFPACFC_INVALID (undefined reason in SET_ASYNC). */
 enum of_err of_async_config_decode(const struct of_msg *,
                                    struct of_async_config *);
 /* The " primary:" and " secondary:" blocks, a line per kind. */
