@@ -132,14 +132,26 @@ set_protocol(struct of_vconn *vc, unsigned usable, bool prefer_nxm)
 static void
 send_flow_mods(const char *target, struct flow_list *l, enum of_flow_cmd cmd)
 {
-    struct of_vconn *vc = ofctl_open(target);
+    /* The bundle transaction lives in ofctl-groups.c, which group mods
+     * share; these declarations belong in ofctl.h. */
+    extern void ofctl_bundle_allow_versions(void);
+    extern void ofctl_bundle_transact(struct of_vconn *,
+                                      const struct buf *msgs, size_t n);
     unsigned usable = OF_PROTO_ANY;
+    struct of_vconn *vc;
     enum of_protocol p;
     struct buf *msgs;
 
     for (size_t i = 0; i < l->n; i++) {
         usable &= of_protocols_usable_flow_mod(&l->flows[i], cmd);
     }
+    if (ofctl_opts.bundle) {
+        /* Bundles exist from OpenFlow 1.3 on (there as an ONF extension);
+         * like ovs-ofctl, allow OpenFlow 1.4 when no such version is. */
+        ofctl_bundle_allow_versions();
+        usable &= OF_PROTO_OF13 | OF_PROTO_OF14 | OF_PROTO_OF15;
+    }
+    vc = ofctl_open(target);
     p = set_protocol(vc, usable, false);
 
     msgs = xcalloc(l->n ? l->n : 1, sizeof *msgs);
@@ -150,14 +162,19 @@ send_flow_mods(const char *target, struct flow_list *l, enum of_flow_cmd cmd)
             .buffer_id = UINT32_MAX,
             .new_cookie = UINT64_MAX,
         };
-        enum of_err err = of_flow_mod_encode(&fm, p, of_next_xid(),
-                                             &msgs[i]);
+        enum of_err err = of_flow_mod_encode(&fm, p, of_next_xid(), &msgs[i]);
         if (err) {
             ofctl_fatal("flow %zu cannot be encoded in %s: %s", i + 1,
                         of_protocol_name(p), of_err_what(err));
         }
     }
-    ofctl_transact_noreply(vc, msgs, l->n);
+    if (ofctl_opts.bundle) {
+        /* One atomic, ordered bundle: a flow the switch refuses leaves
+         * the tables as they were. */
+        ofctl_bundle_transact(vc, msgs, l->n);
+    } else {
+        ofctl_transact_noreply(vc, msgs, l->n);
+    }
     for (size_t i = 0; i < l->n; i++) {
         buf_destroy(&msgs[i]);
     }

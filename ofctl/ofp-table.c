@@ -454,6 +454,149 @@ of_table_features_decode(const struct of_msg *msg,
 }
 
 /* ---------------------------------------------------------------------
+ * Table descriptions and table status.
+ * --------------------------------------------------------------------- */
+
+#define TABLE_DESC_LEN 8
+#define TABLE_STATUS_LEN 8
+
+void
+of_table_desc_put(struct buf *b, const struct of_table_desc *td)
+{
+    size_t start = b->len;
+
+    of_buf_put16(b, 0); /* Length, set below. */
+    buf_put_u8(b, td->table_id);
+    buf_put_u8(b, 0);
+    of_buf_put32(b, td->config);
+    if (td->has_eviction_flags) {
+        size_t p = of_prop_start(b, TMPT14_EVICTION);
+        of_buf_put32(b, td->eviction_flags);
+        of_prop_end(b, p);
+    }
+    if (td->has_vacancy) {
+        size_t p = of_prop_start(b, TMPT14_VACANCY);
+        buf_put_u8(b, td->vacancy_down);
+        buf_put_u8(b, td->vacancy_up);
+        buf_put_u8(b, td->vacancy);
+        buf_put_u8(b, 0);
+        of_prop_end(b, p);
+    }
+    of_put16(b->data + start, (uint16_t) (b->len - start));
+}
+
+enum of_err
+of_table_desc_pull(struct of_cursor *c, struct of_table_desc *td)
+{
+    const uint8_t *p = of_cursor_peek(c, TABLE_DESC_LEN);
+    struct of_cursor props, body;
+    uint16_t type;
+    size_t len;
+
+    memset(td, 0, sizeof *td);
+    if (!p) {
+        return OF_ERR_OFPBRC_BAD_LEN;
+    }
+    len = of_get16(p);
+    if (len < TABLE_DESC_LEN || len > c->left) {
+        return OF_ERR_OFPBRC_BAD_LEN;
+    }
+    of_cursor_pull(c, len);
+    td->table_id = p[2];
+    td->config = of_get32(p + 4);
+    of_cursor_init(&props, p + TABLE_DESC_LEN, len - TABLE_DESC_LEN);
+    while (props.left) {
+        enum of_err err = of_prop_pull(&props, &type, &body);
+
+        if (err) {
+            return err;
+        }
+        if ((type == TMPT14_EVICTION || type == TMPT14_VACANCY)
+            && body.left != 4) {
+            return OF_ERR_OFPBPC_BAD_LEN;
+        }
+        if (type == TMPT14_EVICTION) {
+            td->has_eviction_flags = true;
+            td->eviction_flags = of_get32(body.p);
+        } else if (type == TMPT14_VACANCY) {
+            td->has_vacancy = true;
+            td->vacancy_down = body.p[0];
+            td->vacancy_up = body.p[1];
+            td->vacancy = body.p[2];
+        }
+    }
+    return 0;
+}
+
+void
+of_table_desc_format(struct buf *b, const struct of_table_desc *td)
+{
+    static const char *const flag_names[] = { "OTHER", "IMPORTANCE",
+                                              "LIFETIME" };
+
+    buf_printf(b, "  table %u:\n   eviction=%s eviction_flags=", td->table_id,
+               td->config & OF_TC14_EVICTION ? "on" : "off");
+    if (!td->has_eviction_flags) {
+        buf_put_cstr(b, "(default)");
+    } else {
+        bool first = true;
+        for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
+            if (td->eviction_flags & (1u << i)) {
+                buf_printf(b, "%s%s", first ? "" : "|", flag_names[i]);
+                first = false;
+            }
+        }
+    }
+    if (td->config & OF_TC14_VACANCY_EVENTS) {
+        buf_printf(b,
+                   "\n   vacancy=on vacancy_down=%u%% vacancy_up=%u%% "
+                   "vacancy=%u%%\n",
+                   td->vacancy_down, td->vacancy_up, td->vacancy);
+    } else {
+        buf_put_cstr(b, "\n   vacancy=off\n");
+    }
+}
+
+void
+of_table_status_encode(struct buf *b, uint8_t version, uint32_t xid,
+                       const struct of_table_status *ts)
+{
+    of_msg_start(b, OF_T_TABLE_STATUS, version, xid);
+    buf_put_u8(b, ts->reason);
+    buf_put_zeros(b, 7);
+    of_table_desc_put(b, &ts->desc);
+    of_msg_finish(b);
+}
+
+enum of_err
+of_table_status_decode(const struct of_msg *msg, struct of_table_status *ts)
+{
+    struct of_cursor c;
+    enum of_err err;
+
+    of_cursor_init(&c, msg->body, msg->body_len);
+    if (!of_cursor_pull(&c, TABLE_STATUS_LEN)) {
+        return OF_ERR_OFPBRC_BAD_LEN;
+    }
+    ts->reason = msg->body[0];
+    if (ts->reason != OF_TABLE_STATUS_VACANCY_DOWN
+        && ts->reason != OF_TABLE_STATUS_VACANCY_UP) {
+        return OF_ERR_OFPBPC_BAD_VALUE;
+    }
+    err = of_table_desc_pull(&c, &ts->desc);
+    return !err && c.left ? OF_ERR_OFPBRC_BAD_LEN : err;
+}
+
+void
+of_table_status_format(struct buf *b, const struct of_table_status *ts)
+{
+    buf_printf(b, " reason=%s\ntable_desc:-\n",
+               ts->reason == OF_TABLE_STATUS_VACANCY_DOWN ? "VACANCY_DOWN"
+                                                          : "VACANCY_UP");
+    of_table_desc_format(b, &ts->desc);
+}
+
+/* ---------------------------------------------------------------------
  * Printing tables as ovs-ofctl does ("dump-tables", "dump-table-features").
  *
  * ovs-ofctl prints both from one abstract view of a table: its statistics
@@ -1161,6 +1304,14 @@ of_table_msg_format(struct buf *b, const struct of_msg *msg)
     }
     case OF_T_TABLE_STATS_REQUEST:
         return msg->body_len ? OF_ERR_OFPBRC_BAD_LEN : 0;
+    case OF_T_TABLE_STATUS: {
+        struct of_table_status ts;
+        err = of_table_status_decode(msg, &ts);
+        if (!err) {
+            of_table_status_format(b, &ts);
+        }
+        return err;
+    }
     case OF_T_TABLE_STATS_REPLY: {
         struct of_table_stats_list list;
         err = of_table_stats_reply_decode(msg, &list);

@@ -153,6 +153,59 @@ void of_table_features_format(struct buf *, uint8_t version,
                               const struct of_table_features_list *);
 
 /* ---------------------------------------------------------------------
+ * Table descriptions and table status (OpenFlow 1.4+).
+ *
+ * The OFPMP_TABLE_DESC multipart messages have no enum of_type yet; the
+ * entry codec below is what they will carry, and what table status
+ * carries now.
+ * --------------------------------------------------------------------- */
+
+/* Eviction flags (OFPTMPEF14_*). */
+#define OF_TMPEF_OTHER (1u << 0)
+#define OF_TMPEF_IMPORTANCE (1u << 1)
+#define OF_TMPEF_LIFETIME (1u << 2)
+
+struct of_table_desc {
+    uint8_t table_id;
+    uint32_t config; /* OF_TC14_*. */
+    bool has_eviction_flags;
+    uint32_t eviction_flags; /* OF_TMPEF_*. */
+    bool has_vacancy;
+    uint8_t vacancy_down, vacancy_up, vacancy; /* Percentages. */
+};
+
+/* Appends one table description with its eviction and vacancy
+ * properties (each only when present). */
+void of_table_desc_put(struct buf *, const struct of_table_desc *);
+/* Pulls one from C.  Unknown properties are skipped, as Open vSwitch
+ * does.  Errors: OF_ERR_OFPBRC_BAD_LEN (entry length),
+ * OF_ERR_OFPBPC_BAD_LEN (property length). */
+enum of_err of_table_desc_pull(struct of_cursor *, struct of_table_desc *);
+/* "  table 1:", then the eviction and vacancy lines, as ovs-ofctl prints
+ * a table description. */
+void of_table_desc_format(struct buf *, const struct of_table_desc *);
+
+/* Table status reasons. */
+#define OF_TABLE_STATUS_VACANCY_DOWN 3
+#define OF_TABLE_STATUS_VACANCY_UP 4
+
+struct of_table_status {
+    uint8_t reason; /* OF_TABLE_STATUS_*. */
+    struct of_table_desc desc;
+};
+
+/* Encodes a table-status message (OpenFlow 1.4+). */
+void of_table_status_encode(struct buf *, uint8_t version, uint32_t xid,
+                            const struct of_table_status *);
+/* Errors: OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN,
+ * OF_ERR_OFPBPC_BAD_VALUE (a reason other than the vacancy ones, as Open
+ * vSwitch answers). */
+enum of_err of_table_status_decode(const struct of_msg *,
+                                   struct of_table_status *);
+/* " reason=VACANCY_DOWN", "table_desc:-" and the description. */
+void of_table_status_format(struct buf *, const struct of_table_status *);
+
+/* ---------------------------------------------------------------------
  * Printing any of the above.
  * --------------------------------------------------------------------- */
 

@@ -499,6 +499,25 @@ build_table_features_reply_exp(struct buf *b, uint8_t v)
     of_table_features_encode(b, OF_T_TABLE_FEATURES_REPLY, v, 47, &list);
 }
 
+static void
+build_table_status(struct buf *b, uint8_t v)
+{
+    struct of_table_status ts = {
+        OF_TABLE_STATUS_VACANCY_DOWN,
+        { 1, OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS, true,
+          OF_TMPEF_OTHER | OF_TMPEF_LIFETIME, true, 20, 80, 15 },
+    };
+    of_table_status_encode(b, v, 48, &ts);
+}
+
+static void
+build_table_status_plain(struct buf *b, uint8_t v)
+{
+    struct of_table_status ts = { OF_TABLE_STATUS_VACANCY_UP,
+                                  { .table_id = 9 } };
+    of_table_status_encode(b, v, 49, &ts);
+}
+
 /* A sample message: NAME, the versions it exists in and its builder. */
 struct sample {
     const char *name;
@@ -562,6 +581,8 @@ static const struct sample samples[] = {
     B("table_features_request", V13UP, build_table_features_request),
     B("table_features_reply", V13UP, build_table_features_reply),
     B("table_features_reply_exp", V13UP, build_table_features_reply_exp),
+    B("table_status", V14UP, build_table_status),
+    B("table_status_plain", V14UP, build_table_status_plain),
 };
 /* clang-format on */
 /* ---------------------------------------------------------------------
@@ -744,6 +765,9 @@ check_round_trip(const char *name, const uint8_t *data, size_t len)
     case OF_T_TABLE_MOD:
         RT_CASE(struct of_table_mod, of_table_mod_decode,
                 of_table_mod_encode(&b, V_X, &m), (void) 0);
+    case OF_T_TABLE_STATUS:
+        RT_CASE(struct of_table_status, of_table_status_decode,
+                of_table_status_encode(&b, V_X, &m), (void) 0);
     case OF_T_TABLE_STATS_REPLY:
         RT_CASE(struct of_table_stats_list, of_table_stats_reply_decode,
                 of_table_stats_reply_encode(&b, V_X, &m),
@@ -1208,7 +1232,7 @@ static const struct malformed {
     {"nx_controller_id", OF_V10, {{CUT, 0, 1}}, OF_ERR_OFPBRC_BAD_LEN},
     {"nx_flow_format", OF_V10, {{ZEROS, 0, 4}}, OF_ERR_OFPBRC_BAD_LEN},
     {"port_desc_request", OF_V13, {{ZEROS, 0, 8}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"port_desc_request", OF_V15, {{CUT, 0, 4}}, OF_ERR_OFPBRC_BAD_LEN},
     {"port_desc_reply", OF_V13, {{CUT, 0, 4}}, OF_ERR_OFPBRC_BAD_LEN},
     {"port_status", OF_V10, {{CUT, 0, 1}}, OF_ERR_OFPBRC_BAD_LEN},
@@ -1219,74 +1243,81 @@ static const struct malformed {
     {"port_stats_reply", OF_V10, {{CUT, 0, 1}}, OF_ERR_OFPBRC_BAD_LEN},
     {"port_stats_reply", OF_V13, {{ZEROS, 0, 8}}, OF_ERR_OFPBRC_BAD_LEN},
     {"queue_stats_request", OF_V10, {{ZEROS, 0, 4}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"queue_stats_reply", OF_V13, {{CUT, 0, 4}}, OF_ERR_OFPBRC_BAD_LEN},
     {"queue_stats_reply", OF_V14, {{ZEROS, 0, 8}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"queue_get_config_request", OF_V10, {{ZEROS, 0, 4}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"table_mod", OF_V13, {{ZEROS, 0, 8}}, OF_ERR_OFPBRC_BAD_LEN},
     {"table_stats_reply", OF_V10, {{CUT, 0, 1}}, OF_ERR_OFPBRC_BAD_LEN},
     {"table_stats_reply", OF_V13, {{ZEROS, 0, 4}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
 
     /* Lengths inside the body (offsets are from the message start). */
     {"port_desc_reply", OF_V14, {{SET16, 20, 39}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"port_status", OF_V14, {{SET16, 58, 28}}, OF_ERR_OFPBRC_BAD_LEN},
     {"port_status", OF_V14, {{SET16, 58, 3}}, OF_ERR_OFPBPC_BAD_LEN},
     {"port_stats_reply", OF_V14, {{SET16, 16, 0x1000}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"port_stats_reply", OF_V15, {{SET16, 98, 36}},
-      OF_ERR_OFPBPC_BAD_LEN },
+     OF_ERR_OFPBPC_BAD_LEN},
     {"queue_stats_reply", OF_V14, {{SET16, 16, 40}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"queue_get_config_reply", OF_V10, {{SET16, 20, 200}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"queue_get_config_reply", OF_V13, {{SET16, 34, 8}},
-      OF_ERR_OFPBRC_BAD_LEN },
+     OF_ERR_OFPBRC_BAD_LEN},
     {"table_features_reply", OF_V13, {{SUB16, 16, 4}},
-      OF_ERR_OFPBPC_BAD_LEN },
+     OF_ERR_OFPBPC_BAD_LEN},
     {"table_features_reply", OF_V14, {{SET16, 16, 60}},
-      OF_ERR_OFPBPC_BAD_LEN },
+     OF_ERR_OFPBPC_BAD_LEN},
 
     /* Properties: too short, past the end, unknown, wrong size. */
     {"port_mod", OF_V14, {{PROP, 0, 0x20003}}, OF_ERR_OFPBPC_BAD_LEN},
     {"port_mod", OF_V15, {{PROP, 0, 0x20010}}, OF_ERR_OFPBPC_BAD_LEN},
     {"port_mod", OF_V14, {{PROP, 0, 0x12340008}},
-      OF_ERR_OFPBPC_BAD_TYPE },
+     OF_ERR_OFPBPC_BAD_TYPE},
     {"port_mod", OF_V14, {{PROP, 0, 0x00000006}}, OF_ERR_OFPBPC_BAD_LEN},
     {"table_mod", OF_V14, {{PROP, 0, 0x20003}}, OF_ERR_OFPBPC_BAD_LEN},
     {"table_mod", OF_V14, {{PROP, 0, 0x12340008}},
-      OF_ERR_OFPBRC_BAD_TYPE },
+     OF_ERR_OFPBRC_BAD_TYPE},
     {"table_mod", OF_V15, {{PROP, 0, 0x20006}}, OF_ERR_OFPBPC_BAD_LEN},
     {"get_async_reply", OF_V14, {{PROP, 0, 0x20010}},
-      OF_ERR_OFPBPC_BAD_LEN },
+     OF_ERR_OFPBPC_BAD_LEN},
     {"set_async", OF_V15, {{PROP, 0, 0x12340008}},
-      OF_ERR_OFPBPC_BAD_TYPE },
+     OF_ERR_OFPACFC_UNSUPPORTED},
+    {"set_async", OF_V14, {{SET32, 12, 0xffffffff}}, OF_ERR_OFPACFC_INVALID},
+    {"get_async_reply", OF_V14, {{PROP, 0, 0x12340008}}, OF_ERR_NONE},
+    {"get_async_reply", OF_V15, {{SET32, 12, 0xffffffff}}, OF_ERR_NONE},
     {"set_async", OF_V14, {{SET16, 10, 12}, {ZEROS, 0, 8}},
-      OF_ERR_OFPBPC_BAD_LEN },
+     OF_ERR_OFPBPC_BAD_LEN},
     {"role_status", OF_V14, {{PROP, 0, 0x20010}}, OF_ERR_OFPBPC_BAD_LEN},
 
     /* Bad values. */
     {"role_request", OF_V13, {{SET32, 8, 7}}, OF_ERR_OFPRRFC_BAD_ROLE},
     {"nx_role_request", OF_V10, {{SET32, 16, 3}},
-      OF_ERR_OFPRRFC_BAD_ROLE },
+     OF_ERR_OFPRRFC_BAD_ROLE},
     {"role_status", OF_V15, {{SET32, 8, 4}}, OF_ERR_OFPRRFC_BAD_ROLE},
     {"port_status", OF_V13, {{SET8, 8, 9}}, OF_ERR_NXBRC_BAD_REASON},
     {"port_status", OF_V13, {{SET32, 16, 0x00ff0000}},
-      OF_ERR_OFPBAC_BAD_OUT_PORT },
+     OF_ERR_OFPBAC_BAD_OUT_PORT},
     {"port_stats_request", OF_V15, {{SET32, 16, 0xfffeffff}},
-      OF_ERR_OFPBAC_BAD_OUT_PORT },
+     OF_ERR_OFPBAC_BAD_OUT_PORT},
     {"set_config", OF_V13, {{SET16, 8, 7}}, OF_ERR_OFPSCFC_BAD_FLAGS},
     {"nx_flow_format", OF_V10, {{SET32, 16, 1}}, OF_ERR_OFPBRC_EPERM},
     {"nx_packet_in_format", OF_V13, {{SET32, 16, 3}},
-      OF_ERR_OFPBRC_EPERM },
+     OF_ERR_OFPBRC_EPERM},
     {"table_mod", OF_V14, {{SET8, 20, 90}}, OF_ERR_OFPBPC_BAD_VALUE},
     {"table_mod", OF_V14, {{SET8, 21, 101}}, OF_ERR_OFPBPC_BAD_VALUE},
     {"table_mod", OF_V15, {{SET8, 22, 1}}, OF_ERR_OFPBPC_BAD_VALUE},
+    {"table_status", OF_V14, {{SET8, 8, 5}}, OF_ERR_OFPBPC_BAD_VALUE},
+    {"table_status", OF_V15, {{SET16, 16, 7}}, OF_ERR_OFPBRC_BAD_LEN},
+    {"table_status", OF_V14, {{SET16, 26, 12}}, OF_ERR_OFPBPC_BAD_LEN},
+    {"table_status_plain", OF_V15, {{ZEROS, 0, 8}}, OF_ERR_OFPBRC_BAD_LEN},
     {"table_features_reply", OF_V13, {{SET8, 18, 0xff}},
-      OF_ERR_OFPTFFC_BAD_TABLE },
+     OF_ERR_OFPTFFC_BAD_TABLE},
 };
 /* clang-format on */
 static void
