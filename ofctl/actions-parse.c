@@ -1007,9 +1007,12 @@ of_parse_act_list(struct of_pstate *ps, char *s, struct of_acts *acts)
         }
         size_t i;
         for (i = 0; i < ARRAY_SIZE(keywords); i++) {
-            /* "CONTROLLER:N" is how ovs-ofctl prints controller:N. */
-            if (!strcmp(key, keywords[i].name)
-                || (!strcmp(keywords[i].name, "controller")
+            /* "CONTROLLER:N" is how ovs-ofctl prints controller:N.  The
+             * first letter, compared first, weeds out most rows. */
+            if ((key[0] == keywords[i].name[0]
+                 && !strcmp(key, keywords[i].name))
+                || ((key[0] == 'C' || key[0] == 'c')
+                    && !strcmp(keywords[i].name, "controller")
                     && !strcasecmp(key, "controller"))) {
                 break;
             }

@@ -6,6 +6,7 @@
  * fields), recirc_id and dp_hash (datapath fields), skb_priority. */
 #include "ofctl/match.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Storage helpers. */
@@ -88,7 +89,7 @@
         TUN_MD(N##5), TUN_MD(N##6), TUN_MD(N##7), TUN_MD(N##8), TUN_MD(N##9)
 
 /* clang-format off */
-static const struct of_field fields[OF_N_FIELDS] = {
+const struct of_field of_field_table_[OF_N_FIELDS] = {
     [OF_F_IN_PORT] = { OF_F_IN_PORT, "in_port", NULL, 16, 2, RW,
         .format = OF_FMT_PORT, IN_FLOW(in_port), .host_order = true,
         NXM_OF(0, "NXM_OF_IN_PORT") },
@@ -330,11 +331,6 @@ static const struct of_field fields[OF_N_FIELDS] = {
 };
 /* clang-format on */
 
-const struct of_field *
-of_field_from_id(enum of_field_id id)
-{
-    return (unsigned) id < OF_N_FIELDS ? &fields[id] : NULL;
-}
 
 static bool
 name_is(const char *name, const char *s, size_t len)
@@ -342,16 +338,77 @@ name_is(const char *name, const char *s, size_t len)
     return name && strlen(name) == len && !memcmp(name, s, len);
 }
 
+/* Names and aliases sorted for binary search: the flow parser looks up
+ * every keyword it reads, so a linear scan of the table shows up in the
+ * time to parse a large flow file.  Built on first use; the table never
+ * changes afterwards. */
+struct name_entry {
+    const char *name;
+    size_t len;
+    const struct of_field *field;
+};
+static struct name_entry names[2 * OF_N_FIELDS];
+static size_t n_names;
+
+static int
+compare_names(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+static int
+compare_entries(const void *a_, const void *b_)
+{
+    const struct name_entry *a = a_, *b = b_;
+    return compare_names(a->name, a->len, b->name, b->len);
+}
+
+static void
+build_names(void)
+{
+    for (size_t i = 0; i < OF_N_FIELDS; i++) {
+        const char *aliases[2] = {of_field_table_[i].name, of_field_table_[i].alias};
+        for (size_t j = 0; j < 2; j++) {
+            if (aliases[j]) {
+                names[n_names++] = (struct name_entry){
+                    aliases[j], strlen(aliases[j]), &of_field_table_[i]};
+            }
+        }
+    }
+    /* A stable order for equal names keeps the first table row first. */
+    for (size_t i = 1; i < n_names; i++) {
+        struct name_entry e = names[i];
+        size_t j = i;
+        while (j > 0 && compare_entries(&names[j - 1], &e) > 0) {
+            names[j] = names[j - 1];
+            j--;
+        }
+        names[j] = e;
+    }
+}
+
 const struct of_field *
 of_field_from_name_len(const char *s, size_t len)
 {
-    for (size_t i = 0; i < OF_N_FIELDS; i++) {
-        const struct of_field *f = &fields[i];
-        if (name_is(f->name, s, len) || name_is(f->alias, s, len)) {
-            return f;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    size_t lo = 0, hi;
+
+    pthread_once(&once, build_names);
+    hi = n_names;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = compare_names(names[mid].name, names[mid].len, s, len);
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    return NULL;
+    return lo < n_names && !compare_names(names[lo].name, names[lo].len, s,
+                                          len)
+               ? names[lo].field
+               : NULL;
 }
 
 const struct of_field *
@@ -368,7 +425,7 @@ of_field_from_any_name(const char *s, size_t len)
         return f;
     }
     for (size_t i = 0; i < OF_N_FIELDS; i++) {
-        f = &fields[i];
+        f = &of_field_table_[i];
         if (name_is(f->nxm.name, s, len) || name_is(f->oxm.name, s, len)) {
             return f;
         }
@@ -376,11 +433,11 @@ of_field_from_any_name(const char *s, size_t len)
     /* OpenFlow 1.5 spells the ONF extensions as standard fields. */
     if (len == strlen("OXM_OF_TCP_FLAGS")
         && !memcmp(s, "OXM_OF_TCP_FLAGS", len)) {
-        return &fields[OF_F_TCP_FLAGS];
+        return &of_field_table_[OF_F_TCP_FLAGS];
     }
     if (len == strlen("OXM_OF_ACTSET_OUTPUT")
         && !memcmp(s, "OXM_OF_ACTSET_OUTPUT", len)) {
-        return &fields[OF_F_ACTSET_OUTPUT];
+        return &of_field_table_[OF_F_ACTSET_OUTPUT];
     }
     return NULL;
 }

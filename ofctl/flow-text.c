@@ -359,7 +359,9 @@ of_flow_parse(struct of_flow *flow, const char *s, enum of_flow_cmd cmd,
 
         size_t i;
         for (i = 0; i < ARRAY_SIZE(shorthands); i++) {
-            if (!strcmp(key, shorthands[i].name)) {
+            /* The first letter weeds out most rows without a call. */
+            if (key[0] == shorthands[i].name[0]
+                && !strcmp(key, shorthands[i].name)) {
                 break;
             }
         }
@@ -374,7 +376,8 @@ of_flow_parse(struct of_flow *flow, const char *s, enum of_flow_cmd cmd,
             continue;
         }
         for (i = 0; i < ARRAY_SIZE(settings); i++) {
-            if (!strcmp(key, settings[i].name)) {
+            if (key[0] == settings[i].name[0]
+                && !strcmp(key, settings[i].name)) {
                 break;
             }
         }
@@ -559,13 +562,10 @@ of_flow_next_line(const char **pos, struct buf *line, int *line_no)
             const char *nl = strchr(p, '\n');
             size_t len = nl ? (size_t) (nl - p) : strlen(p);
             (*line_no)++;
-            for (size_t i = 0; i < len; i++) {
-                if (p[i] == '#') {
-                    comment = true;
-                }
-                if (!comment) {
-                    buf_put_char(line, p[i]);
-                }
+            if (!comment) {
+                const char *hash = memchr(p, '#', len);
+                buf_put(line, p, hash ? (size_t) (hash - p) : len);
+                comment = hash != NULL;
             }
             p += len + (nl ? 1 : 0);
             buf_chomp(line);

@@ -34,10 +34,10 @@ put(struct fmt_ctx *c, enum of_field_id id, const char *name)
     const struct of_field *f = of_field_from_id(id);
     union of_value v, m;
 
-    of_match_get(c->m, f, &v, &m);
-    if (of_value_is_zero(f, &m)) {
-        return;
+    if (!of_match_has(c->m, f)) {
+        return; /* The common case, checked without copying the field. */
     }
+    of_match_get(c->m, f, &v, &m);
     sep(c);
     buf_printf(c->b, "%s=", name ? name : f->name);
     of_field_format(f, &v, &m, c->b);

@@ -412,9 +412,46 @@ of_match_clear(struct of_match *m, const struct of_field *f)
 bool
 of_match_has(const struct of_match *m, const struct of_field *f)
 {
-    union of_value mask;
-    get_side(m, f, true, &mask);
-    return !of_value_is_zero(f, &mask);
+    /* Called for every field by the printers, the normaliser and the
+     * encoders, so it looks at the mask where it lies instead of building
+     * a value (get_side()). */
+    const uint8_t *p;
+
+    switch (f->where) {
+    case OF_IN_TUN_MD:
+        if (!(m->tun_md.present & (UINT64_C(1) << f->ofs))) {
+            return false;
+        }
+        p = m->tun_md.mask + m->tun_md.ofs[f->ofs];
+        for (size_t i = 0; i < m->tun_md.len[f->ofs]; i++) {
+            if (p[i]) {
+                return true;
+            }
+        }
+        return false;
+    case OF_IN_REGS:
+        p = storage(f, m, true);
+        for (size_t i = 0; i < f->size; i++) {
+            if (p[i]) {
+                return true;
+            }
+        }
+        return false;
+    case OF_IN_FLOW:
+    case OF_IN_META:
+    default:
+        p = storage(f, m, true);
+        if (f->size <= 8 && f->size != 6) {
+            uint64_t x = load_uint(p, f->size, f->host_order);
+            return ((x >> f->shift) & field_bits(f)) != 0;
+        }
+        for (size_t i = 0; i < f->n_bytes; i++) {
+            if (p[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
 /* ---------------------------------------------------------------------

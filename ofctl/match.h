@@ -310,7 +310,16 @@ union of_value {
     uint64_t align_;
 };
 
-const struct of_field *of_field_from_id(enum of_field_id);
+/* The table itself (field-table.c), for the inline lookup below. */
+extern const struct of_field of_field_table_[OF_N_FIELDS];
+
+/* The field ID, or NULL for an id out of range.  Inline: every codec and
+ * printer calls it for every field. */
+static inline const struct of_field *
+of_field_from_id(enum of_field_id id)
+{
+    return (unsigned) id < OF_N_FIELDS ? &of_field_table_[id] : NULL;
+}
 
 /* Finds a field by its ovs-fields(7) name or alias (e.g. "dl_src",
  * "eth_src"); NULL if none.  of_field_from_name_len() takes a length. */

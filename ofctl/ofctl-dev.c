@@ -5,6 +5,7 @@
  * writes the flow-mods of a flow file as binary messages for ofp-parse
  * and for benchmarks. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ choose(const struct of_flow *flows, size_t n, unsigned *usablep)
 
 static void
 print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
-                FILE *binary)
+                FILE *binary, uint32_t first_xid)
 {
     struct buf msg = BUF_INITIALIZER, out = BUF_INITIALIZER;
 
@@ -87,7 +88,8 @@ print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
                                  .command = OF_FLOW_ADD,
                                  .buffer_id = UINT32_MAX,
                                  .new_cookie = UINT64_MAX};
-        enum of_err err = of_flow_mod_encode(&fm, p, (uint32_t) i + 1, &msg);
+        enum of_err err = of_flow_mod_encode(&fm, p, first_xid + (uint32_t) i,
+                                             &msg);
         if (err) {
             ofctl_fatal("flow %zu: %s", i + 1, of_err_what(err));
         }
@@ -123,23 +125,162 @@ print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
     buf_destroy(&out);
 }
 
+/* parse-flows reads the file once.  The protocol depends on every flow,
+ * so each flow is encoded with the protocol the flows so far allow and
+ * kept as bytes (far smaller than a parsed flow); the few encoded before
+ * the protocol last changed are parsed again at the end. */
+struct dev_entry {
+    size_t ofs, len;      /* Its message in the byte store. */
+    enum of_protocol p;   /* The protocol it was encoded with. */
+    const char *line_pos; /* Where its text starts, to parse again. */
+    int line_no;
+};
+
+static enum of_protocol
+choose_usable(unsigned usable, bool fatal)
+{
+    for (uint8_t v = OF_V10; v <= OF_V15; v++) {
+        if (ofctl_opts.versions & OF_VBIT(v)) {
+            enum of_protocol p = of_protocol_choose(usable, v);
+            if (p) {
+                return p;
+            }
+        }
+    }
+    if (fatal) {
+        char *u = of_protocols_to_string(usable);
+        ofctl_fatal("no usable protocol (usable: %s)", u);
+    }
+    return 0;
+}
+
+/* Parses the flow whose text starts at *POS. */
+static void
+parse_one(const char *name, const char **pos, int *line_no,
+          struct buf *line, struct of_flow *flow, bool notices)
+{
+    char *notice = NULL;
+    char *err;
+
+    of_flow_next_line(pos, line, line_no);
+    err = of_flow_parse(flow, buf_cstr(line), OF_FLOW_ADD, NULL,
+                        notices ? &notice : NULL);
+    if (err) {
+        ofctl_fatal("%s:%d: %s", name, *line_no, err);
+    }
+    if (notice) {
+        fprintf(stderr, "%s: %s:%d: %s\n", nf_program_name, name, *line_no,
+                notice);
+        free(notice);
+    }
+}
+
+static void
+encode_one(struct of_flow *f, enum of_protocol p, uint32_t xid,
+           struct buf *msg)
+{
+    struct of_flow_mod fm = {.flow = *f,
+                             .command = OF_FLOW_ADD,
+                             .buffer_id = UINT32_MAX,
+                             .new_cookie = UINT64_MAX};
+    enum of_err err = of_flow_mod_encode(&fm, p, xid, msg);
+
+    if (err) {
+        ofctl_fatal("flow %" PRIu32 ": %s", xid, of_err_what(err));
+    }
+}
+
 static void
 parse_flows(const char *file, const char *one)
 {
-    struct of_flow *flows;
-    size_t n = parse_all(file, one, &flows);
-    unsigned usable;
-    enum of_protocol p = choose(flows, n, &usable);
-    char *u = of_protocols_to_string(usable);
+    char *text = one ? xasprintf("%s\n", one) : ofctl_read_file(file);
+    const char *name = one ? "flow" : file;
+    struct dev_entry *entries = NULL;
+    size_t n = 0, cap = 0;
+    struct buf store = BUF_INITIALIZER, line = BUF_INITIALIZER;
+    struct buf msg = BUF_INITIALIZER, out = BUF_INITIALIZER;
+    unsigned usable = OF_PROTO_ANY;
+    const char *pos = text;
+    int line_no = 0;
 
-    printf("usable protocols: %s\nchosen protocol: %s\n", u,
-           of_protocol_name(p));
-    free(u);
-    print_flow_mods(flows, n, p, NULL);
-    for (size_t i = 0; i < n; i++) {
-        of_flow_destroy(&flows[i]);
+    for (;;) {
+        const char *start = pos;
+        int start_no = line_no;
+        struct of_flow flow;
+        enum of_protocol p;
+
+        /* Skip blank and comment lines to find the flow's own start. */
+        if (!of_flow_next_line(&pos, &line, &line_no)) {
+            break;
+        }
+        pos = start;
+        line_no = start_no;
+        parse_one(name, &pos, &line_no, &line, &flow, true);
+        usable &= of_protocols_usable_flow_mod(&flow, OF_FLOW_ADD);
+        p = choose_usable(usable, false);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            entries = xrealloc(entries, cap * sizeof *entries);
+        }
+        entries[n] = (struct dev_entry){store.len, 0, p, start, start_no};
+        if (p) {
+            encode_one(&flow, p, (uint32_t) n + 1, &msg);
+            buf_put(&store, msg.data, msg.len);
+            entries[n].len = msg.len;
+        }
+        n++;
+        of_flow_destroy(&flow);
     }
-    free(flows);
+
+    enum of_protocol final = choose_usable(usable, true);
+    char *u = of_protocols_to_string(usable);
+    printf("usable protocols: %s\nchosen protocol: %s\n", u,
+           of_protocol_name(final));
+    free(u);
+
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *data = store.data + entries[i].ofs;
+        size_t len = entries[i].len;
+        struct of_flow_mod dm;
+        struct of_msg m;
+        enum of_err err;
+
+        if (entries[i].p != final) {
+            struct of_flow flow;
+            const char *at = entries[i].line_pos;
+            int no = entries[i].line_no;
+            parse_one(name, &at, &no, &line, &flow, false);
+            encode_one(&flow, final, (uint32_t) i + 1, &msg);
+            of_flow_destroy(&flow);
+            data = msg.data;
+            len = msg.len;
+        }
+        /* Print what the bytes decode to, as ovs-ofctl does: this shows
+         * the flow as the switch will see it. */
+        err = of_msg_decode(data, len, &m);
+        if (!err) {
+            err = of_flow_mod_decode(&m, final == OF_PROTO_OF10_TID
+                                             || final == OF_PROTO_NXM_TID,
+                                     &dm);
+        }
+        if (err) {
+            ofctl_fatal("flow %zu does not decode: %s", i + 1,
+                        of_err_name(err));
+        }
+        buf_clear(&out);
+        of_msg_format_header(&m, &out);
+        buf_put_char(&out, ' ');
+        of_flow_mod_format(&dm, m.version, &out);
+        buf_put_char(&out, '\n');
+        fwrite(out.data, 1, out.len, stdout);
+        of_flow_destroy(&dm.flow);
+    }
+    free(entries);
+    buf_destroy(&store);
+    buf_destroy(&line);
+    buf_destroy(&msg);
+    buf_destroy(&out);
+    free(text);
 }
 
 static void
@@ -166,7 +307,7 @@ cmd_encode_flows(int argc NF_UNUSED, char *argv[])
     if (!f) {
         ofctl_fatal("%s: open failed (%s)", argv[2], nf_strerror(errno));
     }
-    print_flow_mods(flows, n, p, f);
+    print_flow_mods(flows, n, p, f, 1);
     if (fclose(f)) {
         ofctl_fatal("%s: write failed (%s)", argv[2], nf_strerror(errno));
     }

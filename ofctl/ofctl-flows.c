@@ -80,6 +80,35 @@ read_flow_file(struct flow_list *l, const char *file, enum of_flow_cmd cmd)
     free(text);
 }
 
+void
+ofctl_for_each_flow(const char *file, const char *text, int cmd,
+                    bool notices, void (*fn)(struct of_flow *, void *aux),
+                    void *aux)
+{
+    const char *pos = text;
+    struct buf line = BUF_INITIALIZER;
+    int line_no = 0;
+
+    while (of_flow_next_line(&pos, &line, &line_no)) {
+        struct of_flow flow;
+        char *notice = NULL;
+        char *err = of_flow_parse(&flow, buf_cstr(&line), cmd, NULL,
+                                  notices ? &notice : NULL);
+
+        if (err) {
+            ofctl_fatal("%s:%d: %s", file, line_no, err);
+        }
+        if (notice) {
+            fprintf(stderr, "%s: %s:%d: %s\n", nf_program_name, file,
+                    line_no, notice);
+            free(notice);
+        }
+        fn(&flow, aux);
+        of_flow_destroy(&flow);
+    }
+    buf_destroy(&line);
+}
+
 /* ---------------------------------------------------------------------
  * Protocols.
  * --------------------------------------------------------------------- */
@@ -204,14 +233,75 @@ cmd_add_flow(int argc, char *argv[])
     flow_list_destroy(&l);
 }
 
+/* add-flows streams: a first pass over the file finds the protocol every
+ * flow can use, a second parses each flow again and sends it, so that a
+ * file of a million flows needs memory for one (a parsed flow is over a
+ * kilobyte). */
+struct stream_ctx {
+    unsigned usable;
+    struct of_vconn *vc;
+    enum of_protocol protocol;
+    struct buf msg;
+    size_t n;
+};
+
+static void
+stream_usable(struct of_flow *f, void *ctx_)
+{
+    struct stream_ctx *ctx = ctx_;
+    ctx->usable &= of_protocols_usable_flow_mod(f, OF_FLOW_ADD);
+}
+
+static void
+stream_send(struct of_flow *f, void *ctx_)
+{
+    struct stream_ctx *ctx = ctx_;
+    struct of_flow_mod fm = {
+        .flow = *f,
+        .command = OF_FLOW_ADD,
+        .buffer_id = UINT32_MAX,
+        .new_cookie = UINT64_MAX,
+    };
+    enum of_err err = of_flow_mod_encode(&fm, ctx->protocol, of_next_xid(),
+                                         &ctx->msg);
+    char *serr = NULL;
+
+    if (err) {
+        ofctl_fatal("flow %zu cannot be encoded in %s: %s", ctx->n + 1,
+                    of_protocol_name(ctx->protocol), of_err_what(err));
+    }
+    if (of_vconn_send(ctx->vc, &ctx->msg, &serr)) {
+        ofctl_fatal("%s", serr);
+    }
+    ctx->n++;
+}
+
 static void
 cmd_add_flows(int argc NF_UNUSED, char *argv[])
 {
-    struct flow_list l = {0};
+    char *text = ofctl_read_file(argv[2]);
+    struct stream_ctx ctx = {.usable = OF_PROTO_ANY};
 
-    read_flow_file(&l, argv[2], OF_FLOW_ADD);
-    send_flow_mods(argv[1], &l, OF_FLOW_ADD);
-    flow_list_destroy(&l);
+    if (ofctl_opts.bundle) {
+        /* Bundles are sent as a list. */
+        struct flow_list l = {0};
+        read_flow_file(&l, argv[2], OF_FLOW_ADD);
+        send_flow_mods(argv[1], &l, OF_FLOW_ADD);
+        flow_list_destroy(&l);
+        free(text);
+        return;
+    }
+    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, true, stream_usable,
+                        &ctx);
+    ctx.vc = ofctl_open(argv[1]);
+    ctx.protocol = set_protocol(ctx.vc, ctx.usable, false);
+    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, false, stream_send,
+                        &ctx);
+    /* The barrier, and any error the switch answered with. */
+    ofctl_transact_noreply(ctx.vc, NULL, 0);
+    buf_destroy(&ctx.msg);
+    of_vconn_close(ctx.vc);
+    free(text);
 }
 
 static void

@@ -109,6 +109,7 @@ ofctl_read_file(const char *file)
 }
 
 static const struct ofctl_command *const command_tables[] = {
+    ofctl_switch_commands,
     ofctl_flow_commands,
     ofctl_group_commands,
     ofctl_meter_commands,

@@ -49,6 +49,15 @@ void ofctl_transact_noreply(struct of_vconn *, const struct buf *msgs,
 /* Reads the whole of FILE ("-": standard input); exits on failure. */
 char *ofctl_read_file(const char *file);
 
+/* Calls FN(flow, AUX) for every flow line of TEXT (read from FILE, named
+ * in errors), parsed for CMD (an enum of_flow_cmd); the flow is valid
+ * only during the call.  Exits on a syntax error.  With NOTICES, prints
+ * which fields were dropped for missing prerequisites. */
+struct of_flow;
+void ofctl_for_each_flow(const char *file, const char *text, int cmd,
+                         bool notices,
+                         void (*fn)(struct of_flow *, void *aux), void *aux);
+
 /* A command: NAME, argument counts, handler (ARGV[0] is the name). */
 struct ofctl_command {
     const char *name;
@@ -60,6 +69,7 @@ struct ofctl_command {
 /* Command tables of the command files, each ended by a NULL name. */
 extern const struct ofctl_command ofctl_flow_commands[];
 extern const struct ofctl_command ofctl_dev_commands[];
+extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_group_commands[];
 extern const struct ofctl_command ofctl_meter_commands[];
 

@@ -109,10 +109,19 @@ static const enum of_field_id ofp10_fields[] = {
 bool
 of_match_fits_ofp10(const struct of_match *m)
 {
-    struct of_match rest = *m;
+    static const struct of_meta no_meta;
+    struct of_match rest;
     struct buf b = BUF_INITIALIZER;
     struct of_match back;
     bool fits;
+
+    /* None of OpenFlow 1.0's fields lives in the pipeline fields or the
+     * tunnel metadata: the cheap checks first. */
+    if (m->tun_md.present
+        || memcmp(&m->meta_mask, &no_meta, sizeof no_meta)) {
+        return false;
+    }
+    rest = *m;
 
     /* Nothing outside the OpenFlow 1.0 locations may be matched. */
     for (size_t i = 0; i < ARRAY_SIZE(ofp10_fields); i++) {

@@ -13,6 +13,7 @@
 #include "ofctl/ofp-match.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "lib/packet.h"
@@ -79,6 +80,46 @@ code_matches(const struct of_code *c, uint16_t class, uint8_t field,
                || c->experimenter == experimenter);
 }
 
+/* The non-experimenter classes field_from_code() indexes. */
+static const struct of_field *code_index[4][128];
+
+static int
+code_slot(uint16_t class)
+{
+    switch (class) {
+    case OF_OXM_NXM0:
+        return 0;
+    case OF_OXM_NXM1:
+        return 1;
+    case OF_OXM_OPENFLOW:
+        return 2;
+    case OF_OXM_PKT_REG:
+        return 3;
+    default:
+        return -1;
+    }
+}
+
+static void
+build_code_index(void)
+{
+    /* Lower field ids first, so the first row with a code point wins, as
+     * in the scan. */
+    for (int id = OF_N_FIELDS - 1; id >= 0; id--) {
+        const struct of_field *f = of_field_from_id(id);
+        const struct of_code *codes[2] = {&f->oxm, &f->nxm};
+        for (int k = 1; k >= 0; k--) {
+            const struct of_code *c = codes[k];
+            int slot = c->name && !c->experimenter ? code_slot(c->oxm_class)
+                                                   : -1;
+            if (slot >= 0) {
+                code_index[slot][c->field & 0x7f] = f;
+            }
+        }
+    }
+}
+
+
 /* Finds the field with code point CLASS/FIELD (and EXPERIMENTER for class
  * 0xffff), or NULL.  The table has under 200 rows, so a scan is cheap
  * enough for the rate matches arrive at. */
@@ -89,6 +130,16 @@ field_from_code(uint16_t class, uint8_t field, uint32_t experimenter)
         /* The OpenFlow 1.5 spelling of the ONF fields (see code_for()). */
         class = OF_OXM_EXPERIMENTER;
         experimenter = OF_EXP_ONF;
+    }
+    /* Every entry of every message goes through here, so the common
+     * classes (NXM 0 and 1, OpenFlow basic, packet registers) are looked
+     * up in a table built on first use; experimenter classes scan. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    int slot = code_slot(class);
+
+    if (slot >= 0) {
+        pthread_once(&once, build_code_index);
+        return code_index[slot][field & 0x7f];
     }
     for (int id = 0; id < OF_N_FIELDS; id++) {
         const struct of_field *f = of_field_from_id(id);
@@ -326,10 +377,10 @@ put_field(struct put_ctx *ctx, enum of_field_id id)
     const struct of_field *f = fld(id);
     union of_value v, k, exact;
 
-    of_match_get(ctx->m, f, &v, &k);
-    if (of_value_is_zero(f, &k)) {
-        return;
+    if (!of_match_has(ctx->m, f)) {
+        return; /* The common case, checked without copying the field. */
     }
+    of_match_get(ctx->m, f, &v, &k);
     of_value_exact_mask(f, &exact);
     bool masked = memcmp(k.be, exact.be, f->n_bytes) != 0;
     if (!masked && full_mask_is_masked(f)) {

@@ -11,7 +11,10 @@
 #include "ofctl/ofp-meter.h"
 #include "ofctl/ofp-monitor.h"
 #include "ofctl/ofp-packet.h"
+#include "ofctl/ofp-port.h"
 #include "ofctl/ofp-print.h"
+#include "ofctl/ofp-switch.h"
+#include "ofctl/ofp-table.h"
 
 /* Flow messages: flow-mods, flow removed, flow and aggregate stats. */
 static enum of_err
@@ -145,6 +148,26 @@ format_simple_msg(const struct of_msg *m, struct buf *b)
     }
 }
 
+/* The switch, port and table printers take their arguments the other way
+ * round. */
+static enum of_err
+format_switch_msg(const struct of_msg *m, struct buf *b)
+{
+    return of_switch_msg_format(b, m);
+}
+
+static enum of_err
+format_port_msg(const struct of_msg *m, struct buf *b)
+{
+    return of_port_msg_format(b, m);
+}
+
+static enum of_err
+format_table_msg(const struct of_msg *m, struct buf *b)
+{
+    return of_table_msg_format(b, m);
+}
+
 /* The family printers, tried in turn: each answers OFPBRC_BAD_TYPE for a
  * message that is not its own. */
 static enum of_err (*const printers[])(const struct of_msg *, struct buf *) = {
@@ -155,6 +178,9 @@ static enum of_err (*const printers[])(const struct of_msg *, struct buf *) = {
     of_meter_msg_format,
     of_packet_msg_format,
     of_bundle_msg_format,
+    format_switch_msg,
+    format_port_msg,
+    format_table_msg,
 };
 
 enum of_err

@@ -142,6 +142,7 @@ of_echo_format(struct buf *b, const uint8_t *data, size_t len)
 #define CAP_COMMON 0x67u /* Flow, table, port stats, IP reasm, queues. */
 #define CAP10_ARP_MATCH_IP (1u << 7)
 #define CAP12_PORT_BLOCKED (1u << 8)
+#define CAP14_BUNDLES_MONITORING (3u << 9) /* Bundles, flow monitoring. */
 
 static uint32_t
 caps_from_wire(uint8_t version, uint32_t w)
@@ -153,6 +154,9 @@ caps_from_wire(uint8_t version, uint32_t w)
     } else {
         caps |= w & CAP11_GROUP_STATS ? OF_CAP_GROUP_STATS : 0;
         caps |= w & CAP12_PORT_BLOCKED;
+        if (version >= OF_V14) {
+            caps |= w & CAP14_BUNDLES_MONITORING;
+        }
     }
     return caps;
 }
@@ -167,6 +171,9 @@ caps_to_wire(uint8_t version, uint32_t caps)
     } else {
         w |= caps & OF_CAP_GROUP_STATS ? CAP11_GROUP_STATS : 0;
         w |= caps & OF_CAP_PORT_BLOCKED;
+        if (version >= OF_V14) {
+            w |= caps & CAP14_BUNDLES_MONITORING;
+        }
     }
     return w;
 }
@@ -239,6 +246,8 @@ static const struct bit_name cap_names[] = {
     { OF_CAP_QUEUE_STATS, "QUEUE_STATS" },
     { OF_CAP_ARP_MATCH_IP, "ARP_MATCH_IP" },
     { OF_CAP_PORT_BLOCKED, "PORT_BLOCKED" },
+    { OF_CAP_BUNDLES, "BUNDLES" },
+    { OF_CAP_FLOW_MONITORING, "FLOW_MONITORING" },
 };
 
 /* In the order ovs-ofctl prints them (its action order, not bit order). */

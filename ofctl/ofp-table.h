@@ -14,9 +14,8 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "ofctl/flow-text.h" /* OF_TABLE_ALL */
 #include "ofctl/ofp.h"
-
-#define OF_TABLE_ALL 0xff
 
 /* ---------------------------------------------------------------------
  * Table mod (OpenFlow 1.1+).

@@ -280,9 +280,9 @@ struct of_msg {
 /* Identifies the message of LEN bytes at DATA (LEN must be at least the
  * header's length field, which must be at least 8): checks the header,
  * that the version is one nicflow speaks (any version for HELLO and
- * ERROR, and ECHO in any version is accepted too), that the type (and
- * multipart type, experimenter, subtype) exists in that version and that
- * the body is at least the type's minimum size.  Returns 0 and fills
+ * ERROR, and ECHO in any version is accepted too), and that the type (and
+ * multipart type, experimenter, subtype) exists in that version; each
+ * body decoder checks the body's length itself.  Returns 0 and fills
  * *MSG, or the error to answer with (OF_ERR_OFPBRC_BAD_VERSION,
  * OF_ERR_OFPBRC_BAD_TYPE, OF_ERR_OFPBRC_BAD_MULTIPART,
  * OF_ERR_OFPBRC_BAD_EXPERIMENTER, OF_ERR_OFPBRC_BAD_EXP_TYPE,
@@ -335,8 +335,7 @@ uint8_t of_hello_negotiate(uint32_t ours, uint32_t theirs);
  * --------------------------------------------------------------------- */
 
 /* Encodes an error message answering REQUEST (of REQUEST_LEN bytes,
- * copied up to 64 bytes as the spec asks; the whole of it for hello
- * failures) with ERR in VERSION. */
+ * echoed whole, as Open vSwitch does) with ERR in VERSION. */
 void of_error_encode(struct buf *, enum of_err, uint8_t version,
                      const void *request, size_t request_len);
 
