@@ -175,7 +175,7 @@ ofctl_bundle_transact(struct of_vconn *vc, const struct buf *msgs, size_t n)
         /* The switch checks the bundled messages when it commits; a
          * failing one makes the commit fail, after the error that names
          * it, and the atomic bundle leaves the switch untouched. */
-        (void) 0;
+        bundle_control(vc, &bc, OF_BCT_COMMIT_REQUEST, &s, &errors);
     }
     buf_destroy(&s.ctrl[0]);
     buf_destroy(&s.ctrl[1]);
@@ -251,7 +251,7 @@ static void
 parse_group(struct group_list *l, const char *text, enum of_group_cmd command,
             const char *where)
 {
-    char *err = of_group_parse(group_list_add(l), text, command == OF_GC_MODIFY ? OF_GC_ADD : command);
+    char *err = of_group_parse(group_list_add(l), text, command);
 
     if (err) {
         l->n--;
