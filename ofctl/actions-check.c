@@ -20,7 +20,6 @@ struct check {
     bool of11; /* Also what OpenFlow 1.1+ refuses (of_acts_check_of11). */
 };
 
-
 static bool
 dl_type_is(const struct of_match *m, uint16_t type)
 {

@@ -691,8 +691,7 @@ of_acts_format(const struct of_acts *acts, struct buf *b)
 }
 
 void
-of_acts_format_view(const struct of_acts *acts, uint8_t version,
-                    struct buf *b)
+of_acts_format_view(const struct of_acts *acts, uint8_t version, struct buf *b)
 {
     bool saved = view_of11;
 

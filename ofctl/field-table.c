@@ -331,7 +331,6 @@ const struct of_field of_field_table_[OF_N_FIELDS] = {
 };
 /* clang-format on */
 
-
 static bool
 name_is(const char *name, const char *s, size_t len)
 {
@@ -368,11 +367,13 @@ static void
 build_names(void)
 {
     for (size_t i = 0; i < OF_N_FIELDS; i++) {
-        const char *aliases[2] = {of_field_table_[i].name, of_field_table_[i].alias};
+        const char *aliases[2] = { of_field_table_[i].name,
+                                   of_field_table_[i].alias };
         for (size_t j = 0; j < 2; j++) {
             if (aliases[j]) {
-                names[n_names++] = (struct name_entry){
-                    aliases[j], strlen(aliases[j]), &of_field_table_[i]};
+                names[n_names++] =
+                    (struct name_entry){ aliases[j], strlen(aliases[j]),
+                                         &of_field_table_[i] };
             }
         }
     }
@@ -405,8 +406,8 @@ of_field_from_name_len(const char *s, size_t len)
             hi = mid;
         }
     }
-    return lo < n_names && !compare_names(names[lo].name, names[lo].len, s,
-                                          len)
+    return lo < n_names
+                   && !compare_names(names[lo].name, names[lo].len, s, len)
                ? names[lo].field
                : NULL;
 }

@@ -92,7 +92,8 @@ struct of_flow_stats {
 };
 
 /* Print options. */
-#define OF_FLOW_FMT_OF11 0x02 /* Actions in the OpenFlow 1.1+ view
+#define OF_FLOW_FMT_OF11 \
+    0x02 /* Actions in the OpenFlow 1.1+ view
                                * (of_acts_format_view()). */
 #define OF_FLOW_FMT_FLAGS \
     0x01 /* Show flow-mod flags and importance, as

@@ -84,12 +84,12 @@ print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
     struct buf msg = BUF_INITIALIZER, out = BUF_INITIALIZER;
 
     for (size_t i = 0; i < n; i++) {
-        struct of_flow_mod fm = {.flow = flows[i],
-                                 .command = OF_FLOW_ADD,
-                                 .buffer_id = UINT32_MAX,
-                                 .new_cookie = UINT64_MAX};
-        enum of_err err = of_flow_mod_encode(&fm, p, first_xid + (uint32_t) i,
-                                             &msg);
+        struct of_flow_mod fm = { .flow = flows[i],
+                                  .command = OF_FLOW_ADD,
+                                  .buffer_id = UINT32_MAX,
+                                  .new_cookie = UINT64_MAX };
+        enum of_err err =
+            of_flow_mod_encode(&fm, p, first_xid + (uint32_t) i, &msg);
         if (err) {
             ofctl_fatal("flow %zu: %s", i + 1, of_err_what(err));
         }
@@ -105,9 +105,8 @@ print_flow_mods(const struct of_flow *flows, size_t n, enum of_protocol p,
         struct of_msg m;
         err = of_msg_decode(msg.data, msg.len, &m);
         if (!err) {
-            err = of_flow_mod_decode(&m, p == OF_PROTO_OF10_TID
-                                             || p == OF_PROTO_NXM_TID,
-                                     &dm);
+            err = of_flow_mod_decode(
+                &m, p == OF_PROTO_OF10_TID || p == OF_PROTO_NXM_TID, &dm);
         }
         if (err) {
             ofctl_fatal("flow %zu does not decode: %s", i + 1,
@@ -156,8 +155,8 @@ choose_usable(unsigned usable, bool fatal)
 
 /* Parses the flow whose text starts at *POS. */
 static void
-parse_one(const char *name, const char **pos, int *line_no,
-          struct buf *line, struct of_flow *flow, bool notices)
+parse_one(const char *name, const char **pos, int *line_no, struct buf *line,
+          struct of_flow *flow, bool notices)
 {
     char *notice = NULL;
     char *err;
@@ -179,10 +178,10 @@ static void
 encode_one(struct of_flow *f, enum of_protocol p, uint32_t xid,
            struct buf *msg)
 {
-    struct of_flow_mod fm = {.flow = *f,
-                             .command = OF_FLOW_ADD,
-                             .buffer_id = UINT32_MAX,
-                             .new_cookie = UINT64_MAX};
+    struct of_flow_mod fm = { .flow = *f,
+                              .command = OF_FLOW_ADD,
+                              .buffer_id = UINT32_MAX,
+                              .new_cookie = UINT64_MAX };
     enum of_err err = of_flow_mod_encode(&fm, p, xid, msg);
 
     if (err) {
@@ -193,8 +192,8 @@ encode_one(struct of_flow *f, enum of_protocol p, uint32_t xid,
 static void
 parse_flows(const char *file, const char *one)
 {
-    char *text = one ? xasprintf("%s\n", one) : ofctl_read_file(file);
-    const char *name = one ? "flow" : file;
+    char *text = file ? ofctl_read_file(file) : xasprintf("%s\n", one);
+    const char *name = file ? file : "flow";
     struct dev_entry *entries = NULL;
     size_t n = 0, cap = 0;
     struct buf store = BUF_INITIALIZER, line = BUF_INITIALIZER;
@@ -222,7 +221,7 @@ parse_flows(const char *file, const char *one)
             cap = cap ? cap * 2 : 4096;
             entries = xrealloc(entries, cap * sizeof *entries);
         }
-        entries[n] = (struct dev_entry){store.len, 0, p, start, start_no};
+        entries[n] = (struct dev_entry){ store.len, 0, p, start, start_no };
         if (p) {
             encode_one(&flow, p, (uint32_t) n + 1, &msg);
             buf_put(&store, msg.data, msg.len);
@@ -259,9 +258,9 @@ parse_flows(const char *file, const char *one)
          * the flow as the switch will see it. */
         err = of_msg_decode(data, len, &m);
         if (!err) {
-            err = of_flow_mod_decode(&m, final == OF_PROTO_OF10_TID
-                                             || final == OF_PROTO_NXM_TID,
-                                     &dm);
+            err = of_flow_mod_decode(
+                &m, final == OF_PROTO_OF10_TID || final == OF_PROTO_NXM_TID,
+                &dm);
         }
         if (err) {
             ofctl_fatal("flow %zu does not decode: %s", i + 1,
@@ -375,13 +374,13 @@ cmd_ofp_parse(int argc NF_UNUSED, char *argv[])
 }
 
 const struct ofctl_command ofctl_dev_commands[] = {
-    {"parse-flow", "FLOW                 print FLOW as flow-mod message", 1,
-     1, cmd_parse_flow},
-    {"parse-flows", "FILE               print FILE's flows as flow-mods", 1,
-     1, cmd_parse_flows},
-    {"encode-flows", "FILE OUT          write FILE's flow-mods to OUT", 2,
-     2, cmd_encode_flows},
-    {"ofp-parse", "FILE                 print messages read from FILE", 1, 1,
-     cmd_ofp_parse},
-    {NULL, NULL, 0, 0, NULL},
+    { "parse-flow", "FLOW                 print FLOW as flow-mod message", 1,
+      1, cmd_parse_flow },
+    { "parse-flows", "FILE               print FILE's flows as flow-mods", 1,
+      1, cmd_parse_flows },
+    { "encode-flows", "FILE OUT          write FILE's flow-mods to OUT", 2, 2,
+      cmd_encode_flows },
+    { "ofp-parse", "FILE                 print messages read from FILE", 1, 1,
+      cmd_ofp_parse },
+    { NULL, NULL, 0, 0, NULL },
 };

@@ -81,9 +81,8 @@ read_flow_file(struct flow_list *l, const char *file, enum of_flow_cmd cmd)
 }
 
 void
-ofctl_for_each_flow(const char *file, const char *text, int cmd,
-                    bool notices, void (*fn)(struct of_flow *, void *aux),
-                    void *aux)
+ofctl_for_each_flow(const char *file, const char *text, int cmd, bool notices,
+                    void (*fn)(struct of_flow *, void *aux), void *aux)
 {
     const char *pos = text;
     struct buf line = BUF_INITIALIZER;
@@ -99,8 +98,8 @@ ofctl_for_each_flow(const char *file, const char *text, int cmd,
             ofctl_fatal("%s:%d: %s", file, line_no, err);
         }
         if (notice) {
-            fprintf(stderr, "%s: %s:%d: %s\n", nf_program_name, file,
-                    line_no, notice);
+            fprintf(stderr, "%s: %s:%d: %s\n", nf_program_name, file, line_no,
+                    notice);
             free(notice);
         }
         fn(&flow, aux);
@@ -161,11 +160,6 @@ set_protocol(struct of_vconn *vc, unsigned usable, bool prefer_nxm)
 static void
 send_flow_mods(const char *target, struct flow_list *l, enum of_flow_cmd cmd)
 {
-    /* The bundle transaction lives in ofctl-groups.c, which group mods
-     * share; these declarations belong in ofctl.h. */
-    extern void ofctl_bundle_allow_versions(void);
-    extern void ofctl_bundle_transact(struct of_vconn *,
-                                      const struct buf *msgs, size_t n);
     unsigned usable = OF_PROTO_ANY;
     struct of_vconn *vc;
     enum of_protocol p;
@@ -220,7 +214,7 @@ strict_cmd(enum of_flow_cmd loose, enum of_flow_cmd strict)
 static void
 cmd_add_flow(int argc, char *argv[])
 {
-    struct flow_list l = {0};
+    struct flow_list l = { 0 };
 
     if (argc == 3 && !strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", OF_FLOW_ADD);
@@ -262,8 +256,8 @@ stream_send(struct of_flow *f, void *ctx_)
         .buffer_id = UINT32_MAX,
         .new_cookie = UINT64_MAX,
     };
-    enum of_err err = of_flow_mod_encode(&fm, ctx->protocol, of_next_xid(),
-                                         &ctx->msg);
+    enum of_err err =
+        of_flow_mod_encode(&fm, ctx->protocol, of_next_xid(), &ctx->msg);
     char *serr = NULL;
 
     if (err) {
@@ -280,23 +274,21 @@ static void
 cmd_add_flows(int argc NF_UNUSED, char *argv[])
 {
     char *text = ofctl_read_file(argv[2]);
-    struct stream_ctx ctx = {.usable = OF_PROTO_ANY};
+    struct stream_ctx ctx = { .usable = OF_PROTO_ANY };
 
     if (ofctl_opts.bundle) {
         /* Bundles are sent as a list. */
-        struct flow_list l = {0};
+        struct flow_list l = { 0 };
         read_flow_file(&l, argv[2], OF_FLOW_ADD);
         send_flow_mods(argv[1], &l, OF_FLOW_ADD);
         flow_list_destroy(&l);
         free(text);
         return;
     }
-    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, true, stream_usable,
-                        &ctx);
+    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, true, stream_usable, &ctx);
     ctx.vc = ofctl_open(argv[1]);
     ctx.protocol = set_protocol(ctx.vc, ctx.usable, false);
-    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, false, stream_send,
-                        &ctx);
+    ofctl_for_each_flow(argv[2], text, OF_FLOW_ADD, false, stream_send, &ctx);
     /* The barrier, and any error the switch answered with. */
     ofctl_transact_noreply(ctx.vc, NULL, 0);
     buf_destroy(&ctx.msg);
@@ -308,7 +300,7 @@ static void
 cmd_mod_flows(int argc NF_UNUSED, char *argv[])
 {
     enum of_flow_cmd cmd = strict_cmd(OF_FLOW_MODIFY, OF_FLOW_MODIFY_STRICT);
-    struct flow_list l = {0};
+    struct flow_list l = { 0 };
 
     if (!strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", cmd);
@@ -323,7 +315,7 @@ static void
 cmd_del_flows(int argc, char *argv[])
 {
     enum of_flow_cmd cmd = strict_cmd(OF_FLOW_DELETE, OF_FLOW_DELETE_STRICT);
-    struct flow_list l = {0};
+    struct flow_list l = { 0 };
 
     if (argc > 2 && !strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", cmd);
@@ -349,7 +341,7 @@ static void
 request_flow_stats(struct of_vconn *vc, const char *text, bool aggregate,
                    struct buf **replies, size_t *n)
 {
-    struct flow_list l = {0};
+    struct flow_list l = { 0 };
     struct of_flow_stats_request r;
     struct buf msg = BUF_INITIALIZER;
     enum of_protocol p;
@@ -454,8 +446,7 @@ compare_items(const void *a_, const void *b_)
                 : a->flow->priority > b->flow->priority ? 1
                                                         : 0;
         } else {
-            c = compare_field(a->flow, b->flow,
-                              of_field_from_name(s->field));
+            c = compare_field(a->flow, b->flow, of_field_from_name(s->field));
             if (c == -2 || c == 2) {
                 return c / 2;
             }
@@ -488,7 +479,7 @@ cmd_dump_flows(int argc, char *argv[])
         /* Like ovs-ofctl, print each reply message as it came: its header
          * line, then its flows with every statistic the switch sent. */
         for (size_t i = 0; i < n; i++) {
-            struct flow_list l = {0};
+            struct flow_list l = { 0 };
             struct of_flow_stats *stats;
             struct of_msg m;
 
@@ -498,22 +489,22 @@ cmd_dump_flows(int argc, char *argv[])
             decode_flow_replies(&replies[i], 1, &l, &stats);
             for (size_t j = 0; j < l.n; j++) {
                 buf_put_char(&out, ' ');
-                of_flow_format(&l.flows[j], &stats[j],
-                               format_options(version), &out);
+                of_flow_format(&l.flows[j], &stats[j], format_options(version),
+                               &out);
                 buf_put_char(&out, '\n');
             }
             free(stats);
             flow_list_destroy(&l);
         }
     } else {
-        struct flow_list l = {0};
+        struct flow_list l = { 0 };
         struct of_flow_stats *stats;
         struct sort_item *items;
 
         decode_flow_replies(replies, n, &l, &stats);
         items = xcalloc(l.n ? l.n : 1, sizeof *items);
         for (size_t i = 0; i < l.n; i++) {
-            items[i] = (struct sort_item){&l.flows[i], &stats[i], i};
+            items[i] = (struct sort_item){ &l.flows[i], &stats[i], i };
             /* This way of dumping shows no ages, as in ovs-ofctl. */
             stats[i].idle_age = -1;
             stats[i].hard_age = -1;
@@ -650,8 +641,8 @@ fte_same(const struct of_flow *a, const struct of_flow *b)
 {
     return a->cookie == b->cookie && a->idle_timeout == b->idle_timeout
            && a->hard_timeout == b->hard_timeout
-           && a->importance == b->importance && of_acts_equal(&a->acts,
-                                                              &b->acts);
+           && a->importance == b->importance
+           && of_acts_equal(&a->acts, &b->acts);
 }
 
 /* diff-flows prints a version as ovs-ofctl does: "table=N " when not 0,
@@ -688,7 +679,7 @@ compare_lines(const void *a, const void *b)
 static void
 cmd_diff_flows(int argc NF_UNUSED, char *argv[])
 {
-    struct flow_list l[2] = {{0}, {0}};
+    struct flow_list l[2] = { { 0 }, { 0 } };
     struct hmap t;
     struct fte *e;
     char **lines = NULL;
@@ -718,7 +709,9 @@ cmd_diff_flows(int argc NF_UNUSED, char *argv[])
             }
         }
     }
-    qsort(lines, n_lines, sizeof *lines, compare_lines);
+    if (n_lines) {
+        qsort(lines, n_lines, sizeof *lines, compare_lines);
+    }
     for (size_t i = 0; i < n_lines; i++) {
         char *tab = strrchr(lines[i], '\t');
         *tab = '\0';
@@ -739,8 +732,8 @@ cmd_diff_flows(int argc NF_UNUSED, char *argv[])
 static void
 cmd_replace_flows(int argc NF_UNUSED, char *argv[])
 {
-    struct flow_list want = {0}, have = {0};
-    struct flow_list adds = {0}, dels = {0};
+    struct flow_list want = { 0 }, have = { 0 };
+    struct flow_list adds = { 0 }, dels = { 0 };
     struct hmap t;
     struct fte *e;
 
@@ -793,21 +786,21 @@ cmd_replace_flows(int argc NF_UNUSED, char *argv[])
 }
 
 const struct ofctl_command ofctl_flow_commands[] = {
-    {"add-flow", "SWITCH FLOW          add flow described by FLOW", 2, 2,
-     cmd_add_flow},
-    {"add-flows", "SWITCH FILE         add flows from FILE", 2, 2,
-     cmd_add_flows},
-    {"mod-flows", "SWITCH FLOW         modify actions of matching FLOWs", 2,
-     2, cmd_mod_flows},
-    {"del-flows", "SWITCH [FLOW]       delete matching FLOWs", 1, 64,
-     cmd_del_flows},
-    {"replace-flows", "SWITCH FILE     replace flows with those in FILE", 2,
-     2, cmd_replace_flows},
-    {"diff-flows", "SOURCE1 SOURCE2   compare flows from two sources", 2, 2,
-     cmd_diff_flows},
-    {"dump-flows", "SWITCH [FLOW]      print matching FLOWs", 1, 2,
-     cmd_dump_flows},
-    {"dump-aggregate", "SWITCH [FLOW]  print aggregate stats for FLOWs", 1,
-     2, cmd_dump_aggregate},
-    {NULL, NULL, 0, 0, NULL},
+    { "add-flow", "SWITCH FLOW          add flow described by FLOW", 2, 2,
+      cmd_add_flow },
+    { "add-flows", "SWITCH FILE         add flows from FILE", 2, 2,
+      cmd_add_flows },
+    { "mod-flows", "SWITCH FLOW         modify actions of matching FLOWs", 2,
+      2, cmd_mod_flows },
+    { "del-flows", "SWITCH [FLOW]       delete matching FLOWs", 1, 64,
+      cmd_del_flows },
+    { "replace-flows", "SWITCH FILE     replace flows with those in FILE", 2,
+      2, cmd_replace_flows },
+    { "diff-flows", "SOURCE1 SOURCE2   compare flows from two sources", 2, 2,
+      cmd_diff_flows },
+    { "dump-flows", "SWITCH [FLOW]      print matching FLOWs", 1, 2,
+      cmd_dump_flows },
+    { "dump-aggregate", "SWITCH [FLOW]  print aggregate stats for FLOWs", 1, 2,
+      cmd_dump_aggregate },
+    { NULL, NULL, 0, 0, NULL },
 };

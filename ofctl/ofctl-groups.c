@@ -20,12 +20,6 @@
 #include "ofctl/ofp-group.h"
 #include "ofctl/ofp-print.h"
 
-/* Declared here rather than in ofctl.h, which this file does not own:
- * ofctl-flows.c declares them where it uses them. */
-void ofctl_bundle_allow_versions(void);
-void ofctl_bundle_transact(struct of_vconn *, const struct buf *msgs,
-                           size_t n);
-
 /* ---------------------------------------------------------------------
  * Bundles.
  * --------------------------------------------------------------------- */

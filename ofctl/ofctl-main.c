@@ -45,8 +45,8 @@ ofctl_open(const char *target)
     struct of_vconn *vc;
     char *err;
 
-    if (of_vconn_open(target, ofctl_opts.versions, ofctl_opts.timeout_ms,
-                      &vc, &err)) {
+    if (of_vconn_open(target, ofctl_opts.versions, ofctl_opts.timeout_ms, &vc,
+                      &err)) {
         ofctl_fatal("%s", err);
     }
     return vc;
@@ -109,11 +109,8 @@ ofctl_read_file(const char *file)
 }
 
 static const struct ofctl_command *const command_tables[] = {
-    ofctl_switch_commands,
-    ofctl_flow_commands,
-    ofctl_group_commands,
-    ofctl_meter_commands,
-    ofctl_dev_commands,
+    ofctl_switch_commands, ofctl_flow_commands, ofctl_group_commands,
+    ofctl_meter_commands,  ofctl_dev_commands,
 };
 
 static void NF_NORETURN
@@ -125,8 +122,7 @@ usage(void)
            nf_program_name, nf_program_name);
     for (size_t t = 0; t < sizeof command_tables / sizeof *command_tables;
          t++) {
-        for (const struct ofctl_command *c = command_tables[t]; c->name;
-             c++) {
+        for (const struct ofctl_command *c = command_tables[t]; c->name; c++) {
             printf("  %s %s\n", c->name, c->usage);
         }
     }
@@ -180,22 +176,22 @@ main(int argc, char *argv[])
         OPT_TIMESTAMP,
     };
     static const struct option long_options[] = {
-        {"protocols", required_argument, NULL, 'O'},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"readd", no_argument, NULL, OPT_READD},
-        {"bundle", no_argument, NULL, OPT_BUNDLE},
-        {"no-stats", no_argument, NULL, OPT_NO_STATS},
-        {"sort", optional_argument, NULL, OPT_SORT},
-        {"rsort", optional_argument, NULL, OPT_RSORT},
-        {"names", no_argument, NULL, OPT_NAMES},
-        {"no-names", no_argument, NULL, OPT_NO_NAMES},
-        {"timeout", required_argument, NULL, 't'},
-        {"more", no_argument, NULL, 'm'},
-        {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
-        {"verbose", optional_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        { "protocols", required_argument, NULL, 'O' },
+        { "strict", no_argument, NULL, OPT_STRICT },
+        { "readd", no_argument, NULL, OPT_READD },
+        { "bundle", no_argument, NULL, OPT_BUNDLE },
+        { "no-stats", no_argument, NULL, OPT_NO_STATS },
+        { "sort", optional_argument, NULL, OPT_SORT },
+        { "rsort", optional_argument, NULL, OPT_RSORT },
+        { "names", no_argument, NULL, OPT_NAMES },
+        { "no-names", no_argument, NULL, OPT_NO_NAMES },
+        { "timeout", required_argument, NULL, 't' },
+        { "more", no_argument, NULL, 'm' },
+        { "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+        { "verbose", optional_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
     };
 
     nf_set_program_name(argv[0]);
@@ -241,8 +237,7 @@ main(int argc, char *argv[])
             break;
         case 't':
             if (nf_parse_int(optarg, 1, INT32_MAX / 1000, &secs)) {
-                ofctl_fatal("value %s on -t or --timeout is invalid",
-                            optarg);
+                ofctl_fatal("value %s on -t or --timeout is invalid", optarg);
             }
             ofctl_opts.timeout_ms = (int) secs * 1000;
             break;
@@ -251,8 +246,7 @@ main(int argc, char *argv[])
             break;
         case 'v': {
             char *verr = NULL;
-            if (vlog_set_levels_from_string(optarg ? optarg : "dbg",
-                                            &verr)) {
+            if (vlog_set_levels_from_string(optarg ? optarg : "dbg", &verr)) {
                 ofctl_fatal("%s", verr);
             }
             break;
@@ -275,8 +269,7 @@ main(int argc, char *argv[])
     int n_args = argc - optind - 1;
     for (size_t t = 0; t < sizeof command_tables / sizeof *command_tables;
          t++) {
-        for (const struct ofctl_command *c = command_tables[t]; c->name;
-             c++) {
+        for (const struct ofctl_command *c = command_tables[t]; c->name; c++) {
             if (strcmp(c->name, name)) {
                 continue;
             }

@@ -116,8 +116,7 @@ fetch_ports(struct of_vconn *vc, struct of_ports *ports)
 /* Finds the port that NAME names: a number, a reserved name or a port's
  * name.  Exits if there is none. */
 static const struct of_port *
-find_port(struct of_vconn *vc, const struct of_ports *ports,
-          const char *name)
+find_port(struct of_vconn *vc, const struct of_ports *ports, const char *name)
 {
     uint16_t port_no;
     bool numeric = of_port_parse(name, &port_no);
@@ -174,7 +173,7 @@ cmd_dump_table_features(int argc NF_UNUSED, char *argv[])
 {
     struct of_vconn *vc = ofctl_open(argv[1]);
     uint8_t version = of_vconn_version(vc);
-    struct of_table_features_list none = {NULL, 0};
+    struct of_table_features_list none = { NULL, 0 };
     struct buf req = BUF_INITIALIZER;
 
     if (version < OF_V13) {
@@ -187,24 +186,23 @@ cmd_dump_table_features(int argc NF_UNUSED, char *argv[])
     /* The tables come in several replies; ovs-ofctl prints them as one
      * list, without the replies' headers, abbreviating repeats across
      * replies too. */
-    struct of_table_features_list all = {NULL, 0};
+    struct of_table_features_list all = { NULL, 0 };
     struct buf out = BUF_INITIALIZER;
     struct buf *replies;
     size_t n;
 
     ofctl_transact(vc, &req, &replies, &n);
     for (size_t i = 0; i < n; i++) {
-        struct of_table_features_list part = {NULL, 0};
+        struct of_table_features_list part = { NULL, 0 };
         struct of_msg m;
 
         if (of_msg_decode(replies[i].data, replies[i].len, &m)
             || of_table_features_decode(&m, &part)) {
             ofctl_fatal("%s: bad table features reply", of_vconn_name(vc));
         }
-        all.tables = xrealloc(all.tables,
-                              (all.n + part.n) * sizeof *all.tables);
-        memcpy(all.tables + all.n, part.tables,
-               part.n * sizeof *part.tables);
+        all.tables =
+            xrealloc(all.tables, (all.n + part.n) * sizeof *all.tables);
+        memcpy(all.tables + all.n, part.tables, part.n * sizeof *part.tables);
         all.n += part.n;
         free(part.tables); /* The entries' contents moved to ALL. */
     }
@@ -225,8 +223,8 @@ port_arg(struct of_vconn *vc, int argc, char *argv[], int i)
 
     if (argc > i && !of_port_parse(argv[i], &port)) {
         struct of_ports ports;
-        port = find_port(vc, (fetch_ports(vc, &ports), &ports), argv[i])
-                   ->port_no;
+        port =
+            find_port(vc, (fetch_ports(vc, &ports), &ports), argv[i])->port_no;
         of_ports_destroy(&ports);
     }
     return port;
@@ -300,20 +298,20 @@ static const struct {
     uint32_t bit;
     bool set; /* The bit set means the named state is OFF, mostly. */
 } port_actions[] = {
-    {"up", OF_PC_PORT_DOWN, false},
-    {"down", OF_PC_PORT_DOWN, true},
-    {"stp", OF_PC_NO_STP, false},
-    {"no-stp", OF_PC_NO_STP, true},
-    {"receive", OF_PC_NO_RECV, false},
-    {"no-receive", OF_PC_NO_RECV, true},
-    {"receive-stp", OF_PC_NO_RECV_STP, false},
-    {"no-receive-stp", OF_PC_NO_RECV_STP, true},
-    {"forward", OF_PC_NO_FWD, false},
-    {"no-forward", OF_PC_NO_FWD, true},
-    {"flood", OF_PC_NO_FLOOD, false},
-    {"no-flood", OF_PC_NO_FLOOD, true},
-    {"packet-in", OF_PC_NO_PACKET_IN, false},
-    {"no-packet-in", OF_PC_NO_PACKET_IN, true},
+    { "up", OF_PC_PORT_DOWN, false },
+    { "down", OF_PC_PORT_DOWN, true },
+    { "stp", OF_PC_NO_STP, false },
+    { "no-stp", OF_PC_NO_STP, true },
+    { "receive", OF_PC_NO_RECV, false },
+    { "no-receive", OF_PC_NO_RECV, true },
+    { "receive-stp", OF_PC_NO_RECV_STP, false },
+    { "no-receive-stp", OF_PC_NO_RECV_STP, true },
+    { "forward", OF_PC_NO_FWD, false },
+    { "no-forward", OF_PC_NO_FWD, true },
+    { "flood", OF_PC_NO_FLOOD, false },
+    { "no-flood", OF_PC_NO_FLOOD, true },
+    { "packet-in", OF_PC_NO_PACKET_IN, false },
+    { "no-packet-in", OF_PC_NO_PACKET_IN, true },
 };
 
 static void
@@ -373,8 +371,8 @@ cmd_packet_out(int argc, char *argv[])
             if (err) {
                 ofctl_fatal("%s", err);
             }
-            e = of_packet_out_encode(&po, of_vconn_version(vc),
-                                     of_next_xid(), &msgs[i - 4]);
+            e = of_packet_out_encode(&po, of_vconn_version(vc), of_next_xid(),
+                                     &msgs[i - 4]);
             if (e) {
                 ofctl_fatal("packet-out cannot be encoded: %s",
                             of_err_what(e));
@@ -539,26 +537,27 @@ cmd_snoop(int argc NF_UNUSED, char *argv[])
 }
 
 const struct ofctl_command ofctl_switch_commands[] = {
-    {"show", "SWITCH                    show OpenFlow information", 1, 1,
-     cmd_show},
-    {"dump-desc", "SWITCH               print switch description", 1, 1,
-     cmd_dump_desc},
-    {"dump-tables", "SWITCH             print table stats", 1, 1,
-     cmd_dump_tables},
-    {"dump-table-features", "SWITCH     print table features", 1, 1,
-     cmd_dump_table_features},
-    {"dump-ports", "SWITCH [PORT]       print port statistics", 1, 2,
-     cmd_dump_ports},
-    {"dump-ports-desc", "SWITCH [PORT]  print port descriptions", 1, 2,
-     cmd_dump_ports_desc},
-    {"mod-port", "SWITCH PORT ACTION     modify port behavior", 3, 3,
-     cmd_mod_port},
-    {"packet-out", "SWITCH PACKET-OUT   execute actions on a packet", 2,
-     64, cmd_packet_out},
-    {"monitor", "SWITCH [MISS-LEN] [invalid_ttl] [watch:[...]]  print "
-                "packets received from SWITCH",
-     1, 8, cmd_monitor},
-    {"snoop", "SWITCH                   snoop on SWITCH and its controller",
-     1, 1, cmd_snoop},
-    {NULL, NULL, 0, 0, NULL},
+    { "show", "SWITCH                    show OpenFlow information", 1, 1,
+      cmd_show },
+    { "dump-desc", "SWITCH               print switch description", 1, 1,
+      cmd_dump_desc },
+    { "dump-tables", "SWITCH             print table stats", 1, 1,
+      cmd_dump_tables },
+    { "dump-table-features", "SWITCH     print table features", 1, 1,
+      cmd_dump_table_features },
+    { "dump-ports", "SWITCH [PORT]       print port statistics", 1, 2,
+      cmd_dump_ports },
+    { "dump-ports-desc", "SWITCH [PORT]  print port descriptions", 1, 2,
+      cmd_dump_ports_desc },
+    { "mod-port", "SWITCH PORT ACTION     modify port behavior", 3, 3,
+      cmd_mod_port },
+    { "packet-out", "SWITCH PACKET-OUT   execute actions on a packet", 2, 64,
+      cmd_packet_out },
+    { "monitor",
+      "SWITCH [MISS-LEN] [invalid_ttl] [watch:[...]]  print "
+      "packets received from SWITCH",
+      1, 8, cmd_monitor },
+    { "snoop", "SWITCH                   snoop on SWITCH and its controller",
+      1, 1, cmd_snoop },
+    { NULL, NULL, 0, 0, NULL },
 };

@@ -46,6 +46,16 @@ void ofctl_transact(struct of_vconn *, const struct buf *request,
 void ofctl_transact_noreply(struct of_vconn *, const struct buf *msgs,
                             size_t n);
 
+/* --bundle (ofctl-groups.c): widens the allowed versions to those that
+ * carry bundles, as ovs-ofctl does, before a connection is opened. */
+void ofctl_bundle_allow_versions(void);
+
+/* Sends the N messages in one atomic, ordered bundle (OpenFlow 1.4+, or
+ * the ONF extension in 1.3) and commits it; exits printing the switch's
+ * errors, as ovs-ofctl does, if anything fails. */
+void ofctl_bundle_transact(struct of_vconn *, const struct buf *msgs,
+                           size_t n);
+
 /* Reads the whole of FILE ("-": standard input); exits on failure. */
 char *ofctl_read_file(const char *file);
 
@@ -55,8 +65,8 @@ char *ofctl_read_file(const char *file);
  * which fields were dropped for missing prerequisites. */
 struct of_flow;
 void ofctl_for_each_flow(const char *file, const char *text, int cmd,
-                         bool notices,
-                         void (*fn)(struct of_flow *, void *aux), void *aux);
+                         bool notices, void (*fn)(struct of_flow *, void *aux),
+                         void *aux);
 
 /* A command: NAME, argument counts, handler (ARGV[0] is the name). */
 struct ofctl_command {

@@ -621,7 +621,6 @@ lookup(uint8_t version, const uint8_t *a, size_t len, enum of_raw *raw)
                           : OF_ERR_OFPBAC_BAD_TYPE;
 }
 
-
 enum of_err
 of_dec_list(struct of_dec *d, const uint8_t *p, size_t len)
 {

@@ -81,7 +81,7 @@ dec_simple(struct of_dec *d, const struct simple *s, const uint8_t *a,
 
     /* Everything but the value is padding. */
     for (size_t i = OF_NX_HDR_LEN; i < len; i++) {
-        if (a[i] && (i < s->ofs10 || i >= s->ofs10 + s->width)) {
+        if ((i < s->ofs10 || i >= s->ofs10 + s->width) && a[i]) {
             return OF_ERR_NXBAC_MUST_BE_ZERO;
         }
     }
@@ -469,7 +469,7 @@ static enum of_err
 dec_learn_spec(struct of_cursor *c, uint16_t h, struct buf *specs)
 {
     struct of_learn_spec s;
-    uint8_t imm[OF_VALUE_MAX];
+    uint8_t imm[OF_VALUE_MAX] = { 0 };
     enum of_err err;
 
     memset(&s, 0, sizeof s);

@@ -25,7 +25,7 @@
 #define OFPP10_NONE 0xffff
 
 /* OpenFlow 1.5 statistics (OXS) fields. */
-#define OXS_CLASS 0x8002
+#define OXS_CLASS 0x8002u
 #define OXS_DURATION 0
 #define OXS_IDLE_TIME 1
 #define OXS_FLOW_COUNT 3
@@ -58,13 +58,13 @@ static const struct {
     uint8_t version;
     const char *name;
 } protocols[] = {
-    {OF_PROTO_OF10, OF_V10, "OpenFlow10"},
-    {OF_PROTO_OF10_TID, OF_V10, "OpenFlow10+table_id"},
-    {OF_PROTO_NXM, OF_V10, "NXM"},
-    {OF_PROTO_NXM_TID, OF_V10, "NXM+table_id"},
-    {OF_PROTO_OF13, OF_V13, "OXM-OpenFlow13"},
-    {OF_PROTO_OF14, OF_V14, "OXM-OpenFlow14"},
-    {OF_PROTO_OF15, OF_V15, "OXM-OpenFlow15"},
+    { OF_PROTO_OF10, OF_V10, "OpenFlow10" },
+    { OF_PROTO_OF10_TID, OF_V10, "OpenFlow10+table_id" },
+    { OF_PROTO_NXM, OF_V10, "NXM" },
+    { OF_PROTO_NXM_TID, OF_V10, "NXM+table_id" },
+    { OF_PROTO_OF13, OF_V13, "OXM-OpenFlow13" },
+    { OF_PROTO_OF14, OF_V14, "OXM-OpenFlow14" },
+    { OF_PROTO_OF15, OF_V15, "OXM-OpenFlow15" },
 };
 #define N_PROTOCOLS (sizeof protocols / sizeof *protocols)
 
@@ -152,14 +152,12 @@ static bool
 of10_matchable(uint16_t id)
 {
     static const enum of_field_id fields[] = {
-        OF_F_IN_PORT,     OF_F_ETH_SRC,      OF_F_ETH_DST,
-        OF_F_ETH_TYPE,    OF_F_VLAN_TCI,     OF_F_DL_VLAN,
-        OF_F_DL_VLAN_PCP, OF_F_VLAN_VID,     OF_F_VLAN_PCP,
-        OF_F_IPV4_SRC,    OF_F_IPV4_DST,     OF_F_IP_PROTO,
-        OF_F_NW_TOS,      OF_F_IP_DSCP,      OF_F_TCP_SRC,
-        OF_F_TCP_DST,     OF_F_UDP_SRC,      OF_F_UDP_DST,
-        OF_F_ICMPV4_TYPE, OF_F_ICMPV4_CODE,  OF_F_ARP_OP,
-        OF_F_ARP_SPA,     OF_F_ARP_TPA,
+        OF_F_IN_PORT,  OF_F_ETH_SRC,  OF_F_ETH_DST,     OF_F_ETH_TYPE,
+        OF_F_VLAN_TCI, OF_F_DL_VLAN,  OF_F_DL_VLAN_PCP, OF_F_VLAN_VID,
+        OF_F_VLAN_PCP, OF_F_IPV4_SRC, OF_F_IPV4_DST,    OF_F_IP_PROTO,
+        OF_F_NW_TOS,   OF_F_IP_DSCP,  OF_F_TCP_SRC,     OF_F_TCP_DST,
+        OF_F_UDP_SRC,  OF_F_UDP_DST,  OF_F_ICMPV4_TYPE, OF_F_ICMPV4_CODE,
+        OF_F_ARP_OP,   OF_F_ARP_SPA,  OF_F_ARP_TPA,
     };
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         if (fields[i] == id) {
@@ -179,7 +177,8 @@ usable_for_action_list(const void *data, size_t len)
 {
     unsigned set = OF_PROTO_ANY;
 
-    OF_ACT_FOR_EACH (a, data, len) {
+    OF_ACT_FOR_EACH(a, data, len)
+    {
         const struct of_act *nested;
         size_t n_len;
 
@@ -225,8 +224,8 @@ usable_for_actions(const struct of_acts *acts)
 unsigned
 of_protocols_usable_flow_mod(const struct of_flow *f, enum of_flow_cmd cmd)
 {
-    unsigned set = usable_for_match(f,
-                                    cmd == OF_FLOW_ADD ? 0 : f->cookie_mask);
+    unsigned set =
+        usable_for_match(f, cmd == OF_FLOW_ADD ? 0 : f->cookie_mask);
 
     /* OpenFlow 1.0 names no table in a flow-mod unless the
      * flow_mod_table_id extension is on. */
@@ -290,8 +289,8 @@ static bool
 command_from_wire(uint8_t c, enum of_flow_cmd *cmd)
 {
     static const enum of_flow_cmd map[] = {
-        OF_FLOW_ADD, OF_FLOW_MODIFY, OF_FLOW_MODIFY_STRICT, OF_FLOW_DELETE,
-        OF_FLOW_DELETE_STRICT,
+        OF_FLOW_ADD,    OF_FLOW_MODIFY,        OF_FLOW_MODIFY_STRICT,
+        OF_FLOW_DELETE, OF_FLOW_DELETE_STRICT,
     };
     if (c >= sizeof map / sizeof *map) {
         return false;
@@ -392,8 +391,8 @@ of_flow_mod_encode(const struct of_flow_mod *fm, enum of_protocol protocol,
         of_buf_put16(b, f->priority);
         of_buf_put32(b, fm->buffer_id);
         of_buf_put16(b, f->out_port);
-        of_buf_put16(b, f->flags & (OFPFF10_SEND_FLOW_REM
-                                    | OFPFF10_CHECK_OVERLAP));
+        of_buf_put16(b, f->flags
+                            & (OFPFF10_SEND_FLOW_REM | OFPFF10_CHECK_OVERLAP));
     } else if (is_nxm(protocol)) {
         size_t len_ofs;
 
@@ -405,17 +404,15 @@ of_flow_mod_encode(const struct of_flow_mod *fm, enum of_protocol protocol,
         of_buf_put16(b, f->priority);
         of_buf_put32(b, fm->buffer_id);
         of_buf_put16(b, f->out_port);
-        of_buf_put16(b, f->flags & (OFPFF10_SEND_FLOW_REM
-                                    | OFPFF10_CHECK_OVERLAP));
+        of_buf_put16(b, f->flags
+                            & (OFPFF10_SEND_FLOW_REM | OFPFF10_CHECK_OVERLAP));
         len_ofs = b->len;
         of_buf_put16(b, 0);
         buf_put_zeros(b, 6);
         start = b->len;
-        size_t n = of_match_put_nxm(&f->match, false, OF_V10, f->cookie,
-                                    fm->command == OF_FLOW_ADD
-                                        ? 0
-                                        : f->cookie_mask,
-                                    b);
+        size_t n = of_match_put_nxm(
+            &f->match, false, OF_V10, f->cookie,
+            fm->command == OF_FLOW_ADD ? 0 : f->cookie_mask, b);
         of_put16(b->data + len_ofs, (uint16_t) n);
         pad_match(b, start);
     } else {
@@ -453,13 +450,12 @@ of_flow_mod_encode(const struct of_flow_mod *fm, enum of_protocol protocol,
 static enum of_err
 check_flags(uint16_t flags, uint8_t version, uint8_t *out)
 {
-    uint16_t allowed = version == OF_V10
-                           ? OFPFF10_SEND_FLOW_REM | OFPFF10_CHECK_OVERLAP
-                                 | OFPFF10_EMERG
-                           : OF_FLOW_SEND_FLOW_REM | OF_FLOW_CHECK_OVERLAP
-                                 | OF_FLOW_RESET_COUNTS
-                                 | OF_FLOW_NO_PKT_COUNTS
-                                 | OF_FLOW_NO_BYT_COUNTS;
+    uint16_t allowed =
+        version == OF_V10
+            ? OFPFF10_SEND_FLOW_REM | OFPFF10_CHECK_OVERLAP | OFPFF10_EMERG
+            : OF_FLOW_SEND_FLOW_REM | OF_FLOW_CHECK_OVERLAP
+                  | OF_FLOW_RESET_COUNTS | OF_FLOW_NO_PKT_COUNTS
+                  | OF_FLOW_NO_BYT_COUNTS;
     if (flags & ~allowed) {
         return version == OF_V10 ? OF_ERR_OFPFMFC_UNSUPPORTED
                                  : OF_ERR_OFPFMFC_BAD_FLAGS;
@@ -681,10 +677,9 @@ of_flow_stats_request_encode(const struct of_flow_stats_request *r,
     uint8_t version = of_protocol_version(protocol);
 
     if (protocol == OF_PROTO_OF10 || protocol == OF_PROTO_OF10_TID) {
-        of_msg_start(b,
-                     r->aggregate ? OF_T_AGGREGATE_REQUEST
-                                  : OF_T_FLOW_STATS_REQUEST,
-                     OF_V10, xid);
+        of_msg_start(
+            b, r->aggregate ? OF_T_AGGREGATE_REQUEST : OF_T_FLOW_STATS_REQUEST,
+            OF_V10, xid);
         of_match_put_ofp10(&r->match, b);
         buf_put_u8(b, r->table_id);
         buf_put_u8(b, 0);
@@ -707,10 +702,9 @@ of_flow_stats_request_encode(const struct of_flow_stats_request *r,
         of_put16(b->data + len_ofs, (uint16_t) n);
         pad_match(b, start);
     } else {
-        of_msg_start(b,
-                     r->aggregate ? OF_T_AGGREGATE_REQUEST
-                                  : OF_T_FLOW_STATS_REQUEST,
-                     version, xid);
+        of_msg_start(
+            b, r->aggregate ? OF_T_AGGREGATE_REQUEST : OF_T_FLOW_STATS_REQUEST,
+            version, xid);
         buf_put_u8(b, r->table_id);
         buf_put_zeros(b, 3);
         of_buf_put32(b, port_to_of11(r->out_port));
@@ -906,10 +900,8 @@ of_flow_stats_reply_append(const struct of_flow_stats_entry *e,
         len_ofs = b->len;
         of_buf_put16(b, 0);
         /* Ages travel plus one so that zero can mean "unknown". */
-        of_buf_put16(b, st->idle_age >= 0 ? (uint16_t) (st->idle_age + 1)
-                                          : 0);
-        of_buf_put16(b, st->hard_age >= 0 ? (uint16_t) (st->hard_age + 1)
-                                          : 0);
+        of_buf_put16(b, st->idle_age >= 0 ? (uint16_t) (st->idle_age + 1) : 0);
+        of_buf_put16(b, st->hard_age >= 0 ? (uint16_t) (st->hard_age + 1) : 0);
         of_buf_put64(b, f->cookie);
         of_buf_put64(b, st->n_packets);
         of_buf_put64(b, st->n_bytes);
@@ -1068,8 +1060,8 @@ decode_flow_stats(const struct of_msg *msg, const uint8_t *p, size_t len,
         /* Not checked against the match: what the switch holds is what it
          * holds (a flow added in 1.0 may not be one 1.3 would accept), and
          * a dump shows it as it is. */
-        err = of_acts_decode(c.p, c.left, msg->version,
-                             msg->version != OF_V10, NULL, &f->acts);
+        err = of_acts_decode(c.p, c.left, msg->version, msg->version != OF_V10,
+                             NULL, &f->acts);
     }
     return err;
 }
@@ -1132,8 +1124,8 @@ of_aggregate_reply_encode(const struct of_aggregate_stats *a,
 
     of_msg_start(b, type, request->version, request->xid);
     if (request->version >= OF_V15) {
-        struct of_flow_stats st = {.n_packets = a->packet_count,
-                                   .n_bytes = a->byte_count};
+        struct of_flow_stats st = { .n_packets = a->packet_count,
+                                    .n_bytes = a->byte_count };
         put_oxs(b, &st, false, false, a->flow_count);
     } else {
         of_buf_put64(b, a->packet_count);
@@ -1153,7 +1145,7 @@ of_aggregate_reply_decode(const struct of_msg *msg,
     memset(a, 0, sizeof *a);
     of_cursor_init(&c, msg->body, msg->body_len);
     if (msg->version >= OF_V15 && msg->type == OF_T_AGGREGATE_REPLY) {
-        struct of_flow_stats st = {0};
+        struct of_flow_stats st = { 0 };
         enum of_err err = pull_oxs(&c, &st, &a->flow_count);
         a->packet_count = st.n_packets;
         a->byte_count = st.n_bytes;
@@ -1172,8 +1164,9 @@ of_aggregate_reply_decode(const struct of_msg *msg,
 void
 of_aggregate_format(const struct of_aggregate_stats *a, struct buf *b)
 {
-    buf_printf(b, "packet_count=%" PRIu64 " byte_count=%" PRIu64
-                  " flow_count=%" PRIu32,
+    buf_printf(b,
+               "packet_count=%" PRIu64 " byte_count=%" PRIu64
+               " flow_count=%" PRIu32,
                a->packet_count, a->byte_count, a->flow_count);
 }
 
@@ -1308,7 +1301,7 @@ of_flow_removed_decode(const struct of_msg *msg, struct of_flow_removed *r)
         r->byte_count = of_get64(p + 32);
         err = of_match_pull_ofp(&c, msg->version, &r->match);
     } else {
-        struct of_flow_stats st = {0};
+        struct of_flow_stats st = { 0 };
 
         p = of_cursor_pull(&c, OFP15_FLOW_REMOVED_LEN);
         if (!p) {
@@ -1381,11 +1374,11 @@ of_flow_mod_format(const struct of_flow_mod *fm, uint8_t version,
         uint8_t flag;
         const char *name;
     } flags[] = {
-        {OF_FLOW_SEND_FLOW_REM, "send_flow_rem"},
-        {OF_FLOW_CHECK_OVERLAP, "check_overlap"},
-        {OF_FLOW_RESET_COUNTS, "reset_counts"},
-        {OF_FLOW_NO_PKT_COUNTS, "no_packet_counts"},
-        {OF_FLOW_NO_BYT_COUNTS, "no_byte_counts"},
+        { OF_FLOW_SEND_FLOW_REM, "send_flow_rem" },
+        { OF_FLOW_CHECK_OVERLAP, "check_overlap" },
+        { OF_FLOW_RESET_COUNTS, "reset_counts" },
+        { OF_FLOW_NO_PKT_COUNTS, "no_packet_counts" },
+        { OF_FLOW_NO_BYT_COUNTS, "no_byte_counts" },
     };
     const struct of_flow *f = &fm->flow;
     size_t start;
@@ -1400,8 +1393,8 @@ of_flow_mod_format(const struct of_flow_mod *fm, uint8_t version,
     if (b->len != start) {
         buf_put_char(b, ' ');
     }
-    uint64_t new_cookie = fm->command == OF_FLOW_ADD ? f->cookie
-                                                     : fm->new_cookie;
+    uint64_t new_cookie =
+        fm->command == OF_FLOW_ADD ? f->cookie : fm->new_cookie;
     if (new_cookie != 0 && new_cookie != UINT64_MAX) {
         buf_printf(b, "cookie:0x%" PRIx64 " ", new_cookie);
     }

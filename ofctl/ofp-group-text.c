@@ -436,7 +436,8 @@ of_group_format(const struct of_group *g, uint8_t version, struct buf *b)
             buf_printf(b, "watch_group:%" PRIu32 ",", bk->watch_group);
         }
         buf_put_cstr(b, "actions=");
-        of_acts_format(&bk->acts, b);
+        /* Actions show as the version they came in shows them. */
+        of_acts_format_view(&bk->acts, version, b);
     }
 }
 

@@ -117,8 +117,7 @@ of_match_fits_ofp10(const struct of_match *m)
 
     /* None of OpenFlow 1.0's fields lives in the pipeline fields or the
      * tunnel metadata: the cheap checks first. */
-    if (m->tun_md.present
-        || memcmp(&m->meta_mask, &no_meta, sizeof no_meta)) {
+    if (m->tun_md.present || memcmp(&m->meta_mask, &no_meta, sizeof no_meta)) {
         return false;
     }
     rest = *m;

@@ -107,18 +107,17 @@ build_code_index(void)
      * in the scan. */
     for (int id = OF_N_FIELDS - 1; id >= 0; id--) {
         const struct of_field *f = of_field_from_id(id);
-        const struct of_code *codes[2] = {&f->oxm, &f->nxm};
+        const struct of_code *codes[2] = { &f->oxm, &f->nxm };
         for (int k = 1; k >= 0; k--) {
             const struct of_code *c = codes[k];
-            int slot = c->name && !c->experimenter ? code_slot(c->oxm_class)
-                                                   : -1;
+            int slot =
+                c->name && !c->experimenter ? code_slot(c->oxm_class) : -1;
             if (slot >= 0) {
                 code_index[slot][c->field & 0x7f] = f;
             }
         }
     }
 }
-
 
 /* Finds the field with code point CLASS/FIELD (and EXPERIMENTER for class
  * 0xffff), or NULL.  The table has under 200 rows, so a scan is cheap

@@ -69,9 +69,8 @@ format_flow_msg(const struct of_msg *m, struct buf *b)
     case OF_T_NXST_FLOW_REPLY: {
         struct of_flow_stats_entry *e;
         size_t n;
-        unsigned opts = m->version >= OF_V13
-                            ? OF_FLOW_FMT_FLAGS | OF_FLOW_FMT_OF11
-                            : 0;
+        unsigned opts =
+            m->version >= OF_V13 ? OF_FLOW_FMT_FLAGS | OF_FLOW_FMT_OF11 : 0;
         err = of_flow_stats_reply_decode(m, &e, &n);
         for (size_t i = 0; !err && i < n; i++) {
             buf_put_cstr(b, "\n ");
@@ -171,15 +170,9 @@ format_table_msg(const struct of_msg *m, struct buf *b)
 /* The family printers, tried in turn: each answers OFPBRC_BAD_TYPE for a
  * message that is not its own. */
 static enum of_err (*const printers[])(const struct of_msg *, struct buf *) = {
-    format_simple_msg,
-    format_flow_msg,
-    of_monitor_msg_format,
-    of_group_msg_format,
-    of_meter_msg_format,
-    of_packet_msg_format,
-    of_bundle_msg_format,
-    format_switch_msg,
-    format_port_msg,
+    format_simple_msg,    format_flow_msg,     of_monitor_msg_format,
+    of_group_msg_format,  of_meter_msg_format, of_packet_msg_format,
+    of_bundle_msg_format, format_switch_msg,   format_port_msg,
     format_table_msg,
 };
 

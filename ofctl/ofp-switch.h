@@ -58,9 +58,9 @@ void of_hex_dump(struct buf *, const void *data, size_t len);
 #define OF_CAP_GROUP_STATS (1u << 4) /* 1.1+ only. */
 #define OF_CAP_IP_REASM (1u << 5)
 #define OF_CAP_QUEUE_STATS (1u << 6)
-#define OF_CAP_ARP_MATCH_IP (1u << 7) /* 1.0 only (of those spoken). */
-#define OF_CAP_PORT_BLOCKED (1u << 8) /* 1.2+ only. */
-#define OF_CAP_BUNDLES (1u << 9)      /* 1.4+ only. */
+#define OF_CAP_ARP_MATCH_IP (1u << 7)     /* 1.0 only (of those spoken). */
+#define OF_CAP_PORT_BLOCKED (1u << 8)     /* 1.2+ only. */
+#define OF_CAP_BUNDLES (1u << 9)          /* 1.4+ only. */
 #define OF_CAP_FLOW_MONITORING (1u << 10) /* 1.4+ only. */
 
 /* OpenFlow 1.0 action bits (the features reply's "actions"). */

@@ -13,9 +13,9 @@ static const struct {
     const char *name;
     const char *shortname;
 } versions[] = {
-    {OF_V10, "OpenFlow10", "1.0"}, {OF_V11, "OpenFlow11", "1.1"},
-    {OF_V12, "OpenFlow12", "1.2"}, {OF_V13, "OpenFlow13", "1.3"},
-    {OF_V14, "OpenFlow14", "1.4"}, {OF_V15, "OpenFlow15", "1.5"},
+    { OF_V10, "OpenFlow10", "1.0" }, { OF_V11, "OpenFlow11", "1.1" },
+    { OF_V12, "OpenFlow12", "1.2" }, { OF_V13, "OpenFlow13", "1.3" },
+    { OF_V14, "OpenFlow14", "1.4" }, { OF_V15, "OpenFlow15", "1.5" },
 };
 
 const char *

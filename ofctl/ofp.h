@@ -78,8 +78,8 @@ static inline uint32_t
 of_get32(const void *p)
 {
     const uint8_t *b = p;
-    return (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16
-           | (uint32_t) b[2] << 8 | b[3];
+    return (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 | (uint32_t) b[2] << 8
+           | b[3];
 }
 static inline uint64_t
 of_get64(const void *p)

@@ -34,8 +34,8 @@ of_vconn_bridge_socket(const char *target)
 static int
 wait_stream(struct of_vconn *vc, long long deadline)
 {
-    struct pollfd pfd = {.fd = stream_fd(vc->stream),
-                         .events = (short) stream_wants(vc->stream)};
+    struct pollfd pfd = { .fd = stream_fd(vc->stream),
+                          .events = (short) stream_wants(vc->stream) };
     int timeout = -1;
 
     if (deadline >= 0) {
@@ -94,8 +94,7 @@ of_vconn_send(struct of_vconn *vc, const struct buf *msg, char **errp)
 
 /* Receives one whole message into MSG without answering anything. */
 static int
-recv_raw(struct of_vconn *vc, struct buf *msg, long long deadline,
-         char **errp)
+recv_raw(struct of_vconn *vc, struct buf *msg, long long deadline, char **errp)
 {
     for (;;) {
         if (vc->rx.len >= 8) {
@@ -122,10 +121,10 @@ recv_raw(struct of_vconn *vc, struct buf *msg, long long deadline,
         } else if (error == EAGAIN) {
             error = wait_stream(vc, deadline);
             if (error) {
-                *errp = xasprintf("%s: %s", vc->name,
-                                  error == ETIMEDOUT
-                                      ? "timeout waiting for reply"
-                                      : nf_strerror(error));
+                *errp =
+                    xasprintf("%s: %s", vc->name,
+                              error == ETIMEDOUT ? "timeout waiting for reply"
+                                                 : nf_strerror(error));
                 return error;
             }
         } else if (error == EOF) {
@@ -192,11 +191,11 @@ of_vconn_open(const char *target, uint32_t allowed, int timeout_ms,
     error = stream_open_block(name, OF_DEFAULT_PORT, timeout_ms, &vc->stream);
     if (error) {
         if (sock && error == ENOENT) {
-            *errp = xasprintf("%s is not a bridge or a socket (no %s)",
-                              target, sock);
+            *errp = xasprintf("%s is not a bridge or a socket (no %s)", target,
+                              sock);
         } else {
-            *errp = xasprintf("%s: failed to connect to socket (%s)",
-                              target, nf_strerror(error));
+            *errp = xasprintf("%s: failed to connect to socket (%s)", target,
+                              nf_strerror(error));
         }
         goto out_close;
     }
@@ -217,8 +216,7 @@ of_vconn_open(const char *target, uint32_t allowed, int timeout_ms,
             *errp = xasprintf("%s: %s", target, buf_cstr(&e));
             buf_destroy(&e);
         } else {
-            *errp = xasprintf("%s: peer did not start with a hello",
-                              target);
+            *errp = xasprintf("%s: peer did not start with a hello", target);
         }
         error = EPROTO;
         goto out_close;
@@ -287,7 +285,11 @@ of_vconn_format_error(const struct of_msg *m, struct buf *b)
     const uint8_t *data;
     size_t data_len;
 
-    buf_printf(b, "OFPT_ERROR (xid=0x%" PRIx32 "): ", m->xid);
+    buf_put_cstr(b, "OFPT_ERROR");
+    if (m->version != OF_V10) {
+        buf_printf(b, " (OF%s)", of_version_short(m->version));
+    }
+    buf_printf(b, " (xid=0x%" PRIx32 "): ", m->xid);
     if (of_error_decode(m, &err, &type, &code, &data, &data_len)) {
         buf_put_cstr(b, "***decode error***");
         return;
@@ -386,8 +388,7 @@ of_vconn_transact_noreply(struct of_vconn *vc, const struct buf *requests,
         error = of_vconn_send(vc, &requests[i], errp);
     }
     if (!error) {
-        of_msg_start(&barrier, OF_T_BARRIER_REQUEST, vc->version,
-                     barrier_xid);
+        of_msg_start(&barrier, OF_T_BARRIER_REQUEST, vc->version, barrier_xid);
         of_msg_finish(&barrier);
         error = of_vconn_send(vc, &barrier, errp);
     }

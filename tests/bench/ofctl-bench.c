@@ -74,9 +74,9 @@ main(int argc, char *argv[])
         enum of_protocol p;
         const char *name;
     } protos[] = {
-        {OF_PROTO_NXM_TID, "of10_nxm"},
-        {OF_PROTO_OF13, "of13"},
-        {OF_PROTO_OF15, "of15"},
+        { OF_PROTO_NXM_TID, "of10_nxm" },
+        { OF_PROTO_OF13, "of13" },
+        { OF_PROTO_OF15, "of15" },
     };
     printf("{\"flows\": %zu, \"parse_flows_per_sec\": %.0f", n, parse_rate);
     for (size_t pi = 0; pi < ARRAY_SIZE(protos); pi++) {
@@ -87,10 +87,10 @@ main(int argc, char *argv[])
         /* Encoding. */
         do {
             for (size_t i = 0; i < n; i++) {
-                struct of_flow_mod fm = {.flow = flows[i],
-                                         .command = OF_FLOW_ADD,
-                                         .buffer_id = UINT32_MAX,
-                                         .new_cookie = UINT64_MAX};
+                struct of_flow_mod fm = { .flow = flows[i],
+                                          .command = OF_FLOW_ADD,
+                                          .buffer_id = UINT32_MAX,
+                                          .new_cookie = UINT64_MAX };
                 if (of_flow_mod_encode(&fm, protos[pi].p, (uint32_t) i,
                                        &msgs[i])) {
                     fprintf(stderr, "flow %zu does not encode\n", i);

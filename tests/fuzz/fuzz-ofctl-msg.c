@@ -51,7 +51,8 @@ round_trip(const struct of_flow_mod *fm, enum of_protocol p, uint32_t xid,
          * to encode, and a 1.0 message cannot have decoded to those. */
         abort();
     }
-    if (of_msg_decode(b->data, b->len, &m) || of_flow_mod_decode(&m, true, out)) {
+    if (of_msg_decode(b->data, b->len, &m)
+        || of_flow_mod_decode(&m, true, out)) {
         abort();
     }
 }

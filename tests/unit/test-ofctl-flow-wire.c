@@ -46,40 +46,40 @@ static const struct {
      * packet_type match behind (sent as OXM_OF_PACKET_TYPE, or the dropped
      * fields themselves in an ofp10_match); nicflow drops them without a
      * trace, so the flow is the catch-all it means. */
-    {"arp,nw_tos=4,actions=drop", EX_BYTES, "dropped field"},
-    {"ip,mpls_label=5,actions=drop", EX_BYTES, "dropped field"},
-    {"ip_frag=no,actions=drop", EX_BYTES, "dropped field"},
-    {"nw_proto=6,actions=drop", EX_BYTES, "dropped field"},
-    {"nw_src=1.2.3.4,actions=drop", EX_BYTES, "dropped field"},
-    {"nw_ttl=5,actions=drop", EX_BYTES, "dropped field"},
-    {"tp_dst=80,actions=drop", EX_BYTES, "dropped field"},
-    {"udp,tcp_flags=+syn,actions=drop", EX_BYTES, "dropped field"},
+    { "arp,nw_tos=4,actions=drop", EX_BYTES, "dropped field" },
+    { "ip,mpls_label=5,actions=drop", EX_BYTES, "dropped field" },
+    { "ip_frag=no,actions=drop", EX_BYTES, "dropped field" },
+    { "nw_proto=6,actions=drop", EX_BYTES, "dropped field" },
+    { "nw_src=1.2.3.4,actions=drop", EX_BYTES, "dropped field" },
+    { "nw_ttl=5,actions=drop", EX_BYTES, "dropped field" },
+    { "tp_dst=80,actions=drop", EX_BYTES, "dropped field" },
+    { "udp,tcp_flags=+syn,actions=drop", EX_BYTES, "dropped field" },
     /* Spellings with one meaning that Open vSwitch encodes apart. */
-    {"eth_src=00:00:00:00:00:00/00:00:00:00:00:00,actions=drop", EX_BYTES,
-     "an all-zero mask is no match at all here"},
-    {"tcp,tcp_flags=0/0xfff,actions=drop", EX_BYTES,
-     "same match as tcp_flags=0"},
-    {"tun_metadata0=0x5/0xff,actions=drop", EX_BYTES,
-     "the length of a tun_metadata value follows the text in OVS"},
-    {"tun_metadata0=0x00000005,actions=drop", EX_DECODE,
-     "the length of a tun_metadata value follows the text in OVS"},
+    { "eth_src=00:00:00:00:00:00/00:00:00:00:00:00,actions=drop", EX_BYTES,
+      "an all-zero mask is no match at all here" },
+    { "tcp,tcp_flags=0/0xfff,actions=drop", EX_BYTES,
+      "same match as tcp_flags=0" },
+    { "tun_metadata0=0x5/0xff,actions=drop", EX_BYTES,
+      "the length of a tun_metadata value follows the text in OVS" },
+    { "tun_metadata0=0x00000005,actions=drop", EX_DECODE,
+      "the length of a tun_metadata value follows the text in OVS" },
     /* enqueue is set_queue, output (max_len 65535) and pop_queue in
      * 1.1+, read back as those three, whose output re-encodes with
      * max_len 0 (heeded only by controller ports). */
-    {"actions=enqueue:1:2,enqueue(LOCAL,5)", EX_REENCODE, "enqueue"},
-    {"actions=enqueue:LOCAL:0", EX_REENCODE, "enqueue"},
+    { "actions=enqueue:1:2,enqueue(LOCAL,5)", EX_REENCODE, "enqueue" },
+    { "actions=enqueue:LOCAL:0", EX_REENCODE, "enqueue" },
     /* OpenFlow 1.0 has no goto_table: Open vSwitch sends resubmit. */
-    {"actions=goto_table:1", EX_DECODE, "goto_table is resubmit in 1.0"},
+    { "actions=goto_table:1", EX_DECODE, "goto_table is resubmit in 1.0" },
     /* OXM cannot say "no VLAN, any PCP" exactly as the text does: the
      * decoded match is the one Open vSwitch itself decodes (the printed
      * line check covers it). */
-    {"dl_vlan=0xffff,actions=drop", EX_DECODE, "lossy OXM VLAN"},
-    {"dl_vlan_pcp=2,dl_vlan=0xffff,actions=drop", EX_DECODE,
-     "lossy OXM VLAN"},
-    {"priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal",
-     EX_DECODE, "lossy OXM VLAN"},
-    {"vlan_tci=0,actions=drop", EX_DECODE, "lossy OXM VLAN"},
-    {"vlan_tci=0x0000/0xefff,actions=drop", EX_DECODE, "lossy OXM VLAN"},
+    { "dl_vlan=0xffff,actions=drop", EX_DECODE, "lossy OXM VLAN" },
+    { "dl_vlan_pcp=2,dl_vlan=0xffff,actions=drop", EX_DECODE,
+      "lossy OXM VLAN" },
+    { "priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal",
+      EX_DECODE, "lossy OXM VLAN" },
+    { "vlan_tci=0,actions=drop", EX_DECODE, "lossy OXM VLAN" },
+    { "vlan_tci=0x0000/0xefff,actions=drop", EX_DECODE, "lossy OXM VLAN" },
 };
 
 static unsigned
@@ -232,10 +232,10 @@ test_golden_flow_mods(void **state NF_UNUSED)
         }
 
         /* Encoding. */
-        struct of_flow_mod fm = {.flow = flow,
-                                 .command = OF_FLOW_ADD,
-                                 .buffer_id = UINT32_MAX,
-                                 .new_cookie = UINT64_MAX};
+        struct of_flow_mod fm = { .flow = flow,
+                                  .command = OF_FLOW_ADD,
+                                  .buffer_id = UINT32_MAX,
+                                  .new_cookie = UINT64_MAX };
         enum of_err e = of_flow_mod_encode(&fm, p, 1, &ours);
         char *hex = e ? xstrdup("(error)") : to_hex(&ours);
         unsigned excuse = excused(fl[1]);
@@ -254,8 +254,7 @@ test_golden_flow_mods(void **state NF_UNUSED)
         from_hex(fl[3], &theirs);
         e = of_msg_decode(theirs.data, theirs.len, &m);
         if (!e) {
-            e = of_flow_mod_decode(&m, strstr(fl[2], "table_id") != NULL,
-                                   &dm);
+            e = of_flow_mod_decode(&m, strstr(fl[2], "table_id") != NULL, &dm);
         }
         if (e) {
             print_error("%s: %s: does not decode: %s\n", fl[0], fl[1],
@@ -269,8 +268,7 @@ test_golden_flow_mods(void **state NF_UNUSED)
             of_msg_format_header(&m, &pr);
             buf_put_char(&pr, ' ');
             of_flow_mod_format(&dm, m.version, &pr);
-            if (!strchr(fl[4], '\v')
-                && strcmp(buf_cstr(&pr), fl[4])) {
+            if (!strchr(fl[4], '\v') && strcmp(buf_cstr(&pr), fl[4])) {
                 print_error("%s: %s: printed differently:\n  ours:   %s\n"
                             "  theirs: %s\n",
                             fl[0], fl[1], buf_cstr(&pr), fl[4]);
@@ -283,8 +281,8 @@ test_golden_flow_mods(void **state NF_UNUSED)
             if (!(excuse & EX_DECODE)
                 && !same_flow(&flow, &dm.flow, &why, version == OF_V10,
                               version >= OF_V14)) {
-                print_error("%s: %s: decodes differently: %s\n", fl[0],
-                            fl[1], why);
+                print_error("%s: %s: decodes differently: %s\n", fl[0], fl[1],
+                            why);
                 n_failed++;
             } else if (!(excuse & EX_REENCODE)) {
                 /* Stability: the decoded flow encodes to the same bytes. */
@@ -330,8 +328,8 @@ test_stats_round_trip(void **state NF_UNUSED)
         uint8_t version;
         bool nxm;
     } forms[] = {
-        {OF_V10, false}, {OF_V10, true}, {OF_V13, false},
-        {OF_V14, false}, {OF_V15, false},
+        { OF_V10, false }, { OF_V10, true },  { OF_V13, false },
+        { OF_V14, false }, { OF_V15, false },
     };
 
     for (size_t fi = 0; fi < ARRAY_SIZE(forms); fi++) {
@@ -340,10 +338,9 @@ test_stats_round_trip(void **state NF_UNUSED)
         uint64_t want_packets[ARRAY_SIZE(flows)];
         size_t n_in = 0;
 
-        of_msg_start(&b,
-                     forms[fi].nxm ? OF_T_NXST_FLOW_REPLY
-                                   : OF_T_FLOW_STATS_REPLY,
-                     forms[fi].version, 7);
+        of_msg_start(
+            &b, forms[fi].nxm ? OF_T_NXST_FLOW_REPLY : OF_T_FLOW_STATS_REPLY,
+            forms[fi].version, 7);
         for (size_t i = 0; i < ARRAY_SIZE(flows); i++) {
             char *err = of_flow_parse(&parsed[n_in], flows[i], OF_FLOW_ADD,
                                       NULL, NULL);
@@ -355,15 +352,15 @@ test_stats_round_trip(void **state NF_UNUSED)
             }
             struct of_flow_stats_entry e = {
                 .flow = parsed[n_in],
-                .stats = {.duration_sec = 5,
-                          .duration_nsec = 1000,
-                          .n_packets = 10 + i,
-                          .n_bytes = 1000 + i,
-                          .idle_age = forms[fi].nxm ? 3 : -1,
-                          .hard_age = -1},
+                .stats = { .duration_sec = 5,
+                           .duration_nsec = 1000,
+                           .n_packets = 10 + i,
+                           .n_bytes = 1000 + i,
+                           .idle_age = forms[fi].nxm ? 3 : -1,
+                           .hard_age = -1 },
             };
-            of_flow_stats_reply_append(&e, forms[fi].version,
-                                       forms[fi].nxm, &b);
+            of_flow_stats_reply_append(&e, forms[fi].version, forms[fi].nxm,
+                                       &b);
             want_packets[n_in] = 10 + i;
             n_in++;
         }
@@ -405,15 +402,15 @@ test_stats_round_trip(void **state NF_UNUSED)
 static void
 test_aggregate_and_removed(void **state NF_UNUSED)
 {
-    static const uint8_t versions[] = {OF_V10, OF_V13, OF_V14, OF_V15};
+    static const uint8_t versions[] = { OF_V10, OF_V13, OF_V14, OF_V15 };
 
     for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
         struct buf req = BUF_INITIALIZER, rep = BUF_INITIALIZER;
-        struct of_flow_stats_request r = {.aggregate = true,
-                                          .table_id = OF_TABLE_ALL,
-                                          .out_port = OF_PORT_NONE,
-                                          .out_group = OF_GROUP_ANY};
-        struct of_aggregate_stats a = {12, 3400, 5}, b;
+        struct of_flow_stats_request r = { .aggregate = true,
+                                           .table_id = OF_TABLE_ALL,
+                                           .out_port = OF_PORT_NONE,
+                                           .out_group = OF_GROUP_ANY };
+        struct of_aggregate_stats a = { 12, 3400, 5 }, b;
         struct of_msg m;
         enum of_protocol p = of_protocol_choose(OF_PROTO_ANY, versions[i]);
 
@@ -434,19 +431,18 @@ test_aggregate_and_removed(void **state NF_UNUSED)
         buf_destroy(&rep);
 
         /* Flow removed. */
-        struct of_flow_removed fr = {.cookie = 0x99,
-                                     .priority = 7,
-                                     .reason = OF_RR_HARD_TIMEOUT,
-                                     .table_id = versions[i] == OF_V10 ? 0
-                                                                       : 3,
-                                     .duration_sec = 61,
-                                     .duration_nsec = 5000000,
-                                     .idle_timeout = 10,
-                                     .hard_timeout = versions[i] == OF_V10
-                                                         ? 0
-                                                         : 60,
-                                     .packet_count = 4,
-                                     .byte_count = 256};
+        struct of_flow_removed fr = { .cookie = 0x99,
+                                      .priority = 7,
+                                      .reason = OF_RR_HARD_TIMEOUT,
+                                      .table_id =
+                                          versions[i] == OF_V10 ? 0 : 3,
+                                      .duration_sec = 61,
+                                      .duration_nsec = 5000000,
+                                      .idle_timeout = 10,
+                                      .hard_timeout =
+                                          versions[i] == OF_V10 ? 0 : 60,
+                                      .packet_count = 4,
+                                      .byte_count = 256 };
         struct of_flow_removed fr2;
         struct buf msg = BUF_INITIALIZER;
         of_match_init_catchall(&fr.match);
@@ -471,12 +467,12 @@ test_malformed_flow_mods(void **state NF_UNUSED)
     struct of_flow_mod fm, dm;
     struct of_msg m;
 
-    assert_null(of_flow_parse(&flow, "ip,actions=output:1", OF_FLOW_ADD,
-                              NULL, NULL));
-    fm = (struct of_flow_mod){.flow = flow,
-                              .command = OF_FLOW_ADD,
-                              .buffer_id = UINT32_MAX,
-                              .new_cookie = UINT64_MAX};
+    assert_null(
+        of_flow_parse(&flow, "ip,actions=output:1", OF_FLOW_ADD, NULL, NULL));
+    fm = (struct of_flow_mod){ .flow = flow,
+                               .command = OF_FLOW_ADD,
+                               .buffer_id = UINT32_MAX,
+                               .new_cookie = UINT64_MAX };
 
     /* OpenFlow 1.3: bad command. */
     assert_int_equal(of_flow_mod_encode(&fm, OF_PROTO_OF13, 1, &b), 0);
@@ -536,19 +532,19 @@ test_protocol_choice(void **state NF_UNUSED)
         enum of_flow_cmd cmd;
         enum of_protocol of10;
     } cases[] = {
-        {"ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10},
-        {"table=1,ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10_TID},
-        {"reg0=1,actions=drop", OF_FLOW_ADD, OF_PROTO_NXM},
-        {"table=1,reg0=1,actions=drop", OF_FLOW_ADD, OF_PROTO_NXM_TID},
-        {"cookie=1/1,ip", OF_FLOW_DELETE, OF_PROTO_NXM},
-        {"ip,actions=write_actions(output:1)", OF_FLOW_ADD, 0},
-        {"importance=3,ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10},
+        { "ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10 },
+        { "table=1,ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10_TID },
+        { "reg0=1,actions=drop", OF_FLOW_ADD, OF_PROTO_NXM },
+        { "table=1,reg0=1,actions=drop", OF_FLOW_ADD, OF_PROTO_NXM_TID },
+        { "cookie=1/1,ip", OF_FLOW_DELETE, OF_PROTO_NXM },
+        { "ip,actions=write_actions(output:1)", OF_FLOW_ADD, 0 },
+        { "importance=3,ip,actions=drop", OF_FLOW_ADD, OF_PROTO_OF10 },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct of_flow f;
-        assert_null(of_flow_parse(&f, cases[i].flow, cases[i].cmd, NULL,
-                                  NULL));
+        assert_null(
+            of_flow_parse(&f, cases[i].flow, cases[i].cmd, NULL, NULL));
         unsigned u = of_protocols_usable_flow_mod(&f, cases[i].cmd);
         assert_int_equal(of_protocol_choose(u, OF_V10), cases[i].of10);
         of_flow_destroy(&f);

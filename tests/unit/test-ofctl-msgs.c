@@ -970,6 +970,7 @@ check_msg_record(const struct record *r)
     if (!text) {
         fail_msg("%s/%d: decode error %s", r->name, r->version,
                  of_err_name(err));
+        return;
     }
     if (strcmp(text, buf_cstr((struct buf *) &r->text))) {
         /* cmocka truncates long failure messages: print first. */
@@ -996,6 +997,7 @@ check_ovs_record(const struct record *r, bool round_trip)
     text = print_msg(bytes.data, bytes.len, &err);
     if (!text) {
         fail_msg("%s: decode error %s", r->name, of_err_name(err));
+        return;
     }
     if (strcmp(text, buf_cstr((struct buf *) &r->text))) {
         fail_msg("%s: text differs from ovs-ofctl\n--- ovs-ofctl\n%s"
