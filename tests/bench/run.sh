@@ -11,6 +11,9 @@
 #   ovsdb_*      OVSDB server: nicflow-dbd vs ovsdb-server 3.1 under the same
 #                load from one C client (tests/bench/ovsdb.sh, ovsdb-bench.c;
 #                see tests/bench/README.md).  REPS repetitions, default 3.
+#   ofctl_*      OpenFlow: nicflow-ofctl vs ovs-ofctl 3.1 parsing 1,000,000
+#                flows and decoding 1,000,000 flow-mods, plus the codec's
+#                in-process message rates (tests/bench/ofctl.sh).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -83,6 +86,15 @@ else
     echo "ovsdb benchmarks failed; see above" >&2
 fi
 
+ofctl_items=
+if REPS=$OVSDB_REPS tests/bench/ofctl.sh "$out/ofctl"; then
+    ofctl_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/ofctl/items.json")
+else
+    echo "ofctl benchmarks failed; see above" >&2
+fi
+
 # The softpath classifier microbenchmark: no Open vSwitch build with its
 # test programs is available here, so its OVS figures are the published
 # ones and are reported apart from the same-run comparisons.
@@ -101,7 +113,7 @@ cat > "$out/results.json" <<JSON
     {"name": "unixctl_rr", "unit": "requests/s", "n": $N, "better": "higher",
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
-     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$ofctl_items
   ],
   "microbenchmarks": {"classifier": $classifier_json}
 }
@@ -114,6 +126,11 @@ if [ -s "$out/ovsdb/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/ovsdb/table.txt"
+fi
+if [ -s "$out/ofctl/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/ofctl/table.txt"
 fi
 if [ "$classifier_json" != null ]; then
     echo
