@@ -430,7 +430,8 @@ format_one(const struct of_act *a, struct buf *b)
         } else if (o->port >= OF_PORT_MAX) {
             of_port_format(b, o->port);
         } else {
-            buf_printf(b, "output:%u", o->port);
+            buf_put_cstr(b, "output:");
+            of_port_format(b, o->port);
         }
         break;
     }

@@ -22,9 +22,34 @@ static const struct {
     { "NONE", OF_PORT_NONE },       { "UNSET", OF_PORT_UNSET },
 };
 
+/* The port names in use, if any (of_port_names_set()).  Thread-local:
+ * each thread names ports for its own connection. */
+static __thread const struct of_port_name *name_map;
+static __thread size_t n_name_map;
+
+void
+of_port_names_set(const struct of_port_name *pn, size_t n)
+{
+    name_map = pn;
+    n_name_map = n;
+}
+
+/* True if NAME needs quotes to be read back as one token. */
+static bool
+needs_quotes(const char *name)
+{
+    return !*name || strpbrk(name, " \t,=:()\"[]") != NULL;
+}
+
 bool
 of_port_parse(const char *s, uint16_t *port)
 {
+    for (size_t i = 0; i < n_name_map; i++) {
+        if (!strcmp(s, name_map[i].name)) {
+            *port = name_map[i].port;
+            return true;
+        }
+    }
     for (size_t i = 0; i < ARRAY_SIZE(port_names); i++) {
         if (!strcasecmp(s, port_names[i].name)) {
             *port = port_names[i].port;
@@ -60,6 +85,16 @@ of_port_format(struct buf *b, uint16_t port)
     for (size_t i = 0; i < ARRAY_SIZE(port_names); i++) {
         if (port_names[i].port == port && port != OF_PORT_UNSET) {
             buf_put_cstr(b, port_names[i].name);
+            return;
+        }
+    }
+    for (size_t i = 0; i < n_name_map; i++) {
+        if (name_map[i].port == port) {
+            if (needs_quotes(name_map[i].name)) {
+                buf_printf(b, "\"%s\"", name_map[i].name);
+            } else {
+                buf_put_cstr(b, name_map[i].name);
+            }
             return;
         }
     }

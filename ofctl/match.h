@@ -56,8 +56,20 @@
  * Returns true and stores the port in *PORT on success. */
 bool of_port_parse(const char *s, uint16_t *port);
 
-/* Appends PORT's name (reserved names in capitals) or decimal number. */
+/* Appends PORT's name (reserved names in capitals), its switch name when
+ * port names are in use (quoted if it has characters the flow syntax
+ * uses), or its decimal number. */
 void of_port_format(struct buf *, uint16_t port);
+
+/* Port names, as "ovs-ofctl --names" uses them: while set, of_port_parse()
+ * also accepts these names and of_port_format() prints them.  N entries
+ * at NAMES, which must stay valid until of_port_names_set(NULL, 0).  For
+ * the calling thread only. */
+struct of_port_name {
+    uint16_t port;
+    const char *name;
+};
+void of_port_names_set(const struct of_port_name *names, size_t n);
 
 /* ---------------------------------------------------------------------
  * Pipeline fields that struct flow lacks.

@@ -216,6 +216,7 @@ cmd_add_flow(int argc, char *argv[])
 {
     struct flow_list l = { 0 };
 
+    ofctl_load_port_names(argv[1]);
     if (argc == 3 && !strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", OF_FLOW_ADD);
     } else {
@@ -276,6 +277,7 @@ cmd_add_flows(int argc NF_UNUSED, char *argv[])
     char *text = ofctl_read_file(argv[2]);
     struct stream_ctx ctx = { .usable = OF_PROTO_ANY };
 
+    ofctl_load_port_names(argv[1]);
     if (ofctl_opts.bundle) {
         /* Bundles are sent as a list. */
         struct flow_list l = { 0 };
@@ -302,6 +304,7 @@ cmd_mod_flows(int argc NF_UNUSED, char *argv[])
     enum of_flow_cmd cmd = strict_cmd(OF_FLOW_MODIFY, OF_FLOW_MODIFY_STRICT);
     struct flow_list l = { 0 };
 
+    ofctl_load_port_names(argv[1]);
     if (!strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", cmd);
     } else {
@@ -317,6 +320,7 @@ cmd_del_flows(int argc, char *argv[])
     enum of_flow_cmd cmd = strict_cmd(OF_FLOW_DELETE, OF_FLOW_DELETE_STRICT);
     struct flow_list l = { 0 };
 
+    ofctl_load_port_names(argv[1]);
     if (argc > 2 && !strcmp(argv[2], "-")) {
         read_flow_file(&l, "-", cmd);
     } else {
@@ -346,7 +350,11 @@ request_flow_stats(struct of_vconn *vc, const char *text, bool aggregate,
     struct buf msg = BUF_INITIALIZER;
     enum of_protocol p;
 
+    ofctl_load_port_names(of_vconn_name(vc));
     parse_flow(&l, text ? text : "", OF_FLOW_DELETE, "");
+    if (!ofctl_opts.names) {
+        ofctl_unload_port_names();
+    }
     const struct of_flow *f = &l.flows[0];
     memset(&r, 0, sizeof r);
     r.aggregate = aggregate;

@@ -412,10 +412,9 @@ cmd_add_groups(int argc NF_UNUSED, char *argv[])
 static void
 cmd_mod_group(int argc, char *argv[])
 {
-    /* ovs-ofctl's --may-create (OF_GC_ADD_OR_MOD) needs an option that
-     * ofctl-main.c does not define yet; an add-groups line starting with
-     * "add_or_mod" sends that command meanwhile. */
-    group_mod(argc, argv, OF_GC_MODIFY);
+    /* --may-create: Open vSwitch's add-or-modify command. */
+    group_mod(argc, argv,
+              ofctl_opts.may_create ? OF_GC_ADD_OR_MOD : OF_GC_MODIFY);
 }
 
 static void

@@ -136,6 +136,7 @@ usage(void)
            "commands\n"
            "  --readd                     replace flows that haven't "
            "changed\n"
+           "  --may-create                mod-group adds a missing group\n"
            "  --bundle                    use a bundle for flow changes\n"
            "  --no-stats                  do not print statistics\n"
            "  --sort[=FIELD]              sort dump-flows output\n"
@@ -174,6 +175,7 @@ main(int argc, char *argv[])
         OPT_NAMES,
         OPT_NO_NAMES,
         OPT_TIMESTAMP,
+        OPT_MAY_CREATE,
     };
     static const struct option long_options[] = {
         { "protocols", required_argument, NULL, 'O' },
@@ -188,6 +190,7 @@ main(int argc, char *argv[])
         { "timeout", required_argument, NULL, 't' },
         { "more", no_argument, NULL, 'm' },
         { "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+        { "may-create", no_argument, NULL, OPT_MAY_CREATE },
         { "verbose", optional_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -234,6 +237,9 @@ main(int argc, char *argv[])
             break;
         case OPT_TIMESTAMP:
             ofctl_opts.timestamp = true;
+            break;
+        case OPT_MAY_CREATE:
+            ofctl_opts.may_create = true;
             break;
         case 't':
             if (nf_parse_int(optarg, 1, INT32_MAX / 1000, &secs)) {

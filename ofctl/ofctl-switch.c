@@ -113,6 +113,33 @@ fetch_ports(struct of_vconn *vc, struct of_ports *ports)
     buf_destroy(&req);
 }
 
+void
+ofctl_load_port_names(const char *target)
+{
+    /* Kept for the life of the program: the names are in use until it
+     * ends (or ofctl_unload_port_names()). */
+    static struct of_ports ports;
+    static struct of_port_name *map;
+    struct of_vconn *vc = ofctl_open(target);
+
+    of_ports_destroy(&ports);
+    free(map);
+    fetch_ports(vc, &ports);
+    map = xcalloc(ports.n ? ports.n : 1, sizeof *map);
+    for (size_t i = 0; i < ports.n; i++) {
+        map[i].port = ports.ports[i].port_no;
+        map[i].name = ports.ports[i].name;
+    }
+    of_port_names_set(map, ports.n);
+    of_vconn_close(vc);
+}
+
+void
+ofctl_unload_port_names(void)
+{
+    of_port_names_set(NULL, 0);
+}
+
 /* Finds the port that NAME names: a number, a reserved name or a port's
  * name.  Exits if there is none. */
 static const struct of_port *

@@ -19,6 +19,7 @@ struct ofctl_opts {
     bool names;        /* --names. */
     bool bundle;       /* --bundle. */
     bool readd;        /* --readd (replace-flows). */
+    bool may_create;   /* --may-create (mod-group). */
     int timeout_ms;    /* -t/--timeout, -1: none. */
     int more;          /* -m/--more. */
     bool timestamp;    /* --timestamp (monitor, snoop). */
@@ -55,6 +56,13 @@ void ofctl_bundle_allow_versions(void);
  * errors, as ovs-ofctl does, if anything fails. */
 void ofctl_bundle_transact(struct of_vconn *, const struct buf *msgs,
                            size_t n);
+
+/* Like ovs-ofctl, flow text may name ports by their names: this asks
+ * TARGET for its ports (on a connection of its own) and puts their names
+ * in use for parsing, and for printing until ofctl_unload_port_names()
+ * (called before output unless --names was given). */
+void ofctl_load_port_names(const char *target);
+void ofctl_unload_port_names(void);
 
 /* Reads the whole of FILE ("-": standard input); exits on failure. */
 char *ofctl_read_file(const char *file);

@@ -383,4 +383,12 @@ check_output "meters in OpenFlow 1.0 are refused as by ovs-ofctl" \
     bash -c "'$OFCTL' meter-features '$SW' 2>&1; true"
 check_output "a bad meter is named" 'bandz|unknown|invalid' \
     bash -c "'$OFCTL' -O OpenFlow13 add-meter '$SW' 'meter=1,kbps,bandz=type=drop,rate=1' 2>&1; true"
+# --may-create: mod-group of a missing group adds it (Open vSwitch's
+# add-or-modify), where a plain mod-group is refused.
+check_fails "mod-group of a missing group is refused" \
+    "$OFCTL" -O OpenFlow13 mod-group "$SW" "group_id=777,type=all,bucket=output:1"
+check "--may-create mod-group adds it" "$OFCTL" -O OpenFlow13 --may-create \
+    mod-group "$SW" "group_id=777,type=all,bucket=output:1"
+check_output "... and the switch has it" 'group_id=777,type=all' \
+    ovs-ofctl -O OpenFlow13 dump-groups "$SW" 777
 finish

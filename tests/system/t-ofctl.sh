@@ -281,6 +281,28 @@ ovs-vsctl --db="unix:$OVS_DIR/db.sock" del-controller br0
 check_output "snoop shows the switch's packet-in to its controller" \
     'OFPT_PACKET_IN.*in_port=LOCAL' cat "$NF_TMP/snoop"
 
+# Port names: flows may name ports (ovs-ofctl asks the switch for them),
+# and --names prints names, as ovs-ofctl does.
+ovs-vsctl --db="unix:$OVS_DIR/db.sock" add-port br0 p1 \
+    -- set interface p1 type=internal ofport_request=1
+ovs-ofctl del-flows "$SW"
+check "add-flow naming ports" "$OFCTL" add-flow "$SW" \
+    "in_port=p1,actions=output:p1,LOCAL,enqueue:p1:3"
+check_output "the flow holds the port number" \
+    'in_port=1 actions=output:1,LOCAL,enqueue:1:3' \
+    ovs-ofctl --no-stats dump-flows "$SW"
+for v in OpenFlow10 OpenFlow13; do
+    check "$v: --names dump-flows = ovs-ofctl's" \
+        diff -u <(ovs-ofctl -O $v --names dump-flows "$SW" | mask) \
+                <("$OFCTL" -O $v --names dump-flows "$SW" | mask)
+    check "$v: dump-flows in_port=p1 = ovs-ofctl's" \
+        diff -u <(ovs-ofctl -O $v --no-stats dump-flows "$SW" in_port=p1) \
+                <("$OFCTL" -O $v --no-stats dump-flows "$SW" in_port=p1)
+done
+check "del-flows naming a port" "$OFCTL" del-flows "$SW" in_port=p1
+check_output "... deletes the flow" '^$' \
+    bash -c "ovs-ofctl --no-stats dump-flows '$SW'"
+
 # parse-flows prints what ovs-ofctl prints, for 2,000 varied flows.
 python3 "$NF_TOP/tests/bench/ofctl-flows.py" 2000 > "$NF_TMP/f2k"
 check "parse-flows output = ovs-ofctl's" \
