@@ -1,0 +1,483 @@
+/* dpif.c: the datapath interface's client side — the registry of
+ * datapath types, argument checks in front of every provider, and the
+ * text of flows. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/flow.h"
+#include "lib/hash.h"
+#include "lib/util.h"
+#include "softpath/dpif-provider.h"
+#include "softpath/odp.h"
+
+#define MAX_CLASSES 8
+
+static const struct dpif_class *classes[MAX_CLASSES];
+static size_t n_classes;
+
+int
+dpif_register_class(const struct dpif_class *c)
+{
+    for (size_t i = 0; i < n_classes; i++) {
+        if (!strcmp(classes[i]->type, c->type)) {
+            return EEXIST;
+        }
+    }
+    if (n_classes == MAX_CLASSES) {
+        return ENOSPC;
+    }
+    classes[n_classes++] = c;
+    return 0;
+}
+
+static const struct dpif_class *
+class_for(const char *type)
+{
+    for (size_t i = 0; i < n_classes; i++) {
+        if (!strcmp(classes[i]->type, type)) {
+            return classes[i];
+        }
+    }
+    return NULL;
+}
+
+void
+dpif_init_base(struct dpif *dpif, const struct dpif_class *c, const char *name)
+{
+    dpif->class = c;
+    dpif->name = xstrdup(name);
+    dpif->full_name = xasprintf("%s@%s", c->type, name);
+}
+
+void
+dpif_uninit_base(struct dpif *dpif)
+{
+    free(dpif->name);
+    free(dpif->full_name);
+}
+
+static void
+set_err(char **errp, char *msg)
+{
+    if (errp) {
+        *errp = msg;
+    } else {
+        free(msg);
+    }
+}
+
+int
+dpif_open(const char *name, const char *type, bool create, struct dpif **dpifp,
+          char **errp)
+{
+    const char *at = strchr(name, '@');
+    char *type_copy = NULL;
+    const struct dpif_class *c;
+    int error;
+
+    *dpifp = NULL;
+    if (at) {
+        type_copy = xstrndup(name, (size_t) (at - name));
+        type = type_copy;
+        name = at + 1;
+    } else if (!type) {
+        type = "netdev";
+    }
+    c = class_for(type);
+    if (!c) {
+        set_err(errp, xasprintf("%s: unknown datapath type (known: netdev"
+                                "%s)",
+                                type, class_for("system") ? ", system" : ""));
+        free(type_copy);
+        return EAFNOSUPPORT;
+    }
+    if (!*name || strlen(name) > 15 || strpbrk(name, "/ \t")) {
+        set_err(errp, xasprintf("\"%s\": a datapath name has 1 to 15 "
+                                "characters and no '/' or white space",
+                                name));
+        free(type_copy);
+        return EINVAL;
+    }
+    error = c->open(c, name, create, dpifp, errp);
+    free(type_copy);
+    return error;
+}
+
+void
+dpif_close(struct dpif *dpif)
+{
+    if (dpif) {
+        dpif->class->close(dpif);
+    }
+}
+
+int
+dpif_destroy(struct dpif *dpif, char **errp)
+{
+    return dpif->class->destroy(dpif, errp);
+}
+
+const char *
+dpif_name(const struct dpif *dpif)
+{
+    return dpif->name;
+}
+
+const char *
+dpif_type(const struct dpif *dpif)
+{
+    return dpif->class->type;
+}
+
+int
+dpif_enumerate(struct dpif_names *names)
+{
+    memset(names, 0, sizeof *names);
+    for (size_t i = 0; i < n_classes; i++) {
+        struct dpif_names these = { NULL, 0 };
+        int error = classes[i]->enumerate(&these);
+
+        if (error) {
+            dpif_names_free(&these);
+            dpif_names_free(names);
+            return error;
+        }
+        names->names = xrealloc(names->names,
+                                (names->n + these.n) * sizeof *names->names);
+        for (size_t j = 0; j < these.n; j++) {
+            names->names[names->n++] =
+                xasprintf("%s@%s", classes[i]->type, these.names[j]);
+        }
+        dpif_names_free(&these);
+    }
+    return 0;
+}
+
+void
+dpif_names_free(struct dpif_names *names)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        free(names->names[i]);
+    }
+    free(names->names);
+    names->names = NULL;
+    names->n = 0;
+}
+
+int
+dpif_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    return dpif->class->get_stats(dpif, stats);
+}
+
+/* ---------------------------------------------------------------------
+ * Ports.
+ * --------------------------------------------------------------------- */
+
+void
+dpif_port_destroy(struct dpif_port *port)
+{
+    free(port->name);
+    free(port->type);
+    port->name = port->type = NULL;
+}
+
+void
+dpif_ports_free(struct dpif_ports *ports)
+{
+    for (size_t i = 0; i < ports->n; i++) {
+        dpif_port_destroy(&ports->ports[i]);
+    }
+    free(ports->ports);
+    ports->ports = NULL;
+    ports->n = 0;
+}
+
+int
+dpif_port_add(struct dpif *dpif, const char *name, const char *type,
+              const char *options, uint32_t *port_no, char **errp)
+{
+    if (!*name || strlen(name) > 15 || strpbrk(name, "/ \t")) {
+        set_err(errp, xasprintf("\"%s\": a port name has 1 to 15 "
+                                "characters and no '/' or white space",
+                                name));
+        return EINVAL;
+    }
+    if (*port_no != DPIF_PORT_ANY && *port_no >= 0xff00) {
+        set_err(errp, xasprintf("%" PRIu32 ": port numbers go up to 65279",
+                                *port_no));
+        return EINVAL;
+    }
+    return dpif->class->port_add(dpif, name, type, options, port_no, errp);
+}
+
+int
+dpif_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
+{
+    if (port_no == DPIF_PORT_LOCAL) {
+        set_err(errp, xstrdup("the datapath's own port cannot be removed "
+                              "(remove the datapath)"));
+        return EINVAL;
+    }
+    return dpif->class->port_del(dpif, port_no, errp);
+}
+
+int
+dpif_port_query_by_number(const struct dpif *dpif, uint32_t port_no,
+                          struct dpif_port *port)
+{
+    memset(port, 0, sizeof *port);
+    return dpif->class->port_query(dpif, port_no, NULL, port);
+}
+
+int
+dpif_port_query_by_name(const struct dpif *dpif, const char *name,
+                        struct dpif_port *port)
+{
+    memset(port, 0, sizeof *port);
+    return dpif->class->port_query(dpif, DPIF_PORT_ANY, name, port);
+}
+
+int
+dpif_port_dump(const struct dpif *dpif, struct dpif_ports *ports)
+{
+    memset(ports, 0, sizeof *ports);
+    return dpif->class->port_dump(dpif, ports);
+}
+
+int
+dpif_port_get_stats(const struct dpif *dpif, uint32_t port_no,
+                    struct dpif_port_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    return dpif->class->port_get_stats(dpif, port_no, stats);
+}
+
+/* ---------------------------------------------------------------------
+ * Flows.
+ * --------------------------------------------------------------------- */
+
+void
+dpif_ufid_from_key(const void *key, size_t key_len, struct dpif_ufid *ufid)
+{
+    /* Four independent hashes make a 128-bit id that is stable for a key
+     * and, for distinct keys, collides with negligible probability. */
+    for (int i = 0; i < 4; i++) {
+        ufid->u32[i] = hash_bytes(key, key_len, 0x9e3779b9u * (i + 1));
+    }
+}
+
+/* Checks a key, its mask and actions before a provider sees them. */
+static int
+check_flow(const void *key, size_t key_len, const void *mask, size_t mask_len,
+           const void *actions, size_t actions_len, char **errp)
+{
+    struct flow k, m;
+    char *err = NULL;
+
+    if (odp_key_to_flow(key, key_len, &k, &err)) {
+        set_err(errp, xasprintf("bad flow key: %s", err));
+        free(err);
+        return EINVAL;
+    }
+    if (mask) {
+        const uint8_t *kb = (const uint8_t *) &k;
+        const uint8_t *mb = (const uint8_t *) &m;
+
+        if (odp_mask_to_flow(mask, mask_len, &m, &err)) {
+            set_err(errp, xasprintf("bad flow mask: %s", err));
+            free(err);
+            return EINVAL;
+        }
+        /* A key value under a zero mask bit would never match as
+         * written: refuse it rather than silently widen the flow. */
+        for (size_t i = 0; i < sizeof k; i++) {
+            if (kb[i] & ~mb[i]) {
+                set_err(errp, xstrdup("flow key has bits set outside its "
+                                      "mask"));
+                return EINVAL;
+            }
+        }
+    }
+    if (actions && odp_actions_validate(actions, actions_len, &err)) {
+        set_err(errp, xasprintf("bad actions: %s", err));
+        free(err);
+        return EINVAL;
+    }
+    return 0;
+}
+
+int
+dpif_flow_put(struct dpif *dpif, const struct dpif_flow_put *put, char **errp)
+{
+    struct dpif_flow_put copy = *put;
+    struct dpif_ufid ufid;
+    int error;
+
+    if (!(put->flags & (DPIF_FP_CREATE | DPIF_FP_MODIFY))) {
+        set_err(errp, xstrdup("a flow put must allow create, modify or "
+                              "both"));
+        return EINVAL;
+    }
+    error = check_flow(put->key, put->key_len, put->mask, put->mask_len,
+                       put->actions, put->actions_len, errp);
+    if (error) {
+        return error;
+    }
+    if (!put->ufid) {
+        dpif_ufid_from_key(put->key, put->key_len, &ufid);
+        copy.ufid = &ufid;
+    }
+    return dpif->class->flow_put(dpif, &copy, errp);
+}
+
+void
+dpif_flow_destroy(struct dpif_flow *flow)
+{
+    buf_destroy(&flow->key);
+    buf_destroy(&flow->mask);
+    buf_destroy(&flow->actions);
+}
+
+int
+dpif_flow_get(const struct dpif *dpif, const struct dpif_ufid *ufid,
+              const void *key, size_t key_len, struct dpif_flow *flow)
+{
+    memset(flow, 0, sizeof *flow);
+    if (!ufid && !key) {
+        return EINVAL;
+    }
+    return dpif->class->flow_get(dpif, ufid, key, key_len, flow);
+}
+
+int
+dpif_flow_del(struct dpif *dpif, const struct dpif_ufid *ufid, const void *key,
+              size_t key_len, struct dpif_flow_stats *stats)
+{
+    if (!ufid && !key) {
+        return EINVAL;
+    }
+    return dpif->class->flow_del(dpif, ufid, key, key_len, stats);
+}
+
+int
+dpif_flow_flush(struct dpif *dpif)
+{
+    return dpif->class->flow_flush(dpif);
+}
+
+struct dpif_flow_dump *
+dpif_flow_dump_start(const struct dpif *dpif)
+{
+    return dpif->class->flow_dump_start(dpif);
+}
+
+size_t
+dpif_flow_dump_next(struct dpif_flow_dump *dump, struct dpif_flow *flows,
+                    size_t max)
+{
+    memset(flows, 0, max * sizeof *flows);
+    return dump->class->flow_dump_next(dump, flows, max);
+}
+
+void
+dpif_flow_dump_done(struct dpif_flow_dump *dump)
+{
+    dump->class->flow_dump_done(dump);
+}
+
+/* TCP flag names, as ovs-dpctl prints them. */
+static const char *const tcp_flag_names[] = {
+    "F", "S", "R", "P", ".", "U", "E", "C", "N",
+};
+
+void
+dpif_flow_format(const struct dpif_flow *f, bool verbose, struct buf *b)
+{
+    if (verbose) {
+        buf_printf(b,
+                   "ufid:%08" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%04" PRIx32
+                   "-%04" PRIx32 "%08" PRIx32 ", ",
+                   f->ufid.u32[0], f->ufid.u32[1] >> 16,
+                   f->ufid.u32[1] & 0xffff, f->ufid.u32[2] >> 16,
+                   f->ufid.u32[2] & 0xffff, f->ufid.u32[3]);
+    }
+    odp_flow_format(b, f->key.data, f->key.len,
+                    f->mask.len ? f->mask.data : NULL, f->mask.len);
+    buf_printf(b, ", packets:%" PRIu64 ", bytes:%" PRIu64 ", used:",
+               f->stats.n_packets, f->stats.n_bytes);
+    if (f->stats.used) {
+        long long age = nf_time_msec() - f->stats.used;
+        buf_printf(b, "%lld.%03llds", (age < 0 ? 0 : age) / 1000,
+                   (age < 0 ? 0 : age) % 1000);
+    } else {
+        buf_put_cstr(b, "never");
+    }
+    if (f->stats.tcp_flags) {
+        buf_put_cstr(b, ", flags:");
+        for (size_t i = 0; i < sizeof tcp_flag_names / sizeof *tcp_flag_names;
+             i++) {
+            if (f->stats.tcp_flags & (1u << i)) {
+                buf_put_cstr(b, tcp_flag_names[i]);
+            }
+        }
+    }
+    buf_put_cstr(b, ", actions:");
+    odp_actions_format(b, f->actions.data, f->actions.len);
+}
+
+/* ---------------------------------------------------------------------
+ * Execution and upcalls.
+ * --------------------------------------------------------------------- */
+
+int
+dpif_execute(struct dpif *dpif, const struct dpif_execute *exec, char **errp)
+{
+    char *err = NULL;
+
+    if (odp_actions_validate(exec->actions, exec->actions_len, &err)) {
+        set_err(errp, xasprintf("bad actions: %s", err));
+        free(err);
+        return EINVAL;
+    }
+    return dpif->class->execute(dpif, exec, errp);
+}
+
+void
+dpif_upcall_destroy(struct dpif_upcall *u)
+{
+    if (u->packet) {
+        pkt_delete(u->packet);
+        u->packet = NULL;
+    }
+    buf_destroy(&u->key);
+    buf_destroy(&u->userdata);
+}
+
+int
+dpif_recv_set(struct dpif *dpif, bool enable)
+{
+    return dpif->class->recv_set(dpif, enable);
+}
+
+int
+dpif_recv(struct dpif *dpif, struct dpif_upcall *u)
+{
+    memset(u, 0, sizeof *u);
+    return dpif->class->recv(dpif, u);
+}
+
+int
+dpif_recv_fd(const struct dpif *dpif)
+{
+    return dpif->class->recv_fd ? dpif->class->recv_fd(dpif) : -1;
+}
+
+int
+dpif_set_flow_limit(struct dpif *dpif, size_t limit)
+{
+    return dpif->class->set_flow_limit(dpif, limit);
+}

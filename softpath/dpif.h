@@ -1,0 +1,212 @@
+/* dpif.h: the datapath interface — what nicflowd, nicflow-dpctl and the
+ * offload manager use to drive a datapath of any type.
+ *
+ * A datapath has ports (numbered network devices) and a table of flows
+ * (megaflows: key + mask → actions, named by a 128-bit ufid).  Packets
+ * that match a flow get its actions; a packet that matches none is sent
+ * up as a miss upcall, as is one that runs a userspace action.  Flows are
+ * described in the <linux/openvswitch.h> netlink format (OVS_KEY_ATTR_*,
+ * OVS_ACTION_ATTR_*) so that the kernel datapath needs no translation;
+ * softpath/odp.h builds, checks and prints them in the familiar syntax
+ *   in_port(2),eth(src=...,dst=...),eth_type(0x0800),ipv4(...),
+ *   packets:N, bytes:N, used:0.5s, actions:3
+ *
+ * Datapath types (providers) implement softpath/dpif-provider.h.  Every
+ * call returns 0 or a positive errno; calls that can fail for a reason a
+ * person can act on also take an ERRP that receives a message (caller
+ * frees, ERRP may be NULL).  The arguments documented as checked are
+ * checked here, before the provider sees them: malformed keys, masks and
+ * actions never reach a datapath. */
+#ifndef NICFLOW_SOFTPATH_DPIF_H
+#define NICFLOW_SOFTPATH_DPIF_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+struct dpif;
+struct dpif_flow_dump;
+struct pkt;
+
+/* A flow's unique identifier. */
+struct dpif_ufid {
+    uint32_t u32[4];
+};
+
+/* Port numbers: DPIF_PORT_LOCAL is the datapath's own port (number 0,
+ * named like the datapath); DPIF_PORT_ANY asks for any free number. */
+#define DPIF_PORT_LOCAL 0u
+#define DPIF_PORT_ANY UINT32_MAX
+
+/* ---------------------------------------------------------------------
+ * Datapaths.
+ * --------------------------------------------------------------------- */
+
+/* Opens the datapath NAME of TYPE ("netdev" when NULL), creating it if
+ * CREATE.  A NAME of the form "type@name" names the type itself.  Errors:
+ * EAFNOSUPPORT (no such type), EEXIST, ENODEV, or the provider's. */
+int dpif_open(const char *name, const char *type, bool create, struct dpif **,
+              char **errp);
+void dpif_close(struct dpif *);
+int dpif_destroy(struct dpif *, char **errp);
+const char *dpif_name(const struct dpif *);
+const char *dpif_type(const struct dpif *);
+
+/* Names of every datapath of every registered type, as "type@name". */
+struct dpif_names {
+    char **names;
+    size_t n;
+};
+int dpif_enumerate(struct dpif_names *);
+void dpif_names_free(struct dpif_names *);
+
+struct dpif_dp_stats {
+    uint64_t n_hit;      /* Packets that matched a flow. */
+    uint64_t n_missed;   /* Packets that matched none (upcalls sent). */
+    uint64_t n_lost;     /* Upcalls dropped (queue full or disabled). */
+    uint64_t n_flows;    /* Flows now. */
+    uint64_t n_masks;    /* Distinct masks (classifier subtables) now. */
+    uint64_t n_mask_hit; /* Subtables visited by lookups, in total. */
+};
+int dpif_get_stats(const struct dpif *, struct dpif_dp_stats *);
+
+/* ---------------------------------------------------------------------
+ * Ports.
+ * --------------------------------------------------------------------- */
+
+struct dpif_port {
+    uint32_t port_no;
+    char *name;
+    char *type;
+};
+void dpif_port_destroy(struct dpif_port *);
+
+struct dpif_ports {
+    struct dpif_port *ports;
+    size_t n;
+};
+void dpif_ports_free(struct dpif_ports *);
+
+/* Adds device NAME as a port (see dpif_class.port_add): TYPE may be NULL,
+ * OPTIONS NULL or "key=value,...", *PORT_NO DPIF_PORT_ANY or the number
+ * wanted (checked: below 65280).  NAME is checked (1-15 characters, no
+ * '/' or white space). */
+int dpif_port_add(struct dpif *, const char *name, const char *type,
+                  const char *options, uint32_t *port_no, char **errp);
+int dpif_port_del(struct dpif *, uint32_t port_no, char **errp);
+int dpif_port_query_by_number(const struct dpif *, uint32_t port_no,
+                              struct dpif_port *);
+int dpif_port_query_by_name(const struct dpif *, const char *name,
+                            struct dpif_port *);
+int dpif_port_dump(const struct dpif *, struct dpif_ports *);
+
+struct dpif_port_stats {
+    uint64_t rx_packets, rx_bytes, rx_dropped, rx_errors;
+    uint64_t tx_packets, tx_bytes, tx_dropped, tx_errors;
+};
+int dpif_port_get_stats(const struct dpif *, uint32_t port_no,
+                        struct dpif_port_stats *);
+
+/* ---------------------------------------------------------------------
+ * Flows.
+ * --------------------------------------------------------------------- */
+
+struct dpif_flow_stats {
+    uint64_t n_packets;
+    uint64_t n_bytes;
+    long long used;     /* Time of the last packet, msec (nf_time_msec()),
+                        * 0 if never. */
+    uint16_t tcp_flags; /* OR of the TCP flags seen. */
+};
+
+/* Flags of a put. */
+#define DPIF_FP_CREATE 0x1 /* May add a new flow. */
+#define DPIF_FP_MODIFY 0x2 /* May change an existing flow's actions. */
+#define DPIF_FP_ZERO_STATS \
+    0x4 /* Resets the statistics of a modified
+                                * flow. */
+
+struct dpif_flow_put {
+    unsigned flags; /* DPIF_FP_*. */
+    const void *key;
+    size_t key_len;
+    const void *mask; /* NULL: exact match on every key attribute. */
+    size_t mask_len;
+    const void *actions;
+    size_t actions_len;
+    const struct dpif_ufid *ufid;  /* NULL: derived from the key. */
+    struct dpif_flow_stats *stats; /* Nonnull: receives the statistics of
+                                    * the flow replaced, if any. */
+};
+
+/* Installs or modifies a flow.  Checked here: the key and mask decode
+ * (odp_key_to_flow()), the mask has no bit the key lacks, the actions
+ * validate (odp_actions_validate()); EINVAL with the reason otherwise. */
+int dpif_flow_put(struct dpif *, const struct dpif_flow_put *, char **errp);
+
+/* A flow as dumps and gets return it: copies the caller frees with
+ * dpif_flow_destroy(). */
+struct dpif_flow {
+    struct dpif_ufid ufid;
+    struct buf key, mask, actions;
+    struct dpif_flow_stats stats;
+};
+void dpif_flow_destroy(struct dpif_flow *);
+
+int dpif_flow_get(const struct dpif *, const struct dpif_ufid *ufid,
+                  const void *key, size_t key_len, struct dpif_flow *);
+int dpif_flow_del(struct dpif *, const struct dpif_ufid *ufid, const void *key,
+                  size_t key_len, struct dpif_flow_stats *);
+int dpif_flow_flush(struct dpif *);
+
+/* Dumping: see dpif_class.flow_dump_*. */
+struct dpif_flow_dump *dpif_flow_dump_start(const struct dpif *);
+size_t dpif_flow_dump_next(struct dpif_flow_dump *, struct dpif_flow *,
+                           size_t max);
+void dpif_flow_dump_done(struct dpif_flow_dump *);
+
+/* The ufid a key gets when a put names none (a hash of the key, so that
+ * putting the same key again finds the same flow). */
+void dpif_ufid_from_key(const void *key, size_t key_len, struct dpif_ufid *);
+
+/* Appends FLOW as "ovs-dpctl dump-flows" prints it: key/mask, then
+ * "packets:N, bytes:N, used:Xs" (with ", flags:..." when TCP flags were
+ * seen) and "actions:...".  With VERBOSE, "ufid:..., " first, as -m. */
+void dpif_flow_format(const struct dpif_flow *, bool verbose, struct buf *);
+
+/* ---------------------------------------------------------------------
+ * Execution and upcalls.
+ * --------------------------------------------------------------------- */
+
+struct dpif_execute {
+    const struct pkt *packet; /* Borrowed. */
+    uint32_t in_port;
+    const void *actions; /* Checked like a put's. */
+    size_t actions_len;
+};
+int dpif_execute(struct dpif *, const struct dpif_execute *, char **errp);
+
+enum dpif_upcall_type {
+    DPIF_UC_MISS,   /* No flow matched. */
+    DPIF_UC_ACTION, /* A userspace action ran. */
+};
+
+struct dpif_upcall {
+    enum dpif_upcall_type type;
+    struct pkt *packet;    /* Owned by the upcall. */
+    struct buf key;        /* The packet's flow key. */
+    struct dpif_ufid ufid; /* The ufid a flow for it would get. */
+    struct buf userdata;   /* DPIF_UC_ACTION: the action's userdata. */
+    uint32_t in_port;
+};
+void dpif_upcall_destroy(struct dpif_upcall *);
+
+int dpif_recv_set(struct dpif *, bool enable);
+int dpif_recv(struct dpif *, struct dpif_upcall *);
+int dpif_recv_fd(const struct dpif *);
+
+int dpif_set_flow_limit(struct dpif *, size_t limit);
+
+#endif /* NICFLOW_SOFTPATH_DPIF_H */
