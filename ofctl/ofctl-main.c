@@ -143,6 +143,9 @@ usage(void)
            "  --rsort[=FIELD]             reverse-sort dump-flows output\n"
            "  --names, --no-names         port names in output\n"
            "  -t, --timeout=SECS          give up after SECS seconds\n"
+           "  -p, --private-key=FILE      TLS private key (ssl: targets)\n"
+           "  -c, --certificate=FILE      TLS certificate for the key\n"
+           "  -C, --ca-cert=FILE          CA certificate to trust\n"
            "  -m, --more                  be more verbose\n"
            "  --timestamp                 (monitor, snoop) print "
            "timestamps\n"
@@ -177,6 +180,7 @@ main(int argc, char *argv[])
         OPT_TIMESTAMP,
         OPT_MAY_CREATE,
     };
+    const char *ssl_key = NULL, *ssl_cert = NULL, *ssl_ca = NULL;
     static const struct option long_options[] = {
         { "protocols", required_argument, NULL, 'O' },
         { "strict", no_argument, NULL, OPT_STRICT },
@@ -191,6 +195,9 @@ main(int argc, char *argv[])
         { "more", no_argument, NULL, 'm' },
         { "timestamp", no_argument, NULL, OPT_TIMESTAMP },
         { "may-create", no_argument, NULL, OPT_MAY_CREATE },
+        { "private-key", required_argument, NULL, 'p' },
+        { "certificate", required_argument, NULL, 'c' },
+        { "ca-cert", required_argument, NULL, 'C' },
         { "verbose", optional_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -199,7 +206,8 @@ main(int argc, char *argv[])
 
     nf_set_program_name(argv[0]);
     for (;;) {
-        int c = getopt_long(argc, argv, "O:t:mv::hV", long_options, NULL);
+        int c =
+            getopt_long(argc, argv, "O:t:mv::hVp:c:C:", long_options, NULL);
         char *err;
         long long secs;
 
@@ -241,6 +249,15 @@ main(int argc, char *argv[])
         case OPT_MAY_CREATE:
             ofctl_opts.may_create = true;
             break;
+        case 'p':
+            ssl_key = optarg;
+            break;
+        case 'c':
+            ssl_cert = optarg;
+            break;
+        case 'C':
+            ssl_ca = optarg;
+            break;
         case 't':
             if (nf_parse_int(optarg, 1, INT32_MAX / 1000, &secs)) {
                 ofctl_fatal("value %s on -t or --timeout is invalid", optarg);
@@ -270,6 +287,20 @@ main(int argc, char *argv[])
 
     if (optind >= argc) {
         ofctl_fatal("missing command name; use --help for help");
+    }
+    /* TLS for ssl: targets, as ovs-ofctl's -p/-c/-C. */
+    if (ssl_key || ssl_cert) {
+        if (!ssl_key || !ssl_cert) {
+            ofctl_fatal("--private-key and --certificate go together");
+        }
+        if (stream_ssl_set_key_and_cert(ssl_key, ssl_cert)) {
+            ofctl_fatal("cannot use %s and %s for TLS (see the log "
+                        "message above)",
+                        ssl_key, ssl_cert);
+        }
+    }
+    if (ssl_ca && stream_ssl_set_ca_cert_file(ssl_ca, false)) {
+        ofctl_fatal("cannot use %s as the TLS CA certificate", ssl_ca);
     }
     const char *name = argv[optind];
     int n_args = argc - optind - 1;

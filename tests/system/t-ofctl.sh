@@ -6,12 +6,14 @@
 # same (captured on a listening socket); error cases.
 . "$(dirname "$0")/lib.sh"
 require_root
-require_cmd python3 ovs-vsctl ovs-ofctl ovs-vswitchd ovsdb-server ovsdb-tool
+require_cmd python3 ovs-vsctl ovs-ofctl ovs-vswitchd ovsdb-server ovsdb-tool \
+    openssl ss
 # The netdev bridge creates a tap device named after it: keep it in a
 # network namespace of the test's own.
 if [ -z "${NF_OFCTL_NS:-}" ]; then
     NF_OFCTL_NS=1 exec unshare -n bash "$0" "$@"
 fi
+ip link set lo up
 make_tmpdir
 . "$(dirname "$0")/ofctl/lib-ofctl.sh"
 
@@ -308,6 +310,40 @@ python3 "$NF_TOP/tests/bench/ofctl-flows.py" 2000 > "$NF_TMP/f2k"
 check "parse-flows output = ovs-ofctl's" \
     diff -u <(ovs-ofctl parse-flows "$NF_TMP/f2k") \
             <("$OFCTL" parse-flows "$NF_TMP/f2k")
+
+# Targets: a bridge name (its management socket in $NICFLOW_RUNDIR),
+# tcp: and ssl: (the switch listening through passive controllers).
+ovs-ofctl del-flows "$SW"
+ovs-ofctl add-flow "$SW" "priority=9,ip,actions=drop"
+check_output "a bridge name finds \$NICFLOW_RUNDIR/br0.mgmt" 'priority=9,ip' \
+    env NICFLOW_RUNDIR="$OVS_DIR" "$OFCTL" dump-flows br0
+tport=$((20000 + $$ % 20000)); sport=$((tport + 1))
+pki=$NF_TMP/pki
+mkdir -p "$pki"
+(cd "$pki" &&
+ openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem \
+     -days 2 -subj /CN=test-ca 2>/dev/null &&
+ for who in switch ctl; do
+     openssl req -newkey rsa:2048 -nodes -keyout $who-key.pem -out $who.csr \
+         -subj /CN=$who 2>/dev/null &&
+     openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca-key.pem \
+         -CAcreateserial -out $who-cert.pem -days 2 2>/dev/null || exit 1
+ done) || fail "make certificates"
+ovs-vsctl --db="unix:$OVS_DIR/db.sock" set-ssl "$pki/switch-key.pem" \
+    "$pki/switch-cert.pem" "$pki/ca.pem" \
+    -- set-controller br0 "ptcp:$tport:127.0.0.1" "pssl:$sport:127.0.0.1"
+for i in $(seq 50); do
+    ss -ltn | grep -q ":$sport " && break
+    sleep 0.1
+done
+check_output "tcp: target" 'priority=9,ip' \
+    "$OFCTL" -t 10 dump-flows "tcp:127.0.0.1:$tport"
+check_output "ssl: target with a certificate the switch trusts" \
+    'priority=9,ip' "$OFCTL" -t 10 -p "$pki/ctl-key.pem" \
+    -c "$pki/ctl-cert.pem" -C "$pki/ca.pem" dump-flows "ssl:127.0.0.1:$sport"
+check_fails "ssl: target without a certificate" \
+    "$OFCTL" -t 5 dump-flows "ssl:127.0.0.1:$sport"
+ovs-vsctl --db="unix:$OVS_DIR/db.sock" del-controller br0 -- del-ssl
 
 # Errors.
 check_output "a syntax error names the keyword and offset" \
