@@ -1246,6 +1246,22 @@ of_flow_removed_encode(const struct of_flow_removed *r,
     of_msg_finish(b);
 }
 
+/* The Nicira and OpenFlow 1.1-1.4 flow-removed bodies share everything
+ * but the 16 bits at offset 22 (match length, hard timeout). */
+static void
+pull_removed_common(const uint8_t *p, struct of_flow_removed *r)
+{
+    r->cookie = of_get64(p);
+    r->priority = of_get16(p + 8);
+    r->reason = p[10];
+    r->table_id = p[11];
+    r->duration_sec = of_get32(p + 12);
+    r->duration_nsec = of_get32(p + 16);
+    r->idle_timeout = of_get16(p + 20);
+    r->packet_count = of_get64(p + 24);
+    r->byte_count = of_get64(p + 32);
+}
+
 enum of_err
 of_flow_removed_decode(const struct of_msg *msg, struct of_flow_removed *r)
 {
@@ -1260,15 +1276,7 @@ of_flow_removed_decode(const struct of_msg *msg, struct of_flow_removed *r)
         if (!p) {
             return OF_ERR_OFPBRC_BAD_LEN;
         }
-        r->cookie = of_get64(p);
-        r->priority = of_get16(p + 8);
-        r->reason = p[10];
-        r->table_id = p[11];
-        r->duration_sec = of_get32(p + 12);
-        r->duration_nsec = of_get32(p + 16);
-        r->idle_timeout = of_get16(p + 20);
-        r->packet_count = of_get64(p + 24);
-        r->byte_count = of_get64(p + 32);
+        pull_removed_common(p, r);
         err = pull_nxm(&c, of_get16(p + 22), &r->match, NULL, NULL);
     } else if (msg->version == OF_V10) {
         p = of_cursor_pull(&c, OFP10_FLOW_REMOVED_LEN);
@@ -1289,16 +1297,8 @@ of_flow_removed_decode(const struct of_msg *msg, struct of_flow_removed *r)
         if (!p) {
             return OF_ERR_OFPBRC_BAD_LEN;
         }
-        r->cookie = of_get64(p);
-        r->priority = of_get16(p + 8);
-        r->reason = p[10];
-        r->table_id = p[11];
-        r->duration_sec = of_get32(p + 12);
-        r->duration_nsec = of_get32(p + 16);
-        r->idle_timeout = of_get16(p + 20);
+        pull_removed_common(p, r);
         r->hard_timeout = of_get16(p + 22);
-        r->packet_count = of_get64(p + 24);
-        r->byte_count = of_get64(p + 32);
         err = of_match_pull_ofp(&c, msg->version, &r->match);
     } else {
         struct of_flow_stats st = { 0 };

@@ -7,8 +7,8 @@
 #   ofctl_decode_1m  decoding the same N flow-mods from a binary file and
 #                    printing them ("ofp-parse FILE > /dev/null"): the same
 #                    bytes for both programs, written by nicflow-ofctl
-#                    encode-flows and first checked to decode without error
-#                    in ovs-ofctl: messages/s.
+#                    encode-flows; both outputs are first checked to be
+#                    identical (and so are parse-flows'): messages/s.
 #   ofctl_codec      in-process encode and decode rates of flow-mods in
 #                    OpenFlow 1.0 (NXM), 1.3 and 1.5 (tests/bench/ofctl-bench,
 #                    nicflow only: Open vSwitch has no such program).
@@ -28,8 +28,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 python3 "$top/tests/bench/ofctl-flows.py" "$N" > "$tmp/flows.txt"
 "$bin/nicflow-ofctl" encode-flows "$tmp/flows.txt" "$tmp/flows.bin" || exit 1
-if ovs-ofctl ofp-parse "$tmp/flows.bin" | grep -q 'decode error'; then
-    echo "ofctl.sh: ovs-ofctl cannot decode nicflow's flow-mods" >&2
+# Both programs must do the same work: the same text out of both
+# commands, and no decode errors.
+if ! cmp -s <(ovs-ofctl ofp-parse "$tmp/flows.bin") \
+        <("$bin/nicflow-ofctl" ofp-parse "$tmp/flows.bin") \
+    || ! cmp -s <(ovs-ofctl parse-flows "$tmp/flows.txt") \
+        <("$bin/nicflow-ofctl" parse-flows "$tmp/flows.txt") \
+    || ovs-ofctl ofp-parse "$tmp/flows.bin" | grep -q 'decode error'; then
+    echo "ofctl.sh: the two programs' outputs differ" >&2
     exit 1
 fi
 

@@ -7,7 +7,10 @@
  *   netdev-driver tap NAME           creates tap port NAME and counts what
  *                                    arrives on it
  *
- * It prints "ready" on stdout once the ports are open, runs until SIGTERM
+ * It prints a "port ..." line per port (its name, type, MTU, ifindex and
+ * MAC as the port layer reports them) and "ready" on stdout once the ports
+ * are open (in tap mode, after sending three broadcast frames into the
+ * device), runs until SIGTERM
  * or SIGINT, then prints each port's counters and the largest frame it
  * received, one "NAME key=value..." line per port, and exits 0.  The event
  * loop sleeps in poll() on the ports' fds: no busy polling. */
@@ -44,13 +47,51 @@ print_stats(const struct netdev *netdev, size_t max_frame)
     struct netdev_stats st;
 
     netdev_get_stats(netdev, &st);
-    printf("%s rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
-           " tx_packets=%" PRIu64 " tx_bytes=%" PRIu64 " rx_dropped=%" PRIu64
-           " tx_dropped=%" PRIu64 " rx_errors=%" PRIu64 " tx_errors=%" PRIu64
-           " max_rx_frame=%zu\n",
-           netdev_get_name(netdev), st.rx_packets, st.rx_bytes,
-           st.tx_packets, st.tx_bytes, st.rx_dropped, st.tx_dropped,
-           st.rx_errors, st.tx_errors, max_frame);
+    printf("%s rx_packets=%" PRIu64 " rx_bytes=%" PRIu64 " tx_packets=%" PRIu64
+           " tx_bytes=%" PRIu64 " rx_dropped=%" PRIu64 " tx_dropped=%" PRIu64
+           " rx_errors=%" PRIu64 " tx_errors=%" PRIu64 " max_rx_frame=%zu\n",
+           netdev_get_name(netdev), st.rx_packets, st.rx_bytes, st.tx_packets,
+           st.tx_bytes, st.rx_dropped, st.tx_dropped, st.rx_errors,
+           st.tx_errors, max_frame);
+}
+
+/* Prints "port NAME type=T mtu=M ifindex=I mac=M", so the test can compare
+ * the port's view with the kernel's. */
+static void
+print_info(const struct netdev *netdev)
+{
+    struct eth_addr ea = { { 0 } };
+    int mtu = -1, ifindex = -1;
+
+    netdev_get_etheraddr(netdev, &ea);
+    netdev_get_mtu(netdev, &mtu);
+    netdev_get_ifindex(netdev, &ifindex);
+    printf("port %s type=%s mtu=%d ifindex=%d mac=" ETH_ADDR_FMT "\n",
+           netdev_get_name(netdev), netdev_get_type(netdev), mtu, ifindex,
+           ETH_ADDR_ARGS(ea));
+}
+
+/* Sends three broadcast frames of the local experimental EtherType
+ * 0x88b5, which the host then counts as received on the device. */
+static void
+send_test_frames(struct netdev *netdev)
+{
+    struct pkt *pkts[3];
+
+    for (size_t i = 0; i < 3; i++) {
+        struct pkt_eth_hdr eth = {
+            .dst = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+            .src = { { 0x02, 0, 0, 0, 0, 1 } },
+            .type = PKT_HTONS(0x88b5),
+        };
+        pkts[i] = netdev_pkt_new(ETH_TOTAL_MIN);
+        pkt_put(pkts[i], &eth, sizeof eth);
+        pkt_put_zeros(pkts[i], ETH_TOTAL_MIN - sizeof eth);
+    }
+    int error = netdev_send(netdev, pkts, 3, true);
+    if (error) {
+        nf_fatal(error, "cannot send on %s", netdev_get_name(netdev));
+    }
 }
 
 int
@@ -87,6 +128,12 @@ main(int argc, char *argv[])
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
+    for (size_t i = 0; i < n_ports; i++) {
+        print_info(ports[i]);
+    }
+    if (n_ports == 1) {
+        send_test_frames(ports[0]);
+    }
     printf("ready\n");
     fflush(stdout);
 
@@ -94,7 +141,7 @@ main(int argc, char *argv[])
         struct pollfd pfds[2];
 
         for (size_t i = 0; i < n_ports; i++) {
-            pfds[i] = (struct pollfd) { netdev_get_fd(ports[i]), POLLIN, 0 };
+            pfds[i] = (struct pollfd){ netdev_get_fd(ports[i]), POLLIN, 0 };
         }
         if (poll(pfds, n_ports, 1000) < 0 && errno != EINTR) {
             nf_fatal(errno, "poll");

@@ -310,6 +310,12 @@ python3 "$NF_TOP/tests/bench/ofctl-flows.py" 2000 > "$NF_TMP/f2k"
 check "parse-flows output = ovs-ofctl's" \
     diff -u <(ovs-ofctl parse-flows "$NF_TMP/f2k") \
             <("$OFCTL" parse-flows "$NF_TMP/f2k")
+# ... and the messages, written out, print as ovs-ofctl prints them.
+check "encode-flows writes the messages" \
+    "$OFCTL" encode-flows "$NF_TMP/f2k" "$NF_TMP/f2k.bin"
+check "ofp-parse output = ovs-ofctl's" \
+    diff -u <(ovs-ofctl ofp-parse "$NF_TMP/f2k.bin") \
+            <("$OFCTL" ofp-parse "$NF_TMP/f2k.bin")
 
 # Targets: a bridge name (its management socket in $NICFLOW_RUNDIR),
 # tcp: and ssl: (the switch listening through passive controllers).
