@@ -21,3 +21,11 @@ $(CLASSIFIER_BENCH): $(OBJ)/tests/bench/classifier-bench.o $(LIBS)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread
+
+# The port layer's system-test driver (tests/system/netdev-driver.c, used by
+# tests/system/t-softpath-netdev.sh): "make build/tests/netdev-driver".
+NETDEV_DRIVER := $(BUILD)/tests/netdev-driver
+$(NETDEV_DRIVER): $(OBJ)/tests/system/netdev-driver.o $(LIBS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread

@@ -63,12 +63,16 @@ start_driver() {
     return 1
 }
 
-# stop_driver NAME: SIGTERM, wait for the counters.
+# stop_driver NAME: SIGTERM, wait for the counters; fails (showing the
+# driver's stderr, where sanitizer reports go) unless the driver exits 0.
 stop_driver() {
-    local pid
+    local pid rc
     eval "pid=\${${1}_pid}"
     kill -TERM "$pid" 2>/dev/null
     wait "$pid"
+    rc=$?
+    [ $rc = 0 ] || { echo "exit status $rc"; cat "$NF_TMP/$1.err"; }
+    return $rc
 }
 
 check_here "driver opens afpacket ports wa and wb" start_driver wire wire wa wb
@@ -111,7 +115,7 @@ else
     skip "offload settings unchanged" "ethtool not installed"
 fi
 
-stop_driver wire
+check_here "wire driver exits cleanly on SIGTERM" stop_driver wire
 counters=$(cat "$NF_TMP/wire.out")
 diag "$counters"
 # Frames larger than the 1500-byte MTU prove GSO super-frames crossed
@@ -119,6 +123,8 @@ diag "$counters"
 check "GSO super-frames crossed the wire (max frame > 1514)" \
     awk '/^wa / { for (i = 2; i <= NF; i++) if ($i ~ /^max_rx_frame=/) { split($i, kv, "="); exit !(kv[2] > 1514) } ; exit 1 }' \
     "$NF_TMP/wire.out"
+check_output "received frames carried GSO virtio net headers" \
+    '^coverage afpacket_rx_gso=[1-9]' cat "$NF_TMP/wire.out"
 check "wire forwarded without errors" \
     awk '/^w[ab] / { for (i = 2; i <= NF; i++) if ($i ~ /^(rx|tx)_errors=/) { split($i, kv, "="); if (kv[2] != 0) bad = 1 } ; n++ } END { exit bad || n != 2 }' \
     "$NF_TMP/wire.out"
@@ -135,7 +141,7 @@ check_output "host received the 3 frames the tap port sent" '^3$' \
     ip netns exec "$nsw" cat /sys/class/net/nftap0/statistics/rx_packets
 ip -n "$nsw" addr add 10.98.0.1/24 dev nftap0
 ip netns exec "$nsw" ping -c 2 -i 0.2 -W 1 10.98.0.2 >/dev/null 2>&1
-stop_driver tap
+check_here "tap driver exits cleanly on SIGTERM" stop_driver tap
 diag "$(cat "$NF_TMP/tap.out")"
 check "tap port received the host's frames" \
     awk '/^nftap0 / { for (i = 2; i <= NF; i++) if ($i ~ /^rx_packets=/) { split($i, kv, "="); exit !(kv[2] > 0) } ; exit 1 }' \

@@ -1,0 +1,110 @@
+/* netdev-provider.h: what a port type implements.
+ *
+ * A type is a struct netdev_class registered with netdev_register_class()
+ * (the built-in types are registered on first use of the registry).  Each
+ * open port is a provider-defined struct that embeds struct netdev as its
+ * first member, so a provider converts with a cast.  netdev.c owns the
+ * common members and the bookkeeping around the calls: it checks
+ * arguments, caps batch sizes, frees stolen packets and keeps the list of
+ * open ports; the provider touches the hardware (or the queues) and counts
+ * what happened in netdev->stats.
+ *
+ * Errors: every function that can fail returns 0 or a positive errno and
+ * has already logged why (rate-limited on the data path) before returning
+ * it, except that EAGAIN from recv is silent. */
+#ifndef NICFLOW_SOFTPATH_NETDEV_PROVIDER_H
+#define NICFLOW_SOFTPATH_NETDEV_PROVIDER_H 1
+
+#include "softpath/netdev.h"
+
+struct netdev_class;
+
+/* The common part of every open port. */
+struct netdev {
+    const struct netdev_class *class;
+    char *name;                /* Owned; set by netdev.c after construct. */
+    struct netdev_stats stats; /* Counted by the provider. */
+    struct netdev *next;       /* netdev.c's list of open ports. */
+};
+
+struct netdev_class {
+    /* The type name given to netdev_open(), e.g. "afpacket". */
+    const char *type;
+
+    /* Opens the port NAME (already checked to be a non-empty string shorter
+     * than IFNAMSIZ and not open as any type).  Allocates the provider's
+     * struct (zeroed, so netdev->stats start at zero), acquires the device
+     * and stores the embedded struct netdev in *NETDEVP.  netdev.c then
+     * fills in class and name.  On failure returns a positive errno (ENODEV
+     * when the device does not exist) with everything released and logs
+     * why.  Required. */
+    int (*construct)(const char *name, struct netdev **netdevp);
+
+    /* Releases everything construct acquired, including packets queued in
+     * the port, and frees the provider's struct.  Called once, by
+     * netdev_close(); NETDEV->name is still valid during the call and freed
+     * by netdev.c afterwards.  Cannot fail.  Required. */
+    void (*destruct)(struct netdev *netdev);
+
+    /* Receives up to MAX packets (1 <= MAX <= NETDEV_MAX_BURST) into PKTS,
+     * storing the count in *N, and hands them to the caller.  Packets should
+     * be allocated with netdev_pkt_new() and carry the device's virtio net
+     * header, if it gives one, through netdev_pkt_set_vnet_hdr().  Must not
+     * block.  Returns 0 with *N > 0, EAGAIN with *N == 0 when nothing is
+     * waiting, or another errno for a failure of the port (packets received
+     * before the failure are returned with 0 instead).  Counts rx_packets,
+     * rx_bytes and anything dropped or refused.  Required. */
+    int (*recv)(struct netdev *netdev, struct pkt **pkts, size_t max,
+                size_t *n);
+
+    /* Sends the N (>= 1) packets in PKTS without blocking, in order.  The
+     * packets stay the caller's (netdev.c frees them afterwards when the
+     * client lets it steal), so a provider that keeps one (dummy) keeps a
+     * clone, or takes it only when told via MAY_STEAL, which it may use to
+     * avoid a copy: if it takes a packet it sets PKTS[i] to NULL.  A packet
+     * with a virtio net header (netdev_pkt_get_vnet_hdr()) goes out with
+     * it.  Counts tx_packets and tx_bytes for what left, tx_dropped for
+     * packets the device had no room for and tx_errors for packets it
+     * refused.  Returns 0 if everything was sent, else the errno of the
+     * first failure.  Required. */
+    int (*send)(struct netdev *netdev, struct pkt **pkts, size_t n,
+                bool may_steal);
+
+    /* Stores the port's Ethernet address.  0, or a positive errno.  NULL
+     * means EOPNOTSUPP. */
+    int (*get_etheraddr)(const struct netdev *netdev, struct eth_addr *ea);
+
+    /* Stores the port's MTU (L3 bytes).  0, or a positive errno.  NULL
+     * means EOPNOTSUPP. */
+    int (*get_mtu)(const struct netdev *netdev, int *mtup);
+
+    /* Stores the kernel ifindex.  0, or a positive errno.  NULL means
+     * EOPNOTSUPP (types without a kernel device). */
+    int (*get_ifindex)(const struct netdev *netdev, int *ifindexp);
+
+    /* Returns the fd to poll for input, owned by the port and valid until
+     * destruct, or -1.  NULL means -1. */
+    int (*get_fd)(const struct netdev *netdev);
+
+    /* Sets the administrative state.  0, or a positive errno.  NULL means
+     * EOPNOTSUPP. */
+    int (*set_up)(struct netdev *netdev, bool up);
+};
+
+/* Adds CLASS (which must live forever) to the registry.  Returns 0, or
+ * EEXIST if a type of that name is registered. */
+int netdev_register_class(const struct netdev_class *class);
+
+extern const struct netdev_class netdev_dummy_class;
+extern const struct netdev_class netdev_afpacket_class;
+extern const struct netdev_class netdev_tap_class;
+extern const struct netdev_class netdev_internal_class;
+
+/* Helpers for the providers of Linux devices, through an AF_INET socket
+ * opened on first use.  Each returns 0 or a positive errno, without
+ * logging. */
+int netdev_linux_get_etheraddr(const char *name, struct eth_addr *ea);
+int netdev_linux_get_mtu(const char *name, int *mtup);
+int netdev_linux_set_up(const char *name, bool up);
+
+#endif /* NICFLOW_SOFTPATH_NETDEV_PROVIDER_H */

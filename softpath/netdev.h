@@ -1,0 +1,143 @@
+/* netdev.h: the ports of the userspace datapath.
+ *
+ * A netdev is an open port of some type: "dummy" (no device; frames come
+ * and go through netdev_dummy_receive() and netdev_dummy_pop_sent(), for
+ * tests), "afpacket" (an existing Linux device, reached through an AF_PACKET
+ * socket with an mmap'ed TPACKET_V3 receive ring) and "tap" / "internal" (a
+ * tap device the port creates and owns).  Types are implemented by the
+ * providers described in netdev-provider.h.
+ *
+ * Every call is non-blocking: netdev_recv() returns EAGAIN when nothing is
+ * waiting, and netdev_get_fd() gives a file descriptor that polls readable
+ * when it is worth calling netdev_recv() again, so a datapath thread can
+ * sleep in epoll instead of spinning.
+ *
+ * Offloads.  Linux devices hand nicflow the packets the kernel built, which
+ * may be GSO super-frames (up to 64 KB, to be segmented later) or packets
+ * whose L4 checksum is still to be filled in (CHECKSUM_PARTIAL).  Such a
+ * packet is only meaningful together with its struct virtio_net_hdr, which
+ * says how to finish it.  struct pkt (lib/packet.h) has no member for it, so
+ * this layer keeps it in the packet's headroom: the first
+ * NETDEV_PKT_META_SIZE bytes of the buffer (at pkt->base, as far from the
+ * frame as possible, so pushes of tags and tunnel headers do not reach it)
+ * hold a tag and the header.  netdev_pkt_get_vnet_hdr() returns it while it
+ * is intact: a push that eats into the last NETDEV_PKT_META_SIZE
+ * bytes of headroom overwrites it, and it is then no longer returned.
+ * pkt_clone() and a reallocation of the headroom do not copy
+ * headroom bytes, so after either the header is gone and the packet is sent
+ * as a plain frame: callers that clone or grow a super-frame must copy the
+ * header themselves.  Layer offsets are relative to the frame, and so is the
+ * header's csum_start: whoever pushes bytes in front of the L3 header of
+ * such a packet must move csum_start (and hdr_len) along.
+ *
+ * Not thread-safe: the registry and each port belong to one thread. */
+#ifndef NICFLOW_SOFTPATH_NETDEV_H
+#define NICFLOW_SOFTPATH_NETDEV_H 1
+
+#include <linux/virtio_net.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/packet.h"
+
+struct netdev;
+
+/* The most packets one netdev_recv() returns (and a good netdev_send()
+ * batch size). */
+#define NETDEV_MAX_BURST 32
+
+/* Opens the port NAME of TYPE ("dummy", "afpacket", "tap", "internal"; NULL
+ * means "afpacket", for an existing Linux device) and stores it in *NETDEVP.
+ * Returns 0, or a positive errno after logging why: EAFNOSUPPORT for an
+ * unknown type, EBUSY if a port named NAME is already open, ENODEV if an
+ * afpacket port's device does not exist, EINVAL for a bad name, or what the
+ * kernel said.  *NETDEVP is NULL on failure. */
+int netdev_open(const char *name, const char *type, struct netdev **netdevp);
+
+/* Closes NETDEV (NULL is allowed) and frees everything it owns, including
+ * packets queued inside it.  A tap device the port created disappears. */
+void netdev_close(struct netdev *netdev);
+
+/* Looks up an open port by name: NULL if none. */
+struct netdev *netdev_from_name(const char *name);
+
+const char *netdev_get_name(const struct netdev *);
+const char *netdev_get_type(const struct netdev *);
+
+/* Each returns 0 or a positive errno (EOPNOTSUPP where the type has no such
+ * property).  *MTUP and *IFINDEXP are untouched on failure. */
+int netdev_get_etheraddr(const struct netdev *, struct eth_addr *);
+int netdev_get_mtu(const struct netdev *, int *mtup);
+int netdev_get_ifindex(const struct netdev *, int *ifindexp);
+
+/* Receives up to MAX (capped at NETDEV_MAX_BURST) packets into PKTS and
+ * stores how many in *N.  The caller owns the packets.  Returns 0 with *N >
+ * 0, EAGAIN (and *N == 0) if nothing is waiting, or another positive errno
+ * for a failure of the port itself.  Received packets carry their virtio
+ * net header where the type has one (see netdev_pkt_get_vnet_hdr()). */
+int netdev_recv(struct netdev *, struct pkt **pkts, size_t max, size_t *n);
+
+/* Sends the N packets in PKTS, in order, without blocking: a packet the
+ * device cannot take now is dropped and counted in tx_dropped.  A packet
+ * with a virtio net header in its headroom is sent with it (so GSO frames
+ * and partial checksums reach the device as they are); one without is sent
+ * as a complete frame.  If MAY_STEAL, the packets are freed, sent or not;
+ * otherwise they stay the caller's.  Returns 0 if all were sent, else the
+ * errno of the first failure (after logging it, rate-limited). */
+int netdev_send(struct netdev *, struct pkt **pkts, size_t n, bool may_steal);
+
+/* A file descriptor that polls readable (EPOLLIN) when netdev_recv() may
+ * have packets, or -1 if the type has none.  It stays owned by the port. */
+int netdev_get_fd(const struct netdev *);
+
+/* Per-port counters since open.  Bytes are frame bytes, without the virtio
+ * net header.  "dropped" is for packets lost for lack of room (full ring,
+ * full socket buffer, port down); "errors" for packets refused as bad. */
+struct netdev_stats {
+    uint64_t rx_packets, rx_bytes;
+    uint64_t tx_packets, tx_bytes;
+    uint64_t rx_dropped, tx_dropped;
+    uint64_t rx_errors, tx_errors;
+};
+int netdev_get_stats(const struct netdev *, struct netdev_stats *);
+
+/* Sets the administrative state (IFF_UP for Linux devices; for a dummy,
+ * whether it passes frames).  0 or a positive errno. */
+int netdev_set_up(struct netdev *, bool up);
+
+/* Writes the names of the registered types, comma-separated, into BUF of
+ * SIZE bytes (always NUL-terminated). */
+void netdev_types_format(char *buf, size_t size);
+
+/* The virtio net header kept in a packet's headroom (see the top of this
+ * file). */
+#define NETDEV_PKT_META_SIZE 16
+
+/* Returns a new empty packet with room for SIZE bytes of frame, with the
+ * headroom a netdev packet needs: NETDEV_PKT_META_SIZE for the virtio net
+ * header plus PKT_DEFAULT_HEADROOM for pushes.  No header is set. */
+struct pkt *netdev_pkt_new(size_t size);
+
+/* Stores HDR in P's headroom.  Returns 0, or ENOSPC if P's headroom is
+ * smaller than NETDEV_PKT_META_SIZE (allocate it with netdev_pkt_new()). */
+int netdev_pkt_set_vnet_hdr(struct pkt *p, const struct virtio_net_hdr *hdr);
+
+/* Copies P's header into *HDR and returns true, or returns false (and
+ * zeroes *HDR, which means "complete frame, no offload") if P has none. */
+bool netdev_pkt_get_vnet_hdr(const struct pkt *p, struct virtio_net_hdr *hdr);
+
+/* Forgets P's header, if any. */
+void netdev_pkt_clear_vnet_hdr(struct pkt *p);
+
+/* The dummy type.  netdev_dummy_receive() queues P (taking it) to be
+ * returned by netdev_recv() on NETDEV, as if it had arrived from a wire;
+ * returns 0, or EINVAL if NETDEV is not a dummy (P is freed).  A full queue
+ * (NETDEV_DUMMY_QUEUE_MAX) or a port set down drops P, counted in
+ * rx_dropped.  netdev_dummy_pop_sent() returns the oldest packet sent on
+ * NETDEV (the caller owns it), or NULL if none is waiting. */
+#define NETDEV_DUMMY_QUEUE_MAX 1024
+int netdev_dummy_receive(struct netdev *netdev, struct pkt *p);
+struct pkt *netdev_dummy_pop_sent(struct netdev *netdev);
+
+#endif /* NICFLOW_SOFTPATH_NETDEV_H */
