@@ -124,13 +124,13 @@ stop_daemon() {
 }
 
 # add_netns NAME: creates a network namespace with a unique name, removed at
-# exit; prints the full name.
+# exit, and stores the full name in NETNS.  Call it directly, not inside
+# $(...): a subshell would register the removal where it never runs.
 add_netns() {
-    local ns="nf-$NF_TEST-$1-$$"
-    ip netns add "$ns" || return 1
-    on_exit "ip netns del '$ns'"
-    ip -n "$ns" link set lo up
-    echo "$ns"
+    NETNS="nf-$NF_TEST-$1-$$"
+    ip netns add "$NETNS" || return 1
+    on_exit "ip netns del '$NETNS'"
+    ip -n "$NETNS" link set lo up
 }
 
 # require_root: skips the whole test (with the reason) when not root.

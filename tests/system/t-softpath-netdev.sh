@@ -21,12 +21,8 @@ if [ ! -x "$drv" ]; then
     finish
 fi
 
-# add_netns registers the namespace's removal with on_exit, which a
-# command substitution would run in a subshell and lose: call it in this
-# shell and read the name back from a file.
-add_netns a >"$NF_TMP/ns.a" && add_netns b >"$NF_TMP/ns.b" \
-    && add_netns w >"$NF_TMP/ns.w" || { fail "create namespaces"; finish; }
-nsa=$(cat "$NF_TMP/ns.a") nsb=$(cat "$NF_TMP/ns.b") nsw=$(cat "$NF_TMP/ns.w")
+add_netns a && nsa=$NETNS && add_netns b && nsb=$NETNS \
+    && add_netns w && nsw=$NETNS || { fail "create namespaces"; finish; }
 
 # The veth pairs are created directly in their namespaces, so their names
 # cannot collide with anything outside.
