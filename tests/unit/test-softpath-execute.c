@@ -197,8 +197,7 @@ assert_checksums(struct pkt *p)
         return;
     }
     const uint8_t *l4 = pkt_l4(p);
-    if ((flow.nw_frag & FLOW_NW_FRAG_ANY) || !l4
-        || pkt_l4_size(p) < l4_len) {
+    if ((flow.nw_frag & FLOW_NW_FRAG_ANY) || !l4 || pkt_l4_size(p) < l4_len) {
         return; /* Fragments and truncated frames cannot be summed. */
     }
     switch (flow.nw_proto) {
@@ -253,11 +252,11 @@ struct exec_case {
 /* Pieces of flow texts. */
 #define IN "in_port(1),"
 #define ETH "eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),"
-#define V4(SRC, DST, PROTO, TOS, TTL)                                       \
+#define V4(SRC, DST, PROTO, TOS, TTL)                                        \
     "eth_type(0x0800),ipv4(src=" SRC ",dst=" DST ",proto=" PROTO ",tos=" TOS \
     ",ttl=" TTL ",frag=no),"
-#define V6(SRC, DST, PROTO, LABEL, TCLASS, HLIMIT)                          \
-    "eth_type(0x86dd),ipv6(src=" SRC ",dst=" DST ",label=" LABEL            \
+#define V6(SRC, DST, PROTO, LABEL, TCLASS, HLIMIT)               \
+    "eth_type(0x86dd),ipv6(src=" SRC ",dst=" DST ",label=" LABEL \
     ",proto=" PROTO ",tclass=" TCLASS ",hlimit=" HLIMIT ",frag=no),"
 #define V4X V4("10.0.0.1", "10.0.0.2", "6", "0", "64")
 #define TCP(S, D) "tcp(src=" S ",dst=" D ")"
@@ -267,24 +266,38 @@ struct exec_case {
 #define A1 "2001:db8::1"
 #define A2 "2001:db8::2"
 
-#define V4TCP IN ETH V4("10.0.0.1", "10.0.0.2", "6", "0", "64") TCP("1000", "80")
-#define V4UDP IN ETH V4("10.0.0.1", "10.0.0.2", "17", "0", "64") UDP("53", "5353")
+#define V4TCP \
+    IN ETH V4("10.0.0.1", "10.0.0.2", "6", "0", "64") TCP("1000", "80")
+#define V4UDP \
+    IN ETH V4("10.0.0.1", "10.0.0.2", "17", "0", "64") UDP("53", "5353")
 #define V4ICMP IN ETH V4("10.0.0.1", "10.0.0.2", "1", "0", "64") ICMP
 #define V6TCP IN ETH V6(A1, A2, "6", "0", "0", "64") TCP("1000", "80")
 #define V6UDP IN ETH V6(A1, A2, "17", "0", "0", "64") UDP("53", "5353")
 #define V6ICMP IN ETH V6(A1, A2, "58", "0", "0", "64") ICMP6
 #define VLAN(VID, PCP) "eth_type(0x8100),vlan(vid=" VID ",pcp=" PCP "),encap("
-#define VLAN_V4TCP                                                       \
-    IN ETH VLAN("10", "3") V4("10.0.0.1", "10.0.0.2", "6", "0", "64")   \
+#define VLAN_V4TCP                                                    \
+    IN ETH VLAN("10", "3") V4("10.0.0.1", "10.0.0.2", "6", "0", "64") \
         TCP("1000", "80") ")"
-#define VLAN_V6UDP                                                       \
-    IN ETH VLAN("10", "3") V6(A1, A2, "17", "0", "0", "64") UDP("53",   \
-                                                                "5353") ")"
+#define VLAN_V6UDP                                          \
+    IN ETH VLAN("10", "3") V6(A1, A2, "17", "0", "0", "64") \
+        UDP("53", "5353") ")"
 
-#define O(PORT, FLOW) { 'o', PORT, FLOW, 0 }
-#define OT(PORT, FLOW, N) { 'o', PORT, FLOW, N }
-#define R(ID, FLOW) { 'r', ID, FLOW, 0 }
-#define U(PID, FLOW) { 'u', PID, FLOW, 0 }
+#define O(PORT, FLOW)      \
+    {                      \
+        'o', PORT, FLOW, 0 \
+    }
+#define OT(PORT, FLOW, N)  \
+    {                      \
+        'o', PORT, FLOW, N \
+    }
+#define R(ID, FLOW)      \
+    {                    \
+        'r', ID, FLOW, 0 \
+    }
+#define U(PID, FLOW)      \
+    {                     \
+        'u', PID, FLOW, 0 \
+    }
 
 /* clang-format off */
 static const struct exec_case cases[] = {
@@ -373,6 +386,13 @@ static const struct exec_case cases[] = {
       "set(ipv4(src=3.3.3.3)),1",
       { O(1, IN ETH "eth_type(0x0800),ipv4(src=3.3.3.3,dst=10.0.0.2,"
              "proto=17,tos=0,ttl=64,frag=first)," UDP("1", "2")) } },
+    /* IPv6 through a fragment header: the L4 checksum is still found. */
+    { IN ETH "eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,"
+      "label=0,proto=17,tclass=0,hlimit=64,frag=first)," UDP("1", "2"),
+      "set(ipv6(src=2001:db8::7,dst=2001:db8::8)),set(udp(dst=3)),1",
+      { O(1, IN ETH "eth_type(0x86dd),ipv6(src=2001:db8::7,"
+             "dst=2001:db8::8,label=0,proto=17,tclass=0,hlimit=64,"
+             "frag=first)," UDP("1", "3")) } },
     /* Ethernet. */
     { V4TCP, "set(eth(src=02:00:00:00:00:aa,dst=02:00:00:00:00:bb)),1",
       { O(1, IN "eth(src=02:00:00:00:00:aa,dst=02:00:00:00:00:bb)," V4X
@@ -591,10 +611,10 @@ static void
 test_hash(void **state)
 {
     const char *fwd = V4TCP;
-    const char *rev = IN ETH V4("10.0.0.2", "10.0.0.1", "6", "0", "64")
-        TCP("80", "1000");
-    const char *other = IN ETH V4("10.0.0.1", "10.0.0.2", "6", "0", "64")
-        TCP("1001", "80");
+    const char *rev =
+        IN ETH V4("10.0.0.2", "10.0.0.1", "6", "0", "64") TCP("80", "1000");
+    const char *other =
+        IN ETH V4("10.0.0.1", "10.0.0.2", "6", "0", "64") TCP("1001", "80");
 
     assert_int_not_equal(hash_of(fwd, "l4(0)"), 0);
     assert_int_equal(hash_of(fwd, "l4(0)"), hash_of(fwd, "l4(0)"));
@@ -740,20 +760,37 @@ test_malformed(void **state)
         size_t n_out;
     } bad[] = {
         { "unknown action", "04006300", 0 },
-        { "output then unknown", "0800010002000000" "04006300", 1 },
+        { "output then unknown",
+          "0800010002000000"
+          "04006300",
+          1 },
         { "output too short", "06000100020000000", 0 },
-        { "truncated attribute", "0800010002000000" "0c000100", 1 },
+        { "truncated attribute",
+          "0800010002000000"
+          "0c000100",
+          1 },
         { "attribute longer than the list", "1000010002000000", 0 },
         { "header cut short", "0800", 0 },
         { "push_vlan too short", "0600040081000000", 0 },
         { "set without key", "04000300", 0 },
-        { "set of nd", "0800030004000e00" "0800010002000000", 0 },
-        { "set ipv4 wrong size", "0c0003000800070001020304" "08000100"
-                                 "02000000", 0 },
+        { "set of nd",
+          "0800030004000e00"
+          "0800010002000000",
+          0 },
+        { "set ipv4 wrong size",
+          "0c0003000800070001020304"
+          "08000100"
+          "02000000",
+          0 },
         { "sample without actions", "0c000600080001000000ffff", 0 },
         { "hash with unknown algorithm",
-          "0c000700090000000000000008000100" "02000000", 0 },
-        { "drop", "0800180000000000" "0800010002000000", 0 },
+          "0c000700090000000000000008000100"
+          "02000000",
+          0 },
+        { "drop",
+          "0800180000000000"
+          "0800010002000000",
+          0 },
     };
     struct capture c;
     struct dp_execute_hooks h;
@@ -830,8 +867,8 @@ test_garbage(void **state)
             a[2] = (uint8_t) (a[2] % 26);
             a[3] = 0;
         }
-        dp_execute_actions(packet_from_text(i % 2 ? V6TCP : VLAN_V4TCP), a,
-                           n, &h);
+        dp_execute_actions(packet_from_text(i % 2 ? V6TCP : VLAN_V4TCP), a, n,
+                           &h);
         capture_clear(&c);
     }
 }
