@@ -1,0 +1,1436 @@
+/* dpif-netdev.c: the userspace datapath ("netdev" datapath type).
+ *
+ * A datapath here is an object of this process, found by name in a
+ * registry.  Handles (struct dpif_netdev) returned by open() point at it
+ * and hold a reference; the datapath outlives its handles until
+ * destroy() runs, as a kernel datapath outlives the processes that open
+ * it.
+ *
+ * Flows are kept twice: in the megaflow classifier (flow & mask, mask →
+ * struct dp_flow), which the packet path uses, and in a hash map by ufid,
+ * which the flow API uses.  An exact-match cache sits in front of the
+ * classifier; its entries name a rule and that rule's serial, so a removed
+ * flow is never returned from it (see emc.h).
+ *
+ * Packets move only inside dpif_netdev_run(), called by the owner: it
+ * takes a batch from every port, looks the packets up (cache, then the
+ * classifier in one batch) and runs the actions of the flows hit, or
+ * queues a miss upcall.  Outputs are gathered per port and sent in
+ * batches.
+ *
+ * Locking: each datapath has one mutex that every call on it takes, so
+ * the classifier and the cache, which are not thread-safe, see one thread
+ * at a time, as do the datapath's netdevs.  The registry has its own
+ * mutex, always taken before a datapath's. */
+#include "softpath/dpif-netdev.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/openvswitch.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "lib/coverage.h"
+#include "lib/flow.h"
+#include "lib/hash.h"
+#include "lib/hmap.h"
+#include "lib/packet.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "softpath/classifier.h"
+#include "softpath/dp-execute.h"
+#include "softpath/dpif-provider.h"
+#include "softpath/emc.h"
+#include "softpath/netdev.h"
+#include "softpath/odp.h"
+
+VLOG_DEFINE_THIS_MODULE(dpif_netdev);
+
+COVERAGE_DEFINE(dpif_netdev_output_no_port);
+COVERAGE_DEFINE(dpif_netdev_recirc_too_deep);
+COVERAGE_DEFINE(dpif_netdev_upcall_lost);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+
+/* Upcalls queued per port before more are lost: enough to absorb a burst
+ * while the handler is busy, small enough that a flood from one port
+ * cannot hold much memory. */
+#define UPCALL_QUEUE_MAX 1024
+
+/* How many times a packet may be recirculated, as Open vSwitch's
+ * MAX_RECIRC_DEPTH: a loop of recirculations must end somewhere. */
+#define MAX_RECIRC_DEPTH 6
+
+/* The flow limit when the caller sets none (Open vSwitch's default). */
+#define DEFAULT_FLOW_LIMIT 200000
+
+/* A bounded ring of upcalls waiting for dpif_recv(). */
+struct upcall_queue {
+    struct dpif_upcall *ring; /* UPCALL_QUEUE_MAX entries, or NULL. */
+    size_t head;              /* Index of the oldest entry. */
+    size_t n;                 /* Entries queued. */
+};
+
+struct dp_port {
+    struct hmap_node node; /* In dp_netdev.ports, by hash of port_no. */
+    uint32_t port_no;
+    struct netdev *netdev;
+    struct upcall_queue upcalls;      /* Upcalls of packets received here. */
+    uint64_t n_lost;                  /* Upcalls of this port lost. */
+    struct pkt *tx[NETDEV_MAX_BURST]; /* Outputs not sent yet. */
+    size_t n_tx;
+};
+
+struct dp_flow {
+    struct hmap_node ufid_node; /* In dp_netdev.flows. */
+    struct dpif_ufid ufid;
+    struct dpcls_rule *rule;      /* The classifier's rule for it. */
+    struct buf key, mask;         /* As put (mask empty: exact). */
+    struct buf actions;           /* As put. */
+    struct dpif_flow_stats stats; /* Updated on every hit. */
+};
+
+struct dp_netdev {
+    struct hmap_node node; /* In 'dps', by hash of name. */
+    char *name;
+    unsigned int refcnt; /* Handles and dumps that point here. */
+    bool destroyed;      /* destroy() ran: no longer in 'dps'. */
+    pthread_mutex_t mutex;
+
+    struct hmap ports; /* Of struct dp_port. */
+    struct dpcls cls;  /* Rules' payloads are struct dp_flow. */
+    struct emc emc;
+    struct hmap flows; /* Of struct dp_flow, by ufid. */
+    size_t flow_limit;
+
+    bool recv_enabled;
+    int upcall_fd;                    /* Eventfd: readable while queued. */
+    struct upcall_queue misc_upcalls; /* For in_ports that are no port. */
+    size_t n_upcalls;                 /* In all queues. */
+    uint32_t rr_next;                 /* First port to serve next. */
+
+    uint64_t n_hit, n_missed, n_lost;
+};
+
+struct dpif_netdev {
+    struct dpif up;
+    struct dp_netdev *dp;
+};
+
+struct dp_netdev_flow_dump {
+    struct dpif_flow_dump up;
+    struct dp_netdev *dp;    /* Referenced until done(). */
+    struct dpif_ufid *ufids; /* The flows that existed at start(). */
+    size_t n, pos;
+};
+
+/* The state the action hooks need for one packet. */
+struct exec_ctx {
+    struct dp_netdev *dp;
+    int depth; /* Recirculations so far. */
+};
+
+static const struct dpif_class dpif_netdev_class;
+
+static pthread_mutex_t dps_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct hmap dps = HMAP_INITIALIZER;
+
+/* Test hooks (see dpif-netdev.h). */
+static const char *local_port_type = "internal";
+static unsigned int emc_inv_prob = EMC_DEFAULT_INSERT_INV_PROB;
+
+static void process_packet(struct dp_netdev *, struct pkt *, int depth);
+
+static void
+set_err(char **errp, char *msg)
+{
+    if (errp) {
+        *errp = msg;
+    } else {
+        free(msg);
+    }
+}
+
+static struct dp_netdev *
+dp_from_dpif(const struct dpif *dpif)
+{
+    return CONTAINER_OF(dpif, struct dpif_netdev, up)->dp;
+}
+
+/* ---------------------------------------------------------------------
+ * Upcall queues.
+ * --------------------------------------------------------------------- */
+
+/* Makes the eventfd readable or empties it, so that it polls readable
+ * exactly while some upcall is queued. */
+static void
+upcall_fd_signal(struct dp_netdev *dp, bool readable)
+{
+    uint64_t v = 1;
+    ssize_t n;
+
+    if (readable) {
+        n = write(dp->upcall_fd, &v, sizeof v);
+    } else {
+        n = read(dp->upcall_fd, &v, sizeof v);
+    }
+    /* A failed write means the counter is already huge and a failed read
+     * that it is already zero (EAGAIN): both leave the state we want. */
+    (void) n;
+}
+
+static void
+upcall_queue_clear(struct dp_netdev *dp, struct upcall_queue *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        dpif_upcall_destroy(&q->ring[(q->head + i) % UPCALL_QUEUE_MAX]);
+    }
+    dp->n_upcalls -= q->n;
+    if (q->n && !dp->n_upcalls) {
+        upcall_fd_signal(dp, false);
+    }
+    free(q->ring);
+    memset(q, 0, sizeof *q);
+}
+
+static struct dp_port *
+port_lookup(const struct dp_netdev *dp, uint32_t port_no)
+{
+    struct dp_port *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, node, hash_int(port_no, 0), &dp->ports) {
+        if (port->port_no == port_no) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+/* Queues U (taking what it owns) on the queue of the port the packet came
+ * in on, or counts it lost if upcalls are disabled or the queue is full. */
+static void
+upcall_queue_push(struct dp_netdev *dp, struct dpif_upcall *u)
+{
+    struct dp_port *port = port_lookup(dp, u->in_port);
+    struct upcall_queue *q = port ? &port->upcalls : &dp->misc_upcalls;
+
+    if (!dp->recv_enabled || q->n >= UPCALL_QUEUE_MAX) {
+        COVERAGE_INC(dpif_netdev_upcall_lost);
+        dp->n_lost++;
+        if (port) {
+            port->n_lost++;
+        }
+        dpif_upcall_destroy(u);
+        return;
+    }
+    if (!q->ring) {
+        q->ring = xmalloc(UPCALL_QUEUE_MAX * sizeof *q->ring);
+    }
+    q->ring[(q->head + q->n) % UPCALL_QUEUE_MAX] = *u;
+    q->n++;
+    if (!dp->n_upcalls++) {
+        upcall_fd_signal(dp, true);
+    }
+}
+
+/* Queues a miss upcall for P (taken), whose flow is FLOW. */
+static void
+upcall_miss(struct dp_netdev *dp, struct pkt *p, const struct flow *flow)
+{
+    struct dpif_upcall u;
+
+    memset(&u, 0, sizeof u);
+    u.type = DPIF_UC_MISS;
+    u.packet = p;
+    u.in_port = p->in_port;
+    odp_flow_to_key(&u.key, flow, NULL);
+    dpif_ufid_from_key(u.key.data, u.key.len, &u.ufid);
+    upcall_queue_push(dp, &u);
+}
+
+/* ---------------------------------------------------------------------
+ * Action hooks.
+ * --------------------------------------------------------------------- */
+
+static void
+port_flush_tx(struct dp_port *port)
+{
+    if (port->n_tx) {
+        /* Failures are counted by the netdev and logged there. */
+        netdev_send(port->netdev, port->tx, port->n_tx, true);
+        port->n_tx = 0;
+    }
+}
+
+static void
+dp_flush_tx(struct dp_netdev *dp)
+{
+    struct dp_port *port;
+
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        port_flush_tx(port);
+    }
+}
+
+static void
+hook_output(void *aux, struct pkt *p, uint32_t port_no)
+{
+    struct exec_ctx *ctx = aux;
+    struct dp_port *port = port_lookup(ctx->dp, port_no);
+
+    if (!port) {
+        /* A flow may outlive the port it outputs to (see port_del). */
+        COVERAGE_INC(dpif_netdev_output_no_port);
+        pkt_delete(p);
+        return;
+    }
+    port->tx[port->n_tx++] = p;
+    if (port->n_tx == NETDEV_MAX_BURST) {
+        port_flush_tx(port);
+    }
+}
+
+static void
+hook_userspace(void *aux, struct pkt *p, const struct nlattr *attr)
+{
+    struct exec_ctx *ctx = aux;
+    const struct nlattr *a;
+    struct dpif_upcall u;
+    struct flow flow;
+
+    memset(&u, 0, sizeof u);
+    u.type = DPIF_UC_ACTION;
+    u.in_port = p->in_port;
+    /* The executor keeps P; the upcall gets a copy, whose key is that of
+     * the packet as the actions so far have left it. */
+    u.packet = pkt_clone(p);
+    flow_extract(u.packet, &flow);
+    odp_flow_to_key(&u.key, &flow, NULL);
+    dpif_ufid_from_key(u.key.data, u.key.len, &u.ufid);
+    mnl_attr_for_each_nested(a, attr)
+    {
+        if (mnl_attr_get_type(a) == OVS_USERSPACE_ATTR_USERDATA) {
+            buf_put(&u.userdata, mnl_attr_get_payload(a),
+                    mnl_attr_get_payload_len(a));
+        }
+    }
+    upcall_queue_push(ctx->dp, &u);
+}
+
+static void
+hook_recirc(void *aux, struct pkt *p, uint32_t recirc_id)
+{
+    struct exec_ctx *ctx = aux;
+
+    (void) recirc_id; /* Already in p->recirc_id. */
+    if (ctx->depth >= MAX_RECIRC_DEPTH) {
+        COVERAGE_INC(dpif_netdev_recirc_too_deep);
+        VLOG_WARN_RL(&rl,
+                     "%s: packet recirculated more than %d times, "
+                     "dropped",
+                     ctx->dp->name, MAX_RECIRC_DEPTH);
+        pkt_delete(p);
+        return;
+    }
+    process_packet(ctx->dp, p, ctx->depth + 1);
+}
+
+static void
+execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
+                const void *actions, size_t len)
+{
+    struct exec_ctx ctx = { dp, depth };
+    struct dp_execute_hooks hooks = {
+        .output = hook_output,
+        .userspace = hook_userspace,
+        .recirc = hook_recirc,
+        .meter = NULL, /* No meters yet: every packet passes. */
+        .aux = &ctx,
+    };
+
+    dp_execute_actions(p, actions, len, &hooks);
+}
+
+/* ---------------------------------------------------------------------
+ * The packet path.
+ * --------------------------------------------------------------------- */
+
+static void
+flow_hit(struct dp_flow *f, const struct pkt *p, const struct flow *flow,
+         long long now)
+{
+    f->stats.n_packets++;
+    f->stats.n_bytes += p->size;
+    f->stats.used = now;
+    f->stats.tcp_flags |= ntohs(flow->tcp_flags) & TCP_FLAGS_MASK;
+}
+
+static struct dpcls_rule *
+lookup_one(struct dp_netdev *dp, const struct flow *flow)
+{
+    uint32_t hash = emc_hash(flow);
+    struct dpcls_rule *rule = emc_lookup(&dp->emc, flow, hash);
+
+    if (!rule) {
+        rule = dpcls_lookup(&dp->cls, flow);
+        if (rule) {
+            emc_probabilistic_insert(&dp->emc, flow, hash, rule);
+        }
+    }
+    return rule;
+}
+
+/* Looks P (taken) up again after a recirculation and gives it its flow's
+ * actions or a miss upcall. */
+static void
+process_packet(struct dp_netdev *dp, struct pkt *p, int depth)
+{
+    struct dpcls_rule *rule;
+    struct flow flow;
+
+    flow_extract(p, &flow);
+    rule = lookup_one(dp, &flow);
+    if (rule) {
+        struct dp_flow *f = rule->payload;
+
+        dp->n_hit++;
+        flow_hit(f, p, &flow, nf_time_msec());
+        execute_actions(dp, p, depth, f->actions.data, f->actions.len);
+    } else {
+        dp->n_missed++;
+        upcall_miss(dp, p, &flow);
+    }
+}
+
+/* Processes the N packets of PKTS (taken), just received on IN_PORT:
+ * the cache first, then the classifier for all the cache's misses at
+ * once, then each packet's actions or upcall in arrival order. */
+static void
+process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
+              size_t n)
+{
+    struct flow flows[NETDEV_MAX_BURST];
+    struct dpcls_rule *rules[NETDEV_MAX_BURST];
+    const struct flow *miss_keys[NETDEV_MAX_BURST];
+    struct dpcls_rule *miss_rules[NETDEV_MAX_BURST];
+    uint32_t hashes[NETDEV_MAX_BURST];
+    size_t miss_idx[NETDEV_MAX_BURST];
+    size_t n_miss = 0;
+    long long now = nf_time_msec();
+
+    for (size_t i = 0; i < n; i++) {
+        pkts[i]->in_port = in_port;
+        pkts[i]->recirc_id = 0;
+        flow_extract(pkts[i], &flows[i]);
+        hashes[i] = emc_hash(&flows[i]);
+        rules[i] = emc_lookup(&dp->emc, &flows[i], hashes[i]);
+        if (!rules[i]) {
+            miss_idx[n_miss] = i;
+            miss_keys[n_miss++] = &flows[i];
+        }
+    }
+    if (n_miss) {
+        dpcls_lookup_batch(&dp->cls, miss_keys, n_miss, miss_rules);
+        for (size_t j = 0; j < n_miss; j++) {
+            size_t i = miss_idx[j];
+
+            rules[i] = miss_rules[j];
+            if (rules[i]) {
+                emc_probabilistic_insert(&dp->emc, &flows[i], hashes[i],
+                                         rules[i]);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i]) {
+            struct dp_flow *f = rules[i]->payload;
+
+            dp->n_hit++;
+            flow_hit(f, pkts[i], &flows[i], now);
+            execute_actions(dp, pkts[i], 0, f->actions.data, f->actions.len);
+        } else {
+            dp->n_missed++;
+            upcall_miss(dp, pkts[i], &flows[i]);
+        }
+    }
+}
+
+int
+dpif_netdev_run(struct dpif *dpif)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct pkt *pkts[NETDEV_MAX_BURST];
+    struct dp_port *port;
+    int total = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        size_t n = 0;
+        int error = netdev_recv(port->netdev, pkts, NETDEV_MAX_BURST, &n);
+
+        if (error) {
+            if (error != EAGAIN) {
+                VLOG_WARN_RL(&rl, "%s: receive on port %u (%s) failed: %s",
+                             dp->name, port->port_no,
+                             netdev_get_name(port->netdev),
+                             nf_strerror(error));
+            }
+            continue;
+        }
+        process_batch(dp, port->port_no, pkts, n);
+        total += (int) n;
+    }
+    /* Outputs are sent once per run, so that packets from every port to
+     * one port leave in as few batches as possible. */
+    dp_flush_tx(dp);
+    pthread_mutex_unlock(&dp->mutex);
+    return total;
+}
+
+size_t
+dpif_netdev_wait_fds(const struct dpif *dpif, int *fds, size_t max)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+    size_t n = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        int fd = netdev_get_fd(port->netdev);
+
+        if (fd >= 0) {
+            if (n < max) {
+                fds[n] = fd;
+            }
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Datapaths.
+ * --------------------------------------------------------------------- */
+
+static struct dp_netdev *
+dp_lookup(const char *name)
+{
+    struct dp_netdev *dp;
+
+    HMAP_FOR_EACH_WITH_HASH (dp, node, hash_string(name, 0), &dps) {
+        if (!strcmp(dp->name, name)) {
+            return dp;
+        }
+    }
+    return NULL;
+}
+
+static struct dp_port *
+port_create(struct dp_netdev *dp, uint32_t port_no, struct netdev *netdev)
+{
+    struct dp_port *port = xzalloc(sizeof *port);
+
+    port->port_no = port_no;
+    port->netdev = netdev;
+    hmap_insert(&dp->ports, &port->node, hash_int(port_no, 0));
+    return port;
+}
+
+static void
+port_destroy(struct dp_netdev *dp, struct dp_port *port)
+{
+    port_flush_tx(port);
+    upcall_queue_clear(dp, &port->upcalls);
+    hmap_remove(&dp->ports, &port->node);
+    netdev_close(port->netdev);
+    free(port);
+}
+
+static void
+flow_free(struct dp_flow *f)
+{
+    buf_destroy(&f->key);
+    buf_destroy(&f->mask);
+    buf_destroy(&f->actions);
+    free(f);
+}
+
+static void
+flow_remove(struct dp_netdev *dp, struct dp_flow *f)
+{
+    dpcls_remove(&dp->cls, f->rule);
+    hmap_remove(&dp->flows, &f->ufid_node);
+    flow_free(f);
+}
+
+static void
+flows_flush(struct dp_netdev *dp)
+{
+    struct dp_flow *f;
+
+    HMAP_FOR_EACH_SAFE (f, ufid_node, &dp->flows) {
+        flow_remove(dp, f);
+    }
+    /* Entries would be stale anyway; flushing frees the cache's slots for
+     * the flows to come at once. */
+    emc_flush(&dp->emc);
+}
+
+/* Creates the datapath NAME with its local port; called with dps_mutex
+ * held. */
+static int
+dp_create(const char *name, struct dp_netdev **dpp, char **errp)
+{
+    struct netdev *local;
+    struct dp_netdev *dp;
+    int error;
+
+    dp = xzalloc(sizeof *dp);
+    dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (dp->upcall_fd < 0) {
+        error = errno;
+        set_err(errp, xasprintf("%s: cannot create the upcall eventfd: %s",
+                                name, nf_strerror(error)));
+        goto free_dp;
+    }
+    error = netdev_open(name, local_port_type, &local);
+    if (error) {
+        set_err(errp, xasprintf("%s: cannot open the local port (type %s): "
+                                "%s",
+                                name, local_port_type, nf_strerror(error)));
+        goto close_fd;
+    }
+    error = emc_init(&dp->emc, 0);
+    if (error) {
+        set_err(errp, xasprintf("%s: cannot create the exact-match cache: "
+                                "%s",
+                                name, nf_strerror(error)));
+        goto close_local;
+    }
+    emc_set_insert_inv_prob(&dp->emc, emc_inv_prob);
+    dp->name = xstrdup(name);
+    pthread_mutex_init(&dp->mutex, NULL);
+    hmap_init(&dp->ports);
+    hmap_init(&dp->flows);
+    dpcls_init(&dp->cls);
+    dp->flow_limit = DEFAULT_FLOW_LIMIT;
+    port_create(dp, DPIF_PORT_LOCAL, local);
+    hmap_insert(&dps, &dp->node, hash_string(name, 0));
+    *dpp = dp;
+    return 0;
+
+close_local:
+    netdev_close(local);
+close_fd:
+    close(dp->upcall_fd);
+free_dp:
+    free(dp);
+    return error;
+}
+
+/* Empties DP of ports, flows and upcalls; called with its mutex held. */
+static void
+dp_clear(struct dp_netdev *dp)
+{
+    struct dp_port *port;
+
+    HMAP_FOR_EACH_SAFE (port, node, &dp->ports) {
+        port_destroy(dp, port);
+    }
+    flows_flush(dp);
+    upcall_queue_clear(dp, &dp->misc_upcalls);
+}
+
+/* Frees DP, which destroy() removed from the registry and no one
+ * references any more. */
+static void
+dp_free(struct dp_netdev *dp)
+{
+    dp_clear(dp);
+    emc_destroy(&dp->emc);
+    dpcls_destroy(&dp->cls);
+    hmap_destroy(&dp->flows);
+    hmap_destroy(&dp->ports);
+    close(dp->upcall_fd);
+    pthread_mutex_destroy(&dp->mutex);
+    free(dp->name);
+    free(dp);
+}
+
+static void
+dp_ref(struct dp_netdev *dp)
+{
+    pthread_mutex_lock(&dps_mutex);
+    dp->refcnt++;
+    pthread_mutex_unlock(&dps_mutex);
+}
+
+static void
+dp_unref(struct dp_netdev *dp)
+{
+    bool free_it;
+
+    pthread_mutex_lock(&dps_mutex);
+    free_it = !--dp->refcnt && dp->destroyed;
+    pthread_mutex_unlock(&dps_mutex);
+    if (free_it) {
+        dp_free(dp);
+    }
+}
+
+static int
+dpif_netdev_open(const struct dpif_class *class, const char *name, bool create,
+                 struct dpif **dpifp, char **errp)
+{
+    struct dpif_netdev *handle;
+    struct dp_netdev *dp;
+    int error = 0;
+
+    *dpifp = NULL;
+    pthread_mutex_lock(&dps_mutex);
+    dp = dp_lookup(name);
+    if (dp && create) {
+        set_err(errp, xasprintf("%s: a datapath of that name exists", name));
+        error = EEXIST;
+    } else if (!dp && !create) {
+        set_err(errp, xasprintf("%s: no such datapath", name));
+        error = ENODEV;
+    } else if (!dp) {
+        error = dp_create(name, &dp, errp);
+    }
+    if (!error) {
+        dp->refcnt++;
+        handle = xzalloc(sizeof *handle);
+        dpif_init_base(&handle->up, class, name);
+        handle->dp = dp;
+        *dpifp = &handle->up;
+    }
+    pthread_mutex_unlock(&dps_mutex);
+    return error;
+}
+
+static void
+dpif_netdev_close(struct dpif *dpif)
+{
+    struct dpif_netdev *handle = CONTAINER_OF(dpif, struct dpif_netdev, up);
+    struct dp_netdev *dp = handle->dp;
+
+    dpif_uninit_base(&handle->up);
+    free(handle);
+    dp_unref(dp);
+}
+
+static int
+dpif_netdev_destroy(struct dpif *dpif, char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+
+    (void) errp;
+    pthread_mutex_lock(&dps_mutex);
+    if (!dp->destroyed) {
+        dp->destroyed = true;
+        hmap_remove(&dps, &dp->node);
+    }
+    pthread_mutex_unlock(&dps_mutex);
+
+    /* The ports go now, so that their names can be reused at once; the
+     * memory goes with the last handle. */
+    pthread_mutex_lock(&dp->mutex);
+    dp_clear(dp);
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+static int
+dpif_netdev_enumerate(struct dpif_names *names)
+{
+    struct dp_netdev *dp;
+
+    pthread_mutex_lock(&dps_mutex);
+    names->names = xrealloc(names->names, (names->n + hmap_count(&dps) + 1)
+                                              * sizeof *names->names);
+    HMAP_FOR_EACH (dp, node, &dps) {
+        names->names[names->n++] = xstrdup(dp->name);
+    }
+    pthread_mutex_unlock(&dps_mutex);
+    return 0;
+}
+
+static int
+dpif_netdev_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dpcls_stats cs;
+
+    pthread_mutex_lock(&dp->mutex);
+    dpcls_get_stats(&dp->cls, &cs);
+    stats->n_hit = dp->n_hit;
+    stats->n_missed = dp->n_missed;
+    stats->n_lost = dp->n_lost;
+    stats->n_flows = hmap_count(&dp->flows);
+    stats->n_masks = cs.n_subtables;
+    stats->n_mask_hit = cs.n_subtables_probed;
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+static int
+dpif_netdev_set_flow_limit(struct dpif *dpif, size_t limit)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+
+    pthread_mutex_lock(&dp->mutex);
+    dp->flow_limit = limit ? limit : DEFAULT_FLOW_LIMIT;
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Ports.
+ * --------------------------------------------------------------------- */
+
+static struct dp_port *
+port_lookup_by_name(const struct dp_netdev *dp, const char *name)
+{
+    struct dp_port *port;
+
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        if (!strcmp(netdev_get_name(port->netdev), name)) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+static int
+dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
+                     const char *options, uint32_t *port_no, char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct netdev *netdev;
+    uint32_t no = *port_no;
+    int error = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    if (dp->destroyed) {
+        set_err(errp, xasprintf("%s: datapath was destroyed", dp->name));
+        error = ENODEV;
+        goto unlock;
+    }
+    if (options && *options) {
+        /* No port option exists yet; refusing them tells the caller that
+         * what it asked for will not happen. */
+        set_err(errp, xasprintf("%s: port options are not supported by "
+                                "the netdev datapath (\"%s\")",
+                                name, options));
+        error = EINVAL;
+        goto unlock;
+    }
+    if (port_lookup_by_name(dp, name)) {
+        set_err(errp, xasprintf("%s: already a port of %s", name, dp->name));
+        error = EEXIST;
+        goto unlock;
+    }
+    if (no == DPIF_PORT_ANY) {
+        for (no = 1; port_lookup(dp, no); no++) {
+            continue;
+        }
+    } else if (port_lookup(dp, no)) {
+        set_err(errp, xasprintf("%s: port number %u is taken", dp->name, no));
+        error = EBUSY;
+        goto unlock;
+    }
+    error = netdev_open(name, type ? type : "afpacket", &netdev);
+    if (error) {
+        if (error == EBUSY) {
+            /* The port layer says the device is open elsewhere, which for
+             * a datapath means it is another datapath's port. */
+            error = EEXIST;
+        }
+        set_err(errp,
+                xasprintf("%s: cannot open as a port of type %s: %s", name,
+                          type ? type : "afpacket", nf_strerror(error)));
+        goto unlock;
+    }
+    port_create(dp, no, netdev);
+    *port_no = no;
+
+unlock:
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+static int
+dpif_netdev_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+    int error = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    port = port_lookup(dp, port_no);
+    if (!port) {
+        set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
+        error = ENOENT;
+    } else if (port_no == DPIF_PORT_LOCAL) {
+        set_err(errp, xasprintf("%s: the local port cannot be deleted "
+                                "(delete the datapath instead)",
+                                dp->name));
+        error = EINVAL;
+    } else {
+        port_destroy(dp, port);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+static void
+port_fill(const struct dp_port *port, struct dpif_port *out)
+{
+    out->port_no = port->port_no;
+    out->name = xstrdup(netdev_get_name(port->netdev));
+    out->type = xstrdup(netdev_get_type(port->netdev));
+}
+
+static int
+dpif_netdev_port_query(const struct dpif *dpif, uint32_t port_no,
+                       const char *name, struct dpif_port *out)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+
+    pthread_mutex_lock(&dp->mutex);
+    port = name ? port_lookup_by_name(dp, name) : port_lookup(dp, port_no);
+    if (port) {
+        port_fill(port, out);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return port ? 0 : ENOENT;
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct dpif_port *a = a_, *b = b_;
+
+    return a->port_no < b->port_no ? -1 : a->port_no > b->port_no;
+}
+
+static int
+dpif_netdev_port_dump(const struct dpif *dpif, struct dpif_ports *ports)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+    size_t first = ports->n;
+
+    pthread_mutex_lock(&dp->mutex);
+    ports->ports =
+        xrealloc(ports->ports, (ports->n + hmap_count(&dp->ports) + 1)
+                                   * sizeof *ports->ports);
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        port_fill(port, &ports->ports[ports->n++]);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    qsort(ports->ports + first, ports->n - first, sizeof *ports->ports,
+          compare_ports);
+    return 0;
+}
+
+static int
+dpif_netdev_port_get_stats(const struct dpif *dpif, uint32_t port_no,
+                           struct dpif_port_stats *stats)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct netdev_stats ns;
+    struct dp_port *port;
+    int error;
+
+    pthread_mutex_lock(&dp->mutex);
+    port = port_lookup(dp, port_no);
+    if (!port) {
+        error = ENOENT;
+        goto unlock;
+    }
+    error = netdev_get_stats(port->netdev, &ns);
+    if (error) {
+        goto unlock;
+    }
+    stats->rx_packets = ns.rx_packets;
+    stats->rx_bytes = ns.rx_bytes;
+    /* A packet whose upcall was lost was received but went nowhere: it
+     * counts as dropped on receive, as the kernel datapath's do. */
+    stats->rx_dropped = ns.rx_dropped + port->n_lost;
+    stats->rx_errors = ns.rx_errors;
+    stats->tx_packets = ns.tx_packets;
+    stats->tx_bytes = ns.tx_bytes;
+    stats->tx_dropped = ns.tx_dropped;
+    stats->tx_errors = ns.tx_errors;
+
+unlock:
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+/* ---------------------------------------------------------------------
+ * Flows.
+ * --------------------------------------------------------------------- */
+
+static uint32_t
+ufid_hash(const struct dpif_ufid *ufid)
+{
+    /* A ufid is already a hash (or random); its first word will do. */
+    return ufid->u32[0];
+}
+
+static struct dp_flow *
+flow_lookup_ufid(const struct dp_netdev *dp, const struct dpif_ufid *ufid)
+{
+    struct dp_flow *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, ufid_node, ufid_hash(ufid), &dp->flows) {
+        if (!memcmp(&f->ufid, ufid, sizeof *ufid)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* Finds the flow whose key is exactly KEY: first under the ufid the key
+ * would get, then, for flows put with a ufid of their own, by a scan. */
+static struct dp_flow *
+flow_lookup_key(const struct dp_netdev *dp, const void *key, size_t key_len)
+{
+    struct dpif_ufid ufid;
+    struct dp_flow *f;
+
+    dpif_ufid_from_key(key, key_len, &ufid);
+    f = flow_lookup_ufid(dp, &ufid);
+    if (f && f->key.len == key_len && !memcmp(f->key.data, key, key_len)) {
+        return f;
+    }
+    HMAP_FOR_EACH (f, ufid_node, &dp->flows) {
+        if (f->key.len == key_len && !memcmp(f->key.data, key, key_len)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static struct dp_flow *
+flow_lookup(const struct dp_netdev *dp, const struct dpif_ufid *ufid,
+            const void *key, size_t key_len)
+{
+    return ufid ? flow_lookup_ufid(dp, ufid)
+                : flow_lookup_key(dp, key, key_len);
+}
+
+/* Appends to OUT a mask that matches every bit of every attribute of the
+ * key ATTRS: the same attributes, with nested ones walked and every other
+ * payload byte 0xff.  This is what a put without a mask means. */
+static void
+exact_mask(struct buf *out, const void *attrs, size_t len, bool in_tunnel)
+{
+    const struct nlattr *a = attrs;
+    int left = (int) len;
+
+    for (; mnl_attr_ok(a, left);
+         left -= MNL_ALIGN(a->nla_len), a = mnl_attr_next(a)) {
+        uint16_t type = mnl_attr_get_type(a);
+        const struct odp_key_policy *pol =
+            in_tunnel ? odp_tun_policy(type) : odp_key_policy(type);
+
+        if (pol->len == ODP_LEN_NESTED) {
+            size_t start = odp_put_nested_start(out, type);
+
+            exact_mask(out, mnl_attr_get_payload(a),
+                       mnl_attr_get_payload_len(a),
+                       in_tunnel || type == OVS_KEY_ATTR_TUNNEL);
+            odp_put_nested_end(out, start);
+        } else {
+            size_t plen = mnl_attr_get_payload_len(a);
+            struct nlattr *m =
+                buf_put_zeros(out, MNL_ALIGN(MNL_ATTR_HDRLEN + plen));
+
+            m->nla_type = type;
+            m->nla_len = MNL_ATTR_HDRLEN + plen;
+            memset(m + 1, 0xff, plen);
+        }
+    }
+}
+
+/* Decodes PUT's key and mask into the classifier's form. */
+static int
+put_to_flows(const struct dpif_flow_put *put, struct flow *key,
+             struct flow *mask, char **errp)
+{
+    struct buf exact = BUF_INITIALIZER;
+    int error;
+
+    error = odp_key_to_flow(put->key, put->key_len, key, errp);
+    if (error) {
+        return error;
+    }
+    if (put->mask) {
+        return odp_mask_to_flow(put->mask, put->mask_len, mask, errp);
+    }
+    exact_mask(&exact, put->key, put->key_len, false);
+    error = odp_mask_to_flow(exact.data, exact.len, mask, errp);
+    buf_destroy(&exact);
+    return error;
+}
+
+static int
+dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
+                     char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct flow key, mask;
+    struct dp_flow *f;
+    int error;
+
+    error = put_to_flows(put, &key, &mask, errp);
+    if (error) {
+        return error;
+    }
+
+    pthread_mutex_lock(&dp->mutex);
+    f = flow_lookup_ufid(dp, put->ufid);
+    if (!f) {
+        /* The same megaflow under another ufid is still the same flow:
+         * the classifier cannot hold it twice. */
+        struct dpcls_rule *rule = dpcls_find_exact(&dp->cls, &key, &mask, 0);
+
+        f = rule ? rule->payload : NULL;
+    }
+    if (f) {
+        if (!(put->flags & DPIF_FP_MODIFY)) {
+            set_err(errp, xstrdup("flow exists"));
+            error = EEXIST;
+            goto unlock;
+        }
+        if (put->stats) {
+            *put->stats = f->stats;
+        }
+        buf_clear(&f->actions);
+        buf_put(&f->actions, put->actions, put->actions_len);
+        if (put->flags & DPIF_FP_ZERO_STATS) {
+            memset(&f->stats, 0, sizeof f->stats);
+        }
+        goto unlock;
+    }
+    if (!(put->flags & DPIF_FP_CREATE)) {
+        set_err(errp, xstrdup("no such flow to modify"));
+        error = ENOENT;
+        goto unlock;
+    }
+    if (hmap_count(&dp->flows) >= dp->flow_limit) {
+        set_err(errp, xasprintf("%s: flow limit of %zu flows reached",
+                                dp->name, dp->flow_limit));
+        error = EFBIG;
+        goto unlock;
+    }
+    f = xzalloc(sizeof *f);
+    f->ufid = *put->ufid;
+    buf_put(&f->key, put->key, put->key_len);
+    if (put->mask) {
+        buf_put(&f->mask, put->mask, put->mask_len);
+    }
+    buf_put(&f->actions, put->actions, put->actions_len);
+    error = dpcls_insert(&dp->cls, &key, &mask, 0, f, &f->rule);
+    if (error) {
+        /* Not expected: dpcls_find_exact() found no such rule above. */
+        set_err(errp, xasprintf("classifier refused the flow: %s",
+                                nf_strerror(error)));
+        flow_free(f);
+        goto unlock;
+    }
+    hmap_insert(&dp->flows, &f->ufid_node, ufid_hash(&f->ufid));
+    if (put->stats) {
+        memset(put->stats, 0, sizeof *put->stats);
+    }
+
+unlock:
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+static void
+flow_copy(const struct dp_flow *f, struct dpif_flow *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ufid = f->ufid;
+    buf_put(&out->key, f->key.data, f->key.len);
+    buf_put(&out->mask, f->mask.data, f->mask.len);
+    buf_put(&out->actions, f->actions.data, f->actions.len);
+    out->stats = f->stats;
+}
+
+static int
+dpif_netdev_flow_get(const struct dpif *dpif, const struct dpif_ufid *ufid,
+                     const void *key, size_t key_len, struct dpif_flow *out)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_flow *f;
+
+    pthread_mutex_lock(&dp->mutex);
+    f = flow_lookup(dp, ufid, key, key_len);
+    if (f) {
+        flow_copy(f, out);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return f ? 0 : ENOENT;
+}
+
+static int
+dpif_netdev_flow_del(struct dpif *dpif, const struct dpif_ufid *ufid,
+                     const void *key, size_t key_len,
+                     struct dpif_flow_stats *stats)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_flow *f;
+
+    pthread_mutex_lock(&dp->mutex);
+    f = flow_lookup(dp, ufid, key, key_len);
+    if (f) {
+        if (stats) {
+            *stats = f->stats;
+        }
+        flow_remove(dp, f);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return f ? 0 : ENOENT;
+}
+
+static int
+dpif_netdev_flow_flush(struct dpif *dpif)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+
+    pthread_mutex_lock(&dp->mutex);
+    flows_flush(dp);
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+/* A dump takes the ufids of all flows at start() and looks each up again
+ * as it goes, so every flow that lives through the dump is seen exactly
+ * once and one that goes away meanwhile is skipped, without holding the
+ * datapath's lock between calls. */
+static struct dpif_flow_dump *
+dpif_netdev_flow_dump_start(const struct dpif *dpif)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_netdev_flow_dump *dump = xzalloc(sizeof *dump);
+    struct dp_flow *f;
+
+    dump->up.class = &dpif_netdev_class;
+    dump->dp = dp;
+    dp_ref(dp);
+    pthread_mutex_lock(&dp->mutex);
+    dump->ufids = xmalloc((hmap_count(&dp->flows) + 1) * sizeof *dump->ufids);
+    HMAP_FOR_EACH (f, ufid_node, &dp->flows) {
+        dump->ufids[dump->n++] = f->ufid;
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return &dump->up;
+}
+
+static size_t
+dpif_netdev_flow_dump_next(struct dpif_flow_dump *dump_,
+                           struct dpif_flow *flows, size_t max)
+{
+    struct dp_netdev_flow_dump *dump =
+        CONTAINER_OF(dump_, struct dp_netdev_flow_dump, up);
+    struct dp_netdev *dp = dump->dp;
+    size_t n = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    while (n < max && dump->pos < dump->n) {
+        const struct dp_flow *f =
+            flow_lookup_ufid(dp, &dump->ufids[dump->pos++]);
+
+        if (f) {
+            flow_copy(f, &flows[n++]);
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return n;
+}
+
+static void
+dpif_netdev_flow_dump_done(struct dpif_flow_dump *dump_)
+{
+    struct dp_netdev_flow_dump *dump =
+        CONTAINER_OF(dump_, struct dp_netdev_flow_dump, up);
+
+    dp_unref(dump->dp);
+    free(dump->ufids);
+    free(dump);
+}
+
+/* ---------------------------------------------------------------------
+ * Execution and upcalls.
+ * --------------------------------------------------------------------- */
+
+static int
+dpif_netdev_execute(struct dpif *dpif, const struct dpif_execute *exec,
+                    char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct pkt *p = pkt_clone(exec->packet);
+    struct flow flow;
+
+    (void) errp;
+    p->in_port = exec->in_port;
+    /* The executor needs the layer offsets that extraction records. */
+    flow_extract(p, &flow);
+    pthread_mutex_lock(&dp->mutex);
+    execute_actions(dp, p, 0, exec->actions, exec->actions_len);
+    dp_flush_tx(dp);
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+static int
+dpif_netdev_recv_set(struct dpif *dpif, bool enable)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+
+    pthread_mutex_lock(&dp->mutex);
+    dp->recv_enabled = enable;
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+/* The queue to serve next: the first nonempty one at or after the
+ * round-robin position in port number order (the queue of packets from no
+ * port counts as port DPIF_PORT_ANY), wrapping around, so that a busy port
+ * cannot starve the others. */
+static struct upcall_queue *
+next_queue(struct dp_netdev *dp, uint32_t *port_nop)
+{
+    struct upcall_queue *after = NULL, *first = NULL;
+    uint32_t after_no = 0, first_no = 0;
+    struct dp_port *port;
+
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        uint32_t no = port->port_no;
+
+        if (!port->upcalls.n) {
+            continue;
+        }
+        if (no >= dp->rr_next && (!after || no < after_no)) {
+            after = &port->upcalls;
+            after_no = no;
+        }
+        if (!first || no < first_no) {
+            first = &port->upcalls;
+            first_no = no;
+        }
+    }
+    if (dp->misc_upcalls.n && !after) {
+        after = &dp->misc_upcalls;
+        after_no = DPIF_PORT_ANY;
+    }
+    if (dp->misc_upcalls.n && !first) {
+        first = &dp->misc_upcalls;
+        first_no = DPIF_PORT_ANY;
+    }
+    *port_nop = after ? after_no : first_no;
+    return after ? after : first;
+}
+
+static int
+dpif_netdev_recv(struct dpif *dpif, struct dpif_upcall *upcall)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct upcall_queue *q;
+    uint32_t port_no;
+    int error = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    q = next_queue(dp, &port_no);
+    if (!q) {
+        error = EAGAIN;
+        goto unlock;
+    }
+    *upcall = q->ring[q->head];
+    q->head = (q->head + 1) % UPCALL_QUEUE_MAX;
+    q->n--;
+    dp->rr_next = port_no + 1; /* Wraps to 0 after DPIF_PORT_ANY. */
+    if (!--dp->n_upcalls) {
+        upcall_fd_signal(dp, false);
+    }
+
+unlock:
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
+}
+
+static int
+dpif_netdev_recv_fd(const struct dpif *dpif)
+{
+    return dp_from_dpif(dpif)->upcall_fd;
+}
+
+static const struct dpif_class dpif_netdev_class = {
+    .type = "netdev",
+    .open = dpif_netdev_open,
+    .close = dpif_netdev_close,
+    .destroy = dpif_netdev_destroy,
+    .enumerate = dpif_netdev_enumerate,
+    .get_stats = dpif_netdev_get_stats,
+    .port_add = dpif_netdev_port_add,
+    .port_del = dpif_netdev_port_del,
+    .port_query = dpif_netdev_port_query,
+    .port_dump = dpif_netdev_port_dump,
+    .port_get_stats = dpif_netdev_port_get_stats,
+    .flow_put = dpif_netdev_flow_put,
+    .flow_get = dpif_netdev_flow_get,
+    .flow_del = dpif_netdev_flow_del,
+    .flow_flush = dpif_netdev_flow_flush,
+    .flow_dump_start = dpif_netdev_flow_dump_start,
+    .flow_dump_next = dpif_netdev_flow_dump_next,
+    .flow_dump_done = dpif_netdev_flow_dump_done,
+    .execute = dpif_netdev_execute,
+    .recv_set = dpif_netdev_recv_set,
+    .recv = dpif_netdev_recv,
+    .recv_fd = dpif_netdev_recv_fd,
+    .set_flow_limit = dpif_netdev_set_flow_limit,
+};
+
+static void
+do_register(void)
+{
+    int error = dpif_register_class(&dpif_netdev_class);
+
+    if (error) {
+        VLOG_WARN("cannot register the netdev datapath type: %s",
+                  nf_strerror(error));
+    }
+}
+
+void
+dpif_netdev_register(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, do_register);
+}
+
+void
+dpif_netdev_set_local_port_type(const char *type)
+{
+    local_port_type = type ? type : "internal";
+}
+
+void
+dpif_netdev_set_emc_insert_inv_prob(unsigned int inv_prob)
+{
+    emc_inv_prob = inv_prob;
+}

@@ -1,0 +1,39 @@
+/* dpif-netdev.h: the userspace datapath ("netdev" datapath type).
+ *
+ * Datapaths of this type live in the process: their ports are netdevs
+ * (softpath/netdev.h), their flows sit in a megaflow classifier behind an
+ * exact-match cache, and packets move only when the owner calls
+ * dpif_netdev_run().  Everything else goes through dpif.h. */
+#ifndef NICFLOW_SOFTPATH_DPIF_NETDEV_H
+#define NICFLOW_SOFTPATH_DPIF_NETDEV_H 1
+
+#include <stddef.h>
+
+struct dpif;
+
+/* Registers the "netdev" datapath type with dpif_register_class().  May be
+ * called any number of times. */
+void dpif_netdev_register(void);
+
+/* Receives one batch from every port of DPIF's datapath without blocking,
+ * looks each packet up, runs the actions of the flows hit and queues
+ * upcalls for the rest.  Returns the number of packets received. */
+int dpif_netdev_run(struct dpif *dpif);
+
+/* Stores in FDS up to MAX file descriptors that poll readable when
+ * dpif_netdev_run() has packets to process (one per port that has one)
+ * and returns how many there are in all (which may exceed MAX). */
+size_t dpif_netdev_wait_fds(const struct dpif *dpif, int *fds, size_t max);
+
+/* Test hook: the port type of the local port (0) of datapaths created
+ * from now on.  The default, "internal", creates a tap device and needs
+ * privileges; unit tests set "dummy".  NULL restores the default.  TYPE
+ * must be a string literal or otherwise outlive its use. */
+void dpif_netdev_set_local_port_type(const char *type);
+
+/* Test hook: makes the exact-match caches of datapaths created from now on
+ * insert on 1 in INV_PROB misses (0 disables the cache, 1 inserts on every
+ * miss; the default is EMC_DEFAULT_INSERT_INV_PROB). */
+void dpif_netdev_set_emc_insert_inv_prob(unsigned int inv_prob);
+
+#endif /* NICFLOW_SOFTPATH_DPIF_NETDEV_H */
