@@ -703,7 +703,7 @@ dpif_netdev_open(const struct dpif_class *class, const char *name, bool create,
     } else if (!dp) {
         error = dp_create(name, &dp, errp);
     }
-    if (!error) {
+    if (!error && dp) {
         dp->refcnt++;
         handle = xzalloc(sizeof *handle);
         dpif_init_base(&handle->up, class, name);
