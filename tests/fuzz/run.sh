@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
         echo "ok - fuzz: $name ${execs:-?} executions in $((end - start))s"
     else
         echo "not ok - fuzz: $name (status $rc after ${execs:-?} executions)"
-        printf '%s\n' "$out" | grep -E 'ERROR|SUMMARY|==[0-9]+==|#0|#1|#2' | head -20 | sed 's/^/# /'
+        printf '%s\n' "$out" | grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==|^ +#[0-9]+ 0x' | head -20 | sed 's/^/# /'
         status=1
     fi
 done
