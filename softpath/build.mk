@@ -29,3 +29,8 @@ $(NETDEV_DRIVER): $(OBJ)/tests/system/netdev-driver.o $(LIBS)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread
+
+# nicflow-dpctl: ovs-dpctl's commands, sent to nicflowd (softpath/dpctl.c).
+PROGRAMS += $(BIN)/nicflow-dpctl
+$(BIN)/nicflow-dpctl: $(OBJ)/softpath/nicflow-dpctl.o $(LIBSOFTPATH) \
+                      $(LIBNICFLOW)

@@ -1,3 +1,4 @@
-# vswitchd/: nicflowd, the switch daemon.
+# vswitchd/: nicflowd, the switch daemon (every vswitchd/*.c).
 PROGRAMS += $(BIN)/nicflowd
-$(BIN)/nicflowd: $(OBJ)/vswitchd/nicflowd.o $(LIBNICFLOW)
+$(BIN)/nicflowd: $(patsubst %.c,$(OBJ)/%.o,$(wildcard vswitchd/*.c)) \
+                 $(LIBSOFTPATH) $(LIBNICFLOW)

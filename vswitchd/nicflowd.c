@@ -3,7 +3,8 @@
  * This file holds the daemon frame: option parsing, daemonizing, the event
  * loop, the control socket and orderly shutdown.  The switch itself
  * (bridges from the database, the OpenFlow pipeline, the datapath) is
- * attached to this frame by the modules that implement it. */
+ * attached to this frame by the modules that implement it: for now the
+ * datapaths (datapaths.c), with their "dpctl/..." commands. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "vswitchd/datapaths.h"
 
 VLOG_DEFINE_THIS_MODULE(nicflowd);
 
@@ -100,12 +102,14 @@ main(int argc, char *argv[])
     unixctl_command_register("exit", "[--cleanup]", 0, 1, exit_cb, loop);
     coverage_run();
     evloop_add_timer(loop, 5000, 5000, coverage_timer_cb, NULL);
+    datapaths_init();
 
     VLOG_INFO("%s %s started; control socket %s", nf_program_name,
               nf_version(), unixctl_server_get_path(server));
     daemon_ready();
     evloop_run(loop);
 
+    datapaths_destroy();
     unixctl_server_destroy(server);
     evloop_destroy(loop);
     VLOG_INFO("%s stopped", nf_program_name);

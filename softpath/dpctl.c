@@ -1,0 +1,586 @@
+/* dpctl.c: the ovs-dpctl commands, on any datapath type through dpif.h —
+ * used by nicflowd for its "dpctl/..." control commands (the datapaths of
+ * type netdev live inside it) and by nicflow-dpctl. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "softpath/dpctl.h"
+#include "softpath/dpif.h"
+#include "softpath/odp.h"
+
+/* Options parsed from the command line. */
+struct dpctl_ctx {
+    bool verbose;    /* -m, --more */
+    bool stats;      /* -s, --statistics */
+    bool clear;      /* --clear (mod-flow: zero the statistics) */
+    bool may_create; /* --may-create (mod-flow) */
+    struct buf *out;
+    char **errp;
+};
+
+static int
+fail(struct dpctl_ctx *ctx, int error, char *msg)
+{
+    if (ctx->errp) {
+        *ctx->errp = msg;
+    } else {
+        free(msg);
+    }
+    return error;
+}
+
+/* Opens the datapath NAME, or the only datapath if NAME is NULL. */
+static int
+open_dp(struct dpctl_ctx *ctx, const char *name, struct dpif **dpifp)
+{
+    char *err = NULL;
+    int error;
+
+    if (!name) {
+        struct dpif_names names;
+        error = dpif_enumerate(&names);
+        if (error) {
+            return fail(ctx, error, xstrdup("cannot list the datapaths"));
+        }
+        if (names.n != 1) {
+            size_t n = names.n;
+            dpif_names_free(&names);
+            return fail(ctx, EINVAL,
+                        xasprintf("%s; name one", n ? "there are several "
+                                                      "datapaths"
+                                                    : "there is no datapath"));
+        }
+        error = dpif_open(names.names[0], NULL, false, dpifp, &err);
+        dpif_names_free(&names);
+    } else {
+        error = dpif_open(name, NULL, false, dpifp, &err);
+    }
+    if (error) {
+        return fail(ctx, error, err ? err : xstrdup(nf_strerror(error)));
+    }
+    return 0;
+}
+
+/* Parses an interface argument "NAME[,type=T][,port_no=N]". */
+static int
+parse_iface(struct dpctl_ctx *ctx, const char *arg, char **name, char **type,
+            uint32_t *port_no)
+{
+    char *copy = xstrdup(arg);
+    char *save = NULL;
+    char *tok = strtok_r(copy, ",", &save);
+
+    *name = xstrdup(tok ? tok : "");
+    *type = NULL;
+    *port_no = DPIF_PORT_ANY;
+    while ((tok = strtok_r(NULL, ",", &save))) {
+        char *eq = strchr(tok, '=');
+        long long v;
+
+        if (!eq) {
+            free(copy);
+            return fail(
+                ctx, EINVAL,
+                xasprintf("%s: an interface option is key=value", tok));
+        }
+        *eq = '\0';
+        if (!strcmp(tok, "type")) {
+            free(*type);
+            *type = xstrdup(eq + 1);
+        } else if (!strcmp(tok, "port_no")) {
+            if (nf_parse_int(eq + 1, 1, 0xfeff, &v)) {
+                free(copy);
+                return fail(ctx, EINVAL,
+                            xasprintf("%s: port_no is 1 to 65279", eq + 1));
+            }
+            *port_no = (uint32_t) v;
+        } else {
+            free(copy);
+            return fail(ctx, EINVAL,
+                        xasprintf("%s: unknown interface option (type, "
+                                  "port_no)",
+                                  tok));
+        }
+    }
+    free(copy);
+    return 0;
+}
+
+static int
+add_ifaces(struct dpctl_ctx *ctx, struct dpif *dpif, int argc,
+           const char *argv[])
+{
+    for (int i = 0; i < argc; i++) {
+        char *name, *type, *err = NULL;
+        uint32_t port_no;
+        int error = parse_iface(ctx, argv[i], &name, &type, &port_no);
+
+        if (!error) {
+            error = dpif_port_add(dpif, name, type, NULL, &port_no, &err);
+            if (error) {
+                fail(ctx, error,
+                     xasprintf("adding %s to %s failed: %s", name,
+                               dpif_name(dpif),
+                               err ? err : nf_strerror(error)));
+                free(err);
+            }
+        }
+        free(name);
+        free(type);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+static int
+cmd_add_dp(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif *dpif;
+    char *err = NULL;
+    int error = dpif_open(argv[1], NULL, true, &dpif, &err);
+
+    if (error) {
+        return fail(ctx, error, err ? err : xstrdup(nf_strerror(error)));
+    }
+    error = add_ifaces(ctx, dpif, argc - 2, argv + 2);
+    dpif_close(dpif);
+    return error;
+}
+
+static int
+cmd_del_dp(struct dpctl_ctx *ctx, int argc NF_UNUSED, const char *argv[])
+{
+    struct dpif *dpif;
+    char *err = NULL;
+    int error = open_dp(ctx, argv[1], &dpif);
+
+    if (error) {
+        return error;
+    }
+    error = dpif_destroy(dpif, &err);
+    dpif_close(dpif);
+    if (error) {
+        return fail(ctx, error, err ? err : xstrdup(nf_strerror(error)));
+    }
+    return 0;
+}
+
+static int
+cmd_dump_dps(struct dpctl_ctx *ctx, int argc NF_UNUSED,
+             const char *argv[] NF_UNUSED)
+{
+    struct dpif_names names;
+    int error = dpif_enumerate(&names);
+
+    if (error) {
+        return fail(ctx, error, xstrdup("cannot list the datapaths"));
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        buf_printf(ctx->out, "%s\n", names.names[i]);
+    }
+    dpif_names_free(&names);
+    return 0;
+}
+
+static void
+show_one(struct dpctl_ctx *ctx, struct dpif *dpif)
+{
+    struct dpif_dp_stats st;
+    struct dpif_ports ports;
+
+    buf_printf(ctx->out, "%s@%s:\n", dpif_type(dpif), dpif_name(dpif));
+    if (!dpif_get_stats(dpif, &st)) {
+        buf_printf(ctx->out,
+                   "  lookups: hit:%" PRIu64 " missed:%" PRIu64
+                   " lost:%" PRIu64 "\n  flows: %" PRIu64 "\n",
+                   st.n_hit, st.n_missed, st.n_lost, st.n_flows);
+        uint64_t pkts = st.n_hit + st.n_missed;
+        buf_printf(ctx->out,
+                   "  masks: hit:%" PRIu64 " total:%" PRIu64 " hit/pkt:%.2f\n",
+                   st.n_mask_hit, st.n_masks,
+                   pkts ? (double) st.n_mask_hit / pkts : 0.0);
+    }
+    if (dpif_port_dump(dpif, &ports)) {
+        return;
+    }
+    for (size_t i = 0; i < ports.n; i++) {
+        const struct dpif_port *p = &ports.ports[i];
+        buf_printf(ctx->out, "  port %" PRIu32 ": %s", p->port_no, p->name);
+        if (strcmp(p->type, "afpacket")) {
+            buf_printf(ctx->out, " (%s)", p->type);
+        }
+        buf_put_char(ctx->out, '\n');
+        struct dpif_port_stats ps;
+        if (ctx->stats && !dpif_port_get_stats(dpif, p->port_no, &ps)) {
+            buf_printf(ctx->out,
+                       "    RX packets:%" PRIu64 " errors:%" PRIu64
+                       " dropped:%" PRIu64 " overruns:0 frame:0\n"
+                       "    TX packets:%" PRIu64 " errors:%" PRIu64
+                       " dropped:%" PRIu64 " aborted:0 carrier:0\n"
+                       "    collisions:0\n"
+                       "    RX bytes:%" PRIu64 "  TX bytes:%" PRIu64 "\n",
+                       ps.rx_packets, ps.rx_errors, ps.rx_dropped,
+                       ps.tx_packets, ps.tx_errors, ps.tx_dropped, ps.rx_bytes,
+                       ps.tx_bytes);
+        }
+    }
+    dpif_ports_free(&ports);
+}
+
+static int
+cmd_show(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif_names names;
+    int error;
+
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++) {
+            struct dpif *dpif;
+            error = open_dp(ctx, argv[i], &dpif);
+            if (error) {
+                return error;
+            }
+            show_one(ctx, dpif);
+            dpif_close(dpif);
+        }
+        return 0;
+    }
+    error = dpif_enumerate(&names);
+    if (error) {
+        return fail(ctx, error, xstrdup("cannot list the datapaths"));
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        struct dpif *dpif;
+        if (!dpif_open(names.names[i], NULL, false, &dpif, NULL)) {
+            show_one(ctx, dpif);
+            dpif_close(dpif);
+        }
+    }
+    dpif_names_free(&names);
+    return 0;
+}
+
+static int
+cmd_add_if(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif *dpif;
+    int error = open_dp(ctx, argv[1], &dpif);
+
+    if (error) {
+        return error;
+    }
+    error = add_ifaces(ctx, dpif, argc - 2, argv + 2);
+    dpif_close(dpif);
+    return error;
+}
+
+static int
+cmd_del_if(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif *dpif;
+    int error = open_dp(ctx, argv[1], &dpif);
+
+    for (int i = 2; !error && i < argc; i++) {
+        struct dpif_port port;
+        char *err = NULL;
+
+        error = dpif_port_query_by_name(dpif, argv[i], &port);
+        if (error) {
+            fail(ctx, error,
+                 xasprintf("%s: no port of that name in %s", argv[i],
+                           dpif_name(dpif)));
+            break;
+        }
+        error = dpif_port_del(dpif, port.port_no, &err);
+        if (error) {
+            fail(ctx, error, err ? err : xstrdup(nf_strerror(error)));
+        }
+        dpif_port_destroy(&port);
+    }
+    if (dpif) {
+        dpif_close(dpif);
+    }
+    return error;
+}
+
+/* The datapath argument of the flow commands is optional: it is there
+ * when there are more arguments than the command's own. */
+static const char *
+dp_arg(int argc, const char *argv[], int own)
+{
+    return argc > own + 1 ? argv[1] : NULL;
+}
+
+static int
+cmd_dump_flows(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    const char *dp = NULL;
+    struct dpif *dpif;
+    int error;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "type=", 5) || !strncmp(argv[i], "filter=", 7)) {
+            continue; /* Every flow of a userspace datapath is "ovs". */
+        }
+        dp = argv[i];
+    }
+    error = open_dp(ctx, dp, &dpif);
+    if (error) {
+        return error;
+    }
+    struct dpif_flow_dump *dump = dpif_flow_dump_start(dpif);
+    struct dpif_flow flows[32];
+    size_t n;
+    while ((n = dpif_flow_dump_next(dump, flows, 32)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            dpif_flow_format(&flows[i], ctx->verbose, ctx->out);
+            buf_put_char(ctx->out, '\n');
+            dpif_flow_destroy(&flows[i]);
+        }
+    }
+    dpif_flow_dump_done(dump);
+    dpif_close(dpif);
+    return 0;
+}
+
+/* add-flow and mod-flow: [DP] FLOW ACTIONS. */
+static int
+put_flow(struct dpctl_ctx *ctx, int argc, const char *argv[], unsigned flags)
+{
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    struct buf acts = BUF_INITIALIZER;
+    struct dpif_flow_stats stats;
+    struct dpif *dpif;
+    char *err = NULL;
+    int error;
+
+    error = open_dp(ctx, dp_arg(argc, argv, 2), &dpif);
+    if (error) {
+        return error;
+    }
+    if (odp_flow_from_string(argv[argc - 2], &key, &mask, &err)
+        || odp_actions_from_string(argv[argc - 1], &acts, &err)) {
+        error = fail(ctx, EINVAL, err);
+        goto out;
+    }
+    memset(&stats, 0, sizeof stats);
+    struct dpif_flow_put put = {
+        .flags = flags,
+        .key = key.data,
+        .key_len = key.len,
+        .mask = mask.data,
+        .mask_len = mask.len,
+        .actions = acts.data,
+        .actions_len = acts.len,
+        .stats = &stats,
+    };
+    error = dpif_flow_put(dpif, &put, &err);
+    if (error) {
+        fail(ctx, error,
+             err ? err
+                 : xstrdup(error == EEXIST ? "the flow exists (use mod-flow)"
+                           : error == ENOENT
+                               ? "no such flow (use add-flow, or mod-flow "
+                                 "--may-create)"
+                               : nf_strerror(error)));
+    } else if (ctx->stats && (flags & DPIF_FP_MODIFY)) {
+        buf_printf(ctx->out, "packets:%" PRIu64 ", bytes:%" PRIu64 "\n",
+                   stats.n_packets, stats.n_bytes);
+    }
+out:
+    buf_destroy(&key);
+    buf_destroy(&mask);
+    buf_destroy(&acts);
+    dpif_close(dpif);
+    return error;
+}
+
+static int
+cmd_add_flow(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    return put_flow(ctx, argc, argv, DPIF_FP_CREATE);
+}
+
+static int
+cmd_mod_flow(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    return put_flow(ctx, argc, argv,
+                    DPIF_FP_MODIFY | (ctx->may_create ? DPIF_FP_CREATE : 0)
+                        | (ctx->clear ? DPIF_FP_ZERO_STATS : 0));
+}
+
+/* Parses "ufid:XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX". */
+static bool
+parse_ufid(const char *s, struct dpif_ufid *u)
+{
+    unsigned a, b, c, d, e1;
+    unsigned long long e;
+
+    if (strncmp(s, "ufid:", 5)
+        || sscanf(s + 5, "%8x-%4x-%4x-%4x-%4x%8llx", &a, &b, &c, &d, &e1, &e)
+               != 6) {
+        return false;
+    }
+    u->u32[0] = a;
+    u->u32[1] = b << 16 | c;
+    u->u32[2] = d << 16 | e1;
+    u->u32[3] = (uint32_t) e;
+    return true;
+}
+
+static int
+cmd_get_flow(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif_ufid ufid;
+    struct dpif_flow flow;
+    struct dpif *dpif;
+    int error;
+
+    if (!parse_ufid(argv[argc - 1], &ufid)) {
+        return fail(ctx, EINVAL,
+                    xasprintf("%s: expected ufid:XXXXXXXX-XXXX-XXXX-XXXX-"
+                              "XXXXXXXXXXXX",
+                              argv[argc - 1]));
+    }
+    error = open_dp(ctx, dp_arg(argc, argv, 1), &dpif);
+    if (error) {
+        return error;
+    }
+    error = dpif_flow_get(dpif, &ufid, NULL, 0, &flow);
+    if (error) {
+        fail(ctx, error, xstrdup("no flow with that ufid"));
+    } else {
+        dpif_flow_format(&flow, true, ctx->out);
+        buf_put_char(ctx->out, '\n');
+        dpif_flow_destroy(&flow);
+    }
+    dpif_close(dpif);
+    return error;
+}
+
+static int
+cmd_del_flow(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    struct dpif_flow_stats stats;
+    struct dpif_ufid ufid;
+    struct dpif *dpif;
+    char *err = NULL;
+    int error;
+
+    error = open_dp(ctx, dp_arg(argc, argv, 1), &dpif);
+    if (error) {
+        return error;
+    }
+    if (parse_ufid(argv[argc - 1], &ufid)) {
+        error = dpif_flow_del(dpif, &ufid, NULL, 0, &stats);
+    } else if (odp_flow_from_string(argv[argc - 1], &key, &mask, &err)) {
+        error = fail(ctx, EINVAL, err);
+        goto out;
+    } else {
+        /* A flow is named by its key as put: the ufid of that key. */
+        dpif_ufid_from_key(key.data, key.len, &ufid);
+        error = dpif_flow_del(dpif, &ufid, NULL, 0, &stats);
+    }
+    if (error) {
+        fail(ctx, error, xstrdup("no such flow"));
+    } else if (ctx->stats) {
+        buf_printf(ctx->out, "packets:%" PRIu64 ", bytes:%" PRIu64 "\n",
+                   stats.n_packets, stats.n_bytes);
+    }
+out:
+    buf_destroy(&key);
+    buf_destroy(&mask);
+    dpif_close(dpif);
+    return error;
+}
+
+static int
+cmd_del_flows(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif *dpif;
+    int error = open_dp(ctx, argc > 1 ? argv[1] : NULL, &dpif);
+
+    if (error) {
+        return error;
+    }
+    error = dpif_flow_flush(dpif);
+    dpif_close(dpif);
+    return error ? fail(ctx, error, xstrdup(nf_strerror(error))) : 0;
+}
+
+static const struct dpctl_command commands[] = {
+    { "add-dp", "DP [IFACE...]", 1, 64, cmd_add_dp },
+    { "del-dp", "DP", 1, 1, cmd_del_dp },
+    { "dump-dps", "", 0, 0, cmd_dump_dps },
+    { "show", "[-s] [DP...]", 0, 64, cmd_show },
+    { "add-if", "DP IFACE[,type=T][,port_no=N]...", 2, 64, cmd_add_if },
+    { "del-if", "DP IFACE...", 2, 64, cmd_del_if },
+    { "dump-flows", "[-m] [DP] [type=...]", 0, 3, cmd_dump_flows },
+    { "add-flow", "[DP] FLOW ACTIONS", 2, 3, cmd_add_flow },
+    { "mod-flow", "[--clear] [--may-create] [-s] [DP] FLOW ACTIONS", 2, 3,
+      cmd_mod_flow },
+    { "get-flow", "[DP] ufid:UFID", 1, 2, cmd_get_flow },
+    { "del-flow", "[-s] [DP] FLOW|ufid:UFID", 1, 2, cmd_del_flow },
+    { "del-flows", "[DP]", 0, 1, cmd_del_flows },
+    { NULL, NULL, 0, 0, NULL },
+};
+
+const struct dpctl_command *
+dpctl_commands(void)
+{
+    return commands;
+}
+
+int
+dpctl_run(int argc, const char *argv[], struct buf *out, char **errp)
+{
+    struct dpctl_ctx ctx = { .out = out, .errp = errp };
+    const char **args = xcalloc((size_t) argc + 1, sizeof *args);
+    int n = 0;
+
+    if (errp) {
+        *errp = NULL;
+    }
+    /* Options may come anywhere, as ovs-dpctl takes them. */
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i && (!strcmp(a, "-m") || !strcmp(a, "--more"))) {
+            ctx.verbose = true;
+        } else if (i && (!strcmp(a, "-s") || !strcmp(a, "--statistics"))) {
+            ctx.stats = true;
+        } else if (i && !strcmp(a, "--clear")) {
+            ctx.clear = true;
+        } else if (i && !strcmp(a, "--may-create")) {
+            ctx.may_create = true;
+        } else {
+            args[n++] = a;
+        }
+    }
+    int error = EINVAL;
+    const struct dpctl_command *c;
+    for (c = commands; c->name; c++) {
+        if (n && !strcmp(c->name, args[0])) {
+            break;
+        }
+    }
+    if (!n || !c->name) {
+        error = fail(&ctx, EINVAL,
+                     xasprintf("%s: unknown command (try help)",
+                               n ? args[0] : "(none)"));
+    } else if (n - 1 < c->min_args || n - 1 > c->max_args) {
+        error = fail(&ctx, EINVAL,
+                     xasprintf("%s: wrong number of arguments (usage: %s %s)",
+                               c->name, c->name, c->usage));
+    } else {
+        error = c->handler(&ctx, n, args);
+    }
+    free(args);
+    return error;
+}

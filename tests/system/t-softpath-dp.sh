@@ -1,0 +1,131 @@
+#!/bin/bash
+# The userspace datapath end to end: nicflowd hosts a netdev datapath in a
+# namespace of its own whose ports are veth ends from two host namespaces;
+# flows go in with nicflow-dpctl (ovs-dpctl's syntax).  Ping, iperf3 TCP
+# and UDP cross it with the namespaces' offload settings untouched; VLAN
+# push and pop are seen tagged and untagged by tcpdump; a masked set is
+# visible on the wire; misses are counted; flow and port statistics add
+# up; the commands' errors say what is wrong.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd iperf3 tcpdump ping
+# scapy is in the system Python (python3-scapy).
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import scapy" 2>/dev/null \
+    || { skip all "scapy missing (scripts/install-deps.sh --test)"; exit 0; }
+make_tmpdir
+D=$NF_BIN/nicflow-dpctl
+
+add_netns a && nsa=$NETNS && add_netns b && nsb=$NETNS \
+    && add_netns w && nsw=$NETNS || { fail "create namespaces"; finish; }
+check "veth a <-> w" ip link add va netns "$nsa" type veth peer name wa netns "$nsw"
+check "veth b <-> w" ip link add vb netns "$nsb" type veth peer name wb netns "$nsw"
+ip -n "$nsa" addr add 10.77.0.1/24 dev va
+ip -n "$nsb" addr add 10.77.0.2/24 dev vb
+for l in "$nsa va" "$nsb vb" "$nsw wa" "$nsw wb"; do
+    set -- $l
+    ip -n "$1" link set "$2" up
+done
+
+check_output "nicflow-dpctl explains when nicflowd is not running" \
+    'is it running' bash -c "'$D' show 2>&1; true"
+
+# nicflowd runs in the switch namespace, where the ports are.
+check "nicflowd starts" ip netns exec "$nsw" "$NF_BIN/nicflowd" --detach \
+    --pidfile --log-file
+on_exit "stop_daemon nicflowd"
+
+check "add-dp with two ports" "$D" add-dp dp0 wa wb
+check_output "dump-dps" '^netdev@dp0$' "$D" dump-dps
+check_output "show lists the ports" 'port 2: wb' "$D" show
+check_output "the datapath's own port is internal" 'port 0: dp0 \(internal\)' \
+    "$D" show dp0
+
+# Forwarding both ways.
+check "add-flow 1 -> 2" "$D" add-flow "in_port(1),eth()" 2
+check "add-flow 2 -> 1 (naming the datapath)" "$D" add-flow dp0 "in_port(2),eth()" 1
+check_output "the same flow again is refused" 'exists' \
+    bash -c "'$D' add-flow 'in_port(1),eth()' 2 2>&1; true"
+check "ping a -> b through the datapath" \
+    ip netns exec "$nsa" ping -c 3 -i 0.2 -W 2 10.77.0.2
+check_output "flow statistics count the pings" \
+    'in_port\(1\),eth\(\), packets:[1-9][0-9]*, bytes:[1-9]' "$D" dump-flows
+
+ip netns exec "$nsb" iperf3 -s -1 -D -p 5201 --logfile "$NF_TMP/iperf-s"
+sleep 0.3
+check_output "iperf3 TCP a -> b with offloads untouched" 'receiver' \
+    ip netns exec "$nsa" iperf3 -c 10.77.0.2 -p 5201 -t 2
+diag "TCP: $(printf '%s\n' "$_nf_out" | grep receiver)"
+ip netns exec "$nsb" iperf3 -s -1 -D -p 5202 --logfile "$NF_TMP/iperf-u"
+sleep 0.3
+check_output "iperf3 UDP a -> b" 'receiver' \
+    ip netns exec "$nsa" iperf3 -c 10.77.0.2 -p 5202 -u -b 200M -l 64 -t 2
+diag "UDP 64-byte: $(printf '%s\n' "$_nf_out" | grep receiver)"
+
+# Port statistics: what port 1 received, the flow 1 -> 2 took.
+check_output "port and flow statistics" 'port 1: wa' "$D" show -s
+rx1=$("$D" show -s | awk '/port 1:/ {getline; print $2}' | cut -d: -f2)
+f12=$("$D" dump-flows | sed -n 's/^in_port(1),eth(), packets:\([0-9]*\),.*/\1/p')
+check "the flow from port 1 saw every packet port 1 received ($f12 of $rx1)" \
+    test "$f12" -eq "$rx1"
+
+# A masked set, seen on the wire.
+check "mod-flow with a masked set of the TTL" "$D" mod-flow \
+    "in_port(1),eth()" "set(ipv4(ttl=9/0xff)),2"
+ip netns exec "$nsb" timeout 5 tcpdump -nn -v -c 1 -i vb icmp \
+    > "$NF_TMP/ttl" 2>/dev/null &
+sleep 1
+ip netns exec "$nsa" ping -c 1 -W 1 10.77.0.2 > /dev/null
+wait
+check_output "the receiver sees TTL 9" 'ttl 9,' cat "$NF_TMP/ttl"
+
+# VLAN push on the way to b, pop on the way back.
+check "mod-flow 1 -> push_vlan(10) -> 2" "$D" mod-flow "in_port(1),eth()" \
+    "push_vlan(vid=10,pcp=0),2"
+check "mod-flow 2 -> pop_vlan -> 1" "$D" mod-flow "in_port(2),eth()" "pop_vlan,1"
+ip netns exec "$nsb" timeout 5 tcpdump -nn -e -c 1 -i vb icmp \
+    > "$NF_TMP/tagged" 2>/dev/null &
+ip netns exec "$nsa" timeout 5 tcpdump -nn -e -c 1 -i va udp port 9 \
+    > "$NF_TMP/untagged" 2>/dev/null &
+sleep 1
+ip netns exec "$nsa" ping -c 1 -W 1 10.77.0.2 > /dev/null
+ip netns exec "$nsb" /usr/bin/python3 -c "
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp
+sendp(Ether(dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=10)/IP(src='10.77.0.2',
+      dst='10.77.0.1')/UDP(dport=9)/b'x', iface='vb', verbose=0)"
+wait
+check_output "b sees a's ping tagged with VLAN 10" 'vlan 10, p 0' \
+    cat "$NF_TMP/tagged"
+check_output "a sees b's tagged frame untagged" 'ethertype IPv4' \
+    cat "$NF_TMP/untagged"
+check "... with no tag left" \
+    bash -c "test -s '$NF_TMP/untagged' && ! grep -q 802.1Q '$NF_TMP/untagged'"
+
+# A miss: no flow for port 2's ARP once its flow is gone.
+check "del-flow" "$D" del-flow "in_port(2),eth()"
+missed0=$("$D" show | sed -n 's/.*missed:\([0-9]*\).*/\1/p')
+ip netns exec "$nsb" /usr/bin/python3 -c "
+from scapy.all import Ether, IP, UDP, sendp
+sendp(Ether(dst='ff:ff:ff:ff:ff:ff')/IP(src='10.77.0.2',dst='10.77.0.1')/UDP(dport=9),
+      iface='vb', count=3, verbose=0)"
+sleep 0.5
+missed1=$("$D" show | sed -n 's/.*missed:\([0-9]*\).*/\1/p')
+check "three misses counted ($missed0 -> $missed1)" \
+    test "$missed1" -eq $((missed0 + 3))
+
+# Errors.
+check_output "a bad flow key is explained" 'in_port' \
+    bash -c "'$D' add-flow 'in_port(x)' 1 2>&1; true"
+check_output "bad actions are explained" 'bogus' \
+    bash -c "'$D' add-flow 'in_port(1),eth()' 'bogus' 2>&1; true"
+check_output "an unknown command is refused" 'unknown command' \
+    bash -c "'$D' frobnicate 2>&1; true"
+check_output "no such datapath" 'no such datapath' \
+    bash -c "'$D' show dp9 2>&1; true"
+
+check "del-flows" "$D" del-flows
+check_output "... leaves none" '^$' "$D" dump-flows
+check "del-if" "$D" del-if dp0 wb
+check_fails "... port 2 is gone" bash -c "'$D' show | grep -q 'port 2'"
+check "del-dp" "$D" del-dp dp0
+check_output "... no datapath left" '^$' "$D" dump-dps
+finish

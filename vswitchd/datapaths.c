@@ -1,0 +1,168 @@
+/* datapaths.c: the datapaths nicflowd hosts.
+ *
+ * Userspace datapaths (dpif-netdev) live in this process and move packets
+ * only when something calls dpif_netdev_run(): a datapath thread does,
+ * sleeping in poll() on the ports' descriptors while there is nothing to
+ * do (no busy polling on a 2-core machine).  The control socket offers the
+ * ovs-dpctl commands as "dpctl/COMMAND" (softpath/dpctl.h), which
+ * nicflow-dpctl and ovs-appctl-style clients use. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/unixctl.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "softpath/dpctl.h"
+#include "softpath/dpif-netdev.h"
+#include "softpath/dpif.h"
+#include "vswitchd/datapaths.h"
+
+VLOG_DEFINE_THIS_MODULE(datapaths);
+
+#define MAX_DPS 16
+#define MAX_FDS 256
+
+static pthread_t thread;
+static atomic_bool stopping;
+
+/* The datapath thread's handles, refreshed from the registry. */
+struct dp_handle {
+    char *name;
+    struct dpif *dpif;
+};
+
+static void
+refresh(struct dp_handle *dps, size_t *n)
+{
+    struct dpif_names names;
+
+    if (dpif_enumerate(&names)) {
+        return;
+    }
+    /* Close handles of datapaths that went away. */
+    for (size_t i = 0; i < *n;) {
+        bool found = false;
+        for (size_t j = 0; j < names.n; j++) {
+            found |= !strcmp(names.names[j], dps[i].name);
+        }
+        if (!found) {
+            dpif_close(dps[i].dpif);
+            free(dps[i].name);
+            dps[i] = dps[--*n];
+        } else {
+            i++;
+        }
+    }
+    /* Open new ones. */
+    for (size_t j = 0; j < names.n && *n < MAX_DPS; j++) {
+        bool found = false;
+        for (size_t i = 0; i < *n; i++) {
+            found |= !strcmp(names.names[j], dps[i].name);
+        }
+        if (!found && !strncmp(names.names[j], "netdev@", 7)) {
+            struct dpif *dpif;
+            if (!dpif_open(names.names[j], NULL, false, &dpif, NULL)) {
+                dps[*n].name = xstrdup(names.names[j]);
+                dps[*n].dpif = dpif;
+                ++*n;
+            }
+        }
+    }
+    dpif_names_free(&names);
+}
+
+static void *
+datapath_thread(void *arg NF_UNUSED)
+{
+    struct dp_handle dps[MAX_DPS];
+    size_t n_dps = 0;
+    long long next_refresh = 0;
+
+    while (!atomic_load(&stopping)) {
+        struct pollfd pfds[MAX_FDS];
+        int fds[MAX_FDS] = { 0 };
+        size_t n_fds = 0;
+
+        /* New datapaths and ports show up within 100 ms. */
+        if (nf_time_msec() >= next_refresh) {
+            refresh(dps, &n_dps);
+            next_refresh = nf_time_msec() + 100;
+        }
+        for (size_t i = 0; i < n_dps; i++) {
+            size_t n = dpif_netdev_wait_fds(dps[i].dpif, fds + n_fds,
+                                            MAX_FDS - n_fds);
+            n_fds += n < MAX_FDS - n_fds ? n : MAX_FDS - n_fds;
+        }
+        for (size_t i = 0; i < n_fds; i++) {
+            pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+        }
+        poll(pfds, n_fds, 100);
+        for (size_t i = 0; i < n_dps; i++) {
+            /* A few rounds while there is work keep batches full under
+             * load without starving the refresh above. */
+            for (int round = 0; round < 64; round++) {
+                if (!dpif_netdev_run(dps[i].dpif)) {
+                    break;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < n_dps; i++) {
+        dpif_close(dps[i].dpif);
+        free(dps[i].name);
+    }
+    return NULL;
+}
+
+static void
+dpctl_cb(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux NF_UNUSED)
+{
+    struct buf out = BUF_INITIALIZER;
+    char *err = NULL;
+    const char **args = xcalloc((size_t) argc, sizeof *args);
+
+    /* "dpctl/show" → "show". */
+    args[0] = argv[0] + strlen("dpctl/");
+    for (int i = 1; i < argc; i++) {
+        args[i] = argv[i];
+    }
+    if (dpctl_run(argc, args, &out, &err)) {
+        char *msg = xasprintf("%s\n", err ? err : "failed");
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
+        unixctl_command_reply(conn, buf_cstr(&out));
+    }
+    free(err);
+    free(args);
+    buf_destroy(&out);
+}
+
+void
+datapaths_init(void)
+{
+    dpif_netdev_register();
+    for (const struct dpctl_command *c = dpctl_commands(); c->name; c++) {
+        char *name = xasprintf("dpctl/%s", c->name);
+        /* Options count as arguments on the socket. */
+        unixctl_command_register(name, c->usage, c->min_args, c->max_args + 4,
+                                 dpctl_cb, NULL);
+        free(name);
+    }
+    atomic_store(&stopping, false);
+    if (pthread_create(&thread, NULL, datapath_thread, NULL)) {
+        nf_fatal(errno, "cannot start the datapath thread");
+    }
+}
+
+void
+datapaths_destroy(void)
+{
+    atomic_store(&stopping, true);
+    pthread_join(thread, NULL);
+}
