@@ -2,9 +2,9 @@
 # Fuzz tier for "make check": a short run of every libFuzzer target in
 # build/fuzz from a scratch copy of its seed corpus (tests/fuzz/corpus/NAME),
 # so the repository's corpus is never modified.  FUZZ_RUNS sets the
-# executions per target (default: 1,000,000 for fuzz-flow and
-# fuzz-ofctl-msg, whose acceptance asks for that many, and 200,000 for the
-# others).
+# executions per target (default: 1,000,000 for fuzz-flow, fuzz-ofctl-msg
+# and fuzz-softpath-dp, whose acceptance asks for that many, and 200,000
+# for the others).
 set -u
 cd "$(dirname "$0")/../.."
 build=${BUILD:-build}
@@ -24,7 +24,7 @@ for t in "${targets[@]}"; do
     runs=${FUZZ_RUNS:-}
     if [ -z "$runs" ]; then
         case $short in
-        flow | ofctl-msg) runs=1000000 ;;
+        flow | ofctl-msg | softpath-dp) runs=1000000 ;;
         *) runs=200000 ;;
         esac
     fi
