@@ -515,6 +515,53 @@ cmd_del_flows(struct dpctl_ctx *ctx, int argc, const char *argv[])
     return error ? fail(ctx, error, xstrdup(nf_strerror(error))) : 0;
 }
 
+/* upcalls [DP] [COUNT] (a nicflow addition, for watching misses without
+ * a switch on top): the first call turns upcall queuing on; each call
+ * prints and removes up to COUNT queued upcalls (all by default), one line
+ * each: its type, the port and the packet's flow key. */
+static int
+cmd_upcalls(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    const char *dp = NULL;
+    long long count = -1;
+    struct dpif *dpif;
+    int error;
+
+    for (int i = 1; i < argc; i++) {
+        long long v;
+        if (!nf_parse_int(argv[i], 0, INT32_MAX, &v)) {
+            count = v;
+        } else {
+            dp = argv[i];
+        }
+    }
+    error = open_dp(ctx, dp, &dpif);
+    if (error) {
+        return error;
+    }
+    error = dpif_recv_set(dpif, true);
+    for (long long n = 0; !error && (count < 0 || n < count); n++) {
+        struct dpif_upcall u;
+
+        if (dpif_recv(dpif, &u)) {
+            break;
+        }
+        buf_printf(ctx->out, "%s: in_port %" PRIu32 ", ",
+                   u.type == DPIF_UC_MISS ? "miss" : "action", u.in_port);
+        odp_flow_format(ctx->out, u.key.data, u.key.len, NULL, 0);
+        if (u.userdata.len) {
+            buf_put_cstr(ctx->out, ", userdata:");
+            for (size_t i = 0; i < u.userdata.len; i++) {
+                buf_printf(ctx->out, "%02x", u.userdata.data[i]);
+            }
+        }
+        buf_put_char(ctx->out, '\n');
+        dpif_upcall_destroy(&u);
+    }
+    dpif_close(dpif);
+    return error ? fail(ctx, error, xstrdup(nf_strerror(error))) : 0;
+}
+
 static const struct dpctl_command commands[] = {
     { "add-dp", "DP [IFACE...]", 1, 64, cmd_add_dp },
     { "del-dp", "DP", 1, 1, cmd_del_dp },
@@ -529,6 +576,7 @@ static const struct dpctl_command commands[] = {
     { "get-flow", "[DP] ufid:UFID", 1, 2, cmd_get_flow },
     { "del-flow", "[-s] [DP] FLOW|ufid:UFID", 1, 2, cmd_del_flow },
     { "del-flows", "[DP]", 0, 1, cmd_del_flows },
+    { "upcalls", "[DP] [COUNT]", 0, 2, cmd_upcalls },
     { NULL, NULL, 0, 0, NULL },
 };
 

@@ -100,8 +100,10 @@ check_output "a sees b's tagged frame untagged" 'ethertype IPv4' \
 check "... with no tag left" \
     bash -c "test -s '$NF_TMP/untagged' && ! grep -q 802.1Q '$NF_TMP/untagged'"
 
-# A miss: no flow for port 2's ARP once its flow is gone.
+# A miss: no flow for port 2's frames once its flow is gone.  Misses
+# become upcalls a client reads ("upcalls", which also turns queuing on).
 check "del-flow" "$D" del-flow "in_port(2),eth()"
+check_output "no upcall queued yet" '^$' "$D" upcalls dp0
 missed0=$("$D" show | sed -n 's/.*missed:\([0-9]*\).*/\1/p')
 ip netns exec "$nsb" /usr/bin/python3 -c "
 from scapy.all import Ether, IP, UDP, sendp
@@ -111,6 +113,10 @@ sleep 0.5
 missed1=$("$D" show | sed -n 's/.*missed:\([0-9]*\).*/\1/p')
 check "three misses counted ($missed0 -> $missed1)" \
     test "$missed1" -eq $((missed0 + 3))
+"$D" upcalls dp0 > "$NF_TMP/upcalls"
+check_output "the three misses are read as upcalls" '^3$' \
+    bash -c "grep -c '^miss: in_port 2, .*in_port(2).*udp(src=53,dst=9)' '$NF_TMP/upcalls'"
+check_output "... and are gone once read" '^$' "$D" upcalls dp0
 
 # Errors.
 check_output "a bad flow key is explained" 'in_port' \
