@@ -11,6 +11,10 @@
 #   ovsdb_*      OVSDB server: nicflow-dbd vs ovsdb-server 3.1 under the same
 #                load from one C client (tests/bench/ovsdb.sh, ovsdb-bench.c;
 #                see tests/bench/README.md).  REPS repetitions, default 3.
+#   softpath_*   the datapath end to end, two namespaces through nicflowd's
+#                userspace datapath vs Open vSwitch 3.1's (default offloads
+#                and tx off) vs the Linux bridge: TCP, 64-byte UDP pps,
+#                latency, CPU (tests/bench/softpath.sh).
 #   ofctl_*      OpenFlow: nicflow-ofctl vs ovs-ofctl 3.1 parsing 1,000,000
 #                flows and decoding 1,000,000 flow-mods, plus the codec's
 #                in-process message rates (tests/bench/ofctl.sh).
@@ -86,6 +90,15 @@ else
     echo "ovsdb benchmarks failed; see above" >&2
 fi
 
+softpath_items=
+if [ "$(id -u)" = 0 ] && REPS=$OVSDB_REPS tests/bench/softpath.sh "$out/softpath"; then
+    softpath_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/softpath/items.json")
+else
+    echo "softpath benchmarks failed or need root; see above" >&2
+fi
+
 ofctl_items=
 if REPS=$OVSDB_REPS tests/bench/ofctl.sh "$out/ofctl"; then
     ofctl_items=$(python3 -c 'import json, sys
@@ -113,7 +126,7 @@ cat > "$out/results.json" <<JSON
     {"name": "unixctl_rr", "unit": "requests/s", "n": $N, "better": "higher",
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
-     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$ofctl_items
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$softpath_items$ofctl_items
   ],
   "microbenchmarks": {"classifier": $classifier_json}
 }
@@ -126,6 +139,11 @@ if [ -s "$out/ovsdb/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/ovsdb/table.txt"
+fi
+if [ -s "$out/softpath/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/softpath/table.txt"
 fi
 if [ -s "$out/ofctl/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
