@@ -164,6 +164,14 @@ nf_time_msec(void)
 }
 
 long long
+nf_time_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long
 nf_time_wall_msec(void)
 {
     return clock_msec(CLOCK_REALTIME);

@@ -60,8 +60,9 @@ void nf_set_program_name(const char *argv0);
 /* Version string of the whole suite. */
 const char *nf_version(void);
 
-/* Monotonic and wall-clock milliseconds. */
+/* Monotonic and wall-clock milliseconds; monotonic microseconds. */
 long long nf_time_msec(void);
+long long nf_time_usec(void);
 long long nf_time_wall_msec(void);
 
 /* Strings. */

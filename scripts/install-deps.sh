@@ -3,8 +3,9 @@
 #
 # Usage: scripts/install-deps.sh [--check] [--test]
 #   --check  only report what is missing (exit 1 if anything is)
-#   --test   also install the test-only peers (Open vSwitch 3.1, iperf3, ...)
-#            and the VM lab's tools (qemu, busybox-static, kmod, cpio)
+#   --test   also install the test-only peers (Open vSwitch 3.1, iperf3, ...),
+#            the VM lab's tools (qemu, busybox-static, kmod, cpio) and the
+#            optional libxdp/libbpf for AF_XDP ports
 #
 # Run as root: it calls apt-get.  As another user it prints the exact command
 # to run and exits non-zero, so "make" stops with a clear message instead of
@@ -13,10 +14,13 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libjansson-dev libmnl-dev libnl-3-dev \
 libnl-route-3-dev libssl-dev libcmocka-dev"
+# libxdp-dev and libbpf-dev are optional for the build (mk/config.mk builds
+# the afxdp port type only when pkg-config finds them), so they sit here:
+# a machine without them still builds, and one set up for testing has them.
 TEST_PKGS="clang libclang-rt-14-dev clang-format cppcheck iproute2 iputils-ping \
 tcpdump iperf3 ethtool openssl openvswitch-common openvswitch-switch \
 python3-openvswitch qemu-system-x86 busybox-static kmod cpio \
-python3-scapy"
+python3-scapy libxdp-dev libbpf-dev"
 
 check=0
 want="$BUILD_PKGS"

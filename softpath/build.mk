@@ -3,6 +3,10 @@
 # except the programs named below, which get their own executables.
 SOFTPATH_PROGRAM_SRCS := $(wildcard softpath/*-main.c softpath/nicflow-*.c)
 SOFTPATH_SRCS := $(filter-out $(SOFTPATH_PROGRAM_SRCS),$(wildcard softpath/*.c))
+# The afxdp port type needs libxdp and libbpf (mk/config.mk: HAVE_AFXDP).
+ifneq ($(HAVE_AFXDP),yes)
+SOFTPATH_SRCS := $(filter-out softpath/netdev-afxdp.c,$(SOFTPATH_SRCS))
+endif
 LIBSOFTPATH := $(BUILD)/lib/libsoftpath.a
 
 $(LIBSOFTPATH): $(SOFTPATH_SRCS:%.c=$(OBJ)/%.o)

@@ -65,48 +65,54 @@ open_dp(struct dpctl_ctx *ctx, const char *name, struct dpif **dpifp)
     return 0;
 }
 
-/* Parses an interface argument "NAME[,type=T][,port_no=N]". */
+/* Parses an interface argument "NAME[,type=T][,port_no=N][,KEY=VALUE]...":
+ * KEY=VALUE items other than type and port_no are the port's options,
+ * returned in *OPTIONS as "KEY=VALUE,..." (the datapath checks them). */
 static int
 parse_iface(struct dpctl_ctx *ctx, const char *arg, char **name, char **type,
-            uint32_t *port_no)
+            uint32_t *port_no, char **options)
 {
     char *copy = xstrdup(arg);
     char *save = NULL;
     char *tok = strtok_r(copy, ",", &save);
+    struct buf opts = BUF_INITIALIZER;
 
     *name = xstrdup(tok ? tok : "");
     *type = NULL;
     *port_no = DPIF_PORT_ANY;
+    *options = NULL;
     while ((tok = strtok_r(NULL, ",", &save))) {
         char *eq = strchr(tok, '=');
+        char *msg = NULL;
         long long v;
 
         if (!eq) {
-            free(copy);
-            return fail(
-                ctx, EINVAL,
-                xasprintf("%s: an interface option is key=value", tok));
-        }
-        *eq = '\0';
-        if (!strcmp(tok, "type")) {
-            free(*type);
-            *type = xstrdup(eq + 1);
-        } else if (!strcmp(tok, "port_no")) {
-            if (nf_parse_int(eq + 1, 1, 0xfeff, &v)) {
-                free(copy);
-                return fail(ctx, EINVAL,
-                            xasprintf("%s: port_no is 1 to 65279", eq + 1));
-            }
-            *port_no = (uint32_t) v;
+            msg = xasprintf("%s: an interface option is key=value", tok);
         } else {
+            *eq = '\0';
+            if (!strcmp(tok, "type")) {
+                free(*type);
+                *type = xstrdup(eq + 1);
+            } else if (!strcmp(tok, "port_no")) {
+                if (nf_parse_int(eq + 1, 1, 0xfeff, &v)) {
+                    msg = xasprintf("%s: port_no is 1 to 65279", eq + 1);
+                } else {
+                    *port_no = (uint32_t) v;
+                }
+            } else {
+                buf_printf(&opts, "%s%s=%s", opts.len ? "," : "", tok, eq + 1);
+            }
+        }
+        if (msg) {
+            /* The message is built before COPY goes: TOK points into
+             * it. */
+            buf_destroy(&opts);
             free(copy);
-            return fail(ctx, EINVAL,
-                        xasprintf("%s: unknown interface option (type, "
-                                  "port_no)",
-                                  tok));
+            return fail(ctx, EINVAL, msg);
         }
     }
     free(copy);
+    *options = buf_steal_cstr(&opts);
     return 0;
 }
 
@@ -115,12 +121,13 @@ add_ifaces(struct dpctl_ctx *ctx, struct dpif *dpif, int argc,
            const char *argv[])
 {
     for (int i = 0; i < argc; i++) {
-        char *name, *type, *err = NULL;
+        char *name, *type, *options, *err = NULL;
         uint32_t port_no;
-        int error = parse_iface(ctx, argv[i], &name, &type, &port_no);
+        int error =
+            parse_iface(ctx, argv[i], &name, &type, &port_no, &options);
 
         if (!error) {
-            error = dpif_port_add(dpif, name, type, NULL, &port_no, &err);
+            error = dpif_port_add(dpif, name, type, options, &port_no, &err);
             if (error) {
                 fail(ctx, error,
                      xasprintf("adding %s to %s failed: %s", name,
@@ -131,6 +138,7 @@ add_ifaces(struct dpctl_ctx *ctx, struct dpif *dpif, int argc,
         }
         free(name);
         free(type);
+        free(options);
         if (error) {
             return error;
         }
@@ -188,6 +196,21 @@ cmd_dump_dps(struct dpctl_ctx *ctx, int argc NF_UNUSED,
     return 0;
 }
 
+/* Appends OPTIONS ("k=v,k2=v2", sorted) as ": k=v, k2=v2". */
+static void
+show_options(struct buf *out, const char *options)
+{
+    char sep = ':';
+
+    for (const char *s = options; s && *s;) {
+        size_t len = strcspn(s, ",");
+
+        buf_printf(out, "%c %.*s", sep, (int) len, s);
+        sep = ',';
+        s += len + (s[len] == ',');
+    }
+}
+
 static void
 show_one(struct dpctl_ctx *ctx, struct dpif *dpif)
 {
@@ -212,8 +235,13 @@ show_one(struct dpctl_ctx *ctx, struct dpif *dpif)
     for (size_t i = 0; i < ports.n; i++) {
         const struct dpif_port *p = &ports.ports[i];
         buf_printf(ctx->out, "  port %" PRIu32 ": %s", p->port_no, p->name);
-        if (strcmp(p->type, "afpacket")) {
-            buf_printf(ctx->out, " (%s)", p->type);
+        /* As ovs-dpctl: the type unless it is the plain Linux device kind
+         * ("system" there, afpacket here), then the options, sorted,
+         * "(TYPE: K=V, K=V)". */
+        if (strcmp(p->type, "afpacket") || (p->options && *p->options)) {
+            buf_printf(ctx->out, " (%s", p->type);
+            show_options(ctx->out, p->options);
+            buf_put_char(ctx->out, ')');
         }
         buf_put_char(ctx->out, '\n');
         struct dpif_port_stats ps;
@@ -276,6 +304,177 @@ cmd_add_if(struct dpctl_ctx *ctx, int argc, const char *argv[])
         return error;
     }
     error = add_ifaces(ctx, dpif, argc - 2, argv + 2);
+    dpif_close(dpif);
+    return error;
+}
+
+/* A port's options while set-if edits them: parallel arrays of owned
+ * strings. */
+struct option_list {
+    char **keys, **values;
+    size_t n;
+};
+
+static void
+option_list_set(struct option_list *l, const char *key, size_t key_len,
+                const char *value)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        if (strlen(l->keys[i]) == key_len
+            && !strncmp(l->keys[i], key, key_len)) {
+            break;
+        }
+    }
+    if (i == l->n) {
+        l->keys = xrealloc(l->keys, (l->n + 1) * sizeof *l->keys);
+        l->values = xrealloc(l->values, (l->n + 1) * sizeof *l->values);
+        l->keys[i] = xstrndup(key, key_len);
+        l->values[i] = NULL;
+        l->n++;
+    }
+    free(l->values[i]);
+    l->values[i] = xstrdup(value);
+}
+
+static void
+option_list_remove(struct option_list *l, const char *key)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (!strcmp(l->keys[i], key)) {
+            free(l->keys[i]);
+            free(l->values[i]);
+            l->n--;
+            l->keys[i] = l->keys[l->n];
+            l->values[i] = l->values[l->n];
+            return;
+        }
+    }
+}
+
+/* Adds the items of OPTIONS ("k=v,...", as a datapath reports them). */
+static void
+option_list_parse(struct option_list *l, const char *options)
+{
+    for (const char *s = options; s && *s;) {
+        size_t len = strcspn(s, ",");
+        const char *eq = memchr(s, '=', len);
+
+        if (eq) {
+            char *value = xstrndup(eq + 1, len - (size_t) (eq + 1 - s));
+            option_list_set(l, s, (size_t) (eq - s), value);
+            free(value);
+        }
+        s += len + (s[len] == ',');
+    }
+}
+
+static char *
+option_list_join(const struct option_list *l)
+{
+    struct buf b = BUF_INITIALIZER;
+
+    for (size_t i = 0; i < l->n; i++) {
+        buf_printf(&b, "%s%s=%s", i ? "," : "", l->keys[i], l->values[i]);
+    }
+    return buf_steal_cstr(&b);
+}
+
+static void
+option_list_destroy(struct option_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->keys[i]);
+        free(l->values[i]);
+    }
+    free(l->keys);
+    free(l->values);
+}
+
+/* set-if for one "NAME[,KEY=VALUE]..." argument, as ovs-dpctl does it:
+ * the port's current options, changed by the items (KEY=VALUE sets, KEY=
+ * removes; type= and port_no= may only repeat the current values), go
+ * back to the datapath as the port's new set. */
+static int
+set_one_if(struct dpctl_ctx *ctx, struct dpif *dpif, const char *arg)
+{
+    struct option_list opts = { NULL, NULL, 0 };
+    char *copy = xstrdup(arg), *save = NULL, *item;
+    char *joined = NULL, *err = NULL;
+    const char *name = strtok_r(copy, ",", &save);
+    struct dpif_port port;
+    int error;
+
+    if (!name) {
+        error = fail(ctx, EINVAL,
+                     xasprintf("%s is not a valid network device name", arg));
+        goto free_copy;
+    }
+    error = dpif_port_query_by_name(dpif, name, &port);
+    if (error) {
+        fail(ctx, error,
+             xasprintf("%s: failed to query port in %s (%s)", name,
+                       dpif_name(dpif), nf_strerror(error)));
+        goto free_copy;
+    }
+    option_list_parse(&opts, port.options);
+    while ((item = strtok_r(NULL, ",", &save))) {
+        char *eq = strchr(item, '=');
+        const char *value = eq ? eq + 1 : "";
+
+        if (eq) {
+            *eq = '\0';
+        }
+        if (!strcmp(item, "type")) {
+            if (strcmp(value, port.type)) {
+                error = fail(ctx, EINVAL,
+                             xasprintf("%s: can't change type from %s to %s",
+                                       name, port.type, value));
+                goto destroy_opts;
+            }
+        } else if (!strcmp(item, "port_no")) {
+            long long v;
+
+            if (nf_parse_int(value, 0, UINT32_MAX, &v) || v != port.port_no) {
+                error = fail(ctx, EINVAL,
+                             xasprintf("%s: can't change port number from "
+                                       "%" PRIu32 " to %s",
+                                       name, port.port_no, value));
+                goto destroy_opts;
+            }
+        } else if (!*value) {
+            option_list_remove(&opts, item);
+        } else {
+            option_list_set(&opts, item, strlen(item), value);
+        }
+    }
+    joined = option_list_join(&opts);
+    error = dpif_port_set_config(dpif, port.port_no, joined, &err);
+    if (error) {
+        fail(ctx, error, err ? err : xstrdup(nf_strerror(error)));
+    }
+    free(joined);
+
+destroy_opts:
+    option_list_destroy(&opts);
+    dpif_port_destroy(&port);
+free_copy:
+    free(copy);
+    return error;
+}
+
+static int
+cmd_set_if(struct dpctl_ctx *ctx, int argc, const char *argv[])
+{
+    struct dpif *dpif = NULL;
+    int error = open_dp(ctx, argv[1], &dpif);
+
+    /* Stops at the first failure, as add-if and del-if do here, so that
+     * the message says which port and nothing after it was changed. */
+    for (int i = 2; !error && i < argc; i++) {
+        error = set_one_if(ctx, dpif, argv[i]);
+    }
     dpif_close(dpif);
     return error;
 }
@@ -567,7 +766,9 @@ static const struct dpctl_command commands[] = {
     { "del-dp", "DP", 1, 1, cmd_del_dp },
     { "dump-dps", "", 0, 0, cmd_dump_dps },
     { "show", "[-s] [DP...]", 0, 64, cmd_show },
-    { "add-if", "DP IFACE[,type=T][,port_no=N]...", 2, 64, cmd_add_if },
+    { "add-if", "DP IFACE[,type=T][,port_no=N][,OPTION=VALUE]...", 2, 64,
+      cmd_add_if },
+    { "set-if", "DP IFACE[,OPTION=VALUE]...", 2, 64, cmd_set_if },
     { "del-if", "DP IFACE...", 2, 64, cmd_del_if },
     { "dump-flows", "[-m] [DP] [type=...]", 0, 3, cmd_dump_flows },
     { "add-flow", "[DP] FLOW ACTIONS", 2, 3, cmd_add_flow },

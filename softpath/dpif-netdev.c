@@ -18,10 +18,21 @@
  * queues a miss upcall.  Outputs are gathered per port and sent in
  * batches.
  *
+ * Meters live in a table by id (struct dp_meter_entry → dp-meter.h's
+ * token buckets).  The meter action charges the packet to its meter; a
+ * meter that does not exist lets every packet pass, as in Open vSwitch's
+ * userspace datapath and openvswitch.ko, so a flow installed before its
+ * meter (or outliving it) forwards rather than blackholes.
+ *
+ * Port options ("key=value,...", from port_add or port_set_config) go to
+ * the port's netdev (netdev_set_config()), which keeps the set in force.
+ *
  * Locking: each datapath has one mutex that every call on it takes, so
  * the classifier and the cache, which are not thread-safe, see one thread
- * at a time, as do the datapath's netdevs.  The registry has its own
- * mutex, always taken before a datapath's. */
+ * at a time, as do the datapath's netdevs and the meter table.  Each
+ * meter also locks itself (dp-meter.h), which costs little here and keeps
+ * charging correct once packet threads stop taking the datapath's mutex.
+ * The registry has its own mutex, always taken before a datapath's. */
 #include "softpath/dpif-netdev.h"
 
 #include <errno.h>
@@ -43,6 +54,7 @@
 #include "lib/vlog.h"
 #include "softpath/classifier.h"
 #include "softpath/dp-execute.h"
+#include "softpath/dp-meter.h"
 #include "softpath/dpif-provider.h"
 #include "softpath/emc.h"
 #include "softpath/netdev.h"
@@ -53,6 +65,7 @@ VLOG_DEFINE_THIS_MODULE(dpif_netdev);
 COVERAGE_DEFINE(dpif_netdev_output_no_port);
 COVERAGE_DEFINE(dpif_netdev_recirc_too_deep);
 COVERAGE_DEFINE(dpif_netdev_upcall_lost);
+COVERAGE_DEFINE(dpif_netdev_meter_missing);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
 
@@ -67,6 +80,10 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
 
 /* The flow limit when the caller sets none (Open vSwitch's default). */
 #define DEFAULT_FLOW_LIMIT 200000
+
+/* Meter ids are 0 .. MAX_METERS - 1: far more than switches configure,
+ * and a bound on what a misbehaving client can make the table hold. */
+#define MAX_METERS (1u << 18)
 
 /* A bounded ring of upcalls waiting for dpif_recv(). */
 struct upcall_queue {
@@ -94,6 +111,13 @@ struct dp_flow {
     struct dpif_flow_stats stats; /* Updated on every hit. */
 };
 
+/* A meter in dp_netdev.meters. */
+struct dp_meter_entry {
+    struct hmap_node node; /* By hash of id. */
+    uint32_t id;
+    struct dp_meter *meter;
+};
+
 struct dp_netdev {
     struct hmap_node node; /* In 'dps', by hash of name. */
     char *name;
@@ -106,6 +130,7 @@ struct dp_netdev {
     struct emc emc;
     struct hmap flows; /* Of struct dp_flow, by ufid. */
     size_t flow_limit;
+    struct hmap meters; /* Of struct dp_meter_entry, by id. */
 
     bool recv_enabled;
     int upcall_fd;                    /* Eventfd: readable while queued. */
@@ -339,6 +364,34 @@ hook_recirc(void *aux, struct pkt *p, uint32_t recirc_id)
     process_packet(ctx->dp, p, ctx->depth + 1);
 }
 
+static struct dp_meter_entry *
+meter_lookup(const struct dp_netdev *dp, uint32_t id)
+{
+    struct dp_meter_entry *e;
+
+    HMAP_FOR_EACH_WITH_HASH (e, node, hash_int(id, 0), &dp->meters) {
+        if (e->id == id) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static bool
+hook_meter(void *aux, struct pkt *p, uint32_t meter_id)
+{
+    struct exec_ctx *ctx = aux;
+    struct dp_meter_entry *e = meter_lookup(ctx->dp, meter_id);
+
+    if (!e) {
+        /* No such meter: the packet passes (see the top of the file). */
+        COVERAGE_INC(dpif_netdev_meter_missing);
+        return true;
+    }
+    return dp_meter_charge(e->meter, (uint32_t) p->size, dp_meter_now_ns())
+           == DP_METER_PASS;
+}
+
 static void
 execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
                 const void *actions, size_t len)
@@ -348,7 +401,7 @@ execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
         .output = hook_output,
         .userspace = hook_userspace,
         .recirc = hook_recirc,
-        .meter = NULL, /* No meters yet: every packet passes. */
+        .meter = hook_meter,
         .aux = &ctx,
     };
 
@@ -617,6 +670,7 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     pthread_mutex_init(&dp->mutex, NULL);
     hmap_init(&dp->ports);
     hmap_init(&dp->flows);
+    hmap_init(&dp->meters);
     dpcls_init(&dp->cls);
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
     port_create(dp, DPIF_PORT_LOCAL, local);
@@ -633,16 +687,29 @@ free_dp:
     return error;
 }
 
-/* Empties DP of ports, flows and upcalls; called with its mutex held. */
+static void
+meter_remove(struct dp_netdev *dp, struct dp_meter_entry *e)
+{
+    hmap_remove(&dp->meters, &e->node);
+    dp_meter_destroy(e->meter);
+    free(e);
+}
+
+/* Empties DP of ports, flows, meters and upcalls; called with its mutex
+ * held. */
 static void
 dp_clear(struct dp_netdev *dp)
 {
+    struct dp_meter_entry *e;
     struct dp_port *port;
 
     HMAP_FOR_EACH_SAFE (port, node, &dp->ports) {
         port_destroy(dp, port);
     }
     flows_flush(dp);
+    HMAP_FOR_EACH_SAFE (e, node, &dp->meters) {
+        meter_remove(dp, e);
+    }
     upcall_queue_clear(dp, &dp->misc_upcalls);
 }
 
@@ -654,6 +721,7 @@ dp_free(struct dp_netdev *dp)
     dp_clear(dp);
     emc_destroy(&dp->emc);
     dpcls_destroy(&dp->cls);
+    hmap_destroy(&dp->meters);
     hmap_destroy(&dp->flows);
     hmap_destroy(&dp->ports);
     close(dp->upcall_fd);
@@ -822,15 +890,6 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
         error = ENODEV;
         goto unlock;
     }
-    if (options && *options) {
-        /* No port option exists yet; refusing them tells the caller that
-         * what it asked for will not happen. */
-        set_err(errp, xasprintf("%s: port options are not supported by "
-                                "the netdev datapath (\"%s\")",
-                                name, options));
-        error = EINVAL;
-        goto unlock;
-    }
     if (port_lookup_by_name(dp, name)) {
         set_err(errp, xasprintf("%s: already a port of %s", name, dp->name));
         error = EEXIST;
@@ -857,8 +916,18 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
                           type ? type : "afpacket", nf_strerror(error)));
         goto unlock;
     }
+    /* Options before the port exists, so that a port whose options are
+     * refused never carries a packet. */
+    error = netdev_set_config(netdev, options ? options : "", errp);
+    if (error) {
+        goto close_netdev;
+    }
     port_create(dp, no, netdev);
     *port_no = no;
+    goto unlock;
+
+close_netdev:
+    netdev_close(netdev);
 
 unlock:
     pthread_mutex_unlock(&dp->mutex);
@@ -895,6 +964,28 @@ port_fill(const struct dp_port *port, struct dpif_port *out)
     out->port_no = port->port_no;
     out->name = xstrdup(netdev_get_name(port->netdev));
     out->type = xstrdup(netdev_get_type(port->netdev));
+    out->options = xstrdup(netdev_get_config(port->netdev));
+}
+
+static int
+dpif_netdev_port_set_config(struct dpif *dpif, uint32_t port_no,
+                            const char *options, char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+    int error;
+
+    pthread_mutex_lock(&dp->mutex);
+    port = port_lookup(dp, port_no);
+    if (!port) {
+        set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
+        error = ENOENT;
+    } else {
+        /* The netdev keeps its old options if it refuses the new ones. */
+        error = netdev_set_config(port->netdev, options, errp);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
 }
 
 static int
@@ -1378,6 +1469,85 @@ dpif_netdev_recv_fd(const struct dpif *dpif)
     return dp_from_dpif(dpif)->upcall_fd;
 }
 
+/* ---------------------------------------------------------------------
+ * Meters.
+ * --------------------------------------------------------------------- */
+
+static void
+dpif_netdev_meter_get_features(const struct dpif *dpif NF_UNUSED,
+                               struct dpif_meter_features *f)
+{
+    f->max_meters = MAX_METERS;
+    f->band_types = 1u << DPIF_METER_BAND_DROP;
+    f->capabilities = (DPIF_METER_KBPS | DPIF_METER_PKTPS | DPIF_METER_BURST
+                       | DPIF_METER_STATS);
+    f->max_bands = DPIF_METER_MAX_BANDS;
+}
+
+static int
+dpif_netdev_meter_set(struct dpif *dpif, uint32_t meter_id,
+                      const struct dpif_meter_config *config,
+                      char **errp NF_UNUSED)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    /* Built outside the lock: creation does not need it. */
+    struct dp_meter *meter = dp_meter_create(config, dp_meter_now_ns());
+    struct dp_meter *old = NULL;
+    struct dp_meter_entry *e;
+
+    pthread_mutex_lock(&dp->mutex);
+    e = meter_lookup(dp, meter_id);
+    if (e) {
+        /* A new meter replaces the old: full buckets, zero statistics. */
+        old = e->meter;
+    } else {
+        e = xzalloc(sizeof *e);
+        e->id = meter_id;
+        hmap_insert(&dp->meters, &e->node, hash_int(meter_id, 0));
+    }
+    e->meter = meter;
+    pthread_mutex_unlock(&dp->mutex);
+    /* Every charge happens under the datapath's mutex, so no thread can
+     * still be using the old meter. */
+    dp_meter_destroy(old);
+    return 0;
+}
+
+static int
+dpif_netdev_meter_get(const struct dpif *dpif, uint32_t meter_id,
+                      struct dpif_meter_stats *stats)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_meter_entry *e;
+
+    pthread_mutex_lock(&dp->mutex);
+    e = meter_lookup(dp, meter_id);
+    if (e) {
+        dp_meter_get_stats(e->meter, stats);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return e ? 0 : ENOENT;
+}
+
+static int
+dpif_netdev_meter_del(struct dpif *dpif, uint32_t meter_id,
+                      struct dpif_meter_stats *stats)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_meter_entry *e;
+
+    pthread_mutex_lock(&dp->mutex);
+    e = meter_lookup(dp, meter_id);
+    if (e) {
+        if (stats) {
+            dp_meter_get_stats(e->meter, stats);
+        }
+        meter_remove(dp, e);
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return e ? 0 : ENOENT;
+}
+
 static const struct dpif_class dpif_netdev_class = {
     .type = "netdev",
     .open = dpif_netdev_open,
@@ -1390,6 +1560,7 @@ static const struct dpif_class dpif_netdev_class = {
     .port_query = dpif_netdev_port_query,
     .port_dump = dpif_netdev_port_dump,
     .port_get_stats = dpif_netdev_port_get_stats,
+    .port_set_config = dpif_netdev_port_set_config,
     .flow_put = dpif_netdev_flow_put,
     .flow_get = dpif_netdev_flow_get,
     .flow_del = dpif_netdev_flow_del,
@@ -1402,6 +1573,10 @@ static const struct dpif_class dpif_netdev_class = {
     .recv = dpif_netdev_recv,
     .recv_fd = dpif_netdev_recv_fd,
     .set_flow_limit = dpif_netdev_set_flow_limit,
+    .meter_get_features = dpif_netdev_meter_get_features,
+    .meter_set = dpif_netdev_meter_set,
+    .meter_get = dpif_netdev_meter_get,
+    .meter_del = dpif_netdev_meter_del,
 };
 
 static void

@@ -67,8 +67,8 @@ struct dpif_class {
     int (*port_del)(struct dpif *, uint32_t port_no, char **errp);
 
     /* Looks a port up by number or by name (the other argument is
-     * DPIF_PORT_ANY or NULL).  Fills *PORT (caller calls
-     * dpif_port_destroy()); ENOENT if there is none. */
+     * DPIF_PORT_ANY or NULL).  Fills *PORT, including its options ("" if
+     * none; caller calls dpif_port_destroy()); ENOENT if there is none. */
     int (*port_query)(const struct dpif *, uint32_t port_no, const char *name,
                       struct dpif_port *port);
 
@@ -79,6 +79,16 @@ struct dpif_class {
     /* Port counters. */
     int (*port_get_stats)(const struct dpif *, uint32_t port_no,
                           struct dpif_port_stats *);
+
+    /* Replaces the options of port PORT_NO with OPTIONS, the complete set
+     * ("key=value,..." with non-empty distinct keys, or "": checked by the
+     * caller).  A port type that does not take an option refuses it with
+     * EINVAL and a message, leaving the port's options as they were;
+     * ENOENT if there is no such port.  port_query() and port_dump()
+     * report the options in force.  NULL: the type has no port options
+     * (dpif.c answers EOPNOTSUPP for a non-empty set). */
+    int (*port_set_config)(struct dpif *, uint32_t port_no,
+                           const char *options, char **errp);
 
     /* Flows. */
 
@@ -134,6 +144,33 @@ struct dpif_class {
     /* The most flows the datapath will hold (new puts beyond it fail with
      * EFBIG); 0 means the type's default. */
     int (*set_flow_limit)(struct dpif *, size_t limit);
+
+    /* Meters (see dpif.h for their semantics).  All four are NULL for a
+     * type without meters; dpif.c then reports EOPNOTSUPP. */
+
+    /* Fills *FEATURES (zeroed by the caller).  dpif.c checks every
+     * meter_set() against them. */
+    void (*meter_get_features)(const struct dpif *,
+                               struct dpif_meter_features *features);
+
+    /* Creates or replaces meter METER_ID.  The caller has checked
+     * METER_ID < max_meters, the flags (exactly one unit, only supported
+     * capabilities), 1 <= n_bands <= max_bands, every band's type against
+     * band_types and every rate > 0.  A replaced meter starts over: full
+     * buckets, zero statistics.  May fail with ENOMEM. */
+    int (*meter_set)(struct dpif *, uint32_t meter_id,
+                     const struct dpif_meter_config *config, char **errp);
+
+    /* Fills *STATS (zeroed by the caller) with meter METER_ID's counters;
+     * ENOENT if there is none. */
+    int (*meter_get)(const struct dpif *, uint32_t meter_id,
+                     struct dpif_meter_stats *stats);
+
+    /* Removes meter METER_ID after storing its counters in *STATS (if
+     * nonnull, zeroed by the caller); ENOENT if there is none.  Packets
+     * charged to it afterwards pass. */
+    int (*meter_del)(struct dpif *, uint32_t meter_id,
+                     struct dpif_meter_stats *stats);
 };
 
 /* A provider's flow dump state starts with this, so that

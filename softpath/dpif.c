@@ -182,7 +182,50 @@ dpif_port_destroy(struct dpif_port *port)
 {
     free(port->name);
     free(port->type);
-    port->name = port->type = NULL;
+    free(port->options);
+    port->name = port->type = port->options = NULL;
+}
+
+/* Checks that OPTIONS (NULL is fine) is a list of "key=value" items
+ * separated by commas, with non-empty keys that appear once each: a
+ * provider then only has to judge the keys and values themselves. */
+static int
+check_port_options(const char *options, char **errp)
+{
+    char *copy, *save = NULL, *item;
+    char **keys = NULL;
+    size_t n = 0;
+    int error = 0;
+
+    if (!options || !*options) {
+        return 0;
+    }
+    copy = xstrdup(options);
+    keys = xcalloc(strlen(options) + 1, sizeof *keys);
+    for (item = strtok_r(copy, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+
+        if (!eq || eq == item) {
+            set_err(errp,
+                    xasprintf("\"%s\": a port option is key=value", item));
+            error = EINVAL;
+            break;
+        }
+        *eq = '\0';
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(keys[i], item)) {
+                set_err(errp, xasprintf("duplicate \"%s\" option", item));
+                error = EINVAL;
+                goto out;
+            }
+        }
+        keys[n++] = item;
+    }
+out:
+    free(keys);
+    free(copy);
+    return error;
 }
 
 void
@@ -211,7 +254,32 @@ dpif_port_add(struct dpif *dpif, const char *name, const char *type,
                                 *port_no));
         return EINVAL;
     }
+    int error = check_port_options(options, errp);
+    if (error) {
+        return error;
+    }
     return dpif->class->port_add(dpif, name, type, options, port_no, errp);
+}
+
+int
+dpif_port_set_config(struct dpif *dpif, uint32_t port_no, const char *options,
+                     char **errp)
+{
+    int error = check_port_options(options, errp);
+
+    if (error) {
+        return error;
+    }
+    if (!dpif->class->port_set_config) {
+        if (!options || !*options) {
+            return 0; /* Nothing asked, nothing refused. */
+        }
+        set_err(errp, xasprintf("%s: datapath type %s has no port options",
+                                dpif_name(dpif), dpif_type(dpif)));
+        return EOPNOTSUPP;
+    }
+    return dpif->class->port_set_config(dpif, port_no, options ? options : "",
+                                        errp);
 }
 
 int
@@ -469,4 +537,170 @@ int
 dpif_set_flow_limit(struct dpif *dpif, size_t limit)
 {
     return dpif->class->set_flow_limit(dpif, limit);
+}
+
+/* ---------------------------------------------------------------------
+ * Meters.
+ * --------------------------------------------------------------------- */
+
+void
+dpif_meter_get_features(const struct dpif *dpif,
+                        struct dpif_meter_features *features)
+{
+    memset(features, 0, sizeof *features);
+    if (dpif->class->meter_get_features) {
+        dpif->class->meter_get_features(dpif, features);
+    }
+}
+
+/* One check of a meter configuration: returns a message saying what is
+ * wrong, or NULL if the configuration passes. */
+typedef char *meter_check_fn(uint32_t id, const struct dpif_meter_config *,
+                             const struct dpif_meter_features *);
+
+static char *
+meter_check_id(uint32_t id, const struct dpif_meter_config *c NF_UNUSED,
+               const struct dpif_meter_features *f)
+{
+    if (!f->max_meters) {
+        return xasprintf("meter %" PRIu32 ": the datapath has no meters", id);
+    }
+    return (id >= f->max_meters
+                ? xasprintf("meter %" PRIu32 ": meter ids go up to %" PRIu32,
+                            id, f->max_meters - 1)
+                : NULL);
+}
+
+static char *
+meter_check_flags(uint32_t id, const struct dpif_meter_config *c,
+                  const struct dpif_meter_features *f)
+{
+    uint16_t units = c->flags & (DPIF_METER_KBPS | DPIF_METER_PKTPS);
+
+    if (c->flags & ~f->capabilities) {
+        return xasprintf("meter %" PRIu32 ": flags 0x%x not supported "
+                         "(supported: 0x%" PRIx32 ")",
+                         id, c->flags & ~f->capabilities, f->capabilities);
+    }
+    if (units != DPIF_METER_KBPS && units != DPIF_METER_PKTPS) {
+        return xasprintf("meter %" PRIu32 ": give exactly one unit, kbps "
+                         "or pktps",
+                         id);
+    }
+    return NULL;
+}
+
+static char *
+meter_check_n_bands(uint32_t id, const struct dpif_meter_config *c,
+                    const struct dpif_meter_features *f)
+{
+    if (!c->n_bands) {
+        return xasprintf("meter %" PRIu32 ": a meter needs at least one "
+                         "band",
+                         id);
+    }
+    if (c->n_bands > f->max_bands || c->n_bands > DPIF_METER_MAX_BANDS) {
+        return xasprintf("meter %" PRIu32 ": %u bands, at most %u allowed", id,
+                         c->n_bands,
+                         NF_MIN(f->max_bands, DPIF_METER_MAX_BANDS));
+    }
+    return NULL;
+}
+
+static char *
+meter_check_band_types(uint32_t id, const struct dpif_meter_config *c,
+                       const struct dpif_meter_features *f)
+{
+    for (size_t i = 0; i < c->n_bands; i++) {
+        uint16_t t = c->bands[i].type;
+
+        if (t >= 32 || !(f->band_types & (1u << t))) {
+            return xasprintf("meter %" PRIu32 ": band %zu: band type %u "
+                             "not supported (only drop)",
+                             id, i + 1, t);
+        }
+    }
+    return NULL;
+}
+
+static char *
+meter_check_rates(uint32_t id, const struct dpif_meter_config *c,
+                  const struct dpif_meter_features *f NF_UNUSED)
+{
+    for (size_t i = 0; i < c->n_bands; i++) {
+        if (!c->bands[i].rate) {
+            return xasprintf("meter %" PRIu32 ": band %zu: the rate must "
+                             "not be 0",
+                             id, i + 1);
+        }
+    }
+    return NULL;
+}
+
+/* The checks, in order, each with the error it returns (Open vSwitch's
+ * dpif-netdev values, so callers that know them see the same). */
+static const struct {
+    meter_check_fn *check;
+    int error;
+} meter_checks[] = {
+    { meter_check_id, EFBIG },       { meter_check_flags, EBADF },
+    { meter_check_n_bands, EINVAL }, { meter_check_band_types, ENODEV },
+    { meter_check_rates, EBADRQC },
+};
+
+static int
+meters_supported(const struct dpif *dpif, char **errp)
+{
+    if (!dpif->class->meter_set || !dpif->class->meter_get_features) {
+        set_err(errp, xasprintf("%s: datapath type %s has no meters",
+                                dpif_name(dpif), dpif_type(dpif)));
+        return EOPNOTSUPP;
+    }
+    return 0;
+}
+
+int
+dpif_meter_set(struct dpif *dpif, uint32_t meter_id,
+               const struct dpif_meter_config *config, char **errp)
+{
+    struct dpif_meter_features f;
+    int error = meters_supported(dpif, errp);
+
+    if (error) {
+        return error;
+    }
+    dpif_meter_get_features(dpif, &f);
+    for (size_t i = 0; i < sizeof meter_checks / sizeof *meter_checks; i++) {
+        char *msg = meter_checks[i].check(meter_id, config, &f);
+
+        if (msg) {
+            set_err(errp, msg);
+            return meter_checks[i].error;
+        }
+    }
+    return dpif->class->meter_set(dpif, meter_id, config, errp);
+}
+
+int
+dpif_meter_get(const struct dpif *dpif, uint32_t meter_id,
+               struct dpif_meter_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (!dpif->class->meter_get) {
+        return EOPNOTSUPP;
+    }
+    return dpif->class->meter_get(dpif, meter_id, stats);
+}
+
+int
+dpif_meter_del(struct dpif *dpif, uint32_t meter_id,
+               struct dpif_meter_stats *stats)
+{
+    if (stats) {
+        memset(stats, 0, sizeof *stats);
+    }
+    if (!dpif->class->meter_del) {
+        return EOPNOTSUPP;
+    }
+    return dpif->class->meter_del(dpif, meter_id, stats);
 }

@@ -80,6 +80,8 @@ struct dpif_port {
     uint32_t port_no;
     char *name;
     char *type;
+    char *options; /* The port's options as "key=value,..." with keys in
+                    * sorted order, or "" (never NULL once filled). */
 };
 void dpif_port_destroy(struct dpif_port *);
 
@@ -96,6 +98,18 @@ void dpif_ports_free(struct dpif_ports *);
 int dpif_port_add(struct dpif *, const char *name, const char *type,
                   const char *options, uint32_t *port_no, char **errp);
 int dpif_port_del(struct dpif *, uint32_t port_no, char **errp);
+
+/* Replaces the options of port PORT_NO with OPTIONS ("key=value,..." or ""
+ * for the type's defaults; NULL means "").  The whole set is given, not a
+ * change: a key left out goes back to its default (nicflow-dpctl's set-if
+ * merges changes into the current set first).  Checked here: OPTIONS is a
+ * comma-separated list of key=value items with non-empty, distinct keys
+ * (EINVAL otherwise).  The provider then refuses options a port type does
+ * not take (EINVAL, with the port layer's reason, e.g. "p1: arguments
+ * provided to device that is not configurable"), ENOENT if there is no
+ * such port, EOPNOTSUPP if the datapath type has no port options. */
+int dpif_port_set_config(struct dpif *, uint32_t port_no, const char *options,
+                         char **errp);
 int dpif_port_query_by_number(const struct dpif *, uint32_t port_no,
                               struct dpif_port *);
 int dpif_port_query_by_name(const struct dpif *, const char *name,
@@ -208,5 +222,104 @@ int dpif_recv(struct dpif *, struct dpif_upcall *);
 int dpif_recv_fd(const struct dpif *);
 
 int dpif_set_flow_limit(struct dpif *, size_t limit);
+
+/* ---------------------------------------------------------------------
+ * Meters.
+ *
+ * A meter is a set of token buckets ("bands") that flows charge packets
+ * to with the meter(ID) action, as OpenFlow 1.3 meters and the kernel
+ * datapath's OVS_METER_* define them:
+ *   - a meter measures in kilobits per second (DPIF_METER_KBPS; a
+ *     kilobit is 1000 bits, frame bytes counted) or in packets per second
+ *     (DPIF_METER_PKTPS): exactly one of the two;
+ *   - each band has a rate in that unit and a bucket that holds up to
+ *     its burst size: with DPIF_METER_BURST, BURST_SIZE kilobits or
+ *     packets; without it (or with a burst size of 0) the rate itself,
+ *     i.e. one second's worth, as Open vSwitch's datapath interface does
+ *     (dpif-netlink sends the rate as the burst when OFPMF13_BURST is
+ *     unset);
+ *   - a bucket starts full and refills at the band's rate; a packet takes
+ *     its cost (one packet, or its size in bits) from every band that has
+ *     enough, and "exceeds" the others; of the bands it exceeds, the one
+ *     with the highest rate applies (OpenFlow: the band with the highest
+ *     rate below the measured rate) — a drop band drops the packet;
+ *   - a packet charged to a meter id that has no meter passes, as in
+ *     Open vSwitch's userspace datapath and openvswitch.ko.
+ * Meter ids are datapath meter ids, 0 .. max_meters - 1 (not OpenFlow
+ * meter ids: the switch maps those).
+ * --------------------------------------------------------------------- */
+
+/* Meter flags (the values of OpenFlow 1.3's OFPMF13_*). */
+#define DPIF_METER_KBPS 0x1  /* Rates in kilobits per second. */
+#define DPIF_METER_PKTPS 0x2 /* Rates in packets per second. */
+#define DPIF_METER_BURST 0x4 /* Bands' burst_size applies. */
+#define DPIF_METER_STATS 0x8 /* Keep statistics (see dpif_meter_get()). */
+
+/* Band types (the values of OpenFlow 1.3's OFPMBT13_*). */
+#define DPIF_METER_BAND_DROP 1 /* Drops packets above the rate. */
+
+/* The most bands a meter may have in this interface (a datapath may
+ * allow fewer: dpif_meter_features.max_bands). */
+#define DPIF_METER_MAX_BANDS 8
+
+struct dpif_meter_band {
+    uint16_t type;       /* DPIF_METER_BAND_*. */
+    uint32_t rate;       /* Kilobits or packets per second; > 0. */
+    uint32_t burst_size; /* Kilobits or packets (DPIF_METER_BURST). */
+};
+
+struct dpif_meter_config {
+    uint16_t flags;   /* DPIF_METER_*. */
+    uint16_t n_bands; /* 1 .. DPIF_METER_MAX_BANDS. */
+    struct dpif_meter_band bands[DPIF_METER_MAX_BANDS];
+};
+
+/* What a datapath's meters can do (OpenFlow's meter features). */
+struct dpif_meter_features {
+    uint32_t max_meters;   /* Meter ids 0 .. max_meters - 1; 0: none. */
+    uint32_t band_types;   /* 1 << DPIF_METER_BAND_* for each type. */
+    uint32_t capabilities; /* DPIF_METER_* flags supported. */
+    uint8_t max_bands;     /* Bands per meter, <= DPIF_METER_MAX_BANDS. */
+};
+
+struct dpif_meter_band_stats {
+    uint64_t n_packets; /* Packets this band applied to. */
+    uint64_t n_bytes;
+};
+
+struct dpif_meter_stats {
+    uint64_t packet_in_count; /* Packets charged to the meter. */
+    uint64_t byte_in_count;
+    uint16_t n_bands; /* As configured. */
+    struct dpif_meter_band_stats bands[DPIF_METER_MAX_BANDS];
+};
+
+/* Fills *FEATURES (all zero when the datapath type has no meters). */
+void dpif_meter_get_features(const struct dpif *,
+                             struct dpif_meter_features *features);
+
+/* Creates meter METER_ID from CONFIG, or replaces it (its buckets start
+ * full again and its statistics at zero, as Open vSwitch's userspace
+ * datapath does).  Checked here, against the datapath's features, each
+ * with a message: EOPNOTSUPP (the type has no meters), EFBIG (METER_ID
+ * not below max_meters), EBADF (unknown or unsupported flags, or not
+ * exactly one of KBPS and PKTPS), EINVAL (no bands, or more than
+ * max_bands), ENODEV (a band type the datapath lacks), EBADRQC (a rate of
+ * 0).  The error values are those of Open vSwitch's dpif-netdev. */
+int dpif_meter_set(struct dpif *, uint32_t meter_id,
+                   const struct dpif_meter_config *, char **errp);
+
+/* Fills *STATS with meter METER_ID's counters.  Statistics are kept
+ * whether or not the meter has DPIF_METER_STATS (the flag costs nothing
+ * to honour this way and OpenFlow allows counting more).  ENOENT if
+ * there is no such meter, EOPNOTSUPP without meters. */
+int dpif_meter_get(const struct dpif *, uint32_t meter_id,
+                   struct dpif_meter_stats *stats);
+
+/* Removes meter METER_ID, storing its final counters in *STATS if STATS
+ * is nonnull.  Flows that charge it stay; their packets then pass (no
+ * meter).  ENOENT if there is none, EOPNOTSUPP without meters. */
+int dpif_meter_del(struct dpif *, uint32_t meter_id,
+                   struct dpif_meter_stats *stats);
 
 #endif /* NICFLOW_SOFTPATH_DPIF_H */

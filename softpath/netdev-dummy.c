@@ -5,7 +5,14 @@
  * are bounded (NETDEV_DUMMY_QUEUE_MAX), as a device's rings are, so tests
  * can see drops.  The poll fd is an eventfd that is readable exactly while
  * the receive queue is not empty, so event loops treat a dummy like any
- * other port. */
+ * other port.
+ *
+ * Options (netdev_set_config()): "ifindex=N" gives the port a kernel-like
+ * interface index, which a dummy otherwise lacks, so that code needing
+ * one (offload providers keyed by ifindex) can be tested on dummies —
+ * the one option of Open vSwitch's dummy netdev that means something
+ * here (its others configure packet streams, pcap files and queues this
+ * dummy does not have). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,10 +36,16 @@ struct pkt_queue {
     size_t n;    /* Packets queued. */
 };
 
+/* What the options set (see dummy_set_config()). */
+struct dummy_config {
+    int ifindex; /* 0: none. */
+};
+
 struct netdev_dummy {
     struct netdev up;
     int efd; /* eventfd: readable while rxq is not empty. */
     bool admin_up;
+    struct dummy_config config; /* From the options. */
     struct eth_addr ea;
     struct pkt_queue rxq; /* Injected, waiting for netdev_recv(). */
     struct pkt_queue txq; /* Sent, waiting for netdev_dummy_pop_sent(). */
@@ -188,6 +201,88 @@ dummy_get_mtu(const struct netdev *netdev NF_UNUSED, int *mtup)
 }
 
 static int
+dummy_get_ifindex(const struct netdev *netdev, int *ifindexp)
+{
+    int ifindex = netdev_dummy_cast(netdev)->config.ifindex;
+
+    if (!ifindex) {
+        return EOPNOTSUPP;
+    }
+    *ifindexp = ifindex;
+    return 0;
+}
+
+/* The options a dummy takes: a keyword table, so that a new option is a
+ * line here and the error message lists them all. */
+struct dummy_option {
+    const char *key;
+    /* Stores VALUE in *CONFIG, or returns EINVAL with a message. */
+    int (*apply)(struct dummy_config *config, const char *port,
+                 const char *value, char **msgp);
+};
+
+static int
+dummy_opt_ifindex(struct dummy_config *config, const char *port,
+                  const char *value, char **msgp)
+{
+    long long v;
+
+    if (nf_parse_int(value, 1, INT32_MAX, &v)) {
+        *msgp = xasprintf("%s: ifindex=%s: an ifindex is 1 to %d", port, value,
+                          INT32_MAX);
+        return EINVAL;
+    }
+    config->ifindex = (int) v;
+    return 0;
+}
+
+static const struct dummy_option dummy_options[] = {
+    { "ifindex", dummy_opt_ifindex },
+};
+
+static int
+dummy_set_config(struct netdev *netdev, const char *options, char **errp)
+{
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+    /* Built from the defaults, so that what OPTIONS leaves out returns
+     * to its default, and applied only whole, so that a refused set
+     * changes nothing. */
+    struct dummy_config staged = { .ifindex = 0 };
+    char *copy = xstrdup(options), *save = NULL, *item, *msg = NULL;
+    int error = 0;
+
+    for (item = strtok_r(copy, ",", &save); item && !error;
+         item = strtok_r(NULL, ",", &save)) {
+        char *value = strchr(item, '=');
+        size_t i, n = sizeof dummy_options / sizeof *dummy_options;
+
+        *value++ = '\0'; /* netdev.c checked there is one. */
+        for (i = 0; i < n && strcmp(dummy_options[i].key, item); i++) {
+            continue;
+        }
+        if (i == n) {
+            msg = xasprintf("%s: unknown option \"%s\" (a dummy port takes "
+                            "ifindex)",
+                            netdev->name, item);
+            error = EINVAL;
+        } else {
+            error = dummy_options[i].apply(&staged, netdev->name, value, &msg);
+        }
+    }
+    free(copy);
+    if (error) {
+        if (errp) {
+            *errp = msg;
+        } else {
+            free(msg);
+        }
+        return error;
+    }
+    dev->config = staged;
+    return 0;
+}
+
+static int
 dummy_get_fd(const struct netdev *netdev)
 {
     return netdev_dummy_cast(netdev)->efd;
@@ -239,7 +334,8 @@ const struct netdev_class netdev_dummy_class = {
     .send = dummy_send,
     .get_etheraddr = dummy_get_etheraddr,
     .get_mtu = dummy_get_mtu,
-    .get_ifindex = NULL,
+    .get_ifindex = dummy_get_ifindex,
     .get_fd = dummy_get_fd,
     .set_up = dummy_set_up,
+    .set_config = dummy_set_config,
 };

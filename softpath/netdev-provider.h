@@ -25,6 +25,8 @@ struct netdev {
     char *name;                /* Owned; set by netdev.c after construct. */
     struct netdev_stats stats; /* Counted by the provider. */
     struct netdev *next;       /* netdev.c's list of open ports. */
+    char *config;              /* Options in force, sorted "key=value,..."
+                                * (NULL: none); owned by netdev.c. */
 };
 
 struct netdev_class {
@@ -89,6 +91,20 @@ struct netdev_class {
     /* Sets the administrative state.  0, or a positive errno.  NULL means
      * EOPNOTSUPP. */
     int (*set_up)(struct netdev *netdev, bool up);
+
+    /* Applies the port options OPTIONS: the complete set, not a change
+     * (a key left out returns to its default; "" means all defaults).
+     * netdev.c has checked the syntax: "key=value" items separated by
+     * commas, keys non-empty and distinct, sorted by key; values may be
+     * empty.  The provider checks keys and values itself and either
+     * applies all of them and returns 0, or applies none and returns a
+     * positive errno (EINVAL for an unknown key or a bad value) with a
+     * message in *ERRP naming the port, the option and what it takes
+     * (ERRP may be NULL; the caller frees).  Called after construct, any
+     * number of times; netdev.c remembers the set last accepted for
+     * netdev_get_config().  NULL: the type takes no options, and
+     * netdev_set_config() refuses any. */
+    int (*set_config)(struct netdev *netdev, const char *options, char **errp);
 };
 
 /* Adds CLASS (which must live forever) to the registry.  Returns 0, or

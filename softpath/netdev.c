@@ -11,9 +11,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "softpath/netdev-provider.h"
+
+#include "config.h" /* HAVE_AFXDP */
+#ifdef HAVE_AFXDP
+extern const struct netdev_class netdev_afxdp_class;
+#endif
 
 VLOG_DEFINE_THIS_MODULE(netdev);
 
@@ -60,6 +66,9 @@ register_builtins(void)
     if (!builtins_registered) {
         builtins_registered = true;
         register_class__(&netdev_afpacket_class);
+#ifdef HAVE_AFXDP
+        register_class__(&netdev_afxdp_class);
+#endif
         register_class__(&netdev_tap_class);
         register_class__(&netdev_internal_class);
         register_class__(&netdev_dummy_class);
@@ -151,6 +160,7 @@ netdev_open(const char *name, const char *type, struct netdev **netdevp)
     }
     netdev->class = class;
     netdev->name = xstrdup(name);
+    netdev->config = NULL;
     netdev->next = open_netdevs;
     open_netdevs = netdev;
     VLOG_DBG("port %s: opened (type %s)", name, type);
@@ -171,7 +181,9 @@ netdev_close(struct netdev *netdev)
         }
     }
     char *name = netdev->name;
+    char *config = netdev->config;
     netdev->class->destruct(netdev);
+    free(config);
     free(name);
 }
 
@@ -263,6 +275,119 @@ netdev_set_up(struct netdev *netdev, bool up)
                      up ? "up" : "down", nf_strerror(error));
     }
     return error;
+}
+
+/* ---------------------------------------------------------------------
+ * Port options.
+ * --------------------------------------------------------------------- */
+
+struct option_kv {
+    const char *key, *value;
+};
+
+static int
+compare_options(const void *a_, const void *b_)
+{
+    const struct option_kv *a = a_, *b = b_;
+
+    return strcmp(a->key, b->key);
+}
+
+/* Checks OPTIONS and stores in *CANONICAL the same set with its keys in
+ * sorted order (what set_config receives and get_config returns), so that
+ * one set has one spelling however it was written. */
+static int
+options_canonicalize(const char *netdev_name, const char *options,
+                     char **canonical, char **errp)
+{
+    char *copy = xstrdup(options);
+    struct option_kv *kvs = xcalloc(strlen(options) + 1, sizeof *kvs);
+    char *save = NULL, *item, *msg = NULL;
+    struct buf b = BUF_INITIALIZER;
+    size_t n = 0;
+
+    for (item = strtok_r(copy, ",", &save); item && !msg;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+
+        if (!eq || eq == item) {
+            msg = xasprintf("%s: \"%s\": a port option is key=value",
+                            netdev_name, item);
+            break;
+        }
+        *eq = '\0';
+        kvs[n++] = (struct option_kv){ item, eq + 1 };
+    }
+    if (!msg) {
+        qsort(kvs, n, sizeof *kvs, compare_options);
+        for (size_t i = 0; i < n && !msg; i++) {
+            if (i && !strcmp(kvs[i - 1].key, kvs[i].key)) {
+                msg = xasprintf("%s: duplicate \"%s\" option", netdev_name,
+                                kvs[i].key);
+            }
+            buf_printf(&b, "%s%s=%s", i ? "," : "", kvs[i].key, kvs[i].value);
+        }
+    }
+    free(kvs);
+    free(copy);
+    if (msg) {
+        buf_destroy(&b);
+        if (errp) {
+            *errp = msg;
+        } else {
+            free(msg);
+        }
+        return EINVAL;
+    }
+    *canonical = buf_steal_cstr(&b);
+    return 0;
+}
+
+int
+netdev_set_config(struct netdev *netdev, const char *options, char **errp)
+{
+    char *canonical = NULL;
+    int error;
+
+    if (errp) {
+        *errp = NULL;
+    }
+    if (!options) {
+        options = "";
+    }
+    if (!netdev->class->set_config) {
+        if (!*options) {
+            return 0;
+        }
+        if (errp) {
+            *errp = xasprintf("%s: arguments provided to device that is "
+                              "not configurable",
+                              netdev->name);
+        }
+        return EINVAL;
+    }
+    error = options_canonicalize(netdev->name, options, &canonical, errp);
+    if (error) {
+        return error;
+    }
+    error = netdev->class->set_config(netdev, canonical, errp);
+    if (error) {
+        if (errp && !*errp) {
+            *errp = xasprintf("%s: could not set configuration (%s)",
+                              netdev->name, nf_strerror(error));
+        }
+        free(canonical);
+        return error;
+    }
+    free(netdev->config);
+    netdev->config = canonical;
+    return 0;
+}
+
+const char *
+netdev_get_config(const struct netdev *netdev)
+{
+    return netdev->config ? netdev->config : "";
 }
 
 /* ---------------------------------------------------------------------

@@ -106,6 +106,27 @@ int netdev_get_stats(const struct netdev *, struct netdev_stats *);
  * whether it passes frames).  0 or a positive errno. */
 int netdev_set_up(struct netdev *, bool up);
 
+/* Port options, as Open vSwitch's Interface options:column.
+ *
+ * netdev_set_config() replaces NETDEV's options with OPTIONS ("key=value"
+ * items separated by commas, or "" or NULL for none): the complete set,
+ * so a key left out returns to its default.  Returns 0, or a positive
+ * errno with a message in *ERRP (caller frees; ERRP may be NULL):
+ * EINVAL for malformed OPTIONS (an item without '=', an empty key, a key
+ * twice), for options given to a type that takes none ("NAME: arguments
+ * provided to device that is not configurable", Open vSwitch's words,
+ * though Open vSwitch only warns), or for what the type refuses.  On
+ * failure the options in force do not change.  Which options each type
+ * takes: "dummy" takes ifindex=N (1..2^31-1, the index netdev_get_ifindex()
+ * reports; a dummy has none otherwise), as Open vSwitch's dummy does; the
+ * other built-in types take none.
+ *
+ * netdev_get_config() returns the options in force, keys sorted,
+ * "key=value,..." or "" (never NULL); valid until the next
+ * netdev_set_config() or netdev_close(). */
+int netdev_set_config(struct netdev *, const char *options, char **errp);
+const char *netdev_get_config(const struct netdev *);
+
 /* Writes the names of the registered types, comma-separated, into BUF of
  * SIZE bytes (always NUL-terminated). */
 void netdev_types_format(char *buf, size_t size);

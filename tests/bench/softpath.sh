@@ -24,6 +24,8 @@
 #                           for the bridge the machine's softirq CPU share
 #                           is reported for context only.
 #
+# SP_ONLY="nicflow bridge" (say) measures only those datapaths.
+#
 # Usage: softpath.sh OUTDIR.  Writes OUTDIR/items.json, OUTDIR/table.txt
 # (rows for run.sh's summary) and OUTDIR/runs.txt (every raw figure).
 # Needs root, iperf3, ethtool, ping and Open vSwitch 3.1; an absent OVS or
@@ -293,7 +295,7 @@ bridge() {
     measure bridge ""
 }
 
-for dp in nicflow ovs bridge; do
+for dp in ${SP_ONLY:-nicflow ovs bridge}; do
     echo "softpath.sh: $dp... ($(date +%T))" >&2
     $dp || echo "softpath.sh: $dp failed; its figures are null" >&2
     untopo

@@ -1,9 +1,11 @@
 /* netdev-driver: a test driver for the port layer (softpath/netdev.h),
  * used by tests/system/t-softpath-netdev.sh.
  *
- *   netdev-driver wire PORT1 PORT2   forwards every frame received on one
- *                                    afpacket port to the other (a two-port
- *                                    "wire"), with its virtio net header
+ *   netdev-driver wire PORT1 PORT2 [TYPE]
+ *                                    forwards every frame received on one
+ *                                    port of TYPE (default afpacket) to the
+ *                                    other (a two-port "wire"), with its
+ *                                    virtio net header
  *   netdev-driver tap NAME           creates tap port NAME and counts what
  *                                    arrives on it
  *
@@ -13,7 +15,7 @@
  * device), runs until SIGTERM
  * or SIGINT, then prints each port's counters and the largest frame it
  * received, one "NAME key=value..." line per port, after a "coverage"
- * line with the afpacket coverage counters, and exits 0.  The event
+ * line with the afpacket and afxdp coverage counters, and exits 0.  The event
  * loop sleeps in poll() on the ports' fds: no busy polling. */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,7 +40,7 @@ on_signal(int sig NF_UNUSED)
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: netdev-driver wire PORT1 PORT2\n"
+    fprintf(stderr, "usage: netdev-driver wire PORT1 PORT2 [TYPE]\n"
                     "       netdev-driver tap NAME\n");
     exit(2);
 }
@@ -105,10 +107,12 @@ main(int argc, char *argv[])
     int error;
 
     nf_set_program_name(argv[0]);
-    if (argc == 4 && !strcmp(argv[1], "wire")) {
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "wire")) {
+        const char *type = argc == 5 ? argv[4] : "afpacket";
+
         n_ports = 2;
         for (size_t i = 0; i < 2; i++) {
-            error = netdev_open(argv[2 + i], "afpacket", &ports[i]);
+            error = netdev_open(argv[2 + i], type, &ports[i]);
             if (error) {
                 nf_fatal(error, "cannot open port %s", argv[2 + i]);
             }
@@ -172,10 +176,10 @@ main(int argc, char *argv[])
 
     /* Evidence that offloaded packets crossed with their headers. */
     printf("coverage afpacket_rx_gso=%llu afpacket_rx_csum_partial=%llu "
-           "afpacket_rx_block=%llu\n",
+           "afpacket_rx_block=%llu afxdp_tx_kick=%llu\n",
            coverage_get("afpacket_rx_gso"),
            coverage_get("afpacket_rx_csum_partial"),
-           coverage_get("afpacket_rx_block"));
+           coverage_get("afpacket_rx_block"), coverage_get("afxdp_tx_kick"));
     for (size_t i = 0; i < n_ports; i++) {
         print_stats(ports[i], max_frame[i]);
         netdev_close(ports[i]);

@@ -50,6 +50,22 @@ check "ping a -> b through the datapath" \
 check_output "flow statistics count the pings" \
     'in_port\(1\),eth\(\), packets:[1-9][0-9]*, bytes:[1-9]' "$D" dump-flows
 
+# The receive ring is a port option: the block ring (v3) forwards too.
+# (Latency is make bench's business: no timing thresholds here.)
+check "set-if rx-ring=v3" "$D" set-if dp0 wa,rx-ring=v3
+check_output "show gives the option" 'port 1: wa \(afpacket: rx-ring=v3\)' "$D" show
+check "ping through a v3 ring" \
+    ip netns exec "$nsa" ping -c 3 -i 0.2 -W 2 10.77.0.2
+check_output "a bad ring type is explained" 'rx-ring=v9: expected v2 or v3' \
+    bash -c "'$D' set-if dp0 wa,rx-ring=v9 2>&1; true"
+check "set-if back to rx-ring=v2" "$D" set-if dp0 wa,rx-ring=v2
+# The datapath thread picks up the new socket within its 100 ms refresh.
+ip netns exec "$nsa" ping -c 2 -i 0.2 -W 2 10.77.0.2 > /dev/null
+rtt=$(ip netns exec "$nsa" ping -c 20 -i 0.05 -W 2 10.77.0.2 \
+          | sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p')
+echo "# v2 ring: average RTT $rtt ms"
+check "ping through the v2 ring again" test -n "$rtt"
+
 ip netns exec "$nsb" iperf3 -s -1 -D -p 5201 --logfile "$NF_TMP/iperf-s"
 sleep 0.3
 check_output "iperf3 TCP a -> b with offloads untouched" 'receiver' \

@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "softpath/dpif-netdev.h"
 #include "softpath/dpif.h"
+#include "softpath/netdev-provider.h"
 #include "softpath/netdev.h"
 #include "softpath/odp.h"
 
@@ -453,6 +454,148 @@ test_port_del_and_dump(void **state)
     assert_int_equal(pop_all(fx, P3, 54), 1);
 }
 
+/* A port type without options, to see how the layers refuse them. */
+static int
+nocfg_construct(const char *name NF_UNUSED, struct netdev **netdevp)
+{
+    *netdevp = xzalloc(sizeof **netdevp);
+    return 0;
+}
+
+static void
+nocfg_destruct(struct netdev *netdev)
+{
+    free(netdev);
+}
+
+static int
+nocfg_recv(struct netdev *netdev NF_UNUSED, struct pkt **pkts NF_UNUSED,
+           size_t max NF_UNUSED, size_t *n NF_UNUSED)
+{
+    return EAGAIN;
+}
+
+static int
+nocfg_send(struct netdev *netdev NF_UNUSED, struct pkt **pkts NF_UNUSED,
+           size_t n NF_UNUSED, bool may_steal NF_UNUSED)
+{
+    return 0;
+}
+
+static const struct netdev_class nocfg_class = {
+    .type = "tnocfg",
+    .construct = nocfg_construct,
+    .destruct = nocfg_destruct,
+    .recv = nocfg_recv,
+    .send = nocfg_send,
+};
+
+/* Sets PORT_NO's options to OPTIONS and returns the errno; *ERRP gets the
+ * message (or NULL). */
+static int
+set_config(struct fixture *fx, uint32_t port_no, const char *options,
+           char **errp)
+{
+    *errp = NULL;
+    return dpif_port_set_config(fx->dpif, port_no, options, errp);
+}
+
+/* Asserts that PORT_NO's options read back as EXPECTED. */
+static void
+assert_options(struct fixture *fx, uint32_t port_no, const char *expected)
+{
+    struct dpif_port port;
+
+    assert_int_equal(dpif_port_query_by_number(fx->dpif, port_no, &port), 0);
+    assert_string_equal(port.options, expected);
+    dpif_port_destroy(&port);
+}
+
+static void
+test_port_options(void **state)
+{
+    struct fixture *fx = *state;
+    struct dpif_ports ports = { NULL, 0 };
+    struct dpif_port port;
+    uint32_t no = DPIF_PORT_ANY;
+    char *err = NULL;
+    int ifindex = 0;
+
+    /* A dummy takes ifindex, at add time and later. */
+    assert_int_equal(
+        dpif_port_add(fx->dpif, "tdp-o1", "dummy", "ifindex=42", &no, &err),
+        0);
+    assert_null(err);
+    assert_options(fx, no, "ifindex=42");
+    assert_int_equal(netdev_get_ifindex(netdev_from_name("tdp-o1"), &ifindex),
+                     0);
+    assert_int_equal(ifindex, 42);
+    assert_int_equal(dpif_port_dump(fx->dpif, &ports), 0);
+    assert_string_equal(ports.ports[ports.n - 1].options, "ifindex=42");
+    assert_string_equal(ports.ports[0].options, "");
+    dpif_ports_free(&ports);
+
+    /* The set given is the whole set: "" returns to the defaults. */
+    assert_int_equal(set_config(fx, no, "", &err), 0);
+    assert_options(fx, no, "");
+    assert_int_equal(netdev_get_ifindex(netdev_from_name("tdp-o1"), &ifindex),
+                     EOPNOTSUPP);
+    assert_int_equal(set_config(fx, no, "ifindex=7", &err), 0);
+    assert_options(fx, no, "ifindex=7");
+
+    /* Refusals say why and change nothing. */
+    assert_int_equal(set_config(fx, no, "bogus=1,ifindex=9", &err), EINVAL);
+    assert_non_null(strstr(err, "tdp-o1: unknown option \"bogus\""));
+    free(err);
+    assert_int_equal(set_config(fx, no, "ifindex=0", &err), EINVAL);
+    assert_non_null(strstr(err, "an ifindex is 1 to"));
+    free(err);
+    assert_int_equal(set_config(fx, no, "ifindex=1,ifindex=2", &err), EINVAL);
+    assert_non_null(strstr(err, "duplicate \"ifindex\" option"));
+    free(err);
+    assert_int_equal(set_config(fx, no, "ifindex", &err), EINVAL);
+    assert_non_null(strstr(err, "key=value"));
+    free(err);
+    assert_options(fx, no, "ifindex=7");
+    assert_int_equal(netdev_get_ifindex(netdev_from_name("tdp-o1"), &ifindex),
+                     0);
+    assert_int_equal(ifindex, 7);
+    assert_int_equal(set_config(fx, 99, "ifindex=7", &err), ENOENT);
+    free(err);
+
+    /* A port whose options are refused is not added. */
+    no = DPIF_PORT_ANY;
+    err = NULL;
+    assert_int_equal(
+        dpif_port_add(fx->dpif, "tdp-o2", "dummy", "speed=10", &no, &err),
+        EINVAL);
+    assert_non_null(strstr(err, "unknown option \"speed\""));
+    free(err);
+    assert_int_equal(dpif_port_query_by_name(fx->dpif, "tdp-o2", &port),
+                     ENOENT);
+    assert_null(netdev_from_name("tdp-o2"));
+
+    /* A type without options refuses any, in Open vSwitch's words, and
+     * accepts none. */
+    netdev_register_class(&nocfg_class);
+    no = DPIF_PORT_ANY;
+    err = NULL;
+    assert_int_equal(
+        dpif_port_add(fx->dpif, "tdp-o3", "tnocfg", "a=b", &no, &err), EINVAL);
+    assert_non_null(strstr(err, "tdp-o3: arguments provided to device that "
+                                "is not configurable"));
+    free(err);
+    assert_null(netdev_from_name("tdp-o3"));
+    assert_int_equal(
+        dpif_port_add(fx->dpif, "tdp-o3", "tnocfg", NULL, &no, NULL), 0);
+    assert_int_equal(set_config(fx, no, "", &err), 0);
+    assert_int_equal(set_config(fx, no, "a=b", &err), EINVAL);
+    assert_non_null(strstr(err, "tdp-o3: arguments provided to device that "
+                                "is not configurable"));
+    free(err);
+    assert_options(fx, no, "");
+}
+
 static void
 test_userspace_action(void **state)
 {
@@ -638,6 +781,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_flow_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_del_and_dump, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_port_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_userspace_action, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_recirc, setup, teardown),

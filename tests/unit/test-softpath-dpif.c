@@ -162,6 +162,45 @@ test_checks(void **state NF_UNUSED)
     free(err);
     assert_int_equal(n_port_adds, 1);
 
+    /* Port options: malformed lists never reach the provider. */
+    assert_int_equal(
+        dpif_port_add(dpif, "p3", NULL, "a=1,b=2", &port_no, &err), 0);
+    assert_int_equal(n_port_adds, 2);
+    assert_int_equal(
+        dpif_port_add(dpif, "p4", NULL, "a=1,a=2", &port_no, &err), EINVAL);
+    assert_string_equal(err, "duplicate \"a\" option");
+    free(err);
+    assert_int_equal(dpif_port_add(dpif, "p4", NULL, "a", &port_no, &err),
+                     EINVAL);
+    assert_string_equal(err, "\"a\": a port option is key=value");
+    free(err);
+    assert_int_equal(dpif_port_add(dpif, "p4", NULL, "=1", &port_no, &err),
+                     EINVAL);
+    free(err);
+    assert_int_equal(n_port_adds, 2);
+    /* A type without port_set_config accepts no options but an empty
+     * set. */
+    err = NULL;
+    assert_int_equal(dpif_port_set_config(dpif, 7, "", &err), 0);
+    assert_int_equal(dpif_port_set_config(dpif, 7, NULL, &err), 0);
+    assert_null(err);
+    assert_int_equal(dpif_port_set_config(dpif, 7, "a=1", &err), EOPNOTSUPP);
+    assert_non_null(strstr(err, "datapath type fake has no port options"));
+    free(err);
+
+    /* Meters: a type without them says so. */
+    struct dpif_meter_config mc = { .flags = DPIF_METER_PKTPS, .n_bands = 1 };
+    struct dpif_meter_features mf;
+    struct dpif_meter_stats ms;
+    mc.bands[0] = (struct dpif_meter_band){ DPIF_METER_BAND_DROP, 10, 0 };
+    dpif_meter_get_features(dpif, &mf);
+    assert_int_equal(mf.max_meters, 0);
+    assert_int_equal(dpif_meter_set(dpif, 1, &mc, &err), EOPNOTSUPP);
+    assert_non_null(strstr(err, "datapath type fake has no meters"));
+    free(err);
+    assert_int_equal(dpif_meter_get(dpif, 1, &ms), EOPNOTSUPP);
+    assert_int_equal(dpif_meter_del(dpif, 1, NULL), EOPNOTSUPP);
+
     /* Flows: a good one passes. */
     assert_int_equal(odp_flow_from_string("in_port(1),eth(),eth_type(0x0800),"
                                           "ipv4(src=10.0.0.1,frag=no)",
