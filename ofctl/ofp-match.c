@@ -437,6 +437,16 @@ put_vlan(struct put_ctx *ctx)
         put_field(ctx, OF_F_VLAN_TCI);
         return;
     }
+    /* A TCI whose PCP would go out beside a VLAN_VID without the
+     * "present" bit (a tag no packet can have) has no OXM spelling: the
+     * VLAN_PCP would fail its prerequisite when decoded.  The Nicira field
+     * carries it as it is.  (ovs-ofctl 3.1 emits the OXM fields anyway and
+     * cannot decode its own message.) */
+    if (!(v & VLAN_CFI) && (v & (VLAN_VID_MASK | VLAN_CFI))
+        && (k & VLAN_PCP_MASK)) {
+        put_field(ctx, OF_F_VLAN_TCI);
+        return;
+    }
     /* OXM splits the TCI into VLAN_VID (VID plus the "present" bit
      * OFPVID_PRESENT, which is the CFI bit of a flow) and VLAN_PCP. */
     uint16_t vid_bits = VLAN_VID_MASK | VLAN_CFI;

@@ -102,10 +102,18 @@ struct dp_port {
     size_t n_tx;
 };
 
+/* The classifier of the megaflows of one input port. */
+struct dp_port_cls {
+    struct hmap_node node; /* In dp_netdev.port_cls, by port number. */
+    uint32_t port_no;
+    struct dpcls cls;
+};
+
 struct dp_flow {
     struct hmap_node ufid_node; /* In dp_netdev.flows. */
     struct dpif_ufid ufid;
     struct dpcls_rule *rule;      /* The classifier's rule for it. */
+    struct dpcls *cls;            /* The classifier that holds it. */
     struct buf key, mask;         /* As put (mask empty: exact). */
     struct buf actions;           /* As put. */
     struct dpif_flow_stats stats; /* Updated on every hit. */
@@ -126,7 +134,13 @@ struct dp_netdev {
     pthread_mutex_t mutex;
 
     struct hmap ports; /* Of struct dp_port. */
-    struct dpcls cls;  /* Rules' payloads are struct dp_flow. */
+    /* Megaflows with an exact in_port (all that xlate makes) live in their
+     * port's classifier, so each port ranks its subtables by its own
+     * traffic; the others (dpctl may wildcard in_port) in CLS, which a
+     * lookup consults after the port's.  Rules' payloads are struct
+     * dp_flow. */
+    struct hmap port_cls; /* Of struct dp_port_cls, by port number. */
+    struct dpcls cls;
     struct emc emc;
     struct hmap flows; /* Of struct dp_flow, by ufid. */
     size_t flow_limit;
@@ -422,6 +436,48 @@ flow_hit(struct dp_flow *f, const struct pkt *p, const struct flow *flow,
     f->stats.tcp_flags |= ntohs(flow->tcp_flags) & TCP_FLAGS_MASK;
 }
 
+/* The classifier of PORT_NO's megaflows, created if CREATE, or NULL. */
+static struct dpcls *
+port_cls(struct dp_netdev *dp, uint32_t port_no, bool create)
+{
+    struct dp_port_cls *pc;
+
+    HMAP_FOR_EACH_WITH_HASH (pc, node, hash_int(port_no, 0), &dp->port_cls) {
+        if (pc->port_no == port_no) {
+            return &pc->cls;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    pc = xzalloc(sizeof *pc);
+    pc->port_no = port_no;
+    dpcls_init(&pc->cls);
+    hmap_insert(&dp->port_cls, &pc->node, hash_int(port_no, 0));
+    return &pc->cls;
+}
+
+/* The classifier a megaflow KEY/MASK belongs in (see dp_netdev.port_cls). */
+static struct dpcls *
+flow_cls(struct dp_netdev *dp, const struct flow *key, const struct flow *mask,
+         bool create)
+{
+    return mask->in_port == UINT32_MAX ? port_cls(dp, key->in_port, create)
+                                       : &dp->cls;
+}
+
+static struct dpcls_rule *
+cls_lookup(struct dp_netdev *dp, const struct flow *flow)
+{
+    struct dpcls *pc = port_cls(dp, flow->in_port, false);
+    struct dpcls_rule *rule = pc ? dpcls_lookup(pc, flow) : NULL;
+
+    if (!rule && dpcls_count(&dp->cls)) {
+        rule = dpcls_lookup(&dp->cls, flow);
+    }
+    return rule;
+}
+
 static struct dpcls_rule *
 lookup_one(struct dp_netdev *dp, const struct flow *flow)
 {
@@ -429,7 +485,7 @@ lookup_one(struct dp_netdev *dp, const struct flow *flow)
     struct dpcls_rule *rule = emc_lookup(&dp->emc, flow, hash);
 
     if (!rule) {
-        rule = dpcls_lookup(&dp->cls, flow);
+        rule = cls_lookup(dp, flow);
         if (rule) {
             emc_probabilistic_insert(&dp->emc, flow, hash, rule);
         }
@@ -487,7 +543,20 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
         }
     }
     if (n_miss) {
-        dpcls_lookup_batch(&dp->cls, miss_keys, n_miss, miss_rules);
+        /* Every packet of the batch came in on IN_PORT. */
+        struct dpcls *pc = port_cls(dp, in_port, false);
+        if (pc) {
+            dpcls_lookup_batch(pc, miss_keys, n_miss, miss_rules);
+        } else {
+            memset(miss_rules, 0, n_miss * sizeof miss_rules[0]);
+        }
+        if (dpcls_count(&dp->cls)) {
+            for (size_t j = 0; j < n_miss; j++) {
+                if (!miss_rules[j]) {
+                    miss_rules[j] = dpcls_lookup(&dp->cls, miss_keys[j]);
+                }
+            }
+        }
         for (size_t j = 0; j < n_miss; j++) {
             size_t i = miss_idx[j];
 
@@ -616,7 +685,7 @@ flow_free(struct dp_flow *f)
 static void
 flow_remove(struct dp_netdev *dp, struct dp_flow *f)
 {
-    dpcls_remove(&dp->cls, f->rule);
+    dpcls_remove(f->cls, f->rule);
     hmap_remove(&dp->flows, &f->ufid_node);
     flow_free(f);
 }
@@ -672,6 +741,7 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     hmap_init(&dp->flows);
     hmap_init(&dp->meters);
     dpcls_init(&dp->cls);
+    hmap_init(&dp->port_cls);
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
     port_create(dp, DPIF_PORT_LOCAL, local);
     hmap_insert(&dps, &dp->node, hash_string(name, 0));
@@ -721,6 +791,13 @@ dp_free(struct dp_netdev *dp)
     dp_clear(dp);
     emc_destroy(&dp->emc);
     dpcls_destroy(&dp->cls);
+    struct dp_port_cls *pc;
+    HMAP_FOR_EACH_SAFE (pc, node, &dp->port_cls) {
+        hmap_remove(&dp->port_cls, &pc->node);
+        dpcls_destroy(&pc->cls);
+        free(pc);
+    }
+    hmap_destroy(&dp->port_cls);
     hmap_destroy(&dp->meters);
     hmap_destroy(&dp->flows);
     hmap_destroy(&dp->ports);
@@ -837,6 +914,13 @@ dpif_netdev_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
 
     pthread_mutex_lock(&dp->mutex);
     dpcls_get_stats(&dp->cls, &cs);
+    struct dp_port_cls *pc;
+    HMAP_FOR_EACH (pc, node, &dp->port_cls) {
+        struct dpcls_stats ps;
+        dpcls_get_stats(&pc->cls, &ps);
+        cs.n_subtables += ps.n_subtables;
+        cs.n_subtables_probed += ps.n_subtables_probed;
+    }
     stats->n_hit = dp->n_hit;
     stats->n_missed = dp->n_missed;
     stats->n_lost = dp->n_lost;
@@ -1194,7 +1278,9 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     if (!f) {
         /* The same megaflow under another ufid is still the same flow:
          * the classifier cannot hold it twice. */
-        struct dpcls_rule *rule = dpcls_find_exact(&dp->cls, &key, &mask, 0);
+        struct dpcls *cls = flow_cls(dp, &key, &mask, false);
+        struct dpcls_rule *rule =
+            cls ? dpcls_find_exact(cls, &key, &mask, 0) : NULL;
 
         f = rule ? rule->payload : NULL;
     }
@@ -1232,7 +1318,8 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         buf_put(&f->mask, put->mask, put->mask_len);
     }
     buf_put(&f->actions, put->actions, put->actions_len);
-    error = dpcls_insert(&dp->cls, &key, &mask, 0, f, &f->rule);
+    f->cls = flow_cls(dp, &key, &mask, true);
+    error = dpcls_insert(f->cls, &key, &mask, 0, f, &f->rule);
     if (error) {
         /* Not expected: dpcls_find_exact() found no such rule above. */
         set_err(errp, xasprintf("classifier refused the flow: %s",

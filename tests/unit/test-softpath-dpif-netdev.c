@@ -195,6 +195,46 @@ test_output_to_two_ports(void **state)
     dpif_flow_destroy(&f);
 }
 
+/* Megaflows with an exact in_port live in their port's classifier, the
+ * rest in a shared one that every port's lookups reach too. */
+static void
+test_port_classifiers(void **state)
+{
+    struct fixture *fx = *state;
+    struct pkt *model = make_tcp(1, TCP_SYN, 20);
+    size_t size = model->size;
+
+    pkt_delete(model);
+    /* No in_port: a wildcard over every port. */
+    put_flow(fx, "eth(),eth_type(0x0800)", "3");
+    put_flow(fx, "in_port(3),eth(),eth_type(0x0800)", "1");
+    inject(fx, P1, make_tcp(1, TCP_SYN, 20));
+    inject(fx, P2, make_tcp(2, TCP_SYN, 20));
+    inject(fx, P3, make_tcp(3, TCP_SYN, 20));
+    for (int i = 0; i < 3; i++) {
+        dpif_netdev_run(fx->dpif);
+    }
+    /* Ports 1 and 2 find the shared flow; port 3 its own, first. */
+    assert_int_equal(pop_all(fx, P3, size), 2);
+    assert_int_equal(pop_all(fx, P1, size), 1);
+
+    struct dpif_dp_stats st;
+    assert_int_equal(dpif_get_stats(fx->dpif, &st), 0);
+    assert_int_equal(st.n_hit, 3);
+    assert_int_equal(st.n_flows, 2);
+    /* One mask in the shared classifier, one in port 3's. */
+    assert_int_equal(st.n_masks, 2);
+
+    /* Deleting the port's flow leaves port 3 with the shared one. */
+    struct dpif_flow f;
+    assert_int_equal(get_text(fx, "in_port(3),eth(),eth_type(0x0800)", &f), 0);
+    assert_int_equal(dpif_flow_del(fx->dpif, &f.ufid, NULL, 0, NULL), 0);
+    dpif_flow_destroy(&f);
+    inject(fx, P3, make_tcp(3, TCP_SYN, 20));
+    dpif_netdev_run(fx->dpif);
+    assert_int_equal(pop_all(fx, P3, size), 1);
+}
+
 static void
 test_miss_then_hit(void **state)
 {
@@ -772,6 +812,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_port_classifiers, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_output_to_two_ports, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_miss_then_hit, setup, teardown),
