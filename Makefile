@@ -60,6 +60,7 @@ include lib/build.mk
 -include softpath/build.mk
 -include ofctl/build.mk
 include vswitchd/build.mk
+include vswitchd/lib.mk
 include tests/build.mk
 
 all: $(PROGRAMS) $(UNIT_TESTS)

@@ -576,7 +576,11 @@ of_flow_mod_decode(const struct of_msg *msg, bool table_id_ext,
             goto fail;
         }
         if (table_id_ext) {
-            f->table_id = tid;
+            /* With flow_mod_table_id, ovs-ofctl sends a flow without
+             * "table=" as table 255, "the switch's choice", which Open
+             * vSwitch takes as table 0 for an add. */
+            f->table_id =
+                (fm->command == OF_FLOW_ADD && tid == OF_TABLE_ALL ? 0 : tid);
         } else {
             f->table_id = fm->command == OF_FLOW_ADD ? 0 : OF_TABLE_ALL;
         }

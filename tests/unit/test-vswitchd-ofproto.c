@@ -1,0 +1,724 @@
+/* Unit tests for vswitchd/ofproto-cls (the OpenFlow classifier) and
+ * vswitchd/ofproto (flow-mod semantics, timeouts, groups, meters).
+ *
+ * The classifier is compared with a brute-force linear scan on random
+ * rules and keys, and its wildcards are checked to be sufficient: a key
+ * that agrees with the looked-up key on every wildcarded bit must get the
+ * same rule.  The ofproto cases build flows from ovs-ofctl text. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/evloop.h"
+#include "lib/util.h"
+#include "ofctl/flow-text.h"
+#include "ofctl/ofp-group.h"
+#include "ofctl/ofp-meter.h"
+#include "vswitchd/ofproto-cls.h"
+#include "vswitchd/ofproto.h"
+
+/* ------------------------------------------------------------------ *
+ * Classifier against brute force.
+ * ------------------------------------------------------------------ */
+
+static uint64_t rng_state;
+
+static uint64_t
+rnd(void)
+{
+    /* xorshift64*: deterministic, so failures reproduce. */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * UINT64_C(2685821657736338717);
+}
+
+/* The fields random rules match on: offset and size in the key. */
+struct tfield {
+    size_t ofs, len;
+};
+
+#define KF(M)                                     \
+    {                                             \
+        offsetof(struct ofproto_key, M),          \
+            sizeof(((struct ofproto_key *) 0)->M) \
+    }
+static const struct tfield tfields[] = {
+    KF(flow.in_port),  KF(flow.dl_type),  KF(flow.nw_src),
+    KF(flow.nw_dst),   KF(flow.nw_proto), KF(flow.tp_dst),
+    KF(meta.metadata), KF(meta.regs[0]),  KF(meta.ct_state),
+};
+#define N_TFIELDS ARRAY_SIZE(tfields)
+
+struct trule {
+    struct ofproto_cls_rule cr;
+    struct ofproto_key key, mask;
+    bool in;
+};
+
+/* Fills field F of K with a value from a small domain (so that random
+ * keys and rules meet often) and, when MASK, a random prefix mask. */
+static void
+random_field(struct ofproto_key *k, struct ofproto_key *m, size_t f)
+{
+    uint8_t *kp = (uint8_t *) k + tfields[f].ofs;
+    uint8_t *mp = m ? (uint8_t *) m + tfields[f].ofs : NULL;
+    size_t len = tfields[f].len;
+
+    for (size_t i = 0; i < len; i++) {
+        kp[i] = (uint8_t) (rnd() % 3);
+        if (mp) {
+            mp[i] = 0xff;
+        }
+    }
+    if (mp && rnd() % 4 == 0) {
+        /* Wildcard the last byte: a second mask per field. */
+        mp[len - 1] = 0;
+    }
+}
+
+static void
+random_key(struct ofproto_key *k)
+{
+    memset(k, 0, sizeof *k);
+    for (size_t f = 0; f < N_TFIELDS; f++) {
+        random_field(k, NULL, f);
+    }
+}
+
+static bool
+key_matches(const struct ofproto_key *key, const struct ofproto_key *rk,
+            const struct ofproto_key *rm)
+{
+    const uint8_t *k = (const uint8_t *) key, *a = (const uint8_t *) rk,
+                  *m = (const uint8_t *) rm;
+
+    for (size_t i = 0; i < sizeof *key; i++) {
+        if ((k[i] ^ a[i]) & m[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const struct trule *
+brute_lookup(const struct trule *rules, size_t n,
+             const struct ofproto_key *key)
+{
+    const struct trule *best = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i].in && key_matches(key, &rules[i].key, &rules[i].mask)
+            && (!best || rules[i].cr.priority > best->cr.priority)) {
+            best = &rules[i];
+        }
+    }
+    return best;
+}
+
+static void
+check_lookups(struct ofproto_cls *cls, const struct trule *rules, size_t n)
+{
+    for (int i = 0; i < 2000; i++) {
+        struct ofproto_key key, wc, key2;
+        const struct ofproto_cls_rule *got;
+        const struct trule *want;
+
+        random_key(&key);
+        memset(&wc, 0, sizeof wc);
+        got = ofproto_cls_lookup(cls, &key, &wc);
+        want = brute_lookup(rules, n, &key);
+        assert_ptr_equal(got, want ? &want->cr : NULL);
+
+        /* Any key agreeing with KEY on WC's bits gets the same rule. */
+        for (int j = 0; j < 4; j++) {
+            uint8_t *k2 = (uint8_t *) &key2;
+            const uint8_t *k = (const uint8_t *) &key;
+            const uint8_t *w = (const uint8_t *) &wc;
+
+            random_key(&key2);
+            for (size_t b = 0; b < sizeof key2; b++) {
+                k2[b] = (uint8_t) ((k[b] & w[b]) | (k2[b] & ~w[b]));
+            }
+            assert_ptr_equal(ofproto_cls_lookup(cls, &key2, NULL), got);
+        }
+    }
+}
+
+static void
+test_cls_random(void **state)
+{
+    enum { N = 400 };
+    struct trule *rules = calloc(N, sizeof *rules);
+    uint16_t prios[N];
+    struct ofproto_cls cls;
+    size_t n = 0;
+
+    rng_state = 0x5eed1234;
+    ofproto_cls_init(&cls);
+    /* Distinct priorities, so that the brute force has one answer. */
+    for (size_t i = 0; i < N; i++) {
+        prios[i] = (uint16_t) (i * 7 + 1);
+    }
+    for (size_t i = N - 1; i > 0; i--) {
+        size_t j = rnd() % (i + 1);
+        uint16_t t = prios[i];
+        prios[i] = prios[j];
+        prios[j] = t;
+    }
+    for (size_t i = 0; i < N; i++) {
+        struct trule *r = &rules[n];
+
+        memset(&r->key, 0, sizeof r->key);
+        memset(&r->mask, 0, sizeof r->mask);
+        for (size_t f = 0; f < N_TFIELDS; f++) {
+            if (rnd() % 3 == 0) {
+                random_field(&r->key, &r->mask, f);
+            }
+        }
+        /* Keys are stored masked; the brute force compares masked too. */
+        for (size_t b = 0; b < sizeof r->key; b++) {
+            ((uint8_t *) &r->key)[b] &= ((uint8_t *) &r->mask)[b];
+        }
+        assert_null(
+            ofproto_cls_insert(&cls, &r->cr, &r->key, &r->mask, prios[i]));
+        r->in = true;
+        n++;
+    }
+    assert_int_equal(ofproto_cls_count(&cls), N);
+    check_lookups(&cls, rules, n);
+
+    /* Identity: the same rule again is refused with the existing one. */
+    {
+        struct ofproto_cls_rule dup;
+        assert_ptr_equal(ofproto_cls_insert(&cls, &dup, &rules[0].key,
+                                            &rules[0].mask,
+                                            rules[0].cr.priority),
+                         &rules[0].cr);
+        assert_ptr_equal(ofproto_cls_find_exact(&cls, &rules[0].key,
+                                                &rules[0].mask,
+                                                rules[0].cr.priority),
+                         &rules[0].cr);
+    }
+
+    /* Remove half, check again, then everything. */
+    for (size_t i = 0; i < n; i += 2) {
+        ofproto_cls_remove(&cls, &rules[i].cr);
+        rules[i].in = false;
+    }
+    check_lookups(&cls, rules, n);
+    for (size_t i = 1; i < n; i += 2) {
+        ofproto_cls_remove(&cls, &rules[i].cr);
+        rules[i].in = false;
+    }
+    assert_int_equal(ofproto_cls_count(&cls), 0);
+    assert_int_equal(ofproto_cls_n_subtables(&cls), 0);
+    ofproto_cls_destroy(&cls);
+    free(rules);
+}
+
+static void
+test_cls_shared_entry(void **state)
+{
+    struct ofproto_key key, mask, wc;
+    struct trule r[3];
+    struct ofproto_cls cls;
+
+    ofproto_cls_init(&cls);
+    memset(&key, 0, sizeof key);
+    memset(&mask, 0, sizeof mask);
+    key.flow.nw_src = 0x01020304;
+    mask.flow.nw_src = UINT32_MAX;
+    for (int i = 0; i < 3; i++) {
+        assert_null(ofproto_cls_insert(&cls, &r[i].cr, &key, &mask,
+                                       (uint16_t) (10 * (i + 1))));
+    }
+    /* One mask, one masked key: one subtable holding all three. */
+    assert_int_equal(ofproto_cls_n_subtables(&cls), 1);
+    memset(&wc, 0, sizeof wc);
+    assert_ptr_equal(ofproto_cls_lookup(&cls, &key, &wc), &r[2].cr);
+    assert_int_equal(wc.flow.nw_src, UINT32_MAX);
+    assert_int_equal(wc.flow.nw_dst, 0);
+    ofproto_cls_remove(&cls, &r[2].cr);
+    assert_ptr_equal(ofproto_cls_lookup(&cls, &key, NULL), &r[1].cr);
+    assert_true(ofproto_cls_overlaps(&cls, &key, &mask, 10));
+    assert_false(ofproto_cls_overlaps(&cls, &key, &mask, 11));
+    ofproto_cls_remove(&cls, &r[1].cr);
+    ofproto_cls_remove(&cls, &r[0].cr);
+    ofproto_cls_destroy(&cls);
+}
+
+/* ------------------------------------------------------------------ *
+ * ofproto.
+ * ------------------------------------------------------------------ */
+
+static char rundir[] = "/tmp/test-vswitchd-ofproto.XXXXXX";
+
+struct fixture {
+    struct evloop *loop;
+    struct ofproto *p;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    char *err = NULL;
+
+    fx->loop = evloop_create();
+    assert_int_equal(
+        ofproto_create("tbr", 1, fx->loop, NULL, NULL, &fx->p, &err), 0);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *fx = *state;
+
+    ofproto_destroy(fx->p);
+    evloop_destroy(fx->loop);
+    free(fx);
+    return 0;
+}
+
+/* Applies flow text S with CMD; returns the OpenFlow error (0 = ok). */
+static int
+flowmod_ext(struct ofproto *p, enum of_flow_cmd cmd, const char *s,
+            uint64_t new_cookie)
+{
+    struct of_flow f;
+    char *err = of_flow_parse(&f, s, cmd, NULL, NULL);
+    int error;
+
+    if (err) {
+        fail_msg("%s: %s", s, err);
+    }
+    error = ofproto_flow_mod_ext(p, &f, cmd, new_cookie, &err);
+    free(err);
+    of_flow_destroy(&f);
+    return error;
+}
+
+static int
+flowmod(struct ofproto *p, enum of_flow_cmd cmd, const char *s)
+{
+    return flowmod_ext(p, cmd, s, UINT64_MAX);
+}
+
+/* The rules of table T printed as "prio:cookie:actions" lines. */
+struct dump {
+    struct buf b;
+};
+
+static void
+dump_cb(const struct ofproto_rule *r, void *d_)
+{
+    struct dump *d = d_;
+
+    buf_printf(&d->b, "%u:%u:0x%llx:", r->table_id, r->priority,
+               (unsigned long long) r->cookie);
+    of_acts_format(&r->acts, &d->b);
+    buf_printf(&d->b, ":%llu\n", (unsigned long long) r->n_packets);
+}
+
+static char *
+dump(struct ofproto *p, uint8_t table)
+{
+    struct dump d = { BUF_INITIALIZER };
+
+    ofproto_rule_for_each(p, table, dump_cb, &d);
+    return buf_steal_cstr(&d.b);
+}
+
+#define assert_dump(P, T, WANT)          \
+    do {                                 \
+        char *got_ = dump(P, T);         \
+        assert_string_equal(got_, WANT); \
+        free(got_);                      \
+    } while (0)
+
+static const struct ofproto_rule *
+lookup_in_port(struct ofproto *p, uint8_t table, uint16_t in_port)
+{
+    struct ofproto_key key, wc;
+
+    memset(&key, 0, sizeof key);
+    memset(&wc, 0, sizeof wc);
+    key.flow.in_port = in_port;
+    return ofproto_lookup(p, table, &key, &wc);
+}
+
+static void
+test_add_replace(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    uint64_t gen = ofproto_generation(p);
+    const struct ofproto_rule *r;
+
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,actions=2"),
+                     0);
+    assert_true(ofproto_generation(p) > gen);
+    r = lookup_in_port(p, 0, 1);
+    assert_non_null(r);
+    ofproto_rule_credit(p, r, 3, 300, r->created_ms + 10);
+    /* Same match and priority: replaced, counters kept. */
+    assert_int_equal(
+        flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,cookie=0x7,actions=3"),
+        0);
+    assert_dump(p, 0, "0:5:0x7:output:3:3\n");
+    /* reset_counts. */
+    assert_int_equal(
+        flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,reset_counts,actions=3"),
+        0);
+    assert_dump(p, 0, "0:5:0x0:output:3:0\n");
+    /* Another priority is another rule. */
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=6,in_port=1,actions=4"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 2);
+    assert_int_equal(lookup_in_port(p, 0, 1)->priority, 6);
+    assert_null(lookup_in_port(p, 0, 2));
+    /* check_overlap: refused for an overlapping rule of equal priority. */
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=6,check_overlap,"
+                             "actions=drop"),
+                     OF_ERR_OFPFMFC_OVERLAP);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=6,in_port=2,check_overlap,"
+                             "actions=drop"),
+                     0);
+}
+
+static void
+test_add_errors(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    uint64_t gen = ofproto_generation(p);
+
+    struct of_flow f;
+    char *err = of_flow_parse(&f, "table=1,actions=goto_table:2", OF_FLOW_ADD,
+                              NULL, NULL);
+
+    /* The text parser refuses a backward goto_table itself: move the flow
+     * to a later table by hand. */
+    assert_null(err);
+    f.table_id = 3;
+    assert_int_equal(ofproto_flow_mod(p, &f, OF_FLOW_ADD, &err),
+                     OF_ERR_OFPBIC_BAD_TABLE_ID);
+    free(err);
+    of_flow_destroy(&f);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "actions=group:9"),
+                     OF_ERR_OFPBAC_BAD_OUT_GROUP);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "actions=meter:9,output:1"),
+                     OF_ERR_OFPMMFC_UNKNOWN_METER);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "tun_metadata0=1,actions=drop"),
+                     OF_ERR_NXFMFC_INVALID_TLV_FIELD);
+    assert_int_equal(ofproto_n_rules(p), 0);
+    /* A failed flow-mod changes nothing. */
+    assert_int_equal(ofproto_generation(p), gen);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "table=254,actions=drop"), 0);
+}
+
+static void
+test_modify(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=5,in_port=1,cookie=0x1,"
+                             "idle_timeout=50,actions=2"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=6,in_port=1,tcp,"
+                             "cookie=0x2,actions=2"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "table=1,priority=5,in_port=1,"
+                             "cookie=0x1,actions=2"),
+                     0);
+    /* Strict: only the exact match and priority, in table 0. */
+    assert_int_equal(flowmod(p, OF_FLOW_MODIFY_STRICT,
+                             "table=0,priority=5,in_port=1,actions=7"),
+                     0);
+    assert_dump(p, 0, "0:6:0x2:output:2:0\n0:5:0x1:output:7:0\n");
+    /* Non-strict in every table, selected by cookie. */
+    assert_int_equal(
+        flowmod(p, OF_FLOW_MODIFY, "in_port=1,cookie=0x1/-1,actions=8"), 0);
+    assert_dump(p, OF_TABLE_ALL,
+                "0:6:0x2:output:2:0\n0:5:0x1:output:8:0\n"
+                "1:5:0x1:output:8:0\n");
+    /* Non-strict selects more specific matches only. */
+    assert_int_equal(flowmod(p, OF_FLOW_MODIFY, "table=0,tcp,actions=9"), 0);
+    assert_dump(p, 0, "0:6:0x2:output:9:0\n0:5:0x1:output:8:0\n");
+    /* Modify kept the timeouts; nothing matched adds nothing... */
+    assert_int_equal(flowmod(p, OF_FLOW_MODIFY, "table=0,in_port=9,actions=1"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    /* ...unless it carries a new cookie (OpenFlow 1.0). */
+    assert_int_equal(
+        flowmod_ext(p, OF_FLOW_MODIFY, "table=0,in_port=9,actions=1", 0x99),
+        0);
+    assert_int_equal(ofproto_n_rules(p), 4);
+    assert_int_equal(lookup_in_port(p, 0, 9)->cookie, 0x99);
+    /* And a new cookie replaces the old ones. */
+    assert_int_equal(
+        flowmod_ext(p, OF_FLOW_MODIFY, "table=1,in_port=1,actions=1", 0x55),
+        0);
+    assert_dump(p, 1, "1:5:0x55:output:1:0\n");
+}
+
+static void
+test_delete(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,actions=2"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=6,in_port=1,tcp,"
+                             "cookie=0x2,actions=3"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "table=2,priority=7,cookie=0x3,"
+                             "actions=2,3"),
+                     0);
+    /* out_port filters. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "out_port=9"), 0);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE_STRICT,
+                             "table=0,priority=5,in_port=1,out_port=3"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE_STRICT,
+                             "table=0,priority=5,in_port=1,out_port=2"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 2);
+    /* Cookie masks. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "cookie=0x2/0xf"), 0);
+    assert_dump(p, OF_TABLE_ALL, "2:7:0x3:output:2,output:3:0\n");
+    /* Non-strict catch-all deletes everything. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, ""), 0);
+    assert_int_equal(ofproto_n_rules(p), 0);
+}
+
+static void
+test_timeouts(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    const struct ofproto_rule *r;
+    long long now, next;
+
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=1,"
+                             "hard_timeout=10,actions=2"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=2,"
+                             "idle_timeout=5,actions=2"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=1,in_port=3,actions=2"),
+                     0);
+    r = lookup_in_port(p, 0, 2);
+    now = r->created_ms;
+    next = ofproto_run(p, now + 1000);
+    assert_true(next <= now + 5000);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    /* Used at +4 s: idles out at +9 s, not +5 s. */
+    ofproto_rule_credit(p, r, 1, 64, now + 4000);
+    ofproto_run(p, now + 6000);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    ofproto_run(p, now + 9500);
+    assert_int_equal(ofproto_n_rules(p), 2);
+    assert_null(lookup_in_port(p, 0, 2));
+    ofproto_run(p, now + 10500);
+    assert_int_equal(ofproto_n_rules(p), 1);
+    assert_non_null(lookup_in_port(p, 0, 3));
+}
+
+static void
+add_group(struct ofproto *p, const char *s, int want)
+{
+    struct of_group g;
+    char *err = of_group_parse(&g, s, OF_GC_ADD);
+
+    if (err) {
+        fail_msg("%s: %s", s, err);
+    }
+    assert_int_equal(ofproto_group_mod(p, &g, &err), want);
+    free(err);
+    of_group_destroy(&g);
+}
+
+static int
+group_cmd(struct ofproto *p, enum of_group_cmd cmd, const char *s)
+{
+    struct of_group g;
+    char *err = of_group_parse(&g, s, cmd);
+    int error;
+
+    if (err) {
+        fail_msg("%s: %s", s, err);
+    }
+    error = ofproto_group_mod(p, &g, &err);
+    free(err);
+    of_group_destroy(&g);
+    return error;
+}
+
+static void
+test_groups(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    const struct of_group *g;
+
+    add_group(p, "group_id=1,type=all,bucket=output:1,bucket=output:2", 0);
+    add_group(p, "group_id=1,type=all,bucket=output:1",
+              OF_ERR_OFPGMFC_GROUP_EXISTS);
+    add_group(p, "group_id=2,type=select,bucket=output:1,bucket=group:1", 0);
+    add_group(p, "group_id=3,type=all,bucket=group:3", OF_ERR_OFPGMFC_LOOP);
+    add_group(p, "group_id=4,type=all,bucket=group:77",
+              OF_ERR_OFPBAC_BAD_OUT_GROUP);
+    add_group(p, "group_id=5,type=ff,bucket=watch_port:1,output:1", 0);
+    assert_int_equal(group_cmd(p, OF_GC_MODIFY,
+                               "group_id=9,type=all,"
+                               "bucket=output:1"),
+                     OF_ERR_OFPGMFC_UNKNOWN_GROUP);
+    assert_int_equal(group_cmd(p, OF_GC_MODIFY,
+                               "group_id=1,type=indirect,"
+                               "bucket=output:3"),
+                     0);
+    g = ofproto_group_find(p, 1);
+    assert_non_null(g);
+    assert_int_equal(g->type, OF_GT_INDIRECT);
+    assert_int_equal(g->n_buckets, 1);
+    assert_int_equal(group_cmd(p, OF_GC_MODIFY,
+                               "group_id=1,type=indirect,"
+                               "bucket=output:3,"
+                               "bucket=output:2"),
+                     OF_ERR_OFPGMFC_INVALID_GROUP);
+    ofproto_group_credit(p, 1, 0, 2, 100);
+
+    /* Deleting a group deletes the flows that use it. */
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=1,actions=group:5"), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=2,actions=group:1"), 0);
+    assert_int_equal(group_cmd(p, OF_GC_DELETE, "group_id=5"), 0);
+    assert_null(ofproto_group_find(p, 5));
+    assert_dump(p, 0, "0:2:0x0:group:1:0\n");
+    /* Deleting a group that does not exist is not an error. */
+    assert_int_equal(group_cmd(p, OF_GC_DELETE, "group_id=55"), 0);
+    /* Delete all. */
+    assert_int_equal(group_cmd(p, OF_GC_DELETE, ""), 0);
+    assert_null(ofproto_group_find(p, 1));
+    assert_int_equal(ofproto_n_rules(p), 0);
+}
+
+static int
+meter_cmd(struct ofproto *p, enum of_meter_cmd cmd, const char *s)
+{
+    struct of_meter m;
+    char *err = of_meter_parse(&m, s, cmd);
+    int error;
+
+    if (err) {
+        fail_msg("%s: %s", s, err);
+    }
+    error = ofproto_meter_mod(p, &m, &err);
+    free(err);
+    return error;
+}
+
+static void
+test_meters(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+
+    assert_int_equal(
+        meter_cmd(p, OF_MC_ADD, "meter=1,kbps,bands=type=drop rate=100"), 0);
+    assert_int_equal(
+        meter_cmd(p, OF_MC_ADD, "meter=1,kbps,bands=type=drop rate=100"),
+        OF_ERR_OFPMMFC_METER_EXISTS);
+    assert_int_equal(
+        meter_cmd(p, OF_MC_MODIFY, "meter=2,kbps,bands=type=drop rate=100"),
+        OF_ERR_OFPMMFC_UNKNOWN_METER);
+    assert_int_equal(meter_cmd(p, OF_MC_ADD,
+                               "meter=3,kbps,bands=type=dscp_remark rate=100 "
+                               "prec_level=1"),
+                     OF_ERR_OFPMMFC_BAD_BAND);
+    assert_int_equal(
+        meter_cmd(p, OF_MC_MODIFY, "meter=1,pktps,bands=type=drop rate=5"), 0);
+    assert_true(ofproto_meter_find(p, 1)->flags & OF_MF_PKTPS);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "actions=meter:1,output:1"), 0);
+    assert_int_equal(meter_cmd(p, OF_MC_DELETE, "meter=1"), 0);
+    assert_null(ofproto_meter_find(p, 1));
+    assert_int_equal(ofproto_n_rules(p), 0);
+}
+
+static void
+test_ports(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    struct ofproto_port port = { .ofp_port = 3, .name = "p3" };
+    struct ofproto_port_stats st;
+
+    assert_int_equal(ofproto_port_add(p, &port), 0);
+    assert_int_equal(ofproto_port_add(p, &port), EEXIST);
+    port.ofp_port = 4;
+    assert_int_equal(ofproto_port_add(p, &port), EEXIST); /* Name taken. */
+    snprintf(port.name, sizeof port.name, "p4");
+    assert_int_equal(ofproto_port_add(p, &port), 0);
+    port.ofp_port = 0;
+    assert_int_equal(ofproto_port_add(p, &port), EINVAL);
+    assert_string_equal(ofproto_port_find_by_name(p, "p4")->name, "p4");
+    port.ofp_port = 4;
+    port.state = 1;
+    assert_int_equal(ofproto_port_modify(p, &port), 0);
+    assert_int_equal(ofproto_port_find(p, 4)->state, 1);
+    assert_int_equal(ofproto_port_del(p, 3), 0);
+    assert_int_equal(ofproto_port_del(p, 3), ENOENT);
+    assert_false(ofproto_get_port_stats(p, 4, &st));
+    assert_false(ofproto_has_controller(p));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cls_random),
+        cmocka_unit_test(test_cls_shared_entry),
+        cmocka_unit_test_setup_teardown(test_add_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
+    };
+    int rc;
+
+    /* The switch's management socket goes to a directory of our own. */
+    if (!mkdtemp(rundir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    setenv("NICFLOW_RUNDIR", rundir, 1);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmdir(rundir);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/* connmgr.h: the OpenFlow connections of one bridge — the server side of
+ * the protocol.
+ *
+ * A connection manager belongs to one struct ofproto.  It listens on the
+ * bridge's management socket (always) and on the passive controller
+ * targets, connects to the active ones (reconnecting with backoff), says
+ * hello, negotiates the version, and answers every message through the
+ * declarative handler table in connmgr-handlers.c.  Controllers receive
+ * asynchronous messages (packet-in, flow-removed, port-status,
+ * role-status) according to their role and asynchronous configuration.
+ *
+ * Connection kinds, as in Open vSwitch: "service" connections are those
+ * accepted on the management socket, which get asynchronous messages only
+ * after setting a nonzero miss_send_len (what "ovs-ofctl monitor" does);
+ * "controller" connections are those to or from the configured
+ * controller targets, which get them by default.
+ *
+ * Everything runs on the event loop's thread.  Only ofproto*.c uses this
+ * interface. */
+#ifndef NICFLOW_VSWITCHD_CONNMGR_H
+#define NICFLOW_VSWITCHD_CONNMGR_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vswitchd/ofproto.h"
+
+struct connmgr;
+struct evloop;
+struct of_flow_removed;
+
+/* Creates the connection manager of OFPROTO and starts listening on
+ * "punix:MGMT_PATH" (a stale socket file is replaced).  Returns 0 or a
+ * positive errno with a message in *ERRP. */
+int connmgr_create(struct ofproto *, struct evloop *, const char *mgmt_path,
+                   struct connmgr **mgrp, char **errp);
+/* Closes every connection and listener and frees MGR (NULL is
+ * ignored). */
+void connmgr_destroy(struct connmgr *);
+
+/* See ofproto_set_controllers(). */
+int connmgr_set_controllers(struct connmgr *, const char *const *targets,
+                            size_t n, char **errp);
+/* See ofproto_has_controller(). */
+bool connmgr_has_controller(const struct connmgr *);
+
+/* Probes, inactivity timeouts, reconnections, bundle timeouts.  Returns
+ * when it wants to run again (monotonic ms). */
+long long connmgr_run(struct connmgr *, long long now_ms);
+
+/* Asynchronous messages, each sent to the connections that want it. */
+void connmgr_send_packet_in(struct connmgr *,
+                            enum ofproto_packet_in_reason reason,
+                            uint8_t table_id, uint64_t cookie,
+                            const struct ofproto_key *key, const void *pkt,
+                            size_t len, uint16_t max_len, const void *userdata,
+                            size_t userdata_len);
+void connmgr_send_flow_removed(struct connmgr *,
+                               const struct of_flow_removed *);
+/* REASON is enum of_port_reason. */
+void connmgr_send_port_status(struct connmgr *, const struct ofproto_port *,
+                              uint8_t reason);
+
+/* Flow monitor events: a rule was added, modified or deleted (EVENT is
+ * enum of_fm_event; REASON the flow-removed reason for deletions).
+ * Connections with a matching flow monitor are told. */
+void connmgr_flow_event(struct connmgr *, const struct ofproto_rule *,
+                        int event, int reason);
+
+#endif /* connmgr.h */

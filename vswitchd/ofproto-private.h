@@ -1,0 +1,242 @@
+/* ofproto-private.h: the insides of struct ofproto, shared by the files
+ * that implement ofproto.h (ofproto.c: lifecycle, ports, transactions;
+ * ofproto-flow.c: flow tables; ofproto-group.c: groups and meters) and by
+ * the OpenFlow connection manager (connmgr*.c), which reads and changes
+ * the switch on behalf of controllers.  Nothing outside those files
+ * includes it.
+ *
+ * Transactions.  Every change to flows, groups and meters runs inside a
+ * transaction (struct ofproto_txn) that logs how to undo it.  A single
+ * flow-mod opens and commits its own; a bundle opens one, applies every
+ * message, and commits them all or aborts them all, which makes bundles
+ * atomic without a second copy of the tables.  Until commit, removed
+ * rules stay allocated (their undo entries point at them) and
+ * flow-removed messages are held back: a controller never hears of a
+ * deletion that is then rolled back. */
+#ifndef NICFLOW_VSWITCHD_OFPROTO_PRIVATE_H
+#define NICFLOW_VSWITCHD_OFPROTO_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/hmap.h"
+#include "lib/list.h"
+#include "ofctl/ofp-flow.h"
+#include "ofctl/ofp-group.h"
+#include "ofctl/ofp-meter.h"
+#include "ofctl/ofp-port.h"
+#include "vswitchd/ofproto-cls.h"
+#include "vswitchd/ofproto.h"
+
+struct connmgr;
+
+/* Tables 0..254 exist; 254 is reserved for the bridge's own flows (as in
+ * Open vSwitch, where it is hidden and read-only for controllers), so
+ * controllers are told about 254 tables. */
+#define OFPROTO_N_TABLES 255
+#define OFPROTO_N_VISIBLE_TABLES 254
+#define OFPROTO_HIDDEN_TABLE 254
+
+/* What this switch offers, as reported in features replies. */
+#define OFPROTO_MAX_METERS (1u << 18)
+#define OFPROTO_MAX_BANDS 8
+
+/* A flow entry.  UP is what callers of ofproto.h see. */
+struct rule {
+    struct ofproto_rule up;
+    struct ofproto_cls_rule cr;  /* In its table's classifier. */
+    struct dlist expirable_node; /* In ofproto's 'expirable' list, if
+                                    * it has a timeout (else unlinked). */
+    uint64_t serial;             /* Insertion order, for stable dumps. */
+    long long modified_ms;       /* Last add/modify. */
+    bool in_table;               /* False once removed (awaiting free
+                                    * at commit). */
+};
+
+static inline struct rule *
+rule_cast(const struct ofproto_rule *r)
+{
+    return CONTAINER_OF(r, struct rule, up);
+}
+
+struct ofproto_table {
+    struct ofproto_cls cls;
+    uint64_t n_lookups, n_matched;
+    uint32_t config; /* From table-mod (OF_TC14_*). */
+};
+
+/* A group and its statistics. */
+struct ofgroup {
+    struct hmap_node node; /* In ofproto's 'groups', by id. */
+    struct of_group g;     /* Command unused (always OF_GC_ADD). */
+    long long created_ms;
+    uint64_t packets, bytes;
+    struct of_bucket_stats *bstats; /* One per bucket. */
+};
+
+/* A meter and its statistics. */
+struct ofmeter {
+    struct hmap_node node; /* In ofproto's 'meters', by id. */
+    struct of_meter m;
+    long long created_ms;
+    uint64_t packets, bytes;
+    struct of_meter_band_stats bands[OF_METER_MAX_BANDS];
+};
+
+/* One undoable change. */
+enum undo_kind {
+    UNDO_INSERT, /* RULE was inserted. */
+    UNDO_REMOVE, /* RULE was removed (REASON for flow-removed, or -1). */
+    UNDO_MODIFY, /* RULE's actions etc. were replaced; OLD keeps them. */
+    UNDO_GROUP,  /* Group ID was OLD_GROUP (NULL: absent); now NEW_GROUP. */
+    UNDO_METER,  /* Same for meters. */
+    UNDO_PORT,   /* Port OLD_PORT.ofp_port had config OLD_PORT.config. */
+};
+
+struct undo {
+    enum undo_kind kind;
+    int reason; /* UNDO_REMOVE: enum of_flow_removed_reason, or -1. */
+    struct rule *rule;
+    struct ofproto_rule old; /* UNDO_MODIFY: the replaced settings (owns
+                              * the old actions). */
+    uint32_t id;             /* UNDO_GROUP/UNDO_METER. */
+    struct ofgroup *old_group, *new_group;
+    struct ofmeter *old_meter, *new_meter;
+    struct ofproto_port old_port; /* UNDO_PORT. */
+};
+
+struct ofproto_txn {
+    struct undo *undos;
+    size_t n, cap;
+};
+
+struct ofproto {
+    char *name;
+    uint64_t dpid;
+    struct evloop *loop;
+    const struct ofproto_ops *ops;
+    void *aux;
+    enum ofproto_fail_mode fail_mode;
+    uint16_t frag_handling; /* OF_CONFIG_FRAG_*. */
+    uint64_t generation;
+
+    struct ofproto_table tables[OFPROTO_N_TABLES];
+    size_t n_rules;
+    uint64_t next_serial;
+    struct dlist expirable; /* struct rule with idle or hard timeouts. */
+
+    struct ofproto_port *ports; /* Sorted by number. */
+    long long *port_created_ms; /* Parallel to PORTS. */
+    size_t n_ports, cap_ports;
+    bool (*port_stats_cb)(void *aux, uint16_t, struct ofproto_port_stats *);
+
+    struct hmap groups; /* struct ofgroup. */
+    struct hmap meters; /* struct ofmeter. */
+
+    struct ofproto_txn *txn; /* The open transaction, or NULL. */
+    struct connmgr *connmgr;
+};
+
+/* ---------------------------------------------------------------------
+ * Transactions (ofproto.c).
+ * --------------------------------------------------------------------- */
+
+/* Opens a transaction; one at a time. */
+void ofproto_txn_begin(struct ofproto *);
+/* Makes the changes final: frees what they removed, sends the flow-removed
+ * messages they owe, bumps the generation if anything changed. */
+void ofproto_txn_commit(struct ofproto *);
+/* Undoes every change since ofproto_txn_begin(), newest first. */
+void ofproto_txn_abort(struct ofproto *);
+/* Appends an undo entry to the open transaction and returns it. */
+struct undo *ofproto_txn_log(struct ofproto *, enum undo_kind);
+
+/* ---------------------------------------------------------------------
+ * Flows (ofproto-flow.c).
+ * --------------------------------------------------------------------- */
+
+/* Applies FM (a decoded flow-mod: NEW_COOKIE UINT64_MAX keeps cookies on
+ * modify; a modify that selects nothing adds the flow only when it
+ * carries a new cookie and no cookie mask, OpenFlow 1.0's rule) inside
+ * the open transaction.  Returns 0 or an OpenFlow error with *ERRP. */
+int ofproto_flow_mod_in_txn(struct ofproto *, const struct of_flow *,
+                            enum of_flow_cmd, uint64_t new_cookie,
+                            char **errp);
+/* Removes RULE inside the open transaction, with flow-removed REASON (or
+ * -1 for none). */
+void ofproto_rule_remove_in_txn(struct ofproto *, struct rule *, int reason);
+/* Takes RULE out of its table without logging anything (for undoing an
+ * insertion). */
+void ofproto_rule_detach(struct ofproto *, struct rule *);
+/* Frees a rule that is not in any table. */
+void ofproto_rule_free(struct rule *);
+/* Removes and frees every rule (at destroy). */
+void ofproto_flows_clear(struct ofproto *);
+
+/* True if RULE's actions output to PORT (OF_PORT_NONE: always) and use
+ * GROUP (OF_GROUP_ANY: always), as the out_port/out_group filters of
+ * delete and statistics requests ask. */
+bool ofproto_rule_has_out(const struct ofproto_rule *, uint16_t port,
+                          uint32_t group);
+
+/* Calls CB for every rule of table TABLE_ID (OF_TABLE_ALL: all) that a
+ * non-strict request with MATCH, COOKIE/COOKIE_MASK, OUT_PORT and
+ * OUT_GROUP selects, in table then priority order. */
+void ofproto_collect_rules(const struct ofproto *, uint8_t table_id,
+                           const struct of_match *match, uint64_t cookie,
+                           uint64_t cookie_mask, uint16_t out_port,
+                           uint32_t out_group, struct rule ***rulesp,
+                           size_t *n_rulesp);
+
+/* Expires rules whose timeouts passed at NOW_MS; returns the next time a
+ * timeout falls due (LLONG_MAX if none). */
+long long ofproto_expire(struct ofproto *, long long now_ms);
+
+/* Number of rules whose actions use group GROUP_ID or meter METER_ID. */
+uint32_t ofproto_group_ref_count(const struct ofproto *, uint32_t group_id);
+uint32_t ofproto_meter_flow_count(const struct ofproto *, uint32_t meter_id);
+
+/* Removes, inside the open transaction, every rule whose actions use group
+ * (GROUP true) or meter ID, with flow-removed REASON. */
+void ofproto_remove_rules_using(struct ofproto *, bool group, uint32_t id,
+                                int reason);
+
+/* Fills the flow-removed message for RULE removed for REASON at NOW_MS. */
+void ofproto_rule_to_flow_removed(const struct ofproto_rule *, int reason,
+                                  long long now_ms, struct of_flow_removed *);
+
+/* ---------------------------------------------------------------------
+ * Groups and meters (ofproto-group.c).
+ * --------------------------------------------------------------------- */
+
+struct ofgroup *ofproto_group_lookup(const struct ofproto *, uint32_t id);
+struct ofmeter *ofproto_meter_lookup(const struct ofproto *, uint32_t id);
+/* Applies a group-mod or meter-mod inside the open transaction.  Returns
+ * 0 or an OpenFlow error with *ERRP. */
+int ofproto_group_mod_in_txn(struct ofproto *, const struct of_group *,
+                             char **errp);
+int ofproto_meter_mod_in_txn(struct ofproto *, const struct of_meter *,
+                             char **errp);
+void ofproto_group_free(struct ofgroup *);
+void ofproto_meter_free(struct ofmeter *);
+/* Frees every group and meter (at destroy). */
+void ofproto_groups_clear(struct ofproto *);
+
+/* ---------------------------------------------------------------------
+ * Ports (ofproto.c).
+ * --------------------------------------------------------------------- */
+
+/* The OpenFlow description of PORT. */
+void ofproto_port_to_of(const struct ofproto_port *, struct of_port *);
+/* When port OFP_PORT was added (for port statistics durations). */
+long long ofproto_port_created(const struct ofproto *, uint16_t ofp_port);
+/* Applies a port-mod inside the open transaction (config bits only):
+ * 0, OF_ERR_OFPPMFC_BAD_PORT or OF_ERR_OFPPMFC_BAD_HW_ADDR. */
+int ofproto_port_mod_in_txn(struct ofproto *, const struct of_port_mod *,
+                            char **errp);
+
+/* Converts between a match and the classifier's key and mask. */
+void ofproto_key_from_match(const struct of_match *, struct ofproto_key *key,
+                            struct ofproto_key *mask);
+
+#endif /* ofproto-private.h */

@@ -1,0 +1,46 @@
+/* upcall.h: datapath misses and the flows they install, and the
+ * revalidator that keeps those flows right.
+ *
+ * The upcall handler reads misses from the datapath, translates each
+ * (xlate_flow), executes the actions on the packet and installs the
+ * megaflow.  Every flow it installs has a "ukey" here: the datapath flow's
+ * key, mask and actions, the OpenFlow rules it went through and the
+ * translation generation it was made at.
+ *
+ * The revalidator dumps the datapath's flows periodically (every
+ * REVALIDATE_INTERVAL_MS, and soon after anything changed the
+ * translation generation): it credits each flow's new packets and bytes to
+ * its OpenFlow rules, removes flows idle for longer than max-idle, and
+ * translates again the flows made at an older generation, changing or
+ * removing those whose result changed.
+ *
+ * Both run on nicflowd's main thread. */
+#ifndef NICFLOW_VSWITCHD_UPCALL_H
+#define NICFLOW_VSWITCHD_UPCALL_H 1
+
+#include <stddef.h>
+
+struct dpif;
+struct evloop;
+
+#define UPCALL_DEFAULT_MAX_IDLE_MS 10000
+#define UPCALL_DEFAULT_FLOW_LIMIT 200000
+#define REVALIDATE_INTERVAL_MS 500
+
+/* Starts the module on LOOP and registers its control commands
+ * (upcall/show, revalidator/purge, dpif/dump-flows, ofproto/trace). */
+void upcall_init(struct evloop *loop);
+
+/* Handles the misses of DPIF (the datapath the bridges use), or stops
+ * handling any with NULL.  Flows of a previous datapath are forgotten. */
+void upcall_set_dpif(struct dpif *);
+
+/* Open_vSwitch other_config: flow-limit (0: default) and max-idle in
+ * milliseconds (0: default). */
+void upcall_set_config(size_t flow_limit, unsigned int max_idle_ms);
+
+/* Translates again every installed flow now (after a configuration
+ * change), instead of at the next periodic pass. */
+void upcall_revalidate_soon(void);
+
+#endif /* upcall.h */

@@ -1,0 +1,85 @@
+/* xlate-private.h: what the translation files (xlate.c, xlate-normal.c)
+ * share: bridges and ports as translation keeps them and the state of one
+ * translation.  Not for other modules: they use xlate.h. */
+#ifndef NICFLOW_VSWITCHD_XLATE_PRIVATE_H
+#define NICFLOW_VSWITCHD_XLATE_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/hmap.h"
+#include "lib/util.h"
+#include "ofctl/actions.h"
+#include "ofctl/match.h"
+#include "vswitchd/xlate.h"
+
+struct xbridge;
+
+struct xport {
+    struct hmap_node ofp_node; /* In xbridge->ports, by ofp_port. */
+    struct hmap_node odp_node; /* In xports_by_odp, by odp_port (not for
+                                * patch ports). */
+    struct xbridge *xbridge;
+    uint16_t ofp_port;
+    uint32_t odp_port;
+    char *name;
+    enum xlate_vlan_mode vlan_mode;
+    int tag;
+    bool all_trunks;          /* No trunks listed: every VLAN. */
+    uint8_t trunks[4096 / 8]; /* Bitmap of the trunks listed. */
+    char *peer_bridge;        /* Patch ports only. */
+    uint16_t peer_ofp_port;
+    bool flood;
+};
+
+struct xbridge {
+    struct hmap_node node; /* In xbridges, by ofproto pointer. */
+    struct ofproto *ofproto;
+    struct dpif *dpif;
+    char *name;
+    struct mac_learning *ml;
+    struct hmap ports;
+};
+
+/* Every bridge translation knows, by ofproto pointer. */
+extern struct hmap xlate_xbridges;
+
+struct xctx {
+    const struct pkt *packet; /* Nonnull: a real packet (side effects). */
+    bool may_learn;
+    struct buf *trace;
+    int indent;
+    struct xlate_out *out;
+
+    struct xbridge *xbridge;
+    struct of_match st;    /* The packet and pipeline fields now. */
+    struct flow base;      /* The datapath's packet now. */
+    struct ofproto_key wc; /* Bits the result depends on. */
+    uint16_t in_port;      /* OpenFlow in_port in this bridge. */
+    uint8_t table_id;
+    const struct ofproto_rule *rule;
+    int depth;
+    int n_lookups;
+    bool exit; /* "exit" or a drop that ends the walk. */
+    struct of_acts action_set;
+};
+
+/* The bridge named NAME, or NULL. */
+struct xbridge *xlate_xbridge_find_by_name(const char *name);
+/* Port OFP_PORT of XB, or NULL. */
+struct xport *xlate_xport_find(const struct xbridge *xb, uint16_t ofp_port);
+/* XB's ports in number order, in an array the caller frees. */
+const struct xport **xlate_sorted_ports(const struct xbridge *xb, size_t *n);
+/* Sends the packet out of port OFP_PORT of the current bridge (a patch
+ * port continues the walk in its peer). */
+void xlate_output_port(struct xctx *, uint16_t ofp_port);
+/* ORs field ID into the megaflow mask. */
+void xlate_wc_id(struct xctx *, enum of_field_id id);
+/* Appends a line to the trace, indented, if the translation is traced. */
+void xlate_trace(struct xctx *, const char *fmt, ...) NF_PRINTF(2, 3);
+
+/* NORMAL (xlate-normal.c). */
+void xlate_normal(struct xctx *);
+
+#endif /* xlate-private.h */
