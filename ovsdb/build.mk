@@ -2,7 +2,7 @@
 # transactions).  Every ovsdb/*.c is part of it except the programs named
 # below, which get their own executables.
 OVSDB_PROGRAM_SRCS := ovsdb/dbd.c $(wildcard ovsdb/dbtool*.c) \
-                      $(wildcard ovsdb/dbclient*.c)
+                      $(wildcard ovsdb/dbclient*.c) $(wildcard ovsdb/vsctl*.c)
 OVSDB_SRCS := $(filter-out $(OVSDB_PROGRAM_SRCS),$(wildcard ovsdb/*.c))
 LIBOVSDB := $(BUILD)/lib/libovsdb.a
 
@@ -24,3 +24,7 @@ $(BIN)/nicflow-dbtool: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/dbtool*.c)) \
 PROGRAMS += $(BIN)/nicflow-dbclient
 $(BIN)/nicflow-dbclient: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/dbclient*.c)) \
                         $(LIBOVSDB) $(LIBNICFLOW)
+
+PROGRAMS += $(BIN)/nicflow-vsctl
+$(BIN)/nicflow-vsctl: $(patsubst %.c,$(OBJ)/%.o,$(wildcard ovsdb/vsctl*.c)) \
+                     $(LIBOVSDB) $(LIBNICFLOW)

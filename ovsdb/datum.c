@@ -586,10 +586,11 @@ ovsdb_datum_init_single(struct ovsdb_datum *d, const struct ovsdb_type *type,
     d->n = 1;
     d->keys = xmalloc(sizeof *d->keys);
     ovsdb_atom_clone(&d->keys[0], key, type->key.type);
-    if (ovsdb_type_is_map(type)) {
+    if (ovsdb_type_is_map(type) && value) {
         d->values = xmalloc(sizeof *d->values);
         ovsdb_atom_clone(&d->values[0], value, type->value.type);
     } else {
+        /* A set (VALUE is then NULL, as the contract says). */
         d->values = NULL;
     }
 }

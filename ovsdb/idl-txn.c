@@ -46,6 +46,7 @@ struct ovsdb_idl_txn {
     struct hmap inserted; /* Inserted idl_txn_rows, by uuid. */
     json_t *comments;     /* Array of strings. */
     char *error;
+    json_t *error_json; /* The server's <error>, if it sent one. */
     json_t *request_id;
     uint64_t start_seqno; /* The replica it was built from. */
     unsigned int start_syncs;
@@ -187,6 +188,7 @@ ovsdb_idl_txn_destroy(struct ovsdb_idl_txn *txn)
     hmap_destroy(&txn->inserted);
     json_decref(txn->comments);
     json_decref(txn->request_id);
+    json_decref(txn->error_json);
     free(txn->error);
     free(txn->inc_table);
     free(txn->inc_column);
@@ -206,6 +208,12 @@ enum ovsdb_idl_txn_status
 ovsdb_idl_txn_get_status(const struct ovsdb_idl_txn *txn)
 {
     return txn->status;
+}
+
+const json_t *
+ovsdb_idl_txn_get_error_json(const struct ovsdb_idl_txn *txn)
+{
+    return txn->error_json;
 }
 
 const char *
@@ -880,6 +888,8 @@ ovsdb_idl_txn_process_reply(struct ovsdb_idl *idl,
     }
     if (msg->type == JSONRPC_ERROR) {
         char *s = ovsdb_idl_error_to_string(msg->error);
+        json_decref(txn->error_json);
+        txn->error_json = json_incref(msg->error);
         txn_complete(txn, OVSDB_IDL_TXN_ERROR, "%s", s);
         free(s);
         return true;
@@ -910,6 +920,8 @@ ovsdb_idl_txn_process_reply(struct ovsdb_idl *idl,
                          "a verified column changed since it was read (%s)",
                          s);
         } else {
+            json_decref(txn->error_json);
+            txn->error_json = json_incref(r);
             txn_complete(txn, OVSDB_IDL_TXN_ERROR, "%s", s);
         }
         free(s);

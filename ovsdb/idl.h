@@ -438,6 +438,13 @@ void ovsdb_idl_txn_abort(struct ovsdb_idl_txn *);
  * integrity violation: ..."), or NULL. */
 const char *ovsdb_idl_txn_get_error(const struct ovsdb_idl_txn *);
 
+/* After ERROR because the server refused the transaction: the <error>
+ * object it sent (an operation's {"error": ..., "details": ...}, or the
+ * JSON-RPC error), borrowed from TXN; NULL for errors found by the IDL
+ * itself.  For clients that must show the server's words as it sent them
+ * (ovs-vsctl prints the object). */
+const json_t *ovsdb_idl_txn_get_error_json(const struct ovsdb_idl_txn *);
+
 /* After SUCCESS: the UUID the server gave to the row that TXN inserted
  * as *UUID (ovsdb_idl_row_get_uuid() of the row ovsdb_idl_txn_insert()
  * returned), or NULL. */

@@ -510,7 +510,8 @@ ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
     }
 
     struct of_flow fl;
-    char *err = of_flow_parse(&fl, argv[2], OF_FLOW_ADD, NULL, NULL);
+    /* A delete needs no actions: the text is only a match. */
+    char *err = of_flow_parse(&fl, argv[2], OF_FLOW_DELETE, NULL, NULL);
     if (err) {
         char *msg = xasprintf("%s\n", err);
         unixctl_command_reply_error(conn, msg);

@@ -405,6 +405,7 @@ commit_eth(struct xctx *ctx)
     struct ovs_key_ethernet v, m;
     bool any = false;
 
+    memset(&v, 0, sizeof v);
     memset(&m, 0, sizeof m);
     memcpy(v.eth_src, st->dl_src.ea, 6);
     memcpy(v.eth_dst, st->dl_dst.ea, 6);
