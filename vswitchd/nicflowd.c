@@ -3,8 +3,12 @@
  * This file holds the daemon frame: option parsing, daemonizing, the event
  * loop, the control socket and orderly shutdown.  The switch itself
  * (bridges from the database, the OpenFlow pipeline, the datapath) is
- * attached to this frame by the modules that implement it: for now the
- * datapaths (datapaths.c), with their "dpctl/..." commands. */
+ * attached to this frame by the modules that implement it: the datapaths
+ * (datapaths.c), with their "dpctl/..." commands, and the bridges
+ * reconciled from the database (bridge.c).
+ *
+ * As ovs-vswitchd, nicflowd takes the database to connect to as its only
+ * non-option argument (default unix:$NICFLOW_RUNDIR/db.sock). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,22 +18,42 @@
 #include "lib/coverage.h"
 #include "lib/daemon.h"
 #include "lib/evloop.h"
+#include "lib/stream.h"
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
+#include "vswitchd/upcall.h"
 
 VLOG_DEFINE_THIS_MODULE(nicflowd);
+
+/* The database (the non-option argument), or NULL for the default. */
+static const char *db_remote;
 
 static void NF_NORETURN
 usage(void)
 {
     printf("%s: nicflow switch daemon\n"
-           "usage: %s [OPTIONS]\n",
-           nf_program_name, nf_program_name);
+           "usage: %s [OPTIONS] [DATABASE]\n"
+           "where DATABASE is a socket on which ovsdb-server or nicflow-dbd "
+           "is listening:\n"
+           "  unix:PATH, tcp:IP[:PORT] or ssl:IP[:PORT] "
+           "(default: unix:%s/db.sock)\n"
+           "\nSSL options (for an ssl: DATABASE):\n"
+           "  -p, --private-key=FILE  file with private key\n"
+           "  -c, --certificate=FILE  file with certificate for private key\n"
+           "  -C, --ca-cert=FILE      file with peer CA certificate\n"
+           "  --bootstrap-ca-cert=FILE  file with peer CA certificate to "
+           "read or create\n",
+           nf_program_name, nf_program_name, daemon_rundir());
     daemon_usage();
     exit(0);
 }
+
+enum {
+    OPT_BOOTSTRAP_CA_CERT = 0x2000,
+};
 
 static void
 parse_options(int argc, char *argv[])
@@ -37,12 +61,18 @@ parse_options(int argc, char *argv[])
     static const struct option long_options[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "private-key", required_argument, NULL, 'p' },
+        { "certificate", required_argument, NULL, 'c' },
+        { "ca-cert", required_argument, NULL, 'C' },
+        { "bootstrap-ca-cert", required_argument, NULL,
+          OPT_BOOTSTRAP_CA_CERT },
         DAEMON_LONG_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
+    const char *private_key = NULL, *certificate = NULL;
 
     for (;;) {
-        int c = getopt_long(argc, argv, "hV" DAEMON_SHORT_OPTIONS,
+        int c = getopt_long(argc, argv, "hVp:c:C:" DAEMON_SHORT_OPTIONS,
                             long_options, NULL);
         if (c == -1) {
             break;
@@ -53,6 +83,21 @@ parse_options(int argc, char *argv[])
         case 'V':
             printf("%s (nicflow) %s\n", nf_program_name, nf_version());
             exit(0);
+        case 'p':
+            private_key = optarg;
+            break;
+        case 'c':
+            certificate = optarg;
+            break;
+        case 'C':
+        case OPT_BOOTSTRAP_CA_CERT: {
+            int error = stream_ssl_set_ca_cert_file(
+                optarg, c == OPT_BOOTSTRAP_CA_CERT);
+            if (error) {
+                nf_fatal(error, "%s: cannot use as CA certificate", optarg);
+            }
+            break;
+        }
         case '?':
             fprintf(stderr, "Try '%s --help' for more information.\n",
                     nf_program_name);
@@ -62,6 +107,19 @@ parse_options(int argc, char *argv[])
                 nf_abort("unhandled option code %d", c);
             }
         }
+    }
+    if ((private_key != NULL) != (certificate != NULL)) {
+        nf_fatal(0, "--private-key and --certificate go together");
+    }
+    if (private_key) {
+        int error = stream_ssl_set_key_and_cert(private_key, certificate);
+        if (error) {
+            nf_fatal(error, "cannot use SSL key %s and certificate %s",
+                     private_key, certificate);
+        }
+    }
+    if (optind < argc) {
+        db_remote = argv[optind++];
     }
     if (optind < argc) {
         nf_fatal(0, "unexpected argument \"%s\" (try --help)", argv[optind]);
@@ -103,12 +161,21 @@ main(int argc, char *argv[])
     coverage_run();
     evloop_add_timer(loop, 5000, 5000, coverage_timer_cb, NULL);
     datapaths_init();
+    upcall_init(loop);
+    {
+        char *remote = db_remote
+                           ? xstrdup(db_remote)
+                           : xasprintf("unix:%s/db.sock", daemon_rundir());
+        bridge_init(loop, remote);
+        free(remote);
+    }
 
     VLOG_INFO("%s %s started; control socket %s", nf_program_name,
               nf_version(), unixctl_server_get_path(server));
     daemon_ready();
     evloop_run(loop);
 
+    bridge_exit();
     datapaths_destroy();
     unixctl_server_destroy(server);
     evloop_destroy(loop);

@@ -1,0 +1,142 @@
+#!/bin/bash
+# Seed 003 ("云计算底层技术-使用openvswitch") on nicflowd: OpenFlow flows
+# written with the real ovs-ofctl 3.1 through the bridge's management
+# socket, checked on the wire with tcpdump — a VLAN rewrite before NORMAL,
+# a strip and output, a source address rewrite, ICMP sent to one port,
+# del-flows by in_port — then two bridges joined by patch ports, and
+# fail-mode secure (no flows: nothing forwards) against standalone.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd ovs-vsctl ovs-ofctl tcpdump ping
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import scapy" 2>/dev/null \
+    || { skip all "scapy missing (scripts/install-deps.sh --test)"; exit 0; }
+make_tmpdir
+. "$(dirname "$0")/ovsdb/lib-ovsdb.sh"
+
+DB=unix:$NICFLOW_RUNDIR/db.sock
+vsctl() { ovs-vsctl --db="$DB" --timeout=20 "$@"; }
+ofctl() { OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl "$@"; }
+
+add_netns w && nsw=$NETNS || { fail "create namespaces"; finish; }
+declare -A ns
+# Hosts: a..e at 10.0.0.1..5; a, b, c, d on br0, e on br1.
+i=0
+for h in a b c d e; do
+    i=$((i + 1))
+    add_netns "$h" && ns[$h]=$NETNS || { fail "create namespaces"; finish; }
+    ip link add eth0 netns "${ns[$h]}" type veth peer name "p$h" netns "$nsw"
+    ip -n "${ns[$h]}" addr add "10.0.0.$i/24" dev eth0
+    ip -n "${ns[$h]}" link set eth0 address "50:54:00:00:00:0$i"
+    ip -n "${ns[$h]}" link set eth0 up
+    ip -n "$nsw" link set "p$h" up
+done
+
+check "create the database" create_db "$NICFLOW_DBDIR/conf.db"
+check_here "nicflow-dbd starts" start_dbd "$NICFLOW_DBDIR/conf.db"
+vsctl --no-wait init
+check "nicflowd starts" ip netns exec "$nsw" "$NF_BIN/nicflowd" "$DB" \
+    --detach --pidfile --log-file
+on_exit "stop_daemon nicflowd"
+
+# The seed's port numbers: 100 (a), 1 (b), 3 (c), 102 (d).
+check "br0 with the seed's port numbers" vsctl \
+    -- add-br br0 -- set Bridge br0 datapath_type=netdev \
+    -- add-port br0 pa -- set Interface pa ofport_request=100 \
+    -- add-port br0 pb -- set Interface pb ofport_request=1 \
+    -- add-port br0 pc -- set Interface pc ofport_request=3 \
+    -- add-port br0 pd -- set Interface pd ofport_request=102
+check_output "ovs-ofctl show br0 lists port 100" '100\(pa\)' ofctl show br0
+check_output "a new bridge has the NORMAL flow" 'priority=0 actions=NORMAL' \
+    ofctl dump-flows br0
+
+# capture HOST FILE: tcpdump on HOST's eth0 into FILE until stop_capture.
+capture() {
+    ip netns exec "${ns[$1]}" tcpdump --immediate-mode -U -n -e -i eth0 -w "$2" 2>/dev/null &
+    cap_pid=$!
+    sleep 1
+}
+stop_capture() { sleep 0.5; kill "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null; }
+show() { tcpdump -n -e -r "$1" 2>/dev/null; }
+
+# 1. Untagged frames from port 100 get VLAN 101, then NORMAL: b (a trunk
+#    port) sees a's ARP tagged.
+check "add-flow priority=3,in_port=100,dl_vlan=0xffff,mod_vlan_vid:101,normal" \
+    ofctl add-flow br0 \
+    "priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal"
+capture b "$NF_TMP/1.pcap"
+ip netns exec "${ns[a]}" ping -c 1 -W 1 10.0.0.2 > /dev/null
+stop_capture
+check_output "b sees a's frames tagged with VLAN 101" \
+    '50:54:00:00:00:01 > .*vlan 101' show "$NF_TMP/1.pcap"
+
+# 2. Frames from port 3 in VLAN 101 lose the tag and go to port 1.
+check "add-flow in_port=3,dl_vlan=101,actions=strip_vlan,output:1" \
+    ofctl add-flow br0 in_port=3,dl_vlan=101,actions=strip_vlan,output:1
+capture b "$NF_TMP/2.pcap"
+ip netns exec "${ns[c]}" /usr/bin/python3 -c '
+from scapy.all import Ether, Dot1Q, IP, ICMP, sendp
+sendp(Ether(src="50:54:00:00:00:03", dst="50:54:00:00:00:02") /
+      Dot1Q(vlan=101) / IP(src="10.0.0.3", dst="10.0.0.2") / ICMP() / (b"x" * 32),
+      iface="eth0", count=3, verbose=False)'
+stop_capture
+check_output "b gets c's VLAN 101 frames untagged" \
+    '50:54:00:00:00:03 > 50:54:00:00:00:02, ethertype IPv4.*10\.0\.0\.3 > 10\.0\.0\.2' \
+    show "$NF_TMP/2.pcap"
+
+# 3. Without flow 1, a's IPv4 packets get source 9.181.137.1.
+check "del-flows the VLAN rewrite (strict)" ofctl --strict del-flows br0 \
+    "priority=3,in_port=100,dl_vlan=0xffff"
+check "add-flow priority=1 idle_timeout=0,in_port=100,mod_nw_src:9.181.137.1,normal" \
+    ofctl add-flow br0 \
+    "priority=1 idle_timeout=0,in_port=100,actions=mod_nw_src:9.181.137.1,normal"
+ip netns exec "${ns[b]}" ip neigh replace 10.0.0.1 lladdr 50:54:00:00:00:01 dev eth0
+ip netns exec "${ns[a]}" ip neigh replace 10.0.0.2 lladdr 50:54:00:00:00:02 dev eth0
+capture b "$NF_TMP/3.pcap"
+ip netns exec "${ns[a]}" ping -c 2 -i 0.2 -W 1 10.0.0.2 > /dev/null
+stop_capture
+check_output "b sees a's ICMP from 9.181.137.1" \
+    '9\.181\.137\.1 > 10\.0\.0\.2: ICMP echo request' show "$NF_TMP/3.pcap"
+
+# 4. All ICMP goes to port 102 (d).
+check "add-flow idle_timeout=0,dl_type=0x0800,nw_proto=1,actions=output:102" \
+    ofctl add-flow br0 idle_timeout=0,dl_type=0x0800,nw_proto=1,actions=output:102
+capture d "$NF_TMP/4.pcap"
+ip netns exec "${ns[c]}" ip neigh replace 10.0.0.2 lladdr 50:54:00:00:00:02 dev eth0
+ip netns exec "${ns[c]}" ping -c 2 -i 0.2 -W 1 10.0.0.2 > /dev/null
+stop_capture
+check_output "d receives c's ICMP meant for b" \
+    '10\.0\.0\.3 > 10\.0\.0\.2: ICMP echo request' show "$NF_TMP/4.pcap"
+check_output "dump-flows counts the ICMP flow's packets" \
+    'n_packets=[1-9].*icmp actions=output:102' \
+    bash -c "sleep 1.2; OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl dump-flows br0"
+
+# 5. del-flows by in_port.
+check 'del-flows br0 "in_port=100"' ofctl del-flows br0 in_port=100
+check_output "no flow of in_port=100 is left" '^0$' \
+    bash -c "OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl dump-flows br0 | grep -c 'in_port=100'; true"
+
+# Patch ports: br1 joined to br0; b reaches e through both bridges.
+check "reset br0 to NORMAL" ofctl del-flows br0
+check "add-flow br0 actions=NORMAL" ofctl add-flow br0 actions=NORMAL
+check "br1 and a patch pair (the seed's command)" vsctl \
+    -- add-br br1 -- set Bridge br1 datapath_type=netdev \
+    -- add-port br1 pe \
+    -- add-port br0 patch0 -- set interface patch0 type=patch options:peer=patch1 \
+    -- add-port br1 patch1 -- set interface patch1 type=patch options:peer=patch0
+check "b -> e across the patch ports" \
+    ip netns exec "${ns[b]}" ping -c 2 -i 0.2 -W 2 10.0.0.5
+check "e -> a across the patch ports" \
+    ip netns exec "${ns[e]}" ping -c 2 -i 0.2 -W 2 10.0.0.1
+
+# fail-mode: secure with no controller and no flows drops; standalone
+# forwards.
+check "br1 fail-mode secure, flows deleted" vsctl set-fail-mode br1 secure
+check "del-flows br1" ofctl del-flows br1
+# The revalidator replaces the installed datapath flows within a moment.
+sleep 0.5
+check "b -/-> e with br1 secure and empty" \
+    bash -c "! ip netns exec '${ns[b]}' ping -c 2 -i 0.2 -W 1 10.0.0.5"
+check "add-flow br1 actions=NORMAL" ofctl add-flow br1 actions=NORMAL
+check "b -> e once br1 has a flow again" \
+    ip netns exec "${ns[b]}" ping -c 2 -i 0.2 -W 2 10.0.0.5
+finish

@@ -1,0 +1,187 @@
+/* bridge-private.h: what bridge.c (bridges, the database, write-back,
+ * control commands) and bridge-iface.c (ports and interfaces) share.
+ * Nothing outside the bridge layer includes this file.
+ *
+ * Object model: one struct bridge per Bridge row, holding one struct
+ * bridge_port per Port row, each holding at most one struct bridge_iface
+ * (its single Interface row; bonds are refused).  Objects are keyed by the
+ * UUID of their row, because the replica's rows only live until the next
+ * IDL run; names (immutable in the schema) are kept for logs and lookups.
+ * Interfaces are also in two global maps, by UUID and, for patch peers and
+ * uniqueness, by name. */
+#ifndef NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H
+#define NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/hmap.h"
+#include "lib/packet.h"
+#include "lib/util.h"
+#include "ovsdb/idl.h"
+#include "ovsdb/uuid.h"
+#include "softpath/dpif.h"
+#include "vswitchd/ofproto.h"
+#include "vswitchd/xlate.h"
+
+struct bridge_iface_class;
+
+struct bridge {
+    struct hmap_node node; /* In bridge_all, by UUID hash. */
+    struct ovsdb_uuid uuid;
+    char *name;
+    char *dp_type;           /* As configured ("" for the default). */
+    char *error;             /* Why the bridge does not run, or NULL. */
+    struct ofproto *ofproto; /* NULL while ERROR is set. */
+    struct dpif *dpif;       /* The shared datapath (borrowed), or NULL. */
+
+    /* What was last applied, to change only what differs. */
+    uint64_t dpid;
+    struct eth_addr ea; /* The bridge's MAC (and its local port's). */
+    enum ofproto_fail_mode fail_mode;
+    char **controllers; /* Sorted targets. */
+    size_t n_controllers;
+    unsigned int mac_aging_s;
+    size_t mac_table_size;
+    bool ea_dirty;      /* Ports came or went: choose the MAC again. */
+    uint16_t alloc_ofp; /* The OpenFlow number last chosen for an
+                              * interface that asked for none. */
+
+    struct hmap ports; /* struct bridge_port, by UUID hash. */
+};
+
+struct bridge_port {
+    struct hmap_node node; /* In bridge->ports, by UUID hash. */
+    struct bridge *bridge;
+    struct ovsdb_uuid uuid;
+    char *name;
+    char *error; /* Why the port's interfaces are not used (a
+                              * bond), written to each of them, or NULL. */
+    enum xlate_vlan_mode vlan_mode;
+    int tag; /* -1: none. */
+    uint16_t *trunks;
+    size_t n_trunks;
+    struct bridge_iface *iface; /* Its interface, or NULL. */
+};
+
+/* An interface's state as Open vSwitch reports it in the database. */
+struct bridge_iface_status {
+    bool known; /* False: nothing could be read. */
+    bool admin_up, link_up;
+    bool has_mac;
+    struct eth_addr mac;
+    int mtu;     /* 0: unknown. */
+    int ifindex; /* 0: unknown. */
+    bool has_stats;
+    struct dpif_port_stats stats;
+};
+
+struct bridge_iface {
+    struct hmap_node uuid_node; /* In bridge_ifaces, by UUID hash. */
+    struct hmap_node name_node; /* In bridge_ifaces_by_name. */
+    struct bridge_port *port;
+    struct ovsdb_uuid uuid;
+    char *name;
+
+    /* Configuration, as last read from the row. */
+    const struct bridge_iface_class *class; /* NULL: unknown type. */
+    char *type;             /* As configured (forced "internal" for the
+                              * bridge's own interface). */
+    char *options;          /* "key=value,..." in key order, or "". */
+    int64_t ofport_request; /* 0: none. */
+    char *peer;             /* Patch: options:peer, or NULL. */
+
+    /* Result. */
+    uint16_t ofp_port; /* 0 while the interface is not in the
+                              * bridge (see ERROR). */
+    uint32_t odp_port; /* DPIF_PORT_ANY: no datapath port. */
+    char *error;       /* Why it is not in the bridge, or NULL. */
+    bool retry;        /* ERROR may clear by itself (a device that
+                              * does not exist yet): retried periodically. */
+    char *peer_bridge; /* Patch: the peer's bridge, once found. */
+    uint16_t peer_ofp_port;
+    struct bridge_iface_status status;
+};
+
+/* bridge.c */
+extern struct evloop *bridge_loop;
+extern struct ovsdb_idl *bridge_idl;
+extern struct hmap bridge_all;
+/* Rows whose columns changed after this replica seqno have changed since
+ * the last reconciliation (0: everything is new). */
+extern uint64_t bridge_since;
+
+/* Sets *ERRP to the formatted message (freeing what it held). */
+void bridge_set_error(char **errp, const char *fmt, ...) NF_PRINTF(2, 3);
+
+/* Whether UUID is an element of COLUMN (a set of references) of ROW. */
+bool bridge_row_refers(const struct ovsdb_idl_row *row, const char *column,
+                       const struct ovsdb_uuid *uuid);
+
+/* bridge-iface.c */
+extern struct hmap bridge_ifaces;
+extern struct hmap bridge_ifaces_by_name;
+
+/* Removes the ports and interfaces of BR that ROW (BR's Bridge row) no
+ * longer has, or whose configuration changed so that they must be created
+ * again.  Must run for every bridge before any bridge_ports_add(), so that
+ * an interface that moves between bridges leaves before it arrives. */
+void bridge_ports_remove_stale(struct bridge *br,
+                               const struct ovsdb_idl_row *row);
+
+/* Adds the ports and interfaces ROW has and BR lacks, and applies port
+ * settings (VLANs) that changed.  BR must be running. */
+void bridge_ports_add(struct bridge *br, const struct ovsdb_idl_row *row);
+
+/* Destroys PORT and its interface (datapath port, OpenFlow port,
+ * translation state). */
+void bridge_port_destroy(struct bridge_port *port);
+
+/* Finds every patch interface's peer again and tells translation about
+ * the ones whose peer changed. */
+void bridge_patches_resolve(void);
+
+/* Tries again to add the interfaces whose error may have cleared.
+ * Returns true if any changed (so the database needs a write-back). */
+bool bridge_ifaces_retry(void);
+
+/* Reads every interface's status (and, with STATS, its counters) again,
+ * updates the OpenFlow ports whose state changed, and returns true if the
+ * database needs a write-back. */
+bool bridge_ifaces_poll(bool stats);
+
+/* The interface of BR that is BR's own (named like it), or NULL. */
+struct bridge_iface *bridge_local_iface(const struct bridge *br);
+
+/* The smallest MAC among BR's system interfaces: true and *EA, or false
+ * if there is none. */
+bool bridge_min_system_mac(const struct bridge *br, struct eth_addr *ea);
+
+/* Sets the MAC of BR's local interface (a tap device) to EA and tells
+ * ofproto.  0 or a positive errno. */
+int bridge_local_set_mac(struct bridge *br, const struct eth_addr *ea);
+
+/* Writes IFACE's results into ROW (its Interface row) in TXN: ofport,
+ * error and status columns, statistics with STATS.  IFACE NULL (the
+ * interface was never added) writes ofport -1 and ERROR. */
+void bridge_iface_write(struct ovsdb_idl_txn *txn,
+                        const struct ovsdb_idl_row *row,
+                        const struct bridge_iface *iface, const char *error,
+                        bool stats);
+
+/* Appends BR's ports as "ovs-appctl dpif/show" prints them. */
+void bridge_iface_show(const struct bridge *br, struct buf *out);
+
+/* The interface types, sorted, for Open_vSwitch iface_types. */
+size_t bridge_iface_types(const char ***typesp);
+
+/* The ofproto port-stats callback: AUX is the struct bridge. */
+bool bridge_port_stats_cb(void *aux, uint16_t ofp_port,
+                          struct ofproto_port_stats *);
+
+/* Frees the interface layer's process-wide state. */
+void bridge_iface_exit(void);
+
+#endif /* NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H */
