@@ -727,6 +727,17 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
 {
     union of_value v, k;
 
+    if (is_variable(f) && mask) {
+        /* Leading bytes under a zero mask say nothing (the value there
+         * must be zero too, checked below if it is not): drop them, as the
+         * encoder does, so that a mask of all ones over what is left reads
+         * as the exact match it is. */
+        while (len > 1 && !*mask && !*value) {
+            mask++;
+            value++;
+            len--;
+        }
+    }
     if (is_variable(f) && mask && bytes_all(mask, len, 0xff)) {
         /* An all-ones mask over the option's bytes is an exact match. */
         mask = NULL;

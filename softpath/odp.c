@@ -753,6 +753,11 @@ decode_level(const struct decoder *d, const void *data, size_t len,
         f->nw_ttl = k->ipv4_ttl;
         err =
             frag_from_odp(d, a[OVS_KEY_ATTR_IPV4], k->ipv4_frag, &f->nw_frag);
+        if (err) {
+            /* Stop at the first fault: a second would overwrite (and
+             * leak) the message of the first. */
+            return err;
+        }
     }
     if ((p = a[OVS_KEY_ATTR_IPV6] ? mnl_attr_get_payload(a[OVS_KEY_ATTR_IPV6])
                                   : NULL)) {

@@ -4,7 +4,8 @@
 # in a switch namespace W) forwarded by
 #
 #   nicflow     nicflowd's userspace datapath (nicflow-dpctl add-dp dp0 wa wb,
-#               flows in_port(1) -> 2 and in_port(2) -> 1), run inside W
+#               flows in_port(1) -> 2 and in_port(2) -> 1), run inside W;
+#               then again with the ports on rx-ring=v3 (nicflow_v3)
 #   ovs         ovs-vswitchd 3.1, bridge datapath_type=netdev, OpenFlow flows
 #               in_port=wa -> wb and back, namespaces' offloads untouched
 #   ovs_txoff   the same after "ethtool -K va tx off" / "... vb tx off"
@@ -249,6 +250,13 @@ nicflow() {
         && "$bin/nicflow-dpctl" add-flow "in_port(2),eth()" 1 || return 1
     reach || { echo "softpath.sh: no path through nicflow" >&2; return 1; }
     measure nicflow "$pid"
+    # The same ports on the block ring (rx-ring=v3): fewer wakeups under
+    # load, a timer's delay on a quiet port.  A side figure; the targets
+    # are judged on the default.
+    "$bin/nicflow-dpctl" set-if dp0 wa,rx-ring=v3 \
+        && "$bin/nicflow-dpctl" set-if dp0 wb,rx-ring=v3 || return 1
+    sleep 0.3
+    reach && measure nicflow_v3 "$pid"
 }
 
 # 2. Open vSwitch 3.1, userspace (netdev) datapath; twice.
@@ -308,7 +316,7 @@ runs = {}
 for line in open(out + "/runs.txt"):
     cfg, metric, v = line.split()
     runs.setdefault((cfg, metric), []).append(None if v == "null" else float(v))
-cfgs = ("nicflow", "ovs", "ovs_txoff", "bridge")
+cfgs = ("nicflow", "nicflow_v3", "ovs", "ovs_txoff", "bridge")
 stalled = [c for c in cfgs if runs.get((c, "stall"))]
 
 def med(cfg, metric):
@@ -339,6 +347,7 @@ def add(name, unit, metric, better, nd, extra=None):
           "ovs_txoff": rnd(m["ovs_txoff"], nd), "bridge": rnd(m["bridge"], nd),
           "ratio_vs_ovs_txoff": rat("ovs_txoff"),
           "ratio_vs_bridge": rat("bridge"),
+          "nicflow_rx_ring_v3": rnd(m["nicflow_v3"], nd),
           "runs": {c: runs.get((c, metric), []) for c in cfgs}}
     if stalled:
         it["stalled"] = stalled
@@ -353,6 +362,14 @@ def add(name, unit, metric, better, nd, extra=None):
         note = better + " (ovs: not measurable, TCP stalls)"
     rows.append("\t".join([name, unit, fmt(it["nicflow"], nd), fmt(it["ovs"], nd),
                            r, note]))
+    if m["nicflow_v3"] is not None:
+        v3 = m["nicflow_v3"]
+        base = m["ovs_txoff"] if m["ovs_txoff"] is not None else m["ovs"]
+        rv3 = (ratio(v3, base) if hi else ratio(base, v3)) if base else None
+        rows.append("\t".join([name + "_rx_ring_v3", unit, fmt(v3, nd),
+                               fmt(base, nd), fmt(rv3),
+                               "%s (nicflow with rx-ring=v3; 2nd column: "
+                               "ovs tx off)" % better]))
     for c, label in (("ovs_txoff", "ovs tx off"), ("bridge", "Linux bridge")):
         if it[c] is not None:
             rows.append("\t".join([name + "_vs_" + c, unit,
