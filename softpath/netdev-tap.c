@@ -37,8 +37,17 @@ struct netdev_tap {
     struct netdev up;
     int fd;
     int ifindex;
-    uint8_t *buf; /* TAP_MAX_FRAME bytes to read into. */
+    uint8_t *buf;           /* TAP_MAX_FRAME bytes to read into. */
+    unsigned int idle_skip; /* recv() calls to answer EAGAIN unread. */
 };
+
+/* A tap has no ring: finding it empty costs a read() system call.  A
+ * datapath thread that polls busily calls recv() on every port many times
+ * per packet of the other ports, so after an empty read the next few calls
+ * answer "nothing" without asking the kernel.  That delays a frame from the
+ * host by at most this many datapath rounds (microseconds under load; an
+ * idle datapath's poll() wakes it again at once). */
+#define TAP_IDLE_SKIP 7
 
 static struct netdev_tap *
 netdev_tap_cast(const struct netdev *netdev)
@@ -119,6 +128,10 @@ tap_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
     struct netdev_tap *dev = netdev_tap_cast(netdev);
     int error = 0;
 
+    if (dev->idle_skip) {
+        dev->idle_skip--;
+        return EAGAIN;
+    }
     while (*n < max) {
         struct virtio_net_hdr vnet;
         struct iovec iov[2] = {
@@ -151,6 +164,9 @@ tap_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
         netdev->stats.rx_packets++;
         netdev->stats.rx_bytes += size;
         pkts[(*n)++] = p;
+    }
+    if (!*n && !error) {
+        dev->idle_skip = TAP_IDLE_SKIP;
     }
     return *n ? 0 : error ? error : EAGAIN;
 }

@@ -56,15 +56,15 @@ check "set-if rx-ring=v3" "$D" set-if dp0 wa,rx-ring=v3
 check_output "show gives the option" 'port 1: wa \(afpacket: rx-ring=v3\)' "$D" show
 check "ping through a v3 ring" \
     ip netns exec "$nsa" ping -c 3 -i 0.2 -W 2 10.77.0.2
-check_output "a bad ring type is explained" 'rx-ring=v9: expected v2 or v3' \
+check_output "a bad ring type is explained" 'rx-ring=v9: expected auto, v2 or v3' \
     bash -c "'$D' set-if dp0 wa,rx-ring=v9 2>&1; true"
-check "set-if back to rx-ring=v2" "$D" set-if dp0 wa,rx-ring=v2
+check "set-if back to rx-ring=auto (the default)" "$D" set-if dp0 wa,rx-ring=auto
 # The datapath thread picks up the new socket within its 100 ms refresh.
 ip netns exec "$nsa" ping -c 2 -i 0.2 -W 2 10.77.0.2 > /dev/null
 rtt=$(ip netns exec "$nsa" ping -c 20 -i 0.05 -W 2 10.77.0.2 \
           | sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p')
-echo "# v2 ring: average RTT $rtt ms"
-check "ping through the v2 ring again" test -n "$rtt"
+echo "# auto ring, quiet: average RTT $rtt ms"
+check "ping through the auto ring" test -n "$rtt"
 
 ip netns exec "$nsb" iperf3 -s -1 -D -p 5201 --logfile "$NF_TMP/iperf-s"
 sleep 0.3
@@ -76,8 +76,19 @@ sleep 0.3
 check_output "iperf3 UDP a -> b" 'receiver' \
     ip netns exec "$nsa" iperf3 -c 10.77.0.2 -p 5202 -u -b 200M -l 64 -t 2
 diag "UDP 64-byte: $(printf '%s\n' "$_nf_out" | grep receiver)"
+cov=$("$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" coverage/show)
+diag "$(printf '%s\n' "$cov" | grep -E 'afpacket_(ring_switch|rx_block|rx_copy)')"
+# rx-ring=auto (the default) takes a busy port to its block ring: the UDP
+# test offers far more than the 30 kpps threshold.
+switches=$(printf '%s\n' "$cov" \
+               | sed -n 's/^afpacket_ring_switch .*total: \([0-9]*\).*/\1/p')
+check "under load the port moved to its block ring (${switches:-0} switches)" \
+    test "${switches:-0}" -ge 1
 
-# Port statistics: what port 1 received, the flow 1 -> 2 took.
+# Port statistics: what port 1 received, the flow 1 -> 2 took.  (After a
+# moment: under load the port receives on its block ring, whose last block
+# the kernel hands over within a millisecond of the last packet.)
+sleep 0.5
 check_output "port and flow statistics" 'port 1: wa' "$D" show -s
 rx1=$("$D" show -s | awk '/port 1:/ {getline; print $2}' | cut -d: -f2)
 f12=$("$D" dump-flows | sed -n 's/^in_port(1),eth(), packets:\([0-9]*\),.*/\1/p')
@@ -127,8 +138,10 @@ sendp(Ether(dst='ff:ff:ff:ff:ff:ff')/IP(src='10.77.0.2',dst='10.77.0.1')/UDP(dpo
       iface='vb', count=3, verbose=0)"
 sleep 0.5
 missed1=$("$D" show | sed -n 's/.*missed:\([0-9]*\).*/\1/p')
+# (At least three: b's own kernel may send a neighbour or listener report
+# at any time, which misses too; the upcalls below are counted exactly.)
 check "three misses counted ($missed0 -> $missed1)" \
-    test "$missed1" -eq $((missed0 + 3))
+    test "$missed1" -ge $((missed0 + 3))
 "$D" upcalls dp0 > "$NF_TMP/upcalls"
 check_output "the three misses are read as upcalls" '^3$' \
     bash -c "grep -c '^miss: in_port 2, .*in_port(2).*udp(src=53,dst=9)' '$NF_TMP/upcalls'"
