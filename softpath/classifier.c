@@ -114,6 +114,11 @@ struct dpcls_subtable {
     uint64_t hits;           /* Since creation. */
     uint64_t hits_recent;    /* Since the last ranking. */
     int32_t max_priority;    /* Highest priority among 'rules'. */
+    size_t n_max_priority;   /* Rules at 'max_priority': a removal rescans
+                              * only when the last of them goes, since
+                              * datapath flows all share one priority and a
+                              * rescan per removal made deleting N flows
+                              * cost N^2. */
     unsigned int n_words;    /* Nonzero words of 'mask'. */
     uint64_t basis;          /* Hash basis: the classifier's, mixed with
                             * n_words. */
@@ -385,7 +390,10 @@ dpcls_insert(struct dpcls *cls, const struct flow *key,
 
     if (priority > st->max_priority) {
         st->max_priority = priority;
+        st->n_max_priority = 1;
         cls->order_stale = true;
+    } else if (priority == st->max_priority) {
+        st->n_max_priority++;
     }
     cls->n_rules++;
     if (priority) {
@@ -429,13 +437,19 @@ dpcls_remove(struct dpcls *cls, struct dpcls_rule *rule)
 
     if (!st->rules.n) {
         subtable_destroy(cls, st);
-    } else if (rule->priority == st->max_priority) {
+    } else if (rule->priority == st->max_priority && !--st->n_max_priority) {
         st->max_priority = INT32_MIN;
         for (uint32_t i = 0; i <= st->rules.mask; i++) {
             const struct dpcls_rule *r = st->rules.slots[i].rule;
 
-            if (r) {
-                st->max_priority = NF_MAX(st->max_priority, r->priority);
+            if (!r) {
+                continue;
+            }
+            if (r->priority > st->max_priority) {
+                st->max_priority = r->priority;
+                st->n_max_priority = 1;
+            } else if (r->priority == st->max_priority) {
+                st->n_max_priority++;
             }
         }
         cls->order_stale = true;

@@ -1364,6 +1364,25 @@ dpif_netdev_flow_get(const struct dpif *dpif, const struct dpif_ufid *ufid,
     return f ? 0 : ENOENT;
 }
 
+static void
+dpif_netdev_flow_get_stats(const struct dpif *dpif,
+                           const struct dpif_ufid *ufids, size_t n,
+                           struct dpif_flow_stats *stats, bool *found)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+
+    pthread_mutex_lock(&dp->mutex);
+    for (size_t i = 0; i < n; i++) {
+        const struct dp_flow *f = flow_lookup_ufid(dp, &ufids[i]);
+
+        found[i] = f != NULL;
+        if (f) {
+            stats[i] = f->stats;
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+}
+
 static int
 dpif_netdev_flow_del(struct dpif *dpif, const struct dpif_ufid *ufid,
                      const void *key, size_t key_len,
@@ -1471,6 +1490,38 @@ dpif_netdev_execute(struct dpif *dpif, const struct dpif_execute *exec,
     execute_actions(dp, p, 0, exec->actions, exec->actions_len);
     dp_flush_tx(dp);
     pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}
+
+static int
+dpif_netdev_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
+                          size_t n, char **errp)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct pkt *pkts[64];
+    size_t i = 0;
+
+    (void) errp;
+    while (i < n) {
+        /* Packets are prepared outside the lock, a bounded batch at a
+         * time. */
+        size_t m = NF_MIN(n - i, ARRAY_SIZE(pkts));
+        for (size_t k = 0; k < m; k++) {
+            struct flow flow;
+
+            pkts[k] = pkt_clone(execs[i + k].packet);
+            pkts[k]->in_port = execs[i + k].in_port;
+            flow_extract(pkts[k], &flow);
+        }
+        pthread_mutex_lock(&dp->mutex);
+        for (size_t k = 0; k < m; k++) {
+            execute_actions(dp, pkts[k], 0, execs[i + k].actions,
+                            execs[i + k].actions_len);
+        }
+        dp_flush_tx(dp);
+        pthread_mutex_unlock(&dp->mutex);
+        i += m;
+    }
     return 0;
 }
 
@@ -1655,7 +1706,9 @@ static const struct dpif_class dpif_netdev_class = {
     .flow_dump_start = dpif_netdev_flow_dump_start,
     .flow_dump_next = dpif_netdev_flow_dump_next,
     .flow_dump_done = dpif_netdev_flow_dump_done,
+    .flow_get_stats = dpif_netdev_flow_get_stats,
     .execute = dpif_netdev_execute,
+    .execute_batch = dpif_netdev_execute_batch,
     .recv_set = dpif_netdev_recv_set,
     .recv = dpif_netdev_recv,
     .recv_fd = dpif_netdev_recv_fd,

@@ -123,11 +123,27 @@ struct dpif_class {
                              size_t max);
     void (*flow_dump_done)(struct dpif_flow_dump *);
 
+    /* Optional.  For each I < N: fills STATS[I] with the counters of the
+     * flow with UFIDS[I] and sets FOUND[I] to whether there is one.  This
+     * is what a revalidator reads of every flow on every pass, so it
+     * copies no key, mask or actions, as a dump or a get does.  NULL:
+     * dpif.c uses flow_get() per flow. */
+    void (*flow_get_stats)(const struct dpif *, const struct dpif_ufid *ufids,
+                           size_t n, struct dpif_flow_stats *stats,
+                           bool *found);
+
     /* Execution and upcalls. */
 
     /* Runs EXEC->actions on EXEC->packet as if it had arrived on
      * EXEC->in_port (the packet is borrowed; outputs are copies). */
     int (*execute)(struct dpif *, const struct dpif_execute *, char **errp);
+
+    /* Optional.  Runs the N executions as execute() runs each, in order,
+     * but sends what they output at the end, together: a batch of missed
+     * packets then costs one send per port, not one per packet.  Returns
+     * 0 or the first error.  NULL: dpif.c calls execute() for each. */
+    int (*execute_batch)(struct dpif *, const struct dpif_execute *execs,
+                         size_t n, char **errp);
 
     /* Makes the datapath queue upcalls (misses and userspace actions):
      * ENABLE false drops them and counts them as lost. */

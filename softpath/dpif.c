@@ -426,6 +426,27 @@ dpif_flow_flush(struct dpif *dpif)
     return dpif->class->flow_flush(dpif);
 }
 
+void
+dpif_flow_get_stats(const struct dpif *dpif, const struct dpif_ufid *ufids,
+                    size_t n, struct dpif_flow_stats *stats, bool *found)
+{
+    memset(stats, 0, n * sizeof *stats);
+    if (dpif->class->flow_get_stats) {
+        dpif->class->flow_get_stats(dpif, ufids, n, stats, found);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct dpif_flow f;
+
+        memset(&f, 0, sizeof f);
+        found[i] = !dpif->class->flow_get(dpif, &ufids[i], NULL, 0, &f);
+        if (found[i]) {
+            stats[i] = f.stats;
+            dpif_flow_destroy(&f);
+        }
+    }
+}
+
 struct dpif_flow_dump *
 dpif_flow_dump_start(const struct dpif *dpif)
 {
@@ -501,6 +522,47 @@ dpif_execute(struct dpif *dpif, const struct dpif_execute *exec, char **errp)
         return EINVAL;
     }
     return dpif->class->execute(dpif, exec, errp);
+}
+
+int
+dpif_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
+                   size_t n, char **errp)
+{
+    if (!dpif->class->execute_batch) {
+        int first = 0;
+        for (size_t i = 0; i < n; i++) {
+            int error = dpif_execute(dpif, &execs[i], first ? NULL : errp);
+            first = first ? first : error;
+        }
+        return first;
+    }
+
+    /* Only the valid ones go to the provider; the batch is short (the
+     * upcall handler's), so a copy on the stack is cheap. */
+    struct dpif_execute ok[64];
+    int first = 0;
+    while (n) {
+        size_t n_ok = 0, i;
+        for (i = 0; i < n && n_ok < ARRAY_SIZE(ok); i++) {
+            char *err = NULL;
+            if (odp_actions_validate(execs[i].actions, execs[i].actions_len,
+                                     &err)) {
+                if (!first) {
+                    first = EINVAL;
+                    set_err(errp, xasprintf("bad actions: %s", err));
+                }
+                free(err);
+                continue;
+            }
+            ok[n_ok++] = execs[i];
+        }
+        int error =
+            dpif->class->execute_batch(dpif, ok, n_ok, first ? NULL : errp);
+        first = first ? first : error;
+        execs += i;
+        n -= i;
+    }
+    return first;
 }
 
 void

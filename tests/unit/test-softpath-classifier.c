@@ -323,6 +323,60 @@ test_insert_replace_remove(void **state)
     dpcls_destroy(&cls);
 }
 
+/* A subtable's highest priority follows removals: it stays while another
+ * rule of that priority remains, and falls to the next one when the last
+ * goes (the count of top-priority rules saves a rescan per removal). */
+static void
+test_max_priority_removal(void **state)
+{
+    enum { N = 6 };
+    static const int32_t prios[N] = { 5, 9, 9, 3, 9, 5 };
+    struct dpcls_rule *rules[N];
+    struct dpcls_subtable_stats st;
+    struct flow key, mask;
+    struct dpcls cls;
+    int payload;
+
+    dpcls_init(&cls);
+    memset(&mask, 0, sizeof mask);
+    mask.tp_src = 0xffff;
+    for (int i = 0; i < N; i++) {
+        memset(&key, 0, sizeof key);
+        key.tp_src = (uint16_t) (100 + i);
+        assert_int_equal(
+            dpcls_insert(&cls, &key, &mask, prios[i], &payload, &rules[i]), 0);
+    }
+    assert_int_equal(dpcls_get_subtable_stats(&cls, &st, 1), 1);
+    assert_int_equal(st.max_priority, 9);
+
+    /* Two of the three rules at 9 go: 9 stays. */
+    dpcls_remove(&cls, rules[1]);
+    dpcls_remove(&cls, rules[4]);
+    dpcls_get_subtable_stats(&cls, &st, 1);
+    assert_int_equal(st.max_priority, 9);
+    /* The last one goes: 5, held by two rules. */
+    dpcls_remove(&cls, rules[2]);
+    dpcls_get_subtable_stats(&cls, &st, 1);
+    assert_int_equal(st.max_priority, 5);
+    dpcls_remove(&cls, rules[0]);
+    dpcls_get_subtable_stats(&cls, &st, 1);
+    assert_int_equal(st.max_priority, 5);
+    dpcls_remove(&cls, rules[5]);
+    dpcls_get_subtable_stats(&cls, &st, 1);
+    assert_int_equal(st.max_priority, 3);
+    /* A new rule above the rest raises it again. */
+    memset(&key, 0, sizeof key);
+    key.tp_src = 200;
+    assert_int_equal(dpcls_insert(&cls, &key, &mask, 7, &payload, &rules[0]),
+                     0);
+    dpcls_get_subtable_stats(&cls, &st, 1);
+    assert_int_equal(st.max_priority, 7);
+    dpcls_remove(&cls, rules[0]);
+    dpcls_remove(&cls, rules[3]);
+    assert_int_equal(dpcls_count(&cls), 0);
+    dpcls_destroy(&cls);
+}
+
 /* A catch-all megaflow (empty mask) matches everything. */
 static void
 test_catchall(void **state)
@@ -807,6 +861,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_driven),
         cmocka_unit_test(test_insert_replace_remove),
+        cmocka_unit_test(test_max_priority_removal),
         cmocka_unit_test(test_catchall),
         cmocka_unit_test(test_random_nonoverlapping),
         cmocka_unit_test(test_random_priorities),

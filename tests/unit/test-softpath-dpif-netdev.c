@@ -423,6 +423,94 @@ test_get_del_flush_dump(void **state)
     dpif_flow_dump_done(dump);
 }
 
+/* The revalidator's reads: counters by ufid, many at a time, and
+ * whether each flow still exists. */
+static void
+test_get_stats(void **state)
+{
+    struct fixture *fx = *state;
+    struct dpif_flow_stats st[3];
+    struct dpif_ufid ufids[3];
+    struct dpif_flow f;
+    bool found[3];
+
+    put_flow(fx, "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.0.1)", "2");
+    put_flow(fx, "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.0.2)", "2");
+    for (int i = 0; i < 2; i++) {
+        char text[96];
+
+        snprintf(text, sizeof text,
+                 "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.0.%d)",
+                 i + 1);
+        assert_int_equal(get_text(fx, text, &f), 0);
+        ufids[i] = f.ufid;
+        dpif_flow_destroy(&f);
+    }
+    memset(&ufids[2], 0x5a, sizeof ufids[2]); /* No such flow. */
+
+    inject(fx, P1, make_tcp(2, 0, 0));
+    inject(fx, P1, make_tcp(2, 0, 0));
+    dpif_netdev_run(fx->dpif);
+    assert_int_equal(pop_all(fx, P2, 54), 2);
+
+    memset(st, 0xff, sizeof st);
+    dpif_flow_get_stats(fx->dpif, ufids, 3, st, found);
+    assert_true(found[0]);
+    assert_int_equal(st[0].n_packets, 0);
+    assert_int_equal(st[0].used, 0);
+    assert_true(found[1]);
+    assert_int_equal(st[1].n_packets, 2);
+    assert_int_equal(st[1].n_bytes, 108);
+    assert_true(st[1].used > 0);
+    assert_false(found[2]);
+    assert_int_equal(st[2].n_packets, 0);
+}
+
+/* A batch of executions sends every packet, in order, with the actions of
+ * each; a bad one is refused and the others still run. */
+static void
+test_execute_batch(void **state)
+{
+    struct fixture *fx = *state;
+    struct buf to2 = BUF_INITIALIZER, to3 = BUF_INITIALIZER;
+    struct pkt *pkts[3];
+    char *err = NULL;
+
+    assert_int_equal(odp_actions_from_string("2", &to2, NULL), 0);
+    assert_int_equal(odp_actions_from_string("3,2", &to3, NULL), 0);
+    for (int i = 0; i < 3; i++) {
+        pkts[i] = make_tcp((uint8_t) (i + 1), 0, 0);
+    }
+    static const uint8_t junk[] = { 4, 0, 99, 0 }; /* Unknown attribute. */
+    struct dpif_execute execs[] = {
+        { .packet = pkts[0],
+          .in_port = P1,
+          .actions = to2.data,
+          .actions_len = to2.len },
+        { .packet = pkts[1],
+          .in_port = P1,
+          .actions = junk,
+          .actions_len = sizeof junk },
+        { .packet = pkts[2],
+          .in_port = P1,
+          .actions = to3.data,
+          .actions_len = to3.len },
+    };
+    assert_int_equal(dpif_execute_batch(fx->dpif, execs, 3, &err), EINVAL);
+    assert_non_null(err);
+    free(err);
+    assert_int_equal(pop_all(fx, P2, 54), 2);
+    assert_int_equal(pop_all(fx, P3, 54), 1);
+
+    assert_int_equal(dpif_execute_batch(fx->dpif, execs, 1, NULL), 0);
+    assert_int_equal(pop_all(fx, P2, 54), 1);
+    for (int i = 0; i < 3; i++) {
+        pkt_delete(pkts[i]);
+    }
+    buf_destroy(&to2);
+    buf_destroy(&to3);
+}
+
 static void
 test_flow_limit(void **state)
 {
@@ -820,6 +908,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_put_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_del_flush_dump, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_get_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_execute_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flow_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_port_del_and_dump, setup,
                                         teardown),
