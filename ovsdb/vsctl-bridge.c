@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hash.h"
 #include "lib/vlog.h"
 #include "ovsdb/vsctl.h"
 
@@ -49,7 +50,65 @@ struct vsctl_cache {
     size_t n_ports;
     struct vsctl_iface **ifaces;
     size_t n_ifaces;
+    /* Ports and interfaces by name: a chain of N add-port commands looks
+     * up each new name, which a scan of the arrays makes O(N^2). */
+    struct hmap port_index;
+    struct hmap iface_index;
 };
+
+/* An entry of a name index: NAME (a copy) stands for DATA. */
+struct name_node {
+    struct hmap_node node;
+    void *data;
+    char name[];
+};
+
+static void
+name_index_add(struct hmap *index, const char *name, void *data)
+{
+    size_t len = strlen(name);
+    struct name_node *nn = xmalloc(sizeof *nn + len + 1);
+    nn->data = data;
+    memcpy(nn->name, name, len + 1);
+    hmap_insert(index, &nn->node, hash_string(name, 0));
+}
+
+static struct name_node *
+name_index_find(const struct hmap *index, const char *name)
+{
+    struct name_node *nn;
+    HMAP_FOR_EACH_WITH_HASH (nn, node, hash_string(name, 0), index) {
+        if (!strcmp(nn->name, name)) {
+            return nn;
+        }
+    }
+    return NULL;
+}
+
+/* Removes the entry for DATA under NAME, if there is one. */
+static void
+name_index_remove(struct hmap *index, const char *name, const void *data)
+{
+    struct name_node *nn;
+    HMAP_FOR_EACH_WITH_HASH (nn, node, hash_string(name, 0), index) {
+        if (nn->data == data && !strcmp(nn->name, name)) {
+            hmap_remove(index, &nn->node);
+            free(nn);
+            return;
+        }
+    }
+}
+
+static void
+name_index_clear(struct hmap *index)
+{
+    struct name_node *nn;
+    HMAP_FOR_EACH_SAFE (nn, node, index) {
+        hmap_remove(index, &nn->node);
+        free(nn);
+    }
+    hmap_destroy(index);
+}
 
 /* Generic growable arrays of pointers. */
 #define PTR_PUSH(ARRAY, N, ALLOCATED, P)                                \
@@ -116,6 +175,8 @@ cache_destroy(struct vsctl_cache *c)
     for (size_t i = 0; i < c->n_ifaces; i++) {
         free(c->ifaces[i]);
     }
+    name_index_clear(&c->port_index);
+    name_index_clear(&c->iface_index);
     free(c->bridges);
     free(c->ports);
     free(c->ifaces);
@@ -140,26 +201,20 @@ cache_bridge(const struct vsctl_cache *c, const char *name)
     return NULL;
 }
 
+/* The first port (interface) cached under NAME, as the scan of the arrays
+ * in cache order would find it. */
 static struct vsctl_port *
 cache_port(const struct vsctl_cache *c, const char *name)
 {
-    for (size_t i = 0; i < c->n_ports; i++) {
-        if (!strcmp(row_name(c->ports[i]->port_cfg), name)) {
-            return c->ports[i];
-        }
-    }
-    return NULL;
+    struct name_node *nn = name_index_find(&c->port_index, name);
+    return nn ? nn->data : NULL;
 }
 
 static struct vsctl_iface *
 cache_iface(const struct vsctl_cache *c, const char *name)
 {
-    for (size_t i = 0; i < c->n_ifaces; i++) {
-        if (!strcmp(row_name(c->ifaces[i]->iface_cfg), name)) {
-            return c->ifaces[i];
-        }
-    }
-    return NULL;
+    struct name_node *nn = name_index_find(&c->iface_index, name);
+    return nn ? nn->data : NULL;
 }
 
 static struct vsctl_bridge *
@@ -217,6 +272,9 @@ add_port_to_cache(struct vsctl_cache *c, struct vsctl_bridge *parent,
     PTR_PUSH(parent->ports, parent->n_ports, parent->allocated_ports, port);
     size_t n = c->n_ports;
     PTR_PUSH(c->ports, c->n_ports, n, port);
+    if (!cache_port(c, row_name(port_cfg))) {
+        name_index_add(&c->port_index, row_name(port_cfg), port);
+    }
     return port;
 }
 
@@ -230,31 +288,31 @@ add_iface_to_cache(struct vsctl_cache *c, struct vsctl_port *port,
     PTR_PUSH(port->ifaces, port->n_ifaces, port->allocated_ifaces, iface);
     size_t n = c->n_ifaces;
     PTR_PUSH(c->ifaces, c->n_ifaces, n, iface);
+    if (!cache_iface(c, row_name(iface_cfg))) {
+        name_index_add(&c->iface_index, row_name(iface_cfg), iface);
+    }
 }
 
-/* Simple string sets, for the duplicate checks of populating. */
+/* String sets, for the duplicate checks of populating. */
 struct name_set {
-    const char **names;
-    size_t n, allocated;
+    struct hmap index;
 };
 
 /* Adds NAME; returns false if it was already there. */
 static bool
 name_set_add(struct name_set *s, const char *name)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        if (!strcmp(s->names[i], name)) {
-            return false;
-        }
+    if (name_index_find(&s->index, name)) {
+        return false;
     }
-    PTR_PUSH(s->names, s->n, s->allocated, name);
+    name_index_add(&s->index, name, NULL);
     return true;
 }
 
 static void
 name_set_clear(struct name_set *s)
 {
-    free(s->names);
+    name_index_clear(&s->index);
     memset(s, 0, sizeof *s);
 }
 
@@ -368,6 +426,10 @@ static void
 verify_ports(struct vsctl_context *ctx)
 {
     const struct vsctl_cache *c = ctx->cache;
+    if (ctx->verified_ports) {
+        return;
+    }
+    ctx->verified_ports = true;
     vsctl_verify(ctx, ctx->ovs, "bridges");
     for (size_t i = 0; i < c->n_bridges; i++) {
         if (c->bridges[i]->br_cfg) {
@@ -630,12 +692,44 @@ cmd_add_br(struct vsctl_context *ctx)
     return error;
 }
 
+static const char *
+port_name(const void *port)
+{
+    return row_name(((const struct vsctl_port *) port)->port_cfg);
+}
+
+static const char *
+iface_name(const void *iface)
+{
+    return row_name(((const struct vsctl_iface *) iface)->iface_cfg);
+}
+
+/* Drops DATA, just removed from ARRAY, from INDEX under NAME; if another
+ * element of ARRAY has the same name (a database with duplicate names),
+ * the first of them now stands for NAME. */
+static void
+uncache_name(struct hmap *index, void **array, size_t n, const char *name,
+             const void *data, const char *(*name_of)(const void *) )
+{
+    name_index_remove(index, name, data);
+    if (!name_index_find(index, name)) {
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(name_of(array[i]), name)) {
+                name_index_add(index, name, array[i]);
+                break;
+            }
+        }
+    }
+}
+
 static void
 del_cached_iface(struct vsctl_context *ctx, struct vsctl_iface *iface)
 {
     struct vsctl_cache *c = ctx->cache;
     ptr_remove((void **) iface->port->ifaces, &iface->port->n_ifaces, iface);
     ptr_remove((void **) c->ifaces, &c->n_ifaces, iface);
+    uncache_name(&c->iface_index, (void **) c->ifaces, c->n_ifaces,
+                 row_name(iface->iface_cfg), iface, iface_name);
     vsctl_delete(ctx, iface->iface_cfg);
     free(iface);
 }
@@ -661,6 +755,8 @@ del_port(struct vsctl_context *ctx, struct vsctl_port *port, bool unlink)
     }
     ptr_remove((void **) port->bridge->ports, &port->bridge->n_ports, port);
     ptr_remove((void **) c->ports, &c->n_ports, port);
+    uncache_name(&c->port_index, (void **) c->ports, c->n_ports,
+                 row_name(port->port_cfg), port, port_name);
     vsctl_delete(ctx, port->port_cfg);
     free(port->ifaces);
     free(port);

@@ -11,31 +11,76 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/hash.h"
 #include "ovsdb/vsctl.h"
 
 /* The rows of the transaction. */
 
-static void
-row_array_add(const struct ovsdb_idl_row ***array, size_t *n,
-              size_t *allocated, const struct ovsdb_idl_row *row)
+#define ROW_PUSH(ARRAY, N, ALLOCATED, ROW)                              \
+    do {                                                                \
+        if ((N) >= (ALLOCATED)) {                                       \
+            (ALLOCATED) = (ALLOCATED) ? 2 * (ALLOCATED) : 16;           \
+            (ARRAY) = xrealloc((ARRAY), (ALLOCATED) * sizeof *(ARRAY)); \
+        }                                                               \
+        (ARRAY)[(N)++] = (ROW);                                         \
+    } while (0)
+
+/* A row in one of the context's indexes. */
+struct row_node {
+    struct hmap_node node;
+    const struct ovsdb_idl_row *row;
+};
+
+static uint32_t
+hash_pointer(const void *p)
 {
-    if (*n >= *allocated) {
-        *allocated = *allocated ? 2 * *allocated : 16;
-        *array = xrealloc(*array, *allocated * sizeof **array);
-    }
-    (*array)[(*n)++] = row;
+    return hash_bytes(&p, sizeof p, 0);
+}
+
+static void
+row_index_add(struct hmap *index, const struct ovsdb_idl_row *row,
+              uint32_t hash)
+{
+    struct row_node *rn = xmalloc(sizeof *rn);
+    rn->row = row;
+    hmap_insert(index, &rn->node, hash);
 }
 
 static bool
-row_array_contains(const struct ovsdb_idl_row *const *array, size_t n,
-                   const struct ovsdb_idl_row *row)
+row_index_contains(const struct hmap *index, const struct ovsdb_idl_row *row,
+                   uint32_t hash)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (array[i] == row) {
+    const struct row_node *rn;
+    HMAP_FOR_EACH_WITH_HASH (rn, node, hash, index) {
+        if (rn->row == row) {
             return true;
         }
     }
     return false;
+}
+
+static void
+row_index_clear(struct hmap *index)
+{
+    struct row_node *rn;
+    HMAP_FOR_EACH_SAFE (rn, node, index) {
+        hmap_remove(index, &rn->node);
+        free(rn);
+    }
+    hmap_destroy(index);
+}
+
+/* A column written by the chain. */
+struct written_node {
+    struct hmap_node node;
+    const struct ovsdb_idl_row *row;
+    char column[];
+};
+
+static uint32_t
+written_hash(const struct ovsdb_idl_row *row, const char *column)
+{
+    return hash_string(column, hash_pointer(row));
 }
 
 const struct ovsdb_idl_row *
@@ -45,8 +90,15 @@ vsctl_insert(struct vsctl_context *ctx, const char *table,
     const struct ovsdb_idl_row *row =
         ovsdb_idl_txn_insert(ctx->txn, table, uuid);
     nf_assert(row);
-    row_array_add(&ctx->inserted, &ctx->n_inserted, &ctx->allocated_inserted,
-                  row);
+    if (ctx->n_inserted >= ctx->allocated_inserted) {
+        ctx->allocated_inserted =
+            ctx->allocated_inserted ? 2 * ctx->allocated_inserted : 16;
+        ctx->inserted = xrealloc(ctx->inserted, ctx->allocated_inserted
+                                                    * sizeof *ctx->inserted);
+    }
+    ctx->inserted[ctx->n_inserted++] = row;
+    row_index_add(&ctx->inserted_index, row,
+                  ovsdb_uuid_hash(ovsdb_idl_row_get_uuid(row)));
     return row;
 }
 
@@ -61,22 +113,40 @@ vsctl_delete(struct vsctl_context *ctx, const struct ovsdb_idl_row *row)
     if ((ts && ts->is_root) || vsctl_row_is_inserted(ctx, row)) {
         ovsdb_idl_txn_delete(ctx->txn, row);
     }
-    row_array_add(&ctx->deleted, &ctx->n_deleted, &ctx->allocated_deleted,
-                  row);
+    row_index_add(&ctx->deleted_index, row, hash_pointer(row));
 }
 
 bool
 vsctl_row_is_deleted(const struct vsctl_context *ctx,
                      const struct ovsdb_idl_row *row)
 {
-    return row_array_contains(ctx->deleted, ctx->n_deleted, row);
+    return !hmap_is_empty(&ctx->deleted_index)
+           && row_index_contains(&ctx->deleted_index, row, hash_pointer(row));
 }
 
 bool
 vsctl_row_is_inserted(const struct vsctl_context *ctx,
                       const struct ovsdb_idl_row *row)
 {
-    return row_array_contains(ctx->inserted, ctx->n_inserted, row);
+    return !hmap_is_empty(&ctx->inserted_index)
+           && row_index_contains(&ctx->inserted_index, row,
+                                 ovsdb_uuid_hash(ovsdb_idl_row_get_uuid(row)));
+}
+
+void
+vsctl_rows_reset(struct vsctl_context *ctx)
+{
+    struct written_node *wn;
+    HMAP_FOR_EACH_SAFE (wn, node, &ctx->written) {
+        hmap_remove(&ctx->written, &wn->node);
+        free(wn);
+    }
+    hmap_destroy(&ctx->written);
+    row_index_clear(&ctx->inserted_index);
+    row_index_clear(&ctx->deleted_index);
+    free(ctx->inserted);
+    ctx->inserted = NULL;
+    ctx->n_inserted = ctx->allocated_inserted = 0;
 }
 
 static int
@@ -97,7 +167,7 @@ vsctl_rows(const struct vsctl_context *ctx, const char *table,
 
     OVSDB_IDL_FOR_EACH (row, ctx->idl, table) {
         if (!vsctl_row_is_deleted(ctx, row)) {
-            row_array_add(&rows, &n, &allocated, row);
+            ROW_PUSH(rows, n, allocated, row);
         }
     }
     if (n) {
@@ -107,7 +177,7 @@ vsctl_rows(const struct vsctl_context *ctx, const char *table,
         row = ctx->inserted[i];
         if (!strcmp(ovsdb_idl_row_get_table(row), table)
             && !vsctl_row_is_deleted(ctx, row)) {
-            row_array_add(&rows, &n, &allocated, row);
+            ROW_PUSH(rows, n, allocated, row);
         }
     }
     *rowsp = rows;
@@ -120,11 +190,12 @@ vsctl_row_by_uuid(const struct vsctl_context *ctx, const char *table,
 {
     const struct ovsdb_idl_row *row = ovsdb_idl_get_row(ctx->idl, table, uuid);
     if (!row) {
-        for (size_t i = 0; i < ctx->n_inserted; i++) {
-            const struct ovsdb_idl_row *r = ctx->inserted[i];
-            if (!strcmp(ovsdb_idl_row_get_table(r), table)
-                && ovsdb_uuid_equals(ovsdb_idl_row_get_uuid(r), uuid)) {
-                row = r;
+        const struct row_node *rn;
+        HMAP_FOR_EACH_WITH_HASH (rn, node, ovsdb_uuid_hash(uuid),
+                                 &ctx->inserted_index) {
+            if (ovsdb_uuid_equals(ovsdb_idl_row_get_uuid(rn->row), uuid)
+                && !strcmp(ovsdb_idl_row_get_table(rn->row), table)) {
+                row = rn->row;
                 break;
             }
         }
@@ -166,25 +237,18 @@ vsctl_column_type(const struct vsctl_context *ctx, const char *table,
     return ovsdb_idl_get_column_type(ctx->idl, table, column);
 }
 
-static char *
-written_key(const struct ovsdb_idl_row *row, const char *column)
-{
-    char s[OVSDB_UUID_LEN + 1];
-    return xasprintf(
-        "%s %s", ovsdb_uuid_format(ovsdb_idl_row_get_uuid(row), s), column);
-}
-
 bool
 vsctl_was_written(const struct vsctl_context *ctx,
                   const struct ovsdb_idl_row *row, const char *column)
 {
-    char *key = written_key(row, column);
-    bool found = false;
-    for (size_t i = 0; i < ctx->n_written && !found; i++) {
-        found = !strcmp(ctx->written[i], key);
+    const struct written_node *wn;
+    HMAP_FOR_EACH_WITH_HASH (wn, node, written_hash(row, column),
+                             &ctx->written) {
+        if (wn->row == row && !strcmp(wn->column, column)) {
+            return true;
+        }
     }
-    free(key);
-    return found;
+    return false;
 }
 
 void
@@ -192,9 +256,11 @@ vsctl_mark_written(struct vsctl_context *ctx, const struct ovsdb_idl_row *row,
                    const char *column)
 {
     if (!vsctl_was_written(ctx, row, column)) {
-        ctx->written = xrealloc(ctx->written,
-                                (ctx->n_written + 1) * sizeof *ctx->written);
-        ctx->written[ctx->n_written++] = written_key(row, column);
+        size_t len = strlen(column);
+        struct written_node *wn = xmalloc(sizeof *wn + len + 1);
+        wn->row = row;
+        memcpy(wn->column, column, len + 1);
+        hmap_insert(&ctx->written, &wn->node, written_hash(row, column));
     }
 }
 

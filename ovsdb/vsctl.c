@@ -609,13 +609,8 @@ static void
 context_reset(struct vsctl_context *ctx)
 {
     vsctl_cache_invalidate(ctx);
-    free(ctx->inserted);
-    free(ctx->deleted);
+    vsctl_rows_reset(ctx);
     free(ctx->new_ifaces);
-    for (size_t i = 0; i < ctx->n_written; i++) {
-        free(ctx->written[i]);
-    }
-    free(ctx->written);
     free(ctx->deferred_error);
     free(ctx->error);
     memset(ctx, 0, sizeof *ctx);

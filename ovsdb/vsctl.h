@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "lib/hmap.h"
 #include "lib/util.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/idl.h"
@@ -114,19 +115,25 @@ struct vsctl_context {
 
     /* The rows this transaction inserted and deleted, so that commands see
      * the database as the chain has changed it so far (the IDL iterates
-     * replica rows only). */
+     * replica rows only).  INSERTED keeps the order of insertion, which
+     * vsctl_rows() reports; the indexes make each look-up O(1), since a
+     * chain of N commands asks O(N) times each (vsctl-rows.c). */
     const struct ovsdb_idl_row **inserted;
     size_t n_inserted, allocated_inserted;
-    const struct ovsdb_idl_row **deleted;
-    size_t n_deleted, allocated_deleted;
+    struct hmap inserted_index; /* By UUID. */
+    struct hmap deleted_index;  /* By row address. */
+
+    /* The bridges' ports and the ports' interfaces were verified once:
+     * like ovs-vsctl, the chain verifies them once, not once per command,
+     * which would cost O(ports) per command. */
+    bool verified_ports;
 
     /* The bridge/port/interface cache (vsctl-bridge.c), or NULL. */
     struct vsctl_cache *cache;
 
-    /* The columns the chain wrote so far ("ROW-UUID COLUMN" strings):
-     * "add" merges into a value written earlier the way ovs-vsctl does. */
-    char **written;
-    size_t n_written;
+    /* The columns the chain wrote so far, by row and column name: "add"
+     * merges into a value written earlier the way ovs-vsctl does. */
+    struct hmap written;
 
     /* Interfaces that nicflowd should set up, checked after waiting. */
     struct ovsdb_uuid *new_ifaces;
@@ -226,6 +233,9 @@ void vsctl_mark_written(struct vsctl_context *, const struct ovsdb_idl_row *,
                         const char *column);
 bool vsctl_was_written(const struct vsctl_context *,
                        const struct ovsdb_idl_row *, const char *column);
+/* Frees what the functions above recorded in CTX (inserted and deleted
+ * rows, written columns). */
+void vsctl_rows_reset(struct vsctl_context *);
 
 /* Look-up of a record named on the command line, with ovs-vsctl's rules
  * for TABLE (a schema table name).  Returns 0 with *ROWP the row or, if
