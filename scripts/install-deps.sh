@@ -20,7 +20,7 @@ libnl-route-3-dev libssl-dev libcmocka-dev"
 TEST_PKGS="clang libclang-rt-14-dev clang-format cppcheck iproute2 iputils-ping \
 tcpdump iperf3 ethtool openssl openvswitch-common openvswitch-switch \
 python3-openvswitch qemu-system-x86 busybox-static kmod cpio \
-python3-scapy libxdp-dev libbpf-dev"
+python3-scapy python3-os-ken libxdp-dev libbpf-dev"
 
 check=0
 want="$BUILD_PKGS"

@@ -46,7 +46,7 @@ lint:
 
 # Defined before the rule: a rule's prerequisites are expanded when read.
 BENCH_PROGRAMS := $(BUILD)/bench/ovsdb-bench $(BUILD)/bench/classifier-bench \
-                  $(BUILD)/bench/ofctl-bench
+                  $(BUILD)/bench/ofctl-bench $(BUILD)/bench/udp-flood
 bench: all $(BENCH_PROGRAMS)
 	@tests/bench/run.sh
 
@@ -65,3 +65,9 @@ $(BUILD)/bench/ovsdb-bench: $(OBJ)/tests/bench/ovsdb-bench.o $(LIBS)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread
+
+# The traffic generator of tests/bench/nicflowd.sh: libc only.
+$(BUILD)/bench/udp-flood: $(OBJ)/tests/bench/udp-flood.o
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<

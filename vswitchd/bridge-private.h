@@ -43,6 +43,7 @@ struct bridge {
     enum ofproto_fail_mode fail_mode;
     char **controllers; /* Sorted targets. */
     size_t n_controllers;
+    uint64_t ctrl_seqno; /* ofproto_controller_seqno() last written. */
     unsigned int mac_aging_s;
     size_t mac_table_size;
     bool ea_dirty;      /* Ports came or went: choose the MAC again. */

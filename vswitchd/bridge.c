@@ -803,6 +803,71 @@ bridge_write_string_set(struct ovsdb_idl_txn *txn,
     }
 }
 
+/* The Controller table's role names (Open vSwitch 3.1's schema). */
+static const char *
+bridge_role_name(enum of_role role)
+{
+    switch (role) {
+    case OF_ROLE_EQUAL:
+        return "other";
+    case OF_ROLE_PRIMARY:
+        return "master";
+    case OF_ROLE_SECONDARY:
+        return "slave";
+    case OF_ROLE_NOCHANGE:
+    default:
+        return NULL;
+    }
+}
+
+/* Writes the connection state of the Controller rows of Bridge row BROW,
+ * as Open vSwitch does: is_connected, role (empty while not connected)
+ * and status:state.  BR is BROW's bridge, or NULL (nothing is then
+ * connected). */
+static void
+bridge_write_controllers(struct ovsdb_idl_txn *txn, struct bridge *br,
+                         const struct ovsdb_idl_row *brow)
+{
+    unsigned int n = ovsdb_idl_row_get_n(brow, "controller");
+
+    for (unsigned int i = 0; i < n; i++) {
+        const struct ovsdb_idl_row *crow =
+            ovsdb_idl_row_get_ref(brow, "controller", i);
+        struct ofproto_controller_info info = { .role = OF_ROLE_NOCHANGE };
+        struct ovsdb_datum status = OVSDB_DATUM_EMPTY;
+        const char *target;
+
+        if (!crow) {
+            continue;
+        }
+        target = ovsdb_idl_row_get_string(crow, "target");
+        if (!br || !br->ofproto || !target
+            || !ofproto_get_controller_info(br->ofproto, target, &info)) {
+            memset(&info, 0, sizeof info);
+            info.role = OF_ROLE_NOCHANGE;
+        }
+        ovsdb_idl_txn_write_boolean(txn, crow, "is_connected",
+                                    info.is_connected);
+        ovsdb_idl_txn_write_string(txn, crow, "role",
+                                   bridge_role_name(info.role));
+        if (info.state) {
+            status.n = 1;
+            status.keys = xcalloc(1, sizeof *status.keys);
+            status.values = xcalloc(1, sizeof *status.values);
+            status.keys[0].string = ovsdb_str_create("state", 5);
+            status.values[0].string =
+                ovsdb_str_create(info.state, strlen(info.state));
+        }
+        if (ovsdb_idl_txn_write(txn, crow, "status", &status)) {
+            ovsdb_datum_destroy(&status,
+                                ovsdb_idl_row_get_type(crow, "status"));
+        }
+    }
+    if (br && br->ofproto) {
+        br->ctrl_seqno = ofproto_controller_seqno(br->ofproto);
+    }
+}
+
 /* Writes the interfaces of the rows under Bridge row BROW (BR's, or NULL
  * if there is no such bridge object). */
 static void
@@ -926,7 +991,7 @@ bridge_writeback(void)
     for (unsigned int i = 0; i < n; i++) {
         const struct ovsdb_idl_row *brow =
             ovsdb_idl_row_get_ref(ovs, "bridges", i);
-        const struct bridge *br;
+        struct bridge *br;
 
         if (!brow) {
             continue;
@@ -939,6 +1004,7 @@ bridge_writeback(void)
             ovsdb_idl_txn_write_string(wb_txn, brow, "datapath_id", dpid);
         }
         bridge_write_ifaces(wb_txn, br, brow, wb_stats);
+        bridge_write_controllers(wb_txn, br, brow);
     }
     wb_stats = false;
     ovsdb_idl_txn_commit(wb_txn);
@@ -997,6 +1063,22 @@ bridge_idl_cb(struct ovsdb_idl *idl, void *aux NF_UNUSED)
     }
 }
 
+/* True if a controller connection of some bridge changed since the
+ * Controller rows were last written. */
+static bool
+bridge_controllers_changed(void)
+{
+    const struct bridge *br;
+
+    HMAP_FOR_EACH (br, node, &bridge_all) {
+        if (br->ofproto
+            && ofproto_controller_seqno(br->ofproto) != br->ctrl_seqno) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 bridge_poll_cb(void *aux NF_UNUSED)
 {
@@ -1014,6 +1096,7 @@ bridge_poll_cb(void *aux NF_UNUSED)
     if (stats) {
         wb_stats = true;
     }
+    changed |= bridge_controllers_changed();
     if (changed || stats) {
         bridge_writeback();
     }

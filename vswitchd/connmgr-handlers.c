@@ -373,6 +373,9 @@ h_role(struct ofconn *c, const struct of_msg *m)
                 }
             }
         }
+        /* Roles show in the Controller table (this one's, and those of
+         * the primaries it demoted). */
+        mgr->status_seqno++;
         c->role = rm.role;
     }
     reply.role = c->role;

@@ -86,7 +86,12 @@ struct connmgr {
     struct ofpassive *mgmt;      /* The management socket. */
     struct evloop_timer *reaper; /* Pending free of dead connections. */
     bool have_generation_id;
-    uint64_t generation_id; /* Primary election (role requests). */
+    uint64_t generation_id;  /* Primary election (role requests). */
+    uint64_t status_seqno;   /* See connmgr_controller_seqno(). */
+    bool implicit_miss;      /* See connmgr_wants_implicit_miss(). */
+    bool fail_open;          /* See connmgr_is_fail_open(). */
+    long long down_since_ms; /* Since when no active controller is
+                              * connected (while fail-open may apply). */
 };
 
 /* Queues the whole message in B on CONN (B is not changed). */

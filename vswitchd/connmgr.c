@@ -39,6 +39,9 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 10);
  * inactivity_probe: after this long without receiving, send an echo
  * request; after as long again, give up on the connection. */
 #define PROBE_INTERVAL_MS 5000
+/* A standalone bridge whose controllers have all been away this long goes
+ * "fail-open" (Open vSwitch: three inactivity probe intervals). */
+#define FAIL_OPEN_AFTER_MS (3 * PROBE_INTERVAL_MS)
 /* Reconnect backoff for active controllers (Open vSwitch: 1 s to 8 s). */
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 8000
@@ -70,6 +73,7 @@ struct ofctrl {
 static void conn_cb(int fd, uint32_t events, void *conn_);
 static void conn_update_events(struct ofconn *);
 static void conn_run(struct ofconn *);
+static void update_implicit_miss(struct connmgr *);
 
 /* ---------------------------------------------------------------------
  * Connections.
@@ -152,6 +156,9 @@ ofconn_close(struct ofconn *c, const char *why)
     COVERAGE_INC(connmgr_close);
     VLOG_DBG("%s: closing connection: %s", c->name, why);
     c->dead = true;
+    if (!c->service) {
+        mgr->status_seqno++;
+    }
     if (c->registered) {
         evloop_del_fd(mgr->loop, stream_fd(c->stream));
         c->registered = false;
@@ -171,6 +178,7 @@ ofconn_close(struct ofconn *c, const char *why)
     if (!mgr->reaper) {
         mgr->reaper = evloop_add_timer(mgr->loop, 0, 0, reaper_cb, mgr);
     }
+    update_implicit_miss(mgr);
 }
 
 /* Sends queued output until the stream blocks. */
@@ -302,6 +310,9 @@ handle_hello(struct ofconn *c, const uint8_t *data, size_t len)
     c->version = version;
     c->state = OFCONN_ACTIVE;
     ofconn_session_init(c);
+    if (!c->service) {
+        c->mgr->status_seqno++;
+    }
     if (c->ctrl) {
         c->ctrl->backoff_ms = BACKOFF_MIN_MS;
         VLOG_INFO("%s: connected (OpenFlow %s)", c->name,
@@ -392,6 +403,9 @@ conn_run(struct ofconn *c)
         return;
     }
     conn_update_events(c);
+    /* The hello, a set-config, a role or async change may have made this
+     * connection want table misses, or stop wanting them. */
+    update_implicit_miss(c->mgr);
 }
 
 static void
@@ -528,6 +542,7 @@ connmgr_create(struct ofproto *ofproto, struct evloop *loop,
 
     mgr->ofproto = ofproto;
     mgr->loop = loop;
+    mgr->down_since_ms = nf_time_msec();
     dlist_init(&mgr->conns);
     dlist_init(&mgr->ctrls);
     dlist_init(&mgr->passives);
@@ -619,6 +634,7 @@ connmgr_set_controllers(struct connmgr *mgr, const char *const *targets,
     int first_error = 0;
 
     *errp = NULL;
+    mgr->status_seqno++;
     /* Drop targets no longer listed (their connections with them). */
     DLIST_FOR_EACH_SAFE (ps, nps, node, &mgr->passives) {
         if (!target_listed(targets, n, ps->target)) {
@@ -686,6 +702,128 @@ connmgr_has_controller(const struct connmgr *mgr)
     return false;
 }
 
+/* Fills the role of INFO from C, if C is a live, connected connection
+ * (the first one found wins). */
+static void
+controller_info_conn(const struct ofconn *c,
+                     struct ofproto_controller_info *info)
+{
+    if (!c->dead && c->state == OFCONN_ACTIVE && !info->is_connected) {
+        info->is_connected = true;
+        info->role = c->role;
+        info->state = "ACTIVE";
+    }
+}
+
+bool
+connmgr_get_controller_info(const struct connmgr *mgr, const char *target,
+                            struct ofproto_controller_info *info)
+{
+    const struct ofpassive *ps;
+    const struct ofctrl *ctrl;
+    const struct ofconn *c;
+
+    memset(info, 0, sizeof *info);
+    info->role = OF_ROLE_NOCHANGE;
+    DLIST_FOR_EACH (ctrl, node, &mgr->ctrls) {
+        if (!strcmp(ctrl->target, target)) {
+            if (!ctrl->conn) {
+                info->state = "BACKOFF";
+            } else if (ctrl->conn->state != OFCONN_ACTIVE) {
+                info->state = "CONNECTING";
+            } else {
+                controller_info_conn(ctrl->conn, info);
+            }
+            return true;
+        }
+    }
+    DLIST_FOR_EACH (ps, node, &mgr->passives) {
+        if (!strcmp(ps->target, target)) {
+            DLIST_FOR_EACH (c, node, &mgr->conns) {
+                if (c->passive == ps) {
+                    controller_info_conn(c, info);
+                }
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t
+connmgr_controller_seqno(const struct connmgr *mgr)
+{
+    return mgr->status_seqno;
+}
+
+bool
+connmgr_is_fail_open(const struct connmgr *mgr)
+{
+    return mgr && mgr->fail_open;
+}
+
+/* Enters or leaves fail-open mode (see ofproto_is_fail_open()); returns
+ * when it wants to look again. */
+static long long
+fail_open_run(struct connmgr *mgr, long long now)
+{
+    const struct ofctrl *ctrl;
+    bool connected = false;
+    long long next = LLONG_MAX;
+    bool open = false;
+
+    DLIST_FOR_EACH (ctrl, node, &mgr->ctrls) {
+        if (ctrl->conn && !ctrl->conn->dead
+            && ctrl->conn->state == OFCONN_ACTIVE) {
+            connected = true;
+        }
+    }
+    if (connected || dlist_is_empty(&mgr->ctrls)
+        || mgr->ofproto->fail_mode != OFPROTO_FAIL_STANDALONE) {
+        /* The clock starts when the last controller is seen away. */
+        mgr->down_since_ms = now;
+    } else if (now - mgr->down_since_ms >= FAIL_OPEN_AFTER_MS) {
+        open = true;
+    } else {
+        next = mgr->down_since_ms + FAIL_OPEN_AFTER_MS;
+    }
+    if (open != mgr->fail_open) {
+        VLOG_WARN("%s: %s fail-open mode", mgr->ofproto->name,
+                  open ? "no controller for a while: entering" : "leaving");
+        mgr->fail_open = open;
+        mgr->ofproto->generation++;
+    }
+    return next;
+}
+
+bool
+connmgr_wants_implicit_miss(const struct connmgr *mgr)
+{
+    return mgr && mgr->implicit_miss;
+}
+
+/* Recomputes connmgr_wants_implicit_miss() and, when it changed, moves
+ * the switch's generation: translations made before either sent misses
+ * to userspace for nobody or dropped misses somebody now wants. */
+static void
+update_implicit_miss(struct connmgr *mgr)
+{
+    const struct ofconn *c;
+    bool wants = false;
+
+    DLIST_FOR_EACH (c, node, &mgr->conns) {
+        if (c->version < OF_V13
+            && ofconn_wants_async(c, OF_ASYNC_PACKET_IN, OF_PIN_NO_MATCH)) {
+            wants = true;
+            break;
+        }
+    }
+    if (wants != mgr->implicit_miss) {
+        mgr->implicit_miss = wants;
+        mgr->ofproto->generation++;
+    }
+}
+
 long long
 connmgr_run(struct connmgr *mgr, long long now)
 {
@@ -693,6 +831,7 @@ connmgr_run(struct connmgr *mgr, long long now)
     struct ofctrl *ctrl;
     struct ofconn *c, *nc;
 
+    next = fail_open_run(mgr, now);
     DLIST_FOR_EACH (ctrl, node, &mgr->ctrls) {
         if (!ctrl->conn && now >= ctrl->next_connect_ms) {
             ctrl_connect(ctrl, now);
@@ -813,6 +952,8 @@ connmgr_send_packet_in(struct connmgr *mgr,
         [OFPROTO_PIN_NO_MATCH] = OF_PIN_NO_MATCH,
         [OFPROTO_PIN_ACTION] = OF_PIN_ACTION,
         [OFPROTO_PIN_INVALID_TTL] = OF_PIN_INVALID_TTL,
+        [OFPROTO_PIN_EXPLICIT_MISS] = OF_PIN_NO_MATCH,
+        [OFPROTO_PIN_IMPLICIT_MISS] = OF_PIN_NO_MATCH,
     };
     struct of_packet_in pin;
     struct ofconn *c;
@@ -822,7 +963,6 @@ connmgr_send_packet_in(struct connmgr *mgr,
     }
     of_packet_in_init(&pin);
     pin.total_len = (uint32_t) len;
-    pin.reason = wire_reason[reason];
     pin.table_id = table_id;
     pin.cookie = cookie;
     packet_in_match(key, &pin.match);
@@ -832,14 +972,23 @@ connmgr_send_packet_in(struct connmgr *mgr,
         size_t cut = max_len == UINT16_MAX ? len : NF_MIN(len, max_len);
         enum of_type type;
 
-        if (!ofconn_wants_async(c, OF_ASYNC_PACKET_IN, pin.reason)) {
+        /* Before OpenFlow 1.3 a table-miss flow is a flow like any other
+         * (the miss was the switch's own), so its packet-ins are
+         * "action". */
+        pin.reason =
+            (reason == OFPROTO_PIN_EXPLICIT_MISS && c->version < OF_V13
+                 ? OF_PIN_ACTION
+                 : wire_reason[reason]);
+        if ((reason == OFPROTO_PIN_IMPLICIT_MISS && c->version >= OF_V13)
+            || !ofconn_wants_async(c, OF_ASYNC_PACKET_IN, pin.reason)) {
             continue;
         }
         /* A table miss in OpenFlow 1.0 is cut to the connection's
          * miss_send_len (1.3+ misses come from a flow's controller
          * action, which carries its own length). */
-        if (reason == OFPROTO_PIN_NO_MATCH && c->version == OF_V10
-            && c->miss_send_len != UINT16_MAX) {
+        if ((reason == OFPROTO_PIN_NO_MATCH
+             || reason == OFPROTO_PIN_IMPLICIT_MISS)
+            && c->version == OF_V10 && c->miss_send_len != UINT16_MAX) {
             cut = NF_MIN(cut, c->miss_send_len);
         }
         pin.packet = (uint8_t *) pkt;

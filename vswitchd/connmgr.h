@@ -44,6 +44,14 @@ int connmgr_set_controllers(struct connmgr *, const char *const *targets,
                             size_t n, char **errp);
 /* See ofproto_has_controller(). */
 bool connmgr_has_controller(const struct connmgr *);
+/* See ofproto_get_controller_info() and ofproto_controller_seqno(). */
+bool connmgr_get_controller_info(const struct connmgr *, const char *target,
+                                 struct ofproto_controller_info *);
+uint64_t connmgr_controller_seqno(const struct connmgr *);
+/* See ofproto_is_fail_open(). */
+bool connmgr_is_fail_open(const struct connmgr *);
+/* See ofproto_wants_implicit_miss(). */
+bool connmgr_wants_implicit_miss(const struct connmgr *);
 
 /* Probes, inactivity timeouts, reconnections, bundle timeouts.  Returns
  * when it wants to run again (monotonic ms). */

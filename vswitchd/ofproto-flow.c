@@ -68,15 +68,10 @@ rule_has_timeout(const struct rule *r)
     return r->up.idle_timeout || r->up.hard_timeout;
 }
 
-/* Puts R into its table, with no undo entry. */
+/* Accounts for R, just inserted into its table's classifier. */
 static void
-rule_attach(struct ofproto *p, struct rule *r)
+rule_attached(struct ofproto *p, struct rule *r)
 {
-    struct ofproto_key key, mask;
-
-    ofproto_key_from_match(&r->up.match, &key, &mask);
-    nf_assert(!ofproto_cls_insert(&p->tables[r->up.table_id].cls, &r->cr, &key,
-                                  &mask, r->up.priority));
     r->in_table = true;
     p->n_rules++;
     if (rule_has_timeout(r)) {
@@ -95,13 +90,6 @@ ofproto_rule_detach(struct ofproto *p, struct rule *r)
     }
     r->in_table = false;
     p->n_rules--;
-}
-
-static void
-rule_insert_in_txn(struct ofproto *p, struct rule *r)
-{
-    rule_attach(p, r);
-    ofproto_txn_log(p, UNDO_INSERT)->rule = r;
 }
 
 void
@@ -431,7 +419,9 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
     }
 
     r = rule_create(p, f, cookie, nf_time_msec());
-    old = ofproto_cls_find_exact(&t->cls, &key, &mask, f->priority);
+    /* One classifier lookup for the common case, a new rule: the insert
+     * itself finds the rule this one replaces, if any. */
+    old = ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, f->priority);
     if (old) {
         struct rule *o = CONTAINER_OF(old, struct rule, cr);
 
@@ -442,8 +432,11 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
             r->up.used_ms = o->up.used_ms;
         }
         ofproto_rule_remove_in_txn(p, o, -1);
+        nf_assert(
+            !ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, f->priority));
     }
-    rule_insert_in_txn(p, r);
+    rule_attached(p, r);
+    ofproto_txn_log(p, UNDO_INSERT)->rule = r;
     COVERAGE_INC(ofproto_flow_add);
     return 0;
 }
@@ -455,7 +448,16 @@ rule_modify_in_txn(struct ofproto *p, struct rule *r, const struct of_flow *f,
     struct undo *u = ofproto_txn_log(p, UNDO_MODIFY);
 
     u->rule = r;
-    u->old = r->up; /* Takes over the old actions' buffer. */
+    u->old = (struct undo_rule_old){
+        .acts = r->up.acts, /* Takes over the old actions' buffer. */
+        .cookie = r->up.cookie,
+        .flags = r->up.flags,
+        .idle_timeout = r->up.idle_timeout,
+        .hard_timeout = r->up.hard_timeout,
+        .importance = r->up.importance,
+        .n_packets = r->up.n_packets,
+        .n_bytes = r->up.n_bytes,
+    };
     acts_copy(&r->up.acts, &f->acts);
     if (new_cookie != UINT64_MAX) {
         r->up.cookie = new_cookie;

@@ -97,9 +97,17 @@ struct undo {
     enum undo_kind kind;
     int reason; /* UNDO_REMOVE: enum of_flow_removed_reason, or -1. */
     struct rule *rule;
-    struct ofproto_rule old; /* UNDO_MODIFY: the replaced settings (owns
-                              * the old actions). */
-    uint32_t id;             /* UNDO_GROUP/UNDO_METER. */
+    /* UNDO_MODIFY: the replaced settings (owns the old actions).  Only
+     * what a modify changes: a whole struct ofproto_rule (its match is
+     * over 1 kB) made every entry of a 100,000-flow transaction that
+     * large. */
+    struct undo_rule_old {
+        struct of_acts acts;
+        uint64_t cookie;
+        uint16_t flags, idle_timeout, hard_timeout, importance;
+        uint64_t n_packets, n_bytes;
+    } old;
+    uint32_t id; /* UNDO_GROUP/UNDO_METER. */
     struct ofgroup *old_group, *new_group;
     struct ofmeter *old_meter, *new_meter;
     struct ofproto_port old_port; /* UNDO_PORT. */

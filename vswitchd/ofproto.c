@@ -577,6 +577,31 @@ ofproto_has_controller(const struct ofproto *p)
     return connmgr_has_controller(p->connmgr);
 }
 
+bool
+ofproto_get_controller_info(const struct ofproto *p, const char *target,
+                            struct ofproto_controller_info *info)
+{
+    return connmgr_get_controller_info(p->connmgr, target, info);
+}
+
+bool
+ofproto_is_fail_open(const struct ofproto *p)
+{
+    return connmgr_is_fail_open(p->connmgr);
+}
+
+bool
+ofproto_wants_implicit_miss(const struct ofproto *p)
+{
+    return connmgr_wants_implicit_miss(p->connmgr);
+}
+
+uint64_t
+ofproto_controller_seqno(const struct ofproto *p)
+{
+    return connmgr_controller_seqno(p->connmgr);
+}
+
 void
 ofproto_send_packet_in(struct ofproto *p, enum ofproto_packet_in_reason reason,
                        uint8_t table_id, uint64_t cookie,

@@ -27,6 +27,7 @@
 #include "ofctl/match.h"
 #include "ofctl/ofp-group.h"
 #include "ofctl/ofp-meter.h"
+#include "ofctl/ofp-switch.h"
 
 struct evloop;
 struct ofproto;
@@ -264,11 +265,53 @@ int ofproto_set_controllers(struct ofproto *, const char *const *targets,
  * connected with a role other than secondary. */
 bool ofproto_has_controller(const struct ofproto *);
 
+/* What the Controller table reports about one controller target. */
+struct ofproto_controller_info {
+    bool is_connected; /* A connection of the target is past its hello. */
+    enum of_role role; /* That connection's role (the first one's, for a
+                        * passive target); OF_ROLE_NOCHANGE when none. */
+    /* Connection state as Open vSwitch names it: "ACTIVE" (connected),
+     * "CONNECTING" (waiting for the hello), "BACKOFF" (waiting to
+     * reconnect); NULL for a passive target without connections.  A
+     * static string. */
+    const char *state;
+};
+/* Fills *INFO for TARGET, one of the targets given to
+ * ofproto_set_controllers().  Returns false if TARGET is not one. */
+bool ofproto_get_controller_info(const struct ofproto *, const char *target,
+                                 struct ofproto_controller_info *info);
+/* True if the bridge is in "fail-open" mode, as Open vSwitch names it: it
+ * is standalone, has active controller targets, and none has been
+ * connected for three inactivity probe intervals.  Every packet then
+ * goes to NORMAL ahead of the flow tables, as if a flow above every
+ * priority said so, until a controller connects.  The generation moves
+ * when this changes. */
+bool ofproto_is_fail_open(const struct ofproto *);
+/* True if some connection wants packet-ins for lookups that match no
+ * flow (OFPROTO_PIN_IMPLICIT_MISS): an OpenFlow 1.0-1.2 connection that
+ * takes packet-ins.  Translation sends such misses to userspace only
+ * then; the generation moves when the answer changes. */
+bool ofproto_wants_implicit_miss(const struct ofproto *);
+/* Changes whenever the answer of ofproto_get_controller_info() may have
+ * changed for some target (a connection came, went or changed role), so
+ * that the bridge writes the Controller rows only then. */
+uint64_t ofproto_controller_seqno(const struct ofproto *);
+
 /* Why a packet goes to the controller. */
 enum ofproto_packet_in_reason {
     OFPROTO_PIN_NO_MATCH,    /* Table miss. */
     OFPROTO_PIN_ACTION,      /* output:CONTROLLER / controller(...). */
     OFPROTO_PIN_INVALID_TTL, /* dec_ttl reached 0. */
+    /* output:CONTROLLER among the actions of a table-miss flow (priority
+     * 0, matching everything): OpenFlow 1.3 defines the table miss as that
+     * flow, so 1.3+ connections see OFPR_NO_MATCH, older ones
+     * OFPR_ACTION, as from Open vSwitch. */
+    OFPROTO_PIN_EXPLICIT_MISS,
+    /* A lookup that matched no flow at all.  Before OpenFlow 1.3 a table
+     * miss goes to the controller, so 1.0-1.2 connections get it as
+     * OFPR_NO_MATCH; 1.3+ ones, whose default table miss is a drop, get
+     * nothing (Open vSwitch's default table-miss configuration). */
+    OFPROTO_PIN_IMPLICIT_MISS,
 };
 
 /* Sends a packet-in for the LEN-byte frame PKT with pipeline state KEY

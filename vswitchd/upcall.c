@@ -1,4 +1,21 @@
-/* upcall.c: the upcall handler and the revalidator (see upcall.h). */
+/* upcall.c: the upcall handler and the revalidator (see upcall.h).
+ *
+ * Cost notes, since both run on the main thread and the flow table can
+ * hold hundreds of thousands of flows:
+ *
+ *   - A revalidator pass walks its own ukeys (an array, so a pass can stop
+ *     and resume) and reads their counters with dpif_flow_get_stats(), 64
+ *     at a time: no dump, so no copy of any key, mask or actions, and no
+ *     second hash lookup to match a dumped flow to its ukey.
+ *   - A pass runs in slices of at most REVAL_SLICE_US, resumed from a
+ *     timer, so that misses, OpenFlow connections and control commands are
+ *     served between slices instead of waiting for a whole pass over every
+ *     flow; the handler likewise gives the loop back every
+ *     UPCALL_SLICE_US.
+ *   - A flow is translated again only when the translation generation
+ *     changed, or, for a flow that goes through NORMAL, to refresh MAC
+ *     learning; a flow whose pipeline learns nothing is never translated
+ *     twice just because it keeps forwarding. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -26,25 +43,41 @@ COVERAGE_DEFINE(upcall_flow_put_failed);
 COVERAGE_DEFINE(revalidate_modified);
 COVERAGE_DEFINE(revalidate_deleted);
 COVERAGE_DEFINE(revalidate_idle);
+COVERAGE_DEFINE(revalidate_vanished);
+COVERAGE_DEFINE(revalidate_slice);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* Upcalls handled per wakeup, so that a flood of misses cannot starve the
- * rest of the main loop. */
-#define UPCALL_BATCH 64
+/* The longest the handler keeps the main thread per wakeup, so that a
+ * flood of misses cannot starve the rest of the main loop; checked every
+ * UPCALL_BATCH misses, which are translated and installed one by one and
+ * then sent on together (dpif_execute_batch()). */
+#define UPCALL_SLICE_US 2000
+#define UPCALL_BATCH 32
 
 /* How often a flow that keeps forwarding is translated again with
  * learning allowed, to refresh the MAC entries its packets stand for. */
 #define RELEARN_INTERVAL_MS 5000
 
+/* Flows whose counters one dpif_flow_get_stats() call reads: one lock of
+ * the datapath per batch, short enough not to hold up its thread. */
+#define REVAL_BATCH 64
+
+/* The longest a revalidator slice keeps the main thread.  The next slice
+ * runs from a timer 1 ms later (a zero delay would run it within the same
+ * round of timers, before any descriptor is served). */
+#define REVAL_SLICE_US 2000
+
 /* One installed datapath flow. */
 struct ukey {
     struct hmap_node node; /* In ukeys, by ufid. */
+    size_t idx;            /* In ukv[]. */
     struct dpif_ufid ufid;
     struct buf key, mask, actions;
     struct xlate_hit *hits;
     size_t n_hits;
     uint64_t generation;
+    bool learns; /* Its translation went through NORMAL's learning. */
     uint64_t n_packets, n_bytes; /* Already credited. */
     long long created_ms;
     long long learned_ms;
@@ -54,6 +87,12 @@ static struct evloop *loop;
 static struct dpif *dpif;
 static int recv_fd = -1;
 static struct hmap ukeys = HMAP_INITIALIZER;
+/* The same ukeys in an array, which a pass walks from the end down:
+ * removal moves the last ukey into the hole, and the last one is always
+ * one the pass has seen (or one added since it started, which needs no
+ * pass), so no ukey is skipped. */
+static struct ukey **ukv;
+static size_t n_ukv, allocated_ukv;
 static struct evloop_timer *reval_timer;
 static size_t flow_limit = UPCALL_DEFAULT_FLOW_LIMIT;
 static unsigned int max_idle_ms = UPCALL_DEFAULT_MAX_IDLE_MS;
@@ -61,15 +100,25 @@ static uint64_t last_generation;
 static long long last_full_pass;
 static bool reval_soon;
 
+/* The pass in progress, if 'pass_active': ukv[0 .. pass_pos - 1] are yet
+ * to be seen; it translates again flows made at a generation other than
+ * 'pass_gen'. */
+static bool pass_active;
+static size_t pass_pos;
+static uint64_t pass_gen;
+static long long pass_start_ms, pass_busy_us;
+static struct evloop_timer *pass_timer;
+
 /* Statistics for upcall/show. */
 static uint64_t n_upcalls, n_installed, n_slow;
 static size_t max_flows;
-static long long last_dump_ms;
+static long long last_dump_ms, last_pass_wall_ms;
 
 static uint32_t
 ufid_hash(const struct dpif_ufid *u)
 {
-    return hash_bytes(u, sizeof *u, 0);
+    /* A ufid is already a hash of the key: its first word will do. */
+    return u->u32[0];
 }
 
 static struct ukey *
@@ -88,18 +137,37 @@ ukey_find(const struct dpif_ufid *ufid)
 static void
 ukey_set_hits(struct ukey *uk, const struct xlate_out *out)
 {
-    free(uk->hits);
-    uk->hits = out->n_hits
-                   ? xmemdup(out->hits, out->n_hits * sizeof *out->hits)
-                   : NULL;
-    uk->n_hits = out->n_hits;
+    if (out->n_hits != uk->n_hits) {
+        free(uk->hits);
+        uk->hits =
+            out->n_hits ? xmalloc(out->n_hits * sizeof *out->hits) : NULL;
+        uk->n_hits = out->n_hits;
+    }
+    if (out->n_hits) {
+        memcpy(uk->hits, out->hits, out->n_hits * sizeof *out->hits);
+    }
     uk->generation = out->generation;
+    uk->learns = out->learns;
 }
 
 static void
-ukey_destroy(struct ukey *uk)
+ukey_insert(struct ukey *uk)
 {
-    hmap_remove(&ukeys, &uk->node);
+    hmap_insert(&ukeys, &uk->node, ufid_hash(&uk->ufid));
+    if (n_ukv == allocated_ukv) {
+        allocated_ukv = allocated_ukv ? 2 * allocated_ukv : 1024;
+        ukv = xrealloc(ukv, allocated_ukv * sizeof *ukv);
+    }
+    uk->idx = n_ukv;
+    ukv[n_ukv++] = uk;
+    if (n_ukv > max_flows) {
+        max_flows = n_ukv;
+    }
+}
+
+static void
+ukey_free(struct ukey *uk)
+{
     buf_destroy(&uk->key);
     buf_destroy(&uk->mask);
     buf_destroy(&uk->actions);
@@ -108,13 +176,29 @@ ukey_destroy(struct ukey *uk)
 }
 
 static void
+ukey_destroy(struct ukey *uk)
+{
+    hmap_remove(&ukeys, &uk->node);
+    struct ukey *last = ukv[--n_ukv];
+    ukv[uk->idx] = last;
+    last->idx = uk->idx;
+    if (pass_pos > n_ukv) {
+        pass_pos = n_ukv;
+    }
+    ukey_free(uk);
+}
+
+static void
 ukeys_clear(void)
 {
-    struct ukey *uk;
-
-    HMAP_FOR_EACH_SAFE (uk, node, &ukeys) {
-        ukey_destroy(uk);
+    while (n_ukv) {
+        ukey_destroy(ukv[n_ukv - 1]);
     }
+    free(ukv);
+    ukv = NULL;
+    allocated_ukv = 0;
+    hmap_destroy(&ukeys);
+    hmap_init(&ukeys);
 }
 
 /* Credits the packets and bytes a flow forwarded since the last time to
@@ -139,41 +223,34 @@ ukey_credit(struct ukey *uk, const struct dpif_flow_stats *st)
  * Misses.
  * --------------------------------------------------------------------- */
 
+/* One miss of the batch upcall_cb() handles. */
+struct miss {
+    struct dpif_upcall up;
+    struct xlate_out out;
+    uint32_t in_port;
+};
+
+/* Translates M's packet and installs its megaflow; M->out keeps the
+ * actions, which the caller executes on the packet with the rest of the
+ * batch. */
 static void
-handle_miss(struct dpif_upcall *up)
+handle_miss(struct miss *m)
 {
     struct flow flow;
     char *err = NULL;
 
     COVERAGE_INC(upcall_miss);
     n_upcalls++;
-    if (odp_key_to_flow(up->key.data, up->key.len, &flow, &err)) {
+    xlate_out_init(&m->out);
+    if (odp_key_to_flow(m->up.key.data, m->up.key.len, &flow, &err)) {
         VLOG_WARN_RL(&rl, "upcall with a bad key: %s", err);
         free(err);
         return;
     }
-
-    struct xlate_out out;
-    xlate_out_init(&out);
-    xlate_flow(&flow, up->packet, true, NULL, &out);
-
-    if (out.odp_actions.len) {
-        struct dpif_execute ex = {
-            .packet = up->packet,
-            .in_port = flow.in_port,
-            .actions = out.odp_actions.data,
-            .actions_len = out.odp_actions.len,
-        };
-        if (dpif_execute(dpif, &ex, &err)) {
-            VLOG_WARN_RL(&rl, "executing a missed packet failed: %s", err);
-            free(err);
-            err = NULL;
-        }
-    }
-
-    if (out.slow) {
+    m->in_port = flow.in_port;
+    xlate_flow(&flow, m->up.packet, true, NULL, &m->out);
+    if (m->out.slow) {
         n_slow++;
-        xlate_out_uninit(&out);
         return;
     }
 
@@ -181,15 +258,15 @@ handle_miss(struct dpif_upcall *up)
     buf_init(&uk->key);
     buf_init(&uk->mask);
     buf_init(&uk->actions);
-    odp_flow_to_key(&uk->key, &flow, &out.mask);
-    odp_flow_to_mask(&uk->mask, &flow, &out.mask);
-    buf_put(&uk->actions, out.odp_actions.data, out.odp_actions.len);
+    odp_flow_to_key(&uk->key, &flow, &m->out.mask);
+    odp_flow_to_mask(&uk->mask, &flow, &m->out.mask);
     dpif_ufid_from_key(uk->key.data, uk->key.len, &uk->ufid);
 
     if (ukey_find(&uk->ufid)) {
         /* Another packet of the same megaflow was queued before the flow
          * went in. */
-        goto free_ukey;
+        ukey_free(uk);
+        return;
     }
 
     struct dpif_flow_put put = {
@@ -198,8 +275,8 @@ handle_miss(struct dpif_upcall *up)
         .key_len = uk->key.len,
         .mask = uk->mask.data,
         .mask_len = uk->mask.len,
-        .actions = uk->actions.data,
-        .actions_len = uk->actions.len,
+        .actions = m->out.odp_actions.data,
+        .actions_len = m->out.odp_actions.len,
         .ufid = &uk->ufid,
     };
     int error = dpif_flow_put(dpif, &put, &err);
@@ -210,40 +287,74 @@ handle_miss(struct dpif_upcall *up)
                          err ? err : nf_strerror(error));
         }
         free(err);
-        goto free_ukey;
+        ukey_free(uk);
+        return;
     }
     COVERAGE_INC(upcall_flow_installed);
     n_installed++;
-    ukey_set_hits(uk, &out);
+    buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
+    ukey_set_hits(uk, &m->out);
     uk->created_ms = uk->learned_ms = nf_time_msec();
-    hmap_insert(&ukeys, &uk->node, ufid_hash(&uk->ufid));
-    if (hmap_count(&ukeys) > max_flows) {
-        max_flows = hmap_count(&ukeys);
-    }
-    xlate_out_uninit(&out);
-    return;
+    ukey_insert(uk);
+}
 
-free_ukey:
-    buf_destroy(&uk->key);
-    buf_destroy(&uk->mask);
-    buf_destroy(&uk->actions);
-    free(uk);
-    xlate_out_uninit(&out);
+/* Runs the actions of the first N misses of MISSES on their packets, in
+ * one batch, and frees them. */
+static void
+execute_misses(struct miss *misses, size_t n)
+{
+    struct dpif_execute execs[UPCALL_BATCH];
+    size_t n_execs = 0;
+    char *err = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct miss *m = &misses[i];
+        if (m->out.odp_actions.len) {
+            execs[n_execs++] = (struct dpif_execute){
+                .packet = m->up.packet,
+                .in_port = m->in_port,
+                .actions = m->out.odp_actions.data,
+                .actions_len = m->out.odp_actions.len,
+            };
+        }
+    }
+    if (n_execs && dpif_execute_batch(dpif, execs, n_execs, &err)) {
+        VLOG_WARN_RL(&rl, "executing a missed packet failed: %s", err);
+        free(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        xlate_out_uninit(&misses[i].out);
+        dpif_upcall_destroy(&misses[i].up);
+    }
 }
 
 static void
 upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
 {
-    for (int i = 0; i < UPCALL_BATCH && dpif; i++) {
-        struct dpif_upcall up;
+    static struct miss misses[UPCALL_BATCH];
+    long long t0 = nf_time_usec();
 
-        if (dpif_recv(dpif, &up)) {
+    while (dpif) {
+        size_t n = 0;
+        bool more = true;
+
+        while (n < UPCALL_BATCH) {
+            struct miss *m = &misses[n];
+            if (dpif_recv(dpif, &m->up)) {
+                more = false;
+                break;
+            }
+            if (m->up.type != DPIF_UC_MISS) {
+                dpif_upcall_destroy(&m->up);
+                continue;
+            }
+            handle_miss(m);
+            n++;
+        }
+        execute_misses(misses, n);
+        if (!more || nf_time_usec() - t0 >= UPCALL_SLICE_US) {
             break;
         }
-        if (up.type == DPIF_UC_MISS) {
-            handle_miss(&up);
-        }
-        dpif_upcall_destroy(&up);
     }
     /* Misses teach MAC addresses, which may change installed flows. */
     if (xlate_generation() != last_generation) {
@@ -323,12 +434,116 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
     return keep;
 }
 
+/* One flow of the pass, with its datapath counters ST (FOUND false: the
+ * datapath no longer has it, e.g. after dpctl/del-flows, and the ukey
+ * would only stop the next miss from installing it again). */
+static void
+revalidate_one(struct ukey *uk, const struct dpif_flow_stats *st, bool found,
+               long long now)
+{
+    if (!found) {
+        COVERAGE_INC(revalidate_vanished);
+        ukey_destroy(uk);
+        return;
+    }
+
+    long long used = st->used ? st->used : uk->created_ms;
+    bool fresh = st->n_packets > uk->n_packets;
+    if (now - used >= (long long) max_idle_ms) {
+        COVERAGE_INC(revalidate_idle);
+        delete_flow(uk);
+    } else if (uk->generation != pass_gen
+               || (uk->learns && fresh
+                   && now - uk->learned_ms >= RELEARN_INTERVAL_MS)) {
+        bool learn = fresh;
+        if (learn) {
+            uk->learned_ms = now;
+        }
+        if (revalidate_ukey(uk, learn)) {
+            ukey_credit(uk, st);
+        } else {
+            COVERAGE_INC(revalidate_deleted);
+            delete_flow(uk);
+        }
+    } else {
+        ukey_credit(uk, st);
+    }
+}
+
+/* Runs the pass in progress for up to REVAL_SLICE_US; returns true when
+ * it is over. */
+static bool
+pass_slice(void)
+{
+    long long t0 = nf_time_usec();
+    long long now = t0 / 1000;
+
+    COVERAGE_INC(revalidate_slice);
+    while (pass_pos && dpif) {
+        struct ukey *batch[REVAL_BATCH];
+        struct dpif_ufid ufids[REVAL_BATCH];
+        struct dpif_flow_stats stats[REVAL_BATCH];
+        bool found[REVAL_BATCH];
+        size_t n = pass_pos < REVAL_BATCH ? pass_pos : REVAL_BATCH;
+
+        /* Seen from here on: revalidate_one() may remove any of them, and
+         * the ukeys moved into their places come from above. */
+        pass_pos -= n;
+        for (size_t i = 0; i < n; i++) {
+            batch[i] = ukv[pass_pos + i];
+            ufids[i] = batch[i]->ufid;
+        }
+        dpif_flow_get_stats(dpif, ufids, n, stats, found);
+        for (size_t i = 0; i < n; i++) {
+            revalidate_one(batch[i], &stats[i], found[i], now);
+        }
+        long long t = nf_time_usec();
+        now = t / 1000;
+        if (t - t0 >= REVAL_SLICE_US) {
+            break;
+        }
+    }
+    pass_busy_us += nf_time_usec() - t0;
+    if (pass_pos && dpif) {
+        return false;
+    }
+    pass_active = false;
+    last_dump_ms = pass_busy_us / 1000;
+    last_pass_wall_ms = nf_time_msec() - pass_start_ms;
+    /* Learning during the pass, or a change while it was sliced, made a
+     * newer generation: the next tick starts another pass. */
+    if (xlate_generation() != pass_gen) {
+        reval_soon = true;
+    }
+    return true;
+}
+
+static void
+pass_timer_cb(void *aux NF_UNUSED)
+{
+    pass_timer = NULL;
+    if (pass_active && !pass_slice()) {
+        pass_timer = evloop_add_timer(loop, 1, 0, pass_timer_cb, NULL);
+    }
+}
+
+static void
+pass_cancel(void)
+{
+    pass_active = false;
+    pass_pos = 0;
+    if (pass_timer) {
+        evloop_cancel_timer(loop, pass_timer);
+        pass_timer = NULL;
+    }
+}
+
+/* Starts a pass over every flow, if FULL or the translation generation
+ * changed, unless one is still running. */
 static void
 revalidate(bool full)
 {
-    long long now = nf_time_msec();
-
-    if (!dpif) {
+    if (!dpif || pass_active) {
         return;
     }
     uint64_t gen = xlate_generation();
@@ -339,49 +554,12 @@ revalidate(bool full)
     last_generation = gen;
     reval_soon = false;
 
-    struct dpif_flow_dump *dump = dpif_flow_dump_start(dpif);
-    struct dpif_flow flows[64];
-    size_t n;
-    while (dump && (n = dpif_flow_dump_next(dump, flows, 64)) > 0) {
-        for (size_t i = 0; i < n; i++) {
-            struct dpif_flow *f = &flows[i];
-            struct ukey *uk = ukey_find(&f->ufid);
-
-            if (uk) {
-                long long used =
-                    f->stats.used ? f->stats.used : uk->created_ms;
-                bool fresh = f->stats.n_packets > uk->n_packets;
-                if (now - used >= (long long) max_idle_ms) {
-                    COVERAGE_INC(revalidate_idle);
-                    delete_flow(uk);
-                } else if (uk->generation != gen
-                           || (fresh
-                               && now - uk->learned_ms
-                                      >= RELEARN_INTERVAL_MS)) {
-                    bool learn = fresh;
-                    if (learn) {
-                        uk->learned_ms = now;
-                    }
-                    if (revalidate_ukey(uk, learn)) {
-                        ukey_credit(uk, &f->stats);
-                    } else {
-                        COVERAGE_INC(revalidate_deleted);
-                        delete_flow(uk);
-                    }
-                } else {
-                    ukey_credit(uk, &f->stats);
-                }
-            }
-            dpif_flow_destroy(f);
-        }
-    }
-    if (dump) {
-        dpif_flow_dump_done(dump);
-    }
-    last_dump_ms = nf_time_msec() - now;
-    /* Learning during revalidation may itself have changed things; the
-     * next pass picks that up. */
-    last_generation = gen;
+    pass_active = true;
+    pass_pos = n_ukv;
+    pass_gen = gen;
+    pass_start_ms = nf_time_msec();
+    pass_busy_us = 0;
+    pass_timer_cb(NULL);
 }
 
 static void
@@ -425,8 +603,12 @@ upcall_show(struct unixctl_conn *conn, int argc NF_UNUSED,
         buf_printf(&out, "%s:\n", dpif_name(dpif));
         buf_printf(&out,
                    "  flows         : (current %zu) (max %zu) (limit %zu)\n",
-                   hmap_count(&ukeys), max_flows, flow_limit);
+                   n_ukv, max_flows, flow_limit);
+        /* As Open vSwitch's: the time the last pass spent (here in
+         * slices, on the main thread), then how long it took from start
+         * to end. */
         buf_printf(&out, "  dump duration : %lldms\n", last_dump_ms);
+        buf_printf(&out, "  pass wall time: %lldms\n", last_pass_wall_ms);
         buf_printf(&out, "  ufid enabled : true\n");
         buf_printf(&out,
                    "  upcalls       : %" PRIu64 " (installed %" PRIu64
@@ -442,10 +624,8 @@ static void
 revalidator_purge(struct unixctl_conn *conn, int argc NF_UNUSED,
                   const char *argv[] NF_UNUSED, void *aux NF_UNUSED)
 {
-    struct ukey *uk;
-
-    HMAP_FOR_EACH_SAFE (uk, node, &ukeys) {
-        delete_flow(uk);
+    while (n_ukv) {
+        delete_flow(ukv[n_ukv - 1]);
     }
     unixctl_command_reply(conn, "");
 }
@@ -594,6 +774,7 @@ upcall_set_dpif(struct dpif *d)
             evloop_del_fd(loop, recv_fd);
         }
         dpif_recv_set(dpif, false);
+        pass_cancel();
         ukeys_clear();
         recv_fd = -1;
     }

@@ -7,14 +7,18 @@
  * key, mask and actions, the OpenFlow rules it went through and the
  * translation generation it was made at.
  *
- * The revalidator dumps the datapath's flows periodically (every
+ * The revalidator passes over every ukey periodically (every
  * REVALIDATE_INTERVAL_MS, and soon after anything changed the
- * translation generation): it credits each flow's new packets and bytes to
- * its OpenFlow rules, removes flows idle for longer than max-idle, and
- * translates again the flows made at an older generation, changing or
- * removing those whose result changed.
+ * translation generation), reading the datapath's counters of its flow:
+ * it credits each flow's new packets and bytes to its OpenFlow rules,
+ * removes flows idle for longer than max-idle, forgets ukeys whose flow
+ * the datapath no longer has, and translates again the flows made at an
+ * older generation, changing or removing those whose result changed.
  *
- * Both run on nicflowd's main thread. */
+ * Both run on nicflowd's main thread, in slices of a few milliseconds, so
+ * that neither holds up the other or the rest of the main loop for long
+ * (upcall/show's "dump duration" is the main-thread time of the last
+ * pass, "pass wall time" its elapsed time). */
 #ifndef NICFLOW_VSWITCHD_UPCALL_H
 #define NICFLOW_VSWITCHD_UPCALL_H 1
 

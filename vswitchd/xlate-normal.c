@@ -18,6 +18,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "ofctl/match.h"
+#include "vswitchd/bridge-dump.h"
 #include "vswitchd/mac-learning.h"
 #include "vswitchd/xlate-private.h"
 #include "vswitchd/xlate.h"
@@ -148,6 +149,7 @@ xlate_normal(struct xctx *ctx)
     if (vlan < 0) {
         return;
     }
+    ctx->out->learns = true;
     if (ctx->may_learn
         && mac_learning_learn(xb->ml, &f->dl_src, (uint16_t) vlan,
                               in->ofp_port, now)) {
@@ -279,6 +281,7 @@ xlate_run(long long now_ms)
 void
 xlate_register_commands(void)
 {
+    bridge_dump_register();
     unixctl_command_register("fdb/show", "BRIDGE", 1, 1, fdb_show, NULL);
     unixctl_command_register("fdb/flush", "[BRIDGE]", 0, 1, fdb_flush, NULL);
     unixctl_command_register("fdb/stats-show", "BRIDGE", 1, 1, fdb_stats_show,

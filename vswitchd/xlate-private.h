@@ -63,6 +63,11 @@ struct xctx {
     int n_lookups;
     bool exit; /* "exit" or a drop that ends the walk. */
     struct of_acts action_set;
+    /* Not running a rule's own action list: a packet-out's actions, a
+     * group bucket or the action set.  Its output:CONTROLLER is then no
+     * table miss, even under the table-miss flow. */
+    bool in_packet_out;
+    int in_indirect;
 };
 
 /* The bridge named NAME, or NULL. */

@@ -346,6 +346,14 @@ xhit(struct xctx *ctx, const struct ofproto_rule *rule)
     }
     out->hits[out->n_hits++] =
         (struct xlate_hit){ ctx->xbridge->ofproto, rule };
+    /* The packet being translated counts for every rule it goes through,
+     * as in Open vSwitch: the statistics of the datapath flow installed
+     * afterwards cover only the packets after it, and a packet that every
+     * time needs userspace (one for a controller) is counted only here. */
+    if (ctx->packet) {
+        ofproto_rule_credit(ctx->xbridge->ofproto, rule, 1, ctx->packet->size,
+                            nf_time_msec());
+    }
 }
 
 /* ---------------------------------------------------------------------
@@ -530,6 +538,16 @@ ctx_key(const struct xctx *ctx)
     return key;
 }
 
+/* True if the actions being translated are those of a table-miss flow
+ * (priority 0, matching everything), reached by a packet's lookup. */
+static bool
+xlate_in_table_miss(const struct xctx *ctx)
+{
+    return (ctx->rule && !ctx->in_packet_out && !ctx->in_indirect
+            && ctx->rule->priority == 0
+            && of_match_is_catchall(&ctx->rule->match));
+}
+
 static void
 send_to_controller(struct xctx *ctx, enum ofproto_packet_in_reason reason,
                    uint16_t max_len, const void *userdata, size_t userdata_len)
@@ -541,9 +559,14 @@ send_to_controller(struct xctx *ctx, enum ofproto_packet_in_reason reason,
     if (!ctx->packet) {
         return;
     }
+    if (reason == OFPROTO_PIN_ACTION && xlate_in_table_miss(ctx)) {
+        reason = OFPROTO_PIN_EXPLICIT_MISS;
+    }
+    /* OpenFlow: the cookie is all-ones when no flow sent the packet (a
+     * miss, a packet-out). */
     struct ofproto_key key = ctx_key(ctx);
     ofproto_send_packet_in(ctx->xbridge->ofproto, reason, ctx->table_id,
-                           ctx->rule ? ctx->rule->cookie : 0, &key,
+                           ctx->rule ? ctx->rule->cookie : UINT64_MAX, &key,
                            ctx->packet->data, ctx->packet->size, max_len,
                            userdata, userdata_len);
 }
@@ -872,8 +895,10 @@ xlate_group(struct xctx *ctx, uint32_t group_id)
         struct of_match save = ctx->st;
         ctx->indent++;
         ctx->depth++;
+        ctx->in_indirect++;
         xlate_actions(ctx, g->buckets[i].acts.buf.data,
                       g->buckets[i].acts.buf.len);
+        ctx->in_indirect--;
         ctx->depth--;
         ctx->indent--;
         ctx->st = save;
@@ -1166,6 +1191,7 @@ run_action_set(struct xctx *ctx)
     }
     of_acts_init(&ctx->action_set);
     of_acts_init(&outs);
+    ctx->in_indirect++;
     OF_ACT_FOR_EACH(a, set.buf.data, set.buf.len)
     {
         if (a->type == OF_ACT_OUTPUT || a->type == OF_ACT_GROUP) {
@@ -1189,6 +1215,7 @@ run_action_set(struct xctx *ctx)
     } else if (output) {
         xlate_actions(ctx, output, output->len);
     }
+    ctx->in_indirect--;
     of_acts_destroy(&outs);
     of_acts_destroy(&set);
 }
@@ -1201,6 +1228,16 @@ xlate_table(struct xctx *ctx, uint8_t table_id)
         ctx->exit = true;
         return;
     }
+    if (table_id == 0 && ofproto_is_fail_open(ctx->xbridge->ofproto)) {
+        /* Open vSwitch's fail-open flow: above every flow of table 0. */
+        ctx->table_id = 0;
+        ctx->rule = NULL;
+        xlate_trace(ctx, "0. fail-open mode (no controller): NORMAL");
+        ctx->indent++;
+        xlate_normal(ctx);
+        ctx->indent--;
+        return;
+    }
     struct ofproto_key key = ctx_key(ctx);
     const struct ofproto_rule *rule =
         ofproto_lookup(ctx->xbridge->ofproto, table_id, &key, &ctx->wc);
@@ -1209,7 +1246,15 @@ xlate_table(struct xctx *ctx, uint8_t table_id)
     ctx->rule = rule;
     if (!rule) {
         xlate_trace(ctx, "%u. No match.", table_id);
-        xlate_trace(ctx, "    drop");
+        if (ofproto_wants_implicit_miss(ctx->xbridge->ofproto)) {
+            /* An OpenFlow 1.0 controller: the miss is its business. */
+            ctx->indent++;
+            send_to_controller(ctx, OFPROTO_PIN_IMPLICIT_MISS, UINT16_MAX,
+                               NULL, 0);
+            ctx->indent--;
+        } else {
+            xlate_trace(ctx, "    drop");
+        }
         return;
     }
     if (ctx->trace) {
@@ -1348,6 +1393,7 @@ xlate_packet_out(struct ofproto *ofproto, uint16_t in_port,
     struct xctx ctx;
     xlate_out_init(&out);
     ctx_init(&ctx, xb, &flow, in_port, p, true, NULL, &out);
+    ctx.in_packet_out = true;
     xlate_actions(&ctx, acts->buf.data, acts->buf.len);
     ctx.exit = false;
     run_action_set(&ctx);

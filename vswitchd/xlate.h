@@ -94,6 +94,9 @@ struct xlate_out {
     struct flow mask;       /* Megaflow mask over the datapath key. */
     bool slow;              /* Must not be installed: every packet needs
                              * userspace (it goes to a controller). */
+    bool learns;            /* NORMAL saw an input port: the flow's
+                             * packets teach MAC addresses, so translating
+                             * it again with learning refreshes them. */
     struct xlate_hit *hits; /* Rules visited, in order. */
     size_t n_hits, allocated_hits;
     uint64_t generation; /* xlate_generation() it was made at. */

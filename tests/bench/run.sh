@@ -18,6 +18,15 @@
 #   ofctl_*      OpenFlow: nicflow-ofctl vs ovs-ofctl 3.1 parsing 1,000,000
 #                flows and decoding 1,000,000 flow-mods, plus the codec's
 #                in-process message rates (tests/bench/ofctl.sh).
+#   vsctl_*      nicflow-vsctl vs ovs-vsctl 3.1 against the same nicflow-dbd:
+#                1,000 add-port invocations one at a time and in one "--"
+#                chain, commands/s (tests/bench/vsctl.sh).
+#   nicflowd_*   the switch daemon: nicflowd vs ovs-vswitchd 3.1 (userspace
+#                datapath) in the same topology: flow setups/s through a
+#                10-table pipeline (100,000 UDP 5-tuples from
+#                tests/bench/udp-flood), ovs-ofctl add-flows of 100,000
+#                flows with and without --bundle, revalidation of 200,000
+#                datapath flows (tests/bench/nicflowd.sh; needs root).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -108,6 +117,24 @@ else
     echo "ofctl benchmarks failed; see above" >&2
 fi
 
+nicflowd_items=
+if [ "$(id -u)" = 0 ] && REPS=$OVSDB_REPS tests/bench/nicflowd.sh "$out/nicflowd"; then
+    nicflowd_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/nicflowd/items.json")
+else
+    echo "nicflowd benchmarks failed or need root; see above" >&2
+fi
+
+vsctl_items=
+if REPS=$OVSDB_REPS tests/bench/vsctl.sh "$out/vsctl"; then
+    vsctl_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/vsctl/items.json")
+else
+    echo "vsctl benchmarks failed; see above" >&2
+fi
+
 # The softpath classifier microbenchmark: no Open vSwitch build with its
 # test programs is available here, so its OVS figures are the published
 # ones and are reported apart from the same-run comparisons.
@@ -126,7 +153,7 @@ cat > "$out/results.json" <<JSON
     {"name": "unixctl_rr", "unit": "requests/s", "n": $N, "better": "higher",
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
-     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$softpath_items$ofctl_items
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$softpath_items$ofctl_items$vsctl_items$nicflowd_items
   ],
   "microbenchmarks": {"classifier": $classifier_json}
 }
@@ -149,6 +176,16 @@ if [ -s "$out/ofctl/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/ofctl/table.txt"
+fi
+if [ -s "$out/vsctl/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/vsctl/table.txt"
+fi
+if [ -s "$out/nicflowd/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/nicflowd/table.txt"
 fi
 if [ "$classifier_json" != null ]; then
     echo

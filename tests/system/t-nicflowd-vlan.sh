@@ -93,6 +93,9 @@ check_output "ofproto/trace explains a VLAN 100 flood" \
     'no learned MAC for destination, flooding' \
     appctl ofproto/trace br0 \
     "in_port=$vm1port,dl_src=50:54:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff"
+check_output "bridge/dump-flows lists the NORMAL flow as Open vSwitch does" \
+    '^duration=[0-9]+s, n_packets=[1-9][0-9]*, n_bytes=[0-9]+, priority=0,actions=NORMAL$' \
+    bash -c "sleep 1.2; '$NF_BIN/nicflow-appctl' -t '$NICFLOW_RUNDIR/nicflowd.ctl' bridge/dump-flows br0"
 check_output "the real ovs-appctl reads fdb/show" '50:54:00:00:00:01' \
     ovs-appctl -t "$NICFLOW_RUNDIR/nicflowd.ctl" fdb/show br0
 
