@@ -283,16 +283,24 @@ of_acts_check(const struct of_acts *acts, const struct of_match *match)
     return check_list(&c, acts->buf.data, acts->buf.len);
 }
 
+char *
+of_acts_check_of11(const struct of_acts *acts, const struct of_match *match)
+{
+    struct check c;
+
+    memset(&c, 0, sizeof c);
+    if (match) {
+        c.m = *match;
+    }
+    c.of11 = true;
+    return check_list(&c, acts->buf.data, acts->buf.len);
+}
+
 bool
 of_acts_ok_for_of11(const struct of_acts *acts, const struct of_match *match)
 {
-    struct check c;
-    char *err;
+    char *err = of_acts_check_of11(acts, match);
 
-    memset(&c, 0, sizeof c);
-    c.m = *match;
-    c.of11 = true;
-    err = check_list(&c, acts->buf.data, acts->buf.len);
     free(err);
     return !err;
 }

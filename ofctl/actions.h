@@ -443,6 +443,11 @@ char *of_acts_check(const struct of_acts *, const struct of_match *);
  * MPLS, fin_timeout TCP): ovs-ofctl then sends such flows only in 1.0. */
 bool of_acts_ok_for_of11(const struct of_acts *, const struct of_match *);
 
+/* of_acts_check() plus the OpenFlow 1.1+ checks of of_acts_ok_for_of11():
+ * what a switch applies to the actions of a 1.1+ message (Open vSwitch
+ * refuses them with OFPBAC_MATCH_INCONSISTENT).  NULL or a message. */
+char *of_acts_check_of11(const struct of_acts *, const struct of_match *);
+
 /* Appends ACTS as "ovs-ofctl dump-flows" prints them (OpenFlow 1.0 +
  * Nicira extensions, its default), "drop" for an empty list. */
 void of_acts_format(const struct of_acts *, struct buf *);

@@ -843,7 +843,10 @@ of_acts_decode(const void *data, size_t len, uint8_t version,
         err = check_order(tmp.buf.data, tmp.buf.len, true);
     }
     if (!err && match) {
-        char *msg = of_acts_check(&tmp, match);
+        /* A 1.1+ message gets the 1.1+ checks too, as Open vSwitch
+         * checks a flow against the protocol it came in. */
+        char *msg = version == OF_V10 ? of_acts_check(&tmp, match)
+                                      : of_acts_check_of11(&tmp, match);
         if (msg) {
             free(msg);
             err = OF_ERR_OFPBAC_MATCH_INCONSISTENT;
