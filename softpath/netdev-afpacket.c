@@ -4,10 +4,10 @@
  * Receive: a packet ring mmap'ed from the kernel, in one of two layouts,
  * or both (options:rx-ring):
  *
- *   - "v2" (the default): TPACKET_V2, one fixed 2 KB slot per frame.  The
- *     kernel marks each slot ready and wakes the reader per packet, so a
- *     quiet port adds no delay.  A frame too big for a slot (a GSO
- *     super-frame, a jumbo frame) is queued whole on the socket as well
+ *   - "v2": TPACKET_V2, one fixed 2 KB slot per frame.  The kernel marks
+ *     each slot ready and wakes the reader per packet, so a quiet port
+ *     adds no delay.  A frame too big for a slot (a GSO super-frame, a
+ *     jumbo frame) is queued whole on the socket as well
  *     (PACKET_COPY_THRESH) and its slot carries TP_STATUS_COPY; it is then
  *     read with one recvmsg(), which costs one system call per ~64 KB.
  *   - "v3": TPACKET_V3, variable-size packets packed into 128 KB blocks.
@@ -42,7 +42,47 @@
  * The socket is promiscuous (PACKET_ADD_MEMBERSHIP) and ignores packets the
  * host itself sends on the device (PACKET_IGNORE_OUTGOING where the kernel
  * has it, and a check of PACKET_OUTGOING in the ring otherwise), so a frame
- * the datapath sends out never comes back in as input. */
+ * the datapath sends out never comes back in as input.
+ *
+ * Receiving after TC ingress (options:rx-after-tc=true): a socket bound
+ * with ETH_P_ALL is a tap, and __netif_receive_skb_core() hands a frame to
+ * the taps before TC ingress runs.  When flows are offloaded to TC (flower
+ * in software, tc-policy=none, or a switchdev representor whose flower
+ * software path forwards a frame), a frame that a filter redirects is then
+ * forwarded twice: by TC and by the softpath, which read it first.  The
+ * softpath should see only what TC left alone, the miss path.  The hook
+ * that runs after TC ingress is the device's rx_handler, so with this
+ * option the port puts a macvlan in passthru mode on the device
+ * (netdev-afpacket-rxtc.c: "nfrx<ifindex>", no addresses, the host's
+ * stack kept off it) and binds its receive sockets — both of rx-ring=auto,
+ * or the one ring — to the macvlan instead:
+ *
+ *   - unicast: the macvlan's rx_handler moves every frame to the macvlan
+ *     (RX_HANDLER_ANOTHER), whose taps are our sockets, in the same
+ *     receive call;
+ *   - broadcast and multicast: the lower device keeps the frame and the
+ *     macvlan gets a clone, through netif_rx (or, before Linux 6.2,
+ *     macvlan's broadcast work queue: a little later, and dropped beyond
+ *     its 1,000-frame queue); multicast IPv4 fragments are reassembled
+ *     first (ip_check_defrag), so such a packet arrives whole;
+ *   - GSO super-frames and partial checksums arrive unchanged (the same
+ *     skb, only skb->dev changes), so PACKET_VNET_HDR works as before;
+ *   - 802.1Q frames for a VLAN device configured on the port's device go
+ *     to that VLAN device before any rx_handler, and so never to us.
+ *
+ * Transmission stays on the device: a separate socket bound to it with
+ * protocol 0, which the kernel takes as "send only" (no protocol hook, so
+ * it receives nothing).  The macvlan never sees what that socket sends
+ * (transmissions do not pass an rx_handler, and with PACKET_QDISC_BYPASS
+ * no tap sees them either), so nothing sent comes back; the receive
+ * sockets still ignore outgoing packets in case the host sends something
+ * on the macvlan.  The device's own IP stack no longer sees unicast
+ * frames, so the option is for switch ports, not for a device with host
+ * addresses.  The macvlan goes when the port closes or the option is
+ * turned off; one left by a process that died is recreated on open.
+ * Errors (no macvlan in the kernel; EBUSY when the device already has an
+ * rx_handler, e.g. as a Linux bridge port) are reported with the port and
+ * the cause, and the port keeps receiving as before. */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/filter.h>
@@ -62,6 +102,7 @@
 #include "lib/coverage.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "softpath/netdev-afpacket-private.h"
 #include "softpath/netdev-provider.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev_afpacket);
@@ -72,6 +113,8 @@ COVERAGE_DEFINE(afpacket_rx_csum_partial);
 COVERAGE_DEFINE(afpacket_rx_copy);     /* Big frames read from the socket. */
 COVERAGE_DEFINE(afpacket_ring_switch); /* auto: v2 <-> v3. */
 COVERAGE_DEFINE(afpacket_tx_drop);
+COVERAGE_DEFINE(afpacket_rx_after_tc_open);  /* Ports moved to a macvlan. */
+COVERAGE_DEFINE(afpacket_rx_after_tc_close); /* ... and moved back. */
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
 
@@ -113,13 +156,6 @@ enum afpacket_ring {
     AFPACKET_RING_V3,
 };
 
-/* What options:rx-ring selects. */
-enum afpacket_mode {
-    AFPACKET_MODE_AUTO,
-    AFPACKET_MODE_V2,
-    AFPACKET_MODE_V3,
-};
-
 /* auto: packets per second above which a port moves to its v3 socket, and
  * below which it moves back, measured over AUTO_WINDOW_MS.  The gap keeps a
  * port near one threshold from flapping. */
@@ -150,9 +186,16 @@ struct netdev_afpacket {
     int ifindex;
     enum afpacket_mode mode;
 
+    /* rx-after-tc: the receive sockets are bound to RX_IFINDEX, the
+     * device's macvlan, and TX_FD (a send-only socket on the device)
+     * sends.  Otherwise RX_IFINDEX is IFINDEX and TX_FD is -1. */
+    bool rx_after_tc;
+    int rx_ifindex;
+    int tx_fd;
+
     /* One socket (v2 or v3 mode) or two, [0] v2 and [1] v3, in one fanout
-     * group (auto); the first sends.  EPFD watches both in auto mode so
-     * that the datapath has one descriptor to poll. */
+     * group (auto); the first sends, unless TX_FD does.  EPFD watches both
+     * in auto mode so that the datapath has one descriptor to poll. */
     struct afpacket_sock socks[2];
     size_t n_socks;
     int epfd;
@@ -313,7 +356,7 @@ afpacket_sock_open(struct netdev_afpacket *port, struct afpacket_sock *dev,
     }
 
     struct packet_mreq mreq = {
-        .mr_ifindex = port->ifindex,
+        .mr_ifindex = port->rx_ifindex,
         .mr_type = PACKET_MR_PROMISC,
     };
     *what = "enable promiscuous mode (PACKET_ADD_MEMBERSHIP)";
@@ -327,9 +370,10 @@ afpacket_sock_open(struct netdev_afpacket *port, struct afpacket_sock *dev,
     struct sockaddr_ll sll = {
         .sll_family = AF_PACKET,
         .sll_protocol = htons(ETH_P_ALL),
-        .sll_ifindex = port->ifindex,
+        .sll_ifindex = port->rx_ifindex,
     };
-    *what = "bind the socket to the device";
+    *what = port->rx_after_tc ? "bind the socket to the receive macvlan"
+                              : "bind the socket to the device";
     if (bind(dev->fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
         error = errno;
         goto unmap_ring;
@@ -358,6 +402,51 @@ afpacket_sock_close(struct afpacket_sock *dev)
     }
 }
 
+/* rx-after-tc: opens DEV->tx_fd, the socket that sends on the device
+ * itself while the receive sockets are on the macvlan.  Bound with
+ * protocol 0, it has a device to send on but no protocol hook, so the
+ * kernel queues nothing to it.  Returns 0 or a positive errno with *WHAT
+ * saying which step failed. */
+static int
+afpacket_tx_open(struct netdev_afpacket *dev, const char **what)
+{
+    int error;
+
+    *what = "create the send socket";
+    dev->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (dev->tx_fd < 0) {
+        return errno;
+    }
+    *what = "enable PACKET_VNET_HDR on the send socket";
+    error = set_int_opt(dev->tx_fd, SOL_PACKET, PACKET_VNET_HDR, 1);
+    if (error) {
+        goto close_fd;
+    }
+    if (set_int_opt(dev->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1)) {
+        VLOG_DBG("port %s: no PACKET_QDISC_BYPASS", dev->up.name);
+    }
+    if (set_int_opt(dev->tx_fd, SOL_SOCKET, SO_SNDBUFFORCE, SNDBUF_SIZE)) {
+        set_int_opt(dev->tx_fd, SOL_SOCKET, SO_SNDBUF, SNDBUF_SIZE);
+    }
+
+    struct sockaddr_ll sll = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = 0,
+        .sll_ifindex = dev->ifindex,
+    };
+    *what = "bind the send socket to the device";
+    if (bind(dev->tx_fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        error = errno;
+        goto close_fd;
+    }
+    return 0;
+
+close_fd:
+    close(dev->tx_fd);
+    dev->tx_fd = -1;
+    return error;
+}
+
 static void
 afpacket_close(struct netdev_afpacket *dev)
 {
@@ -369,6 +458,10 @@ afpacket_close(struct netdev_afpacket *dev)
         afpacket_sock_close(&dev->socks[i]);
     }
     dev->n_socks = 0;
+    if (dev->tx_fd >= 0) {
+        close(dev->tx_fd);
+        dev->tx_fd = -1;
+    }
 }
 
 /* Points DEV's fanout group at socket IDX (auto mode). */
@@ -410,17 +503,27 @@ afpacket_join_fanout(struct afpacket_sock *s, uint16_t *id)
     return 0;
 }
 
-/* Opens DEV's sockets for DEV->mode.  Leaves nothing open on failure;
- * returns a positive errno with *WHAT saying which step failed. */
+/* Opens DEV's sockets for DEV->mode, receiving on DEV->rx_ifindex (and
+ * with a send socket of their own when DEV->rx_after_tc).  Leaves nothing
+ * open on failure; returns a positive errno with *WHAT saying which step
+ * failed. */
 static int
 afpacket_open(struct netdev_afpacket *dev, const char **what)
 {
     int error;
 
     dev->epfd = -1;
+    dev->tx_fd = -1;
+    dev->n_socks = 0;
     dev->active = 0;
     dev->rate_start = nf_time_msec();
     dev->rate_pkts = 0;
+    if (dev->rx_after_tc) {
+        error = afpacket_tx_open(dev, what);
+        if (error) {
+            return error;
+        }
+    }
     dev->socks[0] = (struct afpacket_sock){
         .fd = -1,
         .ring_type = dev->mode == AFPACKET_MODE_V3 ? AFPACKET_RING_V3
@@ -428,7 +531,7 @@ afpacket_open(struct netdev_afpacket *dev, const char **what)
     };
     error = afpacket_sock_open(dev, &dev->socks[0], false, what);
     if (error) {
-        return error;
+        goto close;
     }
     dev->n_socks = 1;
     if (dev->mode != AFPACKET_MODE_AUTO) {
@@ -505,8 +608,10 @@ afpacket_construct(const char *name, struct netdev **netdevp)
 
     dev = xzalloc(sizeof *dev);
     dev->ifindex = (int) ifindex;
+    dev->rx_ifindex = dev->ifindex;
     dev->mode = AFPACKET_MODE_AUTO;
     dev->epfd = -1;
+    dev->tx_fd = -1;
     /* The name is set by the caller after construct; the messages below
      * need it before. */
     dev->up.name = (char *) name;
@@ -535,6 +640,15 @@ afpacket_destruct(struct netdev *netdev)
     struct netdev_afpacket *dev = netdev_afpacket_cast(netdev);
 
     afpacket_close(dev);
+    if (dev->rx_after_tc) {
+        char *msg = NULL;
+
+        if (netdev_afpacket_rxtc_destroy(netdev->name, dev->ifindex, &msg)) {
+            VLOG_WARN("%s", msg);
+        }
+        free(msg);
+        COVERAGE_INC(afpacket_rx_after_tc_close);
+    }
     free(dev);
 }
 
@@ -869,8 +983,9 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
 
         size_t i = 0;
         while (i < batch) {
-            int sent = sendmmsg(dev->socks[0].fd, &msgs[i],
-                                (unsigned int) (batch - i), MSG_DONTWAIT);
+            int sent =
+                sendmmsg(dev->tx_fd >= 0 ? dev->tx_fd : dev->socks[0].fd,
+                         &msgs[i], (unsigned int) (batch - i), MSG_DONTWAIT);
             if (sent > 0) {
                 for (int k = 0; k < sent; k++) {
                     netdev->stats.tx_packets++;
@@ -906,59 +1021,201 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
     return error;
 }
 
-/* Options: "rx-ring=auto" (the default), "rx-ring=v2" or "rx-ring=v3"
- * (see the top of the file).  Another mode reopens the sockets; packets
- * that arrive meanwhile are lost, as with any reconfiguration of a port. */
+/* The port options, as a table: each key, the words it takes and what
+ * each sets.  An empty value is the default (the first word). */
+struct afpacket_word {
+    const char *word;
+    int value;
+};
+
+static void
+afpacket_set_rx_ring(struct netdev_afpacket_options *opts, int value)
+{
+    opts->mode = (enum afpacket_mode) value;
+}
+
+static void
+afpacket_set_rx_after_tc(struct netdev_afpacket_options *opts, int value)
+{
+    opts->rx_after_tc = value;
+}
+
+static const struct afpacket_word afpacket_ring_words[] = {
+    { "auto", AFPACKET_MODE_AUTO },
+    { "v2", AFPACKET_MODE_V2 },
+    { "v3", AFPACKET_MODE_V3 },
+    { NULL, 0 },
+};
+
+static const struct afpacket_word afpacket_bool_words[] = {
+    { "false", 0 },
+    { "true", 1 },
+    { NULL, 0 },
+};
+
+static const struct afpacket_option {
+    const char *key;
+    const struct afpacket_word *words;
+    const char *expected; /* For the message about a bad value. */
+    void (*set)(struct netdev_afpacket_options *, int value);
+} afpacket_options[] = {
+    { "rx-ring", afpacket_ring_words, "auto, v2 or v3", afpacket_set_rx_ring },
+    { "rx-after-tc", afpacket_bool_words, "true or false",
+      afpacket_set_rx_after_tc },
+};
+
+int
+netdev_afpacket_parse_options(const char *name, const char *options,
+                              struct netdev_afpacket_options *optsp,
+                              char **errp)
+{
+    struct netdev_afpacket_options opts = {
+        .mode = AFPACKET_MODE_AUTO,
+        .rx_after_tc = false,
+    };
+    char *copy = xstrdup(options), *save = NULL, *msg = NULL;
+
+    for (char *item = strtok_r(copy, ",", &save); item && !msg;
+         item = strtok_r(NULL, ",", &save)) {
+        char *value = strchr(item, '=');
+        const struct afpacket_option *opt = NULL;
+
+        if (!value) {
+            msg = xasprintf("%s: \"%s\": a port option is key=value", name,
+                            item);
+            break;
+        }
+        *value++ = '\0';
+        for (size_t i = 0; i < ARRAY_SIZE(afpacket_options); i++) {
+            if (!strcmp(item, afpacket_options[i].key)) {
+                opt = &afpacket_options[i];
+            }
+        }
+        if (!opt) {
+            msg = xasprintf("%s: unknown option \"%s\" (an afpacket port "
+                            "takes rx-ring and rx-after-tc)",
+                            name, item);
+            break;
+        }
+
+        const struct afpacket_word *w = opt->words;
+        if (*value) {
+            while (w->word && strcmp(w->word, value)) {
+                w++;
+            }
+        }
+        if (!w->word) {
+            msg = xasprintf("%s: %s=%s: expected %s", name, opt->key, value,
+                            opt->expected);
+            break;
+        }
+        opt->set(&opts, w->value);
+    }
+    free(copy);
+
+    if (msg) {
+        if (errp) {
+            *errp = msg;
+        } else {
+            free(msg);
+        }
+        return EINVAL;
+    }
+    *optsp = opts;
+    return 0;
+}
+
+/* Moves DEV to OPTS.  The macvlan that rx-after-tc needs is created before
+ * anything else changes, so a device that cannot have one leaves the port
+ * as it was; the sockets are then reopened (packets that arrive meanwhile
+ * are lost, as with any reconfiguration of a port), and a macvlan no
+ * longer needed goes only once the sockets on the device are open.
+ * Returns 0, or a positive errno with a message in *MSGP and DEV as it
+ * was. */
+static int
+afpacket_reconfigure(struct netdev_afpacket *dev,
+                     const struct netdev_afpacket_options *opts, char **msgp)
+{
+    const char *name = dev->up.name;
+    const enum afpacket_mode old_mode = dev->mode;
+    const bool old_rxtc = dev->rx_after_tc;
+    const int old_rx_ifindex = dev->rx_ifindex;
+    const bool add_rxtc = opts->rx_after_tc && !old_rxtc;
+    const bool del_rxtc = old_rxtc && !opts->rx_after_tc;
+    int rx_ifindex = opts->rx_after_tc ? dev->rx_ifindex : dev->ifindex;
+    const char *what;
+    int error;
+
+    if (opts->mode == old_mode && opts->rx_after_tc == old_rxtc) {
+        return 0;
+    }
+    if (add_rxtc) {
+        error =
+            netdev_afpacket_rxtc_create(name, dev->ifindex, &rx_ifindex, msgp);
+        if (error) {
+            return error;
+        }
+    }
+
+    afpacket_close(dev);
+    dev->mode = opts->mode;
+    dev->rx_after_tc = opts->rx_after_tc;
+    dev->rx_ifindex = rx_ifindex;
+    error = afpacket_open(dev, &what);
+    if (error) {
+        *msgp = xasprintf("%s: cannot %s: %s", name, what, nf_strerror(error));
+        /* Back to what worked, so the port stays usable. */
+        dev->mode = old_mode;
+        dev->rx_after_tc = old_rxtc;
+        dev->rx_ifindex = old_rx_ifindex;
+        if (add_rxtc) {
+            char *msg = NULL;
+            if (netdev_afpacket_rxtc_destroy(name, dev->ifindex, &msg)) {
+                VLOG_ERR("%s", msg);
+            }
+            free(msg);
+        }
+        if (afpacket_open(dev, &what)) {
+            VLOG_ERR("port %s: cannot reopen after a failed "
+                     "reconfiguration: %s",
+                     name, what);
+        }
+        return error;
+    }
+
+    if (add_rxtc) {
+        COVERAGE_INC(afpacket_rx_after_tc_open);
+        VLOG_INFO("port %s: receiving after TC ingress, through macvlan "
+                  "ifindex %d",
+                  name, rx_ifindex);
+    } else if (del_rxtc) {
+        char *msg = NULL;
+        COVERAGE_INC(afpacket_rx_after_tc_close);
+        if (netdev_afpacket_rxtc_destroy(name, dev->ifindex, &msg)) {
+            /* The port works; only the macvlan stays behind. */
+            VLOG_WARN("%s", msg);
+        }
+        free(msg);
+        VLOG_INFO("port %s: receiving from the device again (before TC "
+                  "ingress)",
+                  name);
+    }
+    return 0;
+}
+
+/* Options: rx-ring=auto|v2|v3 and rx-after-tc=false|true (see the top of
+ * the file), all applied or none. */
 static int
 afpacket_set_config(struct netdev *netdev, const char *options, char **errp)
 {
     struct netdev_afpacket *dev = netdev_afpacket_cast(netdev);
-    enum afpacket_mode mode = AFPACKET_MODE_AUTO;
-    char *copy = xstrdup(options), *save = NULL, *msg = NULL;
-    int error = 0;
+    struct netdev_afpacket_options opts;
+    char *msg = NULL;
+    int error;
 
-    for (char *item = strtok_r(copy, ",", &save); item && !error;
-         item = strtok_r(NULL, ",", &save)) {
-        char *value = strchr(item, '=');
-
-        *value++ = '\0'; /* netdev.c checked there is one. */
-        if (strcmp(item, "rx-ring")) {
-            msg = xasprintf("%s: unknown option \"%s\" (an afpacket port "
-                            "takes rx-ring)",
-                            netdev->name, item);
-            error = EINVAL;
-        } else if (!strcmp(value, "auto") || !*value) {
-            mode = AFPACKET_MODE_AUTO;
-        } else if (!strcmp(value, "v2")) {
-            mode = AFPACKET_MODE_V2;
-        } else if (!strcmp(value, "v3")) {
-            mode = AFPACKET_MODE_V3;
-        } else {
-            msg = xasprintf("%s: rx-ring=%s: expected auto, v2 or v3",
-                            netdev->name, value);
-            error = EINVAL;
-        }
-    }
-    free(copy);
-
-    if (!error && mode != dev->mode) {
-        enum afpacket_mode old = dev->mode;
-        const char *what;
-
-        afpacket_close(dev);
-        dev->mode = mode;
-        error = afpacket_open(dev, &what);
-        if (error) {
-            msg = xasprintf("%s: cannot %s: %s", netdev->name, what,
-                            nf_strerror(error));
-            /* Back to the mode that worked, so the port stays usable. */
-            dev->mode = old;
-            if (afpacket_open(dev, &what)) {
-                VLOG_ERR("port %s: cannot reopen after a failed "
-                         "reconfiguration: %s",
-                         netdev->name, what);
-            }
-        }
+    error = netdev_afpacket_parse_options(netdev->name, options, &opts, &msg);
+    if (!error) {
+        error = afpacket_reconfigure(dev, &opts, &msg);
     }
     if (error) {
         if (errp) {

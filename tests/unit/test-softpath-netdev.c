@@ -1,7 +1,10 @@
 /* Unit tests for softpath/netdev: the registry of port types (unknown
  * types, duplicate names, bad names) and the dummy type (inject, batched
  * receive, send, pop, counters, poll fd, admin state), plus the virtio net
- * header kept in a packet's headroom. */
+ * header kept in a packet's headroom, and the parts of the afpacket type
+ * that need no privileges: its option parser and the rtnetlink messages of
+ * rx-after-tc's receive macvlan (built, and replies parsed, including
+ * malformed ones). */
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -13,6 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "config.h"
 
@@ -25,6 +32,7 @@
 
 #include "lib/packet.h"
 #include "lib/vlog.h"
+#include "softpath/netdev-afpacket-private.h"
 #include "softpath/netdev-provider.h"
 #include "softpath/netdev.h"
 
@@ -320,6 +328,382 @@ test_vnet_hdr_meta(void **state)
     pkt_delete(p);
 }
 
+/* The afpacket options, as data: input, expected result, and for a
+ * refusal a piece of the message. */
+static void
+test_afpacket_options(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *options;
+        int error;
+        enum afpacket_mode mode;
+        bool rx_after_tc;
+        const char *msg;
+    } cases[] = {
+        { "", 0, AFPACKET_MODE_AUTO, false, NULL },
+        { "rx-after-tc=true", 0, AFPACKET_MODE_AUTO, true, NULL },
+        { "rx-after-tc=false", 0, AFPACKET_MODE_AUTO, false, NULL },
+        { "rx-after-tc=", 0, AFPACKET_MODE_AUTO, false, NULL },
+        { "rx-ring=v3", 0, AFPACKET_MODE_V3, false, NULL },
+        { "rx-ring=", 0, AFPACKET_MODE_AUTO, false, NULL },
+        { "rx-after-tc=true,rx-ring=v2", 0, AFPACKET_MODE_V2, true, NULL },
+        { "rx-ring=auto,rx-after-tc=true", 0, AFPACKET_MODE_AUTO, true, NULL },
+        { "rx-after-tc=maybe", EINVAL, 0, false,
+          "p0: rx-after-tc=maybe: expected true or false" },
+        { "rx-after-tc=TRUE", EINVAL, 0, false,
+          "p0: rx-after-tc=TRUE: expected true or false" },
+        { "rx-after-tc=1", EINVAL, 0, false, "expected true or false" },
+        { "rx-ring=v9", EINVAL, 0, false,
+          "p0: rx-ring=v9: expected auto, v2 or v3" },
+        { "rx-after-tc=true,rx-ring=v9", EINVAL, 0, false,
+          "rx-ring=v9: expected auto, v2 or v3" },
+        { "mtu=1400", EINVAL, 0, false,
+          "p0: unknown option \"mtu\" (an afpacket port takes rx-ring and "
+          "rx-after-tc)" },
+        { "rx-after-tc", EINVAL, 0, false, "a port option is key=value" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct netdev_afpacket_options opts = {
+            .mode = AFPACKET_MODE_V3,
+            .rx_after_tc = true,
+        };
+        struct netdev_afpacket_options before = opts;
+        char *msg = NULL;
+        int error =
+            netdev_afpacket_parse_options("p0", cases[i].options, &opts, &msg);
+
+        print_message("case \"%s\"\n", cases[i].options);
+        assert_int_equal(error, cases[i].error);
+        if (error) {
+            /* A refusal names the port and the option and changes
+             * nothing. */
+            assert_non_null(msg);
+            assert_non_null(strstr(msg, cases[i].msg));
+            assert_memory_equal(&opts, &before, sizeof opts);
+            free(msg);
+        } else {
+            assert_null(msg);
+            assert_int_equal(opts.mode, cases[i].mode);
+            assert_int_equal(opts.rx_after_tc, cases[i].rx_after_tc);
+        }
+    }
+
+    /* ERRP may be NULL. */
+    struct netdev_afpacket_options opts;
+    assert_int_equal(
+        netdev_afpacket_parse_options("p0", "rx-after-tc=no", &opts, NULL),
+        EINVAL);
+}
+
+static void
+test_afpacket_rxtc_name(void **state)
+{
+    (void) state;
+    char name[IFNAMSIZ];
+
+    netdev_afpacket_rxtc_name(7, name);
+    assert_string_equal(name, "nfrx7");
+    /* The largest ifindex still fits an interface name. */
+    netdev_afpacket_rxtc_name(2147483647, name);
+    assert_string_equal(name, "nfrx2147483647");
+    assert_true(strlen(name) < IFNAMSIZ);
+}
+
+/* What the creation request carries, read back with libmnl. */
+struct create_seen {
+    char name[IFNAMSIZ];
+    uint32_t link;
+    char kind[16];
+    uint32_t mode;
+    int32_t bc_cutoff;
+    bool has_bc_cutoff;
+};
+
+static int
+create_data_attr(const struct nlattr *a, void *seen_)
+{
+    struct create_seen *seen = seen_;
+
+    if (mnl_attr_get_type(a) == IFLA_MACVLAN_MODE) {
+        seen->mode = mnl_attr_get_u32(a);
+    } else if (mnl_attr_get_type(a) == IFLA_MACVLAN_BC_QUEUE_LEN_USED + 1) {
+        seen->bc_cutoff = (int32_t) mnl_attr_get_u32(a);
+        seen->has_bc_cutoff = true;
+    }
+    return MNL_CB_OK;
+}
+
+static int
+create_info_attr(const struct nlattr *a, void *seen_)
+{
+    struct create_seen *seen = seen_;
+
+    if (mnl_attr_get_type(a) == IFLA_INFO_KIND) {
+        snprintf(seen->kind, sizeof seen->kind, "%s", mnl_attr_get_str(a));
+    } else if (mnl_attr_get_type(a) == IFLA_INFO_DATA) {
+        mnl_attr_parse_nested(a, create_data_attr, seen);
+    }
+    return MNL_CB_OK;
+}
+
+static int
+create_attr(const struct nlattr *a, void *seen_)
+{
+    struct create_seen *seen = seen_;
+
+    switch (mnl_attr_get_type(a)) {
+    case IFLA_IFNAME:
+        snprintf(seen->name, sizeof seen->name, "%s", mnl_attr_get_str(a));
+        break;
+    case IFLA_LINK:
+        seen->link = mnl_attr_get_u32(a);
+        break;
+    case IFLA_LINKINFO:
+        mnl_attr_parse_nested(a, create_info_attr, seen);
+        break;
+    }
+    return MNL_CB_OK;
+}
+
+static void
+test_afpacket_rxtc_msg_create(void **state)
+{
+    (void) state;
+    uint32_t buf[NETDEV_AFPACKET_RXTC_BUF / 4];
+    struct create_seen seen;
+
+    struct nlmsghdr *nlh =
+        netdev_afpacket_rxtc_msg_create(buf, sizeof buf, 42, "nfrx9", 9);
+    assert_non_null(nlh);
+    assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+    assert_int_equal(nlh->nlmsg_seq, 42);
+    /* Created, and refused if the name is taken. */
+    assert_int_equal(nlh->nlmsg_flags
+                         & (NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL),
+                     NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL);
+
+    /* Down (UP is changed, to 0), no ARP, all multicast. */
+    const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+    assert_int_equal(ifi->ifi_index, 0);
+    assert_int_equal(ifi->ifi_flags, IFF_NOARP | IFF_ALLMULTI);
+    assert_true(ifi->ifi_change & IFF_UP);
+    assert_true(ifi->ifi_change & IFF_NOARP);
+    assert_true(ifi->ifi_change & IFF_ALLMULTI);
+
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(mnl_attr_parse(nlh, sizeof *ifi, create_attr, &seen),
+                     MNL_CB_OK);
+    assert_string_equal(seen.name, "nfrx9");
+    assert_int_equal(seen.link, 9);
+    assert_string_equal(seen.kind, "macvlan");
+    assert_int_equal(seen.mode, MACVLAN_MODE_PASSTHRU);
+    assert_true(seen.has_bc_cutoff);
+    assert_int_equal(seen.bc_cutoff, -1);
+
+    /* A buffer too small gets no half message. */
+    assert_null(netdev_afpacket_rxtc_msg_create(buf, 40, 1, "nfrx9", 9));
+    assert_null(netdev_afpacket_rxtc_msg_create(buf, 8, 1, "nfrx9", 9));
+}
+
+/* Builds in BUF an NLMSG_ERROR for ERROR (negative, as the kernel sends
+ * it), answering a RTM_NEWLINK of REQ_PAYLOAD bytes (copied in unless
+ * CAPPED), with the extended-ack text TEXT unless it is NULL. */
+static struct nlmsghdr *
+make_ack(void *buf, int error, bool capped, size_t req_payload,
+         const char *text)
+{
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+    nlh->nlmsg_type = NLMSG_ERROR;
+    nlh->nlmsg_flags = capped ? NLM_F_CAPPED : 0;
+    struct nlmsgerr *err = mnl_nlmsg_put_extra_header(
+        nlh, sizeof *err + (capped ? 0 : req_payload));
+    err->error = error;
+    err->msg.nlmsg_len = (uint32_t) (sizeof(struct nlmsghdr) + req_payload);
+    err->msg.nlmsg_type = RTM_NEWLINK;
+    if (text) {
+        nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+        mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);
+        mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+    }
+    return nlh;
+}
+
+static void
+test_afpacket_rxtc_parse_ack(void **state)
+{
+    (void) state;
+    uint32_t buf[256];
+    char *msg;
+
+    /* A plain acknowledgement. */
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(
+        netdev_afpacket_rxtc_parse_ack(make_ack(buf, 0, true, 0, NULL), &msg),
+        0);
+    assert_null(msg);
+
+    /* An error with the kernel's text, capped or with the request. */
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(
+        netdev_afpacket_rxtc_parse_ack(
+            make_ack(buf, -EOPNOTSUPP, true, 0, "Unknown device type"), &msg),
+        EOPNOTSUPP);
+    assert_string_equal(msg, "Unknown device type");
+    free(msg);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(
+                         make_ack(buf, -EBUSY, false, 37, "busy"), &msg),
+                     EBUSY);
+    assert_string_equal(msg, "busy");
+    free(msg);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(
+                         make_ack(buf, -EINVAL, false, 64, NULL), &msg),
+                     EINVAL);
+    assert_null(msg);
+
+    /* Malformed: a positive error, a request longer than the message, a
+     * payload shorter than struct nlmsgerr, not an error message. */
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(
+        netdev_afpacket_rxtc_parse_ack(make_ack(buf, 5, true, 0, NULL), &msg),
+        EPROTO);
+    memset(buf, 0, sizeof buf);
+    struct nlmsghdr *nlh = make_ack(buf, -EBUSY, false, 16, "x");
+    ((struct nlmsgerr *) mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = 4000;
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(nlh, &msg), EPROTO);
+    assert_null(msg);
+    ((struct nlmsgerr *) mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = 3;
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(nlh, &msg), EPROTO);
+    nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 4;
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(nlh, &msg), EPROTO);
+    nlh->nlmsg_type = RTM_NEWLINK;
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(nlh, &msg), EPROTO);
+
+    /* A text without its NUL is ignored, not read past. */
+    memset(buf, 0, sizeof buf);
+    nlh = make_ack(buf, -EBUSY, true, 0, NULL);
+    nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+    mnl_attr_put(nlh, NLMSGERR_ATTR_MSG, 4, "abcd");
+    assert_int_equal(netdev_afpacket_rxtc_parse_ack(nlh, &msg), EBUSY);
+    assert_null(msg);
+}
+
+/* Builds in BUF a RTM_NEWLINK reply for ifindex IFINDEX called NAME over
+ * LINK (0: none) of kind KIND (NULL: none) and macvlan mode MODE. */
+static struct nlmsghdr *
+make_link(void *buf, int ifindex, const char *name, uint32_t link,
+          const char *kind, uint32_t mode)
+{
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+    nlh->nlmsg_type = RTM_NEWLINK;
+    struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+    ifi->ifi_index = ifindex;
+    if (name) {
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    }
+    mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
+    if (link) {
+        mnl_attr_put_u32(nlh, IFLA_LINK, link);
+    }
+    if (kind) {
+        struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, mode);
+        mnl_attr_put_u16(nlh, IFLA_MACVLAN_FLAGS, 0);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, info);
+    }
+    return nlh;
+}
+
+static void
+test_afpacket_rxtc_parse_link(void **state)
+{
+    (void) state;
+    struct netdev_afpacket_rxtc_link link;
+    uint32_t buf[256];
+
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(
+        netdev_afpacket_rxtc_parse_link(
+            make_link(buf, 12, "nfrx3", 3, "macvlan", MACVLAN_MODE_PASSTHRU),
+            &link),
+        0);
+    assert_int_equal(link.ifindex, 12);
+    assert_string_equal(link.name, "nfrx3");
+    assert_int_equal(link.link, 3);
+    assert_false(link.link_netns);
+    assert_true(link.macvlan);
+    assert_int_equal(link.mode, MACVLAN_MODE_PASSTHRU);
+
+    /* Another kind is no macvlan, whatever its data say, and its data
+     * are not read as a macvlan's (a VLAN's attribute 1 is 16 bits). */
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(
+                         make_link(buf, 12, "nfrx3", 3, "macvlanx", 8), &link),
+                     0);
+    assert_false(link.macvlan);
+    assert_int_equal(link.mode, 0);
+    memset(buf, 0, sizeof buf);
+    struct nlmsghdr *nlh = make_link(buf, 9, "nfrx3", 3, NULL, 0);
+    struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+    mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vlan");
+    struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+    mnl_attr_put_u16(nlh, IFLA_VLAN_ID, 10);
+    mnl_attr_nest_end(nlh, data);
+    mnl_attr_nest_end(nlh, info);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), 0);
+    assert_false(link.macvlan);
+
+    /* A macvlan's mode of the wrong size is malformed. */
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 12, "nfrx3", 3, NULL, 0);
+    info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+    mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+    data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+    mnl_attr_put_u16(nlh, IFLA_MACVLAN_MODE, 8);
+    mnl_attr_nest_end(nlh, data);
+    mnl_attr_nest_end(nlh, info);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(
+                         make_link(buf, 5, "nfrx3", 0, NULL, 0), &link),
+                     0);
+    assert_false(link.macvlan);
+    assert_int_equal(link.link, 0);
+
+    /* Malformed: no name, no ifindex, a short IFLA_LINK, a short
+     * message, a name without its NUL. */
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(
+                         make_link(buf, 5, NULL, 3, "macvlan", 8), &link),
+                     EINVAL);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(
+                         make_link(buf, 0, "x", 3, "macvlan", 8), &link),
+                     EINVAL);
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 5, "x", 0, NULL, 0);
+    mnl_attr_put_u16(nlh, IFLA_LINK, 3);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+    nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 5, NULL, 0, NULL, 0);
+    mnl_attr_put(nlh, IFLA_IFNAME, 4, "abcd");
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+    /* A name longer than an interface name. */
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 5, "a-name-much-too-long-for-linux", 0, NULL, 0);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+}
+
 int
 main(void)
 {
@@ -331,6 +715,11 @@ main(void)
         cmocka_unit_test(test_dummy_drops),
         cmocka_unit_test(test_inject_into_wrong_type),
         cmocka_unit_test(test_vnet_hdr_meta),
+        cmocka_unit_test(test_afpacket_options),
+        cmocka_unit_test(test_afpacket_rxtc_name),
+        cmocka_unit_test(test_afpacket_rxtc_msg_create),
+        cmocka_unit_test(test_afpacket_rxtc_parse_ack),
+        cmocka_unit_test(test_afpacket_rxtc_parse_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

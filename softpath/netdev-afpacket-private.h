@@ -1,0 +1,99 @@
+/* netdev-afpacket-private.h: what netdev-afpacket.c (the port type) and
+ * netdev-afpacket-rxtc.c (the receive macvlan of options:rx-after-tc)
+ * share, and what tests/unit/test-softpath-netdev.c reaches without the
+ * privileges a real port needs.  Nothing else includes this file.
+ *
+ * Why rx-after-tc exists is told at the top of netdev-afpacket.c. */
+#ifndef NICFLOW_SOFTPATH_NETDEV_AFPACKET_PRIVATE_H
+#define NICFLOW_SOFTPATH_NETDEV_AFPACKET_PRIVATE_H 1
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nlmsghdr;
+
+/* What options:rx-ring selects. */
+enum afpacket_mode {
+    AFPACKET_MODE_AUTO,
+    AFPACKET_MODE_V2,
+    AFPACKET_MODE_V3,
+};
+
+/* An afpacket port's options, as parsed. */
+struct netdev_afpacket_options {
+    enum afpacket_mode mode; /* rx-ring (default auto). */
+    bool rx_after_tc;        /* rx-after-tc (default false). */
+};
+
+/* Parses OPTIONS, the canonical "key=value,..." set that netdev.c hands to
+ * set_config (keys distinct, each item has an '='), for the port NAME into
+ * *OPTS; a key left out or given an empty value takes its default.
+ * Returns 0, or EINVAL with a message in *ERRP (caller frees; ERRP may be
+ * NULL) naming the port, the option and what it takes.  *OPTS is written
+ * only on success. */
+int netdev_afpacket_parse_options(const char *name, const char *options,
+                                  struct netdev_afpacket_options *opts,
+                                  char **errp);
+
+/* ---------------------------------------------------------------------
+ * The receive macvlan (netdev-afpacket-rxtc.c).
+ * --------------------------------------------------------------------- */
+
+/* The receive macvlan of the device with ifindex LOWER is called
+ * "nfrx<LOWER>": deterministic, so a process that restarts after a crash
+ * finds the one it left, and at most 14 characters for any ifindex. */
+#define NETDEV_AFPACKET_RXTC_PREFIX "nfrx"
+void netdev_afpacket_rxtc_name(int lower, char name[IFNAMSIZ]);
+
+/* Creates (or, if one was left behind by a process that died, recreates)
+ * the receive macvlan of the device LOWER for the port PORT: passthru mode,
+ * no addresses, no ARP, IPv6 off, IPv4 neither forwarding nor accepting
+ * anything (strict reverse-path filter), all multicast, administratively
+ * up.  Stores its ifindex in *IFINDEXP.  Returns 0, or a positive errno
+ * with a message for the user in *ERRP (caller frees) naming the port,
+ * the device and the cause; on failure nothing is left behind.  Needs
+ * CAP_NET_ADMIN. */
+int netdev_afpacket_rxtc_create(const char *port, int lower, int *ifindexp,
+                                char **errp);
+
+/* Removes the receive macvlan of LOWER, if there is one that is a macvlan
+ * of LOWER (a device of that name that is something else is left alone).
+ * Returns 0 (also when there was none), or a positive errno with a message
+ * in *ERRP (caller frees). */
+int netdev_afpacket_rxtc_destroy(const char *port, int lower, char **errp);
+
+/* The netlink side, exposed for unit tests.  Each request is built in BUF
+ * (SIZE bytes, at least NETDEV_AFPACKET_RXTC_BUF) with sequence number SEQ
+ * and returned, or NULL if it does not fit. */
+#define NETDEV_AFPACKET_RXTC_BUF 1024
+
+/* RTM_NEWLINK creating NAME: a passthru macvlan over LOWER, down, with
+ * IFF_NOARP and IFF_ALLMULTI, broadcasts delivered without the macvlan's
+ * work queue (IFLA_MACVLAN_BC_CUTOFF -1, ignored by kernels before 6.2). */
+struct nlmsghdr *netdev_afpacket_rxtc_msg_create(void *buf, size_t size,
+                                                 uint32_t seq,
+                                                 const char *name, int lower);
+
+/* What a link dump or RTM_GETLINK reply says about one device. */
+struct netdev_afpacket_rxtc_link {
+    int ifindex;
+    int link;        /* IFLA_LINK: the lower device, or 0. */
+    bool link_netns; /* IFLA_LINK_NETNSID: LINK is in another netns. */
+    bool macvlan;    /* IFLA_INFO_KIND is "macvlan". */
+    uint32_t mode;   /* IFLA_MACVLAN_MODE, or 0. */
+    char name[IFNAMSIZ];
+};
+
+/* Parses an RTM_NEWLINK message (a reply to RTM_GETLINK) into *LINK.
+ * Returns 0, or EINVAL if it is malformed. */
+int netdev_afpacket_rxtc_parse_link(const struct nlmsghdr *nlh,
+                                    struct netdev_afpacket_rxtc_link *link);
+
+/* Parses an NLMSG_ERROR message: returns its (positive) errno, 0 for an
+ * acknowledgement, or EPROTO if it is malformed, and stores the kernel's
+ * extended-ack text, if any, in *MSGP (caller frees; else NULL). */
+int netdev_afpacket_rxtc_parse_ack(const struct nlmsghdr *nlh, char **msgp);
+
+#endif /* NICFLOW_SOFTPATH_NETDEV_AFPACKET_PRIVATE_H */
