@@ -59,6 +59,8 @@ include lib/build.mk
 -include ovsdb/build.mk
 -include softpath/build.mk
 -include ofctl/build.mk
+-include offload/build.mk
+-include tc-flower/build.mk
 include vswitchd/build.mk
 include vswitchd/lib.mk
 include tests/build.mk

@@ -516,18 +516,62 @@ dp_arg(int argc, const char *argv[], int own)
     return argc > own + 1 ? argv[1] : NULL;
 }
 
+static const struct dpctl_flow_hooks *flow_hooks;
+
+void
+dpctl_set_flow_hooks(const struct dpctl_flow_hooks *hooks)
+{
+    flow_hooks = hooks;
+}
+
+/* Whether flow UFID passes every filter of TYPES (a comma-separated list
+ * of types, as ovs-dpctl takes "type=offloaded,tc"). */
+static bool
+dump_type_match(const struct dpif_ufid *ufid, const char *types)
+{
+    if (!types || !flow_hooks || !flow_hooks->filter) {
+        return true;
+    }
+    char *copy = xstrdup(types), *save = NULL;
+    bool ok = false;
+    for (char *t = strtok_r(copy, ",", &save); t && !ok;
+         t = strtok_r(NULL, ",", &save)) {
+        ok = flow_hooks->filter(ufid, t) == 1;
+    }
+    free(copy);
+    return ok;
+}
+
 static int
 cmd_dump_flows(struct dpctl_ctx *ctx, int argc, const char *argv[])
 {
-    const char *dp = NULL;
+    const char *dp = NULL, *types = NULL;
     struct dpif *dpif;
     int error;
 
     for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "type=", 5) || !strncmp(argv[i], "filter=", 7)) {
-            continue; /* Every flow of a userspace datapath is "ovs". */
+        if (!strncmp(argv[i], "type=", 5)) {
+            types = argv[i] + 5;
+            continue;
+        }
+        if (!strncmp(argv[i], "filter=", 7)) {
+            continue;
         }
         dp = argv[i];
+    }
+    if (types && flow_hooks && flow_hooks->filter) {
+        /* Refuse a type nobody knows before printing anything. */
+        char *copy = xstrdup(types), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t;
+             t = strtok_r(NULL, ",", &save)) {
+            static const struct dpif_ufid zero;
+            if (flow_hooks->filter(&zero, t) < 0) {
+                char *msg = xasprintf("Failed to parse type (%s)", t);
+                free(copy);
+                return fail(ctx, EINVAL, msg);
+            }
+        }
+        free(copy);
     }
     error = open_dp(ctx, dp, &dpif);
     if (error) {
@@ -535,14 +579,27 @@ cmd_dump_flows(struct dpctl_ctx *ctx, int argc, const char *argv[])
     }
     struct dpif_flow_dump *dump = dpif_flow_dump_start(dpif);
     struct dpif_flow flows[32];
+    struct buf extra = BUF_INITIALIZER;
     size_t n;
     while ((n = dpif_flow_dump_next(dump, flows, 32)) > 0) {
         for (size_t i = 0; i < n; i++) {
-            dpif_flow_format(&flows[i], ctx->verbose, ctx->out);
-            buf_put_char(ctx->out, '\n');
-            dpif_flow_destroy(&flows[i]);
+            struct dpif_flow *f = &flows[i];
+            if (dump_type_match(&f->ufid, types)) {
+                buf_clear(&extra);
+                if (flow_hooks && flow_hooks->merge_stats) {
+                    flow_hooks->merge_stats(&f->ufid, &f->stats);
+                }
+                if (ctx->verbose && flow_hooks && flow_hooks->format_status) {
+                    flow_hooks->format_status(&f->ufid, &extra);
+                }
+                dpif_flow_format_extra(f, ctx->verbose, buf_cstr(&extra),
+                                       ctx->out);
+                buf_put_char(ctx->out, '\n');
+            }
+            dpif_flow_destroy(f);
         }
     }
+    buf_destroy(&extra);
     dpif_flow_dump_done(dump);
     dpif_close(dpif);
     return 0;

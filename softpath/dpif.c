@@ -475,6 +475,13 @@ static const char *const tcp_flag_names[] = {
 void
 dpif_flow_format(const struct dpif_flow *f, bool verbose, struct buf *b)
 {
+    dpif_flow_format_extra(f, verbose, NULL, b);
+}
+
+void
+dpif_flow_format_extra(const struct dpif_flow *f, bool verbose,
+                       const char *extra, struct buf *b)
+{
     if (verbose) {
         buf_printf(b,
                    "ufid:%08" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%04" PRIx32
@@ -503,7 +510,12 @@ dpif_flow_format(const struct dpif_flow *f, bool verbose, struct buf *b)
             }
         }
     }
-    buf_put_cstr(b, ", actions:");
+    buf_put_cstr(b, ", ");
+    if (extra && *extra) {
+        buf_put_cstr(b, extra);
+        buf_put_cstr(b, ", ");
+    }
+    buf_put_cstr(b, "actions:");
     odp_actions_format(b, f->actions.data, f->actions.len);
 }
 

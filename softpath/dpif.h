@@ -196,6 +196,10 @@ void dpif_ufid_from_key(const void *key, size_t key_len, struct dpif_ufid *);
  * "packets:N, bytes:N, used:Xs" (with ", flags:..." when TCP flags were
  * seen) and "actions:...".  With VERBOSE, "ufid:..., " first, as -m. */
 void dpif_flow_format(const struct dpif_flow *, bool verbose, struct buf *);
+/* The same with EXTRA (if nonnull and not empty) and ", " printed just
+ * before "actions:", as Open vSwitch prints "offloaded:yes, dp:tc, ". */
+void dpif_flow_format_extra(const struct dpif_flow *, bool verbose,
+                            const char *extra, struct buf *);
 
 /* ---------------------------------------------------------------------
  * Execution and upcalls.

@@ -34,6 +34,7 @@
 #include "lib/vlog.h"
 #include "ofctl/match.h"
 #include "ofctl/ofp-port.h"
+#include "offload/offload.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/idl.h"
 #include "softpath/dpif.h"
@@ -346,7 +347,8 @@ iface_xlate_set(const struct bridge_iface *iface)
 /* The configuration columns of an Interface row; a change elsewhere (the
  * columns nicflowd writes) needs no reconciliation. */
 static const char *const iface_cfg_columns[] = { "type", "options",
-                                                 "ofport_request" };
+                                                 "ofport_request",
+                                                 "other_config" };
 
 static bool
 iface_row_changed(const struct ovsdb_idl_row *row)
@@ -448,6 +450,45 @@ iface_choose_ofp(struct bridge *br, const char *name, int64_t request,
     return 0;
 }
 
+/* Reads IFACE's other_config:hw-offload-priority from ROW; returns true
+ * if it changed. */
+static bool
+iface_read_offload_priority(struct bridge_iface *iface,
+                            const struct ovsdb_idl_row *row)
+{
+    const char *prio = ovsdb_idl_row_get_map_string(row, "other_config",
+                                                    "hw-offload-priority");
+
+    if (!prio == !iface->offload_priority
+        && (!prio || !strcmp(prio, iface->offload_priority))) {
+        return false;
+    }
+    free(iface->offload_priority);
+    iface->offload_priority = prio ? xstrdup(prio) : NULL;
+    return true;
+}
+
+/* Tells the offload manager about IFACE's datapath port (again). */
+static void
+iface_offload_attach(const struct bridge_iface *iface)
+{
+    if (iface->odp_port != DPIF_PORT_ANY
+        && iface->class && iface->class->netdev_type) {
+        offload_port_add(iface->odp_port, iface->name,
+                         iface->class->netdev_type, iface->offload_priority);
+    }
+}
+
+/* The options IFACE's datapath port gets: the row's for types that take
+ * them, else what offload needs (bridge-offload.c), else none. */
+static const char *
+iface_dp_options(const struct bridge_iface *iface)
+{
+    return iface->class->takes_options
+               ? iface->options
+               : bridge_offload_port_options(iface->class->netdev_type);
+}
+
 /* Reads the configuration of IFACE from ROW. */
 static void
 iface_read_cfg(struct bridge_iface *iface, const struct bridge *br,
@@ -464,6 +505,7 @@ iface_read_cfg(struct bridge_iface *iface, const struct bridge *br,
     iface->peer = peer ? xstrdup(peer) : NULL;
     iface->ofport_request =
         ovsdb_idl_row_get_integer(row, "ofport_request", 0);
+    iface_read_offload_priority(iface, row);
 }
 
 /* Brings IFACE (configured, not yet in the bridge) into its bridge: the
@@ -500,9 +542,21 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
     if (class->netdev_type) {
         uint32_t odp_port = DPIF_PORT_ANY;
 
+        const char *options = iface_dp_options(iface);
+
         error = dpif_port_add(br->dpif, iface->name, class->netdev_type,
-                              class->takes_options ? iface->options : NULL,
-                              &odp_port, &err);
+                              options, &odp_port, &err);
+        if (error && error != ENODEV && !class->takes_options && options) {
+            /* What offload asked for (reading after TC) is not possible
+             * on this device: it still forwards in software. */
+            VLOG_WARN_RL(&rl, "bridge %s: %s: %s; adding it without \"%s\"",
+                         br->name, iface->name, err ? err : "error", options);
+            free(err);
+            err = NULL;
+            odp_port = DPIF_PORT_ANY;
+            error = dpif_port_add(br->dpif, iface->name, class->netdev_type,
+                                  NULL, &odp_port, &err);
+        }
         if (error) {
             /* A device that does not exist yet may appear later (a veth
              * created after the port was configured): try again then. */
@@ -542,6 +596,7 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
     iface->error = NULL;
     iface->retry = false;
     iface_xlate_set(iface);
+    iface_offload_attach(iface);
     br->ea_dirty = true;
     COVERAGE_INC(bridge_iface_add);
     if (iface->odp_port != DPIF_PORT_ANY) {
@@ -581,6 +636,8 @@ iface_detach(struct bridge_iface *iface)
     if (iface->odp_port != DPIF_PORT_ANY) {
         char *err = NULL;
 
+        /* Hardware first: its rules name the port's device. */
+        offload_port_del(iface->odp_port);
         if (dpif_port_del(br->dpif, iface->odp_port, &err)) {
             VLOG_WARN_RL(&rl,
                          "bridge %s: could not delete datapath port "
@@ -605,6 +662,7 @@ iface_destroy(struct bridge_iface *iface)
     free(iface->error);
     free(iface->peer);
     free(iface->options);
+    free(iface->offload_priority);
     free(iface->type);
     free(iface->name);
     free(iface);
@@ -797,6 +855,8 @@ bridge_ports_remove_stale(struct bridge *br, const struct ovsdb_idl_row *row)
                        != ovsdb_idl_row_get_integer(irow, "ofport_request", 0)
                 || !iface->ofp_port || !iface_update_options(iface, irow)) {
                 iface_destroy(iface);
+            } else if (iface_read_offload_priority(iface, irow)) {
+                iface_offload_attach(iface);
             }
         }
     }
@@ -1211,5 +1271,31 @@ bridge_iface_exit(void)
     if (ioctl_fd >= 0) {
         close(ioctl_fd);
         ioctl_fd = -1;
+    }
+}
+
+void
+bridge_offload_ports_sync(void)
+{
+    struct bridge_iface *iface;
+
+    HMAP_FOR_EACH (iface, uuid_node, &bridge_ifaces) {
+        if (iface->odp_port == DPIF_PORT_ANY
+            || !iface->class || !iface->class->netdev_type) {
+            continue;
+        }
+        if (!iface->class->takes_options) {
+            const char *options = iface_dp_options(iface);
+            char *err = NULL;
+
+            if (dpif_port_set_config(iface->port->bridge->dpif,
+                                     iface->odp_port, options ? options : "",
+                                     &err)) {
+                VLOG_WARN_RL(&rl, "%s: %s", iface->name,
+                             err ? err : "could not change its options");
+            }
+            free(err);
+        }
+        iface_offload_attach(iface);
     }
 }

@@ -93,6 +93,7 @@ struct bridge_iface {
     char *options;          /* "key=value,..." in key order, or "". */
     int64_t ofport_request; /* 0: none. */
     char *peer;             /* Patch: options:peer, or NULL. */
+    char *offload_priority; /* other_config:hw-offload-priority, or NULL. */
 
     /* Result. */
     uint16_t ofp_port; /* 0 while the interface is not in the
@@ -184,5 +185,23 @@ bool bridge_port_stats_cb(void *aux, uint16_t ofp_port,
 
 /* Frees the interface layer's process-wide state. */
 void bridge_iface_exit(void);
+
+/* bridge-offload.c */
+
+/* Reads the Open_vSwitch row OVS's offload settings and applies what
+ * changed: the manager's configuration, the ports' options, and (when
+ * offload turns on or off) the installed flows. */
+void bridge_offload_read(const struct ovsdb_idl_row *ovs);
+
+/* Whether hw-offload is on. */
+bool bridge_offload_wanted(void);
+
+/* The datapath port options offload needs for a port of NETDEV_TYPE whose
+ * interface type takes none of its own, or NULL. */
+const char *bridge_offload_port_options(const char *netdev_type);
+
+/* (bridge-iface.c) Gives every datapath port the options offload needs
+ * now and tells the manager about it again. */
+void bridge_offload_ports_sync(void);
 
 #endif /* NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H */

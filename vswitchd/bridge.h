@@ -28,6 +28,7 @@
 #ifndef NICFLOW_VSWITCHD_BRIDGE_H
 #define NICFLOW_VSWITCHD_BRIDGE_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct evloop;
@@ -59,5 +60,11 @@ unsigned int bridge_get_max_idle(void);
  * default) lets the caller choose. */
 unsigned int bridge_get_n_handler_threads(void);
 unsigned int bridge_get_n_revalidator_threads(void);
+
+/* Stops hardware offload before bridge_exit(): with CLEANUP, every rule
+ * nicflow put into hardware is removed; without, rules stay (so that
+ * offloaded traffic keeps flowing while nicflowd restarts) and taking the
+ * bridges down afterwards leaves them alone. */
+void bridge_offload_exit(bool cleanup);
 
 #endif /* NICFLOW_VSWITCHD_BRIDGE_H */

@@ -1,7 +1,8 @@
 # vswitchd/: nicflowd, the switch daemon (every vswitchd/*.c).
 PROGRAMS += $(BIN)/nicflowd
 $(BIN)/nicflowd: $(patsubst %.c,$(OBJ)/%.o,$(wildcard vswitchd/*.c)) \
-                 $(LIBOVSDB) $(LIBSOFTPATH) $(LIBOFCTL) $(LIBNICFLOW)
+                 $(LIBOVSDB) $(LIBTCF) $(LIBOFFLOAD) $(LIBSOFTPATH) $(LIBOFCTL) \
+                 $(LIBNICFLOW)
 
 # The OpenFlow switch core (ofproto*.c, connmgr*.c) is also archived on its
 # own, so that its unit test and the system test's switch

@@ -22,6 +22,8 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/offload.h"
+#include "tc-flower/tcf-provider.h"
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
 #include "vswitchd/upcall.h"
@@ -126,9 +128,21 @@ parse_options(int argc, char *argv[])
     }
 }
 
+/* "exit --cleanup": hardware rules are removed too (a plain exit leaves
+ * them, so that offloaded traffic keeps flowing across a restart). */
+static bool exit_cleanup;
+
 static void
 exit_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *loop)
 {
+    if (argc > 1) {
+        if (strcmp(argv[1], "--cleanup")) {
+            unixctl_command_reply_error(conn, "exit: unknown option (the "
+                                              "only one is --cleanup)\n");
+            return;
+        }
+        exit_cleanup = true;
+    }
     VLOG_INFO("exiting on request of the control socket");
     unixctl_command_reply(conn, NULL);
     evloop_stop(loop);
@@ -161,6 +175,8 @@ main(int argc, char *argv[])
     coverage_run();
     evloop_add_timer(loop, 5000, 5000, coverage_timer_cb, NULL);
     datapaths_init();
+    offload_init(loop);
+    offload_provider_register(&tcf_provider_class);
     upcall_init(loop);
     {
         char *remote = db_remote
@@ -175,6 +191,9 @@ main(int argc, char *argv[])
     daemon_ready();
     evloop_run(loop);
 
+    /* Offload stops first, so that taking the bridges down leaves their
+     * hardware rules alone unless asked to clean up. */
+    bridge_offload_exit(exit_cleanup);
     bridge_exit();
     datapaths_destroy();
     unixctl_server_destroy(server);

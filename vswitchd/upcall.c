@@ -29,6 +29,8 @@
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofctl/flow-text.h"
+#include "offload/offload.h"
+#include "softpath/dpctl.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
 #include "vswitchd/mac-learning.h"
@@ -68,6 +70,31 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
  * round of timers, before any descriptor is served). */
 #define REVAL_SLICE_US 2000
 
+/* The userdata of the one action of a "slow path" flow: a megaflow whose
+ * every packet must come to nicflowd (it goes to a controller).  Such a
+ * flow is installed, as Open vSwitch installs its slow_path(controller)
+ * flows, so that those packets arrive as action upcalls of a known flow
+ * instead of as misses that each try to install one, and so that
+ * dpctl/dump-flows shows them (with the reason no hardware takes them). */
+static const uint8_t slow_path_userdata[8] = { 'n', 'f', 's', 'l',
+                                               'o', 'w', 0,   1 };
+
+/* Puts the actions of a slow path flow into OUT. */
+static void
+slow_path_actions(struct buf *out)
+{
+    odp_put_userspace(out, 0, slow_path_userdata, sizeof slow_path_userdata);
+}
+
+static bool
+is_slow_path_upcall(const struct dpif_upcall *up)
+{
+    return up->type == DPIF_UC_ACTION
+           && up->userdata.len == sizeof slow_path_userdata
+           && !memcmp(up->userdata.data, slow_path_userdata,
+                      sizeof slow_path_userdata);
+}
+
 /* One installed datapath flow. */
 struct ukey {
     struct hmap_node node; /* In ukeys, by ufid. */
@@ -79,6 +106,9 @@ struct ukey {
     uint64_t generation;
     bool learns; /* Its translation went through NORMAL's learning. */
     uint64_t n_packets, n_bytes; /* Already credited. */
+    /* Final hardware counters of the rules this flow had before it last
+     * left hardware (offload_flow_del() forgets them). */
+    uint64_t hw_packets, hw_bytes;
     long long created_ms;
     long long learned_ms;
 };
@@ -119,6 +149,53 @@ ufid_hash(const struct dpif_ufid *u)
 {
     /* A ufid is already a hash of the key: its first word will do. */
     return u->u32[0];
+}
+
+_Static_assert(sizeof(struct dpif_ufid) == sizeof(struct offload_ufid),
+               "a datapath ufid is an offload ufid");
+
+static const struct offload_ufid *
+oufid(const struct dpif_ufid *u)
+{
+    return (const struct offload_ufid *) u;
+}
+
+/* Offers UK's flow for hardware (a no-op while offload is off). */
+static void
+ukey_offload(const struct ukey *uk)
+{
+    if (offload_is_enabled()) {
+        offload_flow_put(oufid(&uk->ufid), uk->key.data, uk->key.len,
+                         uk->mask.data, uk->mask.len, uk->actions.data,
+                         uk->actions.len);
+    }
+}
+
+/* Takes UK's flow out of hardware, keeping what its rules counted. */
+static void
+ukey_unoffload(struct ukey *uk)
+{
+    struct offload_stats hw;
+
+    memset(&hw, 0, sizeof hw);
+    offload_flow_del(oufid(&uk->ufid), 1, &hw);
+    uk->hw_packets += hw.n_packets;
+    uk->hw_bytes += hw.n_bytes;
+}
+
+/* Adds to ST (a flow's software counters) what its rules counted in
+ * hardware, past and present; returns true while the flow is too young
+ * in hardware for its counters to be trusted (offloaded-stats-delay). */
+static bool
+ukey_add_hw_stats(const struct ukey *uk, const struct offload_stats *hw,
+                  bool young, struct dpif_flow_stats *st)
+{
+    st->n_packets += uk->hw_packets + hw->n_packets;
+    st->n_bytes += uk->hw_bytes + hw->n_bytes;
+    if (hw->used > st->used) {
+        st->used = hw->used;
+    }
+    return young;
 }
 
 static struct ukey *
@@ -192,6 +269,7 @@ static void
 ukeys_clear(void)
 {
     while (n_ukv) {
+        ukey_unoffload(ukv[n_ukv - 1]);
         ukey_destroy(ukv[n_ukv - 1]);
     }
     free(ukv);
@@ -251,7 +329,10 @@ handle_miss(struct miss *m)
     xlate_flow(&flow, m->up.packet, true, NULL, &m->out);
     if (m->out.slow) {
         n_slow++;
-        return;
+        if (m->up.type != DPIF_UC_MISS) {
+            /* Its slow path flow is installed already. */
+            return;
+        }
     }
 
     struct ukey *uk = xzalloc(sizeof *uk);
@@ -269,14 +350,19 @@ handle_miss(struct miss *m)
         return;
     }
 
+    if (m->out.slow) {
+        slow_path_actions(&uk->actions);
+    } else {
+        buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
+    }
     struct dpif_flow_put put = {
         .flags = DPIF_FP_CREATE,
         .key = uk->key.data,
         .key_len = uk->key.len,
         .mask = uk->mask.data,
         .mask_len = uk->mask.len,
-        .actions = m->out.odp_actions.data,
-        .actions_len = m->out.odp_actions.len,
+        .actions = uk->actions.data,
+        .actions_len = uk->actions.len,
         .ufid = &uk->ufid,
     };
     int error = dpif_flow_put(dpif, &put, &err);
@@ -292,10 +378,10 @@ handle_miss(struct miss *m)
     }
     COVERAGE_INC(upcall_flow_installed);
     n_installed++;
-    buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
     ukey_set_hits(uk, &m->out);
     uk->created_ms = uk->learned_ms = nf_time_msec();
     ukey_insert(uk);
+    ukey_offload(uk);
 }
 
 /* Runs the actions of the first N misses of MISSES on their packets, in
@@ -344,7 +430,7 @@ upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
                 more = false;
                 break;
             }
-            if (m->up.type != DPIF_UC_MISS) {
+            if (m->up.type != DPIF_UC_MISS && !is_slow_path_upcall(&m->up)) {
                 dpif_upcall_destroy(&m->up);
                 continue;
             }
@@ -370,9 +456,15 @@ static void
 delete_flow(struct ukey *uk)
 {
     struct dpif_flow_stats st;
+    struct offload_stats none;
 
+    /* Hardware first, so that no packet is forwarded there by a flow
+     * software no longer has. */
+    ukey_unoffload(uk);
     memset(&st, 0, sizeof st);
+    memset(&none, 0, sizeof none);
     if (!dpif_flow_del(dpif, &uk->ufid, NULL, 0, &st)) {
+        ukey_add_hw_stats(uk, &none, false, &st);
         ukey_credit(uk, &st);
     }
     ukey_destroy(uk);
@@ -393,8 +485,13 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
     struct xlate_out out;
     xlate_out_init(&out);
     int error = xlate_flow(&flow, NULL, may_learn, NULL, &out);
-    bool keep = !error && !out.slow;
+    bool keep = !error;
 
+    if (keep && out.slow) {
+        /* The flow's datapath actions are the slow path's. */
+        buf_clear(&out.odp_actions);
+        slow_path_actions(&out.odp_actions);
+    }
     if (keep) {
         struct buf mask = BUF_INITIALIZER;
         odp_flow_to_mask(&mask, &flow, &out.mask);
@@ -415,6 +512,9 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
                 .actions_len = out.odp_actions.len,
                 .ufid = &uk->ufid,
             };
+            /* The old actions leave hardware before software changes;
+             * the new ones are offered once software has them. */
+            ukey_unoffload(uk);
             if (dpif_flow_put(dpif, &put, &err)) {
                 free(err);
                 keep = false;
@@ -423,6 +523,7 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
                 buf_clear(&uk->actions);
                 buf_put(&uk->actions, out.odp_actions.data,
                         out.odp_actions.len);
+                ukey_offload(uk);
             }
         }
         buf_destroy(&mask);
@@ -439,17 +540,18 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
  * would only stop the next miss from installing it again). */
 static void
 revalidate_one(struct ukey *uk, const struct dpif_flow_stats *st, bool found,
-               long long now)
+               bool young, long long now)
 {
     if (!found) {
         COVERAGE_INC(revalidate_vanished);
+        ukey_unoffload(uk);
         ukey_destroy(uk);
         return;
     }
 
     long long used = st->used ? st->used : uk->created_ms;
     bool fresh = st->n_packets > uk->n_packets;
-    if (now - used >= (long long) max_idle_ms) {
+    if (!young && now - used >= (long long) max_idle_ms) {
         COVERAGE_INC(revalidate_idle);
         delete_flow(uk);
     } else if (uk->generation != pass_gen
@@ -483,7 +585,8 @@ pass_slice(void)
         struct ukey *batch[REVAL_BATCH];
         struct dpif_ufid ufids[REVAL_BATCH];
         struct dpif_flow_stats stats[REVAL_BATCH];
-        bool found[REVAL_BATCH];
+        struct offload_stats hw[REVAL_BATCH];
+        bool found[REVAL_BATCH], young[REVAL_BATCH];
         size_t n = pass_pos < REVAL_BATCH ? pass_pos : REVAL_BATCH;
 
         /* Seen from here on: revalidate_one() may remove any of them, and
@@ -494,8 +597,13 @@ pass_slice(void)
             ufids[i] = batch[i]->ufid;
         }
         dpif_flow_get_stats(dpif, ufids, n, stats, found);
+        memset(hw, 0, sizeof hw);
+        memset(young, 0, sizeof young);
+        offload_flow_get_stats((const struct offload_ufid *) ufids, n, hw,
+                               young);
         for (size_t i = 0; i < n; i++) {
-            revalidate_one(batch[i], &stats[i], found[i], now);
+            bool y = ukey_add_hw_stats(batch[i], &hw[i], young[i], &stats[i]);
+            revalidate_one(batch[i], &stats[i], found[i], y, now);
         }
         long long t = nf_time_usec();
         now = t / 1000;
@@ -630,6 +738,88 @@ revalidator_purge(struct unixctl_conn *conn, int argc NF_UNUSED,
     unixctl_command_reply(conn, "");
 }
 
+/* ---------------------------------------------------------------------
+ * Offload: what dump-flows shows, and switching it on and off.
+ * --------------------------------------------------------------------- */
+
+static void
+hook_merge_stats(const struct dpif_ufid *ufid, struct dpif_flow_stats *st)
+{
+    const struct ukey *uk = ukey_find(ufid);
+    struct offload_stats hw;
+    bool young = false;
+
+    memset(&hw, 0, sizeof hw);
+    offload_flow_get_stats(oufid(ufid), 1, &hw, &young);
+    if (uk) {
+        ukey_add_hw_stats(uk, &hw, young, st);
+    } else {
+        st->n_packets += hw.n_packets;
+        st->n_bytes += hw.n_bytes;
+        if (hw.used > st->used) {
+            st->used = hw.used;
+        }
+    }
+}
+
+static void
+hook_format_status(const struct dpif_ufid *ufid, struct buf *out)
+{
+    offload_format_flow_status(oufid(ufid), "softpath", out);
+}
+
+static int
+hook_filter(const struct dpif_ufid *ufid, const char *type)
+{
+    /* Open vSwitch's types, with "softpath" for its "ovs". */
+    static const char *const known[] = {
+        "all",       "ovs",           "softpath",
+        "offloaded", "non-offloaded", "partially-offloaded",
+        "tc",        "rteflow",       "hal",
+        "dummy",     "dpdk",
+    };
+    bool ok = false;
+
+    for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+        ok = ok || !strcmp(type, known[i]);
+    }
+    if (!ok) {
+        return -1;
+    }
+    if (!strcmp(type, "all")) {
+        return 1;
+    }
+    if (!strcmp(type, "partially-offloaded")) {
+        struct offload_flow_status st;
+        offload_flow_get_status(oufid(ufid), &st);
+        return st.state == OFFLOAD_ST_OFFLOADED && st.partial;
+    }
+    return offload_flow_matches_type(oufid(ufid),
+                                     !strcmp(type, "dpdk") ? "rteflow" : type);
+}
+
+static const struct dpctl_flow_hooks flow_hooks = {
+    .merge_stats = hook_merge_stats,
+    .format_status = hook_format_status,
+    .filter = hook_filter,
+};
+
+void
+upcall_offload_withdraw(void)
+{
+    for (size_t i = 0; i < n_ukv; i++) {
+        ukey_unoffload(ukv[i]);
+    }
+}
+
+void
+upcall_offload_reoffer(void)
+{
+    for (size_t i = 0; i < n_ukv; i++) {
+        ukey_offload(ukv[i]);
+    }
+}
+
 static void
 dpif_dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
                 void *aux NF_UNUSED)
@@ -663,8 +853,15 @@ dpif_dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
             if (!odp_key_to_flow(flows[i].key.data, flows[i].key.len, &flow,
                                  &err)
                 && xlate_odp_port_bridge(flow.in_port) == ofp) {
-                dpif_flow_format(&flows[i], verbose, &out);
+                struct buf extra = BUF_INITIALIZER;
+                hook_merge_stats(&flows[i].ufid, &flows[i].stats);
+                if (verbose) {
+                    hook_format_status(&flows[i].ufid, &extra);
+                }
+                dpif_flow_format_extra(&flows[i], verbose, buf_cstr(&extra),
+                                       &out);
                 buf_put_cstr(&out, "\n");
+                buf_destroy(&extra);
             }
             free(err);
             dpif_flow_destroy(&flows[i]);
@@ -677,21 +874,45 @@ dpif_dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     buf_destroy(&out);
 }
 
-/* ofproto/trace BRIDGE FLOW: FLOW in ovs-ofctl match syntax
- * ("in_port=1,dl_src=...,dl_dst=..."). */
-static void
-ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
-              const char *argv[], void *aux NF_UNUSED)
+/* Parses FLOW_TEXT (ovs-ofctl match syntax, "in_port=1,dl_src=...") for
+ * bridge BRIDGE into *FL, with *FLOW its match with the datapath's input
+ * port number.  Returns NULL, or an error message (caller frees) after
+ * which there is nothing to destroy. */
+static char *
+parse_bridge_flow(const char *bridge, const char *flow_text,
+                  struct of_flow *fl, struct flow *flow)
 {
-    struct ofproto *ofp = xlate_ofproto_by_name(argv[1]);
+    struct ofproto *ofp = xlate_ofproto_by_name(bridge);
     if (!ofp) {
-        unixctl_command_reply_error(conn, "no such bridge\n");
-        return;
+        return xstrdup("no such bridge");
     }
 
-    struct of_flow fl;
     /* A delete needs no actions: the text is only a match. */
-    char *err = of_flow_parse(&fl, argv[2], OF_FLOW_DELETE, NULL, NULL);
+    char *err = of_flow_parse(fl, flow_text, OF_FLOW_DELETE, NULL, NULL);
+    if (err) {
+        return err;
+    }
+
+    *flow = fl->match.flow;
+    uint16_t ofp_in = (uint16_t) flow->in_port;
+    uint32_t odp_in = xlate_odp_port(ofp, ofp_in);
+    if (odp_in == DPIF_PORT_ANY) {
+        of_flow_destroy(fl);
+        return xasprintf("no OpenFlow port %u on bridge %s", ofp_in, bridge);
+    }
+    flow->in_port = odp_in;
+    return NULL;
+}
+
+/* offload/explain BRIDGE FLOW: the megaflow FLOW would get, and what the
+ * offload manager would do with it, installing nothing. */
+static void
+offload_explain_cmd(struct unixctl_conn *conn, int argc NF_UNUSED,
+                    const char *argv[], void *aux NF_UNUSED)
+{
+    struct of_flow fl;
+    struct flow flow;
+    char *err = parse_bridge_flow(argv[1], argv[2], &fl, &flow);
     if (err) {
         char *msg = xasprintf("%s\n", err);
         unixctl_command_reply_error(conn, msg);
@@ -700,18 +921,55 @@ ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
         return;
     }
 
-    struct flow flow = fl.match.flow;
-    uint16_t ofp_in = (uint16_t) flow.in_port;
-    uint32_t odp_in = xlate_odp_port(ofp, ofp_in);
-    if (odp_in == DPIF_PORT_ANY) {
-        char *msg =
-            xasprintf("no OpenFlow port %u on bridge %s\n", ofp_in, argv[1]);
+    struct buf out = BUF_INITIALIZER;
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    struct xlate_out xo;
+
+    xlate_out_init(&xo);
+    xlate_flow(&flow, NULL, false, NULL, &xo);
+    if (xo.slow) {
+        /* What the upcall handler installs for it. */
+        buf_clear(&xo.odp_actions);
+        slow_path_actions(&xo.odp_actions);
+    }
+    odp_flow_to_key(&key, &flow, &xo.mask);
+    odp_flow_to_mask(&mask, &flow, &xo.mask);
+    buf_put_cstr(&out, "Megaflow: ");
+    odp_flow_format(&out, key.data, key.len, mask.data, mask.len);
+    buf_put_cstr(&out, "\nDatapath actions: ");
+    odp_actions_format(&out, xo.odp_actions.data, xo.odp_actions.len);
+    if (xo.slow) {
+        buf_put_cstr(&out, " (slow path: packets go to a controller)");
+    }
+    buf_put_cstr(&out, "\nOffload: ");
+    offload_explain(key.data, key.len, mask.data, mask.len,
+                    xo.odp_actions.data, xo.odp_actions.len, &out);
+    buf_put_cstr(&out, "\n");
+    unixctl_command_reply(conn, buf_cstr(&out));
+
+    buf_destroy(&key);
+    buf_destroy(&mask);
+    buf_destroy(&out);
+    xlate_out_uninit(&xo);
+    of_flow_destroy(&fl);
+}
+
+/* ofproto/trace BRIDGE FLOW: FLOW in ovs-ofctl match syntax
+ * ("in_port=1,dl_src=...,dl_dst=..."). */
+static void
+ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
+              const char *argv[], void *aux NF_UNUSED)
+{
+    struct of_flow fl;
+    struct flow flow;
+    char *err = parse_bridge_flow(argv[1], argv[2], &fl, &flow);
+    if (err) {
+        char *msg = xasprintf("%s\n", err);
         unixctl_command_reply_error(conn, msg);
         free(msg);
-        of_flow_destroy(&fl);
+        free(err);
         return;
     }
-    flow.in_port = odp_in;
 
     struct buf out = BUF_INITIALIZER;
     struct buf tr = BUF_INITIALIZER;
@@ -760,6 +1018,9 @@ upcall_init(struct evloop *l)
                              dpif_dump_flows, NULL);
     unixctl_command_register("ofproto/trace", "BRIDGE FLOW", 2, 2,
                              ofproto_trace, NULL);
+    unixctl_command_register("offload/explain", "BRIDGE FLOW", 2, 2,
+                             offload_explain_cmd, NULL);
+    dpctl_set_flow_hooks(&flow_hooks);
     xlate_register_commands();
 }
 

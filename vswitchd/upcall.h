@@ -47,4 +47,14 @@ void upcall_set_config(size_t flow_limit, unsigned int max_idle_ms);
  * change), instead of at the next periodic pass. */
 void upcall_revalidate_soon(void);
 
+/* Hardware offload (offload/offload.h).  Every flow the handler installs
+ * is also offered to the offload manager; a flow leaves hardware before
+ * it is changed or removed in software, and its hardware counters are
+ * added to the software ones.  upcall_offload_withdraw() takes every
+ * flow out of hardware now, keeping their counters (before offload is
+ * switched off); upcall_offload_reoffer() offers every installed flow
+ * again (after it is switched on). */
+void upcall_offload_withdraw(void);
+void upcall_offload_reoffer(void);
+
 #endif /* upcall.h */

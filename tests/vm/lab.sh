@@ -12,7 +12,9 @@
 #               included) to stderr after the run
 #
 # GUEST_SCRIPT and FILES are copied to /nicflow/ in the guest; the project's
-# build/bin/* (if built) goes to /nicflow/bin with its shared libraries.  The
+# build/bin/* (if built) goes to /nicflow/bin with its shared libraries, and
+# so do the files and host programs the script's "# vm-files:" and
+# "# vm-programs:" header lines name (see below).  The
 # guest runs GUEST_SCRIPT with busybox sh from /nicflow and powers off.
 # lab.sh prints what the script printed and exits with its status.
 #
@@ -36,6 +38,7 @@ prog=${0##*/}
 here=$(cd "$(dirname "$0")" && pwd)
 self="$here/${0##*/}"
 top=$(cd "$here/../.." && pwd)
+start_dir=$PWD
 
 # Modules every guest gets (with their full dependency closure).
 MODULES="sch_ingress cls_flower act_mirred act_gact act_vlan act_tunnel_key
@@ -392,6 +395,9 @@ fi
 rm -rf "$cache_tmp"
 cache_tmp=""
 exec 9>&- # release the cache lock
+# Building the cache changes directory: GUEST_SCRIPT and FILES may be
+# relative to where lab.sh was started.
+cd "$start_dir"
 
 # ---------------------------------------------------------------- per-run files
 run="$work/run"
@@ -400,6 +406,23 @@ name=${guest_script##*/}
 cp "$guest_script" "$run/nicflow/$name"
 for f in "$@"; do
     cp -a "$f" "$run/nicflow/"
+done
+# A guest script may ask for more in its header comment:
+#   "# vm-files: PATH..."     files of this checkout (relative to its top)
+#                             copied to /nicflow/ like FILES;
+#   "# vm-programs: NAME..."  host programs (found in PATH) copied to
+#                             /nicflow/bin/ with their shared libraries;
+#                             a NAME may also be an absolute path (e.g.
+#                             /usr/sbin/ovs-vswitchd, outside a user's
+#                             PATH), copied as /nicflow/bin/BASENAME.
+# A program that is not installed is left out; the script checks for it.
+for f in $(sed -n 's/^# vm-files: *//p' "$guest_script"); do
+    [ -e "$top/$f" ] || die "$guest_script asks for $f, which does not exist"
+    cp -a "$top/$f" "$run/nicflow/"
+done
+for p in $(sed -n 's/^# vm-programs: *//p' "$guest_script"); do
+    src=$(command -v "$p" 2>/dev/null) || continue
+    copy_elf "$src" "nicflow/bin/${p##*/}" "$run"
 done
 printf '%s\n' "$name" >"$run/nicflow/.lab-script"
 bindir=${NICFLOW_BUILD_BIN:-$top/build/bin}

@@ -1,0 +1,23 @@
+# offload/: the offload manager and the simulated ("dummy") provider,
+# liboffload.a.  It uses libsoftpath.a (odp key decoding) and libnicflow.a.
+OFFLOAD_SRCS := $(wildcard offload/*.c)
+LIBOFFLOAD := $(BUILD)/lib/liboffload.a
+
+$(LIBOFFLOAD): $(OFFLOAD_SRCS:%.c=$(OBJ)/%.o)
+
+# LIBS is in link order, dependents first.
+LIBS := $(LIBOFFLOAD) $(LIBS)
+
+FUZZ_LIB_OBJS += $(OFFLOAD_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+
+# The offload unit tests (tests/unit/test-offload-*.c) link only what the
+# manager uses, so that they build while other libraries are in flux (the
+# generic unit-test rule in tests/build.mk links every library).
+OFFLOAD_TEST_LIBS := $(LIBOFFLOAD) $(LIBSOFTPATH) $(LIBNICFLOW)
+OFFLOAD_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
+                   $(wildcard tests/unit/test-offload-*.c))
+$(OFFLOAD_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(OFFLOAD_TEST_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OFFLOAD_TEST_LIBS) $(DEP_LIBS) \
+	    $(CMOCKA_LIBS) -lpthread

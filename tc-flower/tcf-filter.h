@@ -1,0 +1,268 @@
+/* tcf-filter.h: one flower filter as the tc provider sees it, and the rules
+ * that say which filters are ours.
+ *
+ * A struct tcf_filter is the common currency of the provider: translation
+ * (tcf-translate.h) fills one from a datapath flow, the message builder
+ * (tcf-msg.h) turns it into an RTM_NEWTFILTER request, and the reply parser
+ * turns the kernel's echo or dump back into one, so that what was asked and
+ * what the kernel holds can be compared field by field.
+ *
+ * Ownership.  The provider touches only filters that are provably its own:
+ *   - on the ingress hook of a clsact (or ingress) qdisc (parent
+ *     ffff:fff2),
+ *   - in chain 0 (TCF_CHAIN),
+ *   - at a priority in TCF_PRIO_MIN..TCF_PRIO_MAX (0x4000-0x7fff, away from
+ *     the small numbers people pick by hand),
+ *   - of kind "flower", whose first action carries a TCA_ACT_COOKIE of
+ *     exactly 16 bytes: the ufid of the datapath flow it implements.
+ * Everything else on a port (other priorities or chains, the egress hook,
+ * other classifiers, filters without such a cookie) is foreign and
+ * survives every call of the provider, port_del() and flush() included.
+ *
+ * Byte order: fields marked be16/be32 are in network byte order, as on the
+ * wire of the flower attributes they stand for; the rest is host order. */
+#ifndef NICFLOW_TCF_FILTER_H
+#define NICFLOW_TCF_FILTER_H 1
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "include/nicflow/offload-provider.h"
+#include "lib/buf.h"
+
+/* Where our filters live (see the ownership rules above). */
+#define TCF_PRIO_MIN 0x4000
+#define TCF_PRIO_MAX 0x7fff
+#define TCF_N_PRIOS (TCF_PRIO_MAX - TCF_PRIO_MIN + 1)
+#define TCF_CHAIN 0
+#define TCF_COOKIE_LEN 16 /* sizeof(struct offload_ufid). */
+
+/* Limits of the model.  The kernel allows at most 32 actions per filter
+ * (TCA_ACT_MAX_PRIO); a translated flow needs at most a handful of pedit
+ * keys (an IPv6 source and destination rewrite is the largest: 8). */
+#define TCF_MAX_ACTIONS 32
+#define TCF_PEDIT_MAX_KEYS 16
+#define TCF_KIND_LEN 16
+
+/* The flower match: every key has a mask of the same layout.  A field is
+ * matched when its mask is nonzero.  Fields without a mask attribute in
+ * flower (ip_proto, the VLAN fields, ethertypes) are either not matched
+ * (mask zero) or exact (mask all ones within the field's width). */
+struct tcf_key {
+    uint8_t eth_dst[6];
+    uint8_t eth_src[6];
+    uint16_t vlan_tpid[2]; /* be16: outer, inner tag's TPID. */
+    uint16_t vlan_id[2];   /* Host order, 12 bits (mask 0x0fff). */
+    uint8_t vlan_prio[2];  /* 3 bits (mask 0x07). */
+    uint16_t eth_type;     /* be16: after every matched tag. */
+    uint8_t ip_proto;
+    uint8_t ip_tos;
+    uint8_t ip_ttl;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint8_t arp_op;
+    uint8_t pad0[2];   /* Always zero. */
+    uint32_t ipv4_src; /* be32. */
+    uint32_t ipv4_dst; /* be32. */
+    uint32_t arp_sip;  /* be32. */
+    uint32_t arp_tip;  /* be32. */
+    uint8_t arp_sha[6];
+    uint8_t arp_tha[6];
+    struct in6_addr ipv6_src;
+    struct in6_addr ipv6_dst;
+    uint16_t tp_src;    /* be16: TCP, UDP or SCTP port. */
+    uint16_t tp_dst;    /* be16. */
+    uint16_t tcp_flags; /* be16. */
+    uint8_t num_vlans;  /* How many tags the frame has (mask 0xff): for
+                         * "untagged" when the ethertype is wildcarded. */
+    uint8_t pad;        /* Always zero. */
+    uint32_t flags;     /* be32: TCA_FLOWER_KEY_FLAGS_* (fragments). */
+};
+/* No holes: keys are hashed and compared as bytes. */
+_Static_assert(sizeof(struct tcf_key) == 104, "struct tcf_key has holes");
+
+/* The actions the provider emits (and recognises in replies). */
+enum tcf_action_type {
+    TCF_A_OTHER,   /* A kind we do not model; see 'kind'. */
+    TCF_A_DROP,    /* gact with TC_ACT_SHOT. */
+    TCF_A_GACT,    /* gact with another verdict. */
+    TCF_A_MIRRED,  /* Mirror or redirect, egress or ingress. */
+    TCF_A_VLAN,    /* Push, pop or modify the outer tag. */
+    TCF_A_PEDIT,   /* Typed ("ex") header rewrites. */
+    TCF_A_CSUM,    /* Checksum update after a pedit. */
+    TCF_A_SKBEDIT, /* Packet type (for internal ports). */
+};
+
+/* One 32-bit pedit rewrite: the word at OFF bytes into header HTYPE
+ * becomes (word & MASK) ^ VAL (the kernel's semantics: MASK keeps, VAL
+ * sets).  MASK and VAL are as the kernel takes them: the four bytes of the
+ * word in packet order, copied into a uint32_t (so "be32"). */
+struct tcf_pedit_key {
+    uint16_t htype; /* TCA_PEDIT_KEY_EX_HDR_TYPE_*. */
+    uint16_t cmd;   /* TCA_PEDIT_KEY_EX_CMD_SET. */
+    uint32_t off;   /* Byte offset into the header, a multiple of 4. */
+    uint32_t mask;  /* be32: bits to keep. */
+    uint32_t val;   /* be32: bits to set (zero where MASK keeps). */
+};
+
+/* Counters of one action, from replies only. */
+struct tcf_counters {
+    uint64_t packets; /* Software and hardware (TCA_STATS_BASIC). */
+    uint64_t bytes;
+    uint64_t hw_packets; /* The hardware part (TCA_STATS_BASIC_HW). */
+    uint64_t hw_bytes;
+    bool has_lastuse;
+    uint64_t lastuse; /* struct tcf_t: clock ticks since the last use. */
+};
+
+struct tcf_action {
+    enum tcf_action_type type;
+    char kind[TCF_KIND_LEN]; /* "mirred", "vlan", ... */
+    int verdict;             /* tc_gen 'action': TC_ACT_PIPE, ... */
+    union {
+        struct {
+            int eaction; /* TCA_EGRESS_REDIR, TCA_INGRESS_MIRROR, ... */
+            uint32_t ifindex;
+        } mirred;
+        struct {
+            int v_action; /* TCA_VLAN_ACT_POP, _PUSH, _MODIFY. */
+            uint16_t id;
+            uint8_t prio;
+            uint16_t proto; /* be16: TPID to push. */
+        } vlan;
+        struct {
+            uint8_t n_keys;
+            struct tcf_pedit_key keys[TCF_PEDIT_MAX_KEYS];
+        } pedit;
+        struct {
+            uint32_t flags; /* TCA_CSUM_UPDATE_FLAG_*. */
+        } csum;
+        struct {
+            bool has_ptype;
+            uint16_t ptype; /* PACKET_HOST, ... */
+        } skbedit;
+    };
+    uint8_t cookie[TCF_COOKIE_LEN];
+    uint16_t cookie_len; /* 0: no cookie.  Longer than TCF_COOKIE_LEN:
+                          * only the first bytes are kept. */
+    struct tcf_counters stats;
+};
+
+struct tcf_filter {
+    int ifindex;
+    uint32_t parent;   /* TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS). */
+    uint16_t prio;     /* tcm_info's major part. */
+    uint16_t protocol; /* be16: tcm_info's minor part (ETH_P_ALL: any). */
+    uint32_t handle;
+    uint32_t chain;
+    char kind[TCF_KIND_LEN]; /* "flower". */
+    struct tcf_key key;
+    struct tcf_key mask;
+    uint32_t flags; /* TCA_FLOWER_FLAGS: TCA_CLS_FLAGS_SKIP_HW/SW asked,
+                     * TCA_CLS_FLAGS_IN_HW/NOT_IN_HW in replies. */
+    uint32_t in_hw_count;
+    size_t n_actions;
+    struct tcf_action actions[TCF_MAX_ACTIONS];
+};
+
+/* Resets F to an empty flower filter of ours (ingress hook, chain 0) on
+ * IFINDEX, matching everything, with no actions. */
+void tcf_filter_init(struct tcf_filter *f, int ifindex);
+
+/* The parent handle of the ingress hook of a clsact qdisc. */
+uint32_t tcf_ingress_parent(void);
+
+/* True if PRIO is in the range the provider allocates from. */
+bool tcf_prio_is_ours(uint32_t prio);
+
+/* True if F is one of ours by every rule above; then *UFID (if nonnull)
+ * receives the ufid its cookie carries. */
+bool tcf_filter_is_ours(const struct tcf_filter *f, struct offload_ufid *ufid);
+
+/* The uint64 handle of offload_put_result: priority and filter handle.
+ * tcf_handle_decode() returns false for a value that no put returned
+ * (priority outside our range, handle 0). */
+uint64_t tcf_handle_encode(uint16_t prio, uint32_t handle);
+bool tcf_handle_decode(uint64_t h, uint16_t *prio, uint32_t *handle);
+
+/* Counters of F as a flow's counters: the action that counted the most
+ * packets (every packet a filter takes passes its first action; a drop
+ * action counts what the others do not).  LASTUSE_MS receives how many
+ * milliseconds ago the filter last saw a packet, or -1 if it never did. */
+void tcf_filter_counters(const struct tcf_filter *f, uint64_t *packets,
+                         uint64_t *bytes, uint64_t *hw_packets,
+                         long long *lastuse_ms);
+
+/* Compares the filter the kernel reports (GOT, from an echo) with the one
+ * asked for (WANT): the match, the skip flags, the actions and their
+ * parameters, and the cookie.  Counters, action indexes, the in_hw flags
+ * and anything else the kernel fills in itself are ignored.  Returns true
+ * if they agree; otherwise false with the name of the first difference
+ * in WHAT (e.g. "ipv4_dst", "action 2 (mirred)"). */
+bool tcf_filter_agrees(const struct tcf_filter *want,
+                       const struct tcf_filter *got, char *what,
+                       size_t what_size);
+
+/* Appends a one-line, tc-like description of F ("prio 0x4000 protocol
+ * 0x0800 eth_type 0x0800 ipv4_dst 192.0.2.2/255.255.255.255 ... action
+ * mirred egress redirect ifindex 3"), for logs and tests. */
+void tcf_filter_format(struct buf *b, const struct tcf_filter *f);
+
+/* The flower key fields that map one to one onto a pair of flower
+ * attributes (value and, if any, mask).  Shared by the message builder,
+ * the reply parser, the comparison and the formatter, so that a field is
+ * described in exactly one place.  The VLAN fields and the ethertypes
+ * are not here: flower spreads them over several attributes whose meaning
+ * depends on one another (see tcf-msg-build.c). */
+enum tcf_field_ctx {
+    TCF_CTX_ANY,
+    TCF_CTX_IP,     /* eth_type IPv4 or IPv6. */
+    TCF_CTX_IPV4,   /* eth_type IPv4. */
+    TCF_CTX_IPV6,   /* eth_type IPv6. */
+    TCF_CTX_TCP,    /* ip_proto 6. */
+    TCF_CTX_UDP,    /* ip_proto 17. */
+    TCF_CTX_SCTP,   /* ip_proto 132. */
+    TCF_CTX_ICMPV4, /* IPv4 and ip_proto 1. */
+    TCF_CTX_ICMPV6, /* IPv6 and ip_proto 58. */
+    TCF_CTX_ARP,    /* eth_type ARP or RARP. */
+};
+
+/* How a field prints. */
+enum tcf_field_fmt {
+    TCF_FMT_MAC, /* 00:11:22:33:44:55. */
+    TCF_FMT_IP4, /* Dotted quad. */
+    TCF_FMT_IP6, /* inet_ntop(). */
+    TCF_FMT_DEC, /* Decimal (be16 fields converted to host order). */
+    TCF_FMT_HEX, /* 0x%x (likewise). */
+};
+
+struct tcf_field {
+    const char *name;   /* As in messages and tcf_filter_format(). */
+    uint16_t attr;      /* TCA_FLOWER_KEY_*. */
+    uint16_t mask_attr; /* Its _MASK attribute; 0: exact only. */
+    uint16_t ofs;       /* offsetof(struct tcf_key, ...). */
+    uint16_t len;
+    enum tcf_field_ctx ctx; /* When flower accepts it. */
+    enum tcf_field_fmt fmt;
+};
+
+extern const struct tcf_field tcf_fields[];
+extern const size_t tcf_n_fields;
+
+/* True if the key/mask pair KEY/MASK satisfies CTX: the ethertype and IP
+ * protocol it needs are matched exactly. */
+bool tcf_field_ctx_ok(enum tcf_field_ctx ctx, const struct tcf_key *key,
+                      const struct tcf_key *mask);
+
+/* Fills R with CODE and "tc: " followed by the printf-style message.  The
+ * provider's messages are all of this shape; see offload-provider.h. */
+void tcf_reason(struct offload_reason *r, enum offload_reason_code code,
+                const char *fmt, ...) NF_PRINTF(3, 4);
+
+/* The symbolic name of a positive errno value ("EOPNOTSUPP"), or "errno
+ * N" for one without a name here (in a thread-local buffer). */
+const char *tcf_errno_name(int error);
+
+#endif /* NICFLOW_TCF_FILTER_H */

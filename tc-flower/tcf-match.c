@@ -1,0 +1,414 @@
+/* tcf-match.c: the match half of the translation (struct flow + mask to
+ * flower keys), and tcf_translate(), which runs both halves.
+ *
+ * Method: a copy of the mask records what is still to be translated; each
+ * step that takes a field zeroes its bytes there.  Whatever is left
+ * nonzero at the end is a field flower cannot match (or not in this
+ * context), and the first such field, in struct flow's order, names the
+ * refusal.  The fields flower lacks altogether (tunnel metadata, packet
+ * mark, dp_hash, MPLS, the IPv6 flow label, ND) are simply never taken. */
+#include "tc-flower/tcf-translate.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <string.h>
+
+#include "lib/coverage.h"
+#include "lib/flow.h"
+#include "lib/util.h"
+
+COVERAGE_DEFINE(tcf_translate_ok);
+COVERAGE_DEFINE(tcf_translate_refused);
+
+#define FF(NAME, MEMBER)                        \
+    {                                           \
+        NAME, offsetof(struct flow, MEMBER),    \
+            sizeof(((struct flow *) 0)->MEMBER) \
+    }
+
+/* Every field of struct flow, in its order, by the name a refusal uses
+ * (the key names of ovs-dpctl dump-flows where there is one). */
+static const struct {
+    const char *name;
+    size_t ofs, len;
+} flow_fields[] = {
+    FF("tunnel", tunnel),       FF("in_port", in_port),
+    FF("pkt_mark", pkt_mark),   FF("recirc_id", recirc_id),
+    FF("dp_hash", dp_hash),     FF("eth_dst", dl_dst),
+    FF("eth_src", dl_src),      FF("eth_type", dl_type),
+    FF("vlan_tci", vlans[0]),   FF("vlan_tci1", vlans[1]),
+    FF("mpls", mpls_lse),       FF("nw_src", nw_src),
+    FF("nw_dst", nw_dst),       FF("ipv6_label", ipv6_label),
+    FF("ipv6_src", ipv6_src),   FF("ipv6_dst", ipv6_dst),
+    FF("nd_target", nd_target), FF("arp_sha", arp_sha),
+    FF("arp_tha", arp_tha),     FF("nw_proto", nw_proto),
+    FF("nw_tos", nw_tos),       FF("nw_ttl", nw_ttl),
+    FF("nw_frag", nw_frag),     FF("tp_src", tp_src),
+    FF("tp_dst", tp_dst),       FF("tcp_flags", tcp_flags),
+};
+
+/* Marks the SIZE bytes at P (inside the 'left' copy) as translated. */
+#define TAKE(LEFT, MEMBER) memset(&(LEFT)->MEMBER, 0, sizeof(LEFT)->MEMBER)
+
+static bool
+is_vlan_tpid(uint16_t tpid)
+{
+    return tpid == htons(ETH_P_8021Q) || tpid == htons(ETH_P_8021AD);
+}
+
+static int
+refuse(struct offload_reason *why, const char *name, const char *detail)
+{
+    COVERAGE_INC(tcf_translate_refused);
+    tcf_reason(why, OFFLOAD_R_UNSUPPORTED_MATCH, "no match on %s%s", name,
+               detail);
+    return EOPNOTSUPP;
+}
+
+/* Up to two tags; see tcf-msg-build.c for how flower wants them. */
+static int
+translate_vlans(const struct flow *key, const struct flow *mask,
+                struct flow *left, struct tcf_filter *f,
+                struct offload_reason *why)
+{
+    static const char *const names[FLOW_MAX_VLAN_HEADERS] = { "vlan_tci",
+                                                              "vlan_tci1" };
+    bool type_exact = mask->dl_type == 0xffff && !is_vlan_tpid(key->dl_type);
+    int n_tags = 0;
+
+    for (int i = 0; i < FLOW_MAX_VLAN_HEADERS; i++) {
+        const struct flow_vlan *kv = &key->vlans[i];
+        const struct flow_vlan *mv = &mask->vlans[i];
+        uint16_t ktci = ntohs(kv->tci), mtci = ntohs(mv->tci);
+
+        if (!mv->tpid && !mtci) {
+            continue;
+        }
+        if (i != n_tags) {
+            /* A tag matched behind one that is not. */
+            return refuse(why, names[i], " without the outer tag");
+        }
+        if (ktci & FLOW_VLAN_PRESENT) {
+            uint16_t vid_mask = mtci & VLAN_VID_MASK;
+            uint16_t pcp_mask = mtci & VLAN_PCP_MASK;
+            if (mv->tpid != 0xffff || !is_vlan_tpid(kv->tpid)) {
+                return refuse(why, names[i], " (TPID must be exact)");
+            }
+            if ((vid_mask && vid_mask != VLAN_VID_MASK)
+                || (pcp_mask && pcp_mask != VLAN_PCP_MASK)) {
+                return refuse(why, names[i], " (VID and PCP must be exact)");
+            }
+            f->key.vlan_tpid[i] = kv->tpid;
+            f->mask.vlan_tpid[i] = 0xffff;
+            if (vid_mask) {
+                f->key.vlan_id[i] = ktci & VLAN_VID_MASK;
+                f->mask.vlan_id[i] = VLAN_VID_MASK;
+            }
+            if (pcp_mask) {
+                f->key.vlan_prio[i] = ktci >> VLAN_PCP_SHIFT;
+                f->mask.vlan_prio[i] = 0x7;
+            }
+            n_tags++;
+        } else {
+            /* No tag at this level.  An exact ethertype after the tags
+             * before it says so already (the filter's protocol or its
+             * VLAN_ETH_TYPE); otherwise count the tags. */
+            if (!type_exact) {
+                f->key.num_vlans = i;
+                f->mask.num_vlans = 0xff;
+            }
+            TAKE(left, vlans[i]);
+            if (i == 0 && (mask->vlans[1].tpid || mask->vlans[1].tci)) {
+                if (ntohs(key->vlans[1].tci) & FLOW_VLAN_PRESENT) {
+                    return refuse(why, names[1], " without the outer tag");
+                }
+                TAKE(left, vlans[1]);
+            }
+            break;
+        }
+        TAKE(left, vlans[i]);
+    }
+    return 0;
+}
+
+/* Fragments: flow nw_frag bits (ANY, LATER) to flower's IS_FRAGMENT and
+ * FRAG_IS_FIRST key flags.  A later fragment is a fragment that is not
+ * the first. */
+static int
+translate_frag(uint8_t key, uint8_t mask, struct tcf_filter *f,
+               struct offload_reason *why)
+{
+    uint32_t k = 0, m = 0;
+
+    mask &= FLOW_NW_FRAG_MASK;
+    if (!mask) {
+        return 0;
+    }
+    if (mask & FLOW_NW_FRAG_ANY) {
+        m |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT;
+        if (key & FLOW_NW_FRAG_ANY) {
+            k |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT;
+        }
+    }
+    if (mask & FLOW_NW_FRAG_LATER) {
+        if (key & FLOW_NW_FRAG_LATER) {
+            /* A later fragment: a fragment, not the first. */
+            k |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT;
+            m |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT
+                 | TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST;
+        } else if (k & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT) {
+            /* A fragment, and the first. */
+            k |= TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST;
+            m |= TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST;
+        } else if (!(m & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT)) {
+            /* "Not a later fragment" (none or the first): two cases,
+             * which one flower key cannot say. */
+            return refuse(why, "nw_frag", " (not later: no or first)");
+        }
+    }
+    f->key.flags = htonl(k);
+    f->mask.flags = htonl(m);
+    return 0;
+}
+
+/* An exact-or-nothing byte (ip_proto, ARP opcode). */
+static int
+take_exact_u8(uint8_t key, uint8_t mask, uint8_t *fk, uint8_t *fm,
+              const char *name, struct offload_reason *why)
+{
+    if (mask && mask != 0xff) {
+        return refuse(why, name, " (partial mask)");
+    }
+    *fk = key & mask;
+    *fm = mask;
+    return 0;
+}
+
+static void
+translate_l4(const struct flow *key, const struct flow *mask,
+             struct flow *left, struct tcf_filter *f, bool ip6)
+{
+    uint8_t proto = key->nw_proto;
+
+    if (mask->nw_proto != 0xff) {
+        return;
+    }
+    switch (proto) {
+    case IPPROTO_TCP:
+        f->key.tcp_flags = key->tcp_flags & mask->tcp_flags;
+        f->mask.tcp_flags = mask->tcp_flags;
+        TAKE(left, tcp_flags);
+        /* The ports, as for UDP and SCTP. */
+        /* Fall through. */
+    case IPPROTO_UDP:
+    case IPPROTO_SCTP:
+        f->key.tp_src = key->tp_src & mask->tp_src;
+        f->mask.tp_src = mask->tp_src;
+        f->key.tp_dst = key->tp_dst & mask->tp_dst;
+        f->mask.tp_dst = mask->tp_dst;
+        TAKE(left, tp_src);
+        TAKE(left, tp_dst);
+        break;
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        if ((proto == IPPROTO_ICMPV6) != ip6) {
+            break;
+        }
+        /* Type and code are the low bytes of tp_src and tp_dst. */
+        f->mask.icmp_type = ntohs(mask->tp_src) & 0xff;
+        f->key.icmp_type = ntohs(key->tp_src) & f->mask.icmp_type;
+        f->mask.icmp_code = ntohs(mask->tp_dst) & 0xff;
+        f->key.icmp_code = ntohs(key->tp_dst) & f->mask.icmp_code;
+        if (!(ntohs(mask->tp_src) & 0xff00)) {
+            TAKE(left, tp_src);
+        }
+        if (!(ntohs(mask->tp_dst) & 0xff00)) {
+            TAKE(left, tp_dst);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static int
+translate_l3(const struct flow *key, const struct flow *mask,
+             struct flow *left, struct tcf_filter *f,
+             struct offload_reason *why)
+{
+    uint16_t type = mask->dl_type == 0xffff ? ntohs(key->dl_type) : 0;
+    int error;
+
+    if (type == ETH_P_IP || type == ETH_P_IPV6) {
+        error = take_exact_u8(key->nw_proto, mask->nw_proto, &f->key.ip_proto,
+                              &f->mask.ip_proto, "nw_proto", why);
+        if (error) {
+            return error;
+        }
+        f->key.ip_tos = key->nw_tos & mask->nw_tos;
+        f->mask.ip_tos = mask->nw_tos;
+        f->key.ip_ttl = key->nw_ttl & mask->nw_ttl;
+        f->mask.ip_ttl = mask->nw_ttl;
+        error = translate_frag(key->nw_frag, mask->nw_frag, f, why);
+        if (error) {
+            return error;
+        }
+        TAKE(left, nw_proto);
+        TAKE(left, nw_tos);
+        TAKE(left, nw_ttl);
+        TAKE(left, nw_frag);
+        if (type == ETH_P_IP) {
+            f->key.ipv4_src = key->nw_src & mask->nw_src;
+            f->mask.ipv4_src = mask->nw_src;
+            f->key.ipv4_dst = key->nw_dst & mask->nw_dst;
+            f->mask.ipv4_dst = mask->nw_dst;
+            TAKE(left, nw_src);
+            TAKE(left, nw_dst);
+        } else {
+            for (int i = 0; i < 16; i++) {
+                f->key.ipv6_src.s6_addr[i] =
+                    key->ipv6_src.s6_addr[i] & mask->ipv6_src.s6_addr[i];
+                f->key.ipv6_dst.s6_addr[i] =
+                    key->ipv6_dst.s6_addr[i] & mask->ipv6_dst.s6_addr[i];
+            }
+            f->mask.ipv6_src = mask->ipv6_src;
+            f->mask.ipv6_dst = mask->ipv6_dst;
+            TAKE(left, ipv6_src);
+            TAKE(left, ipv6_dst);
+        }
+        translate_l4(key, mask, left, f, type == ETH_P_IPV6);
+    } else if (type == ETH_P_ARP || type == ETH_P_RARP) {
+        /* nw_proto is the opcode's low byte, nw_src/nw_dst the protocol
+         * addresses. */
+        error = take_exact_u8(key->nw_proto, mask->nw_proto, &f->key.arp_op,
+                              &f->mask.arp_op, "nw_proto", why);
+        if (error) {
+            return error;
+        }
+        f->key.arp_sip = key->nw_src & mask->nw_src;
+        f->mask.arp_sip = mask->nw_src;
+        f->key.arp_tip = key->nw_dst & mask->nw_dst;
+        f->mask.arp_tip = mask->nw_dst;
+        for (int i = 0; i < 6; i++) {
+            f->key.arp_sha[i] = key->arp_sha.ea[i] & mask->arp_sha.ea[i];
+            f->key.arp_tha[i] = key->arp_tha.ea[i] & mask->arp_tha.ea[i];
+        }
+        memcpy(f->mask.arp_sha, mask->arp_sha.ea, 6);
+        memcpy(f->mask.arp_tha, mask->arp_tha.ea, 6);
+        TAKE(left, nw_proto);
+        TAKE(left, nw_src);
+        TAKE(left, nw_dst);
+        TAKE(left, arp_sha);
+        TAKE(left, arp_tha);
+    }
+    return 0;
+}
+
+int
+tcf_translate_match(const struct flow *key, const struct flow *mask,
+                    uint32_t in_odp_port, struct tcf_filter *f,
+                    struct offload_reason *why)
+{
+    struct flow left = *mask;
+    int error;
+
+    /* The filter sits on the input port's ingress: the port is implied,
+     * and must therefore be exact. */
+    if (mask->in_port != UINT32_MAX) {
+        return refuse(why, "in_port", " (must be exact)");
+    }
+    if (key->in_port != in_odp_port) {
+        return refuse(why, "in_port", " (not the flow's input port)");
+    }
+    TAKE(&left, in_port);
+    /* Only the first pass through the datapath (recirc_id 0). */
+    if (mask->recirc_id == UINT32_MAX && !key->recirc_id) {
+        TAKE(&left, recirc_id);
+    }
+
+    for (int i = 0; i < 6; i++) {
+        f->key.eth_dst[i] = key->dl_dst.ea[i] & mask->dl_dst.ea[i];
+        f->key.eth_src[i] = key->dl_src.ea[i] & mask->dl_src.ea[i];
+    }
+    memcpy(f->mask.eth_dst, mask->dl_dst.ea, 6);
+    memcpy(f->mask.eth_src, mask->dl_src.ea, 6);
+    TAKE(&left, dl_dst);
+    TAKE(&left, dl_src);
+
+    if (mask->dl_type == 0xffff) {
+        if (ntohs(key->dl_type) < ETH_P_802_3_MIN) {
+            return refuse(why, "eth_type", " (802.3 frame)");
+        }
+        f->key.eth_type = key->dl_type;
+        f->mask.eth_type = 0xffff;
+        TAKE(&left, dl_type);
+    } else if (mask->dl_type) {
+        return refuse(why, "eth_type", " (partial mask)");
+    }
+    error = translate_vlans(key, mask, &left, f, why);
+    if (!error) {
+        error = translate_l3(key, mask, &left, f, why);
+    }
+    if (error) {
+        return error;
+    }
+
+    /* What is left cannot be matched. */
+    bool ip6 = mask->dl_type == 0xffff && key->dl_type == htons(ETH_P_IPV6);
+    const uint8_t *l = (const uint8_t *) &left;
+    for (size_t i = 0; i < ARRAY_SIZE(flow_fields); i++) {
+        for (size_t j = 0; j < flow_fields[i].len; j++) {
+            if (l[flow_fields[i].ofs + j]) {
+                const char *name = flow_fields[i].name;
+                if (ip6 && !strcmp(name, "arp_sha")) {
+                    name = "nd_sll";
+                } else if (ip6 && !strcmp(name, "arp_tha")) {
+                    name = "nd_tll";
+                }
+                return refuse(why, name, "");
+            }
+        }
+    }
+
+    f->protocol = f->mask.vlan_tpid[0] ? f->key.vlan_tpid[0]
+                  : f->mask.eth_type   ? f->key.eth_type
+                                       : htons(ETH_P_ALL);
+    return 0;
+}
+
+int
+tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
+              tcf_port_lookup_fn *lookup, struct tcf_filter *f,
+              struct offload_reason *why)
+{
+    const struct offload_port *in = flow->in_port;
+    int error;
+
+    if (!in || !in->ifindex) {
+        tcf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                   "%s is not a kernel network device", in ? in->name : "?");
+        return EOPNOTSUPP;
+    }
+    if (!flow->flow || !flow->flow_mask) {
+        tcf_reason(why, OFFLOAD_R_INTERNAL, "flow key not decoded");
+        return EINVAL;
+    }
+    tcf_filter_init(f, in->ifindex);
+    f->flags = skip_flags & (TCA_CLS_FLAGS_SKIP_SW | TCA_CLS_FLAGS_SKIP_HW);
+    error =
+        tcf_translate_match(flow->flow, flow->flow_mask, in->odp_port, f, why);
+    if (!error) {
+        error = tcf_translate_actions(flow->actions, flow->actions_len, lookup,
+                                      f, why);
+    }
+    if (error) {
+        return error;
+    }
+    /* Our mark: the ufid, as the first action's cookie. */
+    memcpy(f->actions[0].cookie, &flow->ufid, TCF_COOKIE_LEN);
+    f->actions[0].cookie_len = TCF_COOKIE_LEN;
+    COVERAGE_INC(tcf_translate_ok);
+    return 0;
+}

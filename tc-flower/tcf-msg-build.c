@@ -1,0 +1,389 @@
+/* tcf-msg-build.c: requests of the tc provider, built into caller-owned
+ * buffers with bounds-checked puts.
+ *
+ * How flower wants the ethertypes and VLAN tags (net/sched/cls_flower.c,
+ * fl_set_key()): TCA_FLOWER_KEY_ETH_TYPE is the outermost ethertype, so
+ * for a tagged frame it is the outer TPID; TCA_FLOWER_KEY_VLAN_ETH_TYPE is
+ * what follows the outer tag (the inner TPID of a double-tagged frame, or
+ * the payload's ethertype); TCA_FLOWER_KEY_CVLAN_ETH_TYPE what follows the
+ * inner tag.  VLAN IDs and priorities have no mask attributes: present
+ * means exact.  The filter's protocol (tcm_info) is the outermost
+ * ethertype too, or ETH_P_ALL when nothing is matched. */
+#include "tc-flower/tcf-msg.h"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <linux/tc_act/tc_csum.h>
+#include <linux/tc_act/tc_gact.h>
+#include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_skbedit.h>
+#include <linux/tc_act/tc_vlan.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+/* A message under construction: every put is checked against SIZE, and
+ * the first that does not fit marks the whole message as failed. */
+struct mb {
+    struct nlmsghdr *nlh;
+    size_t size;
+    bool failed;
+};
+
+static void
+put(struct mb *m, uint16_t type, size_t len, const void *data)
+{
+    if (!m->failed && !mnl_attr_put_check(m->nlh, m->size, type, len, data)) {
+        m->failed = true;
+    }
+}
+
+static void
+put_u8(struct mb *m, uint16_t type, uint8_t v)
+{
+    put(m, type, 1, &v);
+}
+
+static void
+put_u16(struct mb *m, uint16_t type, uint16_t v)
+{
+    put(m, type, 2, &v);
+}
+
+static void
+put_u32(struct mb *m, uint16_t type, uint32_t v)
+{
+    put(m, type, 4, &v);
+}
+
+static void
+put_str(struct mb *m, uint16_t type, const char *s)
+{
+    put(m, type, strlen(s) + 1, s);
+}
+
+static struct nlattr *
+nest_start(struct mb *m, uint16_t type)
+{
+    struct nlattr *n = NULL;
+
+    if (!m->failed) {
+        n = mnl_attr_nest_start_check(m->nlh, m->size, type);
+        m->failed = !n;
+    }
+    return n;
+}
+
+static void
+nest_end(struct mb *m, struct nlattr *n)
+{
+    if (!m->failed && n) {
+        mnl_attr_nest_end(m->nlh, n);
+    }
+}
+
+/* Starts a tc message of TYPE with a struct tcmsg.  Returns false if even
+ * that does not fit. */
+static bool
+start(struct mb *m, void *buf, size_t size, uint16_t type, uint16_t flags,
+      uint32_t seq, int ifindex, uint32_t handle, uint32_t parent,
+      uint32_t info)
+{
+    m->size = size;
+    m->failed = false;
+    if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct tcmsg))) {
+        return false;
+    }
+    memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct tcmsg)));
+    m->nlh = mnl_nlmsg_put_header(buf);
+    m->nlh->nlmsg_type = type;
+    m->nlh->nlmsg_flags = flags;
+    m->nlh->nlmsg_seq = seq;
+    struct tcmsg *tcm = mnl_nlmsg_put_extra_header(m->nlh, sizeof *tcm);
+    tcm->tcm_family = AF_UNSPEC;
+    tcm->tcm_ifindex = ifindex;
+    tcm->tcm_handle = handle;
+    tcm->tcm_parent = parent;
+    tcm->tcm_info = info;
+    return true;
+}
+
+static size_t
+finish(const struct mb *m)
+{
+    return m->failed ? 0 : m->nlh->nlmsg_len;
+}
+
+/* The ethertypes and tags (see the comment at the top). */
+static void
+put_vlans(struct mb *m, const struct tcf_filter *f)
+{
+    const struct tcf_key *k = &f->key, *mk = &f->mask;
+    int n_vlans = !mk->vlan_tpid[0] ? 0 : !mk->vlan_tpid[1] ? 1 : 2;
+    static const uint16_t id_attr[2] = { TCA_FLOWER_KEY_VLAN_ID,
+                                         TCA_FLOWER_KEY_CVLAN_ID };
+    static const uint16_t prio_attr[2] = { TCA_FLOWER_KEY_VLAN_PRIO,
+                                           TCA_FLOWER_KEY_CVLAN_PRIO };
+    static const uint16_t next_attr[2] = { TCA_FLOWER_KEY_VLAN_ETH_TYPE,
+                                           TCA_FLOWER_KEY_CVLAN_ETH_TYPE };
+
+    if (!n_vlans) {
+        if (mk->eth_type) {
+            put_u16(m, TCA_FLOWER_KEY_ETH_TYPE, k->eth_type);
+        }
+        return;
+    }
+    put_u16(m, TCA_FLOWER_KEY_ETH_TYPE, k->vlan_tpid[0]);
+    for (int i = 0; i < n_vlans; i++) {
+        if (mk->vlan_id[i]) {
+            put_u16(m, id_attr[i], k->vlan_id[i] & 0x0fff);
+        }
+        if (mk->vlan_prio[i]) {
+            put_u8(m, prio_attr[i], k->vlan_prio[i] & 0x7);
+        }
+        if (i + 1 < n_vlans) {
+            put_u16(m, next_attr[i], k->vlan_tpid[i + 1]);
+        } else if (mk->eth_type) {
+            put_u16(m, next_attr[i], k->eth_type);
+        }
+    }
+}
+
+static void
+put_match(struct mb *m, const struct tcf_filter *f)
+{
+    const uint8_t *k = (const uint8_t *) &f->key;
+    const uint8_t *mk = (const uint8_t *) &f->mask;
+
+    put_vlans(m, f);
+    for (size_t i = 0; i < tcf_n_fields; i++) {
+        const struct tcf_field *fd = &tcf_fields[i];
+        uint8_t v[16];
+        bool any = false;
+
+        for (size_t j = 0; j < fd->len; j++) {
+            v[j] = k[fd->ofs + j] & mk[fd->ofs + j];
+            any |= mk[fd->ofs + j] != 0;
+        }
+        if (!any || !tcf_field_ctx_ok(fd->ctx, &f->key, &f->mask)) {
+            continue;
+        }
+        put(m, fd->attr, fd->len, v);
+        if (fd->mask_attr) {
+            put(m, fd->mask_attr, fd->len, mk + fd->ofs);
+        }
+    }
+}
+
+static bool
+put_action_options(struct mb *m, const struct tcf_action *a)
+{
+    switch (a->type) {
+    case TCF_A_DROP: {
+        struct tc_gact p = { .action = TC_ACT_SHOT };
+        put(m, TCA_GACT_PARMS, sizeof p, &p);
+        return true;
+    }
+    case TCF_A_MIRRED: {
+        struct tc_mirred p = {
+            .action = a->verdict,
+            .eaction = a->mirred.eaction,
+            .ifindex = a->mirred.ifindex,
+        };
+        put(m, TCA_MIRRED_PARMS, sizeof p, &p);
+        return true;
+    }
+    case TCF_A_VLAN: {
+        struct tc_vlan p = { .action = a->verdict,
+                             .v_action = a->vlan.v_action };
+        put(m, TCA_VLAN_PARMS, sizeof p, &p);
+        if (a->vlan.v_action != TCA_VLAN_ACT_POP) {
+            /* The priority always, so that the echo reports what we
+             * meant rather than a default. */
+            put_u16(m, TCA_VLAN_PUSH_VLAN_ID, a->vlan.id);
+            put_u16(m, TCA_VLAN_PUSH_VLAN_PROTOCOL, a->vlan.proto);
+            put_u8(m, TCA_VLAN_PUSH_VLAN_PRIORITY, a->vlan.prio);
+        }
+        return true;
+    }
+    case TCF_A_PEDIT: {
+        size_t n = a->pedit.n_keys;
+        if (!n || n > TCF_PEDIT_MAX_KEYS) {
+            return false;
+        }
+        uint8_t raw[sizeof(struct tc_pedit_sel)
+                    + TCF_PEDIT_MAX_KEYS * sizeof(struct tc_pedit_key)];
+        struct tc_pedit_sel sel;
+        memset(raw, 0, sizeof raw);
+        memset(&sel, 0, sizeof sel);
+        sel.action = a->verdict;
+        sel.nkeys = n;
+        memcpy(raw, &sel, sizeof sel);
+        for (size_t i = 0; i < n; i++) {
+            struct tc_pedit_key key = {
+                .mask = a->pedit.keys[i].mask,
+                .val = a->pedit.keys[i].val,
+                .off = a->pedit.keys[i].off,
+            };
+            memcpy(raw + sizeof sel + i * sizeof key, &key, sizeof key);
+        }
+        put(m, TCA_PEDIT_PARMS_EX,
+            sizeof sel + n * sizeof(struct tc_pedit_key), raw);
+        struct nlattr *keys = nest_start(m, TCA_PEDIT_KEYS_EX);
+        for (size_t i = 0; i < n; i++) {
+            struct nlattr *kex = nest_start(m, TCA_PEDIT_KEY_EX);
+            put_u16(m, TCA_PEDIT_KEY_EX_HTYPE, a->pedit.keys[i].htype);
+            put_u16(m, TCA_PEDIT_KEY_EX_CMD, a->pedit.keys[i].cmd);
+            nest_end(m, kex);
+        }
+        nest_end(m, keys);
+        return true;
+    }
+    case TCF_A_CSUM: {
+        struct tc_csum p = { .action = a->verdict,
+                             .update_flags = a->csum.flags };
+        put(m, TCA_CSUM_PARMS, sizeof p, &p);
+        return true;
+    }
+    case TCF_A_SKBEDIT: {
+        struct tc_skbedit p = { .action = a->verdict };
+        put(m, TCA_SKBEDIT_PARMS, sizeof p, &p);
+        if (a->skbedit.has_ptype) {
+            put_u16(m, TCA_SKBEDIT_PTYPE, a->skbedit.ptype);
+        }
+        return true;
+    }
+    case TCF_A_OTHER:
+    case TCF_A_GACT:
+        break;
+    }
+    return false;
+}
+
+static const char *
+action_kind(enum tcf_action_type type)
+{
+    switch (type) {
+    case TCF_A_DROP:
+    case TCF_A_GACT:
+        return "gact";
+    case TCF_A_MIRRED:
+        return "mirred";
+    case TCF_A_VLAN:
+        return "vlan";
+    case TCF_A_PEDIT:
+        return "pedit";
+    case TCF_A_CSUM:
+        return "csum";
+    case TCF_A_SKBEDIT:
+        return "skbedit";
+    case TCF_A_OTHER:
+        break;
+    }
+    return NULL;
+}
+
+size_t
+tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
+                   const struct tcf_filter *f)
+{
+    struct mb m;
+
+    if (f->n_actions > TCF_MAX_ACTIONS
+        || !start(&m, buf, size, RTM_NEWTFILTER,
+                  NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO | flags, seq,
+                  f->ifindex, f->handle, f->parent,
+                  TC_H_MAKE((uint32_t) f->prio << 16, f->protocol))) {
+        return 0;
+    }
+    put_str(&m, TCA_KIND, "flower");
+    put_u32(&m, TCA_CHAIN, f->chain);
+    struct nlattr *opts = nest_start(&m, TCA_OPTIONS);
+    if (f->flags & (TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW)) {
+        put_u32(&m, TCA_FLOWER_FLAGS,
+                f->flags & (TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW));
+    }
+    put_match(&m, f);
+    struct nlattr *acts = nest_start(&m, TCA_FLOWER_ACT);
+    for (size_t i = 0; i < f->n_actions; i++) {
+        const struct tcf_action *a = &f->actions[i];
+        const char *kind = action_kind(a->type);
+        if (!kind) {
+            return 0;
+        }
+        struct nlattr *act = nest_start(&m, i + 1);
+        put_str(&m, TCA_ACT_KIND, kind);
+        if (a->cookie_len) {
+            if (a->cookie_len > TCF_COOKIE_LEN) {
+                return 0;
+            }
+            put(&m, TCA_ACT_COOKIE, a->cookie_len, a->cookie);
+        }
+        struct nlattr *aopts = nest_start(&m, TCA_ACT_OPTIONS);
+        if (!put_action_options(&m, a)) {
+            return 0;
+        }
+        nest_end(&m, aopts);
+        nest_end(&m, act);
+    }
+    nest_end(&m, acts);
+    nest_end(&m, opts);
+    return finish(&m);
+}
+
+size_t
+tcf_msg_del_filter(void *buf, size_t size, uint32_t seq, int ifindex,
+                   uint16_t prio, uint16_t protocol, uint32_t handle,
+                   bool echo)
+{
+    struct mb m;
+
+    if (!start(&m, buf, size, RTM_DELTFILTER,
+               NLM_F_REQUEST | NLM_F_ACK | (echo ? NLM_F_ECHO : 0), seq,
+               ifindex, handle, tcf_ingress_parent(),
+               TC_H_MAKE((uint32_t) prio << 16, protocol))) {
+        return 0;
+    }
+    put_str(&m, TCA_KIND, "flower");
+    put_u32(&m, TCA_CHAIN, TCF_CHAIN);
+    return finish(&m);
+}
+
+size_t
+tcf_msg_dump_filters(void *buf, size_t size, uint32_t seq, int ifindex,
+                     uint32_t parent, bool chain0_only)
+{
+    struct mb m;
+
+    if (!start(&m, buf, size, RTM_GETTFILTER, NLM_F_REQUEST | NLM_F_DUMP, seq,
+               ifindex, 0, parent, 0)) {
+        return 0;
+    }
+    if (chain0_only) {
+        put_u32(&m, TCA_CHAIN, TCF_CHAIN);
+    }
+    return finish(&m);
+}
+
+size_t
+tcf_msg_clsact(void *buf, size_t size, uint32_t seq, uint16_t type,
+               int ifindex)
+{
+    struct mb m;
+    uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+
+    if (type == RTM_NEWQDISC) {
+        flags |= NLM_F_CREATE | NLM_F_EXCL;
+    }
+    if (!start(&m, buf, size, type, flags, seq, ifindex,
+               TC_H_MAKE(TC_H_CLSACT, 0), TC_H_CLSACT, 0)) {
+        return 0;
+    }
+    put_str(&m, TCA_KIND, "clsact");
+    return finish(&m);
+}

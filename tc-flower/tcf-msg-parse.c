@@ -1,0 +1,647 @@
+/* tcf-msg-parse.c: parsers of the kernel's replies to the tc provider.
+ *
+ * The input is untrusted: every length is checked before a read, values
+ * are copied with memcpy() (netlink attributes are only 4-byte aligned),
+ * and attributes are looked up through policy tables that give each one's
+ * exact (or minimum) length.
+ *
+ * The ethertypes and VLAN tags come back in a different shape than they
+ * were asked for (cls_flower.c, fl_dump_key()): the kernel reports
+ * TCA_FLOWER_KEY_ETH_TYPE as the innermost ethertype, never the outer TPID
+ * (which only tcm_info's protocol carries), and TCA_FLOWER_KEY_VLAN_ETH_TYPE
+ * as the inner TPID or the payload's ethertype.  parse_vlans() accepts both
+ * shapes, so that a request decodes to the same model as its echo. */
+#include "tc-flower/tcf-msg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/gen_stats.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <linux/rtnetlink.h>
+#include <linux/tc_act/tc_csum.h>
+#include <linux/tc_act/tc_gact.h>
+#include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_skbedit.h>
+#include <linux/tc_act/tc_vlan.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+#define NLA_TYPE_MASK_ ((uint16_t) ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER))
+
+int
+tcf_attr_parse(const uint8_t *data, size_t len, struct tcf_attr *tb,
+               size_t max)
+{
+    memset(tb, 0, (max + 1) * sizeof *tb);
+    while (len >= NLA_HDRLEN) {
+        struct nlattr nla;
+        memcpy(&nla, data, sizeof nla);
+        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > len) {
+            return EINVAL;
+        }
+        uint16_t type = nla.nla_type & NLA_TYPE_MASK_;
+        if (type <= max) {
+            tb[type].data = data + NLA_HDRLEN;
+            tb[type].len = nla.nla_len - NLA_HDRLEN;
+            tb[type].present = true;
+        }
+        size_t step = NLA_ALIGN(nla.nla_len);
+        if (step >= len) {
+            return 0;
+        }
+        data += step;
+        len -= step;
+    }
+    /* A tail shorter than a header: the kernel pads only to 4 bytes. */
+    return len ? EINVAL : 0;
+}
+
+int
+tcf_attr_get(const struct tcf_attr *a, void *dst, size_t n)
+{
+    if (a->len != n) {
+        return EINVAL;
+    }
+    memcpy(dst, a->data, n);
+    return 0;
+}
+
+/* Copies the first N bytes of A, which must have at least N, to DST. */
+static int
+get_min(const struct tcf_attr *a, void *dst, size_t n)
+{
+    if (a->len < n) {
+        return EINVAL;
+    }
+    memcpy(dst, a->data, n);
+    return 0;
+}
+
+int
+tcf_attr_get_str(const struct tcf_attr *a, char *dst, size_t size)
+{
+    const void *nul = a->len ? memchr(a->data, '\0', a->len) : NULL;
+    size_t n = nul ? (size_t) ((const uint8_t *) nul - a->data) : 0;
+
+    if (!nul || n >= size) {
+        return EINVAL;
+    }
+    memcpy(dst, a->data, n + 1);
+    return 0;
+}
+
+const struct nlmsghdr *
+tcf_msg_next(const uint8_t **buf, size_t *left, bool *malformed)
+{
+    struct nlmsghdr h;
+
+    if (*left < sizeof h) {
+        if (*left && malformed) {
+            *malformed = true;
+        }
+        *left = 0;
+        return NULL;
+    }
+    memcpy(&h, *buf, sizeof h);
+    if (h.nlmsg_len < sizeof h || h.nlmsg_len > *left) {
+        if (malformed) {
+            *malformed = true;
+        }
+        *left = 0;
+        return NULL;
+    }
+    /* Messages of a datagram start at 4-byte aligned offsets, so the
+     * header may be read in place. */
+    const struct nlmsghdr *nlh = (const void *) *buf;
+    size_t step = NLMSG_ALIGN(h.nlmsg_len);
+    if (step >= *left) {
+        *left = 0;
+    } else {
+        *buf += step;
+        *left -= step;
+    }
+    return nlh;
+}
+
+/* Acks. */
+
+int
+tcf_msg_parse_ack(const struct nlmsghdr *nlh, struct tcf_ack *ack)
+{
+    const uint8_t *p = (const uint8_t *) nlh;
+    size_t len = nlh->nlmsg_len;
+    size_t tlv_ofs;
+    int32_t err;
+
+    memset(ack, 0, sizeof *ack);
+    if (len < NLMSG_HDRLEN + sizeof err) {
+        return EINVAL;
+    }
+    memcpy(&err, p + NLMSG_HDRLEN, sizeof err);
+    ack->error = err > 0 ? EPROTO : err == INT32_MIN ? EPROTO : -err;
+
+    if (nlh->nlmsg_type == NLMSG_ERROR) {
+        struct nlmsghdr orig;
+        if (len < NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
+            return EINVAL;
+        }
+        memcpy(&orig, p + NLMSG_HDRLEN + sizeof err, sizeof orig);
+        tlv_ofs = NLMSG_HDRLEN + sizeof(struct nlmsgerr);
+        if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+            /* The request follows whole, after its own header. */
+            if (orig.nlmsg_len < NLMSG_HDRLEN
+                || orig.nlmsg_len - NLMSG_HDRLEN > len - tlv_ofs) {
+                return EINVAL;
+            }
+            tlv_ofs += orig.nlmsg_len - NLMSG_HDRLEN;
+        }
+    } else {
+        tlv_ofs = NLMSG_HDRLEN + sizeof err;
+    }
+    if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+        return 0;
+    }
+    tlv_ofs = NLMSG_ALIGN(tlv_ofs);
+    if (tlv_ofs > len) {
+        return EINVAL;
+    }
+    struct tcf_attr tb[NLMSGERR_ATTR_MAX + 1];
+    int error =
+        tcf_attr_parse(p + tlv_ofs, len - tlv_ofs, tb, NLMSGERR_ATTR_MAX);
+    if (error) {
+        return error;
+    }
+    if (tb[NLMSGERR_ATTR_MSG].present
+        && tcf_attr_get_str(&tb[NLMSGERR_ATTR_MSG], ack->msg,
+                            sizeof ack->msg)) {
+        /* Keep what fits of an overlong or unterminated message. */
+        size_t n = NF_MIN(tb[NLMSGERR_ATTR_MSG].len, sizeof ack->msg - 1);
+        memcpy(ack->msg, tb[NLMSGERR_ATTR_MSG].data, n);
+        ack->msg[n] = '\0';
+        ack->msg[strnlen(ack->msg, n)] = '\0';
+    }
+    return 0;
+}
+
+/* Filters. */
+
+static int
+parse_vlans(const struct tcf_attr *tb, uint16_t protocol, struct tcf_filter *f)
+{
+    struct tcf_key *k = &f->key, *m = &f->mask;
+    uint16_t e = 0, v = 0, c = 0;
+    bool has_e = tb[TCA_FLOWER_KEY_ETH_TYPE].present;
+    bool has_v = tb[TCA_FLOWER_KEY_VLAN_ETH_TYPE].present;
+    bool has_c = tb[TCA_FLOWER_KEY_CVLAN_ETH_TYPE].present;
+
+    if ((has_e && tcf_attr_get(&tb[TCA_FLOWER_KEY_ETH_TYPE], &e, 2))
+        || (has_v && tcf_attr_get(&tb[TCA_FLOWER_KEY_VLAN_ETH_TYPE], &v, 2))
+        || (has_c
+            && tcf_attr_get(&tb[TCA_FLOWER_KEY_CVLAN_ETH_TYPE], &c, 2))) {
+        return EINVAL;
+    }
+#define IS_VLAN(T) ((T) == htons(ETH_P_8021Q) || (T) == htons(ETH_P_8021AD))
+    bool outer = IS_VLAN(protocol) || (has_e && IS_VLAN(e))
+                 || tb[TCA_FLOWER_KEY_VLAN_ID].present
+                 || tb[TCA_FLOWER_KEY_VLAN_PRIO].present;
+    bool inner = outer
+                 && ((has_v && IS_VLAN(v)) || has_c
+                     || tb[TCA_FLOWER_KEY_CVLAN_ID].present
+                     || tb[TCA_FLOWER_KEY_CVLAN_PRIO].present);
+    static const uint16_t id_attr[2] = { TCA_FLOWER_KEY_VLAN_ID,
+                                         TCA_FLOWER_KEY_CVLAN_ID };
+    static const uint16_t prio_attr[2] = { TCA_FLOWER_KEY_VLAN_PRIO,
+                                           TCA_FLOWER_KEY_CVLAN_PRIO };
+    int n = inner ? 2 : outer ? 1 : 0;
+
+    /* A TPID the reply does not tell (a filter of protocol "all" keeps
+     * its outer TPID to itself) is taken to be 802.1Q's. */
+    if (outer) {
+        k->vlan_tpid[0] = has_e && IS_VLAN(e) ? e
+                          : IS_VLAN(protocol) ? protocol
+                                              : htons(ETH_P_8021Q);
+        m->vlan_tpid[0] = 0xffff;
+    }
+    if (inner) {
+        k->vlan_tpid[1] = has_v && IS_VLAN(v) ? v : htons(ETH_P_8021Q);
+        m->vlan_tpid[1] = 0xffff;
+    }
+    for (int i = 0; i < n; i++) {
+        if (tb[id_attr[i]].present) {
+            if (tcf_attr_get(&tb[id_attr[i]], &k->vlan_id[i], 2)) {
+                return EINVAL;
+            }
+            k->vlan_id[i] &= 0x0fff;
+            m->vlan_id[i] = 0x0fff;
+        }
+        if (tb[prio_attr[i]].present) {
+            if (tcf_attr_get(&tb[prio_attr[i]], &k->vlan_prio[i], 1)) {
+                return EINVAL;
+            }
+            k->vlan_prio[i] &= 0x7;
+            m->vlan_prio[i] = 0x7;
+        }
+    }
+
+    /* The ethertype after the tags. */
+    bool has_type = false;
+    uint16_t type = 0;
+    if (n == 2 && has_c) {
+        type = c, has_type = true;
+    } else if (n == 1 && has_v && !IS_VLAN(v)) {
+        type = v, has_type = true;
+    } else if (has_e && !(n && IS_VLAN(e))) {
+        type = e, has_type = true;
+    }
+#undef IS_VLAN
+    if (has_type) {
+        k->eth_type = type;
+        m->eth_type = 0xffff;
+    }
+    return 0;
+}
+
+static int
+parse_keys(const struct tcf_attr *tb, struct tcf_filter *f)
+{
+    uint8_t *k = (uint8_t *) &f->key;
+    uint8_t *m = (uint8_t *) &f->mask;
+
+    for (size_t i = 0; i < tcf_n_fields; i++) {
+        const struct tcf_field *fd = &tcf_fields[i];
+        const struct tcf_attr *a = &tb[fd->attr];
+        if (!a->present) {
+            continue;
+        }
+        if (tcf_attr_get(a, k + fd->ofs, fd->len)) {
+            return EINVAL;
+        }
+        if (fd->mask_attr && tb[fd->mask_attr].present) {
+            if (tcf_attr_get(&tb[fd->mask_attr], m + fd->ofs, fd->len)) {
+                return EINVAL;
+            }
+        } else {
+            memset(m + fd->ofs, 0xff, fd->len);
+        }
+    }
+    return 0;
+}
+
+/* Where each action kind keeps its struct tcf_t. */
+static const struct {
+    const char *kind;
+    enum tcf_action_type type;
+    uint16_t tm_attr;
+    uint16_t max_attr;
+} kinds[] = {
+    { "gact", TCF_A_GACT, TCA_GACT_TM, TCA_GACT_MAX },
+    { "mirred", TCF_A_MIRRED, TCA_MIRRED_TM, TCA_MIRRED_MAX },
+    { "vlan", TCF_A_VLAN, TCA_VLAN_TM, TCA_VLAN_MAX },
+    { "pedit", TCF_A_PEDIT, TCA_PEDIT_TM, TCA_PEDIT_MAX },
+    { "csum", TCF_A_CSUM, TCA_CSUM_TM, TCA_CSUM_MAX },
+    { "skbedit", TCF_A_SKBEDIT, TCA_SKBEDIT_TM, TCA_SKBEDIT_MAX },
+};
+
+/* The largest *_MAX of the kinds above, for one attribute table. */
+#define KIND_ATTR_MAX 16
+_Static_assert(TCA_GACT_MAX <= KIND_ATTR_MAX && TCA_MIRRED_MAX <= KIND_ATTR_MAX
+                   && TCA_VLAN_MAX <= KIND_ATTR_MAX
+                   && TCA_PEDIT_MAX <= KIND_ATTR_MAX
+                   && TCA_CSUM_MAX <= KIND_ATTR_MAX
+                   && TCA_SKBEDIT_MAX <= KIND_ATTR_MAX,
+               "KIND_ATTR_MAX too small");
+
+static int
+parse_pedit(const struct tcf_attr *tb, struct tcf_action *a)
+{
+    const struct tcf_attr *parms = tb[TCA_PEDIT_PARMS_EX].present
+                                       ? &tb[TCA_PEDIT_PARMS_EX]
+                                       : &tb[TCA_PEDIT_PARMS];
+    struct tc_pedit_sel sel;
+
+    if (!parms->present || get_min(parms, &sel, sizeof sel)
+        || parms->len - sizeof sel
+               < (size_t) sel.nkeys * sizeof(struct tc_pedit_key)) {
+        return EINVAL;
+    }
+    a->verdict = sel.action;
+    a->pedit.n_keys = sel.nkeys;
+    for (size_t i = 0; i < sel.nkeys && i < TCF_PEDIT_MAX_KEYS; i++) {
+        struct tc_pedit_key key;
+        memcpy(&key, parms->data + sizeof sel + i * sizeof key, sizeof key);
+        a->pedit.keys[i].mask = key.mask;
+        a->pedit.keys[i].val = key.val;
+        a->pedit.keys[i].off = key.off;
+    }
+    if (!tb[TCA_PEDIT_KEYS_EX].present) {
+        return 0;
+    }
+
+    /* One TCA_PEDIT_KEY_EX per key, in key order. */
+    const uint8_t *p = tb[TCA_PEDIT_KEYS_EX].data;
+    size_t left = tb[TCA_PEDIT_KEYS_EX].len;
+    size_t i = 0;
+    while (left >= NLA_HDRLEN) {
+        struct nlattr nla;
+        memcpy(&nla, p, sizeof nla);
+        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left
+            || (nla.nla_type & NLA_TYPE_MASK_) != TCA_PEDIT_KEY_EX) {
+            return EINVAL;
+        }
+        struct tcf_attr kt[TCA_PEDIT_KEY_EX_MAX + 1];
+        if (tcf_attr_parse(p + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN, kt,
+                           TCA_PEDIT_KEY_EX_MAX)) {
+            return EINVAL;
+        }
+        uint16_t htype = 0, cmd = 0;
+        if ((kt[TCA_PEDIT_KEY_EX_HTYPE].present
+             && tcf_attr_get(&kt[TCA_PEDIT_KEY_EX_HTYPE], &htype, 2))
+            || (kt[TCA_PEDIT_KEY_EX_CMD].present
+                && tcf_attr_get(&kt[TCA_PEDIT_KEY_EX_CMD], &cmd, 2))) {
+            return EINVAL;
+        }
+        if (i < TCF_PEDIT_MAX_KEYS && i < sel.nkeys) {
+            a->pedit.keys[i].htype = htype;
+            a->pedit.keys[i].cmd = cmd;
+        }
+        i++;
+        size_t step = NLA_ALIGN(nla.nla_len);
+        if (step >= left) {
+            left = 0;
+            break;
+        }
+        p += step;
+        left -= step;
+    }
+    return left || i != sel.nkeys ? EINVAL : 0;
+}
+
+static int
+parse_action_options(const struct tcf_attr *opts, size_t kind_idx,
+                     struct tcf_action *a)
+{
+    struct tcf_attr tb[KIND_ATTR_MAX + 1];
+
+    if (tcf_attr_parse(opts->data, opts->len, tb, kinds[kind_idx].max_attr)) {
+        return EINVAL;
+    }
+    switch (a->type) {
+    case TCF_A_GACT: {
+        struct tc_gact p;
+        if (!tb[TCA_GACT_PARMS].present
+            || get_min(&tb[TCA_GACT_PARMS], &p, sizeof p)) {
+            return EINVAL;
+        }
+        a->verdict = p.action;
+        if (p.action == TC_ACT_SHOT) {
+            a->type = TCF_A_DROP;
+        }
+        break;
+    }
+    case TCF_A_MIRRED: {
+        struct tc_mirred p;
+        if (!tb[TCA_MIRRED_PARMS].present
+            || get_min(&tb[TCA_MIRRED_PARMS], &p, sizeof p)) {
+            return EINVAL;
+        }
+        a->verdict = p.action;
+        a->mirred.eaction = p.eaction;
+        a->mirred.ifindex = p.ifindex;
+        break;
+    }
+    case TCF_A_VLAN: {
+        struct tc_vlan p;
+        if (!tb[TCA_VLAN_PARMS].present
+            || get_min(&tb[TCA_VLAN_PARMS], &p, sizeof p)
+            || (tb[TCA_VLAN_PUSH_VLAN_ID].present
+                && tcf_attr_get(&tb[TCA_VLAN_PUSH_VLAN_ID], &a->vlan.id, 2))
+            || (tb[TCA_VLAN_PUSH_VLAN_PROTOCOL].present
+                && tcf_attr_get(&tb[TCA_VLAN_PUSH_VLAN_PROTOCOL],
+                                &a->vlan.proto, 2))
+            || (tb[TCA_VLAN_PUSH_VLAN_PRIORITY].present
+                && tcf_attr_get(&tb[TCA_VLAN_PUSH_VLAN_PRIORITY],
+                                &a->vlan.prio, 1))) {
+            return EINVAL;
+        }
+        a->verdict = p.action;
+        a->vlan.v_action = p.v_action;
+        break;
+    }
+    case TCF_A_PEDIT:
+        if (parse_pedit(tb, a)) {
+            return EINVAL;
+        }
+        break;
+    case TCF_A_CSUM: {
+        struct tc_csum p;
+        if (!tb[TCA_CSUM_PARMS].present
+            || get_min(&tb[TCA_CSUM_PARMS], &p, sizeof p)) {
+            return EINVAL;
+        }
+        a->verdict = p.action;
+        a->csum.flags = p.update_flags;
+        break;
+    }
+    case TCF_A_SKBEDIT: {
+        struct tc_skbedit p;
+        if (!tb[TCA_SKBEDIT_PARMS].present
+            || get_min(&tb[TCA_SKBEDIT_PARMS], &p, sizeof p)) {
+            return EINVAL;
+        }
+        a->verdict = p.action;
+        if (tb[TCA_SKBEDIT_PTYPE].present) {
+            if (tcf_attr_get(&tb[TCA_SKBEDIT_PTYPE], &a->skbedit.ptype, 2)) {
+                return EINVAL;
+            }
+            a->skbedit.has_ptype = true;
+        }
+        break;
+    }
+    case TCF_A_OTHER:
+    case TCF_A_DROP:
+        break;
+    }
+
+    const struct tcf_attr *tm = &tb[kinds[kind_idx].tm_attr];
+    struct tcf_t t;
+    if (tm->present) {
+        if (get_min(tm, &t, sizeof t)) {
+            return EINVAL;
+        }
+        a->stats.lastuse = t.lastuse;
+        a->stats.has_lastuse = true;
+    }
+    return 0;
+}
+
+/* TCA_ACT_STATS: the basic counters, the hardware part, and 64-bit packet
+ * counts (TCA_STATS_PKT64), each of which completes the basic counter
+ * attribute just before it. */
+static int
+parse_stats(const struct tcf_attr *st, struct tcf_counters *c)
+{
+    const uint8_t *p = st->data;
+    size_t left = st->len;
+    uint16_t last = 0;
+
+    while (left >= NLA_HDRLEN) {
+        struct nlattr nla;
+        memcpy(&nla, p, sizeof nla);
+        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
+            return EINVAL;
+        }
+        struct tcf_attr a = { p + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN, true };
+        uint16_t type = nla.nla_type & NLA_TYPE_MASK_;
+        if (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW) {
+            /* struct gnet_stats_basic: u64 bytes, u32 packets (padded to
+             * 16 bytes on 64-bit kernels). */
+            uint64_t bytes;
+            uint32_t packets;
+            if (a.len < 12) {
+                return EINVAL;
+            }
+            memcpy(&bytes, a.data, 8);
+            memcpy(&packets, a.data + 8, 4);
+            if (type == TCA_STATS_BASIC) {
+                c->bytes = bytes;
+                c->packets = packets;
+            } else {
+                c->hw_bytes = bytes;
+                c->hw_packets = packets;
+            }
+            last = type;
+        } else if (type == TCA_STATS_PKT64) {
+            uint64_t packets;
+            if (tcf_attr_get(&a, &packets, 8)) {
+                return EINVAL;
+            }
+            if (last == TCA_STATS_BASIC) {
+                c->packets = packets;
+            } else if (last == TCA_STATS_BASIC_HW) {
+                c->hw_packets = packets;
+            }
+        }
+        size_t step = NLA_ALIGN(nla.nla_len);
+        if (step >= left) {
+            return 0;
+        }
+        p += step;
+        left -= step;
+    }
+    return left ? EINVAL : 0;
+}
+
+static int
+parse_action(const struct tcf_attr *nest, struct tcf_action *a)
+{
+    struct tcf_attr tb[TCA_ACT_MAX + 1];
+
+    if (tcf_attr_parse(nest->data, nest->len, tb, TCA_ACT_MAX)
+        || !tb[TCA_ACT_KIND].present
+        || tcf_attr_get_str(&tb[TCA_ACT_KIND], a->kind, sizeof a->kind)) {
+        return EINVAL;
+    }
+    size_t kind_idx = ARRAY_SIZE(kinds);
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+        if (!strcmp(kinds[i].kind, a->kind)) {
+            kind_idx = i;
+            a->type = kinds[i].type;
+        }
+    }
+    if (kind_idx < ARRAY_SIZE(kinds) && tb[TCA_ACT_OPTIONS].present
+        && parse_action_options(&tb[TCA_ACT_OPTIONS], kind_idx, a)) {
+        return EINVAL;
+    }
+    if (tb[TCA_ACT_COOKIE].present) {
+        const struct tcf_attr *ck = &tb[TCA_ACT_COOKIE];
+        a->cookie_len = NF_MIN(ck->len, (size_t) UINT16_MAX);
+        memcpy(a->cookie, ck->data, NF_MIN(ck->len, sizeof a->cookie));
+    }
+    if (tb[TCA_ACT_STATS].present
+        && parse_stats(&tb[TCA_ACT_STATS], &a->stats)) {
+        return EINVAL;
+    }
+    return 0;
+}
+
+/* TCA_FLOWER_ACT: one nest per action, typed with its order (1, 2, ...). */
+static int
+parse_actions(const struct tcf_attr *acts, struct tcf_filter *f)
+{
+    struct tcf_attr tb[TCF_MAX_ACTIONS + 1];
+
+    if (tcf_attr_parse(acts->data, acts->len, tb, TCF_MAX_ACTIONS)) {
+        return EINVAL;
+    }
+    f->n_actions = 0;
+    for (size_t i = 1; i <= TCF_MAX_ACTIONS; i++) {
+        if (!tb[i].present) {
+            continue;
+        }
+        if (i != f->n_actions + 1) {
+            return EINVAL; /* A gap in the order. */
+        }
+        if (parse_action(&tb[i], &f->actions[i - 1])) {
+            return EINVAL;
+        }
+        f->n_actions = i;
+    }
+    return 0;
+}
+
+static int
+parse_flower(const struct tcf_attr *opts, struct tcf_filter *f)
+{
+    struct tcf_attr tb[TCA_FLOWER_MAX + 1];
+
+    if (tcf_attr_parse(opts->data, opts->len, tb, TCA_FLOWER_MAX)
+        || parse_vlans(tb, f->protocol, f) || parse_keys(tb, f)
+        || (tb[TCA_FLOWER_FLAGS].present
+            && tcf_attr_get(&tb[TCA_FLOWER_FLAGS], &f->flags, 4))
+        || (tb[TCA_FLOWER_IN_HW_COUNT].present
+            && tcf_attr_get(&tb[TCA_FLOWER_IN_HW_COUNT], &f->in_hw_count, 4))
+        || (tb[TCA_FLOWER_ACT].present
+            && parse_actions(&tb[TCA_FLOWER_ACT], f))) {
+        return EINVAL;
+    }
+    return 0;
+}
+
+int
+tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f)
+{
+    const uint8_t *p = (const uint8_t *) nlh;
+    size_t len = nlh->nlmsg_len;
+    size_t ofs = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct tcmsg));
+    struct tcmsg tcm;
+
+    memset(f, 0, sizeof *f);
+    if (len < NLMSG_HDRLEN + sizeof tcm) {
+        return EINVAL;
+    }
+    memcpy(&tcm, p + NLMSG_HDRLEN, sizeof tcm);
+    f->ifindex = tcm.tcm_ifindex;
+    f->handle = tcm.tcm_handle;
+    f->parent = tcm.tcm_parent;
+    f->prio = tcm.tcm_info >> 16;
+    f->protocol = tcm.tcm_info & 0xffff;
+    if (ofs > len) {
+        return EINVAL;
+    }
+
+    struct tcf_attr tb[TCA_MAX + 1];
+    if (tcf_attr_parse(p + ofs, len - ofs, tb, TCA_MAX)
+        || (tb[TCA_KIND].present
+            && tcf_attr_get_str(&tb[TCA_KIND], f->kind, sizeof f->kind))
+        || (tb[TCA_CHAIN].present
+            && tcf_attr_get(&tb[TCA_CHAIN], &f->chain, 4))) {
+        return EINVAL;
+    }
+    if (!strcmp(f->kind, "flower") && tb[TCA_OPTIONS].present) {
+        return parse_flower(&tb[TCA_OPTIONS], f);
+    }
+    return 0;
+}

@@ -1,0 +1,112 @@
+/* tcf-msg.h: the rtnetlink messages of the tc provider.
+ *
+ * Builders write one complete request into a caller-owned buffer, checking
+ * every put against its size (libmnl's _check variants), and return the
+ * message's length, or 0 when it does not fit (or cannot be expressed).
+ * Every request asks for an ack (NLM_F_ACK) so that each one of a batch
+ * gets its own status; filter additions and deletions also ask for an echo
+ * (NLM_F_ECHO), which carries back what the kernel made of the filter
+ * (and, for a deletion, its final counters).
+ *
+ * Parsers read the kernel's replies, which the provider treats as
+ * untrusted input: every length is checked before anything is read, values
+ * are copied out with memcpy() (attributes are only 4-byte aligned), and a
+ * malformed message is refused with EINVAL rather than half-read.
+ * tests/fuzz/fuzz-tcf-reply.c feeds them arbitrary bytes. */
+#ifndef NICFLOW_TCF_MSG_H
+#define NICFLOW_TCF_MSG_H 1
+
+#include <linux/netlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc-flower/tcf-filter.h"
+
+/* Builders. */
+
+/* RTM_NEWTFILTER for F (its device, parent, priority, protocol, handle,
+ * chain, match, flags and actions) with sequence number SEQ.  FLAGS are
+ * the creation flags: NLM_F_CREATE | NLM_F_EXCL to add a filter,
+ * NLM_F_CREATE | NLM_F_REPLACE to replace the filter with F's handle.
+ * NLM_F_REQUEST, NLM_F_ACK and NLM_F_ECHO are added.  Returns the
+ * message's length, or 0 if it does not fit in SIZE bytes or F has an
+ * action of a kind this module cannot build (TCF_A_OTHER, TCF_A_GACT). */
+size_t tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
+                          const struct tcf_filter *f);
+
+/* RTM_DELTFILTER for the flower filter PRIO/PROTOCOL/HANDLE in chain 0 of
+ * the ingress hook of IFINDEX, with NLM_F_ECHO if ECHO (the echo carries
+ * the filter's final counters).  Returns the length or 0. */
+size_t tcf_msg_del_filter(void *buf, size_t size, uint32_t seq, int ifindex,
+                          uint16_t prio, uint16_t protocol, uint32_t handle,
+                          bool echo);
+
+/* RTM_GETTFILTER dump of the filters under PARENT on IFINDEX: only chain
+ * 0 if CHAIN0_ONLY, else every chain.  Returns the length or 0. */
+size_t tcf_msg_dump_filters(void *buf, size_t size, uint32_t seq, int ifindex,
+                            uint32_t parent, bool chain0_only);
+
+/* RTM_NEWQDISC (TYPE) creating a clsact qdisc on IFINDEX, refused with
+ * EEXIST if one (or an ingress qdisc) is there already, or RTM_DELQDISC
+ * removing it.  Returns the length or 0. */
+size_t tcf_msg_clsact(void *buf, size_t size, uint32_t seq, uint16_t type,
+                      int ifindex);
+
+/* Parsers. */
+
+/* One attribute as found: its payload and length. */
+struct tcf_attr {
+    const uint8_t *data;
+    size_t len;
+    bool present;
+};
+
+/* Fills TB[0 .. MAX] with the attributes in DATA (LEN bytes); a type that
+ * occurs twice keeps its last occurrence (as the kernel's own parser
+ * does), types above MAX are skipped, NLA_F_NESTED and NLA_F_NET_BYTEORDER
+ * are ignored.  Returns 0, or EINVAL if an attribute's length is shorter
+ * than its header or runs past LEN. */
+int tcf_attr_parse(const uint8_t *data, size_t len, struct tcf_attr *tb,
+                   size_t max);
+
+/* Copies the payload of A, which must be exactly N bytes, to DST.  Returns
+ * 0 or EINVAL. */
+int tcf_attr_get(const struct tcf_attr *a, void *dst, size_t n);
+
+/* Copies the string attribute A (NUL-terminated within its payload, at
+ * most SIZE bytes with the NUL) to DST.  Returns 0 or EINVAL. */
+int tcf_attr_get_str(const struct tcf_attr *a, char *dst, size_t size);
+
+/* Returns the next whole netlink message of the datagram at *BUF (*LEFT
+ * bytes) and advances past it, or NULL when nothing (or only a malformed
+ * tail: a header that claims more bytes than there are, or fewer than a
+ * header) is left, in which case *LEFT becomes 0 and *MALFORMED (if
+ * nonnull) is set when bytes were left over. */
+const struct nlmsghdr *tcf_msg_next(const uint8_t **buf, size_t *left,
+                                    bool *malformed);
+
+/* The extended ack of an NLMSG_ERROR or NLMSG_DONE message. */
+#define TCF_EXTACK_MAX 200
+struct tcf_ack {
+    int error;                /* 0, or a positive errno. */
+    char msg[TCF_EXTACK_MAX]; /* NLMSGERR_ATTR_MSG, or "". */
+};
+
+/* Parses the NLMSG_ERROR or NLMSG_DONE message NLH (whose nlmsg_len has
+ * been checked by tcf_msg_next()) into *ACK.  A kernel error (negative in
+ * the message) becomes positive; a positive value in the message, which no
+ * kernel sends, becomes EPROTO.  Returns 0, or EINVAL if the message is too
+ * short or its extack attributes are malformed (*ACK then holds what
+ * could be read: at least the error, if the message had one). */
+int tcf_msg_parse_ack(const struct nlmsghdr *nlh, struct tcf_ack *ack);
+
+/* Parses the RTM_NEWTFILTER or RTM_DELTFILTER message NLH (checked by
+ * tcf_msg_next()) into *F: the tcmsg header, kind, chain and, for a flower
+ * filter, its match, flags, actions, cookies and counters.  Attributes
+ * this module does not model are skipped; action kinds it does not know
+ * become TCF_A_OTHER with their kind.  Returns 0, or EINVAL for a
+ * malformed message (*F is then unspecified). */
+int tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f);
+
+#endif /* NICFLOW_TCF_MSG_H */
