@@ -7,7 +7,8 @@
 # the filters' counters grow), a controller flow that stays in software
 # with its reason, a per-port rule limit, removal of a port and switching
 # offload off (exactly our filters go; a foreign one stays), and kill -9 +
-# restart with flow-restore-wait (no duplicate and no orphan filter).
+# restart with flow-restore-wait (no duplicate and no orphan filter), and
+# removal of the bridge.
 #
 # vm-files: ovsdb/vswitch.ovsschema
 # vm-programs: iperf3
@@ -224,6 +225,13 @@ orphans() { # as many filters of ours as flows dump-flows says are in tc
     [ "$n_tc" -eq "$n_dp" ]
 }
 wait_for "no orphan filters once restored" 20 orphans
+
+# --- removing the bridge --------------------------------------------
+check "ping a -> b" ping_from a 192.0.2.2 3
+wait_for "filters on pa before del-br" 30 test "$(our_filters pa)" -gt 0
+check "del-br br0" vsctl del-br br0
+wait_for "del-br removed every filter of ours" 20 \
+    test "$(( $(our_filters pa) + $(our_filters pb) ))" -eq 0
 check "foreign filters survived everything" foreign pa
 
 exit $failed
