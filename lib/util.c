@@ -190,6 +190,19 @@ nf_str_suffix(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+bool
+nf_bytes_all(const void *p_, size_t n, uint8_t x)
+{
+    const uint8_t *p = p_;
+
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != x) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int
 nf_parse_int(const char *s, long long min, long long max, long long *out)
 {

@@ -69,6 +69,10 @@ long long nf_time_wall_msec(void);
 bool nf_str_prefix(const char *s, const char *prefix);
 bool nf_str_suffix(const char *s, const char *suffix);
 
+/* True if each of the N bytes at P is X (true for N == 0): "all ones" and
+ * "all zeros" tests of masks and fields. */
+bool nf_bytes_all(const void *p, size_t n, uint8_t x);
+
 /* Parses a whole decimal/0x-hex integer in [min, max].  Returns 0 or EINVAL
  * (not a number, trailing garbage) or ERANGE. */
 int nf_parse_int(const char *s, long long min, long long max, long long *out);

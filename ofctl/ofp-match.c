@@ -347,17 +347,6 @@ put_raw(struct put_ctx *ctx, const struct of_field *f, const uint8_t *value,
     }
 }
 
-static bool
-bytes_all(const uint8_t *p, size_t n, uint8_t x)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != x) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* The fields Open vSwitch always sends with a mask, even when the mask
  * covers every defined bit: its exact mask for them (0xff for the 32-bit
  * ct_state, 0x1 for the 16-bit tun_flags) is not all-ones over the
@@ -536,7 +525,7 @@ put_tun_md(struct put_ctx *ctx)
         const uint8_t *v = md->value + md->ofs[i];
         const uint8_t *k = md->mask + md->ofs[i];
         size_t len = md->len[i];
-        bool exact = bytes_all(k, len, 0xff);
+        bool exact = nf_bytes_all(k, len, 0xff);
         /* Open vSwitch sends an option as long as its significant bytes:
          * of the value if exact, else of the mask. */
         while (len > 1 && !(exact ? *v : *k)) {
@@ -738,7 +727,7 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
             len--;
         }
     }
-    if (is_variable(f) && mask && bytes_all(mask, len, 0xff)) {
+    if (is_variable(f) && mask && nf_bytes_all(mask, len, 0xff)) {
         /* An all-ones mask over the option's bytes is an exact match. */
         mask = NULL;
     }
@@ -769,8 +758,8 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
     } else {
         memset(k.be + ofs, 0xff, len);
     }
-    if (mask && !f->maskable && !bytes_all(mask, len, 0)
-        && !bytes_all(mask, len, 0xff)) {
+    if (mask && !f->maskable && !nf_bytes_all(mask, len, 0)
+        && !nf_bytes_all(mask, len, 0xff)) {
         return OF_ERR_OFPBMC_BAD_MASK;
     }
     if (!value_ok(f, &v)) {
@@ -787,14 +776,14 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
         if (port >= OFP11_PORT_RESERVED) {
             of_value_from_u64(f, &v, port - OFP11_PORT_OFFSET);
         }
-        if (!bytes_all(k.be, f->n_bytes, 0)) {
+        if (!nf_bytes_all(k.be, f->n_bytes, 0)) {
             of_value_exact_mask(f, &k);
         }
-    } else if (!f->maskable && !bytes_all(k.be, f->n_bytes, 0)) {
+    } else if (!f->maskable && !nf_bytes_all(k.be, f->n_bytes, 0)) {
         /* An all-ones mask on a field without masks means "exact". */
         of_value_exact_mask(f, &k);
     }
-    if (is_variable(f) && bytes_all(k.be, f->n_bytes, 0)) {
+    if (is_variable(f) && nf_bytes_all(k.be, f->n_bytes, 0)) {
         return OF_ERR_NONE;
     }
     if (of_match_set(m, f, &v, &k)) {
@@ -921,7 +910,7 @@ of_match_pull_ofp(struct of_cursor *c, uint8_t version, struct of_match *match)
     if (!p) {
         return OF_ERR_OFPBMC_BAD_LEN;
     }
-    if (!bytes_all(p + len, padded - len, 0)) {
+    if (!nf_bytes_all(p + len, padded - len, 0)) {
         return OF_ERR_OFPBMC_BAD_LEN;
     }
     enum of_err err =

@@ -55,6 +55,24 @@ offload_req_free(struct offload_req *r)
     }
 }
 
+struct offload_flow
+offload_req_to_flow(const struct offload_req *r,
+                    const struct offload_ufid *ufid)
+{
+    return (struct offload_flow){
+        .ufid = ufid ? *ufid : (struct offload_ufid){ { 0 } },
+        .in_port = offload_port_lookup(r->in_port),
+        .key = r->key,
+        .key_len = r->key_len,
+        .mask = r->mask,
+        .mask_len = r->mask_len,
+        .actions = r->actions,
+        .actions_len = r->actions_len,
+        .flow = &r->flow,
+        .flow_mask = &r->flow_mask,
+    };
+}
+
 struct offload_entry *
 offload_entry_find(const struct offload_ufid *ufid)
 {
@@ -587,18 +605,8 @@ offload_explain(const void *key, size_t key_len, const void *mask,
         return why.code;
     }
 
-    const struct offload_port *port = offload_port_lookup(r->in_port);
-    struct offload_flow f = {
-        .in_port = port,
-        .key = r->key,
-        .key_len = r->key_len,
-        .mask = r->mask,
-        .mask_len = r->mask_len,
-        .actions = r->actions,
-        .actions_len = r->actions_len,
-        .flow = &r->flow,
-        .flow_mask = &r->flow_mask,
-    };
+    struct offload_flow f = offload_req_to_flow(r, NULL);
+    const struct offload_port *port = f.in_port;
     offload_reason_set(&why, OFFLOAD_R_NONE, NULL);
     int error = 0;
     if (p->cls->flow_check) {

@@ -187,10 +187,6 @@ void offload_stale_clear(void);
 /* Fills *REP from sysfs for the netdev NAME (all "none" if it is not a
  * representor or not a netdev). */
 void offload_rep_read(const char *name, struct offload_representor *rep);
-/* Parses an IFLA_PHYS_PORT_NAME ("p0", "pf0", "pf0vf3", "c1pf0sf8") into
- * REP's flavour and pf/vf/sf numbers; unknown forms give OTHER. */
-void offload_rep_parse_port_name(const char *s,
-                                 struct offload_representor *rep);
 const char *offload_flavour_name(enum offload_port_flavour);
 
 /* ---------------------------------------------------------------------
@@ -213,6 +209,10 @@ struct offload_req {
 };
 
 void offload_req_free(struct offload_req *);
+/* The provider's view of R for flow UFID (NULL: zero): everything borrowed
+ * from R, which must outlive it; the input port looked up now. */
+struct offload_flow offload_req_to_flow(const struct offload_req *r,
+                                        const struct offload_ufid *ufid);
 /* The provider that serves R's input port, or NULL with the reason the
  * put is refused without asking one (undecodable key, unknown port, port
  * excluded or without a provider) in *WHY.  Main thread, or a worker

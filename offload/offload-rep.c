@@ -44,59 +44,61 @@ read_attr(const char *name, const char *attr, char *buf, size_t size)
     return ok;
 }
 
-/* Parses "<letters><number>" at *SP for the letters WORD; advances *SP. */
+/* Parses WORD followed by a decimal number at *SP, advancing past both. */
 static bool
 take_num(const char **sp, const char *word, int *num)
 {
-    size_t n = strlen(word);
     const char *s = *sp;
-    char *end;
+    size_t n = strlen(word);
+    long v = 0;
 
     if (strncmp(s, word, n) || !isdigit((unsigned char) s[n])) {
         return false;
     }
-    long v = strtol(s + n, &end, 10);
-    if (v < 0 || v > 65535) {
-        return false;
+    for (s += n; isdigit((unsigned char) *s); s++) {
+        v = v * 10 + (*s - '0');
+        if (v > 0xffff) {
+            return false;
+        }
     }
     *num = (int) v;
-    *sp = end;
+    *sp = s;
     return true;
 }
 
-void
-offload_rep_parse_port_name(const char *s, struct offload_representor *rep)
+bool
+offload_representor_parse_name(const char *name,
+                               struct offload_representor *rep)
 {
-    int controller, pf = -1, vf = -1, sf = -1, phys = -1;
-    const char *p = s;
+    const char *s = name;
+    int ctl, pf, n;
 
-    rep->pf = rep->vf = rep->sf = -1;
-    /* A controller prefix ("c1pf0vf2") names an external host's
-     * functions; the rest reads the same. */
-    take_num(&p, "c", &controller);
-    if (take_num(&p, "pf", &pf)) {
-        if (take_num(&p, "vf", &vf)) {
-            rep->flavour = OFFLOAD_FLAVOUR_VF;
-        } else if (take_num(&p, "sf", &sf)) {
-            rep->flavour = OFFLOAD_FLAVOUR_SF;
-        } else {
+    (void) take_num(&s, "c", &ctl); /* The controller says nothing here. */
+    if (take_num(&s, "pf", &pf)) {
+        if (!*s) {
             rep->flavour = OFFLOAD_FLAVOUR_PF;
+            rep->pf = pf, rep->vf = rep->sf = -1;
+            return true;
         }
-    } else if (take_num(&p, "p", &phys)) {
+        if (take_num(&s, "vf", &n) && !*s) {
+            rep->flavour = OFFLOAD_FLAVOUR_VF;
+            rep->pf = pf, rep->vf = n, rep->sf = -1;
+            return true;
+        }
+        if (take_num(&s, "sf", &n) && !*s) {
+            rep->flavour = OFFLOAD_FLAVOUR_SF;
+            rep->pf = pf, rep->sf = n, rep->vf = -1;
+            return true;
+        }
+        return false;
+    }
+    /* "p0" names a physical port, not a PF: no pf number. */
+    if (s == name && take_num(&s, "p", &n) && !*s) {
         rep->flavour = OFFLOAD_FLAVOUR_UPLINK;
-        pf = phys;
-    } else {
-        rep->flavour = OFFLOAD_FLAVOUR_OTHER;
-        return;
+        rep->pf = rep->vf = rep->sf = -1;
+        return true;
     }
-    if (*p) {
-        /* Trailing text ("p0s1" split ports, say): not a form we know. */
-        rep->flavour = OFFLOAD_FLAVOUR_OTHER;
-        return;
-    }
-    rep->pf = pf;
-    rep->vf = vf;
-    rep->sf = sf;
+    return false;
 }
 
 void
@@ -128,7 +130,9 @@ offload_rep_read(const char *name, struct offload_representor *rep)
     }
     if (read_attr(name, "phys_port_name", line, sizeof line)) {
         snprintf(rep->port_name, sizeof rep->port_name, "%s", line);
-        offload_rep_parse_port_name(rep->port_name, rep);
+        if (!offload_representor_parse_name(rep->port_name, rep)) {
+            rep->flavour = OFFLOAD_FLAVOUR_OTHER;
+        }
     } else {
         rep->flavour = OFFLOAD_FLAVOUR_OTHER;
     }

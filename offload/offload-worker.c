@@ -148,18 +148,7 @@ put_phase(struct item *items, size_t n, struct wctx *c)
             if (it->target != p) {
                 continue;
             }
-            flows[k] = (struct offload_flow){
-                .ufid = it->e->ufid,
-                .in_port = offload_port_lookup(r->in_port),
-                .key = r->key,
-                .key_len = r->key_len,
-                .mask = r->mask,
-                .mask_len = r->mask_len,
-                .actions = r->actions,
-                .actions_len = r->actions_len,
-                .flow = &r->flow,
-                .flow_mask = &r->flow_mask,
-            };
+            flows[k] = offload_req_to_flow(r, &it->e->ufid);
             memset(&results[k], 0, sizeof results[k]);
             owner[k++] = it;
         }

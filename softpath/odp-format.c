@@ -12,6 +12,8 @@
 #include <linux/openvswitch.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 size_t
 odp_field_size(enum odp_ftype type)
 {
@@ -23,28 +25,6 @@ odp_field_size(enum odp_ftype type)
         [ODP_F_TCPFL] = 2,
     };
     return sizes[type];
-}
-
-static bool
-all_ones(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != 0xff) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i]) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* Reads a field of SIZE bytes as a host-order number. */
@@ -147,7 +127,7 @@ odp_format_field(struct buf *b, enum odp_ftype type, const uint8_t *val,
                  const uint8_t *mask)
 {
     size_t n = odp_field_size(type);
-    bool partial = mask && !all_ones(mask, n);
+    bool partial = mask && !nf_bytes_all(mask, n, 0xff);
 
     if (type == ODP_F_TCPFL && partial) {
         /* "+syn-ack": each matched flag, set or clear.  Bits without a
@@ -181,7 +161,7 @@ format_fields(struct buf *b, const struct odp_field *fields,
 
     for (const struct odp_field *f = fields; f->name; f++) {
         size_t n = odp_field_size(f->type);
-        if (mask && all_zero(mask + f->ofs, n)) {
+        if (mask && nf_bytes_all(mask + f->ofs, n, 0)) {
             continue;
         }
         buf_printf(b, "%s%s=", first ? "" : ",", f->name);
@@ -301,7 +281,7 @@ format_tunnel(struct buf *b, const void *val, size_t len, const void *mask,
         const uint8_t *mp = NULL;
         if (m && mnl_attr_get_payload_len(m) == plen) {
             mp = mnl_attr_get_payload(m);
-            if (all_zero(mp, plen)) {
+            if (nf_bytes_all(mp, plen, 0)) {
                 continue;
             }
         }
@@ -409,7 +389,7 @@ format_level(struct buf *b, const void *key, size_t key_len, const void *mask,
                 continue;
             }
         } else {
-            if (mp && (mlen != plen || all_zero(mp, plen))) {
+            if (mp && (mlen != plen || nf_bytes_all(mp, plen, 0))) {
                 /* A wildcarded eth() still says "an Ethernet frame", so
                  * it prints, as Open vSwitch prints it. */
                 if (mlen == plen && type != OVS_KEY_ATTR_ETHERNET) {

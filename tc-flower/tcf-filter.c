@@ -370,28 +370,6 @@ tcf_filter_agrees(const struct tcf_filter *want, const struct tcf_filter *got,
 
 /* Printing. */
 
-static bool
-all_ones(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != 0xff) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool
-all_zeros(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void
 format_value(struct buf *b, enum tcf_field_fmt fmt, const uint8_t *p,
              size_t len)
@@ -554,7 +532,7 @@ tcf_filter_format(struct buf *b, const struct tcf_filter *f)
     }
     for (size_t i = 0; i < tcf_n_fields; i++) {
         const struct tcf_field *fd = &tcf_fields[i];
-        if (all_zeros(m + fd->ofs, fd->len)
+        if (nf_bytes_all(m + fd->ofs, fd->len, 0)
             || !tcf_field_ctx_ok(fd->ctx, &f->key, &f->mask)) {
             continue;
         }
@@ -564,7 +542,7 @@ tcf_filter_format(struct buf *b, const struct tcf_filter *f)
         }
         buf_printf(b, " %s ", fd->name);
         format_value(b, fd->fmt, v, fd->len);
-        if (!all_ones(m + fd->ofs, fd->len)) {
+        if (!nf_bytes_all(m + fd->ofs, fd->len, 0xff)) {
             buf_put_char(b, '/');
             format_value(b, fd->fmt, m + fd->ofs, fd->len);
         }

@@ -2,7 +2,6 @@
  * tcf-rep.h. */
 #include "tc-flower/tcf-rep.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/devlink.h>
@@ -27,61 +26,6 @@ tcf_rep_init(struct offload_representor *rep)
     memset(rep, 0, sizeof *rep);
     rep->flavour = OFFLOAD_FLAVOUR_NONE;
     rep->pf = rep->vf = rep->sf = -1;
-}
-
-/* Parses WORD followed by a decimal number at *SP, advancing past both. */
-static bool
-take_num(const char **sp, const char *word, int *num)
-{
-    const char *s = *sp;
-    size_t n = strlen(word);
-    long v = 0;
-
-    if (strncmp(s, word, n) || !isdigit((unsigned char) s[n])) {
-        return false;
-    }
-    for (s += n; isdigit((unsigned char) *s); s++) {
-        v = v * 10 + (*s - '0');
-        if (v > 0xffff) {
-            return false;
-        }
-    }
-    *num = v;
-    *sp = s;
-    return true;
-}
-
-bool
-tcf_rep_parse_port_name(const char *name, struct offload_representor *rep)
-{
-    const char *s = name;
-    int ctl, pf, n;
-
-    (void) take_num(&s, "c", &ctl); /* The controller says nothing here. */
-    if (take_num(&s, "pf", &pf)) {
-        if (!*s) {
-            rep->flavour = OFFLOAD_FLAVOUR_PF;
-            rep->pf = pf, rep->vf = rep->sf = -1;
-            return true;
-        }
-        if (take_num(&s, "vf", &n) && !*s) {
-            rep->flavour = OFFLOAD_FLAVOUR_VF;
-            rep->pf = pf, rep->vf = n, rep->sf = -1;
-            return true;
-        }
-        if (take_num(&s, "sf", &n) && !*s) {
-            rep->flavour = OFFLOAD_FLAVOUR_SF;
-            rep->pf = pf, rep->sf = n, rep->vf = -1;
-            return true;
-        }
-        return false;
-    }
-    if (s == name && take_num(&s, "p", &n) && !*s) {
-        rep->flavour = OFFLOAD_FLAVOUR_UPLINK;
-        rep->pf = rep->vf = rep->sf = -1;
-        return true;
-    }
-    return false;
 }
 
 int
@@ -332,7 +276,8 @@ tcf_rep_read(struct tcf_nl *nl, int ifindex, struct offload_representor *rep)
     if (devlink_lookup(ifindex, rep)) {
         return 0;
     }
-    if (rep->port_name[0] && tcf_rep_parse_port_name(rep->port_name, rep)) {
+    if (rep->port_name[0]
+        && offload_representor_parse_name(rep->port_name, rep)) {
         return 0;
     }
     if (rep->switch_id_len) {

@@ -26,13 +26,6 @@ int tcf_rep_read(struct tcf_nl *nl, int ifindex,
 /* Resets REP to "not a representor". */
 void tcf_rep_init(struct offload_representor *rep);
 
-/* Parses a physical port name into REP's flavour and numbers: "p0"
- * (uplink), "pf0" (PF), "pf0vf3" (VF), "pf0sf1" (SF), each optionally
- * after a controller prefix "c1".  Returns false, leaving REP alone, for
- * any other name. */
-bool tcf_rep_parse_port_name(const char *name,
-                             struct offload_representor *rep);
-
 /* Takes the switch id and port name of the RTM_NEWLINK message NLH (length
  * checked by tcf_msg_next()) into REP.  Returns 0 or EINVAL. */
 int tcf_rep_parse_link(const struct nlmsghdr *nlh,

@@ -904,6 +904,24 @@ parse_bridge_flow(const char *bridge, const char *flow_text,
     return NULL;
 }
 
+/* parse_bridge_flow(), replying to CONN with the error if it fails;
+ * returns true if *FL and *FLOW were filled. */
+static bool
+parse_bridge_flow_or_reply(struct unixctl_conn *conn, const char *bridge,
+                           const char *flow_text, struct of_flow *fl,
+                           struct flow *flow)
+{
+    char *err = parse_bridge_flow(bridge, flow_text, fl, flow);
+    if (err) {
+        char *msg = xasprintf("%s\n", err);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        free(err);
+        return false;
+    }
+    return true;
+}
+
 /* offload/explain BRIDGE FLOW: the megaflow FLOW would get, and what the
  * offload manager would do with it, installing nothing. */
 static void
@@ -912,12 +930,7 @@ offload_explain_cmd(struct unixctl_conn *conn, int argc NF_UNUSED,
 {
     struct of_flow fl;
     struct flow flow;
-    char *err = parse_bridge_flow(argv[1], argv[2], &fl, &flow);
-    if (err) {
-        char *msg = xasprintf("%s\n", err);
-        unixctl_command_reply_error(conn, msg);
-        free(msg);
-        free(err);
+    if (!parse_bridge_flow_or_reply(conn, argv[1], argv[2], &fl, &flow)) {
         return;
     }
 
@@ -962,12 +975,7 @@ ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
 {
     struct of_flow fl;
     struct flow flow;
-    char *err = parse_bridge_flow(argv[1], argv[2], &fl, &flow);
-    if (err) {
-        char *msg = xasprintf("%s\n", err);
-        unixctl_command_reply_error(conn, msg);
-        free(msg);
-        free(err);
+    if (!parse_bridge_flow_or_reply(conn, argv[1], argv[2], &fl, &flow)) {
         return;
     }
 

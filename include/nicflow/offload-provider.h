@@ -119,6 +119,13 @@ struct offload_representor {
     int pf, vf, sf; /* From the port name or devlink; -1 if none. */
 };
 
+/* Parses a physical port name (IFLA_PHYS_PORT_NAME) into REP's flavour and
+ * numbers: "p0" (uplink), "pf0" (PF), "pf0vf3" (VF), "pf0sf1" (SF), each
+ * optionally after a controller prefix "c1" (an external host's
+ * functions).  Returns false, leaving REP alone, for any other name. */
+bool offload_representor_parse_name(const char *name,
+                                    struct offload_representor *rep);
+
 /* A datapath port as the manager knows it.  Owned by the manager;
  * providers may read every member and own only 'provider_data'. */
 struct offload_port {

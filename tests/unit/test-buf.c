@@ -86,6 +86,22 @@ test_parse_int(void **state)
 }
 
 static void
+test_bytes_all(void **state)
+{
+    static const uint8_t ones[5] = { 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t mixed[5] = { 0xff, 0xff, 0x7f, 0xff, 0xff };
+    static const uint8_t zeros[5] = { 0 };
+
+    (void) state;
+    assert_true(nf_bytes_all(ones, sizeof ones, 0xff));
+    assert_false(nf_bytes_all(ones, sizeof ones, 0));
+    assert_false(nf_bytes_all(mixed, sizeof mixed, 0xff));
+    assert_true(nf_bytes_all(mixed, 2, 0xff)); /* Only the first N. */
+    assert_true(nf_bytes_all(zeros, sizeof zeros, 0));
+    assert_true(nf_bytes_all(mixed, 0, 0)); /* Nothing to differ. */
+}
+
+static void
 test_xasprintf(void **state)
 {
     char *s = xasprintf("%s-%04d", "br", 7);
@@ -99,10 +115,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_growth),
-        cmocka_unit_test(test_buf_printf),
-        cmocka_unit_test(test_parse_int),
-        cmocka_unit_test(test_xasprintf),
+        cmocka_unit_test(test_buf_growth), cmocka_unit_test(test_buf_printf),
+        cmocka_unit_test(test_parse_int),  cmocka_unit_test(test_xasprintf),
+        cmocka_unit_test(test_bytes_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,8 +192,8 @@ test_rep_port_names(void **state NF_UNUSED)
         enum offload_port_flavour flavour;
         int pf, vf, sf;
     } cases[] = {
-        { "p0", OFFLOAD_FLAVOUR_UPLINK, 0, -1, -1 },
-        { "p1", OFFLOAD_FLAVOUR_UPLINK, 1, -1, -1 },
+        { "p0", OFFLOAD_FLAVOUR_UPLINK, -1, -1, -1 },
+        { "p1", OFFLOAD_FLAVOUR_UPLINK, -1, -1, -1 },
         { "pf0", OFFLOAD_FLAVOUR_PF, 0, -1, -1 },
         { "pf1vf7", OFFLOAD_FLAVOUR_VF, 1, 7, -1 },
         { "pf0sf88", OFFLOAD_FLAVOUR_SF, 0, -1, 88 },
@@ -206,7 +206,10 @@ test_rep_port_names(void **state NF_UNUSED)
         struct offload_representor rep;
 
         memset(&rep, 0, sizeof rep);
-        offload_rep_parse_port_name(cases[i].name, &rep);
+        rep.pf = rep.vf = rep.sf = -1;
+        if (!offload_representor_parse_name(cases[i].name, &rep)) {
+            rep.flavour = OFFLOAD_FLAVOUR_OTHER; /* As offload_rep_read(). */
+        }
         assert_int_equal(rep.flavour, cases[i].flavour);
         assert_int_equal(rep.pf, cases[i].pf);
         assert_int_equal(rep.vf, cases[i].vf);

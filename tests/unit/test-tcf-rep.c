@@ -46,7 +46,7 @@ test_port_names(void **state)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         struct offload_representor rep;
         tcf_rep_init(&rep);
-        bool ok = tcf_rep_parse_port_name(names[i].name, &rep);
+        bool ok = offload_representor_parse_name(names[i].name, &rep);
         if (ok != names[i].ok) {
             fail_msg("%s: parsed %d", names[i].name, ok);
         }
