@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/json-text.h"
 #include "lib/crc32c.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/db.h"
@@ -712,7 +713,7 @@ dbclient_cmd_restore(int argc, char *argv[])
     json_array_foreach (result, i, r) {
         if (json_object_get(r, "error")) {
             struct buf b = BUF_INITIALIZER;
-            dbclient_json_to_buf(r, false, &b);
+            nf_json_to_buf(r, false, &b);
             dbclient_fail("server returned error reply: %s", buf_cstr(&b));
         }
     }
@@ -773,7 +774,7 @@ dbclient_cmd_convert(int argc, char *argv[])
                           dbclient_server);
         }
         struct buf b = BUF_INITIALIZER;
-        dbclient_json_to_buf(error, false, &b);
+        nf_json_to_buf(error, false, &b);
         dbclient_fail("transaction returned error: %s", buf_cstr(&b));
     }
     json_decref(result);

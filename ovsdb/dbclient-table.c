@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/json-text.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/dbclient.h"
 #include "ovsdb/error.h"
@@ -23,129 +24,11 @@ struct dbclient_style dbclient_style = {
 
 /* JSON. */
 
-static void
-json_string_to_buf(const char *s, struct buf *out)
-{
-    /* Open vSwitch escapes only what JSON requires: quotes, backslashes
-     * and control characters (with the short forms where JSON has
-     * them); everything else, UTF-8 included, goes out as it is. */
-    static const char *const short_escapes[0x20] = {
-        ['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n",
-        ['\r'] = "\\r", ['\t'] = "\\t",
-    };
-
-    buf_put_char(out, '"');
-    for (; *s; s++) {
-        unsigned char c = *s;
-        if (c == '"' || c == '\\') {
-            buf_put_char(out, '\\');
-            buf_put_char(out, (char) c);
-        } else if (c < 0x20) {
-            if (short_escapes[c]) {
-                buf_put_cstr(out, short_escapes[c]);
-            } else {
-                buf_printf(out, "\\u%04x", c);
-            }
-        } else {
-            buf_put_char(out, (char) c);
-        }
-    }
-    buf_put_char(out, '"');
-}
-
-static int
-cmp_cstrs(const void *a_, const void *b_)
-{
-    const char *const *a = a_, *const *b = b_;
-    return strcmp(*a, *b);
-}
-
-/* Pretty output puts each member and element on a line of its own,
- * indented two spaces per level, and the closing bracket right after the
- * last one (Open vSwitch's JSSF_PRETTY). */
-static void
-newline_indent(bool pretty, int depth, struct buf *out)
-{
-    if (pretty) {
-        buf_put_char(out, '\n');
-        for (int i = 0; i < depth; i++) {
-            buf_put_cstr(out, "  ");
-        }
-    }
-}
-
-static void
-json_to_buf__(const json_t *j, bool pretty, int depth, struct buf *out)
-{
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        buf_put_cstr(out, "null");
-        break;
-    case JSON_TRUE:
-        buf_put_cstr(out, "true");
-        break;
-    case JSON_FALSE:
-        buf_put_cstr(out, "false");
-        break;
-    case JSON_INTEGER:
-        buf_printf(out, "%lld", (long long) json_integer_value(j));
-        break;
-    case JSON_REAL:
-        buf_printf(out, "%.*g", DBL_DIG, json_real_value(j));
-        break;
-    case JSON_STRING:
-        json_string_to_buf(json_string_value(j), out);
-        break;
-    case JSON_ARRAY: {
-        size_t n = json_array_size(j);
-        buf_put_char(out, '[');
-        for (size_t i = 0; i < n; i++) {
-            if (i) {
-                buf_put_char(out, ',');
-            }
-            newline_indent(pretty, depth + 1, out);
-            json_to_buf__(json_array_get(j, i), pretty, depth + 1, out);
-        }
-        buf_put_char(out, ']');
-        break;
-    }
-    case JSON_OBJECT: {
-        size_t n = json_object_size(j), i = 0;
-        const char **keys = xcalloc(n ? n : 1, sizeof *keys);
-        const char *key;
-        json_t *v;
-        json_object_foreach ((json_t *) j, key, v) {
-            keys[i++] = key;
-        }
-        qsort(keys, n, sizeof *keys, cmp_cstrs);
-        buf_put_char(out, '{');
-        for (i = 0; i < n; i++) {
-            if (i) {
-                buf_put_char(out, ',');
-            }
-            newline_indent(pretty, depth + 1, out);
-            json_string_to_buf(keys[i], out);
-            buf_put_cstr(out, pretty ? ": " : ":");
-            json_to_buf__(json_object_get(j, keys[i]), pretty, depth + 1, out);
-        }
-        buf_put_char(out, '}');
-        free(keys);
-        break;
-    }
-    }
-}
-
-void
-dbclient_json_to_buf(const json_t *j, bool pretty, struct buf *out)
-{
-    json_to_buf__(j, pretty, 0, out);
-}
-
 void
 dbclient_print_json(const json_t *j)
 {
     struct buf b = BUF_INITIALIZER;
-    dbclient_json_to_buf(j, dbclient_style.pretty, &b);
+    nf_json_to_buf(j, dbclient_style.pretty, &b);
     puts(buf_cstr(&b));
     buf_destroy(&b);
 }
@@ -179,7 +62,7 @@ atom_to_text(const union ovsdb_atom *a, enum ovsdb_atomic_type type, bool bare,
 {
     if (type == OVSDB_TYPE_STRING && !bare
         && string_needs_quotes(a->string->s)) {
-        json_string_to_buf(a->string->s, out);
+        nf_json_string(a->string->s, out);
     } else if (type == OVSDB_TYPE_REAL) {
         buf_printf(out, "%.*g", DBL_DIG, a->real);
     } else {
@@ -307,7 +190,7 @@ cell_text(const struct dbclient_cell *c)
         }
         ovsdb_error_destroy(error);
     }
-    dbclient_json_to_buf(c->json, false, &b);
+    nf_json_to_buf(c->json, false, &b);
     return buf_steal_cstr(&b);
 }
 

@@ -120,9 +120,6 @@ void dbclient_cell_set_json(struct dbclient_cell *, json_t *json,
 void dbclient_table_print(struct dbclient_table *);
 void dbclient_table_destroy(struct dbclient_table *);
 
-/* JSON as Open vSwitch serializes it: object members sorted, compact, or
- * with PRETTY one member or element per line. */
-void dbclient_json_to_buf(const json_t *, bool pretty, struct buf *);
 /* Prints J and a new line, --pretty if given. */
 void dbclient_print_json(const json_t *);
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json-text.h"
 #include "ovsdb/vsctl.h"
 
 /* Named rows. */
@@ -505,45 +506,6 @@ error:
 
 /* Output. */
 
-void
-vsctl_json_string(const char *s, struct buf *out)
-{
-    buf_put_char(out, '"');
-    for (; *s; s++) {
-        unsigned char c = *s;
-        switch (c) {
-        case '"':
-            buf_put_cstr(out, "\\\"");
-            break;
-        case '\\':
-            buf_put_cstr(out, "\\\\");
-            break;
-        case '\b':
-            buf_put_cstr(out, "\\b");
-            break;
-        case '\f':
-            buf_put_cstr(out, "\\f");
-            break;
-        case '\n':
-            buf_put_cstr(out, "\\n");
-            break;
-        case '\r':
-            buf_put_cstr(out, "\\r");
-            break;
-        case '\t':
-            buf_put_cstr(out, "\\t");
-            break;
-        default:
-            if (c < 0x20) {
-                buf_printf(out, "\\u%04x", c);
-            } else {
-                buf_put_char(out, (char) c);
-            }
-        }
-    }
-    buf_put_char(out, '"');
-}
-
 /* Whether ovs-vsctl prints string S in quotes: anything but a word of
  * letters, digits, "_", "-" and "." that starts with a letter or "_", and
  * the words that would read as another type ("true", "false", a UUID). */
@@ -570,7 +532,7 @@ vsctl_atom_to_string(const union ovsdb_atom *a, enum ovsdb_atomic_type type,
                      struct buf *out)
 {
     if (type == OVSDB_TYPE_STRING && string_needs_quotes(a->string->s)) {
-        vsctl_json_string(a->string->s, out);
+        nf_json_string(a->string->s, out);
     } else if (type == OVSDB_TYPE_REAL) {
         buf_printf(out, "%.*g", DBL_DIG, a->real);
     } else {
@@ -629,93 +591,4 @@ vsctl_datum_to_bare(const struct ovsdb_datum *d, const struct ovsdb_type *type,
             atom_to_bare(&d->values[i], type->value.type, out);
         }
     }
-}
-
-/* JSON in Open vSwitch's serialization. */
-
-static int
-cmp_keys(const void *a_, const void *b_)
-{
-    const char *const *a = a_, *const *b = b_;
-    return strcmp(*a, *b);
-}
-
-static void
-indent_line(bool pretty, int depth, struct buf *out)
-{
-    if (pretty) {
-        buf_put_char(out, '\n');
-        for (int i = 0; i < 2 * depth; i++) {
-            buf_put_char(out, ' ');
-        }
-    }
-}
-
-static void
-json_serialize__(const json_t *j, bool pretty, int depth, struct buf *out)
-{
-    switch (json_typeof(j)) {
-    case JSON_NULL:
-        buf_put_cstr(out, "null");
-        break;
-    case JSON_TRUE:
-        buf_put_cstr(out, "true");
-        break;
-    case JSON_FALSE:
-        buf_put_cstr(out, "false");
-        break;
-    case JSON_INTEGER:
-        buf_printf(out, "%lld", (long long) json_integer_value(j));
-        break;
-    case JSON_REAL:
-        buf_printf(out, "%.*g", DBL_DIG, json_real_value(j));
-        break;
-    case JSON_STRING:
-        vsctl_json_string(json_string_value(j), out);
-        break;
-    case JSON_ARRAY: {
-        buf_put_char(out, '[');
-        size_t n = json_array_size(j);
-        for (size_t i = 0; i < n; i++) {
-            if (i) {
-                buf_put_char(out, ',');
-            }
-            indent_line(pretty, depth + 1, out);
-            json_serialize__(json_array_get(j, i), pretty, depth + 1, out);
-        }
-        buf_put_char(out, ']');
-        break;
-    }
-    case JSON_OBJECT: {
-        size_t n = json_object_size(j);
-        const char **keys = xcalloc(n ? n : 1, sizeof *keys);
-        const char *key;
-        json_t *v;
-        size_t i = 0;
-        json_object_foreach ((json_t *) j, key, v) {
-            keys[i++] = key;
-        }
-        qsort(keys, n, sizeof *keys, cmp_keys);
-        buf_put_char(out, '{');
-        for (i = 0; i < n; i++) {
-            if (i) {
-                buf_put_char(out, ',');
-            }
-            indent_line(pretty, depth + 1, out);
-            vsctl_json_string(keys[i], out);
-            buf_put_cstr(out, pretty ? ": " : ":");
-            json_serialize__(json_object_get(j, keys[i]), pretty, depth + 1,
-                             out);
-        }
-        buf_put_char(out, '}');
-        free(keys);
-        break;
-    }
-    }
-}
-
-void
-vsctl_json_serialize(const json_t *json, bool pretty, struct buf *out)
-{
-    json_serialize__(json, pretty, 0, out);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/json-text.h"
 #include "lib/vlog.h"
 #include "ovsdb/vsctl.h"
 
@@ -680,13 +681,13 @@ set_deferred_syntax_error(struct vsctl_context *ctx,
 {
     struct buf syntax = BUF_INITIALIZER, msg = BUF_INITIALIZER;
     json_t *j = ovsdb_datum_to_json(adds, type);
-    vsctl_json_serialize(j, false, &syntax);
+    nf_json_to_buf(j, false, &syntax);
     json_decref(j);
     buf_printf(&msg,
                "{\"details\":\"%s must have 0 to %u members but %u are "
                "present\",\"error\":\"syntax error\",\"syntax\":",
                ovsdb_type_is_map(type) ? "map" : "set", type->n_max, adds->n);
-    vsctl_json_string(buf_cstr(&syntax), &msg);
+    nf_json_string(buf_cstr(&syntax), &msg);
     buf_put_char(&msg, '}');
     free(ctx->deferred_error);
     ctx->deferred_error = buf_steal_cstr(&msg);

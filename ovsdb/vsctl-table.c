@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json-text.h"
 #include "ovsdb/vsctl.h"
 
 struct vsctl_cell {
@@ -118,7 +119,7 @@ cell_text(const struct vsctl_cell *c, enum vsctl_cell_format fmt)
         break;
     case VSCTL_CELL_JSON: {
         json_t *j = cell_json(c);
-        vsctl_json_serialize(j, false, &b);
+        nf_json_to_buf(j, false, &b);
         json_decref(j);
         break;
     }
@@ -413,7 +414,7 @@ print_json(const struct vsctl_table *t, const struct vsctl_style *style)
     json_object_set_new(j, "data", data);
 
     struct buf b = BUF_INITIALIZER;
-    vsctl_json_serialize(j, style->pretty, &b);
+    nf_json_to_buf(j, style->pretty, &b);
     puts(buf_cstr(&b));
     buf_destroy(&b);
     json_decref(j);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/json-text.h"
 #include "lib/daemon.h"
 #include "lib/vlog.h"
 #include "ovsdb/vsctl.h"
@@ -825,7 +826,7 @@ run_chain(struct vsctl_command *commands, size_t n_commands, const char *args)
         const json_t *ej = ovsdb_idl_txn_get_error_json(ctx.txn);
         struct buf b = BUF_INITIALIZER;
         if (ej) {
-            vsctl_json_serialize(ej, false, &b);
+            nf_json_to_buf(ej, false, &b);
         } else {
             const char *e = ovsdb_idl_txn_get_error(ctx.txn);
             buf_put_cstr(&b, e ? e : "unknown error");

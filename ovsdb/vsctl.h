@@ -291,11 +291,6 @@ void vsctl_datum_to_string(const struct ovsdb_datum *,
                            const struct ovsdb_type *, struct buf *out);
 void vsctl_datum_to_bare(const struct ovsdb_datum *, const struct ovsdb_type *,
                          struct buf *out);
-/* Appends S as a JSON string the way Open vSwitch writes it. */
-void vsctl_json_string(const char *s, struct buf *out);
-/* Appends JSON in Open vSwitch's serialization (object members sorted;
- * PRETTY: two-space indentation). */
-void vsctl_json_serialize(const json_t *json, bool pretty, struct buf *out);
 
 /* Output tables (vsctl-table.c). */
 
