@@ -21,3 +21,10 @@ $(OFFLOAD_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(OFFLOAD_TEST_LIBS)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OFFLOAD_TEST_LIBS) $(DEP_LIBS) \
 	    $(CMOCKA_LIBS) -lpthread
+
+# Where offload_profile_default_dir() looks for hw-profiles/*.json unless
+# NICFLOW_PROFILE_DIR says otherwise: the source tree's own directory, so
+# that a build runs with the profiles it was built with.
+NICFLOW_PROFILE_DIR_DEF := -DNICFLOW_PROFILE_DIR='"$(CURDIR)/hw-profiles"'
+$(OBJ)/offload/profile.o: NF_CFLAGS += $(NICFLOW_PROFILE_DIR_DEF)
+$(BUILD)/fuzz-obj/offload/profile.o: FUZZ_CFLAGS += $(NICFLOW_PROFILE_DIR_DEF)
