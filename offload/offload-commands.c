@@ -100,8 +100,7 @@ offload_show(struct buf *out)
             buf_printf(out, "    %s: %s\n", mp->prov->cls->name, line);
         }
         format_rep(out, &mp->up.rep);
-        /* Device profiles (hw-profiles/) are not matched to ports yet. */
-        buf_put_cstr(out, "    profile: -\n");
+        offload_mport_format_profile(mp, out);
     }
     pthread_rwlock_unlock(&offload_mgr.rwlock);
     free(ports);

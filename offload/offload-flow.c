@@ -314,6 +314,11 @@ req_target(const struct offload_req *r, struct offload_reason *why)
         *why = mp->why;
         return NULL;
     }
+    /* The device's profile first: a flow it cannot take is refused with
+     * the profile's own rule, before any provider is tried. */
+    if (!offload_mport_profile_ok(mp, r, why)) {
+        return NULL;
+    }
     offload_reason_set(why, OFFLOAD_R_NONE, NULL);
     return mp->prov;
 }

@@ -315,6 +315,8 @@ static void
 mport_free(struct offload_mport *mp)
 {
     free(mp->type);
+    offload_mport_unbind_profile(mp);
+    free(mp->profile_name);
     free(mp->priority);
     free(mp);
 }
@@ -366,6 +368,7 @@ mport_set(struct offload_mport *mp, const char *name, const char *type,
         offload_rep_read(NULL, &mp->up.rep);
     }
     mp->up.max_rules = offload_mgr.cfg.max_rules;
+    offload_mport_bind_profile(mp);
 }
 
 void

@@ -159,6 +159,13 @@ struct offload_mport {
     struct offload_reason why; /* Without a provider: why not. */
     long long up_ms;           /* When 'prov' began serving it. */
     unsigned n_hw;             /* Flows in hardware entering it (mutex). */
+
+    /* Its device profile (offload-profile.c): asked for by name
+     * (Interface other_config:hw-profile) or found by driver. */
+    char *profile_name;                    /* Asked for, or NULL. */
+    const struct offload_profile *profile; /* Bound, or NULL. */
+    char *profile_error; /* Why the profile asked for is unusable: the
+                          * port's flows are refused with it. */
 };
 
 struct offload_mport *offload_mport_find(uint32_t odp_port);
@@ -341,9 +348,31 @@ struct offload_mgr {
     struct offload_worker workers[OFFLOAD_MAX_THREADS];
     unsigned n_workers; /* Running, or to shard to while stopped. */
     struct offload_counters worker_counters[OFFLOAD_MAX_THREADS];
+    struct offload_profile_set *profiles; /* hw-profiles/, loaded once. */
 };
 
 extern struct offload_mgr offload_mgr;
+
+/* offload-profile.c */
+
+/* Loads the device profiles (offload_init()); a bad file is logged and
+ * left out (hw-profile/list shows its error). */
+void offload_profiles_load(void);
+void offload_profiles_free(void);
+/* Binds MP to the profile it asks for, else the one of its driver, else
+ * none.  Caller holds 'rwlock' for writing. */
+void offload_mport_bind_profile(struct offload_mport *mp);
+void offload_mport_unbind_profile(struct offload_mport *mp);
+/* Whether R (a put entering MP) passes MP's profile: true, or false with
+ * the profile's reason in *WHY. */
+bool offload_mport_profile_ok(const struct offload_mport *mp,
+                              const struct offload_req *r,
+                              struct offload_reason *why);
+/* Appends MP's "    profile: ..." line of offload/show. */
+void offload_mport_format_profile(const struct offload_mport *mp,
+                                  struct buf *out);
+/* Registers hw-profile/list and hw-profile/show. */
+void offload_profile_commands_register(void);
 
 /* Formats for the control commands (offload-stats.c, offload-commands.c);
  * see offload.h. */

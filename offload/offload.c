@@ -491,6 +491,8 @@ offload_init(struct evloop *loop)
                  nf_strerror(error));
     }
     offload_commands_register();
+    offload_profile_commands_register();
+    offload_profiles_load();
     if (loop) {
         offload_mgr.sweep_timer =
             evloop_add_timer(loop, OFFLOAD_SWEEP_INTERVAL_MS,
@@ -529,5 +531,6 @@ offload_exit(bool flush)
     hmap_destroy(&offload_mgr.flows);
     hmap_destroy(&offload_mgr.stale);
     cfg_destroy(&offload_mgr.cfg);
+    offload_profiles_free();
     offload_mgr.inited = false;
 }

@@ -101,6 +101,13 @@ bool offload_is_enabled(void);
  * later. */
 void offload_port_add(uint32_t odp_port, const char *name, const char *type,
                       const char *priority);
+/* Binds port ODP_PORT to the device profile NAME (Interface
+ * other_config:hw-profile), or, with NULL, to the profile of its driver if
+ * one lists it.  Flows entering the port are then checked against the
+ * profile before any provider sees them; a NAME that does not exist or
+ * did not load refuses them all with that error. */
+void offload_port_set_profile(uint32_t odp_port, const char *name);
+
 /* Removes every hardware rule of flows entering ODP_PORT and forgets the
  * port.  Flows that merely output to the port are the caller's to
  * remove (their software flows change). */

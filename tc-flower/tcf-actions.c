@@ -4,8 +4,9 @@
  * Open vSwitch semantics, in tc terms:
  *   - Several outputs: every output but the last is a mirror (the packet
  *     goes on to the next action), the last a redirect (it is taken).  An
- *     output to the bridge's own port (type "internal") goes up the host
- *     stack: skbedit ptype host, then an ingress mirror/redirect.
+ *     output to the bridge's own port (type "internal") or a "tap" port
+ *     goes up the host stack: skbedit ptype host, then an ingress
+ *     mirror/redirect.
  *   - Header rewrites between outputs: one pedit per run of set()s, then
  *     one csum for the checksums they touched.  Rewrites after the last
  *     output change nothing anybody sees and are dropped.
@@ -459,8 +460,12 @@ xlate_output(struct xlate *x, uint32_t odp_port)
     if (error) {
         return error;
     }
+    /* A tap device nicflowd holds (an internal or tap port, served on its
+     * egress hook) receives what the switch sends it through nicflowd's
+     * write to its file descriptor, that is on the host side: an egress
+     * redirect would hand the packet to nicflowd instead. */
     bool internal =
-        port->internal || (port->type && !strcmp(port->type, "internal"));
+        port->internal || tcf_port_parent(port->type) == tcf_egress_parent();
     if (internal) {
         /* Up the host stack, which takes only frames addressed to it. */
         init_action(&a, TCF_A_SKBEDIT, "skbedit", TC_ACT_PIPE);

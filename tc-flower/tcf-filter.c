@@ -109,6 +109,46 @@ tcf_ingress_parent(void)
     return TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
 }
 
+uint32_t
+tcf_egress_parent(void)
+{
+    return TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS);
+}
+
+uint32_t
+tcf_port_parent(const char *type)
+{
+    static const struct {
+        const char *type;
+        bool egress;
+    } types[] = {
+        { "afpacket", false }, { "afxdp", false }, { "system", false },
+        { "internal", true },  { "tap", true },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!type || !strcmp(type, types[i].type)) {
+            return types[i].egress ? tcf_egress_parent()
+                                   : tcf_ingress_parent();
+        }
+    }
+    return 0;
+}
+
+const char *
+tcf_hook_name(uint32_t parent)
+{
+    static __thread char buf[32];
+
+    if (parent == tcf_ingress_parent()) {
+        return "ingress";
+    } else if (parent == tcf_egress_parent()) {
+        return "egress";
+    }
+    snprintf(buf, sizeof buf, "parent %#" PRIx32, parent);
+    return buf;
+}
+
 bool
 tcf_prio_is_ours(uint32_t prio)
 {
@@ -116,9 +156,10 @@ tcf_prio_is_ours(uint32_t prio)
 }
 
 bool
-tcf_filter_is_ours(const struct tcf_filter *f, struct offload_ufid *ufid)
+tcf_filter_is_ours(const struct tcf_filter *f, uint32_t parent,
+                   struct offload_ufid *ufid)
 {
-    if (f->parent != tcf_ingress_parent() || f->chain != TCF_CHAIN
+    if (f->parent != parent || f->chain != TCF_CHAIN
         || !tcf_prio_is_ours(f->prio) || strcmp(f->kind, "flower")
         || !f->n_actions || f->actions[0].cookie_len != TCF_COOKIE_LEN) {
         return false;

@@ -8,14 +8,15 @@
  * what the kernel holds can be compared field by field.
  *
  * Ownership.  The provider touches only filters that are provably its own:
- *   - on the ingress hook of a clsact (or ingress) qdisc (parent
- *     ffff:fff2),
+ *   - on the port's hook of its clsact (or ingress) qdisc: ingress (parent
+ *     ffff:fff2) for a device of its own, egress (ffff:fff3) for a tap
+ *     device whose file descriptor nicflowd holds (tcf_port_parent()),
  *   - in chain 0 (TCF_CHAIN),
  *   - at a priority in TCF_PRIO_MIN..TCF_PRIO_MAX (0x4000-0x7fff, away from
  *     the small numbers people pick by hand),
  *   - of kind "flower", whose first action carries a TCA_ACT_COOKIE of
  *     exactly 16 bytes: the ufid of the datapath flow it implements.
- * Everything else on a port (other priorities or chains, the egress hook,
+ * Everything else on a port (other priorities or chains, the other hook,
  * other classifiers, filters without such a cookie) is foreign and
  * survives every call of the provider, port_del() and flush() included.
  *
@@ -152,7 +153,7 @@ struct tcf_action {
 
 struct tcf_filter {
     int ifindex;
-    uint32_t parent;   /* TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS). */
+    uint32_t parent;   /* The hook: tcf_ingress_parent(), _egress_. */
     uint16_t prio;     /* tcm_info's major part. */
     uint16_t protocol; /* be16: tcm_info's minor part (ETH_P_ALL: any). */
     uint32_t handle;
@@ -171,15 +172,30 @@ struct tcf_filter {
  * IFINDEX, matching everything, with no actions. */
 void tcf_filter_init(struct tcf_filter *f, int ifindex);
 
-/* The parent handle of the ingress hook of a clsact qdisc. */
+/* The parent handles of the ingress and egress hooks of a clsact qdisc. */
 uint32_t tcf_ingress_parent(void);
+uint32_t tcf_egress_parent(void);
+
+/* The hook on which packets that enter the switch from a port of datapath
+ * port type TYPE pass its device: ingress for a device of its own
+ * ("afpacket", "afxdp", "system", or no type); egress for "internal" and
+ * "tap", tap devices whose file descriptor nicflowd holds, so that what
+ * the host stack transmits on them is what the switch receives.  Returns
+ * the parent handle, or 0 for a type tc does not serve. */
+uint32_t tcf_port_parent(const char *type);
+
+/* "ingress", "egress" or "parent 0x..." (in a thread-local buffer), for
+ * messages. */
+const char *tcf_hook_name(uint32_t parent);
 
 /* True if PRIO is in the range the provider allocates from. */
 bool tcf_prio_is_ours(uint32_t prio);
 
-/* True if F is one of ours by every rule above; then *UFID (if nonnull)
- * receives the ufid its cookie carries. */
-bool tcf_filter_is_ours(const struct tcf_filter *f, struct offload_ufid *ufid);
+/* True if F is one of ours by every rule above on a port whose hook is
+ * PARENT (tcf_port_parent()); then *UFID (if nonnull) receives the ufid
+ * its cookie carries. */
+bool tcf_filter_is_ours(const struct tcf_filter *f, uint32_t parent,
+                        struct offload_ufid *ufid);
 
 /* The uint64 handle of offload_put_result: priority and filter handle.
  * tcf_handle_decode() returns false for a value that no put returned

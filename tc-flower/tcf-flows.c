@@ -156,9 +156,11 @@ tcf_filter_stats(const struct tcf_filter *f, struct offload_stats *st)
     long long ago;
 
     tcf_filter_counters(f, &packets, &bytes, &hw_packets, &ago);
-    /* Software flower counts skb->len at tc ingress, where the Ethernet
-     * header is already pulled and the outer tag is metadata. */
-    uint64_t l2 = ETH_HLEN + (f->mask.vlan_tpid[0] ? 4 : 0);
+    /* Software flower counts skb->len: at tc ingress the Ethernet header
+     * is already pulled, at tc egress it is not; on both the outer tag is
+     * metadata. */
+    uint64_t l2 = (f->parent == tcf_egress_parent() ? 0 : ETH_HLEN)
+                  + (f->mask.vlan_tpid[0] ? 4 : 0);
     uint64_t sw_packets = packets > hw_packets ? packets - hw_packets : 0;
     st->n_packets = packets;
     st->n_bytes = bytes + sw_packets * l2;
@@ -206,6 +208,7 @@ del_req(struct tcf_req *r, const struct tcf_port *tp, uint16_t prio,
     memset(r, 0, sizeof *r);
     r->type = TCF_REQ_DEL;
     r->ifindex = tp->ifindex;
+    r->parent = tp->parent;
     r->prio = prio;
     r->protocol = protocol;
     r->handle = handle;
@@ -233,6 +236,7 @@ prepare(struct put_op *op, const struct offload_flow *flow)
     if (r->error) {
         return false;
     }
+    f->parent = tp->parent;
 
     pthread_mutex_lock(&tcf_state.mutex);
     struct tcf_flow *old = tcf_flow_find(&flow->ufid);
@@ -556,6 +560,8 @@ tcf_flow_del(void *ctx, const struct offload_port *const *ports,
             int e = reqs[k].ack.error;
 
             if (reqs[k].echoed) {
+                /* The hook decides how the counters are read. */
+                echoes[k].parent = reqs[k].parent;
                 tcf_filter_stats(&echoes[k], &stats[i]);
             }
             /* A device that is gone took its filters with it. */
@@ -617,10 +623,10 @@ stats_cb(const struct tcf_filter *f, void *aux_)
     struct stats_item key = { .handle =
                                   tcf_handle_encode(f->prio, f->handle) };
 
-    if (!tcf_filter_is_ours(f, NULL)) {
+    key.tp = aux->items[0].tp;
+    if (!tcf_filter_is_ours(f, key.tp->parent, NULL)) {
         return;
     }
-    key.tp = aux->items[0].tp;
     const struct stats_item *it =
         bsearch(&key, aux->items, aux->n, sizeof key, compare_items);
     if (it) {
@@ -654,7 +660,7 @@ tcf_flow_stats(void *ctx, const struct offload_port *const *ports,
             struct stats_aux aux = { items + i, j - i, stats, errors };
             COVERAGE_INC(tcf_stats_dump);
             int error =
-                tcf_nl_dump(nl, items[i].tp->ifindex, tcf_ingress_parent(),
+                tcf_nl_dump(nl, items[i].tp->ifindex, items[i].tp->parent,
                             true, stats_cb, &aux, NULL);
             for (size_t k = i; error && k < j; k++) {
                 errors[items[k].idx] = error == ENODEV ? ENOENT : error;
@@ -678,6 +684,7 @@ struct found {
 };
 
 struct found_list {
+    uint32_t parent; /* The port's hook. */
     struct found *v;
     size_t n, allocated;
 };
@@ -688,7 +695,7 @@ found_cb(const struct tcf_filter *f, void *list_)
     struct found_list *list = list_;
     struct offload_ufid ufid;
 
-    if (!tcf_filter_is_ours(f, &ufid)) {
+    if (!tcf_filter_is_ours(f, list->parent, &ufid)) {
         return;
     }
     if (list->n >= list->allocated) {
@@ -723,7 +730,7 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
 {
     struct tcf_nl *nl = ctx;
     struct tcf_port *tp = port->provider_data;
-    struct found_list list = { 0 };
+    struct found_list list = { .parent = tp ? tp->parent : 0 };
     int error;
 
     *rules = NULL;
@@ -731,8 +738,8 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
     if (!tp || !nl) {
         return !tp ? ENODEV : ENOTCONN;
     }
-    error = tcf_nl_dump(nl, tp->ifindex, tcf_ingress_parent(), true, found_cb,
-                        &list, NULL);
+    error =
+        tcf_nl_dump(nl, tp->ifindex, tp->parent, true, found_cb, &list, NULL);
     if (error) {
         free(list.v);
         return error;
@@ -789,12 +796,12 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
 int
 tcf_port_purge(struct tcf_nl *nl, struct tcf_port *tp)
 {
-    struct found_list list = { 0 };
+    struct found_list list = { .parent = tp->parent };
     int error = ENOTCONN;
 
     if (nl) {
-        error = tcf_nl_dump(nl, tp->ifindex, tcf_ingress_parent(), true,
-                            found_cb, &list, NULL);
+        error = tcf_nl_dump(nl, tp->ifindex, tp->parent, true, found_cb, &list,
+                            NULL);
     }
     if (!error) {
         delete_found(nl, tp, list.v, list.n);

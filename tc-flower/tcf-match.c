@@ -396,6 +396,10 @@ tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
         return EINVAL;
     }
     tcf_filter_init(f, in->ifindex);
+    if (tcf_port_parent(in->type)) {
+        /* Egress for a tap device nicflowd reads from. */
+        f->parent = tcf_port_parent(in->type);
+    }
     f->flags = skip_flags & (TCA_CLS_FLAGS_SKIP_SW | TCA_CLS_FLAGS_SKIP_HW);
     error =
         tcf_translate_match(flow->flow, flow->flow_mask, in->odp_port, f, why);

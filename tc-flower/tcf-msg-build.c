@@ -338,14 +338,14 @@ tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
 
 size_t
 tcf_msg_del_filter(void *buf, size_t size, uint32_t seq, int ifindex,
-                   uint16_t prio, uint16_t protocol, uint32_t handle,
-                   bool echo)
+                   uint32_t parent, uint16_t prio, uint16_t protocol,
+                   uint32_t handle, bool echo)
 {
     struct mb m;
 
     if (!start(&m, buf, size, RTM_DELTFILTER,
                NLM_F_REQUEST | NLM_F_ACK | (echo ? NLM_F_ECHO : 0), seq,
-               ifindex, handle, tcf_ingress_parent(),
+               ifindex, handle, parent,
                TC_H_MAKE((uint32_t) prio << 16, protocol))) {
         return 0;
     }

@@ -36,11 +36,11 @@ size_t tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
                           const struct tcf_filter *f);
 
 /* RTM_DELTFILTER for the flower filter PRIO/PROTOCOL/HANDLE in chain 0 of
- * the ingress hook of IFINDEX, with NLM_F_ECHO if ECHO (the echo carries
+ * the hook PARENT of IFINDEX, with NLM_F_ECHO if ECHO (the echo carries
  * the filter's final counters).  Returns the length or 0. */
 size_t tcf_msg_del_filter(void *buf, size_t size, uint32_t seq, int ifindex,
-                          uint16_t prio, uint16_t protocol, uint32_t handle,
-                          bool echo);
+                          uint32_t parent, uint16_t prio, uint16_t protocol,
+                          uint32_t handle, bool echo);
 
 /* RTM_GETTFILTER dump of the filters under PARENT on IFINDEX: only chain
  * 0 if CHAIN0_ONLY, else every chain.  Returns the length or 0. */

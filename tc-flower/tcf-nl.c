@@ -237,8 +237,9 @@ build_req(struct tcf_req *r, void *buf, size_t size)
         return tcf_msg_new_filter(buf, size, r->seq,
                                   NLM_F_CREATE | NLM_F_REPLACE, r->filter);
     case TCF_REQ_DEL:
-        return tcf_msg_del_filter(buf, size, r->seq, r->ifindex, r->prio,
-                                  r->protocol, r->handle, r->echo != NULL);
+        return tcf_msg_del_filter(buf, size, r->seq, r->ifindex, r->parent,
+                                  r->prio, r->protocol, r->handle,
+                                  r->echo != NULL);
     }
     return 0;
 }

@@ -52,6 +52,7 @@ struct tcf_req {
     enum tcf_req_type type;
     const struct tcf_filter *filter; /* ADD, REPLACE: what to install. */
     int ifindex;                     /* DEL: which filter. */
+    uint32_t parent;                 /* The hook (tcf_port_parent()). */
     uint16_t prio;
     uint16_t protocol; /* be16. */
     uint32_t handle;

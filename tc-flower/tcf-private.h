@@ -29,6 +29,7 @@ struct tcf_port {
     int ifindex;
     char name[16];
     uint32_t odp_port;
+    uint32_t parent;      /* Our hook: tcf_port_parent() of its type. */
     bool qdisc_created;   /* port_add() made the clsact qdisc. */
     atomic_uint n_rules;  /* Filters held or being added. */
     struct hmap handles;  /* struct tcf_flow by handle (mutex). */
@@ -81,7 +82,7 @@ struct tcf_flow *tcf_flow_find(const struct offload_ufid *ufid);
  * priority reference and its rule slot, and frees it (mutex held). */
 void tcf_flow_forget(struct tcf_flow *f);
 
-/* Deletes every filter of ours on TP's device (found by a dump, so also
+/* Deletes every filter of ours on TP's hook (found by a dump, so also
  * those of an earlier run) and forgets every flow of TP.  Returns 0 or the
  * errno of the dump. */
 int tcf_port_purge(struct tcf_nl *nl, struct tcf_port *tp);
@@ -106,10 +107,11 @@ int tcf_reconcile(void *ctx, const struct offload_port *port,
 void tcf_flush(void *ctx);
 
 /* Counters of the filter F as flow counters (struct offload_stats):
- * software flower counts bytes from the network header on (the
- * Ethernet header was pulled before tc ingress runs, and the outer VLAN
- * tag lives outside the packet data), so the L2 header is added back for
- * each packet not counted by hardware. */
+ * software flower counts skb->len, which on the ingress hook starts at the
+ * network header (the Ethernet header was pulled before tc ingress runs)
+ * and on the egress hook at the Ethernet header; on both the outer VLAN
+ * tag may live outside the packet data.  So what is missing of the L2
+ * header is added back for each packet not counted by hardware. */
 void tcf_filter_stats(const struct tcf_filter *f, struct offload_stats *st);
 
 #endif /* NICFLOW_TCF_PRIVATE_H */

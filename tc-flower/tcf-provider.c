@@ -173,17 +173,18 @@ static long long flower_when;
 /* The probe: a flower filter without actions (so that it needs no act_*
  * module, and a frame it matched would go on as if it had not) that can
  * match nothing real anyway (the local experimental ethertype 0x88b5), in
- * software only, added and deleted on IFINDEX at the top of our priority
- * range.  Only "no such classifier"
+ * software only, added and deleted on IFINDEX's hook PARENT at the top of
+ * our priority range.  Only "no such classifier"
  * answers (ENOENT, EOPNOTSUPP) mean no; any other error (a foreign filter
  * of another protocol at that priority, say) says nothing about flower. */
 static enum flower_cap
-probe_flower(int ifindex)
+probe_flower(int ifindex, uint32_t parent)
 {
     static struct tcf_filter f;
     struct tcf_req req;
 
     tcf_filter_init(&f, ifindex);
+    f.parent = parent;
     f.prio = TCF_PRIO_MAX;
     f.handle = UINT32_MAX;
     f.protocol = htons(0x88b5);
@@ -201,6 +202,7 @@ probe_flower(int ifindex)
         memset(&req, 0, sizeof req);
         req.type = TCF_REQ_DEL;
         req.ifindex = ifindex;
+        req.parent = parent;
         req.prio = f.prio;
         req.protocol = f.protocol;
         req.handle = f.handle;
@@ -237,39 +239,25 @@ no_flower_reason(struct offload_reason *why)
 static int
 tcf_port_probe(const struct offload_port *port, struct offload_reason *why)
 {
-    /* The port types that are kernel network devices of their own, whose
-     * incoming packets pass the device's ingress hook. */
-    static const char *const types[] = { "afpacket", "afxdp", "system" };
-
     if (port->ifindex <= 0) {
         tcf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
                    "%s is not a kernel network device", port->name);
         return EOPNOTSUPP;
     }
-    if (port->type
-        && (!strcmp(port->type, "internal") || !strcmp(port->type, "tap"))) {
-        /* nicflowd holds the tap device's file descriptor: what enters
-         * the switch from such a port is what the host stack transmits,
-         * which passes the device's egress hook, not its ingress.  Flows
-         * may still output to it (mirred ingress redirect). */
+    /* Kernel network devices of their own are served on their ingress
+     * hook, tap devices nicflowd reads from ("internal", "tap") on their
+     * egress hook (tcf_port_parent()). */
+    if (!tcf_port_parent(port->type)) {
         tcf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
-                   "%s: packets from a %s port leave its device on egress; "
-                   "egress filters are not supported yet",
-                   port->name, port->type);
+                   "%s: port type %s is not served by tc", port->name,
+                   port->type);
         return EOPNOTSUPP;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        if (!port->type || !strcmp(port->type, types[i])) {
-            if (flower_known_missing()) {
-                no_flower_reason(why);
-                return EOPNOTSUPP;
-            }
-            return 0;
-        }
+    if (flower_known_missing()) {
+        no_flower_reason(why);
+        return EOPNOTSUPP;
     }
-    tcf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
-               "%s: port type %s is not served by tc", port->name, port->type);
-    return EOPNOTSUPP;
+    return 0;
 }
 
 static void
@@ -300,6 +288,7 @@ tcf_port_add(struct offload_port *port, struct offload_reason *why)
     tp->ifindex = port->ifindex;
     snprintf(tp->name, sizeof tp->name, "%s", port->name);
     tp->odp_port = port->odp_port;
+    tp->parent = tcf_port_parent(port->type);
     tp->next_handle = 1;
     atomic_init(&tp->n_rules, 0);
     hmap_init(&tp->handles);
@@ -313,7 +302,7 @@ tcf_port_add(struct offload_port *port, struct offload_reason *why)
         goto free_port;
     }
     if (flower_cap != FLOWER_YES) {
-        flower_cap = probe_flower(tp->ifindex);
+        flower_cap = probe_flower(tp->ifindex, tp->parent);
         if (flower_cap == FLOWER_NO) {
             no_flower_reason(why);
             error = EOPNOTSUPP;
@@ -336,7 +325,8 @@ tcf_port_add(struct offload_port *port, struct offload_reason *why)
     tcf_state.ports[tcf_state.n_ports++] = tp;
     port->provider_data = tp;
     COVERAGE_INC(tcf_port_add);
-    VLOG_INFO("%s: serving ingress (clsact %s)", port->name,
+    VLOG_INFO("%s: serving %s (clsact %s)", port->name,
+              tcf_hook_name(tp->parent),
               tp->qdisc_created ? "created" : "already there");
     return 0;
 
@@ -375,15 +365,15 @@ tcf_port_del(struct offload_port *port)
                      nf_strerror(error));
     }
 
-    /* The qdisc goes only if we made it and nobody else uses it: a filter
-     * left on either hook (chain and priority notwithstanding) keeps it. */
+    /* The qdisc, shared by both hooks, goes only if we made it and nobody
+     * else uses it: a filter left on either hook (chain and priority
+     * notwithstanding) keeps it. */
     if (tp->qdisc_created && !error) {
         size_t n = 0;
-        uint32_t egress = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS);
         if (!tcf_nl_dump(tcf_state.main_nl, tp->ifindex, tcf_ingress_parent(),
                          false, count_cb, &n, NULL)
-            && !tcf_nl_dump(tcf_state.main_nl, tp->ifindex, egress, false,
-                            count_cb, &n, NULL)
+            && !tcf_nl_dump(tcf_state.main_nl, tp->ifindex,
+                            tcf_egress_parent(), false, count_cb, &n, NULL)
             && !n) {
             struct tcf_ack ack;
             error = tcf_nl_clsact_del(tcf_state.main_nl, tp->ifindex, &ack);
@@ -425,12 +415,13 @@ tcf_port_describe(const struct offload_port *port, char *buf, size_t size)
     }
     /* The manager prints the provider's name in front of this line. */
     snprintf(buf, size,
-             "clsact (%s), prio %#x-%#x, %u filters, %u in_hw %u not_in_hw; "
-             "switch id %s, port name %s",
+             "clsact (%s), %s, prio %#x-%#x, %u filters, %u in_hw %u "
+             "not_in_hw; switch id %s, port name %s",
              !tp                 ? "none"
              : tp->qdisc_created ? "ours"
                                  : "not ours",
-             TCF_PRIO_MIN, TCF_PRIO_MAX, n, in_hw, not_in_hw, id,
+             tp ? tcf_hook_name(tp->parent) : "-", TCF_PRIO_MIN, TCF_PRIO_MAX,
+             n, in_hw, not_in_hw, id,
              rep->port_name[0] ? rep->port_name : "-");
 }
 

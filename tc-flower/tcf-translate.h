@@ -17,7 +17,7 @@
  * IPv6 addresses, IP protocol, ToS/traffic class, TTL/hop limit, fragment
  * flags, TCP/UDP/SCTP ports, TCP flags, ICMP/ICMPv6 type and code, ARP
  * opcode and addresses; actions output (mirred; ingress redirect with
- * skbedit ptype host for the bridge's internal ports), push_vlan,
+ * skbedit ptype host for internal and tap ports), push_vlan,
  * pop_vlan (pop then push: modify), set/set_masked of Ethernet, IPv4,
  * IPv6, TCP and UDP headers (pedit followed by csum), and drop. */
 #ifndef NICFLOW_TCF_TRANSLATE_H
@@ -35,7 +35,8 @@ struct flow;
  * offload_port_lookup(), unit tests a table of their own. */
 typedef const struct offload_port *tcf_port_lookup_fn(uint32_t odp_port);
 
-/* Translates FLOW into *F: device (the input port's ifindex), protocol,
+/* Translates FLOW into *F: device (the input port's ifindex) and hook
+ * (tcf_port_parent() of the input port's type), protocol,
  * match, actions, the first action's cookie (the ufid) and SKIP_FLAGS
  * (TCA_CLS_FLAGS_SKIP_SW / _SKIP_HW, from tc-policy).  Leaves prio and
  * handle 0 for the caller to allocate.  Returns 0, or EOPNOTSUPP with the

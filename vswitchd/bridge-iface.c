@@ -450,22 +450,32 @@ iface_choose_ofp(struct bridge *br, const char *name, int64_t request,
     return 0;
 }
 
-/* Reads IFACE's other_config:hw-offload-priority from ROW; returns true
- * if it changed. */
+/* Sets *FIELD to a copy of ROW's other_config:KEY (NULL if absent);
+ * returns true if it changed. */
+static bool
+iface_read_other_config(char **field, const struct ovsdb_idl_row *row,
+                        const char *key)
+{
+    const char *v = ovsdb_idl_row_get_map_string(row, "other_config", key);
+
+    if (!v == !*field && (!v || !strcmp(v, *field))) {
+        return false;
+    }
+    free(*field);
+    *field = v ? xstrdup(v) : NULL;
+    return true;
+}
+
+/* Reads IFACE's offload settings from ROW (other_config:
+ * hw-offload-priority and hw-profile); returns true if any changed. */
 static bool
 iface_read_offload_priority(struct bridge_iface *iface,
                             const struct ovsdb_idl_row *row)
 {
-    const char *prio = ovsdb_idl_row_get_map_string(row, "other_config",
-                                                    "hw-offload-priority");
-
-    if (!prio == !iface->offload_priority
-        && (!prio || !strcmp(prio, iface->offload_priority))) {
-        return false;
-    }
-    free(iface->offload_priority);
-    iface->offload_priority = prio ? xstrdup(prio) : NULL;
-    return true;
+    bool a = iface_read_other_config(&iface->offload_priority, row,
+                                     "hw-offload-priority");
+    bool b = iface_read_other_config(&iface->hw_profile, row, "hw-profile");
+    return a || b;
 }
 
 /* Tells the offload manager about IFACE's datapath port (again). */
@@ -476,6 +486,7 @@ iface_offload_attach(const struct bridge_iface *iface)
         && iface->class && iface->class->netdev_type) {
         offload_port_add(iface->odp_port, iface->name,
                          iface->class->netdev_type, iface->offload_priority);
+        offload_port_set_profile(iface->odp_port, iface->hw_profile);
     }
 }
 
@@ -663,6 +674,7 @@ iface_destroy(struct bridge_iface *iface)
     free(iface->peer);
     free(iface->options);
     free(iface->offload_priority);
+    free(iface->hw_profile);
     free(iface->type);
     free(iface->name);
     free(iface);

@@ -94,6 +94,7 @@ struct bridge_iface {
     int64_t ofport_request; /* 0: none. */
     char *peer;             /* Patch: options:peer, or NULL. */
     char *offload_priority; /* other_config:hw-offload-priority, or NULL. */
+    char *hw_profile;       /* other_config:hw-profile, or NULL. */
 
     /* Result. */
     uint16_t ofp_port; /* 0 while the interface is not in the

@@ -61,7 +61,7 @@ exercise(const struct tcf_filter *f)
 
     tcf_filter_format(&text, f);
     buf_destroy(&text);
-    (void) tcf_filter_is_ours(f, &ufid);
+    (void) tcf_filter_is_ours(f, f->parent, &ufid);
     (void) tcf_filter_agrees(&ref, f, what, sizeof what);
     (void) tcf_filter_agrees(f, &ref, what, sizeof what);
     tcf_filter_counters(f, &packets, &bytes, &hw, &ago);
@@ -154,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (rep.port_name[sizeof rep.port_name - 1]) {
                 abort();
             }
-            (void) tcf_rep_parse_port_name(rep.port_name, &rep);
+            (void) offload_representor_parse_name(rep.port_name, &rep);
         }
     }
     free(buf);

@@ -141,6 +141,36 @@ check_output "offload-stats-show counts it" 'table-full[^0-9]*[1-9]' \
     appctl dpctl/offload-stats-show
 vsctl remove Open_vSwitch . other_config hw-offload-max-rules
 
+# --- device profiles (hw-profiles/) ------------------------------------
+check_output "hw-profile/list lists the shipped profiles" '^sim-small: ' \
+    appctl hw-profile/list
+check_output "hw-profile/show sim-small" 'sim-small' appctl hw-profile/show sim-small
+check_fails "hw-profile/show of an unknown name fails" \
+    appctl hw-profile/show no-such-profile
+check "pb: hw-profile=sim-small" vsctl set Interface pb \
+    other_config:hw-profile=sim-small
+wait_for "offload/show binds pb to sim-small" 'profile: sim-small' \
+    appctl offload/show
+check "a rule for ICMP echo requests" ofctl add-flow br0 \
+    "priority=50,icmp,icmp_type=8,actions=NORMAL"
+check "revalidator/purge" appctl revalidator/purge
+check "ping b -> a" ip netns exec "${ns[b]}" ping -c 2 -i 0.2 -W 2 10.0.0.1
+wait_for "a flow matching icmp_type stays in software: the profile says why" \
+    'offload-reason:"profile sim-small: no match on icmp_type"' \
+    appctl dpctl/dump-flows -m
+check "pa: hw-profile=no-such-profile" vsctl set Interface pa \
+    other_config:hw-profile=no-such-profile
+check "ping a -> b" ping_ab 2
+wait_for "a profile that does not exist keeps the port in software" \
+    'offload-reason:"port pa: no profile named no-such-profile' \
+    appctl dpctl/dump-flows -m
+check_output "offload/show says why" 'profile: none \(no profile named' \
+    appctl offload/show
+check "undo: del-flows, profiles removed" vsctl \
+    -- remove Interface pa other_config hw-profile \
+    -- remove Interface pb other_config hw-profile
+ofctl del-flows br0 "icmp,icmp_type=8"
+
 # --- switched off at run time -------------------------------------------
 check "hw-offload=false" vsctl set Open_vSwitch . other_config:hw-offload=false
 # wait_until NAME CMD...: polls CMD (up to 10 s) until it succeeds.
@@ -166,9 +196,9 @@ none_offloaded() {
 no_macvlan() { ! ip -n "$nsw" -o link show | grep nfrx; }
 wait_until "no flow is offloaded any more" none_offloaded
 wait_until "the macvlans are gone" no_macvlan
-check_output "dump-flows -m says why now" 'offload-reason:"hw-offload is false"|offloaded:no, dp:softpath' \
-    appctl dpctl/dump-flows -m
 check "ping a -> b after offload is off" ping_ab 2
+check_output "dump-flows -m shows the flows in software" \
+    'offloaded:no, dp:softpath' appctl dpctl/dump-flows -m
 
 # --- bad settings keep the old ones ------------------------------------
 check "tc-policy=bogus" vsctl set Open_vSwitch . other_config:tc-policy=bogus \

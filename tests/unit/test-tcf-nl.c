@@ -196,7 +196,7 @@ test_build_round_trip(void **state)
     assert_true(tcf_filter_agrees(&f, &back, what, sizeof what));
     assert_true(tcf_filter_agrees(&back, &f, what, sizeof what));
     assert_int_equal(back.n_actions, 7);
-    assert_true(tcf_filter_is_ours(&back, NULL));
+    assert_true(tcf_filter_is_ours(&back, tcf_ingress_parent(), NULL));
 
     /* Too small a buffer: 0, never a partial message. */
     assert_int_equal(tcf_msg_new_filter(buf, 200, 1, 0, &f), 0);
@@ -211,12 +211,22 @@ test_other_requests(void **state)
     const struct nlmsghdr *nlh = (const void *) buf;
     const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 
-    assert_true(tcf_msg_del_filter(buf, sizeof buf, 5, 3, 0x4002,
-                                   htons(ETH_P_IP), 9, true));
+    assert_true(tcf_msg_del_filter(buf, sizeof buf, 5, 3, tcf_ingress_parent(),
+                                   0x4002, htons(ETH_P_IP), 9, true));
     assert_int_equal(nlh->nlmsg_type, RTM_DELTFILTER);
     assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
+    assert_int_equal(tcm->tcm_parent, 0xfffffff2);
     assert_int_equal(tcm->tcm_info, (0x4002u << 16) | htons(ETH_P_IP));
     assert_int_equal(tcm->tcm_handle, 9);
+    /* A tap port's filter is deleted on its egress hook. */
+    assert_true(tcf_msg_del_filter(buf, sizeof buf, 5, 3, tcf_egress_parent(),
+                                   0x4002, htons(ETH_P_IP), 9, false));
+    assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    assert_int_equal(tcm->tcm_parent, 0xfffffff3);
+
+    assert_true(tcf_msg_dump_filters(buf, sizeof buf, 6, 3,
+                                     tcf_egress_parent(), true));
+    assert_int_equal(tcm->tcm_parent, 0xfffffff3);
 
     assert_true(tcf_msg_dump_filters(buf, sizeof buf, 6, 3,
                                      tcf_ingress_parent(), true));
@@ -460,7 +470,7 @@ test_kernel_echo(void **state)
     }
     assert_true(got.flags & TCA_CLS_FLAGS_NOT_IN_HW);
     struct offload_ufid ufid;
-    assert_true(tcf_filter_is_ours(&got, &ufid));
+    assert_true(tcf_filter_is_ours(&got, tcf_ingress_parent(), &ufid));
     assert_memory_equal(&ufid, ufid_bytes, 16);
 
     /* Counters: the action that counted most (the 64-bit count of the
@@ -482,7 +492,7 @@ test_kernel_echo(void **state)
     assert_int_equal(tcf_msg_parse_filter(nlh, &got), 0);
     assert_false(tcf_filter_agrees(&want, &got, what, sizeof what));
     assert_string_equal(what, "action 1 (vlan)");
-    assert_false(tcf_filter_is_ours(&got, NULL));
+    assert_false(tcf_filter_is_ours(&got, tcf_ingress_parent(), NULL));
     nlh = kernel_echo(&kb, 0, 1, 0x4002, 42, ufid_bytes, 16, 8);
     assert_int_equal(tcf_msg_parse_filter(nlh, &got), 0);
     assert_false(tcf_filter_agrees(&want, &got, what, sizeof what));
@@ -694,7 +704,7 @@ dump_cb(const struct tcf_filter *f, void *log_)
     struct dump_log *log = log_;
 
     log->handles[log->n++] = f->handle;
-    log->n_ours += tcf_filter_is_ours(f, NULL);
+    log->n_ours += tcf_filter_is_ours(f, tcf_ingress_parent(), NULL);
 }
 
 static void
@@ -786,7 +796,7 @@ test_is_ours(void **state)
     struct offload_ufid ufid;
 
     make_filter(&f);
-    assert_true(tcf_filter_is_ours(&f, &ufid));
+    assert_true(tcf_filter_is_ours(&f, tcf_ingress_parent(), &ufid));
     assert_memory_equal(&ufid, ufid_bytes, 16);
     static const struct {
         uint16_t prio;
@@ -798,30 +808,72 @@ test_is_ours(void **state)
     for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++) {
         g = f;
         g.prio = prios[i].prio;
-        assert_int_equal(tcf_filter_is_ours(&g, NULL), prios[i].ours);
+        assert_int_equal(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL),
+                         prios[i].ours);
         assert_int_equal(tcf_prio_is_ours(prios[i].prio), prios[i].ours);
     }
     g = f;
     g.chain = 1;
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
+    /* The hook must be the port's: a filter of ours in every other way
+     * is foreign on the other hook, and ours on its own. */
+    assert_false(tcf_filter_is_ours(&f, tcf_egress_parent(), NULL));
     g = f;
     g.parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS);
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
+    assert_true(tcf_filter_is_ours(&g, tcf_egress_parent(), &ufid));
+    assert_memory_equal(&ufid, ufid_bytes, 16);
+    g.chain = 1;
+    assert_false(tcf_filter_is_ours(&g, tcf_egress_parent(), NULL));
+    g = f;
+    g.parent = TC_H_MAKE(TC_H_CLSACT, 0);
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_egress_parent(), NULL));
     g = f;
     strcpy(g.kind, "u32");
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
     g = f;
     g.actions[0].cookie_len = 8;
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
     g.actions[0].cookie_len = 20;
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
     g = f;
     g.actions[0].cookie_len = 0;
     g.actions[1].cookie_len = 16;
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
     g = f;
     g.n_actions = 0;
-    assert_false(tcf_filter_is_ours(&g, NULL));
+    assert_false(tcf_filter_is_ours(&g, tcf_ingress_parent(), NULL));
+}
+
+/* Which hook a port's filters live on, by its datapath port type. */
+static void
+test_port_parent(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *type;
+        uint32_t parent;
+    } types[] = {
+        { NULL, 0xfffffff2 },
+        { "afpacket", 0xfffffff2 },
+        { "afxdp", 0xfffffff2 },
+        { "system", 0xfffffff2 },
+        { "internal", 0xfffffff3 },
+        { "tap", 0xfffffff3 },
+        { "dummy", 0 },
+        { "dpdk", 0 },
+        { "", 0 },
+    };
+
+    assert_int_equal(tcf_ingress_parent(), 0xfffffff2);
+    assert_int_equal(tcf_egress_parent(), 0xfffffff3);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        assert_int_equal(tcf_port_parent(types[i].type), types[i].parent);
+    }
+    assert_string_equal(tcf_hook_name(tcf_ingress_parent()), "ingress");
+    assert_string_equal(tcf_hook_name(tcf_egress_parent()), "egress");
+    assert_string_equal(tcf_hook_name(0xffff0000), "parent 0xffff0000");
 }
 
 static void
@@ -931,6 +983,17 @@ test_filter_stats(void **state)
     tcf_filter_stats(&f, &st);
     assert_int_equal(st.n_bytes, 1000 + 6 * 18);
 
+    /* On the egress hook the Ethernet header is still in the packet; the
+     * outer tag is metadata there too. */
+    f.parent = tcf_egress_parent();
+    tcf_filter_stats(&f, &st);
+    assert_int_equal(st.n_bytes, 1000 + 6 * 4);
+    f.mask.vlan_tpid[0] = 0;
+    tcf_filter_stats(&f, &st);
+    assert_int_equal(st.n_packets, 10);
+    assert_int_equal(st.n_bytes, 1000);
+    f.parent = tcf_ingress_parent();
+
     /* Never hit: never used. */
     memset(f.actions, 0, sizeof f.actions);
     f.actions[0].stats.has_lastuse = true;
@@ -975,6 +1038,7 @@ main(void)
         cmocka_unit_test(test_dump_dispatch),
         cmocka_unit_test(test_msg_next),
         cmocka_unit_test(test_is_ours),
+        cmocka_unit_test(test_port_parent),
         cmocka_unit_test(test_handles),
         cmocka_unit_test(test_prio_table),
         cmocka_unit_test(test_filter_stats),

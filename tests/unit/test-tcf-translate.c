@@ -137,7 +137,8 @@ static const struct xcase cases[] = {
       "prio 0x4000 protocol 0x0003 action gact drop shot" },
     { "in_port(1),eth()", "2,4", OK,
       "prio 0x4000 protocol 0x0003 action mirred egress mirror "
-      "ifindex 12 pipe, mirred egress redirect ifindex 14 stolen" },
+      "ifindex 12 pipe, skbedit ptype 0 pipe, mirred ingress redirect "
+      "ifindex 14 stolen" },
     { "in_port(1),eth()", "3", OK,
       "prio 0x4000 protocol 0x0003 action skbedit ptype 0 pipe, "
       "mirred ingress redirect ifindex 13 stolen" },
@@ -348,6 +349,7 @@ test_cases(void **state)
                 assert_int_equal(f.actions[j].cookie_len, 0);
             }
             assert_int_equal(f.ifindex, 11);
+            assert_int_equal(f.parent, tcf_ingress_parent());
             f.prio = TCF_PRIO_MIN;
             f.handle = 1;
             wire_round_trip(&f, &back);
@@ -357,7 +359,8 @@ test_cases(void **state)
                 failures++;
             }
             struct offload_ufid ufid;
-            assert_true(tcf_filter_is_ours(&back, &ufid));
+            assert_true(
+                tcf_filter_is_ours(&back, tcf_ingress_parent(), &ufid));
             assert_memory_equal(&ufid, &of.ufid, sizeof ufid);
             back.actions[0].cookie_len = 0;
             tcf_filter_format(&text, &back);
@@ -482,6 +485,77 @@ test_skip_flags(void **state)
     buf_destroy(&acts);
 }
 
+/* What enters from a tap device nicflowd reads (an internal or tap port)
+ * was transmitted on it: its filter goes on the egress hook, and is ours
+ * there only.  Output to such a port is an ingress redirect (with ptype
+ * host), whichever hook the filter is on. */
+static void
+test_egress_hook(void **state)
+{
+    (void) state;
+    static struct tcf_filter f, back;
+    static const struct {
+        struct xcase c;
+        int ifindex;
+        uint32_t parent;
+    } hooks[] = {
+        { { "in_port(4),eth(),eth_type(0x0800)", "1", OK,
+            "prio 0x4000 protocol 0x0800 eth_type 0x0800 action mirred "
+            "egress redirect ifindex 11 stolen" },
+          14,
+          0xfffffff3 },
+        { { "in_port(3),eth(),eth_type(0x0806)", "2", OK,
+            "prio 0x4000 protocol 0x0806 eth_type 0x0806 action " REDIR2 },
+          13,
+          0xfffffff3 },
+        { { "in_port(2),eth(),eth_type(0x0800)", "4", OK,
+            "prio 0x4000 protocol 0x0800 eth_type 0x0800 action skbedit "
+            "ptype 0 pipe, mirred ingress redirect ifindex 14 stolen" },
+          12,
+          0xfffffff2 },
+        { { "in_port(1),eth(),eth_type(0x0800)", "3", OK,
+            "prio 0x4000 protocol 0x0800 eth_type 0x0800 action skbedit "
+            "ptype 0 pipe, mirred ingress redirect ifindex 13 stolen" },
+          11,
+          0xfffffff2 },
+    };
+
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
+        struct buf key = BUF_INITIALIZER, kmask = BUF_INITIALIZER;
+        struct buf acts = BUF_INITIALIZER, text = BUF_INITIALIZER;
+        struct offload_ufid ufid;
+        struct flow flow, mask;
+        struct offload_flow of;
+        struct offload_reason why;
+        char what[64];
+
+        parse_case(&hooks[i].c, &flow, &mask, &key, &kmask, &acts);
+        offload_flow_init(&of, &flow, &mask, &key, &kmask, &acts);
+        assert_int_equal(tcf_translate(&of, 0, lookup, &f, &why), 0);
+        assert_int_equal(f.ifindex, hooks[i].ifindex);
+        assert_int_equal(f.parent, hooks[i].parent);
+        f.prio = TCF_PRIO_MIN;
+        f.handle = 1;
+        wire_round_trip(&f, &back);
+        assert_int_equal(back.parent, hooks[i].parent);
+        assert_true(tcf_filter_agrees(&f, &back, what, sizeof what));
+        assert_true(tcf_filter_is_ours(&back, hooks[i].parent, &ufid));
+        assert_memory_equal(&ufid, &of.ufid, sizeof ufid);
+        assert_false(tcf_filter_is_ours(&back,
+                                        hooks[i].parent == 0xfffffff3
+                                            ? tcf_ingress_parent()
+                                            : tcf_egress_parent(),
+                                        NULL));
+        back.actions[0].cookie_len = 0;
+        tcf_filter_format(&text, &back);
+        assert_string_equal(buf_cstr(&text), hooks[i].c.want);
+        buf_destroy(&key);
+        buf_destroy(&kmask);
+        buf_destroy(&acts);
+        buf_destroy(&text);
+    }
+}
+
 /* More outputs than tc has actions for. */
 static void
 test_too_many_actions(void **state)
@@ -516,6 +590,7 @@ main(void)
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_raw_actions),
         cmocka_unit_test(test_skip_flags),
+        cmocka_unit_test(test_egress_hook),
         cmocka_unit_test(test_too_many_actions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

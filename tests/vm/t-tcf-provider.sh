@@ -18,7 +18,15 @@
 #   - a second run of the driver reconciles: finds the same ufids, and a
 #     put of one of them replaces instead of duplicating;
 #   - foreign filters (other priority, chain 1, no or short cookie) survive
-#     flush and port_del; the clsact qdisc goes only if ours and empty.
+#     flush and port_del; the clsact qdisc goes only if ours and empty;
+#   - a tap device (port type "tap") is served on its egress hook: with
+#     nobody reading its file descriptor (held open by the driver, as
+#     nicflowd would, so that it has carrier), the root namespace pings a
+#     namespace behind veth v3a through the filters alone (egress redirect
+#     from the tap's egress hook, ingress redirect with ptype host back);
+#     tc lists the filter under egress with growing counters; port_del
+#     removes exactly our egress filters (a filter that would be ours on
+#     the ingress hook is foreign there and stays).
 #
 # vm-files: build/tests/tcf-driver
 # shellcheck disable=SC2317 # functions run through check() and trap
@@ -34,6 +42,10 @@ ADDR1=192.0.2.2
 FAKE=192.0.2.99 # rewritten to ADDR1 by a flow and back
 V0=192.0.3.1    # untagged in NS0, VLAN 10 in NS1
 V1=192.0.3.2
+TAP=tp0            # a tap device in the root namespace, port 5
+NS2=tp2            # behind v3a (port 6)
+T0=198.51.100.1    # on the tap, in the root namespace
+T1=198.51.100.2    # in NS2
 
 failed=0
 ok() { echo "ok - $1"; }
@@ -70,7 +82,8 @@ cleanup() {
     exec 3>&- 2>/dev/null || :
     "$IP" netns del "$NS0" 2>/dev/null || :
     "$IP" netns del "$NS1" 2>/dev/null || :
-    for l in v0a v1a v2a; do "$IP" link del "$l" 2>/dev/null || :; done
+    "$IP" netns del "$NS2" 2>/dev/null || :
+    for l in v0a v1a v2a v3a "$TAP"; do "$IP" link del "$l" 2>/dev/null || :; done
     rm -f /tmp/drv.in /tmp/drv.out /tmp/drv.log /tmp/drv.seq /tmp/tp.out
 }
 trap cleanup EXIT
@@ -225,7 +238,7 @@ expect "provider stats agree with tc (bytes + 14 per packet)" "$out" \
     "packets=$tc_pkts bytes=$((tc_bytes + 14 * tc_pkts)) used=yes"
 out=$(drv describe v1a)
 expect "describe v1a" "$out" \
-    "clsact (ours), prio 0x4000-0x7fff, 2 filters, 0 in_hw 2 not_in_hw; switch id -, port name -"
+    "clsact (ours), ingress, prio 0x4000-0x7fff, 2 filters, 0 in_hw 2 not_in_hw; switch id -, port name -"
 
 # Refusals leave tc as it was.
 before=$(n_filters v0a)
@@ -372,6 +385,138 @@ if "$TC" qdisc show dev v0a | grep -q clsact && [ "$(n_filters v0a)" = 1 ]; then
     ok "port_del leaves v0a's foreign qdisc and filter"
 else
     not_ok "port_del leaves v0a's foreign qdisc and filter"
+fi
+
+# --- a tap port: served on the egress hook ------------------------------
+# What the host stack sends through the tap is what enters the switch from
+# it (nicflowd would read it from the tap's fd): the tap's egress hook.
+# The driver holds the tap's fd as nicflowd would (without one the tap has
+# no carrier, and mirred refuses to redirect to it) but never reads it,
+# so only the filters can carry the ping.
+modprobe tun 2>/dev/null || :
+setup_tap() {
+    "$IP" tuntap add dev "$TAP" mode tap && "$IP" link set "$TAP" up &&
+        "$IP" addr add "$T0"/24 dev "$TAP" &&
+        "$IP" netns add "$NS2" &&
+        "$IP" link add v3a type veth peer name v3b &&
+        "$IP" link set v3b netns "$NS2" &&
+        "$IP" -n "$NS2" addr add "$T1"/24 dev v3b &&
+        "$IP" -n "$NS2" link set v3b up && "$IP" -n "$NS2" link set lo up &&
+        "$IP" link set v3a up
+}
+check "tap $TAP ($T0) in the root namespace, $NS2 ($T1) behind v3a" setup_tap
+out=$(drv tap-hold "$TAP")
+expect "the driver holds the fd of $TAP (and never reads it)" "$out" \
+    "tap-hold $TAP: ok"
+ping_tap() { ping -q -c "$1" -i 0.2 -W 1 -w 3 "$T1"; }
+check_fails "no path from $TAP to $NS2 before any flow" ping_tap 2
+"$IP" neigh flush dev "$TAP" 2>/dev/null || :
+out=$(drv port-add "$TAP" 5 type=tap; drv port-add v3a 6; drv describe "$TAP")
+expect "port_add of a tap port" "$out" "port-add $TAP: ok"
+expect "describe $TAP: the egress hook" "$out" \
+    "describe $TAP: clsact (ours), egress, prio 0x4000-0x7fff, 0 filters"
+# Foreign filters on the tap: on egress below our range, and in our range
+# without a cookie; on ingress one that would be ours on the ingress hook
+# (our priority, chain 0, a 16-byte cookie), which on this port is not.
+tap_foreign() {
+    "$TC" filter add dev "$TAP" egress protocol ipv6 pref 5 flower \
+        action drop &&
+        "$TC" filter add dev "$TAP" egress protocol ipv6 pref 28672 flower \
+            action drop &&
+        "$TC" filter add dev "$TAP" ingress protocol ipv6 pref 28673 flower \
+            action drop cookie "$(ufid 77)"
+}
+check "foreign filters on $TAP (egress pref 5, no cookie; ingress, 16-byte cookie)" tap_foreign
+out=$(drv batch
+drv put 61 "in_port(5),eth(),eth_type(0x0800),ipv4(dst=$T1)" 6
+drv put 62 "in_port(5),eth(),eth_type(0x0806),arp(tip=$T1)" 6
+drv put 63 "in_port(6),eth(),eth_type(0x0800),ipv4(dst=$T0)" 5
+drv put 64 "in_port(6),eth(),eth_type(0x0806),arp(tip=$T0)" 5
+drv commit)
+n_ok=$(echo "$out" | grep -c ': ok handle 0x' || :)
+if [ "$n_ok" = 4 ]; then ok "tap flows put"; else not_ok "tap flows put ($n_ok ok)"; echo "$out" | sed 's/^/# /'; fi
+check "ping $T0 -> $T1 over $TAP through the filters alone" ping_tap 3
+if grep -q "100% packet loss" /tmp/tp.out; then
+    { "$IP" -s link show "$TAP"; "$IP" route get "$T1"; "$IP" neigh show dev "$TAP"
+      "$TC" -s filter show dev "$TAP" egress; "$TC" -s filter show dev v3a ingress
+      "$IP" -n "$NS2" neigh; "$IP" -n "$NS2" -s link show v3b; } 2>&1 | sed 's/^/# /'
+fi
+show=$("$TC" -s filter show dev "$TAP" egress)
+expect "tc lists the flow from $TAP under egress" "$show" "cookie $(ufid 61)"
+expect "the redirect from $TAP's egress goes to v3a" "$show" \
+    "Egress Redirect to device v3a"
+back=$("$TC" filter show dev v3a ingress)
+expect "output to the tap: skbedit ptype host" "$back" "ptype host"
+expect "output to the tap: ingress redirect" "$back" \
+    "Ingress Redirect to device $TAP"
+if "$TC" filter show dev "$TAP" ingress | grep -Eq "cookie 0{30}6[1-4]"; then
+    not_ok "no filter of ours on the ingress hook of $TAP"
+else
+    ok "no filter of ours on the ingress hook of $TAP"
+fi
+tap_counts() { "$TC" -s filter show dev "$TAP" egress | awk -v ck="$(ufid 61)" '
+    /^filter .* handle / { sent = ""; mine = 0 }
+    /Sent [0-9]+ bytes [0-9]+ pkt/ && sent == "" {
+        for (i = 1; i <= NF; i++) {
+            if ($i == "bytes") b = $(i - 1)
+            if ($i == "pkt") p = $(i - 1)
+        }
+        sent = p " " b
+    }
+    $0 ~ ("cookie " ck) { mine = 1 }
+    mine && sent != "" { print sent; exit }'; }
+c1=$(tap_counts)
+p1=${c1% *}
+ping_tap 2 >/dev/null 2>&1 || :
+c2=$(tap_counts)
+p2=${c2% *} b2=${c2#* }
+echo "# tc on $TAP egress: $c1, then $c2"
+if [ "${p1:-0}" -ge 3 ] && [ "${p2:-0}" -ge $((${p1:-0} + 2)) ]; then
+    ok "tc's counters of the egress filter grow ($p1, then $p2)"
+else
+    not_ok "tc's counters of the egress filter grow (${p1:-none}, then ${p2:-none})"
+fi
+# On egress the Ethernet header is in the packet: nothing to add.
+out=$(drv stats "$(ufid 61)")
+expect "provider stats of the egress filter agree with tc" "$out" \
+    "packets=${p2:-0} bytes=${b2:-0} used=yes"
+out=$(drv describe "$TAP")
+expect "describe $TAP counts its filters" "$out" \
+    "clsact (ours), egress, prio 0x4000-0x7fff, 2 filters"
+out=$(drv del 62)
+expect "del of an egress filter" "$out" "del $(ufid 62): ok packets="
+if "$TC" filter show dev "$TAP" egress | grep -q "cookie $(ufid 62)"; then
+    not_ok "the deleted egress filter is gone"
+else
+    ok "the deleted egress filter is gone"
+fi
+out=$(drv port-del "$TAP")
+expect "port_del $TAP" "$out" "port-del $TAP: ok"
+eg=$("$TC" filter show dev "$TAP" egress)
+ing=$("$TC" filter show dev "$TAP" ingress)
+n_eg=$(echo "$eg" | grep -c "^filter .* handle " || :)
+if [ "$n_eg" = 2 ] && ! echo "$eg" | grep -q "cookie $(ufid 61)" &&
+    echo "$eg" | grep -q "pref 5 " && echo "$eg" | grep -q "pref 28672 "; then
+    ok "port_del removed exactly our egress filters"
+else
+    not_ok "port_del removed exactly our egress filters"
+    echo "$eg" | sed 's/^/# /'
+fi
+expect "port_del left the ingress filter with a 16-byte cookie" "$ing" \
+    "cookie $(ufid 77)"
+check "the qdisc with foreign filters stays" sh -c \
+    "$TC qdisc show dev $TAP | grep -q clsact"
+check_fails "no path from $TAP once its port is gone" ping_tap 2
+# With nothing foreign left, port_del removes the qdisc it made.
+"$TC" qdisc del dev "$TAP" clsact
+out=$(drv port-add "$TAP" 5 type=tap
+drv put 65 "in_port(5),eth(),eth_type(0x0800)" 6
+drv port-del "$TAP")
+expect "$TAP again" "$out" "put $(ufid 65): ok"
+if "$TC" qdisc show dev "$TAP" | grep -q clsact; then
+    not_ok "port_del removes its own empty qdisc from $TAP"
+else
+    ok "port_del removes its own empty qdisc from $TAP"
 fi
 stop_driver
 if grep -q 'cannot run' /tmp/drv.log; then

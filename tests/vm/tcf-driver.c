@@ -25,6 +25,13 @@
  *   reconcile NAME                     reconcile()
  *   flush                              flush()
  *   destroy                            destroy()
+ *   tap-hold NAME                      attach to the existing tap device
+ *                                      NAME and hold its file descriptor
+ *                                      without ever reading it, as
+ *                                      nicflowd holds its tap ports' (a
+ *                                      tap has carrier only while a file
+ *                                      descriptor is attached, and mirred
+ *                                      refuses a device without carrier)
  *   echo TEXT                          prints TEXT (a marker for a
  *                                      script reading the output)
  *
@@ -36,11 +43,15 @@
  * reconcile one line per flow.  The exit status is 0 unless a command
  * could not be understood. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "include/nicflow/offload-provider.h"
 #include "lib/buf.h"
@@ -436,6 +447,48 @@ cmd_reconcile(char **args, int n)
     return 0;
 }
 
+/* Tap devices' file descriptors held by tap-hold. */
+static int tap_fds[MAX_PORTS];
+static size_t n_tap_fds;
+
+static void
+close_taps(void)
+{
+    while (n_tap_fds) {
+        close(tap_fds[--n_tap_fds]);
+    }
+}
+
+static int
+cmd_tap_hold(char **args, int n)
+{
+    struct ifreq ifr;
+    int fd;
+
+    if (n != 1 || n_tap_fds >= MAX_PORTS) {
+        return EINVAL;
+    }
+    fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        printf("tap-hold %s: error /dev/net/tun: %s\n", args[0],
+               nf_strerror(errno));
+        return 0;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", args[0]);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        printf("tap-hold %s: error TUNSETIFF: %s\n", args[0],
+               nf_strerror(errno));
+        close(fd);
+        return 0;
+    }
+    /* Kept open, never read, until the driver exits. */
+    tap_fds[n_tap_fds++] = fd;
+    printf("tap-hold %s: ok\n", args[0]);
+    return 0;
+}
+
 static int
 run(char *line)
 {
@@ -548,6 +601,8 @@ run(char *line)
             printf("%s%s", i ? " " : "", a[i]);
         }
         printf("\n");
+    } else if (!strcmp(cmd, "tap-hold")) {
+        return cmd_tap_hold(a, na);
     } else if (!strcmp(cmd, "destroy")) {
         cls->ctx_destroy(ctx);
         ctx = NULL;
@@ -575,6 +630,7 @@ main(int argc, char *argv[])
                 status = 2;
             }
         }
+        close_taps();
         return status;
     }
     while (fgets(line, sizeof line, stdin)) {
@@ -585,5 +641,6 @@ main(int argc, char *argv[])
             status = 2;
         }
     }
+    close_taps();
     return status;
 }
