@@ -7,7 +7,7 @@
  * replaced (one flow_del() per provider), then puts the new ones (one
  * flow_put() per provider) and records the results.  Every
  * OFFLOAD_STATS_INTERVAL_MS a pass reads the counters of the worker's
- * flows in hardware, OFFLOAD_BATCH_MAX per flow_stats() call.
+ * flows in hardware, all of a provider's in one flow_stats() call.
  *
  * A pass holds the read lock from before it takes its flows until after
  * it has recorded the results, and marks its flows busy meanwhile (see
@@ -319,43 +319,47 @@ stats_pass(struct offload_worker *w, struct wctx *c)
     w->in_pass = n > 0;
     pthread_mutex_unlock(&offload_mgr.mutex);
 
-    /* Per provider, in calls of at most OFFLOAD_BATCH_MAX rules; 'slot'
-     * order is kept so the results line up with 'es'. */
+    /* One call per provider with all of its rules: a provider reads
+     * counters by dumping a port's rules (TC has no cheaper way), so
+     * calls of a few dozen rules each would dump every port once per call,
+     * quadratic in the number of rules.  'idx' keeps the order so the
+     * results line up with 'es'. */
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    struct offload_stats *got = xcalloc(n ? n : 1, sizeof *got);
+    int *errs = xcalloc(n ? n : 1, sizeof *errs);
     for (size_t pi = 0; pi < offload_mgr.n_provs; pi++) {
         struct offload_prov *p = &offload_mgr.provs[pi];
-        size_t idx[OFFLOAD_BATCH_MAX];
         size_t k = 0;
 
-        for (size_t i = 0; i <= n; i++) {
-            if (i < n && es[i]->hw_prov == p) {
-                const struct offload_port *port =
-                    offload_port_lookup(es[i]->hw_port);
-
-                if (port) {
-                    ports[k] = port;
-                    handles[k] = es[i]->handle;
-                    idx[k++] = i;
-                } else {
-                    errors[i] = ENOENT;
-                }
+        for (size_t i = 0; i < n; i++) {
+            if (es[i]->hw_prov != p) {
+                continue;
             }
-            if (k == OFFLOAD_BATCH_MAX || (i == n && k)) {
-                struct offload_stats got[OFFLOAD_BATCH_MAX];
-                int errs[OFFLOAD_BATCH_MAX];
-
-                memset(got, 0, sizeof got);
-                memset(errs, 0, sizeof errs);
-                p->cls->flow_stats(wctx_get(c, p), ports, handles, k, got,
-                                   errs);
-                for (size_t j = 0; j < k; j++) {
-                    stats[idx[j]] = got[j];
-                    errors[idx[j]] = errs[j];
-                }
-                COVERAGE_INC(offload_stats_read);
-                k = 0;
+            const struct offload_port *port =
+                offload_port_lookup(es[i]->hw_port);
+            if (port) {
+                ports[k] = port;
+                handles[k] = es[i]->handle;
+                idx[k++] = i;
+            } else {
+                errors[i] = ENOENT;
             }
         }
+        if (!k) {
+            continue;
+        }
+        memset(got, 0, k * sizeof *got);
+        memset(errs, 0, k * sizeof *errs);
+        p->cls->flow_stats(wctx_get(c, p), ports, handles, k, got, errs);
+        for (size_t j = 0; j < k; j++) {
+            stats[idx[j]] = got[j];
+            errors[idx[j]] = errs[j];
+        }
+        COVERAGE_INC(offload_stats_read);
     }
+    free(idx);
+    free(got);
+    free(errs);
 
     pthread_mutex_lock(&offload_mgr.mutex);
     for (size_t i = 0; i < n; i++) {
