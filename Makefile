@@ -60,6 +60,7 @@ include lib/build.mk
 -include softpath/build.mk
 -include ofctl/build.mk
 -include offload/build.mk
+-include examples/build.mk
 -include tc-flower/build.mk
 include vswitchd/build.mk
 include vswitchd/lib.mk

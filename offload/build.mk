@@ -28,3 +28,23 @@ $(OFFLOAD_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(OFFLOAD_TEST_LIBS)
 NICFLOW_PROFILE_DIR_DEF := -DNICFLOW_PROFILE_DIR='"$(CURDIR)/hw-profiles"'
 $(OBJ)/offload/profile.o: NF_CFLAGS += $(NICFLOW_PROFILE_DIR_DEF)
 $(BUILD)/fuzz-obj/offload/profile.o: FUZZ_CFLAGS += $(NICFLOW_PROFILE_DIR_DEF)
+
+# tests/unit/test-offload-hal.c loads the sample HAL plugin
+# (examples/build.mk) and two broken plugins built from
+# tests/unit/hal-bad-plugin.c: one of ABI version 3, one without the entry
+# symbol.  Their absolute paths reach the test as -D definitions.
+HAL_TEST_SOS := $(BUILD)/lib/nicflow-hal-sample.so \
+                $(BUILD)/lib/hal-bad-abi.so $(BUILD)/lib/hal-no-entry.so
+$(BUILD)/lib/hal-bad-abi.so: HAL_BAD_DEF := -DHAL_BAD_ABI_VERSION=3
+$(BUILD)/lib/hal-no-entry.so: HAL_BAD_DEF := -DHAL_BAD_NO_ENTRY
+$(BUILD)/lib/hal-bad-abi.so $(BUILD)/lib/hal-no-entry.so: \
+        tests/unit/hal-bad-plugin.c $(BUILD)/flags.stamp
+	@mkdir -p $(@D)
+	$(call say,SO,$@)
+	$(Q)$(CC) $(CFLAGS) $(NF_CFLAGS) $(HAL_BAD_DEF) -fPIC -shared $(LDFLAGS) \
+	    -o $@ $<
+$(OBJ)/tests/unit/test-offload-hal.o: NF_CFLAGS += \
+    -DHAL_SAMPLE_SO='"$(abspath $(BUILD)/lib/nicflow-hal-sample.so)"' \
+    -DHAL_BAD_ABI_SO='"$(abspath $(BUILD)/lib/hal-bad-abi.so)"' \
+    -DHAL_NO_ENTRY_SO='"$(abspath $(BUILD)/lib/hal-no-entry.so)"'
+$(BUILD)/tests/test-offload-hal: $(HAL_TEST_SOS)

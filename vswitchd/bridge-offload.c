@@ -6,7 +6,8 @@
  * them: hw-offload (false), hw-offload-priority ("tc,rteflow,hal"),
  * tc-policy (none), n-offload-threads (1), offloaded-stats-delay (2000 ms),
  * flow-restore-wait (false), and nicflow's test knob hw-offload-max-rules
- * (0: no limit).  Interface other_config:hw-offload-priority overrides the
+ * (0: no limit); hal-plugin (a HAL plugin's path, include/nicflow/hal.h)
+ * and hal-args (its device's arguments) for the "hal" provider.  Interface other_config:hw-offload-priority overrides the
  * order for one interface ("none" keeps it in software).
  *
  * Why ports change with offload: an afpacket port reads frames with
@@ -22,6 +23,7 @@
 
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/hal.h"
 #include "offload/offload.h"
 #include "ovsdb/idl.h"
 #include "softpath/dpif.h"
@@ -37,6 +39,64 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 static struct offload_config cur;
 static char *cur_priority, *cur_tc_policy;
 static char *last_error;
+/* other_config:hal-plugin and hal-args as last applied. */
+static char *cur_hal_plugin, *cur_hal_args;
+
+static bool
+str_eq_null(const char *a, const char *b)
+{
+    return !a || !b ? a == b : !strcmp(a, b);
+}
+
+/* Loads (or unloads) the HAL plugin when hal-plugin or hal-args changed.
+ * A plugin goes only while no port uses it, so with offload on it is
+ * switched off around the change and on again, its flows withdrawn and
+ * offered again. */
+static void
+apply_hal_plugin(const struct ovsdb_idl_row *ovs)
+{
+    const char *plugin =
+        ovs ? ovsdb_idl_row_get_map_string(ovs, "other_config", "hal-plugin")
+            : NULL;
+    const char *args =
+        ovs ? ovsdb_idl_row_get_map_string(ovs, "other_config", "hal-args")
+            : NULL;
+    char *err = NULL;
+
+    if (plugin && !*plugin) {
+        plugin = NULL;
+    }
+    if (str_eq_null(plugin, cur_hal_plugin)
+        && str_eq_null(args, cur_hal_args)) {
+        return;
+    }
+    bool on = cur.enabled;
+    if (on) {
+        struct offload_config off = cur;
+
+        upcall_offload_withdraw();
+        off.enabled = false;
+        offload_set_config(&off, NULL);
+    }
+    if (offload_hal_configure(plugin, args, &err)) {
+        /* The hal provider now refuses every port with this message, so
+         * their flows say it too. */
+        VLOG_WARN("%s; the hal provider serves no port", err);
+        free(err);
+    } else if (plugin) {
+        VLOG_INFO("hal-plugin %s loaded (hal-args \"%s\")", plugin,
+                  args ? args : "");
+    }
+    free(cur_hal_plugin);
+    free(cur_hal_args);
+    cur_hal_plugin = plugin ? xstrdup(plugin) : NULL;
+    cur_hal_args = args ? xstrdup(args) : NULL;
+    if (on) {
+        offload_set_config(&cur, NULL);
+        bridge_offload_ports_sync();
+        upcall_offload_reoffer();
+    }
+}
 
 static bool
 parse_bool(const char *s, bool dflt)
@@ -114,6 +174,8 @@ bridge_offload_read(const struct ovsdb_idl_row *ovs)
     bool was = cur.enabled;
     char *err = NULL;
 
+    apply_hal_plugin(ovs);
+
     if (cur_priority && cfg.enabled == cur.enabled
         && !strcmp(cfg.priority, cur_priority)
         && !strcmp(cfg.tc_policy, cur_tc_policy)
@@ -175,9 +237,19 @@ void
 bridge_offload_exit(bool cleanup)
 {
     offload_exit(cleanup);
+    if (cleanup) {
+        /* A HAL device's rules go with its plugin; without --cleanup
+         * they stay, as TC's do, until the process itself ends. */
+        char *err = NULL;
+        offload_hal_configure(NULL, NULL, &err);
+        free(err);
+    }
     free(cur_priority);
     free(cur_tc_policy);
     free(last_error);
+    free(cur_hal_plugin);
+    free(cur_hal_args);
     cur_priority = cur_tc_policy = last_error = NULL;
+    cur_hal_plugin = cur_hal_args = NULL;
     memset(&cur, 0, sizeof cur);
 }

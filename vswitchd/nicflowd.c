@@ -22,6 +22,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/hal.h"
 #include "offload/offload.h"
 #include "tc-flower/tcf-provider.h"
 #include "vswitchd/bridge.h"
@@ -177,6 +178,7 @@ main(int argc, char *argv[])
     datapaths_init();
     offload_init(loop);
     offload_provider_register(&tcf_provider_class);
+    offload_provider_register(&offload_hal_class);
     upcall_init(loop);
     {
         char *remote = db_remote

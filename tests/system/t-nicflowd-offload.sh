@@ -171,6 +171,29 @@ check "undo: del-flows, profiles removed" vsctl \
     -- remove Interface pb other_config hw-profile
 ofctl del-flows br0 "icmp,icmp_type=8"
 
+# --- a HAL plugin (the sample of examples/hal-sample) -------------------
+HAL_SO=$NF_TOP/build/lib/nicflow-hal-sample.so
+check "hal-plugin: the sample plugin, ports pa and pb" vsctl set \
+    Open_vSwitch . other_config:hw-offload-priority=hal \
+    "other_config:hal-plugin=$HAL_SO" 'other_config:hal-args="ports=pa,pb"'
+check "revalidator/purge" appctl revalidator/purge
+check "ping a -> b" ping_ab 2
+wait_for "flows from pa are put into the HAL device" 'offloaded:yes, dp:hal' \
+    appctl dpctl/dump-flows -m
+check_output "offload/show: pa is served by hal" \
+    'pa: odp [0-9]+, type afpacket, provider hal' appctl offload/show
+check "hal-plugin: a file that does not exist" vsctl set Open_vSwitch . \
+    other_config:hal-plugin=/nonexistent/nicflow-hal.so
+check "ping a -> b" ping_ab 2
+wait_for "... the ports stay in software, saying why" \
+    'offload-reason:"[^"]*hal-plugin /nonexistent/nicflow-hal.so: cannot load' \
+    appctl dpctl/dump-flows -m
+check "ping a -> b still works" ping_ab 2
+check "back to dummy, no plugin" vsctl \
+    -- set Open_vSwitch . other_config:hw-offload-priority=dummy \
+    -- remove Open_vSwitch . other_config hal-plugin \
+    -- remove Open_vSwitch . other_config hal-args
+
 # --- switched off at run time -------------------------------------------
 check "hw-offload=false" vsctl set Open_vSwitch . other_config:hw-offload=false
 # wait_until NAME CMD...: polls CMD (up to 10 s) until it succeeds.

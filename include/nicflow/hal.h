@@ -1,0 +1,422 @@
+/* hal.h: the nicflow HAL ABI, the C interface a chip SDK shim implements
+ * so that nicflow can put flows into a switch ASIC or smart NIC that has
+ * neither a TC flower nor an rte_flow driver.
+ *
+ * Packaging.  A plugin is a shared object that nicflowd loads with
+ * dlopen(RTLD_NOW | RTLD_LOCAL) from Open_vSwitch other_config:hal-plugin
+ * (a path) and opens with the string other_config:hal-args.  It exports
+ * one symbol, NICFLOW_HAL_ENTRY_SYMBOL, a function of type
+ * nicflow_hal_entry_fn that returns its operations.  It depends on nothing
+ * of nicflow but this header, which depends only on libc headers.
+ *
+ * Versions.  struct nicflow_hal_ops starts with abi_version and
+ * struct_size.  nicflow refuses a plugin whose abi_version differs from
+ * its own NICFLOW_HAL_ABI_VERSION or whose struct_size differs from its
+ * sizeof(struct nicflow_hal_ops), with a message such as
+ *   "hal-plugin /usr/lib/x.so: ABI version 3, this nicflow speaks 1"
+ * and the device is then not offloaded: switching continues in software.
+ * Any change to a struct or call below changes NICFLOW_HAL_ABI_VERSION.
+ *
+ * Model.  A device is a set of chip ports (each mapped to the netdev name
+ * nicflow knows it by) and tables:
+ *   - the ingress ACL TCAM: entries of key templates (which fields, at
+ *     which bit widths), with a priority and a list of actions;
+ *   - the L2 FDB: (VLAN, MAC) -> chip port;
+ *   - counters (packets, bytes) that ACL entries count into;
+ *   - meters (policers) that ACL entries police with.
+ * Port/VLAN membership, L3 host/route/next-hop and tunnel encap/decap
+ * tables are not part of ABI version 1.
+ *
+ * Values.  Every match and set value is in network byte order (big
+ * endian), right-aligned in the field's bytes (table of fields below),
+ * with a mask of the same layout: 1 bits are compared or written.
+ *
+ * Errors.  Every call returns 0 or a positive errno value.  A failing call
+ * also writes a NUL-terminated message for a person into the caller's
+ * buffer ERR of ERR_SIZE bytes (truncated to fit; ERR_SIZE is at least
+ * NICFLOW_HAL_MSG_MAX).  Batch calls return 0 when each entry was tried
+ * and report each entry in its own struct nicflow_hal_status; a nonzero
+ * return means the whole batch failed and no entry was applied.  The
+ * errno values a call may return are listed with it.  nicflow shows the
+ * message (if empty, the errno's text) as the reason a flow is not in
+ * hardware: ENOSPC counts as a full table, EOPNOTSUPP as an unsupported
+ * action, anything else as a device error.
+ *
+ * Threads.  nicflow never makes two calls into the same device at once:
+ * it holds a lock of its own across each call, so a plugin needs no
+ * locking for calls nicflow makes.  The entry symbol, open, get_caps,
+ * port_list, events_register and close are called from nicflowd's main
+ * thread; table, counter and meter calls from its offload worker threads
+ * and its main thread, one after the other.  Only the event callback (see
+ * nicflow_hal_event_cb) runs on threads of the plugin's choosing.
+ *
+ * Ownership.  Every pointer nicflow passes is borrowed for the call; a
+ * plugin keeps nothing it is given but copies.  Every buffer a plugin
+ * fills is the caller's, of the size the call says. */
+#ifndef NICFLOW_HAL_H
+#define NICFLOW_HAL_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of this ABI.  A plugin sets it in nicflow_hal_ops. */
+#define NICFLOW_HAL_ABI_VERSION 1
+
+/* The one symbol a plugin exports. */
+#define NICFLOW_HAL_ENTRY_SYMBOL "nicflow_hal_entry"
+
+#define NICFLOW_HAL_MSG_MAX 128       /* Messages, with the NUL. */
+#define NICFLOW_HAL_NAME_MAX 32       /* Names, with the NUL. */
+#define NICFLOW_HAL_MAX_TEMPLATES 16  /* Key templates per device. */
+#define NICFLOW_HAL_MAX_KEY_FIELDS 16 /* Fields per key template. */
+#define NICFLOW_HAL_MAX_MATCHES 24    /* Matches per ACL entry. */
+#define NICFLOW_HAL_MAX_ACTIONS 16    /* Actions per ACL entry. */
+#define NICFLOW_HAL_VALUE_MAX 16      /* Bytes of the widest field. */
+
+/* ---------------------------------------------------------------------
+ * Fields.
+ * --------------------------------------------------------------------- */
+
+/* The fields an ACL key template may hold, with their full width in bits
+ * and the bytes their values take in nicflow_hal_match.value:
+ *
+ *   field        bits bytes  meaning
+ *   IN_PORT        32   4    the chip port the packet entered on
+ *   ETH_DST        48   6    Ethernet destination
+ *   ETH_SRC        48   6    Ethernet source
+ *   ETH_TYPE       16   2    EtherType after any VLAN tags
+ *   VLAN_TAGGED     1   1    1: the packet has an 802.1Q/802.1ad tag
+ *   VLAN_VID       12   2    the outer tag's VLAN id
+ *   VLAN_PCP        3   1    the outer tag's priority
+ *   IPV4_SRC       32   4    IPv4 source address
+ *   IPV4_DST       32   4    IPv4 destination address
+ *   IPV6_SRC      128  16    IPv6 source address
+ *   IPV6_DST      128  16    IPv6 destination address
+ *   IP_PROTO        8   1    IPv4 protocol / IPv6 next header
+ *   IP_TOS          8   1    IPv4 TOS / IPv6 traffic class (DSCP, ECN)
+ *   IP_TTL          8   1    IPv4 TTL / IPv6 hop limit
+ *   IP_FRAG         2   1    bit 0: a fragment; bit 1: not the first one
+ *   L4_SRC         16   2    TCP/UDP/SCTP source port, ICMP type
+ *   L4_DST         16   2    TCP/UDP/SCTP destination port, ICMP code
+ *   TCP_FLAGS      12   2    TCP flags
+ *
+ * A match on a VLAN field other than VLAN_TAGGED applies to tagged
+ * packets only. */
+enum nicflow_hal_field {
+    NICFLOW_HAL_F_IN_PORT,
+    NICFLOW_HAL_F_ETH_DST,
+    NICFLOW_HAL_F_ETH_SRC,
+    NICFLOW_HAL_F_ETH_TYPE,
+    NICFLOW_HAL_F_VLAN_TAGGED,
+    NICFLOW_HAL_F_VLAN_VID,
+    NICFLOW_HAL_F_VLAN_PCP,
+    NICFLOW_HAL_F_IPV4_SRC,
+    NICFLOW_HAL_F_IPV4_DST,
+    NICFLOW_HAL_F_IPV6_SRC,
+    NICFLOW_HAL_F_IPV6_DST,
+    NICFLOW_HAL_F_IP_PROTO,
+    NICFLOW_HAL_F_IP_TOS,
+    NICFLOW_HAL_F_IP_TTL,
+    NICFLOW_HAL_F_IP_FRAG,
+    NICFLOW_HAL_F_L4_SRC,
+    NICFLOW_HAL_F_L4_DST,
+    NICFLOW_HAL_F_TCP_FLAGS,
+    NICFLOW_HAL_F__N
+};
+
+/* One field of a key template.  WIDTH_BITS (1 .. the field's full width)
+ * is how many of the field's most significant bits the template holds:
+ * IPV6_DST at 64 matches /64 prefixes at most, and an entry of that
+ * template may only use masks whose other bits are 0. */
+struct nicflow_hal_key_field {
+    uint16_t field;      /* enum nicflow_hal_field. */
+    uint16_t width_bits; /* 1 .. the field's full width. */
+};
+
+/* An ACL key template: a TCAM key layout the device was configured with.
+ * Entries name the template they use; the device looks packets up in
+ * every template's slices and, among the entries that match, applies
+ * the one with the highest priority. */
+struct nicflow_hal_key_template {
+    uint32_t id;                     /* Named by nicflow_hal_acl_entry. */
+    char name[NICFLOW_HAL_NAME_MAX]; /* For messages ("ipv4-5tuple"). */
+    uint32_t n_fields;
+    struct nicflow_hal_key_field fields[NICFLOW_HAL_MAX_KEY_FIELDS];
+    uint32_t n_slices;          /* TCAM slices given to the template. */
+    uint32_t entries_per_slice; /* Capacity = n_slices * this. */
+};
+
+/* ---------------------------------------------------------------------
+ * Capabilities.
+ * --------------------------------------------------------------------- */
+
+/* Action types of ACL entries (enum nicflow_hal_action_type) as bits of
+ * nicflow_hal_caps.acl_actions. */
+#define NICFLOW_HAL_ACTION_BIT(TYPE) (1u << (TYPE))
+
+struct nicflow_hal_table_caps {
+    uint32_t supported; /* 0: the device lacks the table, 1: has it. */
+    uint32_t size;      /* Entries (counters, meters) it holds. */
+};
+
+/* What a device can do.  nicflow sets struct_size to
+ * sizeof(struct nicflow_hal_caps) before the call; the plugin fills the
+ * rest.  Caps do not change while the device is open. */
+struct nicflow_hal_caps {
+    uint32_t struct_size;
+    char device[NICFLOW_HAL_NAME_MAX]; /* For messages ("sample0"). */
+    uint32_t n_ports;                  /* Chip ports in the port map. */
+    struct nicflow_hal_table_caps acl;
+    struct nicflow_hal_table_caps fdb;
+    struct nicflow_hal_table_caps counters;
+    struct nicflow_hal_table_caps meters;
+    uint32_t acl_actions;      /* NICFLOW_HAL_ACTION_BIT()s the ACL takes. */
+    uint32_t acl_priority_max; /* Entry priorities are 0 .. this. */
+    uint32_t n_templates;
+    struct nicflow_hal_key_template templates[NICFLOW_HAL_MAX_TEMPLATES];
+};
+
+/* ---------------------------------------------------------------------
+ * Ports.
+ * --------------------------------------------------------------------- */
+
+#define NICFLOW_HAL_PORT_LINK_UP 0x1 /* nicflow_hal_port.flags. */
+
+/* One entry of the port map: a chip port and the netdev that stands for
+ * it (the name nicflow's Interface has). */
+struct nicflow_hal_port {
+    uint32_t chip_port;
+    char name[NICFLOW_HAL_NAME_MAX]; /* Netdev name, NUL-terminated. */
+    uint32_t flags;                  /* NICFLOW_HAL_PORT_*. */
+};
+
+/* ---------------------------------------------------------------------
+ * ACL entries.
+ * --------------------------------------------------------------------- */
+
+/* One field compared by an ACL entry (layout: see Values, above). */
+struct nicflow_hal_match {
+    uint16_t field; /* enum nicflow_hal_field, one of the template's. */
+    uint16_t pad;
+    uint8_t value[NICFLOW_HAL_VALUE_MAX];
+    uint8_t mask[NICFLOW_HAL_VALUE_MAX];
+};
+
+/* What an ACL entry does to a packet, in list order.  An entry whose
+ * list holds no REDIRECT drops the packet (after its MIRROR copies). */
+enum nicflow_hal_action_type {
+    NICFLOW_HAL_A_REDIRECT = 1, /* Send to chip port 'arg'. */
+    NICFLOW_HAL_A_MIRROR,       /* Send a copy to chip port 'arg'. */
+    NICFLOW_HAL_A_VLAN_PUSH,    /* Push 'tpid' with 'tci' (PCP, VID). */
+    NICFLOW_HAL_A_VLAN_POP,     /* Pop the outer tag. */
+    NICFLOW_HAL_A_SET_FIELD,    /* Write 'value' under 'mask' to 'field'. */
+    NICFLOW_HAL_A_POLICE,       /* Police with meter 'arg'. */
+    NICFLOW_HAL_A_COUNT,        /* Count into counter 'arg'. */
+    NICFLOW_HAL_A__N
+};
+
+struct nicflow_hal_action {
+    uint16_t type;  /* enum nicflow_hal_action_type. */
+    uint16_t field; /* SET_FIELD: enum nicflow_hal_field. */
+    uint32_t arg;   /* Chip port, meter id or counter id. */
+    uint16_t tpid;  /* VLAN_PUSH: 0x8100 or 0x88a8, host order. */
+    uint16_t tci;   /* VLAN_PUSH: PCP << 13 | VID, host order. */
+    uint8_t value[NICFLOW_HAL_VALUE_MAX]; /* SET_FIELD. */
+    uint8_t mask[NICFLOW_HAL_VALUE_MAX];  /* SET_FIELD. */
+};
+
+struct nicflow_hal_acl_entry {
+    uint64_t id;          /* Chosen by nicflow, unique in the device. */
+    uint32_t template_id; /* A nicflow_hal_key_template id. */
+    uint32_t priority;    /* Higher wins; 0 .. acl_priority_max. */
+    uint32_t n_matches;   /* Fields not listed match anything. */
+    uint32_t n_actions;
+    struct nicflow_hal_match matches[NICFLOW_HAL_MAX_MATCHES];
+    struct nicflow_hal_action actions[NICFLOW_HAL_MAX_ACTIONS];
+};
+
+/* ---------------------------------------------------------------------
+ * FDB entries, counters, meters, statuses, events.
+ * --------------------------------------------------------------------- */
+
+/* A static FDB entry: frames to MAC on VLAN VID go to CHIP_PORT.  VID 0
+ * stands for untagged frames. */
+struct nicflow_hal_fdb_entry {
+    uint8_t mac[6];
+    uint16_t vid;
+    uint32_t chip_port; /* Ignored by fdb_del. */
+};
+
+struct nicflow_hal_counter {
+    uint64_t n_packets;
+    uint64_t n_bytes; /* Whole frames, L2 header included. */
+};
+
+#define NICFLOW_HAL_METER_PPS 0x1 /* nicflow_hal_meter.flags. */
+
+/* A single-rate policer: packets beyond RATE (with BURST) are dropped. */
+struct nicflow_hal_meter {
+    uint32_t flags; /* NICFLOW_HAL_METER_*. */
+    uint32_t rate;  /* kbit/s, or packets/s with METER_PPS. */
+    uint32_t burst; /* kbit, or packets with METER_PPS. */
+};
+
+/* The outcome of one entry of a batch. */
+struct nicflow_hal_status {
+    int32_t error;                 /* 0 or a positive errno value. */
+    char msg[NICFLOW_HAL_MSG_MAX]; /* Why, if ERROR; "" otherwise. */
+};
+
+enum nicflow_hal_event_type {
+    NICFLOW_HAL_EV_LINK_UP = 1, /* 'chip_port' came up. */
+    NICFLOW_HAL_EV_LINK_DOWN,   /* 'chip_port' went down. */
+    NICFLOW_HAL_EV_FDB_LEARN,   /* 'mac' on 'vid' seen on 'chip_port'. */
+    NICFLOW_HAL_EV_FDB_AGE,     /* A learned 'mac', 'vid' aged out. */
+    NICFLOW_HAL_EV_TABLE_FULL,  /* Table 'table' has no room left. */
+};
+
+enum nicflow_hal_table {
+    NICFLOW_HAL_T_ACL = 1,
+    NICFLOW_HAL_T_FDB,
+    NICFLOW_HAL_T_COUNTERS,
+    NICFLOW_HAL_T_METERS,
+};
+
+struct nicflow_hal_event {
+    uint32_t type;      /* enum nicflow_hal_event_type. */
+    uint32_t chip_port; /* LINK_*, FDB_*. */
+    uint8_t mac[6];     /* FDB_*. */
+    uint16_t vid;       /* FDB_*. */
+    uint32_t table;     /* TABLE_FULL: enum nicflow_hal_table. */
+};
+
+/* The event callback.  A plugin may call it from any thread, its own
+ * included, at any time between events_register() and the return of
+ * close(), but never from within a call nicflow is making into the
+ * device on the same thread, and never twice at once.  EV is borrowed
+ * for the call; AUX is what was registered.  The callback copies the
+ * event and returns without calling into the plugin. */
+typedef void nicflow_hal_event_cb(const struct nicflow_hal_event *ev,
+                                  void *aux);
+
+/* ---------------------------------------------------------------------
+ * The operations.
+ * --------------------------------------------------------------------- */
+
+/* An open device, the plugin's own type. */
+struct nicflow_hal_dev;
+
+struct nicflow_hal_ops {
+    uint32_t abi_version; /* NICFLOW_HAL_ABI_VERSION. */
+    uint32_t struct_size; /* sizeof(struct nicflow_hal_ops). */
+    const char *name;     /* The plugin's name, static ("sample"). */
+
+    /* Device life cycle. */
+
+    /* Opens the device ARGS describes (other_config:hal-args verbatim,
+     * "" if unset; the syntax is the plugin's) and stores it in *DEVP.
+     * Errors: EINVAL (bad ARGS), ENODEV (no such device), ENOMEM, EIO. */
+    int (*open)(const char *args, struct nicflow_hal_dev **devp, char *err,
+                size_t err_size);
+    /* Removes every entry nicflow added, frees every counter and meter,
+     * and closes DEV.  No callback runs after it returns. */
+    void (*close)(struct nicflow_hal_dev *dev);
+    /* Fills CAPS (its struct_size set by the caller).  Errors: EINVAL if
+     * caps->struct_size is not the plugin's, EIO. */
+    int (*get_caps)(struct nicflow_hal_dev *dev, struct nicflow_hal_caps *caps,
+                    char *err, size_t err_size);
+
+    /* The port map. */
+
+    /* Copies up to MAX entries of the port map into PORTS and stores the
+     * number of entries the map has in *N (which may exceed MAX: the
+     * caller then calls again with room for them).  Errors: EIO. */
+    int (*port_list)(struct nicflow_hal_dev *dev,
+                     struct nicflow_hal_port *ports, size_t max, size_t *n,
+                     char *err, size_t err_size);
+
+    /* The ACL TCAM.  Batches of N entries, one STATUS each. */
+
+    /* Adds ENTRIES[i], replacing in place (atomically, if the device
+     * can) an entry with the same id.  Per entry: EINVAL (unknown
+     * template, a field outside it, a mask wider than its width, a bad
+     * action), EOPNOTSUPP (an action the device lacks), ENOSPC (the
+     * template's slices are full), ENOENT (an unknown counter or meter),
+     * EIO. */
+    int (*acl_add)(struct nicflow_hal_dev *dev,
+                   const struct nicflow_hal_acl_entry *entries, size_t n,
+                   struct nicflow_hal_status *status, char *err,
+                   size_t err_size);
+    /* Removes the entries IDS[i].  Per entry: ENOENT (no such entry), EIO.
+     * Counters and meters the entries used stay allocated. */
+    int (*acl_del)(struct nicflow_hal_dev *dev, const uint64_t *ids, size_t n,
+                   struct nicflow_hal_status *status, char *err,
+                   size_t err_size);
+
+    /* The L2 FDB (NULL if caps.fdb.supported is 0). */
+
+    /* Adds static ENTRIES[i], replacing one with the same MAC and VID.
+     * Per entry: EINVAL (bad port or VID), ENOSPC, EIO. */
+    int (*fdb_add)(struct nicflow_hal_dev *dev,
+                   const struct nicflow_hal_fdb_entry *entries, size_t n,
+                   struct nicflow_hal_status *status, char *err,
+                   size_t err_size);
+    /* Removes the entries with ENTRIES[i]'s MAC and VID.  Per entry:
+     * ENOENT, EIO. */
+    int (*fdb_del)(struct nicflow_hal_dev *dev,
+                   const struct nicflow_hal_fdb_entry *entries, size_t n,
+                   struct nicflow_hal_status *status, char *err,
+                   size_t err_size);
+
+    /* Counters (NULL if caps.counters.supported is 0). */
+
+    /* Allocates a counter, zeroed, into *ID.  Errors: ENOSPC, EIO. */
+    int (*counter_alloc)(struct nicflow_hal_dev *dev, uint32_t *id, char *err,
+                         size_t err_size);
+    /* Reads counters IDS[i] into VALUES[i] (cumulative since allocated).
+     * Per entry: ENOENT, EIO. */
+    int (*counter_read)(struct nicflow_hal_dev *dev, const uint32_t *ids,
+                        size_t n, struct nicflow_hal_counter *values,
+                        struct nicflow_hal_status *status, char *err,
+                        size_t err_size);
+    /* Frees counter ID; no entry may count into it any more. */
+    void (*counter_free)(struct nicflow_hal_dev *dev, uint32_t id);
+
+    /* Meters (NULL if caps.meters.supported is 0). */
+
+    /* Creates or changes meter ID (0 .. caps.meters.size - 1) to METER.
+     * Errors: EINVAL (ID out of range, a rate of 0), EOPNOTSUPP (flags the
+     * device lacks), EIO. */
+    int (*meter_set)(struct nicflow_hal_dev *dev, uint32_t id,
+                     const struct nicflow_hal_meter *meter, char *err,
+                     size_t err_size);
+    /* Deletes meter ID; no entry may police with it any more. */
+    void (*meter_del)(struct nicflow_hal_dev *dev, uint32_t id);
+
+    /* Events. */
+
+    /* Makes CB(ev, AUX) the receiver of DEV's events (NULL: none), after
+     * which the plugin reports link changes, FDB learning and ageing and
+     * full tables as the callback's contract says.  Errors: EIO. */
+    int (*events_register)(struct nicflow_hal_dev *dev,
+                           nicflow_hal_event_cb *cb, void *aux, char *err,
+                           size_t err_size);
+};
+
+/* The type of the entry symbol.  It returns the plugin's operations,
+ * static for the life of the shared object; nicflow calls it once, on
+ * its main thread, right after dlopen(). */
+typedef const struct nicflow_hal_ops *nicflow_hal_entry_fn(void);
+
+/* What a plugin defines (with default visibility). */
+const struct nicflow_hal_ops *nicflow_hal_entry(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NICFLOW_HAL_H */

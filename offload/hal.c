@@ -1,0 +1,810 @@
+/* hal.c: the HAL plugin loader and the "hal" offload provider (see
+ * offload/hal.h; the mapping of flows is in hal-map.c).
+ *
+ * State.  At most one plugin is loaded: its shared object, operations,
+ * open device, capabilities and port map.  The provider's rules (one per
+ * flow put, by handle and by ufid) and the FDB entries they share (by
+ * MAC and VLAN, with a reference count) live beside it.  'hal_mutex'
+ * guards all of it and is held across every plugin call. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/hash.h"
+#include "lib/hmap.h"
+#include "lib/util.h"
+#include "offload/hal.h"
+#include "offload/offload-private.h"
+
+struct hal_plugin {
+    char *path, *args;
+    void *dl; /* dlopen() handle. */
+    const struct nicflow_hal_ops *ops;
+    struct nicflow_hal_dev *dev;
+    struct nicflow_hal_caps caps;
+    struct nicflow_hal_port *ports;
+    struct hal_map_dev map;
+};
+
+/* An FDB entry of the device and the rules that share it. */
+struct hal_fdb_ref {
+    struct hmap_node node; /* In hal_fdb, by MAC and VID. */
+    struct nicflow_hal_fdb_entry entry;
+    unsigned n_refs;
+};
+
+struct hal_rule {
+    struct hmap_node handle_node; /* In hal_rules. */
+    struct hmap_node ufid_node;   /* In hal_by_ufid. */
+    struct offload_ufid ufid;
+    uint64_t handle; /* The ACL entry id, for an ACL rule. */
+    uint32_t in_odp_port;
+    struct hal_fdb_ref *fdb; /* Nonnull: an FDB rule. */
+    bool has_counter;
+    uint32_t counter;
+    uint64_t last_packets; /* To tell when a packet was last seen. */
+    long long used;
+};
+
+static pthread_mutex_t hal_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct hal_plugin *hal_plugin; /* NULL: none loaded. */
+static char *hal_load_error;          /* Why not, if a load failed. */
+static struct hmap hal_rules = HMAP_INITIALIZER;
+static struct hmap hal_by_ufid = HMAP_INITIALIZER;
+static struct hmap hal_fdb = HMAP_INITIALIZER;
+static uint64_t hal_next_handle = 1;
+
+/* ---------------------------------------------------------------------
+ * Loading.
+ * --------------------------------------------------------------------- */
+
+static void
+rules_forget(void)
+{
+    struct hal_rule *r;
+    struct hal_fdb_ref *ref;
+
+    HMAP_FOR_EACH_SAFE (r, handle_node, &hal_rules) {
+        hmap_remove(&hal_rules, &r->handle_node);
+        hmap_remove(&hal_by_ufid, &r->ufid_node);
+        free(r);
+    }
+    HMAP_FOR_EACH_SAFE (ref, node, &hal_fdb) {
+        hmap_remove(&hal_fdb, &ref->node);
+        free(ref);
+    }
+}
+
+static void
+plugin_free(struct hal_plugin *p)
+{
+    if (p->dev) {
+        p->ops->close(p->dev);
+    }
+    if (p->dl) {
+        dlclose(p->dl);
+    }
+    free(p->ports);
+    free(p->path);
+    free(p->args);
+    free(p);
+}
+
+/* The calls every plugin must have, by offset in the operations. */
+static const struct {
+    const char *name;
+    size_t ofs;
+} hal_required[] = {
+#define HAL_REQUIRED(CALL)                            \
+    {                                                 \
+#CALL, offsetof(struct nicflow_hal_ops, CALL) \
+    }
+    HAL_REQUIRED(open),      HAL_REQUIRED(close),   HAL_REQUIRED(get_caps),
+    HAL_REQUIRED(port_list), HAL_REQUIRED(acl_add), HAL_REQUIRED(acl_del),
+#undef HAL_REQUIRED
+};
+
+/* Loads the plugin at PATH and opens its device with ARGS into *PP.
+ * Returns 0, or an errno with the message in *ERRP. */
+static int
+plugin_load(const char *path, const char *args, struct hal_plugin **pp,
+            char **errp)
+{
+    struct hal_plugin *p = xzalloc(sizeof *p);
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    int error;
+
+    p->path = xstrdup(path);
+    p->args = xstrdup(args);
+    p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!p->dl) {
+        const char *why = dlerror();
+
+        *errp = xasprintf("hal-plugin %s: cannot load: %s", path,
+                          why ? why : "unknown error");
+        error = ENOENT;
+        goto free_plugin;
+    }
+    nicflow_hal_entry_fn *entry =
+        (nicflow_hal_entry_fn *) dlsym(p->dl, NICFLOW_HAL_ENTRY_SYMBOL);
+    if (!entry) {
+        *errp = xasprintf("hal-plugin %s: no symbol %s", path,
+                          NICFLOW_HAL_ENTRY_SYMBOL);
+        error = EINVAL;
+        goto free_plugin;
+    }
+    p->ops = entry();
+    if (!p->ops) {
+        *errp = xasprintf("hal-plugin %s: %s() returned no operations", path,
+                          NICFLOW_HAL_ENTRY_SYMBOL);
+        error = EINVAL;
+        goto free_plugin;
+    }
+    if (p->ops->abi_version != NICFLOW_HAL_ABI_VERSION) {
+        *errp = xasprintf("hal-plugin %s: ABI version %u, this nicflow "
+                          "speaks %d",
+                          path, p->ops->abi_version, NICFLOW_HAL_ABI_VERSION);
+        error = EPROTO;
+        goto free_plugin;
+    }
+    if (p->ops->struct_size != sizeof *p->ops) {
+        *errp = xasprintf("hal-plugin %s: struct nicflow_hal_ops is %u bytes, "
+                          "this nicflow's is %zu",
+                          path, p->ops->struct_size, sizeof *p->ops);
+        error = EPROTO;
+        goto free_plugin;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(hal_required); i++) {
+        if (!*(void *const *) ((const char *) p->ops + hal_required[i].ofs)) {
+            *errp = xasprintf("hal-plugin %s: lacks the %s call", path,
+                              hal_required[i].name);
+            error = EINVAL;
+            goto free_plugin;
+        }
+    }
+
+    error = p->ops->open(args, &p->dev, err, sizeof err);
+    if (error || !p->dev) {
+        p->dev = NULL;
+        *errp = xasprintf("hal-plugin %s: cannot open the device "
+                          "(hal-args \"%s\"): %s",
+                          path, args, err[0] ? err : nf_strerror(error));
+        error = error ? error : EIO;
+        goto free_plugin;
+    }
+    p->caps.struct_size = sizeof p->caps;
+    error = p->ops->get_caps(p->dev, &p->caps, err, sizeof err);
+    if (error) {
+        *errp = xasprintf("hal-plugin %s: capabilities: %s", path,
+                          err[0] ? err : nf_strerror(error));
+        goto free_plugin;
+    }
+    p->caps.device[sizeof p->caps.device - 1] = '\0';
+    if (p->caps.n_templates > NICFLOW_HAL_MAX_TEMPLATES) {
+        p->caps.n_templates = NICFLOW_HAL_MAX_TEMPLATES;
+    }
+
+    size_t n = p->caps.n_ports, max = 0;
+    do {
+        max = n;
+        p->ports = xrealloc(p->ports, (max + 1) * sizeof *p->ports);
+        error = p->ops->port_list(p->dev, p->ports, max, &n, err, sizeof err);
+        if (error) {
+            *errp = xasprintf("hal-plugin %s: port map: %s", path,
+                              err[0] ? err : nf_strerror(error));
+            goto free_plugin;
+        }
+    } while (n > max);
+    for (size_t i = 0; i < n; i++) {
+        p->ports[i].name[sizeof p->ports[i].name - 1] = '\0';
+    }
+
+    p->map.caps = &p->caps;
+    p->map.ports = p->ports;
+    p->map.n_ports = n;
+    p->map.has_fdb =
+        p->caps.fdb.supported && p->ops->fdb_add && p->ops->fdb_del;
+    p->map.has_counters =
+        p->caps.counters.supported && p->ops->counter_alloc
+        && p->ops->counter_read && p->ops->counter_free
+        && (p->caps.acl_actions & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_COUNT));
+    *pp = p;
+    return 0;
+
+free_plugin:
+    plugin_free(p);
+    return error;
+}
+
+int
+offload_hal_configure(const char *plugin_path, const char *args, char **errp)
+{
+    int error = 0;
+
+    *errp = NULL;
+    args = args ? args : "";
+    pthread_mutex_lock(&hal_mutex);
+    if (hal_plugin && plugin_path && !strcmp(hal_plugin->path, plugin_path)
+        && !strcmp(hal_plugin->args, args)) {
+        goto unlock;
+    }
+    rules_forget();
+    if (hal_plugin) {
+        plugin_free(hal_plugin);
+        hal_plugin = NULL;
+    }
+    free(hal_load_error);
+    hal_load_error = NULL;
+    if (plugin_path && plugin_path[0]) {
+        error = plugin_load(plugin_path, args, &hal_plugin, errp);
+        if (error) {
+            hal_load_error = xstrdup(*errp);
+        }
+    }
+unlock:
+    pthread_mutex_unlock(&hal_mutex);
+    return error;
+}
+
+void
+offload_hal_describe(struct buf *out)
+{
+    pthread_mutex_lock(&hal_mutex);
+    const struct hal_plugin *p = hal_plugin;
+    if (!p) {
+        buf_printf(out, "hal: %s\n",
+                   hal_load_error ? hal_load_error
+                                  : "no plugin loaded "
+                                    "(other_config:hal-plugin)");
+        goto unlock;
+    }
+    const struct nicflow_hal_caps *c = &p->caps;
+    buf_printf(out, "hal-plugin %s (%s), device %s, ABI %u\n", p->path,
+               p->ops->name ? p->ops->name : "unnamed", c->device,
+               p->ops->abi_version);
+    buf_put_cstr(out, "  ports:");
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        buf_printf(out, " %s=%u", p->ports[i].name, p->ports[i].chip_port);
+    }
+    buf_printf(out, "\n  acl: %u entries, actions %#x\n", c->acl.size,
+               c->acl_actions);
+    for (uint32_t t = 0; t < c->n_templates; t++) {
+        const struct nicflow_hal_key_template *kt = &c->templates[t];
+
+        buf_printf(out, "    template %u %.*s:", kt->id, (int) sizeof kt->name,
+                   kt->name);
+        for (uint32_t i = 0;
+             i < kt->n_fields && i < NICFLOW_HAL_MAX_KEY_FIELDS; i++) {
+            buf_printf(out, " %s/%u", hal_field_name(kt->fields[i].field),
+                       kt->fields[i].width_bits);
+        }
+        buf_printf(out, " (%u x %u)\n", kt->n_slices, kt->entries_per_slice);
+    }
+    buf_printf(out, "  fdb: %s\n  counters: %s\n  meters: %s\n",
+               p->map.has_fdb ? "yes" : "no",
+               p->map.has_counters ? "yes" : "no",
+               c->meters.supported && p->ops->meter_set ? "yes" : "no");
+    buf_printf(out, "  fdb size %u, counters %u, meters %u\n", c->fdb.size,
+               c->counters.size, c->meters.size);
+unlock:
+    pthread_mutex_unlock(&hal_mutex);
+}
+
+/* ---------------------------------------------------------------------
+ * Rules.  Everything below runs with hal_mutex held.
+ * --------------------------------------------------------------------- */
+
+static struct hal_rule *
+rule_by_handle(uint64_t handle)
+{
+    struct hal_rule *r;
+
+    HMAP_FOR_EACH_WITH_HASH (r, handle_node, hash_add64(0, handle),
+                             &hal_rules) {
+        if (r->handle == handle) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static struct hal_rule *
+rule_by_ufid(const struct offload_ufid *ufid)
+{
+    struct hal_rule *r;
+
+    HMAP_FOR_EACH_WITH_HASH (r, ufid_node, offload_ufid_hash(ufid),
+                             &hal_by_ufid) {
+        if (!memcmp(&r->ufid, ufid, sizeof *ufid)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+fdb_hash(const struct nicflow_hal_fdb_entry *e)
+{
+    return hash_bytes(e->mac, sizeof e->mac, e->vid);
+}
+
+static struct hal_fdb_ref *
+fdb_find(const struct nicflow_hal_fdb_entry *e)
+{
+    struct hal_fdb_ref *ref;
+
+    HMAP_FOR_EACH_WITH_HASH (ref, node, fdb_hash(e), &hal_fdb) {
+        if (ref->entry.vid == e->vid
+            && !memcmp(ref->entry.mac, e->mac, sizeof e->mac)) {
+            return ref;
+        }
+    }
+    return NULL;
+}
+
+/* Sets WHY from a plugin's status (ERROR, MSG). */
+static void
+reason_from_plugin(struct offload_reason *why, int error, const char *msg)
+{
+    enum offload_reason_code code = error == ENOSPC ? OFFLOAD_R_TABLE_FULL
+                                    : error == EOPNOTSUPP
+                                        ? OFFLOAD_R_UNSUPPORTED_ACTION
+                                        : OFFLOAD_R_DEVICE;
+
+    offload_reason_set(why, code, "hal: %s: %.*s", hal_plugin->caps.device,
+                       NICFLOW_HAL_MSG_MAX,
+                       msg && msg[0] ? msg : nf_strerror(error));
+}
+
+static void
+rule_insert(struct hal_rule *r)
+{
+    hmap_insert(&hal_rules, &r->handle_node, hash_add64(0, r->handle));
+    hmap_insert(&hal_by_ufid, &r->ufid_node, offload_ufid_hash(&r->ufid));
+}
+
+/* Takes the rules RULES[0 .. N - 1] out of the device, storing their last
+ * counters in STATS[i] (if nonnull) and 0 or an errno in ERRORS[i], and
+ * frees them. */
+static void
+rules_remove(struct hal_rule **rules, size_t n, struct offload_stats *stats,
+             int *errors)
+{
+    const struct nicflow_hal_ops *ops = hal_plugin->ops;
+    uint64_t *ids = xcalloc(n + 1, sizeof *ids);
+    size_t *which = xcalloc(n + 1, sizeof *which);
+    struct nicflow_hal_status *st = xcalloc(n + 1, sizeof *st);
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    size_t n_acl = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct hal_rule *r = rules[i];
+
+        errors[i] = 0;
+        if (stats) {
+            memset(&stats[i], 0, sizeof stats[i]);
+        }
+        if (r->has_counter && stats) {
+            struct nicflow_hal_counter c = { 0, 0 };
+            struct nicflow_hal_status cst;
+
+            if (!ops->counter_read(hal_plugin->dev, &r->counter, 1, &c, &cst,
+                                   err, sizeof err)
+                && !cst.error) {
+                stats[i].n_packets = c.n_packets;
+                stats[i].n_bytes = c.n_bytes;
+                stats[i].used =
+                    c.n_packets != r->last_packets ? nf_time_msec() : r->used;
+            }
+        }
+        if (r->fdb) {
+            if (!--r->fdb->n_refs) {
+                int error = ops->fdb_del(hal_plugin->dev, &r->fdb->entry, 1,
+                                         st, err, sizeof err);
+                errors[i] = error ? error : st[0].error;
+                hmap_remove(&hal_fdb, &r->fdb->node);
+                free(r->fdb);
+            }
+        } else {
+            ids[n_acl] = r->handle;
+            which[n_acl++] = i;
+        }
+    }
+    if (n_acl) {
+        int error =
+            ops->acl_del(hal_plugin->dev, ids, n_acl, st, err, sizeof err);
+        for (size_t k = 0; k < n_acl; k++) {
+            errors[which[k]] = error ? error : st[k].error;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct hal_rule *r = rules[i];
+
+        if (r->has_counter) {
+            ops->counter_free(hal_plugin->dev, r->counter);
+        }
+        hmap_remove(&hal_rules, &r->handle_node);
+        hmap_remove(&hal_by_ufid, &r->ufid_node);
+        free(r);
+    }
+    free(st);
+    free(which);
+    free(ids);
+}
+
+/* ---------------------------------------------------------------------
+ * The provider.
+ * --------------------------------------------------------------------- */
+
+static int
+hal_init(const struct offload_global_config *cfg NF_UNUSED,
+         char **errp NF_UNUSED)
+{
+    return 0;
+}
+
+static void
+hal_set_config(const struct offload_global_config *cfg NF_UNUSED)
+{
+}
+
+static void
+hal_destroy(void)
+{
+}
+
+/* Whether the loaded plugin serves PORT.  Called with hal_mutex held. */
+static int
+port_check(const struct offload_port *port, struct offload_reason *why)
+{
+    if (!hal_plugin) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT, "hal: %s",
+                           hal_load_error ? hal_load_error
+                                          : "no plugin loaded "
+                                            "(other_config:hal-plugin)");
+        return ENODEV;
+    }
+    if (!hal_map_port(&hal_plugin->map, port->name)) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                           "hal: %s is not a port of %s", port->name,
+                           hal_plugin->caps.device);
+        return ENODEV;
+    }
+    return 0;
+}
+
+static int
+hal_port_probe(const struct offload_port *port, struct offload_reason *why)
+{
+    pthread_mutex_lock(&hal_mutex);
+    int error = port_check(port, why);
+    pthread_mutex_unlock(&hal_mutex);
+    return error;
+}
+
+static int
+hal_port_add(struct offload_port *port, struct offload_reason *why)
+{
+    return hal_port_probe(port, why);
+}
+
+static void
+hal_port_del(struct offload_port *port)
+{
+    struct hal_rule **rules, *r;
+    size_t n = 0;
+
+    pthread_mutex_lock(&hal_mutex);
+    rules = xcalloc(hmap_count(&hal_rules) + 1, sizeof *rules);
+    HMAP_FOR_EACH (r, handle_node, &hal_rules) {
+        if (r->in_odp_port == port->odp_port) {
+            rules[n++] = r;
+        }
+    }
+    if (n && hal_plugin) {
+        int *errors = xcalloc(n, sizeof *errors);
+
+        rules_remove(rules, n, NULL, errors);
+        free(errors);
+    }
+    free(rules);
+    pthread_mutex_unlock(&hal_mutex);
+}
+
+static void
+hal_port_describe(const struct offload_port *port, char *buf, size_t size)
+{
+    pthread_mutex_lock(&hal_mutex);
+    const struct nicflow_hal_port *hp =
+        hal_plugin ? hal_map_port(&hal_plugin->map, port->name) : NULL;
+    if (hp) {
+        const struct hal_rule *r;
+        size_t n = 0;
+
+        HMAP_FOR_EACH (r, handle_node, &hal_rules) {
+            n += r->in_odp_port == port->odp_port;
+        }
+        snprintf(buf, size, "hal device %s, chip port %u, %zu rules",
+                 hal_plugin->caps.device, hp->chip_port, n);
+    } else {
+        snprintf(buf, size, "hal: not a port of the device");
+    }
+    pthread_mutex_unlock(&hal_mutex);
+}
+
+static int
+hal_flow_check(void *ctx NF_UNUSED, const struct offload_flow *f,
+               struct offload_reason *why)
+{
+    struct hal_map_result *m = xmalloc(sizeof *m);
+    int error;
+
+    pthread_mutex_lock(&hal_mutex);
+    error = f->in_port ? port_check(f->in_port, why) : EINVAL;
+    if (!error) {
+        error = hal_map_flow(&hal_plugin->map, f, true, m, why);
+    }
+    pthread_mutex_unlock(&hal_mutex);
+    free(m);
+    return error;
+}
+
+/* Maps F into M, the FDB if it fits and agrees with what the FDB holds,
+ * else the ACL.  Returns 0 or an errno with the reason in WHY. */
+static int
+map_one(const struct offload_flow *f, struct hal_map_result *m,
+        struct offload_reason *why)
+{
+    int error = f->in_port ? port_check(f->in_port, why) : EINVAL;
+
+    if (!error) {
+        error = hal_map_flow(&hal_plugin->map, f, true, m, why);
+    }
+    if (!error && m->is_fdb) {
+        const struct hal_fdb_ref *ref = fdb_find(&m->fdb);
+
+        if (ref && ref->entry.chip_port != m->fdb.chip_port) {
+            error = hal_map_flow(&hal_plugin->map, f, false, m, why);
+        }
+    }
+    return error;
+}
+
+static void
+hal_flow_put(void *ctx NF_UNUSED, const struct offload_flow *flows, size_t n,
+             struct offload_put_result *results)
+{
+    struct hal_map_result *maps = xcalloc(n + 1, sizeof *maps);
+    struct nicflow_hal_acl_entry *acl = xcalloc(n + 1, sizeof *acl);
+    struct nicflow_hal_status *st = xcalloc(n + 1, sizeof *st);
+    struct hal_rule **rules = xcalloc(n + 1, sizeof *rules);
+    size_t *which = xcalloc(n + 1, sizeof *which);
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    size_t n_acl = 0;
+
+    pthread_mutex_lock(&hal_mutex);
+    for (size_t i = 0; i < n; i++) {
+        const struct offload_flow *f = &flows[i];
+        struct offload_put_result *res = &results[i];
+
+        memset(res, 0, sizeof *res);
+        /* A rule with this ufid is replaced: the old one goes first. */
+        struct hal_rule *old = rule_by_ufid(&f->ufid);
+        if (old && hal_plugin) {
+            int error;
+
+            rules_remove(&old, 1, NULL, &error);
+        }
+        res->error = map_one(f, &maps[i], &res->reason);
+        if (res->error) {
+            continue;
+        }
+
+        struct hal_rule *r = xzalloc(sizeof *r);
+        r->ufid = f->ufid;
+        r->in_odp_port = f->in_port->odp_port;
+        r->handle = hal_next_handle++;
+        rules[i] = r;
+        if (maps[i].is_fdb) {
+            /* Done now, one at a time: a later flow of this batch may
+             * share the entry. */
+            struct hal_fdb_ref *ref = fdb_find(&maps[i].fdb);
+            if (!ref) {
+                int error = hal_plugin->ops->fdb_add(
+                    hal_plugin->dev, &maps[i].fdb, 1, st, err, sizeof err);
+                if (error || st[0].error) {
+                    reason_from_plugin(&res->reason,
+                                       error ? error : st[0].error,
+                                       error ? err : st[0].msg);
+                    res->error = error ? error : st[0].error;
+                    free(r);
+                    rules[i] = NULL;
+                    continue;
+                }
+                ref = xzalloc(sizeof *ref);
+                ref->entry = maps[i].fdb;
+                hmap_insert(&hal_fdb, &ref->node, fdb_hash(&ref->entry));
+            }
+            ref->n_refs++;
+            r->fdb = ref;
+            continue;
+        }
+
+        struct nicflow_hal_acl_entry *e = &acl[n_acl];
+        *e = maps[i].acl;
+        e->id = r->handle;
+        if (hal_plugin->map.has_counters
+            && e->n_actions < NICFLOW_HAL_MAX_ACTIONS
+            && !hal_plugin->ops->counter_alloc(hal_plugin->dev, &r->counter,
+                                               err, sizeof err)) {
+            r->has_counter = true;
+            struct nicflow_hal_action *a = &e->actions[e->n_actions++];
+            memset(a, 0, sizeof *a);
+            a->type = NICFLOW_HAL_A_COUNT;
+            a->arg = r->counter;
+        }
+        which[n_acl++] = i;
+    }
+
+    if (n_acl) {
+        int error = hal_plugin->ops->acl_add(hal_plugin->dev, acl, n_acl, st,
+                                             err, sizeof err);
+        for (size_t k = 0; k < n_acl; k++) {
+            size_t i = which[k];
+            int e = error ? error : st[k].error;
+
+            if (e) {
+                reason_from_plugin(&results[i].reason, e,
+                                   error ? err : st[k].msg);
+                results[i].error = e;
+                if (rules[i]->has_counter) {
+                    hal_plugin->ops->counter_free(hal_plugin->dev,
+                                                  rules[i]->counter);
+                }
+                free(rules[i]);
+                rules[i] = NULL;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i]) {
+            rule_insert(rules[i]);
+            results[i].handle = rules[i]->handle;
+        }
+    }
+    pthread_mutex_unlock(&hal_mutex);
+    free(which);
+    free(rules);
+    free(st);
+    free(acl);
+    free(maps);
+}
+
+static void
+hal_flow_del(void *ctx NF_UNUSED, const struct offload_port *const *ports,
+             const struct offload_ufid *ufids, const uint64_t *handles,
+             size_t n, struct offload_stats *stats, int *errors)
+{
+    struct hal_rule **rules = xcalloc(n + 1, sizeof *rules);
+    size_t *which = xcalloc(n + 1, sizeof *which);
+    struct offload_stats *st = xcalloc(n + 1, sizeof *st);
+    int *errs = xcalloc(n + 1, sizeof *errs);
+    size_t k = 0;
+
+    pthread_mutex_lock(&hal_mutex);
+    for (size_t i = 0; i < n; i++) {
+        struct hal_rule *r = hal_plugin ? rule_by_handle(handles[i]) : NULL;
+
+        memset(&stats[i], 0, sizeof stats[i]);
+        errors[i] = ENOENT;
+        if (r && !memcmp(&r->ufid, &ufids[i], sizeof r->ufid)
+            && r->in_odp_port == ports[i]->odp_port) {
+            rules[k] = r;
+            which[k++] = i;
+        }
+    }
+    if (k) {
+        rules_remove(rules, k, st, errs);
+        for (size_t j = 0; j < k; j++) {
+            stats[which[j]] = st[j];
+            errors[which[j]] = errs[j];
+        }
+    }
+    pthread_mutex_unlock(&hal_mutex);
+    free(errs);
+    free(st);
+    free(which);
+    free(rules);
+}
+
+static void
+hal_flow_stats(void *ctx NF_UNUSED, const struct offload_port *const *ports,
+               const uint64_t *handles, size_t n, struct offload_stats *stats,
+               int *errors)
+{
+    uint32_t *ids = xcalloc(n + 1, sizeof *ids);
+    size_t *which = xcalloc(n + 1, sizeof *which);
+    struct nicflow_hal_counter *values = xcalloc(n + 1, sizeof *values);
+    struct nicflow_hal_status *st = xcalloc(n + 1, sizeof *st);
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    size_t k = 0;
+
+    pthread_mutex_lock(&hal_mutex);
+    for (size_t i = 0; i < n; i++) {
+        struct hal_rule *r = hal_plugin ? rule_by_handle(handles[i]) : NULL;
+
+        memset(&stats[i], 0, sizeof stats[i]);
+        errors[i] = r && r->in_odp_port == ports[i]->odp_port ? 0 : ENOENT;
+        if (!errors[i] && r->has_counter) {
+            ids[k] = r->counter;
+            which[k++] = i;
+        }
+    }
+    if (k) {
+        int error = hal_plugin->ops->counter_read(hal_plugin->dev, ids, k,
+                                                  values, st, err, sizeof err);
+        for (size_t j = 0; j < k; j++) {
+            size_t i = which[j];
+            struct hal_rule *r = rule_by_handle(handles[i]);
+
+            errors[i] = error ? error : st[j].error;
+            if (errors[i]) {
+                continue;
+            }
+            if (values[j].n_packets != r->last_packets) {
+                r->last_packets = values[j].n_packets;
+                r->used = nf_time_msec();
+            }
+            stats[i].n_packets = values[j].n_packets;
+            stats[i].n_bytes = values[j].n_bytes;
+            stats[i].used = r->used;
+        }
+    }
+    pthread_mutex_unlock(&hal_mutex);
+    free(st);
+    free(values);
+    free(which);
+    free(ids);
+}
+
+static void
+hal_flush(void *ctx NF_UNUSED)
+{
+    struct hal_rule **rules, *r;
+    size_t n = 0;
+
+    pthread_mutex_lock(&hal_mutex);
+    rules = xcalloc(hmap_count(&hal_rules) + 1, sizeof *rules);
+    HMAP_FOR_EACH (r, handle_node, &hal_rules) {
+        rules[n++] = r;
+    }
+    if (n && hal_plugin) {
+        int *errors = xcalloc(n, sizeof *errors);
+
+        rules_remove(rules, n, NULL, errors);
+        free(errors);
+    }
+    free(rules);
+    pthread_mutex_unlock(&hal_mutex);
+}
+
+const struct offload_provider_class offload_hal_class = {
+    .version = OFFLOAD_PROVIDER_VERSION,
+    .name = "hal",
+    .init = hal_init,
+    .set_config = hal_set_config,
+    .destroy = hal_destroy,
+    .port_probe = hal_port_probe,
+    .port_add = hal_port_add,
+    .port_del = hal_port_del,
+    .port_describe = hal_port_describe,
+    .flow_check = hal_flow_check,
+    .flow_put = hal_flow_put,
+    .flow_del = hal_flow_del,
+    .flow_stats = hal_flow_stats,
+    .flush = hal_flush,
+};
