@@ -27,6 +27,12 @@
 #                tests/bench/udp-flood), ovs-ofctl add-flows of 100,000
 #                flows with and without --bundle, revalidation of 200,000
 #                datapath flows (tests/bench/nicflowd.sh; needs root).
+#   offload_*    hardware offload: 20,000 flows inserted into TC flower by
+#                nicflowd (userspace datapath) and by ovs-vswitchd 3.1
+#                (kernel datapath), both hw-offload=true, in one QEMU guest
+#                of the VM lab: flows/s, insert latency p50/p99
+#                (tests/bench/offload-vm.sh; skipped when the VM lab is
+#                unavailable; OFFLOAD_REPS repetitions, default 1).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -126,6 +132,20 @@ else
     echo "nicflowd benchmarks failed or need root; see above" >&2
 fi
 
+# In a QEMU guest under TCG: one repetition takes minutes, so its own
+# count (OFFLOAD_REPS, default 1).  Exit 77: the VM lab cannot run here.
+offload_items=
+REPS=${OFFLOAD_REPS:-1} tests/bench/offload-vm.sh "$out/offload"
+case $? in
+0)
+    offload_items=$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/offload/items.json")
+    ;;
+77) echo "offload benchmark skipped: the VM lab is unavailable (see above)" >&2 ;;
+*) echo "offload benchmark failed; see above" >&2 ;;
+esac
+
 vsctl_items=
 if REPS=$OVSDB_REPS tests/bench/vsctl.sh "$out/vsctl"; then
     vsctl_items=$(python3 -c 'import json, sys
@@ -153,7 +173,7 @@ cat > "$out/results.json" <<JSON
     {"name": "unixctl_rr", "unit": "requests/s", "n": $N, "better": "higher",
      "nicflow": $nf_rate, "ovs": $ovs_rate, "ratio": $ratio,
      "nicflow_runs_s": [$(IFS=,; echo "${nf_times[*]}")],
-     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$softpath_items$ofctl_items$vsctl_items$nicflowd_items
+     "ovs_runs_s": [$(IFS=,; echo "${ovs_times[*]:-}")]}$ovsdb_items$softpath_items$ofctl_items$vsctl_items$nicflowd_items$offload_items
   ],
   "microbenchmarks": {"classifier": $classifier_json}
 }
@@ -186,6 +206,11 @@ if [ -s "$out/nicflowd/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/nicflowd/table.txt"
+fi
+if [ -s "$out/offload/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/offload/table.txt"
 fi
 if [ "$classifier_json" != null ]; then
     echo
