@@ -7,7 +7,8 @@
  * replaced (one flow_del() per provider), then puts the new ones (one
  * flow_put() per provider) and records the results.  Every
  * OFFLOAD_STATS_INTERVAL_MS a pass reads the counters of the worker's
- * flows in hardware, all of a provider's in one flow_stats() call.
+ * flows in hardware, all of a provider's in one flow_stats() call (less
+ * often when a pass takes long: at most a tenth of the worker's time).
  *
  * A pass holds the read lock from before it takes its flows until after
  * it has recorded the results, and marks its flows busy meanwhile (see
@@ -406,9 +407,20 @@ worker_main(void *w_)
         long long now = nf_time_msec();
         if (now >= w->next_stats_ms) {
             pthread_mutex_unlock(&offload_mgr.mutex);
+            long long t0 = nf_time_msec();
             stats_pass(w, &c);
+            long long t1 = nf_time_msec();
             pthread_mutex_lock(&offload_mgr.mutex);
-            w->next_stats_ms = nf_time_msec() + OFFLOAD_STATS_INTERVAL_MS;
+            /* Reading counters costs in proportion to the rules in
+             * hardware (a dump); with many rules it would crowd out the
+             * puts.  Keep it under a tenth of the worker's time: wait ten
+             * times as long as the pass took, if that is more than the
+             * interval. */
+            long long gap = 10 * (t1 - t0);
+            w->next_stats_ms = t1
+                               + (gap > OFFLOAD_STATS_INTERVAL_MS
+                                      ? gap
+                                      : OFFLOAD_STATS_INTERVAL_MS);
             continue;
         }
         if (!dlist_is_empty(&w->queue)) {
