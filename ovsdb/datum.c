@@ -2,6 +2,7 @@
  * constraint checks, JSON. */
 #include "ovsdb/datum.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -1253,4 +1254,22 @@ ovsdb_datum_to_buf(const struct ovsdb_datum *d, const struct ovsdb_type *type,
     if (!bare) {
         buf_put_char(out, map ? '}' : ']');
     }
+}
+
+bool
+ovsdb_string_needs_quotes(const char *s)
+{
+    struct ovsdb_uuid uuid;
+
+    if (!isalpha((unsigned char) *s) && *s != '_') {
+        return true;
+    }
+    for (const char *p = s + 1; *p; p++) {
+        if (!isalnum((unsigned char) *p) && *p != '_' && *p != '-'
+            && *p != '.') {
+            return true;
+        }
+    }
+    return !strcmp(s, "true") || !strcmp(s, "false")
+           || ovsdb_uuid_from_string(&uuid, s);
 }

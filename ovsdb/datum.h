@@ -303,4 +303,10 @@ void ovsdb_datum_to_buf(const struct ovsdb_datum *d,
 /* Number of UTF-8 characters in the LEN bytes at S. */
 size_t ovsdb_utf8_length(const char *s, size_t len);
 
+/* Whether ovs-vsctl's syntax (and so ovs-vsctl's and ovsdb-client's
+ * output) quotes string S: anything but a word of letters, digits, "_",
+ * "-" and "." that starts with a letter or "_", and the words that would
+ * read as another type ("true", "false", a UUID). */
+bool ovsdb_string_needs_quotes(const char *s);
+
 #endif /* NICFLOW_OVSDB_DATUM_H */

@@ -35,33 +35,12 @@ dbclient_print_json(const json_t *j)
 
 /* Values in the "string" and "bare" styles. */
 
-/* Whether ovs-vsctl's syntax quotes string S: anything but a word of
- * letters, digits, "_", "-" and "." that starts with a letter or "_", and
- * the words that would read as another type ("true", "false", a UUID). */
-static bool
-string_needs_quotes(const char *s)
-{
-    struct ovsdb_uuid uuid;
-
-    if (!isalpha((unsigned char) *s) && *s != '_') {
-        return true;
-    }
-    for (const char *p = s + 1; *p; p++) {
-        if (!isalnum((unsigned char) *p) && *p != '_' && *p != '-'
-            && *p != '.') {
-            return true;
-        }
-    }
-    return !strcmp(s, "true") || !strcmp(s, "false")
-           || ovsdb_uuid_from_string(&uuid, s);
-}
-
 static void
 atom_to_text(const union ovsdb_atom *a, enum ovsdb_atomic_type type, bool bare,
              struct buf *out)
 {
     if (type == OVSDB_TYPE_STRING && !bare
-        && string_needs_quotes(a->string->s)) {
+        && ovsdb_string_needs_quotes(a->string->s)) {
         nf_json_string(a->string->s, out);
     } else if (type == OVSDB_TYPE_REAL) {
         buf_printf(out, "%.*g", DBL_DIG, a->real);

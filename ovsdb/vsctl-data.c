@@ -506,32 +506,11 @@ error:
 
 /* Output. */
 
-/* Whether ovs-vsctl prints string S in quotes: anything but a word of
- * letters, digits, "_", "-" and "." that starts with a letter or "_", and
- * the words that would read as another type ("true", "false", a UUID). */
-static bool
-string_needs_quotes(const char *s)
-{
-    struct ovsdb_uuid uuid;
-
-    if (!isalpha((unsigned char) *s) && *s != '_') {
-        return true;
-    }
-    for (const char *p = s + 1; *p; p++) {
-        if (!isalnum((unsigned char) *p) && *p != '_' && *p != '-'
-            && *p != '.') {
-            return true;
-        }
-    }
-    return !strcmp(s, "true") || !strcmp(s, "false")
-           || ovsdb_uuid_from_string(&uuid, s);
-}
-
 void
 vsctl_atom_to_string(const union ovsdb_atom *a, enum ovsdb_atomic_type type,
                      struct buf *out)
 {
-    if (type == OVSDB_TYPE_STRING && string_needs_quotes(a->string->s)) {
+    if (type == OVSDB_TYPE_STRING && ovsdb_string_needs_quotes(a->string->s)) {
         nf_json_string(a->string->s, out);
     } else if (type == OVSDB_TYPE_REAL) {
         buf_printf(out, "%.*g", DBL_DIG, a->real);
