@@ -49,6 +49,7 @@ rule_create(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
     acts_copy(&r->up.acts, &f->acts);
     r->up.created_ms = r->up.used_ms = r->modified_ms = now;
     r->serial = ++p->next_serial;
+    r->ref_cnt = 1;
     dlist_init(&r->expirable_node);
     return r;
 }
@@ -57,6 +58,23 @@ void
 ofproto_rule_free(struct rule *r)
 {
     if (r) {
+        ofproto_rule_unref(&r->up);
+    }
+}
+
+void
+ofproto_rule_ref(const struct ofproto_rule *rule)
+{
+    rule_cast(rule)->ref_cnt++;
+}
+
+void
+ofproto_rule_unref(const struct ofproto_rule *rule)
+{
+    struct rule *r = rule_cast(rule);
+
+    nf_assert(r->ref_cnt > 0);
+    if (!--r->ref_cnt) {
         of_acts_destroy(&r->up.acts);
         free(r);
     }
@@ -584,7 +602,7 @@ ofproto_lookup(struct ofproto *p, uint8_t table_id,
 }
 
 void
-ofproto_rule_credit(struct ofproto *p, const struct ofproto_rule *rule_,
+ofproto_rule_credit(const struct ofproto_rule *rule_,
                     uint64_t n_packets, uint64_t n_bytes, long long used_ms)
 {
     struct rule *r = rule_cast(rule_);

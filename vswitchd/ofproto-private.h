@@ -51,6 +51,9 @@ struct rule {
     long long modified_ms;       /* Last add/modify. */
     bool in_table;               /* False once removed (awaiting free
                                     * at commit). */
+    unsigned int ref_cnt;        /* One for the table (dropped at commit
+                                    * after removal), one for each holder
+                                    * of ofproto_rule_ref(). */
 };
 
 static inline struct rule *
@@ -176,7 +179,8 @@ void ofproto_rule_remove_in_txn(struct ofproto *, struct rule *, int reason);
 /* Takes RULE out of its table without logging anything (for undoing an
  * insertion). */
 void ofproto_rule_detach(struct ofproto *, struct rule *);
-/* Frees a rule that is not in any table. */
+/* Drops the tables' reference to a rule that is not in any table; it is
+ * freed now unless someone else still holds an ofproto_rule_ref(). */
 void ofproto_rule_free(struct rule *);
 /* Removes and frees every rule (at destroy). */
 void ofproto_flows_clear(struct ofproto *);

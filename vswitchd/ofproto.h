@@ -205,10 +205,19 @@ const struct ofproto_rule *ofproto_lookup(struct ofproto *, uint8_t table_id,
                                           struct ofproto_key *wc);
 
 /* Adds N_PACKETS/N_BYTES to RULE's counters and moves its used time to
- * USED_MS if later (revalidators credit datapath statistics this way). */
-void ofproto_rule_credit(struct ofproto *, const struct ofproto_rule *rule,
+ * USED_MS if later (revalidators credit datapath statistics this way).
+ * RULE may have left its table, and its bridge may be gone: the caller
+ * only needs a reference to it (ofproto_rule_ref). */
+void ofproto_rule_credit(const struct ofproto_rule *rule,
                          uint64_t n_packets, uint64_t n_bytes,
                          long long used_ms);
+
+/* Keeps RULE's memory alive after a flow-mod or the bridge's removal takes
+ * it out of its table, for a holder that credits it later (a datapath
+ * flow's ukey).  Every ofproto_rule_ref() needs one ofproto_rule_unref().
+ * Main thread only. */
+void ofproto_rule_ref(const struct ofproto_rule *rule);
+void ofproto_rule_unref(const struct ofproto_rule *rule);
 
 /* Number of rules in all tables. */
 size_t ofproto_n_rules(const struct ofproto *);

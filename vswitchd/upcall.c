@@ -211,9 +211,24 @@ ukey_find(const struct dpif_ufid *ufid)
     return NULL;
 }
 
+/* The ukey holds a reference to every rule it credits, so that a
+ * flow-mod deleting a rule, or a bridge going away, before the flow's
+ * last statistics are credited leaves nothing dangling. */
+static void
+ukey_unref_hits(struct ukey *uk)
+{
+    for (size_t i = 0; i < uk->n_hits; i++) {
+        ofproto_rule_unref(uk->hits[i].rule);
+    }
+}
+
 static void
 ukey_set_hits(struct ukey *uk, const struct xlate_out *out)
 {
+    for (size_t i = 0; i < out->n_hits; i++) {
+        ofproto_rule_ref(out->hits[i].rule);
+    }
+    ukey_unref_hits(uk);
     if (out->n_hits != uk->n_hits) {
         free(uk->hits);
         uk->hits =
@@ -248,6 +263,7 @@ ukey_free(struct ukey *uk)
     buf_destroy(&uk->key);
     buf_destroy(&uk->mask);
     buf_destroy(&uk->actions);
+    ukey_unref_hits(uk);
     free(uk->hits);
     free(uk);
 }
@@ -290,7 +306,7 @@ ukey_credit(struct ukey *uk, const struct dpif_flow_stats *st)
     uint64_t dp = st->n_packets - uk->n_packets;
     uint64_t db = st->n_bytes - uk->n_bytes;
     for (size_t i = 0; i < uk->n_hits; i++) {
-        ofproto_rule_credit(uk->hits[i].ofproto, uk->hits[i].rule, dp, db,
+        ofproto_rule_credit(uk->hits[i].rule, dp, db,
                             st->used);
     }
     uk->n_packets = st->n_packets;

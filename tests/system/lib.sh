@@ -23,6 +23,8 @@ _nf_cleanup() {
     done
 }
 trap _nf_cleanup EXIT
+# The cleanups' own output is discarded; what must still be seen goes here.
+exec {NF_STDOUT}>&1
 trap 'exit 130' INT TERM
 
 # on_exit CMD: run CMD (a string) at exit, after anything registered later.
@@ -92,11 +94,25 @@ check_fails() {
     fi
 }
 
+# After a failure, the end of every daemon log under the test's log
+# directory is shown as TAP comments, so that a crash seen only in CI
+# leaves its last words in CI's output.
+_nf_dump_logs() {
+    [ "$NF_FAILED" = 0 ] && return 0
+    local f
+    for f in "$NICFLOW_LOGDIR"/*.log; do
+        [ -e "$f" ] || continue
+        echo "# --- last lines of ${f##*/} ---"
+        tail -n 40 "$f" | sed 's/^/# /'
+    done >&"$NF_STDOUT"
+}
+
 # make_tmpdir: sets NF_TMP to a fresh directory removed at exit, and points
 # NICFLOW_RUNDIR/DBDIR/LOGDIR into it.
 make_tmpdir() {
     NF_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nicflow-$NF_TEST.XXXXXX")
     on_exit "rm -rf '$NF_TMP'"
+    on_exit _nf_dump_logs
     export NICFLOW_RUNDIR=$NF_TMP/run NICFLOW_DBDIR=$NF_TMP/db \
            NICFLOW_LOGDIR=$NF_TMP/log
     mkdir -p "$NICFLOW_RUNDIR" "$NICFLOW_DBDIR" "$NICFLOW_LOGDIR"

@@ -357,6 +357,36 @@ lookup_in_port(struct ofproto *p, uint8_t table, uint16_t in_port)
     return ofproto_lookup(p, table, &key, &wc);
 }
 
+/* A datapath flow's ukey keeps the rules it went through referenced: a
+ * flow-mod deleting such a rule before the flow's last statistics are
+ * credited must leave the rule readable (the sanitizer build would report
+ * a use after free otherwise) until the last reference goes. */
+static void
+test_rule_ref(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    const struct ofproto_rule *r;
+
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,actions=2"),
+                     0);
+    r = lookup_in_port(p, 0, 1);
+    assert_non_null(r);
+    ofproto_rule_ref(r);
+    ofproto_rule_ref(r);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, ""), 0);
+    assert_int_equal(ofproto_n_rules(p), 0);
+    assert_null(lookup_in_port(p, 0, 1));
+    ofproto_rule_credit(r, 2, 128, r->created_ms + 5);
+    assert_int_equal(r->n_packets, 2);
+    assert_int_equal(r->n_bytes, 128);
+    assert_int_equal(r->priority, 5);
+    ofproto_rule_unref(r);
+    ofproto_rule_credit(r, 1, 64, r->created_ms + 6);
+    assert_int_equal(r->n_packets, 3);
+    ofproto_rule_unref(r);
+}
+
 static void
 test_add_replace(void **state)
 {
@@ -370,7 +400,7 @@ test_add_replace(void **state)
     assert_true(ofproto_generation(p) > gen);
     r = lookup_in_port(p, 0, 1);
     assert_non_null(r);
-    ofproto_rule_credit(p, r, 3, 300, r->created_ms + 10);
+    ofproto_rule_credit(r, 3, 300, r->created_ms + 10);
     /* Same match and priority: replaced, counters kept. */
     assert_int_equal(
         flowmod(p, OF_FLOW_ADD, "priority=5,in_port=1,cookie=0x7,actions=3"),
@@ -537,7 +567,7 @@ test_timeouts(void **state)
     assert_true(next <= now + 5000);
     assert_int_equal(ofproto_n_rules(p), 3);
     /* Used at +4 s: idles out at +9 s, not +5 s. */
-    ofproto_rule_credit(p, r, 1, 64, now + 4000);
+    ofproto_rule_credit(r, 1, 64, now + 4000);
     ofproto_run(p, now + 6000);
     assert_int_equal(ofproto_n_rules(p), 3);
     ofproto_run(p, now + 9500);
@@ -702,6 +732,7 @@ main(void)
         cmocka_unit_test(test_cls_random),
         cmocka_unit_test(test_cls_shared_entry),
         cmocka_unit_test_setup_teardown(test_add_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rule_ref, setup, teardown),
         cmocka_unit_test_setup_teardown(test_add_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
