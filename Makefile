@@ -61,6 +61,7 @@ include lib/build.mk
 -include ofctl/build.mk
 -include offload/build.mk
 -include examples/build.mk
+-include offload/hal-sim/build.mk
 -include tc-flower/build.mk
 include vswitchd/build.mk
 include vswitchd/lib.mk

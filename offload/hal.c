@@ -8,6 +8,7 @@
  * guards all of it and is held across every plugin call. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,11 @@
 #include "lib/hash.h"
 #include "lib/hmap.h"
 #include "lib/util.h"
+#include "lib/vlog.h"
 #include "offload/hal.h"
 #include "offload/offload-private.h"
+
+VLOG_DEFINE_THIS_MODULE(hal);
 
 struct hal_plugin {
     char *path, *args;
@@ -28,6 +32,7 @@ struct hal_plugin {
     struct nicflow_hal_caps caps;
     struct nicflow_hal_port *ports;
     struct hal_map_dev map;
+    bool rx_path; /* The device delivers misses to us (rx_register). */
 };
 
 /* An FDB entry of the device and the rules that share it. */
@@ -58,6 +63,10 @@ static struct hmap hal_by_ufid = HMAP_INITIALIZER;
 static struct hmap hal_fdb = HMAP_INITIALIZER;
 static uint64_t hal_next_handle = 1;
 
+/* How the device's frames to the host reach the datapath (set by
+ * nicflowd's wiring; NULL in tests that have no datapath). */
+static const struct offload_hal_host *hal_host;
+
 /* ---------------------------------------------------------------------
  * Loading.
  * --------------------------------------------------------------------- */
@@ -79,10 +88,71 @@ rules_forget(void)
     }
 }
 
+/* The receiver of the device's frames to the host: on the plugin's
+ * thread, so it touches nothing but the port map (fixed while the plugin
+ * is loaded) and the host's delivery, which never blocks. */
+static void
+hal_rx_cb(uint32_t chip_port, const void *frame, size_t len, void *aux)
+{
+    const struct hal_plugin *p = aux;
+
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        if (p->ports[i].chip_port == chip_port) {
+            hal_host->deliver(p->ports[i].name, frame, len);
+            return;
+        }
+    }
+}
+
+/* Stops the device's deliveries and gives the ports their own input
+ * back. */
+static void
+rx_path_stop(struct hal_plugin *p)
+{
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+
+    if (!p->rx_path) {
+        return;
+    }
+    p->ops->rx_register(p->dev, NULL, NULL, err, sizeof err);
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        hal_host->handover(p->ports[i].name, false);
+    }
+    p->rx_path = false;
+}
+
+/* Takes the device's frames to the host, if it has a path of its own, and
+ * hands its ports' input over to it.  A failure leaves the ports reading
+ * their netdevs, which still switches every frame (in software). */
+static void
+rx_path_start(struct hal_plugin *p)
+{
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+
+    if (!p->ops->rx_register || !hal_host) {
+        return;
+    }
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        hal_host->handover(p->ports[i].name, true);
+    }
+    int error = p->ops->rx_register(p->dev, hal_rx_cb, p, err, sizeof err);
+    if (error) {
+        VLOG_WARN("hal-plugin %s: cannot take the device's frames to the "
+                  "host (%s): its ports read their netdevs",
+                  p->path, err[0] ? err : nf_strerror(error));
+        for (size_t i = 0; i < p->map.n_ports; i++) {
+            hal_host->handover(p->ports[i].name, false);
+        }
+        return;
+    }
+    p->rx_path = true;
+}
+
 static void
 plugin_free(struct hal_plugin *p)
 {
     if (p->dev) {
+        rx_path_stop(p);
         p->ops->close(p->dev);
     }
     if (p->dl) {
@@ -212,6 +282,8 @@ plugin_load(const char *path, const char *args, struct hal_plugin **pp,
         p->caps.counters.supported && p->ops->counter_alloc
         && p->ops->counter_read && p->ops->counter_free
         && (p->caps.acl_actions & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_COUNT));
+    p->caps.profile[sizeof p->caps.profile - 1] = '\0';
+    rx_path_start(p);
     *pp = p;
     return 0;
 
@@ -808,3 +880,119 @@ const struct offload_provider_class offload_hal_class = {
     .flow_stats = hal_flow_stats,
     .flush = hal_flush,
 };
+
+/* ---------------------------------------------------------------------
+ * The path to the host, and what hal/show and offload-stats-show say.
+ * --------------------------------------------------------------------- */
+
+void
+offload_hal_set_host(const struct offload_hal_host *host)
+{
+    hal_host = host;
+}
+
+char *
+offload_hal_port_profile(const char *name)
+{
+    char *profile = NULL;
+
+    pthread_mutex_lock(&hal_mutex);
+    if (hal_plugin && hal_plugin->caps.profile[0]
+        && hal_map_port(&hal_plugin->map, name)) {
+        profile = xstrdup(hal_plugin->caps.profile);
+    }
+    pthread_mutex_unlock(&hal_mutex);
+    return profile;
+}
+
+/* How many of the device's entries nicflow holds: ACL entries, FDB
+ * entries, counters.  Called with hal_mutex held. */
+static void
+tables_used(size_t *acl, size_t *fdb, size_t *counters)
+{
+    const struct hal_rule *r;
+
+    *acl = *counters = 0;
+    HMAP_FOR_EACH (r, handle_node, &hal_rules) {
+        *acl += !r->fdb;
+        *counters += r->has_counter;
+    }
+    *fdb = hmap_count(&hal_fdb);
+}
+
+/* Appends the tables' and ports' lines, each prefixed by INDENT.  Called
+ * with hal_mutex held and a plugin loaded. */
+static void
+format_usage(struct buf *out, const char *indent)
+{
+    const struct hal_plugin *p = hal_plugin;
+    const struct nicflow_hal_caps *c = &p->caps;
+    size_t acl, fdb, counters;
+
+    tables_used(&acl, &fdb, &counters);
+    buf_printf(out, "%stables: acl %zu/%u", indent, acl, c->acl.size);
+    if (p->map.has_fdb) {
+        buf_printf(out, ", fdb %zu/%u", fdb, c->fdb.size);
+    }
+    if (p->map.has_counters) {
+        buf_printf(out, ", counters %zu/%u", counters, c->counters.size);
+    }
+    buf_put_char(out, '\n');
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        const struct nicflow_hal_port *port = &p->ports[i];
+        struct nicflow_hal_port_stats st;
+        char err[NICFLOW_HAL_MSG_MAX] = "";
+
+        buf_printf(out, "%sport %s (chip port %u): ", indent, port->name,
+                   port->chip_port);
+        memset(&st, 0, sizeof st);
+        if (!p->ops->port_stats) {
+            buf_put_cstr(out, "no statistics (the device keeps none)\n");
+            continue;
+        }
+        int error = p->ops->port_stats(p->dev, port->chip_port, &st, err,
+                                       sizeof err);
+        if (error) {
+            buf_printf(out, "statistics: %s\n",
+                       err[0] ? err : nf_strerror(error));
+            continue;
+        }
+        buf_printf(out,
+                   "rx %" PRIu64 " packets (hardware %" PRIu64
+                   ", to host %" PRIu64 "), tx %" PRIu64 " packets\n",
+                   st.rx_packets, st.hw_packets, st.host_packets,
+                   st.tx_packets);
+    }
+}
+
+void
+offload_hal_show(struct buf *out)
+{
+    offload_hal_describe(out);
+    pthread_mutex_lock(&hal_mutex);
+    const struct hal_plugin *p = hal_plugin;
+    if (p) {
+        buf_printf(out, "  profile: %s\n",
+                   p->caps.profile[0] ? p->caps.profile : "-");
+        buf_printf(out, "  path to the host: %s\n",
+                   p->rx_path ? "the device's own (ports' input handed over)"
+                   : p->ops->rx_register ? "none taken (no datapath)"
+                                         : "the ports' netdevs");
+        format_usage(out, "  ");
+    }
+    pthread_mutex_unlock(&hal_mutex);
+}
+
+void
+offload_hal_stats_lines(struct buf *out)
+{
+    pthread_mutex_lock(&hal_mutex);
+    if (hal_plugin) {
+        buf_printf(out, "  hal device %s (profile %s):\n",
+                   hal_plugin->caps.device,
+                   hal_plugin->caps.profile[0] ? hal_plugin->caps.profile
+                                               : "-");
+        format_usage(out, "    ");
+    }
+    pthread_mutex_unlock(&hal_mutex);
+}

@@ -46,7 +46,7 @@ extern const struct offload_provider_class offload_hal_class;
  * errno with the message in *ERRP (malloc'd, caller frees), for example
  *   "hal-plugin /x.so: cannot load: <dlerror() text>"
  *   "hal-plugin /x.so: no symbol nicflow_hal_entry"
- *   "hal-plugin /x.so: ABI version 3, this nicflow speaks 1"
+ *   "hal-plugin /x.so: ABI version 3, this nicflow speaks 2"
  * after which no plugin is loaded and ports are refused with the message.
  * Main thread, while the manager has no port on the provider (before
  * hw-offload is switched on, or after it is switched off): the device's
@@ -57,6 +57,37 @@ int offload_hal_configure(const char *plugin_path, const char *args,
 /* Appends what the loaded plugin says of its device (ports, tables, key
  * templates) to OUT, or why none is loaded.  Main thread. */
 void offload_hal_describe(struct buf *out);
+
+/* The text of hal/show: offload_hal_describe(), then whether the device
+ * delivers frames to the host itself, each port's statistics (frames in,
+ * taken by the tables, handed to the host, sent) where the device keeps
+ * them, and each table's used/size.  Main thread. */
+void offload_hal_show(struct buf *out);
+
+/* Appends the device's lines of dpctl/offload-stats-show (nothing if no
+ * plugin is loaded): the tables' used/size and each port's split between
+ * hardware and host.  Any thread. */
+void offload_hal_stats_lines(struct buf *out);
+
+/* The hw-profiles/ name the loaded device says describes it
+ * (nicflow_hal_caps.profile), if netdev NAME is one of its ports: a copy
+ * the caller frees, or NULL.  Any thread. */
+char *offload_hal_port_profile(const char *name);
+
+/* How a device that owns its ports' wire (one with rx_register) hands
+ * the host what its tables did not take.  nicflowd's wiring provides it,
+ * since the offload layer has no ports of its own:
+ *   handover(NAME, ON): from now on (ON) the port NAME reads only what
+ *     deliver() gives it, or (!ON) its own netdev again.  Main thread.
+ *   deliver(NAME, FRAME, LEN): FRAME entered port NAME and goes to the
+ *     software datapath.  Any thread; must copy and never block.
+ * Set before offload_hal_configure() loads a plugin (NULL: the device's
+ * frames to the host are dropped, and ports read their netdevs). */
+struct offload_hal_host {
+    int (*handover)(const char *name, bool on);
+    int (*deliver)(const char *name, const void *frame, size_t len);
+};
+void offload_hal_set_host(const struct offload_hal_host *);
 
 /* ---------------------------------------------------------------------
  * Internal to offload/hal*.c (and tests).

@@ -5,13 +5,17 @@
  *   offload/show               configuration, then each port: provider (or
  *                              why none), the provider's facts, the
  *                              representor, the profile, flows in
- *                              hardware */
+ *                              hardware
+ *   hal/show                   the HAL device: plugin, ports, tables,
+ *                              key templates, each port's hardware/host
+ *                              split */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/unixctl.h"
 #include "lib/util.h"
+#include "offload/hal.h"
 #include "offload/offload-private.h"
 
 static void
@@ -128,10 +132,22 @@ show_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
     buf_destroy(&out);
 }
 
+static void
+hal_show_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
+            const char *argv[] NF_UNUSED, void *aux NF_UNUSED)
+{
+    struct buf out = BUF_INITIALIZER;
+
+    offload_hal_show(&out);
+    unixctl_command_reply(conn, buf_cstr(&out));
+    buf_destroy(&out);
+}
+
 void
 offload_commands_register(void)
 {
     unixctl_command_register("dpctl/offload-stats-show", "[DP]", 0, 1,
                              stats_show_cb, NULL);
     unixctl_command_register("offload/show", "", 0, 0, show_cb, NULL);
+    unixctl_command_register("hal/show", "", 0, 0, hal_show_cb, NULL);
 }

@@ -302,6 +302,21 @@ offload_ports_detach_all(enum offload_reason_code code, const char *msg)
 }
 
 void
+offload_ports_rebind_profiles(void)
+{
+    struct offload_mport *mp;
+
+    if (!offload_mgr.inited) {
+        return;
+    }
+    pthread_rwlock_wrlock(&offload_mgr.rwlock);
+    HMAP_FOR_EACH (mp, node, &offload_mgr.ports) {
+        offload_mport_bind_profile(mp);
+    }
+    pthread_rwlock_unlock(&offload_mgr.rwlock);
+}
+
+void
 offload_ports_set_max_rules(unsigned max_rules)
 {
     struct offload_mport *mp;

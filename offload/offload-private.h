@@ -164,6 +164,7 @@ struct offload_mport {
      * (Interface other_config:hw-profile) or found by driver. */
     char *profile_name;                    /* Asked for, or NULL. */
     const struct offload_profile *profile; /* Bound, or NULL. */
+    bool profile_by_hal;                   /* Named by its HAL device. */
     char *profile_error; /* Why the profile asked for is unusable: the
                           * port's flows are refused with it. */
 };

@@ -22,6 +22,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/hal.h"
 #include "offload/offload-private.h"
 #include "offload/profile.h"
 
@@ -82,6 +83,7 @@ void
 offload_mport_unbind_profile(struct offload_mport *mp)
 {
     mp->profile = NULL;
+    mp->profile_by_hal = false;
     free(mp->profile_error);
     mp->profile_error = NULL;
 }
@@ -107,6 +109,27 @@ offload_mport_bind_profile(struct offload_mport *mp)
             VLOG_WARN("port %s: %s; its flows stay in software", mp->up.name,
                       mp->profile_error);
         }
+        return;
+    }
+
+    /* A port of the HAL device: the profile the device names. */
+    char *hal_profile = offload_hal_port_profile(mp->up.name);
+    if (hal_profile) {
+        mp->profile = set ? offload_profile_find(set, hal_profile) : NULL;
+        if (mp->profile) {
+            mp->profile_by_hal = true;
+        } else {
+            mp->profile_error =
+                xasprintf("its HAL device names profile %s, which %s",
+                          hal_profile,
+                          set && offload_profile_find_error(set, hal_profile,
+                                                            NULL)
+                              ? "did not load"
+                              : "does not exist");
+            VLOG_WARN("port %s: %s; its flows stay in software", mp->up.name,
+                      mp->profile_error);
+        }
+        free(hal_profile);
         return;
     }
 
@@ -150,7 +173,9 @@ offload_mport_format_profile(const struct offload_mport *mp, struct buf *out)
         buf_printf(out, "    profile: none (%s)\n", mp->profile_error);
     } else if (mp->profile) {
         buf_printf(out, "    profile: %s%s\n", mp->profile->name,
-                   mp->profile_name ? "" : " (by driver)");
+                   mp->profile_name     ? ""
+                   : mp->profile_by_hal ? " (by its HAL device)"
+                                        : " (by driver)");
     } else {
         buf_put_cstr(out, "    profile: -\n");
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "offload/hal.h"
 #include "offload/offload-private.h"
 
 /* Bucket of a latency of US microseconds: exact below 16, then four
@@ -214,4 +215,5 @@ offload_stats_show(struct buf *out)
         snprintf(scope, sizeof scope, "Worker %u", i);
         format_block(out, scope, &workers[i]);
     }
+    offload_hal_stats_lines(out);
 }

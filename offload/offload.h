@@ -102,11 +102,17 @@ bool offload_is_enabled(void);
 void offload_port_add(uint32_t odp_port, const char *name, const char *type,
                       const char *priority);
 /* Binds port ODP_PORT to the device profile NAME (Interface
- * other_config:hw-profile), or, with NULL, to the profile of its driver if
- * one lists it.  Flows entering the port are then checked against the
+ * other_config:hw-profile), or, with NULL, to the profile its HAL device
+ * names if it is a port of one (hal/show), else to the profile of its
+ * driver if one lists it.  Flows entering the port are then checked against the
  * profile before any provider sees them; a NAME that does not exist or
  * did not load refuses them all with that error. */
 void offload_port_set_profile(uint32_t odp_port, const char *name);
+
+/* Binds every port's profile again: after a HAL plugin was loaded or
+ * unloaded, since a port of a HAL device takes the profile the device
+ * names when it has none of its own.  Main thread. */
+void offload_ports_rebind_profiles(void);
 
 /* Removes every hardware rule of flows entering ODP_PORT and forgets the
  * port.  Flows that merely output to the port are the caller's to

@@ -193,6 +193,10 @@ struct netdev_afpacket {
     int rx_ifindex;
     int tx_fd;
 
+    /* The port's input is handed over (netdev-handover.c): every receive
+     * socket carries a filter that takes nothing. */
+    bool rx_paused;
+
     /* One socket (v2 or v3 mode) or two, [0] v2 and [1] v3, in one fanout
      * group (auto); the first sends, unless TX_FD does.  EPFD watches both
      * in auto mode so that the datapath has one descriptor to poll. */
@@ -507,8 +511,11 @@ afpacket_join_fanout(struct afpacket_sock *s, uint16_t *id)
  * with a send socket of their own when DEV->rx_after_tc).  Leaves nothing
  * open on failure; returns a positive errno with *WHAT saying which step
  * failed. */
+static int afpacket_pause_socks(struct netdev_afpacket *, bool pause);
+static int afpacket_open(struct netdev_afpacket *, const char **what);
+
 static int
-afpacket_open(struct netdev_afpacket *dev, const char **what)
+afpacket_open__(struct netdev_afpacket *dev, const char **what)
 {
     int error;
 
@@ -1239,6 +1246,76 @@ afpacket_get_mtu(const struct netdev *netdev, int *mtup)
     return netdev_linux_get_mtu(netdev->name, mtup);
 }
 
+/* Attaches (PAUSE) or removes the take-nothing filter on every receive
+ * socket of DEV.  Pausing also empties the rings, so that nothing received
+ * before the pause is delivered after it ends. */
+static int
+afpacket_pause_socks(struct netdev_afpacket *dev, bool pause)
+{
+    static struct sock_filter take_nothing[] = {
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog = { 1, take_nothing };
+    int zero = 0;
+
+    for (size_t i = 0; i < dev->n_socks; i++) {
+        int r = pause ? setsockopt(dev->socks[i].fd, SOL_SOCKET,
+                                   SO_ATTACH_FILTER, &prog, sizeof prog)
+                      : setsockopt(dev->socks[i].fd, SOL_SOCKET,
+                                   SO_DETACH_FILTER, &zero, sizeof zero);
+        if (r < 0) {
+            return errno;
+        }
+    }
+    if (pause) {
+        struct pkt *pkts[NETDEV_MAX_BURST];
+        size_t n;
+
+        for (int round = 0; round < 4096; round++) {
+            n = 0;
+            if (afpacket_recv(&dev->up, pkts, NETDEV_MAX_BURST, &n) || !n) {
+                break;
+            }
+            for (size_t i = 0; i < n; i++) {
+                pkt_delete(pkts[i]);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Opens DEV's sockets (afpacket_open__()), paused if DEV's input is
+ * handed over. */
+static int
+afpacket_open(struct netdev_afpacket *dev, const char **what)
+{
+    int error = afpacket_open__(dev, what);
+
+    if (!error && dev->rx_paused) {
+        *what = "pause the receive sockets (SO_ATTACH_FILTER)";
+        error = afpacket_pause_socks(dev, true);
+        if (error) {
+            afpacket_close(dev);
+        }
+    }
+    return error;
+}
+
+static int
+afpacket_rx_pause(struct netdev *netdev, bool pause)
+{
+    struct netdev_afpacket *dev = netdev_afpacket_cast(netdev);
+    int error = afpacket_pause_socks(dev, pause);
+
+    if (error) {
+        VLOG_WARN("port %s: cannot %s its receive sockets: %s", netdev->name,
+                  pause ? "pause" : "resume", nf_strerror(error));
+        return error;
+    }
+    dev->rx_paused = pause;
+    return 0;
+}
+
 static int
 afpacket_get_ifindex(const struct netdev *netdev, int *ifindexp)
 {
@@ -1271,4 +1348,5 @@ const struct netdev_class netdev_afpacket_class = {
     .get_fd = afpacket_get_fd,
     .set_up = afpacket_set_up,
     .set_config = afpacket_set_config,
+    .rx_pause = afpacket_rx_pause,
 };

@@ -27,6 +27,9 @@ struct netdev {
     struct netdev *next;       /* netdev.c's list of open ports. */
     char *config;              /* Options in force, sorted "key=value,..."
                                 * (NULL: none); owned by netdev.c. */
+    struct netdev_handover *handover; /* Nonnull while the port's input
+                                       * is handed over (netdev-handover.c);
+                                       * atomic. */
 };
 
 struct netdev_class {
@@ -105,7 +108,24 @@ struct netdev_class {
      * netdev_get_config().  NULL: the type takes no options, and
      * netdev_set_config() refuses any. */
     int (*set_config)(struct netdev *netdev, const char *options, char **errp);
+
+    /* Stops (PAUSE true) or restarts the port's own reception while its
+     * input is handed over to another path (netdev_rx_handover_set()):
+     * what the device receives meanwhile is not kept anywhere, and set
+     * config changes keep the pause.  0, or a positive errno after logging
+     * why.  NULL: netdev.c reads and drops the type's own input during a
+     * handover instead. */
+    int (*rx_pause)(struct netdev *netdev, bool pause);
 };
+
+/* netdev-handover.c's side of netdev.c: called once a port is open (it
+ * may have been handed over before), by netdev_recv() for a port handed
+ * over to H, and by netdev_get_fd() for it. */
+struct netdev_handover;
+void netdev_handover_opened(struct netdev *);
+int netdev_handover_recv(struct netdev *, struct netdev_handover *h,
+                         struct pkt **pkts, size_t max, size_t *n);
+int netdev_handover_fd(const struct netdev_handover *h);
 
 /* Adds CLASS (which must live forever) to the registry.  Returns 0, or
  * EEXIST if a type of that name is registered. */

@@ -161,8 +161,10 @@ netdev_open(const char *name, const char *type, struct netdev **netdevp)
     netdev->class = class;
     netdev->name = xstrdup(name);
     netdev->config = NULL;
+    netdev->handover = NULL;
     netdev->next = open_netdevs;
     open_netdevs = netdev;
+    netdev_handover_opened(netdev);
     VLOG_DBG("port %s: opened (type %s)", name, type);
     *netdevp = netdev;
     return 0;
@@ -229,6 +231,12 @@ netdev_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
     if (!max) {
         return EAGAIN;
     }
+    struct netdev_handover *h =
+        __atomic_load_n(&netdev->handover, __ATOMIC_ACQUIRE);
+    if (h) {
+        return netdev_handover_recv(netdev, h, pkts,
+                                    NF_MIN(max, NETDEV_MAX_BURST), n);
+    }
     return netdev->class->recv(netdev, pkts, NF_MIN(max, NETDEV_MAX_BURST), n);
 }
 
@@ -253,6 +261,11 @@ netdev_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
 int
 netdev_get_fd(const struct netdev *netdev)
 {
+    struct netdev_handover *h =
+        __atomic_load_n(&netdev->handover, __ATOMIC_ACQUIRE);
+    if (h) {
+        return netdev_handover_fd(h);
+    }
     return netdev->class->get_fd ? netdev->class->get_fd(netdev) : -1;
 }
 

@@ -62,6 +62,32 @@ void netdev_close(struct netdev *netdev);
 /* Looks up an open port by name: NULL if none. */
 struct netdev *netdev_from_name(const char *name);
 
+/* Input handover (netdev-handover.c).  A device that owns the wire of
+ * port NAME (a HAL switch chip) forwards what its tables hold itself and
+ * delivers only the rest to the host; while it does, the port must not
+ * read its own device (it would see the chip's frames too), and
+ * netdev_recv() returns the frames the chip delivers instead.
+ *
+ * netdev_rx_handover_set(NAME, true) starts that for the port NAME,
+ * whether it is open now or opened later (main thread); false ends it,
+ * dropping what is queued.  Returns 0, EINVAL for a bad name, or an errno
+ * from eventfd().
+ *
+ * netdev_rx_handover_deliver() queues a copy of FRAME (LEN bytes) as
+ * received on NAME; any thread, never blocks.  Returns 0, ENOENT if NAME
+ * is not handed over, or ENOBUFS if its queue is full (the frame is
+ * dropped and counted).
+ *
+ * netdev_rx_handover_is_set() says whether NAME is handed over, and
+ * netdev_rx_handover_stats() how many frames were delivered and dropped
+ * for it since it first was (ENOENT if it never was). */
+int netdev_rx_handover_set(const char *name, bool on);
+bool netdev_rx_handover_is_set(const char *name);
+int netdev_rx_handover_deliver(const char *name, const void *frame,
+                               size_t len);
+int netdev_rx_handover_stats(const char *name, uint64_t *n_in,
+                             uint64_t *n_dropped);
+
 const char *netdev_get_name(const struct netdev *);
 const char *netdev_get_type(const struct netdev *);
 

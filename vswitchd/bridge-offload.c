@@ -27,6 +27,7 @@
 #include "offload/offload.h"
 #include "ovsdb/idl.h"
 #include "softpath/dpif.h"
+#include "softpath/netdev.h"
 #include "vswitchd/bridge-private.h"
 #include "vswitchd/bridge.h"
 #include "vswitchd/upcall.h"
@@ -41,6 +42,13 @@ static char *cur_priority, *cur_tc_policy;
 static char *last_error;
 /* other_config:hal-plugin and hal-args as last applied. */
 static char *cur_hal_plugin, *cur_hal_args;
+
+/* A HAL device that owns its ports' wire hands the userspace datapath
+ * what its tables did not take, in place of the ports' own input. */
+static const struct offload_hal_host hal_host = {
+    .handover = netdev_rx_handover_set,
+    .deliver = netdev_rx_handover_deliver,
+};
 
 static bool
 str_eq_null(const char *a, const char *b)
@@ -78,6 +86,7 @@ apply_hal_plugin(const struct ovsdb_idl_row *ovs)
         off.enabled = false;
         offload_set_config(&off, NULL);
     }
+    offload_hal_set_host(&hal_host);
     if (offload_hal_configure(plugin, args, &err)) {
         /* The hal provider now refuses every port with this message, so
          * their flows say it too. */
@@ -91,6 +100,7 @@ apply_hal_plugin(const struct ovsdb_idl_row *ovs)
     free(cur_hal_args);
     cur_hal_plugin = plugin ? xstrdup(plugin) : NULL;
     cur_hal_args = args ? xstrdup(args) : NULL;
+    offload_ports_rebind_profiles();
     if (on) {
         offload_set_config(&cur, NULL);
         bridge_offload_ports_sync();

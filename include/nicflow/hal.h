@@ -25,7 +25,21 @@
  *   - counters (packets, bytes) that ACL entries count into;
  *   - meters (policers) that ACL entries police with.
  * Port/VLAN membership, L3 host/route/next-hop and tunnel encap/decap
- * tables are not part of ABI version 1.
+ * tables are not part of this ABI version.
+ *
+ * The path to the host.  A chip that owns the wire of its ports (a switch
+ * ASIC, the simulated eswitch) forwards what its tables hold and hands the
+ * host only the rest, as an SDK's "packets to CPU" receive does.  Such a
+ * plugin implements rx_register: once nicflow has registered a receiver,
+ * it delivers there every frame that entered a chip port and that its
+ * tables did not take (a miss), and nicflow stops reading those ports'
+ * netdevs itself.  What nicflow sends out of a port still goes through the
+ * port's netdev.  A device whose ports' netdevs see every frame anyway
+ * (a NIC that only adds rules beside the kernel's path) leaves
+ * rx_register NULL.
+ *
+ * Versions of this header: 1 had no rx_register, port_stats or
+ * caps.profile.
  *
  * Values.  Every match and set value is in network byte order (big
  * endian), right-aligned in the field's bytes (table of fields below),
@@ -64,7 +78,7 @@ extern "C" {
 #endif
 
 /* The version of this ABI.  A plugin sets it in nicflow_hal_ops. */
-#define NICFLOW_HAL_ABI_VERSION 1
+#define NICFLOW_HAL_ABI_VERSION 2
 
 /* The one symbol a plugin exports. */
 #define NICFLOW_HAL_ENTRY_SYMBOL "nicflow_hal_entry"
@@ -178,6 +192,10 @@ struct nicflow_hal_caps {
     uint32_t acl_priority_max; /* Entry priorities are 0 .. this. */
     uint32_t n_templates;
     struct nicflow_hal_key_template templates[NICFLOW_HAL_MAX_TEMPLATES];
+    /* The hw-profiles/ name that describes the device ("" if none): the
+     * profile nicflow checks flows against, for ports not bound to one
+     * explicitly (Interface other_config:hw-profile). */
+    char profile[NICFLOW_HAL_NAME_MAX];
 };
 
 /* ---------------------------------------------------------------------
@@ -192,6 +210,19 @@ struct nicflow_hal_port {
     uint32_t chip_port;
     char name[NICFLOW_HAL_NAME_MAX]; /* Netdev name, NUL-terminated. */
     uint32_t flags;                  /* NICFLOW_HAL_PORT_*. */
+};
+
+/* What a chip port has seen since the device was opened (port_stats).
+ * Every frame that enters is counted in rx_* and then in exactly one of
+ * hw_* (the tables took it: forwarded, mirrored or dropped by an entry) or
+ * host_* (handed to the host, or dropped because no host receiver was
+ * registered).  tx_* counts frames the chip's own forwarding sent out of
+ * the port, not what the host sent through the port's netdev. */
+struct nicflow_hal_port_stats {
+    uint64_t rx_packets, rx_bytes;
+    uint64_t hw_packets, hw_bytes;
+    uint64_t host_packets, host_bytes;
+    uint64_t tx_packets, tx_bytes;
 };
 
 /* ---------------------------------------------------------------------
@@ -303,6 +334,18 @@ struct nicflow_hal_event {
 typedef void nicflow_hal_event_cb(const struct nicflow_hal_event *ev,
                                   void *aux);
 
+/* The receiver of frames to the host (see "The path to the host").  A
+ * plugin calls it from threads of its own, never from within a call
+ * nicflow is making into the device, possibly from several threads at
+ * once (one per port, say), at any time between rx_register() and the
+ * return of close() or of rx_register() with a NULL receiver.  FRAME is
+ * the whole Ethernet frame as it entered CHIP_PORT (with its VLAN tag, if
+ * it had one, in the frame), LEN bytes, borrowed for the call.  The
+ * receiver copies it and returns without blocking and without calling
+ * into the plugin. */
+typedef void nicflow_hal_rx_cb(uint32_t chip_port, const void *frame,
+                               size_t len, void *aux);
+
 /* ---------------------------------------------------------------------
  * The operations.
  * --------------------------------------------------------------------- */
@@ -405,6 +448,22 @@ struct nicflow_hal_ops {
     int (*events_register)(struct nicflow_hal_dev *dev,
                            nicflow_hal_event_cb *cb, void *aux, char *err,
                            size_t err_size);
+
+    /* The path to the host (NULL: the device has none of its own). */
+
+    /* Makes CB(chip_port, frame, len, AUX) the receiver of every frame the
+     * device does not forward itself (NULL: none; the device then drops
+     * them and counts them in host_*).  The previous receiver gets no
+     * call after this returns.  Errors: EIO. */
+    int (*rx_register)(struct nicflow_hal_dev *dev, nicflow_hal_rx_cb *cb,
+                       void *aux, char *err, size_t err_size);
+
+    /* Port statistics (NULL: the device keeps none). */
+
+    /* Fills *STATS for CHIP_PORT.  Errors: ENOENT (no such port), EIO. */
+    int (*port_stats)(struct nicflow_hal_dev *dev, uint32_t chip_port,
+                      struct nicflow_hal_port_stats *stats, char *err,
+                      size_t err_size);
 };
 
 /* The type of the entry symbol.  It returns the plugin's operations,

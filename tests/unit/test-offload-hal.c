@@ -188,7 +188,7 @@ test_load_sample(void **state NF_UNUSED)
 
     offload_hal_describe(&b);
     const char *text = buf_cstr(&b);
-    assert_non_null(strstr(text, "(sample), device sample0, ABI 1\n"));
+    assert_non_null(strstr(text, "(sample), device sample0, ABI 2\n"));
     assert_non_null(strstr(text, "  ports: p1=100 p2=101\n"));
     assert_non_null(strstr(text, "  acl: 3 entries"));
     assert_non_null(strstr(text, "    template 1 ipv4-5tuple: in_port/32 "
@@ -260,7 +260,7 @@ test_bad_abi(void **state NF_UNUSED)
 {
     expect_load_error(HAL_BAD_ABI_SO,
                       "hal-plugin " HAL_BAD_ABI_SO
-                      ": ABI version 3, this nicflow speaks 1");
+                      ": ABI version 3, this nicflow speaks 2");
 }
 
 static void

@@ -225,6 +225,81 @@ test_dummy_rx_tx(void **state)
     netdev_close(netdev);
 }
 
+/* Input handover: while a port's input is handed over, netdev_recv()
+ * returns only what netdev_rx_handover_deliver() queued (the type's own
+ * input is read and dropped, as the dummy type cannot pause), and
+ * netdev_get_fd() polls the handover queue; a handover set before the port
+ * opens applies when it does; ending it gives the port its own input
+ * back. */
+static void
+test_rx_handover(void **state)
+{
+    (void) state;
+    struct pkt *pkts[NETDEV_MAX_BURST];
+    uint8_t frame[ETH_TOTAL_MIN];
+    uint64_t n_in = 0, n_dropped = 0;
+    struct netdev *netdev;
+    size_t n;
+
+    assert_int_equal(netdev_rx_handover_set("", true), EINVAL);
+    assert_int_equal(netdev_rx_handover_deliver("ho0", frame, sizeof frame),
+                     ENOENT);
+    assert_int_equal(netdev_rx_handover_set("ho0", true), 0);
+    assert_true(netdev_rx_handover_is_set("ho0"));
+    assert_int_equal(netdev_open("ho0", "dummy", &netdev), 0);
+    int fd = netdev_get_fd(netdev);
+    assert_true(fd >= 0);
+    assert_false(fd_readable(fd));
+
+    /* The wire's frame is not delivered; the chip's is, once. */
+    assert_int_equal(netdev_dummy_receive(netdev, make_frame(7)), 0);
+    memset(frame, 9, sizeof frame);
+    assert_int_equal(netdev_rx_handover_deliver("ho0", frame, sizeof frame),
+                     0);
+    assert_true(fd_readable(fd));
+    assert_int_equal(netdev_recv(netdev, pkts, NETDEV_MAX_BURST, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(pkts[0]->size, sizeof frame);
+    assert_int_equal(pkts[0]->data[0], 9);
+    pkt_delete(pkts[0]);
+    assert_false(fd_readable(fd));
+    assert_int_equal(netdev_recv(netdev, pkts, NETDEV_MAX_BURST, &n), EAGAIN);
+
+    /* A full queue drops and counts. */
+    int error = 0;
+    size_t queued = 0;
+    while (!error) {
+        error = netdev_rx_handover_deliver("ho0", frame, sizeof frame);
+        queued += !error;
+    }
+    assert_int_equal(error, ENOBUFS);
+    assert_int_equal(netdev_rx_handover_stats("ho0", &n_in, &n_dropped), 0);
+    assert_int_equal(n_in, queued + 1);
+    assert_int_equal(n_dropped, 1);
+
+    /* Ending it drops the queue and gives the port its own input back. */
+    assert_int_equal(netdev_rx_handover_set("ho0", false), 0);
+    assert_false(netdev_rx_handover_is_set("ho0"));
+    assert_int_equal(netdev_rx_handover_deliver("ho0", frame, sizeof frame),
+                     ENOENT);
+    assert_true(netdev_get_fd(netdev) != fd); /* The dummy's own again. */
+    assert_int_equal(netdev_dummy_receive(netdev, make_frame(5)), 0);
+    assert_int_equal(netdev_recv(netdev, pkts, NETDEV_MAX_BURST, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(pkts[0]->data[0], 5);
+    pkt_delete(pkts[0]);
+
+    /* Set again while open. */
+    assert_int_equal(netdev_rx_handover_set("ho0", true), 0);
+    assert_int_equal(netdev_rx_handover_deliver("ho0", frame, sizeof frame),
+                     0);
+    assert_int_equal(netdev_recv(netdev, pkts, NETDEV_MAX_BURST, &n), 0);
+    assert_int_equal(n, 1);
+    pkt_delete(pkts[0]);
+    assert_int_equal(netdev_rx_handover_set("ho0", false), 0);
+    netdev_close(netdev);
+}
+
 static void
 test_dummy_drops(void **state)
 {
@@ -710,6 +785,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_type),
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_rx_handover),
         cmocka_unit_test(test_dummy_properties),
         cmocka_unit_test(test_dummy_rx_tx),
         cmocka_unit_test(test_dummy_drops),
