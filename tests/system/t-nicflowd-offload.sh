@@ -182,6 +182,12 @@ wait_for "flows from pa are put into the HAL device" 'offloaded:yes, dp:hal' \
     appctl dpctl/dump-flows -m
 check_output "offload/show: pa is served by hal" \
     'pa: odp [0-9]+, type afpacket, provider hal' appctl offload/show
+check_output "hal/show: the sample device's ACL holds the flows" \
+    'tables: acl [1-9][0-9]*/16' appctl hal/show
+check_output "hal/show: the sample reaches the host through the netdevs" \
+    'path to the host: the ports. netdevs' appctl hal/show
+check_output "offload-stats-show has the device's lines" \
+    'hal device sample0 \(profile -\)' appctl dpctl/offload-stats-show
 check "hal-plugin: a file that does not exist" vsctl set Open_vSwitch . \
     other_config:hal-plugin=/nonexistent/nicflow-hal.so
 check "ping a -> b" ping_ab 2
