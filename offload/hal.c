@@ -950,8 +950,8 @@ format_usage(struct buf *out, const char *indent)
             buf_put_cstr(out, "no statistics (the device keeps none)\n");
             continue;
         }
-        int error = p->ops->port_stats(p->dev, port->chip_port, &st, err,
-                                       sizeof err);
+        int error =
+            p->ops->port_stats(p->dev, port->chip_port, &st, err, sizeof err);
         if (error) {
             buf_printf(out, "statistics: %s\n",
                        err[0] ? err : nf_strerror(error));
@@ -988,10 +988,9 @@ offload_hal_stats_lines(struct buf *out)
 {
     pthread_mutex_lock(&hal_mutex);
     if (hal_plugin) {
-        buf_printf(out, "  hal device %s (profile %s):\n",
-                   hal_plugin->caps.device,
-                   hal_plugin->caps.profile[0] ? hal_plugin->caps.profile
-                                               : "-");
+        buf_printf(
+            out, "  hal device %s (profile %s):\n", hal_plugin->caps.device,
+            hal_plugin->caps.profile[0] ? hal_plugin->caps.profile : "-");
         format_usage(out, "    ");
     }
     pthread_mutex_unlock(&hal_mutex);

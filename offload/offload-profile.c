@@ -119,13 +119,11 @@ offload_mport_bind_profile(struct offload_mport *mp)
         if (mp->profile) {
             mp->profile_by_hal = true;
         } else {
-            mp->profile_error =
-                xasprintf("its HAL device names profile %s, which %s",
-                          hal_profile,
-                          set && offload_profile_find_error(set, hal_profile,
-                                                            NULL)
-                              ? "did not load"
-                              : "does not exist");
+            mp->profile_error = xasprintf(
+                "its HAL device names profile %s, which %s", hal_profile,
+                set && offload_profile_find_error(set, hal_profile, NULL)
+                    ? "did not load"
+                    : "does not exist");
             VLOG_WARN("port %s: %s; its flows stay in software", mp->up.name,
                       mp->profile_error);
         }

@@ -32,8 +32,13 @@
  * at a time, as do the datapath's netdevs and the meter table.  Each
  * meter also locks itself (dp-meter.h), which costs little here and keeps
  * charging correct once packet threads stop taking the datapath's mutex.
- * The registry has its own mutex, always taken before a datapath's. */
+ * The registry has its own mutex, always taken before a datapath's.
+ *
+ * Files: the structures are in dpif-netdev-private.h; the upcall queues
+ * and dpif_recv() in dpif-netdev-upcall.c; the meter table in
+ * dpif-netdev-meter.c. */
 #include "softpath/dpif-netdev.h"
+#include "softpath/dpif-netdev-private.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -64,108 +69,9 @@ VLOG_DEFINE_THIS_MODULE(dpif_netdev);
 
 COVERAGE_DEFINE(dpif_netdev_output_no_port);
 COVERAGE_DEFINE(dpif_netdev_recirc_too_deep);
-COVERAGE_DEFINE(dpif_netdev_upcall_lost);
 COVERAGE_DEFINE(dpif_netdev_meter_missing);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
-
-/* Upcalls queued per port before more are lost: enough to absorb a burst
- * while the handler is busy, small enough that a flood from one port
- * cannot hold much memory. */
-#define UPCALL_QUEUE_MAX 1024
-
-/* How many times a packet may be recirculated, as Open vSwitch's
- * MAX_RECIRC_DEPTH: a loop of recirculations must end somewhere. */
-#define MAX_RECIRC_DEPTH 6
-
-/* The flow limit when the caller sets none (Open vSwitch's default). */
-#define DEFAULT_FLOW_LIMIT 200000
-
-/* Meter ids are 0 .. MAX_METERS - 1: far more than switches configure,
- * and a bound on what a misbehaving client can make the table hold. */
-#define MAX_METERS (1u << 18)
-
-/* A bounded ring of upcalls waiting for dpif_recv(). */
-struct upcall_queue {
-    struct dpif_upcall *ring; /* UPCALL_QUEUE_MAX entries, or NULL. */
-    size_t head;              /* Index of the oldest entry. */
-    size_t n;                 /* Entries queued. */
-};
-
-struct dp_port {
-    struct hmap_node node; /* In dp_netdev.ports, by hash of port_no. */
-    uint32_t port_no;
-    struct netdev *netdev;
-    struct upcall_queue upcalls;      /* Upcalls of packets received here. */
-    uint64_t n_lost;                  /* Upcalls of this port lost. */
-    struct pkt *tx[NETDEV_MAX_BURST]; /* Outputs not sent yet. */
-    size_t n_tx;
-};
-
-/* The classifier of the megaflows of one input port. */
-struct dp_port_cls {
-    struct hmap_node node; /* In dp_netdev.port_cls, by port number. */
-    uint32_t port_no;
-    struct dpcls cls;
-};
-
-struct dp_flow {
-    struct hmap_node ufid_node; /* In dp_netdev.flows. */
-    struct dpif_ufid ufid;
-    struct dpcls_rule *rule;      /* The classifier's rule for it. */
-    struct dpcls *cls;            /* The classifier that holds it. */
-    struct buf key, mask;         /* As put (mask empty: exact). */
-    struct buf actions;           /* As put. */
-    struct dpif_flow_stats stats; /* Updated on every hit. */
-};
-
-/* A meter in dp_netdev.meters. */
-struct dp_meter_entry {
-    struct hmap_node node; /* By hash of id. */
-    uint32_t id;
-    struct dp_meter *meter;
-};
-
-struct dp_netdev {
-    struct hmap_node node; /* In 'dps', by hash of name. */
-    char *name;
-    unsigned int refcnt; /* Handles and dumps that point here. */
-    bool destroyed;      /* destroy() ran: no longer in 'dps'. */
-    pthread_mutex_t mutex;
-
-    struct hmap ports; /* Of struct dp_port. */
-    /* Megaflows with an exact in_port (all that xlate makes) live in their
-     * port's classifier, so each port ranks its subtables by its own
-     * traffic; the others (dpctl may wildcard in_port) in CLS, which a
-     * lookup consults after the port's.  Rules' payloads are struct
-     * dp_flow. */
-    struct hmap port_cls; /* Of struct dp_port_cls, by port number. */
-    struct dpcls cls;
-    struct emc emc;
-    struct hmap flows; /* Of struct dp_flow, by ufid. */
-    size_t flow_limit;
-    struct hmap meters; /* Of struct dp_meter_entry, by id. */
-
-    bool recv_enabled;
-    int upcall_fd;                    /* Eventfd: readable while queued. */
-    struct upcall_queue misc_upcalls; /* For in_ports that are no port. */
-    size_t n_upcalls;                 /* In all queues. */
-    uint32_t rr_next;                 /* First port to serve next. */
-
-    uint64_t n_hit, n_missed, n_lost;
-};
-
-struct dpif_netdev {
-    struct dpif up;
-    struct dp_netdev *dp;
-};
-
-struct dp_netdev_flow_dump {
-    struct dpif_flow_dump up;
-    struct dp_netdev *dp;    /* Referenced until done(). */
-    struct dpif_ufid *ufids; /* The flows that existed at start(). */
-    size_t n, pos;
-};
 
 /* The state the action hooks need for one packet. */
 struct exec_ctx {
@@ -192,103 +98,6 @@ set_err(char **errp, char *msg)
     } else {
         free(msg);
     }
-}
-
-static struct dp_netdev *
-dp_from_dpif(const struct dpif *dpif)
-{
-    return CONTAINER_OF(dpif, struct dpif_netdev, up)->dp;
-}
-
-/* ---------------------------------------------------------------------
- * Upcall queues.
- * --------------------------------------------------------------------- */
-
-/* Makes the eventfd readable or empties it, so that it polls readable
- * exactly while some upcall is queued. */
-static void
-upcall_fd_signal(struct dp_netdev *dp, bool readable)
-{
-    uint64_t v = 1;
-    ssize_t n;
-
-    if (readable) {
-        n = write(dp->upcall_fd, &v, sizeof v);
-    } else {
-        n = read(dp->upcall_fd, &v, sizeof v);
-    }
-    /* A failed write means the counter is already huge and a failed read
-     * that it is already zero (EAGAIN): both leave the state we want. */
-    (void) n;
-}
-
-static void
-upcall_queue_clear(struct dp_netdev *dp, struct upcall_queue *q)
-{
-    for (size_t i = 0; i < q->n; i++) {
-        dpif_upcall_destroy(&q->ring[(q->head + i) % UPCALL_QUEUE_MAX]);
-    }
-    dp->n_upcalls -= q->n;
-    if (q->n && !dp->n_upcalls) {
-        upcall_fd_signal(dp, false);
-    }
-    free(q->ring);
-    memset(q, 0, sizeof *q);
-}
-
-static struct dp_port *
-port_lookup(const struct dp_netdev *dp, uint32_t port_no)
-{
-    struct dp_port *port;
-
-    HMAP_FOR_EACH_WITH_HASH (port, node, hash_int(port_no, 0), &dp->ports) {
-        if (port->port_no == port_no) {
-            return port;
-        }
-    }
-    return NULL;
-}
-
-/* Queues U (taking what it owns) on the queue of the port the packet came
- * in on, or counts it lost if upcalls are disabled or the queue is full. */
-static void
-upcall_queue_push(struct dp_netdev *dp, struct dpif_upcall *u)
-{
-    struct dp_port *port = port_lookup(dp, u->in_port);
-    struct upcall_queue *q = port ? &port->upcalls : &dp->misc_upcalls;
-
-    if (!dp->recv_enabled || q->n >= UPCALL_QUEUE_MAX) {
-        COVERAGE_INC(dpif_netdev_upcall_lost);
-        dp->n_lost++;
-        if (port) {
-            port->n_lost++;
-        }
-        dpif_upcall_destroy(u);
-        return;
-    }
-    if (!q->ring) {
-        q->ring = xmalloc(UPCALL_QUEUE_MAX * sizeof *q->ring);
-    }
-    q->ring[(q->head + q->n) % UPCALL_QUEUE_MAX] = *u;
-    q->n++;
-    if (!dp->n_upcalls++) {
-        upcall_fd_signal(dp, true);
-    }
-}
-
-/* Queues a miss upcall for P (taken), whose flow is FLOW. */
-static void
-upcall_miss(struct dp_netdev *dp, struct pkt *p, const struct flow *flow)
-{
-    struct dpif_upcall u;
-
-    memset(&u, 0, sizeof u);
-    u.type = DPIF_UC_MISS;
-    u.packet = p;
-    u.in_port = p->in_port;
-    odp_flow_to_key(&u.key, flow, NULL);
-    dpif_ufid_from_key(u.key.data, u.key.len, &u.ufid);
-    upcall_queue_push(dp, &u);
 }
 
 /* ---------------------------------------------------------------------
@@ -319,7 +128,7 @@ static void
 hook_output(void *aux, struct pkt *p, uint32_t port_no)
 {
     struct exec_ctx *ctx = aux;
-    struct dp_port *port = port_lookup(ctx->dp, port_no);
+    struct dp_port *port = dp_port_lookup(ctx->dp, port_no);
 
     if (!port) {
         /* A flow may outlive the port it outputs to (see port_del). */
@@ -357,7 +166,7 @@ hook_userspace(void *aux, struct pkt *p, const struct nlattr *attr)
                     mnl_attr_get_payload_len(a));
         }
     }
-    upcall_queue_push(ctx->dp, &u);
+    dpif_netdev_upcall_push(ctx->dp, &u);
 }
 
 static void
@@ -378,24 +187,11 @@ hook_recirc(void *aux, struct pkt *p, uint32_t recirc_id)
     process_packet(ctx->dp, p, ctx->depth + 1);
 }
 
-static struct dp_meter_entry *
-meter_lookup(const struct dp_netdev *dp, uint32_t id)
-{
-    struct dp_meter_entry *e;
-
-    HMAP_FOR_EACH_WITH_HASH (e, node, hash_int(id, 0), &dp->meters) {
-        if (e->id == id) {
-            return e;
-        }
-    }
-    return NULL;
-}
-
 static bool
 hook_meter(void *aux, struct pkt *p, uint32_t meter_id)
 {
     struct exec_ctx *ctx = aux;
-    struct dp_meter_entry *e = meter_lookup(ctx->dp, meter_id);
+    struct dp_meter_entry *e = dpif_netdev_meter_lookup(ctx->dp, meter_id);
 
     if (!e) {
         /* No such meter: the packet passes (see the top of the file). */
@@ -511,7 +307,7 @@ process_packet(struct dp_netdev *dp, struct pkt *p, int depth)
         execute_actions(dp, p, depth, f->actions.data, f->actions.len);
     } else {
         dp->n_missed++;
-        upcall_miss(dp, p, &flow);
+        dpif_netdev_upcall_miss(dp, p, &flow);
     }
 }
 
@@ -576,7 +372,7 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
             execute_actions(dp, pkts[i], 0, f->actions.data, f->actions.len);
         } else {
             dp->n_missed++;
-            upcall_miss(dp, pkts[i], &flows[i]);
+            dpif_netdev_upcall_miss(dp, pkts[i], &flows[i]);
         }
     }
 }
@@ -667,7 +463,7 @@ static void
 port_destroy(struct dp_netdev *dp, struct dp_port *port)
 {
     port_flush_tx(port);
-    upcall_queue_clear(dp, &port->upcalls);
+    dpif_netdev_upcall_queue_clear(dp, &port->upcalls);
     hmap_remove(&dp->ports, &port->node);
     netdev_close(port->netdev);
     free(port);
@@ -757,14 +553,6 @@ free_dp:
     return error;
 }
 
-static void
-meter_remove(struct dp_netdev *dp, struct dp_meter_entry *e)
-{
-    hmap_remove(&dp->meters, &e->node);
-    dp_meter_destroy(e->meter);
-    free(e);
-}
-
 /* Empties DP of ports, flows, meters and upcalls; called with its mutex
  * held. */
 static void
@@ -778,9 +566,9 @@ dp_clear(struct dp_netdev *dp)
     }
     flows_flush(dp);
     HMAP_FOR_EACH_SAFE (e, node, &dp->meters) {
-        meter_remove(dp, e);
+        dpif_netdev_meter_remove(dp, e);
     }
-    upcall_queue_clear(dp, &dp->misc_upcalls);
+    dpif_netdev_upcall_queue_clear(dp, &dp->misc_upcalls);
 }
 
 /* Frees DP, which destroy() removed from the registry and no one
@@ -980,10 +768,10 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
         goto unlock;
     }
     if (no == DPIF_PORT_ANY) {
-        for (no = 1; port_lookup(dp, no); no++) {
+        for (no = 1; dp_port_lookup(dp, no); no++) {
             continue;
         }
-    } else if (port_lookup(dp, no)) {
+    } else if (dp_port_lookup(dp, no)) {
         set_err(errp, xasprintf("%s: port number %u is taken", dp->name, no));
         error = EBUSY;
         goto unlock;
@@ -1026,7 +814,7 @@ dpif_netdev_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
     int error = 0;
 
     pthread_mutex_lock(&dp->mutex);
-    port = port_lookup(dp, port_no);
+    port = dp_port_lookup(dp, port_no);
     if (!port) {
         set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
         error = ENOENT;
@@ -1060,7 +848,7 @@ dpif_netdev_port_set_config(struct dpif *dpif, uint32_t port_no,
     int error;
 
     pthread_mutex_lock(&dp->mutex);
-    port = port_lookup(dp, port_no);
+    port = dp_port_lookup(dp, port_no);
     if (!port) {
         set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
         error = ENOENT;
@@ -1080,7 +868,7 @@ dpif_netdev_port_query(const struct dpif *dpif, uint32_t port_no,
     struct dp_port *port;
 
     pthread_mutex_lock(&dp->mutex);
-    port = name ? port_lookup_by_name(dp, name) : port_lookup(dp, port_no);
+    port = name ? port_lookup_by_name(dp, name) : dp_port_lookup(dp, port_no);
     if (port) {
         port_fill(port, out);
     }
@@ -1126,7 +914,7 @@ dpif_netdev_port_get_stats(const struct dpif *dpif, uint32_t port_no,
     int error;
 
     pthread_mutex_lock(&dp->mutex);
-    port = port_lookup(dp, port_no);
+    port = dp_port_lookup(dp, port_no);
     if (!port) {
         error = ENOENT;
         goto unlock;
@@ -1471,7 +1259,7 @@ dpif_netdev_flow_dump_done(struct dpif_flow_dump *dump_)
 }
 
 /* ---------------------------------------------------------------------
- * Execution and upcalls.
+ * Execution.
  * --------------------------------------------------------------------- */
 
 static int
@@ -1523,167 +1311,6 @@ dpif_netdev_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
         i += m;
     }
     return 0;
-}
-
-static int
-dpif_netdev_recv_set(struct dpif *dpif, bool enable)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-
-    pthread_mutex_lock(&dp->mutex);
-    dp->recv_enabled = enable;
-    pthread_mutex_unlock(&dp->mutex);
-    return 0;
-}
-
-/* The queue to serve next: the first nonempty one at or after the
- * round-robin position in port number order (the queue of packets from no
- * port counts as port DPIF_PORT_ANY), wrapping around, so that a busy port
- * cannot starve the others. */
-static struct upcall_queue *
-next_queue(struct dp_netdev *dp, uint32_t *port_nop)
-{
-    struct upcall_queue *after = NULL, *first = NULL;
-    uint32_t after_no = 0, first_no = 0;
-    struct dp_port *port;
-
-    HMAP_FOR_EACH (port, node, &dp->ports) {
-        uint32_t no = port->port_no;
-
-        if (!port->upcalls.n) {
-            continue;
-        }
-        if (no >= dp->rr_next && (!after || no < after_no)) {
-            after = &port->upcalls;
-            after_no = no;
-        }
-        if (!first || no < first_no) {
-            first = &port->upcalls;
-            first_no = no;
-        }
-    }
-    if (dp->misc_upcalls.n && !after) {
-        after = &dp->misc_upcalls;
-        after_no = DPIF_PORT_ANY;
-    }
-    if (dp->misc_upcalls.n && !first) {
-        first = &dp->misc_upcalls;
-        first_no = DPIF_PORT_ANY;
-    }
-    *port_nop = after ? after_no : first_no;
-    return after ? after : first;
-}
-
-static int
-dpif_netdev_recv(struct dpif *dpif, struct dpif_upcall *upcall)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct upcall_queue *q;
-    uint32_t port_no;
-    int error = 0;
-
-    pthread_mutex_lock(&dp->mutex);
-    q = next_queue(dp, &port_no);
-    if (!q) {
-        error = EAGAIN;
-        goto unlock;
-    }
-    *upcall = q->ring[q->head];
-    q->head = (q->head + 1) % UPCALL_QUEUE_MAX;
-    q->n--;
-    dp->rr_next = port_no + 1; /* Wraps to 0 after DPIF_PORT_ANY. */
-    if (!--dp->n_upcalls) {
-        upcall_fd_signal(dp, false);
-    }
-
-unlock:
-    pthread_mutex_unlock(&dp->mutex);
-    return error;
-}
-
-static int
-dpif_netdev_recv_fd(const struct dpif *dpif)
-{
-    return dp_from_dpif(dpif)->upcall_fd;
-}
-
-/* ---------------------------------------------------------------------
- * Meters.
- * --------------------------------------------------------------------- */
-
-static void
-dpif_netdev_meter_get_features(const struct dpif *dpif NF_UNUSED,
-                               struct dpif_meter_features *f)
-{
-    f->max_meters = MAX_METERS;
-    f->band_types = 1u << DPIF_METER_BAND_DROP;
-    f->capabilities = (DPIF_METER_KBPS | DPIF_METER_PKTPS | DPIF_METER_BURST
-                       | DPIF_METER_STATS);
-    f->max_bands = DPIF_METER_MAX_BANDS;
-}
-
-static int
-dpif_netdev_meter_set(struct dpif *dpif, uint32_t meter_id,
-                      const struct dpif_meter_config *config,
-                      char **errp NF_UNUSED)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    /* Built outside the lock: creation does not need it. */
-    struct dp_meter *meter = dp_meter_create(config, dp_meter_now_ns());
-    struct dp_meter *old = NULL;
-    struct dp_meter_entry *e;
-
-    pthread_mutex_lock(&dp->mutex);
-    e = meter_lookup(dp, meter_id);
-    if (e) {
-        /* A new meter replaces the old: full buckets, zero statistics. */
-        old = e->meter;
-    } else {
-        e = xzalloc(sizeof *e);
-        e->id = meter_id;
-        hmap_insert(&dp->meters, &e->node, hash_int(meter_id, 0));
-    }
-    e->meter = meter;
-    pthread_mutex_unlock(&dp->mutex);
-    /* Every charge happens under the datapath's mutex, so no thread can
-     * still be using the old meter. */
-    dp_meter_destroy(old);
-    return 0;
-}
-
-static int
-dpif_netdev_meter_get(const struct dpif *dpif, uint32_t meter_id,
-                      struct dpif_meter_stats *stats)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_meter_entry *e;
-
-    pthread_mutex_lock(&dp->mutex);
-    e = meter_lookup(dp, meter_id);
-    if (e) {
-        dp_meter_get_stats(e->meter, stats);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    return e ? 0 : ENOENT;
-}
-
-static int
-dpif_netdev_meter_del(struct dpif *dpif, uint32_t meter_id,
-                      struct dpif_meter_stats *stats)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_meter_entry *e;
-
-    pthread_mutex_lock(&dp->mutex);
-    e = meter_lookup(dp, meter_id);
-    if (e) {
-        if (stats) {
-            dp_meter_get_stats(e->meter, stats);
-        }
-        meter_remove(dp, e);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    return e ? 0 : ENOENT;
 }
 
 static const struct dpif_class dpif_netdev_class = {

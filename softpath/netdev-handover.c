@@ -48,10 +48,10 @@ struct netdev_handover {
     struct netdev_handover *next; /* In 'handovers'. */
     char name[IFNAMSIZ];
     pthread_mutex_t mutex;
-    bool active;       /* Guarded by ho_mutex and MUTEX: both to change. */
-    int efd;           /* Readable while the queue holds a frame. */
+    bool active; /* Guarded by ho_mutex and MUTEX: both to change. */
+    int efd;     /* Readable while the queue holds a frame. */
     struct pkt *queue[HANDOVER_QUEUE];
-    size_t head, n;    /* Ring of N frames from HEAD. */
+    size_t head, n; /* Ring of N frames from HEAD. */
     uint64_t n_in, n_dropped;
 };
 
@@ -196,8 +196,7 @@ netdev_rx_handover_deliver(const char *name, const void *frame, size_t len)
 }
 
 int
-netdev_rx_handover_stats(const char *name, uint64_t *n_in,
-                         uint64_t *n_dropped)
+netdev_rx_handover_stats(const char *name, uint64_t *n_in, uint64_t *n_dropped)
 {
     pthread_mutex_lock(&ho_mutex);
     struct netdev_handover *h = handover_find(name);

@@ -602,8 +602,8 @@ ofproto_lookup(struct ofproto *p, uint8_t table_id,
 }
 
 void
-ofproto_rule_credit(const struct ofproto_rule *rule_,
-                    uint64_t n_packets, uint64_t n_bytes, long long used_ms)
+ofproto_rule_credit(const struct ofproto_rule *rule_, uint64_t n_packets,
+                    uint64_t n_bytes, long long used_ms)
 {
     struct rule *r = rule_cast(rule_);
 

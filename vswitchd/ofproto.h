@@ -208,9 +208,8 @@ const struct ofproto_rule *ofproto_lookup(struct ofproto *, uint8_t table_id,
  * USED_MS if later (revalidators credit datapath statistics this way).
  * RULE may have left its table, and its bridge may be gone: the caller
  * only needs a reference to it (ofproto_rule_ref). */
-void ofproto_rule_credit(const struct ofproto_rule *rule,
-                         uint64_t n_packets, uint64_t n_bytes,
-                         long long used_ms);
+void ofproto_rule_credit(const struct ofproto_rule *rule, uint64_t n_packets,
+                         uint64_t n_bytes, long long used_ms);
 
 /* Keeps RULE's memory alive after a flow-mod or the bridge's removal takes
  * it out of its table, for a holder that credits it later (a datapath

@@ -306,8 +306,7 @@ ukey_credit(struct ukey *uk, const struct dpif_flow_stats *st)
     uint64_t dp = st->n_packets - uk->n_packets;
     uint64_t db = st->n_bytes - uk->n_bytes;
     for (size_t i = 0; i < uk->n_hits; i++) {
-        ofproto_rule_credit(uk->hits[i].rule, dp, db,
-                            st->used);
+        ofproto_rule_credit(uk->hits[i].rule, dp, db, st->used);
     }
     uk->n_packets = st->n_packets;
     uk->n_bytes = st->n_bytes;
