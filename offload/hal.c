@@ -33,7 +33,13 @@ struct hal_plugin {
     struct nicflow_hal_port *ports;
     struct hal_map_dev map;
     bool rx_path; /* The device delivers misses to us (rx_register). */
+    bool events;  /* Its events come to hal_event_cb(). */
 };
+
+/* Events the device reported, by enum nicflow_hal_event_type (atomic:
+ * the plugin's threads count, hal/show reads). */
+#define HAL_N_EVENT_TYPES (NICFLOW_HAL_EV_TABLE_FULL + 1)
+static uint64_t hal_n_events[HAL_N_EVENT_TYPES];
 
 /* An FDB entry of the device and the rules that share it. */
 struct hal_fdb_ref {
@@ -104,6 +110,43 @@ hal_rx_cb(uint32_t chip_port, const void *frame, size_t len, void *aux)
     }
 }
 
+/* The receiver of the device's events, on the plugin's threads: counts
+ * them and logs what an operator wants to see. */
+static void
+hal_event_cb(const struct nicflow_hal_event *ev, void *aux)
+{
+    static struct vlog_rate_limit ev_rl = VLOG_RATE_LIMIT_INIT(5, 20);
+    const struct hal_plugin *p = aux;
+    const char *port = "?";
+
+    if (ev->type >= HAL_N_EVENT_TYPES) {
+        return;
+    }
+    __atomic_add_fetch(&hal_n_events[ev->type], 1, __ATOMIC_RELAXED);
+    for (size_t i = 0; i < p->map.n_ports; i++) {
+        if (p->ports[i].chip_port == ev->chip_port) {
+            port = p->ports[i].name;
+        }
+    }
+    switch (ev->type) {
+    case NICFLOW_HAL_EV_LINK_UP:
+    case NICFLOW_HAL_EV_LINK_DOWN:
+        VLOG_INFO_RL(&ev_rl, "%s: port %s (chip port %u) link %s",
+                     p->caps.device, port, ev->chip_port,
+                     ev->type == NICFLOW_HAL_EV_LINK_UP ? "up" : "down");
+        break;
+    case NICFLOW_HAL_EV_TABLE_FULL:
+        VLOG_WARN_RL(&ev_rl, "%s: table %s is full", p->caps.device,
+                     ev->table == NICFLOW_HAL_T_ACL        ? "acl"
+                     : ev->table == NICFLOW_HAL_T_FDB      ? "fdb"
+                     : ev->table == NICFLOW_HAL_T_COUNTERS ? "counters"
+                                                           : "meters");
+        break;
+    default:
+        break;
+    }
+}
+
 /* Stops the device's deliveries and gives the ports their own input
  * back. */
 static void
@@ -152,7 +195,12 @@ static void
 plugin_free(struct hal_plugin *p)
 {
     if (p->dev) {
+        char err[NICFLOW_HAL_MSG_MAX] = "";
+
         rx_path_stop(p);
+        if (p->events) {
+            p->ops->events_register(p->dev, NULL, NULL, err, sizeof err);
+        }
         p->ops->close(p->dev);
     }
     if (p->dl) {
@@ -283,6 +331,11 @@ plugin_load(const char *path, const char *args, struct hal_plugin **pp,
         && p->ops->counter_read && p->ops->counter_free
         && (p->caps.acl_actions & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_COUNT));
     p->caps.profile[sizeof p->caps.profile - 1] = '\0';
+    if (p->ops->events_register
+        && !p->ops->events_register(p->dev, hal_event_cb, p, err,
+                                    sizeof err)) {
+        p->events = true;
+    }
     rx_path_start(p);
     *pp = p;
     return 0;
@@ -979,6 +1032,22 @@ offload_hal_show(struct buf *out)
                    : p->ops->rx_register ? "none taken (no datapath)"
                                          : "the ports' netdevs");
         format_usage(out, "  ");
+        if (p->events) {
+            uint64_t n[HAL_N_EVENT_TYPES];
+
+            for (size_t i = 0; i < HAL_N_EVENT_TYPES; i++) {
+                n[i] = __atomic_load_n(&hal_n_events[i], __ATOMIC_RELAXED);
+            }
+            buf_printf(out,
+                       "  events: link-up %" PRIu64 ", link-down %" PRIu64
+                       ", fdb-learn %" PRIu64 ", fdb-age %" PRIu64
+                       ", table-full %" PRIu64 "\n",
+                       n[NICFLOW_HAL_EV_LINK_UP], n[NICFLOW_HAL_EV_LINK_DOWN],
+                       n[NICFLOW_HAL_EV_FDB_LEARN], n[NICFLOW_HAL_EV_FDB_AGE],
+                       n[NICFLOW_HAL_EV_TABLE_FULL]);
+        } else {
+            buf_put_cstr(out, "  events: none (the device reports none)\n");
+        }
     }
     pthread_mutex_unlock(&hal_mutex);
 }

@@ -84,8 +84,32 @@ test_shipped_profiles_load(void **state)
                            "traffic (Linux octeontx2 nic driver) (drivers: "
                            "rvu-nicpf,rvu-nicvf; interfaces: tc)\n"));
     assert_non_null(strstr(buf_cstr(&out), "sim-small: Simulated eswitch"));
-    assert_non_null(
-        strstr(buf_cstr(&out), "\nprofiles: 4 loaded, 0 failed\n"));
+    char tail[64];
+    snprintf(tail, sizeof tail, "\nprofiles: %zu loaded, 0 failed\n",
+             offload_profile_set_count(shipped));
+    assert_non_null(strstr(buf_cstr(&out), tail));
+    /* Each profile binds its drivers alone: the first in name order
+     * would otherwise take every port of another's driver silently. */
+    const struct {
+        const char *driver, *profile;
+    } binds[] = {
+        { "mlx5_core", "mlx5-connectx5" },  { "ice", "intel-e810" },
+        { "bnxt_en", "broadcom-bcm57508" }, { "prestera", "marvell-prestera" },
+        { "nfp", "netronome-agilio" },      { "rvu-nicpf", "marvell-octeontx2" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(binds); i++) {
+        const struct offload_profile *bound =
+            offload_profile_find_by_driver(shipped, binds[i].driver);
+        assert_non_null(bound);
+        assert_string_equal(bound->name, binds[i].profile);
+    }
+    for (size_t i = 0; i < offload_profile_set_count(shipped); i++) {
+        const struct offload_profile *a = offload_profile_set_get(shipped, i);
+        for (size_t d = 0; d < a->n_drivers; d++) {
+            assert_ptr_equal(
+                offload_profile_find_by_driver(shipped, a->drivers[d]), a);
+        }
+    }
     buf_destroy(&out);
 }
 
