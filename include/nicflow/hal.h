@@ -83,13 +83,15 @@ extern "C" {
 /* The one symbol a plugin exports. */
 #define NICFLOW_HAL_ENTRY_SYMBOL "nicflow_hal_entry"
 
-#define NICFLOW_HAL_MSG_MAX 128       /* Messages, with the NUL. */
-#define NICFLOW_HAL_NAME_MAX 32       /* Names, with the NUL. */
-#define NICFLOW_HAL_MAX_TEMPLATES 16  /* Key templates per device. */
-#define NICFLOW_HAL_MAX_KEY_FIELDS 16 /* Fields per key template. */
-#define NICFLOW_HAL_MAX_MATCHES 24    /* Matches per ACL entry. */
-#define NICFLOW_HAL_MAX_ACTIONS 16    /* Actions per ACL entry. */
-#define NICFLOW_HAL_VALUE_MAX 16      /* Bytes of the widest field. */
+#define NICFLOW_HAL_MSG_MAX 128      /* Messages, with the NUL. */
+#define NICFLOW_HAL_NAME_MAX 32      /* Names, with the NUL. */
+#define NICFLOW_HAL_MAX_TEMPLATES 16 /* Key templates per device. */
+#define NICFLOW_HAL_MAX_KEY_FIELDS \
+    24                             /* Fields per key template: room for
+                                       * every field (NICFLOW_HAL_F__N). */
+#define NICFLOW_HAL_MAX_MATCHES 24 /* Matches per ACL entry. */
+#define NICFLOW_HAL_MAX_ACTIONS 16 /* Actions per ACL entry. */
+#define NICFLOW_HAL_VALUE_MAX 16   /* Bytes of the widest field. */
 
 /* ---------------------------------------------------------------------
  * Fields.

@@ -93,9 +93,12 @@ test_shipped_profiles_load(void **state)
     const struct {
         const char *driver, *profile;
     } binds[] = {
-        { "mlx5_core", "mlx5-connectx5" },  { "ice", "intel-e810" },
-        { "bnxt_en", "broadcom-bcm57508" }, { "prestera", "marvell-prestera" },
-        { "nfp", "netronome-agilio" },      { "rvu-nicpf", "marvell-octeontx2" },
+        { "mlx5_core", "mlx5-connectx5" },
+        { "ice", "intel-e810" },
+        { "bnxt_en", "broadcom-bcm57508" },
+        { "prestera", "marvell-prestera" },
+        { "nfp", "netronome-agilio" },
+        { "rvu-nicpf", "marvell-octeontx2" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(binds); i++) {
         const struct offload_profile *bound =
