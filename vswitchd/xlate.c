@@ -351,8 +351,7 @@ xhit(struct xctx *ctx, const struct ofproto_rule *rule)
      * afterwards cover only the packets after it, and a packet that every
      * time needs userspace (one for a controller) is counted only here. */
     if (ctx->packet) {
-        ofproto_rule_credit(rule, 1, ctx->packet->size,
-                            nf_time_msec());
+        ofproto_rule_credit(rule, 1, ctx->packet->size, nf_time_msec());
     }
 }
 
