@@ -415,6 +415,28 @@ offload_hal_describe(struct buf *out)
                c->meters.supported && p->ops->meter_set ? "yes" : "no");
     buf_printf(out, "  fdb size %u, counters %u, meters %u\n", c->fdb.size,
                c->counters.size, c->meters.size);
+    if (c->port_vlans.supported && p->ops->port_vlan_add) {
+        buf_printf(out, "  port/vlan memberships: %u\n", c->port_vlans.size);
+    }
+    if (c->nexthops.supported && p->ops->route_add) {
+        buf_printf(out, "  l3: next hops %u, hosts %u, routes %u\n",
+                   c->nexthops.size, c->l3_hosts.size, c->l3_routes.size);
+    }
+    if (c->tunnel_types && p->ops->tunnel_encap_set) {
+        static const char *const names[] = {
+            [NICFLOW_HAL_TUN_VXLAN] = "vxlan",
+            [NICFLOW_HAL_TUN_GENEVE] = "geneve",
+            [NICFLOW_HAL_TUN_GRE] = "gre",
+        };
+        buf_put_cstr(out, "  tunnels:");
+        for (size_t t = 1; t < ARRAY_SIZE(names); t++) {
+            if (c->tunnel_types & NICFLOW_HAL_TUNNEL_BIT(t)) {
+                buf_printf(out, " %s", names[t]);
+            }
+        }
+        buf_printf(out, "; encaps %u, decaps %u\n", c->tunnel_encaps.size,
+                   c->tunnel_decaps.size);
+    }
 unlock:
     pthread_mutex_unlock(&hal_mutex);
 }

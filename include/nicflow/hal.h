@@ -23,9 +23,37 @@
  *     which bit widths), with a priority and a list of actions;
  *   - the L2 FDB: (VLAN, MAC) -> chip port;
  *   - counters (packets, bytes) that ACL entries count into;
- *   - meters (policers) that ACL entries police with.
- * Port/VLAN membership, L3 host/route/next-hop and tunnel encap/decap
- * tables are not part of this ABI version.
+ *   - meters (policers) that ACL entries police with;
+ * and, where the device has them (each optional: zero caps otherwise, and
+ * calls that are NULL or fail with EOPNOTSUPP):
+ *   - port/VLAN membership: the VLANs each port carries, tagged or not,
+ *     its port VLAN for untagged frames, and ingress filtering;
+ *   - L3: a router MAC, next hops (port, MACs, VLAN), host entries (full
+ *     addresses) and routes (prefixes) that point at next hops;
+ *   - tunnels: encapsulations an ACL entry sends a frame into
+ *     (TUNNEL_ENCAP) and decapsulation entries that strip a tunnel's outer
+ *     headers from frames addressed to a local endpoint.
+ *
+ * The order in which a frame entering a chip port meets the tables:
+ *   1. port/VLAN: a tagged frame of a VLAN the port does not carry is
+ *      dropped (when the port has any membership); an untagged frame
+ *      belongs to the port VLAN (for the FDB and L3; the ACL still sees it
+ *      untagged).
+ *   2. tunnel decap: a frame whose outer headers match an entry loses
+ *      them, and the inner frame starts again at step 3 as entering the
+ *      entry's chip port (a "tunnel port" number of nicflow's choosing).
+ *   3. the ACL: the highest-priority matching entry decides.
+ *   4. L3: an IP frame to the router MAC with a TTL/hop limit above 1 is
+ *      routed by the longest matching host entry or route: MACs and VLAN
+ *      from the next hop, TTL decremented, out of the next hop's port.
+ *      An IP frame to the router MAC without a route, or with TTL 1 or
+ *      less, goes to the host (which answers with ICMP); a frame to the
+ *      router MAC that is not IP goes on to the FDB.
+ *   5. the FDB, by (port VLAN or tag, destination MAC); the frame leaves
+ *      tagged or untagged as the output port's membership of that VLAN
+ *      says (as it came, if the port has no membership), and never out
+ *      of the port it came in on.
+ *   6. anything left goes to the host (see "The path to the host").
  *
  * The path to the host.  A chip that owns the wire of its ports (a switch
  * ASIC, the simulated eswitch) forwards what its tables hold and hands the
@@ -38,8 +66,9 @@
  * (a NIC that only adds rules beside the kernel's path) leaves
  * rx_register NULL.
  *
- * Versions of this header: 1 had no rx_register, port_stats or
- * caps.profile.
+ * Versions of this header: 1 had no rx_register, port_stats,
+ * caps.profile, port/VLAN, L3 or tunnel tables, and 16 fields per key
+ * template.
  *
  * Values.  Every match and set value is in network byte order (big
  * endian), right-aligned in the field's bytes (table of fields below),
@@ -198,6 +227,13 @@ struct nicflow_hal_caps {
      * profile nicflow checks flows against, for ports not bound to one
      * explicitly (Interface other_config:hw-profile). */
     char profile[NICFLOW_HAL_NAME_MAX];
+    struct nicflow_hal_table_caps port_vlans;    /* Memberships. */
+    struct nicflow_hal_table_caps nexthops;      /* Ids 0 .. size - 1. */
+    struct nicflow_hal_table_caps l3_hosts;      /* Full-length entries. */
+    struct nicflow_hal_table_caps l3_routes;     /* Shorter prefixes. */
+    struct nicflow_hal_table_caps tunnel_encaps; /* Ids 0 .. size - 1. */
+    struct nicflow_hal_table_caps tunnel_decaps;
+    uint32_t tunnel_types; /* NICFLOW_HAL_TUNNEL_BIT()s it can do. */
 };
 
 /* ---------------------------------------------------------------------
@@ -228,6 +264,107 @@ struct nicflow_hal_port_stats {
 };
 
 /* ---------------------------------------------------------------------
+ * Port/VLAN membership.
+ * --------------------------------------------------------------------- */
+
+#define NICFLOW_HAL_PV_UNTAGGED 0x1 /* Frames leave the port untagged. */
+#define NICFLOW_HAL_PV_PVID \
+    0x2 /* Untagged frames entering the port
+                                     * belong to this VLAN (one per port). */
+
+/* Port CHIP_PORT carries VLAN VID (1 .. 4094). */
+struct nicflow_hal_port_vlan {
+    uint32_t chip_port;
+    uint16_t vid;
+    uint16_t flags; /* NICFLOW_HAL_PV_*. */
+};
+
+/* ---------------------------------------------------------------------
+ * L3: router MAC, next hops, host entries and routes.
+ * --------------------------------------------------------------------- */
+
+/* Frames to MAC (on any VLAN) are routed; an all-zero MAC routes
+ * nothing. */
+struct nicflow_hal_l3_config {
+    uint8_t router_mac[6];
+    uint16_t pad;
+};
+
+/* Where a routed frame goes: out of CHIP_PORT, from SMAC to DMAC, tagged
+ * with VID (0: untagged; a tag is pushed as 0x8100 with priority 0, and a
+ * frame that has one keeps its TPID and priority). */
+struct nicflow_hal_nexthop {
+    uint32_t chip_port;
+    uint8_t smac[6];
+    uint8_t dmac[6];
+    uint16_t vid;
+    uint16_t pad;
+};
+
+/* A host entry (PREFIX_LEN 32 for IPv4, 128 for IPv6: the l3_hosts table)
+ * or a route (shorter: the l3_routes table) to next hop NEXTHOP.  ADDR
+ * holds 4 or 16 bytes in network order (the rest zero); bits beyond
+ * PREFIX_LEN must be zero. */
+struct nicflow_hal_route {
+    uint8_t family;     /* 4 or 6. */
+    uint8_t prefix_len; /* 0 .. 32 or 0 .. 128. */
+    uint16_t pad;
+    uint8_t addr[16];
+    uint32_t nexthop; /* A next hop id set with nexthop_set. */
+};
+
+/* ---------------------------------------------------------------------
+ * Tunnels.
+ * --------------------------------------------------------------------- */
+
+enum nicflow_hal_tunnel_type {
+    NICFLOW_HAL_TUN_VXLAN = 1, /* UDP, 8-byte header, 24-bit VNI. */
+    NICFLOW_HAL_TUN_GENEVE,    /* UDP, 8-byte header without options. */
+    NICFLOW_HAL_TUN_GRE,       /* GRE with a key (transparent Ethernet). */
+};
+#define NICFLOW_HAL_TUNNEL_BIT(TYPE) (1u << (TYPE))
+
+/* An encapsulation (ACL action TUNNEL_ENCAP with 'arg' its id): the frame
+ * gets Ethernet SMAC -> DMAC (VID tag if nonzero), IPv4 or IPv6 SRC -> DST
+ * with TTL and TOS, then the tunnel header (VXLAN/Geneve: UDP from a
+ * source port hashed from the inner frame to DST_PORT, with VNI; GRE: key
+ * VNI), and leaves through CHIP_PORT. */
+struct nicflow_hal_tunnel_encap {
+    uint32_t type;  /* enum nicflow_hal_tunnel_type. */
+    uint32_t vni;   /* VNI (24 bits) or GRE key. */
+    uint8_t family; /* 4 or 6. */
+    uint8_t ttl;
+    uint8_t tos;
+    uint8_t pad;
+    uint8_t src[16]; /* Network order, 4 or 16 bytes used. */
+    uint8_t dst[16];
+    uint16_t dst_port; /* UDP destination port, host order (VXLAN 4789). */
+    uint16_t vid;
+    uint8_t smac[6];
+    uint8_t dmac[6];
+    uint32_t chip_port;
+};
+
+/* A decapsulation entry: a frame of tunnel TYPE addressed to the local
+ * endpoint DST (from any source if SRC is all zero, else from SRC), with
+ * VNI/key VNI (and, for UDP tunnels, UDP destination port DST_PORT) loses
+ * its outer headers; the inner frame continues as entering TUNNEL_PORT, a
+ * chip port number outside the port map and not 0 that ACL entries can
+ * match as IN_PORT.  Entries are told apart by all of TYPE, FAMILY, DST,
+ * SRC, VNI and, for UDP tunnels, DST_PORT (GRE ignores it). */
+struct nicflow_hal_tunnel_decap {
+    uint32_t type; /* enum nicflow_hal_tunnel_type. */
+    uint32_t vni;
+    uint8_t family; /* 4 or 6. */
+    uint8_t pad[3];
+    uint8_t src[16];
+    uint8_t dst[16];
+    uint16_t dst_port;
+    uint16_t pad2;
+    uint32_t tunnel_port;
+};
+
+/* ---------------------------------------------------------------------
  * ACL entries.
  * --------------------------------------------------------------------- */
 
@@ -249,6 +386,9 @@ enum nicflow_hal_action_type {
     NICFLOW_HAL_A_SET_FIELD,    /* Write 'value' under 'mask' to 'field'. */
     NICFLOW_HAL_A_POLICE,       /* Police with meter 'arg'. */
     NICFLOW_HAL_A_COUNT,        /* Count into counter 'arg'. */
+    NICFLOW_HAL_A_TUNNEL_ENCAP, /* Encapsulate with tunnel encap 'arg' and
+                                 * send out of its chip port (counts as the
+                                 * entry's REDIRECT). */
     NICFLOW_HAL_A__N
 };
 
@@ -277,7 +417,8 @@ struct nicflow_hal_acl_entry {
  * --------------------------------------------------------------------- */
 
 /* A static FDB entry: frames to MAC on VLAN VID go to CHIP_PORT.  VID 0
- * stands for untagged frames. */
+ * stands for untagged frames of a port without a port VLAN (those of a
+ * port with one belong to that VLAN, see Model). */
 struct nicflow_hal_fdb_entry {
     uint8_t mac[6];
     uint16_t vid;
@@ -317,6 +458,12 @@ enum nicflow_hal_table {
     NICFLOW_HAL_T_FDB,
     NICFLOW_HAL_T_COUNTERS,
     NICFLOW_HAL_T_METERS,
+    NICFLOW_HAL_T_PORT_VLANS,
+    NICFLOW_HAL_T_NEXTHOPS, /* Never full: addressed by id (EINVAL). */
+    NICFLOW_HAL_T_L3_HOSTS,
+    NICFLOW_HAL_T_L3_ROUTES,
+    NICFLOW_HAL_T_TUNNEL_ENCAPS, /* Never full: addressed by id. */
+    NICFLOW_HAL_T_TUNNEL_DECAPS,
 };
 
 struct nicflow_hal_event {
@@ -450,6 +597,77 @@ struct nicflow_hal_ops {
     int (*events_register)(struct nicflow_hal_dev *dev,
                            nicflow_hal_event_cb *cb, void *aux, char *err,
                            size_t err_size);
+
+    /* Port/VLAN membership (NULL if caps.port_vlans.supported is 0). */
+
+    /* Adds (or changes the flags of) memberships ENTRIES[i].  Per entry:
+     * EINVAL (unknown port, VID outside 1 .. 4094, a second PVID for a
+     * port), ENOSPC, EIO. */
+    int (*port_vlan_add)(struct nicflow_hal_dev *dev,
+                         const struct nicflow_hal_port_vlan *entries, size_t n,
+                         struct nicflow_hal_status *status, char *err,
+                         size_t err_size);
+    /* Removes the memberships of ENTRIES[i] (port and VID; flags
+     * ignored).  Per entry: ENOENT, EIO. */
+    int (*port_vlan_del)(struct nicflow_hal_dev *dev,
+                         const struct nicflow_hal_port_vlan *entries, size_t n,
+                         struct nicflow_hal_status *status, char *err,
+                         size_t err_size);
+
+    /* L3 (NULL if caps.nexthops.supported is 0). */
+
+    /* Sets the router MAC.  Errors: EIO. */
+    int (*l3_config)(struct nicflow_hal_dev *dev,
+                     const struct nicflow_hal_l3_config *config, char *err,
+                     size_t err_size);
+    /* Creates or changes next hop ID (0 .. caps.nexthops.size - 1).
+     * Errors: EINVAL (ID out of range, unknown port, bad VID), EIO. */
+    int (*nexthop_set)(struct nicflow_hal_dev *dev, uint32_t id,
+                       const struct nicflow_hal_nexthop *nexthop, char *err,
+                       size_t err_size);
+    /* Deletes next hop ID.  Errors: ENOENT, EBUSY (a route uses it). */
+    int (*nexthop_del)(struct nicflow_hal_dev *dev, uint32_t id, char *err,
+                       size_t err_size);
+    /* Adds ROUTES[i], replacing one with the same family, prefix length
+     * and address; full-length ones go to the host table.  Per entry:
+     * EINVAL (bad family, prefix length or address bits), ENOENT (no
+     * such next hop), ENOSPC, EIO. */
+    int (*route_add)(struct nicflow_hal_dev *dev,
+                     const struct nicflow_hal_route *routes, size_t n,
+                     struct nicflow_hal_status *status, char *err,
+                     size_t err_size);
+    /* Removes the entries with ROUTES[i]'s family, prefix length and
+     * address.  Per entry: ENOENT, EIO. */
+    int (*route_del)(struct nicflow_hal_dev *dev,
+                     const struct nicflow_hal_route *routes, size_t n,
+                     struct nicflow_hal_status *status, char *err,
+                     size_t err_size);
+
+    /* Tunnels (NULL if caps.tunnel_types is 0). */
+
+    /* Creates or changes encapsulation ID (0 .. caps.tunnel_encaps.size
+     * - 1).  Errors: EINVAL (ID out of range, bad family or port),
+     * EOPNOTSUPP (a type the device lacks), EIO. */
+    int (*tunnel_encap_set)(struct nicflow_hal_dev *dev, uint32_t id,
+                            const struct nicflow_hal_tunnel_encap *encap,
+                            char *err, size_t err_size);
+    /* Deletes encapsulation ID; no ACL entry may use it any more.
+     * Errors: ENOENT, EBUSY (an ACL entry uses it). */
+    int (*tunnel_encap_del)(struct nicflow_hal_dev *dev, uint32_t id,
+                            char *err, size_t err_size);
+    /* Adds decapsulation ENTRIES[i] (an equal one is replaced).  Per
+     * entry: EINVAL (bad family, a tunnel port inside the port map),
+     * EOPNOTSUPP (a type the device lacks), ENOSPC, EIO. */
+    int (*tunnel_decap_add)(struct nicflow_hal_dev *dev,
+                            const struct nicflow_hal_tunnel_decap *entries,
+                            size_t n, struct nicflow_hal_status *status,
+                            char *err, size_t err_size);
+    /* Removes the entries equal to ENTRIES[i] (tunnel_port ignored).  Per
+     * entry: ENOENT, EIO. */
+    int (*tunnel_decap_del)(struct nicflow_hal_dev *dev,
+                            const struct nicflow_hal_tunnel_decap *entries,
+                            size_t n, struct nicflow_hal_status *status,
+                            char *err, size_t err_size);
 
     /* The path to the host (NULL: the device has none of its own). */
 

@@ -4,7 +4,7 @@
  * updates).  Pure functions of the bytes they are given. */
 #include <string.h>
 
-#include "offload/hal-sim/sim-pipeline.h"
+#include "offload/hal-sim/sim-model.h"
 
 #define BIT(N) (1u << (N))
 
@@ -314,4 +314,37 @@ halsim_vlan_pop(uint8_t *frame, size_t len)
     }
     memmove(frame + 12, frame + 16, len - 16);
     return len - 4;
+}
+
+size_t
+halsim_route_rewrite(uint8_t *frame, size_t len, size_t room,
+                     const struct halsim_layout *l,
+                     const struct nicflow_hal_nexthop *nh)
+{
+    uint8_t *ip = frame + l->l3;
+    bool tagged;
+
+    /* The TTL (hop limit) first, while the layout's offsets hold; the
+     * caller routes only frames whose TTL is above 1. */
+    if (l->ipv4) {
+        uint8_t old[2] = { ip[8], ip[9] };
+
+        ip[8]--;
+        csum_update(ip + 10, old, ip + 8, 2, false);
+    } else if (l->ipv6) {
+        ip[7]--;
+    }
+    memcpy(frame, nh->dmac, 6);
+    memcpy(frame + 6, nh->smac, 6);
+    tagged = len >= 18
+             && (get16(frame + 12) == 0x8100 || get16(frame + 12) == 0x88a8);
+    if (nh->vid && tagged) {
+        /* Replacing the VID keeps the tag's TPID and priority. */
+        put16(frame + 14, (get16(frame + 14) & 0xf000) | nh->vid);
+    } else if (nh->vid) {
+        len = halsim_vlan_push(frame, len, room, 0x8100, nh->vid);
+    } else if (tagged) {
+        len = halsim_vlan_pop(frame, len);
+    }
+    return len;
 }

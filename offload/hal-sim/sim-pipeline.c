@@ -1,7 +1,7 @@
 /* sim-pipeline.c: the packet-forwarding model of the simulated eswitch
  * (sim-pipeline.h, README.md).  No sockets, no threads, no locks: the
  * plugin (sim.c) serialises the calls. */
-#include "offload/hal-sim/sim-pipeline.h"
+#include "offload/hal-sim/sim-model.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,12 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BIT(N) (1u << (N))
+#define BIT(N) HALSIM_BIT(N)
 
-static void msg(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-msg(char *err, size_t err_size, const char *fmt, ...)
+void
+halsim_msg(char *err, size_t err_size, const char *fmt, ...)
 {
     va_list args;
 
@@ -26,73 +24,15 @@ msg(char *err, size_t err_size, const char *fmt, ...)
     va_end(args);
 }
 
+#define msg(...) halsim_msg(__VA_ARGS__)
+
 /* ---------------------------------------------------------------------
- * The device.
+ * The device (its structures: sim-model.h).
  * --------------------------------------------------------------------- */
 
-/* One match of an entry, its value already under its mask. */
-struct sim_match {
-    uint16_t field;
-    uint8_t value[NICFLOW_HAL_VALUE_MAX];
-    uint8_t mask[NICFLOW_HAL_VALUE_MAX];
-};
-
-struct sim_entry {
-    struct sim_entry *hnext; /* In sim->buckets, by id. */
-    uint64_t id, seq;        /* Seq: the order entries were first added. */
-    uint32_t priority;
-    uint32_t port; /* Chip port whose rules_per_port it uses, or 0. */
-    uint32_t n_matches, n_actions;
-    struct sim_match matches[NICFLOW_HAL_MAX_MATCHES];
-    struct nicflow_hal_action actions[NICFLOW_HAL_MAX_ACTIONS];
-};
-
-struct sim_port {
-    char name[NICFLOW_HAL_NAME_MAX];
-    uint32_t n_rules; /* Entries counting against rules_per_port. */
-    struct nicflow_hal_port_stats stats;
-};
-
-struct sim_counter {
-    bool used;
-    struct nicflow_hal_counter value;
-};
-
-/* A token bucket; tokens in thousandths of a bit (or of a packet). */
-struct sim_meter {
-    bool used;
-    struct nicflow_hal_meter conf;
-    uint64_t tokens, last_ns;
-};
-
-struct halsim {
-    struct halsim_profile prof;
-    char device[NICFLOW_HAL_NAME_MAX];
-    size_t n_ports;
-    struct sim_port *ports; /* ports[i] is chip port i + 1. */
-    halsim_send_fn *send;
-    void *send_aux;
-    uint32_t template_fields; /* 1 << field, of the one key template. */
-    uint32_t acl_actions;     /* As in the caps. */
-
-    /* ACL: by priority (highest first, then by seq) for lookup, and by id
-     * in a hash table of N_BUCKETS (a power of 2) chains. */
-    struct sim_entry **order;
-    size_t n_entries, order_alloc;
-    struct sim_entry **buckets;
-    size_t n_buckets;
-    uint64_t next_seq;
-
-    /* Counters and meters, grown on demand up to the caps' sizes so that a
-     * large profile costs nothing until it is used. */
-    struct sim_counter *counters;
-    size_t n_counters;
-    struct sim_meter *meters;
-    size_t n_meters;
-};
-
 int
-halsim_create(const struct halsim_profile *profile, const char *device,
+halsim_create(const struct halsim_profile *profile,
+              const struct halsim_sizes *sizes, const char *device,
               const char *const *port_names, size_t n_ports,
               halsim_send_fn *send, void *aux, struct halsim **simp)
 {
@@ -103,6 +43,11 @@ halsim_create(const struct halsim_profile *profile, const char *device,
         return ENOMEM;
     }
     sim->prof = *profile;
+    if (sizes) {
+        sim->sizes = *sizes;
+    } else {
+        halsim_sizes_default(&sim->sizes);
+    }
     snprintf(sim->device, sizeof sim->device, "%s", device);
     sim->n_ports = n_ports;
     sim->ports = calloc(n_ports ? n_ports : 1, sizeof *sim->ports);
@@ -119,13 +64,16 @@ halsim_create(const struct halsim_profile *profile, const char *device,
     sim->send = send;
     sim->send_aux = aux;
 
-    /* The caps never change: keep what the entry checks need of them. */
-    struct nicflow_hal_caps caps;
-    halsim_get_caps(sim, &caps);
-    for (size_t i = 0; i < caps.templates[0].n_fields; i++) {
-        sim->template_fields |= BIT(caps.templates[0].fields[i].field);
+    /* The caps never change: compute them once, with what the entry
+     * checks need of them. */
+    struct nicflow_hal_caps *caps = &sim->caps;
+    halsim_profile_caps(&sim->prof, caps);
+    snprintf(caps->device, sizeof caps->device, "%s", sim->device);
+    caps->n_ports = sim->n_ports;
+    halsim_tables_caps(sim, caps);
+    for (size_t i = 0; i < caps->templates[0].n_fields; i++) {
+        sim->template_fields |= BIT(caps->templates[0].fields[i].field);
     }
-    sim->acl_actions = caps.acl_actions;
     *simp = sim;
     return 0;
 }
@@ -143,6 +91,7 @@ halsim_destroy(struct halsim *sim)
     free(sim->buckets);
     free(sim->counters);
     free(sim->meters);
+    halsim_tables_free(sim);
     free(sim->ports);
     free(sim);
 }
@@ -164,9 +113,7 @@ halsim_port_name(const struct halsim *sim, uint32_t chip_port)
 void
 halsim_get_caps(const struct halsim *sim, struct nicflow_hal_caps *caps)
 {
-    halsim_profile_caps(&sim->prof, caps);
-    snprintf(caps->device, sizeof caps->device, "%s", sim->device);
-    caps->n_ports = sim->n_ports;
+    *caps = sim->caps;
 }
 
 /* Checks what E refers to in the device: chip ports, meters, counters. */
@@ -191,6 +138,10 @@ check_refs(const struct halsim *sim, const struct nicflow_hal_acl_entry *e,
                    && (a->arg >= sim->n_counters
                        || !sim->counters[a->arg].used)) {
             msg(err, err_size, "sim: no counter %u", a->arg);
+            return ENOENT;
+        } else if (a->type == NICFLOW_HAL_A_TUNNEL_ENCAP
+                   && (a->arg >= sim->n_encaps || !sim->encaps[a->arg].used)) {
+            msg(err, err_size, "sim: no tunnel encap %u", a->arg);
             return ENOENT;
         }
     }
@@ -343,8 +294,8 @@ halsim_acl_add(struct halsim *sim, const struct nicflow_hal_acl_entry *e,
     }
     error = error ? error
                   : halsim_profile_check_entry(p, sim->template_fields,
-                                               sim->acl_actions, e, st->msg,
-                                               sizeof st->msg);
+                                               sim->caps.acl_actions, e,
+                                               st->msg, sizeof st->msg);
     error = error ? error : check_refs(sim, e, st->msg, sizeof st->msg);
     if (error) {
         return st->error = error;
@@ -447,6 +398,22 @@ size_t
 halsim_acl_count(const struct halsim *sim)
 {
     return sim->n_entries;
+}
+
+bool
+halsim_acl_uses_encap(const struct halsim *sim, uint32_t id)
+{
+    for (size_t i = 0; i < sim->n_entries; i++) {
+        const struct sim_entry *e = sim->order[i];
+
+        for (size_t a = 0; a < e->n_actions; a++) {
+            if (e->actions[a].type == NICFLOW_HAL_A_TUNNEL_ENCAP
+                && e->actions[a].arg == id) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 /* ---------------------------------------------------------------------
@@ -626,10 +593,9 @@ entry_matches(const struct sim_entry *e, const struct halsim_fields *f)
     return true;
 }
 
-/* Sends the frame out of CHIP_PORT and counts it there if it went. */
-static void
-output(struct halsim *sim, uint32_t chip_port, const uint8_t *frame,
-       size_t len)
+void
+halsim_output(struct halsim *sim, uint32_t chip_port, const uint8_t *frame,
+              size_t len)
 {
     if (chip_port && chip_port <= sim->n_ports && sim->send
         && !sim->send(chip_port, frame, len, sim->send_aux)) {
@@ -638,35 +604,15 @@ output(struct halsim *sim, uint32_t chip_port, const uint8_t *frame,
     }
 }
 
-enum halsim_verdict
-halsim_process(struct halsim *sim, uint32_t chip_port, uint8_t *frame,
-               size_t len, size_t room, uint64_t now_ns)
+/* Step 3: applies ACL entry HIT to the LEN-byte FRAME (ROOM bytes of
+ * buffer): counters, meters, then the actions in order. */
+static void
+acl_apply(struct halsim *sim, const struct sim_entry *hit, uint8_t *frame,
+          size_t len, size_t room, uint64_t now_ns)
 {
-    struct nicflow_hal_port_stats *ps;
-    struct halsim_fields f;
-    struct sim_entry *hit = NULL;
+    const struct nicflow_hal_tunnel_encap *encap = NULL;
     uint32_t redirect = 0;
     size_t orig_len = len;
-
-    if (!chip_port || chip_port > sim->n_ports) {
-        return HALSIM_NO_PORT;
-    }
-    ps = &sim->ports[chip_port - 1].stats;
-    ps->rx_packets++;
-    ps->rx_bytes += len;
-    halsim_parse(frame, len, chip_port, &f, NULL);
-    for (size_t i = 0; i < sim->n_entries && !hit; i++) {
-        if (entry_matches(sim->order[i], &f)) {
-            hit = sim->order[i];
-        }
-    }
-    if (!hit) {
-        ps->host_packets++;
-        ps->host_bytes += len;
-        return HALSIM_HOST;
-    }
-    ps->hw_packets++;
-    ps->hw_bytes += len;
 
     /* Counters see every frame the entry takes, policed or not; then any
      * meter that finds the frame beyond its rate drops it. */
@@ -685,7 +631,7 @@ halsim_process(struct halsim *sim, uint32_t chip_port, uint8_t *frame,
         if (a->type == NICFLOW_HAL_A_POLICE && a->arg < sim->n_meters
             && sim->meters[a->arg].used
             && !meter_pass(&sim->meters[a->arg], orig_len, now_ns)) {
-            return HALSIM_HW;
+            return;
         }
     }
 
@@ -703,16 +649,183 @@ halsim_process(struct halsim *sim, uint32_t chip_port, uint8_t *frame,
             halsim_set_field(frame, len, a);
             break;
         case NICFLOW_HAL_A_MIRROR:
-            output(sim, a->arg, frame, len);
+            halsim_output(sim, a->arg, frame, len);
             break;
         case NICFLOW_HAL_A_REDIRECT:
             redirect = a->arg;
+            encap = NULL;
+            break;
+        case NICFLOW_HAL_A_TUNNEL_ENCAP:
+            /* An encapsulation is a redirect (to the encap's port) that
+             * also wraps the frame; a later REDIRECT overrides it as it
+             * would any redirect.  An entry in use cannot be deleted, so
+             * the encap exists. */
+            if (a->arg < sim->n_encaps && sim->encaps[a->arg].used) {
+                encap = &sim->encaps[a->arg].encap;
+                redirect = encap->chip_port;
+            }
             break;
         }
     }
-    /* The last REDIRECT sends the frame as all the actions left it. */
-    if (redirect) {
-        output(sim, redirect, frame, len);
+    /* The last redirect sends the frame as all the actions left it,
+     * encapsulated last if it was a TUNNEL_ENCAP. */
+    if (encap) {
+        len = halsim_encap(frame, len, room, encap);
     }
+    if (redirect && len) {
+        halsim_output(sim, redirect, frame, len);
+    }
+}
+
+/* Step 4, L3: routes a frame to the router MAC.  Returns HALSIM_HW if it
+ * routed the frame, HALSIM_HOST if the frame is for the router but has
+ * no route or a TTL of 1 or less, HALSIM_NO_PORT if it is not for the
+ * router (the next step then looks at it). */
+static enum halsim_verdict
+l3_step(struct halsim *sim, uint8_t *frame, size_t len, size_t room,
+        const struct halsim_fields *f, const struct halsim_layout *l)
+{
+    const struct nicflow_hal_nexthop *nh;
+
+    if (halsim_is_zero(sim->router_mac, 6) || len < 14
+        || memcmp(frame, sim->router_mac, 6) || (!l->ipv4 && !l->ipv6)) {
+        return HALSIM_NO_PORT;
+    }
+    if (f->value[NICFLOW_HAL_F_IP_TTL][0] <= 1) {
+        return HALSIM_HOST;
+    }
+    nh = halsim_route_lookup(
+        sim, l->ipv4 ? 4 : 6,
+        f->value[l->ipv4 ? NICFLOW_HAL_F_IPV4_DST : NICFLOW_HAL_F_IPV6_DST]);
+    if (!nh) {
+        return HALSIM_HOST;
+    }
+    len = halsim_route_rewrite(frame, len, room, l, nh);
+    halsim_output(sim, nh->chip_port, frame, len);
     return HALSIM_HW;
+}
+
+/* Step 5, the FDB: forwards the frame of VLAN VID by its destination MAC.
+ * Returns HALSIM_HW if the FDB took it (forwarded or dropped), else
+ * HALSIM_HOST. */
+static enum halsim_verdict
+fdb_step(struct halsim *sim, uint32_t in_port, uint16_t vid, uint8_t *frame,
+         size_t len, size_t room, const struct halsim_fields *f)
+{
+    uint32_t out;
+    int flags;
+    bool tagged = f->value[NICFLOW_HAL_F_VLAN_TAGGED][0];
+
+    if (!sim->n_fdb || len < 14) {
+        return HALSIM_HOST;
+    }
+    out = halsim_fdb_lookup(sim, vid, frame);
+    if (!out) {
+        return HALSIM_HOST;
+    }
+    if (out == in_port) {
+        return HALSIM_HW; /* Never back out of the port it came in on. */
+    }
+    /* The output port's membership of VID says whether the frame leaves
+     * tagged; a port without any membership sends it as it came, and a
+     * port with memberships but not of VID does not carry it (egress
+     * filtering): dropped. */
+    flags = halsim_port_vlan_flags(sim, out, vid);
+    if (flags == 0) {
+        return HALSIM_HW;
+    } else if (flags > 0 && (flags & NICFLOW_HAL_PV_UNTAGGED)) {
+        len = halsim_vlan_pop(frame, len);
+    } else if (flags > 0 && !tagged && vid) {
+        len = halsim_vlan_push(frame, len, room, 0x8100, vid);
+    }
+    halsim_output(sim, out, frame, len);
+    return HALSIM_HW;
+}
+
+/* Steps 3 to 6 for the LEN-byte FRAME entering IN_PORT (a chip port, or a
+ * decap entry's tunnel port) in VLAN VID.  The frame is changed only if
+ * the verdict is HALSIM_HW. */
+static enum halsim_verdict
+forward(struct halsim *sim, uint32_t in_port, uint16_t vid, uint8_t *frame,
+        size_t len, size_t room, uint64_t now_ns)
+{
+    struct halsim_fields f;
+    struct halsim_layout l;
+    enum halsim_verdict v;
+
+    halsim_parse(frame, len, in_port, &f, &l);
+    for (size_t i = 0; i < sim->n_entries; i++) {
+        if (entry_matches(sim->order[i], &f)) {
+            acl_apply(sim, sim->order[i], frame, len, room, now_ns);
+            return HALSIM_HW;
+        }
+    }
+    v = l3_step(sim, frame, len, room, &f, &l);
+    if (v != HALSIM_NO_PORT) {
+        return v;
+    }
+    return fdb_step(sim, in_port, vid, frame, len, room, &f);
+}
+
+enum halsim_verdict
+halsim_process(struct halsim *sim, uint32_t chip_port, uint8_t *frame,
+               size_t len, size_t room, uint64_t now_ns)
+{
+    struct nicflow_hal_port_stats *ps;
+    struct halsim_fields f;
+    struct halsim_layout l;
+    enum halsim_verdict v;
+    size_t inner_off, inner_len;
+    uint32_t tunnel_port;
+    uint16_t vid;
+
+    if (!chip_port || chip_port > sim->n_ports) {
+        return HALSIM_NO_PORT;
+    }
+    ps = &sim->ports[chip_port - 1].stats;
+    ps->rx_packets++;
+    ps->rx_bytes += len;
+    halsim_parse(frame, len, chip_port, &f, &l);
+
+    if (!halsim_vlan_ingress(sim, chip_port, &f, &vid)) {
+        v = HALSIM_HW; /* Step 1: a VLAN the port does not carry. */
+    } else if (halsim_decap_match(sim, frame, len, &f, &l, &inner_off,
+                                  &inner_len, &tunnel_port)) {
+        /* Step 2: the inner frame is processed in a copy, so that the
+         * frame as it came is still there for the host if nothing takes
+         * the inner one; its VLAN is its own tag's (a tunnel port has no
+         * membership). */
+        v = HALSIM_HOST;
+        if (sim->scratch_size < inner_len + HALSIM_GROWTH) {
+            uint8_t *s = realloc(sim->scratch, inner_len + HALSIM_GROWTH);
+
+            if (s) {
+                sim->scratch = s;
+                sim->scratch_size = inner_len + HALSIM_GROWTH;
+            }
+        }
+        if (sim->scratch_size >= inner_len + HALSIM_GROWTH) {
+            struct halsim_fields inner;
+
+            memcpy(sim->scratch, frame + inner_off, inner_len);
+            halsim_parse(sim->scratch, inner_len, tunnel_port, &inner, NULL);
+            vid = inner.present & BIT(NICFLOW_HAL_F_VLAN_VID)
+                      ? (uint16_t) (inner.value[NICFLOW_HAL_F_VLAN_VID][0] << 8
+                                    | inner.value[NICFLOW_HAL_F_VLAN_VID][1])
+                      : 0;
+            v = forward(sim, tunnel_port, vid, sim->scratch, inner_len,
+                        sim->scratch_size, now_ns);
+        }
+    } else {
+        v = forward(sim, chip_port, vid, frame, len, room, now_ns);
+    }
+
+    if (v == HALSIM_HW) {
+        ps->hw_packets++;
+        ps->hw_bytes += len;
+    } else {
+        ps->host_packets++;
+        ps->host_bytes += len;
+    }
+    return v;
 }

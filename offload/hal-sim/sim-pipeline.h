@@ -4,9 +4,12 @@
  * This is the pure part of the nicflow-hal-sim plugin: a device profile
  * (hw-profiles/NAME.json) turned into HAL capabilities and the checks an
  * ACL entry must pass to be accepted "exactly as the profile says"
- * (sim-profile.c); the ACL table, lookup, counters, meters and per-port
- * statistics (sim-pipeline.c); frame parsing into HAL field values and
- * the actions that rewrite frames (sim-packet.c).  It owns no sockets and no threads: a
+ * (sim-profile.c); the ACL table, lookup, counters, meters, per-port
+ * statistics and the order of the steps a frame goes through
+ * (sim-pipeline.c); port/VLAN membership, the FDB, L3 and tunnel tables
+ * (sim-tables.c); tunnel headers on the wire (sim-tunnel.c); frame
+ * parsing into HAL field values and the actions that rewrite frames
+ * (sim-packet.c).  It owns no sockets and no threads: a
  * frame is handed in by the caller, and what the model sends goes out
  * through a callback, so that every rule can be unit-tested and fuzzed.
  *
@@ -69,6 +72,8 @@ enum halsim_paction {
     HALSIM_PA_SET_TP,
     HALSIM_PA_POLICE,
     HALSIM_PA_COUNT,
+    HALSIM_PA_DEC_TTL,     /* With set_eth: the chip routes (L3 tables). */
+    HALSIM_PA_TUNNEL_PUSH, /* With a tunnel type: TUNNEL_ENCAP. */
     HALSIM_PA__N
 };
 
@@ -82,7 +87,23 @@ struct halsim_profile {
     uint32_t max_actions;      /* NICFLOW_HAL_MAX_ACTIONS if unpublished. */
     bool meters_supported;
     uint32_t meters_count; /* 64 if unpublished. */
+    uint32_t tunnel_types; /* NICFLOW_HAL_TUNNEL_BIT()s of "tunnels". */
 };
+
+/* The sizes of the tables the hal-args choose (README.md, "hal-args");
+ * 0 turns a table off. */
+struct halsim_sizes {
+    uint32_t fdb;           /* Default 0: no FDB. */
+    uint32_t port_vlans;    /* Default 4096. */
+    uint32_t nexthops;      /* Default 256. */
+    uint32_t l3_hosts;      /* Default 1024. */
+    uint32_t l3_routes;     /* Default 1024. */
+    uint32_t tunnel_encaps; /* Default 256. */
+    uint32_t tunnel_decaps; /* Default 256. */
+};
+
+/* Fills *SIZES with the defaults. */
+void halsim_sizes_default(struct halsim_sizes *sizes);
 
 /* Parses LEN bytes of TEXT, the contents of the profile file FILE (used in
  * messages only), into *PROFILE.  Returns 0, or EINVAL with a message
@@ -123,17 +144,20 @@ struct halsim;
 typedef int halsim_send_fn(uint32_t chip_port, const uint8_t *frame,
                            size_t len, void *aux);
 
-/* Creates the model of a device named DEVICE with profile PROFILE and
- * N_PORTS chip ports 1 .. N_PORTS named PORT_NAMES[i], which outputs
- * through SEND(..., AUX).  Returns 0 and *SIMP, or ENOMEM. */
-int halsim_create(const struct halsim_profile *profile, const char *device,
+/* Creates the model of a device named DEVICE with profile PROFILE, table
+ * sizes SIZES (NULL: the defaults) and N_PORTS chip ports 1 .. N_PORTS
+ * named PORT_NAMES[i], which outputs through SEND(..., AUX).  Returns 0
+ * and *SIMP, or ENOMEM. */
+int halsim_create(const struct halsim_profile *profile,
+                  const struct halsim_sizes *sizes, const char *device,
                   const char *const *port_names, size_t n_ports,
                   halsim_send_fn *send, void *aux, struct halsim **simp);
 
 /* Frees SIM and everything it holds. */
 void halsim_destroy(struct halsim *sim);
 
-/* Fills CAPS (all of it, struct_size included) from SIM's profile. */
+/* Fills CAPS (all of it, struct_size included) from SIM's profile and
+ * table sizes. */
 void halsim_get_caps(const struct halsim *sim, struct nicflow_hal_caps *caps);
 
 /* The number of chip ports and the netdev name of chip port CHIP_PORT (NULL
@@ -179,6 +203,45 @@ void halsim_meter_del(struct halsim *sim, uint32_t id);
 /* Fills *STATS for CHIP_PORT: 0 or ENOENT. */
 int halsim_port_stats(const struct halsim *sim, uint32_t chip_port,
                       struct nicflow_hal_port_stats *stats);
+
+/* The other tables (sim-tables.c), as the nicflow_hal_ops calls of the
+ * same names describe them; batch calls take one entry and fill its
+ * *STATUS.  Each returns 0 or the errno of the header's contract, with a
+ * message; a table whose size is 0 (or that the profile rules out) makes
+ * its calls return EOPNOTSUPP. */
+int halsim_port_vlan_add(struct halsim *sim,
+                         const struct nicflow_hal_port_vlan *pv,
+                         struct nicflow_hal_status *status);
+int halsim_port_vlan_del(struct halsim *sim,
+                         const struct nicflow_hal_port_vlan *pv,
+                         struct nicflow_hal_status *status);
+int halsim_fdb_add(struct halsim *sim, const struct nicflow_hal_fdb_entry *e,
+                   struct nicflow_hal_status *status);
+int halsim_fdb_del(struct halsim *sim, const struct nicflow_hal_fdb_entry *e,
+                   struct nicflow_hal_status *status);
+int halsim_l3_config(struct halsim *sim,
+                     const struct nicflow_hal_l3_config *config, char *err,
+                     size_t err_size);
+int halsim_nexthop_set(struct halsim *sim, uint32_t id,
+                       const struct nicflow_hal_nexthop *nh, char *err,
+                       size_t err_size);
+int halsim_nexthop_del(struct halsim *sim, uint32_t id, char *err,
+                       size_t err_size);
+int halsim_route_add(struct halsim *sim, const struct nicflow_hal_route *r,
+                     struct nicflow_hal_status *status);
+int halsim_route_del(struct halsim *sim, const struct nicflow_hal_route *r,
+                     struct nicflow_hal_status *status);
+int halsim_tunnel_encap_set(struct halsim *sim, uint32_t id,
+                            const struct nicflow_hal_tunnel_encap *encap,
+                            char *err, size_t err_size);
+int halsim_tunnel_encap_del(struct halsim *sim, uint32_t id, char *err,
+                            size_t err_size);
+int halsim_tunnel_decap_add(struct halsim *sim,
+                            const struct nicflow_hal_tunnel_decap *d,
+                            struct nicflow_hal_status *status);
+int halsim_tunnel_decap_del(struct halsim *sim,
+                            const struct nicflow_hal_tunnel_decap *d,
+                            struct nicflow_hal_status *status);
 
 /* The HAL field values of a frame (enum nicflow_hal_field), laid out as
  * nicflow_hal_match.value is, and which of them the frame has. */
@@ -227,8 +290,15 @@ size_t halsim_vlan_pop(uint8_t *frame, size_t len);
 void halsim_set_field(uint8_t *frame, size_t len,
                       const struct nicflow_hal_action *a);
 
-/* The most bytes halsim_process() may add to a frame (VLAN pushes). */
-#define HALSIM_GROWTH (4 * NICFLOW_HAL_MAX_ACTIONS)
+/* The most bytes a tunnel encapsulation adds: Ethernet with a tag, IPv6,
+ * UDP and Geneve (GRE, VXLAN and IPv4 add less). */
+#define HALSIM_ENCAP_MAX (18 + 40 + 8 + 8)
+
+/* The most bytes halsim_process() may add to a frame: an ACL entry's VLAN
+ * pushes and then an encapsulation.  (A routed or bridged frame gains at
+ * most one tag; a decapsulated inner frame is shorter than the frame that
+ * carried it by more than it can gain.) */
+#define HALSIM_GROWTH (4 * NICFLOW_HAL_MAX_ACTIONS + HALSIM_ENCAP_MAX)
 
 /* What became of a frame. */
 enum halsim_verdict {
@@ -238,10 +308,11 @@ enum halsim_verdict {
 };
 
 /* Runs the LEN-byte FRAME that entered CHIP_PORT through SIM at time
- * NOW_NS: counts it, looks it up, and on a hit polices, counts and applies
- * the entry's actions in place (FRAME has ROOM >= LEN + HALSIM_GROWTH
- * bytes) and sends through the send callback.  A frame that misses is left
- * as it was. */
+ * NOW_NS, in the order of hal.h's Model: port/VLAN filter, tunnel decap,
+ * the ACL (policing, counting and the actions), L3, the FDB, else the
+ * host.  FRAME has ROOM >= LEN + HALSIM_GROWTH bytes and is changed in
+ * place only when the device takes it; a frame for the host (even one
+ * whose decapsulated inner frame nothing took) is left as it came. */
 enum halsim_verdict halsim_process(struct halsim *sim, uint32_t chip_port,
                                    uint8_t *frame, size_t len, size_t room,
                                    uint64_t now_ns);

@@ -86,6 +86,18 @@ static const struct {
     [HALSIM_PA_SET_TP] = { "set_tp", NICFLOW_HAL_A_SET_FIELD },
     [HALSIM_PA_POLICE] = { "police", NICFLOW_HAL_A_POLICE },
     [HALSIM_PA_COUNT] = { "count", NICFLOW_HAL_A_COUNT },
+    /* These two enable tables rather than one action: dec_ttl (with
+     * set_eth) the L3 tables, tunnel_push (with a tunnel type and an
+     * encap table) TUNNEL_ENCAP (sim-tables.c). */
+    [HALSIM_PA_DEC_TTL] = { "dec_ttl", 0 },
+    [HALSIM_PA_TUNNEL_PUSH] = { "tunnel_push", 0 },
+};
+
+/* The profile's "tunnels" words the model knows. */
+static const char *const tunnel_words[] = {
+    [NICFLOW_HAL_TUN_VXLAN] = "vxlan",
+    [NICFLOW_HAL_TUN_GENEVE] = "geneve",
+    [NICFLOW_HAL_TUN_GRE] = "gre",
 };
 
 /* The profile word that stands for each HAL action in messages. */
@@ -97,6 +109,7 @@ static const char *const action_words[NICFLOW_HAL_A__N] = {
     [NICFLOW_HAL_A_SET_FIELD] = "set_field",
     [NICFLOW_HAL_A_POLICE] = "police",
     [NICFLOW_HAL_A_COUNT] = "count",
+    [NICFLOW_HAL_A_TUNNEL_ENCAP] = "tunnel_push",
 };
 
 /* Which profile action word lets SET_FIELD write each field; fields not
@@ -256,11 +269,30 @@ profile_from_json(const json_t *root, const char *file,
             msg(err, err_size, "%s: /actions/%zu: expected a string", file, i);
             return EINVAL;
         }
-        /* Words the model does not know (tunnel_push, ct...) are left
+        /* Words the model does not know (tunnel_pop, ct...) are left
          * out: no HAL action of this ABI stands for them. */
         for (size_t a = 0; a < HALSIM_PA__N; a++) {
             if (!strcmp(json_string_value(v), pactions[a].name)) {
                 p->actions |= BIT(a);
+            }
+        }
+    }
+    const json_t *tunnels = json_object_get(root, "tunnels");
+    if (tunnels && !json_is_array(tunnels)) {
+        msg(err, err_size, "%s: /tunnels: expected an array", file);
+        return EINVAL;
+    }
+    for (size_t i = 0; i < json_array_size(tunnels); i++) {
+        const json_t *v = json_array_get(tunnels, i);
+
+        if (!json_is_string(v)) {
+            msg(err, err_size, "%s: /tunnels/%zu: expected a string", file, i);
+            return EINVAL;
+        }
+        /* Other tunnel types (mplsoudp, ...) are not modelled. */
+        for (size_t t = 1; t < ARRAY_N(tunnel_words); t++) {
+            if (!strcmp(json_string_value(v), tunnel_words[t])) {
+                p->tunnel_types |= NICFLOW_HAL_TUNNEL_BIT(t);
             }
         }
     }

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,9 @@ struct nicflow_hal_dev {
     pthread_mutex_t ev_lock; /* Held across each event callback. */
     nicflow_hal_event_cb *ev_cb;
     void *ev_aux;
-    atomic_bool table_full; /* acl_add found the ACL full: report it. */
+    /* Tables an add found full (1 << enum nicflow_hal_table), for the
+     * thread to report. */
+    atomic_uint table_full;
 
     uint8_t buf[4 + SIM_FRAME_MAX + HALSIM_GROWTH]; /* The thread's. */
 };
@@ -106,7 +109,46 @@ struct sim_args {
     char device[NICFLOW_HAL_NAME_MAX];
     size_t n_ports;
     char ports[SIM_MAX_PORTS][IF_NAMESIZE];
+    struct halsim_sizes sizes;
 };
+
+/* The table-size args, where each goes in struct halsim_sizes. */
+static const struct {
+    const char *name;
+    size_t offset;
+} size_args[] = {
+    { "fdb", offsetof(struct halsim_sizes, fdb) },
+    { "port-vlans", offsetof(struct halsim_sizes, port_vlans) },
+    { "nexthops", offsetof(struct halsim_sizes, nexthops) },
+    { "l3-hosts", offsetof(struct halsim_sizes, l3_hosts) },
+    { "l3-routes", offsetof(struct halsim_sizes, l3_routes) },
+    { "tunnel-encaps", offsetof(struct halsim_sizes, tunnel_encaps) },
+    { "tunnel-decaps", offsetof(struct halsim_sizes, tunnel_decaps) },
+};
+#define SIM_MAX_TABLE (1u << 20) /* Entries of a table, at most. */
+
+/* Parses the value V of table-size arg NAME into ARGS, if NAME is one;
+ * returns -1 if it is not. */
+static int
+parse_size(const char *name, const char *v, struct sim_args *args, char *err,
+           size_t err_size)
+{
+    for (size_t i = 0; i < sizeof size_args / sizeof *size_args; i++) {
+        if (!strcmp(name, size_args[i].name)) {
+            char *end;
+            unsigned long n = strtoul(v, &end, 10);
+
+            if (*v < '0' || *v > '9' || *end || n > SIM_MAX_TABLE) {
+                msg(err, err_size, "sim: hal-args %s= takes a number 0..%u",
+                    name, SIM_MAX_TABLE);
+                return EINVAL;
+            }
+            *(uint32_t *) ((char *) &args->sizes + size_args[i].offset) = n;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 /* Parses "ports=A,B,..." value V into ARGS. */
 static int
@@ -151,7 +193,9 @@ static int
 parse_args(const char *text, struct sim_args *args, char *err, size_t err_size)
 {
     static const char usage[] =
-        "(takes profile=NAME-or-PATH ports=NAME,NAME,... [device=NAME])";
+        "(takes profile=NAME-or-PATH ports=NAME,NAME,... [device=NAME] "
+        "[fdb=N] [port-vlans=N] [nexthops=N] [l3-hosts=N] [l3-routes=N] "
+        "[tunnel-encaps=N] [tunnel-decaps=N])";
     char *copy = strdup(text ? text : ""), *save = NULL, *tok;
     int error = 0;
 
@@ -161,6 +205,7 @@ parse_args(const char *text, struct sim_args *args, char *err, size_t err_size)
     }
     memset(args, 0, sizeof *args);
     snprintf(args->device, sizeof args->device, "sim0");
+    halsim_sizes_default(&args->sizes);
     for (tok = strtok_r(copy, " \t\n", &save); tok && !error;
          tok = strtok_r(NULL, " \t\n", &save)) {
         char *v = strchr(tok, '=');
@@ -189,6 +234,8 @@ parse_args(const char *text, struct sim_args *args, char *err, size_t err_size)
                 error = EINVAL;
             }
             snprintf(args->device, sizeof args->device, "%s", v);
+        } else if ((error = parse_size(tok, v, args, err, err_size)) >= 0) {
+            /* A table size, parsed (or refused) by parse_size(). */
         } else {
             msg(err, err_size, "sim: hal-args: unknown key %s %s", tok, usage);
             error = EINVAL;
@@ -327,10 +374,14 @@ report(struct nicflow_hal_dev *dev, const struct nicflow_hal_event *ev)
 static void
 report_events(struct nicflow_hal_dev *dev, uint64_t *next_link_check)
 {
-    if (atomic_exchange(&dev->table_full, false)) {
-        report(dev,
-               &(struct nicflow_hal_event){ .type = NICFLOW_HAL_EV_TABLE_FULL,
-                                            .table = NICFLOW_HAL_T_ACL });
+    unsigned full = atomic_exchange(&dev->table_full, 0);
+
+    for (uint32_t t = NICFLOW_HAL_T_ACL; t <= NICFLOW_HAL_T_TUNNEL_DECAPS;
+         t++) {
+        if (full & (1u << t)) {
+            report(dev, &(struct nicflow_hal_event){
+                            .type = NICFLOW_HAL_EV_TABLE_FULL, .table = t });
+        }
     }
     if (now_ns() < *next_link_check) {
         return;
@@ -503,8 +554,8 @@ sim_open(const char *args_text, struct nicflow_hal_dev **devp, char *err,
         }
     }
     error = error ? error
-                  : halsim_create(&profile, args->device, names, args->n_ports,
-                                  sim_send, dev, &dev->sim);
+                  : halsim_create(&profile, &args->sizes, args->device, names,
+                                  args->n_ports, sim_send, dev, &dev->sim);
     if (error == ENOMEM) {
         msg(err, err_size, "sim: out of memory");
     }
@@ -600,6 +651,14 @@ sim_port_list(struct nicflow_hal_dev *dev, struct nicflow_hal_port *ports,
     return 0;
 }
 
+/* Queues a TABLE_FULL event of TABLE for the thread to report: the
+ * callback may not run within a call nicflow makes. */
+static void
+table_full(struct nicflow_hal_dev *dev, uint32_t table)
+{
+    atomic_fetch_or(&dev->table_full, 1u << table);
+}
+
 static int
 sim_acl_add(struct nicflow_hal_dev *dev,
             const struct nicflow_hal_acl_entry *entries, size_t n,
@@ -613,7 +672,7 @@ sim_acl_add(struct nicflow_hal_dev *dev,
     }
     pthread_mutex_unlock(&dev->lock);
     if (full) {
-        atomic_store(&dev->table_full, true); /* The thread reports it. */
+        table_full(dev, NICFLOW_HAL_T_ACL);
     }
     return 0;
 }
@@ -685,6 +744,120 @@ sim_meter_del(struct nicflow_hal_dev *dev, uint32_t id)
     pthread_mutex_unlock(&dev->lock);
 }
 
+/* The batch calls of the other tables: each entry under the lock, and a
+ * TABLE_FULL of TABLE (0: none) queued if one found the table full. */
+#define SIM_BATCH(NAME, TYPE, TABLE)                                        \
+    static int sim_##NAME(struct nicflow_hal_dev *dev, const TYPE *entries, \
+                          size_t n, struct nicflow_hal_status *status,      \
+                          char *err, size_t err_size)                       \
+    {                                                                       \
+        bool full = false;                                                  \
+                                                                            \
+        (void) err, (void) err_size;                                        \
+        pthread_mutex_lock(&dev->lock);                                     \
+        for (size_t i = 0; i < n; i++) {                                    \
+            full |=                                                         \
+                halsim_##NAME(dev->sim, &entries[i], &status[i]) == ENOSPC; \
+        }                                                                   \
+        pthread_mutex_unlock(&dev->lock);                                   \
+        if (full && (TABLE)) {                                              \
+            table_full(dev, (TABLE));                                       \
+        }                                                                   \
+        return 0;                                                           \
+    }
+
+SIM_BATCH(port_vlan_add, struct nicflow_hal_port_vlan,
+          NICFLOW_HAL_T_PORT_VLANS)
+SIM_BATCH(port_vlan_del, struct nicflow_hal_port_vlan, 0)
+SIM_BATCH(fdb_add, struct nicflow_hal_fdb_entry, NICFLOW_HAL_T_FDB)
+SIM_BATCH(fdb_del, struct nicflow_hal_fdb_entry, 0)
+SIM_BATCH(tunnel_decap_add, struct nicflow_hal_tunnel_decap,
+          NICFLOW_HAL_T_TUNNEL_DECAPS)
+SIM_BATCH(tunnel_decap_del, struct nicflow_hal_tunnel_decap, 0)
+SIM_BATCH(route_del, struct nicflow_hal_route, 0)
+
+/* route_add by hand: a full table is the host table or the route table
+ * by the entry's prefix length. */
+static int
+sim_route_add(struct nicflow_hal_dev *dev,
+              const struct nicflow_hal_route *routes, size_t n,
+              struct nicflow_hal_status *status, char *err, size_t err_size)
+{
+    bool hosts_full = false, routes_full = false;
+
+    pthread_mutex_lock(&dev->lock);
+    for (size_t i = 0; i < n; i++) {
+        if (halsim_route_add(dev->sim, &routes[i], &status[i]) == ENOSPC) {
+            bool host =
+                routes[i].prefix_len == (routes[i].family == 4 ? 32 : 128);
+
+            hosts_full |= host;
+            routes_full |= !host;
+        }
+    }
+    pthread_mutex_unlock(&dev->lock);
+    if (hosts_full) {
+        table_full(dev, NICFLOW_HAL_T_L3_HOSTS);
+    }
+    if (routes_full) {
+        table_full(dev, NICFLOW_HAL_T_L3_ROUTES);
+    }
+    return 0;
+}
+
+static int
+sim_l3_config(struct nicflow_hal_dev *dev,
+              const struct nicflow_hal_l3_config *config, char *err,
+              size_t err_size)
+{
+    pthread_mutex_lock(&dev->lock);
+    int error = halsim_l3_config(dev->sim, config, err, err_size);
+    pthread_mutex_unlock(&dev->lock);
+    return error;
+}
+
+static int
+sim_nexthop_set(struct nicflow_hal_dev *dev, uint32_t id,
+                const struct nicflow_hal_nexthop *nexthop, char *err,
+                size_t err_size)
+{
+    pthread_mutex_lock(&dev->lock);
+    int error = halsim_nexthop_set(dev->sim, id, nexthop, err, err_size);
+    pthread_mutex_unlock(&dev->lock);
+    return error;
+}
+
+static int
+sim_nexthop_del(struct nicflow_hal_dev *dev, uint32_t id, char *err,
+                size_t err_size)
+{
+    pthread_mutex_lock(&dev->lock);
+    int error = halsim_nexthop_del(dev->sim, id, err, err_size);
+    pthread_mutex_unlock(&dev->lock);
+    return error;
+}
+
+static int
+sim_tunnel_encap_set(struct nicflow_hal_dev *dev, uint32_t id,
+                     const struct nicflow_hal_tunnel_encap *encap, char *err,
+                     size_t err_size)
+{
+    pthread_mutex_lock(&dev->lock);
+    int error = halsim_tunnel_encap_set(dev->sim, id, encap, err, err_size);
+    pthread_mutex_unlock(&dev->lock);
+    return error;
+}
+
+static int
+sim_tunnel_encap_del(struct nicflow_hal_dev *dev, uint32_t id, char *err,
+                     size_t err_size)
+{
+    pthread_mutex_lock(&dev->lock);
+    int error = halsim_tunnel_encap_del(dev->sim, id, err, err_size);
+    pthread_mutex_unlock(&dev->lock);
+    return error;
+}
+
 static int
 sim_events_register(struct nicflow_hal_dev *dev, nicflow_hal_event_cb *cb,
                     void *aux, char *err, size_t err_size)
@@ -733,13 +906,27 @@ static const struct nicflow_hal_ops sim_ops = {
     .port_list = sim_port_list,
     .acl_add = sim_acl_add,
     .acl_del = sim_acl_del,
-    /* No FDB: the model forwards by ACL entries only. */
+    /* The calls of tables that the args or the profile leave out stay
+     * set and return EOPNOTSUPP; their caps say the table is missing. */
+    .fdb_add = sim_fdb_add,
+    .fdb_del = sim_fdb_del,
     .counter_alloc = sim_counter_alloc,
     .counter_read = sim_counter_read,
     .counter_free = sim_counter_free,
     .meter_set = sim_meter_set,
     .meter_del = sim_meter_del,
     .events_register = sim_events_register,
+    .port_vlan_add = sim_port_vlan_add,
+    .port_vlan_del = sim_port_vlan_del,
+    .l3_config = sim_l3_config,
+    .nexthop_set = sim_nexthop_set,
+    .nexthop_del = sim_nexthop_del,
+    .route_add = sim_route_add,
+    .route_del = sim_route_del,
+    .tunnel_encap_set = sim_tunnel_encap_set,
+    .tunnel_encap_del = sim_tunnel_encap_del,
+    .tunnel_decap_add = sim_tunnel_decap_add,
+    .tunnel_decap_del = sim_tunnel_decap_del,
     .rx_register = sim_rx_register,
     .port_stats = sim_port_stats,
 };

@@ -8,8 +8,10 @@
 # by the softpath; with sim-small the flows beyond its tables stay in
 # software saying "table full" while traffic is unaffected; with a profile
 # that lacks VLAN push (Intel E810's), access-port flows stay in software
-# with that profile's reason; a device that cannot open leaves every port switching
-# in software; hal/show, offload/show and offload-stats-show say all this.
+# with that profile's reason; a device that cannot open leaves every port
+# switching in software; malformed profiles are reported by file, line and
+# field, and only the ports bound to them lose offload; hal/show,
+# offload/show and offload-stats-show say all this.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ovs-vsctl ovs-ofctl ping python3 ethtool
@@ -44,6 +46,17 @@ for h in a b c; do
     ip netns exec "${ns[$h]}" ethtool -K eth0 tx off tso off gso off \
         >/dev/null 2>&1
 done
+
+# The profiles nicflowd reads: the shipped ones and two broken ones, one
+# that is not JSON (line 3) and one with a field of a wrong value.
+export NICFLOW_PROFILE_DIR=$NF_TMP/profiles
+mkdir -p "$NICFLOW_PROFILE_DIR"
+cp "$NF_TOP"/hw-profiles/*.json "$NICFLOW_PROFILE_DIR"/
+printf '{\n  "name": "broken-syntax",\n  "description" "no colon"\n}\n' \
+    >"$NICFLOW_PROFILE_DIR/broken-syntax.json"
+sed -e 's/"name": "sim-small"/"name": "broken-field"/' \
+    -e 's/"eth_src": "arbitrary"/"eth_src": "sometimes"/' \
+    "$NF_TOP/hw-profiles/sim-small.json" >"$NICFLOW_PROFILE_DIR/broken-field.json"
 
 check "create the database" create_db "$NICFLOW_DBDIR/conf.db"
 check_here "nicflow-dbd starts" start_dbd "$NICFLOW_DBDIR/conf.db"
@@ -95,6 +108,14 @@ check_hw_share() {
     fi
 }
 
+# --- malformed profiles ----------------------------------------------------
+check_output "hw-profile/list: the syntax error names file, line and column" \
+    '^error: broken-syntax.json:3:[0-9]+: ' appctl hw-profile/list
+check_output "hw-profile/list: the bad value names file and field" \
+    '^error: broken-field.json: /match/eth_src: expected' appctl hw-profile/list
+check_output "... and the good ones loaded" '^sim-small: ' \
+    appctl hw-profile/list
+
 # --- the simulated eswitch under sim-large --------------------------------
 check "hw-offload=true with the sim device (profile sim-large)" vsctl set \
     Open_vSwitch . other_config:hw-offload=true \
@@ -142,6 +163,22 @@ check_output "offload-stats-show: the device's lines" \
 check_output "offload-stats-show: per port, hardware and host" \
     'port pa \(chip port 1\): rx [0-9]+ packets \(hardware [1-9]' \
     appctl dpctl/offload-stats-show
+
+# A port bound to the broken profile: offload off for it alone.
+check "pc: hw-profile=broken-field" vsctl set Interface pc \
+    other_config:hw-profile=broken-field
+check_output "offload/show: pc has no profile, saying why" \
+    'profile: none \(profile broken-field did not load: broken-field.json: /match/eth_src' \
+    appctl offload/show
+check "ping a -> c" ip netns exec "${ns[a]}" ping -c 2 -i 0.2 -W 2 10.0.0.3
+wait_for "flows entering pc stay in software with the profile's error" \
+    'offloaded:no.*offload-reason:"port pc: profile broken-field did not load' \
+    appctl dpctl/dump-flows -m
+check_output "... while a's flows are in the device" \
+    'eth\(src=50:54:00:00:00:01,.*offloaded:yes, dp:hal' \
+    appctl dpctl/dump-flows -m
+check "pc: profile binding removed" vsctl remove Interface pc other_config \
+    hw-profile
 
 # --- sim-small: a full table --------------------------------------------
 check "the device under sim-small" vsctl set Open_vSwitch . \
