@@ -205,4 +205,11 @@ const char *bridge_offload_port_options(const char *netdev_type);
  * now and tells the manager about it again. */
 void bridge_offload_ports_sync(void);
 
+/* bridge-meter.c: the ofproto_ops meter hooks (see ofproto.h); AUX is the
+ * struct bridge, whose datapath carries the meters. */
+uint32_t bridge_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
+                          const struct of_meter *mm);
+void bridge_meter_stats(void *aux, uint32_t dp_meter,
+                        struct of_meter_stats *stats);
+
 #endif /* NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H */

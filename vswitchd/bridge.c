@@ -348,6 +348,8 @@ bridge_packet_out(void *aux, uint16_t in_port, const struct of_acts *acts,
 
 static const struct ofproto_ops bridge_ofproto_ops = {
     .packet_out = bridge_packet_out,
+    .meter_set = bridge_meter_set,
+    .meter_stats = bridge_meter_stats,
 };
 
 /* Deletes every flow of BR, then adds the "priority=0,actions=NORMAL" flow

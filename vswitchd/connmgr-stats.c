@@ -609,14 +609,10 @@ connmgr_handle_meter_stats(struct ofconn *c, const struct of_msg *m)
     for (size_t i = 0; i < n; i++) {
         long long age = NF_MAX(now - v[i]->created_ms, 0);
 
-        st[i].meter_id = v[i]->m.meter_id;
+        ofproto_meter_get_stats(ofp(c), v[i]->m.meter_id, &st[i]);
         st[i].flow_count = ofproto_meter_flow_count(ofp(c), st[i].meter_id);
-        st[i].packet_in_count = v[i]->packets;
-        st[i].byte_in_count = v[i]->bytes;
         st[i].duration_sec = (uint32_t) (age / 1000);
         st[i].duration_nsec = (uint32_t) (age % 1000) * 1000000;
-        st[i].n_bands = v[i]->m.n_bands;
-        memcpy(st[i].bands, v[i]->bands, sizeof st[i].bands);
     }
     err = ofconn_send_chunked(c, m, st, n, enc_meter_stats);
     free(st);

@@ -489,6 +489,7 @@ ofproto_meter_mod_in_txn(struct ofproto *p, const struct of_meter *mm,
     m = xzalloc(sizeof *m);
     m->m = *mm;
     m->m.command = OF_MC_ADD;
+    m->dp_meter = UINT32_MAX; /* Until the commit sets it. */
     m->created_ms = old ? old->created_ms : nf_time_msec();
     if (old) {
         m->packets = old->packets;
@@ -514,29 +515,97 @@ ofproto_meter_mod(struct ofproto *p, const struct of_meter *mm, char **errp)
     return error;
 }
 
+/* Adds what datapath meter M->dp_meter counted since it was set to
+ * *STATS. */
+static void
+meter_add_dp_stats(const struct ofproto *p, const struct ofmeter *m,
+                   struct of_meter_stats *stats)
+{
+    if (m->dp_meter != UINT32_MAX && p->ops && p->ops->meter_stats) {
+        p->ops->meter_stats(p->aux, m->dp_meter, stats);
+    }
+}
+
+void
+ofproto_meter_commit(struct ofproto *p, struct undo *u)
+{
+    struct ofmeter *old = u->old_meter, *new = u->new_meter;
+    uint32_t dp = old ? old->dp_meter : UINT32_MAX;
+
+    if (!p->ops || !p->ops->meter_set) {
+        return;
+    }
+    if (old && new) {
+        /* Setting the datapath meter again starts its counters at zero:
+         * the new meter keeps what the old one had counted. */
+        struct of_meter_stats st;
+
+        memset(&st, 0, sizeof st);
+        meter_add_dp_stats(p, old, &st);
+        new->packets += st.packet_in_count;
+        new->bytes += st.byte_in_count;
+        for (size_t i = 0; i < OF_METER_MAX_BANDS; i++) {
+            new->bands[i].packets += st.bands[i].packets;
+            new->bands[i].bytes += st.bands[i].bytes;
+        }
+    }
+    uint32_t now = p->ops->meter_set(p->aux, u->id, dp, new ? &new->m : NULL);
+    if (new) {
+        new->dp_meter = now;
+    }
+    if (old) {
+        old->dp_meter = UINT32_MAX;
+    }
+}
+
+void
+ofproto_meters_release(struct ofproto *p)
+{
+    struct ofmeter *m;
+
+    if (!p->ops || !p->ops->meter_set) {
+        return;
+    }
+    HMAP_FOR_EACH (m, node, &p->meters) {
+        if (m->dp_meter != UINT32_MAX) {
+            p->ops->meter_set(p->aux, m->m.meter_id, m->dp_meter, NULL);
+            m->dp_meter = UINT32_MAX;
+        }
+    }
+}
+
+uint32_t
+ofproto_meter_dp_id(const struct ofproto *p, uint32_t meter_id)
+{
+    const struct ofmeter *m = ofproto_meter_lookup(p, meter_id);
+
+    return m ? m->dp_meter : UINT32_MAX;
+}
+
+void
+ofproto_meter_get_stats(const struct ofproto *p, uint32_t meter_id,
+                        struct of_meter_stats *stats)
+{
+    const struct ofmeter *m = ofproto_meter_lookup(p, meter_id);
+
+    memset(stats, 0, sizeof *stats);
+    stats->meter_id = meter_id;
+    if (!m) {
+        return;
+    }
+    stats->packet_in_count = m->packets;
+    stats->byte_in_count = m->bytes;
+    stats->n_bands = m->m.n_bands;
+    memcpy(stats->bands, m->bands, sizeof stats->bands);
+    meter_add_dp_stats(p, m, stats);
+}
+
 const struct of_meter *
 ofproto_meter_find(const struct ofproto *p, uint32_t meter_id)
 {
     const struct ofmeter *m = ofproto_meter_lookup(p, meter_id);
 
     return m ? &m->m : NULL;
-}
-
-void
-ofproto_meter_credit(struct ofproto *p, uint32_t meter_id, uint64_t n_packets,
-                     uint64_t n_bytes, size_t band_index,
-                     uint64_t band_packets, uint64_t band_bytes)
-{
-    struct ofmeter *m = ofproto_meter_lookup(p, meter_id);
-
-    if (m) {
-        m->packets += n_packets;
-        m->bytes += n_bytes;
-        if (band_index < m->m.n_bands) {
-            m->bands[band_index].packets += band_packets;
-            m->bands[band_index].bytes += band_bytes;
-        }
-    }
 }
 
 void

@@ -82,9 +82,17 @@ struct ofmeter {
     struct hmap_node node; /* In ofproto's 'meters', by id. */
     struct of_meter m;
     long long created_ms;
+    /* Counted before the datapath meter was last (re)set. */
     uint64_t packets, bytes;
     struct of_meter_band_stats bands[OF_METER_MAX_BANDS];
+    uint32_t dp_meter; /* The datapath meter carrying it, or UINT32_MAX. */
 };
+
+/* Tells the datapath about the meter change U made (commit time). */
+struct undo;
+void ofproto_meter_commit(struct ofproto *, struct undo *u);
+/* Takes every meter out of the datapath (at destroy). */
+void ofproto_meters_release(struct ofproto *);
 
 /* One undoable change. */
 enum undo_kind {

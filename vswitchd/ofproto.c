@@ -87,6 +87,7 @@ ofproto_destroy(struct ofproto *p)
     connmgr_destroy(p->connmgr);
     p->connmgr = NULL;
     ofproto_flows_clear(p);
+    ofproto_meters_release(p);
     ofproto_groups_clear(p);
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
         ofproto_cls_destroy(&p->tables[i].cls);
@@ -228,8 +229,10 @@ ofproto_txn_commit(struct ofproto *p)
             }
             break;
         }
-        case UNDO_GROUP:
         case UNDO_METER:
+            ofproto_meter_commit(p, u);
+            break;
+        case UNDO_GROUP:
         default:
             break;
         }

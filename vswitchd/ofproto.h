@@ -60,6 +60,20 @@ struct ofproto_ops {
      * new bits are already visible through ofproto_port_find(). */
     void (*port_mod)(void *aux, uint16_t ofp_port, uint32_t old_config,
                      uint32_t new_config);
+
+    /* Optional: the datapath side of meters.  Called once a transaction
+     * that added or changed (MM) or deleted (MM NULL) OpenFlow meter
+     * METER_ID has committed, with the datapath meter that carried it
+     * (UINT32_MAX for a new meter); returns the datapath meter that
+     * carries it now, or UINT32_MAX if none does (its flows then forward
+     * unmetered).  Replacing a datapath meter starts its counters at
+     * zero: ofproto keeps what they said before (meter_stats). */
+    uint32_t (*meter_set)(void *aux, uint32_t meter_id, uint32_t dp_meter,
+                          const struct of_meter *mm);
+    /* Optional: adds what datapath meter DP_METER counted since it was
+     * last set to *STATS (packet_in_count, byte_in_count, bands[]). */
+    void (*meter_stats)(void *aux, uint32_t dp_meter,
+                        struct of_meter_stats *stats);
 };
 
 /* ---------------------------------------------------------------------
@@ -243,15 +257,17 @@ const struct of_group *ofproto_group_find(const struct ofproto *,
  * OFPMMFC_BAD_FLAGS, OFPMMFC_BAD_BAND, OFPMMFC_OUT_OF_BANDS) with *ERRP. */
 int ofproto_meter_mod(struct ofproto *, const struct of_meter *mm,
                       char **errp);
+/* The datapath meter that carries OpenFlow meter METER_ID (see
+ * ofproto_ops.meter_set), or UINT32_MAX if none does. */
+uint32_t ofproto_meter_dp_id(const struct ofproto *, uint32_t meter_id);
+/* Fills *STATS with meter METER_ID's counters (all zero for an unknown
+ * id): what ofproto kept plus what its datapath meter counts now. */
+void ofproto_meter_get_stats(const struct ofproto *, uint32_t meter_id,
+                             struct of_meter_stats *stats);
+
 /* The meter with id METER_ID, or NULL. */
 const struct of_meter *ofproto_meter_find(const struct ofproto *,
                                           uint32_t meter_id);
-/* Counts N_PACKETS/N_BYTES into meter METER_ID, and BAND_PACKETS/
- * BAND_BYTES of them against band BAND_INDEX (SIZE_MAX: no band). */
-void ofproto_meter_credit(struct ofproto *, uint32_t meter_id,
-                          uint64_t n_packets, uint64_t n_bytes,
-                          size_t band_index, uint64_t band_packets,
-                          uint64_t band_bytes);
 /* Counts a packet through GROUP_ID's bucket BUCKET_INDEX. */
 void ofproto_group_credit(struct ofproto *, uint32_t group_id,
                           size_t bucket_index, uint64_t n_packets,

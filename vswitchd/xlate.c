@@ -1142,14 +1142,24 @@ xlate_actions(struct xctx *ctx, const void *data, size_t len)
             ctx->exit = true;
             break;
         }
+        case OF_ACT_METER: {
+            /* The packet is charged to the datapath meter that carries
+             * the OpenFlow meter; one the datapath could not take
+             * (ofproto_ops.meter_set) lets packets pass, as a meter that
+             * does not exist does in the datapath. */
+            uint32_t id = ((const struct of_act_u32 *) a)->value;
+            uint32_t dp = ofproto_meter_dp_id(ctx->xbridge->ofproto, id);
+            if (dp != UINT32_MAX) {
+                odp_put_meter(&ctx->out->odp_actions, dp);
+            }
+            break;
+        }
         case OF_ACT_NOTE:
         case OF_ACT_SET_QUEUE:
         case OF_ACT_POP_QUEUE:
-        case OF_ACT_METER:
         case OF_ACT_FIN_TIMEOUT:
         case OF_ACT_SAMPLE:
-            /* No effect on forwarding (yet: meters come with the
-             * datapath's meter support in ofproto). */
+            /* No effect on forwarding. */
             break;
         case OF_ACT_CT:
         case OF_ACT_CT_CLEAR:

@@ -249,7 +249,14 @@ nicflow() {
         && "$bin/nicflow-dpctl" add-flow "in_port(1),eth()" 2 \
         && "$bin/nicflow-dpctl" add-flow "in_port(2),eth()" 1 || return 1
     reach || { echo "softpath.sh: no path through nicflow" >&2; return 1; }
+    ip netns exec "$B" nstat -n > /dev/null 2>&1
     measure nicflow "$pid"
+    # Where packets were lost, for whoever reads the figures: the ports'
+    # counters (drops in the rings and at send) and the receiver's UDP
+    # socket (buffer overruns), over the whole measurement.
+    "$bin/nicflow-dpctl" show -s > "$out/nicflow-ports.txt" 2>&1
+    ip netns exec "$B" nstat -a 2>/dev/null | grep -E '^Udp' \
+        > "$out/nicflow-receiver-udp.txt"
     # The same ports on the block ring (rx-ring=v3): fewer wakeups under
     # load, a timer's delay on a quiet port.  A side figure; the targets
     # are judged on the default.

@@ -139,4 +139,66 @@ check "b -/-> e with br1 secure and empty" \
 check "add-flow br1 actions=NORMAL" ofctl add-flow br1 actions=NORMAL
 check "b -> e once br1 has a flow again" \
     ip netns exec "${ns[b]}" ping -c 2 -i 0.2 -W 2 10.0.0.5
+
+# Meters: an OpenFlow meter is carried by a datapath meter, so a flow
+# with meter:N forwards at most the meter's rate.  a's ICMP to b through
+# meter 1 (10 packets/s, a burst of 10): 200 echo requests in 2 s, of
+# which some 30 may pass.
+ofctl13() { ofctl -O OpenFlow13 "$@"; }
+check "add-meter br0 meter=1,pktps,burst,stats,band=type=drop,rate=10,burst_size=10" \
+    ofctl13 add-meter br0 \
+    "meter=1,pktps,burst,stats,bands=type=drop,rate=10,burst_size=10"
+check "add-flow priority=40000,icmp,nw_src=10.0.0.1,actions=meter:1,NORMAL" \
+    ofctl13 add-flow br0 "priority=40000,icmp,nw_src=10.0.0.1,actions=meter:1,NORMAL"
+# received_of N-REQUESTS: pings a -> b, 100 per second; prints how many
+# were answered.
+received_of() {
+    ip netns exec "${ns[a]}" ping -q -c "$1" -i 0.01 -W 1 10.0.0.2 \
+        | sed -En 's/.* ([0-9]+) received.*/\1/p'
+}
+got=$(received_of 200)
+if [ -n "$got" ] && [ "$got" -ge 5 ] && [ "$got" -le 60 ]; then
+    ok "meter 1 lets about its rate through ($got of 200 answered)"
+else
+    fail "meter 1 lets about its rate through"
+    diag "answered: ${got:-none} of 200 (expected 5..60)"
+fi
+check_output "the datapath flow charges the meter" 'actions:meter\([0-9]+\)' \
+    "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" \
+    dpctl/dump-flows
+# meter_count FIELD: meter 1's packet_in_count, or (band) band 0's
+# packet_count, from ovs-ofctl meter-stats.
+meter_count() {
+    ofctl13 meter-stats br0 | sed -En "s/.*$1:([0-9]+).*/\1/p" | head -1
+}
+in1=$(meter_count packet_in_count)
+band1=$(meter_count '^0: packet_count')
+if [ "${in1:-0}" -ge 200 ] && [ "${band1:-0}" -ge 100 ] \
+    && [ "$band1" -lt "$in1" ]; then
+    ok "meter-stats counts the packets ($in1) and the band's drops ($band1)"
+else
+    fail "meter-stats counts the packets and the band's drops"
+    diag "$(ofctl13 meter-stats br0)"
+fi
+check "mod-meter to 10,000 packets/s" ofctl13 mod-meter br0 \
+    "meter=1,pktps,burst,stats,bands=type=drop,rate=10000,burst_size=1000"
+got=$(received_of 100)
+if [ "$got" = 100 ]; then
+    ok "after mod-meter every echo request passes"
+else
+    fail "after mod-meter every echo request passes"
+    diag "answered: ${got:-none} of 100"
+fi
+in2=$(meter_count packet_in_count)
+if [ "${in2:-0}" -ge $((in1 + 100)) ]; then
+    ok "meter-stats keeps counting across mod-meter ($in1, then $in2)"
+else
+    fail "meter-stats keeps counting across mod-meter"
+    diag "before: $in1" "$(ofctl13 meter-stats br0)"
+fi
+check "del-meter br0 meter=1" ofctl13 del-meters br0 meter=1
+check_output "deleting the meter deleted its flow" '^0$' \
+    bash -c "OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl dump-flows br0 icmp | grep -c meter; true"
+check "ping a -> b after the meter is gone" ip netns exec "${ns[a]}" \
+    ping -c 2 -i 0.2 -W 2 10.0.0.2
 finish

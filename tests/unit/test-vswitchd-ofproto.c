@@ -698,6 +698,100 @@ test_meters(void **state)
     assert_int_equal(ofproto_n_rules(p), 0);
 }
 
+/* The datapath side of meters (ofproto_ops.meter_set/meter_stats): a
+ * test double records each call and counts as a datapath meter would. */
+struct meter_dp {
+    int n_set, n_del;
+    uint32_t last_id, last_dp, next_dp;
+    uint64_t counted; /* Packets the "datapath meter" counted since set. */
+};
+
+static uint32_t
+fake_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
+               const struct of_meter *mm)
+{
+    struct meter_dp *d = aux;
+
+    d->last_id = meter_id;
+    d->last_dp = dp_meter;
+    if (!mm) {
+        d->n_del++;
+        return UINT32_MAX;
+    }
+    d->n_set++;
+    d->counted = 0; /* Set again: counters start at zero. */
+    return dp_meter != UINT32_MAX ? dp_meter : d->next_dp++;
+}
+
+static void
+fake_meter_stats(void *aux, uint32_t dp_meter, struct of_meter_stats *st)
+{
+    struct meter_dp *d = aux;
+
+    (void) dp_meter;
+    st->packet_in_count += d->counted;
+    st->bands[0].packets += d->counted / 2;
+}
+
+static void
+test_meters_datapath(void **state)
+{
+    static const struct ofproto_ops ops = {
+        .meter_set = fake_meter_set,
+        .meter_stats = fake_meter_stats,
+    };
+    struct meter_dp d = { .next_dp = 7 };
+    struct of_meter_stats st;
+    struct ofproto *p;
+    char *err = NULL;
+
+    (void) state;
+    assert_int_equal(ofproto_create("tmb", 2,
+                                    ((struct fixture *) *state)->loop, &ops,
+                                    &d, &p, &err),
+                     0);
+    /* Added: a new datapath meter carries it. */
+    assert_int_equal(
+        meter_cmd(p, OF_MC_ADD, "meter=1,pktps,bands=type=drop rate=5"), 0);
+    assert_int_equal(d.n_set, 1);
+    assert_int_equal(d.last_dp, UINT32_MAX);
+    assert_int_equal(ofproto_meter_dp_id(p, 1), 7);
+    assert_int_equal(ofproto_meter_dp_id(p, 2), UINT32_MAX);
+    d.counted = 40;
+    ofproto_meter_get_stats(p, 1, &st);
+    assert_int_equal(st.packet_in_count, 40);
+    assert_int_equal(st.bands[0].packets, 20);
+    /* Modified: the same datapath meter, set again; what it counted
+     * before is kept. */
+    assert_int_equal(
+        meter_cmd(p, OF_MC_MODIFY, "meter=1,pktps,bands=type=drop rate=50"),
+        0);
+    assert_int_equal(d.n_set, 2);
+    assert_int_equal(d.last_dp, 7);
+    assert_int_equal(ofproto_meter_dp_id(p, 1), 7);
+    d.counted = 3;
+    ofproto_meter_get_stats(p, 1, &st);
+    assert_int_equal(st.packet_in_count, 43);
+    /* A failed meter-mod touches nothing. */
+    assert_int_equal(
+        meter_cmd(p, OF_MC_ADD, "meter=1,pktps,bands=type=drop rate=5"),
+        OF_ERR_OFPMMFC_METER_EXISTS);
+    assert_int_equal(d.n_set, 2);
+    /* Deleted: its datapath meter goes. */
+    assert_int_equal(
+        meter_cmd(p, OF_MC_ADD, "meter=2,kbps,bands=type=drop rate=100"), 0);
+    assert_int_equal(ofproto_meter_dp_id(p, 2), 8);
+    assert_int_equal(meter_cmd(p, OF_MC_DELETE, "meter=1"), 0);
+    assert_int_equal(d.n_del, 1);
+    assert_int_equal(d.last_id, 1);
+    assert_int_equal(d.last_dp, 7);
+    /* The switch's end releases the rest. */
+    ofproto_destroy(p);
+    assert_int_equal(d.n_del, 2);
+    assert_int_equal(d.last_id, 2);
+    assert_int_equal(d.last_dp, 8);
+}
+
 static void
 test_ports(void **state)
 {
@@ -739,6 +833,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meters_datapath, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
     };
     int rc;
