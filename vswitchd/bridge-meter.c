@@ -138,7 +138,8 @@ bridge_meter_stats(void *aux, uint32_t dp_meter, struct of_meter_stats *st)
     }
     st->packet_in_count += ds.packet_in_count;
     st->byte_in_count += ds.byte_in_count;
-    for (size_t i = 0; i < ds.n_bands && i < OF_METER_MAX_BANDS; i++) {
+    /* DPIF_METER_MAX_BANDS (8) is below OF_METER_MAX_BANDS (16). */
+    for (size_t i = 0; i < ds.n_bands && i < DPIF_METER_MAX_BANDS; i++) {
         st->bands[i].packets += ds.bands[i].n_packets;
         st->bands[i].bytes += ds.bands[i].n_bytes;
     }
