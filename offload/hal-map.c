@@ -307,7 +307,7 @@ static const struct {
     [OVS_ACTION_ATTR_CT] = { "ct", -1 },
     [OVS_ACTION_ATTR_TRUNC] = { "trunc", -1 },
     [OVS_ACTION_ATTR_CT_CLEAR] = { "ct_clear", -1 },
-    [OVS_ACTION_ATTR_METER] = { "meter", -1 },
+    [OVS_ACTION_ATTR_METER] = { "meter", NICFLOW_HAL_A_POLICE },
     [OVS_ACTION_ATTR_CLONE] = { "clone", -1 },
     [ODP_ACTION_ATTR_DROP] = { "drop", 0 },
 };
@@ -461,6 +461,17 @@ map_actions(const struct hal_map_dev *dev, const struct offload_flow *f,
             a->tci = ntohs(pv->vlan_tci) & ~VLAN_CFI;
         } else if (type == OVS_ACTION_ATTR_POP_VLAN) {
             add_action(e, NICFLOW_HAL_A_VLAN_POP);
+        } else if (type == OVS_ACTION_ATTR_METER) {
+            uint32_t meter = mnl_attr_get_u32(attr);
+            char msg[96] = "the device has no meters";
+
+            if (!dev->meter_usable
+                || !dev->meter_usable(meter, msg, sizeof msg)) {
+                offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                                   "hal: meter %u: %s", meter, msg);
+                return EOPNOTSUPP;
+            }
+            add_action(e, NICFLOW_HAL_A_POLICE)->arg = meter;
         } else if (type == OVS_ACTION_ATTR_SET
                    || type == OVS_ACTION_ATTR_SET_MASKED) {
             int error =

@@ -69,6 +69,18 @@ static struct hmap hal_by_ufid = HMAP_INITIALIZER;
 static struct hmap hal_fdb = HMAP_INITIALIZER;
 static uint64_t hal_next_handle = 1;
 
+/* The datapath's meters (offload_provider_class.meter_set), each put into
+ * the device as the HAL meter of the same id when the device can police
+ * it; hal-map turns a flow's meter action into POLICE with it. */
+struct hal_meter {
+    struct hmap_node node; /* In hal_meters, by dp_meter. */
+    uint32_t dp_meter;
+    struct offload_meter m;
+    bool in_device;
+    char why[96]; /* Why not, if !in_device. */
+};
+static struct hmap hal_meters = HMAP_INITIALIZER;
+
 /* How the device's frames to the host reach the datapath (set by
  * nicflowd's wiring; NULL in tests that have no datapath). */
 static const struct offload_hal_host *hal_host;
@@ -189,6 +201,94 @@ rx_path_start(struct hal_plugin *p)
         return;
     }
     p->rx_path = true;
+}
+
+/* Puts meter HM into P's device if it can police it, noting why not
+ * otherwise.  Called with hal_mutex held. */
+static void
+meter_push(struct hal_plugin *p, struct hal_meter *hm)
+{
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+
+    hm->in_device = false;
+    if (!p || !p->caps.meters.supported || !p->ops->meter_set) {
+        snprintf(hm->why, sizeof hm->why, "the device has no meters");
+    } else if (hm->dp_meter >= p->caps.meters.size) {
+        snprintf(hm->why, sizeof hm->why, "the device has meters 0..%u only",
+                 p->caps.meters.size - 1);
+    } else if (hm->m.n_bands != 1) {
+        snprintf(hm->why, sizeof hm->why,
+                 "%u bands, the device polices at one rate", hm->m.n_bands);
+    } else {
+        struct nicflow_hal_meter hw = {
+            .flags = hm->m.pktps ? NICFLOW_HAL_METER_PPS : 0,
+            .rate = hm->m.rate,
+            .burst = hm->m.burst,
+        };
+        int error =
+            p->ops->meter_set(p->dev, hm->dp_meter, &hw, err, sizeof err);
+        if (error) {
+            snprintf(hm->why, sizeof hm->why, "%s",
+                     err[0] ? err : nf_strerror(error));
+        } else {
+            hm->in_device = true;
+            hm->why[0] = '\0';
+        }
+    }
+}
+
+static struct hal_meter *
+meter_find(uint32_t dp_meter)
+{
+    struct hal_meter *hm;
+
+    HMAP_FOR_EACH_WITH_HASH (hm, node, hash_int(dp_meter, 0), &hal_meters) {
+        if (hm->dp_meter == dp_meter) {
+            return hm;
+        }
+    }
+    return NULL;
+}
+
+/* hal_map_dev.meter_usable. */
+static bool
+meter_usable(uint32_t dp_meter, char *why, size_t size)
+{
+    const struct hal_meter *hm = meter_find(dp_meter);
+
+    if (!hm) {
+        snprintf(why, size, "unknown to the offload layer");
+        return false;
+    }
+    if (!hm->in_device) {
+        snprintf(why, size, "%s", hm->why);
+    }
+    return hm->in_device;
+}
+
+static void
+hal_meter_set(uint32_t dp_meter, const struct offload_meter *meter)
+{
+    pthread_mutex_lock(&hal_mutex);
+    struct hal_meter *hm = meter_find(dp_meter);
+    if (!meter) {
+        if (hm) {
+            if (hm->in_device && hal_plugin) {
+                hal_plugin->ops->meter_del(hal_plugin->dev, dp_meter);
+            }
+            hmap_remove(&hal_meters, &hm->node);
+            free(hm);
+        }
+    } else {
+        if (!hm) {
+            hm = xzalloc(sizeof *hm);
+            hm->dp_meter = dp_meter;
+            hmap_insert(&hal_meters, &hm->node, hash_int(dp_meter, 0));
+        }
+        hm->m = *meter;
+        meter_push(hal_plugin, hm);
+    }
+    pthread_mutex_unlock(&hal_mutex);
 }
 
 static void
@@ -331,6 +431,11 @@ plugin_load(const char *path, const char *args, struct hal_plugin **pp,
         && p->ops->counter_read && p->ops->counter_free
         && (p->caps.acl_actions & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_COUNT));
     p->caps.profile[sizeof p->caps.profile - 1] = '\0';
+    p->map.meter_usable = meter_usable;
+    struct hal_meter *hm;
+    HMAP_FOR_EACH (hm, node, &hal_meters) {
+        meter_push(p, hm);
+    }
     if (p->ops->events_register
         && !p->ops->events_register(p->dev, hal_event_cb, p, err,
                                     sizeof err)) {
@@ -954,6 +1059,7 @@ const struct offload_provider_class offload_hal_class = {
     .flow_del = hal_flow_del,
     .flow_stats = hal_flow_stats,
     .flush = hal_flush,
+    .meter_set = hal_meter_set,
 };
 
 /* ---------------------------------------------------------------------

@@ -100,6 +100,10 @@ struct hal_map_dev {
     size_t n_ports;
     bool has_fdb;      /* FDB supported and its calls present. */
     bool has_counters; /* Counters supported, COUNT action taken. */
+    /* Whether the device polices for datapath meter DP_METER (the HAL
+     * meter of the same id); if not, writes why into WHY (SIZE bytes).
+     * NULL: no meters at all.  Called with the provider's lock held. */
+    bool (*meter_usable)(uint32_t dp_meter, char *why, size_t size);
 };
 
 /* One flow mapped to a device entry. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/evloop.h"
+#include "lib/hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "offload/offload-dummy.h"
@@ -127,6 +128,71 @@ offload_prov_name_known(const char *name)
     return offload_prov_find(name) != NULL;
 }
 
+/* ---------------------------------------------------------------------
+ * Meters: the datapath's, as providers see them (main thread only).
+ * --------------------------------------------------------------------- */
+
+struct meter_entry {
+    struct hmap_node node; /* In 'meters', by dp_meter. */
+    uint32_t dp_meter;
+    struct offload_meter meter;
+};
+
+static struct hmap meters = HMAP_INITIALIZER;
+
+static struct meter_entry *
+meter_find(uint32_t dp_meter)
+{
+    struct meter_entry *m;
+
+    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(dp_meter, 0), &meters) {
+        if (m->dp_meter == dp_meter) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+void
+offload_meter_set(uint32_t dp_meter, const struct offload_meter *meter)
+{
+    struct meter_entry *m = meter_find(dp_meter);
+
+    if (meter) {
+        if (!m) {
+            m = xzalloc(sizeof *m);
+            m->dp_meter = dp_meter;
+            hmap_insert(&meters, &m->node, hash_int(dp_meter, 0));
+        }
+        m->meter = *meter;
+    } else if (m) {
+        hmap_remove(&meters, &m->node);
+        free(m);
+    } else {
+        return;
+    }
+    for (size_t i = 0; i < offload_mgr.n_provs; i++) {
+        struct offload_prov *p = &offload_mgr.provs[i];
+
+        if (p->inited && p->cls->meter_set) {
+            p->cls->meter_set(dp_meter, meter);
+        }
+    }
+}
+
+/* Tells provider P, just started, of every meter that exists. */
+static void
+meters_replay(const struct offload_prov *p)
+{
+    const struct meter_entry *m;
+
+    if (p->cls->meter_set) {
+        HMAP_FOR_EACH (m, node, &meters) {
+            p->cls->meter_set(m->dp_meter, &m->meter);
+        }
+    }
+}
+
 static void
 global_config(struct offload_global_config *gc)
 {
@@ -153,6 +219,7 @@ offload_prov_ensure_init(struct offload_prov *p, char **errp)
         free(err);
     }
     p->inited = true;
+    meters_replay(p);
     return 0;
 }
 
@@ -521,6 +588,12 @@ offload_exit(bool flush)
     offload_flows_free_all();
     offload_ports_free_all();
     pthread_rwlock_unlock(&offload_mgr.rwlock);
+
+    struct meter_entry *m;
+    HMAP_FOR_EACH_SAFE (m, node, &meters) {
+        hmap_remove(&meters, &m->node);
+        free(m);
+    }
 
     if (offload_mgr.loop) {
         evloop_cancel_timer(offload_mgr.loop, offload_mgr.sweep_timer);

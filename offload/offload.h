@@ -114,6 +114,12 @@ void offload_port_set_profile(uint32_t odp_port, const char *name);
  * names when it has none of its own.  Main thread. */
 void offload_ports_rebind_profiles(void);
 
+/* Datapath meter DP_METER (the id in the datapath's meter action) now
+ * polices as METER says, or (METER NULL) is gone; passed on to every
+ * provider that takes meters, now and whenever one starts.  Main
+ * thread. */
+void offload_meter_set(uint32_t dp_meter, const struct offload_meter *meter);
+
 /* Removes every hardware rule of flows entering ODP_PORT and forgets the
  * port.  Flows that merely output to the port are the caller's to
  * remove (their software flows change). */

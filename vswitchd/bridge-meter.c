@@ -8,7 +8,9 @@
  * meters.  A meter the datapath refuses (too many, a band it lacks) is
  * logged and carried by none: its flows forward unmetered, and the
  * controller's meter-mod has already succeeded, as with Open vSwitch when
- * the datapath has no meter support. */
+ * the datapath has no meter support.  The offload layer hears of every
+ * datapath meter too, so that a device that polices can carry the flows
+ * that use one (offload_meter_set()). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/offload.h"
 #include "softpath/dpif.h"
 #include "vswitchd/bridge-private.h"
 
@@ -92,6 +95,7 @@ bridge_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
 
     if (!mm) {
         if (dp_meter != UINT32_MAX) {
+            offload_meter_set(dp_meter, NULL);
             dpif_meter_del(br->dpif, dp_meter, NULL);
             id_free(dp_meter);
         }
@@ -119,11 +123,21 @@ bridge_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
                      br->name, meter_id, err ? err : nf_strerror(error));
         free(err);
         if (!fresh) {
+            offload_meter_set(dp_meter, NULL);
             dpif_meter_del(br->dpif, dp_meter, NULL);
         }
         id_free(dp_meter);
         return UINT32_MAX;
     }
+    struct offload_meter om = {
+        .pktps = (cfg.flags & DPIF_METER_PKTPS) != 0,
+        .rate = cfg.n_bands ? cfg.bands[0].rate : 0,
+        .burst = (cfg.flags & DPIF_METER_BURST) && cfg.n_bands
+                     ? cfg.bands[0].burst_size
+                     : 0,
+        .n_bands = cfg.n_bands,
+    };
+    offload_meter_set(dp_meter, &om);
     return dp_meter;
 }
 

@@ -204,6 +204,16 @@ struct offload_found_rule {
     uint32_t in_odp_port;
 };
 
+/* A datapath meter as a provider sees it: one drop band (a single-rate
+ * policer), the form every device that polices can take.  A meter with
+ * more bands keeps N_BANDS so that providers refuse it. */
+struct offload_meter {
+    bool pktps;       /* RATE and BURST in packets, else kbit(/s). */
+    uint32_t rate;    /* > 0. */
+    uint32_t burst;   /* 0: the provider's default. */
+    uint32_t n_bands; /* The datapath meter's drop bands. */
+};
+
 struct offload_provider_class {
     unsigned version; /* OFFLOAD_PROVIDER_VERSION. */
     const char *name; /* "tc", "rteflow", "hal", "dummy". */
@@ -266,6 +276,13 @@ struct offload_provider_class {
                      struct offload_found_rule **rules, size_t *n_rules);
     /* Removes every rule of this provider on every port it serves. */
     void (*flush)(void *ctx);
+
+    /* Optional: datapath meter DP_METER (the id of the datapath's meter
+     * action) now polices as METER says, or (METER NULL) is gone.  Called
+     * on nicflowd's main thread, for every meter that exists when the
+     * provider starts and for every change after; a provider that cannot
+     * carry a meter refuses the flows that use it, with a reason. */
+    void (*meter_set)(uint32_t dp_meter, const struct offload_meter *meter);
 };
 
 /* Registers CLASS.  offload_init() registers the simulated "dummy"

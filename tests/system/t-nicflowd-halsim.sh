@@ -164,6 +164,33 @@ check_output "offload-stats-show: per port, hardware and host" \
     'port pa \(chip port 1\): rx [0-9]+ packets \(hardware [1-9]' \
     appctl dpctl/offload-stats-show
 
+# --- a meter policed by the device ----------------------------------------
+# An OpenFlow meter is a datapath meter, which the device carries as a HAL
+# meter: a's ICMP to b through 10 packets/s is policed in "hardware".
+ofctl13() { ofctl -O OpenFlow13 "$@"; }
+check "add-meter br0 meter=1,pktps,burst,band=type=drop,rate=10,burst_size=10" \
+    ofctl13 add-meter br0 \
+    "meter=1,pktps,burst,stats,bands=type=drop,rate=10,burst_size=10"
+check "add-flow priority=40000,icmp,nw_src=10.0.0.1,actions=meter:1,NORMAL" \
+    ofctl13 add-flow br0 "priority=40000,icmp,nw_src=10.0.0.1,actions=meter:1,NORMAL"
+ip netns exec "${ns[a]}" ping -q -c 3 -i 0.2 -W 1 10.0.0.2 > /dev/null 2>&1
+wait_for "the metered flow is in the device, policing" \
+    'offloaded:yes, dp:hal, actions:meter\(' appctl dpctl/dump-flows -m
+pa0=$(port_stats pa)
+got=$(ip netns exec "${ns[a]}" ping -q -c 200 -i 0.01 -W 1 10.0.0.2 \
+    | sed -En 's/.* ([0-9]+) received.*/\1/p')
+pa1=$(port_stats pa)
+if [ -n "$got" ] && [ "$got" -ge 5 ] && [ "$got" -le 60 ]; then
+    ok "the device lets about the meter's rate through ($got of 200 answered)"
+else
+    fail "the device lets about the meter's rate through"
+    diag "answered: ${got:-none} of 200 (expected 5..60)"
+fi
+check_hw_share "the policed packets never reached the softpath" pa \
+    "$pa0" "$pa1"
+check "del-meters br0" ofctl13 del-meters br0
+check "ping a -> b after the meter is gone" ping_ab 2
+
 # A port bound to the broken profile: offload off for it alone.
 check "pc: hw-profile=broken-field" vsctl set Interface pc \
     other_config:hw-profile=broken-field

@@ -463,6 +463,12 @@ test_refusals(void **state NF_UNUSED)
         check_reason("in_port(1),eth(),eth_type(0x0800),ipv4(dst=10.0.0.1)",
                      "2,pop_vlan,1"),
         "hal: action pop_vlan after an output cannot be offloaded");
+    /* The sample takes no POLICE: a metered flow stays in software (the
+     * simulated eswitch polices, t-nicflowd-halsim.sh). */
+    assert_string_equal(
+        check_reason("in_port(1),eth(),eth_type(0x0800),ipv4(dst=10.0.0.1)",
+                     "meter(3),2"),
+        "hal: action meter cannot be offloaded");
 
     /* A /64 destination fits the IPv6 template. */
     struct offload_put_result res =
