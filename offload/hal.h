@@ -14,7 +14,9 @@
  * other action) and the device has an FDB; otherwise one ACL entry of the
  * first key template that holds every matched field at the bits the mask
  * uses, with redirect/mirror for the outputs, VLAN push/pop, Ethernet and
- * IPv4 field sets, and a counter when the device has counters.  Anything
+ * IPv4 field sets, POLICE for a datapath meter the device carries (each
+ * datapath meter is put into the device as the HAL meter of the same id,
+ * see offload_meter_set()), and a counter when the device has counters.  Anything
  * else is refused with a reason ("hal: no key template covers tcp_flags",
  * "hal: action userspace cannot be offloaded").
  *
