@@ -27,6 +27,8 @@
 #include "tc-flower/tcf-provider.h"
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
+#include "vswitchd/tnl-neigh.h"
+#include "vswitchd/tnl-route.h"
 #include "vswitchd/upcall.h"
 
 VLOG_DEFINE_THIS_MODULE(nicflowd);
@@ -180,6 +182,8 @@ main(int argc, char *argv[])
     offload_provider_register(&tcf_provider_class);
     offload_provider_register(&offload_hal_class);
     upcall_init(loop);
+    tnl_route_init(loop);
+    tnl_neigh_init(loop);
     {
         char *remote = db_remote
                            ? xstrdup(db_remote)
@@ -198,6 +202,8 @@ main(int argc, char *argv[])
     bridge_offload_exit(exit_cleanup);
     bridge_exit();
     datapaths_destroy();
+    tnl_neigh_exit();
+    tnl_route_exit();
     unixctl_server_destroy(server);
     evloop_destroy(loop);
     VLOG_INFO("%s stopped", nf_program_name);

@@ -5,11 +5,11 @@
  * counters, meters, room) is checked by sim-pipeline.c. */
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "offload/hal-sim/sim-model.h"
 #include "offload/hal-sim/sim-pipeline.h"
 
 #define ARRAY_N(A) (sizeof(A) / sizeof *(A))
@@ -164,21 +164,6 @@ halsim_key_name(enum halsim_key k)
  * Profiles.
  * --------------------------------------------------------------------- */
 
-static void msg(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-msg(char *err, size_t err_size, const char *fmt, ...)
-{
-    va_list args;
-
-    if (!err || !err_size) {
-        return;
-    }
-    va_start(args, fmt);
-    vsnprintf(err, err_size, fmt, args);
-    va_end(args);
-}
-
 /* Reads the count member NAME of OBJ (a non-negative integer or
  * "unpublished"; missing counts as unpublished) into *N, or leaves *N
  * alone when unpublished.  Returns 0 or EINVAL with a message. */
@@ -195,7 +180,8 @@ parse_count(const json_t *obj, const char *group, const char *name,
     }
     if (!json_is_integer(v) || json_integer_value(v) < 0
         || json_integer_value(v) > UINT32_MAX) {
-        msg(err, err_size,
+        halsim_msg(
+            err, err_size,
             "%s: /%s/%s: expected a non-negative integer or \"unpublished\"",
             file, group, name);
         return EINVAL;
@@ -219,22 +205,24 @@ profile_from_json(const json_t *root, const char *file,
     int error;
 
     if (!json_is_object(root)) {
-        msg(err, err_size, "%s: expected a JSON object", file);
+        halsim_msg(err, err_size, "%s: expected a JSON object", file);
         return EINVAL;
     }
     if (!json_is_string(name) || !json_string_length(name)
         || json_string_length(name) >= sizeof p->name) {
-        msg(err, err_size, "%s: /name: expected a string of 1 to %zu bytes",
-            file, sizeof p->name - 1);
+        halsim_msg(err, err_size,
+                   "%s: /name: expected a string of 1 to %zu bytes", file,
+                   sizeof p->name - 1);
         return EINVAL;
     }
     snprintf(p->name, sizeof p->name, "%s", json_string_value(name));
     if (!json_is_object(tables)) {
-        msg(err, err_size, "%s: /tables: required object missing", file);
+        halsim_msg(err, err_size, "%s: /tables: required object missing",
+                   file);
         return EINVAL;
     }
     if (match && !json_is_object(match)) {
-        msg(err, err_size, "%s: /match: expected an object", file);
+        halsim_msg(err, err_size, "%s: /match: expected an object", file);
         return EINVAL;
     }
     for (size_t k = 0; k < HALSIM_K__N; k++) {
@@ -250,23 +238,24 @@ profile_from_json(const json_t *root, const char *file,
             }
         }
         if (r == ARRAY_N(rules)) {
-            msg(err, err_size,
-                "%s: /match/%s: expected \"exact\", \"prefix\" or "
-                "\"arbitrary\"",
-                file, keys[k].name);
+            halsim_msg(err, err_size,
+                       "%s: /match/%s: expected \"exact\", \"prefix\" or "
+                       "\"arbitrary\"",
+                       file, keys[k].name);
             return EINVAL;
         }
         p->rule[k] = r;
     }
     if (actions && !json_is_array(actions)) {
-        msg(err, err_size, "%s: /actions: expected an array", file);
+        halsim_msg(err, err_size, "%s: /actions: expected an array", file);
         return EINVAL;
     }
     for (size_t i = 0; i < json_array_size(actions); i++) {
         const json_t *v = json_array_get(actions, i);
 
         if (!json_is_string(v)) {
-            msg(err, err_size, "%s: /actions/%zu: expected a string", file, i);
+            halsim_msg(err, err_size, "%s: /actions/%zu: expected a string",
+                       file, i);
             return EINVAL;
         }
         /* Words the model does not know (tunnel_pop, ct...) are left
@@ -279,14 +268,15 @@ profile_from_json(const json_t *root, const char *file,
     }
     const json_t *tunnels = json_object_get(root, "tunnels");
     if (tunnels && !json_is_array(tunnels)) {
-        msg(err, err_size, "%s: /tunnels: expected an array", file);
+        halsim_msg(err, err_size, "%s: /tunnels: expected an array", file);
         return EINVAL;
     }
     for (size_t i = 0; i < json_array_size(tunnels); i++) {
         const json_t *v = json_array_get(tunnels, i);
 
         if (!json_is_string(v)) {
-            msg(err, err_size, "%s: /tunnels/%zu: expected a string", file, i);
+            halsim_msg(err, err_size, "%s: /tunnels/%zu: expected a string",
+                       file, i);
             return EINVAL;
         }
         /* Other tunnel types (mplsoudp, ...) are not modelled. */
@@ -312,7 +302,7 @@ profile_from_json(const json_t *root, const char *file,
         return error;
     }
     if (meters && !json_is_object(meters)) {
-        msg(err, err_size, "%s: /meters: expected an object", file);
+        halsim_msg(err, err_size, "%s: /meters: expected an object", file);
         return EINVAL;
     }
     p->meters_supported = json_is_true(json_object_get(meters, "supported"));
@@ -332,8 +322,8 @@ halsim_profile_parse(const char *text, size_t len, const char *file,
     memset(profile, 0, sizeof *profile);
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        msg(err, err_size, "%s:%d:%d: %s", file, jerr.line, jerr.column,
-            jerr.text);
+        halsim_msg(err, err_size, "%s:%d:%d: %s", file, jerr.line, jerr.column,
+                   jerr.text);
         return EINVAL;
     }
     error = profile_from_json(root, file, profile, err, err_size);
@@ -492,19 +482,20 @@ check_matches(const struct halsim_profile *p, uint32_t template,
         const struct nicflow_hal_match *m = &e->matches[i];
 
         if (m->field >= NICFLOW_HAL_F__N || !(template & BIT(m->field))) {
-            msg(err, err_size, "sim: field %s is not in key template 0",
-                m->field < NICFLOW_HAL_F__N ? fields[m->field].name : "?");
+            halsim_msg(err, err_size, "sim: field %s is not in key template 0",
+                       m->field < NICFLOW_HAL_F__N ? fields[m->field].name
+                                                   : "?");
             return EINVAL;
         }
         if (seen & BIT(m->field)) {
-            msg(err, err_size, "sim: field %s matched twice",
-                fields[m->field].name);
+            halsim_msg(err, err_size, "sim: field %s matched twice",
+                       fields[m->field].name);
             return EINVAL;
         }
         seen |= BIT(m->field);
         if (mask_too_wide(m->field, m->mask)) {
-            msg(err, err_size, "sim: mask of %s wider than its %u bits",
-                fields[m->field].name, fields[m->field].bits);
+            halsim_msg(err, err_size, "sim: mask of %s wider than its %u bits",
+                       fields[m->field].name, fields[m->field].bits);
             return EINVAL;
         }
         if (m->field == NICFLOW_HAL_F_IP_PROTO && m->mask[0] == 0xff
@@ -530,18 +521,18 @@ check_matches(const struct halsim_profile *p, uint32_t template,
         }
         full_mask(m->field, full);
         if (rule == HALSIM_MASK_NONE) {
-            msg(err, err_size, "profile %s: no match on %s", p->name,
-                keys[k].name);
+            halsim_msg(err, err_size, "profile %s: no match on %s", p->name,
+                       keys[k].name);
             return EOPNOTSUPP;
         } else if (rule == HALSIM_MASK_EXACT
                    && memcmp(m->mask, full, sizeof full)) {
-            msg(err, err_size, "profile %s: %s takes exact masks only",
-                p->name, keys[k].name);
+            halsim_msg(err, err_size, "profile %s: %s takes exact masks only",
+                       p->name, keys[k].name);
             return EOPNOTSUPP;
         } else if (rule == HALSIM_MASK_PREFIX
                    && !is_prefix(m->field, m->mask)) {
-            msg(err, err_size, "profile %s: %s takes prefix masks only",
-                p->name, keys[k].name);
+            halsim_msg(err, err_size, "profile %s: %s takes prefix masks only",
+                       p->name, keys[k].name);
             return EOPNOTSUPP;
         }
     }
@@ -555,47 +546,51 @@ check_actions(const struct halsim_profile *p, uint32_t acl_actions,
               size_t err_size)
 {
     if (e->n_actions > p->max_actions) {
-        msg(err, err_size, "profile %s: more than %u actions per rule",
-            p->name, p->max_actions);
+        halsim_msg(err, err_size, "profile %s: more than %u actions per rule",
+                   p->name, p->max_actions);
         return EOPNOTSUPP;
     }
     for (size_t i = 0; i < e->n_actions; i++) {
         const struct nicflow_hal_action *a = &e->actions[i];
 
         if (!a->type || a->type >= NICFLOW_HAL_A__N) {
-            msg(err, err_size, "sim: unknown action type %u", a->type);
+            halsim_msg(err, err_size, "sim: unknown action type %u", a->type);
             return EINVAL;
         }
         /* SET_FIELD is refused below by the word its field needs
          * (set_eth, set_ipv4, set_tp), which says more. */
         if (a->type != NICFLOW_HAL_A_SET_FIELD
             && !(acl_actions & NICFLOW_HAL_ACTION_BIT(a->type))) {
-            msg(err, err_size, "profile %s: no %s", p->name,
-                action_words[a->type]);
+            halsim_msg(err, err_size, "profile %s: no %s", p->name,
+                       action_words[a->type]);
             return EOPNOTSUPP;
         }
         switch (a->type) {
         case NICFLOW_HAL_A_VLAN_PUSH:
             if (a->tpid != 0x8100 && a->tpid != 0x88a8) {
-                msg(err, err_size, "sim: push_vlan of TPID 0x%04x", a->tpid);
+                halsim_msg(err, err_size, "sim: push_vlan of TPID 0x%04x",
+                           a->tpid);
                 return EINVAL;
             }
             break;
         case NICFLOW_HAL_A_SET_FIELD:
             if (a->field >= NICFLOW_HAL_F__N
                 || mask_too_wide(a->field, a->mask)) {
-                msg(err, err_size, "sim: bad set_field of field %u", a->field);
+                halsim_msg(err, err_size, "sim: bad set_field of field %u",
+                           a->field);
                 return EINVAL;
             }
             if (set_words[a->field] < 0) {
-                msg(err, err_size, "sim: set_field of %s is not modelled",
-                    fields[a->field].name);
+                halsim_msg(err, err_size,
+                           "sim: set_field of %s is not modelled",
+                           fields[a->field].name);
                 return EOPNOTSUPP;
             }
             if (!(p->actions & BIT(set_words[a->field]))) {
-                msg(err, err_size, "profile %s: no %s (set_field of %s)",
-                    p->name, pactions[set_words[a->field]].name,
-                    fields[a->field].name);
+                halsim_msg(err, err_size,
+                           "profile %s: no %s (set_field of %s)", p->name,
+                           pactions[set_words[a->field]].name,
+                           fields[a->field].name);
                 return EOPNOTSUPP;
             }
             break;

@@ -149,6 +149,25 @@ add_netns() {
     ip -n "$NETNS" link set lo up
 }
 
+# add_hosts SWITCH_NS NAME...: for the I-th NAME (from 1), a namespace
+# (in ns[NAME]; the caller declares "declare -A ns") whose eth0, address
+# 10.0.0.I/24 and MAC 50:54:00:00:00:0I, is a veth to pNAME in SWITCH_NS,
+# both up.  Returns 1 if a namespace cannot be made.
+add_hosts() {
+    local sw=$1 h i=0
+    shift
+    for h in "$@"; do
+        i=$((i + 1))
+        add_netns "$h" || return 1
+        ns[$h]=$NETNS
+        ip link add eth0 netns "${ns[$h]}" type veth peer name "p$h" netns "$sw"
+        ip -n "${ns[$h]}" addr add "10.0.0.$i/24" dev eth0
+        ip -n "${ns[$h]}" link set eth0 address "50:54:00:00:00:0$i"
+        ip -n "${ns[$h]}" link set eth0 up
+        ip -n "$sw" link set "p$h" up
+    done
+}
+
 # require_root: skips the whole test (with the reason) when not root.
 require_root() {
     if [ "$(id -u)" != 0 ]; then

@@ -31,15 +31,8 @@ fi
 
 add_netns w && nsw=$NETNS || { fail "create namespaces"; finish; }
 declare -A ns
-i=0
+add_hosts "$nsw" a b c || { fail "create namespaces"; finish; }
 for h in a b c; do
-    i=$((i + 1))
-    add_netns "$h" && ns[$h]=$NETNS || { fail "create namespaces"; finish; }
-    ip link add eth0 netns "${ns[$h]}" type veth peer name "p$h" netns "$nsw"
-    ip -n "${ns[$h]}" addr add "10.0.0.$i/24" dev eth0
-    ip -n "${ns[$h]}" link set eth0 address "50:54:00:00:00:0$i"
-    ip -n "${ns[$h]}" link set eth0 up
-    ip -n "$nsw" link set "p$h" up
     # A chip's wire carries whole frames with their checksums: the hosts
     # behind it do no segmentation or checksum offload (as with a real
     # NIC port, whose peer's offloads end at its own PHY).
