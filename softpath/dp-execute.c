@@ -20,18 +20,21 @@ COVERAGE_DEFINE(dp_execute_ct);
 COVERAGE_DEFINE(dp_execute_drop);
 COVERAGE_DEFINE(dp_execute_meter_drop);
 COVERAGE_DEFINE(dp_execute_push_vlan_failed);
+COVERAGE_DEFINE(dp_execute_tnl_pop_no_vport);
 
 /* The state of one action list being run.  Nested lists (clone, sample)
  * get their own, as in the kernel datapath: a trunc outside a clone does
  * not cut the clone's outputs. */
 struct exec {
     const struct dp_execute_hooks *hooks;
-    uint32_t cutlen; /* Pending trunc length, 0 if none. */
-    int depth;       /* Nesting level, bounded by ODP_MAX_NESTING. */
+    const struct dp_execute_tnl *tnl; /* May be NULL. */
+    uint32_t cutlen;                  /* Pending trunc length, 0 if none. */
+    int depth; /* Nesting level, bounded by ODP_MAX_NESTING. */
 };
 
 static void execute_list(struct pkt *p, const void *actions, size_t len,
-                         const struct dp_execute_hooks *hooks, int depth);
+                         const struct dp_execute_hooks *hooks,
+                         const struct dp_execute_tnl *tnl, int depth);
 
 /* ---------------------------------------------------------------------
  * Actions.
@@ -215,10 +218,10 @@ run_nested(struct exec *e, struct pkt *p, const void *acts, size_t len,
            bool last)
 {
     if (last) {
-        execute_list(p, acts, len, e->hooks, e->depth + 1);
+        execute_list(p, acts, len, e->hooks, e->tnl, e->depth + 1);
         return NULL;
     }
-    execute_list(pkt_clone(p), acts, len, e->hooks, e->depth + 1);
+    execute_list(pkt_clone(p), acts, len, e->hooks, e->tnl, e->depth + 1);
     return p;
 }
 
@@ -302,6 +305,71 @@ do_nothing(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
 }
 
 static struct pkt *
+do_tnl_push(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+{
+    const struct dp_execute_hooks *h = e->hooks;
+    uint16_t min = e->tnl ? e->tnl->src_min : 0;
+    uint16_t max = e->tnl ? e->tnl->src_max : 0;
+    struct pkt *out;
+    uint32_t port;
+    struct flow f;
+
+    if ((!min && !max) || min > max) {
+        min = DP_EXECUTE_TNL_SRC_MIN;
+        max = DP_EXECUTE_TNL_SRC_MAX;
+    }
+    if (last) {
+        if (e->cutlen) {
+            pkt_truncate(p, e->cutlen);
+        }
+        out = p;
+        p = NULL;
+    } else {
+        out = copy_for_output(e, p);
+    }
+    e->cutlen = 0;
+    flow_extract(out, &f);
+    if (!dp_execute_tnl_push(out, mnl_attr_get_payload(a),
+                             mnl_attr_get_payload_len(a),
+                             hash_5tuple(&f, 0, false), min, max, &port)) {
+        pkt_delete(out);
+        return p;
+    }
+    if (h->output) {
+        h->output(h->aux, out, port);
+    } else {
+        pkt_delete(out);
+    }
+    return p;
+}
+
+static struct pkt *
+do_tnl_pop(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+{
+    const struct dp_execute_hooks *h = e->hooks;
+    uint32_t port = mnl_attr_get_u32(a), type;
+    struct pkt *r = last ? p : pkt_clone(p);
+    uint16_t dst_port;
+
+    if (!e->tnl || !e->tnl->tnl_port
+        || !e->tnl->tnl_port(h->aux, port, &type, &dst_port)) {
+        COVERAGE_INC(dp_execute_tnl_pop_no_vport);
+        pkt_delete(r);
+    } else if (!dp_execute_tnl_pop(r, type, dst_port)) {
+        pkt_delete(r); /* Counted by reason. */
+    } else {
+        r->in_port = port;
+        r->recirc_id = 0;
+        if (h->recirc) {
+            h->recirc(h->aux, r, 0);
+        } else {
+            pkt_delete(r);
+        }
+    }
+    return last ? NULL : p;
+}
+
+static struct pkt *
 do_drop(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
 {
     COVERAGE_INC(dp_execute_drop);
@@ -336,14 +404,19 @@ static const struct action_handler action_handlers[] = {
     [OVS_ACTION_ATTR_METER] = { 4, do_meter },
     [OVS_ACTION_ATTR_CLONE] = { ACT_VARIABLE, do_clone },
     [ODP_ACTION_ATTR_DROP] = { 4, do_drop },
+    [ODP_ACTION_ATTR_TUNNEL_PUSH] = { ACT_VARIABLE, do_tnl_push },
+    [ODP_ACTION_ATTR_TUNNEL_POP] = { 4, do_tnl_pop },
 };
 /* clang-format on */
 
 static void
 execute_list(struct pkt *p, const void *actions, size_t len,
-             const struct dp_execute_hooks *hooks, int depth)
+             const struct dp_execute_hooks *hooks,
+             const struct dp_execute_tnl *tnl, int depth)
 {
-    struct exec e = { .hooks = hooks, .cutlen = 0, .depth = depth };
+    struct exec e = {
+        .hooks = hooks, .tnl = tnl, .cutlen = 0, .depth = depth
+    };
     const struct nlattr *a = actions;
     int rem;
 
@@ -385,6 +458,14 @@ void
 dp_execute_actions(struct pkt *p, const void *actions, size_t len,
                    const struct dp_execute_hooks *hooks)
 {
+    dp_execute_actions_tnl(p, actions, len, hooks, NULL);
+}
+
+void
+dp_execute_actions_tnl(struct pkt *p, const void *actions, size_t len,
+                       const struct dp_execute_hooks *hooks,
+                       const struct dp_execute_tnl *tnl)
+{
     if (!p) {
         return;
     }
@@ -392,7 +473,7 @@ dp_execute_actions(struct pkt *p, const void *actions, size_t len,
         struct flow f;
         flow_extract(p, &f);
     }
-    execute_list(p, actions, len, hooks, 0);
+    execute_list(p, actions, len, hooks, tnl, 0);
 }
 
 void

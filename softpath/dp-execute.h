@@ -69,6 +69,25 @@ struct dp_execute_hooks {
     void *aux;
 };
 
+/* What native tunnelling needs from the datapath (a separate struct so
+ * that struct dp_execute_hooks keeps its shape).  Its hook gets the aux of
+ * struct dp_execute_hooks. */
+struct dp_execute_tnl {
+    /* Tells whether odp port PORT is a tunnel vport: if so stores its type
+     * (ODP_TNL_TYPE_*) and UDP destination port (host order, 0 for gre)
+     * and returns true.  NULL: no port is one (tnl_pop drops). */
+    bool (*tnl_port)(void *aux, uint32_t port, uint32_t *tnl_type,
+                     uint16_t *dst_port);
+
+    /* The range tnl_push draws UDP source ports from, host order,
+     * inclusive.  Both 0 (or MIN > MAX): DP_EXECUTE_TNL_SRC_MIN..MAX. */
+    uint16_t src_min, src_max;
+};
+
+/* The default UDP source port range of tnl_push (Open vSwitch's). */
+#define DP_EXECUTE_TNL_SRC_MIN 32768
+#define DP_EXECUTE_TNL_SRC_MAX 61000
+
 /* Runs the LEN bytes of ACTIONS (a list of OVS_ACTION_ATTR_* attributes) on
  * packet P, with P's metadata (in_port, mark, recirc_id, dp_hash, tunnel)
  * as the packet's flow metadata.  Consumes P: every packet ends in an
@@ -100,9 +119,32 @@ struct dp_execute_hooks {
  *   clone          runs the nested actions on a copy (P itself when last).
  *   ct             not supported yet: drops P (counted, dp_execute_ct).
  *   ct_clear       nothing to clear without conntrack: no-op.
- *   drop           drops P. */
+ *   drop           drops P.
+ *   tnl_push       (userspace-only, odp.h) prepends the action's outer
+ *                  header to P (a copy unless it is the last action, cut
+ *                  by a pending trunc first), fills in the IPv4 total
+ *                  length, id (unless DF) and header checksum or the IPv6
+ *                  payload length, the UDP length, the UDP source port
+ *                  (from the inner 5-tuple hash, in the hooks' range) and
+ *                  UDP checksum (0 over IPv4, computed over IPv6) or the
+ *                  GRE checksum if its flag is set, then outputs it to the
+ *                  action's out_port as output does.  Range: TNL's
+ *                  (dp_execute_actions_tnl()), else the default.
+ *   tnl_pop(port)  checks P (a copy unless last) against tunnel vport
+ *                  PORT's type and UDP port (TNL->tnl_port; without TNL
+ *                  every tnl_pop drops, counted), strips the
+ *                  outer headers into P's tunnel metadata and feeds it back
+ *                  through hook->recirc with recirc_id 0 and in_port PORT
+ *                  (so the datapath counts its depth as a recirculation).
+ *                  A frame that does not fit is dropped and counted by
+ *                  reason (coverage tnl_pop_*). */
 void dp_execute_actions(struct pkt *p, const void *actions, size_t len,
                         const struct dp_execute_hooks *hooks);
+
+/* dp_execute_actions() with TNL (may be NULL) for tnl_push/tnl_pop. */
+void dp_execute_actions_tnl(struct pkt *p, const void *actions, size_t len,
+                            const struct dp_execute_hooks *hooks,
+                            const struct dp_execute_tnl *tnl);
 
 /* Runs ACTIONS on each of the N packets of PKTS in order, as N calls to
  * dp_execute_actions() would (so one packet's outputs all come before the
@@ -127,5 +169,18 @@ uint32_t dp_execute_random(void);
  * attribute, key attribute that cannot be set), true otherwise, including
  * when P lacks the layer to set (then P is unchanged). */
 bool dp_execute_set_action(struct pkt *p, const struct nlattr *a, bool masked);
+
+/* dp-execute-tnl.c.  Pushes the header of the LEN-byte tnl_push payload
+ * PUSH onto P, with HASH choosing the UDP source port in SRC_MIN..SRC_MAX,
+ * and stores the port to output to in *OUT_PORT.  Returns false (P
+ * unchanged, to be dropped) if PUSH is malformed or the result too big. */
+bool dp_execute_tnl_push(struct pkt *p, const void *push, size_t len,
+                         uint32_t hash, uint16_t src_min, uint16_t src_max,
+                         uint32_t *out_port);
+
+/* Decapsulates P for a tunnel vport of TNL_TYPE with UDP port DST_PORT:
+ * returns true with the outer headers removed, offsets absent and
+ * P->tunnel set, or false (counted; P unchanged) if P does not fit. */
+bool dp_execute_tnl_pop(struct pkt *p, uint32_t tnl_type, uint16_t dst_port);
 
 #endif /* NICFLOW_SOFTPATH_DP_EXECUTE_H */

@@ -100,7 +100,8 @@ struct dp_netdev {
     struct emc emc;
     struct hmap flows; /* Of struct dp_flow, by ufid. */
     size_t flow_limit;
-    struct hmap meters; /* Of struct dp_meter_entry, by id. */
+    uint16_t tnl_src_min, tnl_src_max; /* tnl_push UDP source ports. */
+    struct hmap meters;                /* Of struct dp_meter_entry, by id. */
 
     bool recv_enabled;
     int upcall_fd;                    /* Eventfd: readable while queued. */

@@ -202,11 +202,26 @@ hook_meter(void *aux, struct pkt *p, uint32_t meter_id)
            == DP_METER_PASS;
 }
 
+static bool
+hook_tnl_port(void *aux, uint32_t port_no, uint32_t *tnl_type,
+              uint16_t *dst_port)
+{
+    struct exec_ctx *ctx = aux;
+    struct dp_port *port = dp_port_lookup(ctx->dp, port_no);
+
+    return port && !netdev_vport_get_tnl(port->netdev, tnl_type, dst_port);
+}
+
 static void
 execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
                 const void *actions, size_t len)
 {
     struct exec_ctx ctx = { dp, depth };
+    struct dp_execute_tnl tnl = {
+        .tnl_port = hook_tnl_port,
+        .src_min = dp->tnl_src_min,
+        .src_max = dp->tnl_src_max,
+    };
     struct dp_execute_hooks hooks = {
         .output = hook_output,
         .userspace = hook_userspace,
@@ -215,7 +230,7 @@ execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
         .aux = &ctx,
     };
 
-    dp_execute_actions(p, actions, len, &hooks);
+    dp_execute_actions_tnl(p, actions, len, &hooks, &tnl);
 }
 
 /* ---------------------------------------------------------------------
@@ -375,6 +390,22 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
             dpif_netdev_upcall_miss(dp, pkts[i], &flows[i]);
         }
     }
+}
+
+int
+dpif_netdev_set_tnl_src_range(struct dpif *dpif, uint16_t min, uint16_t max)
+{
+    struct dp_netdev *dp;
+
+    if (!dpif || dpif->class != &dpif_netdev_class || !min || min > max) {
+        return EINVAL;
+    }
+    dp = dp_from_dpif(dpif);
+    pthread_mutex_lock(&dp->mutex);
+    dp->tnl_src_min = min;
+    dp->tnl_src_max = max;
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
 }
 
 int
@@ -539,6 +570,8 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     dpcls_init(&dp->cls);
     hmap_init(&dp->port_cls);
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
+    dp->tnl_src_min = DP_EXECUTE_TNL_SRC_MIN;
+    dp->tnl_src_max = DP_EXECUTE_TNL_SRC_MAX;
     port_create(dp, DPIF_PORT_LOCAL, local);
     hmap_insert(&dps, &dp->node, hash_string(name, 0));
     *dpp = dp;
@@ -1350,6 +1383,8 @@ static void
 do_register(void)
 {
     int error = dpif_register_class(&dpif_netdev_class);
+
+    netdev_vport_register(); /* Its tunnel ports. */
 
     if (error) {
         VLOG_WARN("cannot register the netdev datapath type: %s",

@@ -8,6 +8,7 @@
 #define NICFLOW_SOFTPATH_DPIF_NETDEV_H 1
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct dpif;
 
@@ -19,6 +20,14 @@ void dpif_netdev_register(void);
  * looks each packet up, runs the actions of the flows hit and queues
  * upcalls for the rest.  Returns the number of packets received. */
 int dpif_netdev_run(struct dpif *dpif);
+
+/* Sets the range (host order, inclusive, 1 <= MIN <= MAX) the tnl_push
+ * action of DPIF's datapath draws outer UDP source ports from, by a hash
+ * of the inner flow; the default is 32768..61000, as Open vSwitch's
+ * tnl_udp_port_range.  Returns 0, or EINVAL (bad range or DPIF not of
+ * this type). */
+int dpif_netdev_set_tnl_src_range(struct dpif *dpif, uint16_t min,
+                                  uint16_t max);
 
 /* Stores in FDS up to MAX file descriptors that poll readable when
  * dpif_netdev_run() has packets to process (one per port that has one)

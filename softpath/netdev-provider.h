@@ -135,6 +135,9 @@ extern const struct netdev_class netdev_dummy_class;
 extern const struct netdev_class netdev_afpacket_class;
 extern const struct netdev_class netdev_tap_class;
 extern const struct netdev_class netdev_internal_class;
+extern const struct netdev_class netdev_vxlan_class;  /* netdev-vport.c */
+extern const struct netdev_class netdev_geneve_class; /* netdev-vport.c */
+extern const struct netdev_class netdev_gre_class;    /* netdev-vport.c */
 
 /* Helpers for the providers of Linux devices, through an AF_INET socket
  * opened on first use.  Each returns 0 or a positive errno, without

@@ -177,6 +177,24 @@ bool netdev_pkt_get_vnet_hdr(const struct pkt *p, struct virtio_net_hdr *hdr);
 /* Forgets P's header, if any. */
 void netdev_pkt_clear_vnet_hdr(struct pkt *p);
 
+/* Tunnel vports (netdev-vport.c): types "vxlan", "geneve" and "gre",
+ * virtual ports without a device that stand for a tunnel in the datapath
+ * (the tnl_push and tnl_pop actions do the work).  Option "dst_port=N"
+ * for vxlan and geneve.  netdev_vport_get_tnl() stores NETDEV's tunnel type
+ * (ODP_TNL_TYPE_*, i.e. OVS_VPORT_TYPE_*) and UDP destination port (host
+ * order; 0 for gre) and returns 0, or returns EOPNOTSUPP if NETDEV is no
+ * tunnel vport. */
+#define NETDEV_VXLAN_DST_PORT 4789
+#define NETDEV_GENEVE_DST_PORT 6081
+int netdev_vport_get_tnl(const struct netdev *netdev, uint32_t *tnl_type,
+                         uint16_t *dst_port);
+
+/* Registers the three tunnel types (once; later calls do nothing).  The
+ * userspace datapath calls it from dpif_netdev_register(): the types mean
+ * nothing without a datapath that runs tnl_push/tnl_pop, so they are not
+ * among the types registered on first use of the registry. */
+void netdev_vport_register(void);
+
 /* The dummy type.  netdev_dummy_receive() queues P (taking it) to be
  * returned by netdev_recv() on NETDEV, as if it had arrived from a wire;
  * returns 0, or EINVAL if NETDEV is not a dummy (P is freed).  A full queue

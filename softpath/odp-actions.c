@@ -7,7 +7,8 @@
  * "push_vlan([tpid=0x88a8,]vid=N,pcp=N)", "pop_vlan",
  * "sample(sample=P%,actions(LIST))", "recirc(0x1)", "hash(l4(N))",
  * "trunc(N)", "meter(N)", "clone(LIST)", "ct(commit,zone=N,mark=V/M)",
- * "ct_clear". */
+ * "ct_clear", and the userspace-only "tnl_push(...)" (odp-tnl.c) and
+ * "tnl_pop(N)". */
 #include "softpath/odp.h"
 
 #include <ctype.h>
@@ -52,6 +53,8 @@ static const struct act_policy act_policies[] = {
     [OVS_ACTION_ATTR_METER] = { "meter", ACT_FIXED, 4 },
     [OVS_ACTION_ATTR_CLONE] = { "clone", ACT_ACTIONS, 0 },
     [ODP_ACTION_ATTR_DROP] = { "drop", ACT_FIXED, 4 },
+    [ODP_ACTION_ATTR_TUNNEL_PUSH] = { "tnl_push", ACT_NESTED, 0 },
+    [ODP_ACTION_ATTR_TUNNEL_POP] = { "tnl_pop", ACT_FIXED, 4 },
 };
 
 /* Nested attributes of userspace(), sample() and ct(): expected lengths,
@@ -363,6 +366,18 @@ validate_one(const struct validator *v, const struct nlattr *a, int depth)
                              mnl_attr_get_payload_len(acts), depth + 1);
     } else if (type == OVS_ACTION_ATTR_CT) {
         return validate_sub(v, a, ct_policy, ARRAY_SIZE(ct_policy), sub);
+    } else if (type == ODP_ACTION_ATTR_TUNNEL_PUSH) {
+        const char *why =
+            odp_tnl_push_check(mnl_attr_get_payload(a), plen, NULL);
+        if (why) {
+            return vfail(v, a, "%s", why);
+        }
+    } else if (type == ODP_ACTION_ATTR_TUNNEL_POP) {
+        uint32_t port;
+        memcpy(&port, mnl_attr_get_payload(a), 4);
+        if (port >= 0xff00) {
+            return vfail(v, a, "tnl_pop port %u out of range", port);
+        }
     }
     return 0;
 }
@@ -577,6 +592,13 @@ format_one(struct buf *b, const struct nlattr *a, int depth)
         format_list(b, p, plen, depth + 1);
         buf_put_char(b, ')');
         break;
+    case ODP_ACTION_ATTR_TUNNEL_PUSH:
+        odp_tnl_push_format(b, mnl_attr_get_payload(a),
+                            mnl_attr_get_payload_len(a));
+        break;
+    case ODP_ACTION_ATTR_TUNNEL_POP:
+        buf_printf(b, "tnl_pop(%u)", get_u32(a));
+        break;
     case ODP_ACTION_ATTR_DROP:
         if (get_u32(a)) {
             buf_printf(b, "drop(%u)", get_u32(a));
@@ -701,6 +723,7 @@ static const struct {
     { "trunc(", OVS_ACTION_ATTR_TRUNC },
     { "meter(", OVS_ACTION_ATTR_METER },
     { "drop(", ODP_ACTION_ATTR_DROP },
+    { "tnl_pop(", ODP_ACTION_ATTR_TUNNEL_POP },
 };
 
 static int
@@ -900,6 +923,13 @@ parse_action(const struct aparser *ap, const char **sp, struct buf *out,
             return EINVAL;
         }
         odp_put_hash(out, alg, v);
+        return 0;
+    }
+    if (match_tok(sp, "tnl_push(")) {
+        const char *at, *msg;
+        if (odp_tnl_push_parse(sp, out, &at, &msg)) {
+            return aerr(ap, at, "%s", msg);
+        }
         return 0;
     }
     if (match_tok(sp, "push_vlan(")) {

@@ -44,6 +44,68 @@
 /* The drop action (a u32 reason) of newer kernels; older headers lack it. */
 #define ODP_ACTION_ATTR_DROP 24
 
+/* Userspace-only actions of native tunnelling, as Open vSwitch's userspace
+ * datapath has them (OVS_ACTION_ATTR_TUNNEL_PUSH/_POP).  Like
+ * ODP_ACTION_ATTR_DROP they are numbered here, not in <linux/openvswitch.h>;
+ * unlike it, no kernel has them, so they sit in a block of their own, 32
+ * and up, clear of the kernel's range (which ends at 25, psample, as of
+ * Linux 6.11) and of its growth for a while.  Open vSwitch numbers its
+ * copies just past its own __OVS_ACTION_ATTR_MAX instead, which moves with
+ * its headers: the numbers are not a wire format and never leave the
+ * process (a kernel datapath must refuse them).
+ *
+ *   tnl_push: struct odp_action_push_tnl, the fixed part and then exactly
+ *             HEADER_LEN bytes of header (the attribute is 16 + header_len
+ *             bytes long, as Open vSwitch sizes it).
+ *   tnl_pop:  u32, the odp port number of a tunnel vport. */
+#define ODP_ACTION_ATTR_TUNNEL_PUSH 32
+#define ODP_ACTION_ATTR_TUNNEL_POP 33
+
+/* Tunnel types of odp_action_push_tnl.tnl_type: OVS_VPORT_TYPE_* values. */
+#define ODP_TNL_TYPE_GRE 3    /* OVS_VPORT_TYPE_GRE. */
+#define ODP_TNL_TYPE_VXLAN 4  /* OVS_VPORT_TYPE_VXLAN. */
+#define ODP_TNL_TYPE_GENEVE 5 /* OVS_VPORT_TYPE_GENEVE. */
+/* GRE over IPv6: Open vSwitch's userspace-only OVS_VPORT_TYPE_IP6GRE, the
+ * type its tnl_push headers of GRE over IPv6 carry (ODP_TNL_TYPE_GRE is
+ * then refused, as Open vSwitch's parser refuses it). */
+#define ODP_TNL_TYPE_IP6GRE 109
+
+/* The largest outer header tnl_push takes (Open vSwitch's
+ * TNL_PUSH_HEADER_SIZE). */
+#define ODP_TNL_PUSH_HEADER_MAX 512
+
+/* Open vSwitch's struct ovs_action_push_tnl: host byte order integers, then
+ * the precomputed outer header: Ethernet (optionally one 802.1Q tag),
+ * IPv4 (20 bytes, no options) or IPv6 (40 bytes, no extension headers),
+ * then UDP + VXLAN, UDP + Geneve (with options) or GRE (with optional
+ * checksum, key and sequence words).  Lengths, the IPv4 id and checksums
+ * and the UDP source port are filled in per packet. */
+struct odp_action_push_tnl {
+    uint32_t tnl_port;   /* odp port of the tunnel vport. */
+    uint32_t out_port;   /* odp port the encapsulated frame leaves by. */
+    uint32_t header_len; /* Bytes of HEADER used. */
+    uint32_t tnl_type;   /* ODP_TNL_TYPE_*. */
+    uint8_t header[ODP_TNL_PUSH_HEADER_MAX];
+};
+#define ODP_TNL_PUSH_FIXED_LEN 16
+
+/* Where the layers of a tnl_push header are (offsets in the header). */
+struct odp_tnl_layout {
+    uint16_t l2_5_ofs; /* The 802.1Q tag, or UINT16_MAX. */
+    uint16_t l3_ofs;   /* IPv4 or IPv6 header. */
+    uint16_t l4_ofs;   /* UDP or GRE header. */
+    uint16_t tnl_ofs;  /* VXLAN/Geneve header (UDP types), else l4_ofs. */
+    bool ipv6;
+};
+
+/* Checks the LEN-byte payload PUSH of a tnl_push attribute: LEN is 16 +
+ * header_len, the type is known and the header is one the type describes,
+ * exactly header_len bytes long, with port numbers below 0xff00.  Fills in
+ * *LAYOUT (if nonnull).  Returns NULL or a static string saying what is
+ * wrong. */
+const char *odp_tnl_push_check(const void *push, size_t len,
+                               struct odp_tnl_layout *layout);
+
 /* How deep attributes may nest (encap inside encap, sample inside clone):
  * a bound on recursion for hostile input. */
 #define ODP_MAX_NESTING 8
@@ -100,6 +162,10 @@ void odp_put_hash(struct buf *, uint32_t alg, uint32_t basis);
 void odp_put_trunc(struct buf *, uint32_t max_len);
 void odp_put_meter(struct buf *, uint32_t meter_id);
 void odp_put_drop(struct buf *, uint32_t reason);
+/* tnl_push with PUSH's fixed part and its first header_len header bytes;
+ * tnl_pop(PORT). */
+void odp_put_tnl_push(struct buf *, const struct odp_action_push_tnl *push);
+void odp_put_tnl_pop(struct buf *, uint32_t port);
 /* set(ATTR) or, with MASK, set_masked: KEY_TYPE is an OVS_KEY_ATTR_* and
  * VALUE/MASK its LEN-byte payload. */
 void odp_put_set(struct buf *, uint16_t key_type, const void *value,
@@ -191,6 +257,15 @@ void odp_format_key_attr(struct buf *, uint16_t type, const void *val,
  * "/").  Returns 0 or EINVAL. */
 int odp_parse_field(enum odp_ftype, const char *s, size_t n, uint8_t *val,
                     uint8_t *mask);
+
+/* odp-tnl.c: prints the text of tnl_push payload PUSH (LEN bytes,
+ * checked by odp_tnl_push_check()) as "tnl_push(...)"; parses it from *SP,
+ * which points just past "tnl_push(", through the closing parenthesis,
+ * appending the attribute to OUT.  Returns 0, or EINVAL with *ERRAT set
+ * to where the text went wrong and *MSG to a static description. */
+void odp_tnl_push_format(struct buf *, const void *push, size_t len);
+int odp_tnl_push_parse(const char **sp, struct buf *out, const char **errat,
+                       const char **msg);
 
 /* Parses one key attribute "name(args)" from *SP, advancing it, into
  * KEY and MASK.  Used by the action parser for set(). */

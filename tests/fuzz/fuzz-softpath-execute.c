@@ -6,7 +6,9 @@
  * odp_actions_validate() accepts, the datapath's real situation; set, it
  * runs the raw bytes too, since the executor must survive what validation
  * would have refused.  Mode bit 1 runs the packet through a batch of two.
- * Mode bit 2 makes the meter hook drop.
+ * Mode bit 2 makes the meter hook drop.  Single runs give the executor
+ * tunnel vports (ports 10, 11, 12: vxlan, geneve, gre), so tnl_pop gets
+ * past the port check and parses the frame as an underlay frame.
  *
  * The hooks check each packet they are handed (readable, sane size) and
  * free the ones they own, so AddressSanitizer reports any leak, double
@@ -90,6 +92,19 @@ hook_recirc(void *aux, struct pkt *p, uint32_t id)
 }
 
 static bool
+hook_tnl_port(void *aux, uint32_t port, uint32_t *type, uint16_t *dst_port)
+{
+    if (port < 10 || port > 12) {
+        return false;
+    }
+    *type = port == 10   ? ODP_TNL_TYPE_VXLAN
+            : port == 11 ? ODP_TNL_TYPE_GENEVE
+                         : ODP_TNL_TYPE_GRE;
+    *dst_port = port == 10 ? 4789 : port == 11 ? 6081 : 0;
+    return true;
+}
+
+static bool
 hook_meter(void *aux, struct pkt *p, uint32_t id)
 {
     const struct fuzz_state *s = aux;
@@ -139,7 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct pkt *batch[2] = { p, pkt_clone(p) };
         dp_execute_actions_batch(batch, 2, acts, alen, &h);
     } else {
-        dp_execute_actions(p, acts, alen, &h);
+        struct dp_execute_tnl tnl = { hook_tnl_port, 1000, 1000 + mode };
+        dp_execute_actions_tnl(p, acts, alen, &h, &tnl);
     }
     free(acts);
     return 0;
