@@ -57,22 +57,33 @@ copy_for_output(const struct exec *e, const struct pkt *p)
     return c;
 }
 
+/* The packet an output sends: *PP itself when the output is the LAST
+ * action (*PP is then NULL: the caller no longer owns it), else a copy;
+ * either way truncated as a pending trunc action asked. */
 static struct pkt *
-do_output(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+take_for_output(struct exec *e, struct pkt **pp, bool last)
 {
-    uint32_t port = mnl_attr_get_u32(a);
     struct pkt *out;
 
     if (last) {
         if (e->cutlen) {
-            pkt_truncate(p, e->cutlen);
+            pkt_truncate(*pp, e->cutlen);
         }
-        out = p;
-        p = NULL;
+        out = *pp;
+        *pp = NULL;
     } else {
-        out = copy_for_output(e, p);
+        out = copy_for_output(e, *pp);
     }
     e->cutlen = 0;
+    return out;
+}
+
+static struct pkt *
+do_output(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+{
+    uint32_t port = mnl_attr_get_u32(a);
+    struct pkt *out = take_for_output(e, &p, last);
+
     if (e->hooks->output) {
         e->hooks->output(e->hooks->aux, out, port);
     } else {
@@ -318,16 +329,7 @@ do_tnl_push(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
         min = DP_EXECUTE_TNL_SRC_MIN;
         max = DP_EXECUTE_TNL_SRC_MAX;
     }
-    if (last) {
-        if (e->cutlen) {
-            pkt_truncate(p, e->cutlen);
-        }
-        out = p;
-        p = NULL;
-    } else {
-        out = copy_for_output(e, p);
-    }
-    e->cutlen = 0;
+    out = take_for_output(e, &p, last);
     flow_extract(out, &f);
     if (!dp_execute_tnl_push(out, mnl_attr_get_payload(a),
                              mnl_attr_get_payload_len(a),
