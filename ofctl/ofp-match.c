@@ -426,15 +426,22 @@ put_vlan(struct put_ctx *ctx)
         put_field(ctx, OF_F_VLAN_TCI);
         return;
     }
-    /* A TCI whose PCP would go out beside a VLAN_VID without the
-     * "present" bit (a tag no packet can have) has no OXM spelling: the
-     * VLAN_PCP would fail its prerequisite when decoded.  The Nicira field
-     * carries it as it is.  (ovs-ofctl 3.1 emits the OXM fields anyway and
-     * cannot decode its own message.) */
-    if (!(v & VLAN_CFI) && (v & (VLAN_VID_MASK | VLAN_CFI))
-        && (k & VLAN_PCP_MASK)) {
-        put_field(ctx, OF_F_VLAN_TCI);
-        return;
+    /* OXM can carry a PCP only beside a tag that is present.  Without
+     * one, a PCP mask means something OXM cannot say: "PCP 0 or no tag"
+     * when the present bit is wildcarded (vlan_tci=0/0xe000), "no packet"
+     * when the value has VID or PCP bits but no present bit (a VLAN_PCP
+     * beside it would fail its prerequisite when decoded; ovs-ofctl 3.1
+     * emits it anyway and cannot decode its own message).  The Nicira
+     * field carries those as they are.  Only "no tag at all"
+     * (vlan_tci=0x0000) goes out as VLAN_VID=none, PCP dropped because a
+     * frame without a tag has none, which is how Open vSwitch sends it. */
+    if (!(v & VLAN_CFI) && (k & VLAN_PCP_MASK)) {
+        bool no_tag = (k & VLAN_CFI)
+                      && !(v & (VLAN_VID_MASK | VLAN_PCP_MASK));
+        if (!no_tag) {
+            put_field(ctx, OF_F_VLAN_TCI);
+            return;
+        }
     }
     /* OXM splits the TCI into VLAN_VID (VID plus the "present" bit
      * OFPVID_PRESENT, which is the CFI bit of a flow) and VLAN_PCP. */

@@ -79,7 +79,14 @@ static const struct {
     { "priority=3,in_port=100,dl_vlan=0xffff,actions=mod_vlan_vid:101,normal",
       EX_DECODE, "lossy OXM VLAN" },
     { "vlan_tci=0,actions=drop", EX_DECODE, "lossy OXM VLAN" },
-    { "vlan_tci=0x0000/0xefff,actions=drop", EX_DECODE, "lossy OXM VLAN" },
+    /* ... and for "VID 0, PCP 0, tag or not" Open vSwitch's OXM bytes
+     * drop the PCP; nicflow sends the Nicira VLAN_TCI field instead,
+     * which keeps it (ofctl/ofp-match.c, put_vlan).  What Open vSwitch's
+     * bytes decode to is its own lossy match, which re-encodes as its
+     * bytes rather than ours. */
+    { "vlan_tci=0x0000/0xefff,actions=drop",
+      EX_DECODE | EX_BYTES | EX_REENCODE,
+      "lossy OXM VLAN" },
 };
 
 static unsigned
