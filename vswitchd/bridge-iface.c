@@ -40,6 +40,7 @@
 #include "softpath/dpif.h"
 #include "softpath/netdev.h"
 #include "vswitchd/bridge-private.h"
+#include "vswitchd/tnl-port.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge_iface);
 
@@ -81,6 +82,10 @@ struct bridge_iface_class {
     /* Reads the interface's status into *ST (whose statistics are left
      * alone). */
     void (*status)(const struct bridge_iface *, struct bridge_iface_status *);
+    /* A tunnel (vxlan, geneve, gre): no device of its own; its datapath
+     * port is the vport it shares with the type's other interfaces
+     * (tnl-port.h) and its options are the tunnel's. */
+    bool tunnel;
 };
 
 static int iface_patch_check(const struct bridge_iface *, char **errp);
@@ -90,16 +95,25 @@ static void iface_dummy_status(const struct bridge_iface *,
                                struct bridge_iface_status *);
 static void iface_patch_status(const struct bridge_iface *,
                                struct bridge_iface_status *);
+static int iface_tunnel_check(const struct bridge_iface *, char **errp);
+static void iface_tunnel_status(const struct bridge_iface *,
+                                struct bridge_iface_status *);
 
 /* Sorted by type, as iface_types lists them. */
 static const struct bridge_iface_class iface_classes[] = {
-    { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status },
-    { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status },
-    { "internal", "internal", "tap", false, false, NULL, iface_linux_status },
+    { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status, false },
+    { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status, false },
+    { "geneve", "geneve", "geneve", false, false, iface_tunnel_check,
+      iface_tunnel_status, true },
+    { "gre", "gre", "gre", false, false, iface_tunnel_check,
+      iface_tunnel_status, true },
+    { "internal", "internal", "tap", false, false, NULL, iface_linux_status, false },
     { "patch", NULL, "patch", false, false, iface_patch_check,
-      iface_patch_status },
-    { "system", "afpacket", "system", false, true, NULL, iface_linux_status },
-    { "tap", "tap", "tap", false, false, NULL, iface_linux_status },
+      iface_patch_status, false },
+    { "system", "afpacket", "system", false, true, NULL, iface_linux_status, false },
+    { "tap", "tap", "tap", false, false, NULL, iface_linux_status, false },
+    { "vxlan", "vxlan", "vxlan", false, false, iface_tunnel_check,
+      iface_tunnel_status, true },
 };
 
 static const struct bridge_iface_class *
@@ -153,6 +167,30 @@ iface_ioctl(unsigned long request, struct ifreq *ifr, const char *name)
     memset(ifr->ifr_name, 0, sizeof ifr->ifr_name);
     memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
     return ioctl(ioctl_fd, request, ifr) ? errno : 0;
+}
+
+static int
+iface_tunnel_check(const struct bridge_iface *iface, char **errp)
+{
+    struct tnl_port_cfg cfg;
+    char *err = NULL;
+    int error = tnl_port_cfg_parse(iface->name, iface->type, iface->options,
+                                   &cfg, &err);
+
+    if (error) {
+        bridge_set_error(errp, "%s", err);
+        free(err);
+    }
+    return error;
+}
+
+static void
+iface_tunnel_status(const struct bridge_iface *iface NF_UNUSED,
+                    struct bridge_iface_status *st)
+{
+    /* A tunnel is up while it is configured, as Open vSwitch's are. */
+    st->known = true;
+    st->admin_up = st->link_up = true;
 }
 
 static void
@@ -335,6 +373,8 @@ iface_xlate_set(const struct bridge_iface *iface)
         .peer_bridge = iface->peer_bridge,
         .peer_ofp_port = iface->peer_ofp_port,
         .flood = true,
+        .tnl = iface->tnl,
+        .mac = iface->status.mac,
     };
 
     xlate_port_set(port->bridge->ofproto, &cfg);
@@ -482,8 +522,8 @@ iface_read_offload_priority(struct bridge_iface *iface,
 static void
 iface_offload_attach(const struct bridge_iface *iface)
 {
-    if (iface->odp_port != DPIF_PORT_ANY
-        && iface->class && iface->class->netdev_type) {
+    if (iface->odp_port != DPIF_PORT_ANY && iface->class
+        && iface->class->netdev_type && !iface->class->tunnel) {
         offload_port_add(iface->odp_port, iface->name,
                          iface->class->netdev_type, iface->offload_priority);
         offload_port_set_profile(iface->odp_port, iface->hw_profile);
@@ -550,7 +590,26 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
         free(err);
         return;
     }
-    if (class->netdev_type) {
+    if (class->tunnel) {
+        uint32_t odp_port = DPIF_PORT_ANY;
+
+        iface->tnl = xmalloc(sizeof *iface->tnl);
+        tnl_port_cfg_parse(iface->name, iface->type, iface->options,
+                           iface->tnl, NULL); /* Checked above. */
+        error = tnl_port_vport_ref(br->dpif, iface->tnl->type,
+                                   iface->tnl->dst_port, &odp_port, &err);
+        if (error) {
+            iface_fail(iface, false,
+                       "could not add the tunnel port of %s to the datapath "
+                       "(%s)",
+                       iface->name, err ? err : nf_strerror(error));
+            free(err);
+            free(iface->tnl);
+            iface->tnl = NULL;
+            return;
+        }
+        iface->odp_port = odp_port;
+    } else if (class->netdev_type) {
         uint32_t odp_port = DPIF_PORT_ANY;
 
         const char *options = iface_dp_options(iface);
@@ -622,7 +681,12 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
     return;
 
 del_dp_port:
-    if (iface->odp_port != DPIF_PORT_ANY) {
+    if (iface->tnl) {
+        tnl_port_vport_unref(br->dpif, iface->odp_port);
+        free(iface->tnl);
+        iface->tnl = NULL;
+        iface->odp_port = DPIF_PORT_ANY;
+    } else if (iface->odp_port != DPIF_PORT_ANY) {
         dpif_port_del(br->dpif, iface->odp_port, NULL);
         iface->odp_port = DPIF_PORT_ANY;
     }
@@ -643,6 +707,13 @@ iface_detach(struct bridge_iface *iface)
         VLOG_INFO("bridge %s: deleted interface %s from OpenFlow port %u",
                   br->name, iface->name, iface->ofp_port);
         iface->ofp_port = 0;
+    }
+    if (iface->tnl) {
+        /* The vport is shared: it goes with its last interface. */
+        tnl_port_vport_unref(br->dpif, iface->odp_port);
+        free(iface->tnl);
+        iface->tnl = NULL;
+        iface->odp_port = DPIF_PORT_ANY;
     }
     if (iface->odp_port != DPIF_PORT_ANY) {
         char *err = NULL;
@@ -1069,11 +1140,16 @@ bridge_ifaces_poll(bool stats)
             struct ofproto_port op;
 
             COVERAGE_INC(bridge_iface_status_change);
-            if (memcmp(&st.mac, &iface->status.mac, sizeof st.mac)
-                && iface->class->physical) {
+            bool mac_changed =
+                memcmp(&st.mac, &iface->status.mac, sizeof st.mac) != 0;
+            if (mac_changed && iface->class->physical) {
                 br->ea_dirty = true;
             }
             iface->status = st;
+            if (mac_changed) {
+                /* Tunnels take their outer source MAC from here. */
+                iface_xlate_set(iface);
+            }
             iface_to_ofproto_port(iface, &op);
             ofproto_port_modify(br->ofproto, &op);
             changed = true;
@@ -1110,6 +1186,7 @@ bridge_local_set_mac(struct bridge *br, const struct eth_addr *ea)
     local->status.mac = *ea;
     iface_to_ofproto_port(local, &op);
     ofproto_port_modify(br->ofproto, &op);
+    iface_xlate_set(local); /* Tunnel headers carry the bridge's MAC. */
     return 0;
 }
 
@@ -1260,7 +1337,10 @@ bridge_iface_show(const struct bridge *br, struct buf *out)
             buf_put_cstr(out, "none:");
         }
         buf_printf(out, " (%s", iface->class->show_type);
-        if (!iface->class->netdev_type) {
+        if (iface->tnl) {
+            buf_put_cstr(out, ": ");
+            tnl_port_cfg_format(iface->tnl, out);
+        } else if (!iface->class->netdev_type) {
             buf_printf(out, ": peer=%s", iface->peer);
         } else if (iface->class->takes_options && *iface->options) {
             /* "k=v,k2=v2" printed as Open vSwitch prints a config map:
@@ -1292,8 +1372,8 @@ bridge_offload_ports_sync(void)
     struct bridge_iface *iface;
 
     HMAP_FOR_EACH (iface, uuid_node, &bridge_ifaces) {
-        if (iface->odp_port == DPIF_PORT_ANY
-            || !iface->class || !iface->class->netdev_type) {
+        if (iface->odp_port == DPIF_PORT_ANY || !iface->class
+            || !iface->class->netdev_type || iface->class->tunnel) {
             continue;
         }
         if (!iface->class->takes_options) {

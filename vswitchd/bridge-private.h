@@ -106,6 +106,7 @@ struct bridge_iface {
     char *peer_bridge; /* Patch: the peer's bridge, once found. */
     uint16_t peer_ofp_port;
     struct bridge_iface_status status;
+    struct tnl_port_cfg *tnl; /* Tunnels in the bridge: their options. */
 };
 
 /* bridge.c */

@@ -28,6 +28,7 @@
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
 #include "vswitchd/tnl-neigh.h"
+#include "vswitchd/tnl-port.h"
 #include "vswitchd/tnl-route.h"
 #include "vswitchd/upcall.h"
 
@@ -184,6 +185,7 @@ main(int argc, char *argv[])
     upcall_init(loop);
     tnl_route_init(loop);
     tnl_neigh_init(loop);
+    tnl_port_init();
     {
         char *remote = db_remote
                            ? xstrdup(db_remote)

@@ -36,6 +36,10 @@ struct tnl_neigh_entry {
 };
 
 static pthread_mutex_t tnl_neigh_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Bumped when an entry is added, changes its MAC or goes (not when a use
+ * pushes its expiry back): translations that missed or used an entry are
+ * redone after a change. */
+static _Atomic uint64_t tnl_neigh_gen;
 static struct hmap tnl_neigh_map = HMAP_INITIALIZER;
 static struct dlist tnl_neigh_list = DLIST_INITIALIZER(&tnl_neigh_list);
 static unsigned int tnl_neigh_aging_ms = TNL_NEIGH_DEFAULT_AGING_S * 1000;
@@ -55,6 +59,7 @@ tnl_neigh_hash(const struct in6_addr *ip)
 static void
 tnl_neigh_remove(struct tnl_neigh_entry *e)
 {
+    tnl_neigh_gen++;
     hmap_remove(&tnl_neigh_map, &e->node);
     dlist_remove(&e->list);
     free(e);
@@ -125,6 +130,7 @@ tnl_neigh_set(const char *dev, const struct in6_addr *ip,
     snprintf(e->dev, sizeof e->dev, "%s", dev);
     hmap_insert(&tnl_neigh_map, &e->node, tnl_neigh_hash(ip));
     dlist_push_back(&tnl_neigh_list, &e->list);
+    tnl_neigh_gen++;
     pthread_mutex_unlock(&tnl_neigh_mutex);
 }
 
@@ -497,4 +503,10 @@ tnl_neigh_exit(void)
     pthread_mutex_lock(&tnl_neigh_mutex);
     hmap_destroy(&tnl_neigh_map);
     pthread_mutex_unlock(&tnl_neigh_mutex);
+}
+
+uint64_t
+tnl_neigh_generation(void)
+{
+    return tnl_neigh_gen;
 }

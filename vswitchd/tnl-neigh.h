@@ -77,6 +77,9 @@ void tnl_neigh_set(const char *dev, const struct in6_addr *ip,
 int tnl_neigh_snoop(const struct flow *flow, const char *dev);
 
 /* Removes the entries of bridge DEV, or every entry if DEV is NULL. */
+/* A number that changes whenever an entry is added, changes or goes. */
+uint64_t tnl_neigh_generation(void);
+
 void tnl_neigh_flush(const char *dev);
 
 /* Removes expired entries (the timer does this every second). */

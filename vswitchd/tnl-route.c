@@ -78,6 +78,9 @@ struct tnl_route_addr {
 };
 
 static pthread_mutex_t tnl_route_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Bumped by every change of the table or the address list, under the
+ * mutex: translations that used a route are redone after a change. */
+static _Atomic uint64_t tnl_route_gen;
 static struct tnl_route_group *tnl_route_groups; /* In listing order. */
 static size_t tnl_route_n_groups;
 static struct tnl_route_addr *tnl_route_addrs;
@@ -169,7 +172,23 @@ tnl_route_addr_add(const char *dev, const struct in6_addr *addr,
         a->mask = tnl_route_mask(NF_MIN(plen, 128));
         a->mask_bits = (int) NF_MIN(plen, 128);
     }
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
+}
+
+bool
+tnl_route_addr_is_local(const char *dev, const struct in6_addr *addr)
+{
+    bool found = false;
+
+    pthread_mutex_lock(&tnl_route_mutex);
+    for (size_t i = 0; i < tnl_route_n_addrs && !found; i++) {
+        const struct tnl_route_addr *a = &tnl_route_addrs[i];
+        found = !memcmp(&a->addr, addr, sizeof *addr)
+                && (!dev || !strcmp(a->dev, dev));
+    }
+    pthread_mutex_unlock(&tnl_route_mutex);
+    return found;
 }
 
 void
@@ -179,6 +198,7 @@ tnl_route_addr_clear(void)
     free(tnl_route_addrs);
     tnl_route_addrs = NULL;
     tnl_route_n_addrs = 0;
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
 }
 
@@ -409,6 +429,7 @@ tnl_route_add(enum tnl_route_origin origin, uint32_t mark,
     if (!error) {
         tnl_route_insert(&r);
     }
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
     return error;
 }
@@ -436,6 +457,7 @@ tnl_route_del(uint32_t mark, const struct in6_addr *prefix, unsigned int plen)
             break;
         }
     }
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
     return error;
 }
@@ -463,6 +485,7 @@ tnl_route_flush_cached(void)
         }
     }
     tnl_route_sort_groups();
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
 }
 
@@ -1060,6 +1083,13 @@ tnl_route_exit(void)
     free(tnl_route_groups);
     tnl_route_groups = NULL;
     tnl_route_n_groups = 0;
+    tnl_route_gen++;
     pthread_mutex_unlock(&tnl_route_mutex);
     tnl_route_addr_clear();
+}
+
+uint64_t
+tnl_route_generation(void)
+{
+    return tnl_route_gen;
 }

@@ -97,6 +97,14 @@ void tnl_route_addr_add(const char *dev, const struct in6_addr *addr,
                         unsigned int plen);
 void tnl_route_addr_clear(void);
 
+/* Tells whether ADDR (IPv4-mapped for IPv4) is an address of device DEV
+ * (of any device if DEV is NULL) in the address list. */
+bool tnl_route_addr_is_local(const char *dev, const struct in6_addr *addr);
+
+/* A number that changes whenever a route or address is added or removed
+ * (translations depending on the table are redone then). */
+uint64_t tnl_route_generation(void);
+
 /* Appends ovs/route/show's text to OUT, in Open vSwitch's order (by
  * decreasing precedence of prefix length, then oldest first). */
 void tnl_route_format(struct buf *out);

@@ -867,7 +867,7 @@ dpif_dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
             char *err = NULL;
             if (!odp_key_to_flow(flows[i].key.data, flows[i].key.len, &flow,
                                  &err)
-                && xlate_odp_port_bridge(flow.in_port) == ofp) {
+                && xlate_flow_bridge(&flow) == ofp) {
                 struct buf extra = BUF_INITIALIZER;
                 hook_merge_stats(&flows[i].ufid, &flows[i].stats);
                 if (verbose) {

@@ -31,6 +31,9 @@ struct xport {
     char *peer_bridge;        /* Patch ports only. */
     uint16_t peer_ofp_port;
     bool flood;
+    struct tnl_port_cfg *tnl; /* Tunnel ports: options; NULL otherwise. */
+    struct hmap_node tnl_node; /* In xlate_tnl_xports, by odp_port. */
+    struct eth_addr mac;
 };
 
 struct xbridge {
@@ -44,6 +47,9 @@ struct xbridge {
 
 /* Every bridge translation knows, by ofproto pointer. */
 extern struct hmap xlate_xbridges;
+/* Every tunnel port, by the odp port of its vport (shared: a vport has as
+ * many entries as tunnel interfaces). */
+extern struct hmap xlate_tnl_xports;
 
 struct xctx {
     const struct pkt *packet; /* Nonnull: a real packet (side effects). */
@@ -84,7 +90,40 @@ void xlate_wc_id(struct xctx *, enum of_field_id id);
 /* Appends a line to the trace, indented, if the translation is traced. */
 void xlate_trace(struct xctx *, const char *fmt, ...) NF_PRINTF(2, 3);
 
+/* Appends the rules SUB visited to CTX's (their statistics then include
+ * the packets of the flow CTX makes). */
+void xlate_add_hits(struct xctx *ctx, const struct xlate_out *sub);
+/* Turns the header changes made so far into datapath set actions. */
+void xlate_commit(struct xctx *);
+/* Translates FLOW entering bridge XB on OpenFlow port IN_PORT into OUT,
+ * as a fresh walk from table 0 (plus the action set) with no packet, so
+ * with no side effects; tracing to PARENT's trace, nested DEPTH deep. */
+void xlate_nested(const struct xctx *parent, struct xbridge *xb,
+                  const struct flow *flow, uint16_t in_port,
+                  struct xlate_out *out);
+
 /* NORMAL (xlate-normal.c). */
 void xlate_normal(struct xctx *);
+
+/* Tunnels (xlate-tnl.c). */
+
+/* Sends the packet out of tunnel port XP: its tunnel metadata, the route
+ * and neighbour of the remote end, the outer header, and the underlay
+ * bridge's outputs as tnl_push actions.  What cannot be resolved drops
+ * the packet with the reason in the trace (a neighbour miss also sends an
+ * ARP request when a real packet is translated). */
+void xlate_tnl_output(struct xctx *, const struct xport *xp);
+/* Called for an output to XP, a bridge's own (internal) port: if the
+ * packet is a tunnel packet for one of the device's addresses and a
+ * listening vport, emits tnl_pop and returns true (the output itself is
+ * then not made); otherwise learns the underlay neighbour from an ARP
+ * reply or neighbour advertisement for the device and returns false. */
+bool xlate_tnl_terminate(struct xctx *, const struct xport *xp);
+/* The tunnel port a packet decapsulated on vport ODP_PORT with tunnel
+ * metadata TUN arrived through, or NULL; marks in WC the tunnel fields
+ * the choice depended on. */
+const struct xport *xlate_tnl_receive_port(uint32_t odp_port,
+                                           const struct pkt_tunnel *tun,
+                                           struct ofproto_key *wc);
 
 #endif /* xlate-private.h */

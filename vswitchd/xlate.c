@@ -37,6 +37,9 @@
 #include "softpath/odp.h"
 #include "vswitchd/mac-learning.h"
 #include "vswitchd/xlate-private.h"
+#include "vswitchd/tnl-neigh.h"
+#include "vswitchd/tnl-port.h"
+#include "vswitchd/tnl-route.h"
 #include "vswitchd/xlate.h"
 
 VLOG_DEFINE_THIS_MODULE(xlate);
@@ -53,6 +56,7 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 #define XLATE_MAX_LOOKUPS 4096
 
 struct hmap xlate_xbridges = HMAP_INITIALIZER;
+struct hmap xlate_tnl_xports = HMAP_INITIALIZER;
 static struct hmap xports_by_odp = HMAP_INITIALIZER;
 static uint64_t xcfg_generation;
 
@@ -141,6 +145,18 @@ xlate_odp_port_bridge(uint32_t odp_port)
     return xp ? xp->xbridge->ofproto : NULL;
 }
 
+struct ofproto *
+xlate_flow_bridge(const struct flow *flow)
+{
+    const struct xport *xp = xport_find_by_odp(flow->in_port);
+    struct ofproto_key wc;
+
+    if (!xp) {
+        xp = xlate_tnl_receive_port(flow->in_port, &flow->tunnel, &wc);
+    }
+    return xp ? xp->xbridge->ofproto : NULL;
+}
+
 struct dpif *
 xlate_any_dpif(void)
 {
@@ -188,7 +204,10 @@ xport_destroy(struct xport *xp)
     struct xbridge *xb = xp->xbridge;
 
     hmap_remove(&xb->ports, &xp->ofp_node);
-    if (xp->odp_port != DPIF_PORT_ANY) {
+    if (xp->tnl) {
+        hmap_remove(&xlate_tnl_xports, &xp->tnl_node);
+        free(xp->tnl);
+    } else if (xp->odp_port != DPIF_PORT_ANY) {
         hmap_remove(&xports_by_odp, &xp->odp_node);
     }
     free(xp->name);
@@ -246,8 +265,15 @@ xlate_port_set(struct ofproto *ofproto, const struct xlate_port_cfg *cfg)
     xp->peer_bridge = cfg->peer_bridge ? xstrdup(cfg->peer_bridge) : NULL;
     xp->peer_ofp_port = cfg->peer_ofp_port;
     xp->flood = cfg->flood;
+    xp->mac = cfg->mac;
     hmap_insert(&xb->ports, &xp->ofp_node, hash_int(xp->ofp_port, 0));
-    if (xp->odp_port != DPIF_PORT_ANY) {
+    if (cfg->tnl) {
+        /* Many tunnel ports share one vport: they are found by their
+         * tunnel's addresses and key, not by the port number alone. */
+        xp->tnl = xmemdup(cfg->tnl, sizeof *cfg->tnl);
+        hmap_insert(&xlate_tnl_xports, &xp->tnl_node,
+                    hash_int(xp->odp_port, 0));
+    } else if (xp->odp_port != DPIF_PORT_ANY) {
         hmap_insert(&xports_by_odp, &xp->odp_node, hash_int(xp->odp_port, 0));
     }
     xcfg_generation++;
@@ -274,6 +300,11 @@ xlate_generation(void)
 
     HMAP_FOR_EACH (xb, node, &xlate_xbridges) {
         g += ofproto_generation(xb->ofproto) + mac_learning_generation(xb->ml);
+    }
+    if (hmap_count(&xlate_tnl_xports)) {
+        /* A tunnel's output depends on the route and neighbour tables (a
+         * flow translated on a neighbour miss drops until it is redone). */
+        g += tnl_route_generation() + tnl_neigh_generation();
     }
     return g;
 }
@@ -352,6 +383,22 @@ xhit(struct xctx *ctx, const struct ofproto_rule *rule)
      * time needs userspace (one for a controller) is counted only here. */
     if (ctx->packet) {
         ofproto_rule_credit(rule, 1, ctx->packet->size, nf_time_msec());
+    }
+}
+
+void
+xlate_add_hits(struct xctx *ctx, const struct xlate_out *sub)
+{
+    struct xlate_out *out = ctx->out;
+
+    for (size_t i = 0; i < sub->n_hits; i++) {
+        if (out->n_hits == out->allocated_hits) {
+            out->allocated_hits =
+                out->allocated_hits ? 2 * out->allocated_hits : 4;
+            out->hits = xrealloc(out->hits,
+                                 out->allocated_hits * sizeof *out->hits);
+        }
+        out->hits[out->n_hits++] = sub->hits[i];
     }
 }
 
@@ -521,6 +568,12 @@ commit(struct xctx *ctx)
     commit_vlans(ctx);
 }
 
+void
+xlate_commit(struct xctx *ctx)
+{
+    commit(ctx);
+}
+
 /* ---------------------------------------------------------------------
  * Outputs.
  * --------------------------------------------------------------------- */
@@ -631,8 +684,15 @@ xlate_output_port(struct xctx *ctx, uint16_t ofp_port)
                     ofp_port);
         return;
     }
+    if (xp->tnl) {
+        xlate_tnl_output(ctx, xp);
+        return;
+    }
     if (xp->peer_bridge || xp->odp_port == DPIF_PORT_ANY) {
         output_patch(ctx, xp);
+        return;
+    }
+    if (xp->ofp_port == OF_PORT_LOCAL && xlate_tnl_terminate(ctx, xp)) {
         return;
     }
     commit(ctx);
@@ -1330,6 +1390,22 @@ ctx_init(struct xctx *ctx, struct xbridge *xb, const struct flow *flow,
 }
 
 void
+xlate_nested(const struct xctx *parent, struct xbridge *xb,
+             const struct flow *flow, uint16_t in_port, struct xlate_out *out)
+{
+    struct xctx sub;
+
+    ctx_init(&sub, xb, flow, in_port, NULL, false, parent->trace, out);
+    sub.indent = parent->indent + 1;
+    sub.depth = parent->depth + 1;
+    xlate_trace(&sub, "bridge(\"%s\")", xb->name);
+    xlate_table(&sub, 0);
+    sub.exit = false;
+    run_action_set(&sub);
+    of_acts_destroy(&sub.action_set);
+}
+
+void
 xlate_out_init(struct xlate_out *out)
 {
     memset(out, 0, sizeof *out);
@@ -1349,10 +1425,16 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
            struct buf *trace_out, struct xlate_out *out)
 {
     const struct xport *in = xport_find_by_odp(flow->in_port);
+    struct ofproto_key tnl_wc;
     struct xctx ctx;
 
     COVERAGE_INC(xlate_flow);
     out->generation = xlate_generation();
+    memset(&tnl_wc, 0, sizeof tnl_wc);
+    if (!in && flow->in_port != DPIF_PORT_ANY) {
+        /* Decapsulated on a vport: its tunnel says which port. */
+        in = xlate_tnl_receive_port(flow->in_port, &flow->tunnel, &tnl_wc);
+    }
     if (!in) {
         memset(&out->mask, 0xff, sizeof out->mask);
         if (trace_out) {
@@ -1363,6 +1445,7 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     }
     ctx_init(&ctx, in->xbridge, flow, in->ofp_port, packet, may_learn,
              trace_out, out);
+    ctx.wc.flow.tunnel = tnl_wc.flow.tunnel;
     xlate_trace(&ctx, "bridge(\"%s\")", in->xbridge->name);
     xlate_trace(&ctx, "-------------");
     xlate_table(&ctx, 0);

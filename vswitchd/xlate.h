@@ -18,6 +18,8 @@
 #include "lib/flow.h"
 #include "vswitchd/ofproto.h"
 
+struct tnl_port_cfg;
+
 struct dpif;
 struct mac_learning;
 struct pkt;
@@ -48,6 +50,10 @@ struct xlate_port_cfg {
     const char *peer_bridge;
     uint16_t peer_ofp_port;
     bool flood; /* False: left out of flooding (OFPPC_NO_FLOOD). */
+    /* Tunnel interfaces: their options (copied); ODP_PORT is then the
+     * vport they share.  NULL for every other port. */
+    const struct tnl_port_cfg *tnl;
+    struct eth_addr mac; /* The device's MAC (all zero if unknown). */
 };
 
 /* Describes bridge OFPROTO, whose ports live in datapath DPIF, to
@@ -71,6 +77,10 @@ struct ofproto *xlate_ofproto_by_name(const char *name);
 uint32_t xlate_odp_port(const struct ofproto *, uint16_t ofp_port);
 /* The bridge datapath port ODP_PORT belongs to, or NULL. */
 struct ofproto *xlate_odp_port_bridge(uint32_t odp_port);
+
+/* The bridge the datapath flow FLOW's packets enter (through a tunnel
+ * port when its in_port is a tunnel vport), or NULL. */
+struct ofproto *xlate_flow_bridge(const struct flow *flow);
 
 /* The datapath of some bridge (all userspace bridges share one), or NULL
  * when there is no bridge. */
