@@ -8,11 +8,13 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/openvswitch.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/coverage.h"
 #include "lib/flow.h"
 #include "lib/hash.h"
+#include "softpath/netdev.h"
 #include "softpath/odp.h"
 
 COVERAGE_DEFINE(dp_execute_malformed);
@@ -315,33 +317,65 @@ do_nothing(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
     return p;
 }
 
-static struct pkt *
-do_tnl_push(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+/* Pushes the tunnel header of action A onto OUT and sends it. */
+static void
+tnl_push_one(struct exec *e, struct pkt *out, const struct nlattr *a,
+             uint16_t min, uint16_t max)
 {
     const struct dp_execute_hooks *h = e->hooks;
-    uint16_t min = e->tnl ? e->tnl->src_min : 0;
-    uint16_t max = e->tnl ? e->tnl->src_max : 0;
-    struct pkt *out;
     uint32_t port;
     struct flow f;
 
-    if ((!min && !max) || min > max) {
-        min = DP_EXECUTE_TNL_SRC_MIN;
-        max = DP_EXECUTE_TNL_SRC_MAX;
-    }
-    out = take_for_output(e, &p, last);
     flow_extract(out, &f);
     if (!dp_execute_tnl_push(out, mnl_attr_get_payload(a),
                              mnl_attr_get_payload_len(a),
                              hash_5tuple(&f, 0, false), min, max, &port)) {
         pkt_delete(out);
-        return p;
-    }
-    if (h->output) {
+    } else if (h->output) {
         h->output(h->aux, out, port);
     } else {
         pkt_delete(out);
     }
+}
+
+static struct pkt *
+do_tnl_push(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+{
+    uint16_t min = e->tnl ? e->tnl->src_min : 0;
+    uint16_t max = e->tnl ? e->tnl->src_max : 0;
+    struct virtio_net_hdr vh;
+    struct pkt *out;
+
+    if ((!min && !max) || min > max) {
+        min = DP_EXECUTE_TNL_SRC_MIN;
+        max = DP_EXECUTE_TNL_SRC_MAX;
+    }
+    /* An offloaded packet (a GSO super-frame, a checksum left to the
+     * device) is finished first: once encapsulated, no virtio net header
+     * could describe it.  A copy has lost the header (pkt_clone() does
+     * not copy headroom), so it is read from the original. */
+    bool offloaded = netdev_pkt_get_vnet_hdr(p, &vh);
+    out = take_for_output(e, &p, last);
+    if (offloaded) {
+        netdev_pkt_clear_vnet_hdr(out);
+        if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN)
+            != VIRTIO_NET_HDR_GSO_NONE) {
+            struct pkt **segs;
+            size_t n = netdev_gso_segment(out, &vh, &segs);
+
+            pkt_delete(out);
+            for (size_t i = 0; i < n; i++) {
+                tnl_push_one(e, segs[i], a, min, max);
+            }
+            free(segs);
+            return p;
+        }
+        if (!netdev_gso_finish_csum(out, &vh)) {
+            pkt_delete(out);
+            return p;
+        }
+    }
+    tnl_push_one(e, out, a, min, max);
     return p;
 }
 

@@ -177,6 +177,24 @@ bool netdev_pkt_get_vnet_hdr(const struct pkt *p, struct virtio_net_hdr *hdr);
 /* Forgets P's header, if any. */
 void netdev_pkt_clear_vnet_hdr(struct pkt *p);
 
+/* Software offloads (netdev-gso.c), for packets about to change in a way
+ * no virtio net header can describe (a tunnel header pushed in front).
+ *
+ * netdev_gso_finish_csum() fills in the L4 checksum of P that VH says is
+ * left to the device (VIRTIO_NET_HDR_F_NEEDS_CSUM; nothing to do
+ * otherwise): true, or false if VH's offsets do not fit P.
+ *
+ * netdev_gso_segment() cuts the GSO super-frame P (VH's gso_type TCPV4,
+ * TCPV6 or UDP_L4, with gso_size and csum_start) into complete frames of
+ * at most gso_size payload bytes each, with their lengths, IPv4 ids, TCP
+ * sequence numbers and flags and checksums fixed, and P's metadata.
+ * Returns how many, with the new packets in a new array in *SEGSP (the
+ * caller frees both), or 0 (and *SEGSP NULL) for a frame VH does not
+ * describe.  P is left as it was. */
+bool netdev_gso_finish_csum(struct pkt *p, const struct virtio_net_hdr *vh);
+size_t netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
+                          struct pkt ***segsp);
+
 /* Tunnel vports (netdev-vport.c): types "vxlan", "geneve" and "gre",
  * virtual ports without a device that stand for a tunnel in the datapath
  * (the tnl_push and tnl_pop actions do the work).  Option "dst_port=N"
