@@ -783,6 +783,12 @@ iface_update_options(struct bridge_iface *iface,
         free(options);
         return true;
     }
+    if (iface->class && iface->class->tunnel) {
+        /* New tunnel options may need another vport (dst_port) or be
+         * wrong: the interface is made again, keeping its number. */
+        free(options);
+        return false;
+    }
     if (iface->class && !iface->class->netdev_type) {
         const char *peer =
             ovsdb_idl_row_get_map_string(row, "options", "peer");

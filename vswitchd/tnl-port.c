@@ -651,6 +651,14 @@ tnl_port_vport_find(uint32_t odp_port, uint32_t *type, uint16_t *dst_port)
 }
 
 bool
+tnl_port_vport_is(uint32_t odp_port)
+{
+    uint32_t type;
+    uint16_t dst_port;
+    return tnl_port_vport_find(odp_port, &type, &dst_port);
+}
+
+bool
 tnl_port_vport_listening(uint32_t type, uint16_t dst_port, uint32_t *odp_port)
 {
     struct tnl_vport *v = vport_find(type, dst_port);

@@ -109,6 +109,8 @@ void tnl_port_vport_unref(struct dpif *dpif, uint32_t odp_port);
  * UDP port, false if ODP_PORT is no tunnel vport. */
 bool tnl_port_vport_find(uint32_t odp_port, uint32_t *type,
                          uint16_t *dst_port);
+/* Tells whether ODP_PORT is a tunnel vport. */
+bool tnl_port_vport_is(uint32_t odp_port);
 /* The vport listening for TYPE (and UDP DST_PORT unless gre): true with
  * its number in *ODP_PORT. */
 bool tnl_port_vport_listening(uint32_t type, uint16_t dst_port,

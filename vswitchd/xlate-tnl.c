@@ -264,15 +264,17 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
             }
         }
     }
-    /* Fields taken from the flow (set_field or the tunnel the packet
-     * came through) make the output depend on them. */
-    if (cfg->remote_flow) {
+    /* Fields taken from the flow make the output depend on them when
+     * they are the tunnel the packet came through; a value set_field
+     * wrote depends only on the rules that wrote it. */
+    const struct pkt_tunnel *in = &ctx->base.tunnel;
+    if (cfg->remote_flow && st->tunnel.ip_dst == in->ip_dst) {
         xlate_wc_id(ctx, OF_F_TUN_DST);
     }
-    if (cfg->local_flow) {
+    if (cfg->local_flow && st->tunnel.ip_src == in->ip_src) {
         xlate_wc_id(ctx, OF_F_TUN_SRC);
     }
-    if (cfg->out_key_flow) {
+    if (cfg->out_key_flow && st->tunnel.tun_id == in->tun_id) {
         xlate_wc_id(ctx, OF_F_TUN_ID);
     }
     tnl_port_cfg_output(cfg, &st->tunnel, ip ? st->nw_tos : 0,

@@ -45,6 +45,7 @@
 VLOG_DEFINE_THIS_MODULE(xlate);
 
 COVERAGE_DEFINE(xlate_flow);
+COVERAGE_DEFINE(xlate_tnl_no_port);
 COVERAGE_DEFINE(xlate_too_deep);
 COVERAGE_DEFINE(xlate_unsupported_action);
 
@@ -753,7 +754,9 @@ field_in_packet(const struct of_field *f)
     case OF_F_IN_PORT_OXM:
         return false;
     default:
-        return !(f->id >= OF_F_REG0 && f->id < OF_F_TUN_ID);
+        /* Tunnel fields are metadata for the output to a tunnel port,
+         * which reads them there (xlate-tnl.c), not packet headers. */
+        return !(f->id >= OF_F_REG0 && f->id < OF_F_PKT_MARK);
     }
 }
 
@@ -1434,6 +1437,17 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     if (!in && flow->in_port != DPIF_PORT_ANY) {
         /* Decapsulated on a vport: its tunnel says which port. */
         in = xlate_tnl_receive_port(flow->in_port, &flow->tunnel, &tnl_wc);
+        if (!in && tnl_port_vport_is(flow->in_port)) {
+            /* A wrong key or an unknown remote: no port takes it. */
+            COVERAGE_INC(xlate_tnl_no_port);
+            memset(&out->mask, 0xff, sizeof out->mask);
+            if (trace_out) {
+                buf_printf(trace_out, "tunnel packet on datapath port %u "
+                           "matches no tunnel port (key, remote or local "
+                           "address): dropped\n", flow->in_port);
+            }
+            return ENODEV;
+        }
     }
     if (!in) {
         memset(&out->mask, 0xff, sizeof out->mask);
