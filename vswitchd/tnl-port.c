@@ -291,10 +291,10 @@ tnl_port_cfg_parse(const char *name, const char *type, const char *options,
         return cfg_error(errp, "%s: %s type requires valid 'remote_ip' "
                          "argument", name, type);
     }
-    if (!cfg->remote_flow && !is_v4_mapped(&cfg->remote_ip)) {
-        return cfg_error(errp, "%s: an IPv6 underlay (remote_ip %s) is not "
-                         "supported yet by the userspace datapath's %s "
-                         "ports", name, "IPv6", type);
+    if (!cfg->remote_flow && !is_v4_mapped(&cfg->remote_ip)
+        && cfg->type == ODP_TNL_TYPE_GRE) {
+        return cfg_error(errp, "%s: gre over IPv6 is interface type "
+                         "ip6gre, which is not supported yet", name);
     }
     if (cfg->has_local && !cfg->remote_flow
         && is_v4_mapped(&cfg->local_ip) != is_v4_mapped(&cfg->remote_ip)) {
@@ -304,14 +304,25 @@ tnl_port_cfg_parse(const char *name, const char *type, const char *options,
     return 0;
 }
 
+/* Whether A (IPv4-mapped for IPv4) is the outer address TUN holds in
+ * IP4 (IPv4) or IP6 (IPv6). */
+static bool
+tun_addr_is(const struct in6_addr *a, uint32_t ip4, const struct in6_addr *ip6)
+{
+    return is_v4_mapped(a) ? ip4 && v4_of(a) == ip4
+                           : !memcmp(a, ip6, sizeof *a);
+}
+
 bool
 tnl_port_cfg_receives(const struct tnl_port_cfg *cfg,
                       const struct pkt_tunnel *tun)
 {
-    if (!cfg->remote_flow && v4_of(&cfg->remote_ip) != tun->ip_src) {
+    if (!cfg->remote_flow
+        && !tun_addr_is(&cfg->remote_ip, tun->ip_src, &tun->ipv6_src)) {
         return false;
     }
-    if (cfg->has_local && v4_of(&cfg->local_ip) != tun->ip_dst) {
+    if (cfg->has_local
+        && !tun_addr_is(&cfg->local_ip, tun->ip_dst, &tun->ipv6_dst)) {
         return false;
     }
     if (!cfg->in_key_flow) {
@@ -432,10 +443,22 @@ tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
                     uint8_t inner_ttl, struct pkt_tunnel *out)
 {
     memset(out, 0, sizeof *out);
-    out->ip_dst = cfg->remote_flow ? cur->ip_dst : v4_of(&cfg->remote_ip);
-    out->ip_src = cfg->local_flow  ? cur->ip_src
-                  : cfg->has_local ? v4_of(&cfg->local_ip)
-                                   : 0;
+    if (cfg->remote_flow) {
+        out->ip_dst = cur->ip_dst;
+        out->ipv6_dst = cur->ipv6_dst;
+    } else if (is_v4_mapped(&cfg->remote_ip)) {
+        out->ip_dst = v4_of(&cfg->remote_ip);
+    } else {
+        out->ipv6_dst = cfg->remote_ip;
+    }
+    if (cfg->local_flow) {
+        out->ip_src = cur->ip_src;
+        out->ipv6_src = cur->ipv6_src;
+    } else if (cfg->has_local && is_v4_mapped(&cfg->local_ip)) {
+        out->ip_src = v4_of(&cfg->local_ip);
+    } else if (cfg->has_local) {
+        out->ipv6_src = cfg->local_ip;
+    }
     if (cfg->out_key_flow) {
         out->tun_id = cur->tun_id;
         out->flags |= PKT_TUN_F_KEY;
@@ -484,25 +507,42 @@ tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
     uint8_t *p = header;
     uint32_t vni = (uint32_t) be64toh(tun->tun_id) & 0xffffff;
 
-    if (!tun->ip_dst || !tun->ip_src || tnl_type_index(type) < 0) {
+    bool v6 = !tun->ip_dst;
+    uint8_t proto = type == ODP_TNL_TYPE_GRE ? IPPROTO_GRE : IPPROTO_UDP;
+
+    if (tnl_type_index(type) < 0
+        || (v6 ? IN6_IS_ADDR_UNSPECIFIED(&tun->ipv6_dst)
+                     || IN6_IS_ADDR_UNSPECIFIED(&tun->ipv6_src)
+               : !tun->ip_src)) {
         return 0;
     }
     /* Ethernet. */
     memcpy(p, dst_mac->ea, ETH_ADDR_LEN);
     memcpy(p + 6, src_mac->ea, ETH_ADDR_LEN);
-    p = put16(p + 12, ETH_TYPE_IP);
-    /* IPv4, 20 bytes: lengths, id and checksum are the datapath's. */
-    *p++ = 0x45;
-    *p++ = tun->tos;
-    p = put16(p, 0); /* Total length. */
-    p = put16(p, 0); /* Id. */
-    p = put16(p, tun->flags & PKT_TUN_F_DONT_FRAGMENT ? 0x4000 : 0);
-    *p++ = tun->ttl;
-    *p++ = type == ODP_TNL_TYPE_GRE ? IPPROTO_GRE : IPPROTO_UDP;
-    p = put16(p, 0); /* Checksum. */
-    memcpy(p, &tun->ip_src, 4);
-    memcpy(p + 4, &tun->ip_dst, 4);
-    p += 8;
+    p = put16(p + 12, v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
+    if (v6) {
+        /* IPv6, 40 bytes: the payload length is the datapath's. */
+        p = put32(p, 0x60000000u | (uint32_t) tun->tos << 20);
+        p = put16(p, 0);
+        *p++ = proto;
+        *p++ = tun->ttl;
+        memcpy(p, &tun->ipv6_src, 16);
+        memcpy(p + 16, &tun->ipv6_dst, 16);
+        p += 32;
+    } else {
+        /* IPv4, 20 bytes: lengths, id and checksum are the datapath's. */
+        *p++ = 0x45;
+        *p++ = tun->tos;
+        p = put16(p, 0); /* Total length. */
+        p = put16(p, 0); /* Id. */
+        p = put16(p, tun->flags & PKT_TUN_F_DONT_FRAGMENT ? 0x4000 : 0);
+        *p++ = tun->ttl;
+        *p++ = proto;
+        p = put16(p, 0); /* Checksum. */
+        memcpy(p, &tun->ip_src, 4);
+        memcpy(p + 4, &tun->ip_dst, 4);
+        p += 8;
+    }
 
     if (type == ODP_TNL_TYPE_GRE) {
         uint16_t flags = 0;

@@ -87,10 +87,11 @@ void tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
                          uint8_t inner_ttl, struct pkt_tunnel *out);
 
 /* The outer header of a tnl_push: Ethernet from SRC_MAC to DST_MAC, then
- * IPv4 (TUN's ip_src, ip_dst, tos, ttl, DF) and UDP to DST_PORT with the
- * VXLAN or Geneve header, or GRE with the key when TUN says so.  Writes at
- * most ODP_TNL_PUSH_HEADER_MAX bytes to HEADER and returns how many, or 0
- * if TUN cannot be encoded (an IPv6 underlay: not yet supported). */
+ * IPv4 (TUN's ip_src, ip_dst, tos, ttl, DF) or, when TUN's ip_dst is 0,
+ * IPv6 (ipv6_src, ipv6_dst, traffic class, hop limit), and UDP to DST_PORT
+ * with the VXLAN or Geneve header, or GRE with the key when TUN says so.
+ * Writes at most ODP_TNL_PUSH_HEADER_MAX bytes to HEADER and returns how
+ * many, or 0 if TUN lacks an address. */
 size_t tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
                              const struct pkt_tunnel *tun,
                              const struct eth_addr *src_mac,

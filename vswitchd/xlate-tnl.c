@@ -66,10 +66,13 @@ is_v4_mapped(const struct in6_addr *a)
     return !memcmp(a->s6_addr, prefix, sizeof prefix);
 }
 
+/* A as text: dotted quad for an IPv4-mapped address. */
 static const char *
-ip_str(uint32_t be32, char s[INET_ADDRSTRLEN])
+addr_str(const struct in6_addr *a, char s[INET6_ADDRSTRLEN])
 {
-    return inet_ntop(AF_INET, &be32, s, INET_ADDRSTRLEN);
+    return is_v4_mapped(a) ? inet_ntop(AF_INET, &a->s6_addr[12], s,
+                                       INET6_ADDRSTRLEN)
+                           : inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
 }
 
 /* ---------------------------------------------------------------------
@@ -148,18 +151,24 @@ xlate_tnl_terminate(struct xctx *ctx, const struct xport *xp)
     struct in6_addr dst6;
     uint32_t vport, type;
     uint16_t dst_port = 0;
-    char s[INET_ADDRSTRLEN];
+    char s[INET6_ADDRSTRLEN];
 
     if (!hmap_count(&xlate_tnl_xports)) {
         return false; /* No tunnels: nothing to terminate or learn. */
     }
     xlate_wc_id(ctx, OF_F_ETH_TYPE);
-    if (st->dl_type != htons(ETH_TYPE_IP)) {
+    bool v4 = st->dl_type == htons(ETH_TYPE_IP);
+    bool v6 = st->dl_type == htons(ETH_TYPE_IPV6);
+    if (!v4 && !v6) {
         snoop(ctx);
         return false;
     }
-    xlate_wc_id(ctx, OF_F_IPV4_DST);
     xlate_wc_id(ctx, OF_F_IP_PROTO);
+    if (v6 && st->nw_proto == IPPROTO_ICMPV6) {
+        snoop(ctx);
+        return false;
+    }
+    xlate_wc_id(ctx, v4 ? OF_F_IPV4_DST : OF_F_IPV6_DST);
     xlate_wc_id(ctx, OF_F_IP_FRAG);
     if (st->nw_frag) {
         return false; /* Fragments are the host's to reassemble. */
@@ -172,14 +181,18 @@ xlate_tnl_terminate(struct xctx *ctx, const struct xport *xp)
                                          &vport)) {
             return false;
         }
-    } else if (st->nw_proto == IPPROTO_GRE) {
+    } else if (st->nw_proto == IPPROTO_GRE && v4) {
         if (!tnl_port_vport_listening(ODP_TNL_TYPE_GRE, 0, &vport)) {
             return false;
         }
     } else {
         return false;
     }
-    v4_mapped(st->nw_dst, &dst6);
+    if (v4) {
+        v4_mapped(st->nw_dst, &dst6);
+    } else {
+        dst6 = st->ipv6_dst;
+    }
     if (!tnl_route_addr_is_local(xp->name, &dst6)) {
         return false;
     }
@@ -188,13 +201,17 @@ xlate_tnl_terminate(struct xctx *ctx, const struct xport *xp)
     odp_put_tnl_pop(&ctx->out->odp_actions, vport);
     COVERAGE_INC(xlate_tnl_pop);
     xlate_trace(ctx, "-> %s packet to %s: tnl_pop(%" PRIu32 ")",
-                tnl_port_type_name(type), ip_str(st->nw_dst, s), vport);
+                tnl_port_type_name(type), addr_str(&dst6, s), vport);
     return true;
 }
 
 /* ---------------------------------------------------------------------
  * Output.
  * --------------------------------------------------------------------- */
+
+static void send_from_local(struct xctx *, struct xbridge *,
+                            const struct xport *, const uint8_t *frame,
+                            size_t size);
 
 /* Sends an ARP request for NEXTHOP from the underlay bridge UB's own port
  * LOCAL (address SRC), through UB's pipeline. */
@@ -217,7 +234,16 @@ send_arp_request(struct xctx *ctx, struct xbridge *ub,
     memset(p + 18, 0, ETH_ADDR_LEN);
     memcpy(p + 24, &nexthop, 4);
 
-    struct pkt *pkt = pkt_from_data(frame, sizeof frame);
+    send_from_local(ctx, ub, local, frame, sizeof frame);
+}
+
+/* Sends FRAME (SIZE bytes) from the underlay bridge UB's own port LOCAL
+ * through UB's pipeline. */
+static void
+send_from_local(struct xctx *ctx, struct xbridge *ub,
+                const struct xport *local, const uint8_t *frame, size_t size)
+{
+    struct pkt *pkt = pkt_from_data(frame, size);
     struct flow f;
     flow_extract(pkt, &f);
     f.in_port = local->odp_port;
@@ -234,8 +260,8 @@ send_arp_request(struct xctx *ctx, struct xbridge *ub,
         };
         char *err = NULL;
         if (dpif_execute(ub->dpif, &exec, &err)) {
-            VLOG_WARN_RL(&rl, "bridge %s: could not send an ARP request: %s",
-                         ub->name, err ? err : "unknown error");
+            VLOG_WARN_RL(&rl, "bridge %s: could not send a neighbour "
+                         "request: %s", ub->name, err ? err : "unknown error");
         } else {
             COVERAGE_INC(xlate_tnl_arp_request);
         }
@@ -245,6 +271,44 @@ send_arp_request(struct xctx *ctx, struct xbridge *ub,
     pkt_delete(pkt);
 }
 
+/* Sends a neighbour solicitation for TARGET from SRC out of the underlay
+ * bridge UB's own port LOCAL. */
+static void
+send_ns(struct xctx *ctx, struct xbridge *ub, const struct xport *local,
+        const struct in6_addr *src, const struct in6_addr *target)
+{
+    uint8_t frame[14 + 40 + 32];
+    uint8_t *p = frame;
+    struct in6_addr dst = { .s6_addr = { 0xff, 0x02, [11] = 0x01,
+                                         [12] = 0xff } };
+
+    memcpy(&dst.s6_addr[13], &target->s6_addr[13], 3);
+    memset(frame, 0, sizeof frame);
+    p[0] = 0x33;
+    p[1] = 0x33;
+    memcpy(p + 2, &dst.s6_addr[12], 4);
+    memcpy(p + 6, local->mac.ea, ETH_ADDR_LEN);
+    p[12] = 0x86;
+    p[13] = 0xdd;
+    p += 14;
+    p[0] = 0x60;
+    p[5] = 32;  /* Payload length. */
+    p[6] = IPPROTO_ICMPV6;
+    p[7] = 255; /* Hop limit. */
+    memcpy(p + 8, src, 16);
+    memcpy(p + 24, &dst, 16);
+    p += 40;
+    p[0] = 135; /* Neighbour solicitation. */
+    memcpy(p + 8, target, 16);
+    p[24] = 1; /* Source link-layer address option, 8 bytes. */
+    p[25] = 1;
+    memcpy(p + 26, local->mac.ea, ETH_ADDR_LEN);
+    uint16_t csum = pkt_csum_finish(pkt_csum_add(
+        pkt_csum_pseudo_ipv6(src, &dst, IPPROTO_ICMPV6, 32), p, 32));
+    memcpy(p + 2, &csum, 2);
+    send_from_local(ctx, ub, local, frame, sizeof frame);
+}
+
 void
 xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
 {
@@ -252,7 +316,7 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     const struct flow *st = &ctx->st.flow;
     bool ip = st->dl_type == htons(ETH_TYPE_IP)
               || st->dl_type == htons(ETH_TYPE_IPV6);
-    char s[INET_ADDRSTRLEN], s2[INET_ADDRSTRLEN];
+    char s[INET6_ADDRSTRLEN], s2[INET6_ADDRSTRLEN];
     struct pkt_tunnel tun;
 
     if (cfg->tos_inherit || cfg->ttl_inherit) {
@@ -279,7 +343,8 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     }
     tnl_port_cfg_output(cfg, &st->tunnel, ip ? st->nw_tos : 0,
                         ip ? st->nw_ttl : 0, &tun);
-    if (!tun.ip_dst) {
+    bool v6 = !tun.ip_dst;
+    if (v6 && IN6_IS_ADDR_UNSPECIFIED(&tun.ipv6_dst)) {
         xlate_trace(ctx, "-> output to tunnel %s: no remote address "
                     "(remote_ip=flow without tun_dst): dropped", xp->name);
         return;
@@ -288,17 +353,22 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     /* The underlay: route, bridge, source address, next hop. */
     struct in6_addr dst6, src6, gw;
     char dev[IFNAMSIZ];
-    v4_mapped(tun.ip_dst, &dst6);
-    if (tun.ip_src) {
-        v4_mapped(tun.ip_src, &src6);
+    if (v6) {
+        dst6 = tun.ipv6_dst;
+        src6 = tun.ipv6_src;
     } else {
-        memset(&src6, 0, sizeof src6);
+        v4_mapped(tun.ip_dst, &dst6);
+        if (tun.ip_src) {
+            v4_mapped(tun.ip_src, &src6);
+        } else {
+            memset(&src6, 0, sizeof src6);
+        }
     }
     if (!tnl_route_lookup(st->pkt_mark, &dst6, dev, &src6, &gw)) {
         COVERAGE_INC(xlate_tnl_no_route);
         xlate_trace(ctx, "-> output to tunnel %s: native tunnel routing "
                     "failed: no route to %s: dropped", xp->name,
-                    ip_str(tun.ip_dst, s));
+                    addr_str(&dst6, s));
         return;
     }
     struct xbridge *ub = xlate_xbridge_find_by_name(dev);
@@ -307,30 +377,38 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     if (!local) {
         xlate_trace(ctx, "-> output to tunnel %s: the route to %s leaves "
                     "by %s, which is not a bridge: dropped", xp->name,
-                    ip_str(tun.ip_dst, s), dev);
+                    addr_str(&dst6, s), dev);
         return;
     }
-    if (!is_v4_mapped(&src6)) {
-        xlate_trace(ctx, "-> output to tunnel %s: no IPv4 source address "
-                    "on %s: dropped", xp->name, dev);
+    if (is_v4_mapped(&src6) == v6) {
+        xlate_trace(ctx, "-> output to tunnel %s: no IPv%d source address "
+                    "on %s: dropped", xp->name, v6 ? 6 : 4, dev);
         return;
     }
-    memcpy(&tun.ip_src, &src6.s6_addr[12], 4);
+    if (v6) {
+        tun.ipv6_src = src6;
+    } else {
+        memcpy(&tun.ip_src, &src6.s6_addr[12], 4);
+    }
     struct in6_addr nh = gw;
-    if (!memcmp(&gw, &in6addr_any, sizeof gw)) {
+    if (IN6_IS_ADDR_UNSPECIFIED(&gw)) {
         nh = dst6;
     }
-    uint32_t nh4;
-    memcpy(&nh4, &nh.s6_addr[12], 4);
 
     struct eth_addr nh_mac;
     if (tnl_neigh_lookup(dev, &nh, &nh_mac)) {
         COVERAGE_INC(xlate_tnl_neigh_miss);
         xlate_trace(ctx, "-> output to tunnel %s: neighbor cache miss for "
-                    "%s on bridge %s, sending ARP request: dropped",
-                    xp->name, ip_str(nh4, s), dev);
+                    "%s on bridge %s, sending %s request: dropped",
+                    xp->name, addr_str(&nh, s), dev, v6 ? "ND" : "ARP");
         if (ctx->packet) {
-            send_arp_request(ctx, ub, local, tun.ip_src, nh4);
+            if (v6) {
+                send_ns(ctx, ub, local, &src6, &nh);
+            } else {
+                uint32_t nh4;
+                memcpy(&nh4, &nh.s6_addr[12], 4);
+                send_arp_request(ctx, ub, local, tun.ip_src, nh4);
+            }
         }
         return;
     }
@@ -359,9 +437,15 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     of.in_port = local->odp_port;
     of.dl_src = local->mac;
     of.dl_dst = nh_mac;
-    of.dl_type = htons(ETH_TYPE_IP);
-    of.nw_src = tun.ip_src;
-    of.nw_dst = tun.ip_dst;
+    if (v6) {
+        of.dl_type = htons(ETH_TYPE_IPV6);
+        of.ipv6_src = tun.ipv6_src;
+        of.ipv6_dst = tun.ipv6_dst;
+    } else {
+        of.dl_type = htons(ETH_TYPE_IP);
+        of.nw_src = tun.ip_src;
+        of.nw_dst = tun.ip_dst;
+    }
     of.nw_tos = tun.tos;
     of.nw_ttl = tun.ttl;
     if (cfg->type == ODP_TNL_TYPE_GRE) {
@@ -371,8 +455,8 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
         of.tp_dst = htons(cfg->dst_port);
     }
     xlate_trace(ctx, "-> output to tunnel %s: %s from %s to %s via bridge %s",
-                xp->name, tnl_port_type_name(cfg->type),
-                ip_str(tun.ip_src, s), ip_str(tun.ip_dst, s2), dev);
+                xp->name, tnl_port_type_name(cfg->type), addr_str(&src6, s),
+                addr_str(&dst6, s2), dev);
 
     struct xlate_out sub;
     xlate_out_init(&sub);
