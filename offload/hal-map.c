@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/openvswitch.h>
+#include <endian.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
@@ -395,13 +397,223 @@ map_set(const struct nlattr *attr, bool masked,
     return refuse_action(why, name);
 }
 
+static uint32_t
+hal_tnl_type(uint32_t odp_type)
+{
+    return odp_type == ODP_TNL_TYPE_VXLAN    ? NICFLOW_HAL_TUN_VXLAN
+           : odp_type == ODP_TNL_TYPE_GENEVE ? NICFLOW_HAL_TUN_GENEVE
+           : odp_type == ODP_TNL_TYPE_GRE    ? NICFLOW_HAL_TUN_GRE
+                                             : 0;
+}
+
+static const char *
+hal_tnl_name(uint32_t hal_type)
+{
+    return hal_type == NICFLOW_HAL_TUN_VXLAN    ? "vxlan"
+           : hal_type == NICFLOW_HAL_TUN_GENEVE ? "geneve"
+           : hal_type == NICFLOW_HAL_TUN_GRE    ? "gre"
+                                                : "?";
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+    return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+    return (uint32_t) get16(p) << 16 | get16(p + 2);
+}
+
+/* Maps a tnl_push action (ATTR) onto an encapsulation and E's
+ * TUNNEL_ENCAP action; N_OUTS outputs came before it. */
+static int
+map_tnl_push(const struct hal_map_dev *dev, const struct nlattr *attr,
+             struct nicflow_hal_acl_entry *e, size_t n_outs,
+             struct hal_map_result *res, struct offload_reason *why)
+{
+    const uint8_t *payload = mnl_attr_get_payload(attr);
+    size_t len = mnl_attr_get_payload_len(attr);
+    struct odp_action_push_tnl push;
+    struct odp_tnl_layout l;
+    struct nicflow_hal_tunnel_encap *en = &res->encap;
+
+    if (!(dev->caps->acl_actions
+          & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_TUNNEL_ENCAP))
+        || !dev->caps->tunnel_encaps.supported) {
+        return refuse_action(why, "tnl_push");
+    }
+    if (res->has_encap || n_outs) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                           "hal: tnl_push with another output cannot be "
+                           "offloaded");
+        return EOPNOTSUPP;
+    }
+    if (odp_tnl_push_check(payload, len, &l)) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                           "hal: malformed tnl_push");
+        return EINVAL;
+    }
+    memcpy(&push, payload, ODP_TNL_PUSH_FIXED_LEN);
+    const uint8_t *h = payload + ODP_TNL_PUSH_FIXED_LEN;
+    uint32_t type = hal_tnl_type(push.tnl_type);
+    if (!type || !(dev->caps->tunnel_types & NICFLOW_HAL_TUNNEL_BIT(type))) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                           "hal: %s does not encapsulate %s",
+                           dev->caps->device,
+                           type ? hal_tnl_name(type) : "this tunnel type");
+        return EOPNOTSUPP;
+    }
+    const struct offload_port *op = offload_port_lookup(push.out_port);
+    const struct nicflow_hal_port *hp =
+        op && op->provider == &offload_hal_class ? hal_map_port(dev, op->name)
+                                                 : NULL;
+    if (!hp) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                           "hal: tnl_push out of port %u: not a port of %s",
+                           push.out_port, dev->caps->device);
+        return EOPNOTSUPP;
+    }
+
+    memset(en, 0, sizeof *en);
+    en->type = type;
+    en->chip_port = hp->chip_port;
+    memcpy(en->dmac, h, 6);
+    memcpy(en->smac, h + 6, 6);
+    if (l.l2_5_ofs != UINT16_MAX) {
+        en->vid = get16(h + l.l2_5_ofs + 2) & VLAN_VID_MASK;
+    }
+    const uint8_t *ip = h + l.l3_ofs;
+    if (l.ipv6) {
+        en->family = 6;
+        en->tos = (uint8_t) (get32(ip) >> 20);
+        en->ttl = ip[7];
+        memcpy(en->src, ip + 8, 16);
+        memcpy(en->dst, ip + 24, 16);
+    } else {
+        en->family = 4;
+        en->tos = ip[1];
+        en->ttl = ip[8];
+        memcpy(en->src, ip + 12, 4);
+        memcpy(en->dst, ip + 16, 4);
+    }
+    if (type == NICFLOW_HAL_TUN_GRE) {
+        uint16_t flags = get16(h + l.l4_ofs);
+        size_t key_ofs = l.l4_ofs + 4 + (flags & 0x8000 ? 4 : 0);
+        en->vni = flags & 0x2000 ? get32(h + key_ofs) : 0;
+    } else {
+        en->dst_port = get16(h + l.l4_ofs + 2);
+        en->vni = get32(h + l.tnl_ofs + 4) >> 8;
+    }
+    res->has_encap = true;
+    res->encap_action = e->n_actions;
+    add_action(e, NICFLOW_HAL_A_TUNNEL_ENCAP);
+    return 0;
+}
+
+bool
+hal_map_tunnel_vport(const struct offload_port *port, uint32_t *type,
+                     uint16_t *dst_port)
+{
+    static const struct {
+        const char *type, *prefix;
+        uint32_t hal;
+    } vports[] = {
+        { "vxlan", "vxlan_sys_", NICFLOW_HAL_TUN_VXLAN },
+        { "geneve", "genev_sys_", NICFLOW_HAL_TUN_GENEVE },
+        { "gre", "gre_sys", NICFLOW_HAL_TUN_GRE },
+    };
+
+    for (size_t i = 0; port->type && i < ARRAY_SIZE(vports); i++) {
+        size_t plen = strlen(vports[i].prefix);
+        if (strcmp(port->type, vports[i].type)
+            || strncmp(port->name, vports[i].prefix, plen)) {
+            continue;
+        }
+        *type = vports[i].hal;
+        *dst_port = vports[i].hal == NICFLOW_HAL_TUN_GRE
+                        ? 0
+                        : (uint16_t) atoi(port->name + plen);
+        return true;
+    }
+    return false;
+}
+
+/* Maps the tunnel part of a flow entering tunnel vport IN (type TYPE, UDP
+ * port DST_PORT) onto a decapsulation entry. */
+static int
+map_decap(const struct hal_map_dev *dev, const struct offload_flow *f,
+          uint32_t type, uint16_t dst_port, struct hal_map_result *res,
+          struct offload_reason *why)
+{
+    const struct pkt_tunnel *t = &f->flow->tunnel, *m = &f->flow_mask->tunnel;
+    struct nicflow_hal_tunnel_decap *d = &res->decap;
+    struct pkt_tunnel rest = *m;
+
+    if (!dev->caps->tunnel_decaps.supported
+        || !(dev->caps->tunnel_types & NICFLOW_HAL_TUNNEL_BIT(type))) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_MATCH,
+                           "hal: %s does not decapsulate %s",
+                           dev->caps->device, hal_tnl_name(type));
+        return EOPNOTSUPP;
+    }
+    /* A decap entry matches the outer destination exactly, the source
+     * exactly or not at all, and the key exactly. */
+    memset(d, 0, sizeof *d);
+    d->type = type;
+    d->dst_port = dst_port;
+    d->tunnel_port = HAL_TUNNEL_CHIP_PORT(f->in_port->odp_port);
+    d->vni = (uint32_t) be64toh(t->tun_id) & (type == NICFLOW_HAL_TUN_GRE
+                                                  ? UINT32_MAX
+                                                  : 0xffffff);
+    bool key_ok = m->tun_id == UINT64_MAX;
+    if (m->ip_dst) {
+        d->family = 4;
+        key_ok &= m->ip_dst == UINT32_MAX
+                  && (m->ip_src == UINT32_MAX || !m->ip_src);
+        memcpy(d->dst, &t->ip_dst, 4);
+        if (m->ip_src) {
+            memcpy(d->src, &t->ip_src, 4);
+        }
+    } else {
+        static const struct in6_addr ones = { .s6_addr = {
+                                                  0xff, 0xff, 0xff, 0xff,
+                                                  0xff, 0xff, 0xff, 0xff,
+                                                  0xff, 0xff, 0xff, 0xff,
+                                                  0xff, 0xff, 0xff, 0xff } };
+        d->family = 6;
+        key_ok &= !memcmp(&m->ipv6_dst, &ones, 16)
+                  && (!memcmp(&m->ipv6_src, &ones, 16)
+                      || IN6_IS_ADDR_UNSPECIFIED(&m->ipv6_src));
+        memcpy(d->dst, &t->ipv6_dst, 16);
+        if (!IN6_IS_ADDR_UNSPECIFIED(&m->ipv6_src)) {
+            memcpy(d->src, &t->ipv6_src, 16);
+        }
+    }
+    rest.ip_src = rest.ip_dst = 0;
+    rest.tun_id = 0;
+    memset(&rest.ipv6_src, 0, sizeof rest.ipv6_src);
+    memset(&rest.ipv6_dst, 0, sizeof rest.ipv6_dst);
+    rest.flags &= (uint16_t) ~PKT_TUN_F_KEY;
+    if (!key_ok || !all_zero((const uint8_t *) &rest, sizeof rest)) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_MATCH,
+                           "hal: a tunnel match other than outer addresses "
+                           "and key cannot be offloaded");
+        return EOPNOTSUPP;
+    }
+    res->has_decap = true;
+    return 0;
+}
+
 /* Turns F's actions into E's; the chip ports of the outputs go to
  * OUTS[0 .. *N_OUTS - 1] and also into E as MIRROR for all but the last
  * and REDIRECT for the last. */
 static int
 map_actions(const struct hal_map_dev *dev, const struct offload_flow *f,
             struct nicflow_hal_acl_entry *e, uint32_t *outs, size_t *n_outs,
-            struct offload_reason *why)
+            struct hal_map_result *res, struct offload_reason *why)
 {
     const uint32_t have = dev->caps->acl_actions;
     const struct nlattr *attr;
@@ -413,6 +625,29 @@ map_actions(const struct hal_map_dev *dev, const struct offload_flow *f,
         const char *name =
             type < ARRAY_SIZE(odp_actions) ? odp_actions[type].name : NULL;
         char unknown[32];
+
+        if (type == ODP_ACTION_ATTR_TUNNEL_POP) {
+            /* Decapsulation is the decap entries', made from the flows of
+             * the packets that come out of the tunnel: the underlay flow
+             * only sees what no entry took. */
+            offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                               "hal: tnl_pop is done by the decapsulation "
+                               "entries of the tunnel's own flows");
+            return EOPNOTSUPP;
+        }
+        if (type == ODP_ACTION_ATTR_TUNNEL_PUSH) {
+            int error = map_tnl_push(dev, attr, e, n, res, why);
+            if (error) {
+                return error;
+            }
+            continue;
+        }
+        if (res->has_encap) {
+            offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                               "hal: action %s after tnl_push cannot be "
+                               "offloaded", name ? name : "?");
+            return EOPNOTSUPP;
+        }
 
         if (!name) {
             snprintf(unknown, sizeof unknown, "%u", type);
@@ -483,6 +718,14 @@ map_actions(const struct hal_map_dev *dev, const struct offload_flow *f,
     }
     if (n > 1 && !(have & NICFLOW_HAL_ACTION_BIT(NICFLOW_HAL_A_MIRROR))) {
         return refuse_action(why, "output (to more than one port)");
+    }
+    if (res->has_encap && n) {
+        /* TUNNEL_ENCAP is the entry's REDIRECT: plain outputs would have
+         * to be mirrors before it, which the model does not order. */
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                           "hal: output beside tnl_push cannot be "
+                           "offloaded");
+        return EOPNOTSUPP;
     }
     for (size_t i = 0; i < n; i++) {
         add_action(e,
@@ -573,20 +816,40 @@ hal_map_flow(const struct hal_map_dev *dev, const struct offload_flow *f,
         return EINVAL;
     }
     const struct nicflow_hal_port *in = hal_map_port(dev, f->in_port->name);
-    if (!in) {
+    uint32_t in_chip, tnl_type;
+    uint16_t tnl_port;
+    struct offload_flow inner;
+    struct flow inner_mask;
+
+    if (in) {
+        in_chip = in->chip_port;
+    } else if (hal_map_tunnel_vport(f->in_port, &tnl_type, &tnl_port)) {
+        /* Out of a tunnel: the decap entry takes the outer match, the
+         * ACL the rest, as entering the tunnel's chip port. */
+        error = map_decap(dev, f, tnl_type, tnl_port, out, why);
+        if (error) {
+            return error;
+        }
+        inner = *f;
+        inner_mask = *f->flow_mask;
+        memset(&inner_mask.tunnel, 0, sizeof inner_mask.tunnel);
+        inner.flow_mask = &inner_mask;
+        f = &inner;
+        in_chip = out->decap.tunnel_port;
+    } else {
         offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT,
                            "hal: %s is not a port of %s", f->in_port->name,
                            dev->caps->device);
         return EOPNOTSUPP;
     }
-    error = map_matches(dev, f, in->chip_port, e, why);
+    error = map_matches(dev, f, in_chip, e, why);
     if (!error) {
-        error = map_actions(dev, f, e, outs, &n_outs, why);
+        error = map_actions(dev, f, e, outs, &n_outs, out, why);
     }
     if (error) {
         return error;
     }
-    if (allow_fdb && dev->has_fdb && n_outs == 1
+    if (allow_fdb && dev->has_fdb && n_outs == 1 && !out->has_decap
         && fdb_fits(e, outs[0], &out->fdb)) {
         out->is_fdb = true;
         return 0;

@@ -48,6 +48,18 @@ struct hal_fdb_ref {
     unsigned n_refs;
 };
 
+/* A tunnel encapsulation or decapsulation entry of the device and how many
+ * rules use it (equal ones are shared). */
+struct hal_encap_ref {
+    struct nicflow_hal_tunnel_encap encap;
+    uint32_t id;
+    unsigned n_refs;
+};
+struct hal_decap_ref {
+    struct nicflow_hal_tunnel_decap decap;
+    unsigned n_refs;
+};
+
 struct hal_rule {
     struct hmap_node handle_node; /* In hal_rules. */
     struct hmap_node ufid_node;   /* In hal_by_ufid. */
@@ -55,6 +67,8 @@ struct hal_rule {
     uint64_t handle; /* The ACL entry id, for an ACL rule. */
     uint32_t in_odp_port;
     struct hal_fdb_ref *fdb; /* Nonnull: an FDB rule. */
+    struct hal_encap_ref *encap; /* The rule sends into this tunnel. */
+    struct hal_decap_ref *decap; /* The rule takes this tunnel's frames. */
     bool has_counter;
     uint32_t counter;
     uint64_t last_packets; /* To tell when a packet was last seen. */
@@ -68,6 +82,10 @@ static struct hmap hal_rules = HMAP_INITIALIZER;
 static struct hmap hal_by_ufid = HMAP_INITIALIZER;
 static struct hmap hal_fdb = HMAP_INITIALIZER;
 static uint64_t hal_next_handle = 1;
+static struct hal_encap_ref **hal_encaps; /* In use, any order. */
+static size_t hal_n_encaps;
+static struct hal_decap_ref **hal_decaps;
+static size_t hal_n_decaps;
 
 /* The datapath's meters (offload_provider_class.meter_set), each put into
  * the device as the HAL meter of the same id when the device can police
@@ -104,6 +122,14 @@ rules_forget(void)
         hmap_remove(&hal_fdb, &ref->node);
         free(ref);
     }
+    for (size_t i = 0; i < hal_n_encaps; i++) {
+        free(hal_encaps[i]);
+    }
+    hal_n_encaps = 0;
+    for (size_t i = 0; i < hal_n_decaps; i++) {
+        free(hal_decaps[i]);
+    }
+    hal_n_decaps = 0;
 }
 
 /* The receiver of the device's frames to the host: on the plugin's
@@ -612,6 +638,141 @@ reason_from_plugin(struct offload_reason *why, int error, const char *msg)
                        msg && msg[0] ? msg : nf_strerror(error));
 }
 
+/* Decap entries are told apart by everything but their tunnel port. */
+static bool
+decap_equal(const struct nicflow_hal_tunnel_decap *a,
+            const struct nicflow_hal_tunnel_decap *b)
+{
+    return a->type == b->type && a->vni == b->vni && a->family == b->family
+           && !memcmp(a->src, b->src, sizeof a->src)
+           && !memcmp(a->dst, b->dst, sizeof a->dst)
+           && (a->type == NICFLOW_HAL_TUN_GRE || a->dst_port == b->dst_port);
+}
+
+/* Finds or creates the device's encapsulation equal to ENCAP.  Called with
+ * hal_mutex held. */
+static int
+encap_get(const struct nicflow_hal_tunnel_encap *encap,
+          struct hal_encap_ref **refp, struct offload_reason *why)
+{
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    uint32_t id;
+
+    for (size_t i = 0; i < hal_n_encaps; i++) {
+        if (!memcmp(&hal_encaps[i]->encap, encap, sizeof *encap)) {
+            hal_encaps[i]->n_refs++;
+            *refp = hal_encaps[i];
+            return 0;
+        }
+    }
+    /* The lowest free id. */
+    for (id = 0; id < hal_plugin->caps.tunnel_encaps.size; id++) {
+        size_t i;
+        for (i = 0; i < hal_n_encaps && hal_encaps[i]->id != id; i++) {
+            continue;
+        }
+        if (i == hal_n_encaps) {
+            break;
+        }
+    }
+    if (id >= hal_plugin->caps.tunnel_encaps.size
+        || !hal_plugin->ops->tunnel_encap_set) {
+        offload_reason_set(why, OFFLOAD_R_TABLE_FULL,
+                           "hal: tunnel encapsulations full: %zu/%u",
+                           hal_n_encaps, hal_plugin->caps.tunnel_encaps.size);
+        return ENOSPC;
+    }
+    int error = hal_plugin->ops->tunnel_encap_set(hal_plugin->dev, id, encap,
+                                                  err, sizeof err);
+    if (error) {
+        reason_from_plugin(why, error, err);
+        return error;
+    }
+    struct hal_encap_ref *ref = xzalloc(sizeof *ref);
+    ref->encap = *encap;
+    ref->id = id;
+    ref->n_refs = 1;
+    hal_encaps = xrealloc(hal_encaps, (hal_n_encaps + 1) * sizeof *hal_encaps);
+    hal_encaps[hal_n_encaps++] = ref;
+    *refp = ref;
+    return 0;
+}
+
+/* Finds or adds the device's decapsulation entry equal to DECAP. */
+static int
+decap_get(const struct nicflow_hal_tunnel_decap *decap,
+          struct hal_decap_ref **refp, struct offload_reason *why)
+{
+    char err[NICFLOW_HAL_MSG_MAX] = "";
+    struct nicflow_hal_status st = { 0, "" };
+
+    for (size_t i = 0; i < hal_n_decaps; i++) {
+        if (decap_equal(&hal_decaps[i]->decap, decap)) {
+            hal_decaps[i]->n_refs++;
+            *refp = hal_decaps[i];
+            return 0;
+        }
+    }
+    if (!hal_plugin->ops->tunnel_decap_add) {
+        offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_MATCH,
+                           "hal: the device has no tunnel decapsulation");
+        return EOPNOTSUPP;
+    }
+    int error = hal_plugin->ops->tunnel_decap_add(hal_plugin->dev, decap, 1,
+                                                  &st, err, sizeof err);
+    if (error || st.error) {
+        reason_from_plugin(why, error ? error : st.error,
+                           error ? err : st.msg);
+        return error ? error : st.error;
+    }
+    struct hal_decap_ref *ref = xzalloc(sizeof *ref);
+    ref->decap = *decap;
+    ref->n_refs = 1;
+    hal_decaps = xrealloc(hal_decaps, (hal_n_decaps + 1) * sizeof *hal_decaps);
+    hal_decaps[hal_n_decaps++] = ref;
+    *refp = ref;
+    return 0;
+}
+
+/* Drops R's uses of tunnel entries, deleting those no rule uses any more
+ * (after R's ACL entry is gone). */
+static void
+rule_put_tunnels(struct hal_rule *r)
+{
+    char err[NICFLOW_HAL_MSG_MAX];
+
+    if (r->encap && !--r->encap->n_refs) {
+        for (size_t i = 0; i < hal_n_encaps; i++) {
+            if (hal_encaps[i] == r->encap) {
+                hal_encaps[i] = hal_encaps[--hal_n_encaps];
+                break;
+            }
+        }
+        if (hal_plugin && hal_plugin->ops->tunnel_encap_del) {
+            hal_plugin->ops->tunnel_encap_del(hal_plugin->dev, r->encap->id,
+                                              err, sizeof err);
+        }
+        free(r->encap);
+    }
+    if (r->decap && !--r->decap->n_refs) {
+        struct nicflow_hal_status st;
+        for (size_t i = 0; i < hal_n_decaps; i++) {
+            if (hal_decaps[i] == r->decap) {
+                hal_decaps[i] = hal_decaps[--hal_n_decaps];
+                break;
+            }
+        }
+        if (hal_plugin && hal_plugin->ops->tunnel_decap_del) {
+            hal_plugin->ops->tunnel_decap_del(hal_plugin->dev,
+                                              &r->decap->decap, 1, &st, err,
+                                              sizeof err);
+        }
+        free(r->decap);
+    }
+    r->encap = NULL;
+    r->decap = NULL;
+}
+
 static void
 rule_insert(struct hal_rule *r)
 {
@@ -679,6 +840,7 @@ rules_remove(struct hal_rule **rules, size_t n, struct offload_stats *stats,
         if (r->has_counter) {
             ops->counter_free(hal_plugin->dev, r->counter);
         }
+        rule_put_tunnels(r);
         hmap_remove(&hal_rules, &r->handle_node);
         hmap_remove(&hal_by_ufid, &r->ufid_node);
         free(r);
@@ -719,6 +881,19 @@ port_check(const struct offload_port *port, struct offload_reason *why)
                                           : "no plugin loaded "
                                             "(other_config:hal-plugin)");
         return ENODEV;
+    }
+    uint32_t type;
+    uint16_t dst_port;
+    if (hal_map_tunnel_vport(port, &type, &dst_port)) {
+        /* A tunnel vport: the device decapsulates its frames itself. */
+        if (!(hal_plugin->caps.tunnel_types & NICFLOW_HAL_TUNNEL_BIT(type))
+            || !hal_plugin->caps.tunnel_decaps.supported) {
+            offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                               "hal: %s does not decapsulate %s tunnels",
+                               hal_plugin->caps.device, port->type);
+            return ENODEV;
+        }
+        return 0;
     }
     if (!hal_map_port(&hal_plugin->map, port->name)) {
         offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_PORT,
@@ -886,6 +1061,24 @@ hal_flow_put(void *ctx NF_UNUSED, const struct offload_flow *flows, size_t n,
             continue;
         }
 
+        int terr = 0;
+        if (maps[i].has_decap) {
+            terr = decap_get(&maps[i].decap, &r->decap, &res->reason);
+        }
+        if (!terr && maps[i].has_encap) {
+            terr = encap_get(&maps[i].encap, &r->encap, &res->reason);
+            if (!terr) {
+                maps[i].acl.actions[maps[i].encap_action].arg = r->encap->id;
+            }
+        }
+        if (terr) {
+            rule_put_tunnels(r);
+            res->error = terr;
+            free(r);
+            rules[i] = NULL;
+            continue;
+        }
+
         struct nicflow_hal_acl_entry *e = &acl[n_acl];
         *e = maps[i].acl;
         e->id = r->handle;
@@ -917,6 +1110,7 @@ hal_flow_put(void *ctx NF_UNUSED, const struct offload_flow *flows, size_t n,
                     hal_plugin->ops->counter_free(hal_plugin->dev,
                                                   rules[i]->counter);
                 }
+                rule_put_tunnels(rules[i]);
                 free(rules[i]);
                 rules[i] = NULL;
             }
@@ -1117,6 +1311,10 @@ format_usage(struct buf *out, const char *indent)
     }
     if (p->map.has_counters) {
         buf_printf(out, ", counters %zu/%u", counters, c->counters.size);
+    }
+    if (c->tunnel_types) {
+        buf_printf(out, ", tunnel encaps %zu/%u, decaps %zu/%u", hal_n_encaps,
+                   c->tunnel_encaps.size, hal_n_decaps, c->tunnel_decaps.size);
     }
     buf_put_char(out, '\n');
     for (size_t i = 0; i < p->map.n_ports; i++) {

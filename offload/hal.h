@@ -113,7 +113,27 @@ struct hal_map_result {
     bool is_fdb;
     struct nicflow_hal_fdb_entry fdb;
     struct nicflow_hal_acl_entry acl; /* Without id nor counter. */
+    /* A flow that sends into a tunnel: the encapsulation its TUNNEL_ENCAP
+     * action (ACL action ENCAP_ACTION) uses, whose id the caller fills
+     * in. */
+    bool has_encap;
+    struct nicflow_hal_tunnel_encap encap;
+    uint32_t encap_action;
+    /* A flow of packets that came out of a tunnel: the decapsulation
+     * entry that brings them to the ACL as entering decap.tunnel_port. */
+    bool has_decap;
+    struct nicflow_hal_tunnel_decap decap;
 };
+
+/* The chip port number decapsulated frames of tunnel vport ODP_PORT enter
+ * by (outside every device's port map). */
+#define HAL_TUNNEL_CHIP_PORT(ODP_PORT) (0x10000u + (ODP_PORT))
+
+/* Tells whether PORT is a tunnel vport ("vxlan", "geneve", "gre") and if
+ * so stores its HAL tunnel type and UDP port (from its name, as nicflowd
+ * names them: vxlan_sys_4789, genev_sys_6081, gre_sys). */
+bool hal_map_tunnel_vport(const struct offload_port *port, uint32_t *type,
+                          uint16_t *dst_port);
 
 /* The chip port of the netdev NAME in DEV's port map, or NULL. */
 const struct nicflow_hal_port *hal_map_port(const struct hal_map_dev *dev,

@@ -310,6 +310,9 @@ static const struct pc_action pc_actions[] = {
     [OVS_ACTION_ATTR_ADD_MPLS] = { OPA_PUSH_MPLS, "push_mpls" },
     [OVS_ACTION_ATTR_DEC_TTL] = { OPA_DEC_TTL, "dec_ttl" },
     [ODP_ACTION_ATTR_DROP] = { OPA_DROP, "drop" },
+    /* The userspace datapath's native tunnelling. */
+    [ODP_ACTION_ATTR_TUNNEL_PUSH] = { OPA_TUNNEL_PUSH, "tunnel_push" },
+    [ODP_ACTION_ATTR_TUNNEL_POP] = { OPA_TUNNEL_POP, "tunnel_pop" },
 };
 
 /* A set or set_masked action, by the key attribute it carries. */

@@ -14,6 +14,7 @@
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "offload/offload.h"
 #include "softpath/dpif.h"
 #include "softpath/netdev.h"
 #include "softpath/odp.h"
@@ -648,6 +649,8 @@ tnl_port_vport_ref(struct dpif *dpif, uint32_t type, uint16_t dst_port,
         .ref_cnt = 1,
     };
     VLOG_INFO("tunnel vport %s added as datapath port %" PRIu32, name, port);
+    /* A device that decapsulates in hardware takes the vport's flows. */
+    offload_port_add(port, name, tnl_types[i].name, NULL);
     *odp_port = port;
     return 0;
 }
@@ -664,6 +667,7 @@ tnl_port_vport_unref(struct dpif *dpif, uint32_t odp_port)
             return;
         }
         char *err = NULL;
+        offload_port_del(odp_port); /* Hardware first. */
         if (dpif_port_del(dpif, odp_port, &err)) {
             VLOG_WARN("could not delete tunnel vport %s: %s", v->name,
                       err ? err : "unknown error");
