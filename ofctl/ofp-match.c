@@ -436,8 +436,7 @@ put_vlan(struct put_ctx *ctx)
      * (vlan_tci=0x0000) goes out as VLAN_VID=none, PCP dropped because a
      * frame without a tag has none, which is how Open vSwitch sends it. */
     if (!(v & VLAN_CFI) && (k & VLAN_PCP_MASK)) {
-        bool no_tag = (k & VLAN_CFI)
-                      && !(v & (VLAN_VID_MASK | VLAN_PCP_MASK));
+        bool no_tag = (k & VLAN_CFI) && !(v & (VLAN_VID_MASK | VLAN_PCP_MASK));
         if (!no_tag) {
             put_field(ctx, OF_F_VLAN_TCI);
             return;

@@ -565,24 +565,22 @@ map_decap(const struct hal_map_dev *dev, const struct offload_flow *f,
     d->type = type;
     d->dst_port = dst_port;
     d->tunnel_port = HAL_TUNNEL_CHIP_PORT(f->in_port->odp_port);
-    d->vni = (uint32_t) be64toh(t->tun_id) & (type == NICFLOW_HAL_TUN_GRE
-                                                  ? UINT32_MAX
-                                                  : 0xffffff);
+    d->vni = (uint32_t) be64toh(t->tun_id)
+             & (type == NICFLOW_HAL_TUN_GRE ? UINT32_MAX : 0xffffff);
     bool key_ok = m->tun_id == UINT64_MAX;
     if (m->ip_dst) {
         d->family = 4;
-        key_ok &= m->ip_dst == UINT32_MAX
-                  && (m->ip_src == UINT32_MAX || !m->ip_src);
+        key_ok &=
+            m->ip_dst == UINT32_MAX && (m->ip_src == UINT32_MAX || !m->ip_src);
         memcpy(d->dst, &t->ip_dst, 4);
         if (m->ip_src) {
             memcpy(d->src, &t->ip_src, 4);
         }
     } else {
-        static const struct in6_addr ones = { .s6_addr = {
-                                                  0xff, 0xff, 0xff, 0xff,
-                                                  0xff, 0xff, 0xff, 0xff,
-                                                  0xff, 0xff, 0xff, 0xff,
-                                                  0xff, 0xff, 0xff, 0xff } };
+        static const struct in6_addr ones = {
+            .s6_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+        };
         d->family = 6;
         key_ok &= !memcmp(&m->ipv6_dst, &ones, 16)
                   && (!memcmp(&m->ipv6_src, &ones, 16)
@@ -645,7 +643,8 @@ map_actions(const struct hal_map_dev *dev, const struct offload_flow *f,
         if (res->has_encap) {
             offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_ACTION,
                                "hal: action %s after tnl_push cannot be "
-                               "offloaded", name ? name : "?");
+                               "offloaded",
+                               name ? name : "?");
             return EOPNOTSUPP;
         }
 

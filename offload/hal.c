@@ -66,7 +66,7 @@ struct hal_rule {
     struct offload_ufid ufid;
     uint64_t handle; /* The ACL entry id, for an ACL rule. */
     uint32_t in_odp_port;
-    struct hal_fdb_ref *fdb; /* Nonnull: an FDB rule. */
+    struct hal_fdb_ref *fdb;     /* Nonnull: an FDB rule. */
     struct hal_encap_ref *encap; /* The rule sends into this tunnel. */
     struct hal_decap_ref *decap; /* The rule takes this tunnel's frames. */
     bool has_counter;
@@ -763,9 +763,8 @@ rule_put_tunnels(struct hal_rule *r)
             }
         }
         if (hal_plugin && hal_plugin->ops->tunnel_decap_del) {
-            hal_plugin->ops->tunnel_decap_del(hal_plugin->dev,
-                                              &r->decap->decap, 1, &st, err,
-                                              sizeof err);
+            hal_plugin->ops->tunnel_decap_del(
+                hal_plugin->dev, &r->decap->decap, 1, &st, err, sizeof err);
         }
         free(r->decap);
     }

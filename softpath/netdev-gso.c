@@ -95,8 +95,8 @@ netdev_gso_finish_csum(struct pkt *p, const struct virtio_net_hdr *vh)
     }
     /* The field holds the pseudo-header's sum already (the kernel's
      * CHECKSUM_PARTIAL convention): summing from csum_start finishes it. */
-    uint16_t csum = pkt_csum_finish(pkt_csum_add(0, p->data + start,
-                                                 p->size - start));
+    uint16_t csum =
+        pkt_csum_finish(pkt_csum_add(0, p->data + start, p->size - start));
     if (!csum && vh->csum_offset == 6) {
         csum = 0xffff; /* UDP sends a zero checksum as all ones. */
     }

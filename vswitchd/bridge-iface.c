@@ -101,16 +101,20 @@ static void iface_tunnel_status(const struct bridge_iface *,
 
 /* Sorted by type, as iface_types lists them. */
 static const struct bridge_iface_class iface_classes[] = {
-    { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status, false },
-    { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status, false },
+    { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status,
+      false },
+    { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status,
+      false },
     { "geneve", "geneve", "geneve", false, false, iface_tunnel_check,
       iface_tunnel_status, true },
     { "gre", "gre", "gre", false, false, iface_tunnel_check,
       iface_tunnel_status, true },
-    { "internal", "internal", "tap", false, false, NULL, iface_linux_status, false },
+    { "internal", "internal", "tap", false, false, NULL, iface_linux_status,
+      false },
     { "patch", NULL, "patch", false, false, iface_patch_check,
       iface_patch_status, false },
-    { "system", "afpacket", "system", false, true, NULL, iface_linux_status, false },
+    { "system", "afpacket", "system", false, true, NULL, iface_linux_status,
+      false },
     { "tap", "tap", "tap", false, false, NULL, iface_linux_status, false },
     { "vxlan", "vxlan", "vxlan", false, false, iface_tunnel_check,
       iface_tunnel_status, true },
@@ -522,8 +526,9 @@ iface_read_offload_priority(struct bridge_iface *iface,
 static void
 iface_offload_attach(const struct bridge_iface *iface)
 {
-    if (iface->odp_port != DPIF_PORT_ANY && iface->class
-        && iface->class->netdev_type && !iface->class->tunnel) {
+    if (iface->odp_port != DPIF_PORT_ANY
+        && iface->class && iface->class->netdev_type
+        && !iface->class->tunnel) {
         offload_port_add(iface->odp_port, iface->name,
                          iface->class->netdev_type, iface->offload_priority);
         offload_port_set_profile(iface->odp_port, iface->hw_profile);
@@ -1378,8 +1383,9 @@ bridge_offload_ports_sync(void)
     struct bridge_iface *iface;
 
     HMAP_FOR_EACH (iface, uuid_node, &bridge_ifaces) {
-        if (iface->odp_port == DPIF_PORT_ANY || !iface->class
-            || !iface->class->netdev_type || iface->class->tunnel) {
+        if (iface->odp_port == DPIF_PORT_ANY
+            || !iface->class || !iface->class->netdev_type
+            || iface->class->tunnel) {
             continue;
         }
         if (!iface->class->takes_options) {

@@ -155,8 +155,10 @@ cfg_option(const char *name, const char *type, const char *key,
         if (!strcmp(value, "flow")) {
             cfg->remote_flow = true;
         } else if (!parse_ip(value, &cfg->remote_ip)) {
-            return cfg_error(errp, "%s: %s type requires valid 'remote_ip' "
-                             "argument", name, type);
+            return cfg_error(errp,
+                             "%s: %s type requires valid 'remote_ip' "
+                             "argument",
+                             name, type);
         }
     } else if (!strcmp(key, "local_ip")) {
         if (!strcmp(value, "flow")) {
@@ -173,8 +175,10 @@ cfg_option(const char *name, const char *type, const char *key,
         uint64_t k = 0;
 
         if (!parse_key(value, &flow, &present, &k)) {
-            return cfg_error(errp, "%s: bad %s '%s': \"%s\" is neither a "
-                             "number nor \"flow\"", name, type, key, value);
+            return cfg_error(errp,
+                             "%s: bad %s '%s': \"%s\" is neither a "
+                             "number nor \"flow\"",
+                             name, type, key, value);
         }
         /* in_key and out_key override key, whatever the order. */
         if (in && (strcmp(key, "key") || !have_key[0])) {
@@ -219,8 +223,10 @@ cfg_option(const char *name, const char *type, const char *key,
             cfg->ttl_inherit = true;
         } else if ((v = strtoul(value, &end, 10)) > 255 || !v || end == value
                    || *end) {
-            return cfg_error(errp, "%s: bad %s 'ttl' \"%s\" (1 to 255 or "
-                             "\"inherit\")", name, type, value);
+            return cfg_error(errp,
+                             "%s: bad %s 'ttl' \"%s\" (1 to 255 or "
+                             "\"inherit\")",
+                             name, type, value);
         } else {
             cfg->ttl = (uint8_t) v;
         }
@@ -241,8 +247,10 @@ cfg_option(const char *name, const char *type, const char *key,
         }
     } else if (!strcmp(key, "packet_type")) {
         if (strcmp(value, "legacy_l2")) {
-            return cfg_error(errp, "%s: %s 'packet_type' \"%s\" is not "
-                             "supported (only legacy_l2)", name, type, value);
+            return cfg_error(errp,
+                             "%s: %s 'packet_type' \"%s\" is not "
+                             "supported (only legacy_l2)",
+                             name, type, value);
         }
     } else {
         /* Open vSwitch's words. */
@@ -289,18 +297,24 @@ tnl_port_cfg_parse(const char *name, const char *type, const char *options,
     }
     free(copy);
     if (!have_remote) {
-        return cfg_error(errp, "%s: %s type requires valid 'remote_ip' "
-                         "argument", name, type);
+        return cfg_error(errp,
+                         "%s: %s type requires valid 'remote_ip' "
+                         "argument",
+                         name, type);
     }
     if (!cfg->remote_flow && !is_v4_mapped(&cfg->remote_ip)
         && cfg->type == ODP_TNL_TYPE_GRE) {
-        return cfg_error(errp, "%s: gre over IPv6 is interface type "
-                         "ip6gre, which is not supported yet", name);
+        return cfg_error(errp,
+                         "%s: gre over IPv6 is interface type "
+                         "ip6gre, which is not supported yet",
+                         name);
     }
     if (cfg->has_local && !cfg->remote_flow
         && is_v4_mapped(&cfg->local_ip) != is_v4_mapped(&cfg->remote_ip)) {
-        return cfg_error(errp, "%s: 'local_ip' and 'remote_ip' are of "
-                         "different address families", name);
+        return cfg_error(errp,
+                         "%s: 'local_ip' and 'remote_ip' are of "
+                         "different address families",
+                         name);
     }
     return 0;
 }
@@ -409,8 +423,7 @@ tnl_port_cfg_format(const struct tnl_port_cfg *cfg, struct buf *out)
     if (!same_key && (cfg->out_key_flow || cfg->out_key_present)) {
         SEP();
         buf_put_cstr(out, "out_key=");
-        format_key(out, cfg->out_key_flow, cfg->out_key_present,
-                   cfg->out_key);
+        format_key(out, cfg->out_key_flow, cfg->out_key_present, cfg->out_key);
     }
     SEP();
     buf_put_cstr(out, "remote_ip=");
@@ -467,8 +480,8 @@ tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
         out->tun_id = htobe64(cfg->out_key);
         out->flags |= PKT_TUN_F_KEY;
     }
-    out->tos = cfg->tos_inherit ? (uint8_t) (inner_tos & IP_DSCP_MASK)
-                                : cfg->tos;
+    out->tos =
+        cfg->tos_inherit ? (uint8_t) (inner_tos & IP_DSCP_MASK) : cfg->tos;
     out->ttl = cfg->ttl_inherit ? (inner_ttl ? inner_ttl : TNL_DEFAULT_TTL)
                                 : cfg->ttl;
     if (cfg->dont_fragment) {
@@ -633,8 +646,8 @@ tnl_port_vport_ref(struct dpif *dpif, uint32_t type, uint16_t dst_port,
         options = xasprintf("dst_port=%u", dst_port);
     }
     uint32_t port = DPIF_PORT_ANY;
-    int error = dpif_port_add(dpif, name, tnl_types[i].name, options, &port,
-                              errp);
+    int error =
+        dpif_port_add(dpif, name, tnl_types[i].name, options, &port, errp);
     free(options);
     if (error) {
         free(name);
@@ -725,8 +738,8 @@ tnl_ports_show_cmd(struct unixctl_conn *conn, int argc NF_UNUSED,
                    const char *argv[] NF_UNUSED, void *aux NF_UNUSED)
 {
     struct buf out = BUF_INITIALIZER;
-    struct tnl_vport *sorted = xmemdup(tnl_vports, tnl_n_vports
-                                                       * sizeof *tnl_vports);
+    struct tnl_vport *sorted =
+        xmemdup(tnl_vports, tnl_n_vports * sizeof *tnl_vports);
 
     qsort(sorted, tnl_n_vports, sizeof *sorted, cmp_vports);
     buf_put_cstr(&out, "Listening ports:\n");

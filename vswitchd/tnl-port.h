@@ -36,18 +36,18 @@ struct flow;
 
 /* What a tunnel interface's options say. */
 struct tnl_port_cfg {
-    uint32_t type;      /* ODP_TNL_TYPE_VXLAN/GENEVE/GRE. */
-    uint16_t dst_port;  /* UDP destination port (0 for gre). */
-    bool remote_flow;   /* remote_ip=flow: tun_dst says. */
-    bool local_flow;    /* local_ip=flow: tun_src says. */
-    bool has_local;     /* local_ip is a fixed address. */
+    uint32_t type;             /* ODP_TNL_TYPE_VXLAN/GENEVE/GRE. */
+    uint16_t dst_port;         /* UDP destination port (0 for gre). */
+    bool remote_flow;          /* remote_ip=flow: tun_dst says. */
+    bool local_flow;           /* local_ip=flow: tun_src says. */
+    bool has_local;            /* local_ip is a fixed address. */
     struct in6_addr remote_ip; /* IPv4-mapped for IPv4; unless flow. */
     struct in6_addr local_ip;  /* If has_local. */
-    bool in_key_flow;   /* in_key=flow: any key is accepted. */
-    bool out_key_flow;  /* out_key=flow: tun_id gives the key. */
+    bool in_key_flow;          /* in_key=flow: any key is accepted. */
+    bool out_key_flow;         /* out_key=flow: tun_id gives the key. */
     bool in_key_present, out_key_present; /* A fixed key was given. */
     uint64_t in_key, out_key;             /* Host order. */
-    bool tos_inherit;   /* tos=inherit: the inner IP ToS. */
+    bool tos_inherit;                     /* tos=inherit: the inner IP ToS. */
     uint8_t tos;
     bool ttl_inherit;   /* ttl=inherit: the inner IP TTL. */
     uint8_t ttl;        /* Default 64. */
@@ -65,9 +65,8 @@ const char *tnl_port_type_name(uint32_t type);
  * as the Interface row holds them, keys sorted) into *CFG.  Returns 0, or
  * EINVAL with a message in *ERRP (caller frees) that names the interface
  * and the option, in Open vSwitch's words where it has some. */
-int tnl_port_cfg_parse(const char *name, const char *type,
-                       const char *options, struct tnl_port_cfg *cfg,
-                       char **errp);
+int tnl_port_cfg_parse(const char *name, const char *type, const char *options,
+                       struct tnl_port_cfg *cfg, char **errp);
 
 /* Tells whether a packet that arrived with tunnel metadata TUN (its outer
  * source, destination and key) belongs to the interface CFG describes. */

@@ -31,7 +31,7 @@ struct xport {
     char *peer_bridge;        /* Patch ports only. */
     uint16_t peer_ofp_port;
     bool flood;
-    struct tnl_port_cfg *tnl; /* Tunnel ports: options; NULL otherwise. */
+    struct tnl_port_cfg *tnl;  /* Tunnel ports: options; NULL otherwise. */
     struct hmap_node tnl_node; /* In xlate_tnl_xports, by odp_port. */
     struct eth_addr mac;
 };

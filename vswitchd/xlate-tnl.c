@@ -70,9 +70,9 @@ is_v4_mapped(const struct in6_addr *a)
 static const char *
 addr_str(const struct in6_addr *a, char s[INET6_ADDRSTRLEN])
 {
-    return is_v4_mapped(a) ? inet_ntop(AF_INET, &a->s6_addr[12], s,
-                                       INET6_ADDRSTRLEN)
-                           : inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
+    return is_v4_mapped(a)
+               ? inet_ntop(AF_INET, &a->s6_addr[12], s, INET6_ADDRSTRLEN)
+               : inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
 }
 
 /* ---------------------------------------------------------------------
@@ -97,8 +97,8 @@ xlate_tnl_receive_port(uint32_t odp_port, const struct pkt_tunnel *tun,
         /* The most specific port wins, as in Open vSwitch: a fixed key
          * over key=flow, a fixed remote over remote_ip=flow, a fixed
          * local address over none. */
-        int score = (!cfg->in_key_flow) * 4 + (!cfg->remote_flow) * 2
-                    + cfg->has_local;
+        int score =
+            (!cfg->in_key_flow) * 4 + (!cfg->remote_flow) * 2 + cfg->has_local;
         if (score > best_score) {
             best = xp;
             best_score = score;
@@ -260,8 +260,10 @@ send_from_local(struct xctx *ctx, struct xbridge *ub,
         };
         char *err = NULL;
         if (dpif_execute(ub->dpif, &exec, &err)) {
-            VLOG_WARN_RL(&rl, "bridge %s: could not send a neighbour "
-                         "request: %s", ub->name, err ? err : "unknown error");
+            VLOG_WARN_RL(&rl,
+                         "bridge %s: could not send a neighbour "
+                         "request: %s",
+                         ub->name, err ? err : "unknown error");
         } else {
             COVERAGE_INC(xlate_tnl_arp_request);
         }
@@ -279,8 +281,8 @@ send_ns(struct xctx *ctx, struct xbridge *ub, const struct xport *local,
 {
     uint8_t frame[14 + 40 + 32];
     uint8_t *p = frame;
-    struct in6_addr dst = { .s6_addr = { 0xff, 0x02, [11] = 0x01,
-                                         [12] = 0xff } };
+    struct in6_addr dst = { .s6_addr = { 0xff,
+                                         0x02, [11] = 0x01, [12] = 0xff } };
 
     memcpy(&dst.s6_addr[13], &target->s6_addr[13], 3);
     memset(frame, 0, sizeof frame);
@@ -292,7 +294,7 @@ send_ns(struct xctx *ctx, struct xbridge *ub, const struct xport *local,
     p[13] = 0xdd;
     p += 14;
     p[0] = 0x60;
-    p[5] = 32;  /* Payload length. */
+    p[5] = 32; /* Payload length. */
     p[6] = IPPROTO_ICMPV6;
     p[7] = 255; /* Hop limit. */
     memcpy(p + 8, src, 16);
@@ -345,8 +347,10 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
                         ip ? st->nw_ttl : 0, &tun);
     bool v6 = !tun.ip_dst;
     if (v6 && IN6_IS_ADDR_UNSPECIFIED(&tun.ipv6_dst)) {
-        xlate_trace(ctx, "-> output to tunnel %s: no remote address "
-                    "(remote_ip=flow without tun_dst): dropped", xp->name);
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: no remote address "
+                    "(remote_ip=flow without tun_dst): dropped",
+                    xp->name);
         return;
     }
 
@@ -366,23 +370,27 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     }
     if (!tnl_route_lookup(st->pkt_mark, &dst6, dev, &src6, &gw)) {
         COVERAGE_INC(xlate_tnl_no_route);
-        xlate_trace(ctx, "-> output to tunnel %s: native tunnel routing "
-                    "failed: no route to %s: dropped", xp->name,
-                    addr_str(&dst6, s));
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: native tunnel routing "
+                    "failed: no route to %s: dropped",
+                    xp->name, addr_str(&dst6, s));
         return;
     }
     struct xbridge *ub = xlate_xbridge_find_by_name(dev);
-    const struct xport *local = ub ? xlate_xport_find(ub, OF_PORT_LOCAL)
-                                   : NULL;
+    const struct xport *local =
+        ub ? xlate_xport_find(ub, OF_PORT_LOCAL) : NULL;
     if (!local) {
-        xlate_trace(ctx, "-> output to tunnel %s: the route to %s leaves "
-                    "by %s, which is not a bridge: dropped", xp->name,
-                    addr_str(&dst6, s), dev);
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: the route to %s leaves "
+                    "by %s, which is not a bridge: dropped",
+                    xp->name, addr_str(&dst6, s), dev);
         return;
     }
     if (is_v4_mapped(&src6) == v6) {
-        xlate_trace(ctx, "-> output to tunnel %s: no IPv%d source address "
-                    "on %s: dropped", xp->name, v6 ? 6 : 4, dev);
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: no IPv%d source address "
+                    "on %s: dropped",
+                    xp->name, v6 ? 6 : 4, dev);
         return;
     }
     if (v6) {
@@ -398,7 +406,8 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     struct eth_addr nh_mac;
     if (tnl_neigh_lookup(dev, &nh, &nh_mac)) {
         COVERAGE_INC(xlate_tnl_neigh_miss);
-        xlate_trace(ctx, "-> output to tunnel %s: neighbor cache miss for "
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: neighbor cache miss for "
                     "%s on bridge %s, sending %s request: dropped",
                     xp->name, addr_str(&nh, s), dev, v6 ? "ND" : "ARP");
         if (ctx->packet) {
@@ -425,8 +434,10 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
         cfg->type, cfg->dst_port, cfg->csum, &tun, &local->mac, &nh_mac,
         push.header);
     if (!push.header_len) {
-        xlate_trace(ctx, "-> output to tunnel %s: cannot build the outer "
-                    "header: dropped", xp->name);
+        xlate_trace(ctx,
+                    "-> output to tunnel %s: cannot build the outer "
+                    "header: dropped",
+                    xp->name);
         return;
     }
 
@@ -493,11 +504,13 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     }
     if (other) {
         xlate_trace(ctx, "   (the underlay bridge's actions other than "
-                    "output are not applied to tunnel packets)");
+                         "output are not applied to tunnel packets)");
     }
     if (!n_out) {
-        xlate_trace(ctx, "   the underlay bridge %s sent the tunnel packet "
-                    "nowhere: dropped", dev);
+        xlate_trace(ctx,
+                    "   the underlay bridge %s sent the tunnel packet "
+                    "nowhere: dropped",
+                    dev);
     } else {
         COVERAGE_INC(xlate_tnl_push);
     }

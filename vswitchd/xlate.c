@@ -396,8 +396,8 @@ xlate_add_hits(struct xctx *ctx, const struct xlate_out *sub)
         if (out->n_hits == out->allocated_hits) {
             out->allocated_hits =
                 out->allocated_hits ? 2 * out->allocated_hits : 4;
-            out->hits = xrealloc(out->hits,
-                                 out->allocated_hits * sizeof *out->hits);
+            out->hits =
+                xrealloc(out->hits, out->allocated_hits * sizeof *out->hits);
         }
         out->hits[out->n_hits++] = sub->hits[i];
     }
@@ -1442,9 +1442,11 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
             COVERAGE_INC(xlate_tnl_no_port);
             memset(&out->mask, 0xff, sizeof out->mask);
             if (trace_out) {
-                buf_printf(trace_out, "tunnel packet on datapath port %u "
+                buf_printf(trace_out,
+                           "tunnel packet on datapath port %u "
                            "matches no tunnel port (key, remote or local "
-                           "address): dropped\n", flow->in_port);
+                           "address): dropped\n",
+                           flow->in_port);
             }
             return ENODEV;
         }

@@ -85,8 +85,7 @@ static const struct {
      * bytes decode to is its own lossy match, which re-encodes as its
      * bytes rather than ours. */
     { "vlan_tci=0x0000/0xefff,actions=drop",
-      EX_DECODE | EX_BYTES | EX_REENCODE,
-      "lossy OXM VLAN" },
+      EX_DECODE | EX_BYTES | EX_REENCODE, "lossy OXM VLAN" },
 };
 
 static unsigned

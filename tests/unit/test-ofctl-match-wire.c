@@ -295,8 +295,8 @@ test_golden(void **state)
         bool dropped = parse_match(match, &m);
         bool decodes_equal = true;
         bool limited = model_limit(match, &decodes_equal);
-        bool compare_bytes = !dropped && !limited
-                             && !is_deliberate(match, fmt);
+        bool compare_bytes =
+            !dropped && !limited && !is_deliberate(match, fmt);
         if (fmt == FMT_OFP10 && !dropped && !of_match_fits_ofp10(&m)) {
             printf("# \"%s\": does not fit ofp10 here\n", match);
             n_bad++;
