@@ -165,14 +165,21 @@ netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
         if (l4 + 20 > p->size) {
             goto bad;
         }
-        hdr_len = l4 + (size_t) (p->data[l4 + 12] >> 4) * 4;
+        size_t doff = (size_t) (p->data[l4 + 12] >> 4) * 4;
+        if (doff < 20) {
+            goto bad; /* A TCP header is at least 20 bytes. */
+        }
+        hdr_len = l4 + doff;
     } else if (gso == VIRTIO_NET_HDR_GSO_UDP_L4) {
         proto = IPPROTO_UDP;
         hdr_len = l4 + 8;
     } else {
         goto bad;
     }
-    if (hdr_len > p->size || (ipv6 ? l3 + 40 : l3 + 20) > l4) {
+    /* The L4 header must start after the whole IP header. */
+    size_t ip_len = ipv6 ? 40 : (size_t) (p->data[l3] & 0x0f) * 4;
+    if (hdr_len > p->size || l3 + 20 > p->size || ip_len < 20
+        || l3 + ip_len > l4) {
         goto bad;
     }
 

@@ -283,9 +283,10 @@ tnl_port_cfg_parse(const char *name, const char *type, const char *options,
          kv = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(kv, '=');
         if (!eq) {
-            free(copy);
-            return cfg_error(errp, "%s: %s option \"%s\" has no value", name,
-                             type, kv);
+            int error = cfg_error(errp, "%s: %s option \"%s\" has no value",
+                                  name, type, kv);
+            free(copy); /* KV points into it. */
+            return error;
         }
         *eq = '\0';
         int error = cfg_option(name, type, kv, eq + 1, cfg, have_key, errp);
@@ -302,8 +303,9 @@ tnl_port_cfg_parse(const char *name, const char *type, const char *options,
                          "argument",
                          name, type);
     }
-    if (!cfg->remote_flow && !is_v4_mapped(&cfg->remote_ip)
-        && cfg->type == ODP_TNL_TYPE_GRE) {
+    if (cfg->type == ODP_TNL_TYPE_GRE
+        && ((!cfg->remote_flow && !is_v4_mapped(&cfg->remote_ip))
+            || (cfg->has_local && !is_v4_mapped(&cfg->local_ip)))) {
         return cfg_error(errp,
                          "%s: gre over IPv6 is interface type "
                          "ip6gre, which is not supported yet",
@@ -524,7 +526,7 @@ tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
     bool v6 = !tun->ip_dst;
     uint8_t proto = type == ODP_TNL_TYPE_GRE ? IPPROTO_GRE : IPPROTO_UDP;
 
-    if (tnl_type_index(type) < 0
+    if (tnl_type_index(type) < 0 || (v6 && type == ODP_TNL_TYPE_GRE)
         || (v6 ? IN6_IS_ADDR_UNSPECIFIED(&tun->ipv6_dst)
                      || IN6_IS_ADDR_UNSPECIFIED(&tun->ipv6_src)
                : !tun->ip_src)) {

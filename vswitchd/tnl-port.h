@@ -90,7 +90,8 @@ void tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
  * IPv6 (ipv6_src, ipv6_dst, traffic class, hop limit), and UDP to DST_PORT
  * with the VXLAN or Geneve header, or GRE with the key when TUN says so.
  * Writes at most ODP_TNL_PUSH_HEADER_MAX bytes to HEADER and returns how
- * many, or 0 if TUN lacks an address. */
+ * many, or 0 if TUN lacks an address or asks for GRE over IPv6 (interface
+ * type ip6gre, not supported). */
 size_t tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
                              const struct pkt_tunnel *tun,
                              const struct eth_addr *src_mac,
