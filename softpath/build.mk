@@ -38,3 +38,12 @@ $(NETDEV_DRIVER): $(OBJ)/tests/system/netdev-driver.o $(LIBS)
 PROGRAMS += $(BIN)/nicflow-dpctl
 $(BIN)/nicflow-dpctl: $(OBJ)/softpath/nicflow-dpctl.o $(LIBSOFTPATH) \
                       $(LIBNICFLOW)
+
+# The VM lab's driver of the kernel datapath type (tests/vm/dpif-netlink-
+# driver.c, shipped into the guest by tests/vm/t-dpif-netlink.sh): "make
+# build/tests/dpif-netlink-driver".
+DPIF_NETLINK_DRIVER := $(BUILD)/tests/dpif-netlink-driver
+$(DPIF_NETLINK_DRIVER): $(OBJ)/tests/vm/dpif-netlink-driver.o $(LIBS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(DEP_LIBS) -lpthread

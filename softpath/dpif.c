@@ -3,12 +3,14 @@
  * text of flows. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/flow.h"
 #include "lib/hash.h"
 #include "lib/util.h"
+#include "softpath/dpif-netlink.h"
 #include "softpath/dpif-provider.h"
 #include "softpath/odp.h"
 
@@ -32,9 +34,23 @@ dpif_register_class(const struct dpif_class *c)
     return 0;
 }
 
+/* The datapath types that need no set-up and are always there: the
+ * kernel datapath ("system"), which fails at open() where openvswitch.ko
+ * is missing.  The userspace one ("netdev") registers itself when its
+ * owner calls dpif_netdev_register(), since it comes with port types and
+ * threads of its own. */
+static void
+register_builtin_types(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, dpif_netlink_register);
+}
+
 static const struct dpif_class *
 class_for(const char *type)
 {
+    register_builtin_types();
     for (size_t i = 0; i < n_classes; i++) {
         if (!strcmp(classes[i]->type, type)) {
             return classes[i];
@@ -135,6 +151,7 @@ int
 dpif_enumerate(struct dpif_names *names)
 {
     memset(names, 0, sizeof *names);
+    register_builtin_types();
     for (size_t i = 0; i < n_classes; i++) {
         struct dpif_names these = { NULL, 0 };
         int error = classes[i]->enumerate(&these);

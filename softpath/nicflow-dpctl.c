@@ -6,7 +6,12 @@
  * Userspace datapaths live in nicflowd, so the command goes to nicflowd's
  * control socket as "dpctl/COMMAND" (what "nicflow-appctl dpctl/COMMAND"
  * sends too), and its answer is printed.  --target names another daemon
- * or socket. */
+ * or socket.
+ *
+ * Kernel datapaths (type "system", softpath/dpif-netlink.h) live in the
+ * kernel, not in nicflowd, so any process can work on them: with
+ * --direct, or when an argument names one ("system@NAME"), the command
+ * runs in this process instead. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +25,25 @@
 #include "lib/stream.h"
 #include "lib/util.h"
 #include "softpath/dpctl.h"
+
+/* Runs the command ARGV[0..ARGC-1] (options included) in this process and
+ * exits with its status. */
+static void NF_NORETURN
+run_direct(int argc, const char *argv[])
+{
+    struct buf out = BUF_INITIALIZER;
+    char *err = NULL;
+    int error = dpctl_run(argc, argv, &out, &err);
+
+    fputs(buf_cstr(&out), stdout);
+    buf_destroy(&out);
+    if (error) {
+        fprintf(stderr, "%s: %s\n", nf_program_name,
+                err ? err : nf_strerror(error));
+    }
+    free(err);
+    exit(error ? 1 : 0);
+}
 
 static void NF_NORETURN
 usage(void)
@@ -36,6 +60,8 @@ usage(void)
            "  --clear                reset existing stats to zero\n"
            "  --may-create           create flow if it doesn't exist\n"
            "  --target=DAEMON|PATH   nicflowd (default) or a socket path\n"
+           "  --direct               run here, not in nicflowd (kernel\n"
+           "                         datapaths; implied by system@DP)\n"
            "  -t, --timeout=SECS     give up after SECS seconds\n"
            "  -h, --help             display this help message\n"
            "  -V, --version          display version information\n");
@@ -51,6 +77,7 @@ main(int argc, char *argv[])
         { "clear", no_argument, NULL, 'c' },
         { "may-create", no_argument, NULL, 'C' },
         { "target", required_argument, NULL, 'T' },
+        { "direct", no_argument, NULL, 'D' },
         { "timeout", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -59,6 +86,10 @@ main(int argc, char *argv[])
     const char *target = "nicflowd";
     int timeout_ms = -1;
     json_t *params = json_array();
+    bool direct = false;
+    /* The options again, for a direct run. */
+    const char **opts = xcalloc((size_t) argc + 1, sizeof *opts);
+    int n_opts = 0;
 
     nf_set_program_name(argv[0]);
     for (;;) {
@@ -71,18 +102,25 @@ main(int argc, char *argv[])
         switch (c) {
         case 's':
             json_array_append_new(params, json_string("-s"));
+            opts[n_opts++] = "-s";
             break;
         case 'm':
             json_array_append_new(params, json_string("-m"));
+            opts[n_opts++] = "-m";
             break;
         case 'c':
             json_array_append_new(params, json_string("--clear"));
+            opts[n_opts++] = "--clear";
             break;
         case 'C':
             json_array_append_new(params, json_string("--may-create"));
+            opts[n_opts++] = "--may-create";
             break;
         case 'T':
             target = optarg;
+            break;
+        case 'D':
+            direct = true;
             break;
         case 't':
             if (nf_parse_int(optarg, 1, INT32_MAX / 1000, &secs)) {
@@ -110,6 +148,24 @@ main(int argc, char *argv[])
     if (!known) {
         nf_fatal(0, "unknown command '%s'; use --help for help", cmd);
     }
+    for (int i = optind + 1; i < argc; i++) {
+        direct |= !strncmp(argv[i], "system@", 7);
+    }
+    if (direct) {
+        const char **args = xcalloc((size_t) argc + 1, sizeof *args);
+        int n = 0;
+        args[n++] = cmd;
+        for (int i = 0; i < n_opts; i++) {
+            args[n++] = opts[i];
+        }
+        for (int i = optind + 1; i < argc; i++) {
+            args[n++] = argv[i];
+        }
+        json_decref(params);
+        free(opts);
+        run_direct(n, args);
+    }
+    free(opts);
     for (int i = optind + 1; i < argc; i++) {
         json_t *s = json_string(argv[i]);
         if (!s) {

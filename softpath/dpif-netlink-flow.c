@@ -1,0 +1,687 @@
+/* dpif-netlink-flow.c: flows, packet execution and upcalls of the
+ * "system" datapath type (openvswitch.ko's ovs_flow and ovs_packet
+ * families).  See dpif-netlink.h.
+ *
+ * Flows are named by their ufid in every request, so the kernel finds
+ * them without comparing keys.  Keys and masks go to the kernel as nicflow
+ * gives them (the same netlink format); what comes back is filtered to
+ * the attributes nicflow's flow format knows (dpif_netlink_filter_key()),
+ * because the kernel reports conntrack fields of every flow whether or
+ * not they are matched. */
+#include <errno.h>
+#include <inttypes.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/openvswitch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lib/coverage.h"
+#include "lib/flow.h"
+#include "lib/packet.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "softpath/dpif-netlink-msg.h"
+#include "softpath/dpif-netlink-private.h"
+#include "softpath/odp.h"
+
+VLOG_DEFINE_THIS_MODULE(dpif_netlink_flow);
+
+COVERAGE_DEFINE(dpif_netlink_flow_bad_reply);
+COVERAGE_DEFINE(dpif_netlink_upcall_truncated);
+COVERAGE_DEFINE(dpif_netlink_upcall_overrun);
+COVERAGE_DEFINE(dpif_netlink_upcall_bad);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+
+/* ---------------------------------------------------------------------
+ * Replies.
+ * --------------------------------------------------------------------- */
+
+/* Copies the parsed kernel flow F into OUT (a dpif_flow the caller
+ * frees), naming it UFID when the reply carries none. */
+static void
+flow_from_reply(const struct dpif_netlink_flow *f,
+                const struct dpif_ufid *ufid, struct dpif_flow *out)
+{
+    memset(out, 0, sizeof *out);
+    if (f->key) {
+        dpif_netlink_filter_key(f->key, f->key_len, &out->key);
+    }
+    if (f->has_ufid) {
+        memcpy(&out->ufid, f->ufid, sizeof out->ufid);
+    } else if (ufid) {
+        out->ufid = *ufid;
+    } else {
+        /* A flow put without a ufid (by another program): name it by the
+         * key as nicflow sees it, stable from one dump to the next. */
+        dpif_ufid_from_key(out->key.data, out->key.len, &out->ufid);
+    }
+    if (f->mask) {
+        dpif_netlink_filter_key(f->mask, f->mask_len, &out->mask);
+    }
+    if (f->actions) {
+        buf_put(&out->actions, f->actions, f->actions_len);
+    }
+    out->stats.n_packets = f->stats.n_packets;
+    out->stats.n_bytes = f->stats.n_bytes;
+    out->stats.used = (long long) f->used;
+    out->stats.tcp_flags = f->tcp_flags;
+}
+
+/* What a flow reply callback gathers: the first flow of the replies. */
+struct flow_aux {
+    const struct dpif_ufid *ufid; /* Name for a reply without one. */
+    bool found;
+    struct dpif_flow flow; /* Owned once FOUND. */
+};
+
+static int
+flow_reply(const void *msg, size_t len, void *aux_)
+{
+    struct flow_aux *aux = aux_;
+    struct dpif_netlink_flow f;
+
+    if (dpif_netlink_parse_flow(msg, len, &f)) {
+        COVERAGE_INC(dpif_netlink_flow_bad_reply);
+        return EPROTO;
+    }
+    if (!aux->found) {
+        flow_from_reply(&f, aux->ufid, &aux->flow);
+        aux->found = true;
+    }
+    return 0;
+}
+
+/* Sends the flow request R on DP and gathers its reply in AUX (which the
+ * caller has zeroed, and frees AUX->flow of if FOUND). */
+static int
+flow_transact(const struct dpif_netlink *dp, struct dpif_netlink_flow_req *r,
+              struct flow_aux *aux, char **errp)
+{
+    size_t size = dpif_netlink_flow_req_size(r);
+    uint8_t *req = xmalloc(size);
+
+    r->dp_ifindex = dp->dp_ifindex;
+    size_t len = dpif_netlink_build_flow(req, size, dp->fam.flow, r);
+    int error =
+        (len ? dpif_netlink_transact(dp, req, len, flow_reply, aux, errp)
+             : EMSGSIZE);
+    free(req);
+    return error;
+}
+
+/* Copies ACTIONS into OUT with every userspace() action that names no
+ * pid sent to DP's upcall socket (see dpif_netlink_fill_userspace_pids();
+ * with upcalls off they keep pid 0, and the kernel drops them). */
+static void
+copy_actions(struct dpif_netlink *dp, const void *actions, size_t len,
+             struct buf *out)
+{
+    buf_put(out, actions ? actions : "", len);
+    pthread_mutex_lock(&dp->mutex);
+    uint32_t pid = dp->upcall_pid;
+    pthread_mutex_unlock(&dp->mutex);
+    if (pid && len) {
+        dpif_netlink_fill_userspace_pids(out->data, out->len, pid);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Flows.
+ * --------------------------------------------------------------------- */
+
+/* Whether DP already holds as many flows as the handle's limit allows. */
+static bool
+at_flow_limit(struct dpif_netlink *dp)
+{
+    struct dpif_dp_stats st;
+
+    if (!dp->flow_limit) {
+        return false;
+    }
+    memset(&st, 0, sizeof st);
+    return (!dp->up.class->get_stats(&dp->up, &st)
+            && st.n_flows >= dp->flow_limit);
+}
+
+int
+dpif_netlink_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
+                      char **errp)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    bool create = put->flags & DPIF_FP_CREATE;
+    bool modify = put->flags & DPIF_FP_MODIFY;
+    struct flow_aux aux;
+    char *err = NULL;
+    int error;
+
+    error = dpif_netlink_check_actions(put->actions, put->actions_len, errp);
+    if (error) {
+        return error;
+    }
+
+    /* With a mask, complete the key the way the kernel wants it (see
+     * dpif_netlink_complete_key()); without one every key attribute is
+     * exact, and an added one would narrow the flow. */
+    struct buf key = BUF_INITIALIZER;
+    if (put->mask) {
+        dpif_netlink_complete_key(put->key, put->key_len, &key);
+    } else {
+        buf_put(&key, put->key, put->key_len);
+    }
+    struct buf acts = BUF_INITIALIZER;
+    copy_actions(dp, put->actions, put->actions_len, &acts);
+    struct dpif_netlink_flow_req r = {
+        .key = key.data,
+        .key_len = key.len,
+        .mask = put->mask,
+        .mask_len = put->mask_len,
+        /* An empty attribute is "drop": the kernel wants one on NEW. */
+        .actions = acts.len ? (const void *) acts.data : "",
+        .actions_len = acts.len,
+        .ufid = put->ufid,
+        .flags = NLM_F_ACK | NLM_F_ECHO,
+    };
+
+    /* The kernel's commands: NEW with NLM_F_CREATE only creates (EEXIST
+     * if the flow is there: it reads NLM_F_CREATE as "exclusive"), NEW
+     * without it creates or replaces the actions, SET only modifies
+     * (ENOENT if missing) and can zero the counters. */
+    bool full = at_flow_limit(dp);
+    bool try_set =
+        modify && (!create || full || (put->flags & DPIF_FP_ZERO_STATS));
+    memset(&aux, 0, sizeof aux);
+    aux.ufid = put->ufid;
+    if (try_set) {
+        r.cmd = OVS_FLOW_CMD_SET;
+        r.clear = put->flags & DPIF_FP_ZERO_STATS;
+        error = flow_transact(dp, &r, &aux, &err);
+        if (error != ENOENT || !create) {
+            goto out;
+        }
+        free(err);
+        err = NULL;
+    }
+    if (full) {
+        dpif_netlink_set_err(errp, xasprintf("%s: flow limit of %zu reached",
+                                             dpif->name, dp->flow_limit));
+        buf_destroy(&key);
+        buf_destroy(&acts);
+        return EFBIG;
+    }
+    r.cmd = OVS_FLOW_CMD_NEW;
+    r.clear = false;
+    r.flags |= modify ? 0 : NLM_F_CREATE;
+    error = flow_transact(dp, &r, &aux, &err);
+
+out:
+    if (!error && put->stats && aux.found) {
+        *put->stats = aux.flow.stats;
+    } else if (put->stats) {
+        memset(put->stats, 0, sizeof *put->stats);
+    }
+    if (aux.found) {
+        dpif_flow_destroy(&aux.flow);
+    }
+    if (error && error != EEXIST && error != ENOENT) {
+        dpif_netlink_set_err(
+            errp, xasprintf("kernel datapath %s refused the flow: %s%s%s%s",
+                            dpif->name, nf_strerror(error), err ? ": " : "",
+                            err ? err : "",
+                            error == EINVAL && !err
+                                ? " (the kernel logs why: see dmesg)"
+                                : ""));
+    }
+    free(err);
+    buf_destroy(&key);
+    buf_destroy(&acts);
+    return error;
+}
+
+int
+dpif_netlink_flow_get(const struct dpif *dpif, const struct dpif_ufid *ufid,
+                      const void *key, size_t key_len, struct dpif_flow *flow)
+{
+    struct dpif_netlink_flow_req r = {
+        .cmd = OVS_FLOW_CMD_GET,
+        .flags = NLM_F_ACK,
+        .ufid = ufid,
+        .key = ufid ? NULL : key,
+        .key_len = ufid ? 0 : key_len,
+    };
+    struct flow_aux aux;
+
+    memset(&aux, 0, sizeof aux);
+    aux.ufid = ufid;
+    int error = flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL);
+    if (!error && !aux.found) {
+        error = ENOENT;
+    }
+    if (error) {
+        if (aux.found) {
+            dpif_flow_destroy(&aux.flow);
+        }
+        return error;
+    }
+    *flow = aux.flow;
+    return 0;
+}
+
+int
+dpif_netlink_flow_del(struct dpif *dpif, const struct dpif_ufid *ufid,
+                      const void *key, size_t key_len,
+                      struct dpif_flow_stats *stats)
+{
+    /* The echo carries the final counters; nothing else is needed. */
+    struct dpif_netlink_flow_req r = {
+        .cmd = OVS_FLOW_CMD_DEL,
+        .flags = NLM_F_ACK | NLM_F_ECHO,
+        .ufid = ufid,
+        .key = ufid ? NULL : key,
+        .key_len = ufid ? 0 : key_len,
+        .ufid_flags = ufid ? OVS_UFID_F_OMIT_KEY | OVS_UFID_F_OMIT_MASK
+                                 | OVS_UFID_F_OMIT_ACTIONS
+                           : 0,
+    };
+    struct flow_aux aux;
+
+    memset(&aux, 0, sizeof aux);
+    aux.ufid = ufid;
+    int error = flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL);
+    if (stats) {
+        memset(stats, 0, sizeof *stats);
+        if (!error && aux.found) {
+            *stats = aux.flow.stats;
+        }
+    }
+    if (aux.found) {
+        dpif_flow_destroy(&aux.flow);
+    }
+    return error;
+}
+
+int
+dpif_netlink_flow_flush(struct dpif *dpif)
+{
+    /* DEL with neither key nor ufid flushes the table. */
+    struct dpif_netlink_flow_req r = {
+        .cmd = OVS_FLOW_CMD_DEL,
+        .flags = NLM_F_ACK,
+    };
+    struct flow_aux aux;
+
+    memset(&aux, 0, sizeof aux);
+    return flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL);
+}
+
+void
+dpif_netlink_flow_get_stats(const struct dpif *dpif,
+                            const struct dpif_ufid *ufids, size_t n,
+                            struct dpif_flow_stats *stats, bool *found)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* Terse: only the counters come back. */
+        struct dpif_netlink_flow_req r = {
+            .cmd = OVS_FLOW_CMD_GET,
+            .flags = NLM_F_ACK,
+            .ufid = &ufids[i],
+            .ufid_flags = OVS_UFID_F_OMIT_KEY | OVS_UFID_F_OMIT_MASK
+                          | OVS_UFID_F_OMIT_ACTIONS,
+        };
+        struct flow_aux aux;
+
+        memset(&aux, 0, sizeof aux);
+        aux.ufid = &ufids[i];
+        found[i] = (!flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL)
+                    && aux.found);
+        memset(&stats[i], 0, sizeof stats[i]);
+        if (aux.found) {
+            if (found[i]) {
+                stats[i] = aux.flow.stats;
+            }
+            dpif_flow_destroy(&aux.flow);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Flow dumps.
+ *
+ * A dump has a socket of its own and reads the kernel's datagrams as
+ * next() needs them; a datagram holds several flows, so the position in
+ * the current one is kept between calls.
+ * --------------------------------------------------------------------- */
+
+struct dpif_netlink_flow_dump {
+    struct dpif_flow_dump up;
+    struct nl_chan chan;
+    uint32_t seq;
+    bool done;
+    size_t ofs, len; /* Unread part of the datagram in CHAN.rx. */
+};
+
+struct dpif_flow_dump *
+dpif_netlink_flow_dump_start(const struct dpif *dpif)
+{
+    const struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    struct dpif_netlink_flow_dump *d = xzalloc(sizeof *d);
+    struct dpif_netlink_flow_req r = {
+        .cmd = OVS_FLOW_CMD_GET,
+        .flags = NLM_F_DUMP,
+        .dp_ifindex = dp->dp_ifindex,
+    };
+    uint8_t req[256];
+
+    d->up.class = dpif->class;
+    size_t len = dpif_netlink_build_flow(req, sizeof req, dp->fam.flow, &r);
+    if (dpif_netlink_chan_open(&d->chan)) {
+        /* An empty dump: next() returns 0 at once. */
+        VLOG_WARN_RL(&rl, "%s: cannot open a socket for a flow dump",
+                     dpif->name);
+        d->done = true;
+        return &d->up;
+    }
+    struct nlmsghdr *nlh = (struct nlmsghdr *) req;
+    d->seq = nlh->nlmsg_seq = ++d->chan.seq;
+    if (mnl_socket_sendto(d->chan.nl, req, len) < 0) {
+        VLOG_WARN_RL(&rl, "%s: flow dump request failed: %s", dpif->name,
+                     nf_strerror(errno));
+        d->done = true;
+    }
+    return &d->up;
+}
+
+size_t
+dpif_netlink_flow_dump_next(struct dpif_flow_dump *dump,
+                            struct dpif_flow *flows, size_t max)
+{
+    struct dpif_netlink_flow_dump *d =
+        CONTAINER_OF(dump, struct dpif_netlink_flow_dump, up);
+    size_t n = 0;
+
+    while (n < max && !d->done) {
+        if (d->ofs >= d->len) {
+            ssize_t got =
+                recv(mnl_socket_get_fd(d->chan.nl), d->chan.rx, RX_SIZE, 0);
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (got <= 0) {
+                VLOG_WARN_RL(&rl, "flow dump: %s",
+                             got ? nf_strerror(errno) : "connection closed");
+                d->done = true;
+                break;
+            }
+            d->ofs = 0;
+            d->len = (size_t) got;
+        }
+        const struct nlmsghdr *m = (const void *) (d->chan.rx + d->ofs);
+        size_t left = d->len - d->ofs;
+        if (left < sizeof *m || m->nlmsg_len < sizeof *m
+            || m->nlmsg_len > left) {
+            d->ofs = d->len; /* Malformed rest of the datagram. */
+            COVERAGE_INC(dpif_netlink_flow_bad_reply);
+            continue;
+        }
+        d->ofs += NF_MIN(left, MNL_ALIGN(m->nlmsg_len));
+        if (m->nlmsg_seq != d->seq) {
+            continue;
+        }
+        if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) {
+            int error = 0;
+            if (m->nlmsg_type == NLMSG_ERROR
+                && !dpif_netlink_parse_error(m, left, &error, NULL) && error) {
+                VLOG_WARN_RL(&rl, "flow dump: %s", nf_strerror(error));
+            }
+            d->done = true;
+            break;
+        }
+        struct dpif_netlink_flow f;
+        if (dpif_netlink_parse_flow(m, m->nlmsg_len, &f)) {
+            COVERAGE_INC(dpif_netlink_flow_bad_reply);
+            continue;
+        }
+        flow_from_reply(&f, NULL, &flows[n++]);
+    }
+    return n;
+}
+
+void
+dpif_netlink_flow_dump_done(struct dpif_flow_dump *dump)
+{
+    struct dpif_netlink_flow_dump *d =
+        CONTAINER_OF(dump, struct dpif_netlink_flow_dump, up);
+
+    /* Closing the socket abandons whatever the kernel still had to
+     * send. */
+    dpif_netlink_chan_close(&d->chan);
+    free(d);
+}
+
+/* ---------------------------------------------------------------------
+ * Execution.
+ * --------------------------------------------------------------------- */
+
+int
+dpif_netlink_execute(struct dpif *dpif, const struct dpif_execute *exec,
+                     char **errp)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    char *err = NULL;
+    int error;
+
+    error = dpif_netlink_check_actions(exec->actions, exec->actions_len, errp);
+    if (error) {
+        return error;
+    }
+    struct buf acts = BUF_INITIALIZER;
+    copy_actions(dp, exec->actions, exec->actions_len, &acts);
+    size_t size = dpif_netlink_execute_size(exec->packet->size, acts.len);
+    uint8_t *req = xmalloc(size);
+    size_t len = dpif_netlink_build_execute(
+        req, size, dp->fam.packet, dp->dp_ifindex, exec->packet->data,
+        exec->packet->size, exec->in_port,
+        acts.len ? (const void *) acts.data : "", acts.len);
+    error =
+        len ? dpif_netlink_transact(dp, req, len, NULL, NULL, &err) : EMSGSIZE;
+    free(req);
+    buf_destroy(&acts);
+    if (error) {
+        dpif_netlink_set_err(
+            errp, xasprintf("kernel datapath %s could not execute the "
+                            "packet: %s%s%s",
+                            dpif->name, nf_strerror(error), err ? ": " : "",
+                            err ? err : ""));
+    }
+    free(err);
+    return error;
+}
+
+/* ---------------------------------------------------------------------
+ * Upcalls.
+ * --------------------------------------------------------------------- */
+
+/* Points every port of DP at upcall pid PID (0: none).  Returns the first
+ * error; the other ports are still set. */
+static int
+set_vport_pids(struct dpif_netlink *dp, uint32_t pid)
+{
+    struct vport_aux ports;
+    int first = dpif_netlink_dump_vports(dp, &ports);
+
+    pthread_mutex_lock(&dp->mutex);
+    for (size_t i = 0; i < ports.ports.n; i++) {
+        struct dpif_netlink_vport_req r = {
+            .cmd = OVS_VPORT_CMD_SET,
+            .flags = NLM_F_ACK,
+            .dp_ifindex = dp->dp_ifindex,
+            .port_no = ports.ports.ports[i].port_no,
+            .has_upcall_pid = true,
+            .upcall_pid = pid,
+        };
+        uint8_t req[256];
+        size_t len =
+            dpif_netlink_build_vport(req, sizeof req, dp->fam.vport, &r);
+        int error =
+            dpif_netlink_chan_transact(&dp->chan, req, len, NULL, NULL, NULL);
+        first = first ? first : error;
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    dpif_ports_free(&ports.ports);
+    return first;
+}
+
+int
+dpif_netlink_recv_set(struct dpif *dpif, bool enable)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    int error;
+
+    if (!enable && !dp->upcall_nl) {
+        return 0;
+    }
+    if (enable && !dp->upcall_nl) {
+        struct mnl_socket *nl =
+            mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID)) {
+            error = errno;
+            if (nl) {
+                mnl_socket_close(nl);
+            }
+            return error;
+        }
+        /* Room for a burst of misses before the kernel counts them
+         * lost. */
+        int rcvbuf = 1024 * 1024;
+        setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+                   sizeof rcvbuf);
+        pthread_mutex_lock(&dp->mutex);
+        dp->upcall_nl = nl;
+        dp->upcall_pid = mnl_socket_get_portid(nl);
+        dp->upcall_rx = xmalloc(UPCALL_RX_SIZE);
+        pthread_mutex_unlock(&dp->mutex);
+    }
+
+    /* Per-port dispatch is what this handle serves, but any program that
+     * opens the datapath may switch it to per-CPU dispatch (ovs-dpctl 3.1
+     * does, and the kernel then sends misses to per-CPU pids nobody set,
+     * counting them lost): assert the mode first. */
+    if (enable) {
+        uint8_t req[256];
+        size_t len = dpif_netlink_build_dp(
+            req, sizeof req, dp->fam.dp, OVS_DP_CMD_SET, NLM_F_ACK,
+            dp->dp_ifindex, NULL, 0, OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS);
+        error = dpif_netlink_transact(dp, req, len, NULL, NULL, NULL);
+        if (error) {
+            VLOG_WARN_RL(&rl, "%s: cannot select per-port upcalls: %s",
+                         dpif->name, nf_strerror(error));
+        }
+    }
+    /* Enabling again points ports added since (by anyone) at us too. */
+    error = set_vport_pids(dp, enable ? dp->upcall_pid : 0);
+    if (!enable) {
+        pthread_mutex_lock(&dp->mutex);
+        mnl_socket_close(dp->upcall_nl);
+        free(dp->upcall_rx);
+        dp->upcall_nl = NULL;
+        dp->upcall_rx = NULL;
+        dp->upcall_pid = 0;
+        pthread_mutex_unlock(&dp->mutex);
+    }
+    return error;
+}
+
+/* Fills U from the kernel's upcall K.  The key is nicflow's own form of
+ * the packet's flow (what dpif-netdev gives for the same packet), so that
+ * the ufid is the one a put of that key gets. */
+static void
+upcall_from_kernel(const struct dpif_netlink_upcall *k, struct dpif_upcall *u)
+{
+    struct buf filtered = BUF_INITIALIZER;
+    struct flow flow;
+
+    u->type = k->cmd == OVS_PACKET_CMD_MISS ? DPIF_UC_MISS : DPIF_UC_ACTION;
+    u->packet = pkt_from_data(k->packet, k->packet_len);
+    dpif_netlink_filter_key(k->key, k->key_len, &filtered);
+    if (!odp_key_to_flow(filtered.data, filtered.len, &flow, NULL)) {
+        u->in_port = flow.in_port;
+        odp_flow_to_key(&u->key, &flow, NULL);
+    } else {
+        /* A key nicflow cannot decode (e.g. a protocol it lacks) goes up
+         * as the kernel gave it, less what nicflow does not know. */
+        COVERAGE_INC(dpif_netlink_upcall_bad);
+        buf_put(&u->key, filtered.data, filtered.len);
+        u->in_port = DPIF_PORT_ANY;
+    }
+    buf_destroy(&filtered);
+    dpif_ufid_from_key(u->key.data, u->key.len, &u->ufid);
+
+    /* Layer offsets, as the userspace datapath's upcalls have them. */
+    struct flow scratch;
+    flow_extract(u->packet, &scratch);
+    u->packet->in_port = u->in_port;
+    if (k->userdata) {
+        buf_put(&u->userdata, k->userdata, k->userdata_len);
+    }
+}
+
+int
+dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+
+    if (!dp->upcall_nl) {
+        return EAGAIN;
+    }
+    for (;;) {
+        ssize_t n = recv(mnl_socket_get_fd(dp->upcall_nl), dp->upcall_rx,
+                         UPCALL_RX_SIZE, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == ENOBUFS) {
+                /* The socket overflowed: upcalls were lost (the kernel
+                 * counts them too).  Read on. */
+                COVERAGE_INC(dpif_netlink_upcall_overrun);
+                continue;
+            }
+            return errno == EWOULDBLOCK ? EAGAIN : errno;
+        }
+        if ((size_t) n > UPCALL_RX_SIZE) {
+            COVERAGE_INC(dpif_netlink_upcall_truncated);
+            continue;
+        }
+        struct dpif_netlink_upcall k;
+        if (dpif_netlink_parse_upcall(dp->upcall_rx, (size_t) n, &k)
+            || ((const struct nlmsghdr *) dp->upcall_rx)->nlmsg_type
+                   != dp->fam.packet) {
+            COVERAGE_INC(dpif_netlink_upcall_bad);
+            VLOG_WARN_RL(&rl, "%s: dropped a malformed upcall", dpif->name);
+            continue;
+        }
+        upcall_from_kernel(&k, u);
+        return 0;
+    }
+}
+
+int
+dpif_netlink_recv_fd(const struct dpif *dpif)
+{
+    const struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+
+    return dp->upcall_nl ? mnl_socket_get_fd(dp->upcall_nl) : -1;
+}
+
+int
+dpif_netlink_set_flow_limit(struct dpif *dpif, size_t limit)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+
+    pthread_mutex_lock(&dp->mutex);
+    dp->flow_limit = limit;
+    pthread_mutex_unlock(&dp->mutex);
+    return 0;
+}

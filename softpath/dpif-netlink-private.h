@@ -1,0 +1,125 @@
+/* dpif-netlink-private.h: what dpif-netlink.c (datapaths, ports, the
+ * netlink channels) and dpif-netlink-flow.c (flows, execution, upcalls)
+ * share.  Not for use outside the "system" datapath type. */
+#ifndef NICFLOW_SOFTPATH_DPIF_NETLINK_PRIVATE_H
+#define NICFLOW_SOFTPATH_DPIF_NETLINK_PRIVATE_H 1
+
+#include <linux/openvswitch.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/util.h"
+#include "softpath/dpif-netlink-msg.h"
+#include "softpath/dpif-provider.h"
+
+struct mnl_socket;
+
+/* Receive buffers: dumps come in datagrams of up to 32 kB (the kernel's
+ * largest dump skb, when the reader's buffer allows it); an upcall carries
+ * a whole packet, up to 64 kB, plus its key. */
+#define RX_SIZE (64 * 1024)
+#define UPCALL_RX_SIZE (64 * 1024 + 8192)
+
+/* One netlink socket and its sequence numbers. */
+struct nl_chan {
+    struct mnl_socket *nl;
+    uint32_t portid;
+    uint32_t seq;
+    uint8_t *rx; /* RX_SIZE bytes. */
+};
+
+/* A handle on one kernel datapath. */
+struct dpif_netlink {
+    struct dpif up;
+    int dp_ifindex; /* The kernel's name for the datapath in requests. */
+    struct dpif_netlink_families fam;
+
+    pthread_mutex_t mutex;        /* Guards CHAN and everything below. */
+    struct nl_chan chan;          /* Requests. */
+    struct mnl_socket *upcall_nl; /* NULL until recv_set(true). */
+    uint32_t upcall_pid;          /* UPCALL_NL's port id. */
+    uint8_t *upcall_rx;           /* UPCALL_RX_SIZE bytes, with UPCALL_NL. */
+    size_t flow_limit;            /* 0: none. */
+};
+
+static inline struct dpif_netlink *
+dpif_netlink_cast(const struct dpif *dpif)
+{
+    return CONTAINER_OF(dpif, struct dpif_netlink, up);
+}
+
+/* Stores MSG in *ERRP if ERRP is nonnull, else frees it. */
+void dpif_netlink_set_err(char **errp, char *msg);
+
+/* Opens C: a bound NETLINK_GENERIC socket that asks for extended and
+ * capped acks.  Returns 0 or a positive errno. */
+int dpif_netlink_chan_open(struct nl_chan *c);
+void dpif_netlink_chan_close(struct nl_chan *c);
+
+/* Called for each reply message of a request (not acks or errors), which
+ * is LEN bytes at MSG: returns 0 to go on, or an errno value that the
+ * request then returns (the rest of the replies are still read, so the
+ * socket stays in step with the kernel). */
+typedef int reply_fn(const void *msg, size_t len, void *aux);
+
+/* Sends the request REQ (LEN bytes, NLM_F_ACK or NLM_F_DUMP in its
+ * flags; the sequence number is set here) on C and feeds the replies to
+ * CB (may be NULL) until the ack or the end of the dump.  Returns 0 or a
+ * positive errno; the extended-ack message of a kernel error goes to
+ * *ERRP (if ERRP is nonnull and the kernel gave one).  Blocks. */
+int dpif_netlink_chan_transact(struct nl_chan *c, void *req, size_t len,
+                               reply_fn *cb, void *aux, char **errp);
+
+/* dpif_netlink_chan_transact() on DP's request channel, under its
+ * mutex. */
+int dpif_netlink_transact(const struct dpif_netlink *dp, void *req, size_t len,
+                          reply_fn *cb, void *aux, char **errp);
+
+/* What a vport reply callback gathers: each vport, appended to PORTS, and
+ * the counters of the last one. */
+struct vport_aux {
+    struct dpif_ports ports;
+    struct ovs_vport_stats stats;
+};
+
+/* Dumps DP's vports into AUX->ports (AUX is initialised here), in port
+ * number order. */
+int dpif_netlink_dump_vports(const struct dpif_netlink *dp,
+                             struct vport_aux *aux);
+
+/* dpif-netlink-flow.c: the dpif_class members for flows, execution and
+ * upcalls (see dpif-provider.h). */
+int dpif_netlink_flow_put(struct dpif *, const struct dpif_flow_put *,
+                          char **errp);
+int dpif_netlink_flow_get(const struct dpif *, const struct dpif_ufid *,
+                          const void *key, size_t key_len, struct dpif_flow *);
+int dpif_netlink_flow_del(struct dpif *, const struct dpif_ufid *,
+                          const void *key, size_t key_len,
+                          struct dpif_flow_stats *);
+int dpif_netlink_flow_flush(struct dpif *);
+struct dpif_flow_dump *dpif_netlink_flow_dump_start(const struct dpif *);
+size_t dpif_netlink_flow_dump_next(struct dpif_flow_dump *, struct dpif_flow *,
+                                   size_t max);
+void dpif_netlink_flow_dump_done(struct dpif_flow_dump *);
+void dpif_netlink_flow_get_stats(const struct dpif *,
+                                 const struct dpif_ufid *ufids, size_t n,
+                                 struct dpif_flow_stats *stats, bool *found);
+int dpif_netlink_execute(struct dpif *, const struct dpif_execute *,
+                         char **errp);
+int dpif_netlink_recv_set(struct dpif *, bool enable);
+int dpif_netlink_recv(struct dpif *, struct dpif_upcall *);
+int dpif_netlink_recv_fd(const struct dpif *);
+int dpif_netlink_set_flow_limit(struct dpif *, size_t limit);
+
+/* dpif-netlink-meter.c: the meter members (see dpif-provider.h). */
+void dpif_netlink_meter_get_features(const struct dpif *,
+                                     struct dpif_meter_features *);
+int dpif_netlink_meter_set(struct dpif *, uint32_t meter_id,
+                           const struct dpif_meter_config *, char **errp);
+int dpif_netlink_meter_get(const struct dpif *, uint32_t meter_id,
+                           struct dpif_meter_stats *);
+int dpif_netlink_meter_del(struct dpif *, uint32_t meter_id,
+                           struct dpif_meter_stats *);
+
+#endif /* NICFLOW_SOFTPATH_DPIF_NETLINK_PRIVATE_H */

@@ -1,0 +1,378 @@
+/* dpif-netlink-driver: what tests/vm/t-dpif-netlink.sh needs of the
+ * kernel datapath type (softpath/dpif-netlink.h) beyond nicflow-dpctl's
+ * commands: upcalls, which need a process that stays to receive them,
+ * packet execution, and refusals that take a crafted flow.
+ *
+ *   dpif-netlink-driver upcall DP SECONDS MATCH
+ *       enables upcalls on system@DP, prints "ready" and then each upcall
+ *       as "miss|action: in_port N, KEY, ufid ok|BAD, len L
+ *       [, userdata HEX]" until SECONDS pass or one whose line contains
+ *       MATCH has come (the guest's own IPv6 chatter may come first);
+ *       exits 0 if that one came, 2 if not.  "ufid ok" means the upcall's ufid is
+ *       dpif_ufid_from_key() of its key, what a put of that key gets.
+ *   dpif-netlink-driver execute DP IN_PORT ACTIONS HEXFRAME
+ *       runs ACTIONS (dump-flows syntax) on the frame.
+ *   dpif-netlink-driver action-upcall DP HEXFRAME
+ *       enables upcalls, executes the frame (from port 1) with
+ *       userspace(pid=0,userdata(cafe0001)) — pid 0 as nicflow's
+ *       translation writes it — and prints the upcall that comes back
+ *       ("action: ..., userdata cafe0001"); exits 2 if none does.
+ *   dpif-netlink-driver meter DP HEXFRAME
+ *       prints the meter features ("features: max_meters N, max_bands N,
+ *       drop yes|no"), sets meter 1 (1 packet/s, burst 1, one drop band),
+ *       executes the frame 10 times from port 1 with meter(1),2, prints
+ *       the meter's counters ("stats: in N, band dropped D"), deletes it
+ *       ("del: ok in N") and gets it again ("get after del: ENOENT").
+ *   dpif-netlink-driver limit DP
+ *       sets the flow limit to the number of flows now and tries to put
+ *       one more; prints the put's result ("limit: EFBIG: message").
+ *   dpif-netlink-driver tnl-pop DP
+ *       tries to put a flow whose action is tnl_pop(1); prints the
+ *       result.
+ *   dpif-netlink-driver port-type DP NAME TYPE
+ *       tries to add a port of TYPE; prints the result.
+ *
+ * Every failure prints "COMMAND: ERRNO-NAME: message" and exits 1. */
+#include <errno.h>
+#include <stdbool.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/packet.h"
+#include "lib/util.h"
+#include "softpath/dpif.h"
+#include "softpath/odp.h"
+
+static struct dpif *
+open_dp(const char *name)
+{
+    char *full = xasprintf("system@%s", name);
+    char *err = NULL;
+    struct dpif *dpif;
+    int error = dpif_open(full, NULL, false, &dpif, &err);
+
+    if (error) {
+        printf("open: %s: %s\n", nf_strerror(error), err ? err : "");
+        exit(1);
+    }
+    free(full);
+    return dpif;
+}
+
+static const char *
+errname(int error)
+{
+    switch (error) {
+    case 0:
+        return "ok";
+    case EFBIG:
+        return "EFBIG";
+    case EINVAL:
+        return "EINVAL";
+    case EOPNOTSUPP:
+        return "EOPNOTSUPP";
+    case EEXIST:
+        return "EEXIST";
+    case ENOENT:
+        return "ENOENT";
+    default:
+        return nf_strerror(error);
+    }
+}
+
+/* Prints each upcall on DPIF (upcalls enabled) until one whose line
+ * contains MATCH comes (returns 0) or SECS pass (returns 2). */
+static int
+wait_upcall(struct dpif *dpif, const char *secs, const char *match)
+{
+    long long deadline = nf_time_msec() + atoi(secs) * 1000LL;
+    while (nf_time_msec() < deadline) {
+        struct pollfd pfd = { .fd = dpif_recv_fd(dpif), .events = POLLIN };
+        struct dpif_upcall u;
+
+        poll(&pfd, 1, 100);
+        if (dpif_recv(dpif, &u)) {
+            continue;
+        }
+        struct dpif_ufid want;
+        struct buf b = BUF_INITIALIZER;
+        dpif_ufid_from_key(u.key.data, u.key.len, &want);
+        buf_printf(&b, "%s: in_port %u, ",
+                   u.type == DPIF_UC_MISS ? "miss" : "action", u.in_port);
+        odp_flow_format(&b, u.key.data, u.key.len, NULL, 0);
+        buf_printf(&b, ", ufid %s, len %zu",
+                   memcmp(&want, &u.ufid, sizeof want) ? "BAD" : "ok",
+                   u.packet->size);
+        for (size_t i = 0; i < u.userdata.len; i++) {
+            buf_printf(&b, "%s%02x", i ? "" : ", userdata ",
+                       u.userdata.data[i]);
+        }
+        bool found = strstr(buf_cstr(&b), match) != NULL;
+        printf("%s\n", buf_cstr(&b));
+        fflush(stdout);
+        buf_destroy(&b);
+        dpif_upcall_destroy(&u);
+        if (found) {
+            return 0;
+        }
+    }
+    printf("upcall: none in %s s\n", secs);
+    return 2;
+}
+
+static int
+cmd_upcall(const char *dp, const char *secs, const char *match)
+{
+    struct dpif *dpif = open_dp(dp);
+    int error = dpif_recv_set(dpif, true);
+
+    if (error) {
+        printf("upcall: recv_set: %s\n", nf_strerror(error));
+        return 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    int status = wait_upcall(dpif, secs, match);
+    dpif_close(dpif);
+    return status;
+}
+
+/* Executes a frame with a userspace() action that names no pid (as
+ * nicflow's translation writes it) and waits for its upcall. */
+static int
+cmd_action_upcall(const char *dp, const char *hex)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct buf acts = BUF_INITIALIZER, frame = BUF_INITIALIZER;
+    static const uint8_t userdata[] = { 0xca, 0xfe, 0x00, 0x01 };
+    char *err = NULL;
+
+    if (dpif_recv_set(dpif, true)) {
+        printf("action-upcall: recv_set failed\n");
+        return 1;
+    }
+    for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+        unsigned v;
+        sscanf(hex + i, "%2x", &v);
+        buf_put_u8(&frame, (uint8_t) v);
+    }
+    odp_put_userspace(&acts, 0, userdata, sizeof userdata);
+    struct pkt *p = pkt_from_data(frame.data, frame.len);
+    struct dpif_execute e = {
+        .packet = p,
+        .in_port = 1,
+        .actions = acts.data,
+        .actions_len = acts.len,
+    };
+    int error = dpif_execute(dpif, &e, &err);
+    printf("execute: %s%s%s\n", errname(error), err ? ": " : "",
+           err ? err : "");
+    free(err);
+    pkt_delete(p);
+    int status = error ? 1 : wait_upcall(dpif, "3", "action:");
+    buf_destroy(&acts);
+    buf_destroy(&frame);
+    dpif_close(dpif);
+    return status;
+}
+
+static int
+cmd_execute(const char *dp, const char *in_port, const char *actions,
+            const char *hex)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct buf acts = BUF_INITIALIZER, frame = BUF_INITIALIZER;
+    char *err = NULL;
+
+    if (odp_actions_from_string(actions, &acts, &err)) {
+        printf("execute: bad actions: %s\n", err);
+        return 1;
+    }
+    for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+        unsigned v;
+        sscanf(hex + i, "%2x", &v);
+        buf_put_u8(&frame, (uint8_t) v);
+    }
+    struct pkt *p = pkt_from_data(frame.data, frame.len);
+    struct dpif_execute e = {
+        .packet = p,
+        .in_port = (uint32_t) atoi(in_port),
+        .actions = acts.data,
+        .actions_len = acts.len,
+    };
+    int error = dpif_execute(dpif, &e, &err);
+    printf("execute: %s%s%s\n", errname(error), err ? ": " : "",
+           err ? err : "");
+    free(err);
+    pkt_delete(p);
+    buf_destroy(&acts);
+    buf_destroy(&frame);
+    dpif_close(dpif);
+    return error ? 1 : 0;
+}
+
+/* Puts the flow KEY -> ACTIONS and prints "WHAT: RESULT". */
+static int
+try_put(struct dpif *dpif, const char *what, const char *key_s,
+        const struct buf *acts)
+{
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    char *err = NULL;
+
+    if (odp_flow_from_string(key_s, &key, &mask, &err)) {
+        printf("%s: bad key: %s\n", what, err);
+        exit(1);
+    }
+    struct dpif_flow_put put = {
+        .flags = DPIF_FP_CREATE,
+        .key = key.data,
+        .key_len = key.len,
+        .mask = mask.data,
+        .mask_len = mask.len,
+        .actions = acts->data,
+        .actions_len = acts->len,
+    };
+    int error = dpif_flow_put(dpif, &put, &err);
+    printf("%s: %s%s%s\n", what, errname(error), err ? ": " : "",
+           err ? err : "");
+    free(err);
+    buf_destroy(&key);
+    buf_destroy(&mask);
+    return error;
+}
+
+static int
+cmd_meter(const char *dp, const char *hex)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct dpif_meter_features f;
+    struct dpif_meter_stats st;
+    struct buf acts = BUF_INITIALIZER, frame = BUF_INITIALIZER;
+    char *err = NULL;
+
+    dpif_meter_get_features(dpif, &f);
+    printf("features: max_meters %u, max_bands %u, drop %s\n", f.max_meters,
+           f.max_bands,
+           f.band_types & (1u << DPIF_METER_BAND_DROP) ? "yes" : "no");
+    struct dpif_meter_config c = {
+        .flags = DPIF_METER_PKTPS | DPIF_METER_BURST | DPIF_METER_STATS,
+        .n_bands = 1,
+        .bands = { { .type = DPIF_METER_BAND_DROP,
+                     .rate = 1,
+                     .burst_size = 1 } },
+    };
+    int error = dpif_meter_set(dpif, 1, &c, &err);
+    printf("set: %s%s%s\n", errname(error), err ? ": " : "", err ? err : "");
+    free(err);
+    err = NULL;
+
+    for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+        unsigned v;
+        sscanf(hex + i, "%2x", &v);
+        buf_put_u8(&frame, (uint8_t) v);
+    }
+    odp_put_meter(&acts, 1);
+    odp_put_output(&acts, 2);
+    struct pkt *p = pkt_from_data(frame.data, frame.len);
+    struct dpif_execute e = {
+        .packet = p,
+        .in_port = 1,
+        .actions = acts.data,
+        .actions_len = acts.len,
+    };
+    for (int i = 0; i < 10; i++) {
+        if (dpif_execute(dpif, &e, NULL)) {
+            printf("execute failed\n");
+        }
+    }
+    pkt_delete(p);
+    error = dpif_meter_get(dpif, 1, &st);
+    printf("stats: %s in %llu, band dropped %llu\n", errname(error),
+           (unsigned long long) st.packet_in_count,
+           (unsigned long long) (st.n_bands ? st.bands[0].n_packets : 0));
+    error = dpif_meter_del(dpif, 1, &st);
+    printf("del: %s in %llu\n", errname(error),
+           (unsigned long long) st.packet_in_count);
+    error = dpif_meter_get(dpif, 1, &st);
+    printf("get after del: %s\n", errname(error));
+    buf_destroy(&acts);
+    buf_destroy(&frame);
+    dpif_close(dpif);
+    return 0;
+}
+
+static int
+cmd_limit(const char *dp)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct dpif_dp_stats st;
+    struct buf acts = BUF_INITIALIZER;
+
+    dpif_get_stats(dpif, &st);
+    dpif_set_flow_limit(dpif, st.n_flows);
+    odp_put_output(&acts, 1);
+    try_put(dpif, "limit",
+            "in_port(2),eth(src=02:00:00:00:00:99/ff:ff:ff:ff:ff:ff),"
+            "eth_type(0x88b5)",
+            &acts);
+    buf_destroy(&acts);
+    dpif_close(dpif);
+    return 0;
+}
+
+static int
+cmd_tnl_pop(const char *dp)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct buf acts = BUF_INITIALIZER;
+
+    odp_put_tnl_pop(&acts, 1);
+    try_put(dpif, "tnl-pop",
+            "in_port(2),eth(src=02:00:00:00:00:98/ff:ff:ff:ff:ff:ff),"
+            "eth_type(0x88b5)",
+            &acts);
+    buf_destroy(&acts);
+    dpif_close(dpif);
+    return 0;
+}
+
+static int
+cmd_port_type(const char *dp, const char *name, const char *type)
+{
+    struct dpif *dpif = open_dp(dp);
+    uint32_t port_no = DPIF_PORT_ANY;
+    char *err = NULL;
+    int error = dpif_port_add(dpif, name, type, NULL, &port_no, &err);
+
+    printf("port-type: %s%s%s\n", errname(error), err ? ": " : "",
+           err ? err : "");
+    free(err);
+    dpif_close(dpif);
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    nf_set_program_name(argv[0]);
+    if (argc == 5 && !strcmp(argv[1], "upcall")) {
+        return cmd_upcall(argv[2], argv[3], argv[4]);
+    } else if (argc == 4 && !strcmp(argv[1], "action-upcall")) {
+        return cmd_action_upcall(argv[2], argv[3]);
+    } else if (argc == 6 && !strcmp(argv[1], "execute")) {
+        return cmd_execute(argv[2], argv[3], argv[4], argv[5]);
+    } else if (argc == 4 && !strcmp(argv[1], "meter")) {
+        return cmd_meter(argv[2], argv[3]);
+    } else if (argc == 3 && !strcmp(argv[1], "limit")) {
+        return cmd_limit(argv[2]);
+    } else if (argc == 3 && !strcmp(argv[1], "tnl-pop")) {
+        return cmd_tnl_pop(argv[2]);
+    } else if (argc == 5 && !strcmp(argv[1], "port-type")) {
+        return cmd_port_type(argv[2], argv[3], argv[4]);
+    }
+    fprintf(stderr, "usage: see tests/vm/dpif-netlink-driver.c\n");
+    return 1;
+}
