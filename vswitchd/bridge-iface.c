@@ -323,8 +323,11 @@ bridge_min_system_mac(const struct bridge *br, struct eth_addr *ea)
             continue;
         }
         mac = &iface->status.mac;
+        /* As Open vSwitch chooses: no multicast and no locally
+         * administered address (a veth's random MAC is one; taking it
+         * would make the port's own device accept the bridge's frames). */
         if (iface->class->physical && iface->status.has_mac
-            && !(mac->ea[0] & 1)
+            && !(mac->ea[0] & 3)
             && (!found || memcmp(mac, ea, sizeof *ea) < 0)) {
             static const struct eth_addr zero;
 

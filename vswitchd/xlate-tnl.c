@@ -120,10 +120,20 @@ snoop(struct xctx *ctx)
     const struct flow *st = &ctx->st.flow;
 
     if (st->dl_type == htons(ETH_TYPE_ARP)) {
-        xlate_wc_id(ctx, OF_F_ETH_DST);
-        xlate_wc_id(ctx, OF_F_ARP_OP);
+        /* Only replies and gratuitous ARPs teach, and the megaflow says
+         * no more than it takes to tell (as Open vSwitch's does): the
+         * addresses, then the opcode unless it is a gratuitous ARP, then
+         * the sender's MAC of one that teaches. */
         xlate_wc_id(ctx, OF_F_ARP_SPA);
         xlate_wc_id(ctx, OF_F_ARP_TPA);
+        if (st->nw_src == st->nw_dst) {
+            xlate_wc_id(ctx, OF_F_ETH_DST);
+        } else {
+            xlate_wc_id(ctx, OF_F_ARP_OP);
+            if (st->nw_proto != 2 /* reply */) {
+                return;
+            }
+        }
         xlate_wc_id(ctx, OF_F_ARP_SHA);
     } else if (st->dl_type == htons(ETH_TYPE_IPV6)
                && st->nw_proto == IPPROTO_ICMPV6) {
