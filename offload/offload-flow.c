@@ -581,7 +581,7 @@ offload_flow_matches_type(const struct offload_ufid *ufid, const char *type)
         return offloaded;
     }
     if (!strcmp(type, "non-offloaded") || !strcmp(type, "softpath")
-        || !strcmp(type, "ovs")) {
+        || !strcmp(type, "kernel") || !strcmp(type, "ovs")) {
         return !offloaded;
     }
     if (offload_prov_name_known(type)) {

@@ -443,6 +443,11 @@ dpif_netlink_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
     stats->n_flows = aux.dp.stats.n_flows;
     stats->n_masks = aux.dp.megaflow_stats.n_masks;
     stats->n_mask_hit = aux.dp.megaflow_stats.n_mask_hit;
+    /* Upcalls on: they must go per vport, to the pids this handle set. */
+    stats->upcalls_misrouted =
+        dp->upcall_nl
+        && ((aux.dp.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU)
+            || !(aux.dp.user_features & OVS_DP_F_VPORT_PIDS));
     return 0;
 }
 

@@ -69,6 +69,10 @@ struct dpif_dp_stats {
     uint64_t n_flows;    /* Flows now. */
     uint64_t n_masks;    /* Distinct masks (classifier subtables) now. */
     uint64_t n_mask_hit; /* Subtables visited by lookups, in total. */
+    /* The datapath no longer sends upcalls the way this handle set it to
+     * (another program changed its settings, as ovs-dpctl 3.1 does for
+     * the kernel's): dpif_recv_set(true) sets them again. */
+    bool upcalls_misrouted;
 };
 int dpif_get_stats(const struct dpif *, struct dpif_dp_stats *);
 

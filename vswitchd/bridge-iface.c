@@ -543,8 +543,13 @@ iface_offload_attach(const struct bridge_iface *iface)
 static const char *
 iface_dp_options(const struct bridge_iface *iface)
 {
-    return iface->class->takes_options
-               ? iface->options
+    if (iface->class->takes_options) {
+        return iface->options;
+    }
+    /* The kernel datapath's ports need nothing for offload: TC sits in
+     * front of them as it sits in front of Open vSwitch's. */
+    return bridge_backer_is_system()
+               ? NULL
                : bridge_offload_port_options(iface->class->netdev_type);
 }
 
@@ -598,6 +603,13 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
         free(err);
         return;
     }
+    if (class->tunnel && bridge_backer_is_system()) {
+        iface_fail(iface, false,
+                   "%s: %s interfaces on the kernel datapath are not "
+                   "supported yet (datapath_type=netdev has them)",
+                   iface->name, iface->type);
+        return;
+    }
     if (class->tunnel) {
         uint32_t odp_port = DPIF_PORT_ANY;
 
@@ -624,6 +636,21 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
 
         error = dpif_port_add(br->dpif, iface->name, class->netdev_type,
                               options, &odp_port, &err);
+        if (error == EEXIST && bridge_backer_is_system()) {
+            /* The kernel datapath kept its ports across a restart: the
+             * interface takes its port back instead of a duplicate. */
+            struct dpif_port dp;
+
+            if (!dpif_port_query_by_name(br->dpif, iface->name, &dp)) {
+                VLOG_INFO("bridge %s: %s: adopted datapath port %" PRIu32,
+                          br->name, iface->name, dp.port_no);
+                odp_port = dp.port_no;
+                dpif_port_destroy(&dp);
+                free(err);
+                err = NULL;
+                error = 0;
+            }
+        }
         if (error && error != ENODEV && !class->takes_options && options) {
             /* What offload asked for (reading after TC) is not possible
              * on this device: it still forwards in software. */
@@ -721,6 +748,11 @@ iface_detach(struct bridge_iface *iface)
         tnl_port_vport_unref(br->dpif, iface->odp_port);
         free(iface->tnl);
         iface->tnl = NULL;
+        iface->odp_port = DPIF_PORT_ANY;
+    }
+    if (iface->odp_port != DPIF_PORT_ANY && bridge_backer_keeps_ports()) {
+        /* nicflowd exits: the kernel datapath keeps the port (and its
+         * flows keep forwarding) for the next nicflowd to adopt. */
         iface->odp_port = DPIF_PORT_ANY;
     }
     if (iface->odp_port != DPIF_PORT_ANY) {

@@ -117,6 +117,12 @@ extern struct hmap bridge_all;
  * the last reconciliation (0: everything is new). */
 extern uint64_t bridge_since;
 
+/* Whether the bridges run on the kernel datapath (system@ovs-system). */
+bool bridge_backer_is_system(void);
+/* Whether taking bridges down now must leave their kernel datapath ports
+ * (nicflowd exits without --cleanup). */
+bool bridge_backer_keeps_ports(void);
+
 /* Sets *ERRP to the formatted message (freeing what it held). */
 void bridge_set_error(char **errp, const char *fmt, ...) NF_PRINTF(2, 3);
 

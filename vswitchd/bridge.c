@@ -63,11 +63,22 @@ uint64_t bridge_since;
  * nicflowd and ovs-vswitchd off each other's database. */
 #define BRIDGE_LOCK "ovs_vswitchd"
 
-/* The userspace datapath that every netdev bridge shares, as Open vSwitch
- * names it.  Created on first need, destroyed with the last bridge. */
+/* The datapath every bridge shares (its "backer"), named as Open vSwitch
+ * names them: the userspace datapath netdev@ovs-netdev or the kernel's
+ * system@ovs-system.  nicflowd runs one datapath type at a time (a
+ * departure from Open vSwitch, which can run both): a bridge asking for
+ * the other type while bridges use this one gets an error.  Created (or,
+ * for the kernel's, adopted when it exists) on first need; the userspace
+ * one goes with its last bridge, the kernel's with its last bridge
+ * removed from the configuration but not when nicflowd exits (the kernel
+ * keeps forwarding across a restart), unless "exit --cleanup". */
 #define BRIDGE_NETDEV_DP "ovs-netdev"
+#define BRIDGE_SYSTEM_DP "ovs-system"
 static struct dpif *netdev_dpif;
+static const char *backer_type; /* "netdev" or "system" while in use. */
 static size_t netdev_dpif_users;
+static bool backer_exiting;   /* nicflowd is exiting. */
+static bool backer_cleanup;   /* ... with --cleanup. */
 
 /* Statistics go to the database every 5 s, as in Open vSwitch; status
  * (link state, MAC, MTU) and interfaces that wait for their device are
@@ -260,29 +271,55 @@ bridge_parse_dpid(const char *s)
  * The shared userspace datapath.
  * --------------------------------------------------------------------- */
 
-static int
-bridge_backer_ref(struct dpif **dpifp, char **errp)
+static const char *
+backer_name(const char *type)
 {
+    return !strcmp(type, "system") ? BRIDGE_SYSTEM_DP : BRIDGE_NETDEV_DP;
+}
+
+static int
+bridge_backer_ref(const char *type, struct dpif **dpifp, char **errp)
+{
+    if (netdev_dpif && strcmp(type, backer_type)) {
+        bridge_set_error(errp,
+                         "datapath type \"%s\" cannot run beside the "
+                         "bridges of type \"%s\" (nicflowd runs one datapath "
+                         "type at a time)",
+                         type, backer_type);
+        return EBUSY;
+    }
     if (!netdev_dpif) {
+        const char *name = backer_name(type);
         char *err = NULL;
-        int error =
-            dpif_open(BRIDGE_NETDEV_DP, "netdev", true, &netdev_dpif, &err);
+        int error = dpif_open(name, type, true, &netdev_dpif, &err);
 
         if (error == EEXIST) {
-            /* Someone (nicflow-dpctl add-dp) made it already: use it. */
+            /* Someone made it already (nicflow-dpctl add-dp, or nicflowd
+             * before a restart, for the kernel's): use it. */
             free(err);
             err = NULL;
-            error = dpif_open(BRIDGE_NETDEV_DP, "netdev", false, &netdev_dpif,
-                              &err);
+            error = dpif_open(name, type, false, &netdev_dpif, &err);
+            if (!error) {
+                /* Its ports are taken back one by one; its flows, which
+                 * kept forwarding while no nicflowd ran, are flushed: they
+                 * may no longer be what the configuration says, and the
+                 * first packets of each rebuild them. */
+                dpif_flow_flush(netdev_dpif);
+                VLOG_INFO("datapath %s@%s adopted (flows flushed)", type,
+                          name);
+            }
+        } else if (!error) {
+            VLOG_INFO("datapath %s@%s created", type, name);
         }
         if (error) {
-            bridge_set_error(errp, "could not open datapath netdev@%s: %s",
-                             BRIDGE_NETDEV_DP, err ? err : nf_strerror(error));
+            bridge_set_error(errp, "could not open datapath %s@%s: %s", type,
+                             name, err ? err : nf_strerror(error));
             free(err);
+            netdev_dpif = NULL;
             return error;
         }
+        backer_type = !strcmp(type, "system") ? "system" : "netdev";
         dpif_set_flow_limit(netdev_dpif, bridge_get_flow_limit());
-        VLOG_INFO("datapath netdev@%s created", BRIDGE_NETDEV_DP);
     }
     netdev_dpif_users++;
     *dpifp = netdev_dpif;
@@ -293,19 +330,69 @@ static void
 bridge_backer_unref(void)
 {
     if (netdev_dpif && !--netdev_dpif_users) {
+        const char *name = backer_name(backer_type);
+        bool keep = backer_exiting && !backer_cleanup
+                    && !strcmp(backer_type, "system");
         char *err = NULL;
 
         /* As in Open vSwitch, the datapath goes with its last bridge, so
-         * that a stopped switch leaves no tap device behind. */
-        if (dpif_destroy(netdev_dpif, &err)) {
-            VLOG_WARN_RL(&rl, "could not destroy netdev@%s: %s",
-                         BRIDGE_NETDEV_DP, err ? err : "unknown error");
+         * that a stopped switch leaves no tap device behind; the kernel's
+         * stays when nicflowd merely exits. */
+        if (!keep && dpif_destroy(netdev_dpif, &err)) {
+            VLOG_WARN_RL(&rl, "could not destroy %s@%s: %s", backer_type,
+                         name, err ? err : "unknown error");
         }
         free(err);
         dpif_close(netdev_dpif);
         netdev_dpif = NULL;
-        VLOG_INFO("datapath netdev@%s destroyed", BRIDGE_NETDEV_DP);
+        VLOG_INFO("datapath %s@%s %s", backer_type, name,
+                  keep ? "left to the kernel" : "destroyed");
+        backer_type = NULL;
     }
+}
+
+bool
+bridge_backer_is_system(void)
+{
+    return backer_type && !strcmp(backer_type, "system");
+}
+
+bool
+bridge_backer_keeps_ports(void)
+{
+    return backer_exiting && !backer_cleanup && bridge_backer_is_system();
+}
+
+void
+bridge_set_exiting(bool cleanup)
+{
+    backer_exiting = true;
+    backer_cleanup = cleanup;
+}
+
+/* Whether the kernel datapath can run here (its module is loaded): asked
+ * once, by opening it without creating it. */
+static char *system_unavailable; /* Why not, once asked. */
+
+static bool
+bridge_system_available(void)
+{
+    static int available = -1;
+
+    if (available < 0) {
+        struct dpif *dpif = NULL;
+        char *err = NULL;
+        int error = dpif_open(BRIDGE_SYSTEM_DP, "system", false, &dpif, &err);
+
+        available = !error || error == ENODEV;
+        if (!available) {
+            system_unavailable = err ? err : xstrdup(nf_strerror(error));
+            err = NULL;
+        }
+        free(err);
+        dpif_close(dpif);
+    }
+    return available;
 }
 
 /* Datapath types a Bridge row may ask for. */
@@ -317,9 +404,7 @@ struct bridge_dp_type {
 static const struct bridge_dp_type bridge_dp_types[] = {
     { "", NULL },
     { "netdev", NULL },
-    { "system",
-      "the kernel datapath (datapath_type \"system\") is not supported "
-      "yet; use datapath_type=netdev" },
+    { "system", NULL },
 };
 
 static const struct bridge_dp_type *
@@ -626,7 +711,7 @@ bridge_create(const struct ovsdb_idl_row *row)
     if (!type) {
         bridge_set_error(&br->error,
                          "bridge %s: unknown datapath type \"%s\" (supported: "
-                         "netdev)",
+                         "netdev, system)",
                          br->name, br->dp_type);
         goto refuse;
     }
@@ -634,7 +719,26 @@ bridge_create(const struct ovsdb_idl_row *row)
         bridge_set_error(&br->error, "bridge %s: %s", br->name, type->refusal);
         goto refuse;
     }
-    if (bridge_backer_ref(&br->dpif, &err)) {
+    /* An empty type is the best available: the type already running, else
+     * the kernel's where its module is loaded, else the userspace one. */
+    const char *use = br->dp_type;
+    if (!*use) {
+        use = backer_type                  ? backer_type
+              : bridge_system_available() ? "system"
+                                          : "netdev";
+        VLOG_INFO("bridge %s: datapath_type is empty: using \"%s\"%s",
+                  br->name, use,
+                  backer_type ? " (the type in use)"
+                  : !strcmp(use, "system")
+                      ? " (the kernel datapath is available)"
+                      : " (no kernel datapath here)");
+    }
+    if (!strcmp(use, "system") && !bridge_system_available()) {
+        bridge_set_error(&br->error, "bridge %s: %s", br->name,
+                         system_unavailable);
+        goto refuse;
+    }
+    if (bridge_backer_ref(use, &br->dpif, &err)) {
         bridge_set_error(&br->error, "bridge %s: %s", br->name, err);
         goto refuse;
     }
@@ -649,8 +753,8 @@ bridge_create(const struct ovsdb_idl_row *row)
     br->dpid = dpid;
     ofproto_set_port_stats_cb(br->ofproto, bridge_port_stats_cb);
     bridge_reconfigure(br, row, true);
-    VLOG_INFO("bridge %s: created (datapath netdev@%s)", br->name,
-              BRIDGE_NETDEV_DP);
+    VLOG_INFO("bridge %s: created (datapath %s@%s)", br->name, backer_type,
+              backer_name(backer_type));
     free(err);
     return br;
 
@@ -963,7 +1067,7 @@ bridge_writeback(void)
     const struct ovsdb_idl_row *ovs;
     const char **iface_types;
     size_t n_iface_types;
-    static const char *dp_types[] = { "netdev" };
+    static const char *dp_types[] = { "netdev", "system" };
 
     if (!ovsdb_idl_is_synced(bridge_idl) || !ovsdb_idl_has_lock(bridge_idl)) {
         return;
@@ -985,7 +1089,7 @@ bridge_writeback(void)
         ovsdb_idl_txn_write_integer(wb_txn, ovs, "cur_cfg", next_cfg);
     }
     bridge_write_string_set(wb_txn, ovs, "datapath_types", dp_types,
-                            ARRAY_SIZE(dp_types));
+                            bridge_system_available() ? 2 : 1);
     n_iface_types = bridge_iface_types(&iface_types);
     bridge_write_string_set(wb_txn, ovs, "iface_types", iface_types,
                             n_iface_types);
@@ -1167,8 +1271,9 @@ bridge_dpif_show_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
         struct dpif_dp_stats stats = { 0 };
 
         dpif_get_stats(netdev_dpif, &stats);
-        buf_printf(&out, "netdev@%s: hit:%" PRIu64 " missed:%" PRIu64 "\n",
-                   BRIDGE_NETDEV_DP, stats.n_hit, stats.n_missed);
+        buf_printf(&out, "%s@%s: hit:%" PRIu64 " missed:%" PRIu64 "\n",
+                   backer_type, backer_name(backer_type), stats.n_hit,
+                   stats.n_missed);
         for (size_t i = 0; i < n; i++) {
             buf_printf(&out, "  %s:\n", brs[i]->name);
             bridge_iface_show(brs[i], &out);

@@ -44,6 +44,9 @@ void bridge_init(struct evloop *loop, const char *remote);
  * shared datapath and the database connection.  Call before the event
  * loop is destroyed. */
 void bridge_exit(void);
+/* Says that nicflowd is exiting (before bridge_exit()): the kernel
+ * datapath and its ports then stay, with their flows, unless CLEANUP. */
+void bridge_set_exiting(bool cleanup);
 
 /* Open_vSwitch other_config settings, for the modules that act on them
  * (upcall handlers, revalidators; flow-limit and max-idle are also handed

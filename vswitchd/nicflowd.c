@@ -202,6 +202,7 @@ main(int argc, char *argv[])
     /* Offload stops first, so that taking the bridges down leaves their
      * hardware rules alone unless asked to clean up. */
     bridge_offload_exit(exit_cleanup);
+    bridge_set_exiting(exit_cleanup);
     bridge_exit();
     datapaths_destroy();
     tnl_neigh_exit();

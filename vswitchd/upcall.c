@@ -42,6 +42,7 @@ VLOG_DEFINE_THIS_MODULE(upcall);
 COVERAGE_DEFINE(upcall_miss);
 COVERAGE_DEFINE(upcall_flow_installed);
 COVERAGE_DEFINE(upcall_flow_put_failed);
+COVERAGE_DEFINE(upcall_lost_reasserted);
 COVERAGE_DEFINE(revalidate_modified);
 COVERAGE_DEFINE(revalidate_deleted);
 COVERAGE_DEFINE(revalidate_idle);
@@ -49,6 +50,8 @@ COVERAGE_DEFINE(revalidate_vanished);
 COVERAGE_DEFINE(revalidate_slice);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+static void check_lost_upcalls(void);
 
 /* The longest the handler keeps the main thread per wakeup, so that a
  * flood of misses cannot starve the rest of the main loop; checked every
@@ -702,8 +705,40 @@ reval_timer_cb(void *aux NF_UNUSED)
     if (full) {
         last_full_pass = now;
         xlate_run(now);
+        check_lost_upcalls();
     }
     revalidate(full || reval_soon);
+}
+
+/* The kernel datapath sends misses where its settings say, and any
+ * program that opens it may change them (ovs-dpctl 3.1 switches a
+ * datapath to per-CPU dispatch, whose sockets nobody reads here): when
+ * the settings are not nicflowd's or the kernel counts upcalls lost,
+ * nicflowd's settings are put back (checked every revalidation
+ * interval). */
+static void
+check_lost_upcalls(void)
+{
+    static uint64_t last_lost;
+    struct dpif_dp_stats st;
+
+    if (!dpif || strcmp(dpif_type(dpif), "system")) {
+        return;
+    }
+    memset(&st, 0, sizeof st);
+    if (dpif_get_stats(dpif, &st)) {
+        return;
+    }
+    if (st.n_lost > last_lost || st.upcalls_misrouted) {
+        COVERAGE_INC(upcall_lost_reasserted);
+        VLOG_WARN_RL(&rl, "%s: %s: setting the datapath's upcall dispatch "
+                     "again", dpif_name(dpif),
+                     st.upcalls_misrouted
+                         ? "another program changed its upcall settings"
+                         : "upcalls were lost");
+        dpif_recv_set(dpif, true);
+    }
+    last_lost = st.n_lost;
 }
 
 void
@@ -780,7 +815,11 @@ hook_merge_stats(const struct dpif_ufid *ufid, struct dpif_flow_stats *st)
 static void
 hook_format_status(const struct dpif_ufid *ufid, struct buf *out)
 {
-    offload_format_flow_status(oufid(ufid), "softpath", out);
+    /* The software below the hardware: the kernel's datapath or ours. */
+    offload_format_flow_status(
+        oufid(ufid),
+        dpif && !strcmp(dpif_type(dpif), "system") ? "kernel" : "softpath",
+        out);
 }
 
 static int
@@ -788,7 +827,7 @@ hook_filter(const struct dpif_ufid *ufid, const char *type)
 {
     /* Open vSwitch's types, with "softpath" for its "ovs". */
     static const char *const known[] = {
-        "all",       "ovs",           "softpath",
+        "all",       "ovs",           "softpath",   "kernel",
         "offloaded", "non-offloaded", "partially-offloaded",
         "tc",        "rteflow",       "hal",
         "dummy",     "dpdk",

@@ -302,12 +302,22 @@ run_type() {
         check_output "$t: host$h: Interface $p has an OpenFlow port, no error" \
             '^ofport=[1-9][0-9]* error=\[\]$' iface_state "$h" "$p"
     done
-    if tnl_wait_ping vmA 10.10.0.2 8; then
+    # The first packets wait for the underlay neighbour (an ARP request
+    # and its reply): a loaded machine may take a few seconds.
+    if tnl_wait_ping vmA 10.10.0.2 15; then
         ok "$t: vmA pings vmB through the tunnel"
         path=1
     else
         fail "$t: vmA pings vmB through the tunnel"
-        diag "hostA dpif/show:" "$(tnl_appctl A dpif/show 2>&1)"
+        for h in A B; do
+            diag "host$h dpif/show:" "$(tnl_appctl "$h" dpif/show 2>&1)" \
+                "host$h ovs/route/show:" "$(tnl_appctl "$h" ovs/route/show 2>&1)" \
+                "host$h tnl/arp/show:" "$(tnl_appctl "$h" tnl/arp/show 2>&1)" \
+                "host$h dpctl/dump-flows:" \
+                "$(tnl_appctl "$h" dpctl/dump-flows 2>&1 | cut -c1-300)" \
+                "host$h log:" "$(tail -n 30 "${TNL_HDIR[$h]}/switch.log" 2>&1)"
+        done
+        diag "one more ping:" "$(ip netns exec "$(ns vmA)" ping -c 1 -W 2 10.10.0.2 2>&1)"
     fi
 
     # The encapsulation on the wire.
