@@ -436,6 +436,38 @@ int pkt_push_vlan(struct pkt *p, uint16_t tpid, uint16_t tci);
  * pkt_l2_5() or from the flow. */
 int pkt_pop_vlan(struct pkt *p);
 
+/* Big-endian (network order) integers at unaligned P: read, or write V
+ * (the writers return the byte after the ones written). */
+static inline uint16_t
+pkt_get_be16(const void *p_)
+{
+    const uint8_t *p = p_;
+    return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+pkt_get_be32(const void *p_)
+{
+    const uint8_t *p = p_;
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
+           | p[3];
+}
+
+static inline uint8_t *
+pkt_put_be16(void *p_, uint16_t v)
+{
+    uint8_t *p = p_;
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+    return p + 2;
+}
+
+static inline uint8_t *
+pkt_put_be32(void *p_, uint32_t v)
+{
+    return pkt_put_be16(pkt_put_be16(p_, (uint16_t) (v >> 16)), (uint16_t) v);
+}
+
 /* The Internet checksum (RFC 1071).  pkt_csum_add() adds N bytes at P to
  * the running 32-bit SUM (start at 0; N may be odd only for the last
  * piece); pkt_csum_finish() folds and complements it into the be16 value

@@ -415,18 +415,6 @@ hal_tnl_name(uint32_t hal_type)
                                                 : "?";
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t) get16(p) << 16 | get16(p + 2);
-}
-
 /* Maps a tnl_push action (ATTR) onto an encapsulation and E's
  * TUNNEL_ENCAP action; N_OUTS outputs came before it. */
 static int
@@ -483,12 +471,12 @@ map_tnl_push(const struct hal_map_dev *dev, const struct nlattr *attr,
     memcpy(en->dmac, h, 6);
     memcpy(en->smac, h + 6, 6);
     if (l.l2_5_ofs != UINT16_MAX) {
-        en->vid = get16(h + l.l2_5_ofs + 2) & VLAN_VID_MASK;
+        en->vid = pkt_get_be16(h + l.l2_5_ofs + 2) & VLAN_VID_MASK;
     }
     const uint8_t *ip = h + l.l3_ofs;
     if (l.ipv6) {
         en->family = 6;
-        en->tos = (uint8_t) (get32(ip) >> 20);
+        en->tos = (uint8_t) (pkt_get_be32(ip) >> 20);
         en->ttl = ip[7];
         memcpy(en->src, ip + 8, 16);
         memcpy(en->dst, ip + 24, 16);
@@ -500,12 +488,12 @@ map_tnl_push(const struct hal_map_dev *dev, const struct nlattr *attr,
         memcpy(en->dst, ip + 16, 4);
     }
     if (type == NICFLOW_HAL_TUN_GRE) {
-        uint16_t flags = get16(h + l.l4_ofs);
+        uint16_t flags = pkt_get_be16(h + l.l4_ofs);
         size_t key_ofs = l.l4_ofs + 4 + (flags & 0x8000 ? 4 : 0);
-        en->vni = flags & 0x2000 ? get32(h + key_ofs) : 0;
+        en->vni = flags & 0x2000 ? pkt_get_be32(h + key_ofs) : 0;
     } else {
-        en->dst_port = get16(h + l.l4_ofs + 2);
-        en->vni = get32(h + l.tnl_ofs + 4) >> 8;
+        en->dst_port = pkt_get_be16(h + l.l4_ofs + 2);
+        en->vni = pkt_get_be32(h + l.tnl_ofs + 4) >> 8;
     }
     res->has_encap = true;
     res->encap_action = e->n_actions;

@@ -34,26 +34,6 @@ COVERAGE_DEFINE(tnl_pop_inner_short);     /* No whole inner Ethernet. */
 #define GRE_F_SEQ 0x1000
 #define ETH_TYPE_TEB 0x6558 /* Transparent Ethernet bridging. */
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
-           | p[3];
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = v >> 8;
-    p[1] = v & 0xff;
-}
-
 /* IPv4 ids of the frames this thread encapsulates without DF. */
 static __thread uint16_t ip_id;
 
@@ -83,19 +63,19 @@ dp_execute_tnl_push(struct pkt *p, const void *push_, size_t len,
     l3_len = p->size - l.l3_ofs;
     l4_len = p->size - l.l4_ofs;
     if (!l.ipv6) {
-        wr16(ip + 2, (uint16_t) l3_len);
-        if (!(rd16(ip + 6) & IPV4_DF)) {
-            wr16(ip + 4, ip_id++);
+        pkt_put_be16(ip + 2, (uint16_t) l3_len);
+        if (!(pkt_get_be16(ip + 6) & IPV4_DF)) {
+            pkt_put_be16(ip + 4, ip_id++);
         }
         memset(ip + 10, 0, 2);
         uint16_t cs = pkt_csum_finish(pkt_csum_add(0, ip, IPV4_HEADER_LEN));
         memcpy(ip + 10, &cs, 2);
     } else {
-        wr16(ip + 4, (uint16_t) (l3_len - IPV6_HEADER_LEN));
+        pkt_put_be16(ip + 4, (uint16_t) (l3_len - IPV6_HEADER_LEN));
     }
     if (push.tnl_type == ODP_TNL_TYPE_GRE
         || push.tnl_type == ODP_TNL_TYPE_IP6GRE) {
-        if (rd16(l4) & GRE_F_CSUM) {
+        if (pkt_get_be16(l4) & GRE_F_CSUM) {
             memset(l4 + 4, 0, 2);
             uint16_t cs = pkt_csum_finish(pkt_csum_add(0, l4, l4_len));
             memcpy(l4 + 4, &cs, 2);
@@ -106,8 +86,8 @@ dp_execute_tnl_push(struct pkt *p, const void *push_, size_t len,
         uint16_t src =
             (uint16_t) (src_min + (((uint64_t) hash * range) >> 32));
 
-        wr16(l4, src);
-        wr16(l4 + 4, (uint16_t) l4_len);
+        pkt_put_be16(l4, src);
+        pkt_put_be16(l4 + 4, (uint16_t) l4_len);
         memset(l4 + 6, 0, 2);
         if (l.ipv6) {
             struct in6_addr s6, d6;
@@ -149,15 +129,15 @@ pop_udp(const uint8_t *d, size_t *ofsp, size_t end, uint32_t tnl_type,
     if (end - ofs < UDP_HEADER_LEN) {
         REFUSE(tnl_pop_malformed);
     }
-    size_t ulen = rd16(u + 4);
+    size_t ulen = pkt_get_be16(u + 4);
     if (ulen < UDP_HEADER_LEN || ulen > end - ofs) {
         REFUSE(tnl_pop_malformed);
     }
     end = ofs + ulen;
-    if (rd16(u + 2) != dst_port) {
+    if (pkt_get_be16(u + 2) != dst_port) {
         REFUSE(tnl_pop_wrong_port);
     }
-    if (rd16(u + 6)) {
+    if (pkt_get_be16(u + 6)) {
         uint32_t sum;
         if (ipv6) {
             struct in6_addr s6, d6;
@@ -183,7 +163,7 @@ pop_udp(const uint8_t *d, size_t *ofsp, size_t end, uint32_t tnl_type,
     }
     t = d + ofs;
     if (tnl_type == ODP_TNL_TYPE_VXLAN) {
-        if (rd32(t) != 0x08000000 || t[7]) {
+        if (pkt_get_be32(t) != 0x08000000 || t[7]) {
             REFUSE(tnl_pop_vxlan_flags);
         }
         ofs += 8;
@@ -195,7 +175,7 @@ pop_udp(const uint8_t *d, size_t *ofsp, size_t end, uint32_t tnl_type,
         if (optlen > end - ofs - 8) {
             REFUSE(tnl_pop_geneve_opts_truncated);
         }
-        if (rd16(t + 2) != ETH_TYPE_TEB) {
+        if (pkt_get_be16(t + 2) != ETH_TYPE_TEB) {
             REFUSE(tnl_pop_geneve_proto);
         }
         /* Each option must fit in the option area. */
@@ -216,7 +196,7 @@ pop_udp(const uint8_t *d, size_t *ofsp, size_t end, uint32_t tnl_type,
         }
         ofs += 8 + optlen;
     }
-    md->tun_id = PKT_HTONLL((uint64_t) (rd32(t + 4) >> 8));
+    md->tun_id = PKT_HTONLL((uint64_t) (pkt_get_be32(t + 4) >> 8));
     md->flags |= PKT_TUN_F_KEY;
     *ofsp = ofs;
     return true;
@@ -231,7 +211,7 @@ pop_gre(const uint8_t *d, size_t *ofsp, size_t end, struct pkt_tunnel *md)
     if (end - ofs < 4) {
         REFUSE(tnl_pop_malformed);
     }
-    uint16_t flags = rd16(g);
+    uint16_t flags = pkt_get_be16(g);
     if (flags & ~(GRE_F_CSUM | GRE_F_KEY | GRE_F_SEQ)) {
         REFUSE(tnl_pop_gre_flags);
     }
@@ -240,7 +220,7 @@ pop_gre(const uint8_t *d, size_t *ofsp, size_t end, struct pkt_tunnel *md)
     if (glen > end - ofs) {
         REFUSE(tnl_pop_malformed);
     }
-    if (rd16(g + 2) != ETH_TYPE_TEB) {
+    if (pkt_get_be16(g + 2) != ETH_TYPE_TEB) {
         REFUSE(tnl_pop_gre_proto);
     }
     const uint8_t *o = g + 4;
@@ -252,7 +232,7 @@ pop_gre(const uint8_t *d, size_t *ofsp, size_t end, struct pkt_tunnel *md)
         o += 4;
     }
     if (flags & GRE_F_KEY) {
-        md->tun_id = PKT_HTONLL((uint64_t) rd32(o));
+        md->tun_id = PKT_HTONLL((uint64_t) pkt_get_be32(o));
         md->flags |= PKT_TUN_F_KEY;
     }
     *ofsp = ofs + glen;
@@ -273,12 +253,12 @@ dp_execute_tnl_pop(struct pkt *p, uint32_t tnl_type, uint16_t dst_port)
     if (n < ETH_HEADER_LEN) {
         REFUSE(tnl_pop_malformed);
     }
-    type = rd16(d + 12);
+    type = pkt_get_be16(d + 12);
     if (type == ETH_TYPE_VLAN_8021Q) {
         if (n < ETH_HEADER_LEN + VLAN_HEADER_LEN) {
             REFUSE(tnl_pop_malformed);
         }
-        type = rd16(d + 16);
+        type = pkt_get_be16(d + 16);
         ofs += VLAN_HEADER_LEN;
     }
     ip = d + ofs;
@@ -288,17 +268,17 @@ dp_execute_tnl_pop(struct pkt *p, uint32_t tnl_type, uint16_t dst_port)
             REFUSE(tnl_pop_malformed);
         }
         hl = (ip[0] & 0xf) * 4;
-        tot = rd16(ip + 2);
+        tot = pkt_get_be16(ip + 2);
         if (hl < IPV4_HEADER_LEN || tot < hl || tot > n - ofs) {
             REFUSE(tnl_pop_malformed);
         }
         if (pkt_csum_finish(pkt_csum_add(0, ip, hl))) {
             REFUSE(tnl_pop_bad_csum);
         }
-        if (rd16(ip + 6) & (IPV4_MF | IPV4_FRAG_OFF_MASK)) {
+        if (pkt_get_be16(ip + 6) & (IPV4_MF | IPV4_FRAG_OFF_MASK)) {
             REFUSE(tnl_pop_fragment);
         }
-        if (rd16(ip + 6) & IPV4_DF) {
+        if (pkt_get_be16(ip + 6) & IPV4_DF) {
             md.flags |= PKT_TUN_F_DONT_FRAGMENT;
         }
         memcpy(&md.ip_src, ip + 12, 4);
@@ -314,7 +294,7 @@ dp_execute_tnl_pop(struct pkt *p, uint32_t tnl_type, uint16_t dst_port)
         if (n - ofs < IPV6_HEADER_LEN || ip[0] >> 4 != 6) {
             REFUSE(tnl_pop_malformed);
         }
-        plen = rd16(ip + 4);
+        plen = pkt_get_be16(ip + 4);
         if (plen > n - ofs - IPV6_HEADER_LEN) {
             REFUSE(tnl_pop_malformed);
         }
@@ -324,7 +304,7 @@ dp_execute_tnl_pop(struct pkt *p, uint32_t tnl_type, uint16_t dst_port)
         }
         memcpy(&md.ipv6_src, ip + 8, 16);
         memcpy(&md.ipv6_dst, ip + 24, 16);
-        md.tos = (uint8_t) (rd32(ip) >> 20);
+        md.tos = (uint8_t) (pkt_get_be32(ip) >> 20);
         md.ttl = ip[7];
         ipv6 = true;
         end = ofs + IPV6_HEADER_LEN + plen;

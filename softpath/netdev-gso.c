@@ -33,33 +33,6 @@ COVERAGE_DEFINE(netdev_gso_bad);
 #define TCP_F_PSH 0x08
 #define TCP_F_CWR 0x80
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8
-           | p[3];
-}
-
-static void
-wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static void
-wr32(uint8_t *p, uint32_t v)
-{
-    wr16(p, (uint16_t) (v >> 16));
-    wr16(p + 2, (uint16_t) v);
-}
-
 /* The offset of the IP header of FRAME (SIZE bytes) after the Ethernet
  * header and up to two VLAN tags, and whether it is IPv6; false if the
  * frame is not IP. */
@@ -69,7 +42,7 @@ find_l3(const uint8_t *frame, size_t size, size_t *l3, bool *ipv6)
     size_t ofs = 12;
 
     while (ofs + 2 <= size) {
-        uint16_t type = rd16(frame + ofs);
+        uint16_t type = pkt_get_be16(frame + ofs);
         if ((type == 0x8100 || type == 0x88a8) && ofs < 12 + 8) {
             ofs += 4;
             continue;
@@ -116,7 +89,7 @@ fix_segment(struct pkt *s, size_t l3, size_t l4, bool ipv6, uint8_t proto,
     uint32_t sum;
 
     if (ipv6) {
-        wr16(ip + 4, (uint16_t) (s->size - l3 - 40));
+        pkt_put_be16(ip + 4, (uint16_t) (s->size - l3 - 40));
         struct in6_addr src, dst;
         memcpy(&src, ip + 8, 16);
         memcpy(&dst, ip + 24, 16);
@@ -125,8 +98,8 @@ fix_segment(struct pkt *s, size_t l3, size_t l4, bool ipv6, uint8_t proto,
         size_t ihl = (size_t) (ip[0] & 0x0f) * 4;
         uint32_t src, dst;
         uint16_t zero = 0;
-        wr16(ip + 2, (uint16_t) (s->size - l3));
-        wr16(ip + 4, ip_id);
+        pkt_put_be16(ip + 2, (uint16_t) (s->size - l3));
+        pkt_put_be16(ip + 4, ip_id);
         memcpy(ip + 10, &zero, 2);
         uint16_t hc = pkt_csum_finish(pkt_csum_add(0, ip, ihl));
         memcpy(ip + 10, &hc, 2);
@@ -136,7 +109,7 @@ fix_segment(struct pkt *s, size_t l3, size_t l4, bool ipv6, uint8_t proto,
     }
     size_t field = l4 + (proto == IPPROTO_TCP ? 16 : 6);
     if (proto == IPPROTO_UDP) {
-        wr16(s->data + l4 + 4, (uint16_t) l4_len);
+        pkt_put_be16(s->data + l4 + 4, (uint16_t) l4_len);
     }
     memset(s->data + field, 0, 2);
     uint16_t c = pkt_csum_finish(pkt_csum_add(sum, s->data + l4, l4_len));
@@ -186,8 +159,8 @@ netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
     size_t payload = p->size - hdr_len;
     size_t n = payload ? (payload + mss - 1) / mss : 1;
     struct pkt **segs = xmalloc(n * sizeof *segs);
-    uint16_t ip_id = ipv6 ? 0 : rd16(p->data + l3 + 4);
-    uint32_t seq = proto == IPPROTO_TCP ? rd32(p->data + l4 + 4) : 0;
+    uint16_t ip_id = ipv6 ? 0 : pkt_get_be16(p->data + l3 + 4);
+    uint32_t seq = proto == IPPROTO_TCP ? pkt_get_be32(p->data + l4 + 4) : 0;
     uint8_t flags = proto == IPPROTO_TCP ? p->data[l4 + 13] : 0;
 
     for (size_t i = 0; i < n; i++) {
@@ -211,7 +184,7 @@ netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
                 f &= (uint8_t) ~TCP_F_CWR;
             }
             s->data[l4 + 13] = f;
-            wr32(s->data + l4 + 4, seq + (uint32_t) off);
+            pkt_put_be32(s->data + l4 + 4, seq + (uint32_t) off);
         }
         fix_segment(s, l3, l4, ipv6, proto, (uint16_t) (ip_id + i));
         segs[i] = s;

@@ -77,8 +77,8 @@ uint64_t bridge_since;
 static struct dpif *netdev_dpif;
 static const char *backer_type; /* "netdev" or "system" while in use. */
 static size_t netdev_dpif_users;
-static bool backer_exiting;   /* nicflowd is exiting. */
-static bool backer_cleanup;   /* ... with --cleanup. */
+static bool backer_exiting; /* nicflowd is exiting. */
+static bool backer_cleanup; /* ... with --cleanup. */
 
 /* Statistics go to the database every 5 s, as in Open vSwitch; status
  * (link state, MAC, MTU) and interfaces that wait for their device are
@@ -339,8 +339,8 @@ bridge_backer_unref(void)
          * that a stopped switch leaves no tap device behind; the kernel's
          * stays when nicflowd merely exits. */
         if (!keep && dpif_destroy(netdev_dpif, &err)) {
-            VLOG_WARN_RL(&rl, "could not destroy %s@%s: %s", backer_type,
-                         name, err ? err : "unknown error");
+            VLOG_WARN_RL(&rl, "could not destroy %s@%s: %s", backer_type, name,
+                         err ? err : "unknown error");
         }
         free(err);
         dpif_close(netdev_dpif);
@@ -723,15 +723,14 @@ bridge_create(const struct ovsdb_idl_row *row)
      * the kernel's where its module is loaded, else the userspace one. */
     const char *use = br->dp_type;
     if (!*use) {
-        use = backer_type                  ? backer_type
+        use = backer_type                 ? backer_type
               : bridge_system_available() ? "system"
                                           : "netdev";
-        VLOG_INFO("bridge %s: datapath_type is empty: using \"%s\"%s",
-                  br->name, use,
-                  backer_type ? " (the type in use)"
-                  : !strcmp(use, "system")
-                      ? " (the kernel datapath is available)"
-                      : " (no kernel datapath here)");
+        VLOG_INFO(
+            "bridge %s: datapath_type is empty: using \"%s\"%s", br->name, use,
+            backer_type              ? " (the type in use)"
+            : !strcmp(use, "system") ? " (the kernel datapath is available)"
+                                     : " (no kernel datapath here)");
     }
     if (!strcmp(use, "system") && !bridge_system_available()) {
         bridge_set_error(&br->error, "bridge %s: %s", br->name,

@@ -499,21 +499,6 @@ tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
  * Outer headers.
  * --------------------------------------------------------------------- */
 
-static uint8_t *
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-    return p + 2;
-}
-
-static uint8_t *
-put32(uint8_t *p, uint32_t v)
-{
-    p = put16(p, (uint16_t) (v >> 16));
-    return put16(p, (uint16_t) v);
-}
-
 size_t
 tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
                       const struct pkt_tunnel *tun,
@@ -535,11 +520,11 @@ tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
     /* Ethernet. */
     memcpy(p, dst_mac->ea, ETH_ADDR_LEN);
     memcpy(p + 6, src_mac->ea, ETH_ADDR_LEN);
-    p = put16(p + 12, v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
+    p = pkt_put_be16(p + 12, v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
     if (v6) {
         /* IPv6, 40 bytes: the payload length is the datapath's. */
-        p = put32(p, 0x60000000u | (uint32_t) tun->tos << 20);
-        p = put16(p, 0);
+        p = pkt_put_be32(p, 0x60000000u | (uint32_t) tun->tos << 20);
+        p = pkt_put_be16(p, 0);
         *p++ = proto;
         *p++ = tun->ttl;
         memcpy(p, &tun->ipv6_src, 16);
@@ -549,12 +534,12 @@ tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
         /* IPv4, 20 bytes: lengths, id and checksum are the datapath's. */
         *p++ = 0x45;
         *p++ = tun->tos;
-        p = put16(p, 0); /* Total length. */
-        p = put16(p, 0); /* Id. */
-        p = put16(p, tun->flags & PKT_TUN_F_DONT_FRAGMENT ? 0x4000 : 0);
+        p = pkt_put_be16(p, 0); /* Total length. */
+        p = pkt_put_be16(p, 0); /* Id. */
+        p = pkt_put_be16(p, tun->flags & PKT_TUN_F_DONT_FRAGMENT ? 0x4000 : 0);
         *p++ = tun->ttl;
         *p++ = proto;
-        p = put16(p, 0); /* Checksum. */
+        p = pkt_put_be16(p, 0); /* Checksum. */
         memcpy(p, &tun->ip_src, 4);
         memcpy(p + 4, &tun->ip_dst, 4);
         p += 8;
@@ -568,30 +553,30 @@ tnl_port_build_header(uint32_t type, uint16_t dst_port, bool csum,
         if (tun->flags & PKT_TUN_F_KEY) {
             flags |= 0x2000;
         }
-        p = put16(p, flags);
-        p = put16(p, 0x6558); /* Transparent Ethernet bridging. */
+        p = pkt_put_be16(p, flags);
+        p = pkt_put_be16(p, 0x6558); /* Transparent Ethernet bridging. */
         if (csum) {
-            p = put32(p, 0); /* Checksum + reserved: the datapath's. */
+            p = pkt_put_be32(p, 0); /* Checksum + reserved: the datapath's. */
         }
         if (tun->flags & PKT_TUN_F_KEY) {
-            p = put32(p, (uint32_t) be64toh(tun->tun_id));
+            p = pkt_put_be32(p, (uint32_t) be64toh(tun->tun_id));
         }
         return (size_t) (p - header);
     }
 
     /* UDP: source port, length and checksum are the datapath's. */
-    p = put16(p, 0);
-    p = put16(p, dst_port);
-    p = put16(p, 0);
-    p = put16(p, 0);
+    p = pkt_put_be16(p, 0);
+    p = pkt_put_be16(p, dst_port);
+    p = pkt_put_be16(p, 0);
+    p = pkt_put_be16(p, 0);
     if (type == ODP_TNL_TYPE_VXLAN) {
-        p = put32(p, 0x08000000); /* Flags: the VNI is valid. */
-        p = put32(p, vni << 8);
+        p = pkt_put_be32(p, 0x08000000); /* Flags: the VNI is valid. */
+        p = pkt_put_be32(p, vni << 8);
     } else {
         /* Geneve: version 0, no options, not OAM, Ethernet inside. */
-        p = put16(p, 0);
-        p = put16(p, 0x6558);
-        p = put32(p, vni << 8);
+        p = pkt_put_be16(p, 0);
+        p = pkt_put_be16(p, 0x6558);
+        p = pkt_put_be32(p, vni << 8);
     }
     return (size_t) (p - header);
 }

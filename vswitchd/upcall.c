@@ -731,8 +731,10 @@ check_lost_upcalls(void)
     }
     if (st.n_lost > last_lost || st.upcalls_misrouted) {
         COVERAGE_INC(upcall_lost_reasserted);
-        VLOG_WARN_RL(&rl, "%s: %s: setting the datapath's upcall dispatch "
-                     "again", dpif_name(dpif),
+        VLOG_WARN_RL(&rl,
+                     "%s: %s: setting the datapath's upcall dispatch "
+                     "again",
+                     dpif_name(dpif),
                      st.upcalls_misrouted
                          ? "another program changed its upcall settings"
                          : "upcalls were lost");
@@ -827,10 +829,18 @@ hook_filter(const struct dpif_ufid *ufid, const char *type)
 {
     /* Open vSwitch's types, with "softpath" for its "ovs". */
     static const char *const known[] = {
-        "all",       "ovs",           "softpath",   "kernel",
-        "offloaded", "non-offloaded", "partially-offloaded",
-        "tc",        "rteflow",       "hal",
-        "dummy",     "dpdk",
+        "all",
+        "ovs",
+        "softpath",
+        "kernel",
+        "offloaded",
+        "non-offloaded",
+        "partially-offloaded",
+        "tc",
+        "rteflow",
+        "hal",
+        "dummy",
+        "dpdk",
     };
     bool ok = false;
 
