@@ -29,6 +29,12 @@
 #   offload_worker_lat_*_ms   nicflowd's own offload-stats-show (queued ->
 #                             kernel ack) after the 20,000; nicflow only
 #
+# OFFLOAD_DP=system (make bench runs it too, as "kdp"): the kernel
+# datapath benchmark instead: both switches on openvswitch.ko without
+# offload, the same N tuples, figures kdp_flow_setup_per_s (target >=
+# 1.5x), kdp_flow_setup90_per_s and kdp_cpu_ms_per_flow (see the guest
+# script's kdp_rate_run).
+#
 # Usage: offload-vm.sh OUTDIR.  Writes OUTDIR/items.json and
 # OUTDIR/table.txt (the shapes of tests/bench/nicflowd.sh), OUTDIR/runs.txt
 # (every raw figure), OUTDIR/guest.txt (the guest's whole output).
@@ -95,6 +101,7 @@ OFFLOAD_PPS=$PPS
 OFFLOAD_LAT_N=$LAT_N
 OFFLOAD_LAT_GAP=$LAT_GAP
 OFFLOAD_TIMEOUT=$TIMEOUT
+OFFLOAD_DP=${OFFLOAD_DP:-netdev}
 EOF
 
 # A hard limit for the whole guest: per switch run at most the insert
@@ -130,9 +137,11 @@ if [ -s "$tmp/missing.txt" ]; then
     sed 's/^/offload-vm.sh: missing: /' "$tmp/missing.txt" >&2
 fi
 
-"$PY" - "$out" "$REPS" "$N" "$LAT_N" "$LAT_GAP" "$PPS" "$tmp/missing.txt" <<'PY'
+"$PY" - "$out" "$REPS" "$N" "$LAT_N" "$LAT_GAP" "$PPS" "$tmp/missing.txt" \
+    "${OFFLOAD_DP:-netdev}" <<'PY'
 import json, statistics, sys
 out, reps, n, lat_n, lat_gap, pps = sys.argv[1], *map(int, sys.argv[2:7])
+dp = sys.argv[8]
 runs = {}
 for line in open(out + "/runs.txt"):
     cfg, metric, v = line.split()
@@ -200,6 +209,32 @@ def add(name, unit, metric, better, nd, settings, goal=None, extra=(),
                                "target: nicflow/ovs %s %.2f"
                                % (">=" if hi else "<=", goal)]))
     return it
+
+if dp == "system":
+    # The kernel datapath benchmark (issue "softpath system"): flow setups.
+    for cfg in cfgs:
+        for c, k in zip(runs.get((cfg, "switch_cpu_s"), []),
+                        runs.get((cfg, "kdp_flows"), [])):
+            runs.setdefault((cfg, "kdp_cpu_ms_per_flow"), []).append(
+                round(c * 1000 / k, 3) if c is not None and k else None)
+    kwhere = ("QEMU guest, Debian 6.1 kernel, 1 vCPU under TCG; both "
+              "switches on openvswitch.ko (datapath_type=system), no "
+              "hardware offload")
+    add("kdp_flow_setup_per_s", "flows/s", "kdp_rate", "higher", 0,
+        "%s. %d distinct UDP 5-tuples from udp-flood (as fast as it sends, "
+        "round and round), each its own megaflow: tuples / seconds from just "
+        "before the first frame until the kernel datapath holds that many "
+        "flows (its count read every 0.2 s with nicflow-dpctl)"
+        % (kwhere, n), goal=1.5,
+        extra=("kdp_flows", "kdp_s", "kdp_partial", "upcalls_lost"))
+    add("kdp_flow_setup90_per_s", "flows/s", "kdp_rate90", "higher", 0,
+        "the same runs up to 90%% of the %d tuples" % n)
+    add("kdp_cpu_ms_per_flow", "CPU-ms", "kdp_cpu_ms_per_flow", "lower", 3,
+        "CPU of the switch daemon (all threads) in the run per flow set up",
+        extra=("switch_cpu_s",))
+    json.dump(items, open(out + "/items.json", "w"), indent=1)
+    open(out + "/table.txt", "w").write("\n".join(rows) + "\n")
+    sys.exit(0)
 
 where = ("QEMU guest, Debian 6.1 kernel, 1 vCPU under TCG; software flower "
          "on veth ports; nicflowd datapath_type=netdev, ovs-vswitchd 3.1 "

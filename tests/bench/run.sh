@@ -146,6 +146,18 @@ for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")'
 77) echo "offload benchmark skipped: the VM lab is unavailable (see above)" >&2 ;;
 *) echo "offload benchmark failed; see above" >&2 ;;
 esac
+# The same guest harness in its kernel datapath mode: flow setups/s with
+# both switches on openvswitch.ko, no offload (about 2 min with 3 reps).
+OFFLOAD_DP=system REPS=${KDP_REPS:-3} tests/bench/offload-vm.sh "$out/kdp"
+case $? in
+0)
+    offload_items=$offload_items$(python3 -c 'import json, sys
+for i in json.load(open(sys.argv[1])): print(",\n    " + json.dumps(i), end="")' \
+        "$out/kdp/items.json")
+    ;;
+77) echo "kernel datapath benchmark skipped: the VM lab is unavailable" >&2 ;;
+*) echo "kernel datapath benchmark failed; see above" >&2 ;;
+esac
 
 vsctl_items=
 if REPS=$OVSDB_REPS tests/bench/vsctl.sh "$out/vsctl"; then
@@ -212,6 +224,11 @@ if [ -s "$out/offload/table.txt" ]; then
     while IFS=$'\t' read -r name unit a b r better; do
         row "$name" "$unit" "$a" "$b" "$r" "$better"
     done < "$out/offload/table.txt"
+fi
+if [ -s "$out/kdp/table.txt" ]; then
+    while IFS=$'\t' read -r name unit a b r better; do
+        row "$name" "$unit" "$a" "$b" "$r" "$better"
+    done < "$out/kdp/table.txt"
 fi
 if [ "$classifier_json" != null ]; then
     echo

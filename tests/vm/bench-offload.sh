@@ -284,8 +284,13 @@ table=1,priority=10,in_port=1,actions=output:2
 table=1,priority=10,in_port=3,actions=output:2
 table=1,priority=0,actions=drop
 EOF
-# The same other_config for both switches.
-OTHER_CONFIG="other_config:hw-offload=true other_config:tc-policy=none
+# The same other_config for both switches.  OFFLOAD_DP=system (the kernel
+# datapath benchmark, see kdp_rate_run) runs both on openvswitch.ko
+# without hardware offload.
+OFFLOAD_DP=${OFFLOAD_DP:-netdev}
+HW=true
+[ "$OFFLOAD_DP" = system ] && HW=false
+OTHER_CONFIG="other_config:hw-offload=$HW other_config:tc-policy=none
 other_config:max-idle=600000 other_config:flow-limit=$OFFLOAD_FLOW_LIMIT"
 
 # ---------------------------------------------------------------- Open vSwitch
@@ -402,7 +407,7 @@ start_nicflow() {
     "$B/nicflowd" "unix:$N/db.sock" --detach --pidfile --log-file \
         -vconsole:off 2>>"$N/start.err" ||
         { START_WHY="nicflowd did not start"; return 1; }
-    nf_vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev \
+    nf_vsctl -- add-br br0 -- set bridge br0 datapath_type="$OFFLOAD_DP" \
         -- add-port br0 pa -- set interface pa ofport_request=1 \
         -- add-port br0 pb -- set interface pb ofport_request=2 \
         -- add-port br0 pc -- set interface pc ofport_request=3 ||
@@ -442,6 +447,9 @@ stop_nicflow() {
     for p in nicflowd nicflow-dbd; do
         [ -f "$N/$p.pid" ] && kill -9 "$(cat "$N/$p.pid")" 2>/dev/null
     done
+    # A kernel datapath outlives nicflowd (by design): the next switch
+    # starts without it.
+    ovs-dpctl del-dp ovs-system 2>/dev/null
     rm -rf "$N"
     :
 }
@@ -608,6 +616,56 @@ rate_run() {
         }'
 }
 
+# kdp_rate_run CFG REP: the kernel datapath benchmark (OFFLOAD_DP=system):
+# OFFLOAD_N tuples from ofa as in rate_run, each its own megaflow, with no
+# hardware offload: N / seconds from just before the first frame until
+# the kernel datapath holds N flows (its flow count, read every 0.2 s
+# with nicflow-dpctl, which opens the datapath without changing it:
+# ovs-dpctl would switch its upcall dispatch).  kdp_rate90: up to 90 %.
+kdp_rate_run() {
+    cfg=$1 rep=$2
+    pid=$("${cfg}_pid")
+    c0=$(cpu_ticks "$pid")
+    n90=$((OFFLOAD_N * 9 / 10))
+    t90=
+    flows() {
+        "$B/nicflow-dpctl" show system@ovs-system 2>/dev/null |
+            sed -n 's/^ *flows: *\([0-9]*\).*/\1/p' | head -n 1
+    }
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    "$IP" netns exec ofa "$FLOOD" va "$OFFLOAD_N" "$OFFLOAD_PPS" \
+        $((OFFLOAD_TIMEOUT + 10)) 2>>"$W/flood.log" &
+    FLOOD_PID=$!
+    while :; do
+        sleep 0.2
+        c=$(flows)
+        t=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+            'BEGIN {printf "%.2f", b - a}')
+        [ -z "$t90" ] && [ "${c:-0}" -ge "$n90" ] && t90=$t
+        [ "${c:-0}" -ge "$OFFLOAD_N" ] && break
+        if awk -v t="$t" -v m="$OFFLOAD_TIMEOUT" 'BEGIN {exit !(t >= m)}'; then
+            say "$cfg: time-out: ${c:-0} kernel flows after $t s"
+            result "$cfg" "$rep" kdp_partial "${c:-0}"
+            break
+        fi
+    done
+    kill "$FLOOD_PID" 2>/dev/null
+    wait "$FLOOD_PID" 2>/dev/null
+    FLOOD_PID=
+    c1=$(cpu_ticks "$pid")
+    result "$cfg" "$rep" switch_cpu_s "$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" \
+        'BEGIN {printf "%.2f", (b - a) / hz}')"
+    result "$cfg" "$rep" kdp_flows "${c:-0}"
+    result "$cfg" "$rep" kdp_s "$t"
+    result "$cfg" "$rep" kdp_rate "$(awk -v n="${c:-0}" -v t="$t" \
+        'BEGIN {printf "%.1f", (t > 0 ? n / t : 0)}')"
+    [ -n "$t90" ] && result "$cfg" "$rep" kdp_rate90 "$(awk -v n="$n90" \
+        -v t="$t90" 'BEGIN {printf "%.1f", (t > 0 ? n / t : 0)}')"
+    lost=$("$B/nicflow-dpctl" show system@ovs-system 2>/dev/null |
+        sed -n 's/.*lost:\([0-9]*\).*/\1/p' | head -n 1)
+    result "$cfg" "$rep" upcalls_lost "${lost:-null}"
+}
+
 # one CFG REP: a whole run of one switch.
 one() {
     cfg=$1 rep=$2 mon=$W/mon-$1-$2.txt
@@ -624,9 +682,13 @@ one() {
         tc_clean
         return 1
     fi
-    lat_run "$cfg" "$rep" "$mon"
-    rate_run "$cfg" "$rep" "$mon"
-    "${cfg}_results" "$cfg" "$rep"
+    if [ "$OFFLOAD_DP" = system ]; then
+        kdp_rate_run "$cfg" "$rep"
+    else
+        lat_run "$cfg" "$rep" "$mon"
+        rate_run "$cfg" "$rep" "$mon"
+        "${cfg}_results" "$cfg" "$rep"
+    fi
     result "$cfg" "$rep" monitor_cpu_s "$(awk -v a="$m0" -v b="$(cpu_ticks "$MON_PID")" \
         -v hz="$HZ" 'BEGIN {printf "%.2f", (b - a) / hz}')"
     mon_stop
