@@ -156,7 +156,10 @@ check "three misses counted ($missed0 -> $missed1)" \
 "$D" upcalls dp0 > "$NF_TMP/upcalls"
 check_output "the three misses are read as upcalls" '^3$' \
     bash -c "grep -c '^miss: in_port 2, .*in_port(2).*udp(src=53,dst=9)' '$NF_TMP/upcalls'"
-check_output "... and are gone once read" '^$' "$D" upcalls dp0
+# Gone once read: none of the three comes again (b's kernel may have sent
+# something of its own meanwhile, which is queued as a miss too).
+gone() { ! "$D" upcalls dp0 | grep -q 'udp(src=53,dst=9)'; }
+check "... and are gone once read" gone
 
 # Errors.
 check_output "a bad flow key is explained" 'in_port' \
