@@ -223,6 +223,36 @@ static void send_from_local(struct xctx *, struct xbridge *,
                             const struct xport *, const uint8_t *frame,
                             size_t size);
 
+/* Whether a neighbour request for IP on bridge DEV may go out now: one a
+ * second per address, however many packets wait for it. */
+static bool
+request_due(const char *dev, const struct in6_addr *ip)
+{
+    static struct {
+        char dev[IFNAMSIZ];
+        struct in6_addr ip;
+        long long sent;
+    } recent[16];
+    static size_t next;
+    long long now = nf_time_msec();
+
+    for (size_t i = 0; i < ARRAY_SIZE(recent); i++) {
+        if (!strcmp(recent[i].dev, dev)
+            && !memcmp(&recent[i].ip, ip, sizeof *ip)) {
+            if (now - recent[i].sent < 1000) {
+                return false;
+            }
+            recent[i].sent = now;
+            return true;
+        }
+    }
+    snprintf(recent[next].dev, sizeof recent[next].dev, "%s", dev);
+    recent[next].ip = *ip;
+    recent[next].sent = now;
+    next = (next + 1) % ARRAY_SIZE(recent);
+    return true;
+}
+
 /* Sends an ARP request for NEXTHOP from the underlay bridge UB's own port
  * LOCAL (address SRC), through UB's pipeline. */
 static void
@@ -379,6 +409,10 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
         }
     }
     if (!tnl_route_lookup(st->pkt_mark, &dst6, dev, &src6, &gw)) {
+        /* Not cached as a drop: the route may come any moment, and only
+         * packets that reach userspace can use it before a revalidation
+         * notices. */
+        ctx->out->slow = true;
         COVERAGE_INC(xlate_tnl_no_route);
         xlate_trace(ctx,
                     "-> output to tunnel %s: native tunnel routing "
@@ -415,12 +449,17 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
 
     struct eth_addr nh_mac;
     if (tnl_neigh_lookup(dev, &nh, &nh_mac)) {
+        /* Every packet comes to userspace until the neighbour is known:
+         * a translation without a packet (a revalidation) sends no
+         * request, so a flow cached now would wait for a reply that no
+         * request asked for. */
+        ctx->out->slow = true;
         COVERAGE_INC(xlate_tnl_neigh_miss);
         xlate_trace(ctx,
                     "-> output to tunnel %s: neighbor cache miss for "
                     "%s on bridge %s, sending %s request: dropped",
                     xp->name, addr_str(&nh, s), dev, v6 ? "ND" : "ARP");
-        if (ctx->packet) {
+        if (ctx->packet && request_due(dev, &nh)) {
             if (v6) {
                 send_ns(ctx, ub, local, &src6, &nh);
             } else {
