@@ -12,6 +12,7 @@
 #include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,28 @@ const struct tcf_field tcf_fields[] = {
           TCF_FMT_DEC),
     FIELD("ip_flags", TCA_FLOWER_KEY_FLAGS, TCA_FLOWER_KEY_FLAGS_MASK, flags,
           TCF_CTX_ANY, TCF_FMT_HEX),
+    /* The tunnel metadata (decapsulation): whatever the inner packet. */
+    FIELD("enc_key_id", TCA_FLOWER_KEY_ENC_KEY_ID, 0, enc_key_id, TCF_CTX_ANY,
+          TCF_FMT_DEC),
+    FIELD("enc_ipv4_src", TCA_FLOWER_KEY_ENC_IPV4_SRC,
+          TCA_FLOWER_KEY_ENC_IPV4_SRC_MASK, enc_ipv4_src, TCF_CTX_ANY,
+          TCF_FMT_IP4),
+    FIELD("enc_ipv4_dst", TCA_FLOWER_KEY_ENC_IPV4_DST,
+          TCA_FLOWER_KEY_ENC_IPV4_DST_MASK, enc_ipv4_dst, TCF_CTX_ANY,
+          TCF_FMT_IP4),
+    FIELD("enc_ipv6_src", TCA_FLOWER_KEY_ENC_IPV6_SRC,
+          TCA_FLOWER_KEY_ENC_IPV6_SRC_MASK, enc_ipv6_src, TCF_CTX_ANY,
+          TCF_FMT_IP6),
+    FIELD("enc_ipv6_dst", TCA_FLOWER_KEY_ENC_IPV6_DST,
+          TCA_FLOWER_KEY_ENC_IPV6_DST_MASK, enc_ipv6_dst, TCF_CTX_ANY,
+          TCF_FMT_IP6),
+    FIELD("enc_dst_port", TCA_FLOWER_KEY_ENC_UDP_DST_PORT,
+          TCA_FLOWER_KEY_ENC_UDP_DST_PORT_MASK, enc_tp_dst, TCF_CTX_ANY,
+          TCF_FMT_DEC),
+    FIELD("enc_tos", TCA_FLOWER_KEY_ENC_IP_TOS, TCA_FLOWER_KEY_ENC_IP_TOS_MASK,
+          enc_tos, TCF_CTX_ANY, TCF_FMT_HEX),
+    FIELD("enc_ttl", TCA_FLOWER_KEY_ENC_IP_TTL, TCA_FLOWER_KEY_ENC_IP_TTL_MASK,
+          enc_ttl, TCF_CTX_ANY, TCF_FMT_DEC),
 };
 const size_t tcf_n_fields = ARRAY_SIZE(tcf_fields);
 
@@ -123,7 +146,8 @@ tcf_port_parent(const char *type)
         bool egress;
     } types[] = {
         { "afpacket", false }, { "afxdp", false }, { "system", false },
-        { "internal", true },  { "tap", true },
+        { "internal", true },  { "tap", true },    { "vxlan", false },
+        { "geneve", false },   { "gre", false },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
@@ -133,6 +157,19 @@ tcf_port_parent(const char *type)
         }
     }
     return 0;
+}
+
+bool
+tcf_port_is_tunnel(const char *type)
+{
+    static const char *const types[] = { "vxlan", "geneve", "gre" };
+
+    for (size_t i = 0; type && i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(type, types[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 const char *
@@ -325,6 +362,30 @@ match_agrees(const struct tcf_filter *want, const struct tcf_filter *got,
 }
 
 static bool
+tunnel_key_agrees(const struct tcf_action *a, const struct tcf_action *b)
+{
+    const struct tcf_tunnel_key *x = &a->tunnel_key, *y = &b->tunnel_key;
+
+    if (x->t_action != y->t_action) {
+        return false;
+    }
+    if (x->t_action != TCA_TUNNEL_KEY_ACT_SET) {
+        return true;
+    }
+    return x->has_key_id == y->has_key_id
+           && (!x->has_key_id || x->key_id == y->key_id)
+           && x->has_ipv4 == y->has_ipv4 && x->has_ipv6 == y->has_ipv6
+           && (!x->has_ipv4
+               || (x->ipv4_src == y->ipv4_src && x->ipv4_dst == y->ipv4_dst))
+           && (!x->has_ipv6
+               || (!memcmp(&x->ipv6_src, &y->ipv6_src, sizeof x->ipv6_src)
+                   && !memcmp(&x->ipv6_dst, &y->ipv6_dst, sizeof x->ipv6_dst)))
+           && x->dst_port == y->dst_port && x->tos == y->tos
+           && x->ttl == y->ttl && x->no_csum == y->no_csum
+           && x->has_opts == y->has_opts;
+}
+
+static bool
 action_agrees(const struct tcf_action *a, const struct tcf_action *b)
 {
     if (a->type != b->type || a->verdict != b->verdict
@@ -368,6 +429,8 @@ action_agrees(const struct tcf_action *a, const struct tcf_action *b)
     case TCF_A_SKBEDIT:
         return a->skbedit.has_ptype == b->skbedit.has_ptype
                && a->skbedit.ptype == b->skbedit.ptype;
+    case TCF_A_TUNNEL_KEY:
+        return tunnel_key_agrees(a, b);
     }
     return false;
 }
@@ -457,6 +520,52 @@ verdict_name(int verdict)
     }
 }
 
+/* "tunnel_key set key_id 100 src 10.1.1.1 dst 10.1.1.2 dst_port 4789
+ * tos 0x0 ttl 64 nocsum", "tunnel_key unset". */
+static void
+format_tunnel_key(struct buf *b, const struct tcf_action *a)
+{
+    const struct tcf_tunnel_key *t = &a->tunnel_key;
+    char s[INET6_ADDRSTRLEN];
+
+    if (t->t_action == TCA_TUNNEL_KEY_ACT_RELEASE) {
+        buf_put_cstr(b, "tunnel_key unset");
+        return;
+    } else if (t->t_action != TCA_TUNNEL_KEY_ACT_SET) {
+        buf_printf(b, "tunnel_key t_action %d", t->t_action);
+        return;
+    }
+    buf_put_cstr(b, "tunnel_key set");
+    if (t->has_key_id) {
+        buf_printf(b, " key_id %" PRIu32, ntohl(t->key_id));
+    }
+    if (t->has_ipv4) {
+        buf_printf(b, " src %s",
+                   inet_ntop(AF_INET, &t->ipv4_src, s, sizeof s));
+        buf_printf(b, " dst %s",
+                   inet_ntop(AF_INET, &t->ipv4_dst, s, sizeof s));
+    }
+    if (t->has_ipv6) {
+        buf_printf(b, " src %s",
+                   inet_ntop(AF_INET6, &t->ipv6_src, s, sizeof s));
+        buf_printf(b, " dst %s",
+                   inet_ntop(AF_INET6, &t->ipv6_dst, s, sizeof s));
+    }
+    if (t->dst_port) {
+        buf_printf(b, " dst_port %u", ntohs(t->dst_port));
+    }
+    if (t->tos) {
+        buf_printf(b, " tos %#x", t->tos);
+    }
+    if (t->ttl) {
+        buf_printf(b, " ttl %u", t->ttl);
+    }
+    buf_put_cstr(b, t->no_csum ? " nocsum" : " csum");
+    if (t->has_opts) {
+        buf_put_cstr(b, " opts");
+    }
+}
+
 static void
 format_action(struct buf *b, const struct tcf_action *a)
 {
@@ -529,6 +638,9 @@ format_action(struct buf *b, const struct tcf_action *a)
         if (a->skbedit.has_ptype) {
             buf_printf(b, " ptype %u", a->skbedit.ptype);
         }
+        break;
+    case TCF_A_TUNNEL_KEY:
+        format_tunnel_key(b, a);
         break;
     }
     const char *v = verdict_name(a->verdict);

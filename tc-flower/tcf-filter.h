@@ -80,20 +80,33 @@ struct tcf_key {
                          * "untagged" when the ethertype is wildcarded. */
     uint8_t pad;        /* Always zero. */
     uint32_t flags;     /* be32: TCA_FLOWER_KEY_FLAGS_* (fragments). */
+
+    /* The tunnel a packet arrived through (its metadata, as a collect-md
+     * tunnel device filled it in): flower's enc_* keys.  Either the IPv4
+     * or the IPv6 pair, never both. */
+    uint32_t enc_key_id;          /* be32: VNI / GRE key (exact only). */
+    uint32_t enc_ipv4_src;        /* be32. */
+    uint32_t enc_ipv4_dst;        /* be32. */
+    struct in6_addr enc_ipv6_src; /* Outer IPv6 addresses. */
+    struct in6_addr enc_ipv6_dst;
+    uint16_t enc_tp_dst; /* be16: outer UDP destination port. */
+    uint8_t enc_tos;     /* Outer ToS / traffic class. */
+    uint8_t enc_ttl;     /* Outer TTL / hop limit. */
 };
 /* No holes: keys are hashed and compared as bytes. */
-_Static_assert(sizeof(struct tcf_key) == 104, "struct tcf_key has holes");
+_Static_assert(sizeof(struct tcf_key) == 152, "struct tcf_key has holes");
 
 /* The actions the provider emits (and recognises in replies). */
 enum tcf_action_type {
-    TCF_A_OTHER,   /* A kind we do not model; see 'kind'. */
-    TCF_A_DROP,    /* gact with TC_ACT_SHOT. */
-    TCF_A_GACT,    /* gact with another verdict. */
-    TCF_A_MIRRED,  /* Mirror or redirect, egress or ingress. */
-    TCF_A_VLAN,    /* Push, pop or modify the outer tag. */
-    TCF_A_PEDIT,   /* Typed ("ex") header rewrites. */
-    TCF_A_CSUM,    /* Checksum update after a pedit. */
-    TCF_A_SKBEDIT, /* Packet type (for internal ports). */
+    TCF_A_OTHER,      /* A kind we do not model; see 'kind'. */
+    TCF_A_DROP,       /* gact with TC_ACT_SHOT. */
+    TCF_A_GACT,       /* gact with another verdict. */
+    TCF_A_MIRRED,     /* Mirror or redirect, egress or ingress. */
+    TCF_A_VLAN,       /* Push, pop or modify the outer tag. */
+    TCF_A_PEDIT,      /* Typed ("ex") header rewrites. */
+    TCF_A_CSUM,       /* Checksum update after a pedit. */
+    TCF_A_SKBEDIT,    /* Packet type (for internal ports). */
+    TCF_A_TUNNEL_KEY, /* Set (encap) or release (decap) tunnel metadata. */
 };
 
 /* One 32-bit pedit rewrite: the word at OFF bytes into header HTYPE
@@ -116,6 +129,24 @@ struct tcf_counters {
     uint64_t hw_bytes;
     bool has_lastuse;
     uint64_t lastuse; /* struct tcf_t: clock ticks since the last use. */
+};
+
+/* act_tunnel_key's parameters. */
+struct tcf_tunnel_key {
+    int t_action;      /* TCA_TUNNEL_KEY_ACT_SET or _RELEASE. */
+    bool has_key_id;   /* The rest only for a set. */
+    uint32_t key_id;   /* be32: VNI / GRE key. */
+    bool has_ipv4;     /* Source and destination go in pairs (the */
+    bool has_ipv6;     /* kernel wants both, 0 / :: for "any"). */
+    uint32_t ipv4_src; /* be32. */
+    uint32_t ipv4_dst; /* be32. */
+    struct in6_addr ipv6_src;
+    struct in6_addr ipv6_dst;
+    uint16_t dst_port; /* be16; 0: the device's own. */
+    uint8_t tos;       /* 0: the device's default. */
+    uint8_t ttl;       /* 0: the device's default. */
+    bool no_csum;      /* No outer UDP checksum. */
+    bool has_opts;     /* Replies only: options we do not model. */
 };
 
 struct tcf_action {
@@ -144,6 +175,7 @@ struct tcf_action {
             bool has_ptype;
             uint16_t ptype; /* PACKET_HOST, ... */
         } skbedit;
+        struct tcf_tunnel_key tunnel_key;
     };
     uint8_t cookie[TCF_COOKIE_LEN];
     uint16_t cookie_len; /* 0: no cookie.  Longer than TCF_COOKIE_LEN:
@@ -178,11 +210,21 @@ uint32_t tcf_egress_parent(void);
 
 /* The hook on which packets that enter the switch from a port of datapath
  * port type TYPE pass its device: ingress for a device of its own
- * ("afpacket", "afxdp", "system", or no type); egress for "internal" and
+ * ("afpacket", "afxdp", "system", a tunnel type, or no type); egress for "internal" and
  * "tap", tap devices whose file descriptor nicflowd holds, so that what
  * the host stack transmits on them is what the switch receives.  Returns
- * the parent handle, or 0 for a type tc does not serve. */
+ * the parent handle, or 0 for a type tc does not serve.  Tunnel ports
+ * ("vxlan", "geneve", "gre": tcf_port_is_tunnel()) are served on ingress
+ * too; on the userspace datapath they have no kernel device (no ifindex),
+ * which port_probe() refuses on its own. */
 uint32_t tcf_port_parent(const char *type);
+
+/* True if TYPE is a tunnel port type ("vxlan", "geneve", "gre"): on the
+ * kernel datapath a collect-metadata ("external") tunnel device, served on
+ * its ingress hook, where decapsulated packets arrive with their tunnel
+ * metadata (the enc_* keys); output to it needs tunnel metadata set
+ * first (tunnel_key set). */
+bool tcf_port_is_tunnel(const char *type);
 
 /* "ingress", "egress" or "parent 0x..." (in a thread-local buffer), for
  * messages. */

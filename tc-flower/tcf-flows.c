@@ -157,8 +157,8 @@ tcf_filter_stats(const struct tcf_filter *f, struct offload_stats *st)
 
     tcf_filter_counters(f, &packets, &bytes, &hw_packets, &ago);
     /* Software flower counts skb->len: at tc ingress the Ethernet header
-     * is already pulled, at tc egress it is not; on both the outer tag is
-     * metadata. */
+     * is already pulled (a tunnel device's too: it pulls the inner one),
+     * at tc egress it is not; on both the outer tag is metadata. */
     uint64_t l2 = (f->parent == tcf_egress_parent() ? 0 : ETH_HLEN)
                   + (f->mask.vlan_tpid[0] ? 4 : 0);
     uint64_t sw_packets = packets > hw_packets ? packets - hw_packets : 0;

@@ -5,14 +5,21 @@
  * step that takes a field zeroes its bytes there.  Whatever is left
  * nonzero at the end is a field flower cannot match (or not in this
  * context), and the first such field, in struct flow's order, names the
- * refusal.  The fields flower lacks altogether (tunnel metadata, packet
- * mark, dp_hash, MPLS, the IPv6 flow label, ND) are simply never taken. */
+ * refusal.  The fields flower lacks altogether (packet mark, dp_hash,
+ * MPLS, the IPv6 flow label, ND) are simply never taken.
+ *
+ * Tunnel metadata is matched (flower's enc_* keys) only on a filter of a
+ * tunnel port, whose collect-metadata device fills it in when it
+ * decapsulates; see translate_tunnel(). */
 #include "tc-flower/tcf-translate.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_tunnel_key.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/coverage.h"
@@ -65,6 +72,100 @@ refuse(struct offload_reason *why, const char *name, const char *detail)
     tcf_reason(why, OFFLOAD_R_UNSUPPORTED_MATCH, "no match on %s%s", name,
                detail);
     return EOPNOTSUPP;
+}
+
+static int
+refuse_tunnel(struct offload_reason *why, const char *detail)
+{
+    return refuse(why, "tunnel", detail);
+}
+
+/* The tunnel a packet arrived through, on a tunnel port: as Open vSwitch
+ * does (netdev-offload-tc.c) on kernels without TCA_FLOWER_KEY_ENC_FLAGS
+ * (6.1 has none), the df and csum flags are not matched (flower cannot),
+ * and the key flag is implied by tun_id; oam cannot be matched and is
+ * refused.  tun_id becomes ENC_KEY_ID, which has no mask: exact or not at
+ * all, and 32 bits at most (a VNI has 24, a GRE key 32).  A flow for a
+ * packet without a key (key flag exact and clear) matches ENC_KEY_ID 0,
+ * the tun_id the kernel gives such a packet.  The outer UDP source port
+ * is refused: it is a hash of the inner flow, which no flow should
+ * match. */
+static int
+translate_tunnel(const struct flow *key, const struct flow *mask,
+                 struct flow *left, const struct offload_port *in,
+                 struct tcf_filter *f, struct offload_reason *why)
+{
+    const struct pkt_tunnel *kt = &key->tunnel, *mt = &mask->tunnel;
+    struct tcf_key *k = &f->key, *m = &f->mask;
+
+    if (nf_bytes_all(mt, sizeof *mt, 0)) {
+        return 0;
+    }
+    if (!tcf_port_is_tunnel(in->type)) {
+        struct pkt_tunnel masked;
+        const uint8_t *kb = (const uint8_t *) kt, *mb = (const uint8_t *) mt;
+        uint8_t *out = (uint8_t *) &masked;
+        for (size_t i = 0; i < sizeof masked; i++) {
+            out[i] = kb[i] & mb[i];
+        }
+        if (nf_bytes_all(&masked, sizeof masked, 0)) {
+            /* "Not through a tunnel": true of every packet of a port that
+             * is no tunnel. */
+            TAKE(left, tunnel);
+            return 0;
+        }
+        char detail[64];
+        snprintf(detail, sizeof detail, " (%s is not a tunnel port)",
+                 in->name);
+        return refuse_tunnel(why, detail);
+    }
+    bool v4 = mt->ip_src || mt->ip_dst;
+    bool v6 = !nf_bytes_all(&mt->ipv6_src, sizeof mt->ipv6_src, 0)
+              || !nf_bytes_all(&mt->ipv6_dst, sizeof mt->ipv6_dst, 0);
+    if (v4 && v6) {
+        return refuse_tunnel(why, " (IPv4 and IPv6 outer addresses)");
+    }
+    if (mt->flags & PKT_TUN_F_OAM) {
+        return refuse(why, "tunnel flags", " (oam)");
+    }
+    if (mt->tp_src) {
+        return refuse(why, "tunnel tp_src", "");
+    }
+    if (mt->tun_id) {
+        uint64_t id = kt->tun_id & mt->tun_id;
+        if ((be64toh(mt->tun_id) & UINT32_MAX) != UINT32_MAX) {
+            return refuse(why, "tunnel tun_id", " (must be exact)");
+        }
+        if (be64toh(id) > UINT32_MAX) {
+            return refuse(why, "tunnel tun_id", " (more than 32 bits)");
+        }
+        k->enc_key_id = htonl(be64toh(id));
+        m->enc_key_id = UINT32_MAX;
+    } else if ((mt->flags & PKT_TUN_F_KEY) && !(kt->flags & PKT_TUN_F_KEY)) {
+        /* No key: tun_id 0 in the kernel's metadata. */
+        k->enc_key_id = 0;
+        m->enc_key_id = UINT32_MAX;
+    }
+    k->enc_ipv4_src = kt->ip_src & mt->ip_src;
+    m->enc_ipv4_src = mt->ip_src;
+    k->enc_ipv4_dst = kt->ip_dst & mt->ip_dst;
+    m->enc_ipv4_dst = mt->ip_dst;
+    for (int i = 0; i < 16; i++) {
+        k->enc_ipv6_src.s6_addr[i] =
+            kt->ipv6_src.s6_addr[i] & mt->ipv6_src.s6_addr[i];
+        k->enc_ipv6_dst.s6_addr[i] =
+            kt->ipv6_dst.s6_addr[i] & mt->ipv6_dst.s6_addr[i];
+    }
+    m->enc_ipv6_src = mt->ipv6_src;
+    m->enc_ipv6_dst = mt->ipv6_dst;
+    k->enc_tp_dst = kt->tp_dst & mt->tp_dst;
+    m->enc_tp_dst = mt->tp_dst;
+    k->enc_tos = kt->tos & mt->tos;
+    m->enc_tos = mt->tos;
+    k->enc_ttl = kt->ttl & mt->ttl;
+    m->enc_ttl = mt->ttl;
+    TAKE(left, tunnel);
+    return 0;
 }
 
 /* Up to two tags; see tcf-msg-build.c for how flower wants them. */
@@ -308,7 +409,7 @@ translate_l3(const struct flow *key, const struct flow *mask,
 
 int
 tcf_translate_match(const struct flow *key, const struct flow *mask,
-                    uint32_t in_odp_port, struct tcf_filter *f,
+                    const struct offload_port *in, struct tcf_filter *f,
                     struct offload_reason *why)
 {
     struct flow left = *mask;
@@ -319,10 +420,14 @@ tcf_translate_match(const struct flow *key, const struct flow *mask,
     if (mask->in_port != UINT32_MAX) {
         return refuse(why, "in_port", " (must be exact)");
     }
-    if (key->in_port != in_odp_port) {
+    if (key->in_port != in->odp_port) {
         return refuse(why, "in_port", " (not the flow's input port)");
     }
     TAKE(&left, in_port);
+    error = translate_tunnel(key, mask, &left, in, f, why);
+    if (error) {
+        return error;
+    }
     /* Only the first pass through the datapath (recirc_id 0). */
     if (mask->recirc_id == UINT32_MAX && !key->recirc_id) {
         TAKE(&left, recirc_id);
@@ -378,6 +483,30 @@ tcf_translate_match(const struct flow *key, const struct flow *mask,
     return 0;
 }
 
+/* A filter on a tunnel port first drops the metadata of the tunnel the
+ * packet came through (tunnel_key unset, as Open vSwitch does), so that
+ * nothing after it (an output to another tunnel port, say, which must
+ * have its own set(tunnel)) can use it. */
+static int
+release_tunnel(struct tcf_filter *f, struct offload_reason *why)
+{
+    struct tcf_action *a = &f->actions[0];
+
+    if (f->n_actions >= TCF_MAX_ACTIONS) {
+        tcf_reason(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                   "too many actions (tc allows %d)", TCF_MAX_ACTIONS);
+        return EOPNOTSUPP;
+    }
+    memmove(a + 1, a, f->n_actions * sizeof *a);
+    f->n_actions++;
+    memset(a, 0, sizeof *a);
+    a->type = TCF_A_TUNNEL_KEY;
+    strcpy(a->kind, "tunnel_key");
+    a->verdict = TC_ACT_PIPE;
+    a->tunnel_key.t_action = TCA_TUNNEL_KEY_ACT_RELEASE;
+    return 0;
+}
+
 int
 tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
               tcf_port_lookup_fn *lookup, struct tcf_filter *f,
@@ -401,11 +530,13 @@ tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
         f->parent = tcf_port_parent(in->type);
     }
     f->flags = skip_flags & (TCA_CLS_FLAGS_SKIP_SW | TCA_CLS_FLAGS_SKIP_HW);
-    error =
-        tcf_translate_match(flow->flow, flow->flow_mask, in->odp_port, f, why);
+    error = tcf_translate_match(flow->flow, flow->flow_mask, in, f, why);
     if (!error) {
         error = tcf_translate_actions(flow->actions, flow->actions_len, lookup,
                                       f, why);
+    }
+    if (!error && tcf_port_is_tunnel(in->type)) {
+        error = release_tunnel(f, why);
     }
     if (error) {
         return error;

@@ -22,6 +22,7 @@
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_skbedit.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -38,8 +39,17 @@ struct mb {
 static void
 put(struct mb *m, uint16_t type, size_t len, const void *data)
 {
-    if (!m->failed && !mnl_attr_put_check(m->nlh, m->size, type, len, data)) {
+    if (m->failed) {
+        return;
+    }
+    if (!mnl_attr_put_check(m->nlh, m->size, type, len, data)) {
         m->failed = true;
+    } else if (MNL_ALIGN(len) != len) {
+        /* libmnl 1.0.4 (Debian 12's) leaves the padding after an
+         * attribute as the buffer had it: zero it, so that a request is
+         * the same bytes whatever the buffer held before. */
+        size_t pad = MNL_ALIGN(len) - len;
+        memset((uint8_t *) m->nlh + m->nlh->nlmsg_len - pad, 0, pad);
     }
 }
 
@@ -180,6 +190,46 @@ put_match(struct mb *m, const struct tcf_filter *f)
     }
 }
 
+/* act_tunnel_key (net/sched/act_tunnel_key.c, tunnel_key_init()): a set
+ * needs a source and a destination address of one family (a source of 0
+ * lets the tunnel device pick one by route); without ENC_KEY_ID the
+ * metadata has no key (GRE without a key); NO_CSUM always, so that the
+ * echo, which always reports it, says what we meant. */
+static bool
+put_tunnel_key(struct mb *m, const struct tcf_tunnel_key *t, int verdict)
+{
+    struct tc_tunnel_key p = { .action = verdict, .t_action = t->t_action };
+
+    put(m, TCA_TUNNEL_KEY_PARMS, sizeof p, &p);
+    if (t->t_action != TCA_TUNNEL_KEY_ACT_SET) {
+        return true;
+    }
+    if (t->has_opts || t->has_ipv4 == t->has_ipv6) {
+        return false;
+    }
+    if (t->has_key_id) {
+        put_u32(m, TCA_TUNNEL_KEY_ENC_KEY_ID, t->key_id);
+    }
+    if (t->has_ipv4) {
+        put_u32(m, TCA_TUNNEL_KEY_ENC_IPV4_SRC, t->ipv4_src);
+        put_u32(m, TCA_TUNNEL_KEY_ENC_IPV4_DST, t->ipv4_dst);
+    } else {
+        put(m, TCA_TUNNEL_KEY_ENC_IPV6_SRC, sizeof t->ipv6_src, &t->ipv6_src);
+        put(m, TCA_TUNNEL_KEY_ENC_IPV6_DST, sizeof t->ipv6_dst, &t->ipv6_dst);
+    }
+    if (t->dst_port) {
+        put_u16(m, TCA_TUNNEL_KEY_ENC_DST_PORT, t->dst_port);
+    }
+    if (t->tos) {
+        put_u8(m, TCA_TUNNEL_KEY_ENC_TOS, t->tos);
+    }
+    if (t->ttl) {
+        put_u8(m, TCA_TUNNEL_KEY_ENC_TTL, t->ttl);
+    }
+    put_u8(m, TCA_TUNNEL_KEY_NO_CSUM, t->no_csum);
+    return true;
+}
+
 static bool
 put_action_options(struct mb *m, const struct tcf_action *a)
 {
@@ -258,6 +308,8 @@ put_action_options(struct mb *m, const struct tcf_action *a)
         }
         return true;
     }
+    case TCF_A_TUNNEL_KEY:
+        return put_tunnel_key(m, &a->tunnel_key, a->verdict);
     case TCF_A_OTHER:
     case TCF_A_GACT:
         break;
@@ -282,6 +334,8 @@ action_kind(enum tcf_action_type type)
         return "csum";
     case TCF_A_SKBEDIT:
         return "skbedit";
+    case TCF_A_TUNNEL_KEY:
+        return "tunnel_key";
     case TCF_A_OTHER:
         break;
     }

@@ -24,6 +24,7 @@
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_skbedit.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -303,6 +304,7 @@ static const struct {
     { "pedit", TCF_A_PEDIT, TCA_PEDIT_TM, TCA_PEDIT_MAX },
     { "csum", TCF_A_CSUM, TCA_CSUM_TM, TCA_CSUM_MAX },
     { "skbedit", TCF_A_SKBEDIT, TCA_SKBEDIT_TM, TCA_SKBEDIT_MAX },
+    { "tunnel_key", TCF_A_TUNNEL_KEY, TCA_TUNNEL_KEY_TM, TCA_TUNNEL_KEY_MAX },
 };
 
 /* The largest *_MAX of the kinds above, for one attribute table. */
@@ -311,7 +313,8 @@ _Static_assert(TCA_GACT_MAX <= KIND_ATTR_MAX && TCA_MIRRED_MAX <= KIND_ATTR_MAX
                    && TCA_VLAN_MAX <= KIND_ATTR_MAX
                    && TCA_PEDIT_MAX <= KIND_ATTR_MAX
                    && TCA_CSUM_MAX <= KIND_ATTR_MAX
-                   && TCA_SKBEDIT_MAX <= KIND_ATTR_MAX,
+                   && TCA_SKBEDIT_MAX <= KIND_ATTR_MAX
+                   && TCA_TUNNEL_KEY_MAX <= KIND_ATTR_MAX,
                "KIND_ATTR_MAX too small");
 
 static int
@@ -377,6 +380,61 @@ parse_pedit(const struct tcf_attr *tb, struct tcf_action *a)
         left -= step;
     }
     return left || i != sel.nkeys ? EINVAL : 0;
+}
+
+/* act_tunnel_key (tunnel_key_dump()): a set reports its key (if it has
+ * one), both addresses of its family, the port (if not 0), NO_CSUM always,
+ * its options, and ToS and TTL (if not 0). */
+static int
+parse_tunnel_key(const struct tcf_attr *tb, struct tcf_action *a)
+{
+    struct tcf_tunnel_key *t = &a->tunnel_key;
+    struct tc_tunnel_key p;
+    uint8_t no_csum = 0;
+
+    if (!tb[TCA_TUNNEL_KEY_PARMS].present
+        || get_min(&tb[TCA_TUNNEL_KEY_PARMS], &p, sizeof p)) {
+        return EINVAL;
+    }
+    a->verdict = p.action;
+    t->t_action = p.t_action;
+    t->has_key_id = tb[TCA_TUNNEL_KEY_ENC_KEY_ID].present;
+    t->has_ipv4 = tb[TCA_TUNNEL_KEY_ENC_IPV4_SRC].present
+                  || tb[TCA_TUNNEL_KEY_ENC_IPV4_DST].present;
+    t->has_ipv6 = tb[TCA_TUNNEL_KEY_ENC_IPV6_SRC].present
+                  || tb[TCA_TUNNEL_KEY_ENC_IPV6_DST].present;
+    t->has_opts = tb[TCA_TUNNEL_KEY_ENC_OPTS].present;
+    static const struct {
+        uint16_t attr;
+        size_t ofs, len;
+    } fields[] = {
+#define TK(ATTR, MEMBER)                             \
+    { ATTR, offsetof(struct tcf_tunnel_key, MEMBER), \
+      sizeof(((struct tcf_tunnel_key *) 0)->MEMBER) }
+        TK(TCA_TUNNEL_KEY_ENC_KEY_ID, key_id),
+        TK(TCA_TUNNEL_KEY_ENC_IPV4_SRC, ipv4_src),
+        TK(TCA_TUNNEL_KEY_ENC_IPV4_DST, ipv4_dst),
+        TK(TCA_TUNNEL_KEY_ENC_IPV6_SRC, ipv6_src),
+        TK(TCA_TUNNEL_KEY_ENC_IPV6_DST, ipv6_dst),
+        TK(TCA_TUNNEL_KEY_ENC_DST_PORT, dst_port),
+        TK(TCA_TUNNEL_KEY_ENC_TOS, tos),
+        TK(TCA_TUNNEL_KEY_ENC_TTL, ttl),
+#undef TK
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+        const struct tcf_attr *at = &tb[fields[i].attr];
+        if (at->present
+            && tcf_attr_get(at, (uint8_t *) t + fields[i].ofs,
+                            fields[i].len)) {
+            return EINVAL;
+        }
+    }
+    if (tb[TCA_TUNNEL_KEY_NO_CSUM].present
+        && tcf_attr_get(&tb[TCA_TUNNEL_KEY_NO_CSUM], &no_csum, 1)) {
+        return EINVAL;
+    }
+    t->no_csum = no_csum != 0;
+    return 0;
 }
 
 static int
@@ -460,6 +518,11 @@ parse_action_options(const struct tcf_attr *opts, size_t kind_idx,
         }
         break;
     }
+    case TCF_A_TUNNEL_KEY:
+        if (parse_tunnel_key(tb, a)) {
+            return EINVAL;
+        }
+        break;
     case TCF_A_OTHER:
     case TCF_A_DROP:
         break;

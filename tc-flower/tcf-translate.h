@@ -7,8 +7,10 @@
  * user-visible shapes
  *
  *   tc: no match on ipv6_label                        (UNSUPPORTED_MATCH)
+ *   tc: no match on tunnel (p1 is not a tunnel port)  (UNSUPPORTED_MATCH)
  *   tc: action userspace cannot be offloaded          (UNSUPPORTED_ACTION)
- *   tc: action set(tunnel) cannot be offloaded        (UNSUPPORTED_ACTION)
+ *   tc: action set(tunnel) with tp_src cannot be offloaded
+ *   tc: output to vxlan_sys_4789 (a vxlan tunnel port) without set(tunnel)
  *   tc: action meter needs a police action (not yet supported)
  *   tc: output to p9: not a kernel network device     (UNSUPPORTED_PORT)
  *
@@ -19,7 +21,16 @@
  * opcode and addresses; actions output (mirred; ingress redirect with
  * skbedit ptype host for internal and tap ports), push_vlan,
  * pop_vlan (pop then push: modify), set/set_masked of Ethernet, IPv4,
- * IPv6, TCP and UDP headers (pedit followed by csum), and drop. */
+ * IPv6, TCP and UDP headers (pedit followed by csum), and drop.
+ *
+ * Tunnels (tc-flower/README.md, "Tunnels"): on a tunnel port ("vxlan",
+ * "geneve", "gre": a collect-metadata device of the kernel datapath) the
+ * tunnel() key becomes flower's enc_* keys (tun_id exact as ENC_KEY_ID,
+ * outer IPv4 or IPv6 addresses, UDP destination port, ToS and TTL, all
+ * masked; the df and csum flags are ignored, as Open vSwitch does on
+ * kernels without ENC_FLAGS) and the filter's first action is tunnel_key
+ * unset; set(tunnel(...)) becomes tunnel_key set before the next output
+ * to a tunnel port, whose mirred the device then encapsulates from. */
 #ifndef NICFLOW_TCF_TRANSLATE_H
 #define NICFLOW_TCF_TRANSLATE_H 1
 
@@ -46,12 +57,13 @@ int tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
                   tcf_port_lookup_fn *lookup, struct tcf_filter *f,
                   struct offload_reason *why);
 
-/* The match part: KEY/MASK of a flow entering datapath port IN_ODP_PORT
- * into F's protocol, key and mask (F already initialised).  Returns 0 or
+/* The match part: KEY/MASK of a flow entering port IN into F's protocol,
+ * key and mask (F already initialised); IN's type decides whether tunnel
+ * metadata can be matched (tcf_port_is_tunnel()).  Returns 0 or
  * EOPNOTSUPP with an UNSUPPORTED_MATCH reason naming the first field that
  * cannot be matched (in struct flow's order). */
 int tcf_translate_match(const struct flow *key, const struct flow *mask,
-                        uint32_t in_odp_port, struct tcf_filter *f,
+                        const struct offload_port *in, struct tcf_filter *f,
                         struct offload_reason *why);
 
 /* The action part: ACTIONS (LEN bytes) into F's actions.  F's match must

@@ -12,7 +12,12 @@
  * The buffer is exactly the input's size, so a read past it is caught.
  * Every filter that parses is printed, compared, counted and checked for
  * ownership, and, where it can be built again, goes through a build ->
- * parse -> build round whose two messages must be the same bytes. */
+ * parse -> build round whose two messages must be the same bytes.
+ *
+ * Seeds dump-tunnel-encap and dump-tunnel-decap are dumps of a real 6.1
+ * kernel (tests/vm/t-tcf-tunnel.sh, tcf-driver's raw-dump): an encap
+ * filter (tunnel_key set, mirred to a vxlan device) and a decap filter
+ * (enc_* keys, tunnel_key unset first) after a foreign one. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

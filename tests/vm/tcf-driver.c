@@ -1,7 +1,9 @@
 /* tcf-driver: drives the tc flower provider (tc-flower/tcf-provider.h)
  * directly, the way the offload manager would, from a small command
- * language, for tests/vm/t-tcf-provider.sh (inside the VM lab, which has
- * cls_flower).  It plays the manager's part: it owns the ports (and so
+ * language, for tests/vm/t-tcf-provider.sh and t-tcf-tunnel.sh (inside
+ * the VM lab, which has cls_flower).  A tunnel port is declared with its
+ * type ("port-add vxlan_sys_4789 2 type=vxlan"), as nicflowd's tunnel
+ * vports are.  It plays the manager's part: it owns the ports (and so
  * provides offload_port_lookup()), calls the provider class's members and
  * prints what they answer.
  *
@@ -34,6 +36,14 @@
  *                                      refuses a device without carrier)
  *   echo TEXT                          prints TEXT (a marker for a
  *                                      script reading the output)
+ *   raw-dump NAME FILE                 dumps the filters of port NAME's
+ *                                      hook on a socket of its own (not
+ *                                      the provider's) and writes the
+ *                                      first datagram of the reply to
+ *                                      FILE after a byte 1: an input of
+ *                                      tests/fuzz/fuzz-tcf-reply's dump
+ *                                      mode (the request has sequence
+ *                                      number 1, as that mode expects)
  *
  * KEY and ACTIONS are in the ovs-dpctl dump-flows syntax; KEY's in_port()
  * names the input port.  UFID is up to 32 hex digits, written into the
@@ -45,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libmnl/libmnl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -58,6 +69,8 @@
 #include "lib/flow.h"
 #include "lib/util.h"
 #include "softpath/odp.h"
+#include "tc-flower/tcf-filter.h"
+#include "tc-flower/tcf-msg.h"
 #include "tc-flower/tcf-provider.h"
 
 #define MAX_PORTS 16
@@ -490,6 +503,53 @@ cmd_tap_hold(char **args, int n)
 }
 
 static int
+cmd_raw_dump(char **args, int n)
+{
+    static uint8_t buf[65536];
+    struct offload_port *port = n == 2 ? port_by_name(args[0]) : NULL;
+    struct mnl_socket *nl = NULL;
+    FILE *file = NULL;
+    uint8_t mode = 1;
+    ssize_t got = -1;
+
+    if (!port) {
+        return EINVAL;
+    }
+    uint32_t parent = tcf_port_parent(port->type);
+    size_t len =
+        tcf_msg_dump_filters(buf, sizeof buf, 1, port->ifindex, parent, true);
+    nl = mnl_socket_open(NETLINK_ROUTE);
+    if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0
+        || mnl_socket_sendto(nl, buf, len) < 0) {
+        printf("raw-dump %s: error %s\n", port->name, nf_strerror(errno));
+        goto close_socket;
+    }
+    got = mnl_socket_recvfrom(nl, buf, sizeof buf);
+    if (got <= 0) {
+        printf("raw-dump %s: error %s\n", port->name,
+               got < 0 ? nf_strerror(errno) : "empty reply");
+        goto close_socket;
+    }
+    file = fopen(args[1], "wb");
+    if (!file || fwrite(&mode, 1, 1, file) != 1
+        || fwrite(buf, 1, got, file) != (size_t) got) {
+        printf("raw-dump %s: error %s: %s\n", port->name, args[1],
+               nf_strerror(errno));
+        goto close_file;
+    }
+    printf("raw-dump %s: %zd bytes\n", port->name, got);
+close_file:
+    if (file) {
+        fclose(file);
+    }
+close_socket:
+    if (nl) {
+        mnl_socket_close(nl);
+    }
+    return 0;
+}
+
+static int
 run(char *line)
 {
     char *args[16];
@@ -603,6 +663,8 @@ run(char *line)
         printf("\n");
     } else if (!strcmp(cmd, "tap-hold")) {
         return cmd_tap_hold(a, na);
+    } else if (!strcmp(cmd, "raw-dump")) {
+        return cmd_raw_dump(a, na);
     } else if (!strcmp(cmd, "destroy")) {
         cls->ctx_destroy(ctx);
         ctx = NULL;
