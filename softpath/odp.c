@@ -241,10 +241,14 @@ frag_to_odp(uint8_t nw_frag, bool is_mask)
 }
 
 /* Emits tunnel T.  D (the mask, or T itself for an exact key) decides
- * which fields exist, so that key and mask carry the same attributes. */
+ * which fields exist, so that key and mask carry the same attributes, with
+ * one exception: a megaflow's key (IS_KEY) with an outer destination
+ * always carries a TTL, since openvswitch.ko refuses a tunnel key without
+ * one ("IP tunnel TTL not specified") even where the mask leaves the TTL
+ * out. */
 static void
 put_tunnel(struct buf *out, const struct pkt_tunnel *t,
-           const struct pkt_tunnel *d)
+           const struct pkt_tunnel *d, bool is_key)
 {
     size_t start = odp_put_nested_start(out, OVS_KEY_ATTR_TUNNEL);
 
@@ -266,7 +270,7 @@ put_tunnel(struct buf *out, const struct pkt_tunnel *t,
     if (d->tos) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_TOS, &t->tos, 1);
     }
-    if (d->ttl) {
+    if (d->ttl || (is_key && (d->ip_dst || !is_zero(&d->ipv6_dst, 16)))) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_TTL, &t->ttl, 1);
     }
     if (t->flags & PKT_TUN_F_DONT_FRAGMENT) {
@@ -284,6 +288,14 @@ put_tunnel(struct buf *out, const struct pkt_tunnel *t,
     if (d->tp_dst) {
         put_u16(out, OVS_TUNNEL_KEY_ATTR_TP_DST, t->tp_dst);
     }
+    odp_put_nested_end(out, start);
+}
+
+void
+odp_put_set_tunnel(struct buf *out, const struct pkt_tunnel *t)
+{
+    size_t start = odp_put_nested_start(out, OVS_ACTION_ATTR_SET);
+    put_tunnel(out, t, t, true);
     odp_put_nested_end(out, start);
 }
 
@@ -438,7 +450,8 @@ put_flow(struct buf *out, const struct flow *flow, const struct flow *mask,
         put_u32(out, OVS_KEY_ATTR_DP_HASH, src->dp_hash);
     }
     if (!is_zero(mask ? &mask->tunnel : &flow->tunnel, sizeof flow->tunnel)) {
-        put_tunnel(out, &src->tunnel, mask ? &mask->tunnel : &flow->tunnel);
+        put_tunnel(out, &src->tunnel, mask ? &mask->tunnel : &flow->tunnel,
+                   mask && !want_mask);
     }
     if (mask ? mask->in_port != 0 : true) {
         put_u32(out, OVS_KEY_ATTR_IN_PORT, src->in_port);

@@ -170,6 +170,12 @@ void odp_put_tnl_pop(struct buf *, uint32_t port);
  * VALUE/MASK its LEN-byte payload. */
 void odp_put_set(struct buf *, uint16_t key_type, const void *value,
                  const void *mask, size_t len);
+/* set(tunnel(T)): the tunnel metadata the kernel datapath's tunnel vports
+ * encapsulate with (Open vSwitch's kernel-datapath tunnels).  Fields of T
+ * that are zero are left out (the kernel then chooses: source address by
+ * route, UDP source port by hash); the TTL is always there, since the
+ * kernel refuses a tunnel without one. */
+void odp_put_set_tunnel(struct buf *, const struct pkt_tunnel *t);
 size_t odp_put_nested_start(struct buf *, uint16_t type);
 void odp_put_nested_end(struct buf *, size_t start);
 

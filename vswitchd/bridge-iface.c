@@ -603,13 +603,6 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
         free(err);
         return;
     }
-    if (class->tunnel && bridge_backer_is_system()) {
-        iface_fail(iface, false,
-                   "%s: %s interfaces on the kernel datapath are not "
-                   "supported yet (datapath_type=netdev has them)",
-                   iface->name, iface->type);
-        return;
-    }
     if (class->tunnel) {
         uint32_t odp_port = DPIF_PORT_ANY;
 

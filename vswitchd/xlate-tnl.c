@@ -15,7 +15,15 @@
  * neighbours: it learns them from the ARP replies and neighbour
  * advertisements that reach a bridge's internal port, and on a miss sends
  * an ARP request of its own and drops the packet; the flow is translated
- * again when the neighbour cache changes (xlate_generation()). */
+ * again when the neighbour cache changes (xlate_generation()).
+ *
+ * On the kernel datapath (openvswitch.ko) none of that is nicflowd's: its
+ * tunnel vports are kernel tunnel devices in collect-metadata mode, so
+ * output is "set(tunnel(...)),output(vport)" and the kernel routes,
+ * resolves the next hop and builds the header; input arrives on the vport
+ * already decapsulated, with the outer header as tunnel metadata, and
+ * underlay packets addressed to the host go up the host stack to the
+ * tunnel device as on any Linux host.  Open vSwitch does the same. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +50,7 @@ VLOG_DEFINE_THIS_MODULE(xlate_tnl);
 
 COVERAGE_DEFINE(xlate_tnl_push);
 COVERAGE_DEFINE(xlate_tnl_pop);
+COVERAGE_DEFINE(xlate_tnl_kernel);
 COVERAGE_DEFINE(xlate_tnl_no_route);
 COVERAGE_DEFINE(xlate_tnl_neigh_miss);
 COVERAGE_DEFINE(xlate_tnl_arp_request);
@@ -73,6 +82,15 @@ addr_str(const struct in6_addr *a, char s[INET6_ADDRSTRLEN])
     return is_v4_mapped(a)
                ? inet_ntop(AF_INET, &a->s6_addr[12], s, INET6_ADDRSTRLEN)
                : inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
+}
+
+/* Whether CTX's bridge is on the kernel datapath, whose tunnel vports
+ * encapsulate and decapsulate by themselves. */
+static bool
+kernel_tunnels(const struct xctx *ctx)
+{
+    const struct dpif *dpif = ctx->xbridge->dpif;
+    return dpif && !strcmp(dpif_type(dpif), "system");
 }
 
 /* ---------------------------------------------------------------------
@@ -163,8 +181,9 @@ xlate_tnl_terminate(struct xctx *ctx, const struct xport *xp)
     uint16_t dst_port = 0;
     char s[INET6_ADDRSTRLEN];
 
-    if (!hmap_count(&xlate_tnl_xports)) {
-        return false; /* No tunnels: nothing to terminate or learn. */
+    if (!hmap_count(&xlate_tnl_xports) || kernel_tunnels(ctx)) {
+        /* No tunnels, or the kernel's: nothing to terminate or learn. */
+        return false;
     }
     xlate_wc_id(ctx, OF_F_ETH_TYPE);
     bool v4 = st->dl_type == htons(ETH_TYPE_IP);
@@ -351,6 +370,31 @@ send_ns(struct xctx *ctx, struct xbridge *ub, const struct xport *local,
     send_from_local(ctx, ub, local, frame, sizeof frame);
 }
 
+/* Output through tunnel port XP on the kernel datapath: the metadata TUN
+ * for the vport, which does the rest. */
+static void
+output_kernel(struct xctx *ctx, const struct xport *xp,
+              const struct pkt_tunnel *tun)
+{
+    char s[INET6_ADDRSTRLEN];
+    struct in6_addr dst6;
+
+    if (tun->ip_dst) {
+        v4_mapped(tun->ip_dst, &dst6);
+    } else {
+        dst6 = tun->ipv6_dst;
+    }
+    xlate_commit(ctx); /* Pending rewrites of the inner packet first. */
+    odp_put_set_tunnel(&ctx->out->odp_actions, tun);
+    odp_put_output(&ctx->out->odp_actions, xp->odp_port);
+    COVERAGE_INC(xlate_tnl_kernel);
+    xlate_trace(ctx,
+                "-> output to tunnel %s: %s to %s through the kernel's "
+                "tunnel vport %" PRIu32,
+                xp->name, tnl_port_type_name(xp->tnl->type),
+                addr_str(&dst6, s), xp->odp_port);
+}
+
 void
 xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
 {
@@ -391,6 +435,10 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
                     "-> output to tunnel %s: no remote address "
                     "(remote_ip=flow without tun_dst): dropped",
                     xp->name);
+        return;
+    }
+    if (kernel_tunnels(ctx)) {
+        output_kernel(ctx, xp, &tun);
         return;
     }
 

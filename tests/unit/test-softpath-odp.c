@@ -663,6 +663,64 @@ test_action_encoders(void **state)
     buf_destroy(&t);
 }
 
+/* The kernel datapath's tunnel pieces: set(tunnel(...)) as Open vSwitch
+ * prints it for its kernel-datapath tunnels, and a megaflow key that
+ * matches tunnel addresses but not the TTL still carries a TTL attribute
+ * (openvswitch.ko refuses a tunnel key without one) while its mask does
+ * not. */
+static void
+test_kernel_tunnel(void **state)
+{
+    struct buf a = BUF_INITIALIZER, t = BUF_INITIALIZER;
+    struct pkt_tunnel tun = {
+        .ip_dst = BE32(0xac1f0002),
+        .tun_id = htobe64(100),
+        .ttl = 64,
+        .tp_dst = BE16(4789),
+        .flags = PKT_TUN_F_DONT_FRAGMENT | PKT_TUN_F_KEY,
+    };
+
+    (void) state;
+    odp_put_set_tunnel(&a, &tun);
+    odp_put_output(&a, 4);
+    assert_int_equal(odp_actions_validate(a.data, a.len, NULL), 0);
+    odp_actions_format(&t, a.data, a.len);
+    assert_string_equal(buf_cstr(&t),
+                        "set(tunnel(tun_id=0x64,dst=172.31.0.2,ttl=64,"
+                        "tp_dst=4789,flags(df|key))),4");
+
+    struct flow f, m;
+    memset(&f, 0, sizeof f);
+    memset(&m, 0, sizeof m);
+    f.tunnel.ip_src = BE32(0xac1f0002);
+    f.tunnel.ip_dst = BE32(0xac1f0001);
+    f.tunnel.tun_id = htobe64(100);
+    f.tunnel.ttl = 63;
+    f.in_port = 4;
+    m.tunnel.ip_src = m.tunnel.ip_dst = 0xffffffff;
+    m.tunnel.tun_id = UINT64_MAX;
+    m.in_port = UINT32_MAX;
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    odp_flow_to_key(&key, &f, &m);
+    odp_flow_to_mask(&mask, &f, &m);
+    struct flow k2, m2;
+    assert_int_equal(odp_key_to_flow(key.data, key.len, &k2, NULL), 0);
+    assert_int_equal(odp_mask_to_flow(mask.data, mask.len, &m2, NULL), 0);
+    assert_int_equal(k2.tunnel.ip_dst, f.tunnel.ip_dst);
+    assert_int_equal(m2.tunnel.ttl, 0);
+    /* The key has the TTL attribute (value masked to 0), the mask not. */
+    buf_clear(&t);
+    odp_flow_format(&t, key.data, key.len, NULL, 0);
+    assert_non_null(strstr(buf_cstr(&t), ",ttl=0"));
+    buf_clear(&t);
+    odp_flow_format(&t, key.data, key.len, mask.data, mask.len);
+    assert_null(strstr(buf_cstr(&t), "ttl="));
+    buf_destroy(&key);
+    buf_destroy(&mask);
+    buf_destroy(&a);
+    buf_destroy(&t);
+}
+
 /* Malformed action lists, built by hand. */
 static void
 test_bad_actions(void **state)
@@ -829,6 +887,7 @@ main(void)
         cmocka_unit_test(test_bad_text),
         cmocka_unit_test(test_action_round_trips),
         cmocka_unit_test(test_action_encoders),
+        cmocka_unit_test(test_kernel_tunnel),
         cmocka_unit_test(test_bad_actions),
         cmocka_unit_test(test_bad_action_text),
     };

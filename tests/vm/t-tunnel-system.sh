@@ -1,0 +1,201 @@
+#!/bin/sh
+# tests/vm/t-tunnel-system.sh - guest script (busybox sh) for lab.sh.
+#
+# Tunnels on the kernel datapath (openvswitch.ko): two "hosts", network
+# namespaces hA and hB joined by a veth underlay (ulA 172.31.0.1/24 <->
+# ulB 172.31.0.2/24, addresses on the veths as on a host whose tunnels the
+# kernel routes), each running its own nicflow-dbd and nicflowd with
+# datapath_type=system; "VMs" vmA, vmA2 behind hA and vmB, vmB2 behind hB.
+# VXLAN, GRE and Geneve in turn: the tunnel port's vport is the kernel's
+# collect-metadata device (vxlan_sys_4789, gre_sys, genev_sys_6081), the
+# datapath flows say set(tunnel(...)) on the way out and match tunnel(...)
+# on the way in, VM-to-VM ping and TCP cross, and tcpdump on the underlay
+# sees the VNI/key.  Then key=flow with set_field tun_id keeping two
+# tenants apart on one tunnel.
+#
+# vm-files: ovsdb/vswitch.ovsschema
+# vm-programs: iperf3 tcpdump
+# shellcheck disable=SC2317
+set -u
+
+IP=/sbin/ip
+B=/nicflow/bin
+failed=0
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failed=1; }
+check() { # NAME COMMAND...
+    name=$1
+    shift
+    if "$@" >/tmp/out 2>&1; then ok "$name"; else
+        not_ok "$name"
+        sed 's/^/# /' /tmp/out | head -40
+    fi
+}
+wait_for() { # NAME SECONDS COMMAND...
+    name=$1 n=$2
+    shift 2
+    while [ "$n" -gt 0 ]; do
+        if "$@" >/tmp/out 2>&1; then ok "$name"; return 0; fi
+        sleep 1
+        n=$((n - 1))
+    done
+    not_ok "$name"
+    sed 's/^/# /' /tmp/out | head -40
+    return 1
+}
+
+# Per host X (A or B): its namespace, directories and clients.
+hdir() { echo "/tmp/nf$1"; }
+in_host() { # X COMMAND...: COMMAND in host X's namespace and environment
+    h=$1
+    shift
+    d=$(hdir "$h")
+    "$IP" netns exec "h$h" env NICFLOW_RUNDIR="$d/run" NICFLOW_DBDIR="$d/db" \
+        NICFLOW_LOGDIR="$d/log" "$@"
+}
+vsctl() { h=$1; shift; in_host "$h" "$B/nicflow-vsctl" --db="unix:$(hdir "$h")/run/db.sock" --timeout=60 "$@"; }
+appctl() { h=$1; shift; in_host "$h" "$B/nicflow-appctl" -t "$(hdir "$h")/run/nicflowd.ctl" "$@"; }
+ofctl() { h=$1; shift; in_host "$h" "$B/nicflow-ofctl" "$@"; }
+
+cleanup() {
+    for h in A B; do
+        if [ "$failed" != 0 ]; then
+            echo "# host $h nicflowd.log (last 30 lines):"
+            tail -n 30 "$(hdir $h)/log/nicflowd.log" 2>/dev/null | sed 's/^/# /'
+        fi
+        for p in nicflowd nicflow-dbd; do
+            f="$(hdir $h)/run/$p.pid"
+            [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+        done
+    done
+    for n in hA hB vmA vmA2 vmB vmB2; do
+        for p in $("$IP" netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+        "$IP" netns del "$n" 2>/dev/null
+    done
+    :
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+modprobe -a openvswitch vxlan geneve ip_gre vport_vxlan vport_geneve \
+    vport_gre veth 2>/dev/null
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+
+# --- the topology ---------------------------------------------------------
+for n in hA hB vmA vmA2 vmB vmB2; do
+    "$IP" netns add "$n"
+    "$IP" -n "$n" link set lo up
+done
+"$IP" link add ulA netns hA type veth peer name ulB netns hB
+"$IP" -n hA addr add 172.31.0.1/24 dev ulA
+"$IP" -n hB addr add 172.31.0.2/24 dev ulB
+"$IP" -n hA link set ulA up
+"$IP" -n hB link set ulB up
+i=0
+for vm in vmA vmB vmA2 vmB2; do
+    i=$((i + 1))
+    case $vm in vmA | vmA2) h=hA ;; *) h=hB ;; esac
+    case $vm in vm?) port=vm1 ;; *) port=vm2 ;; esac
+    "$IP" link add "$port" netns "$h" type veth peer name eth0 netns "$vm"
+    "$IP" -n "$vm" addr add "10.10.0.$i/24" dev eth0
+    "$IP" -n "$vm" link set eth0 address "50:54:00:00:00:0$i" mtu 1400 up
+    "$IP" -n "$h" link set "$port" up
+done
+ping_vm() { # FROM TO-IP COUNT
+    "$IP" netns exec "$1" ping -q -c "$3" -i 0.2 -W 2 -w 15 "$2"
+}
+no_ping_vm() { ! "$IP" netns exec "$1" ping -q -c 2 -i 0.2 -W 1 "$2"; }
+
+for h in A B; do
+    d=$(hdir $h)
+    mkdir -p "$d/run" "$d/db" "$d/log"
+    check "host $h: database" in_host $h "$B/nicflow-dbtool" create "$d/db/conf.db" \
+        /nicflow/vswitch.ovsschema
+    check "host $h: nicflow-dbd" in_host $h "$B/nicflow-dbd" "$d/db/conf.db" \
+        --remote="punix:$d/run/db.sock" --detach --pidfile --log-file
+    vsctl $h --no-wait init
+    check "host $h: nicflowd" in_host $h "$B/nicflowd" "unix:$d/run/db.sock" \
+        --detach --pidfile --log-file
+    check "host $h: br-int on the kernel datapath with vm1, vm2" vsctl $h \
+        -- add-br br-int -- set Bridge br-int datapath_type=system \
+        -- add-port br-int vm1 -- add-port br-int vm2
+done
+
+other() { [ "$1" = A ] && echo 172.31.0.2 || echo 172.31.0.1; }
+
+# tunnel_round TYPE VPORT TCPDUMP-FILTER TCPDUMP-PATTERN
+tunnel_round() {
+    t=$1 vport=$2 filt=$3 pat=$4
+    for h in A B; do
+        check "$t: host $h adds tun0 (remote_ip=$(other $h), key=100)" vsctl $h \
+            add-port br-int tun0 -- set Interface tun0 type="$t" \
+            options:remote_ip="$(other $h)" options:key=100
+    done
+    has_vport() { appctl A dpif/show | grep -q "tun0 .*($t"; }
+    check "$t: dpif/show lists tun0 as a $t port" has_vport
+    kdev() { "$IP" -n hA -d link show "$vport" | grep -q "$t"; }
+    check "$t: the kernel's tunnel device $vport exists in host A" kdev
+    no_error() { test "$(vsctl A get Interface tun0 error)" = "[]"; }
+    check "$t: tun0 has no error" no_error
+    wait_for "$t: vmA pings vmB across the tunnel" 20 ping_vm vmA 10.10.0.2 3
+    check "$t: vmA2 pings vmB2 across the tunnel" ping_vm vmA2 10.10.0.4 3
+
+    appctl A dpctl/dump-flows >/tmp/flowsA.txt 2>&1
+    sed 's/^/# /' /tmp/flowsA.txt | head -8
+    check "$t: a datapath flow encapsulates with set(tunnel(tun_id=0x64,...dst=172.31.0.2...))" \
+        grep -q 'set(tunnel(tun_id=0x64,.*dst=172.31.0.2' /tmp/flowsA.txt
+    check "$t: a datapath flow takes the decapsulated packets by tunnel(tun_id=0x64,src=172.31.0.2,dst=172.31.0.1)" \
+        grep -q 'tunnel(tun_id=0x64,src=172.31.0.2,dst=172.31.0.1' /tmp/flowsA.txt
+
+    "$IP" netns exec hB tcpdump -Z root -nn -c 2 -i ulB "$filt" >/tmp/td.txt 2>/tmp/td-err.txt &
+    td=$!
+    sleep 2
+    ping_vm vmA 10.10.0.2 3 >/dev/null 2>&1
+    sleep 1
+    kill "$td" 2>/dev/null
+    wait "$td" 2>/dev/null
+    sed 's/^/# /' /tmp/td.txt /tmp/td-err.txt | head -6
+    check "$t: tcpdump on the underlay sees $pat" grep -q "$pat" /tmp/td.txt
+
+    "$IP" netns exec vmB iperf3 -s -1 -D >/dev/null 2>&1
+    sleep 1
+    "$IP" netns exec vmA iperf3 -c 10.10.0.2 -t 2 -f m >/tmp/iperf.txt 2>&1
+    rate=$(sed -n 's/.* \([0-9.]*\) Mbits\/sec .*receiver.*/\1/p' /tmp/iperf.txt)
+    echo "# $t: iperf3 TCP vmA -> vmB ${rate:-?} Mbit/s"
+    check "$t: iperf3 TCP crosses the tunnel" awk "BEGIN { exit !(${rate:-0} > 0) }"
+
+    for h in A B; do
+        check "$t: host $h removes tun0" vsctl $h del-port br-int tun0
+    done
+    sleep 1
+    check "$t: vmA no longer reaches vmB" no_ping_vm vmA 10.10.0.2
+}
+
+tunnel_round vxlan vxlan_sys_4789 "udp port 4789" "VXLAN.*vni 100"
+tunnel_round gre gre_sys "ip proto 47" "GREv0, key=0x64"
+tunnel_round geneve genev_sys_6081 "udp port 6081" "Geneve.*vni 0x64"
+
+# --- key=flow: two tenants on one tunnel (set_field tun_id) ---------------
+for h in A B; do
+    check "host $h: tun0 vxlan with key=flow, fail-mode secure flows per tenant" \
+        vsctl $h add-port br-int tun0 -- set Interface tun0 type=vxlan \
+        options:remote_ip="$(other $h)" options:key=flow \
+        -- set Interface tun0 ofport_request=10 \
+        -- set Interface vm1 ofport_request=1 -- set Interface vm2 ofport_request=2
+    ofctl $h del-flows br-int
+    check "host $h: tenant flows" sh -c "printf '%s\n' \
+        'in_port=1,actions=set_field:100->tun_id,output:10' \
+        'in_port=2,actions=set_field:200->tun_id,output:10' \
+        'in_port=10,tun_id=100,actions=output:1' \
+        'in_port=10,tun_id=200,actions=output:2' > /tmp/tenant.flows"
+    check "host $h: add-flows" in_host $h "$B/nicflow-ofctl" add-flows br-int /tmp/tenant.flows
+done
+wait_for "key=flow: vmA (tenant 100) pings vmB (tenant 100)" 15 ping_vm vmA 10.10.0.2 3
+check "key=flow: vmA2 (tenant 200) pings vmB2 (tenant 200)" ping_vm vmA2 10.10.0.4 3
+check "key=flow: vmA (tenant 100) cannot reach vmB2 (tenant 200)" no_ping_vm vmA 10.10.0.4
+appctl A dpctl/dump-flows >/tmp/flowsA.txt 2>&1
+check "key=flow: the datapath encapsulates tenant 200 with tun_id=0xc8" \
+    grep -q 'set(tunnel(tun_id=0xc8,' /tmp/flowsA.txt
+
+exit "$failed"
