@@ -11,7 +11,11 @@
 # datapath flows say set(tunnel(...)) on the way out and match tunnel(...)
 # on the way in, VM-to-VM ping and TCP cross, and tcpdump on the underlay
 # sees the VNI/key.  Then key=flow with set_field tun_id keeping two
-# tenants apart on one tunnel.
+# tenants apart on one tunnel.  Last, hw-offload=true: the encapsulating
+# flow becomes a flower filter with tunnel_key set + mirred on the VM's
+# port, the decapsulating one a filter with enc_* keys and tunnel_key
+# unset on the tunnel device, both dp:tc, and traffic flows through them
+# (their counters grow, the kernel datapath's hits do not).
 #
 # vm-files: ovsdb/vswitch.ovsschema
 # vm-programs: iperf3 tcpdump
@@ -197,5 +201,63 @@ check "key=flow: vmA (tenant 100) cannot reach vmB2 (tenant 200)" no_ping_vm vmA
 appctl A dpctl/dump-flows >/tmp/flowsA.txt 2>&1
 check "key=flow: the datapath encapsulates tenant 200 with tun_id=0xc8" \
     grep -q 'set(tunnel(tun_id=0xc8,' /tmp/flowsA.txt
+
+# --- hw-offload=true: encap and decap in flower ---------------------------
+TC=/sbin/tc
+for h in A B; do
+    ofctl $h del-flows br-int
+    check "host $h: NORMAL again" in_host $h "$B/nicflow-ofctl" add-flow \
+        br-int actions=normal
+    check "host $h: hw-offload=true" vsctl $h set Interface tun0 options:key=100 \
+        -- set Open_vSwitch . other_config:hw-offload=true
+done
+sleep 1
+wait_for "offload: vmA pings vmB (first packets through the kernel datapath)" 15 \
+    ping_vm vmA 10.10.0.2 3
+tc_flows() { appctl A dpctl/dump-flows -m type=offloaded >/tmp/off.txt 2>&1 &&
+    grep 'dp:tc' /tmp/off.txt | grep -q 'set(tunnel(tun_id=0x64' &&
+    grep 'dp:tc' /tmp/off.txt | grep -q 'tunnel(tun_id=0x64,src=172.31.0.2'; }
+wait_for "offload: the encap and the decap flow are dp:tc" 20 tc_flows
+sed 's/^/# /' /tmp/off.txt | head -6
+our_filters() { # DEV: our flower filters' text (16-byte cookies)
+    "$IP" netns exec hA "$TC" -s filter show dev "$1" ingress
+}
+filter_pkts() { # DEV: the most any of our filters' mirred actions counted
+    our_filters "$1" | awk '
+        /mirred/ { m = 1 }
+        /Sent [0-9]+ bytes [0-9]+ pkt/ && m {
+            for (i = 1; i <= NF; i++) if ($i == "pkt" && $(i - 1) > n) n = $(i - 1)
+            m = 0
+        }
+        END { print n + 0 }'
+}
+encap_filter() { our_filters vm1 | grep -q 'tunnel_key.*set' &&
+    our_filters vm1 | grep -q 'key_id 100'; }
+check "offload: vm1 has a flower filter with tunnel_key set key_id 100" encap_filter
+decap_filter() { our_filters vxlan_sys_4789 | grep -q 'enc_key_id 100' &&
+    our_filters vxlan_sys_4789 | grep -q 'tunnel_key.*unset'; }
+check "offload: vxlan_sys_4789 has a flower filter with enc_key_id 100 and tunnel_key unset" \
+    decap_filter
+our_filters vxlan_sys_4789 | sed 's/^/# /' | head -14
+dp_hits() { appctl A dpctl/show | sed -n 's/.*lookups: hit:\([0-9]*\).*/\1/p' | head -1; }
+e0=$(filter_pkts vm1) d0=$(filter_pkts vxlan_sys_4789) h0=$(dp_hits)
+check "offload: 20 more pings vmA -> vmB" ping_vm vmA 10.10.0.2 20
+e1=$(filter_pkts vm1) d1=$(filter_pkts vxlan_sys_4789) h1=$(dp_hits)
+echo "# encap filter $e0 -> $e1, decap filter $d0 -> $d1, kernel datapath hits $h0 -> $h1"
+check "offload: the encap filter forwarded the 20 requests" test $((e1 - e0)) -ge 20
+check "offload: the decap filter forwarded the 20 replies" test $((d1 - d0)) -ge 20
+check "offload: the kernel datapath saw (almost) none of them" test $((h1 - h0)) -lt 10
+"$IP" netns exec vmB iperf3 -s -1 -D >/dev/null 2>&1
+sleep 1
+"$IP" netns exec vmA iperf3 -c 10.10.0.2 -t 2 -f m >/tmp/iperf.txt 2>&1
+rate=$(sed -n 's/.* \([0-9.]*\) Mbits\/sec .*receiver.*/\1/p' /tmp/iperf.txt)
+echo "# offloaded VXLAN: iperf3 TCP vmA -> vmB ${rate:-?} Mbit/s"
+check "offload: iperf3 TCP crosses the offloaded tunnel" awk "BEGIN { exit !(${rate:-0} > 0) }"
+check "offload: hw-offload=false removes our filters" vsctl A set Open_vSwitch . \
+    other_config:hw-offload=false
+no_filters() { ! our_filters vm1 | grep -q 'cookie [0-9a-f]\{32\}' &&
+    ! our_filters vxlan_sys_4789 | grep -q 'cookie [0-9a-f]\{32\}'; }
+wait_for "offload: no filter of ours is left on vm1 or vxlan_sys_4789" 10 no_filters
+check "offload: vmA still pings vmB (kernel datapath)" ping_vm vmA 10.10.0.2 3
 
 exit "$failed"
