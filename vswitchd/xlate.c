@@ -1124,6 +1124,17 @@ xlate_actions(struct xctx *ctx, const void *data, size_t len)
             }
             break;
         }
+        case OF_ACT_SET_TUNNEL: {
+            /* set_tunnel[64]:N is set_field:N->tun_id (Nicira's older
+             * spelling, still what many tunnel setups use). */
+            const struct of_act_set_tunnel *t = (const void *) a;
+            union of_value v;
+            uint64_t be = htobe64(t->tun_id);
+            memset(&v, 0, sizeof v);
+            memcpy(v.be, &be, sizeof be);
+            set_field(ctx, of_field_from_id(OF_F_TUN_ID), &v, NULL);
+            break;
+        }
         case OF_ACT_MOVE: {
             const struct of_act_move *m = (const void *) a;
             subfield_write(ctx, &m->dst, subfield_read(ctx, &m->src));
@@ -1237,7 +1248,6 @@ xlate_actions(struct xctx *ctx, const void *data, size_t len)
         case OF_ACT_PUSH_MPLS:
         case OF_ACT_POP_MPLS:
         case OF_ACT_CHECK_PKT_LARGER:
-        case OF_ACT_SET_TUNNEL:
         default:
             COVERAGE_INC(xlate_unsupported_action);
             VLOG_WARN_RL(&rl,

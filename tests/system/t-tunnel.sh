@@ -447,7 +447,8 @@ except Exception:
 }
 
 # keyflow TYPE PORT PATH: options:key=flow, tun_id set and matched by
-# OpenFlow flows per tenant; PATH 0 (the base case failed): shorter waits.
+# OpenFlow flows per tenant, one written with set_field and one with the
+# older set_tunnel; PATH 0 (the base case failed): shorter waits.
 keyflow() {
     local t=$1 p=$2 w=5 h vm f
     [ "$3" = 1 ] || w=3
@@ -455,13 +456,13 @@ keyflow() {
         f=$NF_TMP/flows-$h
         cat > "$f" <<EOF
 in_port=vm1-p,actions=set_field:100->tun_id,output:$p
-in_port=vm2-p,actions=set_field:200->tun_id,output:$p
+in_port=vm2-p,actions=set_tunnel:200,output:$p
 in_port=$p,tun_id=100,actions=output:vm1-p
 in_port=$p,tun_id=200,actions=output:vm2-p
 EOF
         check "$t: host$h: options:key=flow" \
             tnl_vsctl "$h" set Interface "$p" options:key=flow
-        check "$t: host$h: tenant flows (set_field tun_id 100 / 200)" \
+        check "$t: host$h: tenant flows (set_field:100->tun_id / set_tunnel:200)" \
             set_flows "$h" "$f"
     done
     for vm in vmA vmA2 vmB vmB2; do ip -n "$(ns "$vm")" neigh flush all; done

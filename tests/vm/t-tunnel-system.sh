@@ -190,7 +190,7 @@ for h in A B; do
     ofctl $h del-flows br-int
     check "host $h: tenant flows" sh -c "printf '%s\n' \
         'in_port=1,actions=set_field:100->tun_id,output:10' \
-        'in_port=2,actions=set_field:200->tun_id,output:10' \
+        'in_port=2,actions=set_tunnel:200,output:10' \
         'in_port=10,tun_id=100,actions=output:1' \
         'in_port=10,tun_id=200,actions=output:2' > /tmp/tenant.flows"
     check "host $h: add-flows" in_host $h "$B/nicflow-ofctl" add-flows br-int /tmp/tenant.flows
@@ -199,7 +199,7 @@ wait_for "key=flow: vmA (tenant 100) pings vmB (tenant 100)" 15 ping_vm vmA 10.1
 check "key=flow: vmA2 (tenant 200) pings vmB2 (tenant 200)" ping_vm vmA2 10.10.0.4 3
 check "key=flow: vmA (tenant 100) cannot reach vmB2 (tenant 200)" no_ping_vm vmA 10.10.0.4
 appctl A dpctl/dump-flows >/tmp/flowsA.txt 2>&1
-check "key=flow: the datapath encapsulates tenant 200 with tun_id=0xc8" \
+check "key=flow: the datapath encapsulates tenant 200 (set_tunnel:200) with tun_id=0xc8" \
     grep -q 'set(tunnel(tun_id=0xc8,' /tmp/flowsA.txt
 
 # --- hw-offload=true: encap and decap in flower ---------------------------
