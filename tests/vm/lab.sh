@@ -415,10 +415,19 @@ done
 #                             a NAME may also be an absolute path (e.g.
 #                             /usr/sbin/ovs-vswitchd, outside a user's
 #                             PATH), copied as /nicflow/bin/BASENAME.
-# A program that is not installed is left out; the script checks for it.
+#   "# vm-host-files: SRC=NAME..."  files of the host (absolute SRC)
+#                             copied to /nicflow/NAME (say, Open vSwitch's
+#                             schema, whose base name is the same as ours).
+# A program or host file that is not installed is left out; the script
+# checks for it.
 for f in $(sed -n 's/^# vm-files: *//p' "$guest_script"); do
     [ -e "$top/$f" ] || die "$guest_script asks for $f, which does not exist"
     cp -a "$top/$f" "$run/nicflow/"
+done
+for f in $(sed -n 's/^# vm-host-files: *//p' "$guest_script"); do
+    src=${f%%=*} dst=${f#*=}
+    case $dst in "" | */* | "$f") die "$guest_script: bad vm-host-files entry $f" ;; esac
+    [ -f "$src" ] && cp -L "$src" "$run/nicflow/$dst"
 done
 for p in $(sed -n 's/^# vm-programs: *//p' "$guest_script"); do
     src=$(command -v "$p" 2>/dev/null) || continue

@@ -15,10 +15,14 @@
 # flow becomes a flower filter with tunnel_key set + mirred on the VM's
 # port, the decapsulating one a filter with enc_* keys and tunnel_key
 # unset on the tunnel device, both dp:tc, and traffic flows through them
-# (their counters grow, the kernel datapath's hits do not).
+# (their counters grow, the kernel datapath's hits do not).  Finally
+# interop: host B's switch replaced by Open vSwitch 3.1 on its own kernel
+# datapath, VXLAN between nicflow and Open vSwitch.
 #
 # vm-files: ovsdb/vswitch.ovsschema
-# vm-programs: iperf3 tcpdump
+# vm-programs: iperf3 tcpdump /usr/sbin/ovs-vswitchd /usr/sbin/ovsdb-server
+# vm-programs: /usr/bin/ovsdb-tool /usr/bin/ovs-vsctl /usr/bin/ovs-appctl
+# vm-host-files: /usr/share/openvswitch/vswitch.ovsschema=ovs-vswitch.ovsschema
 # shellcheck disable=SC2317
 set -u
 
@@ -69,6 +73,10 @@ cleanup() {
         fi
         for p in nicflowd nicflow-dbd; do
             f="$(hdir $h)/run/$p.pid"
+            [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+        done
+        for p in ovs-vswitchd ovsdb-server; do
+            f="/tmp/ovs$h/$p.pid"
             [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
         done
     done
@@ -259,5 +267,44 @@ no_filters() { ! our_filters vm1 | grep -q 'cookie [0-9a-f]\{32\}' &&
     ! our_filters vxlan_sys_4789 | grep -q 'cookie [0-9a-f]\{32\}'; }
 wait_for "offload: no filter of ours is left on vm1 or vxlan_sys_4789" 10 no_filters
 check "offload: vmA still pings vmB (kernel datapath)" ping_vm vmA 10.10.0.2 3
+
+# --- interop: host B runs Open vSwitch 3.1 on its kernel datapath ----------
+B_OVS=/nicflow/bin
+O=/tmp/ovsB
+ovs_in_b() { "$IP" netns exec hB env OVS_RUNDIR=$O OVS_LOGDIR=$O OVS_DBDIR=$O \
+    OVS_SYSCONFDIR=$O "$@"; }
+ovs_vsctl() { ovs_in_b "$B_OVS/ovs-vsctl" --db="unix:$O/db.sock" --timeout=60 "$@"; }
+start_ovs_b() {
+    mkdir -p $O &&
+        ovs_in_b "$B_OVS/ovsdb-tool" create $O/conf.db /nicflow/ovs-vswitch.ovsschema &&
+        ovs_in_b "$B_OVS/ovsdb-server" $O/conf.db --remote="punix:$O/db.sock" \
+            --pidfile=$O/ovsdb-server.pid --unixctl=$O/ovsdb-server.ctl \
+            --log-file=$O/ovsdb-server.log --no-chdir --detach -vconsole:off &&
+        ovs_vsctl --no-wait init &&
+        ovs_in_b "$B_OVS/ovs-vswitchd" "unix:$O/db.sock" --pidfile=$O/ovs-vswitchd.pid \
+            --unixctl=$O/ovs-vswitchd.ctl --log-file=$O/ovs-vswitchd.log \
+            --no-chdir --detach -vconsole:off
+}
+if [ -x "$B_OVS/ovs-vswitchd" ] && [ -f /nicflow/ovs-vswitch.ovsschema ]; then
+    check "interop: host B's nicflowd exits with --cleanup (datapath removed)" \
+        appctl B exit --cleanup
+    sleep 1
+    check "interop: host B starts ovsdb-server and ovs-vswitchd 3.1" start_ovs_b
+    check "interop: host B (Open vSwitch): br-int with vm1, vm2 and a vxlan tun0, key=100" \
+        ovs_vsctl -- add-br br-int -- add-port br-int vm1 -- add-port br-int vm2 \
+        -- add-port br-int tun0 -- set Interface tun0 type=vxlan \
+        options:remote_ip=172.31.0.1 options:key=100
+    wait_for "interop: vmA (nicflow) pings vmB (Open vSwitch) over VXLAN" 20 \
+        ping_vm vmA 10.10.0.2 3
+    check "interop: vmB2 (Open vSwitch) pings vmA2 (nicflow)" ping_vm vmB2 10.10.0.3 3
+    "$IP" netns exec vmB iperf3 -s -1 -D >/dev/null 2>&1
+    sleep 1
+    "$IP" netns exec vmA iperf3 -c 10.10.0.2 -t 2 -f m >/tmp/iperf.txt 2>&1
+    rate=$(sed -n 's/.* \([0-9.]*\) Mbits\/sec .*receiver.*/\1/p' /tmp/iperf.txt)
+    echo "# interop VXLAN: iperf3 TCP vmA (nicflow) -> vmB (Open vSwitch) ${rate:-?} Mbit/s"
+    check "interop: iperf3 TCP from nicflow to Open vSwitch" awk "BEGIN { exit !(${rate:-0} > 0) }"
+else
+    echo "ok - interop with Open vSwitch # SKIP ovs-vswitchd 3.1 or its schema is not on the host"
+fi
 
 exit "$failed"
