@@ -63,6 +63,7 @@ include lib/build.mk
 -include examples/build.mk
 -include offload/hal-sim/build.mk
 -include tc-flower/build.mk
+-include rteflow/build.mk
 include vswitchd/build.mk
 include vswitchd/lib.mk
 include tests/build.mk

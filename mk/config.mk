@@ -36,6 +36,12 @@ define detect_optional
 HAVE_$(1) := $$(shell pkg-config --exists $(2) 2>/dev/null && echo yes || echo no)
 endef
 $(eval $(call detect_optional,DPDK,libdpdk))
+# DPDK (Debian's libdpdk-dev, 22.11) builds rteflow/ (rteflow/build.mk);
+# without it the rteflow unit tests report themselves skipped.  "make
+# HAVE_DPDK=no" builds as if it were absent (a command-line variable wins).
+ifeq ($(HAVE_DPDK),yes)
+DPDK_VERSION := $(shell pkg-config --modversion libdpdk 2>/dev/null)
+endif
 $(eval $(call detect_optional,IBVERBS,libibverbs libmlx5))
 $(eval $(call detect_optional,AFXDP,libxdp libbpf))
 # AF_XDP ports (softpath/netdev-afxdp.c) link against libxdp and libbpf when
@@ -53,7 +59,7 @@ CONFIG_SUMMARY = \
   "nicflow configuration" \
   "  compiler            $(CC) $(CFLAGS)$(if $(SANITIZE), -fsanitize=$(SANITIZE))" \
   "  required            jansson $(shell pkg-config --modversion jansson 2>/dev/null), libmnl $(shell pkg-config --modversion libmnl 2>/dev/null), libnl-3 $(shell pkg-config --modversion libnl-3.0 2>/dev/null), openssl $(shell pkg-config --modversion openssl 2>/dev/null), cmocka $(shell pkg-config --modversion cmocka 2>/dev/null)" \
-  "  DPDK (rteflow)      $(HAVE_DPDK)" \
+  "  DPDK (rteflow)      $(HAVE_DPDK)$(if $(DPDK_VERSION), ($(DPDK_VERSION)))" \
   "  ibverbs/mlx5        $(HAVE_IBVERBS)" \
   "  libxdp/libbpf (AF_XDP) $(HAVE_AFXDP)$(if $(AFXDP_VERSIONS), ($(AFXDP_VERSIONS)))" \
   "  libFuzzer (clang)   $(HAVE_FUZZER)"

@@ -17,10 +17,11 @@ libnl-route-3-dev libssl-dev libcmocka-dev"
 # libxdp-dev and libbpf-dev are optional for the build (mk/config.mk builds
 # the afxdp port type only when pkg-config finds them), so they sit here:
 # a machine without them still builds, and one set up for testing has them.
+# libdpdk-dev likewise: rteflow/ is built (and its tests run) only with it.
 TEST_PKGS="clang libclang-rt-14-dev clang-format cppcheck iproute2 iputils-ping \
 tcpdump iperf3 ethtool openssl openvswitch-common openvswitch-switch \
 python3-openvswitch qemu-system-x86 busybox-static kmod cpio \
-python3-scapy python3-os-ken libxdp-dev libbpf-dev"
+python3-scapy python3-os-ken libxdp-dev libbpf-dev libdpdk-dev"
 
 check=0
 want="$BUILD_PKGS"

@@ -1,0 +1,622 @@
+/* rtf-flows.c: the rteflow provider's flow calls: put (full, else
+ * partial), del, stats, check and flush.
+ *
+ * Put.  The flow is translated (rtf-translate.h) into one rule per port
+ * it goes on: its input port, or for a flow entering a tunnel port every
+ * DPDK port the provider serves.  Each rule is validated
+ * (rte_flow_validate()) and then created (rte_flow_create()); the
+ * rte_flow_error of a refusal becomes the flow's reason, "rteflow: PMD
+ * refused: <message> (type N, at item I: <name>)".  A flow whose full
+ * offload is refused, on a port of its own (not a tunnel port), whose
+ * match translates exactly, is then offloaded partially: the same
+ * pattern on the port's ingress with MARK (a fresh id) and RSS over the
+ * port's receive queues, or QUEUE 0 where the PMD refuses RSS.  The
+ * reason of the full refusal stays in the result, whose 'partial' is set.
+ * A put of a ufid the provider holds creates the new rules first and
+ * destroys the old ones after, so that the flow never leaves the device
+ * meanwhile.
+ *
+ * Counters: COUNT of each rule, summed (rte_flow_query()).  A partial
+ * rule has no counter: the softpath counts its packets. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "lib/coverage.h"
+#include "lib/hash.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "rteflow/rtf-private.h"
+#include "rteflow/rtf-provider.h"
+
+VLOG_DEFINE_THIS_MODULE(rtf_flows);
+
+COVERAGE_DEFINE(rtf_put);
+COVERAGE_DEFINE(rtf_put_partial);
+COVERAGE_DEFINE(rtf_put_refused);
+COVERAGE_DEFINE(rtf_put_pmd_refused);
+COVERAGE_DEFINE(rtf_del);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
+
+/* Bookkeeping (rtf_state.mutex held). */
+
+static struct rtf_flow *
+find_ufid(const struct offload_ufid *ufid)
+{
+    struct rtf_flow *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, by_ufid, rtf_ufid_hash(ufid),
+                             &rtf_state.flows) {
+        if (!memcmp(&f->ufid, ufid, sizeof *ufid)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+handle_hash(uint64_t handle)
+{
+    return hash_bytes(&handle, sizeof handle, 0);
+}
+
+static struct rtf_flow *
+find_handle(uint64_t handle)
+{
+    struct rtf_flow *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, by_handle, handle_hash(handle),
+                             &rtf_state.handles) {
+        if (f->handle == handle) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+mark_hash(uint32_t mark)
+{
+    return hash_bytes(&mark, sizeof mark, 0);
+}
+
+static struct rtf_flow *
+find_mark(uint32_t mark)
+{
+    struct rtf_flow *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, by_mark, mark_hash(mark), &rtf_state.marks) {
+        if (f->mark == mark) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* A MARK id no flow has.  Ids go round 1..RTF_MARK_MAX, so two puts
+ * running at once never get the same one. */
+static uint32_t
+alloc_mark(void)
+{
+    uint32_t mark;
+
+    do {
+        mark = rtf_state.next_mark++;
+        if (rtf_state.next_mark > RTF_MARK_MAX) {
+            rtf_state.next_mark = 1;
+        }
+    } while (find_mark(mark));
+    return mark;
+}
+
+static void
+unmap(struct rtf_flow *f)
+{
+    hmap_remove(&rtf_state.flows, &f->by_ufid);
+    hmap_remove(&rtf_state.handles, &f->by_handle);
+    if (f->mark) {
+        hmap_remove(&rtf_state.marks, &f->by_mark);
+    }
+}
+
+bool
+rtf_mark_to_ufid(uint32_t mark, struct offload_ufid *ufid)
+{
+    struct rtf_flow *f;
+
+    pthread_mutex_lock(&rtf_state.mutex);
+    f = rtf_state.inited && mark ? find_mark(mark) : NULL;
+    if (f) {
+        *ufid = f->ufid;
+    }
+    pthread_mutex_unlock(&rtf_state.mutex);
+    return f != NULL;
+}
+
+/* Rules (no mutex). */
+
+static void
+destroy_rules(struct rtf_flow *f, bool in_device)
+{
+    for (size_t i = 0; i < f->n_rules; i++) {
+        struct rtf_rule_ref *ref = &f->rules[i];
+        if (in_device) {
+            struct rte_flow_error error;
+            memset(&error, 0, sizeof error);
+            int ret = rtf_state.ops->destroy(ref->port_id, ref->flow, &error);
+            if (ret) {
+                VLOG_WARN_RL(
+                    &rl, "port %u: rte_flow_destroy failed: %s", ref->port_id,
+                    error.message ? error.message : nf_strerror(-ret));
+            }
+        }
+        atomic_fetch_sub(&ref->port->n_rules, 1);
+    }
+    f->n_rules = 0;
+}
+
+static void
+free_flow(struct rtf_flow *f)
+{
+    free(f->rules);
+    free(f);
+}
+
+/* Validates and creates R (meters first, which its METER actions name).
+ * 0, or the errno with the PMD's reason in WHY. */
+static int
+install(const struct rtf_rule *r, struct rte_flow **flowp,
+        struct offload_reason *why)
+{
+    const struct rtf_ops *ops = rtf_state.ops;
+    struct rte_flow_error error;
+    int ret;
+
+    memset(&error, 0, sizeof error);
+    *flowp = NULL;
+    ret = rtf_meters_ensure(r, &error);
+    if (!ret) {
+        ret =
+            ops->validate(r->port_id, &r->attr, r->items, r->actions, &error);
+    }
+    if (!ret) {
+        ret = ops->create(r->port_id, &r->attr, r->items, r->actions, flowp,
+                          &error);
+    }
+    if (ret) {
+        COVERAGE_INC(rtf_put_pmd_refused);
+        return rtf_pmd_reason(ret, &error, r, why);
+    }
+    return 0;
+}
+
+static void
+add_ref(struct rtf_flow *f, struct rtf_port *port, const struct rtf_rule *r,
+        struct rte_flow *flow)
+{
+    struct rtf_rule_ref *ref = &f->rules[f->n_rules++];
+
+    ref->port = port;
+    ref->port_id = r->port_id;
+    ref->flow = flow;
+    atomic_fetch_add(&port->n_rules, 1);
+}
+
+/* The ports a flow entering IN goes on, into *DEVS (malloc'd). */
+static size_t
+devices(struct rtf_port *in, struct rtf_port ***devs)
+{
+    size_t n = 0;
+
+    *devs = xcalloc(rtf_state.n_ports + 1, sizeof **devs);
+    if (!in->tnl_type) {
+        (*devs)[n++] = in;
+        return n;
+    }
+    for (size_t i = 0; i < rtf_state.n_ports; i++) {
+        if (!rtf_state.ports[i]->tnl_type) {
+            (*devs)[n++] = rtf_state.ports[i];
+        }
+    }
+    return n;
+}
+
+/* Full offload of FLOW into F's rules.  0, or an errno with WHY (no rule
+ * left behind). */
+static int
+put_full(const struct offload_flow *flow, struct rtf_port *in,
+         struct rtf_flow *f, struct rtf_rule *r, struct offload_reason *why)
+{
+    struct rtf_env env = {
+        .lookup = rtf_state.lookup,
+        .meter_check = rtf_meter_check,
+    };
+    struct rtf_port **devs;
+    size_t n = devices(in, &devs), n_skipped = 0;
+    int error = 0;
+
+    f->rules = xcalloc(n ? n : 1, sizeof *f->rules);
+    if (!n) {
+        rtf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                   "no DPDK port to put the rules of tunnel port %s on",
+                   in->name);
+        error = EOPNOTSUPP;
+    }
+    for (size_t i = 0; i < n && !error; i++) {
+        struct rte_flow *rf;
+        rtf_rule_init(r);
+        error =
+            rtf_translate(flow, in->tnl_type ? devs[i] : NULL, &env, r, why);
+        if (error && in->tnl_type && why->code == OFFLOAD_R_UNSUPPORTED_PORT) {
+            /* This port cannot reach the flow's outputs (another
+             * eswitch): its packets of the tunnel miss the group and go
+             * to the softpath.  The others may still take the flow. */
+            n_skipped++;
+            error = 0;
+            continue;
+        }
+        if (!error) {
+            error = install(r, &rf, why);
+        }
+        if (!error) {
+            add_ref(f, devs[i], r, rf);
+        }
+    }
+    if (!error && !f->n_rules && n_skipped) {
+        /* WHY holds the last port's refusal. */
+        error = EOPNOTSUPP;
+    }
+    if (error) {
+        destroy_rules(f, true);
+    }
+    free(devs);
+    return error;
+}
+
+/* Partial offload of FLOW (its full offload refused): the match with MARK
+ * and RSS, or QUEUE.  0, or an errno with WHY. */
+static int
+put_partial(const struct offload_flow *flow, struct rtf_port *in,
+            struct rtf_flow *f, struct rtf_rule *r, uint32_t mark,
+            struct offload_reason *why)
+{
+    struct rtf_port ingress;
+    struct rte_flow_action_mark am = { .id = mark };
+    struct rte_flow *rf;
+    int error;
+
+    /* The port's own ingress, not the eswitch: what reaches the
+     * representor is what the softpath receives. */
+    memcpy(&ingress, in, sizeof ingress);
+    ingress.transfer = false;
+    rtf_rule_init(r);
+    error = rtf_translate_match(flow, &ingress, r, why);
+    if (error) {
+        return error;
+    }
+    rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_MARK, &am, sizeof am, why, &error);
+    if (error) {
+        return error;
+    }
+    size_t n_queues = in->n_rxq ? in->n_rxq : 1;
+    uint16_t *queues = rtf_rule_alloc(r, n_queues * sizeof *queues);
+    if (queues) {
+        struct rte_flow_action_rss rss = {
+            .func = RTE_ETH_HASH_FUNCTION_DEFAULT,
+            .types = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP,
+            .queue_num = n_queues,
+            .queue = queues,
+        };
+        for (size_t i = 0; i < n_queues; i++) {
+            queues[i] = i;
+        }
+        rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_RSS, &rss, sizeof rss, why,
+                        &error);
+        if (!error) {
+            error = install(r, &rf, why);
+        }
+        if (!error) {
+            add_ref(f, in, r, rf);
+            return 0;
+        }
+        rtf_rule_remove_action(r, r->n_actions - 1);
+    }
+    struct rte_flow_action_queue q = { .index = 0 };
+    rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_QUEUE, &q, sizeof q, why, &error);
+    if (!error) {
+        error = install(r, &rf, why);
+    }
+    if (!error) {
+        add_ref(f, in, r, rf);
+    }
+    return error;
+}
+
+static void
+put_one(const struct offload_flow *flow, struct rtf_rule *r,
+        struct offload_put_result *res)
+{
+    struct rtf_port *in = (struct rtf_port *) rtf_port_of(flow->in_port);
+    struct rtf_flow *f, *old;
+    unsigned limit;
+    int error;
+
+    memset(res, 0, sizeof *res);
+    COVERAGE_INC(rtf_put);
+    if (!in) {
+        rtf_reason(&res->reason, OFFLOAD_R_UNSUPPORTED_PORT,
+                   "%s is not a port rteflow serves",
+                   flow->in_port ? flow->in_port->name : "?");
+        res->error = EOPNOTSUPP;
+        return;
+    }
+    limit = rtf_port_limit(flow->in_port);
+    if (limit && !in->tnl_type && atomic_load(&in->n_rules) >= limit) {
+        rtf_reason(&res->reason, OFFLOAD_R_TABLE_FULL, "table full: %u/%u",
+                   atomic_load(&in->n_rules), limit);
+        res->error = ENOSPC;
+        return;
+    }
+
+    f = xzalloc(sizeof *f);
+    f->ufid = flow->ufid;
+    error = put_full(flow, in, f, r, &res->reason);
+    if (error && !in->tnl_type
+        && res->reason.code != OFFLOAD_R_UNSUPPORTED_MATCH
+        && res->reason.code != OFFLOAD_R_INTERNAL) {
+        struct offload_reason pwhy;
+        uint32_t mark;
+
+        pthread_mutex_lock(&rtf_state.mutex);
+        mark = alloc_mark();
+        pthread_mutex_unlock(&rtf_state.mutex);
+        memset(&pwhy, 0, sizeof pwhy);
+        if (!put_partial(flow, in, f, r, mark, &pwhy)) {
+            f->partial = true;
+            f->mark = mark;
+            res->partial = true;
+            error = 0;
+            COVERAGE_INC(rtf_put_partial);
+            VLOG_DBG_RL(&rl, "partial offload (mark %u): %s", mark,
+                        res->reason.msg);
+        } else {
+            /* Both refusals, the full one first. */
+            const char *p = pwhy.msg;
+            if (!strncmp(p, "rteflow: ", 9)) {
+                p += 9;
+            }
+            size_t len = strlen(res->reason.msg);
+            snprintf(res->reason.msg + len, sizeof res->reason.msg - len,
+                     "; partial offload: %s", p);
+        }
+    }
+    if (error) {
+        COVERAGE_INC(rtf_put_refused);
+        res->error = error;
+        free_flow(f);
+        return;
+    }
+    if (!res->partial) {
+        memset(&res->reason, 0, sizeof res->reason);
+    }
+
+    pthread_mutex_lock(&rtf_state.mutex);
+    old = find_ufid(&f->ufid);
+    if (old) {
+        unmap(old);
+    }
+    f->handle = rtf_state.next_handle++;
+    hmap_insert(&rtf_state.flows, &f->by_ufid, rtf_ufid_hash(&f->ufid));
+    hmap_insert(&rtf_state.handles, &f->by_handle, handle_hash(f->handle));
+    if (f->mark) {
+        hmap_insert(&rtf_state.marks, &f->by_mark, mark_hash(f->mark));
+    }
+    pthread_mutex_unlock(&rtf_state.mutex);
+    res->handle = f->handle;
+    if (old) {
+        destroy_rules(old, true);
+        free_flow(old);
+    }
+}
+
+void
+rtf_flow_put(void *ctx, const struct offload_flow *flows, size_t n,
+             struct offload_put_result *results)
+{
+    struct rtf_rule *r = xmalloc(sizeof *r);
+
+    for (size_t i = 0; i < n; i++) {
+        put_one(&flows[i], r, &results[i]);
+    }
+    free(r);
+}
+
+int
+rtf_flow_check(void *ctx, const struct offload_flow *flow,
+               struct offload_reason *why)
+{
+    const struct rtf_port *in = rtf_port_of(flow->in_port);
+    struct rtf_env env = {
+        .lookup = rtf_state.lookup,
+        .meter_check = rtf_meter_check,
+    };
+    struct rtf_port **devs;
+    struct rtf_rule *r;
+    int error;
+
+    if (!in) {
+        rtf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                   "%s is not a port rteflow serves",
+                   flow->in_port ? flow->in_port->name : "?");
+        return EOPNOTSUPP;
+    }
+    size_t n = devices((struct rtf_port *) in, &devs);
+    if (!n) {
+        rtf_reason(why, OFFLOAD_R_UNSUPPORTED_PORT,
+                   "no DPDK port to put the rules of tunnel port %s on",
+                   in->name);
+        free(devs);
+        return EOPNOTSUPP;
+    }
+    /* A tunnel port's flow needs one port that takes it. */
+    r = xmalloc(sizeof *r);
+    error = EOPNOTSUPP;
+    for (size_t i = 0; i < n && error; i++) {
+        rtf_rule_init(r);
+        error =
+            rtf_translate(flow, in->tnl_type ? devs[i] : NULL, &env, r, why);
+    }
+    free(r);
+    free(devs);
+    return error;
+}
+
+/* Reads the counters of F into *ST.  0 or a positive errno. */
+static int
+query(struct rtf_flow *f, struct offload_stats *st)
+{
+    static const struct rte_flow_action count[] = {
+        { .type = RTE_FLOW_ACTION_TYPE_COUNT },
+        { .type = RTE_FLOW_ACTION_TYPE_END },
+    };
+    uint64_t packets = 0, bytes = 0;
+
+    memset(st, 0, sizeof *st);
+    if (f->partial) {
+        return 0;
+    }
+    for (size_t i = 0; i < f->n_rules; i++) {
+        struct rte_flow_query_count c;
+        struct rte_flow_error error;
+
+        memset(&c, 0, sizeof c);
+        memset(&error, 0, sizeof error);
+        int ret = rtf_state.ops->query(f->rules[i].port_id, f->rules[i].flow,
+                                       count, &c, &error);
+        if (ret) {
+            VLOG_WARN_RL(&rl, "port %u: rte_flow_query failed: %s",
+                         f->rules[i].port_id,
+                         error.message ? error.message : nf_strerror(-ret));
+            return -ret;
+        }
+        packets += c.hits_set ? c.hits : 0;
+        bytes += c.bytes_set ? c.bytes : 0;
+    }
+    if (packets > f->last_packets) {
+        f->used = nf_time_msec();
+        f->last_packets = packets;
+    }
+    st->n_packets = packets;
+    st->n_bytes = bytes;
+    st->used = f->used;
+    return 0;
+}
+
+void
+rtf_flow_del(void *ctx, const struct offload_port *const *ports,
+             const struct offload_ufid *ufids, const uint64_t *handles,
+             size_t n, struct offload_stats *stats, int *errors)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct rtf_flow *f;
+
+        memset(&stats[i], 0, sizeof stats[i]);
+        pthread_mutex_lock(&rtf_state.mutex);
+        f = find_handle(handles[i]);
+        if (f && memcmp(&f->ufid, &ufids[i], sizeof f->ufid)) {
+            f = NULL;
+        }
+        if (f) {
+            unmap(f);
+        }
+        pthread_mutex_unlock(&rtf_state.mutex);
+        if (!f) {
+            errors[i] = ENOENT;
+            continue;
+        }
+        /* The final counters, then the rules. */
+        query(f, &stats[i]);
+        destroy_rules(f, true);
+        free_flow(f);
+        errors[i] = 0;
+        COVERAGE_INC(rtf_del);
+    }
+}
+
+void
+rtf_flow_stats(void *ctx, const struct offload_port *const *ports,
+               const uint64_t *handles, size_t n, struct offload_stats *stats,
+               int *errors)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct rtf_flow *f;
+
+        pthread_mutex_lock(&rtf_state.mutex);
+        f = find_handle(handles[i]);
+        pthread_mutex_unlock(&rtf_state.mutex);
+        /* No other thread handles this flow meanwhile (see
+         * offload-provider.h), so F stays valid. */
+        if (!f) {
+            memset(&stats[i], 0, sizeof stats[i]);
+            errors[i] = ENOENT;
+        } else {
+            errors[i] = query(f, &stats[i]);
+        }
+    }
+}
+
+void
+rtf_flows_forget_port(const struct rtf_port *port, bool flushed)
+{
+    struct rtf_flow *f, **gone = NULL;
+    size_t n = 0, allocated = 0;
+
+    pthread_mutex_lock(&rtf_state.mutex);
+    HMAP_FOR_EACH_SAFE (f, by_ufid, &rtf_state.flows) {
+        bool hit = !port;
+        for (size_t i = 0; !hit && i < f->n_rules; i++) {
+            hit = f->rules[i].port == port;
+        }
+        if (hit) {
+            unmap(f);
+            if (n == allocated) {
+                allocated = allocated * 2 + 16;
+                gone = xrealloc(gone, allocated * sizeof *gone);
+            }
+            gone[n++] = f;
+        }
+    }
+    pthread_mutex_unlock(&rtf_state.mutex);
+    for (size_t i = 0; i < n; i++) {
+        destroy_rules(gone[i], !flushed);
+        free_flow(gone[i]);
+    }
+    free(gone);
+}
+
+void
+rtf_flush(void *ctx)
+{
+    for (size_t i = 0; i < rtf_state.n_ports; i++) {
+        const struct rtf_port *rp = rtf_state.ports[i];
+        struct rte_flow_error error;
+
+        if (rp->tnl_type) {
+            continue;
+        }
+        memset(&error, 0, sizeof error);
+        if (rtf_state.ops->flush(rp->port_id, &error)) {
+            VLOG_WARN_RL(&rl, "port %u: rte_flow_flush failed: %s",
+                         rp->port_id,
+                         error.message ? error.message : "no message");
+        }
+        if (rp->transfer && rp->proxy_port_id != rp->port_id) {
+            rtf_state.ops->flush(rp->proxy_port_id, &error);
+        }
+    }
+    rtf_flows_forget_port(NULL, true);
+}
