@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lib/coverage.h"
 #include "lib/flow.h"
@@ -115,17 +116,31 @@ flow_transact(const struct dpif_netlink *dp, struct dpif_netlink_flow_req *r,
 /* Copies ACTIONS into OUT with every userspace() action that names no
  * pid sent to DP's upcall socket (see dpif_netlink_fill_userspace_pids();
  * with upcalls off they keep pid 0, and the kernel drops them). */
+static uint32_t
+upcall_pid(struct dpif_netlink *dp)
+{
+    pthread_mutex_lock(&dp->mutex);
+    uint32_t pid = dp->upcall_pid;
+    pthread_mutex_unlock(&dp->mutex);
+    return pid;
+}
+
+/* copy_actions() with DP's upcall pid PID already read. */
+static void
+copy_actions_pid(uint32_t pid, const void *actions, size_t len,
+                 struct buf *out)
+{
+    buf_put(out, actions ? actions : "", len);
+    if (pid && len) {
+        dpif_netlink_fill_userspace_pids(out->data, out->len, pid);
+    }
+}
+
 static void
 copy_actions(struct dpif_netlink *dp, const void *actions, size_t len,
              struct buf *out)
 {
-    buf_put(out, actions ? actions : "", len);
-    pthread_mutex_lock(&dp->mutex);
-    uint32_t pid = dp->upcall_pid;
-    pthread_mutex_unlock(&dp->mutex);
-    if (pid && len) {
-        dpif_netlink_fill_userspace_pids(out->data, out->len, pid);
-    }
+    copy_actions_pid(upcall_pid(dp), actions, len, out);
 }
 
 /* ---------------------------------------------------------------------
@@ -144,6 +159,30 @@ at_flow_limit(struct dpif_netlink *dp)
     memset(&st, 0, sizeof st);
     return (!dp->up.class->get_stats(&dp->up, &st)
             && st.n_flows >= dp->flow_limit);
+}
+
+/* The message of a put that failed with ERROR (EXT: the kernel's reason,
+ * or NULL); EEXIST and ENOENT are answers, not failures, and get none. */
+static void
+put_error_msg(const struct dpif *dpif, int error, const char *ext, char **errp)
+{
+    if (error && error != EEXIST && error != ENOENT) {
+        dpif_netlink_set_err(
+            errp, xasprintf("kernel datapath %s refused the flow: %s%s%s%s",
+                            dpif->name, nf_strerror(error), ext ? ": " : "",
+                            ext ? ext : "",
+                            error == EINVAL && !ext
+                                ? " (the kernel logs why: see dmesg)"
+                                : ""));
+    }
+}
+
+/* The message of a put refused because DP holds its flow limit. */
+static char *
+limit_msg(const struct dpif_netlink *dp)
+{
+    return xasprintf("%s: flow limit of %zu reached", dp->up.name,
+                     dp->flow_limit);
 }
 
 int
@@ -182,7 +221,10 @@ dpif_netlink_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         .actions = acts.len ? (const void *) acts.data : "",
         .actions_len = acts.len,
         .ufid = put->ufid,
-        .flags = NLM_F_ACK | NLM_F_ECHO,
+        /* The echo carries the replaced flow's counters: asked for only
+         * when they are wanted, as the kernel otherwise builds no reply
+         * at all. */
+        .flags = NLM_F_ACK | (put->stats ? NLM_F_ECHO : 0),
     };
 
     /* The kernel's commands: NEW with NLM_F_CREATE only creates (EEXIST
@@ -205,8 +247,7 @@ dpif_netlink_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         err = NULL;
     }
     if (full) {
-        dpif_netlink_set_err(errp, xasprintf("%s: flow limit of %zu reached",
-                                             dpif->name, dp->flow_limit));
+        dpif_netlink_set_err(errp, limit_msg(dp));
         buf_destroy(&key);
         buf_destroy(&acts);
         return EFBIG;
@@ -225,19 +266,180 @@ out:
     if (aux.found) {
         dpif_flow_destroy(&aux.flow);
     }
-    if (error && error != EEXIST && error != ENOENT) {
-        dpif_netlink_set_err(
-            errp, xasprintf("kernel datapath %s refused the flow: %s%s%s%s",
-                            dpif->name, nf_strerror(error), err ? ": " : "",
-                            err ? err : "",
-                            error == EINVAL && !err
-                                ? " (the kernel logs why: see dmesg)"
-                                : ""));
-    }
+    put_error_msg(dpif, error, err, errp);
     free(err);
     buf_destroy(&key);
     buf_destroy(&acts);
     return error;
+}
+
+/* How many more flows DP's flow limit allows: SIZE_MAX without one (or
+ * when the count cannot be read, as at_flow_limit() then says "not
+ * full"). */
+static size_t
+flow_room(struct dpif_netlink *dp)
+{
+    struct dpif_dp_stats st;
+
+    if (!dp->flow_limit) {
+        return SIZE_MAX;
+    }
+    memset(&st, 0, sizeof st);
+    if (dp->up.class->get_stats(&dp->up, &st)) {
+        return SIZE_MAX;
+    }
+    return st.n_flows >= dp->flow_limit ? 0 : dp->flow_limit - st.n_flows;
+}
+
+/* The state of a put batch: which put each request of BATCH is. */
+struct put_batch {
+    struct dpif_netlink_batch batch;
+    const struct dpif_flow_put *puts;
+    size_t *put_of; /* put_of[request index] = put index. */
+    bool big;       /* Some request asks for an echo. */
+    int *errors;    /* The caller's. */
+    char **errs;    /* The caller's, or NULL. */
+};
+
+/* The echo of a put that wants the replaced flow's counters. */
+static int
+put_reply(size_t idx, const void *msg, size_t len, void *aux)
+{
+    struct put_batch *pb = aux;
+    const struct dpif_flow_put *put = &pb->puts[pb->put_of[idx]];
+    struct dpif_netlink_flow f;
+
+    if (dpif_netlink_parse_flow(msg, len, &f)) {
+        COVERAGE_INC(dpif_netlink_flow_bad_reply);
+        return EPROTO;
+    }
+    if (put->stats) {
+        put->stats->n_packets = f.stats.n_packets;
+        put->stats->n_bytes = f.stats.n_bytes;
+        put->stats->used = (long long) f.used;
+        put->stats->tcp_flags = f.tcp_flags;
+    }
+    return 0;
+}
+
+/* Sends the requests gathered in PB and stores their outcomes. */
+static void
+put_batch_flush(struct dpif_netlink *dp, struct put_batch *pb)
+{
+    struct dpif_netlink_batch *b = &pb->batch;
+
+    dpif_netlink_transact_batch(dp, b, pb->big, put_reply, pb);
+    for (size_t k = 0; k < b->n; k++) {
+        const struct dpif_netlink_batch_item *it = &b->items[k];
+        size_t i = pb->put_of[k];
+
+        pb->errors[i] = it->error;
+        if (it->error && pb->puts[i].stats) {
+            memset(pb->puts[i].stats, 0, sizeof *pb->puts[i].stats);
+        }
+        put_error_msg(&dp->up, it->error, it->ext_msg,
+                      pb->errs ? &pb->errs[i] : NULL);
+    }
+    dpif_netlink_batch_clear(b);
+    pb->big = false;
+}
+
+void
+dpif_netlink_flow_put_batch(struct dpif *dpif,
+                            const struct dpif_flow_put *puts, size_t n,
+                            int *errors, char **errs)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    struct put_batch pb = {
+        .puts = puts,
+        .put_of = xmalloc(n * sizeof *pb.put_of),
+        .errors = errors,
+        .errs = errs,
+    };
+    struct buf key = BUF_INITIALIZER, acts = BUF_INITIALIZER;
+    uint32_t pid = upcall_pid(dp);
+    /* One look at the flow count for the whole batch: each create counts
+     * against the limit (one that finds its flow there, EEXIST, too). */
+    size_t room = flow_room(dp);
+
+    dpif_netlink_batch_init(&pb.batch);
+    for (size_t i = 0; i < n; i++) {
+        const struct dpif_flow_put *put = &puts[i];
+        bool create = put->flags & DPIF_FP_CREATE;
+        bool modify = put->flags & DPIF_FP_MODIFY;
+        bool full = !room;
+        char **errp = errs ? &errs[i] : NULL;
+
+        if (errp) {
+            *errp = NULL;
+        }
+        if (put->stats) {
+            memset(put->stats, 0, sizeof *put->stats);
+        }
+        errors[i] =
+            dpif_netlink_check_actions(put->actions, put->actions_len, errp);
+        if (errors[i]) {
+            continue;
+        }
+        bool try_set =
+            modify && (!create || full || (put->flags & DPIF_FP_ZERO_STATS));
+        if (try_set && create) {
+            /* SET, then NEW if the flow is missing: the second request
+             * depends on the first's answer, so this put goes alone, in
+             * its place in the order. */
+            put_batch_flush(dp, &pb);
+            errors[i] = dpif_netlink_flow_put(dpif, put, errp);
+            room = flow_room(dp);
+            continue;
+        }
+        if (full && !try_set) {
+            dpif_netlink_set_err(errp, limit_msg(dp));
+            errors[i] = EFBIG;
+            continue;
+        }
+
+        buf_clear(&key);
+        if (put->mask) {
+            dpif_netlink_complete_key(put->key, put->key_len, &key);
+        } else {
+            buf_put(&key, put->key, put->key_len);
+        }
+        buf_clear(&acts);
+        copy_actions_pid(pid, put->actions, put->actions_len, &acts);
+        struct dpif_netlink_flow_req r = {
+            .cmd = try_set ? OVS_FLOW_CMD_SET : OVS_FLOW_CMD_NEW,
+            .flags = (NLM_F_ACK | (put->stats ? NLM_F_ECHO : 0)
+                      | (!try_set && !modify ? NLM_F_CREATE : 0)),
+            .dp_ifindex = dp->dp_ifindex,
+            .key = key.data,
+            .key_len = key.len,
+            .mask = put->mask,
+            .mask_len = put->mask_len,
+            .actions = acts.len ? (const void *) acts.data : "",
+            .actions_len = acts.len,
+            .ufid = put->ufid,
+            .clear = try_set && (put->flags & DPIF_FP_ZERO_STATS),
+        };
+        size_t size = dpif_netlink_flow_req_size(&r);
+        void *req = dpif_netlink_batch_reserve(&pb.batch, size);
+        size_t idx = dpif_netlink_batch_commit(
+            &pb.batch, dpif_netlink_build_flow(req, size, dp->fam.flow, &r));
+        if (idx == SIZE_MAX) {
+            errors[i] = EMSGSIZE;
+            put_error_msg(dpif, EMSGSIZE, NULL, errp);
+            continue;
+        }
+        pb.put_of[idx] = i;
+        pb.big = pb.big || put->stats;
+        if (!try_set && room != SIZE_MAX) {
+            room--;
+        }
+    }
+    put_batch_flush(dp, &pb);
+    dpif_netlink_batch_destroy(&pb.batch);
+    buf_destroy(&key);
+    buf_destroy(&acts);
+    free(pb.put_of);
 }
 
 int
@@ -316,34 +518,67 @@ dpif_netlink_flow_flush(struct dpif *dpif)
     return flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL);
 }
 
+/* What a terse GET answers: the counters of request IDX's flow. */
+struct stats_aux {
+    struct dpif_flow_stats *stats;
+    bool *found;
+};
+
+static int
+stats_reply(size_t idx, const void *msg, size_t len, void *aux_)
+{
+    struct stats_aux *aux = aux_;
+    struct dpif_netlink_flow f;
+
+    if (dpif_netlink_parse_flow(msg, len, &f)) {
+        COVERAGE_INC(dpif_netlink_flow_bad_reply);
+        return EPROTO;
+    }
+    aux->stats[idx].n_packets = f.stats.n_packets;
+    aux->stats[idx].n_bytes = f.stats.n_bytes;
+    aux->stats[idx].used = (long long) f.used;
+    aux->stats[idx].tcp_flags = f.tcp_flags;
+    aux->found[idx] = true;
+    return 0;
+}
+
 void
 dpif_netlink_flow_get_stats(const struct dpif *dpif,
                             const struct dpif_ufid *ufids, size_t n,
                             struct dpif_flow_stats *stats, bool *found)
 {
+    const struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    struct stats_aux aux = { stats, found };
+    struct dpif_netlink_batch b;
+
+    /* Terse GETs without NLM_F_ACK, all in one batch: each is answered
+     * by exactly one message, its flow's counters or an error. */
+    dpif_netlink_batch_init(&b);
     for (size_t i = 0; i < n; i++) {
-        /* Terse: only the counters come back. */
         struct dpif_netlink_flow_req r = {
             .cmd = OVS_FLOW_CMD_GET,
-            .flags = NLM_F_ACK,
+            .dp_ifindex = dp->dp_ifindex,
             .ufid = &ufids[i],
             .ufid_flags = OVS_UFID_F_OMIT_KEY | OVS_UFID_F_OMIT_MASK
                           | OVS_UFID_F_OMIT_ACTIONS,
         };
-        struct flow_aux aux;
+        size_t size = dpif_netlink_flow_req_size(&r);
+        void *req = dpif_netlink_batch_reserve(&b, size);
 
-        memset(&aux, 0, sizeof aux);
-        aux.ufid = &ufids[i];
-        found[i] = (!flow_transact(dpif_netlink_cast(dpif), &r, &aux, NULL)
-                    && aux.found);
         memset(&stats[i], 0, sizeof stats[i]);
-        if (aux.found) {
-            if (found[i]) {
-                stats[i] = aux.flow.stats;
-            }
-            dpif_flow_destroy(&aux.flow);
+        found[i] = false;
+        /* A ufid-only request always fits. */
+        dpif_netlink_batch_commit(
+            &b, dpif_netlink_build_flow(req, size, dp->fam.flow, &r));
+    }
+    dpif_netlink_transact_batch(dp, &b, false, stats_reply, &aux);
+    for (size_t i = 0; i < b.n; i++) {
+        if (b.items[i].error) {
+            found[i] = false;
+            memset(&stats[i], 0, sizeof stats[i]);
         }
     }
+    dpif_netlink_batch_destroy(&b);
 }
 
 /* ---------------------------------------------------------------------
@@ -499,6 +734,84 @@ dpif_netlink_execute(struct dpif *dpif, const struct dpif_execute *exec,
     return error;
 }
 
+/* The message of an execution that failed with ERROR. */
+static char *
+execute_error_msg(const struct dpif *dpif, int error, const char *ext)
+{
+    return xasprintf("kernel datapath %s could not execute the packet: "
+                     "%s%s%s",
+                     dpif->name, nf_strerror(error), ext ? ": " : "",
+                     ext ? ext : "");
+}
+
+int
+dpif_netlink_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
+                           size_t n, char **errp)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    struct dpif_netlink_batch b;
+    struct buf acts = BUF_INITIALIZER;
+    uint32_t pid = upcall_pid(dp);
+    /* The first failure in the order of EXECS: one refused here (FIRST_I)
+     * or one the kernel refused (an item of B). */
+    size_t first_i = SIZE_MAX;
+    char *first_err = NULL;
+    int first = 0;
+    size_t *exec_of = xmalloc(n * sizeof *exec_of);
+
+    dpif_netlink_batch_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        const struct dpif_execute *e = &execs[i];
+        char *err = NULL;
+        int error =
+            dpif_netlink_check_actions(e->actions, e->actions_len, &err);
+        if (!error) {
+            buf_clear(&acts);
+            copy_actions_pid(pid, e->actions, e->actions_len, &acts);
+            size_t size = dpif_netlink_execute_size(e->packet->size, acts.len);
+            void *req = dpif_netlink_batch_reserve(&b, size);
+            size_t idx = dpif_netlink_batch_commit(
+                &b, dpif_netlink_build_execute(
+                        req, size, dp->fam.packet, dp->dp_ifindex,
+                        e->packet->data, e->packet->size, e->in_port,
+                        acts.len ? (const void *) acts.data : "", acts.len));
+            if (idx != SIZE_MAX) {
+                exec_of[idx] = i;
+                continue;
+            }
+            error = EMSGSIZE;
+            err = execute_error_msg(dpif, error, NULL);
+        }
+        if (first_i == SIZE_MAX) {
+            first_i = i;
+            first = error;
+            first_err = err;
+        } else {
+            free(err);
+        }
+    }
+    dpif_netlink_transact_batch(dp, &b, false, NULL, NULL);
+    for (size_t k = 0; k < b.n; k++) {
+        const struct dpif_netlink_batch_item *it = &b.items[k];
+        if (it->error && exec_of[k] < first_i) {
+            free(first_err);
+            first_i = exec_of[k];
+            first = it->error;
+            first_err = execute_error_msg(dpif, it->error, it->ext_msg);
+            break;
+        }
+    }
+    if (first) {
+        dpif_netlink_set_err(errp, first_err);
+    } else {
+        free(first_err);
+    }
+    dpif_netlink_batch_destroy(&b);
+    buf_destroy(&acts);
+    free(exec_of);
+    return first;
+}
+
 /* ---------------------------------------------------------------------
  * Upcalls.
  * --------------------------------------------------------------------- */
@@ -553,14 +866,16 @@ dpif_netlink_recv_set(struct dpif *dpif, bool enable)
             return error;
         }
         /* Room for a burst of misses before the kernel counts them
-         * lost. */
-        int rcvbuf = 1024 * 1024;
-        setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-                   sizeof rcvbuf);
+         * lost (SO_RCVBUFFORCE, falling back to SO_RCVBUF: see
+         * dpif_netlink_set_rcvbuf()). */
+        dpif_netlink_set_rcvbuf(mnl_socket_get_fd(nl), UPCALL_RCVBUF);
         pthread_mutex_lock(&dp->mutex);
         dp->upcall_nl = nl;
         dp->upcall_pid = mnl_socket_get_portid(nl);
-        dp->upcall_rx = xmalloc(UPCALL_RX_SIZE);
+        /* Address space mostly: a slot's pages are touched only as far
+         * as its upcalls reach. */
+        dp->upcall_rx = xmalloc(UPCALL_SLOTS * UPCALL_RX_SIZE);
+        dp->upcall_next = dp->upcall_n = 0;
         pthread_mutex_unlock(&dp->mutex);
     }
 
@@ -587,6 +902,7 @@ dpif_netlink_recv_set(struct dpif *dpif, bool enable)
         free(dp->upcall_rx);
         dp->upcall_nl = NULL;
         dp->upcall_rx = NULL;
+        dp->upcall_next = dp->upcall_n = 0;
         dp->upcall_pid = 0;
         pthread_mutex_unlock(&dp->mutex);
     }
@@ -627,6 +943,43 @@ upcall_from_kernel(const struct dpif_netlink_upcall *k, struct dpif_upcall *u)
     }
 }
 
+/* Reads up to UPCALL_SLOTS queued upcalls from DP's upcall socket in one
+ * recvmmsg() into its slots.  Returns 0 (at least one read), EAGAIN, or
+ * another errno. */
+static int
+fill_upcall_slots(struct dpif_netlink *dp)
+{
+    memset(dp->upcall_msgs, 0, sizeof dp->upcall_msgs);
+    for (size_t i = 0; i < UPCALL_SLOTS; i++) {
+        dp->upcall_iov[i].iov_base = dp->upcall_rx + i * UPCALL_RX_SIZE;
+        dp->upcall_iov[i].iov_len = UPCALL_RX_SIZE;
+        dp->upcall_msgs[i].msg_hdr.msg_iov = &dp->upcall_iov[i];
+        dp->upcall_msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (;;) {
+        int n = recvmmsg(mnl_socket_get_fd(dp->upcall_nl), dp->upcall_msgs,
+                         UPCALL_SLOTS, MSG_DONTWAIT, NULL);
+        if (n > 0) {
+            dp->upcall_next = 0;
+            dp->upcall_n = (size_t) n;
+            return 0;
+        }
+        if (n == 0 || errno == EWOULDBLOCK) {
+            return EAGAIN;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == ENOBUFS) {
+            /* The socket overflowed: upcalls were lost (the kernel
+             * counts them too).  Read on. */
+            COVERAGE_INC(dpif_netlink_upcall_overrun);
+            continue;
+        }
+        return errno;
+    }
+}
+
 int
 dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
 {
@@ -636,27 +989,24 @@ dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
         return EAGAIN;
     }
     for (;;) {
-        ssize_t n = recv(mnl_socket_get_fd(dp->upcall_nl), dp->upcall_rx,
-                         UPCALL_RX_SIZE, MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
+        if (dp->upcall_next >= dp->upcall_n) {
+            int error = fill_upcall_slots(dp);
+            if (error) {
+                return error;
             }
-            if (errno == ENOBUFS) {
-                /* The socket overflowed: upcalls were lost (the kernel
-                 * counts them too).  Read on. */
-                COVERAGE_INC(dpif_netlink_upcall_overrun);
-                continue;
-            }
-            return errno == EWOULDBLOCK ? EAGAIN : errno;
         }
-        if ((size_t) n > UPCALL_RX_SIZE) {
+        size_t i = dp->upcall_next++;
+        const struct msghdr *mh = &dp->upcall_msgs[i].msg_hdr;
+        const uint8_t *data = dp->upcall_rx + i * UPCALL_RX_SIZE;
+        size_t n = dp->upcall_msgs[i].msg_len;
+
+        if (mh->msg_flags & MSG_TRUNC) {
             COVERAGE_INC(dpif_netlink_upcall_truncated);
             continue;
         }
         struct dpif_netlink_upcall k;
-        if (dpif_netlink_parse_upcall(dp->upcall_rx, (size_t) n, &k)
-            || ((const struct nlmsghdr *) dp->upcall_rx)->nlmsg_type
+        if (dpif_netlink_parse_upcall(data, n, &k)
+            || ((const struct nlmsghdr *) data)->nlmsg_type
                    != dp->fam.packet) {
             COVERAGE_INC(dpif_netlink_upcall_bad);
             VLOG_WARN_RL(&rl, "%s: dropped a malformed upcall", dpif->name);

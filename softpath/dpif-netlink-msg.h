@@ -107,6 +107,92 @@ size_t dpif_netlink_build_meter(void *buf, size_t size, uint16_t family,
                                 size_t n_bands);
 
 /* ---------------------------------------------------------------------
+ * Batches: several requests in one datagram (dpif-netlink-batch.c).
+ *
+ * The kernel runs the requests of a datagram one after the other, in
+ * the sending thread, and answers each on its own: with NLM_F_ACK, its
+ * replies (if any, e.g. NLM_F_ECHO's) and then an NLMSG_ERROR (error 0:
+ * the ack); without NLM_F_ACK, its one reply or an NLMSG_ERROR.  A
+ * failing request does not stop those after it.  A batch numbers its
+ * requests FIRST_SEQ, FIRST_SEQ + 1, ... and matches the answers to the
+ * requests by that number, so one sendmsg() and a few reads do the work
+ * of a round trip per request.
+ * --------------------------------------------------------------------- */
+
+/* One request of a batch and, once answered, its outcome. */
+struct dpif_netlink_batch_item {
+    size_t ofs, len; /* The request: LEN bytes at OFS in the batch's MSGS. */
+    bool ack;        /* NLM_F_ACK: answered by its NLMSG_ERROR. */
+    bool quiet;      /* Sent without the NLM_F_ACK it asked for (see
+                      * dpif_netlink_batch_quiet()). */
+    bool implied;    /* Done because a later request was answered. */
+    bool done;       /* Answered (or abandoned). */
+    int error;       /* Once DONE: 0 or a positive errno. */
+    int cb_error;    /* The first error the reply callback returned. */
+    char *ext_msg;   /* Once DONE: the kernel's extended-ack message (the
+                      * batch owns it), or NULL. */
+};
+
+struct dpif_netlink_batch {
+    struct buf msgs; /* The requests, back to back (each 4-byte aligned). */
+    struct dpif_netlink_batch_item *items;
+    size_t n, allocated;
+    size_t n_pending;   /* Items not DONE. */
+    uint32_t first_seq; /* Sequence number of item 0. */
+};
+
+/* Called for each reply (not an ack or error) that answers item IDX of a
+ * batch, which is LEN bytes at MSG: returns 0, or an errno value that the
+ * item then fails with (unless the kernel reports an error of its own). */
+typedef int dpif_netlink_batch_cb(size_t idx, const void *msg, size_t len,
+                                  void *aux);
+
+void dpif_netlink_batch_init(struct dpif_netlink_batch *);
+/* Forgets every request (and outcome), keeping the memory. */
+void dpif_netlink_batch_clear(struct dpif_netlink_batch *);
+void dpif_netlink_batch_destroy(struct dpif_netlink_batch *);
+
+/* Room for a request of up to SIZE bytes at the end of B's messages, for
+ * a builder to write; dpif_netlink_batch_commit() then adds what it
+ * wrote (LEN bytes, its return value) as the next item.  Returns the
+ * index the item gets, or SIZE_MAX if LEN is 0 (the builder failed:
+ * nothing is added). */
+void *dpif_netlink_batch_reserve(struct dpif_netlink_batch *, size_t size);
+size_t dpif_netlink_batch_commit(struct dpif_netlink_batch *, size_t len);
+
+/* Numbers B's requests from FIRST_SEQ on (in their headers) and marks
+ * them all pending. */
+void dpif_netlink_batch_start(struct dpif_netlink_batch *, uint32_t first_seq);
+
+/* Lets items [FIRST, END - 1) of B, which are to go in one datagram
+ * with item END - 1, go without their acks: each that asked for an ack
+ * and no echo (a put, delete or execute, whose only answer on success is
+ * the ack) has NLM_F_ACK cleared in its header.  The kernel answers the
+ * requests of a datagram in order, so once a later request is answered,
+ * such a quiet one that has not failed has succeeded (see
+ * dpif_netlink_batch_feed()); the kernel then builds and queues one ack
+ * per datagram instead of one per request.  Item END - 1 keeps its ack.
+ * Call after dpif_netlink_batch_start(). */
+void dpif_netlink_batch_quiet(struct dpif_netlink_batch *, size_t first,
+                              size_t end);
+
+/* Reads one datagram of LEN bytes at DATA that the kernel sent in answer
+ * (TRUNC: the socket cut it short of its full size).  Each message that
+ * answers a pending item updates it: a reply goes to CB (may be NULL), an
+ * NLMSG_ERROR ends the item (with its error, or CB's first error, or 0),
+ * as does a reply to an item without NLM_F_ACK; an answer to an item
+ * ends every quiet item before it still pending with 0 (and marks it
+ * IMPLIED).  A message cut short ends
+ * its item with EMSGSIZE, a malformed one with EPROTO; messages of other
+ * sequence numbers are ignored (late answers to earlier requests). */
+void dpif_netlink_batch_feed(struct dpif_netlink_batch *, const void *data,
+                             size_t len, bool trunc, dpif_netlink_batch_cb *,
+                             void *aux);
+
+/* Ends every pending item of B with ERROR (answers that will not come). */
+void dpif_netlink_batch_abandon(struct dpif_netlink_batch *, int error);
+
+/* ---------------------------------------------------------------------
  * Replies.
  * --------------------------------------------------------------------- */
 

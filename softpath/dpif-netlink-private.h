@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lib/util.h"
 #include "softpath/dpif-netlink-msg.h"
@@ -20,14 +22,45 @@ struct mnl_socket;
  * a whole packet, up to 64 kB, plus its key. */
 #define RX_SIZE (64 * 1024)
 #define UPCALL_RX_SIZE (64 * 1024 + 8192)
+#define UPCALL_SLOTS 32
+
+/* Batches (dpif_netlink_chan_transact_batch()): at most BATCH_MAX_MSGS
+ * requests and BATCH_MAX_BYTES bytes of them (or one larger request) go
+ * in one datagram, so that their answers fit in the socket's receive
+ * buffer together (BATCH_MAX_MSGS_BIG when answers may be large: echoed
+ * flows), and so that the kernel copies the datagram into an ordinary
+ * socket buffer: one larger than a page less the buffer's overhead
+ * (NLMSG_GOODSIZE, 3,776 bytes on x86-64) is vmalloc()ed and vfree()d,
+ * which costs more than the system calls that the bigger datagram
+ * saves.  Answers that are known to be small (acks, terse flows) are
+ * read BATCH_SLOTS at a time with recvmmsg(), into slots of
+ * BATCH_SLOT_SIZE bytes. */
+#define BATCH_MAX_MSGS 64
+#define BATCH_MAX_MSGS_BIG 16
+#define BATCH_MAX_BYTES 3584
+#define BATCH_SLOTS 64
+#define BATCH_SLOT_SIZE 4096
+
+/* The receive buffer asked for on request sockets (room for a batch's
+ * answers) and on the upcall socket (room for a burst of misses). */
+#define CHAN_RCVBUF (1024 * 1024)
+#define UPCALL_RCVBUF (4 * 1024 * 1024)
 
 /* One netlink socket and its sequence numbers. */
 struct nl_chan {
     struct mnl_socket *nl;
     uint32_t portid;
     uint32_t seq;
-    uint8_t *rx; /* RX_SIZE bytes. */
+    uint8_t *rx;    /* RX_SIZE bytes. */
+    uint8_t *slots; /* BATCH_SLOTS * BATCH_SLOT_SIZE bytes, or NULL until
+                     * a batch needs them. */
 };
+
+/* Sets the receive buffer of netlink socket FD to SIZE bytes: with
+ * SO_RCVBUFFORCE, which may exceed net.core.rmem_max but needs
+ * CAP_NET_ADMIN, else with SO_RCVBUF, which the kernel caps at
+ * rmem_max.  Best effort: a smaller buffer only means more losses. */
+void dpif_netlink_set_rcvbuf(int fd, int size);
 
 /* A handle on one kernel datapath. */
 struct dpif_netlink {
@@ -39,8 +72,14 @@ struct dpif_netlink {
     struct nl_chan chan;          /* Requests. */
     struct mnl_socket *upcall_nl; /* NULL until recv_set(true). */
     uint32_t upcall_pid;          /* UPCALL_NL's port id. */
-    uint8_t *upcall_rx;           /* UPCALL_RX_SIZE bytes, with UPCALL_NL. */
-    size_t flow_limit;            /* 0: none. */
+    /* Upcalls are read UPCALL_SLOTS at a time (recvmmsg()): slot I is
+     * UPCALL_RX_SIZE bytes at UPCALL_RX + I * UPCALL_RX_SIZE, and slots
+     * UPCALL_NEXT .. UPCALL_N - 1 are read but not yet handed out. */
+    uint8_t *upcall_rx; /* With UPCALL_NL. */
+    struct mmsghdr upcall_msgs[UPCALL_SLOTS];
+    struct iovec upcall_iov[UPCALL_SLOTS];
+    size_t upcall_next, upcall_n;
+    size_t flow_limit; /* 0: none. */
 };
 
 static inline struct dpif_netlink *
@@ -76,6 +115,23 @@ int dpif_netlink_chan_transact(struct nl_chan *c, void *req, size_t len,
 int dpif_netlink_transact(const struct dpif_netlink *dp, void *req, size_t len,
                           reply_fn *cb, void *aux, char **errp);
 
+/* Sends the requests of batch B on C, as few datagrams as the limits
+ * above allow, and reads the answers until each request has its outcome
+ * in B's items (see dpif-netlink-msg.h; replies go to CB, which may be
+ * NULL).  BIG: answers may be larger than BATCH_SLOT_SIZE.  A request
+ * the socket refused, or whose answer the socket lost (an overrun),
+ * fails with that errno.  Returns 0, or the socket error that stopped
+ * the batch (every request not answered then has it).  Blocks. */
+int dpif_netlink_chan_transact_batch(struct nl_chan *c,
+                                     struct dpif_netlink_batch *b, bool big,
+                                     dpif_netlink_batch_cb *cb, void *aux);
+
+/* dpif_netlink_chan_transact_batch() on DP's request channel, under its
+ * mutex. */
+int dpif_netlink_transact_batch(const struct dpif_netlink *dp,
+                                struct dpif_netlink_batch *b, bool big,
+                                dpif_netlink_batch_cb *cb, void *aux);
+
 /* What a vport reply callback gathers: each vport, appended to PORTS, and
  * the counters of the last one. */
 struct vport_aux {
@@ -107,6 +163,10 @@ void dpif_netlink_flow_get_stats(const struct dpif *,
                                  struct dpif_flow_stats *stats, bool *found);
 int dpif_netlink_execute(struct dpif *, const struct dpif_execute *,
                          char **errp);
+int dpif_netlink_execute_batch(struct dpif *, const struct dpif_execute *,
+                               size_t n, char **errp);
+void dpif_netlink_flow_put_batch(struct dpif *, const struct dpif_flow_put *,
+                                 size_t n, int *errors, char **errs);
 int dpif_netlink_recv_set(struct dpif *, bool enable);
 int dpif_netlink_recv(struct dpif *, struct dpif_upcall *);
 int dpif_netlink_recv_fd(const struct dpif *);

@@ -38,6 +38,8 @@
 VLOG_DEFINE_THIS_MODULE(dpif_netlink);
 
 COVERAGE_DEFINE(dpif_netlink_bad_reply);
+COVERAGE_DEFINE(dpif_netlink_batch_sent);
+COVERAGE_DEFINE(dpif_netlink_batch_overrun);
 
 void
 dpif_netlink_set_err(char **errp, char *msg)
@@ -76,7 +78,20 @@ dpif_netlink_chan_open(struct nl_chan *c)
     c->portid = mnl_socket_get_portid(c->nl);
     c->seq = (uint32_t) nf_time_msec();
     c->rx = xmalloc(RX_SIZE);
+    dpif_netlink_set_rcvbuf(mnl_socket_get_fd(c->nl), CHAN_RCVBUF);
     return 0;
+}
+
+void
+dpif_netlink_set_rcvbuf(int fd, int size)
+{
+    /* SO_RCVBUFFORCE first: SO_RCVBUF is capped at net.core.rmem_max
+     * (about 200 kB by default), too little for a burst of upcalls; the
+     * forced size needs CAP_NET_ADMIN, which a switch normally has.
+     * Without it, SO_RCVBUF gives what the cap allows. */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size)) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    }
 }
 
 void
@@ -88,6 +103,8 @@ dpif_netlink_chan_close(struct nl_chan *c)
     }
     free(c->rx);
     c->rx = NULL;
+    free(c->slots);
+    c->slots = NULL;
 }
 
 int
@@ -143,6 +160,164 @@ dpif_netlink_chan_transact(struct nl_chan *c, void *req, size_t len,
             }
         }
     }
+}
+
+/* Whether any of items [FIRST, END) of B still waits for its answer. */
+static bool
+chunk_pending(const struct dpif_netlink_batch *b, size_t first, size_t end)
+{
+    for (size_t i = first; i < end; i++) {
+        if (!b->items[i].done) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Reads the answers to items [FIRST, END) of B, which were just sent on
+ * C in one datagram, until each has its outcome (only the last asked
+ * for an ack: dpif_netlink_batch_quiet()).  The kernel answers a request
+ * while the sender is still in sendmsg(), so once that returned every
+ * answer is queued or lost: after an overrun (ENOBUFS) the queue is read
+ * without blocking to its end, and what is still unanswered, or only
+ * implied, was lost.  Returns 0 or the socket error that stopped the
+ * reading. */
+static int
+read_answers(struct nl_chan *c, struct dpif_netlink_batch *b, size_t first,
+             size_t end, bool big, dpif_netlink_batch_cb *cb, void *aux)
+{
+    int fd = mnl_socket_get_fd(c->nl);
+    bool overrun = false;
+
+    if (!big && !c->slots) {
+        c->slots = xmalloc(BATCH_SLOTS * BATCH_SLOT_SIZE);
+    }
+    while (chunk_pending(b, first, end)) {
+        int flags = overrun ? MSG_DONTWAIT : 0;
+        int error = 0;
+
+        if (big) {
+            ssize_t n = recv(fd, c->rx, RX_SIZE, flags | MSG_TRUNC);
+            if (n >= 0) {
+                dpif_netlink_batch_feed(b, c->rx, NF_MIN((size_t) n, RX_SIZE),
+                                        (size_t) n > RX_SIZE, cb, aux);
+                continue;
+            }
+            error = errno;
+        } else {
+            struct mmsghdr msgs[BATCH_SLOTS];
+            struct iovec iov[BATCH_SLOTS];
+
+            memset(msgs, 0, sizeof msgs);
+            for (size_t i = 0; i < BATCH_SLOTS; i++) {
+                iov[i].iov_base = c->slots + i * BATCH_SLOT_SIZE;
+                iov[i].iov_len = BATCH_SLOT_SIZE;
+                msgs[i].msg_hdr.msg_iov = &iov[i];
+                msgs[i].msg_hdr.msg_iovlen = 1;
+            }
+            /* MSG_WAITFORONE: blocks for the first answer only. */
+            int n = recvmmsg(fd, msgs, BATCH_SLOTS,
+                             overrun ? MSG_DONTWAIT : MSG_WAITFORONE, NULL);
+            if (n >= 0) {
+                for (int i = 0; i < n; i++) {
+                    dpif_netlink_batch_feed(
+                        b, iov[i].iov_base, msgs[i].msg_len,
+                        msgs[i].msg_hdr.msg_flags & MSG_TRUNC, cb, aux);
+                }
+                continue;
+            }
+            error = errno;
+        }
+        if (error == EINTR) {
+            continue;
+        }
+        if (error == ENOBUFS) {
+            COVERAGE_INC(dpif_netlink_batch_overrun);
+            overrun = true;
+            continue;
+        }
+        if (overrun && (error == EAGAIN || error == EWOULDBLOCK)) {
+            break; /* Read to the end: the rest were lost. */
+        }
+        return error;
+    }
+    if (overrun) {
+        /* What was lost may have been a quiet request's error: its
+         * success cannot be implied either. */
+        for (size_t i = first; i < end; i++) {
+            struct dpif_netlink_batch_item *it = &b->items[i];
+            if (!it->done) {
+                it->done = true;
+                b->n_pending--;
+                it->error = ENOBUFS;
+            } else if (it->implied) {
+                it->error = ENOBUFS;
+            }
+        }
+    }
+    return 0;
+}
+
+int
+dpif_netlink_chan_transact_batch(struct nl_chan *c,
+                                 struct dpif_netlink_batch *b, bool big,
+                                 dpif_netlink_batch_cb *cb, void *aux)
+{
+    size_t max_msgs = big ? BATCH_MAX_MSGS_BIG : BATCH_MAX_MSGS;
+    size_t i = 0;
+
+    dpif_netlink_batch_start(b, c->seq + 1);
+    c->seq += (uint32_t) b->n;
+    while (i < b->n) {
+        size_t first = i;
+        size_t start = b->items[first].ofs;
+        size_t stop = start;
+
+        /* One datagram: up to MAX_MSGS requests and BATCH_MAX_BYTES bytes,
+         * or one request of any size. */
+        while (i < b->n && i - first < max_msgs) {
+            size_t e = b->items[i].ofs + b->items[i].len;
+            if (i > first && e - start > BATCH_MAX_BYTES) {
+                break;
+            }
+            stop = e;
+            i++;
+        }
+        COVERAGE_INC(dpif_netlink_batch_sent);
+        dpif_netlink_batch_quiet(b, first, i);
+        if (mnl_socket_sendto(c->nl, b->msgs.data + start, stop - start) < 0) {
+            /* Nothing of this datagram was run. */
+            int error = errno;
+            for (size_t j = first; j < i; j++) {
+                b->items[j].done = true;
+                b->items[j].error = error;
+                b->n_pending--;
+            }
+            continue;
+        }
+        int error = read_answers(c, b, first, i, big, cb, aux);
+        if (error) {
+            dpif_netlink_batch_abandon(b, error);
+            return error;
+        }
+    }
+    return 0;
+}
+
+int
+dpif_netlink_transact_batch(const struct dpif_netlink *dp_,
+                            struct dpif_netlink_batch *b, bool big,
+                            dpif_netlink_batch_cb *cb, void *aux)
+{
+    struct dpif_netlink *dp = (struct dpif_netlink *) dp_;
+
+    if (!b->n) {
+        return 0;
+    }
+    pthread_mutex_lock(&dp->mutex);
+    int error = dpif_netlink_chan_transact_batch(&dp->chan, b, big, cb, aux);
+    pthread_mutex_unlock(&dp->mutex);
+    return error;
 }
 
 struct family_aux {
@@ -686,6 +861,7 @@ static const struct dpif_class dpif_netlink_class = {
     .port_get_stats = dpif_netlink_port_get_stats,
     .port_set_config = NULL, /* dst_port is fixed at creation. */
     .flow_put = dpif_netlink_flow_put,
+    .flow_put_batch = dpif_netlink_flow_put_batch,
     .flow_get = dpif_netlink_flow_get,
     .flow_del = dpif_netlink_flow_del,
     .flow_flush = dpif_netlink_flow_flush,
@@ -694,7 +870,7 @@ static const struct dpif_class dpif_netlink_class = {
     .flow_dump_done = dpif_netlink_flow_dump_done,
     .flow_get_stats = dpif_netlink_flow_get_stats,
     .execute = dpif_netlink_execute,
-    .execute_batch = NULL, /* One request per packet: dpif.c loops. */
+    .execute_batch = dpif_netlink_execute_batch,
     .recv_set = dpif_netlink_recv_set,
     .recv = dpif_netlink_recv,
     .recv_fd = dpif_netlink_recv_fd,

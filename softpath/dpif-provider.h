@@ -98,6 +98,15 @@ struct dpif_class {
      * flow missing), EFBIG (flow limit reached). */
     int (*flow_put)(struct dpif *, const struct dpif_flow_put *, char **errp);
 
+    /* Optional.  Runs the N puts as flow_put() runs each, in order, each
+     * succeeding or failing on its own: ERRORS[I] receives put I's result
+     * (what flow_put() would return) and, if ERRS is nonnull, ERRS[I] its
+     * message or NULL.  Every put has been validated by the caller and
+     * has a ufid.  The point is to take the batch in fewer round trips
+     * than N flow_put() calls.  NULL: dpif.c calls flow_put() for each. */
+    void (*flow_put_batch)(struct dpif *, const struct dpif_flow_put *puts,
+                           size_t n, int *errors, char **errs);
+
     /* Finds the flow with UFID (or, if UFID is NULL, exactly KEY) and
      * fills *FLOW with copies the caller frees with dpif_flow_destroy().
      * ENOENT if there is none. */
@@ -139,9 +148,11 @@ struct dpif_class {
     int (*execute)(struct dpif *, const struct dpif_execute *, char **errp);
 
     /* Optional.  Runs the N executions as execute() runs each, in order,
-     * but sends what they output at the end, together: a batch of missed
-     * packets then costs one send per port, not one per packet.  Returns
-     * 0 or the first error.  NULL: dpif.c calls execute() for each. */
+     * but together: the userspace datapath sends what they output at the
+     * end (one send per port, not one per packet), the kernel datapath
+     * sends all of them in one message and reads the answers after.
+     * Returns 0 or the first error, with its message.  NULL: dpif.c
+     * calls execute() for each. */
     int (*execute_batch)(struct dpif *, const struct dpif_execute *execs,
                          size_t n, char **errp);
 

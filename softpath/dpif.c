@@ -408,6 +408,78 @@ dpif_flow_put(struct dpif *dpif, const struct dpif_flow_put *put, char **errp)
     return dpif->class->flow_put(dpif, &copy, errp);
 }
 
+/* The most puts dpif_flow_put_batch() hands a provider at once (it
+ * copies them, on the stack). */
+#define PUT_BATCH 64
+
+size_t
+dpif_flow_put_batch(struct dpif *dpif, const struct dpif_flow_put *puts,
+                    size_t n, int *errors, char **errs)
+{
+    size_t n_failed = 0;
+
+    if (errs) {
+        memset(errs, 0, n * sizeof *errs);
+    }
+    if (!dpif->class->flow_put_batch) {
+        for (size_t i = 0; i < n; i++) {
+            errors[i] = dpif_flow_put(dpif, &puts[i], errs ? &errs[i] : NULL);
+            n_failed += errors[i] != 0;
+        }
+        return n_failed;
+    }
+
+    /* The valid ones go to the provider, each with a ufid, in chunks. */
+    struct dpif_flow_put ok[PUT_BATCH];
+    struct dpif_ufid ufids[PUT_BATCH];
+    size_t idx[PUT_BATCH];
+    int ok_errors[PUT_BATCH];
+    char *ok_errs[PUT_BATCH] = { NULL };
+    size_t i = 0;
+    while (i < n) {
+        size_t n_ok = 0;
+        for (; i < n && n_ok < PUT_BATCH; i++) {
+            const struct dpif_flow_put *put = &puts[i];
+            char **errp = errs ? &errs[i] : NULL;
+
+            errors[i] = 0;
+            if (!(put->flags & (DPIF_FP_CREATE | DPIF_FP_MODIFY))) {
+                set_err(errp, xstrdup("a flow put must allow create, modify "
+                                      "or both"));
+                errors[i] = EINVAL;
+                continue;
+            }
+            errors[i] =
+                check_flow(put->key, put->key_len, put->mask, put->mask_len,
+                           put->actions, put->actions_len, errp);
+            if (errors[i]) {
+                continue;
+            }
+            ok[n_ok] = *put;
+            if (!put->ufid) {
+                dpif_ufid_from_key(put->key, put->key_len, &ufids[n_ok]);
+                ok[n_ok].ufid = &ufids[n_ok];
+            }
+            idx[n_ok++] = i;
+        }
+        if (!n_ok) {
+            continue;
+        }
+        dpif->class->flow_put_batch(dpif, ok, n_ok, ok_errors,
+                                    errs ? ok_errs : NULL);
+        for (size_t k = 0; k < n_ok; k++) {
+            errors[idx[k]] = ok_errors[k];
+            if (errs) {
+                errs[idx[k]] = ok_errs[k];
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        n_failed += errors[i] != 0;
+    }
+    return n_failed;
+}
+
 void
 dpif_flow_destroy(struct dpif_flow *flow)
 {

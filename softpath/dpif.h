@@ -164,6 +164,20 @@ struct dpif_flow_put {
  * validate (odp_actions_validate()); EINVAL with the reason otherwise. */
 int dpif_flow_put(struct dpif *, const struct dpif_flow_put *, char **errp);
 
+/* Runs PUTS[0 .. N - 1] as dpif_flow_put() runs each, in order, but
+ * lets the datapath take them together (the kernel datapath sends them
+ * in one message and reads the answers after: one round trip for the
+ * batch instead of one per flow).  Each put is checked as dpif_flow_put()
+ * checks it and succeeds or fails on its own: a bad or refused one does
+ * not stop the others.  ERRORS[I] receives put I's result, the value
+ * dpif_flow_put() would return (0, EEXIST, ENOENT, EFBIG, EINVAL, ...),
+ * and, if ERRS is nonnull, ERRS[I] its message or NULL (caller frees
+ * each).  A put's STATS, if nonnull, are filled as dpif_flow_put() fills
+ * them.  Returns the number of puts that failed.  Against a flow limit,
+ * a batch counts each of its creates as a flow added. */
+size_t dpif_flow_put_batch(struct dpif *, const struct dpif_flow_put *puts,
+                           size_t n, int *errors, char **errs);
+
 /* A flow as dumps and gets return it: copies the caller frees with
  * dpif_flow_destroy(). */
 struct dpif_flow {

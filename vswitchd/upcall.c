@@ -11,13 +11,20 @@
  *     timer, so that misses, OpenFlow connections and control commands are
  *     served between slices instead of waiting for a whole pass over every
  *     flow; the handler likewise gives the loop back every
- *     UPCALL_SLICE_US.
+ *     UPCALL_SLICE_US.  While misses keep coming faster than the handler
+ *     takes them (it used its whole slice), a slice reads one batch of
+ *     counters only, and slices come REVAL_BUSY_GAP_MS apart: setting up
+ *     flows comes before crediting counters, which can wait (on the
+ *     kernel datapath a pass reads every flow's counters with a request
+ *     each, and with tens of thousands of flows passes would otherwise
+ *     take a third of the thread).
  *   - A flow is translated again only when the translation generation
  *     changed, or, for a flow that goes through NORMAL, to refresh MAC
  *     learning; a flow whose pipeline learns nothing is never translated
  *     twice just because it keeps forwarding. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +62,10 @@ static void check_lost_upcalls(void);
 
 /* The longest the handler keeps the main thread per wakeup, so that a
  * flood of misses cannot starve the rest of the main loop; checked every
- * UPCALL_BATCH misses, which are translated and installed one by one and
- * then sent on together (dpif_execute_batch()). */
+ * UPCALL_BATCH misses, which are translated one by one, then installed
+ * together (dpif_flow_put_batch()) and then sent on together
+ * (dpif_execute_batch()): on the kernel datapath, one round trip each
+ * for the batch instead of two per miss. */
 #define UPCALL_SLICE_US 2000
 #define UPCALL_BATCH 32
 
@@ -72,6 +81,12 @@ static void check_lost_upcalls(void);
  * runs from a timer 1 ms later (a zero delay would run it within the same
  * round of timers, before any descriptor is served). */
 #define REVAL_SLICE_US 2000
+
+/* How long after the handler last used its whole slice (misses queued
+ * faster than it took them) revalidator slices stay one batch long, and
+ * come REVAL_BUSY_GAP_MS apart instead of 1 ms. */
+#define UPCALL_BUSY_MS 50
+#define REVAL_BUSY_GAP_MS 10
 
 /* The userdata of the one action of a "slow path" flow: a megaflow whose
  * every packet must come to nicflowd (it goes to a controller).  Such a
@@ -141,6 +156,9 @@ static size_t pass_pos;
 static uint64_t pass_gen;
 static long long pass_start_ms, pass_busy_us;
 static struct evloop_timer *pass_timer;
+
+/* When the upcall handler last stopped with misses still queued. */
+static long long upcall_busy_ms = LLONG_MIN / 2;
 
 /* Statistics for upcall/show. */
 static uint64_t n_upcalls, n_installed, n_slow;
@@ -324,19 +342,35 @@ struct miss {
     struct dpif_upcall up;
     struct xlate_out out;
     uint32_t in_port;
+    struct ukey *uk; /* The flow to install for it, or NULL. */
 };
 
-/* Translates M's packet and installs its megaflow; M->out keeps the
- * actions, which the caller executes on the packet with the rest of the
- * batch. */
-static void
-handle_miss(struct miss *m)
+/* Whether one of MISSES[0 .. N - 1] is to install the flow UFID. */
+static bool
+batch_has_ufid(const struct miss *misses, size_t n,
+               const struct dpif_ufid *ufid)
 {
+    for (size_t i = 0; i < n; i++) {
+        if (misses[i].uk && !memcmp(&misses[i].uk->ufid, ufid, sizeof *ufid)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Translates miss MISSES[IDX]'s packet and prepares its megaflow in
+ * ->uk, which install_misses() puts with the rest of the batch; ->out
+ * keeps the actions, which execute_misses() runs on the packet after. */
+static void
+handle_miss(struct miss *misses, size_t idx)
+{
+    struct miss *m = &misses[idx];
     struct flow flow;
     char *err = NULL;
 
     COVERAGE_INC(upcall_miss);
     n_upcalls++;
+    m->uk = NULL;
     xlate_out_init(&m->out);
     if (odp_key_to_flow(m->up.key.data, m->up.key.len, &flow, &err)) {
         VLOG_WARN_RL(&rl, "upcall with a bad key: %s", err);
@@ -361,9 +395,9 @@ handle_miss(struct miss *m)
     odp_flow_to_mask(&uk->mask, &flow, &m->out.mask);
     dpif_ufid_from_key(uk->key.data, uk->key.len, &uk->ufid);
 
-    if (ukey_find(&uk->ufid)) {
+    if (ukey_find(&uk->ufid) || batch_has_ufid(misses, idx, &uk->ufid)) {
         /* Another packet of the same megaflow was queued before the flow
-         * went in. */
+         * went in (or is in this batch). */
         ukey_free(uk);
         return;
     }
@@ -373,33 +407,63 @@ handle_miss(struct miss *m)
     } else {
         buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
     }
-    struct dpif_flow_put put = {
-        .flags = DPIF_FP_CREATE,
-        .key = uk->key.data,
-        .key_len = uk->key.len,
-        .mask = uk->mask.data,
-        .mask_len = uk->mask.len,
-        .actions = uk->actions.data,
-        .actions_len = uk->actions.len,
-        .ufid = &uk->ufid,
-    };
-    int error = dpif_flow_put(dpif, &put, &err);
-    if (error) {
-        if (error != EEXIST) {
-            COVERAGE_INC(upcall_flow_put_failed);
-            VLOG_WARN_RL(&rl, "installing a datapath flow failed: %s",
-                         err ? err : nf_strerror(error));
+    m->uk = uk;
+}
+
+/* Installs the flows the first N misses of MISSES prepared, all in one
+ * dpif_flow_put_batch(), and keeps the ukeys of those that went in. */
+static void
+install_misses(struct miss *misses, size_t n)
+{
+    struct dpif_flow_put puts[UPCALL_BATCH];
+    struct miss *of[UPCALL_BATCH];
+    int errors[UPCALL_BATCH];
+    char *errs[UPCALL_BATCH];
+    size_t n_puts = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct ukey *uk = misses[i].uk;
+        if (uk) {
+            puts[n_puts] = (struct dpif_flow_put){
+                .flags = DPIF_FP_CREATE,
+                .key = uk->key.data,
+                .key_len = uk->key.len,
+                .mask = uk->mask.data,
+                .mask_len = uk->mask.len,
+                .actions = uk->actions.data,
+                .actions_len = uk->actions.len,
+                .ufid = &uk->ufid,
+            };
+            of[n_puts++] = &misses[i];
         }
-        free(err);
-        ukey_free(uk);
+    }
+    if (!n_puts) {
         return;
     }
-    COVERAGE_INC(upcall_flow_installed);
-    n_installed++;
-    ukey_set_hits(uk, &m->out);
-    uk->created_ms = uk->learned_ms = nf_time_msec();
-    ukey_insert(uk);
-    ukey_offload(uk);
+    dpif_flow_put_batch(dpif, puts, n_puts, errors, errs);
+    for (size_t k = 0; k < n_puts; k++) {
+        struct miss *m = of[k];
+        struct ukey *uk = m->uk;
+
+        m->uk = NULL;
+        if (errors[k]) {
+            if (errors[k] != EEXIST) {
+                COVERAGE_INC(upcall_flow_put_failed);
+                VLOG_WARN_RL(&rl, "installing a datapath flow failed: %s",
+                             errs[k] ? errs[k] : nf_strerror(errors[k]));
+            }
+            free(errs[k]);
+            ukey_free(uk);
+            continue;
+        }
+        free(errs[k]);
+        COVERAGE_INC(upcall_flow_installed);
+        n_installed++;
+        ukey_set_hits(uk, &m->out);
+        uk->created_ms = uk->learned_ms = nf_time_msec();
+        ukey_insert(uk);
+        ukey_offload(uk);
+    }
 }
 
 /* Runs the actions of the first N misses of MISSES on their packets, in
@@ -452,11 +516,16 @@ upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
                 dpif_upcall_destroy(&m->up);
                 continue;
             }
-            handle_miss(m);
+            handle_miss(misses, n);
             n++;
         }
+        install_misses(misses, n);
         execute_misses(misses, n);
-        if (!more || nf_time_usec() - t0 >= UPCALL_SLICE_US) {
+        if (!more) {
+            break;
+        }
+        if (nf_time_usec() - t0 >= UPCALL_SLICE_US) {
+            upcall_busy_ms = nf_time_msec();
             break;
         }
     }
@@ -590,6 +659,8 @@ revalidate_one(struct ukey *uk, const struct dpif_flow_stats *st, bool found,
     }
 }
 
+static bool upcalls_busy(long long now_ms);
+
 /* Runs the pass in progress for up to REVAL_SLICE_US; returns true when
  * it is over. */
 static bool
@@ -597,6 +668,8 @@ pass_slice(void)
 {
     long long t0 = nf_time_usec();
     long long now = t0 / 1000;
+    /* 0 while misses flood in: one batch, then the handler's turn. */
+    long long budget = upcalls_busy(now) ? 0 : REVAL_SLICE_US;
 
     COVERAGE_INC(revalidate_slice);
     while (pass_pos && dpif) {
@@ -625,7 +698,7 @@ pass_slice(void)
         }
         long long t = nf_time_usec();
         now = t / 1000;
-        if (t - t0 >= REVAL_SLICE_US) {
+        if (t - t0 >= budget) {
             break;
         }
     }
@@ -644,12 +717,20 @@ pass_slice(void)
     return true;
 }
 
+/* Whether misses have been coming faster than the handler takes them. */
+static bool
+upcalls_busy(long long now_ms)
+{
+    return now_ms - upcall_busy_ms < UPCALL_BUSY_MS;
+}
+
 static void
 pass_timer_cb(void *aux NF_UNUSED)
 {
     pass_timer = NULL;
     if (pass_active && !pass_slice()) {
-        pass_timer = evloop_add_timer(loop, 1, 0, pass_timer_cb, NULL);
+        int gap = upcalls_busy(nf_time_msec()) ? REVAL_BUSY_GAP_MS : 1;
+        pass_timer = evloop_add_timer(loop, gap, 0, pass_timer_cb, NULL);
     }
 }
 

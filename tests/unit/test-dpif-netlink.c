@@ -454,6 +454,250 @@ test_error_replies(void **state NF_UNUSED)
     assert_int_equal(dpif_netlink_parse_error(buf, 17, &error, &msg), EINVAL);
 }
 
+/* Appends to D an NLMSG_ERROR answering sequence number SEQ with ERROR
+ * (0: an ack) and, if EXT is nonnull, an extended-ack message, as the
+ * kernel sends them on a socket with capped acks. */
+static void
+put_ack(struct buf *d, uint32_t seq, int error, const char *ext)
+{
+    uint8_t m[512];
+
+    memset(m, 0, sizeof m);
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(m);
+    nlh->nlmsg_type = NLMSG_ERROR;
+    nlh->nlmsg_seq = seq;
+    nlh->nlmsg_flags = NLM_F_CAPPED | (ext ? NLM_F_ACK_TLVS : 0);
+    struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof *e);
+    e->error = -error;
+    e->msg.nlmsg_seq = seq;
+    if (ext) {
+        mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, ext);
+    }
+    buf_put(d, m, MNL_ALIGN(nlh->nlmsg_len));
+}
+
+/* Appends to D a terse flow reply (ufid and counters, N_PACKETS packets)
+ * answering sequence number SEQ. */
+static void
+put_flow_reply(struct buf *d, uint32_t seq, uint64_t n_packets)
+{
+    struct dpif_ufid ufid = { { 1, 2, 3, 4 } };
+    struct ovs_flow_stats st = { .n_packets = n_packets, .n_bytes = 1 };
+    struct nlmsghdr *nlh = reply_start(0x22, OVS_FLOW_CMD_GET, 5);
+
+    nlh->nlmsg_seq = seq;
+    mnl_attr_put(nlh, OVS_FLOW_ATTR_UFID, 16, &ufid);
+    mnl_attr_put(nlh, OVS_FLOW_ATTR_STATS, sizeof st, &st);
+    buf_put(d, buf, MNL_ALIGN(nlh->nlmsg_len));
+}
+
+/* What batch_cb() saw. */
+struct batch_seen {
+    size_t n, idx[8];
+    uint64_t n_packets[8];
+    int fail_idx; /* The item whose reply the callback refuses, or -1. */
+};
+
+static int
+batch_cb(size_t idx, const void *msg, size_t len, void *aux)
+{
+    struct batch_seen *seen = aux;
+    struct dpif_netlink_flow f;
+
+    assert_int_equal(dpif_netlink_parse_flow(msg, len, &f), 0);
+    assert_true(seen->n < 8);
+    seen->idx[seen->n] = idx;
+    seen->n_packets[seen->n++] = f.stats.n_packets;
+    return (int) idx == seen->fail_idx ? EPROTO : 0;
+}
+
+/* Adds a flow request with FLAGS for the flow with ufid word U to B;
+ * returns its index. */
+static size_t
+batch_add_flow(struct dpif_netlink_batch *b, uint8_t cmd, uint16_t flags,
+               uint32_t u)
+{
+    struct dpif_ufid ufid = { { u, 0, 0, 0 } };
+    struct dpif_netlink_flow_req r = {
+        .cmd = cmd,
+        .flags = flags,
+        .dp_ifindex = 5,
+        .ufid = &ufid,
+    };
+    size_t size = dpif_netlink_flow_req_size(&r);
+    void *p = dpif_netlink_batch_reserve(b, size);
+
+    return dpif_netlink_batch_commit(
+        b, dpif_netlink_build_flow(p, size, 0x22, &r));
+}
+
+static void
+test_batch(void **state NF_UNUSED)
+{
+    static const uint8_t frame[61] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    struct dpif_netlink_batch b;
+    struct buf d = BUF_INITIALIZER;
+    struct batch_seen seen = { .fail_idx = -1 };
+
+    /* Requests of every kind the provider batches: puts acked, a put
+     * echoed, a terse GET answered by its reply alone, an execute (of an
+     * odd-sized frame: the next request still starts aligned). */
+    dpif_netlink_batch_init(&b);
+    assert_int_equal(
+        batch_add_flow(&b, OVS_FLOW_CMD_NEW, NLM_F_ACK | NLM_F_CREATE, 10), 0);
+    assert_int_equal(
+        batch_add_flow(&b, OVS_FLOW_CMD_NEW, NLM_F_ACK | NLM_F_CREATE, 11), 1);
+    assert_int_equal(
+        batch_add_flow(&b, OVS_FLOW_CMD_NEW, NLM_F_ACK | NLM_F_ECHO, 12), 2);
+    assert_int_equal(batch_add_flow(&b, OVS_FLOW_CMD_GET, 0, 13), 3);
+    size_t size = dpif_netlink_execute_size(sizeof frame, 0);
+    void *p = dpif_netlink_batch_reserve(&b, size);
+    assert_int_equal(
+        dpif_netlink_batch_commit(
+            &b, dpif_netlink_build_execute(p, size, 0x23, 5, frame,
+                                           sizeof frame, 1, "", 0)),
+        4);
+    assert_int_equal(batch_add_flow(&b, OVS_FLOW_CMD_GET, 0, 14), 5);
+    /* A builder that failed adds nothing. */
+    dpif_netlink_batch_reserve(&b, 16);
+    assert_int_equal(dpif_netlink_batch_commit(&b, 0), SIZE_MAX);
+    assert_int_equal(b.n, 6);
+
+    /* Numbered across the wrap of the sequence numbers, and laid out
+     * back to back as netlink walks a datagram. */
+    uint32_t seq0 = UINT32_MAX - 2;
+    dpif_netlink_batch_start(&b, seq0);
+    assert_int_equal(b.n_pending, 6);
+    const struct nlmsghdr *m = (const void *) b.msgs.data;
+    int left = (int) b.msgs.len;
+    size_t n = 0;
+    for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left), n++) {
+        assert_int_equal(m->nlmsg_seq, seq0 + (uint32_t) n);
+        assert_int_equal((const uint8_t *) m - b.msgs.data, b.items[n].ofs);
+        assert_int_equal(m->nlmsg_len, b.items[n].len);
+        assert_int_equal(b.items[n].ofs % 4, 0);
+    }
+    assert_int_equal(n, 6);
+    assert_int_equal(left, 0);
+    assert_true(b.items[0].ack && b.items[2].ack && b.items[4].ack);
+    assert_false(b.items[3].ack || b.items[5].ack);
+
+    /* One datagram with several answers, out of order, and noise: an
+     * answer to an earlier request, and a repeated ack. */
+    buf_clear(&d);
+    put_ack(&d, seq0 + 1, EEXIST, "Flow already exists");
+    put_ack(&d, seq0 - 7, 0, NULL);
+    put_ack(&d, seq0, 0, NULL);
+    put_ack(&d, seq0, ENOENT, NULL);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, batch_cb, &seen);
+    assert_int_equal(b.n_pending, 4);
+    assert_true(b.items[0].done);
+    assert_int_equal(b.items[0].error, 0);
+    assert_null(b.items[0].ext_msg);
+    assert_true(b.items[1].done);
+    assert_int_equal(b.items[1].error, EEXIST);
+    assert_string_equal(b.items[1].ext_msg, "Flow already exists");
+
+    /* An echo and then its ack; a GET's reply ends it alone, a GET's
+     * error too. */
+    buf_clear(&d);
+    put_flow_reply(&d, seq0 + 2, 42);
+    put_flow_reply(&d, seq0 + 3, 7);
+    put_ack(&d, seq0 + 5, ENOENT, NULL);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, batch_cb, &seen);
+    assert_false(b.items[2].done); /* Its ack is still to come. */
+    assert_true(b.items[3].done);
+    assert_int_equal(b.items[3].error, 0);
+    assert_true(b.items[5].done);
+    assert_int_equal(b.items[5].error, ENOENT);
+    assert_int_equal(seen.n, 2);
+    assert_int_equal(seen.idx[0], 2);
+    assert_int_equal(seen.n_packets[0], 42);
+    assert_int_equal(seen.idx[1], 3);
+    buf_clear(&d);
+    put_ack(&d, seq0 + 2, 0, NULL);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, batch_cb, &seen);
+    assert_true(b.items[2].done);
+    assert_int_equal(b.items[2].error, 0);
+    assert_int_equal(b.n_pending, 1);
+
+    /* A datagram the socket cut short: its request fails with
+     * EMSGSIZE; what is never answered is abandoned. */
+    buf_clear(&d);
+    put_ack(&d, seq0 + 4, EINVAL, "a long enough reason to cut");
+    dpif_netlink_batch_feed(&b, d.data, 24, true, batch_cb, &seen);
+    assert_true(b.items[4].done);
+    assert_int_equal(b.items[4].error, EMSGSIZE);
+    assert_int_equal(b.n_pending, 0);
+
+    /* Again, numbered anew: a reply the callback refuses fails its
+     * request even though the ack says 0; a malformed message fails its
+     * request with EPROTO; the rest are abandoned. */
+    dpif_netlink_batch_start(&b, 100);
+    assert_int_equal(b.n_pending, 6);
+    assert_null(b.items[1].ext_msg);
+    seen.n = 0;
+    seen.fail_idx = 2;
+    buf_clear(&d);
+    put_flow_reply(&d, 102, 1);
+    put_ack(&d, 102, 0, NULL);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, batch_cb, &seen);
+    assert_int_equal(b.items[2].error, EPROTO);
+    buf_clear(&d);
+    put_ack(&d, 100, 0, NULL);
+    ((struct nlmsghdr *) d.data)->nlmsg_len = 8; /* Shorter than a header. */
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, batch_cb, &seen);
+    assert_int_equal(b.items[0].error, EPROTO);
+    dpif_netlink_batch_abandon(&b, ENOBUFS);
+    assert_int_equal(b.n_pending, 0);
+    assert_int_equal(b.items[1].error, ENOBUFS);
+    assert_int_equal(b.items[5].error, ENOBUFS);
+
+    /* Quiet: in one datagram, the acks of all but the last request
+     * are left out (not the echoed put's, nor the GETs', which never had
+     * one); answers come in order, so the last one's ack says that the
+     * quiet ones before it that sent no error succeeded. */
+    dpif_netlink_batch_start(&b, 200);
+    dpif_netlink_batch_quiet(&b, 0, 5);
+    for (size_t i = 0; i < 6; i++) {
+        const struct nlmsghdr *h =
+            (const void *) (b.msgs.data + b.items[i].ofs);
+        bool quiet = i == 0 || i == 1;
+        assert_int_equal(b.items[i].quiet, quiet);
+        assert_int_equal(!(h->nlmsg_flags & NLM_F_ACK),
+                         quiet || i == 3 || i == 5);
+    }
+    buf_clear(&d);
+    put_ack(&d, 201, EEXIST, NULL);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, NULL, NULL);
+    /* Item 1's error also answers for item 0, which ran before it and
+     * sent none. */
+    assert_true(b.items[0].done && b.items[0].implied);
+    assert_int_equal(b.items[0].error, 0);
+    assert_int_equal(b.items[1].error, EEXIST);
+    assert_false(b.items[1].implied);
+    buf_clear(&d);
+    put_flow_reply(&d, 202, 1);
+    put_ack(&d, 202, 0, NULL);
+    put_flow_reply(&d, 203, 1);
+    put_ack(&d, 204, 0, NULL);
+    put_flow_reply(&d, 205, 1);
+    dpif_netlink_batch_feed(&b, d.data, d.len, false, NULL, NULL);
+    assert_int_equal(b.n_pending, 0);
+    /* Started again, the requests ask for their acks as added. */
+    dpif_netlink_batch_start(&b, 300);
+    assert_true(((const struct nlmsghdr *) b.msgs.data)->nlmsg_flags
+                & NLM_F_ACK);
+    assert_false(b.items[0].quiet);
+
+    /* Cleared, it keeps nothing. */
+    dpif_netlink_batch_clear(&b);
+    assert_int_equal(b.n, 0);
+    assert_int_equal(b.msgs.len, 0);
+    dpif_netlink_batch_destroy(&b);
+    buf_destroy(&d);
+}
+
 static void
 test_port_types(void **state NF_UNUSED)
 {
@@ -828,6 +1072,7 @@ main(void)
         cmocka_unit_test(test_execute_and_upcall),
         cmocka_unit_test(test_meter_messages),
         cmocka_unit_test(test_error_replies),
+        cmocka_unit_test(test_batch),
         cmocka_unit_test(test_port_types),
         cmocka_unit_test(test_refused_actions),
         cmocka_unit_test(test_filter_key),

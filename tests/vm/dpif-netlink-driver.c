@@ -31,6 +31,20 @@
  *       result.
  *   dpif-netlink-driver port-type DP NAME TYPE
  *       tries to add a port of TYPE; prints the result.
+ *   dpif-netlink-driver execute-batch DP HEXFRAME KINDS
+ *       runs one dpif_execute_batch() of the frame, one execution per
+ *       letter of KINDS: 'o' from port 1 to port 2, 't' with tnl_pop
+ *       (refused before the kernel), 'p' from port 70000 (refused by the
+ *       kernel: no such port number); prints "execute-batch: RESULT".
+ *   dpif-netlink-driver put-batch DP
+ *       puts, in one dpif_flow_put_batch(), five flows from port 2 of
+ *       EtherType 0x88b6: A (source ...:a1) -> 1, A again (EEXIST: the
+ *       first is in), B with tnl_pop (refused before the kernel), C from
+ *       port 70000 (refused by the kernel), D (...:a4) -> 1; prints
+ *       "put-batch I: RESULT" for each and "put-batch failed: N".
+ *   dpif-netlink-driver put-many DP N
+ *       puts N distinct flows (EtherType 0x88b7) in one batch; prints
+ *       "put-many: N ok".
  *
  * Every failure prints "COMMAND: ERRNO-NAME: message" and exits 1. */
 #include <errno.h>
@@ -354,6 +368,163 @@ cmd_port_type(const char *dp, const char *name, const char *type)
     return 0;
 }
 
+static void
+parse_frame(const char *hex, struct buf *frame)
+{
+    for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+        unsigned v;
+        sscanf(hex + i, "%2x", &v);
+        buf_put_u8(frame, (uint8_t) v);
+    }
+}
+
+static int
+cmd_execute_batch(const char *dp, const char *hex, const char *kinds)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct buf out2 = BUF_INITIALIZER, pop = BUF_INITIALIZER;
+    struct buf frame = BUF_INITIALIZER;
+    struct dpif_execute execs[16];
+    size_t n = 0;
+    char *err = NULL;
+
+    parse_frame(hex, &frame);
+    odp_put_output(&out2, 2);
+    odp_put_tnl_pop(&pop, 1);
+    struct pkt *p = pkt_from_data(frame.data, frame.len);
+    for (const char *k = kinds; *k && n < ARRAY_SIZE(execs); k++, n++) {
+        const struct buf *acts = *k == 't' ? &pop : &out2;
+        execs[n] = (struct dpif_execute){
+            .packet = p,
+            .in_port = *k == 'p' ? 70000 : 1,
+            .actions = acts->data,
+            .actions_len = acts->len,
+        };
+    }
+    int error = dpif_execute_batch(dpif, execs, n, &err);
+    printf("execute-batch: %s%s%s\n", errname(error), err ? ": " : "",
+           err ? err : "");
+    free(err);
+    pkt_delete(p);
+    buf_destroy(&out2);
+    buf_destroy(&pop);
+    buf_destroy(&frame);
+    dpif_close(dpif);
+    return 0;
+}
+
+/* Parses KEY_S into KEY and MASK, or exits. */
+static void
+parse_key(const char *key_s, struct buf *key, struct buf *mask)
+{
+    char *err = NULL;
+
+    if (odp_flow_from_string(key_s, key, mask, &err)) {
+        printf("bad key %s: %s\n", key_s, err);
+        exit(1);
+    }
+}
+
+static int
+cmd_put_batch(const char *dp)
+{
+    static const char *const keys[] = {
+        "in_port(2),eth(src=02:00:00:00:00:a1/ff:ff:ff:ff:ff:ff),"
+        "eth_type(0x88b6)",
+        "in_port(2),eth(src=02:00:00:00:00:a1/ff:ff:ff:ff:ff:ff),"
+        "eth_type(0x88b6)",
+        "in_port(2),eth(src=02:00:00:00:00:a2/ff:ff:ff:ff:ff:ff),"
+        "eth_type(0x88b6)",
+        "in_port(70000),eth(src=02:00:00:00:00:a3/ff:ff:ff:ff:ff:ff),"
+        "eth_type(0x88b6)",
+        "in_port(2),eth(src=02:00:00:00:00:a4/ff:ff:ff:ff:ff:ff),"
+        "eth_type(0x88b6)",
+    };
+    enum { N = ARRAY_SIZE(keys) };
+    struct dpif *dpif = open_dp(dp);
+    struct buf key[N], mask[N], out1 = BUF_INITIALIZER, pop = BUF_INITIALIZER;
+    struct dpif_flow_put puts[N];
+    int errors[N];
+    char *errs[N];
+
+    odp_put_output(&out1, 1);
+    odp_put_tnl_pop(&pop, 1);
+    for (size_t i = 0; i < N; i++) {
+        const struct buf *acts = i == 2 ? &pop : &out1;
+        buf_init(&key[i]);
+        buf_init(&mask[i]);
+        parse_key(keys[i], &key[i], &mask[i]);
+        puts[i] = (struct dpif_flow_put){
+            .flags = DPIF_FP_CREATE,
+            .key = key[i].data,
+            .key_len = key[i].len,
+            .mask = mask[i].data,
+            .mask_len = mask[i].len,
+            .actions = acts->data,
+            .actions_len = acts->len,
+        };
+    }
+    size_t n_failed = dpif_flow_put_batch(dpif, puts, N, errors, errs);
+    for (size_t i = 0; i < N; i++) {
+        printf("put-batch %zu: %s%s%s\n", i, errname(errors[i]),
+               errs[i] ? ": " : "", errs[i] ? errs[i] : "");
+        free(errs[i]);
+        buf_destroy(&key[i]);
+        buf_destroy(&mask[i]);
+    }
+    printf("put-batch failed: %zu\n", n_failed);
+    buf_destroy(&out1);
+    buf_destroy(&pop);
+    dpif_close(dpif);
+    return 0;
+}
+
+static int
+cmd_put_many(const char *dp, const char *n_s)
+{
+    struct dpif *dpif = open_dp(dp);
+    size_t n = (size_t) atoi(n_s);
+    struct dpif_flow_put *puts = xcalloc(n, sizeof *puts);
+    struct buf *keys = xcalloc(n, sizeof *keys);
+    struct buf *masks = xcalloc(n, sizeof *masks);
+    int *errors = xcalloc(n, sizeof *errors);
+    struct buf out1 = BUF_INITIALIZER;
+
+    odp_put_output(&out1, 1);
+    for (size_t i = 0; i < n; i++) {
+        char *s = xasprintf("in_port(2),eth(src=02:00:00:01:%02zx:%02zx/"
+                            "ff:ff:ff:ff:ff:ff),eth_type(0x88b7)",
+                            i / 256, i % 256);
+        parse_key(s, &keys[i], &masks[i]);
+        free(s);
+        puts[i] = (struct dpif_flow_put){
+            .flags = DPIF_FP_CREATE,
+            .key = keys[i].data,
+            .key_len = keys[i].len,
+            .mask = masks[i].data,
+            .mask_len = masks[i].len,
+            .actions = out1.data,
+            .actions_len = out1.len,
+        };
+    }
+    size_t n_failed = dpif_flow_put_batch(dpif, puts, n, errors, NULL);
+    printf("put-many: %zu ok\n", n - n_failed);
+    for (size_t i = 0; i < n; i++) {
+        if (errors[i]) {
+            printf("put-many %zu: %s\n", i, errname(errors[i]));
+        }
+        buf_destroy(&keys[i]);
+        buf_destroy(&masks[i]);
+    }
+    free(puts);
+    free(keys);
+    free(masks);
+    free(errors);
+    buf_destroy(&out1);
+    dpif_close(dpif);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -372,6 +543,12 @@ main(int argc, char *argv[])
         return cmd_tnl_pop(argv[2]);
     } else if (argc == 5 && !strcmp(argv[1], "port-type")) {
         return cmd_port_type(argv[2], argv[3], argv[4]);
+    } else if (argc == 5 && !strcmp(argv[1], "execute-batch")) {
+        return cmd_execute_batch(argv[2], argv[3], argv[4]);
+    } else if (argc == 3 && !strcmp(argv[1], "put-batch")) {
+        return cmd_put_batch(argv[2]);
+    } else if (argc == 4 && !strcmp(argv[1], "put-many")) {
+        return cmd_put_many(argv[2], argv[3]);
     }
     fprintf(stderr, "usage: see tests/vm/dpif-netlink-driver.c\n");
     return 1;

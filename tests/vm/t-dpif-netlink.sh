@@ -27,6 +27,10 @@
 #     dst_port in nicflow-dpctl show and the kernel's device uses it;
 #   - the flow limit (EFBIG) and tnl_pop (EINVAL) are refused; a TCP
 #     flow without tcp_flags (which the kernel alone would refuse) goes in;
+#   - an execute batch and a put batch, each with members that fail
+#     (refused before the kernel, and by the kernel): each failure is
+#     reported and the other members are done; a put batch larger than
+#     one message goes in whole;
 #   - del-flow breaks the ping again, del-flows empties the table,
 #     del-if and del-dp remove what ovs-dpctl saw.
 #
@@ -323,6 +327,63 @@ expect "a put beyond the flow limit fails with EFBIG" "$out" \
 out=$("$DRV" tnl-pop "$DP" 2>&1 || :)
 expect "tnl_pop is refused before it reaches the kernel" "$out" \
     "tnl-pop: EINVAL: tnl_pop: a userspace-datapath action"
+
+# --- batches -----------------------------------------------------------
+# dpif_execute_batch() and dpif_flow_put_batch(): every request of a
+# batch in one message to the kernel, each answered on its own; a member
+# that fails (refused here, or by the kernel) does not stop the others.
+before=$(rx_packets "$NS1" e1)
+out=$("$DRV" execute-batch "$DP" "$FRAME" otpoo 2>&1 || :)
+after=$(rx_packets "$NS1" e1)
+echo "$out" | sed 's/^/# driver: /'
+expect "execute batch: the first failure is reported (tnl_pop)" "$out" \
+    "execute-batch: EINVAL: tnl_pop: a userspace-datapath action"
+if [ "$after" -eq $((before + 3)) ]; then
+    ok "execute batch: its 3 good members arrived in $NS1 ($before -> $after)"
+else
+    not_ok "execute batch: its 3 good members arrived in $NS1 ($before -> $after)"
+fi
+before=$(rx_packets "$NS1" e1)
+out=$("$DRV" execute-batch "$DP" "$FRAME" opo 2>&1 || :)
+after=$(rx_packets "$NS1" e1)
+echo "$out" | sed 's/^/# driver: /'
+expect "execute batch: a member the kernel refuses reports the kernel's error" \
+    "$out" "execute-batch: EINVAL: kernel datapath $DP could not execute"
+if [ "$after" -eq $((before + 2)) ]; then
+    ok "execute batch: the members around it arrived ($before -> $after)"
+else
+    not_ok "execute batch: the members around it arrived ($before -> $after)"
+fi
+
+out=$("$DRV" put-batch "$DP" 2>&1 || :)
+echo "$out" | sed 's/^/# driver: /'
+expect "put batch: the first put goes in" "$out" "put-batch 0: ok"
+expect "put batch: the same flow again fails alone with EEXIST" "$out" \
+    "put-batch 1: EEXIST"
+expect "put batch: tnl_pop is refused with its reason" "$out" \
+    "put-batch 2: EINVAL: tnl_pop: a userspace-datapath action"
+expect "put batch: a put the kernel refuses reports the kernel's error" \
+    "$out" "put-batch 3: EINVAL: kernel datapath $DP refused the flow"
+expect "put batch: the put after the failures goes in" "$out" \
+    "put-batch 4: ok"
+expect "put batch: 3 of 5 failed" "$out" "put-batch failed: 3"
+odump=$("$OVS_DPCTL" dump-flows "system@$DP" 2>&1 || :)
+expect "ovs-dpctl sees put batch flow A" "$odump" \
+    "in_port(2),eth(src=02:00:00:00:00:a1"
+expect "ovs-dpctl sees put batch flow D" "$odump" \
+    "in_port(2),eth(src=02:00:00:00:00:a4"
+expect_not "ovs-dpctl sees no flow of the refused puts" "$odump" \
+    "src=02:00:00:00:00:a2"
+
+# More puts than one message carries: the batch is split.
+out=$("$DRV" put-many "$DP" 150 2>&1 || :)
+expect "put batch of 150 flows: all go in" "$out" "put-many: 150 ok"
+n=$("$OVS_DPCTL" dump-flows "system@$DP" 2>&1 | grep -c 'eth_type(0x88b7)' || :)
+if [ "$n" = 150 ]; then ok "ovs-dpctl sees the 150 flows"; else
+    not_ok "ovs-dpctl sees the 150 flows (got $n)"; fi
+out=$("$DRV" put-many "$DP" 150 2>&1 || :)
+expect "the same 150 again: each fails on its own" "$out" "put-many: 0 ok"
+expect "... with EEXIST" "$out" "put-many 149: EEXIST"
 
 # --- deletion ----------------------------------------------------------
 out=$("$DPCTL" -s del-flow "system@$DP" "in_port(2),$IPV4_KEY" 2>&1 || :)
