@@ -76,6 +76,11 @@ struct xctx {
     int in_indirect;
 };
 
+/* The translation of bridge OFPROTO, or NULL (xlate-config.c). */
+struct xbridge *xlate_xbridge_find(const struct ofproto *ofproto);
+/* The port whose datapath port is ODP_PORT, or NULL: a tunnel vport, which
+ * several interfaces share, is not in this index (xlate_tnl_xports). */
+struct xport *xlate_xport_find_by_odp(uint32_t odp_port);
 /* The bridge named NAME, or NULL. */
 struct xbridge *xlate_xbridge_find_by_name(const char *name);
 /* Port OFP_PORT of XB, or NULL. */
