@@ -244,6 +244,7 @@ cfg_option(const char *name, const char *type, const char *key,
             cfg->dont_fragment = v;
         } else {
             cfg->csum = v;
+            cfg->csum_set = true;
         }
     } else if (!strcmp(key, "packet_type")) {
         if (strcmp(value, "legacy_l2")) {
@@ -489,7 +490,11 @@ tnl_port_cfg_output(const struct tnl_port_cfg *cfg,
     if (cfg->dont_fragment) {
         out->flags |= PKT_TUN_F_DONT_FRAGMENT;
     }
-    if (cfg->csum) {
+    /* Open vSwitch's default: with csum unset, UDP tunnels over IPv6 carry
+     * a UDP checksum (a receiver need not take a zero one over IPv6, and
+     * Linux's Geneve devices do not) and the rest do not. */
+    bool v6 = !out->ip_dst && !IN6_IS_ADDR_UNSPECIFIED(&out->ipv6_dst);
+    if (cfg->csum_set ? cfg->csum : v6 && cfg->type != ODP_TNL_TYPE_GRE) {
         out->flags |= PKT_TUN_F_CSUM;
     }
     out->tp_dst = htons(cfg->dst_port);

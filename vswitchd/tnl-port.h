@@ -52,7 +52,8 @@ struct tnl_port_cfg {
     bool ttl_inherit;   /* ttl=inherit: the inner IP TTL. */
     uint8_t ttl;        /* Default 64. */
     bool dont_fragment; /* df_default (default true). */
-    bool csum;          /* Outer UDP/GRE checksum. */
+    bool csum;          /* Outer UDP/GRE checksum (csum=true). */
+    bool csum_set;      /* csum was given; else UDP over IPv6 has one. */
 };
 
 /* Returns the ODP_TNL_TYPE_* of interface type TYPE ("vxlan", "geneve",

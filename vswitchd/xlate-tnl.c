@@ -122,10 +122,17 @@ xlate_tnl_receive_port(uint32_t odp_port, const struct pkt_tunnel *tun,
             best_score = score;
         }
     }
-    /* The choice read the outer addresses and the key. */
-    memset(&wc->flow.tunnel.ip_src, 0xff, sizeof wc->flow.tunnel.ip_src);
-    memset(&wc->flow.tunnel.ip_dst, 0xff, sizeof wc->flow.tunnel.ip_dst);
-    memset(&wc->flow.tunnel.tun_id, 0xff, sizeof wc->flow.tunnel.tun_id);
+    /* The choice read the outer addresses (of the packet's family only:
+     * the kernel refuses a tunnel key with both) and the key. */
+    struct pkt_tunnel *m = &wc->flow.tunnel;
+    if (tun->ip_src || tun->ip_dst) {
+        memset(&m->ip_src, 0xff, sizeof m->ip_src);
+        memset(&m->ip_dst, 0xff, sizeof m->ip_dst);
+    } else {
+        memset(&m->ipv6_src, 0xff, sizeof m->ipv6_src);
+        memset(&m->ipv6_dst, 0xff, sizeof m->ipv6_dst);
+    }
+    memset(&m->tun_id, 0xff, sizeof m->tun_id);
     return best;
 }
 
@@ -528,7 +535,8 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     push.tnl_port = xp->odp_port;
     push.tnl_type = cfg->type;
     push.header_len = (uint32_t) tnl_port_build_header(
-        cfg->type, cfg->dst_port, cfg->csum, &tun, &local->mac, &nh_mac,
+        cfg->type, cfg->dst_port, (tun.flags & PKT_TUN_F_CSUM) != 0, &tun,
+        &local->mac, &nh_mac,
         push.header);
     if (!push.header_len) {
         xlate_trace(ctx,

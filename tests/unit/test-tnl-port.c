@@ -788,6 +788,18 @@ test_output(void **state)
     c = parse_ok("vxlan", "remote_ip=2001:db8::2");
     tnl_port_cfg_output(&c, &cur, 0, 0, &out);
     assert_memory_equal(&out.ipv6_src, &zero6, sizeof zero6);
+    /* csum unset: UDP over IPv6 has a checksum (Open vSwitch's default),
+     * IPv4 and GRE do not; csum=false turns it off. */
+    assert_true(out.flags & PKT_TUN_F_CSUM);
+    c = parse_ok("vxlan", "remote_ip=2001:db8::2,csum=false");
+    tnl_port_cfg_output(&c, &cur, 0, 0, &out);
+    assert_false(out.flags & PKT_TUN_F_CSUM);
+    c = parse_ok("vxlan", "remote_ip=10.0.0.2");
+    tnl_port_cfg_output(&c, &cur, 0, 0, &out);
+    assert_false(out.flags & PKT_TUN_F_CSUM);
+    c = parse_ok("vxlan", "remote_ip=10.0.0.2,csum=true");
+    tnl_port_cfg_output(&c, &cur, 0, 0, &out);
+    assert_true(out.flags & PKT_TUN_F_CSUM);
     /* remote_ip=flow and local_ip=flow take both families from CUR. */
     struct pkt_tunnel cur6;
     memset(&cur6, 0, sizeof cur6);

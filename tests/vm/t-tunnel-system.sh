@@ -6,7 +6,8 @@
 # ulB 172.31.0.2/24, addresses on the veths as on a host whose tunnels the
 # kernel routes), each running its own nicflow-dbd and nicflowd with
 # datapath_type=system; "VMs" vmA, vmA2 behind hA and vmB, vmB2 behind hB.
-# VXLAN, GRE and Geneve in turn: the tunnel port's vport is the kernel's
+# VXLAN, GRE and Geneve in turn (VXLAN and Geneve also over an IPv6
+# underlay, fd00:31::1 <-> fd00:31::2): the tunnel port's vport is the kernel's
 # collect-metadata device (vxlan_sys_4789, gre_sys, genev_sys_6081), the
 # datapath flows say set(tunnel(...)) on the way out and match tunnel(...)
 # on the way in, VM-to-VM ping and TCP cross, and tcpdump on the underlay
@@ -66,6 +67,10 @@ appctl() { h=$1; shift; in_host "$h" "$B/nicflow-appctl" -t "$(hdir "$h")/run/ni
 ofctl() { h=$1; shift; in_host "$h" "$B/nicflow-ofctl" "$@"; }
 
 cleanup() {
+    if [ "$failed" != 0 ]; then
+        echo "# kernel messages of openvswitch (last 10):"
+        dmesg | grep -i openvswitch | tail -n 10 | sed 's/^/# /'
+    fi
     for h in A B; do
         if [ "$failed" != 0 ]; then
             echo "# host $h nicflowd.log (last 30 lines):"
@@ -134,19 +139,22 @@ for h in A B; do
         -- add-port br-int vm1 -- add-port br-int vm2
 done
 
-other() { [ "$1" = A ] && echo 172.31.0.2 || echo 172.31.0.1; }
+# The underlay addresses the tunnels use (IPv4 unless a round says
+# otherwise) and the names the datapath flows give them.
+UL_A=172.31.0.1 UL_B=172.31.0.2 SRC_K=src DST_K=dst
+other() { [ "$1" = A ] && echo $UL_B || echo $UL_A; }
 
-# tunnel_round TYPE VPORT TCPDUMP-FILTER TCPDUMP-PATTERN
+# tunnel_round TYPE VPORT TCPDUMP-FILTER TCPDUMP-PATTERN [NAME]
 tunnel_round() {
-    t=$1 vport=$2 filt=$3 pat=$4
+    ty=$1 t=${5:-$1} vport=$2 filt=$3 pat=$4
     for h in A B; do
         check "$t: host $h adds tun0 (remote_ip=$(other $h), key=100)" vsctl $h \
-            add-port br-int tun0 -- set Interface tun0 type="$t" \
+            add-port br-int tun0 -- set Interface tun0 type="$ty" \
             options:remote_ip="$(other $h)" options:key=100
     done
-    has_vport() { appctl A dpif/show | grep -q "tun0 .*($t"; }
-    check "$t: dpif/show lists tun0 as a $t port" has_vport
-    kdev() { "$IP" -n hA -d link show "$vport" | grep -q "$t"; }
+    has_vport() { appctl A dpif/show | grep -q "tun0 .*($ty"; }
+    check "$t: dpif/show lists tun0 as a $ty port" has_vport
+    kdev() { "$IP" -n hA -d link show "$vport" | grep -q "$ty"; }
     check "$t: the kernel's tunnel device $vport exists in host A" kdev
     no_error() { test "$(vsctl A get Interface tun0 error)" = "[]"; }
     check "$t: tun0 has no error" no_error
@@ -155,10 +163,10 @@ tunnel_round() {
 
     appctl A dpctl/dump-flows >/tmp/flowsA.txt 2>&1
     sed 's/^/# /' /tmp/flowsA.txt | head -8
-    check "$t: a datapath flow encapsulates with set(tunnel(tun_id=0x64,...dst=172.31.0.2...))" \
-        grep -q 'set(tunnel(tun_id=0x64,.*dst=172.31.0.2' /tmp/flowsA.txt
-    check "$t: a datapath flow takes the decapsulated packets by tunnel(tun_id=0x64,src=172.31.0.2,dst=172.31.0.1)" \
-        grep -q 'tunnel(tun_id=0x64,src=172.31.0.2,dst=172.31.0.1' /tmp/flowsA.txt
+    check "$t: a datapath flow encapsulates with set(tunnel(tun_id=0x64,...$DST_K=$UL_B...))" \
+        grep -q "set(tunnel(tun_id=0x64,.*$DST_K=$UL_B" /tmp/flowsA.txt
+    check "$t: a datapath flow takes the decapsulated packets by tunnel(tun_id=0x64,$SRC_K=$UL_B,$DST_K=$UL_A)" \
+        grep -q "tunnel(tun_id=0x64,$SRC_K=$UL_B,$DST_K=$UL_A" /tmp/flowsA.txt
 
     "$IP" netns exec hB tcpdump -Z root -nn -c 2 -i ulB "$filt" >/tmp/td.txt 2>/tmp/td-err.txt &
     td=$!
@@ -187,6 +195,18 @@ tunnel_round() {
 tunnel_round vxlan vxlan_sys_4789 "udp port 4789" "VXLAN.*vni 100"
 tunnel_round gre gre_sys "ip proto 47" "GREv0, key=0x64"
 tunnel_round geneve genev_sys_6081 "udp port 6081" "Geneve.*vni 0x64"
+
+# The same over an IPv6 underlay (vxlan and geneve; the kernel's
+# collect-metadata devices listen on both families).
+for h in A B; do
+    "$IP" netns exec h$h sh -c "echo 0 > /proc/sys/net/ipv6/conf/ul$h/disable_ipv6"
+done
+"$IP" -n hA addr add fd00:31::1/64 dev ulA nodad
+"$IP" -n hB addr add fd00:31::2/64 dev ulB nodad
+UL_A=fd00:31::1 UL_B=fd00:31::2 SRC_K=ipv6_src DST_K=ipv6_dst
+tunnel_round vxlan vxlan_sys_4789 "udp port 4789" "fd00:31::1.*VXLAN.*vni 100" "vxlan over IPv6"
+tunnel_round geneve genev_sys_6081 "udp port 6081" "fd00:31::1.*Geneve.*vni 0x64" "geneve over IPv6"
+UL_A=172.31.0.1 UL_B=172.31.0.2 SRC_K=src DST_K=dst
 
 # --- key=flow: two tenants on one tunnel (set_field tun_id) ---------------
 for h in A B; do
