@@ -25,6 +25,10 @@
  *     act_tunnel_key has no TCA_TUNNEL_KEY_NO_FRAG (6.1 has none): the
  *     packets leave without DF.  A filter on a tunnel port starts with
  *     tunnel_key unset (added by tcf_translate(), tcf-match.c).
+ *   - meter(N): a police action bound by index to meter N's shared one
+ *     (tcf-police.h), in the meter's place; a meter without one (never
+ *     set, refused, deleted) refuses the flow: "tc: meter 3 has no police
+ *     action: <why>".
  * Each refusal names the action ("tc: action userspace cannot be
  * offloaded"); these messages are part of the user-visible contract. */
 #include "tc-flower/tcf-translate.h"
@@ -46,6 +50,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "tc-flower/tcf-police.h"
 
 /* The drop action (a u32 reason) of newer kernels, which the
  * <linux/openvswitch.h> we build against may lack (softpath/odp.h calls it
@@ -705,6 +710,30 @@ xlate_pop_vlan(struct xlate *x)
     return append(x, &a);
 }
 
+/* meter(ID): a police action bound to the meter's shared one
+ * (tcf-police.h), where the meter is in the list: after the rewrites
+ * before it, before the outputs after it. */
+static int
+xlate_meter(struct xlate *x, uint32_t dp_meter)
+{
+    struct tcf_action a;
+    size_t n = 0;
+
+    for (size_t i = 0; i < x->f->n_actions; i++) {
+        n += x->f->actions[i].type == TCF_A_POLICE;
+    }
+    if (n >= TCF_POLICE_MAX_PER_FLOW) {
+        tcf_reason(x->why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                   "more than %d meters in one flow", TCF_POLICE_MAX_PER_FLOW);
+        return EOPNOTSUPP;
+    }
+    int error = flush_rewrites(x);
+    if (!error) {
+        error = tcf_police_bind(dp_meter, &a, x->why);
+    }
+    return error ? error : append(x, &a);
+}
+
 /* The action table: payload sizes (-1: variable) and names. */
 static const struct {
     const char *name;
@@ -769,10 +798,11 @@ xlate_one(struct xlate *x, uint16_t type, const uint8_t *p, size_t len,
     case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SET_MASKED:
         return xlate_set(x, p, len, type == OVS_ACTION_ATTR_SET_MASKED);
-    case OVS_ACTION_ATTR_METER:
-        tcf_reason(x->why, OFFLOAD_R_UNSUPPORTED_ACTION,
-                   "action meter needs a police action (not yet supported)");
-        return EOPNOTSUPP;
+    case OVS_ACTION_ATTR_METER: {
+        uint32_t id;
+        memcpy(&id, p, 4);
+        return xlate_meter(x, id);
+    }
     case TCF_ODP_ACTION_DROP:
         *stop = true;
         return 0;

@@ -235,6 +235,10 @@ tcf_filter_counters(const struct tcf_filter *f, uint64_t *packets,
 
     for (size_t i = 0; i < f->n_actions; i++) {
         const struct tcf_counters *c = &f->actions[i].stats;
+        if (f->actions[i].type == TCF_A_POLICE) {
+            /* Shared by every filter of its meter: not this flow's. */
+            continue;
+        }
         if (!best || c->packets > best->packets) {
             best = c;
         }
@@ -385,6 +389,31 @@ tunnel_key_agrees(const struct tcf_action *a, const struct tcf_action *b)
            && x->has_opts == y->has_opts;
 }
 
+/* A police action bound by index (A->police.bind) agrees with the shared
+ * action the kernel reports if that is the one at the index, with the
+ * verdicts asked for, and polices at some rate: a bind to an index where
+ * no action is (deleted meanwhile) makes the kernel create one without a
+ * rate, which would let everything through.  The rate itself may change
+ * at any time (a meter's new rate replaces the action in place) and is
+ * not compared.  Otherwise every parameter is. */
+static bool
+police_agrees(const struct tcf_action *a, const struct tcf_action *b)
+{
+    const struct tcf_police_parms *x = &a->police, *y = &b->police;
+
+    if (x->index != y->index || x->conform != y->conform) {
+        return false;
+    }
+    if (x->bind && y->bind) {
+        return true;
+    }
+    if (x->bind || y->bind) {
+        return (x->bind ? y : x)->rate || (x->bind ? y : x)->pkt_rate;
+    }
+    return x->rate == y->rate && x->burst == y->burst && x->mtu == y->mtu
+           && x->pkt_rate == y->pkt_rate && x->pkt_burst == y->pkt_burst;
+}
+
 static bool
 action_agrees(const struct tcf_action *a, const struct tcf_action *b)
 {
@@ -431,6 +460,8 @@ action_agrees(const struct tcf_action *a, const struct tcf_action *b)
                && a->skbedit.ptype == b->skbedit.ptype;
     case TCF_A_TUNNEL_KEY:
         return tunnel_key_agrees(a, b);
+    case TCF_A_POLICE:
+        return police_agrees(a, b);
     }
     return false;
 }
@@ -566,6 +597,31 @@ format_tunnel_key(struct buf *b, const struct tcf_action *a)
     }
 }
 
+/* "police index 268435459 rate 125000Bps burst 15625000 mtu 65535
+ * conform pipe", then the exceed verdict as for every action; a bind
+ * prints only the index and the verdicts. */
+static void
+format_police(struct buf *b, const struct tcf_action *a)
+{
+    const struct tcf_police_parms *p = &a->police;
+    const char *conform = verdict_name(p->conform);
+
+    buf_printf(b, "police index %" PRIu32, p->index);
+    if (p->rate) {
+        buf_printf(b, " rate %" PRIu64 "Bps burst %" PRIu32 " mtu %" PRIu32,
+                   p->rate, p->burst, p->mtu);
+    }
+    if (p->pkt_rate) {
+        buf_printf(b, " pkts_rate %" PRIu64 " pkts_burst %" PRIu64,
+                   p->pkt_rate, p->pkt_burst);
+    }
+    if (conform) {
+        buf_printf(b, " conform %s", conform);
+    } else {
+        buf_printf(b, " conform %d", p->conform);
+    }
+}
+
 static void
 format_action(struct buf *b, const struct tcf_action *a)
 {
@@ -641,6 +697,9 @@ format_action(struct buf *b, const struct tcf_action *a)
         break;
     case TCF_A_TUNNEL_KEY:
         format_tunnel_key(b, a);
+        break;
+    case TCF_A_POLICE:
+        format_police(b, a);
         break;
     }
     const char *v = verdict_name(a->verdict);

@@ -107,6 +107,7 @@ enum tcf_action_type {
     TCF_A_CSUM,       /* Checksum update after a pedit. */
     TCF_A_SKBEDIT,    /* Packet type (for internal ports). */
     TCF_A_TUNNEL_KEY, /* Set (encap) or release (decap) tunnel metadata. */
+    TCF_A_POLICE,     /* A policer (a datapath meter): tcf-police.h. */
 };
 
 /* One 32-bit pedit rewrite: the word at OFF bytes into header HTYPE
@@ -149,6 +150,24 @@ struct tcf_tunnel_key {
     bool has_opts;     /* Replies only: options we do not model. */
 };
 
+/* act_police's parameters.  In a filter the provider only binds to a
+ * shared police action by index (BIND: the request carries the index, the
+ * exceed verdict and CONFORM, nothing else); the kernel's echo and dumps
+ * report the shared action's parameters in full.  The exceed verdict is
+ * the action's 'verdict' (TC_ACT_SHOT). */
+struct tcf_police_parms {
+    uint32_t index;     /* tc_police.index. */
+    int conform;        /* TCA_POLICE_RESULT (0 when absent: TC_ACT_OK). */
+    uint64_t rate;      /* Bytes per second; 0: no byte rate. */
+    uint32_t burst;     /* Psched ticks (64 ns) of RATE. */
+    uint32_t mtu;       /* Larger packets exceed. */
+    uint8_t cell_log;   /* Of the rate table (requests only). */
+    uint64_t pkt_rate;  /* Packets per second; 0: no packet rate. */
+    uint64_t pkt_burst; /* Psched ticks of PKT_RATE (TCA_POLICE_PKTBURST64
+                         * is a time, as the byte burst is). */
+    bool bind;          /* In a filter: bind to INDEX only. */
+};
+
 struct tcf_action {
     enum tcf_action_type type;
     char kind[TCF_KIND_LEN]; /* "mirred", "vlan", ... */
@@ -176,6 +195,7 @@ struct tcf_action {
             uint16_t ptype; /* PACKET_HOST, ... */
         } skbedit;
         struct tcf_tunnel_key tunnel_key;
+        struct tcf_police_parms police;
     };
     uint8_t cookie[TCF_COOKIE_LEN];
     uint16_t cookie_len; /* 0: no cookie.  Longer than TCF_COOKIE_LEN:
@@ -247,7 +267,8 @@ bool tcf_handle_decode(uint64_t h, uint16_t *prio, uint32_t *handle);
 
 /* Counters of F as a flow's counters: the action that counted the most
  * packets (every packet a filter takes passes its first action; a drop
- * action counts what the others do not).  LASTUSE_MS receives how many
+ * action counts what the others do not).  Police actions are left out:
+ * they are shared by every filter of one meter and count them all.  LASTUSE_MS receives how many
  * milliseconds ago the filter last saw a packet, or -1 if it never did. */
 void tcf_filter_counters(const struct tcf_filter *f, uint64_t *packets,
                          uint64_t *bytes, uint64_t *hw_packets,

@@ -21,6 +21,7 @@
 #include "lib/coverage.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "tc-flower/tcf-police.h"
 #include "tc-flower/tcf-private.h"
 #include "tc-flower/tcf-translate.h"
 
@@ -87,6 +88,7 @@ tcf_flow_forget(struct tcf_flow *f)
     if (f->installed) {
         hmap_remove(&tcf_state.flows, &f->by_ufid);
         account(f, -1);
+        tcf_police_ref_locked(f->meters, f->n_meters, -1);
     }
     hmap_remove(&f->port->handles, &f->by_handle);
     if (f->holds_slot) {
@@ -138,9 +140,17 @@ new_flow(struct tcf_port *tp, const struct offload_ufid *ufid, uint16_t prio,
     return f;
 }
 
+/* Which meters' police actions F (a filter of ours) binds, for FL. */
+static void
+set_meters(struct tcf_flow *fl, const struct tcf_filter *f)
+{
+    fl->n_meters = tcf_police_meters(f, fl->meters);
+}
+
 static void
 install(struct tcf_flow *f, bool in_hw)
 {
+    tcf_police_ref_locked(f->meters, f->n_meters, +1);
     f->in_hw = in_hw;
     f->installed = true;
     hmap_insert(&tcf_state.flows, &f->by_ufid, tcf_ufid_hash(&f->ufid));
@@ -342,6 +352,9 @@ complete(struct put_op *op, const struct tcf_req *req, struct tcf_req *dels,
         account(op->old, -1);
         op->old->in_hw = in_hw;
         account(op->old, +1);
+        tcf_police_ref_locked(op->old->meters, op->old->n_meters, -1);
+        set_meters(op->old, f);
+        tcf_police_ref_locked(op->old->meters, op->old->n_meters, +1);
         tcf_prio_put(tcf_state.prios, f->prio);
     } else {
         struct tcf_flow *old = op->old;
@@ -357,6 +370,7 @@ complete(struct put_op *op, const struct tcf_req *req, struct tcf_req *dels,
                     old->handle);
             tcf_flow_forget(old);
         }
+        set_meters(op->added, f);
         install(op->added, in_hw);
     }
     pthread_mutex_unlock(&tcf_state.mutex);
@@ -409,6 +423,7 @@ tcf_flow_put(void *ctx, const struct offload_flow *flows, size_t n,
     if (!nl || !n) {
         return;
     }
+    tcf_police_sweep(nl, false);
 
     size_t chunk = NF_MIN(n, (size_t) CHUNK);
     struct put_op *ops = xcalloc(chunk, sizeof *ops);
@@ -588,6 +603,8 @@ tcf_flow_del(void *ctx, const struct offload_port *const *ports,
     free(which);
     free(echoes);
     free(reqs);
+    /* A deleted meter's police action can go once its last filter has. */
+    tcf_police_sweep(nl, n > 0);
 }
 
 /* Stats: one dump per port for every handle asked of it. */
@@ -650,6 +667,9 @@ tcf_flow_stats(void *ctx, const struct offload_port *const *ports,
         items[i].handle = handles[i];
         items[i].idx = i;
     }
+    /* Stats are asked for regularly: a pending deletion of a police
+     * action (tcf-police.h) is retried here too. */
+    tcf_police_sweep(nl, false);
     qsort(items, n, sizeof *items, compare_items);
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -681,6 +701,8 @@ struct found {
     uint32_t handle;
     bool in_hw;
     struct tcf_key mask;
+    uint8_t n_meters; /* The meters whose police actions it binds. */
+    uint32_t meters[TCF_POLICE_MAX_PER_FLOW];
 };
 
 struct found_list {
@@ -709,6 +731,7 @@ found_cb(const struct tcf_filter *f, void *list_)
     fd->handle = f->handle;
     fd->in_hw = f->flags & TCA_CLS_FLAGS_IN_HW;
     fd->mask = f->mask;
+    fd->n_meters = tcf_police_meters(f, fd->meters);
 }
 
 static void
@@ -738,6 +761,7 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
     if (!tp || !nl) {
         return !tp ? ENODEV : ENOTCONN;
     }
+    tcf_police_sweep(nl, false);
     error =
         tcf_nl_dump(nl, tp->ifindex, tp->parent, true, found_cb, &list, NULL);
     if (error) {
@@ -772,6 +796,8 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
         atomic_fetch_add(&tp->n_rules, 1);
         struct tcf_flow *f =
             new_flow(tp, &fd->ufid, fd->prio, fd->protocol, fd->handle, true);
+        f->n_meters = fd->n_meters;
+        memcpy(f->meters, fd->meters, sizeof f->meters);
         install(f, fd->in_hw);
         if (fd->handle >= tp->next_handle) {
             tp->next_handle = fd->handle + 1;
@@ -787,6 +813,7 @@ tcf_reconcile(void *ctx, const struct offload_port *port,
         VLOG_INFO("%s: removing %zu duplicate filters of an earlier run",
                   tp->name, n_extra);
         delete_found(nl, tp, extra, n_extra);
+        tcf_police_sweep(nl, true);
     }
     free(extra);
     free(list.v);
@@ -805,6 +832,7 @@ tcf_port_purge(struct tcf_nl *nl, struct tcf_port *tp)
     }
     if (!error) {
         delete_found(nl, tp, list.v, list.n);
+        tcf_police_sweep(nl, list.n > 0);
     }
     free(list.v);
 
@@ -838,4 +866,6 @@ tcf_flush(void *ctx)
         }
     }
     free(ports);
+    /* With every filter of ours gone, so can our police actions. */
+    tcf_police_remove_all(nl, false);
 }

@@ -507,6 +507,31 @@ release_tunnel(struct tcf_filter *f, struct offload_reason *why)
     return 0;
 }
 
+/* A police action is shared by every filter of its meter: it cannot
+ * carry one flow's cookie (a bind would set the shared action's cookie),
+ * and its counters are every flow's.  So a filter that would start with
+ * one starts with a gact pipe instead, which carries the cookie and counts
+ * every packet the filter matches, those the policer drops included (as
+ * the datapath counts a flow's packets before its meter). */
+static int
+count_first(struct tcf_filter *f, struct offload_reason *why)
+{
+    struct tcf_action *a = &f->actions[0];
+
+    if (f->n_actions >= TCF_MAX_ACTIONS) {
+        tcf_reason(why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                   "too many actions (tc allows %d)", TCF_MAX_ACTIONS);
+        return EOPNOTSUPP;
+    }
+    memmove(a + 1, a, f->n_actions * sizeof *a);
+    f->n_actions++;
+    memset(a, 0, sizeof *a);
+    a->type = TCF_A_GACT;
+    strcpy(a->kind, "gact");
+    a->verdict = TC_ACT_PIPE;
+    return 0;
+}
+
 int
 tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
               tcf_port_lookup_fn *lookup, struct tcf_filter *f,
@@ -537,6 +562,9 @@ tcf_translate(const struct offload_flow *flow, uint32_t skip_flags,
     }
     if (!error && tcf_port_is_tunnel(in->type)) {
         error = release_tunnel(f, why);
+    }
+    if (!error && f->actions[0].type == TCF_A_POLICE) {
+        error = count_first(f, why);
     }
     if (error) {
         return error;

@@ -230,6 +230,77 @@ put_tunnel_key(struct mb *m, const struct tcf_tunnel_key *t, int verdict)
     return true;
 }
 
+/* Psched ticks (64 ns, PSCHED_TICKS2NS() is x << 6) a rate of RATE units
+ * per second takes for SIZE units. */
+#define TCF_TICKS_PER_SEC (1000000000ull >> 6)
+
+static uint64_t
+ticks(uint64_t rate, uint64_t size)
+{
+    if (!rate) {
+        return 0;
+    }
+    unsigned __int128 t = (unsigned __int128) size * TCF_TICKS_PER_SEC / rate;
+    return t > UINT64_MAX ? UINT64_MAX : (uint64_t) t;
+}
+
+/* act_police (net/sched/act_police.c, tcf_police_init()).  BIND: only the
+ * index (an action that exists is then bound as it is, everything else
+ * ignored) with the verdicts.  Otherwise the whole policer: struct
+ * tc_police (exceed verdict, burst in ticks, mtu, the byte rate up to 32
+ * bits with the rate table's cell_log and an Ethernet link layer, so that
+ * the kernel neither guesses one nor changes what it echoes), the rate
+ * table the kernel requires with a byte rate (qdisc_get_rtab(): 256 cells,
+ * cell I the ticks of (I + 1) << cell_log bytes), TCA_POLICE_RATE64 for a
+ * rate beyond 32 bits, or for a packet rate TCA_POLICE_PKTRATE64 and
+ * TCA_POLICE_PKTBURST64 (ticks too: the kernel takes it through
+ * PSCHED_TICKS2NS()), and the conform verdict. */
+static void
+put_police(struct mb *m, const struct tcf_action *a, bool bind)
+{
+    const struct tcf_police_parms *pp = &a->police;
+    struct tc_police p;
+
+    memset(&p, 0, sizeof p);
+    p.index = pp->index;
+    p.action = a->verdict;
+    if (!bind) {
+        p.burst = pp->burst;
+        p.mtu = pp->mtu;
+        if (pp->rate) {
+            p.rate.rate = NF_MIN(pp->rate, (uint64_t) UINT32_MAX);
+            p.rate.cell_log = pp->cell_log;
+            p.rate.cell_align = -1;
+            p.rate.linklayer = TC_LINKLAYER_ETHERNET;
+        }
+    }
+    put(m, TCA_POLICE_TBF, sizeof p, &p);
+    if (!bind && pp->rate) {
+        uint32_t rtab[TC_RTAB_SIZE / sizeof(uint32_t)];
+        for (size_t i = 0; i < ARRAY_SIZE(rtab); i++) {
+            uint64_t t = ticks(pp->rate, (uint64_t) (i + 1) << pp->cell_log);
+            rtab[i] = NF_MIN(t, (uint64_t) UINT32_MAX);
+        }
+        put(m, TCA_POLICE_RATE, sizeof rtab, rtab);
+        if (pp->rate > UINT32_MAX) {
+            put(m, TCA_POLICE_RATE64, sizeof pp->rate, &pp->rate);
+        }
+    }
+    if (!bind && pp->pkt_rate) {
+        put(m, TCA_POLICE_PKTRATE64, sizeof pp->pkt_rate, &pp->pkt_rate);
+        put(m, TCA_POLICE_PKTBURST64, sizeof pp->pkt_burst, &pp->pkt_burst);
+    }
+    if (pp->conform) {
+        put_u32(m, TCA_POLICE_RESULT, pp->conform);
+    }
+}
+
+uint64_t
+tcf_police_ticks(uint64_t rate, uint64_t size)
+{
+    return ticks(rate, size);
+}
+
 static bool
 put_action_options(struct mb *m, const struct tcf_action *a)
 {
@@ -310,8 +381,18 @@ put_action_options(struct mb *m, const struct tcf_action *a)
     }
     case TCF_A_TUNNEL_KEY:
         return put_tunnel_key(m, &a->tunnel_key, a->verdict);
+    case TCF_A_GACT: {
+        /* The counting action before a leading police action
+         * (tcf-translate.h): pipe. */
+        struct tc_gact p = { .action = a->verdict };
+        put(m, TCA_GACT_PARMS, sizeof p, &p);
+        return true;
+    }
+    case TCF_A_POLICE:
+        /* In a filter: a bind to the shared action (tcf-police.h). */
+        put_police(m, a, true);
+        return true;
     case TCF_A_OTHER:
-    case TCF_A_GACT:
         break;
     }
     return false;
@@ -336,6 +417,8 @@ action_kind(enum tcf_action_type type)
         return "skbedit";
     case TCF_A_TUNNEL_KEY:
         return "tunnel_key";
+    case TCF_A_POLICE:
+        return "police";
     case TCF_A_OTHER:
         break;
     }
@@ -439,5 +522,85 @@ tcf_msg_clsact(void *buf, size_t size, uint32_t seq, uint16_t type,
         return 0;
     }
     put_str(&m, TCA_KIND, "clsact");
+    return finish(&m);
+}
+
+/* Actions of their own (RTM_*ACTION): a struct tcamsg, then
+ * TCA_ACT_TAB with one nest per action (numbered from 1). */
+static bool
+start_action_msg(struct mb *m, void *buf, size_t size, uint16_t type,
+                 uint16_t flags, uint32_t seq)
+{
+    m->size = size;
+    m->failed = false;
+    if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct tcamsg))) {
+        return false;
+    }
+    memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct tcamsg)));
+    m->nlh = mnl_nlmsg_put_header(buf);
+    m->nlh->nlmsg_type = type;
+    m->nlh->nlmsg_flags = flags;
+    m->nlh->nlmsg_seq = seq;
+    struct tcamsg *t = mnl_nlmsg_put_extra_header(m->nlh, sizeof *t);
+    t->tca_family = AF_UNSPEC;
+    return true;
+}
+
+size_t
+tcf_msg_new_action(void *buf, size_t size, uint32_t seq, uint16_t flags,
+                   const struct tcf_action *a)
+{
+    struct mb m;
+
+    if (a->type != TCF_A_POLICE || a->police.bind
+        || !start_action_msg(&m, buf, size, RTM_NEWACTION,
+                             NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO | flags,
+                             seq)) {
+        return 0;
+    }
+    struct nlattr *tab = nest_start(&m, TCA_ACT_TAB);
+    struct nlattr *act = nest_start(&m, 1);
+    put_str(&m, TCA_ACT_KIND, "police");
+    struct nlattr *opts = nest_start(&m, TCA_ACT_OPTIONS);
+    put_police(&m, a, false);
+    nest_end(&m, opts);
+    nest_end(&m, act);
+    nest_end(&m, tab);
+    return finish(&m);
+}
+
+size_t
+tcf_msg_del_action(void *buf, size_t size, uint32_t seq, const char *kind,
+                   uint32_t index)
+{
+    struct mb m;
+
+    if (!start_action_msg(&m, buf, size, RTM_DELACTION,
+                          NLM_F_REQUEST | NLM_F_ACK, seq)) {
+        return 0;
+    }
+    struct nlattr *tab = nest_start(&m, TCA_ACT_TAB);
+    struct nlattr *act = nest_start(&m, 1);
+    put_str(&m, TCA_ACT_KIND, kind);
+    put_u32(&m, TCA_ACT_INDEX, index);
+    nest_end(&m, act);
+    nest_end(&m, tab);
+    return finish(&m);
+}
+
+size_t
+tcf_msg_dump_actions(void *buf, size_t size, uint32_t seq, const char *kind)
+{
+    struct mb m;
+
+    if (!start_action_msg(&m, buf, size, RTM_GETACTION,
+                          NLM_F_REQUEST | NLM_F_DUMP, seq)) {
+        return 0;
+    }
+    struct nlattr *tab = nest_start(&m, TCA_ACT_TAB);
+    struct nlattr *act = nest_start(&m, 1);
+    put_str(&m, TCA_ACT_KIND, kind);
+    nest_end(&m, act);
+    nest_end(&m, tab);
     return finish(&m);
 }

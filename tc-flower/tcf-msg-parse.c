@@ -305,6 +305,7 @@ static const struct {
     { "csum", TCF_A_CSUM, TCA_CSUM_TM, TCA_CSUM_MAX },
     { "skbedit", TCF_A_SKBEDIT, TCA_SKBEDIT_TM, TCA_SKBEDIT_MAX },
     { "tunnel_key", TCF_A_TUNNEL_KEY, TCA_TUNNEL_KEY_TM, TCA_TUNNEL_KEY_MAX },
+    { "police", TCF_A_POLICE, TCA_POLICE_TM, TCA_POLICE_MAX },
 };
 
 /* The largest *_MAX of the kinds above, for one attribute table. */
@@ -314,7 +315,8 @@ _Static_assert(TCA_GACT_MAX <= KIND_ATTR_MAX && TCA_MIRRED_MAX <= KIND_ATTR_MAX
                    && TCA_PEDIT_MAX <= KIND_ATTR_MAX
                    && TCA_CSUM_MAX <= KIND_ATTR_MAX
                    && TCA_SKBEDIT_MAX <= KIND_ATTR_MAX
-                   && TCA_TUNNEL_KEY_MAX <= KIND_ATTR_MAX,
+                   && TCA_TUNNEL_KEY_MAX <= KIND_ATTR_MAX
+                   && TCA_POLICE_MAX <= KIND_ATTR_MAX,
                "KIND_ATTR_MAX too small");
 
 static int
@@ -437,6 +439,46 @@ parse_tunnel_key(const struct tcf_attr *tb, struct tcf_action *a)
     return 0;
 }
 
+/* act_police (tcf_police_dump()): struct tc_police (an older, shorter
+ * one is refused), the 64-bit byte rate when the rate needs more than 32
+ * bits, the packet rate and burst, the conform verdict when not
+ * TC_ACT_OK.  The rate table is never sent back. */
+static int
+parse_police(const struct tcf_attr *tb, struct tcf_action *a)
+{
+    struct tcf_police_parms *pp = &a->police;
+    struct tc_police p;
+    uint32_t result = 0;
+
+    if (!tb[TCA_POLICE_TBF].present
+        || tcf_attr_get(&tb[TCA_POLICE_TBF], &p, sizeof p)
+        || (tb[TCA_POLICE_RATE64].present
+            && tcf_attr_get(&tb[TCA_POLICE_RATE64], &pp->rate, 8))
+        || (tb[TCA_POLICE_PKTRATE64].present
+            && tcf_attr_get(&tb[TCA_POLICE_PKTRATE64], &pp->pkt_rate, 8))
+        || (tb[TCA_POLICE_PKTBURST64].present
+            && tcf_attr_get(&tb[TCA_POLICE_PKTBURST64], &pp->pkt_burst, 8))
+        || (tb[TCA_POLICE_RESULT].present
+            && tcf_attr_get(&tb[TCA_POLICE_RESULT], &result, 4))) {
+        return EINVAL;
+    }
+    a->verdict = p.action;
+    pp->index = p.index;
+    pp->conform = (int) result;
+    pp->burst = p.burst;
+    pp->mtu = p.mtu;
+    pp->cell_log = p.rate.cell_log;
+    if (pp->rate < p.rate.rate) {
+        pp->rate = p.rate.rate;
+    }
+    /* A bind (tcf-msg-build.c) has neither rate nor burst nor mtu; the
+     * kernel reports an action without a rate with an mtu of ~0, so what
+     * it sends never looks like one. */
+    pp->bind =
+        !pp->rate && !pp->pkt_rate && !pp->burst && !pp->mtu && !pp->pkt_burst;
+    return 0;
+}
+
 static int
 parse_action_options(const struct tcf_attr *opts, size_t kind_idx,
                      struct tcf_action *a)
@@ -520,6 +562,11 @@ parse_action_options(const struct tcf_attr *opts, size_t kind_idx,
     }
     case TCF_A_TUNNEL_KEY:
         if (parse_tunnel_key(tb, a)) {
+            return EINVAL;
+        }
+        break;
+    case TCF_A_POLICE:
+        if (parse_police(tb, a)) {
             return EINVAL;
         }
         break;
@@ -707,4 +754,47 @@ tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f)
         return parse_flower(&tb[TCA_OPTIONS], f);
     }
     return 0;
+}
+
+int
+tcf_msg_parse_actions(const struct nlmsghdr *nlh, struct tcf_action *acts,
+                      size_t max, size_t *n)
+{
+    const uint8_t *p = (const uint8_t *) nlh;
+    size_t len = nlh->nlmsg_len;
+    size_t ofs = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct tcamsg));
+    struct tcf_attr tb[TCA_ROOT_MAX + 1];
+
+    *n = 0;
+    if (ofs > len || tcf_attr_parse(p + ofs, len - ofs, tb, TCA_ROOT_MAX)) {
+        return EINVAL;
+    }
+    if (!tb[TCA_ACT_TAB].present) {
+        return 0;
+    }
+    const uint8_t *q = tb[TCA_ACT_TAB].data;
+    size_t left = tb[TCA_ACT_TAB].len;
+    while (left >= NLA_HDRLEN) {
+        struct nlattr nla;
+        memcpy(&nla, q, sizeof nla);
+        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
+            return EINVAL;
+        }
+        struct tcf_attr nest = { q + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN,
+                                 true };
+        if (*n < max) {
+            memset(&acts[*n], 0, sizeof acts[*n]);
+            if (parse_action(&nest, &acts[*n])) {
+                return EINVAL;
+            }
+            ++*n;
+        }
+        size_t step = NLA_ALIGN(nla.nla_len);
+        if (step >= left) {
+            return 0;
+        }
+        q += step;
+        left -= step;
+    }
+    return left ? EINVAL : 0;
 }

@@ -53,6 +53,28 @@ size_t tcf_msg_dump_filters(void *buf, size_t size, uint32_t seq, int ifindex,
 size_t tcf_msg_clsact(void *buf, size_t size, uint32_t seq, uint16_t type,
                       int ifindex);
 
+/* RTM_NEWACTION of the police action A (A->type TCF_A_POLICE, not a bind:
+ * tcf-police.h) with sequence number SEQ; FLAGS as for
+ * tcf_msg_new_filter() (NLM_F_CREATE | NLM_F_REPLACE creates it or
+ * changes it in place, so that filters bound to it keep it).  NLM_F_ACK
+ * and NLM_F_ECHO are added.  Returns the length or 0 (too small a
+ * buffer, or not such an action). */
+size_t tcf_msg_new_action(void *buf, size_t size, uint32_t seq, uint16_t flags,
+                          const struct tcf_action *a);
+
+/* RTM_DELACTION of the action of KIND ("police") at INDEX.  Returns the
+ * length or 0. */
+size_t tcf_msg_del_action(void *buf, size_t size, uint32_t seq,
+                          const char *kind, uint32_t index);
+
+/* RTM_GETACTION dump of every action of KIND.  Returns the length or 0. */
+size_t tcf_msg_dump_actions(void *buf, size_t size, uint32_t seq,
+                            const char *kind);
+
+/* Psched ticks (64 ns) that SIZE units take at RATE units per second (0
+ * for a rate of 0), as act_police wants its bursts and rate table. */
+uint64_t tcf_police_ticks(uint64_t rate, uint64_t size);
+
 /* Parsers. */
 
 /* One attribute as found: its payload and length. */
@@ -108,5 +130,14 @@ int tcf_msg_parse_ack(const struct nlmsghdr *nlh, struct tcf_ack *ack);
  * become TCF_A_OTHER with their kind.  Returns 0, or EINVAL for a
  * malformed message (*F is then unspecified). */
 int tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f);
+
+/* Parses the RTM_NEWACTION, RTM_GETACTION (a dump's) or RTM_DELACTION
+ * message NLH (checked by tcf_msg_next()) into ACTS[0 .. MAX - 1], one for
+ * each nest of its TCA_ACT_TAB in order (whatever their numbers: a dump
+ * numbers them from 0, an echo from 1), and their count into *N; actions
+ * beyond MAX are skipped.  Returns 0, or EINVAL for a malformed message
+ * (a message without TCA_ACT_TAB has no actions). */
+int tcf_msg_parse_actions(const struct nlmsghdr *nlh, struct tcf_action *acts,
+                          size_t max, size_t *n);
 
 #endif /* NICFLOW_TCF_MSG_H */

@@ -395,8 +395,12 @@ tcf_nl_request(struct tcf_nl *nl, struct nlmsghdr *req,
             if (nlh->nlmsg_seq != req->nlmsg_seq) {
                 continue;
             }
-            if (nlh->nlmsg_type == NLMSG_ERROR) {
-                if (tcf_msg_parse_ack(nlh, ack) && !ack->error) {
+            if (nlh->nlmsg_type == NLMSG_ERROR
+                || nlh->nlmsg_type == NLMSG_DONE) {
+                /* A dump ends with NLMSG_DONE (the kernel acks no dump),
+                 * which carries its error code as an ack does. */
+                if (tcf_msg_parse_ack(nlh, ack) && !ack->error
+                    && nlh->nlmsg_type == NLMSG_ERROR) {
                     ack->error = EPROTO;
                 }
                 return ack->error;

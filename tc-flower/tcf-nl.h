@@ -95,7 +95,8 @@ int tcf_nl_clsact_add(struct tcf_nl *nl, int ifindex, bool *created,
 int tcf_nl_clsact_del(struct tcf_nl *nl, int ifindex, struct tcf_ack *ack);
 
 /* Sends the request REQ (whose sequence number is replaced) with NLM_F_ACK
- * added, calling CB for each reply message other than the ack.  Returns 0,
+ * added, calling CB for each reply message other than the ack (or, for a
+ * dump, NLMSG_DONE, which ends it likewise).  Returns 0,
  * or an errno with the kernel's text in *ACK.  For one-off requests such
  * as RTM_GETLINK. */
 int tcf_nl_request(struct tcf_nl *nl, struct nlmsghdr *req,

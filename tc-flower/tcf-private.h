@@ -23,6 +23,7 @@
 #include "tc-flower/tcf-alloc.h"
 #include "tc-flower/tcf-filter.h"
 #include "tc-flower/tcf-nl.h"
+#include "tc-flower/tcf-police.h"
 
 /* A port the provider serves (offload_port.provider_data). */
 struct tcf_port {
@@ -50,6 +51,11 @@ struct tcf_flow {
     bool installed;  /* In tcf_state.flows. */
     bool holds_slot; /* Counted in port->n_rules. */
     bool in_hw;      /* TCA_CLS_FLAGS_IN_HW in the kernel's echo. */
+    /* The meters whose police actions the installed filter binds
+     * (counted in tcf-police.c's registry, so that a deleted meter's
+     * action goes once its last filter has). */
+    uint8_t n_meters;
+    uint32_t meters[TCF_POLICE_MAX_PER_FLOW];
 };
 
 struct tcf_state {

@@ -13,6 +13,7 @@
 #include "lib/hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "tc-flower/tcf-police.h"
 #include "tc-flower/tcf-private.h"
 #include "tc-flower/tcf-rep.h"
 
@@ -100,6 +101,7 @@ tcf_init(const struct offload_global_config *cfg, char **errp)
     tcf_state.prios = tcf_prio_table_create();
     tcf_set_config(cfg);
     tcf_state.inited = true;
+    tcf_police_start(tcf_state.main_nl);
     return 0;
 }
 
@@ -118,6 +120,9 @@ tcf_destroy(void)
     if (!tcf_state.inited) {
         return;
     }
+    /* Police actions that filters left in place still use stay (the
+     * kernel refuses to delete them), for the next run to take over. */
+    tcf_police_remove_all(tcf_state.main_nl, true);
     HMAP_FOR_EACH_SAFE (f, by_ufid, &tcf_state.flows) {
         free(f);
     }
@@ -443,4 +448,5 @@ const struct offload_provider_class tcf_provider_class = {
     .flow_stats = tcf_flow_stats,
     .reconcile = tcf_reconcile,
     .flush = tcf_flush,
+    .meter_set = tcf_police_meter_set,
 };

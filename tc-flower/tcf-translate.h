@@ -11,7 +11,7 @@
  *   tc: action userspace cannot be offloaded          (UNSUPPORTED_ACTION)
  *   tc: action set(tunnel) with tp_src cannot be offloaded
  *   tc: output to vxlan_sys_4789 (a vxlan tunnel port) without set(tunnel)
- *   tc: action meter needs a police action (not yet supported)
+ *   tc: meter 3 has no police action: no such meter
  *   tc: output to p9: not a kernel network device     (UNSUPPORTED_PORT)
  *
  * What is offloaded: in_port (exact, as the filter's device), Ethernet
@@ -21,7 +21,10 @@
  * opcode and addresses; actions output (mirred; ingress redirect with
  * skbedit ptype host for internal and tap ports), push_vlan,
  * pop_vlan (pop then push: modify), set/set_masked of Ethernet, IPv4,
- * IPv6, TCP and UDP headers (pedit followed by csum), and drop.
+ * IPv6, TCP and UDP headers (pedit followed by csum), meter (a police
+ * action bound to the meter's shared one, tcf-police.h; a filter that
+ * would start with it starts with a counting gact pipe, which carries the
+ * cookie), and drop.
  *
  * Tunnels (tc-flower/README.md, "Tunnels"): on a tunnel port ("vxlan",
  * "geneve", "gre": a collect-metadata device of the kernel datapath) the

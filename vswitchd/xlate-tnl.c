@@ -536,8 +536,7 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     push.tnl_type = cfg->type;
     push.header_len = (uint32_t) tnl_port_build_header(
         cfg->type, cfg->dst_port, (tun.flags & PKT_TUN_F_CSUM) != 0, &tun,
-        &local->mac, &nh_mac,
-        push.header);
+        &local->mac, &nh_mac, push.header);
     if (!push.header_len) {
         xlate_trace(ctx,
                     "-> output to tunnel %s: cannot build the outer "

@@ -153,6 +153,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!tcf_msg_parse_filter(nlh, &scratch)) {
                 exercise(&scratch);
             }
+            /* Shared actions (police actions of meters) from a dump. */
+            struct tcf_action acts[4];
+            size_t n_acts = 0;
+            (void) tcf_msg_parse_actions(nlh, acts, 4, &n_acts);
             tcf_rep_init(&rep);
             (void) tcf_rep_parse_link(nlh, &rep);
             (void) tcf_rep_parse_devlink_port(nlh, 1, &rep);

@@ -26,7 +26,16 @@
 #     from the tap's egress hook, ingress redirect with ptype host back);
 #     tc lists the filter under egress with growing counters; port_del
 #     removes exactly our egress filters (a filter that would be ours on
-#     the ingress hook is foreign there and stays).
+#     the ingress hook is foreign there and stays);
+#   - meters: a 10 packets/s meter (a shared police action at index
+#     0x10000000 + id, bound by the flow's filter) lets 12-40 of 200 echo
+#     requests at 100/s through; tc lists it with its rate; a new rate
+#     changes it in place and lets all through; refusals of a 2-band and
+#     an unknown meter; meter gone while its flow is in place, then the
+#     flow: the action goes; a restart takes over, or removes, an earlier
+#     run's actions; flush removes ours; a hand-made police action (index
+#     5) survives it all.  Raw dumps for the fuzz corpus when lab.sh is
+#     given a file named raw-dumps (as t-tcf-tunnel.sh).
 #
 # vm-files: build/tests/tcf-driver
 # shellcheck disable=SC2317 # functions run through check() and trap
@@ -518,6 +527,118 @@ if "$TC" qdisc show dev "$TAP" | grep -q clsact; then
 else
     ok "port_del removes its own empty qdisc from $TAP"
 fi
+stop_driver
+
+# --- meters: shared police actions ---------------------------------------
+# Datapath meter N is the police action at index 0x10000000 + N (ours: the
+# range 0x10000000-0x1fffffff); a flow's meter(N) binds to it by index.
+# NS0 floods NS1 with 200 echo requests at 100/s through a 10 packets/s
+# meter with a burst of 5: about 5 + 2 s * 10 = 25 get through (without
+# policing all 200; with the burst taken as ticks instead of time, none).
+check "act_police loads" modprobe act_police
+check "a hand-made police action at index 5" \
+    "$TC" actions add action police rate 1mbit burst 10k index 5
+police() { "$TC" actions show action police; }
+has_index() { police | grep -q "police $1 "; } # iproute2 prints the index in hex
+start_driver
+K_M="in_port(1),eth(),eth_type(0x0800),ipv4(dst=$ADDR1,proto=1)"
+out=$(drv init; drv port-add v0a 1; drv port-add v1a 2
+drv meter 3 pktps 10 5; drv meter 6 kbps 1000 0 bands=2
+drv meter 7 kbps 8000 0)
+expect "meters set" "$out" "meter 7: ok"
+pol=$(police)
+echo "$pol" | sed 's/^/# /'
+expect "tc lists meter 3's police action at index 0x10000003: 10 packets/s, burst 5, conform pipe, exceed drop" "$pol" \
+    "police 0x10000003 rate 0bit burst 0b mtu 64Kb pkts_rate 10 pkts_burst 5 action drop/pipe"
+expect "meter 7 polices 8 Mbit/s (8000 kbit/s), burst one second's worth" "$pol" \
+    "police 0x10000007 rate 8Mbit burst 1000000b mtu 64Kb action drop/pipe"
+if has_index 0x10000006; then not_ok "no police action for the 2-band meter 6"; else ok "no police action for the 2-band meter 6"; fi
+out=$(drv batch; drv put 81 "$K_M" "meter(3),2"; drv put 82 "$K_IP1" 1
+drv put 83 "$K_ARP0" 2; drv put 84 "$K_ARP1" 1; drv commit)
+n_ok=$(echo "$out" | grep -c ': ok handle 0x' || :)
+if [ "$n_ok" = 4 ]; then ok "a metered flow and its way back put"; else not_ok "a metered flow and its way back put ($n_ok ok)"; echo "$out" | sed 's/^/# /'; fi
+show=$("$TC" filter show dev v0a ingress)
+echo "$show" | grep -A12 "cookie $(ufid 81)" | sed 's/^/# /'
+expect "the flow's filter binds the police action by index" "$show" \
+    "police 0x10000003 "
+expect "the counting gact before it carries the ufid" "$show" \
+    "cookie $(ufid 81)"
+h81=$(echo "$show" | grep -B8 "cookie $(ufid 81)" | sed -n 's/.* handle \(0x[0-9a-f]*\).*/\1/p' | tail -1)
+flood() { # prints how many of 200 requests at 100/s were answered
+    "$IP" netns exec "$NS0" ping -q -c 200 -i 0.01 -W 1 -w 4 "$ADDR1" 2>&1 |
+        sed -n 's/.* \([0-9]*\) packets received.*/\1/p'
+}
+rx=$(flood)
+echo "# 10 packets/s, burst 5: $rx of 200 through"
+if [ "${rx:-0}" -ge 12 ] && [ "${rx:-0}" -le 40 ]; then
+    ok "the police action lets 12-40 of 200 through ($rx)"
+else
+    not_ok "the police action lets 12-40 of 200 through (${rx:-none})"
+fi
+out=$(drv stats "$(ufid 81)")
+n81=$(echo "$out" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')
+echo "# $out"
+if [ "${n81:-0}" -ge 195 ]; then
+    ok "the flow counts every packet it matched, policed ones too (${n81})"
+else
+    not_ok "the flow counts every packet it matched, policed ones too (${n81:-none})"
+fi
+if [ -e /nicflow/raw-dumps ]; then
+    drv raw-dump v0a /tmp/tp.raw >/dev/null
+    echo "# raw-dump v0a:"
+    od -An -tx1 -v /tmp/tp.raw | sed 's/^/# raw /'
+fi
+out=$(drv meter 3 pktps 10000 0)
+expect "meter 3 at 10000/s" "$out" "meter 3: ok"
+expect "the police action changed in place" "$(police)" "pkts_rate 10000 "
+rx=$(flood)
+if [ "${rx:-0}" -ge 195 ]; then
+    ok "at 10000/s all get through, the filter untouched ($rx)"
+else
+    not_ok "at 10000/s all get through, the filter untouched (${rx:-none})"
+fi
+show=$("$TC" filter show dev v0a ingress)
+h81b=$(echo "$show" | grep -B8 "cookie $(ufid 81)" | sed -n 's/.* handle \(0x[0-9a-f]*\).*/\1/p' | tail -1)
+if [ -n "$h81" ] && [ "$h81" = "$h81b" ]; then ok "same filter ($h81)"; else not_ok "same filter (${h81:-none}, then ${h81b:-none})"; fi
+out=$(drv put 85 "$K_M" "meter(6),2"; drv put 86 "$K_M" "meter(9),2")
+expect "a 2-band meter refuses its flows" "$out" \
+    "put $(ufid 85): refused unsupported-action: tc: meter 6 has no police action: 2 bands (a police action has one rate)"
+expect "an unknown meter refuses its flows" "$out" \
+    "put $(ufid 86): refused unsupported-action: tc: meter 9 has no police action: no such meter"
+# The meter goes while a filter still binds its police action: the kernel
+# keeps it (EPERM) until the flow goes too.
+out=$(drv meter-del 3)
+if has_index 0x10000003; then ok "a police action in use outlives its meter"; else not_ok "a police action in use outlives its meter"; fi
+out=$(drv del 81)
+expect "del of the metered flow" "$out" "del $(ufid 81): ok"
+if has_index 0x10000003; then not_ok "flow, then meter gone: so is the police action"; else ok "flow, then meter gone: so is the police action"; fi
+
+# A restart: meter 10's action is taken over with a new rate, meter 7's
+# (no flow) and 11's (its flow still in place) are an earlier run's.
+out=$(drv meter 10 pktps 10 0; drv meter 11 pktps 10 0
+drv put 87 "$K_M" "meter(11),2")
+expect "meter 11's flow" "$out" "put $(ufid 87): ok"
+stop_driver
+start_driver
+out=$(drv init; drv meter 10 pktps 20 0; drv port-add v0a 1
+drv port-add v1a 2; drv reconcile v0a)
+expect "the restart adopts the metered flow" "$out" "found $(ufid 87) handle"
+pol=$(police)
+expect "meter 10's action taken over with its new rate" "$pol" "pkts_rate 20 "
+if has_index 0x10000007; then not_ok "an earlier run's unused police action is removed"; else ok "an earlier run's unused police action is removed"; fi
+if has_index 0x1000000b; then ok "one a filter still binds stays"; else not_ok "one a filter still binds stays"; fi
+out=$(drv del 87)
+if has_index 0x1000000b; then not_ok "...until the filter goes"; else ok "...until the filter goes"; fi
+out=$(drv flush; drv destroy)
+expect "flush and destroy" "$out" "destroy: ok"
+pol=$(police)
+if echo "$pol" | grep -q "police 0x1"; then
+    not_ok "flush removed every police action of ours"
+    echo "$pol" | sed 's/^/# /'
+else
+    ok "flush removed every police action of ours"
+fi
+expect "the hand-made police action survives" "$pol" "police 0x5 rate 1Mbit"
 stop_driver
 if grep -q 'cannot run' /tmp/drv.log; then
     not_ok "the driver understood every command"

@@ -26,6 +26,11 @@
  *   stats UFID...                      flow_stats() of the flows, one call
  *   reconcile NAME                     reconcile()
  *   flush                              flush()
+ *   meter ID kbps|pktps RATE BURST [bands=N]
+ *                                      meter_set() of datapath meter ID
+ *                                      (BURST 0: none given; one band
+ *                                      unless N says otherwise)
+ *   meter-del ID                       meter_set() of ID with no meter
  *   destroy                            destroy()
  *   tap-hold NAME                      attach to the existing tap device
  *                                      NAME and hold its file descriptor
@@ -549,6 +554,43 @@ close_socket:
     return 0;
 }
 
+/* meter ID kbps|pktps RATE BURST [bands=N]: meter_set() of datapath
+ * meter ID, as the manager passes on a datapath meter (BURST 0: none
+ * given). */
+static int
+cmd_meter(char **args, int n)
+{
+    struct offload_meter m = { .n_bands = 1 };
+    unsigned long v[3];
+    char *end;
+
+    if (n < 4 || n > 5
+        || (strcmp(args[1], "kbps") && strcmp(args[1], "pktps"))) {
+        return EINVAL;
+    }
+    for (int i = 0; i < 3; i++) {
+        v[i] = strtoul(args[i ? i + 1 : 0], &end, 0);
+        if (*end || v[i] > UINT32_MAX) {
+            return EINVAL;
+        }
+    }
+    if (n == 5) {
+        if (strncmp(args[4], "bands=", 6)) {
+            return EINVAL;
+        }
+        m.n_bands = strtoul(args[4] + 6, &end, 0);
+        if (*end) {
+            return EINVAL;
+        }
+    }
+    m.pktps = !strcmp(args[1], "pktps");
+    m.rate = v[1];
+    m.burst = v[2];
+    cls->meter_set(v[0], &m);
+    printf("meter %lu: ok\n", v[0]);
+    return 0;
+}
+
 static int
 run(char *line)
 {
@@ -665,6 +707,16 @@ run(char *line)
         return cmd_tap_hold(a, na);
     } else if (!strcmp(cmd, "raw-dump")) {
         return cmd_raw_dump(a, na);
+    } else if (!strcmp(cmd, "meter")) {
+        return cmd_meter(a, na);
+    } else if (!strcmp(cmd, "meter-del")) {
+        char *end;
+        unsigned long id = na == 1 ? strtoul(a[0], &end, 0) : 0;
+        if (na != 1 || *end || id > UINT32_MAX) {
+            return EINVAL;
+        }
+        cls->meter_set(id, NULL);
+        printf("meter-del %lu: ok\n", id);
     } else if (!strcmp(cmd, "destroy")) {
         cls->ctx_destroy(ctx);
         ctx = NULL;
