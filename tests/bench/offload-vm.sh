@@ -29,6 +29,10 @@
 #   offload_worker_lat_*_ms   nicflowd's own offload-stats-show (queued ->
 #                             kernel ack) after the 20,000; nicflow only
 #
+# OFFLOAD_NF_DP=system: nicflowd on the kernel datapath too (TC in front
+# of openvswitch.ko's ports, as Open vSwitch), instead of its userspace
+# datapath (netdev, the default).
+#
 # OFFLOAD_DP=system (make bench runs it too, as "kdp"): the kernel
 # datapath benchmark instead: both switches on openvswitch.ko without
 # offload, the same N tuples, figures kdp_flow_setup_per_s (target >=
@@ -102,6 +106,7 @@ OFFLOAD_LAT_N=$LAT_N
 OFFLOAD_LAT_GAP=$LAT_GAP
 OFFLOAD_TIMEOUT=$TIMEOUT
 OFFLOAD_DP=${OFFLOAD_DP:-netdev}
+OFFLOAD_NF_DP=${OFFLOAD_NF_DP:-netdev}
 EOF
 
 # A hard limit for the whole guest: per switch run at most the insert

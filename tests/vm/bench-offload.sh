@@ -288,6 +288,10 @@ EOF
 # datapath benchmark, see kdp_rate_run) runs both on openvswitch.ko
 # without hardware offload.
 OFFLOAD_DP=${OFFLOAD_DP:-netdev}
+# nicflowd's datapath in the offload benchmark: its userspace one (netdev,
+# the default) or the kernel's like Open vSwitch (OFFLOAD_NF_DP=system).
+NF_DP=$OFFLOAD_DP
+[ "$OFFLOAD_DP" = netdev ] && NF_DP=${OFFLOAD_NF_DP:-netdev}
 HW=true
 [ "$OFFLOAD_DP" = system ] && HW=false
 OTHER_CONFIG="other_config:hw-offload=$HW other_config:tc-policy=none
@@ -407,7 +411,7 @@ start_nicflow() {
     "$B/nicflowd" "unix:$N/db.sock" --detach --pidfile --log-file \
         -vconsole:off 2>>"$N/start.err" ||
         { START_WHY="nicflowd did not start"; return 1; }
-    nf_vsctl -- add-br br0 -- set bridge br0 datapath_type="$OFFLOAD_DP" \
+    nf_vsctl -- add-br br0 -- set bridge br0 datapath_type="$NF_DP" \
         -- add-port br0 pa -- set interface pa ofport_request=1 \
         -- add-port br0 pb -- set interface pb ofport_request=2 \
         -- add-port br0 pc -- set interface pc ofport_request=3 ||
