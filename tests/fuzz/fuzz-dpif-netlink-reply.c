@@ -13,7 +13,11 @@
  * printed and get their userspace() pids filled in
  * (dpif_netlink_fill_userspace_pids(), on a copy); and a flow that parsed
  * is built again as a request and must parse back to the same
- * attributes. */
+ * attributes.  The same datagram is also read as the answers to a batch
+ * of four requests (dpif_netlink_batch_feed(), sequence numbers 1 to 4,
+ * some with acks, some quiet, per the first input byte): every item must
+ * end up done exactly once and the pending count must agree. */
+#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <stdint.h>
@@ -153,9 +157,65 @@ one_message(const void *msg, size_t len)
     free(copy);
 }
 
+static int
+batch_cb(size_t idx, const void *msg, size_t len, void *aux)
+{
+    (void) aux;
+    volatile uint8_t sink = 0;
+    for (size_t i = 0; i < len; i++) {
+        sink ^= ((const uint8_t *) msg)[i];
+    }
+    (void) sink;
+    return idx == 2 ? EIO : 0; /* One item's callback refuses its reply. */
+}
+
+/* The datagram as the answers to four requests of a batch. */
+static void
+feed_batch(const uint8_t *data, size_t size)
+{
+    struct dpif_netlink_batch b;
+    uint8_t how = size ? data[0] : 0;
+
+    dpif_netlink_batch_init(&b);
+    for (int i = 0; i < 4; i++) {
+        struct nlmsghdr *h = dpif_netlink_batch_reserve(&b, sizeof *h);
+        memset(h, 0, sizeof *h);
+        h->nlmsg_len = sizeof *h;
+        h->nlmsg_flags = NLM_F_REQUEST | ((how >> i) & 1 ? NLM_F_ACK : 0);
+        dpif_netlink_batch_commit(&b, sizeof *h);
+    }
+    dpif_netlink_batch_start(&b, 1);
+    if (how & 0x10) {
+        dpif_netlink_batch_quiet(&b, 0, 4);
+    }
+    dpif_netlink_batch_feed(&b, data, size, how & 0x20, batch_cb, NULL);
+    size_t pending = 0;
+    for (size_t i = 0; i < b.n; i++) {
+        pending += !b.items[i].done;
+        if (b.items[i].ext_msg) {
+            (void) strlen(b.items[i].ext_msg);
+        }
+    }
+    if (pending != b.n_pending) {
+        abort();
+    }
+    dpif_netlink_batch_abandon(&b, ENOBUFS);
+    for (size_t i = 0; i < b.n; i++) {
+        if (!b.items[i].done) {
+            abort();
+        }
+    }
+    if (b.n_pending) {
+        abort();
+    }
+    dpif_netlink_batch_destroy(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    feed_batch(data, size);
+
     /* Split as dpif-netlink.c does: each message inside what is left. */
     while (size >= sizeof(struct nlmsghdr)) {
         struct nlmsghdr h;
