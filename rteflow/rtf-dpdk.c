@@ -17,6 +17,7 @@
 
 #include "include/nicflow/offload-provider.h"
 #include "rteflow/rtf-ops.h"
+#include "softpath/netdev-dpdk.h"
 
 static int
 dpdk_port_info(const char *name, struct rtf_port_info *info,
@@ -27,7 +28,11 @@ dpdk_port_info(const char *name, struct rtf_port_info *info,
     int ret;
 
     memset(info, 0, sizeof *info);
-    ret = rte_eth_dev_get_port_by_name(name, &port_id);
+    /* A dpdk port of the softpath knows its ethdev; else NAME may be the
+     * ethdev's own name. */
+    ret = netdev_dpdk_port_id(name, &port_id)
+              ? rte_eth_dev_get_port_by_name(name, &port_id)
+              : 0;
     if (ret) {
         return rte_flow_error_set(error, ENODEV,
                                   RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,

@@ -7,6 +7,22 @@ SOFTPATH_SRCS := $(filter-out $(SOFTPATH_PROGRAM_SRCS),$(wildcard softpath/*.c))
 ifneq ($(HAVE_AFXDP),yes)
 SOFTPATH_SRCS := $(filter-out softpath/netdev-afxdp.c,$(SOFTPATH_SRCS))
 endif
+# The dpdk port type (netdev-dpdk.c) needs DPDK (mk/config.mk: HAVE_DPDK).
+# Its object alone sees DPDK's headers (every -I as -isystem, as in
+# rteflow/build.mk); nothing in libsoftpath.a refers to it, so only the
+# programs that call netdev_dpdk_register() (nicflowd) pull it in and link
+# DPDK_LIBS (vswitchd/build.mk).  Fuzz targets never include it.
+NETDEV_DPDK_SRCS := softpath/netdev-dpdk.c
+ifeq ($(HAVE_DPDK),yes)
+NETDEV_DPDK_CFLAGS := $(patsubst -I%,-isystem %,\
+                        $(shell pkg-config --cflags libdpdk 2>/dev/null))
+$(OBJ)/softpath/netdev-dpdk.o: NF_CFLAGS += $(NETDEV_DPDK_CFLAGS)
+# Its unit test (null PMD) links DPDK too; without DPDK it reports a skip.
+NETDEV_DPDK_LIBS := $(shell pkg-config --libs libdpdk 2>/dev/null)
+$(BUILD)/tests/test-softpath-netdev-dpdk: DEP_LIBS += $(NETDEV_DPDK_LIBS)
+else
+SOFTPATH_SRCS := $(filter-out $(NETDEV_DPDK_SRCS),$(SOFTPATH_SRCS))
+endif
 LIBSOFTPATH := $(BUILD)/lib/libsoftpath.a
 
 $(LIBSOFTPATH): $(SOFTPATH_SRCS:%.c=$(OBJ)/%.o)
@@ -15,7 +31,8 @@ $(LIBSOFTPATH): $(SOFTPATH_SRCS:%.c=$(OBJ)/%.o)
 LIBS := $(LIBSOFTPATH) $(LIBS)
 
 # Fuzz targets link the sources they test directly (see tests/build.mk).
-FUZZ_LIB_OBJS += $(SOFTPATH_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+FUZZ_LIB_OBJS += $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,\
+                   $(filter-out $(NETDEV_DPDK_SRCS),$(SOFTPATH_SRCS)))
 
 # The classifier microbenchmark (tests/bench/classifier-bench.c).  Not yet
 # part of BENCH_PROGRAMS or tests/bench/run.sh: build it with

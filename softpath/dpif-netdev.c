@@ -462,6 +462,24 @@ dpif_netdev_wait_fds(const struct dpif *dpif, int *fds, size_t max)
     return n;
 }
 
+bool
+dpif_netdev_needs_polling(const struct dpif *dpif)
+{
+    struct dp_netdev *dp = dp_from_dpif(dpif);
+    struct dp_port *port;
+    bool polled = false;
+
+    pthread_mutex_lock(&dp->mutex);
+    HMAP_FOR_EACH (port, node, &dp->ports) {
+        if (netdev_needs_polling(port->netdev)) {
+            polled = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return polled;
+}
+
 /* ---------------------------------------------------------------------
  * Datapaths.
  * --------------------------------------------------------------------- */

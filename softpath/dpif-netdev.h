@@ -7,6 +7,7 @@
 #ifndef NICFLOW_SOFTPATH_DPIF_NETDEV_H
 #define NICFLOW_SOFTPATH_DPIF_NETDEV_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,12 @@ int dpif_netdev_set_tnl_src_range(struct dpif *dpif, uint16_t min,
  * dpif_netdev_run() has packets to process (one per port that has one)
  * and returns how many there are in all (which may exceed MAX). */
 size_t dpif_netdev_wait_fds(const struct dpif *dpif, int *fds, size_t max);
+
+/* True if some port of DPIF's datapath has no fd to wait on and must be
+ * polled (netdev_needs_polling(): DPDK ports): the owner then calls
+ * dpif_netdev_run() again after a short sleep at most, instead of
+ * sleeping until an fd from dpif_netdev_wait_fds() polls readable. */
+bool dpif_netdev_needs_polling(const struct dpif *dpif);
 
 /* Test hook: the port type of the local port (0) of datapaths created
  * from now on.  The default, "internal", creates a tap device and needs

@@ -116,6 +116,21 @@ struct netdev_class {
      * why.  NULL: netdev.c reads and drops the type's own input during a
      * handover instead. */
     int (*rx_pause)(struct netdev *netdev, bool pause);
+
+    /* Stores the port's counters in *STATS, for a type whose device
+     * counts them itself (DPDK's rte_eth_stats); netdev->stats is then
+     * the provider's to use as it likes.  0, or a positive errno.  NULL:
+     * netdev_get_stats() returns netdev->stats. */
+    int (*get_stats)(const struct netdev *netdev, struct netdev_stats *stats);
+
+    /* Stores whether the link is up (carrier).  0, or a positive errno.
+     * NULL means EOPNOTSUPP. */
+    int (*get_carrier)(const struct netdev *netdev, bool *up);
+
+    /* True for a type that has no fd to wait on and must be polled: its
+     * recv is called over and over (DPDK poll-mode drivers).  get_fd then
+     * returns -1. */
+    bool needs_polling;
 };
 
 /* netdev-handover.c's side of netdev.c: called once a port is open (it

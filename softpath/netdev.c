@@ -16,7 +16,7 @@
 #include "lib/vlog.h"
 #include "softpath/netdev-provider.h"
 
-#include "config.h" /* HAVE_AFXDP */
+#include "config.h" /* HAVE_AFXDP, HAVE_DPDK */
 #ifdef HAVE_AFXDP
 extern const struct netdev_class netdev_afxdp_class;
 #endif
@@ -138,6 +138,13 @@ netdev_open(const char *name, const char *type, struct netdev **netdevp)
         return EINVAL;
     }
     class = find_class(type);
+#ifndef HAVE_DPDK
+    if (!class && !strcmp(type, "dpdk")) {
+        VLOG_WARN("port %s: dpdk ports need DPDK, which this build lacks",
+                  name);
+        return EAFNOSUPPORT;
+    }
+#endif
     if (!class) {
         char types[256];
 
@@ -272,8 +279,26 @@ netdev_get_fd(const struct netdev *netdev)
 int
 netdev_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
 {
+    if (netdev->class->get_stats) {
+        return netdev->class->get_stats(netdev, stats);
+    }
     *stats = netdev->stats;
     return 0;
+}
+
+int
+netdev_get_carrier(const struct netdev *netdev, bool *up)
+{
+    return (netdev->class->get_carrier ? netdev->class->get_carrier(netdev, up)
+                                       : EOPNOTSUPP);
+}
+
+bool
+netdev_needs_polling(const struct netdev *netdev)
+{
+    /* A port handed over to another input path waits on its queue's fd. */
+    return (netdev->class->needs_polling
+            && !__atomic_load_n(&netdev->handover, __ATOMIC_ACQUIRE));
 }
 
 int

@@ -128,6 +128,15 @@ struct netdev_stats {
 };
 int netdev_get_stats(const struct netdev *, struct netdev_stats *);
 
+/* Stores in *UP whether NETDEV's link is up: 0, or EOPNOTSUPP for a type
+ * that does not say (callers then ask the kernel, for Linux devices). */
+int netdev_get_carrier(const struct netdev *, bool *up);
+
+/* True if NETDEV has no fd to wait on but may receive (a DPDK port): the
+ * datapath must call netdev_recv() on it repeatedly instead of sleeping
+ * until an fd polls readable. */
+bool netdev_needs_polling(const struct netdev *);
+
 /* Sets the administrative state (IFF_UP for Linux devices; for a dummy,
  * whether it passes frames).  0 or a positive errno. */
 int netdev_set_up(struct netdev *, bool up);

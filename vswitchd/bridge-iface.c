@@ -42,6 +42,11 @@
 #include "vswitchd/bridge-private.h"
 #include "vswitchd/tnl-port.h"
 
+#include "config.h" /* HAVE_DPDK */
+#ifdef HAVE_DPDK
+#include "softpath/netdev-dpdk.h"
+#endif
+
 VLOG_DEFINE_THIS_MODULE(bridge_iface);
 
 COVERAGE_DEFINE(bridge_iface_add);
@@ -96,6 +101,9 @@ static void iface_dummy_status(const struct bridge_iface *,
 static void iface_patch_status(const struct bridge_iface *,
                                struct bridge_iface_status *);
 static int iface_tunnel_check(const struct bridge_iface *, char **errp);
+static int iface_dpdk_check(const struct bridge_iface *, char **errp);
+static void iface_netdev_status(const struct bridge_iface *,
+                                struct bridge_iface_status *);
 static void iface_tunnel_status(const struct bridge_iface *,
                                 struct bridge_iface_status *);
 
@@ -103,6 +111,8 @@ static void iface_tunnel_status(const struct bridge_iface *,
 static const struct bridge_iface_class iface_classes[] = {
     { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status,
       false },
+    { "dpdk", "dpdk", "dpdk", true, false, iface_dpdk_check,
+      iface_netdev_status, false },
     { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status,
       false },
     { "geneve", "geneve", "geneve", false, false, iface_tunnel_check,
@@ -135,12 +145,40 @@ size_t
 bridge_iface_types(const char ***typesp)
 {
     static const char *types[ARRAY_SIZE(iface_classes)];
+    size_t n = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(iface_classes); i++) {
-        types[i] = iface_classes[i].type;
+#ifndef HAVE_DPDK
+        /* Known, so that it can say why it cannot be, but not offered. */
+        if (!strcmp(iface_classes[i].type, "dpdk")) {
+            continue;
+        }
+#endif
+        types[n++] = iface_classes[i].type;
     }
     *typesp = types;
-    return ARRAY_SIZE(iface_classes);
+    return n;
+}
+
+/* A dpdk interface needs DPDK in the build and EAL initialised; ENODEV
+ * (retried every second) while other_config:dpdk-init may still bring
+ * it. */
+static int
+iface_dpdk_check(const struct bridge_iface *iface, char **errp)
+{
+#ifdef HAVE_DPDK
+    const char *why = netdev_dpdk_unavailable_reason();
+
+    if (why) {
+        bridge_set_error(errp, "%s: %s", iface->name, why);
+        return ENODEV;
+    }
+    return 0;
+#else
+    bridge_set_error(errp, "%s: dpdk ports need DPDK, which this build lacks",
+                     iface->name);
+    return EAFNOSUPPORT;
+#endif
 }
 
 static int
@@ -240,6 +278,26 @@ iface_dummy_status(const struct bridge_iface *iface,
     st->has_mac = !netdev_get_etheraddr(netdev, &st->mac);
     netdev_get_mtu(netdev, &st->mtu);
     netdev_get_ifindex(netdev, &st->ifindex);
+}
+
+/* A port with no kernel device (dpdk): what its datapath port says.  The
+ * calls read the device's state (link, MAC, MTU), which the datapath
+ * thread does not change. */
+static void
+iface_netdev_status(const struct bridge_iface *iface,
+                    struct bridge_iface_status *st)
+{
+    struct netdev *netdev = netdev_from_name(iface->name);
+    bool up;
+
+    if (!netdev) {
+        return;
+    }
+    st->known = true;
+    st->admin_up = true;
+    st->link_up = !netdev_get_carrier(netdev, &up) && up;
+    st->has_mac = !netdev_get_etheraddr(netdev, &st->mac);
+    netdev_get_mtu(netdev, &st->mtu);
 }
 
 static void
@@ -393,9 +451,9 @@ iface_xlate_set(const struct bridge_iface *iface)
 
 /* The configuration columns of an Interface row; a change elsewhere (the
  * columns nicflowd writes) needs no reconciliation. */
-static const char *const iface_cfg_columns[] = { "type", "options",
-                                                 "ofport_request",
-                                                 "other_config" };
+static const char *const iface_cfg_columns[] = {
+    "type", "options", "ofport_request", "other_config", "mtu_request"
+};
 
 static bool
 iface_row_changed(const struct ovsdb_idl_row *row)
@@ -423,16 +481,25 @@ iface_row_type(const struct bridge *br, const struct ovsdb_idl_row *row)
     return type && *type ? type : "system";
 }
 
-/* ROW's options as "key=value,..." in key order (the map is sorted). */
+/* ROW's options as "key=value,..." in key order (the map is sorted).  A
+ * dpdk interface's port also gets the mtu_request column as an option of
+ * that name (its MTU is the device's, set through DPDK). */
 static char *
 iface_row_options(const struct ovsdb_idl_row *row)
 {
     const struct ovsdb_datum *d = ovsdb_idl_row_get(row, "options");
+    const char *type = ovsdb_idl_row_get_string(row, "type");
     struct buf out = BUF_INITIALIZER;
 
     for (unsigned int i = 0; d && i < d->n; i++) {
         buf_printf(&out, "%s%s=%s", i ? "," : "", d->keys[i].string->s,
                    d->values[i].string->s);
+    }
+    if (type && !strcmp(type, "dpdk")
+        && ovsdb_idl_row_get_n(row, "mtu_request")) {
+        buf_printf(
+            &out, "%smtu_request=%lld", out.len ? "," : "",
+            (long long) ovsdb_idl_row_get_integer(row, "mtu_request", 0));
     }
     return buf_steal_cstr(&out);
 }
@@ -598,8 +665,9 @@ iface_attach(struct bridge_iface *iface, int64_t hint)
                    iface->name);
         return;
     }
-    if (class->check && class->check(iface, &err)) {
-        iface_fail(iface, false, "%s", err);
+    if (class->check && (error = class->check(iface, &err))) {
+        /* ENODEV: what it needs may come (DPDK initialised later). */
+        iface_fail(iface, error == ENODEV, "%s", err);
         free(err);
         return;
     }

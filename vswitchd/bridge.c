@@ -40,10 +40,14 @@
 #include "ovsdb/datum.h"
 #include "ovsdb/idl.h"
 #include "softpath/dpif.h"
+#include "softpath/netdev-dpdk.h"
 #include "vswitchd/bridge-private.h"
+#include "vswitchd/datapaths.h"
 #include "vswitchd/ofproto.h"
 #include "vswitchd/upcall.h"
 #include "vswitchd/xlate.h"
+
+#include "config.h" /* HAVE_DPDK */
 
 VLOG_DEFINE_THIS_MODULE(bridge);
 
@@ -150,6 +154,54 @@ bridge_read_ovs_settings(const struct ovsdb_idl_row *ovs)
             VLOG_INFO("other_config:%s is now %lld", s->key, v);
             s->value = v;
         }
+    }
+}
+
+/* Open_vSwitch other_config's DPDK keys (dpdk-init, dpdk-extra,
+ * dpdk-socket-mem, dpdk-lcore-mask: EAL, once per process, see
+ * softpath/netdev-dpdk.h) and pmd-cpu-mask (the CPUs of the datapath
+ * thread, which polls the ports). */
+static void
+bridge_read_dpdk_settings(const struct ovsdb_idl_row *ovs)
+{
+    static char *pmd_cpu_mask;
+    const char *mask =
+        ovsdb_idl_row_get_map_string(ovs, "other_config", "pmd-cpu-mask");
+
+#ifdef HAVE_DPDK
+    struct netdev_dpdk_settings s = {
+        .init = ovsdb_idl_row_get_map_string(ovs, "other_config", "dpdk-init"),
+        .extra =
+            ovsdb_idl_row_get_map_string(ovs, "other_config", "dpdk-extra"),
+        .socket_mem = ovsdb_idl_row_get_map_string(ovs, "other_config",
+                                                   "dpdk-socket-mem"),
+        .lcore_mask = ovsdb_idl_row_get_map_string(ovs, "other_config",
+                                                   "dpdk-lcore-mask"),
+    };
+    netdev_dpdk_set_config(&s);
+#else
+    const char *init =
+        ovsdb_idl_row_get_map_string(ovs, "other_config", "dpdk-init");
+    static bool warned;
+
+    if (init && (!strcmp(init, "true") || !strcmp(init, "try")) && !warned) {
+        VLOG_WARN("other_config:dpdk-init=%s: this build has no DPDK", init);
+        warned = true;
+    }
+#endif
+    if (!mask != !pmd_cpu_mask || (mask && strcmp(mask, pmd_cpu_mask))) {
+        int error = datapaths_set_pmd_cpu_mask(mask);
+
+        if (error) {
+            VLOG_WARN("other_config:pmd-cpu-mask=%s: %s (the datapath thread "
+                      "keeps its CPUs)",
+                      mask ? mask : "", nf_strerror(error));
+        } else {
+            VLOG_INFO("datapath thread: CPUs %s",
+                      mask && *mask ? mask : "of the process");
+        }
+        free(pmd_cpu_mask);
+        pmd_cpu_mask = mask ? xstrdup(mask) : NULL;
     }
 }
 
@@ -842,6 +894,7 @@ bridge_reconcile(void)
         && ovsdb_idl_row_column_changed_since(ovs, "other_config",
                                               bridge_since)) {
         bridge_read_ovs_settings(ovs);
+        bridge_read_dpdk_settings(ovs);
         if (netdev_dpif) {
             dpif_set_flow_limit(netdev_dpif, bridge_get_flow_limit());
         }
@@ -1089,6 +1142,24 @@ bridge_writeback(void)
     }
     bridge_write_string_set(wb_txn, ovs, "datapath_types", dp_types,
                             bridge_system_available() ? 2 : 1);
+    if (ovsdb_idl_get_column_type(bridge_idl, "Open_vSwitch",
+                                  "dpdk_initialized")) {
+#ifdef HAVE_DPDK
+        ovsdb_idl_txn_write_boolean(wb_txn, ovs, "dpdk_initialized",
+                                    netdev_dpdk_initialized());
+#else
+        ovsdb_idl_txn_write_boolean(wb_txn, ovs, "dpdk_initialized", false);
+#endif
+    }
+#ifdef HAVE_DPDK
+    if (ovsdb_idl_get_column_type(bridge_idl, "Open_vSwitch",
+                                  "dpdk_version")) {
+        /* Open vSwitch writes it once DPDK is initialized. */
+        ovsdb_idl_txn_write_string(
+            wb_txn, ovs, "dpdk_version",
+            netdev_dpdk_initialized() ? netdev_dpdk_version() : NULL);
+    }
+#endif
     n_iface_types = bridge_iface_types(&iface_types);
     bridge_write_string_set(wb_txn, ovs, "iface_types", iface_types,
                             n_iface_types);
@@ -1333,6 +1404,9 @@ bridge_init(struct evloop *loop, const char *remote)
                                     "Interface", "Controller" };
 
     bridge_loop = loop;
+#ifdef HAVE_DPDK
+    netdev_dpdk_register();
+#endif
     bridge_idl = ovsdb_idl_create(remote, "Open_vSwitch");
     for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
         ovsdb_idl_add_table(bridge_idl, tables[i]);

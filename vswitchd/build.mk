@@ -1,8 +1,14 @@
 # vswitchd/: nicflowd, the switch daemon (every vswitchd/*.c).
 PROGRAMS += $(BIN)/nicflowd
 $(BIN)/nicflowd: $(patsubst %.c,$(OBJ)/%.o,$(wildcard vswitchd/*.c)) \
-                 $(LIBOVSDB) $(LIBTCF) $(LIBOFFLOAD) $(LIBSOFTPATH) $(LIBOFCTL) \
+                 $(LIBOVSDB) $(LIBTCF) $(LIBRTF) $(LIBOFFLOAD) $(LIBSOFTPATH) \
+                 $(LIBOFCTL) \
                  $(LIBNICFLOW)
+# DPDK ports (softpath/netdev-dpdk.c, registered by bridge.c) and the
+# rte_flow provider (rteflow/, registered by nicflowd.c).
+ifeq ($(HAVE_DPDK),yes)
+$(BIN)/nicflowd: DEP_LIBS += $(DPDK_LIBS)
+endif
 
 # The OpenFlow switch core (ofproto*.c, connmgr*.c) is also archived on its
 # own, so that its unit test and the system test's switch

@@ -5,7 +5,11 @@
  * sleeping in poll() on the ports' descriptors while there is nothing to
  * do.  After traffic it keeps looking for busy_poll_us microseconds before
  * it sleeps again ("dpif-netdev/busy-poll" shows or sets the time, "always"
- * makes it a busy-polling thread that never sleeps, 0 sleeps at once).  The control socket offers the
+ * makes it a busy-polling thread that never sleeps, 0 sleeps at once).
+ * Ports with no descriptor (DPDK's poll-mode drivers) cannot wake it: while
+ * a datapath has one, it sleeps at most POLLED_SLEEP_MIN_US to
+ * POLLED_SLEEP_MAX_US between looks.  other_config:pmd-cpu-mask chooses its
+ * CPUs (datapaths_set_pmd_cpu_mask()).  The control socket offers the
  * ovs-dpctl commands as "dpctl/COMMAND" (softpath/dpctl.h), which
  * nicflow-dpctl and ovs-appctl-style clients use. */
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/unixctl.h"
 #include "lib/util.h"
@@ -40,6 +45,15 @@ static atomic_bool stopping;
 #define BUSY_POLL_DEFAULT_US 50
 #define BUSY_POLL_ALWAYS LLONG_MAX
 static _Atomic long long busy_poll_us = BUSY_POLL_DEFAULT_US;
+
+/* The sleeps between two looks at ports that have no fd to wait on
+ * (DPDK's poll-mode drivers), in microseconds: the shortest right after
+ * traffic, doubling on every idle look up to the longest, which is what
+ * the first packet after a quiet spell may wait (Open vSwitch's PMD threads
+ * never sleep; "dpif-netdev/busy-poll always" does the same here).  Idle,
+ * that is a thousand wakeups a second. */
+#define POLLED_SLEEP_MIN_US 50
+#define POLLED_SLEEP_MAX_US 1000
 
 /* The datapath thread's handles, refreshed from the registry. */
 struct dp_handle {
@@ -93,6 +107,7 @@ datapath_thread(void *arg NF_UNUSED)
     struct dp_handle dps[MAX_DPS];
     size_t n_dps = 0;
     long long next_refresh = 0;
+    long polled_sleep_us = POLLED_SLEEP_MIN_US;
 
     while (!atomic_load(&stopping)) {
         struct pollfd pfds[MAX_FDS];
@@ -112,8 +127,19 @@ datapath_thread(void *arg NF_UNUSED)
         for (size_t i = 0; i < n_fds; i++) {
             pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
         }
-        poll(pfds, n_fds,
-             atomic_load(&busy_poll_us) == BUSY_POLL_ALWAYS ? 0 : 100);
+        /* Ports with no fd (DPDK) are polled: the thread then sleeps
+         * POLLED_SLEEP_US at most between looks at them. */
+        bool polled = false;
+        for (size_t i = 0; i < n_dps && !polled; i++) {
+            polled = dpif_netdev_needs_polling(dps[i].dpif);
+        }
+        struct timespec timeout = { .tv_sec = 0, .tv_nsec = 100000000 };
+        if (atomic_load(&busy_poll_us) == BUSY_POLL_ALWAYS) {
+            timeout.tv_nsec = 0;
+        } else if (polled) {
+            timeout.tv_nsec = polled_sleep_us * 1000;
+        }
+        int n_ready = ppoll(pfds, n_fds, &timeout, NULL);
 
         /* Once traffic flows, keep looking at the rings for a short while
          * (busy_poll_us) after the last packet instead of going back to
@@ -123,6 +149,13 @@ datapath_thread(void *arg NF_UNUSED)
          * threads that want it (on a 2-core machine, often the senders
          * and receivers themselves).  An idle datapath sleeps in poll(). */
         long long last_work = nf_time_usec();
+        if (polled && n_ready == 0
+            && atomic_load(&busy_poll_us) != BUSY_POLL_ALWAYS) {
+            /* A timeout with the polled ports idle so far: one look at
+             * them, no busy polling unless it finds work. */
+            last_work -= atomic_load(&busy_poll_us);
+            polled_sleep_us = NF_MIN(polled_sleep_us * 2, POLLED_SLEEP_MAX_US);
+        }
         do {
             bool work = false;
             for (size_t i = 0; i < n_dps; i++) {
@@ -138,6 +171,7 @@ datapath_thread(void *arg NF_UNUSED)
             long long now = nf_time_usec();
             if (work) {
                 last_work = now;
+                polled_sleep_us = POLLED_SLEEP_MIN_US;
             } else if (now - last_work >= atomic_load(&busy_poll_us)) {
                 break;
             } else {
@@ -209,6 +243,56 @@ busy_poll_cb(struct unixctl_conn *conn, int argc, const char *argv[],
                                          : xasprintf("%lld us\n", us);
     unixctl_command_reply(conn, reply);
     free(reply);
+}
+
+int
+datapaths_set_pmd_cpu_mask(const char *mask)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    if (!mask || !*mask) {
+        /* The process's own affinity (the main thread keeps it). */
+        if (sched_getaffinity(0, sizeof set, &set)) {
+            return errno;
+        }
+    } else {
+        const char *p = mask;
+        size_t len;
+        int cpu = 0;
+
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+            p += 2;
+        }
+        len = strlen(p);
+        if (!len) {
+            return EINVAL;
+        }
+        /* Hex digits from the least significant end: 4 CPUs each. */
+        for (size_t i = len; i-- > 0; cpu += 4) {
+            int v;
+            char c = p[i];
+
+            if (c >= '0' && c <= '9') {
+                v = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                v = c - 'a' + 10;
+            } else if (c >= 'A' && c <= 'F') {
+                v = c - 'A' + 10;
+            } else {
+                return EINVAL;
+            }
+            for (int b = 0; b < 4; b++) {
+                if (v & (1 << b) && cpu + b < CPU_SETSIZE) {
+                    CPU_SET(cpu + b, &set);
+                }
+            }
+        }
+        if (!CPU_COUNT(&set)) {
+            return EINVAL;
+        }
+    }
+    return pthread_setaffinity_np(thread, sizeof set, &set);
 }
 
 void

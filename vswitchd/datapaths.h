@@ -6,6 +6,14 @@
  * starts the datapath thread.  Call after the control socket exists. */
 void datapaths_init(void);
 
+/* Runs the datapath thread (the one thread that polls every port,
+ * Open vSwitch's PMD threads in one) on the CPUs of MASK, Open vSwitch's
+ * other_config:pmd-cpu-mask: hexadecimal, optional "0x", bit N = CPU N.
+ * NULL or "" gives it the process's CPUs back.  0, or EINVAL for a mask
+ * that is not hexadecimal or names no CPU, or what the kernel said (a
+ * CPU that does not exist or is not allowed). */
+int datapaths_set_pmd_cpu_mask(const char *mask);
+
 /* Stops the datapath thread and closes its handles. */
 void datapaths_destroy(void);
 

@@ -25,6 +25,11 @@
 #include "offload/hal.h"
 #include "offload/offload.h"
 #include "tc-flower/tcf-provider.h"
+
+#include "config.h" /* HAVE_DPDK */
+#ifdef HAVE_DPDK
+#include "rteflow/rtf-provider.h"
+#endif
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
 #include "vswitchd/tnl-neigh.h"
@@ -182,6 +187,9 @@ main(int argc, char *argv[])
     offload_init(loop);
     offload_provider_register(&tcf_provider_class);
     offload_provider_register(&offload_hal_class);
+#ifdef HAVE_DPDK
+    offload_provider_register(&rtf_provider_class);
+#endif
     upcall_init(loop);
     tnl_route_init(loop);
     tnl_neigh_init(loop);

@@ -45,7 +45,8 @@ MODULES="sch_ingress cls_flower act_mirred act_gact act_vlan act_tunnel_key
 act_pedit act_csum act_skbedit act_police act_ct crc32c_generic openvswitch
 veth vxlan geneve ip_gre tun
 vport_vxlan vport_geneve vport_gre ip6_gre cls_matchall cls_u32 cls_bpf
-act_sample act_mpls act_bpf sch_prio sch_htb 8021q bridge dummy ifb macvlan"
+act_sample act_mpls act_bpf sch_prio sch_htb 8021q bridge dummy ifb macvlan
+sch_multiq"
 
 # Markers the guest's /init prints around the guest script's output.
 MARK_BEGIN=NICFLOW-VM-BEGIN
@@ -415,6 +416,15 @@ done
 #                             a NAME may also be an absolute path (e.g.
 #                             /usr/sbin/ovs-vswitchd, outside a user's
 #                             PATH), copied as /nicflow/bin/BASENAME.
+#   "# vm-libs: PATH..."      shared objects of the host (absolute paths)
+#                             copied to the same path in the guest with
+#                             the libraries ldd names: DPDK's PMD plugins,
+#                             which EAL loads from its plugin directory
+#                             at run time (nothing links them).
+#   "# vm-cpu: MODEL"         QEMU's -cpu under TCG (default "max": a
+#                             nicflowd built with DPDK links Debian's DPDK,
+#                             built for corei7, and dies of SIGILL on
+#                             QEMU's own qemu64, which lacks SSE4.2).
 #   "# vm-host-files: SRC=NAME..."  files of the host (absolute SRC)
 #                             copied to /nicflow/NAME (say, Open vSwitch's
 #                             schema, whose base name is the same as ours).
@@ -433,6 +443,12 @@ for p in $(sed -n 's/^# vm-programs: *//p' "$guest_script"); do
     src=$(command -v "$p" 2>/dev/null) || continue
     copy_elf "$src" "nicflow/bin/${p##*/}" "$run"
 done
+for f in $(sed -n 's/^# vm-libs: *//p' "$guest_script"); do
+    case $f in /*) ;; *) die "$guest_script: vm-libs wants absolute paths, not $f" ;; esac
+    [ -e "$f" ] || continue
+    copy_elf "$f" "$f" "$run"
+done
+vm_cpu=$(sed -n 's/^# vm-cpu: *\([A-Za-z0-9_.,=+-]*\).*/\1/p' "$guest_script" | tail -n 1)
 printf '%s\n' "$name" >"$run/nicflow/.lab-script"
 bindir=${NICFLOW_BUILD_BIN:-$top/build/bin}
 if [ -d "$bindir" ]; then
@@ -455,7 +471,7 @@ cat "$base" "$work/run.cpio.gz" >"$work/initrd"
 # KVM is only used on request: NICFLOW_VM_ACCEL=kvm.
 case ${NICFLOW_VM_ACCEL:-tcg} in
 kvm) accel="-accel kvm" cpu="-cpu host" ;;
-tcg) accel="-accel tcg" cpu="" ;;
+tcg) accel="-accel tcg" cpu="-cpu ${vm_cpu:-max}" ;;
 *) die "NICFLOW_VM_ACCEL must be tcg or kvm, not '${NICFLOW_VM_ACCEL}'" ;;
 esac
 log="$work/console.log"

@@ -1,0 +1,247 @@
+#!/bin/sh
+# tests/vm/t-dpdk.sh - guest script (busybox sh) for lab.sh.
+#
+# DPDK ports in nicflowd's userspace datapath: EAL initialised from
+# Open_vSwitch other_config (dpdk-init, dpdk-extra with --no-huge and two
+# net_tap vdevs), dpdk_initialized/dpdk_version written back, a
+# datapath_type=netdev bridge of two type=dpdk interfaces whose tap
+# devices (dtap0, dtap1) sit in namespaces: link state, MAC and MTU in the
+# Interface rows, mtu_request, ping and iperf3 TCP across the bridge,
+# dpif/show, statistics written back; a third port hot-plugged from its
+# dpdk-devargs (rte_dev_probe) and removed with it; the errors of a bad
+# devargs and of none; pmd-cpu-mask; a dpdk-* change after initialisation
+# asks for a restart.
+#
+# DPDK's poll-mode drivers are plugins that EAL loads from its plugin
+# directory: the tap PMD and the ring mempool driver are shipped there
+# ("# vm-libs:"), and Debian's DPDK is built for corei7, which QEMU's
+# own TCG CPU is not ("# vm-cpu: max", lab.sh's default, said here all the
+# same).  Where DPDK is absent (the build or the host) the test says so
+# and skips.
+#
+# vm-files: ovsdb/vswitch.ovsschema
+# vm-programs: iperf3
+# vm-libs: /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_tap.so
+# vm-libs: /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so
+# vm-cpu: max
+# shellcheck disable=SC2317
+set -u
+
+IP=/sbin/ip
+B=/nicflow/bin
+PMDS=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+export NICFLOW_RUNDIR=/tmp/nf/run NICFLOW_DBDIR=/tmp/nf/db NICFLOW_LOGDIR=/tmp/nf/log
+mkdir -p "$NICFLOW_RUNDIR" "$NICFLOW_DBDIR" "$NICFLOW_LOGDIR"
+DB=unix:$NICFLOW_RUNDIR/db.sock
+LOG=$NICFLOW_LOGDIR/nicflowd.log
+
+skip() { echo "ok - dpdk # SKIP $1"; exit 0; }
+if ! grep -q librte_eal "$B/nicflowd" 2>/dev/null; then
+    skip "nicflowd was built without DPDK (libdpdk-dev not found)"
+fi
+if [ ! -f "$PMDS/librte_net_tap.so" ]; then
+    skip "DPDK's tap PMD ($PMDS/librte_net_tap.so) is not installed on the host"
+fi
+[ -x "$B/iperf3" ] || skip "iperf3 is not installed on the host"
+
+failed=0
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failed=1; }
+check() { # NAME COMMAND...
+    name=$1
+    shift
+    if "$@" >/tmp/out 2>&1; then ok "$name"; else
+        not_ok "$name"
+        sed 's/^/# /' /tmp/out | head -30
+    fi
+}
+wait_for() { # NAME SECONDS COMMAND...
+    name=$1 n=$2
+    shift 2
+    while [ "$n" -gt 0 ]; do
+        if "$@" >/tmp/out 2>&1; then ok "$name"; return 0; fi
+        sleep 1
+        n=$((n - 1))
+    done
+    not_ok "$name"
+    sed 's/^/# /' /tmp/out | head -30
+    return 1
+}
+vsctl() { "$B/nicflow-vsctl" --db="$DB" --timeout=60 "$@"; }
+appctl() { "$B/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" "$@"; }
+
+cleanup() {
+    if [ "$failed" != 0 ]; then
+        echo "# nicflowd.log (last 40 lines):"
+        tail -n 40 "$LOG" 2>/dev/null | sed 's/^/# /'
+    fi
+    for p in nicflowd nicflow-dbd; do
+        [ -f "$NICFLOW_RUNDIR/$p.pid" ] && kill -9 "$(cat "$NICFLOW_RUNDIR/$p.pid")" 2>/dev/null
+    done
+    for n in 0 1; do "$IP" netns del "dns$n" 2>/dev/null; done
+    :
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# The tap PMD and the bridge's own port make tap devices.
+modprobe -a tun sch_multiq 2>/dev/null
+# EAL's runtime directory is /var/run/dpdk (root); the initramfs has /run.
+mkdir -p /var/run
+# EAL refuses a plugin directory with a world-writable ancestor, and the
+# initramfs's / is one.
+chmod go-w / /usr /usr/lib /usr/lib/x86_64-linux-gnu \
+    /usr/lib/x86_64-linux-gnu/dpdk "$PMDS"
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+
+check "create the database" "$B/nicflow-dbtool" create "$NICFLOW_DBDIR/conf.db" \
+    /nicflow/vswitch.ovsschema
+check "nicflow-dbd starts" "$B/nicflow-dbd" "$NICFLOW_DBDIR/conf.db" \
+    --remote="punix:$NICFLOW_RUNDIR/db.sock" --detach --pidfile --log-file
+vsctl --no-wait init
+EXTRA="--no-huge -m 256 --vdev=net_tap0,iface=dtap0 --vdev=net_tap1,iface=dtap1"
+check "other_config dpdk-init=true, dpdk-extra" vsctl --no-wait set Open_vSwitch . \
+    other_config:dpdk-init=true "other_config:dpdk-extra=$EXTRA"
+check "nicflowd starts" "$B/nicflowd" "$DB" --detach --pidfile --log-file
+
+dpdk_up() { [ "$(vsctl get Open_vSwitch . dpdk_initialized)" = true ]; }
+wait_for "Open_vSwitch dpdk_initialized is true" 60 dpdk_up
+check "dpdk_version says DPDK 22.11" sh -c \
+    "$B/nicflow-vsctl --db=$DB get Open_vSwitch . dpdk_version | grep -q 'DPDK 22.11'"
+check "iface_types lists dpdk" sh -c \
+    "$B/nicflow-vsctl --db=$DB get Open_vSwitch . iface_types | grep -q dpdk"
+check "the log has the EAL arguments" grep -q \
+    "EAL arguments: --no-huge -m 256 --vdev=net_tap0,iface=dtap0" "$LOG"
+if ! dpdk_up; then
+    echo "# DPDK did not initialize: the rest cannot run"
+    exit 1
+fi
+
+check "br0 (netdev) with dpdk0 and dpdk1" vsctl -- add-br br0 \
+    -- set Bridge br0 datapath_type=netdev \
+    -- add-port br0 dpdk0 -- set Interface dpdk0 type=dpdk \
+    options:dpdk-devargs=net_tap0 \
+    -- add-port br0 dpdk1 -- set Interface dpdk1 type=dpdk \
+    "options:dpdk-devargs=net_tap1,iface=dtap1"
+iface_col() { vsctl get Interface "$1" "$2"; }
+link_up() { [ "$(iface_col "$1" link_state)" = up ]; }
+wait_for "dpdk0 link_state up" 10 link_up dpdk0
+wait_for "dpdk1 link_state up" 10 link_up dpdk1
+mac_matches() { # IFACE DEV: mac_in_use is the tap device's MAC
+    m=$(iface_col "$1" mac_in_use | tr -d '"')
+    "$IP" link show "$2" | grep -q "link/ether $m "
+}
+check "dpdk0 mac_in_use is dtap0's MAC" mac_matches dpdk0 dtap0
+check "dpdk0 ofport is a number" sh -c \
+    "[ \"\$($B/nicflow-vsctl --db=$DB get Interface dpdk0 ofport)\" -gt 0 ]"
+mtu_is() { [ "$(iface_col "$1" mtu)" = "$2" ] && "$IP" link show "$3" | grep -q "mtu $2 "; }
+check "mtu_request=1400 on dpdk1" vsctl set Interface dpdk1 mtu_request=1400
+wait_for "dpdk1 mtu 1400 (and dtap1's)" 10 mtu_is dpdk1 1400 dtap1
+check "mtu_request=1500 on dpdk1" vsctl set Interface dpdk1 mtu_request=1500
+wait_for "dpdk1 mtu 1500 again" 10 mtu_is dpdk1 1500 dtap1
+
+# --- errors --------------------------------------------------------------
+vsctl add-port br0 bad0 -- set Interface bad0 type=dpdk \
+    options:dpdk-devargs=xyz >/dev/null 2>&1
+err_has() { iface_col "$1" error | grep -q "$2"; }
+wait_for "bad devargs: error says it is not valid" 10 \
+    err_has bad0 "dpdk-devargs 'xyz' is not valid"
+vsctl add-port br0 bad1 -- set Interface bad1 type=dpdk >/dev/null 2>&1
+wait_for "no devargs: error says dpdk-devargs is required" 10 \
+    err_has bad1 "options:dpdk-devargs is required"
+check "remove bad0 and bad1" vsctl del-port bad0 -- del-port bad1
+
+# --- hot-plug ------------------------------------------------------------
+check "dpdk2 hot-plugged from net_tap2,iface=dtap2" vsctl add-port br0 dpdk2 \
+    -- set Interface dpdk2 type=dpdk "options:dpdk-devargs=net_tap2,iface=dtap2"
+wait_for "dtap2 exists" 10 "$IP" link show dtap2
+check "the log says it was hot-plugged" grep -q \
+    "dpdk2: attached to DPDK port .* (net_tap2,iface=dtap2, hot-plugged)" "$LOG"
+check "del-port dpdk2" vsctl del-port dpdk2
+no_dev() { ! "$IP" link show "$1"; }
+wait_for "dtap2 is gone with it (rte_dev_remove)" 10 no_dev dtap2
+
+# A --vdev port deleted is only stopped (its queues keep their mbufs, the
+# pool is kept for them) and can be taken again.
+check "del-port dpdk1 (a --vdev: stopped, kept)" vsctl del-port dpdk1
+check "dpdk1 added again" vsctl add-port br0 dpdk1 -- set Interface dpdk1 \
+    type=dpdk "options:dpdk-devargs=net_tap1,iface=dtap1"
+wait_for "dpdk1 link_state up again" 10 link_up dpdk1
+
+# --- traffic ---------------------------------------------------------------
+for n in 0 1; do
+    "$IP" netns add "dns$n"
+    "$IP" link set "dtap$n" netns "dns$n"
+    "$IP" -n "dns$n" addr add "192.0.2.$((n + 1))/24" dev "dtap$n"
+    "$IP" -n "dns$n" link set "dtap$n" up
+    "$IP" -n "dns$n" link set lo up
+done
+check "ping dns0 -> dns1 across br0's dpdk ports" \
+    "$IP" netns exec dns0 ping -c 5 -i 0.2 -W 2 -w 15 192.0.2.2
+grep 'round-trip' /tmp/out | sed 's/^/# /'
+"$IP" netns exec dns1 "$B/iperf3" -s -1 -D >/dev/null 2>&1
+sleep 1
+check "iperf3 TCP dns0 -> dns1 (3 s)" \
+    "$IP" netns exec dns0 "$B/iperf3" -c 192.0.2.2 -t 3 -f m
+grep -E 'sender|receiver' /tmp/out | sed 's/^/# /'
+
+check "dpif/show lists dpdk0 and dpdk1" sh -c "
+    $B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl dpif/show >/tmp/show &&
+    grep -q 'dpdk0 [0-9]*/[0-9]*: (dpdk: dpdk-devargs=net_tap0)' /tmp/show &&
+    grep -q 'dpdk1 [0-9]*/[0-9]*: (dpdk: dpdk-devargs=net_tap1, iface=dtap1)' /tmp/show"
+sed 's/^/# /' /tmp/show
+check "dpctl/dump-flows has the traffic's flows" sh -c "
+    $B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl dpctl/dump-flows |
+    grep -q 'eth_type(0x0800).*packets:[1-9]'"
+rx_ok() { # IFACE MIN: statistics:rx_packets written back and >= MIN
+    v=$(iface_col "$1" statistics:rx_packets 2>/dev/null | tr -d '"')
+    [ -n "$v" ] && [ "$v" -ge "$2" ]
+}
+wait_for "dpdk0 statistics rx_packets written back" 12 rx_ok dpdk0 1000
+wait_for "dpdk1 statistics rx_packets written back" 12 rx_ok dpdk1 5
+vsctl get Interface dpdk0 statistics | sed 's/^/# dpdk0 /'
+
+# --- settings ----------------------------------------------------------------
+check "pmd-cpu-mask=0x1" vsctl set Open_vSwitch . other_config:pmd-cpu-mask=0x1
+wait_for "the log says the datapath thread runs on 0x1" 5 \
+    grep -q "datapath thread: CPUs 0x1" "$LOG"
+check "dpdk-extra changed after initialisation" vsctl set Open_vSwitch . \
+    "other_config:dpdk-extra=$EXTRA --vdev=net_tap9"
+wait_for "the log says a restart applies it" 5 \
+    grep -q "restart nicflowd to apply them" "$LOG"
+check "ping again after the settings" \
+    "$IP" netns exec dns0 ping -c 3 -i 0.2 -W 2 -w 10 192.0.2.2
+
+# --- hw-offload=true: DPDK ports' flows offered to rteflow ---------------
+# Set before a restart (Open vSwitch reads hw-offload once); the tap
+# devices go with the process and come back with the new one.
+check "nicflowd exits" appctl exit
+vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true \
+    "other_config:dpdk-extra=$EXTRA" >/dev/null
+vsctl --no-wait remove Open_vSwitch . other_config pmd-cpu-mask >/dev/null
+sleep 1
+check "nicflowd starts with hw-offload=true" "$B/nicflowd" "$DB" --detach \
+    --pidfile --log-file
+both_taps() { "$IP" link show dtap0 && "$IP" link show dtap1; }
+wait_for "dtap0 and dtap1 are back" 60 both_taps
+for n in 0 1; do
+    "$IP" link set "dtap$n" netns "dns$n"
+    "$IP" -n "dns$n" addr add "192.0.2.$((n + 1))/24" dev "dtap$n"
+    "$IP" -n "dns$n" link set "dtap$n" up
+done
+wait_for "ping dns0 -> dns1 with hw-offload=true" 20 \
+    "$IP" netns exec dns0 ping -c 3 -i 0.2 -W 2 -w 10 192.0.2.2
+rteflow_said() {
+    appctl dpctl/dump-flows -m >/tmp/flows &&
+        grep 'eth_type(0x0800)' /tmp/flows | grep -q 'rteflow'
+}
+wait_for "dump-flows -m: the IPv4 flows carry rteflow's verdict" 10 rteflow_said
+sed 's/^/# /' /tmp/flows | grep 'eth_type(0x0800)' | head -4
+check "offload/show lists the rteflow provider" sh -c \
+    "$B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl offload/show | grep -q rteflow"
+"$B/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" offload/show 2>&1 |
+    head -20 | sed 's/^/# offload\/show: /'
+/sbin/tc -n dns0 filter show dev dtap0 ingress 2>&1 | head -10 | sed 's/^/# tc dtap0: /'
+
+exit "$failed"
