@@ -909,3 +909,45 @@ flow_compose(struct pkt *p, const struct flow *flow, size_t payload_len)
     }
     return 0;
 }
+
+#define FF(NAME, MEMBER)                        \
+    {                                           \
+        NAME, offsetof(struct flow, MEMBER),    \
+            sizeof(((struct flow *) 0)->MEMBER) \
+    }
+
+/* Every field of struct flow, in its order, by its name for
+ * flow_first_nonzero_field(). */
+static const struct {
+    const char *name;
+    size_t ofs, len;
+} flow_fields[] = {
+    FF("tunnel", tunnel),       FF("in_port", in_port),
+    FF("pkt_mark", pkt_mark),   FF("recirc_id", recirc_id),
+    FF("dp_hash", dp_hash),     FF("eth_dst", dl_dst),
+    FF("eth_src", dl_src),      FF("eth_type", dl_type),
+    FF("vlan_tci", vlans[0]),   FF("vlan_tci1", vlans[1]),
+    FF("mpls", mpls_lse),       FF("nw_src", nw_src),
+    FF("nw_dst", nw_dst),       FF("ipv6_label", ipv6_label),
+    FF("ipv6_src", ipv6_src),   FF("ipv6_dst", ipv6_dst),
+    FF("nd_target", nd_target), FF("arp_sha", arp_sha),
+    FF("arp_tha", arp_tha),     FF("nw_proto", nw_proto),
+    FF("nw_tos", nw_tos),       FF("nw_ttl", nw_ttl),
+    FF("nw_frag", nw_frag),     FF("tp_src", tp_src),
+    FF("tp_dst", tp_dst),       FF("tcp_flags", tcp_flags),
+};
+
+const char *
+flow_first_nonzero_field(const struct flow *f)
+{
+    const uint8_t *p = (const uint8_t *) f;
+
+    for (size_t i = 0; i < sizeof flow_fields / sizeof flow_fields[0]; i++) {
+        for (size_t j = 0; j < flow_fields[i].len; j++) {
+            if (p[flow_fields[i].ofs + j]) {
+                return flow_fields[i].name;
+            }
+        }
+    }
+    return NULL;
+}

@@ -155,6 +155,14 @@ bool flow_equal(const struct flow *a, const struct flow *b);
  * when a TPID is not 0x8100. */
 void flow_format(struct buf *b, const struct flow *flow);
 
+/* The name of the first field of F, in struct flow's order, that has a
+ * nonzero byte, or NULL if F is all zero: for an offload provider's
+ * refusal of the mask bits it could not translate.  Names are the key
+ * names of ovs-dpctl dump-flows where there is one ("eth_dst", "nw_src",
+ * "arp_sha", "tcp_flags", ...); renaming by EtherType (nd_sll for arp_sha
+ * in IPv6, say) is the caller's. */
+const char *flow_first_nonzero_field(const struct flow *f);
+
 /* Returns flow_format()'s text in a new string (caller frees). */
 char *flow_to_string(const struct flow *flow);
 

@@ -29,33 +29,6 @@
 COVERAGE_DEFINE(tcf_translate_ok);
 COVERAGE_DEFINE(tcf_translate_refused);
 
-#define FF(NAME, MEMBER)                        \
-    {                                           \
-        NAME, offsetof(struct flow, MEMBER),    \
-            sizeof(((struct flow *) 0)->MEMBER) \
-    }
-
-/* Every field of struct flow, in its order, by the name a refusal uses
- * (the key names of ovs-dpctl dump-flows where there is one). */
-static const struct {
-    const char *name;
-    size_t ofs, len;
-} flow_fields[] = {
-    FF("tunnel", tunnel),       FF("in_port", in_port),
-    FF("pkt_mark", pkt_mark),   FF("recirc_id", recirc_id),
-    FF("dp_hash", dp_hash),     FF("eth_dst", dl_dst),
-    FF("eth_src", dl_src),      FF("eth_type", dl_type),
-    FF("vlan_tci", vlans[0]),   FF("vlan_tci1", vlans[1]),
-    FF("mpls", mpls_lse),       FF("nw_src", nw_src),
-    FF("nw_dst", nw_dst),       FF("ipv6_label", ipv6_label),
-    FF("ipv6_src", ipv6_src),   FF("ipv6_dst", ipv6_dst),
-    FF("nd_target", nd_target), FF("arp_sha", arp_sha),
-    FF("arp_tha", arp_tha),     FF("nw_proto", nw_proto),
-    FF("nw_tos", nw_tos),       FF("nw_ttl", nw_ttl),
-    FF("nw_frag", nw_frag),     FF("tp_src", tp_src),
-    FF("tp_dst", tp_dst),       FF("tcp_flags", tcp_flags),
-};
-
 /* Marks the SIZE bytes at P (inside the 'left' copy) as translated. */
 #define TAKE(LEFT, MEMBER) memset(&(LEFT)->MEMBER, 0, sizeof(LEFT)->MEMBER)
 
@@ -462,19 +435,14 @@ tcf_translate_match(const struct flow *key, const struct flow *mask,
 
     /* What is left cannot be matched. */
     bool ip6 = mask->dl_type == 0xffff && key->dl_type == htons(ETH_P_IPV6);
-    const uint8_t *l = (const uint8_t *) &left;
-    for (size_t i = 0; i < ARRAY_SIZE(flow_fields); i++) {
-        for (size_t j = 0; j < flow_fields[i].len; j++) {
-            if (l[flow_fields[i].ofs + j]) {
-                const char *name = flow_fields[i].name;
-                if (ip6 && !strcmp(name, "arp_sha")) {
-                    name = "nd_sll";
-                } else if (ip6 && !strcmp(name, "arp_tha")) {
-                    name = "nd_tll";
-                }
-                return refuse(why, name, "");
-            }
+    const char *name = flow_first_nonzero_field(&left);
+    if (name) {
+        if (ip6 && !strcmp(name, "arp_sha")) {
+            name = "nd_sll";
+        } else if (ip6 && !strcmp(name, "arp_tha")) {
+            name = "nd_tll";
         }
+        return refuse(why, name, "");
     }
 
     f->protocol = f->mask.vlan_tpid[0] ? f->key.vlan_tpid[0]
