@@ -205,6 +205,9 @@ offload_stats_show(struct buf *out)
         if (inited[i] || !counters_zero(&provs[i])) {
             format_block(out, offload_mgr.provs[i].cls->name, &provs[i]);
         }
+        if (inited[i] && offload_mgr.provs[i].cls->stats_lines) {
+            offload_mgr.provs[i].cls->stats_lines(out);
+        }
     }
     if (!counters_zero(&none)) {
         format_block(out, "(none)", &none);

@@ -29,3 +29,7 @@ RTF_UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-rtf-*.c
 $(RTF_UNIT_TESTS:%=$(OBJ)/tests/unit/%.o): NF_CFLAGS += $(DPDK_CFLAGS)
 $(RTF_UNIT_TESTS:%=$(BUILD)/tests/%): DEP_LIBS += $(DPDK_LIBS)
 endif
+
+# The tap PMD's counter reader has no DPDK in it: its reply parser is
+# fuzzed (tests/fuzz/fuzz-rtf-tapstats.c) whether or not DPDK is found.
+FUZZ_LIB_OBJS += $(BUILD)/fuzz-obj/rteflow/rtf-tapstats.o

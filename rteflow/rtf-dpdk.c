@@ -17,6 +17,7 @@
 
 #include "include/nicflow/offload-provider.h"
 #include "rteflow/rtf-ops.h"
+#include "rteflow/rtf-tapstats.h"
 #include "softpath/netdev-dpdk.h"
 
 static int
@@ -46,6 +47,11 @@ dpdk_port_info(const char *name, struct rtf_port_info *info,
     info->port_id = port_id;
     info->proxy_port_id = port_id;
     info->n_rxq = dev.nb_rx_queues;
+    info->if_index = (int) dev.if_index;
+    /* The tap PMD says rules in TC flower and has no COUNT action; its
+     * filters count instead (rtf-tapstats.h). */
+    info->tc_counted =
+        dev.driver_name && dev.if_index && !strcmp(dev.driver_name, "net_tap");
     info->switch_domain = dev.switch_info.domain_id;
     info->transfer =
         dev.switch_info.domain_id != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
@@ -90,6 +96,32 @@ dpdk_query(uint16_t port_id, struct rte_flow *flow,
            struct rte_flow_error *error)
 {
     return rte_flow_query(port_id, flow, action, data, error);
+}
+
+static int
+dpdk_tc_handles(int if_index, uint32_t *handles, size_t max, size_t *n)
+{
+    return rtf_tapstats_handles(if_index, handles, max, n);
+}
+
+static int
+dpdk_tc_count(int if_index, uint32_t handle,
+              struct rte_flow_query_count *count, struct rte_flow_error *error)
+{
+    struct rtf_tc_count c;
+    int ret = rtf_tapstats_read(if_index, handle, &c);
+
+    if (ret) {
+        return rte_flow_error_set(error, ret, RTE_FLOW_ERROR_TYPE_HANDLE, NULL,
+                                  ret == ENOENT
+                                      ? "the rule's TC filter is gone"
+                                      : "reading the rule's TC filter failed");
+    }
+    memset(count, 0, sizeof *count);
+    count->hits_set = count->bytes_set = 1;
+    count->hits = c.packets;
+    count->bytes = c.bytes;
+    return 0;
 }
 
 static int
@@ -179,6 +211,8 @@ const struct rtf_ops rtf_dpdk_ops = {
     .create = dpdk_create,
     .destroy = dpdk_destroy,
     .query = dpdk_query,
+    .tc_handles = dpdk_tc_handles,
+    .tc_count = dpdk_tc_count,
     .flush = dpdk_flush,
     .info_get = dpdk_info_get,
     .configure = dpdk_configure,

@@ -17,7 +17,9 @@
  * meanwhile.
  *
  * Counters: COUNT of each rule, summed (rte_flow_query()).  A partial
- * rule has no counter: the softpath counts its packets. */
+ * rule has no counter: the softpath counts its packets.  On the tap PMD,
+ * which has no COUNT but makes each rule a TC filter that counts, a full
+ * rule goes without COUNT and is counted by its filter (rtf-tapstats.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 
 #include <rte_ethdev.h>
 
+#include "lib/buf.h"
 #include "lib/coverage.h"
 #include "lib/hash.h"
 #include "lib/util.h"
@@ -38,6 +41,7 @@ COVERAGE_DEFINE(rtf_put);
 COVERAGE_DEFINE(rtf_put_partial);
 COVERAGE_DEFINE(rtf_put_refused);
 COVERAGE_DEFINE(rtf_put_pmd_refused);
+COVERAGE_DEFINE(rtf_put_uncounted);
 COVERAGE_DEFINE(rtf_del);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
@@ -166,22 +170,154 @@ free_flow(struct rtf_flow *f)
     free(f);
 }
 
-/* Validates and creates R (meters first, which its METER actions name).
- * 0, or the errno with the PMD's reason in WHY. */
+/* Whether the PMD's refusal ERROR of R points at a COUNT action of R;
+ * its index in *IDX. */
+static bool
+count_refused(const struct rtf_rule *r, const struct rte_flow_error *error,
+              size_t *idx)
+{
+    const struct rte_flow_action *cause = error->cause;
+
+    if (error->type != RTE_FLOW_ERROR_TYPE_ACTION || !cause
+        || cause < r->actions || cause >= r->actions + r->n_actions
+        || cause->type != RTE_FLOW_ACTION_TYPE_COUNT) {
+        return false;
+    }
+    *idx = (size_t) (cause - r->actions);
+    return true;
+}
+
+/* The handles of the TC filters on PORT's kernel device, into *HP
+ * (malloc'd) and *NP. */
 static int
-install(const struct rtf_rule *r, struct rte_flow **flowp,
+tc_list(const struct rtf_port *port, uint32_t **hp, size_t *np)
+{
+    size_t max = 256;
+
+    for (;;) {
+        uint32_t *h = xmalloc(max * sizeof *h);
+        size_t n;
+        int error = rtf_state.ops->tc_handles(port->if_index, h, max, &n);
+
+        if (error) {
+            free(h);
+            return error;
+        }
+        if (n <= max) {
+            *hp = h;
+            *np = n;
+            return 0;
+        }
+        free(h);
+        max = n + 64;
+    }
+}
+
+static bool
+has_handle(const uint32_t *h, size_t n, uint32_t handle)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (h[i] == handle) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Creates R, which has no COUNT, on tc_counted PORT, and finds the TC
+ * filter that holds it: the one filter of the device that was not there
+ * before.  0 with the rule in *FLOWP and the filter in *HANDLE, or an
+ * errno with the reason in WHY (no rule left behind). */
+static int
+create_uncounted(struct rtf_rule *r, const struct rtf_port *port,
+                 struct rte_flow **flowp, uint32_t *handle,
+                 struct offload_reason *why)
+{
+    const struct rtf_ops *ops = rtf_state.ops;
+    struct rte_flow_error error;
+    uint32_t *before = NULL, *after = NULL;
+    size_t n_before, n_after, n_new = 0;
+    int ret;
+
+    memset(&error, 0, sizeof error);
+    pthread_mutex_lock(&rtf_state.tc_mutex);
+    ret = tc_list(port, &before, &n_before);
+    if (ret) {
+        rtf_reason(why, OFFLOAD_R_DEVICE,
+                   "cannot list the TC filters of %s to count its rules: %s",
+                   port->name, nf_strerror(ret));
+        goto out_unlock;
+    }
+    ret =
+        ops->create(r->port_id, &r->attr, r->items, r->actions, flowp, &error);
+    if (ret) {
+        COVERAGE_INC(rtf_put_pmd_refused);
+        ret = rtf_pmd_reason(ret, &error, r, why);
+        goto out_free_before;
+    }
+    ret = tc_list(port, &after, &n_after);
+    for (size_t i = 0; !ret && i < n_after; i++) {
+        if (!has_handle(before, n_before, after[i])) {
+            *handle = after[i];
+            n_new++;
+        }
+    }
+    if (ret || n_new != 1) {
+        rtf_reason(why, OFFLOAD_R_DEVICE,
+                   "the PMD's rule on %s has no TC filter to count it by "
+                   "(%zu new filters%s%s)",
+                   port->name, n_new, ret ? ": " : "",
+                   ret ? nf_strerror(ret) : "");
+        ret = ret ? ret : EPROTO;
+        memset(&error, 0, sizeof error);
+        ops->destroy(r->port_id, *flowp, &error);
+        *flowp = NULL;
+    }
+    free(after);
+
+out_free_before:
+    free(before);
+out_unlock:
+    pthread_mutex_unlock(&rtf_state.tc_mutex);
+    return ret;
+}
+
+/* Validates and creates R (meters first, which its METER actions name) on
+ * PORT's device.  A port whose rules are counted outside rte_flow
+ * (tc_counted: the tap PMD) may refuse R's COUNT action: R is then made
+ * without it, *UNCOUNTED set and *TC_HANDLE names the TC filter that
+ * counts it (ops->tc_count).  Elsewhere an uncounted rule is never made:
+ * the datapath's statistics of the flow would stop.  0, or the errno with
+ * the PMD's reason in WHY. */
+static int
+install(struct rtf_rule *r, const struct rtf_port *port,
+        struct rte_flow **flowp, bool *uncounted, uint32_t *tc_handle,
         struct offload_reason *why)
 {
     const struct rtf_ops *ops = rtf_state.ops;
     struct rte_flow_error error;
+    size_t idx;
     int ret;
 
     memset(&error, 0, sizeof error);
     *flowp = NULL;
+    *uncounted = false;
+    *tc_handle = 0;
     ret = rtf_meters_ensure(r, &error);
     if (!ret) {
         ret =
             ops->validate(r->port_id, &r->attr, r->items, r->actions, &error);
+        if (ret && port->tc_counted && count_refused(r, &error, &idx)) {
+            rtf_rule_remove_action(r, idx);
+            memset(&error, 0, sizeof error);
+            ret = ops->validate(r->port_id, &r->attr, r->items, r->actions,
+                                &error);
+            if (!ret) {
+                COVERAGE_INC(rtf_put_uncounted);
+                *uncounted = true;
+                return create_uncounted(r, port, flowp, tc_handle, why);
+            }
+        }
     }
     if (!ret) {
         ret = ops->create(r->port_id, &r->attr, r->items, r->actions, flowp,
@@ -196,13 +332,15 @@ install(const struct rtf_rule *r, struct rte_flow **flowp,
 
 static void
 add_ref(struct rtf_flow *f, struct rtf_port *port, const struct rtf_rule *r,
-        struct rte_flow *flow)
+        struct rte_flow *flow, bool uncounted, uint32_t tc_handle)
 {
     struct rtf_rule_ref *ref = &f->rules[f->n_rules++];
 
     ref->port = port;
     ref->port_id = r->port_id;
     ref->flow = flow;
+    ref->uncounted = uncounted;
+    ref->tc_handle = tc_handle;
     atomic_fetch_add(&port->n_rules, 1);
 }
 
@@ -248,6 +386,8 @@ put_full(const struct offload_flow *flow, struct rtf_port *in,
     }
     for (size_t i = 0; i < n && !error; i++) {
         struct rte_flow *rf;
+        bool uncounted;
+        uint32_t tc_handle;
         rtf_rule_init(r);
         error =
             rtf_translate(flow, in->tnl_type ? devs[i] : NULL, &env, r, why);
@@ -260,10 +400,10 @@ put_full(const struct offload_flow *flow, struct rtf_port *in,
             continue;
         }
         if (!error) {
-            error = install(r, &rf, why);
+            error = install(r, devs[i], &rf, &uncounted, &tc_handle, why);
         }
         if (!error) {
-            add_ref(f, devs[i], r, rf);
+            add_ref(f, devs[i], r, rf, uncounted, tc_handle);
         }
     }
     if (!error && !f->n_rules && n_skipped) {
@@ -287,6 +427,8 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
     struct rtf_port ingress;
     struct rte_flow_action_mark am = { .id = mark };
     struct rte_flow *rf;
+    bool uncounted;
+    uint32_t tc_handle;
     int error;
 
     /* The port's own ingress, not the eswitch: what reaches the
@@ -317,10 +459,10 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
         rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_RSS, &rss, sizeof rss, why,
                         &error);
         if (!error) {
-            error = install(r, &rf, why);
+            error = install(r, in, &rf, &uncounted, &tc_handle, why);
         }
         if (!error) {
-            add_ref(f, in, r, rf);
+            add_ref(f, in, r, rf, false, 0);
             return 0;
         }
         rtf_rule_remove_action(r, r->n_actions - 1);
@@ -328,10 +470,10 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
     struct rte_flow_action_queue q = { .index = 0 };
     rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_QUEUE, &q, sizeof q, why, &error);
     if (!error) {
-        error = install(r, &rf, why);
+        error = install(r, in, &rf, &uncounted, &tc_handle, why);
     }
     if (!error) {
-        add_ref(f, in, r, rf);
+        add_ref(f, in, r, rf, false, 0);
     }
     return error;
 }
@@ -495,10 +637,14 @@ query(struct rtf_flow *f, struct offload_stats *st)
 
         memset(&c, 0, sizeof c);
         memset(&error, 0, sizeof error);
-        int ret = rtf_state.ops->query(f->rules[i].port_id, f->rules[i].flow,
-                                       count, &c, &error);
+        const struct rtf_rule_ref *ref = &f->rules[i];
+        int ret = ref->uncounted
+                      ? rtf_state.ops->tc_count(ref->port->if_index,
+                                                ref->tc_handle, &c, &error)
+                      : rtf_state.ops->query(ref->port_id, ref->flow, count,
+                                             &c, &error);
         if (ret) {
-            VLOG_WARN_RL(&rl, "port %u: rte_flow_query failed: %s",
+            VLOG_WARN_RL(&rl, "port %u: reading a rule's counters failed: %s",
                          f->rules[i].port_id,
                          error.message ? error.message : nf_strerror(-ret));
             return -ret;
@@ -619,4 +765,49 @@ rtf_flush(void *ctx)
         }
     }
     rtf_flows_forget_port(NULL, true);
+}
+
+/* One offload-stats-show line in the manager's layout. */
+static void
+stats_row(struct buf *out, const char *label, unsigned long long v)
+{
+    buf_printf(out, "   %-12s %30s: %llu\n", "rteflow", label, v);
+}
+
+void
+rtf_stats_lines(struct buf *out)
+{
+    unsigned long long full = 0, partial = 0, rules = 0, uncounted = 0;
+    const struct rtf_flow *f;
+
+    pthread_mutex_lock(&rtf_state.mutex);
+    HMAP_FOR_EACH (f, by_ufid, &rtf_state.flows) {
+        if (f->partial) {
+            partial++;
+        } else {
+            full++;
+        }
+        rules += f->n_rules;
+        for (size_t i = 0; i < f->n_rules; i++) {
+            uncounted += f->rules[i].uncounted;
+        }
+    }
+    pthread_mutex_unlock(&rtf_state.mutex);
+    stats_row(out, "Flows offloaded fully", full);
+    stats_row(out, "Flows offloaded partially", partial);
+    stats_row(out, "rte_flow rules", rules);
+    stats_row(out, "Rules counted by TC filters", uncounted);
+    /* Port changes happen on the main thread, which is this one. */
+    for (size_t i = 0; i < rtf_state.n_ports; i++) {
+        const struct rtf_port *rp = rtf_state.ports[i];
+        char label[64];
+
+        if (rp->tnl_type) {
+            continue;
+        }
+        snprintf(label, sizeof label, "Rules on %s (port %u, %s)", rp->name,
+                 rp->port_id,
+                 rp->api == RTF_API_TEMPLATE ? "template" : "sync");
+        stats_row(out, label, atomic_load(&rp->n_rules));
+    }
 }

@@ -17,6 +17,7 @@
 #define NICFLOW_RTF_OPS_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_flow.h>
@@ -30,6 +31,10 @@ struct rtf_port_info {
     bool transfer;          /* Part of an eswitch (a switch domain). */
     uint16_t switch_domain; /* rte_eth_dev_info.switch_info.domain_id. */
     uint16_t n_rxq;         /* Configured receive queues. */
+    int if_index;           /* rte_eth_dev_info.if_index (0: none). */
+    bool tc_counted;        /* The PMD's rules are kernel TC filters whose
+                             * counters tc_count() reads (net_tap), so a
+                             * rule needs no COUNT action to be counted. */
 };
 
 struct rtf_ops {
@@ -57,6 +62,14 @@ struct rtf_ops {
     int (*query)(uint16_t port_id, struct rte_flow *flow,
                  const struct rte_flow_action *action, void *data,
                  struct rte_flow_error *error);
+    /* For ports whose info says tc_counted (net_tap): the handles of the
+     * TC filters on kernel device IF_INDEX that hold the PMD's rules (the
+     * first MAX into HANDLES, how many into *N), and the counters of the
+     * one with HANDLE, the filter of a rule made without COUNT. */
+    int (*tc_handles)(int if_index, uint32_t *handles, size_t max, size_t *n);
+    int (*tc_count)(int if_index, uint32_t handle,
+                    struct rte_flow_query_count *count,
+                    struct rte_flow_error *error);
     /* rte_flow_flush(): every rule of PORT_ID. */
     int (*flush)(uint16_t port_id, struct rte_flow_error *error);
 

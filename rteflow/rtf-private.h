@@ -26,6 +26,8 @@ struct rtf_rule_ref {
     struct rtf_port *port; /* The port it was put for. */
     uint16_t port_id;      /* The ethdev it was created on. */
     struct rte_flow *flow;
+    bool uncounted;     /* Made without COUNT: ops->tc_count() counts it */
+    uint32_t tc_handle; /* by the TC filter with this handle. */
 };
 
 /* One flow the provider holds. */
@@ -71,6 +73,11 @@ struct rtf_state {
     size_t n_meters;
 
     atomic_uint max_rules; /* Global default of the per-port limit. */
+
+    /* Held while a rule without COUNT is made, from listing its device's
+     * filters before to listing them after, so that the one new filter is
+     * the rule's. */
+    pthread_mutex_t tc_mutex;
 };
 
 extern struct rtf_state rtf_state;
@@ -119,5 +126,8 @@ void rtf_flow_stats(void *ctx, const struct offload_port *const *ports,
                     const uint64_t *handles, size_t n,
                     struct offload_stats *stats, int *errors);
 void rtf_flush(void *ctx);
+/* The class's stats_lines: flows fully and partially offloaded, rules,
+ * rules counted by TC filters, rules per DPDK port. */
+void rtf_stats_lines(struct buf *out);
 
 #endif /* NICFLOW_RTF_PRIVATE_H */

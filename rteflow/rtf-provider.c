@@ -21,6 +21,7 @@ COVERAGE_DEFINE(rtf_port_del);
 
 struct rtf_state rtf_state = {
     .mutex = PTHREAD_MUTEX_INITIALIZER,
+    .tc_mutex = PTHREAD_MUTEX_INITIALIZER,
     .ops = &rtf_dpdk_ops,
     .lookup = offload_port_lookup,
 };
@@ -271,6 +272,9 @@ rtf_port_add(struct offload_port *port, struct offload_reason *why)
         rp->transfer = info.transfer;
         rp->switch_domain = info.switch_domain;
         rp->n_rxq = info.n_rxq;
+        rp->if_index = info.if_index;
+        rp->tc_counted = info.tc_counted && rtf_state.ops->tc_count
+                         && rtf_state.ops->tc_handles;
         rp->api = rtf_api_choose(rp->port_id, false, &rp->template_capable);
     }
     atomic_init(&rp->n_rules, 0);
@@ -458,4 +462,5 @@ const struct offload_provider_class rtf_provider_class = {
     .reconcile = NULL, /* Rules die with the process that made them. */
     .flush = rtf_flush,
     .meter_set = rtf_meter_set,
+    .stats_lines = rtf_stats_lines,
 };

@@ -72,6 +72,8 @@ struct rtf_port {
     bool transfer;          /* Part of an eswitch: transfer rules. */
     uint16_t switch_domain; /* Eswitch domain (transfer ports only). */
     uint16_t n_rxq;         /* Receive queues, for partial offload RSS. */
+    int if_index;           /* The ethdev's kernel device, if any. */
+    bool tc_counted;        /* Rules counted by their TC filters (tap). */
     enum rtf_api api;       /* The API flows use on this port. */
     bool template_capable;  /* rte_flow_info_get() says it could. */
     atomic_uint n_rules;    /* rte_flow rules held on this port. */

@@ -48,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct flow;
 
 /* The version of this interface; a provider built against another
@@ -283,6 +284,12 @@ struct offload_provider_class {
      * provider starts and for every change after; a provider that cannot
      * carry a meter refuses the flows that use it, with a reason. */
     void (*meter_set)(uint32_t dp_meter, const struct offload_meter *meter);
+
+    /* Optional: appends the provider's own lines to dpctl/offload-stats-
+     * show (after the counters the manager keeps for it), each as
+     * "   <name padded to 12> <label right-aligned in 30>: <value>\n".
+     * Called on nicflowd's main thread, with no manager lock held. */
+    void (*stats_lines)(struct buf *out);
 };
 
 /* Registers CLASS.  offload_init() registers the simulated "dummy"

@@ -78,7 +78,11 @@ cleanup() {
     for p in nicflowd nicflow-dbd; do
         [ -f "$NICFLOW_RUNDIR/$p.pid" ] && kill -9 "$(cat "$NICFLOW_RUNDIR/$p.pid")" 2>/dev/null
     done
-    for n in 0 1; do "$IP" netns del "dns$n" 2>/dev/null; done
+    for n in 0 1; do
+        "$IP" netns del "dns$n" 2>/dev/null
+        "$IP" link del "lbr$n" 2>/dev/null
+        "$IP" link del "v${n}a" 2>/dev/null
+    done
     :
 }
 trap cleanup EXIT
@@ -213,9 +217,13 @@ wait_for "the log says a restart applies it" 5 \
 check "ping again after the settings" \
     "$IP" netns exec dns0 ping -c 3 -i 0.2 -W 2 -w 10 192.0.2.2
 
-# --- hw-offload=true: DPDK ports' flows offered to rteflow ---------------
+# --- hw-offload=true: flows into the tap PMD's rte_flow ----------------
 # Set before a restart (Open vSwitch reads hw-offload once); the tap
-# devices go with the process and come back with the new one.
+# devices go with the process and come back with the new one.  The tap
+# PMD makes its rte_flow rules TC flower filters on the tap device's
+# multiq qdisc (what the kernel hands the PMD), through a netlink socket of
+# nicflowd's namespace: the taps stay in it this time, each on a Linux
+# bridge with one end of a veth pair whose other end is in the namespace.
 check "nicflowd exits" appctl exit
 vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true \
     "other_config:dpdk-extra=$EXTRA" >/dev/null
@@ -226,22 +234,104 @@ check "nicflowd starts with hw-offload=true" "$B/nicflowd" "$DB" --detach \
 both_taps() { "$IP" link show dtap0 && "$IP" link show dtap1; }
 wait_for "dtap0 and dtap1 are back" 60 both_taps
 for n in 0 1; do
-    "$IP" link set "dtap$n" netns "dns$n"
-    "$IP" -n "dns$n" addr add "192.0.2.$((n + 1))/24" dev "dtap$n"
-    "$IP" -n "dns$n" link set "dtap$n" up
+    "$IP" link add "v${n}a" type veth peer name "v${n}b"
+    "$IP" link set "v${n}b" netns "dns$n"
+    "$IP" -n "dns$n" addr add "192.0.2.$((n + 1))/24" dev "v${n}b"
+    "$IP" -n "dns$n" link set "v${n}b" up
+    "$IP" link add "lbr$n" type bridge
+    "$IP" link set "dtap$n" master "lbr$n"
+    "$IP" link set "v${n}a" master "lbr$n"
+    for d in "lbr$n" "dtap$n" "v${n}a"; do "$IP" link set "$d" up; done
 done
 wait_for "ping dns0 -> dns1 with hw-offload=true" 20 \
     "$IP" netns exec dns0 ping -c 3 -i 0.2 -W 2 -w 10 192.0.2.2
-rteflow_said() {
-    appctl dpctl/dump-flows -m >/tmp/flows &&
-        grep 'eth_type(0x0800)' /tmp/flows | grep -q 'rteflow'
-}
-wait_for "dump-flows -m: the IPv4 flows carry rteflow's verdict" 10 rteflow_said
-sed 's/^/# /' /tmp/flows | grep 'eth_type(0x0800)' | head -4
 check "offload/show lists the rteflow provider" sh -c \
     "$B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl offload/show | grep -q rteflow"
-"$B/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" offload/show 2>&1 |
-    head -20 | sed 's/^/# offload\/show: /'
-/sbin/tc -n dns0 filter show dev dtap0 ingress 2>&1 | head -10 | sed 's/^/# tc dtap0: /'
+
+# The bridge's NORMAL flows output to another DPDK port: the tap PMD has
+# no PORT_ID (nor MARK, for partial offload; its missing COUNT was taken
+# out first), so they stay in the softpath with its refusal as their
+# reason, and traffic flows.
+flow_line() { # PATTERN: the dump-flows -m line of the flow matching it
+    appctl dpctl/dump-flows -m >/tmp/flows && grep -e "$1" /tmp/flows >/tmp/line
+}
+normal_refused() {
+    flow_line 'eth_type(0x0800)' &&
+        grep -q 'offloaded:no, dp:softpath, offload-reason:"rteflow: PMD refused: action not supported (type 16, at action 0: port_id); partial offload: PMD refused: action not supported (type 16, at action 0: mark)' /tmp/line
+}
+wait_for "NORMAL flows: in the softpath with the PMD's refusal (port_id, mark)" 10 \
+    normal_refused
+sed 's/^/# /' /tmp/line | head -2
+
+# A pattern the PMD cannot say (the tap's IPv4 item has no fragment
+# bits, and a flow on ICMP matches them): refused with the PMD's message
+# naming the item, and ping keeps working through the softpath.
+check "add-flow icmp -> NORMAL" "$B/nicflow-ofctl" add-flow br0 \
+    "priority=50,icmp,actions=NORMAL"
+check "ping with the icmp rule" "$IP" netns exec dns0 ping -c 3 -i 0.2 -W 2 \
+    -w 10 192.0.2.2
+pattern_refused() {
+    flow_line 'proto=1' &&
+        grep -q 'offload-reason:"rteflow: PMD refused: item not supported (type [0-9]*, at item 1: ipv4)' /tmp/line
+}
+wait_for "icmp flow: the PMD's item refusal is its reason" 10 pattern_refused
+sed 's/^/# /' /tmp/line | head -2
+
+# A drop flow the tap PMD takes: DROP on an Ethernet + IPv4 pattern.  The
+# PMD has no COUNT action; the rule is made without it and counted by its
+# TC filter.  Packets to 192.0.2.99 (a static neighbour in dns0) are then
+# dropped by the kernel before DPDK sees them.
+check "add-flow ip,nw_dst=192.0.2.99 -> drop" "$B/nicflow-ofctl" add-flow \
+    br0 "priority=100,ip,nw_dst=192.0.2.99,actions=drop"
+"$IP" -n dns0 neigh add 192.0.2.99 lladdr 02:00:00:00:00:99 dev v0b
+"$IP" netns exec dns0 ping -c 3 -i 0.2 -W 1 192.0.2.99 >/dev/null 2>&1
+drop_offloaded() {
+    flow_line 'ipv4(dst=192.0.2.99)' &&
+        grep -q 'offloaded:yes, dp:rteflow' /tmp/line &&
+        grep -q 'actions:drop' /tmp/line
+}
+wait_for "the drop flow is offloaded:yes, dp:rteflow" 10 drop_offloaded
+sed 's/^/# /' /tmp/line
+filter_there() {
+    /sbin/tc -s filter show dev dtap0 parent 1: >/tmp/tc 2>&1 &&
+        grep -q 'dst_ip 192.0.2.99' /tmp/tc && grep -q 'gact action drop' /tmp/tc
+}
+check "the rule is a flower filter on dtap0 (dst_ip 192.0.2.99, drop)" \
+    filter_there
+sed 's/^/# tc: /' /tmp/tc | head -20
+rx_before=$(iface_col dpdk0 statistics:rx_packets | tr -d '"')
+"$IP" netns exec dns0 ping -c 20 -i 0.05 -W 1 192.0.2.99 >/dev/null 2>&1
+tc_hits() { # the filter's packet count
+    /sbin/tc -s filter show dev dtap0 parent 1: |
+        awk '/dst_ip 192.0.2.99/ { f = 1 } f && /Sent/ { print $4; exit }'
+}
+hits=$(tc_hits)
+check "the filter dropped the pings (tc says $hits packets)" \
+    test "${hits:-0}" -ge 20
+counted() { # dump-flows' packets come from the filter
+    flow_line 'ipv4(dst=192.0.2.99)' &&
+        n=$(sed -n 's/.*packets:\([0-9]*\).*/\1/p' /tmp/line) &&
+        [ "${n:-0}" -ge 20 ]
+}
+wait_for "dump-flows counts the dropped packets (from the TC filter)" 12 \
+    counted
+sed 's/^/# /' /tmp/line
+sleep 6
+rx_after=$(iface_col dpdk0 statistics:rx_packets | tr -d '"')
+check "dpdk0 did not receive them (rx $rx_before -> $rx_after)" \
+    test "$((rx_after - rx_before))" -lt 20
+check "ping dns0 -> dns1 still works" "$IP" netns exec dns0 ping -c 3 -i 0.2 \
+    -W 2 -w 10 192.0.2.2
+check "offload-stats-show: rteflow's lines count the rule and its filter" sh -c \
+    "$B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl dpctl/offload-stats-show >/tmp/ost &&
+     grep -q 'rteflow  *Rules counted by TC filters: 1\$' /tmp/ost &&
+     grep -q 'rteflow  *Rules on dpdk0 (port 0, sync): 1\$' /tmp/ost"
+grep rteflow /tmp/ost | sed 's/^/# /'
+
+# The flow deleted: its filter goes with it.
+check "del-flows ip,nw_dst=192.0.2.99" "$B/nicflow-ofctl" del-flows br0 \
+    "ip,nw_dst=192.0.2.99"
+filter_gone() { ! /sbin/tc filter show dev dtap0 parent 1: | grep -q 'dst_ip 192.0.2.99'; }
+wait_for "the flower filter is gone with the flow" 15 filter_gone
 
 exit "$failed"
