@@ -2,9 +2,11 @@
  *
  * The only file that calls DPDK functions: the boundary where
  * rte_flow_create()'s NULL + rte_errno becomes a negative errno and
- * rte_mtr's errors become rte_flow errors.  rte_flow_info_get() and
- * rte_flow_configure() are still "experimental" symbols in DPDK 22.11,
- * hence ALLOW_EXPERIMENTAL_API here (and only here). */
+ * rte_mtr's errors become rte_flow errors.  rte_flow_info_get(),
+ * rte_flow_configure() and the whole template/asynchronous API (templates,
+ * template tables, rte_flow_async_create/destroy(), push, pull) are still
+ * "experimental" symbols in DPDK 22.11, hence ALLOW_EXPERIMENTAL_API here
+ * (and only here). */
 #define ALLOW_EXPERIMENTAL_API 1
 
 #include <errno.h>
@@ -147,6 +149,113 @@ dpdk_configure(uint16_t port_id, const struct rte_flow_port_attr *attr,
     return rte_flow_configure(port_id, attr, nb_queue, queue_attr, error);
 }
 
+/* A creator's NULL + rte_errno as a negative errno. */
+static int
+created(const void *object)
+{
+    return object ? 0 : -(rte_errno ? rte_errno : EIO);
+}
+
+static int
+dpdk_pattern_template_create(uint16_t port_id,
+                             const struct rte_flow_pattern_template_attr *attr,
+                             const struct rte_flow_item pattern[],
+                             struct rte_flow_pattern_template **ptp,
+                             struct rte_flow_error *error)
+{
+    *ptp = rte_flow_pattern_template_create(port_id, attr, pattern, error);
+    return created(*ptp);
+}
+
+static int
+dpdk_pattern_template_destroy(uint16_t port_id,
+                              struct rte_flow_pattern_template *pt,
+                              struct rte_flow_error *error)
+{
+    return rte_flow_pattern_template_destroy(port_id, pt, error);
+}
+
+static int
+dpdk_actions_template_create(uint16_t port_id,
+                             const struct rte_flow_actions_template_attr *attr,
+                             const struct rte_flow_action actions[],
+                             const struct rte_flow_action masks[],
+                             struct rte_flow_actions_template **atp,
+                             struct rte_flow_error *error)
+{
+    *atp =
+        rte_flow_actions_template_create(port_id, attr, actions, masks, error);
+    return created(*atp);
+}
+
+static int
+dpdk_actions_template_destroy(uint16_t port_id,
+                              struct rte_flow_actions_template *at,
+                              struct rte_flow_error *error)
+{
+    return rte_flow_actions_template_destroy(port_id, at, error);
+}
+
+static int
+dpdk_table_create(uint16_t port_id,
+                  const struct rte_flow_template_table_attr *attr,
+                  struct rte_flow_pattern_template *pt,
+                  struct rte_flow_actions_template *at,
+                  struct rte_flow_template_table **tablep,
+                  struct rte_flow_error *error)
+{
+    struct rte_flow_pattern_template *pts[] = { pt };
+    struct rte_flow_actions_template *ats[] = { at };
+
+    *tablep =
+        rte_flow_template_table_create(port_id, attr, pts, 1, ats, 1, error);
+    return created(*tablep);
+}
+
+static int
+dpdk_table_destroy(uint16_t port_id, struct rte_flow_template_table *table,
+                   struct rte_flow_error *error)
+{
+    return rte_flow_template_table_destroy(port_id, table, error);
+}
+
+static int
+dpdk_async_create(uint16_t port_id, uint32_t queue, bool postpone,
+                  struct rte_flow_template_table *table,
+                  const struct rte_flow_item pattern[],
+                  const struct rte_flow_action actions[], void *user_data,
+                  struct rte_flow **flowp, struct rte_flow_error *error)
+{
+    const struct rte_flow_op_attr op = { .postpone = postpone };
+
+    *flowp = rte_flow_async_create(port_id, queue, &op, table, pattern, 0,
+                                   actions, 0, user_data, error);
+    return created(*flowp);
+}
+
+static int
+dpdk_async_destroy(uint16_t port_id, uint32_t queue, bool postpone,
+                   struct rte_flow *flow, void *user_data,
+                   struct rte_flow_error *error)
+{
+    const struct rte_flow_op_attr op = { .postpone = postpone };
+
+    return rte_flow_async_destroy(port_id, queue, &op, flow, user_data, error);
+}
+
+static int
+dpdk_push(uint16_t port_id, uint32_t queue, struct rte_flow_error *error)
+{
+    return rte_flow_push(port_id, queue, error);
+}
+
+static int
+dpdk_pull(uint16_t port_id, uint32_t queue, struct rte_flow_op_result res[],
+          uint16_t n_res, struct rte_flow_error *error)
+{
+    return rte_flow_pull(port_id, queue, res, n_res, error);
+}
+
 static int
 mtr_error(int ret, const struct rte_mtr_error *me,
           struct rte_flow_error *error)
@@ -216,5 +325,15 @@ const struct rtf_ops rtf_dpdk_ops = {
     .flush = dpdk_flush,
     .info_get = dpdk_info_get,
     .configure = dpdk_configure,
+    .pattern_template_create = dpdk_pattern_template_create,
+    .pattern_template_destroy = dpdk_pattern_template_destroy,
+    .actions_template_create = dpdk_actions_template_create,
+    .actions_template_destroy = dpdk_actions_template_destroy,
+    .table_create = dpdk_table_create,
+    .table_destroy = dpdk_table_destroy,
+    .async_create = dpdk_async_create,
+    .async_destroy = dpdk_async_destroy,
+    .push = dpdk_push,
+    .pull = dpdk_pull,
     .meter_ensure = dpdk_meter_ensure,
 };

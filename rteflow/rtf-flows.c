@@ -16,6 +16,13 @@
  * destroys the old ones after, so that the flow never leaves the device
  * meanwhile.
  *
+ * On a device whose port is on the template API (rtf-private.h,
+ * rtf-template.c) a rule, full or partial, goes in through the template
+ * table of its shape with rte_flow_async_create() instead, and leaves
+ * with rte_flow_async_destroy(); there is no validate step (the table
+ * and the completion say whether the PMD takes the rule) and no rule
+ * without COUNT (that is the tap PMD's, which has no template API).
+ *
  * Counters: COUNT of each rule, summed (rte_flow_query()).  A partial
  * rule has no counter: the softpath counts its packets.  On the tap PMD,
  * which has no COUNT but makes each rule a TC filter that counts, a full
@@ -148,7 +155,18 @@ destroy_rules(struct rtf_flow *f, bool in_device)
 {
     for (size_t i = 0; i < f->n_rules; i++) {
         struct rtf_rule_ref *ref = &f->rules[i];
-        if (in_device) {
+        if (ref->table) {
+            struct rte_flow_error error;
+            memset(&error, 0, sizeof error);
+            int ret = rtf_tpl_remove(ref->port_id, ref->flow, ref->table,
+                                     in_device, &error);
+            if (ret) {
+                VLOG_WARN_RL(&rl, "port %u: rte_flow_async_destroy failed: %s",
+                             ref->port_id,
+                             error.message ? error.message
+                                           : nf_strerror(-ret));
+            }
+        } else if (in_device) {
             struct rte_flow_error error;
             memset(&error, 0, sizeof error);
             int ret = rtf_state.ops->destroy(ref->port_id, ref->flow, &error);
@@ -283,7 +301,9 @@ out_unlock:
 }
 
 /* Validates and creates R (meters first, which its METER actions name) on
- * PORT's device.  A port whose rules are counted outside rte_flow
+ * PORT's device; on a template device (rtf_tpl_device()) it goes through
+ * rtf_tpl_install() instead, its table in *TABLEP (NULL otherwise).  A
+ * port whose rules are counted outside rte_flow
  * (tc_counted: the tap PMD) may refuse R's COUNT action: R is then made
  * without it, *UNCOUNTED set and *TC_HANDLE names the TC filter that
  * counts it (ops->tc_count).  Elsewhere an uncounted rule is never made:
@@ -291,8 +311,8 @@ out_unlock:
  * the PMD's reason in WHY. */
 static int
 install(struct rtf_rule *r, const struct rtf_port *port,
-        struct rte_flow **flowp, bool *uncounted, uint32_t *tc_handle,
-        struct offload_reason *why)
+        struct rte_flow **flowp, struct rtf_tpl_table **tablep,
+        bool *uncounted, uint32_t *tc_handle, struct offload_reason *why)
 {
     const struct rtf_ops *ops = rtf_state.ops;
     struct rte_flow_error error;
@@ -301,8 +321,16 @@ install(struct rtf_rule *r, const struct rtf_port *port,
 
     memset(&error, 0, sizeof error);
     *flowp = NULL;
+    *tablep = NULL;
     *uncounted = false;
     *tc_handle = 0;
+    if (rtf_tpl_device(r->port_id)) {
+        int err = rtf_tpl_install(r, flowp, tablep, why);
+        if (err) {
+            COVERAGE_INC(rtf_put_pmd_refused);
+        }
+        return err;
+    }
     ret = rtf_meters_ensure(r, &error);
     if (!ret) {
         ret =
@@ -332,13 +360,15 @@ install(struct rtf_rule *r, const struct rtf_port *port,
 
 static void
 add_ref(struct rtf_flow *f, struct rtf_port *port, const struct rtf_rule *r,
-        struct rte_flow *flow, bool uncounted, uint32_t tc_handle)
+        struct rte_flow *flow, struct rtf_tpl_table *table, bool uncounted,
+        uint32_t tc_handle)
 {
     struct rtf_rule_ref *ref = &f->rules[f->n_rules++];
 
     ref->port = port;
     ref->port_id = r->port_id;
     ref->flow = flow;
+    ref->table = table;
     ref->uncounted = uncounted;
     ref->tc_handle = tc_handle;
     atomic_fetch_add(&port->n_rules, 1);
@@ -386,6 +416,7 @@ put_full(const struct offload_flow *flow, struct rtf_port *in,
     }
     for (size_t i = 0; i < n && !error; i++) {
         struct rte_flow *rf;
+        struct rtf_tpl_table *table;
         bool uncounted;
         uint32_t tc_handle;
         rtf_rule_init(r);
@@ -400,10 +431,11 @@ put_full(const struct offload_flow *flow, struct rtf_port *in,
             continue;
         }
         if (!error) {
-            error = install(r, devs[i], &rf, &uncounted, &tc_handle, why);
+            error =
+                install(r, devs[i], &rf, &table, &uncounted, &tc_handle, why);
         }
         if (!error) {
-            add_ref(f, devs[i], r, rf, uncounted, tc_handle);
+            add_ref(f, devs[i], r, rf, table, uncounted, tc_handle);
         }
     }
     if (!error && !f->n_rules && n_skipped) {
@@ -427,6 +459,7 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
     struct rtf_port ingress;
     struct rte_flow_action_mark am = { .id = mark };
     struct rte_flow *rf;
+    struct rtf_tpl_table *table;
     bool uncounted;
     uint32_t tc_handle;
     int error;
@@ -459,10 +492,10 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
         rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_RSS, &rss, sizeof rss, why,
                         &error);
         if (!error) {
-            error = install(r, in, &rf, &uncounted, &tc_handle, why);
+            error = install(r, in, &rf, &table, &uncounted, &tc_handle, why);
         }
         if (!error) {
-            add_ref(f, in, r, rf, false, 0);
+            add_ref(f, in, r, rf, table, false, 0);
             return 0;
         }
         rtf_rule_remove_action(r, r->n_actions - 1);
@@ -470,10 +503,10 @@ put_partial(const struct offload_flow *flow, struct rtf_port *in,
     struct rte_flow_action_queue q = { .index = 0 };
     rtf_rule_action(r, RTE_FLOW_ACTION_TYPE_QUEUE, &q, sizeof q, why, &error);
     if (!error) {
-        error = install(r, in, &rf, &uncounted, &tc_handle, why);
+        error = install(r, in, &rf, &table, &uncounted, &tc_handle, why);
     }
     if (!error) {
-        add_ref(f, in, r, rf, false, 0);
+        add_ref(f, in, r, rf, table, false, 0);
     }
     return error;
 }
@@ -715,17 +748,24 @@ rtf_flow_stats(void *ctx, const struct offload_port *const *ports,
     }
 }
 
-void
-rtf_flows_forget_port(const struct rtf_port *port, bool flushed)
+/* Forgets every flow with a rule on PORT (any port if NULL) and, if
+ * TEMPLATED, only those with a rule of a template table; destroys their
+ * rules in the devices if IN_DEVICE. */
+static void
+forget(const struct rtf_port *port, bool templated, bool in_device)
 {
     struct rtf_flow *f, **gone = NULL;
     size_t n = 0, allocated = 0;
 
     pthread_mutex_lock(&rtf_state.mutex);
     HMAP_FOR_EACH_SAFE (f, by_ufid, &rtf_state.flows) {
-        bool hit = !port;
+        bool hit = false;
         for (size_t i = 0; !hit && i < f->n_rules; i++) {
-            hit = f->rules[i].port == port;
+            hit = (!port || f->rules[i].port == port)
+                  && (!templated || f->rules[i].table);
+        }
+        if (!port && !templated) {
+            hit = true;
         }
         if (hit) {
             unmap(f);
@@ -738,30 +778,53 @@ rtf_flows_forget_port(const struct rtf_port *port, bool flushed)
     }
     pthread_mutex_unlock(&rtf_state.mutex);
     for (size_t i = 0; i < n; i++) {
-        destroy_rules(gone[i], !flushed);
+        destroy_rules(gone[i], in_device);
         free_flow(gone[i]);
     }
     free(gone);
 }
 
 void
+rtf_flows_forget_port(const struct rtf_port *port, bool flushed)
+{
+    forget(port, false, !flushed);
+}
+
+/* Empties device PORT_ID: its template tables and templates on the
+ * template API (its rules are gone by then), rte_flow_flush() otherwise.
+ * rte_flow_flush() is not used on template devices: DPDK 22.11 does not
+ * say that it reaches rules of template tables, and a table can only be
+ * destroyed once it is empty, so those rules are destroyed one by one
+ * first. */
+static void
+flush_device(uint16_t port_id)
+{
+    struct rte_flow_error error;
+
+    if (rtf_tpl_device(port_id)) {
+        rtf_tpl_flush(port_id);
+        return;
+    }
+    memset(&error, 0, sizeof error);
+    if (rtf_state.ops->flush(port_id, &error)) {
+        VLOG_WARN_RL(&rl, "port %u: rte_flow_flush failed: %s", port_id,
+                     error.message ? error.message : "no message");
+    }
+}
+
+void
 rtf_flush(void *ctx)
 {
+    forget(NULL, true, true);
     for (size_t i = 0; i < rtf_state.n_ports; i++) {
         const struct rtf_port *rp = rtf_state.ports[i];
-        struct rte_flow_error error;
 
         if (rp->tnl_type) {
             continue;
         }
-        memset(&error, 0, sizeof error);
-        if (rtf_state.ops->flush(rp->port_id, &error)) {
-            VLOG_WARN_RL(&rl, "port %u: rte_flow_flush failed: %s",
-                         rp->port_id,
-                         error.message ? error.message : "no message");
-        }
+        flush_device(rp->port_id);
         if (rp->transfer && rp->proxy_port_id != rp->port_id) {
-            rtf_state.ops->flush(rp->proxy_port_id, &error);
+            flush_device(rp->proxy_port_id);
         }
     }
     rtf_flows_forget_port(NULL, true);

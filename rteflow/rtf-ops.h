@@ -86,6 +86,72 @@ struct rtf_ops {
                      const struct rte_flow_queue_attr *queue_attr[],
                      struct rte_flow_error *error);
 
+    /* The template/asynchronous API (rtf-template.c), used on ports
+     * whose rte_flow_configure() succeeded.  The creators return the new
+     * object through their last pointer argument, or a negative errno
+     * (DPDK's NULL + rte_errno, converted here at the boundary). */
+
+    /* rte_flow_pattern_template_create(): PATTERN's item types and masks
+     * (a spec only where the item has a 'last'). */
+    int (*pattern_template_create)(
+        uint16_t port_id, const struct rte_flow_pattern_template_attr *attr,
+        const struct rte_flow_item pattern[],
+        struct rte_flow_pattern_template **ptp, struct rte_flow_error *error);
+    /* rte_flow_pattern_template_destroy(): no table may use it any more. */
+    int (*pattern_template_destroy)(uint16_t port_id,
+                                    struct rte_flow_pattern_template *pt,
+                                    struct rte_flow_error *error);
+    /* rte_flow_actions_template_create(): the action types of ACTIONS;
+     * a non-zero field of a conf in MASKS fixes that field for every rule
+     * of the template, a NULL mask conf leaves the whole conf to each
+     * rule. */
+    int (*actions_template_create)(
+        uint16_t port_id, const struct rte_flow_actions_template_attr *attr,
+        const struct rte_flow_action actions[],
+        const struct rte_flow_action masks[],
+        struct rte_flow_actions_template **atp, struct rte_flow_error *error);
+    /* rte_flow_actions_template_destroy(): no table may use it any more. */
+    int (*actions_template_destroy)(uint16_t port_id,
+                                    struct rte_flow_actions_template *at,
+                                    struct rte_flow_error *error);
+    /* rte_flow_template_table_create() with one pattern template PT and
+     * one actions template AT (index 0 of each in async_create). */
+    int (*table_create)(uint16_t port_id,
+                        const struct rte_flow_template_table_attr *attr,
+                        struct rte_flow_pattern_template *pt,
+                        struct rte_flow_actions_template *at,
+                        struct rte_flow_template_table **tablep,
+                        struct rte_flow_error *error);
+    /* rte_flow_template_table_destroy(): no rule may be left in it. */
+    int (*table_destroy)(uint16_t port_id,
+                         struct rte_flow_template_table *table,
+                         struct rte_flow_error *error);
+    /* rte_flow_async_create() on QUEUE of a rule of TABLE (templates 0):
+     * PATTERN and ACTIONS in the templates' order, with this rule's specs
+     * and confs.  The handle in *FLOWP only means the operation was
+     * enqueued: its completion (pull, USER_DATA) says whether the rule
+     * exists.  POSTPONE: wait for push() before telling the device. */
+    int (*async_create)(uint16_t port_id, uint32_t queue, bool postpone,
+                        struct rte_flow_template_table *table,
+                        const struct rte_flow_item pattern[],
+                        const struct rte_flow_action actions[],
+                        void *user_data, struct rte_flow **flowp,
+                        struct rte_flow_error *error);
+    /* rte_flow_async_destroy() on QUEUE (the one the rule was made on);
+     * done when its completion (USER_DATA) is pulled. */
+    int (*async_destroy)(uint16_t port_id, uint32_t queue, bool postpone,
+                         struct rte_flow *flow, void *user_data,
+                         struct rte_flow_error *error);
+    /* rte_flow_push(): sends QUEUE's postponed operations. */
+    int (*push)(uint16_t port_id, uint32_t queue,
+                struct rte_flow_error *error);
+    /* rte_flow_pull(): up to N_RES completions of QUEUE into RES.
+     * Unlike the others, returns how many (0: none yet), or a negative
+     * errno. */
+    int (*pull)(uint16_t port_id, uint32_t queue,
+                struct rte_flow_op_result res[], uint16_t n_res,
+                struct rte_flow_error *error);
+
     /* Makes sure meter object MTR_ID exists on PORT_ID and polices as
      * METER says (rte_mtr_*), so that METER actions may name it. */
     int (*meter_ensure)(uint16_t port_id, uint32_t mtr_id,

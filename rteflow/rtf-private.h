@@ -7,7 +7,11 @@
  * for PMDs that are not).  'rtf_state.mutex' guards the flow, handle and
  * mark maps and the meter table; it is never held across a DPDK call.
  * Port calls run on the main thread while no flow call runs, so they may
- * create and free struct rtf_port and change the port list. */
+ * create and free struct rtf_port and change the port list.  The
+ * template path (rtf-template.c) has a mutex per ethdev that guards that
+ * device's table cache and its asynchronous queue 0; it is held across
+ * the DPDK calls of a template, table or rule operation and its
+ * completion, and never together with rtf_state.mutex. */
 #ifndef NICFLOW_RTF_PRIVATE_H
 #define NICFLOW_RTF_PRIVATE_H 1
 
@@ -21,11 +25,15 @@
 #include "rteflow/rtf-ops.h"
 #include "rteflow/rtf-translate.h"
 
+struct rtf_tpl_table;
+
 /* One rte_flow rule of a flow. */
 struct rtf_rule_ref {
     struct rtf_port *port; /* The port it was put for. */
     uint16_t port_id;      /* The ethdev it was created on. */
     struct rte_flow *flow;
+    struct rtf_tpl_table *table; /* Made by rte_flow_async_create() in this
+                                  * template table; NULL: rte_flow_create(). */
     bool uncounted;     /* Made without COUNT: ops->tc_count() counts it */
     uint32_t tc_handle; /* by the TC filter with this handle. */
 };
@@ -113,6 +121,65 @@ int rtf_pmd_reason(int ret, const struct rte_flow_error *error,
 /* Forgets every flow (and destroys its rules, unless FLUSHED) that has a
  * rule on PORT (all flows if PORT is NULL). */
 void rtf_flows_forget_port(const struct rtf_port *port, bool flushed);
+
+/* The template/asynchronous path (rtf-template.c).
+ *
+ * Each ethdev a port uses (its own and, for an eswitch port, its transfer
+ * proxy) has a record of the API chosen for it, so that a proxy shared by
+ * several representors is configured once.  A device on the template API
+ * has a cache of template tables, one per rule shape (attributes, item
+ * types with their masks, action types), each with its pattern and
+ * actions template, made when a rule of that shape first comes and kept
+ * until the port goes or flush().  Rules go in through
+ * rte_flow_async_create() on queue 0, pushed, then pulled until their
+ * completion arrives: the asynchronous API, completed synchronously in
+ * this first version (the caller learns the outcome before it returns,
+ * as with rte_flow_create()). */
+
+/* Port call: chooses PORT's API (port->api, port->template_capable) from
+ * its device record, configuring the device (and first its transfer
+ * proxy) for the template API when it offers it and every template op is
+ * in rtf_state.ops; a device whose configure() fails stays synchronous.
+ * Takes a reference on the records. */
+void rtf_tpl_port_attach(struct rtf_port *port);
+
+/* Port call, after PORT's flows are forgotten: destroys the tables (and
+ * templates) of PORT's devices that hold no rule, and drops the records
+ * no port uses any more. */
+void rtf_tpl_port_detach(const struct rtf_port *port);
+
+/* Creates R on R's device (a template device) through the table of R's
+ * shape, made first if new (meters too, which R's METER actions name).
+ * 0 with the rule in *FLOWP and its table in *TABLEP (which holds a
+ * reference for it), or a positive errno with the reason in WHY as
+ * rtf_pmd_reason() words it; nothing left behind on failure. */
+int rtf_tpl_install(struct rtf_rule *r, struct rte_flow **flowp,
+                    struct rtf_tpl_table **tablep, struct offload_reason *why);
+
+/* Removes rule FLOW of TABLE on PORT_ID: rte_flow_async_destroy(),
+ * push, pull until done (only if IN_DEVICE), then drops its reference on
+ * TABLE.  0 or a negative errno with ERROR filled in. */
+int rtf_tpl_remove(uint16_t port_id, struct rte_flow *flow,
+                   struct rtf_tpl_table *table, bool in_device,
+                   struct rte_flow_error *error);
+
+/* Whether rules on ethdev PORT_ID go through the template API. */
+bool rtf_tpl_device(uint16_t port_id);
+
+/* Destroys every table and template of device PORT_ID (its rules must be
+ * gone): flush(). */
+void rtf_tpl_flush(uint16_t port_id);
+
+/* Template tables cached for device PORT_ID. */
+size_t rtf_tpl_n_tables(uint16_t port_id);
+
+/* How many pulls a completion is waited for before its operation is
+ * taken as lost (0: the default, about a second's worth).  For tests. */
+void rtf_tpl_set_patience(unsigned polls);
+
+/* Frees every record and table without calling DPDK (destroy(): what is
+ * in the devices dies with the process). */
+void rtf_tpl_forget_all(void);
 
 /* Flow calls (rtf-flows.c), as the class wants them. */
 int rtf_flow_check(void *ctx, const struct offload_flow *flow,

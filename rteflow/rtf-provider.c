@@ -134,6 +134,7 @@ rtf_destroy(void)
     /* Rules stay in the devices (flush() removes them); only the
      * bookkeeping goes. */
     rtf_flows_forget_port(NULL, true);
+    rtf_tpl_forget_all();
     hmap_destroy(&rtf_state.flows);
     hmap_destroy(&rtf_state.handles);
     hmap_destroy(&rtf_state.marks);
@@ -196,9 +197,10 @@ rtf_port_probe(const struct offload_port *port, struct offload_reason *why)
  * rte_flow_configure() then succeeds, the synchronous one otherwise.
  * *CAPABLE says whether the PMD offered the template API at all.  Only
  * with WANT_TEMPLATE is configure() called, since on some PMDs it makes
- * the port template-only (mlx5 with dv_flow_en=2): the provider asks for
- * it once its asynchronous path exists; until then it records the
- * capability and uses the synchronous API. */
+ * the port template-only (mlx5 with dv_flow_en=2).  port_add() asks for
+ * it (rtf_tpl_port_attach(), once per ethdev): a PMD without the
+ * template API says so at rte_flow_info_get() (no queues) or refuses
+ * configure(), and the port stays synchronous. */
 enum rtf_api
 rtf_api_choose(uint16_t port_id, bool want_template, bool *capable)
 {
@@ -275,7 +277,7 @@ rtf_port_add(struct offload_port *port, struct offload_reason *why)
         rp->if_index = info.if_index;
         rp->tc_counted = info.tc_counted && rtf_state.ops->tc_count
                          && rtf_state.ops->tc_handles;
-        rp->api = rtf_api_choose(rp->port_id, false, &rp->template_capable);
+        rtf_tpl_port_attach(rp);
     }
     atomic_init(&rp->n_rules, 0);
     add_to_list(rp);
@@ -293,6 +295,9 @@ rtf_port_del(struct offload_port *port)
         return;
     }
     rtf_flows_forget_port(rp, false);
+    if (!rp->tnl_type) {
+        rtf_tpl_port_detach(rp);
+    }
     for (size_t i = 0; i < rtf_state.n_ports; i++) {
         if (rtf_state.ports[i] == rp) {
             rtf_state.ports[i] = rtf_state.ports[--rtf_state.n_ports];
@@ -326,12 +331,20 @@ rtf_port_describe(const struct offload_port *port, char *buf, size_t size)
                      ", transfer via port %u (switch domain %u)",
                      rp->proxy_port_id, rp->switch_domain);
         }
+        char tables[48] = "";
+        if (rp->api == RTF_API_TEMPLATE) {
+            snprintf(tables, sizeof tables, ", %zu template tables",
+                     rtf_tpl_n_tables(rp->port_id)
+                         + (rp->transfer && rp->proxy_port_id != rp->port_id
+                                ? rtf_tpl_n_tables(rp->proxy_port_id)
+                                : 0));
+        }
         snprintf(buf, size,
-                 "dpdk port %u%s, %s API (template API %s), %u rules",
+                 "dpdk port %u%s, %s API (template API %s), %u rules%s",
                  rp->port_id, proxy,
                  rp->api == RTF_API_TEMPLATE ? "template" : "synchronous",
                  rp->template_capable ? "offered" : "not offered",
-                 atomic_load(&rp->n_rules));
+                 atomic_load(&rp->n_rules), tables);
     }
 }
 

@@ -28,7 +28,8 @@ static struct offload_port ports[] = {
 
 /* What the double's port_info knows: DPDK port id, transfer proxy,
  * switch domain (UINT16_MAX: none), receive queues, kernel device,
- * whether TC filters count its rules (dtap0 is like the tap PMD). */
+ * whether TC filters count its rules (dtap0 is like the tap PMD).
+ * dpdk8 is no datapath port of ports[]: tests add it themselves. */
 static const struct {
     const char *name;
     struct rtf_port_info info;
@@ -39,6 +40,7 @@ static const struct {
     { "rep1", { 4, 2, true, 7, 4, 0, false } },
     { "rep9", { 5, 5, true, 8, 1, 0, false } },
     { "dtap0", { 7, 7, false, UINT16_MAX, 1, 42, true } },
+    { "dpdk8", { 8, 8, false, UINT16_MAX, 1, 0, false } },
 };
 
 static struct offload_port *
@@ -63,20 +65,48 @@ lookup(uint32_t odp_port)
  * ------------------------------------------------------------------ */
 
 struct call {
-    char op[16];      /* "validate", "create", "destroy", ... */
+    char op[32];      /* "validate", "create", "destroy", ... */
     uint16_t port_id; /* The ethdev asked. */
-    uintptr_t flow;   /* destroy/query: the rule; create: the new one. */
-    char text[2048];  /* validate/create: rtf_format() of the rule. */
+    uintptr_t flow;   /* destroy/query/async_destroy: the rule;
+                       * create/async_create: the new one. */
+    uintptr_t obj;    /* pattern_template, actions_template, table: the
+                       * new object, *_destroy: the one destroyed;
+                       * async_create: the table. */
+    char text[2048];  /* validate/create/async_create: rtf_format() of the
+                       * rule; templates and tables: see below. */
+};
+
+/* A template or table the double made. */
+struct dbl_obj {
+    char kind; /* 'p'attern template, 'a'ctions template, 't'able. */
+    uintptr_t handle;
+    bool alive;
+    struct rte_flow_attr attr;      /* Table: its rules' attributes. */
+    int types[RTF_MAX_ACTIONS + 1]; /* Templates: item/action types. */
+    size_t n_types;
+    uintptr_t pt, at; /* Table: its templates. */
+};
+
+/* An asynchronous operation waiting for its completion. */
+struct dbl_op {
+    uint16_t port_id;
+    void *user_data;
+    bool ok;
+    bool pushed;
+    bool create; /* A creation (an error completion: no rule). */
 };
 
 static struct {
-    struct call calls[64];
+    struct call calls[128];
     size_t n_calls;
 
     /* What validate/create answer: 0, or this negative errno with this
      * error type and message, its cause the action of type
      * refuse_action (or the item of type refuse_item) if the rule has
-     * one; refuse_on: "validate" or "create". */
+     * one; refuse_on: "validate" or "create", or one of the template
+     * path's "pattern_template" (items only), "actions_template" (the
+     * masks are the actions the cause points into), "table" (only with
+     * refuse_all) and "async_create". */
     int refuse_ret;
     enum rte_flow_error_type refuse_type;
     const char *refuse_msg;
@@ -100,6 +130,27 @@ static struct {
     bool info_ok; /* info_get succeeds with queues. */
     int configure_ret;
     int meter_ret;
+
+    /* The template path.  Objects get handles from next_obj.  An
+     * operation's completion can be pulled once pushed; creation
+     * completions say error if op_error, removal ones if
+     * destroy_op_error.  Pulls find nothing pull_empty times first (per
+     * completion), or ever (pull_never).  async_destroy, push and pull
+     * fail with their *_ret (negative errno). */
+    struct dbl_obj objs[32];
+    size_t n_objs;
+    uintptr_t next_obj;
+    struct dbl_op ops[16];
+    size_t n_ops;
+    bool op_error, destroy_op_error;
+    int pull_empty;
+    bool pull_never;
+    int async_destroy_ret, push_ret, pull_ret;
+    unsigned empty_pulls; /* Pulls that found nothing (not recorded). */
+    int live_rules;       /* Rules the async calls made, minus removed. */
+
+    /* Calls are not recorded (tests with thousands of rules). */
+    bool no_record;
 } dbl;
 
 static void
@@ -109,13 +160,21 @@ dbl_reset(void)
     dbl.refuse_action = -1;
     dbl.refuse_item = -1;
     dbl.next_flow = 0x100;
+    dbl.next_obj = 0x9000;
 }
 
 static struct call *
 record(const char *op, uint16_t port_id)
 {
-    assert_true(dbl.n_calls < ARRAY_SIZE(dbl.calls));
-    struct call *c = &dbl.calls[dbl.n_calls++];
+    static struct call scratch;
+    struct call *c;
+
+    if (dbl.no_record) {
+        c = &scratch;
+    } else {
+        assert_true(dbl.n_calls < ARRAY_SIZE(dbl.calls));
+        c = &dbl.calls[dbl.n_calls++];
+    }
     memset(c, 0, sizeof *c);
     snprintf(c->op, sizeof c->op, "%s", op);
     c->port_id = port_id;
@@ -330,6 +389,355 @@ dbl_meter_ensure(uint16_t port_id, uint32_t mtr_id,
     return dbl.meter_ret;
 }
 
+/* The template path. */
+
+static struct dbl_obj *
+obj_new(char kind, uint16_t port_id)
+{
+    assert_true(dbl.n_objs < ARRAY_SIZE(dbl.objs));
+    struct dbl_obj *o = &dbl.objs[dbl.n_objs++];
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->handle = dbl.next_obj++;
+    o->alive = true;
+    return o;
+}
+
+static struct dbl_obj *
+obj_find(char kind, uintptr_t handle)
+{
+    for (size_t i = 0; i < dbl.n_objs; i++) {
+        if (dbl.objs[i].kind == kind && dbl.objs[i].handle == handle) {
+            return &dbl.objs[i];
+        }
+    }
+    fail_msg("no object %c %#lx", kind, (unsigned long) handle);
+    return NULL;
+}
+
+/* Live objects of KIND (only the template tests ask). */
+NF_UNUSED static size_t
+n_live(char kind)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < dbl.n_objs; i++) {
+        n += dbl.objs[i].kind == kind && dbl.objs[i].alive;
+    }
+    return n;
+}
+
+static const struct rte_flow_item no_items[] = {
+    { .type = RTE_FLOW_ITEM_TYPE_END },
+};
+static const struct rte_flow_action no_actions[] = {
+    { .type = RTE_FLOW_ACTION_TYPE_END },
+};
+
+static void
+attr_text(struct buf *b, unsigned ingress, unsigned egress, unsigned transfer)
+{
+    buf_put_cstr(b, transfer ? "transfer" : egress ? "egress" : "ingress");
+    assert_true(ingress + egress + transfer == 1);
+}
+
+/* Text: the attributes and the items as rtf_format() says them with each
+ * spec replaced by its mask ("eth type=0xffff / ipv4 / end"). */
+static int
+dbl_pattern_template_create(uint16_t port_id,
+                            const struct rte_flow_pattern_template_attr *attr,
+                            const struct rte_flow_item pattern[],
+                            struct rte_flow_pattern_template **ptp,
+                            struct rte_flow_error *error)
+{
+    struct call *c = record("pattern_template", port_id);
+    struct rte_flow_item items[RTF_MAX_ITEMS + 1];
+    struct rte_flow_attr fattr = {
+        .ingress = attr->ingress,
+        .egress = attr->egress,
+        .transfer = attr->transfer,
+    };
+    struct buf b = BUF_INITIALIZER;
+    size_t n = 0;
+    int ret;
+
+    assert_int_equal(attr->relaxed_matching, 0);
+    for (; pattern[n].type != RTE_FLOW_ITEM_TYPE_END; n++) {
+        assert_true(n < RTF_MAX_ITEMS);
+        items[n] = pattern[n];
+        if (!items[n].last) {
+            items[n].spec = items[n].mask;
+        }
+    }
+    items[n] = pattern[n];
+    rtf_format(&b, &fattr, items, no_actions);
+    snprintf(c->text, sizeof c->text, "%s", buf_cstr(&b));
+    buf_destroy(&b);
+    ret = dbl_refuses("pattern_template", pattern, no_actions, error);
+    if (ret) {
+        *ptp = NULL;
+        return ret;
+    }
+    struct dbl_obj *o = obj_new('p', port_id);
+    for (size_t i = 0; i <= n; i++) {
+        o->types[o->n_types++] = pattern[i].type;
+    }
+    c->obj = o->handle;
+    *ptp = (struct rte_flow_pattern_template *) o->handle;
+    return 0;
+}
+
+static int
+dbl_pattern_template_destroy(uint16_t port_id,
+                             struct rte_flow_pattern_template *pt,
+                             struct rte_flow_error *error)
+{
+    struct dbl_obj *o = obj_find('p', (uintptr_t) pt);
+
+    record("pattern_template_destroy", port_id)->obj = (uintptr_t) pt;
+    assert_true(o->alive);
+    o->alive = false;
+    return 0;
+}
+
+/* Text: the direction, the action names, and the masks ("ingress count /
+ * port_id / end masks count / port_id / end", a mask with a conf
+ * followed by "(conf)"). */
+static int
+dbl_actions_template_create(uint16_t port_id,
+                            const struct rte_flow_actions_template_attr *attr,
+                            const struct rte_flow_action actions[],
+                            const struct rte_flow_action masks[],
+                            struct rte_flow_actions_template **atp,
+                            struct rte_flow_error *error)
+{
+    struct call *c = record("actions_template", port_id);
+    struct buf b = BUF_INITIALIZER;
+    size_t n = 0;
+    int ret;
+
+    attr_text(&b, attr->ingress, attr->egress, attr->transfer);
+    for (; actions[n].type != RTE_FLOW_ACTION_TYPE_END; n++) {
+        const char *name = rtf_action_name(actions[n].type);
+        buf_printf(&b, " %s /", name ? name : "?");
+        assert_int_equal(masks[n].type, actions[n].type);
+    }
+    assert_int_equal(masks[n].type, RTE_FLOW_ACTION_TYPE_END);
+    buf_put_cstr(&b, " end masks");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = rtf_action_name(masks[i].type);
+        buf_printf(&b, " %s%s /", name ? name : "?",
+                   masks[i].conf ? "(conf)" : "");
+    }
+    buf_put_cstr(&b, " end");
+    snprintf(c->text, sizeof c->text, "%s", buf_cstr(&b));
+    buf_destroy(&b);
+    ret = dbl_refuses("actions_template", no_items, masks, error);
+    if (ret) {
+        *atp = NULL;
+        return ret;
+    }
+    struct dbl_obj *o = obj_new('a', port_id);
+    for (size_t i = 0; i <= n; i++) {
+        o->types[o->n_types++] = actions[i].type;
+    }
+    c->obj = o->handle;
+    *atp = (struct rte_flow_actions_template *) o->handle;
+    return 0;
+}
+
+static int
+dbl_actions_template_destroy(uint16_t port_id,
+                             struct rte_flow_actions_template *at,
+                             struct rte_flow_error *error)
+{
+    struct dbl_obj *o = obj_find('a', (uintptr_t) at);
+
+    record("actions_template_destroy", port_id)->obj = (uintptr_t) at;
+    assert_true(o->alive);
+    o->alive = false;
+    return 0;
+}
+
+/* Text: "ingress group 0 flows=4096 pattern=0x9000 actions=0x9001". */
+static int
+dbl_table_create(uint16_t port_id,
+                 const struct rte_flow_template_table_attr *attr,
+                 struct rte_flow_pattern_template *pt,
+                 struct rte_flow_actions_template *at,
+                 struct rte_flow_template_table **tablep,
+                 struct rte_flow_error *error)
+{
+    struct call *c = record("table", port_id);
+    const struct rte_flow_attr *fa = &attr->flow_attr;
+    struct buf b = BUF_INITIALIZER;
+
+    assert_true(obj_find('p', (uintptr_t) pt)->alive);
+    assert_true(obj_find('a', (uintptr_t) at)->alive);
+    attr_text(&b, fa->ingress, fa->egress, fa->transfer);
+    buf_printf(&b, " group %u flows=%u pattern=%#lx actions=%#lx", fa->group,
+               attr->nb_flows, (unsigned long) pt, (unsigned long) at);
+    snprintf(c->text, sizeof c->text, "%s", buf_cstr(&b));
+    buf_destroy(&b);
+    if (dbl.refuse_on && !strcmp(dbl.refuse_on, "table") && dbl.refuse_all) {
+        error->type = dbl.refuse_type;
+        error->cause = fa;
+        error->message = dbl.refuse_msg;
+        *tablep = NULL;
+        return dbl.refuse_ret;
+    }
+    struct dbl_obj *o = obj_new('t', port_id);
+    o->attr = *fa;
+    o->pt = (uintptr_t) pt;
+    o->at = (uintptr_t) at;
+    c->obj = o->handle;
+    *tablep = (struct rte_flow_template_table *) o->handle;
+    return 0;
+}
+
+static int
+dbl_table_destroy(uint16_t port_id, struct rte_flow_template_table *table,
+                  struct rte_flow_error *error)
+{
+    struct dbl_obj *o = obj_find('t', (uintptr_t) table);
+
+    record("table_destroy", port_id)->obj = (uintptr_t) table;
+    assert_true(o->alive);
+    /* A table goes after its templates' users, before its templates. */
+    assert_true(obj_find('p', o->pt)->alive);
+    assert_true(obj_find('a', o->at)->alive);
+    o->alive = false;
+    return 0;
+}
+
+static void
+op_add(uint16_t port_id, void *user_data, bool ok, bool create)
+{
+    assert_true(dbl.n_ops < ARRAY_SIZE(dbl.ops));
+    dbl.ops[dbl.n_ops++] = (struct dbl_op){
+        .port_id = port_id,
+        .user_data = user_data,
+        .ok = ok,
+        .create = create,
+    };
+}
+
+/* Text: rtf_format() of the rule with its table's attributes; the rule's
+ * item and action types must be its templates'. */
+static int
+dbl_async_create(uint16_t port_id, uint32_t queue, bool postpone,
+                 struct rte_flow_template_table *table,
+                 const struct rte_flow_item pattern[],
+                 const struct rte_flow_action actions[], void *user_data,
+                 struct rte_flow **flowp, struct rte_flow_error *error)
+{
+    struct call *c = record("async_create", port_id);
+    const struct dbl_obj *t = obj_find('t', (uintptr_t) table);
+    const struct dbl_obj *pt = obj_find('p', t->pt);
+    const struct dbl_obj *at = obj_find('a', t->at);
+    int ret;
+
+    assert_int_equal(queue, 0);
+    assert_true(t->alive);
+    for (size_t i = 0; i < pt->n_types; i++) {
+        assert_int_equal(pattern[i].type, pt->types[i]);
+    }
+    for (size_t i = 0; i < at->n_types; i++) {
+        assert_int_equal(actions[i].type, at->types[i]);
+    }
+    c->obj = t->handle;
+    record_rule(c, &t->attr, pattern, actions);
+    ret = dbl_refuses("async_create", pattern, actions, error);
+    if (ret) {
+        *flowp = NULL;
+        return ret;
+    }
+    c->flow = dbl.next_flow++;
+    *flowp = (struct rte_flow *) c->flow;
+    /* Not postponed, but the double hands the completion out only after
+     * a push, so that a missing push shows. */
+    assert_false(postpone);
+    op_add(port_id, user_data, !dbl.op_error, true);
+    dbl.live_rules++;
+    return 0;
+}
+
+static int
+dbl_async_destroy(uint16_t port_id, uint32_t queue, bool postpone,
+                  struct rte_flow *flow, void *user_data,
+                  struct rte_flow_error *error)
+{
+    record("async_destroy", port_id)->flow = (uintptr_t) flow;
+    assert_int_equal(queue, 0);
+    if (dbl.async_destroy_ret) {
+        error->type = RTE_FLOW_ERROR_TYPE_HANDLE;
+        error->message = "no such rule";
+        return dbl.async_destroy_ret;
+    }
+    op_add(port_id, user_data, !dbl.destroy_op_error, false);
+    dbl.live_rules--;
+    return 0;
+}
+
+static int
+dbl_push(uint16_t port_id, uint32_t queue, struct rte_flow_error *error)
+{
+    record("push", port_id);
+    assert_int_equal(queue, 0);
+    if (dbl.push_ret) {
+        error->type = RTE_FLOW_ERROR_TYPE_UNSPECIFIED;
+        error->message = "push failed";
+        return dbl.push_ret;
+    }
+    for (size_t i = 0; i < dbl.n_ops; i++) {
+        if (dbl.ops[i].port_id == port_id) {
+            dbl.ops[i].pushed = true;
+        }
+    }
+    return 0;
+}
+
+/* Recorded only when it returns completions or fails; text "N". */
+static int
+dbl_pull(uint16_t port_id, uint32_t queue, struct rte_flow_op_result res[],
+         uint16_t n_res, struct rte_flow_error *error)
+{
+    int n = 0;
+
+    assert_int_equal(queue, 0);
+    if (dbl.pull_ret) {
+        record("pull", port_id);
+        error->type = RTE_FLOW_ERROR_TYPE_UNSPECIFIED;
+        error->message = "pull failed";
+        return dbl.pull_ret;
+    }
+    if (dbl.pull_never || dbl.pull_empty > 0) {
+        dbl.pull_empty--;
+        dbl.empty_pulls++;
+        return 0;
+    }
+    for (size_t i = 0; i < dbl.n_ops && n < n_res;) {
+        struct dbl_op *op = &dbl.ops[i];
+        if (op->port_id != port_id || !op->pushed) {
+            i++;
+            continue;
+        }
+        res[n].status = op->ok ? RTE_FLOW_OP_SUCCESS : RTE_FLOW_OP_ERROR;
+        res[n].user_data = op->user_data;
+        n++;
+        if (op->create && !op->ok) {
+            dbl.live_rules--;
+        }
+        *op = dbl.ops[--dbl.n_ops];
+    }
+    if (!n) {
+        dbl.empty_pulls++;
+        return 0;
+    }
+    snprintf(record("pull", port_id)->text, sizeof dbl.calls[0].text, "%d", n);
+    return n;
+}
+
 static const struct rtf_ops dbl_ops = {
     .port_info = dbl_port_info,
     .validate = dbl_validate,
@@ -342,6 +750,16 @@ static const struct rtf_ops dbl_ops = {
     .info_get = dbl_info_get,
     .configure = dbl_configure,
     .meter_ensure = dbl_meter_ensure,
+    .pattern_template_create = dbl_pattern_template_create,
+    .pattern_template_destroy = dbl_pattern_template_destroy,
+    .actions_template_create = dbl_actions_template_create,
+    .actions_template_destroy = dbl_actions_template_destroy,
+    .table_create = dbl_table_create,
+    .table_destroy = dbl_table_destroy,
+    .async_create = dbl_async_create,
+    .async_destroy = dbl_async_destroy,
+    .push = dbl_push,
+    .pull = dbl_pull,
 };
 
 /* Number of calls of OP so far. */
@@ -373,13 +791,15 @@ nth_call(const char *op, size_t idx)
  * Set-up: the provider, initialised, with every port added.
  * ------------------------------------------------------------------ */
 
+/* Every port added while the PMDs offer the template API if TEMPLATE. */
 static int
-setup(void **state)
+setup_ports(bool template)
 {
     static const struct offload_global_config cfg = { 0 };
     char *err = NULL;
 
     dbl_reset();
+    dbl.info_ok = template;
     rtf_provider_set_ops(&dbl_ops, lookup);
     assert_int_equal(rtf_provider_class.init(&cfg, &err), 0);
     for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
@@ -393,6 +813,12 @@ setup(void **state)
     }
     dbl.n_calls = 0;
     return 0;
+}
+
+NF_UNUSED static int
+setup(void **state)
+{
+    return setup_ports(false);
 }
 
 static int

@@ -341,15 +341,18 @@ test_ports(void **state)
     assert_int_equal(rtf_api_choose(0, true, &capable), RTF_API_SYNC);
     assert_false(capable);
 
-    /* A port added while the PMD offers the template API says so. */
+    /* A port added while the PMD offers the template API but refuses
+     * configure() says so, and stays synchronous. */
     struct offload_port p = { .odp_port = 20,
-                              .name = "dpdk1",
+                              .name = "dpdk8",
                               .type = "dpdk" };
     dbl.info_ok = true;
+    dbl.n_calls = 0;
     assert_int_equal(rtf_provider_class.port_add(&p, &why), 0);
     p.provider = &rtf_provider_class;
+    assert_int_equal(nth_call("configure", 0)->port_id, 8);
     rtf_provider_class.port_describe(&p, line, sizeof line);
-    assert_string_equal(line, "dpdk port 1, synchronous API (template API "
+    assert_string_equal(line, "dpdk port 8, synchronous API (template API "
                               "offered), 0 rules");
     rtf_provider_class.port_del(&p);
 }
