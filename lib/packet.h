@@ -331,6 +331,8 @@ struct pkt {
     uint32_t mark;            /* skb mark ("pkt_mark"). */
     uint32_t recirc_id;       /* 0 on first pass, else recirculation id. */
     uint32_t dp_hash;         /* Set by the hash action; 0 when unset. */
+    uint32_t hw_mark;         /* The flow mark a NIC's rule set on it
+                               * (partial offload), 0: none. */
     struct pkt_tunnel tunnel; /* All zero when not tunnelled. */
 };
 

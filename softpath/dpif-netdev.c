@@ -44,6 +44,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/openvswitch.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,11 @@
 VLOG_DEFINE_THIS_MODULE(dpif_netdev);
 
 COVERAGE_DEFINE(dpif_netdev_output_no_port);
+COVERAGE_DEFINE(dpif_netdev_mark_hit);
+COVERAGE_DEFINE(dpif_netdev_mark_miss);
+
+/* dpif_netdev_set_mark_resolver()'s; read on the datapath thread. */
+static dpif_netdev_mark_resolver *_Atomic mark_resolver;
 COVERAGE_DEFINE(dpif_netdev_recirc_too_deep);
 COVERAGE_DEFINE(dpif_netdev_meter_missing);
 
@@ -326,6 +332,31 @@ process_packet(struct dp_netdev *dp, struct pkt *p, int depth)
     }
 }
 
+static struct dp_flow *flow_lookup_ufid(const struct dp_netdev *,
+                                        const struct dpif_ufid *);
+
+/* The rule of the flow a NIC marked with MARK, or NULL. */
+static struct dpcls_rule *
+mark_lookup(struct dp_netdev *dp, dpif_netdev_mark_resolver *resolve,
+            uint32_t mark)
+{
+    struct dpif_ufid ufid;
+    struct dp_flow *f;
+
+    if (resolve(mark, &ufid) && (f = flow_lookup_ufid(dp, &ufid))) {
+        COVERAGE_INC(dpif_netdev_mark_hit);
+        return f->rule;
+    }
+    COVERAGE_INC(dpif_netdev_mark_miss);
+    return NULL;
+}
+
+void
+dpif_netdev_set_mark_resolver(dpif_netdev_mark_resolver *resolver)
+{
+    atomic_store(&mark_resolver, resolver);
+}
+
 /* Processes the N packets of PKTS (taken), just received on IN_PORT:
  * the cache first, then the classifier for all the cache's misses at
  * once, then each packet's actions or upcall in arrival order. */
@@ -342,10 +373,18 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
     size_t n_miss = 0;
     long long now = nf_time_msec();
 
+    dpif_netdev_mark_resolver *resolve = atomic_load(&mark_resolver);
+
     for (size_t i = 0; i < n; i++) {
         pkts[i]->in_port = in_port;
         pkts[i]->recirc_id = 0;
         flow_extract(pkts[i], &flows[i]);
+        if (pkts[i]->hw_mark && resolve) {
+            rules[i] = mark_lookup(dp, resolve, pkts[i]->hw_mark);
+            if (rules[i]) {
+                continue;
+            }
+        }
         hashes[i] = emc_hash(&flows[i]);
         rules[i] = emc_lookup(&dp->emc, &flows[i], hashes[i]);
         if (!rules[i]) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct dpif;
+struct dpif_ufid;
 
 /* Registers the "netdev" datapath type with dpif_register_class().  May be
  * called any number of times. */
@@ -51,5 +52,16 @@ void dpif_netdev_set_local_port_type(const char *type);
  * insert on 1 in INV_PROB misses (0 disables the cache, 1 inserts on every
  * miss; the default is EMC_DEFAULT_INSERT_INV_PROB). */
 void dpif_netdev_set_emc_insert_inv_prob(unsigned int inv_prob);
+
+/* Partial offload: the flow a NIC's mark stands for.  A packet that a
+ * NIC rule marked (struct pkt hw_mark, set by the dpdk port type) is given
+ * the flow whose ufid RESOLVER answers for the mark, without an exact-
+ * match cache or classifier lookup; an unknown mark, or a flow the
+ * datapath no longer has, falls back to the lookup.  The offload provider
+ * that puts the marks resolves them (rteflow's rtf_mark_to_ufid()).
+ * RESOLVER runs on the datapath thread and must be thread-safe; NULL (the
+ * default) ignores marks.  Set it before the datapath forwards. */
+typedef bool dpif_netdev_mark_resolver(uint32_t mark, struct dpif_ufid *ufid);
+void dpif_netdev_set_mark_resolver(dpif_netdev_mark_resolver *resolver);
 
 #endif /* NICFLOW_SOFTPATH_DPIF_NETDEV_H */

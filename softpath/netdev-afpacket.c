@@ -34,10 +34,21 @@
  * kernel's own segmentation and checksum offloads therefore keep working
  * through the port and nobody needs "ethtool -K ... tx off".
  *
- * Transmit: sendmmsg() on the same socket, header and frame as two iovecs
- * (no copy), with PACKET_QDISC_BYPASS since a datapath port wants the
- * device queue directly.  A TX ring would save the system call but not the
- * copy, and caps frame sizes, so it is not used.
+ * Transmit: sendmmsg() on a socket of its own (bound with protocol 0: it
+ * sends on the device and receives nothing), with PACKET_QDISC_BYPASS
+ * since a datapath port wants the device queue directly.  Why not the
+ * receive socket: every frame sent is charged to the sending socket until
+ * the receiver frees or orphans it, and that release wakes whatever waits
+ * on the socket; a receive socket always has a waiter (the datapath's
+ * epoll set or poll), so each packet cost a wake-up call that found
+ * nothing to do (about 4% of the datapath thread's time at 64-byte line
+ * rate).  Nobody waits on the send socket.  The virtio header is written
+ * into the headroom right in front of the frame, so each message is one
+ * iovec (two when a push left too little headroom).  A TX ring would save
+ * the system call, but the kernel hands its frames back as soon as the
+ * skb is orphaned (a veth peer's IP layer does that on receipt) while the
+ * data may still sit in the receiver's socket queue as page fragments of
+ * the ring, so a reused slot could change a queued packet; it is not used.
  *
  * The socket is promiscuous (PACKET_ADD_MEMBERSHIP) and ignores packets the
  * host itself sends on the device (PACKET_IGNORE_OUTGOING where the kernel
@@ -187,8 +198,9 @@ struct netdev_afpacket {
     enum afpacket_mode mode;
 
     /* rx-after-tc: the receive sockets are bound to RX_IFINDEX, the
-     * device's macvlan, and TX_FD (a send-only socket on the device)
-     * sends.  Otherwise RX_IFINDEX is IFINDEX and TX_FD is -1. */
+     * device's macvlan; otherwise RX_IFINDEX is IFINDEX.  TX_FD, a
+     * send-only socket on the device, sends in every mode (see
+     * "Transmit" at the top of the file); -1 only while closed. */
     bool rx_after_tc;
     int rx_ifindex;
     int tx_fd;
@@ -198,8 +210,8 @@ struct netdev_afpacket {
     bool rx_paused;
 
     /* One socket (v2 or v3 mode) or two, [0] v2 and [1] v3, in one fanout
-     * group (auto); the first sends, unless TX_FD does.  EPFD watches both
-     * in auto mode so that the datapath has one descriptor to poll. */
+     * group (auto); they only receive.  EPFD watches both in auto mode so
+     * that the datapath has one descriptor to poll. */
     struct afpacket_sock socks[2];
     size_t n_socks;
     int epfd;
@@ -406,8 +418,8 @@ afpacket_sock_close(struct afpacket_sock *dev)
     }
 }
 
-/* rx-after-tc: opens DEV->tx_fd, the socket that sends on the device
- * itself while the receive sockets are on the macvlan.  Bound with
+/* Opens DEV->tx_fd, the socket that sends on the device itself (also
+ * while rx-after-tc has the receive sockets on the macvlan).  Bound with
  * protocol 0, it has a device to send on but no protocol hook, so the
  * kernel queues nothing to it.  Returns 0 or a positive errno with *WHAT
  * saying which step failed. */
@@ -507,10 +519,9 @@ afpacket_join_fanout(struct afpacket_sock *s, uint16_t *id)
     return 0;
 }
 
-/* Opens DEV's sockets for DEV->mode, receiving on DEV->rx_ifindex (and
- * with a send socket of their own when DEV->rx_after_tc).  Leaves nothing
- * open on failure; returns a positive errno with *WHAT saying which step
- * failed. */
+/* Opens DEV's sockets for DEV->mode, receiving on DEV->rx_ifindex, and the
+ * send socket.  Leaves nothing open on failure; returns a positive errno
+ * with *WHAT saying which step failed. */
 static int afpacket_pause_socks(struct netdev_afpacket *, bool pause);
 static int afpacket_open(struct netdev_afpacket *, const char **what);
 
@@ -525,11 +536,9 @@ afpacket_open__(struct netdev_afpacket *dev, const char **what)
     dev->active = 0;
     dev->rate_start = nf_time_msec();
     dev->rate_pkts = 0;
-    if (dev->rx_after_tc) {
-        error = afpacket_tx_open(dev, what);
-        if (error) {
-            return error;
-        }
+    error = afpacket_tx_open(dev, what);
+    if (error) {
+        return error;
     }
     dev->socks[0] = (struct afpacket_sock){
         .fd = -1,
@@ -982,10 +991,21 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
             struct pkt *p = pkts[base + i];
 
             netdev_pkt_get_vnet_hdr(p, &vnet[i]);
-            iov[i][0] = (struct iovec){ &vnet[i], sizeof vnet[i] };
-            iov[i][1] = (struct iovec){ p->data, p->size };
             msgs[i].msg_hdr.msg_iov = iov[i];
-            msgs[i].msg_hdr.msg_iovlen = 2;
+            if (pkt_headroom(p) >= NETDEV_PKT_META_SIZE + sizeof vnet[i]) {
+                /* The header goes in the headroom right in front of the
+                 * frame (above the metadata it was read from), so the
+                 * kernel imports and copies one segment instead of two. */
+                uint8_t *hdr = p->data - sizeof vnet[i];
+
+                memcpy(hdr, &vnet[i], sizeof vnet[i]);
+                iov[i][0] = (struct iovec){ hdr, sizeof vnet[i] + p->size };
+                msgs[i].msg_hdr.msg_iovlen = 1;
+            } else {
+                iov[i][0] = (struct iovec){ &vnet[i], sizeof vnet[i] };
+                iov[i][1] = (struct iovec){ p->data, p->size };
+                msgs[i].msg_hdr.msg_iovlen = 2;
+            }
         }
 
         size_t i = 0;

@@ -875,6 +875,11 @@ dpdk_mbuf_to_pkt(struct rte_mbuf *m)
     if (src && src != dst) {
         memcpy(dst, src, len);
     }
+    if (m->ol_flags & RTE_MBUF_F_RX_FDIR_ID) {
+        /* A rule's MARK (rteflow's partial offload): the datapath finds
+         * the packet's flow by it instead of a lookup. */
+        p->hw_mark = m->hash.fdir.hi;
+    }
     return p;
 }
 

@@ -29,6 +29,8 @@
 #include "config.h" /* HAVE_DPDK */
 #ifdef HAVE_DPDK
 #include "rteflow/rtf-provider.h"
+#include "softpath/dpif-netdev.h"
+#include "softpath/dpif.h"
 #endif
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
@@ -163,6 +165,23 @@ coverage_timer_cb(void *aux)
     coverage_run();
 }
 
+#ifdef HAVE_DPDK
+/* Partial offload: the userspace datapath finds a marked packet's flow
+ * through the rteflow provider, which put the mark on the rule. */
+static bool
+resolve_rteflow_mark(uint32_t mark, struct dpif_ufid *ufid)
+{
+    struct offload_ufid u;
+
+    if (!rtf_mark_to_ufid(mark, &u)) {
+        return false;
+    }
+    _Static_assert(sizeof u == sizeof *ufid, "ufid sizes");
+    memcpy(ufid, &u, sizeof *ufid);
+    return true;
+}
+#endif
+
 int
 main(int argc, char *argv[])
 {
@@ -189,6 +208,7 @@ main(int argc, char *argv[])
     offload_provider_register(&offload_hal_class);
 #ifdef HAVE_DPDK
     offload_provider_register(&rtf_provider_class);
+    dpif_netdev_set_mark_resolver(resolve_rteflow_mark);
 #endif
     upcall_init(loop);
     tnl_route_init(loop);

@@ -896,12 +896,74 @@ test_open_enumerate_destroy(void **state)
     dpif_close(again);
 }
 
+/* Partial offload: a packet a NIC rule marked takes the flow the mark
+ * resolves to, without a lookup; an unknown mark, or a flow the datapath
+ * no longer has, falls back to the lookup. */
+static struct dpif_ufid marked_ufid;
+
+static bool
+resolve_mark(uint32_t mark, struct dpif_ufid *ufid)
+{
+    if (mark != 7) {
+        return false;
+    }
+    *ufid = marked_ufid;
+    return true;
+}
+
+static void
+test_hw_mark(void **state)
+{
+    struct fixture *fx = *state;
+    struct pkt *model = make_tcp(1, TCP_SYN, 20);
+    size_t size = model->size;
+    struct dpif_flow f;
+
+    pkt_delete(model);
+    put_flow(fx, "in_port(1),eth(),eth_type(0x0800),ipv4(src=10.0.0.1)", "2");
+    /* An ARP flow, which an IPv4 packet's lookup never finds. */
+    put_flow(fx, "in_port(1),eth(),eth_type(0x0806)", "3");
+    assert_int_equal(get_text(fx, "in_port(1),eth(),eth_type(0x0806)", &f), 0);
+    marked_ufid = f.ufid;
+    dpif_flow_destroy(&f);
+    dpif_netdev_set_mark_resolver(resolve_mark);
+
+    /* Marked 7: the ARP flow's actions, so no lookup took place. */
+    struct pkt *p = make_tcp(1, TCP_SYN, 20);
+    p->hw_mark = 7;
+    inject(fx, P1, p);
+    dpif_netdev_run(fx->dpif);
+    assert_int_equal(pop_all(fx, P3, size), 1);
+    assert_int_equal(pop_all(fx, P2, size), 0);
+    assert_int_equal(get_text(fx, "in_port(1),eth(),eth_type(0x0806)", &f), 0);
+    assert_int_equal(f.stats.n_packets, 1);
+    dpif_flow_destroy(&f);
+
+    /* A mark nobody put: the lookup. */
+    p = make_tcp(1, TCP_SYN, 20);
+    p->hw_mark = 8;
+    inject(fx, P1, p);
+    dpif_netdev_run(fx->dpif);
+    assert_int_equal(pop_all(fx, P2, size), 1);
+
+    /* The marked flow deleted: the lookup again. */
+    assert_int_equal(dpif_flow_del(fx->dpif, &marked_ufid, NULL, 0, NULL), 0);
+    p = make_tcp(1, TCP_SYN, 20);
+    p->hw_mark = 7;
+    inject(fx, P1, p);
+    dpif_netdev_run(fx->dpif);
+    assert_int_equal(pop_all(fx, P2, size), 1);
+    assert_int_equal(pop_all(fx, P3, size), 0);
+    dpif_netdev_set_mark_resolver(NULL);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_port_classifiers, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_hw_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_output_to_two_ports, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_miss_then_hit, setup, teardown),
