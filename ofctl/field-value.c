@@ -619,8 +619,9 @@ of_field_format(const struct of_field *f, const union of_value *v,
                 buf_printf(b, "/0x%04" PRIx64, mx);
             }
         } else if (f->where == OF_IN_TUN_MD) {
-            /* Variable length: print the bytes the match has. */
-            put_hex(b, v->be, f->n_bytes, false);
+            /* Variable length: print the bytes the match has ("0" for
+             * none set, as Open vSwitch prints a zero option). */
+            put_hex(b, v->be, f->n_bytes, true);
             if (!exact && m) {
                 /* Exact over the value's own length prints bare. */
                 size_t first = 0;

@@ -152,6 +152,12 @@ set_protocol(struct of_vconn *vc, unsigned usable, bool prefer_nxm)
     return p;
 }
 
+enum of_protocol
+ofctl_set_protocol(struct of_vconn *vc, unsigned usable)
+{
+    return set_protocol(vc, usable, false);
+}
+
 /* ---------------------------------------------------------------------
  * Flow modifications.
  * --------------------------------------------------------------------- */

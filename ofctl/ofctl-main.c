@@ -110,7 +110,7 @@ ofctl_read_file(const char *file)
 
 static const struct ofctl_command *const command_tables[] = {
     ofctl_switch_commands, ofctl_flow_commands, ofctl_group_commands,
-    ofctl_meter_commands,  ofctl_dev_commands,
+    ofctl_meter_commands,  ofctl_tlv_commands,  ofctl_dev_commands,
 };
 
 static void NF_NORETURN

@@ -8,6 +8,7 @@
 
 #include "lib/buf.h"
 #include "lib/util.h"
+#include "ofctl/ofp-flow.h"
 #include "ofctl/ofp.h"
 #include "ofctl/vconn.h"
 
@@ -46,6 +47,12 @@ void ofctl_transact(struct of_vconn *, const struct buf *request,
 /* Sends the N messages and a barrier; exits on an error reply. */
 void ofctl_transact_noreply(struct of_vconn *, const struct buf *msgs,
                             size_t n);
+
+/* Chooses the protocol for messages whose usable protocols are USABLE
+ * (a set of OF_PROTO_*) on VC and, in OpenFlow 1.0, switches the
+ * connection to it as ovs-ofctl does before a flow-mod (ofctl-flows.c);
+ * exits if no allowed version can carry them. */
+enum of_protocol ofctl_set_protocol(struct of_vconn *, unsigned usable);
 
 /* --bundle (ofctl-groups.c): widens the allowed versions to those that
  * carry bundles, as ovs-ofctl does, before a connection is opened. */
@@ -90,5 +97,7 @@ extern const struct ofctl_command ofctl_dev_commands[];
 extern const struct ofctl_command ofctl_switch_commands[];
 extern const struct ofctl_command ofctl_group_commands[];
 extern const struct ofctl_command ofctl_meter_commands[];
+/* add-tlv-map, del-tlv-map, dump-tlv-map (ofctl-tlv.c). */
+extern const struct ofctl_command ofctl_tlv_commands[];
 
 #endif /* NICFLOW_OFCTL_OFCTL_H */

@@ -837,6 +837,9 @@ of_acts_decode(const void *data, size_t len, uint8_t version,
     if (instructions && version == OF_V10) {
         return OF_ERR_OFPBIC_UNKNOWN_INST;
     }
+    /* Room for what the actions usually decode to, so that the buffer is
+     * allocated once rather than grown action by action. */
+    buf_reserve(&tmp.buf, NF_MIN(2 * len + 64, (size_t) 4096));
     err = instructions ? dec_instructions(&d, data, len)
                        : of_dec_list(&d, data, len);
     if (!err) {
@@ -853,7 +856,16 @@ of_acts_decode(const void *data, size_t len, uint8_t version,
         }
     }
     if (!err && tmp.buf.len) {
-        buf_put(&acts->buf, tmp.buf.data, tmp.buf.len);
+        if (!acts->buf.len) {
+            /* The usual case, nothing to append to: hand over the buffer
+             * rather than copy it (a flow-mod is decoded once when it
+             * arrives and once more when a bundle commits it). */
+            buf_destroy(&acts->buf);
+            acts->buf = tmp.buf;
+            buf_init(&tmp.buf);
+        } else {
+            buf_put(&acts->buf, tmp.buf.data, tmp.buf.len);
+        }
     }
     of_acts_destroy(&tmp);
     return err;

@@ -480,8 +480,11 @@ of_flow_mod_decode(const struct of_msg *msg, bool table_id_ext,
     uint16_t wire_cmd;
     uint8_t cmd;
 
-    memset(fm, 0, sizeof *fm);
+    /* of_flow_init() clears the flow (over 1 kB) itself: clearing the
+     * whole of *FM first as well showed in profiles of bundle commits. */
     of_flow_init(f, OF_FLOW_ADD);
+    fm->command = OF_FLOW_ADD;
+    fm->buffer_id = 0;
     fm->new_cookie = UINT64_MAX;
     of_cursor_init(&c, msg->body, msg->body_len);
 

@@ -228,7 +228,8 @@ payload_fits(const struct of_field *f, bool masked, size_t len)
         }
         len /= 2;
     }
-    return is_variable(f) ? len >= 1 && len <= f->n_bytes : len == f->n_bytes;
+    /* ovs-ofctl sends an exact zero option value as no bytes at all. */
+    return is_variable(f) ? len <= f->n_bytes : len == f->n_bytes;
 }
 
 /* A header as read off the wire, before its code point is looked up. */
@@ -695,13 +696,16 @@ value_ok(const struct of_field *f, const union of_value *v)
 static bool
 decode_prereqs_ok(const struct of_match *m, const struct of_field *f)
 {
-    uint64_t type_mask, type = get_u64(m, OF_F_ICMPV6_TYPE, &type_mask);
-    uint64_t code = get_u64(m, OF_F_ICMPV6_CODE, NULL);
+    uint64_t type_mask, type, code;
 
     switch (f->prereq) {
     case OF_PRQ_ND:
     case OF_PRQ_ND_SOLICIT:
     case OF_PRQ_ND_ADVERT:
+        /* Read only here: every entry of every match is checked, and
+         * only neighbour discovery fields need these two. */
+        type = get_u64(m, OF_F_ICMPV6_TYPE, &type_mask);
+        code = get_u64(m, OF_F_ICMPV6_CODE, NULL);
         if (!of_match_prereqs_ok(m, fld(OF_F_ICMPV6_TYPE)) || !type_mask
             || code) {
             return false;
@@ -722,6 +726,11 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
 {
     union of_value v, k;
 
+    if (is_variable(f) && mask && !len) {
+        /* "tun_metadata0=0/0": matches nothing, like an all-zero mask
+         * (Open vSwitch keeps the field as present; the model cannot). */
+        return OF_ERR_NONE;
+    }
     if (is_variable(f) && mask) {
         /* Leading bytes under a zero mask say nothing (the value there
          * must be zero too, checked below if it is not): drop them, as the
@@ -736,6 +745,13 @@ store_entry(struct of_match *m, const struct of_field *f, const uint8_t *value,
     if (is_variable(f) && mask && nf_bytes_all(mask, len, 0xff)) {
         /* An all-ones mask over the option's bytes is an exact match. */
         mask = NULL;
+    }
+    if (is_variable(f) && !mask && !len) {
+        /* An exact match on a zero value of no bytes (what ovs-ofctl sends
+         * for "tun_metadata0=0"): one zero byte, exact, in the model. */
+        static const uint8_t zero;
+        value = &zero;
+        len = 1;
     }
     if (is_variable(f) && !mask) {
         /* Open vSwitch sends an exact option value without its leading

@@ -15,6 +15,7 @@
 #include "ofctl/ofp-print.h"
 #include "ofctl/ofp-switch.h"
 #include "ofctl/ofp-table.h"
+#include "ofctl/ofp-tlv.h"
 
 /* Flow messages: flow-mods, flow removed, flow and aggregate stats. */
 static enum of_err
@@ -173,7 +174,7 @@ static enum of_err (*const printers[])(const struct of_msg *, struct buf *) = {
     format_simple_msg,    format_flow_msg,     of_monitor_msg_format,
     of_group_msg_format,  of_meter_msg_format, of_packet_msg_format,
     of_bundle_msg_format, format_switch_msg,   format_port_msg,
-    format_table_msg,
+    format_table_msg,     of_tlv_msg_format,
 };
 
 enum of_err

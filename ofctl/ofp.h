@@ -248,6 +248,9 @@ enum of_type {
     OF_T_NXST_AGGREGATE_REPLY,
     OF_T_NXST_FLOW_MONITOR_REQUEST,
     OF_T_NXST_FLOW_MONITOR_REPLY,
+    OF_T_NXT_TLV_TABLE_MOD, /* Geneve option mappings (ofp-tlv.h). */
+    OF_T_NXT_TLV_TABLE_REQUEST,
+    OF_T_NXT_TLV_TABLE_REPLY,
     OF_T_ONFT_BUNDLE_CONTROL, /* OpenFlow 1.3 bundle extension. */
     OF_T_ONFT_BUNDLE_ADD,
     OF_N_TYPES

@@ -9,6 +9,8 @@
 #include "lib/daemon.h"
 #include "lib/stream.h"
 #include "lib/util.h"
+#include "ofctl/ofp-print.h"
+#include "ofctl/ofp-switch.h"
 #include "ofctl/vconn.h"
 
 #define OF_DEFAULT_PORT 6653
@@ -303,8 +305,16 @@ of_vconn_format_error(const struct of_msg *m, struct buf *b)
         buf_printf(b, "\n%.*s", (int) data_len, (const char *) data);
     } else if (data_len >= 8) {
         struct of_msg inner;
-        if (!of_msg_decode(data, data_len, &inner)
-            || of_get16(data + 2) > data_len) {
+        if (!of_msg_decode(data, data_len, &inner)) {
+            /* The request the error answers, as ovs-ofctl prints it: the
+             * whole message, or its hex dump when it does not decode. */
+            buf_put_char(b, '\n');
+            if (of_msg_format(&inner, b)) {
+                buf_put_char(b, '\n');
+                of_hex_dump(b, data, data_len);
+            }
+            buf_chomp(b);
+        } else if (of_get16(data + 2) > data_len) {
             buf_printf(b, "\n%s", of_type_name(inner.type));
         }
     }

@@ -30,6 +30,7 @@
 #include "ofctl/vconn.h"
 #include "vswitchd/connmgr-private.h"
 #include "vswitchd/ofproto-private.h"
+#include "vswitchd/ofproto-tlv.h"
 
 VLOG_DEFINE_THIS_MODULE(connmgr_handlers);
 
@@ -1013,6 +1014,8 @@ static const struct handler handlers[OF_N_TYPES] = {
     [OF_T_NXT_FLOW_MOD_TABLE_ID] = { h_nx_setting, 0 },
     [OF_T_NXT_SET_PACKET_IN_FORMAT] = { h_nx_setting, 0 },
     [OF_T_NXT_SET_CONTROLLER_ID] = { h_nx_setting, 0 },
+    [OF_T_NXT_TLV_TABLE_MOD] = { ofproto_tlv_handle_mod, H_CHANGES },
+    [OF_T_NXT_TLV_TABLE_REQUEST] = { ofproto_tlv_handle_request, 0 },
 };
 
 void

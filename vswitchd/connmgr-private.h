@@ -61,6 +61,7 @@ struct ofconn {
     size_t tx_ofs; /* Bytes of TX already sent. */
 
     long long last_rx_ms;
+    unsigned long long n_sent; /* Messages queued by ofconn_send(). */
     bool probe_sent;
 
     /* Session state set by the controller. */

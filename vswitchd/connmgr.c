@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 
 #include "lib/coverage.h"
@@ -49,6 +50,20 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 10);
  * read its replies must not make us buffer without bound. */
 #define TX_BACKLOG_MAX (4 * 1024 * 1024)
 #define RX_CHUNK 65536
+/* After answering a request, keep looking for the peer's next message
+ * this long (yielding the CPU between looks) before going to sleep in
+ * the event loop.  A client that sends a request and waits for the reply
+ * (ovs-ofctl add-flows sends every flow-mod with a barrier and waits for
+ * the barrier reply) follows up within microseconds; sleeping instead
+ * makes every exchange cost two wake-ups, which on a virtual machine whose
+ * idle vCPUs halt (a cross-CPU wake-up is an IPI) is most of its time.
+ * Yielding rather than spinning lets the peer run at once when it shares
+ * our CPU.  Costs at most this much CPU when no follow-up comes. */
+#define FOLLOWUP_WAIT_US 50
+/* ...but stop waiting for follow-ups once one call has served the
+ * connection this long, so that timers and the other connections and
+ * fds of the loop get their turn during a long exchange. */
+#define FOLLOWUP_SLICE_US 2000
 
 /* A passive target (or the management socket). */
 struct ofpassive {
@@ -218,6 +233,7 @@ ofconn_send(struct ofconn *c, const struct buf *msg)
         return;
     }
     COVERAGE_INC(connmgr_send);
+    c->n_sent++;
     buf_put(&c->tx, msg->data, msg->len);
     conn_flush(c);
     conn_update_events(c);
@@ -366,9 +382,36 @@ conn_process_rx(struct ofconn *c)
     }
 }
 
+/* Called when C has nothing to read: true if it is worth looking again
+ * shortly (see FOLLOWUP_WAIT_US) rather than returning to the loop.
+ * REPLIED says whether this call answered anything; *WAIT_END
+ * is when the current wait gives up (0: not started); START is when this
+ * call began serving C. */
+static bool
+conn_await_followup(const struct ofconn *c, bool replied, long long start,
+                    long long *wait_end)
+{
+    long long now;
+
+    /* Only a peer we answered, and which has read the whole answer, is
+     * likely to be about to send again. */
+    if (!replied || c->tx_ofs < c->tx.len) {
+        return false;
+    }
+    now = nf_time_usec();
+    if (!*wait_end) {
+        *wait_end = now + FOLLOWUP_WAIT_US;
+    }
+    return now < *wait_end && now - start < FOLLOWUP_SLICE_US;
+}
+
 static void
 conn_run(struct ofconn *c)
 {
+    long long start = nf_time_usec();
+    long long wait_end = 0;
+    bool replied = false;
+
     conn_flush(c);
     while (!c->dead && c->state != OFCONN_CLOSING
            && c->tx.len - c->tx_ofs <= TX_BACKLOG_MAX) {
@@ -377,7 +420,11 @@ conn_run(struct ofconn *c)
                                 RX_CHUNK, &n);
 
         if (error == EAGAIN) {
-            break;
+            if (!conn_await_followup(c, replied, start, &wait_end)) {
+                break;
+            }
+            sched_yield();
+            continue;
         } else if (error) {
             if (error == EOF) {
                 ofconn_close(c, "connection closed by peer");
@@ -391,7 +438,13 @@ conn_run(struct ofconn *c)
         c->rx.len += n;
         c->last_rx_ms = nf_time_msec();
         c->probe_sent = false;
+        unsigned long long sent = c->n_sent;
         conn_process_rx(c);
+        /* An exchange, once answered, lasts the whole call: a request
+         * may arrive in pieces (ovs-ofctl sends the flow-mod and its
+         * barrier with two writes). */
+        replied = replied || c->n_sent != sent;
+        wait_end = 0;
     }
     /* Messages left by an earlier backlog stop. */
     if (!c->dead && c->state != OFCONN_CLOSING) {

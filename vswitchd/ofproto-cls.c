@@ -30,7 +30,30 @@ struct ofproto_cls_subtable {
     struct hmap prios;   /* struct prio_count by priority. */
     size_t n_rules;
     uint16_t max_priority; /* Valid while n_rules > 0. */
+
+    /* Entries are carved from chunks rather than allocated one by one, so
+     * that they sit together instead of between the callers' rules (over
+     * 1 kB each): a probe then walks its bucket through memory that is
+     * mostly cached, which makes inserting 100,000 rules markedly faster.
+     * Chunks double from ENTRIES_FIRST_CHUNK to ENTRIES_MAX_CHUNK entries,
+     * so that a subtable of a few rules stays as compact as before.
+     * Freed entries are kept for reuse until the subtable goes. */
+    size_t entry_size;
+    uint8_t **chunks;
+    size_t n_chunks, cap_chunks;
+    size_t chunk_used; /* Entries handed out from the last chunk. */
+    struct ofproto_cls_entry *free_entries; /* Linked by node.next. */
 };
+
+#define ENTRIES_FIRST_CHUNK 4
+#define ENTRIES_MAX_CHUNK 512
+
+/* The number of entries chunk I of a subtable holds. */
+static size_t
+chunk_entries(size_t i)
+{
+    return i < 7 ? (size_t) ENTRIES_FIRST_CHUNK << i : ENTRIES_MAX_CHUNK;
+}
 
 struct ofproto_cls_entry {
     struct hmap_node node; /* In the subtable's 'entries'. */
@@ -38,6 +61,41 @@ struct ofproto_cls_entry {
     struct dlist rules; /* Highest priority first. */
     uint64_t words[];   /* Masked key: the mask's nonzero words. */
 };
+
+static struct ofproto_cls_entry *
+entry_alloc(struct ofproto_cls_subtable *st)
+{
+    struct ofproto_cls_entry *e = st->free_entries;
+
+    if (e) {
+        st->free_entries =
+            e->node.next
+                ? CONTAINER_OF(e->node.next, struct ofproto_cls_entry, node)
+                : NULL;
+        return e;
+    }
+    if (!st->n_chunks || st->chunk_used == chunk_entries(st->n_chunks - 1)) {
+        if (st->n_chunks == st->cap_chunks) {
+            st->cap_chunks = st->cap_chunks ? 2 * st->cap_chunks : 4;
+            st->chunks =
+                xrealloc(st->chunks, st->cap_chunks * sizeof *st->chunks);
+        }
+        st->chunks[st->n_chunks] =
+            xmalloc(chunk_entries(st->n_chunks) * st->entry_size);
+        st->n_chunks++;
+        st->chunk_used = 0;
+    }
+    return (struct ofproto_cls_entry *) (void *) (st->chunks[st->n_chunks - 1]
+                                                  + st->chunk_used++
+                                                        * st->entry_size);
+}
+
+static void
+entry_free(struct ofproto_cls_subtable *st, struct ofproto_cls_entry *e)
+{
+    e->node.next = st->free_entries ? &st->free_entries->node : NULL;
+    st->free_entries = e;
+}
 
 static inline const uint64_t *
 key_words(const struct ofproto_key *k)
@@ -151,6 +209,8 @@ create_subtable(struct ofproto_cls *cls, const struct ofproto_key *mask,
             st->idx[st->n_words++] = (uint16_t) i;
         }
     }
+    st->entry_size =
+        sizeof(struct ofproto_cls_entry) + st->n_words * sizeof(uint64_t);
     hmap_init(&st->entries);
     hmap_init(&st->prios);
     hmap_insert(&cls->subtables, &st->node, hash);
@@ -174,9 +234,16 @@ destroy_subtable(struct ofproto_cls *cls, struct ofproto_cls_subtable *st)
             break;
         }
     }
+    if (cls->last == st) {
+        cls->last = NULL;
+    }
     hmap_remove(&cls->subtables, &st->node);
     hmap_destroy(&st->entries);
     hmap_destroy(&st->prios);
+    for (size_t i = 0; i < st->n_chunks; i++) {
+        free(st->chunks[i]);
+    }
+    free(st->chunks);
     free(st->idx);
     free(st);
 }
@@ -218,13 +285,18 @@ ofproto_cls_insert(struct ofproto_cls *cls, struct ofproto_cls_rule *rule,
                    const struct ofproto_key *key,
                    const struct ofproto_key *mask, uint16_t priority)
 {
-    uint32_t mhash = hash_mask(mask);
-    struct ofproto_cls_subtable *st = find_subtable(cls, mask, mhash);
+    struct ofproto_cls_subtable *st = cls->last;
     struct ofproto_cls_entry *e = NULL;
     uint32_t hash;
 
-    if (!st) {
-        st = create_subtable(cls, mask, mhash);
+    if (!st || memcmp(&st->mask, mask, sizeof *mask)) {
+        uint32_t mhash = hash_mask(mask);
+
+        st = find_subtable(cls, mask, mhash);
+        if (!st) {
+            st = create_subtable(cls, mask, mhash);
+        }
+        cls->last = st;
     }
     hash = hash_masked(st, key);
     e = find_entry(st, key, hash);
@@ -246,7 +318,7 @@ ofproto_cls_insert(struct ofproto_cls *cls, struct ofproto_cls_rule *rule,
         const uint64_t *k = key_words(key);
         const uint64_t *m = key_words(&st->mask);
 
-        e = xmalloc(sizeof *e + st->n_words * sizeof e->words[0]);
+        e = entry_alloc(st);
         e->subtable = st;
         for (size_t i = 0; i < st->n_words; i++) {
             e->words[i] = k[st->idx[i]] & m[st->idx[i]];
@@ -284,7 +356,7 @@ ofproto_cls_remove(struct ofproto_cls *cls, struct ofproto_cls_rule *rule)
     rule->entry = NULL;
     if (dlist_is_empty(&e->rules)) {
         hmap_remove(&st->entries, &e->node);
-        free(e);
+        entry_free(st, e);
     }
     cls->n_rules--;
 
@@ -376,6 +448,87 @@ ofproto_cls_lookup(const struct ofproto_cls *cls,
         }
     }
     return best;
+}
+
+/* ORs subtable ST's mask into WC (if nonnull). */
+static void
+wc_add(struct ofproto_key *wc, const struct ofproto_cls_subtable *st)
+{
+    if (wc) {
+        uint64_t *w = key_words_rw(wc);
+        const uint64_t *m = key_words(&st->mask);
+
+        for (size_t j = 0; j < st->n_words; j++) {
+            w[st->idx[j]] |= m[st->idx[j]];
+        }
+    }
+}
+
+const struct ofproto_cls_rule *
+ofproto_cls_lookup_skip(const struct ofproto_cls *cls,
+                        const struct ofproto_key *key, struct ofproto_key *wc,
+                        bool (*skip)(const struct ofproto_cls_rule *, void *),
+                        void *aux)
+{
+    const struct ofproto_cls_rule *best = NULL;
+
+    /* The same walk as ofproto_cls_lookup(), taking in each entry the
+     * first rule SKIP lets through: which rules are skipped depends only
+     * on the rules, so the visited masks still decide the answer. */
+    for (size_t i = 0; i < cls->n_subtables; i++) {
+        const struct ofproto_cls_subtable *st = cls->order[i];
+        const struct ofproto_cls_entry *e;
+
+        if (best && st->max_priority <= best->priority) {
+            break;
+        }
+        wc_add(wc, st);
+        e = find_entry(st, key, hash_masked(st, key));
+        if (!e) {
+            continue;
+        }
+        const struct ofproto_cls_rule *r;
+        DLIST_FOR_EACH (r, node, &e->rules) {
+            if (best && r->priority <= best->priority) {
+                break;
+            }
+            if (!skip(r, aux)) {
+                best = r;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+void
+ofproto_cls_for_each_match_at(
+    const struct ofproto_cls *cls, const struct ofproto_key *key,
+    struct ofproto_key *wc, uint16_t priority,
+    void (*cb)(const struct ofproto_cls_rule *, void *), void *aux)
+{
+    for (size_t i = 0; i < cls->n_subtables; i++) {
+        const struct ofproto_cls_subtable *st = cls->order[i];
+        const struct ofproto_cls_entry *e;
+
+        if (st->max_priority < priority) {
+            break;
+        }
+        wc_add(wc, st);
+        e = find_entry(st, key, hash_masked(st, key));
+        if (!e) {
+            continue;
+        }
+        const struct ofproto_cls_rule *r;
+        DLIST_FOR_EACH (r, node, &e->rules) {
+            if (r->priority < priority) {
+                break;
+            }
+            if (r->priority == priority) {
+                cb(r, aux);
+            }
+        }
+    }
 }
 
 /* True if masks M1 and M2 leave some packet able to match both K1 and

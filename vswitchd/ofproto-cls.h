@@ -64,6 +64,10 @@ struct ofproto_cls {
     struct ofproto_cls_subtable **order; /* By highest priority, desc. */
     size_t n_subtables, cap_subtables;
     size_t n_rules;
+    /* The subtable of the last insert, or NULL: flow-mods tend to come
+     * in runs of one mask, and comparing a mask is cheaper than hashing
+     * it to find its subtable. */
+    struct ofproto_cls_subtable *last;
 };
 
 /* Initialises an empty classifier. */
@@ -95,6 +99,22 @@ struct ofproto_cls_rule *ofproto_cls_find_exact(const struct ofproto_cls *,
 const struct ofproto_cls_rule *
 ofproto_cls_lookup(const struct ofproto_cls *, const struct ofproto_key *key,
                    struct ofproto_key *wc);
+
+/* ofproto_cls_lookup() as if the rules for which SKIP(rule, AUX) returns
+ * true were not there (SKIP must depend on the rule only, so that the
+ * wildcards in WC stay sufficient). */
+const struct ofproto_cls_rule *ofproto_cls_lookup_skip(
+    const struct ofproto_cls *, const struct ofproto_key *key,
+    struct ofproto_key *wc,
+    bool (*skip)(const struct ofproto_cls_rule *, void *aux), void *aux);
+
+/* Calls CB for every rule of priority PRIORITY that KEY matches (in no
+ * particular order), ORing into WC (if nonnull) the mask of every
+ * subtable that could hold one. */
+void ofproto_cls_for_each_match_at(
+    const struct ofproto_cls *, const struct ofproto_key *key,
+    struct ofproto_key *wc, uint16_t priority,
+    void (*cb)(const struct ofproto_cls_rule *, void *aux), void *aux);
 
 /* True if some rule with PRIORITY overlaps the match KEY/MASK: some
  * packet could match both (OFPFF_CHECK_OVERLAP). */

@@ -15,6 +15,7 @@
 
 VLOG_DEFINE_THIS_MODULE(ofproto_flow);
 
+COVERAGE_DEFINE(ofproto_flow_learn_refresh);
 COVERAGE_DEFINE(ofproto_flow_add);
 COVERAGE_DEFINE(ofproto_flow_modify);
 COVERAGE_DEFINE(ofproto_flow_delete);
@@ -228,6 +229,9 @@ struct collect {
     uint64_t cookie, cookie_mask;
     uint16_t out_port;
     uint32_t out_group;
+    /* A non-strict selection's tunnel metadata, which the classifier key
+     * does not hold (ofproto-tlv.h), or NULL. */
+    const struct of_match *md_query;
     struct rule **rules;
     size_t n, cap;
 };
@@ -242,6 +246,9 @@ collect_cb(struct ofproto_cls_rule *cr, void *c_)
         return true;
     }
     if (!ofproto_rule_has_out(&r->up, c->out_port, c->out_group)) {
+        return true;
+    }
+    if (c->md_query && !ofproto_tlv_match_covers(&r->up.match, c->md_query)) {
         return true;
     }
     if (c->n == c->cap) {
@@ -295,10 +302,29 @@ ofproto_collect_rules(const struct ofproto *p, uint8_t table_id,
         .out_group = out_group,
     };
     struct ofproto_key key, mask;
+    struct of_match *md_query = NULL;
     size_t first, end;
 
+    if (match && match->tun_md.present) {
+        /* Tunnel metadata is selected outside the classifier, after the
+         * query's fields get their mapped lengths; a query naming an
+         * unmapped field selects nothing. */
+        struct of_flow q = { .match = *match };
+        char *err = NULL;
+
+        if (ofproto_tlv_normalize_flow(p, &q, &err)) {
+            free(err);
+            *rulesp = NULL;
+            *n_rulesp = 0;
+            return;
+        }
+        md_query = xmemdup(&q.match, sizeof q.match);
+        c.md_query = md_query;
+        match = md_query;
+    }
     if (match) {
         ofproto_key_from_match(match, &key, &mask);
+        key.meta.pad = mask.meta.pad = 0;
     }
     table_range(table_id, &first, &end);
     for (size_t t = first; t < end; t++) {
@@ -308,8 +334,19 @@ ofproto_collect_rules(const struct ofproto *p, uint8_t table_id,
     if (c.n > 1) {
         qsort(c.rules, c.n, sizeof *c.rules, rule_order);
     }
+    free(md_query);
     *rulesp = c.rules;
     *n_rulesp = c.n;
+}
+
+/* True if CR's tunnel metadata is M's (the classifier compares only a
+ * hash of it: ofproto_key_from_match()). */
+static bool
+same_tun_md(const struct ofproto_cls_rule *cr, const struct of_match *m)
+{
+    const struct rule *r = CONTAINER_OF(cr, struct rule, cr);
+
+    return !memcmp(&r->up.match.tun_md, &m->tun_md, sizeof m->tun_md);
 }
 
 /* The rules a strict request selects: at most one per table. */
@@ -332,6 +369,9 @@ collect_strict(const struct ofproto *p, const struct of_flow *f,
     for (size_t t = first; t < end; t++) {
         struct ofproto_cls_rule *cr = ofproto_cls_find_exact(
             &p->tables[t].cls, &key, &mask, f->priority);
+        if (cr && !same_tun_md(cr, &f->match)) {
+            cr = NULL; /* The classifier saw only a hash of it. */
+        }
         if (cr) {
             collect_cb(cr, &c);
         }
@@ -396,11 +436,8 @@ check_flow(const struct ofproto *p, const struct of_flow *f, char **errp)
 {
     struct acts_check c = { .p = p, .table_id = f->table_id };
 
-    if (f->match.tun_md.present) {
-        *errp = xstrdup("tun_metadata fields cannot be matched: no TLV "
-                        "mapping is configured");
-        return OF_ERR_NXFMFC_INVALID_TLV_FIELD;
-    }
+    /* tun_metadata fields were checked against the TLV table, and given
+     * their mapped lengths, on the way in (ofproto_flow_mod_in_txn()). */
     if (acts_any(f->acts.buf.data, f->acts.buf.len, check_act, &c)) {
         *errp = c.msg;
         return c.error;
@@ -428,6 +465,15 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
     }
     t = &p->tables[f->table_id];
     ofproto_key_from_match(&f->match, &key, &mask);
+    if (key.meta.pad) {
+        struct ofproto_cls_rule *same =
+            ofproto_cls_find_exact(&t->cls, &key, &mask, f->priority);
+        if (same && !same_tun_md(same, &f->match)) {
+            *errp = xstrdup("another flow's tunnel metadata has the same "
+                            "classifier hash");
+            return OF_ERR_OFPFMFC_TABLE_FULL;
+        }
+    }
     if ((f->flags & OF_FLOW_CHECK_OVERLAP)
         && ofproto_cls_overlaps(&t->cls, &key, &mask, f->priority)) {
         *errp = xasprintf("flow overlaps an existing flow of priority %u in "
@@ -487,9 +533,9 @@ rule_modify_in_txn(struct ofproto *p, struct rule *r, const struct of_flow *f,
     COVERAGE_INC(ofproto_flow_modify);
 }
 
-int
-ofproto_flow_mod_in_txn(struct ofproto *p, const struct of_flow *f,
-                        enum of_flow_cmd cmd, uint64_t new_cookie, char **errp)
+static int
+flow_mod_in_txn__(struct ofproto *p, const struct of_flow *f,
+                  enum of_flow_cmd cmd, uint64_t new_cookie, char **errp)
 {
     struct rule **rules = NULL;
     size_t n = 0;
@@ -553,6 +599,28 @@ ofproto_flow_mod_in_txn(struct ofproto *p, const struct of_flow *f,
 }
 
 int
+ofproto_flow_mod_in_txn(struct ofproto *p, const struct of_flow *f,
+                        enum of_flow_cmd cmd, uint64_t new_cookie, char **errp)
+{
+    struct of_flow copy;
+    int error;
+
+    if (!ofproto_tlv_flow_uses_md(f)) {
+        return flow_mod_in_txn__(p, f, cmd, new_cookie, errp);
+    }
+    /* Fields named by the flow take the lengths of their TLV mappings
+     * (or the flow is refused): in a copy, since F is the caller's. */
+    copy = *f;
+    acts_copy(&copy.acts, &f->acts);
+    error = ofproto_tlv_normalize_flow(p, &copy, errp);
+    if (!error) {
+        error = flow_mod_in_txn__(p, &copy, cmd, new_cookie, errp);
+    }
+    of_acts_destroy(&copy.acts);
+    return error;
+}
+
+int
 ofproto_flow_mod_ext(struct ofproto *p, const struct of_flow *f,
                      enum of_flow_cmd cmd, uint64_t new_cookie, char **errp)
 {
@@ -577,6 +645,34 @@ ofproto_flow_mod(struct ofproto *p, const struct of_flow *f,
     return ofproto_flow_mod_ext(p, f, cmd, UINT64_MAX, errp);
 }
 
+int
+ofproto_flow_learn(struct ofproto *p, const struct of_flow *f, char **errp)
+{
+    struct rule **rules;
+    size_t n;
+
+    *errp = NULL;
+    if (f->table_id >= OFPROTO_N_TABLES || p->txn) {
+        /* Table 255 is no table; a bundle being applied owns the tables
+         * until it ends, as Open vSwitch's learn waits for it. */
+        *errp = xstrdup(p->txn ? "a bundle is being applied"
+                               : "learn into table 255");
+        return OF_ERR_OFPFMFC_BAD_TABLE_ID;
+    }
+    collect_strict(p, f, OF_PORT_NONE, OF_GROUP_ANY, &rules, &n);
+    if (n == 1 && rules[0]->up.cookie == f->cookie
+        && of_acts_equal(&rules[0]->up.acts, &f->acts)) {
+        /* Learned again: its hard timeout starts again, nothing else
+         * changes (so the generation stays). */
+        rules[0]->modified_ms = nf_time_msec();
+        free(rules);
+        COVERAGE_INC(ofproto_flow_learn_refresh);
+        return 0;
+    }
+    free(rules);
+    return ofproto_flow_mod_ext(p, f, OF_FLOW_MODIFY_STRICT, f->cookie, errp);
+}
+
 /* ---------------------------------------------------------------------
  * Lookups and statistics.
  * --------------------------------------------------------------------- */
@@ -593,7 +689,7 @@ ofproto_lookup(struct ofproto *p, uint8_t table_id,
     }
     t = &p->tables[table_id];
     t->n_lookups++;
-    cr = ofproto_cls_lookup(&t->cls, key, wc);
+    cr = ofproto_conj_lookup(&t->cls, key, wc);
     if (!cr) {
         return NULL;
     }

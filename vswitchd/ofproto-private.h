@@ -26,6 +26,7 @@
 #include "ofctl/ofp-meter.h"
 #include "ofctl/ofp-port.h"
 #include "vswitchd/ofproto-cls.h"
+#include "vswitchd/ofproto-tlv.h"
 #include "vswitchd/ofproto.h"
 
 struct connmgr;
@@ -108,22 +109,33 @@ struct undo {
     enum undo_kind kind;
     int reason; /* UNDO_REMOVE: enum of_flow_removed_reason, or -1. */
     struct rule *rule;
-    /* UNDO_MODIFY: the replaced settings (owns the old actions).  Only
-     * what a modify changes: a whole struct ofproto_rule (its match is
-     * over 1 kB) made every entry of a 100,000-flow transaction that
-     * large. */
-    struct undo_rule_old {
-        struct of_acts acts;
-        uint64_t cookie;
-        uint16_t flags, idle_timeout, hard_timeout, importance;
-        uint64_t n_packets, n_bytes;
-    } old;
     uint32_t id; /* UNDO_GROUP/UNDO_METER. */
-    struct ofgroup *old_group, *new_group;
-    struct ofmeter *old_meter, *new_meter;
-    struct ofproto_port old_port; /* UNDO_PORT. */
+    /* What each kind remembers, in one union: a transaction of 100,000
+     * flow-mods logs as many entries, and their size is memory the
+     * commit of a large bundle has to write. */
+    union {
+        /* UNDO_MODIFY: the replaced settings (owns the old actions).
+         * Only what a modify changes: a whole struct ofproto_rule (its
+         * match is over 1 kB) made every entry that large. */
+        struct undo_rule_old {
+            struct of_acts acts;
+            uint64_t cookie;
+            uint16_t flags, idle_timeout, hard_timeout, importance;
+            uint64_t n_packets, n_bytes;
+        } old;
+        struct { /* UNDO_GROUP. */
+            struct ofgroup *old_group, *new_group;
+        };
+        struct { /* UNDO_METER. */
+            struct ofmeter *old_meter, *new_meter;
+        };
+        struct ofproto_port old_port; /* UNDO_PORT. */
+    };
 };
 
+/* The undo log.  struct ofproto keeps one (txn_store) whose array it
+ * reuses from one transaction to the next, so that a flow-mod applied on
+ * its own (a transaction of one entry) allocates nothing for its log. */
 struct ofproto_txn {
     struct undo *undos;
     size_t n, cap;
@@ -152,8 +164,11 @@ struct ofproto {
     struct hmap groups; /* struct ofgroup. */
     struct hmap meters; /* struct ofmeter. */
 
-    struct ofproto_txn *txn; /* The open transaction, or NULL. */
+    struct ofproto_txn *txn;      /* The open transaction (&txn_store), or
+                                   * NULL. */
+    struct ofproto_txn txn_store; /* Its log, kept between transactions. */
     struct connmgr *connmgr;
+    struct ofproto_tlv_table tlv; /* Geneve option mappings. */
 };
 
 /* ---------------------------------------------------------------------
@@ -258,5 +273,12 @@ int ofproto_port_mod_in_txn(struct ofproto *, const struct of_port_mod *,
 /* Converts between a match and the classifier's key and mask. */
 void ofproto_key_from_match(const struct of_match *, struct ofproto_key *key,
                             struct ofproto_key *mask);
+
+/* ofproto_cls_lookup() with conjunctive matches (ofproto-conj.c): the
+ * rule KEY gets in CLS when flows with conjunction actions are clauses of
+ * conjunctions rather than rules of their own. */
+const struct ofproto_cls_rule *
+ofproto_conj_lookup(const struct ofproto_cls *cls,
+                    const struct ofproto_key *key, struct ofproto_key *wc);
 
 #endif /* ofproto-private.h */

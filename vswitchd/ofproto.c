@@ -94,6 +94,7 @@ ofproto_destroy(struct ofproto *p)
     }
     hmap_destroy(&p->groups);
     hmap_destroy(&p->meters);
+    free(p->txn_store.undos);
     free(p->ports);
     free(p->port_created_ms);
     free(p->name);
@@ -162,7 +163,8 @@ void
 ofproto_txn_begin(struct ofproto *p)
 {
     nf_assert(!p->txn);
-    p->txn = xzalloc(sizeof *p->txn);
+    p->txn = &p->txn_store;
+    p->txn->n = 0;
 }
 
 struct undo *
@@ -183,11 +185,21 @@ ofproto_txn_log(struct ofproto *p, enum undo_kind kind)
     return u;
 }
 
+/* An undo log longer than this is freed when its transaction ends rather
+ * than kept for the next one: a big bundle's log is not worth holding. */
+#define TXN_KEEP_UNDOS 1024
+
 static void
 txn_free(struct ofproto *p)
 {
-    free(p->txn->undos);
-    free(p->txn);
+    struct ofproto_txn *t = p->txn;
+
+    if (t->cap > TXN_KEEP_UNDOS) {
+        free(t->undos);
+        t->undos = NULL;
+        t->cap = 0;
+    }
+    t->n = 0;
     p->txn = NULL;
 }
 
@@ -624,4 +636,11 @@ ofproto_key_from_match(const struct of_match *m, struct ofproto_key *key,
     key->meta = m->meta;
     mask->flow = m->mask;
     mask->meta = m->meta_mask;
+    /* The key has no room for tunnel metadata, and packets carry none yet
+     * (the datapath does not keep Geneve options): a rule that matches
+     * some gets a nonzero hash of it in the pad word, always zero in
+     * packets, so that it matches no packet and rules that differ only in
+     * tunnel metadata stay apart (ofproto-tlv.h). */
+    key->meta.pad = ofproto_tlv_match_hash(m);
+    mask->meta.pad = key->meta.pad ? UINT32_MAX : 0;
 }

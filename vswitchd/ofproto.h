@@ -195,8 +195,9 @@ struct ofproto_rule {
  * already exists keeps its creation time only through the counters; a
  * flow whose actions use a group or meter that does not exist is refused
  * (OFPBAC_BAD_OUT_GROUP, OFPMMFC_UNKNOWN_METER), as is a goto_table that
- * does not go forward (OFPBIC_BAD_TABLE_ID) and a match on tun_metadata
- * (NXFMFC_INVALID_TLV_FIELD: there is no TLV map).  Table 254 is accepted
+ * does not go forward (OFPBIC_BAD_TABLE_ID) and a tun_metadata field the
+ * bridge's TLV table does not map (NXFMFC_INVALID_TLV_FIELD; mapped ones
+ * take the mapping's length: ofproto-tlv.h).  Table 254 is accepted
  * here (the bridge's own flows) but refused to controllers (OFPBRC_EPERM),
  * which see 254 tables. */
 int ofproto_flow_mod(struct ofproto *, const struct of_flow *fm,
@@ -208,6 +209,14 @@ int ofproto_flow_mod(struct ofproto *, const struct of_flow *fm,
 int ofproto_flow_mod_ext(struct ofproto *, const struct of_flow *fm,
                          enum of_flow_cmd cmd, uint64_t new_cookie,
                          char **errp);
+
+/* Applies a flow learned by a learn action (F: a modify-strict of one
+ * table with the learn's cookie): adds it, or changes the rule with the
+ * same match and priority, or, when that rule already has F's cookie and
+ * actions, only starts its hard timeout again (the table's generation
+ * then stays).  Refused while a bundle is being applied.  Returns 0 or an
+ * OpenFlow error code with a message in *ERRP. */
+int ofproto_flow_learn(struct ofproto *, const struct of_flow *f, char **errp);
 
 /* Looks KEY up in table TABLE_ID (0..254) and returns the highest-priority
  * matching rule, or NULL (a table miss).  ORs into *WC every bit of the key

@@ -41,6 +41,7 @@
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
 #include "vswitchd/mac-learning.h"
+#include "vswitchd/upcall-private.h"
 #include "vswitchd/upcall.h"
 #include "vswitchd/xlate.h"
 
@@ -97,9 +98,8 @@ static void check_lost_upcalls(void);
 static const uint8_t slow_path_userdata[8] = { 'n', 'f', 's', 'l',
                                                'o', 'w', 0,   1 };
 
-/* Puts the actions of a slow path flow into OUT. */
-static void
-slow_path_actions(struct buf *out)
+void
+upcall_slow_path_actions(struct buf *out)
 {
     odp_put_userspace(out, 0, slow_path_userdata, sizeof slow_path_userdata);
 }
@@ -142,7 +142,11 @@ static struct hmap ukeys = HMAP_INITIALIZER;
 static struct ukey **ukv;
 static size_t n_ukv, allocated_ukv;
 static struct evloop_timer *reval_timer;
-static size_t flow_limit = UPCALL_DEFAULT_FLOW_LIMIT;
+static size_t flow_limit = UPCALL_DEFAULT_FLOW_LIMIT; /* Configured. */
+/* The limit in force (upcall_flow_limit_adjust() after every pass), and a
+ * running average of the flows, as upcall/show prints them. */
+static size_t dyn_limit = UPCALL_DEFAULT_FLOW_LIMIT;
+static size_t avg_flows;
 static unsigned int max_idle_ms = UPCALL_DEFAULT_MAX_IDLE_MS;
 static uint64_t last_generation;
 static long long last_full_pass;
@@ -403,7 +407,7 @@ handle_miss(struct miss *misses, size_t idx)
     }
 
     if (m->out.slow) {
-        slow_path_actions(&uk->actions);
+        upcall_slow_path_actions(&uk->actions);
     } else {
         buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
     }
@@ -577,7 +581,7 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
     if (keep && out.slow) {
         /* The flow's datapath actions are the slow path's. */
         buf_clear(&out.odp_actions);
-        slow_path_actions(&out.odp_actions);
+        upcall_slow_path_actions(&out.odp_actions);
     }
     if (keep) {
         struct buf mask = BUF_INITIALIZER;
@@ -709,6 +713,19 @@ pass_slice(void)
     pass_active = false;
     last_dump_ms = pass_busy_us / 1000;
     last_pass_wall_ms = nf_time_msec() - pass_start_ms;
+    avg_flows = (avg_flows + n_ukv) / 2;
+    size_t lim =
+        upcall_flow_limit_adjust(dyn_limit, flow_limit, n_ukv, last_dump_ms);
+    if (lim != dyn_limit) {
+        VLOG_INFO_RL(&rl,
+                     "flow limit %zu -> %zu (a pass over %zu flows took "
+                     "%lld ms)",
+                     dyn_limit, lim, n_ukv, last_dump_ms);
+        dyn_limit = lim;
+        if (dpif) {
+            dpif_set_flow_limit(dpif, dyn_limit);
+        }
+    }
     /* Learning during the pass, or a change while it was sliced, made a
      * newer generation: the next tick starts another pass. */
     if (xlate_generation() != pass_gen) {
@@ -843,8 +860,9 @@ upcall_show(struct unixctl_conn *conn, int argc NF_UNUSED,
     if (dpif) {
         buf_printf(&out, "%s:\n", dpif_name(dpif));
         buf_printf(&out,
-                   "  flows         : (current %zu) (max %zu) (limit %zu)\n",
-                   n_ukv, max_flows, flow_limit);
+                   "  flows         : (current %zu) (avg %zu) (max %zu) "
+                   "(limit %zu)\n",
+                   n_ukv, avg_flows, max_flows, dyn_limit);
         /* As Open vSwitch's: the time the last pass spent (here in
          * slices, on the main thread), then how long it took from start
          * to end. */
@@ -1019,144 +1037,25 @@ dpif_dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     buf_destroy(&out);
 }
 
-/* Parses FLOW_TEXT (ovs-ofctl match syntax, "in_port=1,dl_src=...") for
- * bridge BRIDGE into *FL, with *FLOW its match with the datapath's input
- * port number.  Returns NULL, or an error message (caller frees) after
- * which there is nothing to destroy. */
-static char *
-parse_bridge_flow(const char *bridge, const char *flow_text,
-                  struct of_flow *fl, struct flow *flow)
-{
-    struct ofproto *ofp = xlate_ofproto_by_name(bridge);
-    if (!ofp) {
-        return xstrdup("no such bridge");
-    }
-
-    /* A delete needs no actions: the text is only a match. */
-    char *err = of_flow_parse(fl, flow_text, OF_FLOW_DELETE, NULL, NULL);
-    if (err) {
-        return err;
-    }
-
-    *flow = fl->match.flow;
-    uint16_t ofp_in = (uint16_t) flow->in_port;
-    uint32_t odp_in = xlate_odp_port(ofp, ofp_in);
-    if (odp_in == DPIF_PORT_ANY) {
-        of_flow_destroy(fl);
-        return xasprintf("no OpenFlow port %u on bridge %s", ofp_in, bridge);
-    }
-    flow->in_port = odp_in;
-    return NULL;
-}
-
-/* parse_bridge_flow(), replying to CONN with the error if it fails;
- * returns true if *FL and *FLOW were filled. */
-static bool
-parse_bridge_flow_or_reply(struct unixctl_conn *conn, const char *bridge,
-                           const char *flow_text, struct of_flow *fl,
-                           struct flow *flow)
-{
-    char *err = parse_bridge_flow(bridge, flow_text, fl, flow);
-    if (err) {
-        char *msg = xasprintf("%s\n", err);
-        unixctl_command_reply_error(conn, msg);
-        free(msg);
-        free(err);
-        return false;
-    }
-    return true;
-}
-
-/* offload/explain BRIDGE FLOW: the megaflow FLOW would get, and what the
- * offload manager would do with it, installing nothing. */
+/* upcall/set-flow-limit N: the limit in force until the next pass adjusts
+ * it (Open vSwitch's, for tests and emergencies). */
 static void
-offload_explain_cmd(struct unixctl_conn *conn, int argc NF_UNUSED,
-                    const char *argv[], void *aux NF_UNUSED)
+upcall_set_flow_limit_cmd(struct unixctl_conn *conn, int argc NF_UNUSED,
+                          const char *argv[], void *aux NF_UNUSED)
 {
-    struct of_flow fl;
-    struct flow flow;
-    if (!parse_bridge_flow_or_reply(conn, argv[1], argv[2], &fl, &flow)) {
+    long long n;
+
+    if (nf_parse_int(argv[1], 1, UINT32_MAX, &n)) {
+        unixctl_command_reply_error(conn, "bad flow limit\n");
         return;
     }
-
-    struct buf out = BUF_INITIALIZER;
-    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
-    struct xlate_out xo;
-
-    xlate_out_init(&xo);
-    xlate_flow(&flow, NULL, false, NULL, &xo);
-    if (xo.slow) {
-        /* What the upcall handler installs for it. */
-        buf_clear(&xo.odp_actions);
-        slow_path_actions(&xo.odp_actions);
+    dyn_limit = (size_t) n;
+    if (dpif) {
+        dpif_set_flow_limit(dpif, dyn_limit);
     }
-    odp_flow_to_key(&key, &flow, &xo.mask);
-    odp_flow_to_mask(&mask, &flow, &xo.mask);
-    buf_put_cstr(&out, "Megaflow: ");
-    odp_flow_format(&out, key.data, key.len, mask.data, mask.len);
-    buf_put_cstr(&out, "\nDatapath actions: ");
-    odp_actions_format(&out, xo.odp_actions.data, xo.odp_actions.len);
-    if (xo.slow) {
-        buf_put_cstr(&out, " (slow path: packets go to a controller)");
-    }
-    buf_put_cstr(&out, "\nOffload: ");
-    offload_explain(key.data, key.len, mask.data, mask.len,
-                    xo.odp_actions.data, xo.odp_actions.len, &out);
-    buf_put_cstr(&out, "\n");
-    unixctl_command_reply(conn, buf_cstr(&out));
-
-    buf_destroy(&key);
-    buf_destroy(&mask);
-    buf_destroy(&out);
-    xlate_out_uninit(&xo);
-    of_flow_destroy(&fl);
-}
-
-/* ofproto/trace BRIDGE FLOW: FLOW in ovs-ofctl match syntax
- * ("in_port=1,dl_src=...,dl_dst=..."). */
-static void
-ofproto_trace(struct unixctl_conn *conn, int argc NF_UNUSED,
-              const char *argv[], void *aux NF_UNUSED)
-{
-    struct of_flow fl;
-    struct flow flow;
-    if (!parse_bridge_flow_or_reply(conn, argv[1], argv[2], &fl, &flow)) {
-        return;
-    }
-
-    struct buf out = BUF_INITIALIZER;
-    struct buf tr = BUF_INITIALIZER;
-    struct xlate_out xo;
-    struct flow shown = fl.match.flow;
-
-    buf_put_cstr(&out, "Flow: ");
-    flow_format(&out, &shown);
-    buf_put_cstr(&out, "\n\n");
-    xlate_out_init(&xo);
-    xlate_flow(&flow, NULL, false, &tr, &xo);
-    buf_put(&out, tr.data, tr.len);
-
-    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
-    odp_flow_to_key(&key, &flow, &xo.mask);
-    odp_flow_to_mask(&mask, &flow, &xo.mask);
-    buf_put_cstr(&out, "\nMegaflow: ");
-    odp_flow_format(&out, key.data, key.len, mask.data, mask.len);
-    buf_put_cstr(&out, "\nDatapath actions: ");
-    odp_actions_format(&out, xo.odp_actions.data, xo.odp_actions.len);
-    if (xo.slow) {
-        buf_put_cstr(&out, "\nThis flow is handled by the userspace slow "
-                           "path because it:\n  - Sends \"packet-in\" "
-                           "messages to the OpenFlow controller.");
-    }
-    buf_put_cstr(&out, "\n");
-    unixctl_command_reply(conn, buf_cstr(&out));
-
-    buf_destroy(&key);
-    buf_destroy(&mask);
-    buf_destroy(&tr);
-    buf_destroy(&out);
-    xlate_out_uninit(&xo);
-    of_flow_destroy(&fl);
+    char *msg = xasprintf("set flow_limit to %zu\n", dyn_limit);
+    unixctl_command_reply(conn, msg);
+    free(msg);
 }
 
 void
@@ -1169,10 +1068,9 @@ upcall_init(struct evloop *l)
                              NULL);
     unixctl_command_register("dpif/dump-flows", "[-m] BRIDGE", 1, 2,
                              dpif_dump_flows, NULL);
-    unixctl_command_register("ofproto/trace", "BRIDGE FLOW", 2, 2,
-                             ofproto_trace, NULL);
-    unixctl_command_register("offload/explain", "BRIDGE FLOW", 2, 2,
-                             offload_explain_cmd, NULL);
+    upcall_trace_register();
+    unixctl_command_register("upcall/set-flow-limit", "flow-limit-number", 1,
+                             1, upcall_set_flow_limit_cmd, NULL);
     dpctl_set_flow_hooks(&flow_hooks);
     xlate_register_commands();
 }
@@ -1196,7 +1094,7 @@ upcall_set_dpif(struct dpif *d)
     if (dpif) {
         char *err = NULL;
         dpif_recv_set(dpif, true);
-        dpif_set_flow_limit(dpif, flow_limit);
+        dpif_set_flow_limit(dpif, dyn_limit);
         recv_fd = dpif_recv_fd(dpif);
         if (recv_fd >= 0) {
             evloop_add_fd(loop, recv_fd, EPOLLIN, upcall_cb, NULL);
@@ -1208,9 +1106,39 @@ upcall_set_dpif(struct dpif *d)
 void
 upcall_set_config(size_t limit, unsigned int idle_ms)
 {
+    size_t old = flow_limit;
     flow_limit = limit ? limit : UPCALL_DEFAULT_FLOW_LIMIT;
     max_idle_ms = idle_ms ? idle_ms : UPCALL_DEFAULT_MAX_IDLE_MS;
-    if (dpif) {
-        dpif_set_flow_limit(dpif, flow_limit);
+    if (flow_limit != old) {
+        /* A new configured limit is the one in force until passes say
+         * otherwise. */
+        dyn_limit = flow_limit;
+        if (dpif) {
+            dpif_set_flow_limit(dpif, dyn_limit);
+        }
     }
+}
+
+size_t
+upcall_flow_limit_adjust(size_t cur, size_t configured, size_t n_flows,
+                         long long duration_ms)
+{
+    /* Open vSwitch's rule (ofproto-dpif-upcall.c): a pass over 2 s divides
+     * the limit by its seconds, one over 1.3 s takes a quarter off, and
+     * one under 1 s gives 1,000 back while the flows would fit the time;
+     * never under 1,000 nor over the configured limit.  Open vSwitch
+     * starts at 10,000 and climbs from there; nicflowd starts at the
+     * configured limit (its passes are cheap) and only comes down when
+     * passes take too long. */
+    if (duration_ms > 2000) {
+        cur /= (size_t) (duration_ms / 1000);
+    } else if (duration_ms > 1300) {
+        cur = cur * 3 / 4;
+    } else if (duration_ms < 1000
+               && (!duration_ms
+                   || cur < n_flows * 1000 / (size_t) duration_ms)) {
+        cur += 1000;
+    }
+    cur = NF_MAX(cur, (size_t) 1000);
+    return NF_MIN(cur, configured);
 }

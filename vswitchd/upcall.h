@@ -40,8 +40,16 @@ void upcall_init(struct evloop *loop);
 void upcall_set_dpif(struct dpif *);
 
 /* Open_vSwitch other_config: flow-limit (0: default) and max-idle in
- * milliseconds (0: default). */
+ * milliseconds (0: default).  The configured flow limit is the one in
+ * force until revalidator passes take too long (see below). */
 void upcall_set_config(size_t flow_limit, unsigned int max_idle_ms);
+
+/* The flow limit after a revalidator pass over N_FLOWS flows that took
+ * DURATION_MS of work, from CUR, never over CONFIGURED nor under 1,000
+ * (Open vSwitch's dynamic flow limit; the datapath refuses new flows
+ * above it, so that passes stay short).  Pure, for tests. */
+size_t upcall_flow_limit_adjust(size_t cur, size_t configured, size_t n_flows,
+                                long long duration_ms);
 
 /* Translates again every installed flow now (after a configuration
  * change), instead of at the next periodic pass. */

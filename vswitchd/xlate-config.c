@@ -111,6 +111,13 @@ xlate_odp_port_bridge(uint32_t odp_port)
     return xp ? xp->xbridge->ofproto : NULL;
 }
 
+uint16_t
+xlate_ofp_port(uint32_t odp_port)
+{
+    struct xport *xp = xlate_xport_find_by_odp(odp_port);
+    return xp ? xp->ofp_port : 0xffff;
+}
+
 struct ofproto *
 xlate_flow_bridge(const struct flow *flow)
 {

@@ -56,6 +56,7 @@ struct xctx {
     bool may_learn;
     struct buf *trace;
     int indent;
+    int base_indent; /* Where this bridge's table lines start. */
     struct xlate_out *out;
 
     struct xbridge *xbridge;
@@ -106,6 +107,13 @@ void xlate_commit(struct xctx *);
 void xlate_nested(const struct xctx *parent, struct xbridge *xb,
                   const struct flow *flow, uint16_t in_port,
                   struct xlate_out *out);
+
+/* learn (xlate-learn.c): builds the flow LEARN describes for the packet
+ * in CTX (ORing the fields it reads into the megaflow mask and asking for
+ * re-translation with learning) and, if CTX may learn, queues it. */
+void xlate_learn(struct xctx *ctx, const struct of_act_learn *learn);
+/* Applies the queued learned flows; called when a translation ends. */
+void xlate_learn_run(void);
 
 /* NORMAL (xlate-normal.c). */
 void xlate_normal(struct xctx *);

@@ -730,9 +730,12 @@ xlate_resubmit(struct xctx *ctx, uint16_t port, uint8_t table_id)
         ctx->st.flow.in_port = port;
     }
     ctx->depth++;
-    ctx->indent++;
+    /* Open vSwitch prints the resubmitted table's line at the left, like
+     * the first table's. */
+    int save_indent = ctx->indent;
+    ctx->indent = ctx->base_indent;
     xlate_table(ctx, table_id == OF_TABLE_NONE ? save_table : table_id);
-    ctx->indent--;
+    ctx->indent = save_indent;
     ctx->depth--;
     ctx->st.flow.in_port = save_in;
     ctx->table_id = save_table;
@@ -826,6 +829,13 @@ xlate_actions(struct xctx *ctx, const void *data, size_t len)
     {
         if (ctx->exit) {
             return;
+        }
+        if (ctx->trace) {
+            /* One line per action as it runs, as Open vSwitch traces. */
+            struct buf b = BUF_INITIALIZER;
+            of_acts_format_raw(a, a->len, &b);
+            xlate_trace(ctx, "%s", buf_cstr(&b));
+            buf_destroy(&b);
         }
         switch ((enum of_act_type) a->type) {
         case OF_ACT_OUTPUT: {
@@ -977,10 +987,15 @@ xlate_actions(struct xctx *ctx, const void *data, size_t len)
         case OF_ACT_SAMPLE:
             /* No effect on forwarding. */
             break;
+        case OF_ACT_LEARN:
+            xlate_learn(ctx, (const struct of_act_learn *) a);
+            break;
+        case OF_ACT_CONJUNCTION:
+            /* A clause of a conjunctive match: lookups never return such
+             * a flow (ofproto-conj.c), so only a packet-out gets here. */
+            break;
         case OF_ACT_CT:
         case OF_ACT_CT_CLEAR:
-        case OF_ACT_LEARN:
-        case OF_ACT_CONJUNCTION:
         case OF_ACT_MULTIPATH:
         case OF_ACT_BUNDLE:
         case OF_ACT_SET_MPLS_LABEL:
@@ -1069,7 +1084,7 @@ xlate_table(struct xctx *ctx, uint8_t table_id)
     ctx->table_id = table_id;
     ctx->rule = rule;
     if (!rule) {
-        xlate_trace(ctx, "%u. No match.", table_id);
+        xlate_trace(ctx, "%2u. No match.", table_id);
         if (ofproto_wants_implicit_miss(ctx->xbridge->ofproto)) {
             /* An OpenFlow 1.0 controller: the miss is its business. */
             ctx->indent++;
@@ -1082,15 +1097,20 @@ xlate_table(struct xctx *ctx, uint8_t table_id)
         return;
     }
     if (ctx->trace) {
-        char *m = of_match_to_string(&rule->match, rule->priority);
-        struct buf acts = BUF_INITIALIZER;
-        of_acts_format(&rule->acts, &acts);
-        xlate_trace(ctx, "%u. %s, cookie 0x%" PRIx64, table_id, m,
-                    rule->cookie);
-        ctx->indent++;
-        xlate_trace(ctx, "%s", buf_cstr(&acts));
-        ctx->indent--;
-        buf_destroy(&acts);
+        /* Open vSwitch's words: " 1. in_port=2,dl_dst=..., priority 7,
+         * cookie 0x5" (no match for a catch-all, no cookie when 0). */
+        char *m = of_match_to_string(&rule->match, OF_DEFAULT_PRIORITY);
+        struct buf line = BUF_INITIALIZER;
+        buf_printf(&line, "%2u. ", table_id);
+        if (*m) {
+            buf_printf(&line, "%s, ", m);
+        }
+        buf_printf(&line, "priority %u", rule->priority);
+        if (rule->cookie) {
+            buf_printf(&line, ", cookie %#" PRIx64, rule->cookie);
+        }
+        xlate_trace(ctx, "%s", buf_cstr(&line));
+        buf_destroy(&line);
         free(m);
     }
     xhit(ctx, rule);
@@ -1151,7 +1171,7 @@ xlate_nested(const struct xctx *parent, struct xbridge *xb,
     struct xctx sub;
 
     ctx_init(&sub, xb, flow, in_port, NULL, false, parent->trace, out);
-    sub.indent = parent->indent + 1;
+    sub.indent = sub.base_indent = parent->indent + 1;
     sub.depth = parent->depth + 1;
     xlate_trace(&sub, "bridge(\"%s\")", xb->name);
     xlate_table(&sub, 0);
@@ -1221,6 +1241,7 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     run_action_set(&ctx);
     of_acts_destroy(&ctx.action_set);
     finish_mask(&ctx);
+    xlate_learn_run();
     return 0;
 }
 
@@ -1258,6 +1279,7 @@ xlate_packet_out(struct ofproto *ofproto, uint16_t in_port,
     ctx.exit = false;
     run_action_set(&ctx);
     of_acts_destroy(&ctx.action_set);
+    xlate_learn_run();
 
     int error = 0;
     if (out.odp_actions.len) {

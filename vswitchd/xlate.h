@@ -77,6 +77,9 @@ struct ofproto *xlate_ofproto_by_name(const char *name);
 uint32_t xlate_odp_port(const struct ofproto *, uint16_t ofp_port);
 /* The bridge datapath port ODP_PORT belongs to, or NULL. */
 struct ofproto *xlate_odp_port_bridge(uint32_t odp_port);
+/* The OpenFlow port number datapath port ODP_PORT has in its bridge, or
+ * OF_PORT_NONE (0xffff) if it has none. */
+uint16_t xlate_ofp_port(uint32_t odp_port);
 
 /* The bridge the datapath flow FLOW's packets enter (through a tunnel
  * port when its in_port is a tunnel vport), or NULL. */

@@ -47,6 +47,8 @@ cleanup() {
         fi
     done
     sleep 0.2
+    # Open vSwitch keeps its netdev bridge's tap device.
+    ip link del "$br" 2>/dev/null || true
     rm -rf "$run"
 }
 trap cleanup EXIT

@@ -1,7 +1,8 @@
 /* Tests of translation (vswitchd/xlate*.c) over real OpenFlow tables
  * (vswitchd/ofproto*.c): the datapath actions and megaflow masks that
- * NORMAL with VLANs, header rewrites, patch ports, resubmits and groups
- * produce, checked as the text ovs-dpctl would print. */
+ * NORMAL with VLANs, header rewrites, patch ports, resubmits, groups,
+ * learn and conjunctive matches produce, checked as the text ovs-dpctl
+ * would print. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -344,6 +345,194 @@ test_generation_moves(void **state)
     assert_true(xlate_generation() != g2);
 }
 
+/* xlate_text() of an untagged l2_flow(). */
+static char *
+xlate_l2(uint32_t in_odp, uint8_t src, uint8_t dst, char **megaflow)
+{
+    struct flow fl = l2_flow(in_odp, src, dst, -1);
+    return xlate_text(&fl, megaflow);
+}
+
+struct rule_list {
+    const struct ofproto_rule *rules[8];
+    size_t n;
+};
+
+static void
+collect_rule(const struct ofproto_rule *r, void *aux)
+{
+    struct rule_list *rl = aux;
+
+    if (rl->n < ARRAY_SIZE(rl->rules)) {
+        rl->rules[rl->n] = r;
+    }
+    rl->n++;
+}
+
+/* learn: the classic MAC learning table.  Table 0 learns, for each source
+ * MAC and VLAN, a table 1 flow to the input port, then resubmits to table
+ * 1, whose default floods to port 3. */
+static void
+test_learn(void **state)
+{
+    struct fixture *f = *state;
+    char *mf = NULL;
+
+    add_port(f->br0, 1, 11, "p1", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 2, 12, "p2", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 3, 13, "p3", XLATE_VLAN_TRUNK, -1);
+    add_flow(f->br0,
+             "table=0,actions=learn(table=1,hard_timeout=60,priority=5,"
+             "cookie=0x77,NXM_OF_VLAN_TCI[0..11],"
+             "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+             "load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15],"
+             "output:NXM_OF_IN_PORT[]),resubmit(,1)");
+    add_flow(f->br0, "table=1,priority=0,actions=output:3");
+    assert_int_equal(ofproto_n_rules(f->br0), 2);
+
+    /* Nothing learned yet: to 50:54::1 goes to port 3.  The megaflow has
+     * the fields learn read (the source MAC, the VLAN). */
+    char *s = xlate_l2(12, 2, 1, &mf);
+    assert_string_equal(s, "13");
+    assert_non_null(strstr(mf, "eth(src=50:54:00:00:00:02"));
+    free(s);
+    free(mf);
+    /* That packet taught 50:54::2 -> port 2. */
+    assert_int_equal(ofproto_n_rules(f->br0), 3);
+    s = xlate_l2(11, 1, 2, NULL);
+    assert_string_equal(s, "12");
+    free(s);
+    /* And this one 50:54::1 -> port 1, which the next packet to it takes. */
+    assert_int_equal(ofproto_n_rules(f->br0), 4);
+    s = xlate_l2(12, 2, 1, NULL);
+    assert_string_equal(s, "11");
+    free(s);
+
+    /* The learned flow, as learn describes it. */
+    struct rule_list rl = { .n = 0 };
+    ofproto_rule_for_each(f->br0, 1, collect_rule, &rl);
+    assert_int_equal(rl.n, 3);
+    const struct ofproto_rule **learned = rl.rules;
+    size_t n_learned = rl.n;
+    bool found = false;
+    for (size_t i = 0; i < n_learned; i++) {
+        const struct ofproto_rule *r = learned[i];
+        if (r->priority != 5) {
+            continue;
+        }
+        struct buf b = BUF_INITIALIZER;
+        of_acts_format(&r->acts, &b);
+        if (strstr(buf_cstr(&b), "output:1")) {
+            found = true;
+            assert_int_equal(r->cookie, 0x77);
+            assert_int_equal(r->hard_timeout, 60);
+            assert_string_equal(buf_cstr(&b),
+                                "load:0x1->NXM_NX_REG0[0..15],output:1");
+        }
+        buf_destroy(&b);
+    }
+    assert_true(found);
+
+    /* Learned again (same flow): nothing changes, not even the generation
+     * (every datapath flow would be translated again). */
+    uint64_t g = xlate_generation();
+    s = xlate_l2(11, 1, 2, NULL);
+    free(s);
+    assert_int_equal(ofproto_n_rules(f->br0), 4);
+    assert_true(xlate_generation() == g);
+
+    /* A translation that may not learn (ofproto/trace, revalidation of an
+     * idle flow) learns nothing, with the same megaflow. */
+    struct flow fl = l2_flow(13, 7, 1, -1);
+    struct xlate_out out;
+    xlate_out_init(&out);
+    xlate_flow(&fl, NULL, false, NULL, &out);
+    assert_true(out.learns);
+    assert_int_equal(ofproto_n_rules(f->br0), 4);
+    xlate_out_uninit(&out);
+}
+
+/* Conjunctive matches: the example of ovs-fields(7) — packets from
+ * 10.0.0.1 or 10.0.0.4 to 10.0.0.2 or 10.0.0.3 take the conj_id=1 flow;
+ * the rest fall through to the lower-priority flow. */
+static char *
+xlate_ip(uint8_t src, uint8_t dst)
+{
+    struct flow fl = l2_flow(11, 1, 2, -1);
+
+    fl.nw_src = htonl(0x0a000000 | src);
+    fl.nw_dst = htonl(0x0a000000 | dst);
+    return xlate_text(&fl, NULL);
+}
+
+static void
+test_conjunction(void **state)
+{
+    struct fixture *f = *state;
+
+    add_port(f->br0, 1, 11, "p1", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 2, 12, "p2", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 3, 13, "p3", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 4, 14, "p4", XLATE_VLAN_TRUNK, -1);
+    add_flow(f->br0, "priority=100,ip,nw_src=10.0.0.1,"
+                     "actions=conjunction(1,1/2)");
+    add_flow(f->br0, "priority=100,ip,nw_src=10.0.0.4,"
+                     "actions=conjunction(1,1/2)");
+    add_flow(f->br0, "priority=100,ip,nw_dst=10.0.0.2,"
+                     "actions=conjunction(1,2/2)");
+    add_flow(f->br0, "priority=100,ip,nw_dst=10.0.0.3,"
+                     "actions=conjunction(1,2/2)");
+    add_flow(f->br0, "priority=50,conj_id=1,ip,actions=output:2");
+    add_flow(f->br0, "priority=10,actions=output:3");
+
+    char *s;
+    struct {
+        uint8_t src, dst;
+        const char *out;
+    } cases[] = {
+        { 1, 2, "12" }, { 4, 3, "12" },
+        { 1, 3, "12" }, { 1, 9, "13" }, /* Clause 2 not matched. */
+        { 5, 2, "13" },                 /* Clause 1 not matched. */
+        { 7, 7, "13" },                 /* Neither. */
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        s = xlate_ip(cases[i].src, cases[i].dst);
+        if (strcmp(s, cases[i].out)) {
+            fail_msg("10.0.0.%u -> 10.0.0.%u: %s, expected %s", cases[i].src,
+                     cases[i].dst, s, cases[i].out);
+        }
+        free(s);
+    }
+
+    /* The megaflow has both dimensions' fields. */
+    struct flow fl = l2_flow(11, 1, 2, -1);
+    char *mf = NULL;
+    s = xlate_text(&fl, &mf);
+    assert_non_null(strstr(mf, "ipv4(src=10.0.0.1,dst=10.0.0.2"));
+    free(mf);
+    free(s);
+
+    /* A second conjunction at a lower priority, tried once the first one
+     * is not satisfied; and a plain flow at a conjunctions' priority wins
+     * over them. */
+    add_flow(f->br0, "priority=80,ip,nw_src=10.0.0.1,"
+                     "actions=conjunction(2,1/2)");
+    add_flow(f->br0, "priority=80,ip,nw_dst=10.0.0.9,"
+                     "actions=conjunction(2,2/2)");
+    add_flow(f->br0, "priority=60,conj_id=2,ip,actions=output:4");
+    s = xlate_ip(1, 9);
+    assert_string_equal(s, "14");
+    free(s);
+    s = xlate_ip(1, 2);
+    assert_string_equal(s, "12");
+    free(s);
+    add_flow(f->br0, "priority=100,ip,nw_src=10.0.0.4,nw_dst=10.0.0.3,"
+                     "actions=output:4");
+    s = xlate_ip(4, 3);
+    assert_string_equal(s, "14");
+    free(s);
+}
+
 int
 main(void)
 {
@@ -357,6 +546,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_generation_moves, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_learn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conjunction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
