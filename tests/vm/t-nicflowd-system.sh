@@ -150,8 +150,10 @@ check "br1 holds pc, pd; patch ports join br0 and br1" vsctl \
     -- add-br br1 -- add-port br1 pc -- add-port br1 pd \
     -- add-port br0 patch01 -- set Interface patch01 type=patch options:peer=patch10 \
     -- add-port br1 patch10 -- set Interface patch10 type=patch options:peer=patch01
-check "a (br0) reaches c (br1) across the patch" ping_from a 192.0.2.3 3
-check "d (br1) reaches b (br0) across the patch" ping_from d 192.0.2.2 3
+# pc and pd have just moved to br1 (their vports made again): the first
+# echo may be lost while that settles; reachability is what is checked.
+wait_for "a (br0) reaches c (br1) across the patch" 15 ping_from a 192.0.2.3 3
+wait_for "d (br1) reaches b (br0) across the patch" 15 ping_from d 192.0.2.2 3
 
 # --- OpenFlow flows (seed 003's kind) -----------------------------------
 check "br0: a flow drops ICMP from pa" ofctl add-flow br0 \
