@@ -1,4 +1,4 @@
-/* dpif-netlink-flow.c: flows, packet execution and upcalls of the
+/* dpif-netlink-flow.c: flows and packet execution of the
  * "system" datapath type (openvswitch.ko's ovs_flow and ovs_packet
  * families).  See dpif-netlink.h.
  *
@@ -30,9 +30,6 @@
 VLOG_DEFINE_THIS_MODULE(dpif_netlink_flow);
 
 COVERAGE_DEFINE(dpif_netlink_flow_bad_reply);
-COVERAGE_DEFINE(dpif_netlink_upcall_truncated);
-COVERAGE_DEFINE(dpif_netlink_upcall_overrun);
-COVERAGE_DEFINE(dpif_netlink_upcall_bad);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
 
@@ -114,13 +111,14 @@ flow_transact(const struct dpif_netlink *dp, struct dpif_netlink_flow_req *r,
 }
 
 /* Copies ACTIONS into OUT with every userspace() action that names no
- * pid sent to DP's upcall socket (see dpif_netlink_fill_userspace_pids();
- * with upcalls off they keep pid 0, and the kernel drops them). */
+ * pid sent to DP's upcall socket (see dpif_netlink_fill_userspace_pids()
+ * and dpif_netlink_action_pid__(); with upcalls off they keep pid 0, and
+ * the kernel drops them). */
 static uint32_t
 upcall_pid(struct dpif_netlink *dp)
 {
     pthread_mutex_lock(&dp->mutex);
-    uint32_t pid = dp->upcall_pid;
+    uint32_t pid = dpif_netlink_action_pid__(dp);
     pthread_mutex_unlock(&dp->mutex);
     return pid;
 }
@@ -810,219 +808,6 @@ dpif_netlink_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
     buf_destroy(&acts);
     free(exec_of);
     return first;
-}
-
-/* ---------------------------------------------------------------------
- * Upcalls.
- * --------------------------------------------------------------------- */
-
-/* Points every port of DP at upcall pid PID (0: none).  Returns the first
- * error; the other ports are still set. */
-static int
-set_vport_pids(struct dpif_netlink *dp, uint32_t pid)
-{
-    struct vport_aux ports;
-    int first = dpif_netlink_dump_vports(dp, &ports);
-
-    pthread_mutex_lock(&dp->mutex);
-    for (size_t i = 0; i < ports.ports.n; i++) {
-        struct dpif_netlink_vport_req r = {
-            .cmd = OVS_VPORT_CMD_SET,
-            .flags = NLM_F_ACK,
-            .dp_ifindex = dp->dp_ifindex,
-            .port_no = ports.ports.ports[i].port_no,
-            .has_upcall_pid = true,
-            .upcall_pid = pid,
-        };
-        uint8_t req[256];
-        size_t len =
-            dpif_netlink_build_vport(req, sizeof req, dp->fam.vport, &r);
-        int error =
-            dpif_netlink_chan_transact(&dp->chan, req, len, NULL, NULL, NULL);
-        first = first ? first : error;
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    dpif_ports_free(&ports.ports);
-    return first;
-}
-
-int
-dpif_netlink_recv_set(struct dpif *dpif, bool enable)
-{
-    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
-    int error;
-
-    if (!enable && !dp->upcall_nl) {
-        return 0;
-    }
-    if (enable && !dp->upcall_nl) {
-        struct mnl_socket *nl =
-            mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID)) {
-            error = errno;
-            if (nl) {
-                mnl_socket_close(nl);
-            }
-            return error;
-        }
-        /* Room for a burst of misses before the kernel counts them
-         * lost (SO_RCVBUFFORCE, falling back to SO_RCVBUF: see
-         * dpif_netlink_set_rcvbuf()). */
-        dpif_netlink_set_rcvbuf(mnl_socket_get_fd(nl), UPCALL_RCVBUF);
-        pthread_mutex_lock(&dp->mutex);
-        dp->upcall_nl = nl;
-        dp->upcall_pid = mnl_socket_get_portid(nl);
-        /* Address space mostly: a slot's pages are touched only as far
-         * as its upcalls reach. */
-        dp->upcall_rx = xmalloc(UPCALL_SLOTS * UPCALL_RX_SIZE);
-        dp->upcall_next = dp->upcall_n = 0;
-        pthread_mutex_unlock(&dp->mutex);
-    }
-
-    /* Per-port dispatch is what this handle serves, but any program that
-     * opens the datapath may switch it to per-CPU dispatch (ovs-dpctl 3.1
-     * does, and the kernel then sends misses to per-CPU pids nobody set,
-     * counting them lost): assert the mode first. */
-    if (enable) {
-        uint8_t req[256];
-        size_t len = dpif_netlink_build_dp(
-            req, sizeof req, dp->fam.dp, OVS_DP_CMD_SET, NLM_F_ACK,
-            dp->dp_ifindex, NULL, 0, OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS);
-        error = dpif_netlink_transact(dp, req, len, NULL, NULL, NULL);
-        if (error) {
-            VLOG_WARN_RL(&rl, "%s: cannot select per-port upcalls: %s",
-                         dpif->name, nf_strerror(error));
-        }
-    }
-    /* Enabling again points ports added since (by anyone) at us too. */
-    error = set_vport_pids(dp, enable ? dp->upcall_pid : 0);
-    if (!enable) {
-        pthread_mutex_lock(&dp->mutex);
-        mnl_socket_close(dp->upcall_nl);
-        free(dp->upcall_rx);
-        dp->upcall_nl = NULL;
-        dp->upcall_rx = NULL;
-        dp->upcall_next = dp->upcall_n = 0;
-        dp->upcall_pid = 0;
-        pthread_mutex_unlock(&dp->mutex);
-    }
-    return error;
-}
-
-/* Fills U from the kernel's upcall K.  The key is nicflow's own form of
- * the packet's flow (what dpif-netdev gives for the same packet), so that
- * the ufid is the one a put of that key gets. */
-static void
-upcall_from_kernel(const struct dpif_netlink_upcall *k, struct dpif_upcall *u)
-{
-    struct buf filtered = BUF_INITIALIZER;
-    struct flow flow;
-
-    u->type = k->cmd == OVS_PACKET_CMD_MISS ? DPIF_UC_MISS : DPIF_UC_ACTION;
-    u->packet = pkt_from_data(k->packet, k->packet_len);
-    dpif_netlink_filter_key(k->key, k->key_len, &filtered);
-    if (!odp_key_to_flow(filtered.data, filtered.len, &flow, NULL)) {
-        u->in_port = flow.in_port;
-        odp_flow_to_key(&u->key, &flow, NULL);
-    } else {
-        /* A key nicflow cannot decode (e.g. a protocol it lacks) goes up
-         * as the kernel gave it, less what nicflow does not know. */
-        COVERAGE_INC(dpif_netlink_upcall_bad);
-        buf_put(&u->key, filtered.data, filtered.len);
-        u->in_port = DPIF_PORT_ANY;
-    }
-    buf_destroy(&filtered);
-    dpif_ufid_from_key(u->key.data, u->key.len, &u->ufid);
-
-    /* Layer offsets, as the userspace datapath's upcalls have them. */
-    struct flow scratch;
-    flow_extract(u->packet, &scratch);
-    u->packet->in_port = u->in_port;
-    if (k->userdata) {
-        buf_put(&u->userdata, k->userdata, k->userdata_len);
-    }
-}
-
-/* Reads up to UPCALL_SLOTS queued upcalls from DP's upcall socket in one
- * recvmmsg() into its slots.  Returns 0 (at least one read), EAGAIN, or
- * another errno. */
-static int
-fill_upcall_slots(struct dpif_netlink *dp)
-{
-    memset(dp->upcall_msgs, 0, sizeof dp->upcall_msgs);
-    for (size_t i = 0; i < UPCALL_SLOTS; i++) {
-        dp->upcall_iov[i].iov_base = dp->upcall_rx + i * UPCALL_RX_SIZE;
-        dp->upcall_iov[i].iov_len = UPCALL_RX_SIZE;
-        dp->upcall_msgs[i].msg_hdr.msg_iov = &dp->upcall_iov[i];
-        dp->upcall_msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    for (;;) {
-        int n = recvmmsg(mnl_socket_get_fd(dp->upcall_nl), dp->upcall_msgs,
-                         UPCALL_SLOTS, MSG_DONTWAIT, NULL);
-        if (n > 0) {
-            dp->upcall_next = 0;
-            dp->upcall_n = (size_t) n;
-            return 0;
-        }
-        if (n == 0 || errno == EWOULDBLOCK) {
-            return EAGAIN;
-        }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno == ENOBUFS) {
-            /* The socket overflowed: upcalls were lost (the kernel
-             * counts them too).  Read on. */
-            COVERAGE_INC(dpif_netlink_upcall_overrun);
-            continue;
-        }
-        return errno;
-    }
-}
-
-int
-dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
-{
-    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
-
-    if (!dp->upcall_nl) {
-        return EAGAIN;
-    }
-    for (;;) {
-        if (dp->upcall_next >= dp->upcall_n) {
-            int error = fill_upcall_slots(dp);
-            if (error) {
-                return error;
-            }
-        }
-        size_t i = dp->upcall_next++;
-        const struct msghdr *mh = &dp->upcall_msgs[i].msg_hdr;
-        const uint8_t *data = dp->upcall_rx + i * UPCALL_RX_SIZE;
-        size_t n = dp->upcall_msgs[i].msg_len;
-
-        if (mh->msg_flags & MSG_TRUNC) {
-            COVERAGE_INC(dpif_netlink_upcall_truncated);
-            continue;
-        }
-        struct dpif_netlink_upcall k;
-        if (dpif_netlink_parse_upcall(data, n, &k)
-            || ((const struct nlmsghdr *) data)->nlmsg_type
-                   != dp->fam.packet) {
-            COVERAGE_INC(dpif_netlink_upcall_bad);
-            VLOG_WARN_RL(&rl, "%s: dropped a malformed upcall", dpif->name);
-            continue;
-        }
-        upcall_from_kernel(&k, u);
-        return 0;
-    }
-}
-
-int
-dpif_netlink_recv_fd(const struct dpif *dpif)
-{
-    const struct dpif_netlink *dp = dpif_netlink_cast(dpif);
-
-    return dp->upcall_nl ? mnl_socket_get_fd(dp->upcall_nl) : -1;
 }
 
 int

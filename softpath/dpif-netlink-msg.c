@@ -206,6 +206,36 @@ dpif_netlink_build_dp(void *buf, size_t size, uint16_t family, uint8_t cmd,
 }
 
 size_t
+dpif_netlink_dp_pids_size(size_t n_pids)
+{
+    /* Headers, the features attribute, the pids attribute. */
+    return NLMSG_HDRLEN + GENL_HDRLEN + MNL_ALIGN(sizeof(struct ovs_header))
+           + 2 * MNL_ATTR_HDRLEN + 4 + MNL_ALIGN(n_pids * sizeof(uint32_t));
+}
+
+size_t
+dpif_netlink_build_dp_pids(void *buf, size_t size, uint16_t family,
+                           uint16_t flags, int dp_ifindex, uint32_t features,
+                           const uint32_t *pids, size_t n_pids)
+{
+    /* The kernel refuses an empty array (EINVAL), and one attribute
+     * holds at most 64 kB. */
+    if (!n_pids || n_pids > (UINT16_MAX - MNL_ATTR_HDRLEN) / sizeof *pids) {
+        return 0;
+    }
+    struct nlmsghdr *nlh = start_msg(buf, size, family, flags, OVS_DP_CMD_SET,
+                                     OVS_DATAPATH_VERSION, true, dp_ifindex);
+    if (!nlh
+        || !mnl_attr_put_u32_check(nlh, size, OVS_DP_ATTR_USER_FEATURES,
+                                   features)
+        || !mnl_attr_put_check(nlh, size, OVS_DP_ATTR_PER_CPU_PIDS,
+                               n_pids * sizeof *pids, pids)) {
+        return 0;
+    }
+    return nlh->nlmsg_len;
+}
+
+size_t
 dpif_netlink_build_vport(void *buf, size_t size, uint16_t family,
                          const struct dpif_netlink_vport_req *r)
 {
@@ -483,6 +513,7 @@ dpif_netlink_parse_dp(const void *msg, size_t len, struct dpif_netlink_dp *dp)
         [OVS_DP_ATTR_MEGAFLOW_STATS] =
             P_RANGE(16, sizeof(struct ovs_dp_megaflow_stats)),
         [OVS_DP_ATTR_USER_FEATURES] = P_FIXED(4),
+        [OVS_DP_ATTR_PER_CPU_PIDS] = P_ANY, /* u32s: checked below. */
     };
     const struct nlattr *tb[ARRAY_SIZE(pol)];
     const void *attrs;
@@ -512,7 +543,26 @@ dpif_netlink_parse_dp(const void *msg, size_t len, struct dpif_netlink_dp *dp)
     if (tb[OVS_DP_ATTR_USER_FEATURES]) {
         dp->user_features = get_u32(tb[OVS_DP_ATTR_USER_FEATURES]);
     }
+    if (tb[OVS_DP_ATTR_PER_CPU_PIDS]) {
+        const struct nlattr *a = tb[OVS_DP_ATTR_PER_CPU_PIDS];
+        size_t plen = mnl_attr_get_payload_len(a);
+        if (plen % sizeof(uint32_t)) {
+            return EINVAL;
+        }
+        dp->per_cpu_pids = mnl_attr_get_payload(a);
+        dp->n_per_cpu_pids = plen / sizeof(uint32_t);
+    }
     return 0;
+}
+
+uint32_t
+dpif_netlink_dp_pid(const struct dpif_netlink_dp *dp, size_t i)
+{
+    uint32_t pid;
+
+    memcpy(&pid, (const uint8_t *) dp->per_cpu_pids + i * sizeof pid,
+           sizeof pid);
+    return pid;
 }
 
 int

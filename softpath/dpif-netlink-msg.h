@@ -51,6 +51,18 @@ size_t dpif_netlink_build_dp(void *buf, size_t size, uint16_t family,
                              const char *name, uint32_t upcall_pid,
                              uint32_t features);
 
+/* OVS_DP_CMD_SET of the datapath DP_IFINDEX with the user features
+ * FEATURES and the per-CPU upcall pids PIDS[0 .. N_PIDS - 1]
+ * (OVS_DP_ATTR_PER_CPU_PIDS: the kernel sends the upcalls of CPU C to
+ * PIDS[C % N_PIDS] once FEATURES has OVS_DP_F_DISPATCH_UPCALL_PER_CPU).
+ * N_PIDS must be at least 1.  dpif_netlink_dp_pids_size() is the buffer
+ * size the request needs. */
+size_t dpif_netlink_dp_pids_size(size_t n_pids);
+size_t dpif_netlink_build_dp_pids(void *buf, size_t size, uint16_t family,
+                                  uint16_t flags, int dp_ifindex,
+                                  uint32_t features, const uint32_t *pids,
+                                  size_t n_pids);
+
 /* An ovs_vport request. */
 struct dpif_netlink_vport_req {
     uint8_t cmd;    /* OVS_VPORT_CMD_*. */
@@ -213,9 +225,18 @@ struct dpif_netlink_dp {
     bool has_stats, has_megaflow_stats;
     struct ovs_dp_stats stats;
     struct ovs_dp_megaflow_stats megaflow_stats;
+    /* OVS_DP_ATTR_PER_CPU_PIDS (kernels that report it, in per-CPU
+     * dispatch mode): N_PER_CPU_PIDS u32s at PER_CPU_PIDS, in host
+     * order and possibly unaligned (read them with
+     * dpif_netlink_dp_pid()).  A length that is not a multiple of 4 is
+     * refused. */
+    const void *per_cpu_pids;
+    size_t n_per_cpu_pids;
 };
 int dpif_netlink_parse_dp(const void *msg, size_t len,
                           struct dpif_netlink_dp *);
+/* Per-CPU pid I (< DP->n_per_cpu_pids) of a parsed reply. */
+uint32_t dpif_netlink_dp_pid(const struct dpif_netlink_dp *dp, size_t i);
 
 struct dpif_netlink_vport {
     int dp_ifindex;

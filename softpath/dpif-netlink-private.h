@@ -1,6 +1,6 @@
 /* dpif-netlink-private.h: what dpif-netlink.c (datapaths, ports, the
- * netlink channels) and dpif-netlink-flow.c (flows, execution, upcalls)
- * share.  Not for use outside the "system" datapath type. */
+ * netlink channels), dpif-netlink-flow.c (flows, execution) and
+ * dpif-netlink-upcall.c (upcall sockets and dispatch) share.  Not for use outside the "system" datapath type. */
 #ifndef NICFLOW_SOFTPATH_DPIF_NETLINK_PRIVATE_H
 #define NICFLOW_SOFTPATH_DPIF_NETLINK_PRIVATE_H 1
 
@@ -62,23 +62,49 @@ struct nl_chan {
  * rmem_max.  Best effort: a smaller buffer only means more losses. */
 void dpif_netlink_set_rcvbuf(int fd, int size);
 
+/* One upcall socket (a "handler"): in per-CPU dispatch, handler I
+ * receives the upcalls the kernel handles on CPU I; in per-vport dispatch
+ * the handle has one, which every port names. */
+struct upcall_handler {
+    struct mnl_socket *nl;
+    uint32_t pid; /* NL's port id. */
+};
+
+/* How the kernel sends a handle's upcalls (none: upcalls off). */
+enum dpif_netlink_dispatch {
+    DPIF_NETLINK_DISPATCH_NONE,
+    DPIF_NETLINK_DISPATCH_PER_VPORT, /* OVS_DP_F_VPORT_PIDS. */
+    DPIF_NETLINK_DISPATCH_PER_CPU,   /* OVS_DP_F_DISPATCH_UPCALL_PER_CPU. */
+};
+
 /* A handle on one kernel datapath. */
 struct dpif_netlink {
     struct dpif up;
     int dp_ifindex; /* The kernel's name for the datapath in requests. */
     struct dpif_netlink_families fam;
 
-    pthread_mutex_t mutex;        /* Guards CHAN and everything below. */
-    struct nl_chan chan;          /* Requests. */
-    struct mnl_socket *upcall_nl; /* NULL until recv_set(true). */
-    uint32_t upcall_pid;          /* UPCALL_NL's port id. */
-    /* Upcalls are read UPCALL_SLOTS at a time (recvmmsg()): slot I is
-     * UPCALL_RX_SIZE bytes at UPCALL_RX + I * UPCALL_RX_SIZE, and slots
-     * UPCALL_NEXT .. UPCALL_N - 1 are read but not yet handed out. */
-    uint8_t *upcall_rx; /* With UPCALL_NL. */
+    pthread_mutex_t mutex; /* Guards CHAN and everything below. */
+    struct nl_chan chan;   /* Requests. */
+
+    /* Upcalls, from recv_set(true) to recv_set(false): N_HANDLERS
+     * sockets (one per possible CPU in per-CPU dispatch, else one), and
+     * in per-CPU dispatch EPOLL_FD, which holds them all (recv_fd()). */
+    enum dpif_netlink_dispatch dispatch;
+    struct upcall_handler *handlers;
+    size_t n_handlers;
+    int epoll_fd; /* -1: none. */
+    /* Upcalls are read UPCALL_SLOTS at a time (recvmmsg()) from one
+     * handler, UPCALL_CUR: slot I is UPCALL_RX_SIZE bytes at UPCALL_RX +
+     * I * UPCALL_RX_SIZE, and slots UPCALL_NEXT .. UPCALL_N - 1 are read
+     * but not yet handed out.  Once they are, the next handler with
+     * upcalls queued after UPCALL_CUR is read (round robin), so that a
+     * busy CPU does not starve the others.  LAST_HANDLER: the handler
+     * of the upcall recv() returned last (-1: none yet). */
+    uint8_t *upcall_rx; /* With HANDLERS. */
     struct mmsghdr upcall_msgs[UPCALL_SLOTS];
     struct iovec upcall_iov[UPCALL_SLOTS];
-    size_t upcall_next, upcall_n;
+    size_t upcall_next, upcall_n, upcall_cur;
+    int last_handler;
     size_t flow_limit; /* 0: none. */
 };
 
@@ -132,6 +158,16 @@ int dpif_netlink_transact_batch(const struct dpif_netlink *dp,
                                 struct dpif_netlink_batch *b, bool big,
                                 dpif_netlink_batch_cb *cb, void *aux);
 
+/* The upcall pid that userspace() actions and new ports get on DP
+ * (DP's mutex held): in per-vport dispatch the handle's socket; in
+ * per-CPU dispatch the kernel picks the socket of the CPU itself, so
+ * ports get 0 (as Open vSwitch gives them) and actions the socket of
+ * handler 0 (the kernel ignores it, but it names a socket that is read
+ * should another program switch the datapath back to per-vport
+ * dispatch); 0 with upcalls off. */
+uint32_t dpif_netlink_port_pid__(const struct dpif_netlink *dp);
+uint32_t dpif_netlink_action_pid__(const struct dpif_netlink *dp);
+
 /* What a vport reply callback gathers: each vport, appended to PORTS, and
  * the counters of the last one. */
 struct vport_aux {
@@ -144,8 +180,8 @@ struct vport_aux {
 int dpif_netlink_dump_vports(const struct dpif_netlink *dp,
                              struct vport_aux *aux);
 
-/* dpif-netlink-flow.c: the dpif_class members for flows, execution and
- * upcalls (see dpif-provider.h). */
+/* dpif-netlink-flow.c: the dpif_class members for flows and execution;
+ * dpif-netlink-upcall.c: those for upcalls (see dpif-provider.h). */
 int dpif_netlink_flow_put(struct dpif *, const struct dpif_flow_put *,
                           char **errp);
 int dpif_netlink_flow_get(const struct dpif *, const struct dpif_ufid *,
@@ -171,6 +207,18 @@ int dpif_netlink_recv_set(struct dpif *, bool enable);
 int dpif_netlink_recv(struct dpif *, struct dpif_upcall *);
 int dpif_netlink_recv_fd(const struct dpif *);
 int dpif_netlink_set_flow_limit(struct dpif *, size_t limit);
+
+/* dpif-netlink-upcall.c: closes DP's upcall sockets, if any, leaving
+ * the kernel as it is (dpif_close()). */
+void dpif_netlink_close_upcalls(struct dpif_netlink *dp);
+
+/* Whether the kernel's datapath settings REPLY (a GET's answer) send DP's
+ * upcalls elsewhere than where DP set them up (DP's mutex held): per-CPU
+ * dispatch when DP set up per-vport dispatch, or per-vport dispatch, or
+ * per-CPU pids that are not DP's sockets, when DP set up per-CPU
+ * dispatch.  False with upcalls off. */
+bool dpif_netlink_misrouted__(const struct dpif_netlink *dp,
+                              const struct dpif_netlink_dp *reply);
 
 /* dpif-netlink-meter.c: the meter members (see dpif-provider.h). */
 void dpif_netlink_meter_get_features(const struct dpif *,

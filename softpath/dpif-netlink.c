@@ -2,10 +2,10 @@
  * netlink (see dpif-netlink.h for what it offers, dpif-netlink-msg.h for
  * the messages).
  *
- * A handle (struct dpif_netlink) holds two netlink sockets: one for
- * requests, used under the handle's mutex because dpif-provider.h lets
- * several threads call at once, and, once recv_set(true) ran, one that
- * the kernel sends upcalls to.  Flow dumps get a socket of their own, so
+ * A handle (struct dpif_netlink) holds a netlink socket for requests,
+ * used under the handle's mutex because dpif-provider.h lets several
+ * threads call at once, and, once recv_set(true) ran, the sockets the
+ * kernel sends upcalls to (dpif-netlink-upcall.c).  Flow dumps get a socket of their own, so
  * that a dump in progress never interleaves with other requests.
  *
  * Every request that changes something asks for NLM_F_ECHO as well as an
@@ -423,7 +423,10 @@ module_present(void)
 struct dp_aux {
     bool found;
     int dp_ifindex;
-    struct dpif_netlink_dp dp; /* Its NAME is not kept (points into RX). */
+    struct dpif_netlink_dp dp;        /* Its NAME and PER_CPU_PIDS are not kept
+                                * (they point into RX). */
+    const struct dpif_netlink *owner; /* Nonnull: set MISROUTED. */
+    bool misrouted; /* dpif_netlink_misrouted__() of the reply. */
 };
 
 static int
@@ -435,7 +438,11 @@ dp_reply(const void *msg, size_t len, void *aux_)
         COVERAGE_INC(dpif_netlink_bad_reply);
         return EPROTO;
     }
+    if (aux->owner) {
+        aux->misrouted = dpif_netlink_misrouted__(aux->owner, &aux->dp);
+    }
     aux->dp.name = NULL;
+    aux->dp.per_cpu_pids = NULL;
     aux->found = true;
     aux->dp_ifindex = aux->dp.dp_ifindex;
     return 0;
@@ -496,6 +503,8 @@ dpif_netlink_open(const struct dpif_class *class, const char *name,
         goto close_chan;
     }
     dp->dp_ifindex = aux.dp_ifindex;
+    dp->epoll_fd = -1;
+    dp->last_handler = -1;
     pthread_mutex_init(&dp->mutex, NULL);
     dpif_init_base(&dp->up, class, name);
     *dpifp = &dp->up;
@@ -512,12 +521,7 @@ dpif_netlink_close(struct dpif *dpif)
 {
     struct dpif_netlink *dp = dpif_netlink_cast(dpif);
 
-    if (dp->upcall_nl) {
-        /* The ports keep this socket's pid: the kernel counts their
-         * misses as lost until someone enables upcalls again. */
-        mnl_socket_close(dp->upcall_nl);
-    }
-    free(dp->upcall_rx);
+    dpif_netlink_close_upcalls(dp);
     dpif_netlink_chan_close(&dp->chan);
     pthread_mutex_destroy(&dp->mutex);
     dpif_uninit_base(&dp->up);
@@ -608,6 +612,7 @@ dpif_netlink_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
                               NLM_F_ACK, dp->dp_ifindex, NULL, 0, 0);
 
     memset(&aux, 0, sizeof aux);
+    aux.owner = dp;
     int error = dpif_netlink_transact(dp, req, len, dp_reply, &aux, NULL);
     if (error) {
         return error;
@@ -618,11 +623,9 @@ dpif_netlink_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
     stats->n_flows = aux.dp.stats.n_flows;
     stats->n_masks = aux.dp.megaflow_stats.n_masks;
     stats->n_mask_hit = aux.dp.megaflow_stats.n_mask_hit;
-    /* Upcalls on: they must go per vport, to the pids this handle set. */
-    stats->upcalls_misrouted =
-        dp->upcall_nl
-        && ((aux.dp.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU)
-            || !(aux.dp.user_features & OVS_DP_F_VPORT_PIDS));
+    /* Upcalls on: they must go the way this handle set them up (per
+     * vport or per CPU), to its own sockets. */
+    stats->upcalls_misrouted = aux.misrouted;
     return 0;
 }
 
@@ -685,7 +688,7 @@ dpif_netlink_port_add(struct dpif *dpif, const char *name, const char *type,
 
     memset(&aux, 0, sizeof aux);
     pthread_mutex_lock(&dp->mutex);
-    r.upcall_pid = dp->upcall_nl ? dp->upcall_pid : 0;
+    r.upcall_pid = dpif_netlink_port_pid__(dp);
     size_t len = dpif_netlink_build_vport(req, sizeof req, dp->fam.vport, &r);
     error = dpif_netlink_chan_transact(&dp->chan, req, len, vport_reply, &aux,
                                        &err);
@@ -880,6 +883,65 @@ static const struct dpif_class dpif_netlink_class = {
     .meter_get = dpif_netlink_meter_get,
     .meter_del = dpif_netlink_meter_del,
 };
+
+/* ---------------------------------------------------------------------
+ * What only this datapath type offers (dpif-netlink.h).
+ * --------------------------------------------------------------------- */
+
+static struct dpif_netlink *
+netlink_cast(const struct dpif *dpif)
+{
+    return (dpif && dpif->class == &dpif_netlink_class
+                ? dpif_netlink_cast(dpif)
+                : NULL);
+}
+
+int
+dpif_netlink_user_features(const struct dpif *dpif, uint32_t *features)
+{
+    const struct dpif_netlink *dp = netlink_cast(dpif);
+    struct dp_aux aux;
+    uint8_t req[256];
+
+    *features = 0;
+    if (!dp) {
+        return EINVAL;
+    }
+    size_t len =
+        dpif_netlink_build_dp(req, sizeof req, dp->fam.dp, OVS_DP_CMD_GET,
+                              NLM_F_ACK, dp->dp_ifindex, NULL, 0, 0);
+    memset(&aux, 0, sizeof aux);
+    int error = dpif_netlink_transact(dp, req, len, dp_reply, &aux, NULL);
+    if (!error && !aux.found) {
+        error = EPROTO;
+    }
+    if (!error) {
+        *features = aux.dp.user_features;
+    }
+    return error;
+}
+
+const char *
+dpif_netlink_dispatch_mode(const struct dpif *dpif)
+{
+    uint32_t features;
+
+    if (dpif_netlink_user_features(dpif, &features)) {
+        return NULL;
+    }
+    return (features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU
+                ? "per-cpu dispatch mode"
+                : "per-vport dispatch mode");
+}
+
+int
+dpif_netlink_last_upcall_handler(const struct dpif *dpif)
+{
+    const struct dpif_netlink *dp = netlink_cast(dpif);
+
+    /* recv() runs in one thread, the one asking. */
+    return dp ? dp->last_handler : -1;
+}
 
 static void
 do_register(void)

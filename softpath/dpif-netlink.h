@@ -23,14 +23,27 @@
  *   - a flow inside an existing wider one (a key the other's mask
  *     matches) is refused by the kernel: EEXIST on create, ENOENT on
  *     create-or-modify;
- *   - upcalls: recv_set(true) switches the datapath to per-port dispatch
- *     and points every port's upcall at this handle's own netlink socket
- *     (one socket, OVS_DP_F_VPORT_PIDS); ports added through this handle
- *     afterwards get it too.  Only the handle that enabled upcalls
- *     receives them; recv_set(false) turns them off for every port (the
- *     kernel then counts misses as lost).  A userspace() action with pid
- *     0 (what nicflow's translation writes) is sent to this handle's
- *     socket when it has one;
+ *   - upcalls: recv_set(true) opens this handle's upcall sockets and
+ *     selects the datapath's dispatch mode.  Per-CPU dispatch first
+ *     (OVS_DP_F_DISPATCH_UPCALL_PER_CPU, Linux 5.14 and later): one
+ *     socket per possible CPU, the kernel sending the upcalls it handles
+ *     on CPU C to socket C (modulo their number); ports get upcall pid 0,
+ *     as Open vSwitch gives them.  Where the kernel refuses it or does not
+ *     keep it (or dpif_netlink_set_dispatch_preference(false) said so),
+ *     per-vport dispatch (OVS_DP_F_VPORT_PIDS) with one socket that every
+ *     port names.  The mode and why are logged at INFO.  recv_fd() is one
+ *     descriptor in both modes (an epoll instance holding the sockets in
+ *     per-CPU mode) and recv() serves the sockets round robin, up to 32
+ *     upcalls from one before the next.  Enabling again keeps the
+ *     sockets, asserts the mode and this handle's pids again (another
+ *     program may have changed them: get_stats' upcalls_misrouted says
+ *     so), and points ports added since at the socket in per-vport mode.
+ *     Only the handle that enabled upcalls receives them; recv_set(false)
+ *     turns them off (per-vport dispatch, every port's pid 0: the kernel
+ *     then counts misses as lost) and closes the sockets.  A userspace()
+ *     action with pid 0 (what nicflow's translation writes) names this
+ *     handle's socket 0 when it has one (in per-CPU mode the kernel
+ *     ignores it and picks the CPU's socket);
  *   - the flow limit is enforced here, not in the kernel: it holds only
  *     for puts through this handle;
  *   - meters are the kernel's (ovs_meter family: drop bands, a kernel
@@ -39,8 +52,36 @@
 #ifndef NICFLOW_SOFTPATH_DPIF_NETLINK_H
 #define NICFLOW_SOFTPATH_DPIF_NETLINK_H 1
 
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dpif;
+
 /* Registers the "system" datapath type with dpif_register_class().  May
  * be called any number of times, from any thread. */
 void dpif_netlink_register(void);
+
+/* Whether recv_set(true) tries per-CPU dispatch before per-vport dispatch
+ * (true, the default) or goes straight to per-vport dispatch (false), in
+ * every handle of the process that enables upcalls afterwards.  For
+ * tests and for kernels whose per-CPU dispatch misbehaves. */
+void dpif_netlink_set_dispatch_preference(bool per_cpu);
+
+/* The datapath's user features (OVS_DP_F_*) as the kernel reports them
+ * now, whoever set them.  0 or a positive errno (EINVAL if DPIF is not of
+ * the "system" type). */
+int dpif_netlink_user_features(const struct dpif *, uint32_t *features);
+
+/* "per-cpu dispatch mode" or "per-vport dispatch mode": the kernel's
+ * dispatch mode of DPIF now (Open vSwitch's dpif-netlink/dispatch-mode
+ * words), or NULL if DPIF is not of the "system" type or the kernel did
+ * not answer. */
+const char *dpif_netlink_dispatch_mode(const struct dpif *);
+
+/* The handler socket (0, 1, ...: in per-CPU mode, the CPU's number
+ * modulo the number of sockets) of the upcall dpif_recv() returned last
+ * on DPIF; -1 if none yet or DPIF is not of the "system" type.  Call it
+ * from the thread that calls dpif_recv(). */
+int dpif_netlink_last_upcall_handler(const struct dpif *);
 
 #endif /* NICFLOW_SOFTPATH_DPIF_NETLINK_H */

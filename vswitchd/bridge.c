@@ -39,6 +39,7 @@
 #include "ofctl/flow-text.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/idl.h"
+#include "softpath/dpif-netlink.h"
 #include "softpath/dpif.h"
 #include "softpath/netdev-dpdk.h"
 #include "vswitchd/bridge-private.h"
@@ -1354,6 +1355,25 @@ bridge_dpif_show_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
     buf_destroy(&out);
 }
 
+/* Open vSwitch's "dpif-netlink/dispatch-mode": the upcall dispatch mode
+ * of the kernel datapath, "NAME: per-cpu dispatch mode" (or per-vport),
+ * one line per datapath; nothing when the backer is not a kernel
+ * datapath. */
+static void
+bridge_dispatch_mode_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
+                        const char *argv[] NF_UNUSED, void *aux NF_UNUSED)
+{
+    struct buf out = BUF_INITIALIZER;
+    const char *mode =
+        netdev_dpif ? dpif_netlink_dispatch_mode(netdev_dpif) : NULL;
+
+    if (mode) {
+        buf_printf(&out, "%s: %s\n", dpif_name(netdev_dpif), mode);
+    }
+    unixctl_command_reply(conn, buf_cstr(&out));
+    buf_destroy(&out);
+}
+
 /* Drops BR's controller connections and opens them again, by giving its
  * ofproto no targets and then its targets back. */
 static void
@@ -1415,6 +1435,8 @@ bridge_init(struct evloop *loop, const char *remote)
     ovsdb_idl_attach(bridge_idl, loop, bridge_idl_cb, NULL);
 
     unixctl_command_register("dpif/show", "", 0, 0, bridge_dpif_show_cb, NULL);
+    unixctl_command_register("dpif-netlink/dispatch-mode", "", 0, 0,
+                             bridge_dispatch_mode_cb, NULL);
     unixctl_command_register("bridge/reconnect", "[BRIDGE]", 0, 1,
                              bridge_reconnect_cb, NULL);
     poll_timer = evloop_add_timer(loop, BRIDGE_POLL_MS, BRIDGE_POLL_MS,

@@ -6,7 +6,8 @@
  * length checked against what is left).  Every message goes through every
  * parser (error/ack, family, datapath, vport, flow, meter, upcall) in a
  * buffer of exactly its size, so a read past it is caught.  What parses
- * is then used as the provider uses it: strings are read; flow keys and
+ * is then used as the provider uses it: strings are read; a datapath's
+ * per-CPU upcall pids are read one by one; flow keys and
  * masks are filtered (dpif_netlink_filter_key()), completed
  * (dpif_netlink_complete_key()), decoded and printed (odp_key_to_flow(),
  * odp_flow_format()); actions are checked (dpif_netlink_check_actions()),
@@ -126,6 +127,12 @@ one_message(const void *msg, size_t len)
     struct dpif_netlink_dp dp;
     if (!dpif_netlink_parse_dp(copy, len, &dp)) {
         (void) strlen(dp.name);
+        /* The per-CPU pids, each read where the reply has it. */
+        uint32_t sum = 0;
+        for (size_t i = 0; i < dp.n_per_cpu_pids; i++) {
+            sum += dpif_netlink_dp_pid(&dp, i);
+        }
+        (void) sum;
     }
 
     struct dpif_netlink_vport v;

@@ -24,6 +24,7 @@
 #include "lib/flow.h"
 #include "lib/util.h"
 #include "softpath/dpif-netlink-msg.h"
+#include "softpath/dpif-netlink-private.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
 
@@ -176,6 +177,138 @@ test_dp_request_and_reply(void **state NF_UNUSED)
     assert_int_equal(dpif_netlink_parse_dp(buf, nlh->nlmsg_len, &dp), EINVAL);
     nlh = reply_start(0x20, OVS_DP_CMD_NEW, 12);
     assert_int_equal(dpif_netlink_parse_dp(buf, nlh->nlmsg_len, &dp), EINVAL);
+}
+
+/* Per-CPU dispatch: the SET that gives the kernel the per-CPU pids, and a
+ * reply that reports them. */
+static void
+test_dp_per_cpu_pids(void **state NF_UNUSED)
+{
+    static const uint32_t pids[] = { 0x100, 0x200, 0x300 };
+    uint32_t features = OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
+    size_t size = dpif_netlink_dp_pids_size(3);
+    size_t len = dpif_netlink_build_dp_pids(buf, sizeof buf, 0x20, NLM_F_ACK,
+                                            9, features, pids, 3);
+    const struct nlmsghdr *nlh = (const void *) buf;
+
+    /* The size function is exact: one byte less does not fit. */
+    assert_int_equal(len, size);
+    assert_int_equal(nlh->nlmsg_len, len);
+    assert_int_equal(nlh->nlmsg_type, 0x20);
+    assert_true(nlh->nlmsg_flags & NLM_F_REQUEST);
+    assert_true(nlh->nlmsg_flags & NLM_F_ACK);
+    const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+    assert_int_equal(g->cmd, OVS_DP_CMD_SET);
+    assert_int_equal(g->version, OVS_DATAPATH_VERSION);
+    const struct ovs_header *oh =
+        mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+    assert_int_equal(oh->dp_ifindex, 9);
+    /* Exactly two attributes: the features and the pids, in CPU order. */
+    const struct nlattr *a;
+    int n_attrs = 0;
+    mnl_attr_for_each(a, nlh, GENL_HDRLEN + sizeof *oh)
+    {
+        n_attrs++;
+        if (mnl_attr_get_type(a) == OVS_DP_ATTR_USER_FEATURES) {
+            assert_int_equal(mnl_attr_get_u32(a), features);
+        } else {
+            assert_int_equal(mnl_attr_get_type(a), OVS_DP_ATTR_PER_CPU_PIDS);
+            assert_int_equal(mnl_attr_get_payload_len(a), sizeof pids);
+            assert_memory_equal(mnl_attr_get_payload(a), pids, sizeof pids);
+        }
+    }
+    assert_int_equal(n_attrs, 2);
+    assert_int_equal(dpif_netlink_build_dp_pids(buf, size - 1, 0x20, NLM_F_ACK,
+                                                9, features, pids, 3),
+                     0);
+    /* No pids: the kernel would refuse it, so nothing is built. */
+    assert_int_equal(dpif_netlink_build_dp_pids(buf, sizeof buf, 0x20,
+                                                NLM_F_ACK, 9, features, pids,
+                                                0),
+                     0);
+
+    /* A reply that reports them (kernels since about 5.18). */
+    struct nlmsghdr *r = reply_start(0x20, OVS_DP_CMD_GET, 9);
+    struct dpif_netlink_dp dp;
+    mnl_attr_put_strz(r, OVS_DP_ATTR_NAME, "nf0");
+    mnl_attr_put_u32(r, OVS_DP_ATTR_USER_FEATURES, features);
+    mnl_attr_put(r, OVS_DP_ATTR_PER_CPU_PIDS, sizeof pids, pids);
+    assert_int_equal(dpif_netlink_parse_dp(buf, r->nlmsg_len, &dp), 0);
+    assert_int_equal(dp.user_features, features);
+    assert_int_equal(dp.n_per_cpu_pids, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(dpif_netlink_dp_pid(&dp, i), pids[i]);
+    }
+    check_truncations(r->nlmsg_len, parse_dp_, &dp);
+
+    /* Without them (older kernels, or per-vport mode): none. */
+    r = reply_start(0x20, OVS_DP_CMD_GET, 9);
+    mnl_attr_put_strz(r, OVS_DP_ATTR_NAME, "nf0");
+    assert_int_equal(dpif_netlink_parse_dp(buf, r->nlmsg_len, &dp), 0);
+    assert_int_equal(dp.n_per_cpu_pids, 0);
+
+    /* A length that is not a whole number of u32s is refused. */
+    r = reply_start(0x20, OVS_DP_CMD_GET, 9);
+    mnl_attr_put_strz(r, OVS_DP_ATTR_NAME, "nf0");
+    mnl_attr_put(r, OVS_DP_ATTR_PER_CPU_PIDS, 6, pids);
+    assert_int_equal(dpif_netlink_parse_dp(buf, r->nlmsg_len, &dp), EINVAL);
+}
+
+/* Builds a GET reply with FEATURES and the N_PIDS pids PIDS and returns
+ * whether DP finds its upcalls misrouted by it. */
+static bool
+misrouted(const struct dpif_netlink *dp, uint32_t features,
+          const uint32_t *pids, size_t n_pids)
+{
+    struct nlmsghdr *r = reply_start(0x20, OVS_DP_CMD_GET, 9);
+    struct dpif_netlink_dp reply;
+
+    mnl_attr_put_strz(r, OVS_DP_ATTR_NAME, "nf0");
+    mnl_attr_put_u32(r, OVS_DP_ATTR_USER_FEATURES, features);
+    if (n_pids) {
+        mnl_attr_put(r, OVS_DP_ATTR_PER_CPU_PIDS, n_pids * sizeof *pids, pids);
+    }
+    assert_int_equal(dpif_netlink_parse_dp(buf, r->nlmsg_len, &reply), 0);
+    return dpif_netlink_misrouted__(dp, &reply);
+}
+
+/* upcalls_misrouted: the kernel's mode and pids against the handle's. */
+static void
+test_misrouted(void **state NF_UNUSED)
+{
+    struct upcall_handler handlers[2] = { { NULL, 0x100 }, { NULL, 0x200 } };
+    struct dpif_netlink dp;
+    static const uint32_t ours[] = { 0x100, 0x200 };
+    static const uint32_t theirs[] = { 0x100, 0x999 };
+    static const uint32_t more[] = { 0x100, 0x200, 0x100 };
+    const uint32_t vport = OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS;
+    const uint32_t cpu = OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
+
+    memset(&dp, 0, sizeof dp);
+    dp.handlers = handlers;
+
+    /* Upcalls off: nothing can be misrouted. */
+    dp.dispatch = DPIF_NETLINK_DISPATCH_NONE;
+    assert_false(misrouted(&dp, cpu, NULL, 0));
+
+    /* Per-vport: per-CPU mode (what ovs-dpctl sets) or no vport pids is. */
+    dp.dispatch = DPIF_NETLINK_DISPATCH_PER_VPORT;
+    dp.n_handlers = 1;
+    assert_false(misrouted(&dp, vport, NULL, 0));
+    assert_true(
+        misrouted(&dp, vport | OVS_DP_F_DISPATCH_UPCALL_PER_CPU, ours, 2));
+    assert_true(misrouted(&dp, OVS_DP_F_UNALIGNED, NULL, 0));
+
+    /* Per-CPU: the mode must stay, and reported pids must be ours. */
+    dp.dispatch = DPIF_NETLINK_DISPATCH_PER_CPU;
+    dp.n_handlers = 2;
+    assert_false(misrouted(&dp, cpu, ours, 2));
+    assert_false(misrouted(&dp, cpu | OVS_DP_F_VPORT_PIDS, ours, 2));
+    assert_false(misrouted(&dp, cpu, ours, 1)); /* Fewer CPUs than pids. */
+    assert_false(misrouted(&dp, cpu, NULL, 0)); /* Not reported. */
+    assert_true(misrouted(&dp, cpu, theirs, 2));
+    assert_true(misrouted(&dp, cpu, more, 3));
+    assert_true(misrouted(&dp, vport, NULL, 0));
 }
 
 static void
@@ -1067,6 +1200,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_getfamily),
         cmocka_unit_test(test_dp_request_and_reply),
+        cmocka_unit_test(test_dp_per_cpu_pids),
+        cmocka_unit_test(test_misrouted),
         cmocka_unit_test(test_vport_request_and_reply),
         cmocka_unit_test(test_flow_request_and_reply),
         cmocka_unit_test(test_execute_and_upcall),

@@ -3,13 +3,23 @@
  * commands: upcalls, which need a process that stays to receive them,
  * packet execution, and refusals that take a crafted flow.
  *
- *   dpif-netlink-driver upcall DP SECONDS MATCH
- *       enables upcalls on system@DP, prints "ready" and then each upcall
- *       as "miss|action: in_port N, KEY, ufid ok|BAD, len L
- *       [, userdata HEX]" until SECONDS pass or one whose line contains
- *       MATCH has come (the guest's own IPv6 chatter may come first);
- *       exits 0 if that one came, 2 if not.  "ufid ok" means the upcall's ufid is
- *       dpif_ufid_from_key() of its key, what a put of that key gets.
+ *   dpif-netlink-driver upcall DP SECONDS MATCH...
+ *       enables upcalls on system@DP, prints "ready" and the dispatch
+ *       mode the kernel reports ("mode: per-cpu dispatch mode"), then
+ *       each upcall as "miss|action: in_port N, KEY, ufid ok|BAD, len L
+ *       [, userdata HEX], handler H" until SECONDS pass or, for each
+ *       MATCH, one whose line contains it has come (the guest's own IPv6
+ *       chatter may come first); then "misrouted: yes|no" (get_stats'
+ *       upcalls_misrouted of this handle) and "lost meanwhile: N" (the
+ *       kernel's count of lost upcalls, since "ready"); exits 0 if every
+ *       MATCH came,
+ *       2 if not.  "ufid ok" means the upcall's ufid is
+ *       dpif_ufid_from_key() of its key, what a put of that key gets;
+ *       H is the handler socket it came on
+ *       (dpif_netlink_last_upcall_handler()).
+ *   dpif-netlink-driver features DP
+ *       prints the kernel's user features of DP, "features: 0xN NAMES"
+ *       (unaligned, vport-pids, tc-recirc-sharing, per-cpu).
  *   dpif-netlink-driver execute DP IN_PORT ACTIONS HEXFRAME
  *       runs ACTIONS (dump-flows syntax) on the frame.
  *   dpif-netlink-driver action-upcall DP HEXFRAME
@@ -46,8 +56,13 @@
  *       puts N distinct flows (EtherType 0x88b7) in one batch; prints
  *       "put-many: N ok".
  *
+ * With NICFLOW_TEST_DISPATCH=per-vport in the environment, upcalls are
+ * enabled in per-vport dispatch (dpif_netlink_set_dispatch_preference()).
+ *
  * Every failure prints "COMMAND: ERRNO-NAME: message" and exits 1. */
 #include <errno.h>
+#include <inttypes.h>
+#include <linux/openvswitch.h>
 #include <stdbool.h>
 #include <poll.h>
 #include <stdio.h>
@@ -57,6 +72,7 @@
 #include "lib/buf.h"
 #include "lib/packet.h"
 #include "lib/util.h"
+#include "softpath/dpif-netlink.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
 
@@ -97,12 +113,18 @@ errname(int error)
     }
 }
 
-/* Prints each upcall on DPIF (upcalls enabled) until one whose line
- * contains MATCH comes (returns 0) or SECS pass (returns 2). */
+/* Prints each upcall on DPIF (upcalls enabled) until, for each of
+ * MATCHES[0 .. N - 1], one whose line contains it has come (returns 0) or
+ * SECS pass (returns 2). */
 static int
-wait_upcall(struct dpif *dpif, const char *secs, const char *match)
+wait_upcalls(struct dpif *dpif, const char *secs, const char *const *matches,
+             int n)
 {
     long long deadline = nf_time_msec() + atoi(secs) * 1000LL;
+    bool seen[16] = { false };
+    int n_seen = 0;
+
+    n = n < 16 ? n : 16;
     while (nf_time_msec() < deadline) {
         struct pollfd pfd = { .fd = dpif_recv_fd(dpif), .events = POLLIN };
         struct dpif_upcall u;
@@ -124,12 +146,18 @@ wait_upcall(struct dpif *dpif, const char *secs, const char *match)
             buf_printf(&b, "%s%02x", i ? "" : ", userdata ",
                        u.userdata.data[i]);
         }
-        bool found = strstr(buf_cstr(&b), match) != NULL;
+        buf_printf(&b, ", handler %d", dpif_netlink_last_upcall_handler(dpif));
+        for (int i = 0; i < n; i++) {
+            if (!seen[i] && strstr(buf_cstr(&b), matches[i])) {
+                seen[i] = true;
+                n_seen++;
+            }
+        }
         printf("%s\n", buf_cstr(&b));
         fflush(stdout);
         buf_destroy(&b);
         dpif_upcall_destroy(&u);
-        if (found) {
+        if (n_seen == n) {
             return 0;
         }
     }
@@ -138,7 +166,13 @@ wait_upcall(struct dpif *dpif, const char *secs, const char *match)
 }
 
 static int
-cmd_upcall(const char *dp, const char *secs, const char *match)
+wait_upcall(struct dpif *dpif, const char *secs, const char *match)
+{
+    return wait_upcalls(dpif, secs, &match, 1);
+}
+
+static int
+cmd_upcall(const char *dp, const char *secs, const char *const *matches, int n)
 {
     struct dpif *dpif = open_dp(dp);
     int error = dpif_recv_set(dpif, true);
@@ -147,11 +181,53 @@ cmd_upcall(const char *dp, const char *secs, const char *match)
         printf("upcall: recv_set: %s\n", nf_strerror(error));
         return 1;
     }
-    printf("ready\n");
+    const char *mode = dpif_netlink_dispatch_mode(dpif);
+    struct dpif_dp_stats st;
+    memset(&st, 0, sizeof st);
+    dpif_get_stats(dpif, &st);
+    uint64_t lost = st.n_lost;
+    printf("ready\nmode: %s\n", mode ? mode : "unknown");
     fflush(stdout);
-    int status = wait_upcall(dpif, secs, match);
+    int status = wait_upcalls(dpif, secs, matches, n);
+    memset(&st, 0, sizeof st);
+    error = dpif_get_stats(dpif, &st);
+    printf("misrouted: %s\n", error                  ? nf_strerror(error)
+                              : st.upcalls_misrouted ? "yes"
+                                                     : "no");
+    printf("lost meanwhile: %" PRIu64 "\n", st.n_lost - lost);
     dpif_close(dpif);
     return status;
+}
+
+static int
+cmd_features(const char *dp)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {
+        { OVS_DP_F_UNALIGNED, "unaligned" },
+        { OVS_DP_F_VPORT_PIDS, "vport-pids" },
+        { OVS_DP_F_TC_RECIRC_SHARING, "tc-recirc-sharing" },
+        { OVS_DP_F_DISPATCH_UPCALL_PER_CPU, "per-cpu" },
+    };
+    struct dpif *dpif = open_dp(dp);
+    uint32_t f;
+    int error = dpif_netlink_user_features(dpif, &f);
+
+    if (error) {
+        printf("features: %s\n", nf_strerror(error));
+        return 1;
+    }
+    printf("features: 0x%" PRIx32, f);
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (f & names[i].bit) {
+            printf(" %s", names[i].name);
+        }
+    }
+    printf("\n");
+    dpif_close(dpif);
+    return 0;
 }
 
 /* Executes a frame with a userspace() action that names no pid (as
@@ -529,8 +605,15 @@ int
 main(int argc, char *argv[])
 {
     nf_set_program_name(argv[0]);
-    if (argc == 5 && !strcmp(argv[1], "upcall")) {
-        return cmd_upcall(argv[2], argv[3], argv[4]);
+    const char *pref = getenv("NICFLOW_TEST_DISPATCH");
+    if (pref && !strcmp(pref, "per-vport")) {
+        dpif_netlink_set_dispatch_preference(false);
+    }
+    if (argc >= 5 && !strcmp(argv[1], "upcall")) {
+        return cmd_upcall(argv[2], argv[3], (const char *const *) argv + 4,
+                          argc - 4);
+    } else if (argc == 3 && !strcmp(argv[1], "features")) {
+        return cmd_features(argv[2]);
     } else if (argc == 4 && !strcmp(argv[1], "action-upcall")) {
         return cmd_action_upcall(argv[2], argv[3]);
     } else if (argc == 6 && !strcmp(argv[1], "execute")) {

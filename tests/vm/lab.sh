@@ -3,8 +3,10 @@
 # boots Debian 12's own kernel (which, unlike the host kernel, has
 # cls_flower, every act_*, openvswitch.ko, ...).
 #
-# Usage: tests/vm/lab.sh [-m MEM] [-t TIMEOUT_SECONDS] [-v] GUEST_SCRIPT [FILES...]
+# Usage: tests/vm/lab.sh [-c CPUS] [-m MEM] [-t TIMEOUT_SECONDS] [-v] GUEST_SCRIPT [FILES...]
 #
+#   -c CPUS     guest vCPUs (default: NICFLOW_VM_SMP, else the script's
+#               "# vm-smp: N" header line, else 1)
 #   -m MEM      guest memory in MiB (default 1024)
 #   -t SECONDS  hard limit for the whole guest run; QEMU is killed after it
 #               (default 300)
@@ -29,6 +31,7 @@
 #   NICFLOW_VM_REFRESH=1      fetch the kernel package again even if cached
 #   NICFLOW_VM_EXTRA_MODULES  more module names to put in the initramfs
 #   NICFLOW_VM_ACCEL=kvm      use KVM instead of TCG (default tcg)
+#   NICFLOW_VM_SMP=N          guest vCPUs, as -c N
 #   NICFLOW_BUILD_BIN         directory copied to /nicflow/bin (default:
 #                             build/bin of this checkout)
 set -eu
@@ -53,7 +56,7 @@ MARK_BEGIN=NICFLOW-VM-BEGIN
 MARK_EXIT=NICFLOW-VM-EXIT=
 
 usage() {
-    echo "usage: $prog [-m MEM] [-t TIMEOUT_SECONDS] [-v] GUEST_SCRIPT [FILES...]" >&2
+    echo "usage: $prog [-c CPUS] [-m MEM] [-t TIMEOUT_SECONDS] [-v] GUEST_SCRIPT [FILES...]" >&2
     exit 2
 }
 die() { echo "$prog: $*" >&2; exit 1; }
@@ -62,8 +65,10 @@ unavailable() { echo "vm lab unavailable: $*" >&2; exit 77; }
 mem=1024
 limit=300
 verbose=0
-while getopts m:t:vh opt; do
+smp=${NICFLOW_VM_SMP:-}
+while getopts c:m:t:vh opt; do
     case $opt in
+    c) smp=$OPTARG ;;
     m) mem=$OPTARG ;;
     t) limit=$OPTARG ;;
     v) verbose=1 ;;
@@ -74,6 +79,7 @@ shift $((OPTIND - 1))
 [ $# -ge 1 ] || usage
 case $mem in '' | *[!0-9]*) echo "$prog: -m wants MiB, got '$mem'" >&2; usage ;; esac
 case $limit in '' | *[!0-9]*) echo "$prog: -t wants seconds, got '$limit'" >&2; usage ;; esac
+case $smp in '') ;; 0 | *[!0-9]*) echo "$prog: -c wants a number of CPUs, got '$smp'" >&2; usage ;; esac
 guest_script=$1
 shift
 [ -f "$guest_script" ] || { echo "$prog: no such guest script: $guest_script" >&2; exit 2; }
@@ -421,6 +427,8 @@ done
 #                             the libraries ldd names: DPDK's PMD plugins,
 #                             which EAL loads from its plugin directory
 #                             at run time (nothing links them).
+#   "# vm-smp: N"             N vCPUs (default 1) unless -c or
+#                             NICFLOW_VM_SMP says otherwise.
 #   "# vm-cpu: MODEL"         QEMU's -cpu under TCG (default "max": a
 #                             nicflowd built with DPDK links Debian's DPDK,
 #                             built for corei7, and dies of SIGILL on
@@ -449,6 +457,7 @@ for f in $(sed -n 's/^# vm-libs: *//p' "$guest_script"); do
     copy_elf "$f" "$f" "$run"
 done
 vm_cpu=$(sed -n 's/^# vm-cpu: *\([A-Za-z0-9_.,=+-]*\).*/\1/p' "$guest_script" | tail -n 1)
+[ -n "$smp" ] || smp=$(sed -n 's/^# vm-smp: *\([1-9][0-9]*\).*/\1/p' "$guest_script" | tail -n 1)
 printf '%s\n' "$name" >"$run/nicflow/.lab-script"
 bindir=${NICFLOW_BUILD_BIN:-$top/build/bin}
 if [ -d "$bindir" ]; then
@@ -476,7 +485,7 @@ tcg) accel="-accel tcg" cpu="-cpu ${vm_cpu:-max}" ;;
 esac
 log="$work/console.log"
 # shellcheck disable=SC2086
-timeout -k 5 "$limit" qemu-system-x86_64 $accel $cpu -m "$mem" -smp 1 \
+timeout -k 5 "$limit" qemu-system-x86_64 $accel $cpu -m "$mem" -smp "${smp:-1}" \
     -nographic -no-reboot -nic none \
     -kernel "$vmlinuz" -initrd "$work/initrd" \
     -append "console=ttyS0 quiet panic=-1" </dev/null >"$log" 2>&1 &

@@ -13,6 +13,14 @@
 #     reason;
 #   - with no flow, a ping's ARP misses and the driver receives the upcall
 #     (in_port 1, an arp key, the ufid of that key);
+#   - upcall dispatch: with upcalls on, the kernel reports per-CPU dispatch
+#     (its user features read back, and the driver's handle does not find
+#     its upcalls misrouted); in this 2-vCPU guest a miss sent by a
+#     process pinned to CPU 0 arrives on handler socket 0 and one pinned
+#     to CPU 1 on socket 1, none lost; ovs-dpctl 3.1 opening the datapath
+#     meanwhile keeps per-CPU dispatch and the handle's sockets (the next
+#     miss still arrives, none lost); with per-CPU dispatch refused
+#     (NICFLOW_TEST_DISPATCH=per-vport) per-vport dispatch delivers them;
 #   - IPv4 and ARP flows both ways make ping work; ovs-dpctl dump-flows
 #     sees them with their actions, and their packet counters rise with a
 #     second ping (as nicflow-dpctl dump-flows also reports);
@@ -36,6 +44,7 @@
 #
 # vm-files: build/tests/dpif-netlink-driver
 # vm-programs: /usr/bin/ovs-dpctl
+# vm-smp: 2
 # shellcheck disable=SC2317 # functions run through check() and trap
 set -eu
 
@@ -186,6 +195,108 @@ expect "a miss comes up as an upcall from port 1" "$arp" "miss: in_port 1,"
 expect "the upcall's key is the ARP request" "$arp" \
     "eth_type(0x0806),arp(sip=$ADDR0,tip=$ADDR1,op=1"
 expect "the upcall's ufid is that of its key" "$arp" "ufid ok"
+expect "the driver's handle uses per-CPU dispatch" "$out" \
+    "mode: per-cpu dispatch mode"
+expect "the handle does not find its upcalls misrouted" "$out" \
+    "misrouted: no"
+
+# --- upcall dispatch ---------------------------------------------------
+# Each run of the driver enables upcalls on its own handle; a ping to an
+# address with a static neighbour entry sends an IPv4 packet that misses
+# (no flow yet), from the CPU the ping runs on: the veth pair hands the
+# packet to the datapath on the sending CPU.
+# start_driver DISPATCH SECONDS MATCH...: the driver in the background.
+start_driver() {
+    dispatch=$1
+    shift
+    : >/tmp/dn.up
+    env NICFLOW_TEST_DISPATCH="$dispatch" "$DRV" upcall "$DP" "$@" \
+        >>/tmp/dn.up 2>&1 &
+    up_pid=$!
+    i=0
+    while ! grep -q '^ready' /tmp/dn.up && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+finish_driver() {
+    wait "$up_pid" || :
+    up_pid=
+    sed 's/^/# driver: /' /tmp/dn.up
+}
+miss_from_cpu() { # CPU-MASK ADDR
+    taskset "$1" "$IP" netns exec "$NS0" ping -c 1 -W 1 "$2" >/dev/null 2>&1 || :
+}
+for n in 10 11 12 13; do
+    "$IP" -n "$NS0" neigh replace 192.0.2.$n lladdr 02:00:00:00:00:$n \
+        dev e0 2>/dev/null || :
+done
+ncpu=$(nproc 2>/dev/null || echo 1)
+
+start_driver auto 20 'dst=192.0.2.10,' 'dst=192.0.2.11,'
+out=$("$DRV" features "$DP" 2>&1 || :)
+echo "$out" | sed 's/^/# driver: /'
+expect "the kernel reports per-CPU dispatch while upcalls are on" "$out" \
+    " per-cpu"
+miss_from_cpu 1 192.0.2.10
+miss_from_cpu 2 192.0.2.11
+finish_driver
+l0=$(grep -F 'dst=192.0.2.10,' /tmp/dn.up || :)
+l1=$(grep -F 'dst=192.0.2.11,' /tmp/dn.up || :)
+expect "a miss sent from CPU 0 comes up" "$l0" "miss: in_port 1,"
+expect "a miss sent from CPU 1 comes up" "$l1" "miss: in_port 1,"
+if [ "$ncpu" -ge 2 ]; then
+    expect "the miss from CPU 0 arrives on handler socket 0" "$l0" \
+        ", handler 0"
+    expect "the miss from CPU 1 arrives on handler socket 1" "$l1" \
+        ", handler 1"
+else
+    not_ok "the guest has 2 vCPUs for the per-CPU checks (nproc: $ncpu)"
+fi
+out=$(cat /tmp/dn.up)
+expect "per-CPU dispatch: the handle's upcalls are not misrouted" "$out" \
+    "misrouted: no"
+expect "per-CPU dispatch: no upcall lost" "$out" "lost meanwhile: 0"
+
+# ovs-dpctl 3.1 switches per-CPU dispatch on when it opens a datapath,
+# with no pids of its own: in per-CPU mode it must leave ours alone.
+start_driver auto 20 'dst=192.0.2.12,'
+out=$("$OVS_DPCTL" show "system@$DP" 2>&1 || :)
+expect "ovs-dpctl opens the datapath while upcalls are per-CPU" "$out" \
+    "system@$DP:"
+out=$("$DRV" features "$DP" 2>&1 || :)
+expect "... and it is still in per-CPU dispatch" "$out" " per-cpu"
+miss_from_cpu 2 192.0.2.12
+finish_driver
+out=$(cat /tmp/dn.up)
+expect "after ovs-dpctl, a miss still comes up" "$out" \
+    "dst=192.0.2.12,"
+expect "after ovs-dpctl, the handle's upcalls are not misrouted" "$out" \
+    "misrouted: no"
+expect "after ovs-dpctl: no upcall lost" "$out" "lost meanwhile: 0"
+
+# The fallback: per-vport dispatch, one socket that every port names.
+start_driver per-vport 20 'dst=192.0.2.13,'
+out=$("$DRV" features "$DP" 2>&1 || :)
+echo "$out" | sed 's/^/# driver: /'
+expect "fallback: the kernel reports per-vport dispatch" "$out" \
+    " vport-pids"
+expect_not "fallback: ... and not per-CPU dispatch" "$out" " per-cpu"
+miss_from_cpu 2 192.0.2.13
+finish_driver
+out=$(cat /tmp/dn.up)
+expect "fallback: the handle says per-vport dispatch" "$out" \
+    "mode: per-vport dispatch mode"
+line=$(grep -F 'dst=192.0.2.13,' /tmp/dn.up || :)
+expect "fallback: a miss from CPU 1 comes up on the one socket" "$line" \
+    "miss: in_port 1,"
+expect "fallback: ... handler 0" "$line" ", handler 0"
+expect "fallback: the handle's upcalls are not misrouted" "$out" \
+    "misrouted: no"
+expect "fallback: no upcall lost" "$out" "lost meanwhile: 0"
+for n in 10 11 12 13; do
+    "$IP" -n "$NS0" neigh del 192.0.2.$n dev e0 2>/dev/null || :
+done
 
 # --- flows -------------------------------------------------------------
 add_flows() {

@@ -129,6 +129,8 @@ check "ovs-dpctl dump-flows shows the ping's flows nicflowd installed" sh -c "
 sed 's/^/# /' /tmp/kflows.txt | head -8
 dpif_show_system() { appctl dpif/show | grep -q '^system@ovs-system: hit:'; }
 check "dpif/show names the kernel datapath" dpif_show_system
+per_cpu() { [ "$(appctl dpif-netlink/dispatch-mode)" = "ovs-system: per-cpu dispatch mode" ]; }
+check "dpif-netlink/dispatch-mode: per-cpu dispatch mode (Linux 6.1 has it)" per_cpu
 flows_kernel() { appctl dpctl/dump-flows -m | grep -q 'dp:kernel'; }
 check "dpctl/dump-flows -m: flows in dp:kernel" flows_kernel
 
