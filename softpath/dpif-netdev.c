@@ -34,9 +34,10 @@
  * charging correct once packet threads stop taking the datapath's mutex.
  * The registry has its own mutex, always taken before a datapath's.
  *
- * Files: the structures are in dpif-netdev-private.h; the upcall queues
- * and dpif_recv() in dpif-netdev-upcall.c; the meter table in
- * dpif-netdev-meter.c. */
+ * Files: the structures are in dpif-netdev-private.h; the port API in
+ * dpif-netdev-port.c; the upcall queues and dpif_recv() in
+ * dpif-netdev-upcall.c; the meter table in dpif-netdev-meter.c; the
+ * poll-mode threads in dpif-netdev-pmd.c. */
 #include "softpath/dpif-netdev.h"
 #include "softpath/dpif-netdev-private.h"
 
@@ -82,8 +83,17 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
 /* The state the action hooks need for one packet. */
 struct exec_ctx {
     struct dp_netdev *dp;
-    int depth; /* Recirculations so far. */
+    int depth;            /* Recirculations so far. */
+    struct dp_proc *proc; /* Who processes it, or NULL (execute). */
 };
+
+#define PROC_STAT_ADD(PROC, FIELD, N)                             \
+    do {                                                          \
+        if ((PROC) && (PROC)->stats && (N)) {                     \
+            atomic_fetch_add_explicit(&(PROC)->stats->FIELD, (N), \
+                                      memory_order_relaxed);      \
+        }                                                         \
+    } while (0)
 
 static const struct dpif_class dpif_netdev_class;
 
@@ -94,10 +104,11 @@ static struct hmap dps = HMAP_INITIALIZER;
 static const char *local_port_type = "internal";
 static unsigned int emc_inv_prob = EMC_DEFAULT_INSERT_INV_PROB;
 
-static void process_packet(struct dp_netdev *, struct pkt *, int depth);
+static void process_packet(struct dp_netdev *, struct pkt *, int depth,
+                           struct dp_proc *);
 
-static void
-set_err(char **errp, char *msg)
+void
+dpif_netdev_set_err(char **errp, char *msg)
 {
     if (errp) {
         *errp = msg;
@@ -125,8 +136,11 @@ dp_flush_tx(struct dp_netdev *dp)
 {
     struct dp_port *port;
 
-    HMAP_FOR_EACH (port, node, &dp->ports) {
-        port_flush_tx(port);
+    if (dp->tx_pending) {
+        HMAP_FOR_EACH (port, node, &dp->ports) {
+            port_flush_tx(port);
+        }
+        dp->tx_pending = false;
     }
 }
 
@@ -142,6 +156,13 @@ hook_output(void *aux, struct pkt *p, uint32_t port_no)
         pkt_delete(p);
         return;
     }
+    if (ctx->proc && ctx->proc->pmd && netdev_is_multiqueue(port->netdev)) {
+        /* The thread's own transmit queue, after the datapath's mutex is
+         * released. */
+        dpif_netdev_pmd_tx(ctx->proc->pmd, port, p);
+        return;
+    }
+    ctx->dp->tx_pending = true;
     port->tx[port->n_tx++] = p;
     if (port->n_tx == NETDEV_MAX_BURST) {
         port_flush_tx(port);
@@ -190,7 +211,8 @@ hook_recirc(void *aux, struct pkt *p, uint32_t recirc_id)
         pkt_delete(p);
         return;
     }
-    process_packet(ctx->dp, p, ctx->depth + 1);
+    PROC_STAT_ADD(ctx->proc, n_recirc, 1);
+    process_packet(ctx->dp, p, ctx->depth + 1, ctx->proc);
 }
 
 static bool
@@ -220,9 +242,9 @@ hook_tnl_port(void *aux, uint32_t port_no, uint32_t *tnl_type,
 
 static void
 execute_actions(struct dp_netdev *dp, struct pkt *p, int depth,
-                const void *actions, size_t len)
+                struct dp_proc *proc, const void *actions, size_t len)
 {
-    struct exec_ctx ctx = { dp, depth };
+    struct exec_ctx ctx = { dp, depth, proc };
     struct dp_execute_tnl tnl = {
         .tnl_port = hook_tnl_port,
         .src_min = dp->tnl_src_min,
@@ -296,39 +318,58 @@ cls_lookup(struct dp_netdev *dp, const struct flow *flow)
 }
 
 static struct dpcls_rule *
-lookup_one(struct dp_netdev *dp, const struct flow *flow)
+lookup_one(struct dp_netdev *dp, const struct flow *flow, struct dp_proc *proc)
 {
     uint32_t hash = emc_hash(flow);
     struct dpcls_rule *rule = emc_lookup(&dp->emc, flow, hash);
 
-    if (!rule) {
+    if (rule) {
+        PROC_STAT_ADD(proc, n_emc, 1);
+    } else {
         rule = cls_lookup(dp, flow);
         if (rule) {
+            PROC_STAT_ADD(proc, n_megaflow, 1);
             emc_probabilistic_insert(&dp->emc, flow, hash, rule);
         }
     }
     return rule;
 }
 
+/* Queues a miss upcall for P (taken), counting it for PROC. */
+static void
+miss(struct dp_netdev *dp, struct pkt *p, const struct flow *flow,
+     struct dp_proc *proc)
+{
+    uint64_t lost = dp->n_lost;
+
+    dp->n_missed++;
+    dpif_netdev_upcall_miss(dp, p, flow);
+    if (dp->n_lost != lost) {
+        PROC_STAT_ADD(proc, n_lost, 1);
+    } else {
+        PROC_STAT_ADD(proc, n_miss, 1);
+    }
+}
+
 /* Looks P (taken) up again after a recirculation and gives it its flow's
  * actions or a miss upcall. */
 static void
-process_packet(struct dp_netdev *dp, struct pkt *p, int depth)
+process_packet(struct dp_netdev *dp, struct pkt *p, int depth,
+               struct dp_proc *proc)
 {
     struct dpcls_rule *rule;
     struct flow flow;
 
     flow_extract(p, &flow);
-    rule = lookup_one(dp, &flow);
+    rule = lookup_one(dp, &flow, proc);
     if (rule) {
         struct dp_flow *f = rule->payload;
 
         dp->n_hit++;
         flow_hit(f, p, &flow, nf_time_msec());
-        execute_actions(dp, p, depth, f->actions.data, f->actions.len);
+        execute_actions(dp, p, depth, proc, f->actions.data, f->actions.len);
     } else {
-        dp->n_missed++;
-        dpif_netdev_upcall_miss(dp, p, &flow);
+        miss(dp, p, &flow, proc);
     }
 }
 
@@ -360,9 +401,9 @@ dpif_netdev_set_mark_resolver(dpif_netdev_mark_resolver *resolver)
 /* Processes the N packets of PKTS (taken), just received on IN_PORT:
  * the cache first, then the classifier for all the cache's misses at
  * once, then each packet's actions or upcall in arrival order. */
-static void
-process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
-              size_t n)
+void
+dpif_netdev_process_rx(struct dp_netdev *dp, uint32_t in_port,
+                       struct pkt **pkts, size_t n, struct dp_proc *proc)
 {
     struct flow flows[NETDEV_MAX_BURST];
     struct dpcls_rule *rules[NETDEV_MAX_BURST];
@@ -370,7 +411,7 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
     struct dpcls_rule *miss_rules[NETDEV_MAX_BURST];
     uint32_t hashes[NETDEV_MAX_BURST];
     size_t miss_idx[NETDEV_MAX_BURST];
-    size_t n_miss = 0;
+    size_t n_miss = 0, n_phwol = 0, n_megaflow = 0;
     long long now = nf_time_msec();
 
     dpif_netdev_mark_resolver *resolve = atomic_load(&mark_resolver);
@@ -382,6 +423,7 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
         if (pkts[i]->hw_mark && resolve) {
             rules[i] = mark_lookup(dp, resolve, pkts[i]->hw_mark);
             if (rules[i]) {
+                n_phwol++;
                 continue;
             }
         }
@@ -412,22 +454,30 @@ process_batch(struct dp_netdev *dp, uint32_t in_port, struct pkt **pkts,
 
             rules[i] = miss_rules[j];
             if (rules[i]) {
+                n_megaflow++;
                 emc_probabilistic_insert(&dp->emc, &flows[i], hashes[i],
                                          rules[i]);
             }
         }
     }
+    PROC_STAT_ADD(proc, n_rx, n);
+    PROC_STAT_ADD(proc, n_phwol, n_phwol);
+    PROC_STAT_ADD(proc, n_megaflow, n_megaflow);
+    PROC_STAT_ADD(proc, n_emc, n - n_phwol - n_miss);
     for (size_t i = 0; i < n; i++) {
         if (rules[i]) {
             struct dp_flow *f = rules[i]->payload;
 
             dp->n_hit++;
             flow_hit(f, pkts[i], &flows[i], now);
-            execute_actions(dp, pkts[i], 0, f->actions.data, f->actions.len);
+            execute_actions(dp, pkts[i], 0, proc, f->actions.data,
+                            f->actions.len);
         } else {
-            dp->n_missed++;
-            dpif_netdev_upcall_miss(dp, pkts[i], &flows[i]);
+            miss(dp, pkts[i], &flows[i], proc);
         }
+    }
+    if (proc && proc->pmd) {
+        dp_flush_tx(dp);
     }
 }
 
@@ -455,9 +505,14 @@ dpif_netdev_run(struct dpif *dpif)
     struct dp_port *port;
     int total = 0;
 
+    struct dp_proc proc = { NULL, &dp->main_stats };
+
     pthread_mutex_lock(&dp->mutex);
     HMAP_FOR_EACH (port, node, &dp->ports) {
         size_t n = 0;
+        if (port->pmd_polled && netdev_needs_polling(port->netdev)) {
+            continue; /* Its poll-mode threads'. */
+        }
         int error = netdev_recv(port->netdev, pkts, NETDEV_MAX_BURST, &n);
 
         if (error) {
@@ -469,7 +524,7 @@ dpif_netdev_run(struct dpif *dpif)
             }
             continue;
         }
-        process_batch(dp, port->port_no, pkts, n);
+        dpif_netdev_process_rx(dp, port->port_no, pkts, n, &proc);
         total += (int) n;
     }
     /* Outputs are sent once per run, so that packets from every port to
@@ -510,7 +565,7 @@ dpif_netdev_needs_polling(const struct dpif *dpif)
 
     pthread_mutex_lock(&dp->mutex);
     HMAP_FOR_EACH (port, node, &dp->ports) {
-        if (netdev_needs_polling(port->netdev)) {
+        if (netdev_needs_polling(port->netdev) && !port->pmd_polled) {
             polled = true;
             break;
         }
@@ -536,8 +591,9 @@ dp_lookup(const char *name)
     return NULL;
 }
 
-static struct dp_port *
-port_create(struct dp_netdev *dp, uint32_t port_no, struct netdev *netdev)
+struct dp_port *
+dpif_netdev_port_create(struct dp_netdev *dp, uint32_t port_no,
+                        struct netdev *netdev)
 {
     struct dp_port *port = xzalloc(sizeof *port);
 
@@ -547,8 +603,8 @@ port_create(struct dp_netdev *dp, uint32_t port_no, struct netdev *netdev)
     return port;
 }
 
-static void
-port_destroy(struct dp_netdev *dp, struct dp_port *port)
+void
+dpif_netdev_port_destroy(struct dp_netdev *dp, struct dp_port *port)
 {
     port_flush_tx(port);
     dpif_netdev_upcall_queue_clear(dp, &port->upcalls);
@@ -600,27 +656,31 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (dp->upcall_fd < 0) {
         error = errno;
-        set_err(errp, xasprintf("%s: cannot create the upcall eventfd: %s",
-                                name, nf_strerror(error)));
+        dpif_netdev_set_err(
+            errp, xasprintf("%s: cannot create the upcall eventfd: %s", name,
+                            nf_strerror(error)));
         goto free_dp;
     }
     error = netdev_open(name, local_port_type, &local);
     if (error) {
-        set_err(errp, xasprintf("%s: cannot open the local port (type %s): "
-                                "%s",
-                                name, local_port_type, nf_strerror(error)));
+        dpif_netdev_set_err(
+            errp, xasprintf("%s: cannot open the local port (type %s): "
+                            "%s",
+                            name, local_port_type, nf_strerror(error)));
         goto close_fd;
     }
     error = emc_init(&dp->emc, 0);
     if (error) {
-        set_err(errp, xasprintf("%s: cannot create the exact-match cache: "
-                                "%s",
-                                name, nf_strerror(error)));
+        dpif_netdev_set_err(
+            errp, xasprintf("%s: cannot create the exact-match cache: "
+                            "%s",
+                            name, nf_strerror(error)));
         goto close_local;
     }
     emc_set_insert_inv_prob(&dp->emc, emc_inv_prob);
     dp->name = xstrdup(name);
     pthread_mutex_init(&dp->mutex, NULL);
+    pthread_mutex_init(&dp->pmd_ctl, NULL);
     hmap_init(&dp->ports);
     hmap_init(&dp->flows);
     hmap_init(&dp->meters);
@@ -629,7 +689,7 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     dp->flow_limit = DEFAULT_FLOW_LIMIT;
     dp->tnl_src_min = DP_EXECUTE_TNL_SRC_MIN;
     dp->tnl_src_max = DP_EXECUTE_TNL_SRC_MAX;
-    port_create(dp, DPIF_PORT_LOCAL, local);
+    dpif_netdev_port_create(dp, DPIF_PORT_LOCAL, local);
     hmap_insert(&dps, &dp->node, hash_string(name, 0));
     *dpp = dp;
     return 0;
@@ -652,7 +712,7 @@ dp_clear(struct dp_netdev *dp)
     struct dp_port *port;
 
     HMAP_FOR_EACH_SAFE (port, node, &dp->ports) {
-        port_destroy(dp, port);
+        dpif_netdev_port_destroy(dp, port);
     }
     flows_flush(dp);
     HMAP_FOR_EACH_SAFE (e, node, &dp->meters) {
@@ -666,6 +726,7 @@ dp_clear(struct dp_netdev *dp)
 static void
 dp_free(struct dp_netdev *dp)
 {
+    dpif_netdev_pmd_destroy(dp);
     dp_clear(dp);
     emc_destroy(&dp->emc);
     dpcls_destroy(&dp->cls);
@@ -680,6 +741,7 @@ dp_free(struct dp_netdev *dp)
     hmap_destroy(&dp->flows);
     hmap_destroy(&dp->ports);
     close(dp->upcall_fd);
+    pthread_mutex_destroy(&dp->pmd_ctl);
     pthread_mutex_destroy(&dp->mutex);
     free(dp->name);
     free(dp);
@@ -718,10 +780,11 @@ dpif_netdev_open(const struct dpif_class *class, const char *name, bool create,
     pthread_mutex_lock(&dps_mutex);
     dp = dp_lookup(name);
     if (dp && create) {
-        set_err(errp, xasprintf("%s: a datapath of that name exists", name));
+        dpif_netdev_set_err(
+            errp, xasprintf("%s: a datapath of that name exists", name));
         error = EEXIST;
     } else if (!dp && !create) {
-        set_err(errp, xasprintf("%s: no such datapath", name));
+        dpif_netdev_set_err(errp, xasprintf("%s: no such datapath", name));
         error = ENODEV;
     } else if (!dp) {
         error = dp_create(name, &dp, errp);
@@ -763,6 +826,7 @@ dpif_netdev_destroy(struct dpif *dpif, char **errp)
 
     /* The ports go now, so that their names can be reused at once; the
      * memory goes with the last handle. */
+    dpif_netdev_pmd_destroy(dp);
     pthread_mutex_lock(&dp->mutex);
     dp_clear(dp);
     pthread_mutex_unlock(&dp->mutex);
@@ -818,215 +882,6 @@ dpif_netdev_set_flow_limit(struct dpif *dpif, size_t limit)
     dp->flow_limit = limit ? limit : DEFAULT_FLOW_LIMIT;
     pthread_mutex_unlock(&dp->mutex);
     return 0;
-}
-
-/* ---------------------------------------------------------------------
- * Ports.
- * --------------------------------------------------------------------- */
-
-static struct dp_port *
-port_lookup_by_name(const struct dp_netdev *dp, const char *name)
-{
-    struct dp_port *port;
-
-    HMAP_FOR_EACH (port, node, &dp->ports) {
-        if (!strcmp(netdev_get_name(port->netdev), name)) {
-            return port;
-        }
-    }
-    return NULL;
-}
-
-static int
-dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
-                     const char *options, uint32_t *port_no, char **errp)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct netdev *netdev;
-    uint32_t no = *port_no;
-    int error = 0;
-
-    pthread_mutex_lock(&dp->mutex);
-    if (dp->destroyed) {
-        set_err(errp, xasprintf("%s: datapath was destroyed", dp->name));
-        error = ENODEV;
-        goto unlock;
-    }
-    if (port_lookup_by_name(dp, name)) {
-        set_err(errp, xasprintf("%s: already a port of %s", name, dp->name));
-        error = EEXIST;
-        goto unlock;
-    }
-    if (no == DPIF_PORT_ANY) {
-        for (no = 1; dp_port_lookup(dp, no); no++) {
-            continue;
-        }
-    } else if (dp_port_lookup(dp, no)) {
-        set_err(errp, xasprintf("%s: port number %u is taken", dp->name, no));
-        error = EBUSY;
-        goto unlock;
-    }
-    error = netdev_open(name, type ? type : "afpacket", &netdev);
-    if (error) {
-        if (error == EBUSY) {
-            /* The port layer says the device is open elsewhere, which for
-             * a datapath means it is another datapath's port. */
-            error = EEXIST;
-        }
-        set_err(errp,
-                xasprintf("%s: cannot open as a port of type %s: %s", name,
-                          type ? type : "afpacket", nf_strerror(error)));
-        goto unlock;
-    }
-    /* Options before the port exists, so that a port whose options are
-     * refused never carries a packet. */
-    error = netdev_set_config(netdev, options ? options : "", errp);
-    if (error) {
-        goto close_netdev;
-    }
-    port_create(dp, no, netdev);
-    *port_no = no;
-    goto unlock;
-
-close_netdev:
-    netdev_close(netdev);
-
-unlock:
-    pthread_mutex_unlock(&dp->mutex);
-    return error;
-}
-
-static int
-dpif_netdev_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_port *port;
-    int error = 0;
-
-    pthread_mutex_lock(&dp->mutex);
-    port = dp_port_lookup(dp, port_no);
-    if (!port) {
-        set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
-        error = ENOENT;
-    } else if (port_no == DPIF_PORT_LOCAL) {
-        set_err(errp, xasprintf("%s: the local port cannot be deleted "
-                                "(delete the datapath instead)",
-                                dp->name));
-        error = EINVAL;
-    } else {
-        port_destroy(dp, port);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    return error;
-}
-
-static void
-port_fill(const struct dp_port *port, struct dpif_port *out)
-{
-    out->port_no = port->port_no;
-    out->name = xstrdup(netdev_get_name(port->netdev));
-    out->type = xstrdup(netdev_get_type(port->netdev));
-    out->options = xstrdup(netdev_get_config(port->netdev));
-}
-
-static int
-dpif_netdev_port_set_config(struct dpif *dpif, uint32_t port_no,
-                            const char *options, char **errp)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_port *port;
-    int error;
-
-    pthread_mutex_lock(&dp->mutex);
-    port = dp_port_lookup(dp, port_no);
-    if (!port) {
-        set_err(errp, xasprintf("%s: no port %u", dp->name, port_no));
-        error = ENOENT;
-    } else {
-        /* The netdev keeps its old options if it refuses the new ones. */
-        error = netdev_set_config(port->netdev, options, errp);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    return error;
-}
-
-static int
-dpif_netdev_port_query(const struct dpif *dpif, uint32_t port_no,
-                       const char *name, struct dpif_port *out)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_port *port;
-
-    pthread_mutex_lock(&dp->mutex);
-    port = name ? port_lookup_by_name(dp, name) : dp_port_lookup(dp, port_no);
-    if (port) {
-        port_fill(port, out);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    return port ? 0 : ENOENT;
-}
-
-static int
-compare_ports(const void *a_, const void *b_)
-{
-    const struct dpif_port *a = a_, *b = b_;
-
-    return a->port_no < b->port_no ? -1 : a->port_no > b->port_no;
-}
-
-static int
-dpif_netdev_port_dump(const struct dpif *dpif, struct dpif_ports *ports)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct dp_port *port;
-    size_t first = ports->n;
-
-    pthread_mutex_lock(&dp->mutex);
-    ports->ports =
-        xrealloc(ports->ports, (ports->n + hmap_count(&dp->ports) + 1)
-                                   * sizeof *ports->ports);
-    HMAP_FOR_EACH (port, node, &dp->ports) {
-        port_fill(port, &ports->ports[ports->n++]);
-    }
-    pthread_mutex_unlock(&dp->mutex);
-    qsort(ports->ports + first, ports->n - first, sizeof *ports->ports,
-          compare_ports);
-    return 0;
-}
-
-static int
-dpif_netdev_port_get_stats(const struct dpif *dpif, uint32_t port_no,
-                           struct dpif_port_stats *stats)
-{
-    struct dp_netdev *dp = dp_from_dpif(dpif);
-    struct netdev_stats ns;
-    struct dp_port *port;
-    int error;
-
-    pthread_mutex_lock(&dp->mutex);
-    port = dp_port_lookup(dp, port_no);
-    if (!port) {
-        error = ENOENT;
-        goto unlock;
-    }
-    error = netdev_get_stats(port->netdev, &ns);
-    if (error) {
-        goto unlock;
-    }
-    stats->rx_packets = ns.rx_packets;
-    stats->rx_bytes = ns.rx_bytes;
-    /* A packet whose upcall was lost was received but went nowhere: it
-     * counts as dropped on receive, as the kernel datapath's do. */
-    stats->rx_dropped = ns.rx_dropped + port->n_lost;
-    stats->rx_errors = ns.rx_errors;
-    stats->tx_packets = ns.tx_packets;
-    stats->tx_bytes = ns.tx_bytes;
-    stats->tx_dropped = ns.tx_dropped;
-    stats->tx_errors = ns.tx_errors;
-
-unlock:
-    pthread_mutex_unlock(&dp->mutex);
-    return error;
 }
 
 /* ---------------------------------------------------------------------
@@ -1164,7 +1019,7 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     }
     if (f) {
         if (!(put->flags & DPIF_FP_MODIFY)) {
-            set_err(errp, xstrdup("flow exists"));
+            dpif_netdev_set_err(errp, xstrdup("flow exists"));
             error = EEXIST;
             goto unlock;
         }
@@ -1179,13 +1034,14 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         goto unlock;
     }
     if (!(put->flags & DPIF_FP_CREATE)) {
-        set_err(errp, xstrdup("no such flow to modify"));
+        dpif_netdev_set_err(errp, xstrdup("no such flow to modify"));
         error = ENOENT;
         goto unlock;
     }
     if (hmap_count(&dp->flows) >= dp->flow_limit) {
-        set_err(errp, xasprintf("%s: flow limit of %zu flows reached",
-                                dp->name, dp->flow_limit));
+        dpif_netdev_set_err(errp,
+                            xasprintf("%s: flow limit of %zu flows reached",
+                                      dp->name, dp->flow_limit));
         error = EFBIG;
         goto unlock;
     }
@@ -1200,8 +1056,8 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     error = dpcls_insert(f->cls, &key, &mask, 0, f, &f->rule);
     if (error) {
         /* Not expected: dpcls_find_exact() found no such rule above. */
-        set_err(errp, xasprintf("classifier refused the flow: %s",
-                                nf_strerror(error)));
+        dpif_netdev_set_err(errp, xasprintf("classifier refused the flow: %s",
+                                            nf_strerror(error)));
         flow_free(f);
         goto unlock;
     }
@@ -1365,7 +1221,7 @@ dpif_netdev_execute(struct dpif *dpif, const struct dpif_execute *exec,
     /* The executor needs the layer offsets that extraction records. */
     flow_extract(p, &flow);
     pthread_mutex_lock(&dp->mutex);
-    execute_actions(dp, p, 0, exec->actions, exec->actions_len);
+    execute_actions(dp, p, 0, NULL, exec->actions, exec->actions_len);
     dp_flush_tx(dp);
     pthread_mutex_unlock(&dp->mutex);
     return 0;
@@ -1393,7 +1249,7 @@ dpif_netdev_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
         }
         pthread_mutex_lock(&dp->mutex);
         for (size_t k = 0; k < m; k++) {
-            execute_actions(dp, pkts[k], 0, execs[i + k].actions,
+            execute_actions(dp, pkts[k], 0, NULL, execs[i + k].actions,
                             execs[i + k].actions_len);
         }
         dp_flush_tx(dp);
@@ -1435,6 +1291,32 @@ static const struct dpif_class dpif_netdev_class = {
     .meter_get = dpif_netdev_meter_get,
     .meter_del = dpif_netdev_meter_del,
 };
+
+size_t
+dpif_netdev_dps_get(struct dp_netdev ***dpsp)
+{
+    struct dp_netdev *dp, **out;
+    size_t n = 0;
+
+    pthread_mutex_lock(&dps_mutex);
+    out = xmalloc((hmap_count(&dps) + 1) * sizeof *out);
+    HMAP_FOR_EACH (dp, node, &dps) {
+        dp->refcnt++;
+        out[n++] = dp;
+    }
+    pthread_mutex_unlock(&dps_mutex);
+    *dpsp = out;
+    return n;
+}
+
+void
+dpif_netdev_dps_put(struct dp_netdev **dps_, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dp_unref(dps_[i]);
+    }
+    free(dps_);
+}
 
 static void
 do_register(void)

@@ -64,4 +64,33 @@ void dpif_netdev_set_emc_insert_inv_prob(unsigned int inv_prob);
 typedef bool dpif_netdev_mark_resolver(uint32_t mark, struct dpif_ufid *ufid);
 void dpif_netdev_set_mark_resolver(dpif_netdev_mark_resolver *resolver);
 
+/* Poll-mode threads (dpif-netdev-pmd.c; other_config:pmd-cpu-mask).
+ * dpif_netdev_set_pmd_cpus() sets the CPUs (N distinct ids; N == 0: none,
+ * the default, when the datapath thread serves every port): every
+ * datapath that has polled multi-queue ports (DPDK) then runs one thread
+ * on each, pinned to it, and deals the receive queues of those ports to
+ * them in turn; the datapath thread keeps the other ports.  Applies to
+ * existing datapaths at once and to later ones.  0, or EINVAL for a
+ * negative, too large or repeated id (nothing changed). */
+struct buf;
+int dpif_netdev_set_pmd_cpus(const int *cpus, size_t n);
+
+/* How long a poll-mode thread keeps polling after its last packet before
+ * it sleeps between looks, in microseconds (LLONG_MAX: never sleeps). */
+void dpif_netdev_pmd_set_busy_poll(long long us);
+
+/* Open vSwitch's dpif-netdev/pmd-rxq-show, pmd-stats-show and
+ * pmd-stats-clear: appends to OUT, in Open vSwitch's format, the queues
+ * each thread polls, or each thread's counters ("main thread": the
+ * datapath thread's), or clears the counters; of the thread on CPU CORE
+ * only if CORE >= 0, of datapath DP_NAME only if it is not NULL (ENOENT
+ * with a message in *ERRP if there is no such datapath). */
+enum dpif_netdev_pmd_cmd {
+    DPIF_NETDEV_PMD_RXQ_SHOW,
+    DPIF_NETDEV_PMD_STATS_SHOW,
+    DPIF_NETDEV_PMD_STATS_CLEAR,
+};
+int dpif_netdev_pmd_show(enum dpif_netdev_pmd_cmd cmd, int core,
+                         const char *dp_name, struct buf *out, char **errp);
+
 #endif /* NICFLOW_SOFTPATH_DPIF_NETDEV_H */

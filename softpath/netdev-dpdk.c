@@ -18,11 +18,15 @@
  * be taken again.
  *
  * Packets: rx_burst of up to 32 per call over the port's receive queues in
- * turn, each mbuf copied into a struct pkt (the datapath's packets are not
- * mbufs) and freed at once; tx copies each packet into an mbuf of the
- * port's pool and sends bursts on queue 0 (the datapath has one thread; a
- * burst the device does not take whole is retried once, then what is left
- * counts as tx_dropped).  Packets from Linux ports may carry a virtio net
+ * turn (recv, for a datapath thread that serves the whole port) or on one
+ * queue (rxq_recv, for the poll-mode thread a queue is assigned to), each
+ * mbuf copied into a struct pkt (the datapath's packets are not mbufs) and
+ * freed at once; tx copies each packet into an mbuf of the port's pool and
+ * sends bursts on a transmit queue: queue 0 for send, the caller's for
+ * send_txq (each poll-mode thread has its own; a burst the device does not
+ * take whole is retried once, then what is left counts as tx_dropped).
+ * Threads that end up on one transmit queue (more threads than queues)
+ * take turns through the queue's lock.  Packets from Linux ports may carry a virtio net
  * header: GSO super-frames are cut in software (netdev-gso.c) and partial
  * checksums finished, since no offload is asked of the device.
  *
@@ -31,17 +35,20 @@
  * what this file dropped itself; link state from
  * rte_eth_link_get_nowait().
  *
- * Threads: set_config/construct/destruct run on the main thread, recv and
- * send on the datapath thread, always under the datapath's mutex (dpif-
- * netdev.c), so a port is never reconfigured under a burst.  The datapath
- * thread is no EAL lcore: the mempool serves it without a per-lcore cache,
- * which is thread-safe. */
+ * Threads: set_config/construct/destruct run on the main thread while no
+ * datapath or poll-mode thread touches the port (dpif-netdev.c pauses
+ * them), so a port is never reconfigured under a burst.  recv and send run
+ * on the datapath thread, rxq_recv and send_txq on poll-mode threads, one
+ * thread per receive queue.  Those threads are no EAL lcores: the mempool
+ * serves them without a per-lcore cache, which is thread-safe.  The
+ * counters this file keeps itself are atomic. */
 #include "softpath/netdev-dpdk.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,7 +359,11 @@ struct netdev_dpdk {
     unsigned int next_rxq;  /* First queue of the next recv. */
 
     /* Dropped or refused here, on top of the device's counters. */
-    uint64_t tx_dropped, tx_errors;
+    _Atomic uint64_t tx_dropped, tx_errors;
+
+    /* One per transmit queue: rte_eth_tx_burst() on a queue is not
+     * thread-safe. */
+    pthread_mutex_t txq_mutex[DPDK_MAX_QUEUES];
 };
 
 /* Every open dpdk port.  Changed by the main thread with the mutex held;
@@ -776,6 +787,9 @@ dpdk_construct(const char *name, struct netdev **netdevp)
     }
     dev = xzalloc(sizeof *dev);
     dev->name = xstrdup(name);
+    for (int q = 0; q < DPDK_MAX_QUEUES; q++) {
+        pthread_mutex_init(&dev->txq_mutex[q], NULL);
+    }
     pthread_mutex_lock(&dpdk_ports_mutex);
     dev->next = dpdk_ports;
     dpdk_ports = dev;
@@ -801,6 +815,9 @@ dpdk_destruct(struct netdev *netdev)
     rte_mempool_free(dev->mp); /* A pool never given to a port, if any. */
     free(dev->cfg.devargs);
     free(dev->name);
+    for (int q = 0; q < DPDK_MAX_QUEUES; q++) {
+        pthread_mutex_destroy(&dev->txq_mutex[q]);
+    }
     free(dev);
 }
 
@@ -910,17 +927,41 @@ dpdk_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
     return got ? 0 : EAGAIN;
 }
 
-/* Sends the N mbufs of MBUFS on queue 0; what the device does not take
- * after a second try is freed and counted. */
+static int
+dpdk_rxq_recv(struct netdev *netdev, int qid, struct pkt **pkts, size_t max,
+              size_t *n)
+{
+    struct netdev_dpdk *dev = dpdk_cast(netdev);
+    struct rte_mbuf *mbufs[NETDEV_MAX_BURST];
+
+    *n = 0;
+    if (!dev->started || qid >= dev->n_rxq) {
+        return EAGAIN;
+    }
+    uint16_t k =
+        rte_eth_rx_burst(dev->port_id, (uint16_t) qid, mbufs, (uint16_t) max);
+    for (uint16_t j = 0; j < k; j++) {
+        pkts[j] = dpdk_mbuf_to_pkt(mbufs[j]);
+        rte_pktmbuf_free(mbufs[j]);
+    }
+    *n = k;
+    return k ? 0 : EAGAIN;
+}
+
+/* Sends the N mbufs of MBUFS on transmit queue QID (< dev->n_txq); what
+ * the device does not take after a second try is freed and counted. */
 static void
-dpdk_tx_flush(struct netdev_dpdk *dev, struct rte_mbuf **mbufs, size_t n)
+dpdk_tx_flush(struct netdev_dpdk *dev, int qid, struct rte_mbuf **mbufs,
+              size_t n)
 {
     uint16_t sent = 0;
 
+    pthread_mutex_lock(&dev->txq_mutex[qid]);
     for (int tries = 0; tries < 2 && sent < n; tries++) {
-        sent += rte_eth_tx_burst(dev->port_id, 0, mbufs + sent,
+        sent += rte_eth_tx_burst(dev->port_id, (uint16_t) qid, mbufs + sent,
                                  (uint16_t) (n - sent));
     }
+    pthread_mutex_unlock(&dev->txq_mutex[qid]);
     if (sent < n) {
         COVERAGE_INC(netdev_dpdk_tx_partial);
         dev->tx_dropped += n - sent;
@@ -931,7 +972,7 @@ dpdk_tx_flush(struct netdev_dpdk *dev, struct rte_mbuf **mbufs, size_t n)
 /* Copies the complete frame P into a new mbuf at MBUFS[*N], flushing when
  * the burst is full. */
 static void
-dpdk_tx_queue(struct netdev_dpdk *dev, const struct pkt *p,
+dpdk_tx_queue(struct netdev_dpdk *dev, int qid, const struct pkt *p,
               struct rte_mbuf **mbufs, size_t *n)
 {
     struct rte_mbuf *m;
@@ -959,14 +1000,14 @@ dpdk_tx_queue(struct netdev_dpdk *dev, const struct pkt *p,
     memcpy(dst, p->data, p->size);
     mbufs[(*n)++] = m;
     if (*n == NETDEV_MAX_BURST) {
-        dpdk_tx_flush(dev, mbufs, *n);
+        dpdk_tx_flush(dev, qid, mbufs, *n);
         *n = 0;
     }
 }
 
 static int
-dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
-          bool may_steal NF_UNUSED)
+dpdk_send_txq(struct netdev *netdev, int qid_, struct pkt **pkts, size_t n,
+              bool may_steal NF_UNUSED)
 {
     struct netdev_dpdk *dev = dpdk_cast(netdev);
     struct rte_mbuf *mbufs[NETDEV_MAX_BURST];
@@ -976,6 +1017,7 @@ dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
         dev->tx_dropped += n;
         return 0;
     }
+    int qid = qid_ % dev->n_txq;
     for (size_t i = 0; i < n; i++) {
         const struct pkt *p = pkts[i];
         struct virtio_net_hdr vh;
@@ -983,7 +1025,7 @@ dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
         if (!netdev_pkt_get_vnet_hdr(p, &vh)
             || (vh.gso_type == VIRTIO_NET_HDR_GSO_NONE
                 && !(vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))) {
-            dpdk_tx_queue(dev, p, mbufs, &n_mbufs);
+            dpdk_tx_queue(dev, qid, p, mbufs, &n_mbufs);
         } else if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
             /* A Linux port's super-frame: cut in software. */
             struct pkt **segs;
@@ -993,7 +1035,7 @@ dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
                 dev->tx_errors++;
             }
             for (size_t k = 0; k < n_segs; k++) {
-                dpdk_tx_queue(dev, segs[k], mbufs, &n_mbufs);
+                dpdk_tx_queue(dev, qid, segs[k], mbufs, &n_mbufs);
                 pkt_delete(segs[k]);
             }
             free(segs);
@@ -1003,7 +1045,7 @@ dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
             struct pkt *copy = pkt_clone(p);
 
             if (netdev_gso_finish_csum(copy, &vh)) {
-                dpdk_tx_queue(dev, copy, mbufs, &n_mbufs);
+                dpdk_tx_queue(dev, qid, copy, mbufs, &n_mbufs);
             } else {
                 dev->tx_errors++;
             }
@@ -1011,9 +1053,31 @@ dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n,
         }
     }
     if (n_mbufs) {
-        dpdk_tx_flush(dev, mbufs, n_mbufs);
+        dpdk_tx_flush(dev, qid, mbufs, n_mbufs);
     }
     return 0;
+}
+
+static int
+dpdk_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
+{
+    return dpdk_send_txq(netdev, 0, pkts, n, may_steal);
+}
+
+static int
+dpdk_get_n_rxq(const struct netdev *netdev)
+{
+    const struct netdev_dpdk *dev = dpdk_cast(netdev);
+
+    return dev->n_rxq > 0 ? dev->n_rxq : 1;
+}
+
+static int
+dpdk_get_n_txq(const struct netdev *netdev)
+{
+    const struct netdev_dpdk *dev = dpdk_cast(netdev);
+
+    return dev->n_txq > 0 ? dev->n_txq : 1;
 }
 
 static int
@@ -1103,6 +1167,10 @@ static const struct netdev_class netdev_dpdk_class = {
     .destruct = dpdk_destruct,
     .recv = dpdk_recv,
     .send = dpdk_send,
+    .get_n_rxq = dpdk_get_n_rxq,
+    .get_n_txq = dpdk_get_n_txq,
+    .rxq_recv = dpdk_rxq_recv,
+    .send_txq = dpdk_send_txq,
     .get_etheraddr = dpdk_get_etheraddr,
     .get_mtu = dpdk_get_mtu,
     .set_up = dpdk_set_up,

@@ -12,7 +12,16 @@
  * one (offload providers keyed by ifindex) can be tested on dummies —
  * the one option of Open vSwitch's dummy netdev that means something
  * here (its others configure packet streams, pcap files and queues this
- * dummy does not have). */
+ * dummy does not have).
+ *
+ * The "dummy-pmd" type (as in Open vSwitch, for tests of poll-mode
+ * threads) is a dummy with no fd that must be polled, with "n_rxq=N"
+ * receive queues (netdev_dummy_receive_queue() injects into one) and
+ * "n_txq=N" transmit queues, each counting what left on it
+ * (netdev_dummy_txq_packets()).  Its queues may be served by several
+ * threads at once, so every dummy locks itself around its queues and
+ * counters. */
+#include <pthread.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,20 +45,35 @@ struct pkt_queue {
     size_t n;    /* Packets queued. */
 };
 
+/* Queues of a dummy-pmd port, at most. */
+#define DUMMY_MAX_QUEUES 16
+
 /* What the options set (see dummy_set_config()). */
 struct dummy_config {
-    int ifindex; /* 0: none. */
+    int ifindex;      /* 0: none. */
+    int n_rxq, n_txq; /* 1 for a plain dummy. */
 };
 
 struct netdev_dummy {
     struct netdev up;
-    int efd; /* eventfd: readable while rxq is not empty. */
+    pthread_mutex_t mutex; /* Guards everything below and up.stats. */
+    int efd;               /* eventfd: readable while rxq is not empty. */
     bool admin_up;
     struct dummy_config config; /* From the options. */
     struct eth_addr ea;
-    struct pkt_queue rxq; /* Injected, waiting for netdev_recv(). */
-    struct pkt_queue txq; /* Sent, waiting for netdev_dummy_pop_sent(). */
+    /* Injected, waiting for netdev_recv(): config.n_rxq queues. */
+    struct pkt_queue *rxqs[DUMMY_MAX_QUEUES];
+    unsigned int next_rxq; /* recv()'s first queue. */
+    struct pkt_queue txq;  /* Sent, waiting for netdev_dummy_pop_sent(). */
+    uint64_t txq_packets[DUMMY_MAX_QUEUES]; /* Sent on each queue. */
 };
+
+static bool
+is_dummy(const struct netdev *netdev)
+{
+    return (netdev->class == &netdev_dummy_class
+            || netdev->class == &netdev_dummy_pmd_class);
+}
 
 static bool
 queue_push(struct pkt_queue *q, struct pkt *p)
@@ -94,11 +118,16 @@ dummy_construct(const char *name, struct netdev **netdevp)
 {
     struct netdev_dummy *dev = xzalloc(sizeof *dev);
 
+    pthread_mutex_init(&dev->mutex, NULL);
+    dev->config.n_rxq = dev->config.n_txq = 1;
+    dev->rxqs[0] = xzalloc(sizeof *dev->rxqs[0]);
     dev->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (dev->efd < 0) {
         int error = errno;
         VLOG_WARN("port %s: cannot create eventfd: %s", name,
                   nf_strerror(error));
+        free(dev->rxqs[0]);
+        pthread_mutex_destroy(&dev->mutex);
         free(dev);
         return error;
     }
@@ -117,9 +146,15 @@ dummy_destruct(struct netdev *netdev)
 {
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
 
-    queue_flush(&dev->rxq);
+    for (int q = 0; q < DUMMY_MAX_QUEUES; q++) {
+        if (dev->rxqs[q]) {
+            queue_flush(dev->rxqs[q]);
+            free(dev->rxqs[q]);
+        }
+    }
     queue_flush(&dev->txq);
     close(dev->efd);
+    pthread_mutex_destroy(&dev->mutex);
     free(dev);
 }
 
@@ -128,8 +163,12 @@ static void
 dummy_update_fd(struct netdev_dummy *dev)
 {
     uint64_t value;
+    size_t waiting = 0;
 
-    if (dev->rxq.n) {
+    for (int q = 0; q < dev->config.n_rxq; q++) {
+        waiting += dev->rxqs[q]->n;
+    }
+    if (waiting) {
         value = 1;
         if (write(dev->efd, &value, sizeof value) < 0) {
             /* Only EAGAIN (counter at its maximum) is possible, and then
@@ -142,27 +181,61 @@ dummy_update_fd(struct netdev_dummy *dev)
     }
 }
 
+/* Moves up to MAX - *N packets of receive queue Q to PKTS. */
+static void
+dummy_rx_queue(struct netdev_dummy *dev, int q, struct pkt **pkts, size_t max,
+               size_t *n)
+{
+    struct pkt *p;
+
+    while (*n < max && (p = queue_pop(dev->rxqs[q]))) {
+        dev->up.stats.rx_packets++;
+        dev->up.stats.rx_bytes += p->size;
+        pkts[(*n)++] = p;
+    }
+}
+
 static int
 dummy_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
 {
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
-    struct pkt *p;
 
-    while (*n < max && (p = queue_pop(&dev->rxq))) {
-        netdev->stats.rx_packets++;
-        netdev->stats.rx_bytes += p->size;
-        pkts[(*n)++] = p;
+    pthread_mutex_lock(&dev->mutex);
+    for (int i = 0; i < dev->config.n_rxq; i++) {
+        dummy_rx_queue(dev,
+                       (int) ((dev->next_rxq + (unsigned) i)
+                              % (unsigned) dev->config.n_rxq),
+                       pkts, max, n);
     }
+    dev->next_rxq++;
     dummy_update_fd(dev);
+    pthread_mutex_unlock(&dev->mutex);
     return *n ? 0 : EAGAIN;
 }
 
 static int
-dummy_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
+dummy_rxq_recv(struct netdev *netdev, int qid, struct pkt **pkts, size_t max,
+               size_t *n)
+{
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+
+    pthread_mutex_lock(&dev->mutex);
+    if (qid < dev->config.n_rxq) {
+        dummy_rx_queue(dev, qid, pkts, max, n);
+    }
+    pthread_mutex_unlock(&dev->mutex);
+    return *n ? 0 : EAGAIN;
+}
+
+static int
+dummy_send_txq(struct netdev *netdev, int qid, struct pkt **pkts, size_t n,
+               bool may_steal)
 {
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
     int error = 0;
 
+    pthread_mutex_lock(&dev->mutex);
+    qid %= dev->config.n_txq;
     for (size_t i = 0; i < n; i++) {
         if (!dev->admin_up || dev->txq.n >= NETDEV_DUMMY_QUEUE_MAX) {
             netdev->stats.tx_dropped++;
@@ -182,8 +255,49 @@ dummy_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
         queue_push(&dev->txq, p);
         netdev->stats.tx_packets++;
         netdev->stats.tx_bytes += p->size;
+        dev->txq_packets[qid]++;
     }
+    pthread_mutex_unlock(&dev->mutex);
     return error;
+}
+
+static int
+dummy_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
+{
+    return dummy_send_txq(netdev, 0, pkts, n, may_steal);
+}
+
+static int
+dummy_get_n_rxq(const struct netdev *netdev)
+{
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+
+    pthread_mutex_lock(&dev->mutex);
+    int n = dev->config.n_rxq;
+    pthread_mutex_unlock(&dev->mutex);
+    return n;
+}
+
+static int
+dummy_get_n_txq(const struct netdev *netdev)
+{
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+
+    pthread_mutex_lock(&dev->mutex);
+    int n = dev->config.n_txq;
+    pthread_mutex_unlock(&dev->mutex);
+    return n;
+}
+
+static int
+dummy_get_stats(const struct netdev *netdev, struct netdev_stats *stats)
+{
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+
+    pthread_mutex_lock(&dev->mutex);
+    *stats = netdev->stats;
+    pthread_mutex_unlock(&dev->mutex);
+    return 0;
 }
 
 static int
@@ -236,8 +350,41 @@ dummy_opt_ifindex(struct dummy_config *config, const char *port,
     return 0;
 }
 
+/* n_rxq and n_txq: meaningful only for dummy-pmd, whose queues poll-mode
+ * threads serve; a plain dummy has one queue each way and says so. */
+static int
+dummy_opt_queues(const char *key, int *out, const char *port,
+                 const char *value, char **msgp)
+{
+    long long v;
+
+    if (nf_parse_int(value, 1, DUMMY_MAX_QUEUES, &v)) {
+        *msgp = xasprintf("%s: %s=%s: a dummy-pmd port has 1 to %d queues",
+                          port, key, value, DUMMY_MAX_QUEUES);
+        return EINVAL;
+    }
+    *out = (int) v;
+    return 0;
+}
+
+static int
+dummy_opt_n_rxq(struct dummy_config *config, const char *port,
+                const char *value, char **msgp)
+{
+    return dummy_opt_queues("n_rxq", &config->n_rxq, port, value, msgp);
+}
+
+static int
+dummy_opt_n_txq(struct dummy_config *config, const char *port,
+                const char *value, char **msgp)
+{
+    return dummy_opt_queues("n_txq", &config->n_txq, port, value, msgp);
+}
+
 static const struct dummy_option dummy_options[] = {
     { "ifindex", dummy_opt_ifindex },
+    { "n_rxq", dummy_opt_n_rxq },
+    { "n_txq", dummy_opt_n_txq },
 };
 
 static int
@@ -247,7 +394,8 @@ dummy_set_config(struct netdev *netdev, const char *options, char **errp)
     /* Built from the defaults, so that what OPTIONS leaves out returns
      * to its default, and applied only whole, so that a refused set
      * changes nothing. */
-    struct dummy_config staged = { .ifindex = 0 };
+    struct dummy_config staged = { .ifindex = 0, .n_rxq = 1, .n_txq = 1 };
+    bool pmd = netdev->class == &netdev_dummy_pmd_class;
     char *copy = xstrdup(options), *save = NULL, *item, *msg = NULL;
     int error = 0;
 
@@ -261,8 +409,14 @@ dummy_set_config(struct netdev *netdev, const char *options, char **errp)
             continue;
         }
         if (i == n) {
-            msg = xasprintf("%s: unknown option \"%s\" (a dummy port takes "
-                            "ifindex)",
+            msg = xasprintf("%s: unknown option \"%s\" (a %s port takes "
+                            "ifindex%s)",
+                            netdev->name, item, netdev->class->type,
+                            pmd ? ", n_rxq, n_txq" : "");
+            error = EINVAL;
+        } else if (!pmd && strcmp(item, "ifindex")) {
+            msg = xasprintf("%s: option \"%s\" needs type dummy-pmd (a "
+                            "dummy port has one queue each way)",
                             netdev->name, item);
             error = EINVAL;
         } else {
@@ -278,7 +432,21 @@ dummy_set_config(struct netdev *netdev, const char *options, char **errp)
         }
         return error;
     }
+    pthread_mutex_lock(&dev->mutex);
+    for (int q = 0; q < DUMMY_MAX_QUEUES; q++) {
+        if (q < staged.n_rxq && !dev->rxqs[q]) {
+            dev->rxqs[q] = xzalloc(sizeof *dev->rxqs[q]);
+        } else if (q >= staged.n_rxq && dev->rxqs[q]) {
+            /* What waited on a queue the port no longer has is lost, as
+             * on a device whose queues are set up again. */
+            queue_flush(dev->rxqs[q]);
+            free(dev->rxqs[q]);
+            dev->rxqs[q] = NULL;
+        }
+    }
     dev->config = staged;
+    dummy_update_fd(dev);
+    pthread_mutex_unlock(&dev->mutex);
     return 0;
 }
 
@@ -291,14 +459,24 @@ dummy_get_fd(const struct netdev *netdev)
 static int
 dummy_set_up(struct netdev *netdev, bool up)
 {
-    netdev_dummy_cast(netdev)->admin_up = up;
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+
+    pthread_mutex_lock(&dev->mutex);
+    dev->admin_up = up;
+    pthread_mutex_unlock(&dev->mutex);
     return 0;
 }
 
 int
 netdev_dummy_receive(struct netdev *netdev, struct pkt *p)
 {
-    if (netdev->class != &netdev_dummy_class) {
+    return netdev_dummy_receive_queue(netdev, 0, p);
+}
+
+int
+netdev_dummy_receive_queue(struct netdev *netdev, int qid, struct pkt *p)
+{
+    if (!is_dummy(netdev)) {
         VLOG_WARN_RL(&rl,
                      "port %s: cannot inject a packet: type %s is "
                      "not dummy",
@@ -308,22 +486,50 @@ netdev_dummy_receive(struct netdev *netdev, struct pkt *p)
     }
 
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
-    if (!dev->admin_up || !queue_push(&dev->rxq, p)) {
+    pthread_mutex_lock(&dev->mutex);
+    if (qid < 0 || qid >= dev->config.n_rxq) {
+        pthread_mutex_unlock(&dev->mutex);
+        VLOG_WARN_RL(&rl,
+                     "port %s: cannot inject a packet: no receive "
+                     "queue %d",
+                     netdev->name, qid);
+        pkt_delete(p);
+        return EINVAL;
+    }
+    if (!dev->admin_up || !queue_push(dev->rxqs[qid], p)) {
         netdev->stats.rx_dropped++;
         pkt_delete(p);
-        return 0;
+    } else {
+        dummy_update_fd(dev);
     }
-    dummy_update_fd(dev);
+    pthread_mutex_unlock(&dev->mutex);
     return 0;
 }
 
 struct pkt *
 netdev_dummy_pop_sent(struct netdev *netdev)
 {
-    if (netdev->class != &netdev_dummy_class) {
+    if (!is_dummy(netdev)) {
         return NULL;
     }
-    return queue_pop(&netdev_dummy_cast(netdev)->txq);
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+    pthread_mutex_lock(&dev->mutex);
+    struct pkt *p = queue_pop(&dev->txq);
+    pthread_mutex_unlock(&dev->mutex);
+    return p;
+}
+
+uint64_t
+netdev_dummy_txq_packets(struct netdev *netdev, int qid)
+{
+    if (!is_dummy(netdev) || qid < 0 || qid >= DUMMY_MAX_QUEUES) {
+        return 0;
+    }
+    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+    pthread_mutex_lock(&dev->mutex);
+    uint64_t n = dev->txq_packets[qid];
+    pthread_mutex_unlock(&dev->mutex);
+    return n;
 }
 
 const struct netdev_class netdev_dummy_class = {
@@ -338,4 +544,24 @@ const struct netdev_class netdev_dummy_class = {
     .get_fd = dummy_get_fd,
     .set_up = dummy_set_up,
     .set_config = dummy_set_config,
+    .get_stats = dummy_get_stats,
+};
+
+const struct netdev_class netdev_dummy_pmd_class = {
+    .type = "dummy-pmd",
+    .construct = dummy_construct,
+    .destruct = dummy_destruct,
+    .recv = dummy_recv,
+    .send = dummy_send,
+    .get_etheraddr = dummy_get_etheraddr,
+    .get_mtu = dummy_get_mtu,
+    .get_ifindex = dummy_get_ifindex,
+    .set_up = dummy_set_up,
+    .set_config = dummy_set_config,
+    .get_stats = dummy_get_stats,
+    .needs_polling = true,
+    .get_n_rxq = dummy_get_n_rxq,
+    .get_n_txq = dummy_get_n_txq,
+    .rxq_recv = dummy_rxq_recv,
+    .send_txq = dummy_send_txq,
 };

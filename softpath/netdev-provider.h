@@ -131,6 +131,25 @@ struct netdev_class {
      * recv is called over and over (DPDK poll-mode drivers).  get_fd then
      * returns -1. */
     bool needs_polling;
+
+    /* Multi-queue types (DPDK), whose queues poll-mode threads serve in
+     * parallel.  get_n_rxq and get_n_txq return how many receive and
+     * transmit queues the port has now (at least 1).  rxq_recv is recv
+     * restricted to receive queue QID (0 <= QID < get_n_rxq()): calls on
+     * distinct queues may run at the same time on different threads, as
+     * may calls on one queue that are serialised by the caller.  send_txq
+     * is send on transmit queue QID modulo get_n_txq(); it may be called
+     * from any number of threads at once (the provider serialises calls
+     * that share a queue) and at the same time as send, which uses queue
+     * 0.  The queue counts change only in set_config, which the caller
+     * never runs concurrently with these.  All four NULL: the port has one
+     * queue, served by recv and send from one thread at a time. */
+    int (*get_n_rxq)(const struct netdev *netdev);
+    int (*get_n_txq)(const struct netdev *netdev);
+    int (*rxq_recv)(struct netdev *netdev, int qid, struct pkt **pkts,
+                    size_t max, size_t *n);
+    int (*send_txq)(struct netdev *netdev, int qid, struct pkt **pkts,
+                    size_t n, bool may_steal);
 };
 
 /* netdev-handover.c's side of netdev.c: called once a port is open (it
@@ -147,6 +166,7 @@ int netdev_handover_fd(const struct netdev_handover *h);
 int netdev_register_class(const struct netdev_class *class);
 
 extern const struct netdev_class netdev_dummy_class;
+extern const struct netdev_class netdev_dummy_pmd_class;
 extern const struct netdev_class netdev_afpacket_class;
 extern const struct netdev_class netdev_tap_class;
 extern const struct netdev_class netdev_internal_class;

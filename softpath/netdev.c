@@ -72,6 +72,7 @@ register_builtins(void)
         register_class__(&netdev_tap_class);
         register_class__(&netdev_internal_class);
         register_class__(&netdev_dummy_class);
+        register_class__(&netdev_dummy_pmd_class);
     }
 }
 
@@ -257,6 +258,64 @@ netdev_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
     }
     if (may_steal) {
         /* The provider sets the entries it took over to NULL. */
+        for (size_t i = 0; i < n; i++) {
+            pkt_delete(pkts[i]);
+            pkts[i] = NULL;
+        }
+    }
+    return error;
+}
+
+bool
+netdev_is_multiqueue(const struct netdev *netdev)
+{
+    return netdev->class->rxq_recv != NULL;
+}
+
+int
+netdev_n_rxq(const struct netdev *netdev)
+{
+    return netdev->class->get_n_rxq ? netdev->class->get_n_rxq(netdev) : 1;
+}
+
+int
+netdev_n_txq(const struct netdev *netdev)
+{
+    return netdev->class->get_n_txq ? netdev->class->get_n_txq(netdev) : 1;
+}
+
+int
+netdev_rxq_recv(struct netdev *netdev, int qid, struct pkt **pkts, size_t max,
+                size_t *n)
+{
+    *n = 0;
+    if (!netdev->class->rxq_recv) {
+        return qid ? EAGAIN : netdev_recv(netdev, pkts, max, n);
+    }
+    /* A handed-over port's input comes through netdev_recv() alone, on
+     * the thread that waits on the handover's fd. */
+    if (!max || qid < 0
+        || __atomic_load_n(&netdev->handover, __ATOMIC_ACQUIRE)) {
+        return EAGAIN;
+    }
+    return netdev->class->rxq_recv(netdev, qid, pkts,
+                                   NF_MIN(max, NETDEV_MAX_BURST), n);
+}
+
+int
+netdev_send_txq(struct netdev *netdev, int qid, struct pkt **pkts, size_t n,
+                bool may_steal)
+{
+    int error = 0;
+
+    if (!netdev->class->send_txq) {
+        return netdev_send(netdev, pkts, n, may_steal);
+    }
+    if (n) {
+        error = netdev->class->send_txq(netdev, qid < 0 ? 0 : qid, pkts, n,
+                                        may_steal);
+    }
+    if (may_steal) {
         for (size_t i = 0; i < n; i++) {
             pkt_delete(pkts[i]);
             pkts[i] = NULL;

@@ -137,6 +137,26 @@ int netdev_get_carrier(const struct netdev *, bool *up);
  * until an fd polls readable. */
 bool netdev_needs_polling(const struct netdev *);
 
+/* Multi-queue ports.  netdev_is_multiqueue() is true for a type whose
+ * receive and transmit queues may be served by several threads at once
+ * (DPDK, dummy-pmd); such a port has netdev_n_rxq() receive and
+ * netdev_n_txq() transmit queues (both 1 for every other port).
+ * netdev_rxq_recv() is netdev_recv() on receive queue QID alone (EAGAIN
+ * for a queue the port does not have, or while its input is handed over);
+ * threads may call it at the same time on distinct queues.
+ * netdev_send_txq() is netdev_send() on transmit queue QID (taken modulo
+ * the port's count), safe from any number of threads at once; on a port
+ * that is not multi-queue it is netdev_send(), whose caller serialises.
+ * Nothing of this may run while netdev_set_config() or netdev_close()
+ * runs on the port. */
+bool netdev_is_multiqueue(const struct netdev *);
+int netdev_n_rxq(const struct netdev *);
+int netdev_n_txq(const struct netdev *);
+int netdev_rxq_recv(struct netdev *, int qid, struct pkt **pkts, size_t max,
+                    size_t *n);
+int netdev_send_txq(struct netdev *, int qid, struct pkt **pkts, size_t n,
+                    bool may_steal);
+
 /* Sets the administrative state (IFF_UP for Linux devices; for a dummy,
  * whether it passes frames).  0 or a positive errno. */
 int netdev_set_up(struct netdev *, bool up);
@@ -231,5 +251,14 @@ void netdev_vport_register(void);
 #define NETDEV_DUMMY_QUEUE_MAX 1024
 int netdev_dummy_receive(struct netdev *netdev, struct pkt *p);
 struct pkt *netdev_dummy_pop_sent(struct netdev *netdev);
+
+/* The dummy-pmd type: a dummy without an fd, polled by poll-mode threads,
+ * with options n_rxq and n_txq (1 to 16 each).  Every dummy call is
+ * thread-safe.  netdev_dummy_receive() injects into receive queue 0,
+ * netdev_dummy_receive_queue() into queue QID (EINVAL, P freed, for a queue
+ * the port does not have).  netdev_dummy_txq_packets() is how many packets
+ * were sent on transmit queue QID (0 for a port of another type). */
+int netdev_dummy_receive_queue(struct netdev *netdev, int qid, struct pkt *p);
+uint64_t netdev_dummy_txq_packets(struct netdev *netdev, int qid);
 
 #endif /* NICFLOW_SOFTPATH_NETDEV_H */

@@ -115,6 +115,8 @@ static const struct bridge_iface_class iface_classes[] = {
       iface_netdev_status, false },
     { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status,
       false },
+    { "dummy-pmd", "dummy-pmd", "dummy-pmd", true, false, NULL,
+      iface_dummy_status, false },
     { "geneve", "geneve", "geneve", false, false, iface_tunnel_check,
       iface_tunnel_status, true },
     { "gre", "gre", "gre", false, false, iface_tunnel_check,

@@ -161,7 +161,8 @@ bridge_read_ovs_settings(const struct ovsdb_idl_row *ovs)
 /* Open_vSwitch other_config's DPDK keys (dpdk-init, dpdk-extra,
  * dpdk-socket-mem, dpdk-lcore-mask: EAL, once per process, see
  * softpath/netdev-dpdk.h) and pmd-cpu-mask (the CPUs of the datapath
- * thread, which polls the ports). */
+ * thread, and one poll-mode thread on each for the DPDK ports' queues:
+ * vswitchd/datapaths.c). */
 static void
 bridge_read_dpdk_settings(const struct ovsdb_idl_row *ovs)
 {

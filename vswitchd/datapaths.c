@@ -9,7 +9,10 @@
  * Ports with no descriptor (DPDK's poll-mode drivers) cannot wake it: while
  * a datapath has one, it sleeps at most POLLED_SLEEP_MIN_US to
  * POLLED_SLEEP_MAX_US between looks.  other_config:pmd-cpu-mask chooses its
- * CPUs (datapaths_set_pmd_cpu_mask()).  The control socket offers the
+ * CPUs and puts a poll-mode thread on each of them for the DPDK ports'
+ * queues (datapaths_set_pmd_cpu_mask(), softpath/dpif-netdev-pmd.c), which
+ * "dpif-netdev/pmd-rxq-show", "pmd-stats-show" and "pmd-stats-clear"
+ * describe as Open vSwitch's do.  The control socket offers the
  * ovs-dpctl commands as "dpctl/COMMAND" (softpath/dpctl.h), which
  * nicflow-dpctl and ovs-appctl-style clients use. */
 #include <errno.h>
@@ -18,10 +21,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/buf.h"
 #include "lib/unixctl.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
@@ -234,6 +239,7 @@ busy_poll_cb(struct unixctl_conn *conn, int argc, const char *argv[],
             }
         }
         atomic_store(&busy_poll_us, us);
+        dpif_netdev_pmd_set_busy_poll(us);
         VLOG_INFO("datapath thread: busy polling %s%s",
                   us == BUSY_POLL_ALWAYS ? "always" : argv[1],
                   us == BUSY_POLL_ALWAYS ? "" : " us after traffic");
@@ -292,7 +298,63 @@ datapaths_set_pmd_cpu_mask(const char *mask)
             return EINVAL;
         }
     }
-    return pthread_setaffinity_np(thread, sizeof set, &set);
+    int error = pthread_setaffinity_np(thread, sizeof set, &set);
+    if (error) {
+        return error;
+    }
+
+    /* A poll-mode thread on each CPU of the mask; none without one. */
+    int cpus[CPU_SETSIZE];
+    size_t n = 0;
+    for (int c = 0; mask && *mask && c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &set)) {
+            cpus[n++] = c;
+        }
+    }
+    return dpif_netdev_set_pmd_cpus(cpus, n);
+}
+
+/* dpif-netdev/pmd-rxq-show, pmd-stats-show, pmd-stats-clear
+ * [-pmd CORE] [DP], as in Open vSwitch. */
+static void
+pmd_cb(struct unixctl_conn *conn, int argc, const char *argv[], void *cmd_)
+{
+    enum dpif_netdev_pmd_cmd cmd = (enum dpif_netdev_pmd_cmd)(intptr_t) cmd_;
+    struct buf out = BUF_INITIALIZER;
+    const char *dp_name = NULL;
+    char *err = NULL;
+    int core = -1;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-pmd")) {
+            long long v;
+            if (i + 1 >= argc
+                || nf_parse_int(argv[i + 1], 0, CPU_SETSIZE - 1, &v)) {
+                err = xasprintf("-pmd takes a core id (0 to %d)",
+                                CPU_SETSIZE - 1);
+                break;
+            }
+            core = (int) v;
+            i++;
+        } else if (!dp_name) {
+            dp_name = argv[i];
+        } else {
+            err = xasprintf("\"%s\": one datapath at most", argv[i]);
+            break;
+        }
+    }
+    if (!err) {
+        dpif_netdev_pmd_show(cmd, core, dp_name, &out, &err);
+    }
+    if (err) {
+        char *msg = xasprintf("%s\n", err);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+    } else {
+        unixctl_command_reply(conn, buf_cstr(&out));
+    }
+    free(err);
+    buf_destroy(&out);
 }
 
 void
@@ -300,6 +362,15 @@ datapaths_init(void)
 {
     unixctl_command_register("dpif-netdev/busy-poll", "[USEC|always]", 0, 1,
                              busy_poll_cb, NULL);
+    unixctl_command_register("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0,
+                             3, pmd_cb,
+                             (void *) (intptr_t) DPIF_NETDEV_PMD_RXQ_SHOW);
+    unixctl_command_register("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]",
+                             0, 3, pmd_cb,
+                             (void *) (intptr_t) DPIF_NETDEV_PMD_STATS_SHOW);
+    unixctl_command_register("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]",
+                             0, 3, pmd_cb,
+                             (void *) (intptr_t) DPIF_NETDEV_PMD_STATS_CLEAR);
     dpif_netdev_register();
     for (const struct dpctl_command *c = dpctl_commands(); c->name; c++) {
         char *name = xasprintf("dpctl/%s", c->name);
@@ -319,4 +390,5 @@ datapaths_destroy(void)
 {
     atomic_store(&stopping, true);
     pthread_join(thread, NULL);
+    dpif_netdev_set_pmd_cpus(NULL, 0); /* Stops the poll-mode threads. */
 }

@@ -83,6 +83,20 @@ check_here() {
     fi
 }
 
+# check_eventually NAME SECS CMD...: CMD succeeds within SECS seconds
+# (retried every 0.2 s: settling, not timing); on failure the last try's
+# output is shown.
+check_eventually() {
+    local name=$1 secs=$2 i
+    shift 2
+    for ((i = 0; i < secs * 5; i++)); do
+        _nf_run "$@" && { ok "$name"; return 0; }
+        sleep 0.2
+    done
+    fail "$name"
+    diag "command: $*" "$_nf_out"
+}
+
 # check_fails NAME CMD...: CMD must fail.
 check_fails() {
     local name=$1; shift

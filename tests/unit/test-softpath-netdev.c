@@ -93,7 +93,8 @@ test_registry(void **state)
     char types[128];
 
     netdev_types_format(types, sizeof types);
-    assert_string_equal(types, "afpacket, " AFXDP_TYPE "tap, internal, dummy");
+    assert_string_equal(types, "afpacket, " AFXDP_TYPE
+                               "tap, internal, dummy, dummy-pmd");
 
     /* Registering a name twice is refused; a new name is accepted. */
     assert_int_equal(netdev_register_class(&netdev_dummy_class), EEXIST);
@@ -103,7 +104,7 @@ test_registry(void **state)
     assert_int_equal(netdev_register_class(&other), 0);
     netdev_types_format(types, sizeof types);
     assert_string_equal(types, "afpacket, " AFXDP_TYPE
-                               "tap, internal, dummy, dummy2");
+                               "tap, internal, dummy, dummy-pmd, dummy2");
 
     struct netdev *a, *b;
     assert_int_equal(netdev_open("d0", "dummy2", &a), 0);

@@ -9,8 +9,11 @@
 # Interface rows, mtu_request, ping and iperf3 TCP across the bridge,
 # dpif/show, statistics written back; a third port hot-plugged from its
 # dpdk-devargs (rte_dev_probe) and removed with it; the errors of a bad
-# devargs and of none; pmd-cpu-mask; a dpdk-* change after initialisation
-# asks for a restart.
+# devargs and of none; pmd-cpu-mask: a poll-mode thread on each of the
+# guest's two CPUs, the two receive queues of each port (n_rxq=2) dealt to
+# them (dpif-netdev/pmd-rxq-show), ping and iperf3 again through the
+# threads (pmd-stats-show counts their packets); a dpdk-* change after
+# initialisation asks for a restart.
 #
 # DPDK's poll-mode drivers are plugins that EAL loads from its plugin
 # directory: the tap PMD and the ring mempool driver are shipped there
@@ -24,6 +27,7 @@
 # vm-libs: /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_tap.so
 # vm-libs: /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so
 # vm-cpu: max
+# vm-smp: 2
 # shellcheck disable=SC2317
 set -u
 
@@ -125,7 +129,7 @@ fi
 check "br0 (netdev) with dpdk0 and dpdk1" vsctl -- add-br br0 \
     -- set Bridge br0 datapath_type=netdev \
     -- add-port br0 dpdk0 -- set Interface dpdk0 type=dpdk \
-    options:dpdk-devargs=net_tap0 \
+    options:dpdk-devargs=net_tap0 options:n_rxq=2 options:n_txq=2 \
     -- add-port br0 dpdk1 -- set Interface dpdk1 type=dpdk \
     "options:dpdk-devargs=net_tap1,iface=dtap1"
 iface_col() { vsctl get Interface "$1" "$2"; }
@@ -192,7 +196,7 @@ grep -E 'sender|receiver' /tmp/out | sed 's/^/# /'
 
 check "dpif/show lists dpdk0 and dpdk1" sh -c "
     $B/nicflow-appctl -t $NICFLOW_RUNDIR/nicflowd.ctl dpif/show >/tmp/show &&
-    grep -q 'dpdk0 [0-9]*/[0-9]*: (dpdk: dpdk-devargs=net_tap0)' /tmp/show &&
+    grep -q 'dpdk0 [0-9]*/[0-9]*: (dpdk: dpdk-devargs=net_tap0, n_rxq=2, n_txq=2)' /tmp/show &&
     grep -q 'dpdk1 [0-9]*/[0-9]*: (dpdk: dpdk-devargs=net_tap1, iface=dtap1)' /tmp/show"
 sed 's/^/# /' /tmp/show
 check "dpctl/dump-flows has the traffic's flows" sh -c "
@@ -206,10 +210,52 @@ wait_for "dpdk0 statistics rx_packets written back" 12 rx_ok dpdk0 1000
 wait_for "dpdk1 statistics rx_packets written back" 12 rx_ok dpdk1 5
 vsctl get Interface dpdk0 statistics | sed 's/^/# dpdk0 /'
 
+# --- poll-mode threads -----------------------------------------------------
+appctl() { "$B/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" "$@"; }
+# dpdk0 has two receive queues (n_rxq=2 from the start: the tap PMD can
+# set its queues up again only while the tap device is in its namespace).
+check "pmd-cpu-mask=0x3" vsctl set Open_vSwitch . other_config:pmd-cpu-mask=0x3
+wait_for "the log says two pmd threads" 10 \
+    grep -q "ovs-netdev: 2 pmd thread(s)" "$LOG"
+# PORT QID CORE: pmd-rxq-show lists the queue under that core.
+rxq_on() {
+    appctl dpif-netdev/pmd-rxq-show | awk -v c="core_id $3:" -v p="$1" -v q="$2" '
+        /^pmd thread/ { on = index($0, c) > 0 }
+        on && $1 == "port:" && $2 == p && $4 == q { found = 1 }
+        END { exit !found }'
+}
+dealt() { rxq_on dpdk0 0 0 && rxq_on dpdk0 1 1 && rxq_on dpdk1 0 0; }
+wait_for "pmd-rxq-show: dpdk0's queue 0 on core 0, its queue 1 on core 1, dpdk1's on core 0" 10 dealt
+appctl dpif-netdev/pmd-rxq-show | sed 's/^/# /'
+check "pmd-stats-clear" appctl dpif-netdev/pmd-stats-clear
+check "ping dns0 -> dns1 through the poll-mode threads" \
+    "$IP" netns exec dns0 ping -c 5 -i 0.2 -W 2 -w 15 192.0.2.2
+"$IP" netns exec dns1 "$B/iperf3" -s -1 -D >/dev/null 2>&1
+sleep 1
+check "iperf3 TCP dns0 -> dns1 through the poll-mode threads (3 s)" \
+    "$IP" netns exec dns0 "$B/iperf3" -c 192.0.2.2 -t 3 -f m
+grep -E 'sender|receiver' /tmp/out | sed 's/^/# /'
+appctl dpif-netdev/pmd-stats-show > /tmp/pmdstats
+sed 's/^/# /' /tmp/pmdstats
+pmd_rx() { # the packets the poll-mode threads received, in all
+    awk '/^pmd thread/ { on = 1 } /^main thread/ { on = 0 }
+         on && /packets received:/ { n += $3 } END { print n + 0 }' /tmp/pmdstats
+}
+main_rx() {
+    awk '/^main thread/ { on = 1 } /^pmd thread/ { on = 0 }
+         on && /packets received:/ { n += $3 } END { print n + 0 }' /tmp/pmdstats
+}
+check "the poll-mode threads received the traffic (>= 1000 packets)" \
+    test "$(pmd_rx)" -ge 1000
+check "the datapath thread received none of it (< 100 packets)" \
+    test "$(main_rx)" -lt 100
+
 # --- settings ----------------------------------------------------------------
 check "pmd-cpu-mask=0x1" vsctl set Open_vSwitch . other_config:pmd-cpu-mask=0x1
 wait_for "the log says the datapath thread runs on 0x1" 5 \
     grep -q "datapath thread: CPUs 0x1" "$LOG"
+one_thread() { rxq_on dpdk0 0 0 && rxq_on dpdk0 1 0 && rxq_on dpdk1 0 0; }
+wait_for "pmd-cpu-mask=0x1: one thread on core 0 with every queue" 10 one_thread
 check "dpdk-extra changed after initialisation" vsctl set Open_vSwitch . \
     "other_config:dpdk-extra=$EXTRA --vdev=net_tap9"
 wait_for "the log says a restart applies it" 5 \
