@@ -10,6 +10,8 @@
 #include "ofctl/match.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +124,43 @@ put_vlan(struct fmt_ctx *c)
     }
 }
 
+/* Appends "NAME=0xVALUE[/0xMASK]" for a header below the first (the
+ * second VLAN header, the MPLS label stack entries below the top), which
+ * no field names: Open vSwitch prints them so only in the flows of its
+ * traces and packet-ins (the MPLS entries of MPLS packets only); a match
+ * never has them.  N is 2 or 4 bytes in network byte order. */
+static void
+put_inner(struct fmt_ctx *c, const char *name, const void *value,
+          const void *mask, int n)
+{
+    uint32_t v, k;
+
+    if (n == 2) {
+        uint16_t v16, k16;
+        memcpy(&v16, value, 2);
+        memcpy(&k16, mask, 2);
+        v = ntohs(v16);
+        k = ntohs(k16);
+    } else {
+        memcpy(&v, value, 4);
+        memcpy(&k, mask, 4);
+        v = ntohl(v);
+        k = ntohl(k);
+    }
+    if (!k) {
+        return;
+    }
+    sep(c);
+    if (n == 2) {
+        buf_printf(c->b, "%s=0x%04" PRIx32, name, v);
+    } else {
+        buf_printf(c->b, "%s=%#" PRIx32, name, v);
+    }
+    if (k != (n == 2 ? 0xffffu : 0xffffffffu)) {
+        buf_printf(c->b, "/%#" PRIx32, k);
+    }
+}
+
 void
 of_match_format(const struct of_match *m, int priority, struct buf *b)
 {
@@ -130,6 +169,7 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
     const char *sh = shorthand(m, &proto_done);
     uint16_t dl_type = m->mask.dl_type == 0xffff ? ntohs(m->flow.dl_type) : 0;
     bool arp = dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP;
+    bool mpls = dl_type == ETH_TYPE_MPLS || dl_type == ETH_TYPE_MPLS_MCAST;
     bool icmp4 = dl_type == ETH_TYPE_IP && m->mask.nw_proto == 0xff
                  && m->flow.nw_proto == 1;
     bool icmp6 = dl_type == ETH_TYPE_IPV6 && m->mask.nw_proto == 0xff
@@ -179,6 +219,8 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
     put(&c, OF_F_METADATA, NULL);
     put(&c, OF_F_IN_PORT, NULL);
     put_vlan(&c);
+    put_inner(&c, "vlan_tci1", &m->flow.vlans[1].tci, &m->mask.vlans[1].tci,
+              2);
     put(&c, OF_F_ETH_SRC, "dl_src");
     put(&c, OF_F_ETH_DST, "dl_dst");
     if (!sh) {
@@ -209,6 +251,11 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
     put(&c, OF_F_MPLS_TC, NULL);
     put(&c, OF_F_MPLS_TTL, NULL);
     put(&c, OF_F_MPLS_BOS, NULL);
+    for (int i = 1; mpls && i < FLOW_MAX_MPLS_LABELS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "mpls_lse%d", i);
+        put_inner(&c, name, &m->flow.mpls_lse[i], &m->mask.mpls_lse[i], 4);
+    }
     put(&c, OF_F_IP_FRAG, "nw_frag");
 
     /* L4. */

@@ -16,6 +16,7 @@
 VLOG_DEFINE_THIS_MODULE(ofproto_flow);
 
 COVERAGE_DEFINE(ofproto_flow_learn_refresh);
+COVERAGE_DEFINE(ofproto_flow_delete_learned);
 COVERAGE_DEFINE(ofproto_flow_add);
 COVERAGE_DEFINE(ofproto_flow_modify);
 COVERAGE_DEFINE(ofproto_flow_delete);
@@ -763,6 +764,80 @@ count_rules_with(const struct ofproto *p,
         free(rules);
     }
     return n;
+}
+
+struct learned_acc {
+    struct ofproto_learned **keys;
+    size_t *n, *allocated;
+};
+
+static bool
+act_collect_learned(const struct of_act *a, const void *acc_)
+{
+    const struct learned_acc *acc = acc_;
+    const struct of_act_learn *l = (const struct of_act_learn *) a;
+
+    if (a->type == OF_ACT_LEARN && (l->flags & OF_LEARN_DELETE_LEARNED)) {
+        if (*acc->n == *acc->allocated) {
+            *acc->allocated = *acc->allocated * 2 + 4;
+            *acc->keys =
+                xrealloc(*acc->keys, *acc->allocated * sizeof **acc->keys);
+        }
+        (*acc->keys)[(*acc->n)++] = (struct ofproto_learned){
+            .table_id = l->table_id,
+            .cookie = l->cookie,
+        };
+    }
+    return false; /* Every action. */
+}
+
+void
+ofproto_learned_collect(const void *data, size_t len,
+                        struct ofproto_learned **keys, size_t *n,
+                        size_t *allocated)
+{
+    struct learned_acc acc = { keys, n, allocated };
+    acts_any(data, len, act_collect_learned, &acc);
+}
+
+static bool
+act_keeps_learned(const struct of_act *a, const void *key_)
+{
+    const struct ofproto_learned *key = key_;
+    const struct of_act_learn *l = (const struct of_act_learn *) a;
+
+    return a->type == OF_ACT_LEARN && (l->flags & OF_LEARN_DELETE_LEARNED)
+           && l->table_id == key->table_id && l->cookie == key->cookie;
+}
+
+void
+ofproto_learned_flush(struct ofproto *p, const struct ofproto_learned *keys,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ofproto_learned *k = &keys[i];
+        bool seen = false;
+
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen =
+                keys[j].table_id == k->table_id && keys[j].cookie == k->cookie;
+        }
+        if (seen || count_rules_with(p, act_keeps_learned, k)) {
+            continue;
+        }
+        /* As Open vSwitch: a delete of the table's flows with the cookie,
+         * their flow-removed reason "delete". */
+        struct of_flow del;
+        char *err = NULL;
+        of_flow_init(&del, OF_FLOW_DELETE);
+        del.table_id = k->table_id;
+        del.cookie = k->cookie;
+        del.cookie_mask = UINT64_MAX;
+        COVERAGE_INC(ofproto_flow_delete_learned);
+        ofproto_flow_mod(p, &del, OF_FLOW_DELETE, &err);
+        free(err);
+        of_flow_destroy(&del);
+    }
 }
 
 uint32_t

@@ -236,6 +236,24 @@ uint32_t ofproto_meter_flow_count(const struct ofproto *, uint32_t meter_id);
 void ofproto_remove_rules_using(struct ofproto *, bool group, uint32_t id,
                                 int reason);
 
+/* delete_learned (ovs-actions(7)): the table and cookie of a learn action
+ * with that flag.  When the last rule whose actions hold such a learn for
+ * a table and cookie leaves (deleted, replaced, or modified to other
+ * actions), the flows of that table with that cookie are deleted. */
+struct ofproto_learned {
+    uint8_t table_id;
+    uint64_t cookie;
+};
+/* Appends to *KEYS (*N of *ALLOCATED used) the delete_learned learns of
+ * the LEN bytes of actions at DATA, nested lists included. */
+void ofproto_learned_collect(const void *data, size_t len,
+                             struct ofproto_learned **keys, size_t *n,
+                             size_t *allocated);
+/* Deletes the learned flows of each of the N KEYS no rule's actions keep
+ * a delete_learned learn for any more (outside any transaction). */
+void ofproto_learned_flush(struct ofproto *,
+                           const struct ofproto_learned *keys, size_t n);
+
 /* Fills the flow-removed message for RULE removed for REASON at NOW_MS. */
 void ofproto_rule_to_flow_removed(const struct ofproto_rule *, int reason,
                                   long long now_ms, struct of_flow_removed *);

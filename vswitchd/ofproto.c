@@ -249,6 +249,20 @@ ofproto_txn_commit(struct ofproto *p)
             break;
         }
     }
+    /* The delete_learned learns of the rules removed or given other
+     * actions: their learned flows go once no rule keeps such a learn. */
+    struct ofproto_learned *learned = NULL;
+    size_t n_learned = 0, allocated_learned = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct undo *u = &t->undos[i];
+        const struct of_acts *acts = u->kind == UNDO_REMOVE ? &u->rule->up.acts
+                                     : u->kind == UNDO_MODIFY ? &u->old.acts
+                                                              : NULL;
+        if (acts) {
+            ofproto_learned_collect(acts->buf.data, acts->buf.len, &learned,
+                                    &n_learned, &allocated_learned);
+        }
+    }
     /* Then free what the transaction replaced or removed. */
     for (size_t i = 0; i < t->n; i++) {
         struct undo *u = &t->undos[i];
@@ -276,6 +290,10 @@ ofproto_txn_commit(struct ofproto *p)
         p->generation++;
     }
     txn_free(p);
+    if (n_learned) {
+        ofproto_learned_flush(p, learned, n_learned);
+    }
+    free(learned);
 }
 
 /* Puts back RULE (removed by the transaction) into its table. */

@@ -13,8 +13,11 @@
  * headers are the packet's and BR_FLOW gives the input port and the
  * metadata.  With PACKET or -generate the translation has its side
  * effects (MAC learning, learn actions), as Open vSwitch's has when it
- * has a packet; with neither, none ("suppressing side effects").  The trace lists every table visited and
- * ends with the megaflow and the datapath actions. */
+ * has a packet; with neither, none ("suppressing side effects").  The
+ * trace starts with the flow ("Flow:", Open vSwitch's flow_format() text),
+ * lists every table visited and ends with "Final flow:" (what the actions
+ * made of the flow, or "unchanged"), the megaflow and the datapath
+ * actions. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +193,171 @@ format_megaflow(const struct flow *flow, const struct flow *mask,
     free(s);
 }
 
+/* Copies field ID of ST into M with an exact mask. */
+static void
+trace_take(struct of_match *m, const struct of_match *st, enum of_field_id id)
+{
+    const struct of_field *f = of_field_from_id(id);
+    union of_value v;
+
+    of_match_get(st, f, &v, NULL);
+    of_match_set(m, f, &v, NULL);
+}
+
+/* Copies field ID of ST into M when its value is not zero: Open vSwitch
+ * leaves out the metadata fields that are all zeros. */
+static void
+trace_take_nonzero(struct of_match *m, const struct of_match *st,
+                   enum of_field_id id)
+{
+    const struct of_field *f = of_field_from_id(id);
+    union of_value v;
+
+    of_match_get(st, f, &v, NULL);
+    if (!of_value_is_zero(f, &v)) {
+        of_match_set(m, f, &v, NULL);
+    }
+}
+
+/* Appends the packet and pipeline fields ST (st->flow.in_port an OpenFlow
+ * port; masks ignored) as Open vSwitch 3.1's trace prints a flow ("Flow:"
+ * and "Final flow:"): the protocol keyword and every field the packet's
+ * protocols have, in match syntax, with the metadata that is not zero.
+ * The fields are those of a match on exactly this packet, so the text is
+ * of_match_format()'s with the right fields exact. */
+static void
+trace_flow_format(const struct of_match *st, struct buf *out)
+{
+    const struct flow *f = &st->flow;
+    uint16_t dl_type = ntohs(f->dl_type);
+    struct of_match m;
+
+    of_match_init_catchall(&m);
+
+    /* Datapath and pipeline metadata, when not zero. */
+    static const enum of_field_id meta[] = {
+        OF_F_RECIRC_ID, OF_F_DP_HASH, OF_F_SKB_PRIORITY, OF_F_PKT_MARK,
+        OF_F_CT_STATE,  OF_F_CT_ZONE, OF_F_CT_MARK,      OF_F_CT_LABEL,
+        OF_F_METADATA,  OF_F_IN_PORT,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(meta); i++) {
+        trace_take_nonzero(&m, st, meta[i]);
+    }
+    for (int i = 0; i < OF_N_REGS; i++) {
+        trace_take_nonzero(&m, st, OF_F_REG0 + i);
+    }
+    if (st->meta.ct_nw_proto) {
+        /* The connection's original tuple, when it has one. */
+        bool v6 = dl_type == ETH_TYPE_IPV6;
+        trace_take(&m, st, v6 ? OF_F_CT_IPV6_SRC : OF_F_CT_NW_SRC);
+        trace_take(&m, st, v6 ? OF_F_CT_IPV6_DST : OF_F_CT_NW_DST);
+        trace_take(&m, st, OF_F_CT_NW_PROTO);
+        trace_take(&m, st, OF_F_CT_TP_SRC);
+        trace_take(&m, st, OF_F_CT_TP_DST);
+    }
+
+    /* The tunnel, when the packet came through one. */
+    static const struct in6_addr any6;
+    if (f->tunnel.ip_dst || memcmp(&f->tunnel.ipv6_dst, &any6, sizeof any6)) {
+        static const enum of_field_id tnl[] = {
+            OF_F_TUN_SRC,      OF_F_TUN_DST,    OF_F_TUN_IPV6_SRC,
+            OF_F_TUN_IPV6_DST, OF_F_TUN_GBP_ID, OF_F_TUN_GBP_FLAGS,
+            OF_F_TUN_FLAGS,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(tnl); i++) {
+            trace_take(&m, st, tnl[i]);
+        }
+        if (f->tunnel.flags & PKT_TUN_F_KEY) {
+            trace_take(&m, st, OF_F_TUN_ID);
+        }
+    }
+
+    /* Ethernet: the first VLAN header always (vlan_tci=0x0000 when
+     * untagged), the second when the first is there. */
+    trace_take(&m, st, OF_F_ETH_SRC);
+    trace_take(&m, st, OF_F_ETH_DST);
+    trace_take(&m, st, OF_F_ETH_TYPE);
+    m.flow.vlans[0].tci = f->vlans[0].tci;
+    m.mask.vlans[0].tci = 0xffff;
+    if (f->vlans[0].tci & htons(VLAN_CFI)) {
+        m.flow.vlans[1].tci = f->vlans[1].tci;
+        m.mask.vlans[1].tci = 0xffff;
+    }
+
+    bool ip4 = dl_type == ETH_TYPE_IP, ip6 = dl_type == ETH_TYPE_IPV6;
+    if (ip4 || ip6) {
+        static const enum of_field_id l3v4[] = {
+            OF_F_IPV4_SRC, OF_F_IPV4_DST, OF_F_IP_PROTO, OF_F_NW_TOS,
+            OF_F_IP_ECN,   OF_F_IP_TTL,   OF_F_IP_FRAG,
+        };
+        static const enum of_field_id l3v6[] = {
+            OF_F_IPV6_SRC, OF_F_IPV6_DST, OF_F_IPV6_LABEL, OF_F_IP_PROTO,
+            OF_F_NW_TOS,   OF_F_IP_ECN,   OF_F_IP_TTL,     OF_F_IP_FRAG,
+        };
+        const enum of_field_id *l3 = ip4 ? l3v4 : l3v6;
+        size_t n_l3 = ip4 ? ARRAY_SIZE(l3v4) : ARRAY_SIZE(l3v6);
+        for (size_t i = 0; i < n_l3; i++) {
+            trace_take(&m, st, l3[i]);
+        }
+
+        /* A later fragment has no transport header. */
+        uint8_t proto = f->nw_proto;
+        if (!(f->nw_frag & FLOW_NW_FRAG_LATER)) {
+            if (proto == IPPROTO_TCP || proto == IPPROTO_UDP
+                || proto == IPPROTO_SCTP) {
+                trace_take(&m, st, OF_F_TCP_SRC);
+                trace_take(&m, st, OF_F_TCP_DST);
+                if (proto == IPPROTO_TCP) {
+                    trace_take(&m, st, OF_F_TCP_FLAGS);
+                }
+            } else if (ip4 && proto == IPPROTO_ICMP) {
+                trace_take(&m, st, OF_F_ICMPV4_TYPE);
+                trace_take(&m, st, OF_F_ICMPV4_CODE);
+            } else if (ip6 && proto == IPPROTO_ICMPV6) {
+                trace_take(&m, st, OF_F_ICMPV6_TYPE);
+                trace_take(&m, st, OF_F_ICMPV6_CODE);
+                uint16_t type = ntohs(f->tp_src);
+                if (type == 135 || type == 136) {
+                    /* Neighbour discovery: target and link addresses. */
+                    trace_take(&m, st, OF_F_ND_TARGET);
+                    trace_take(&m, st, OF_F_ND_SLL);
+                    trace_take(&m, st, OF_F_ND_TLL);
+                }
+            }
+        }
+    } else if (dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP) {
+        static const enum of_field_id arp[] = {
+            OF_F_ARP_SPA, OF_F_ARP_TPA, OF_F_ARP_OP,
+            OF_F_ARP_SHA, OF_F_ARP_THA,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(arp); i++) {
+            trace_take(&m, st, arp[i]);
+        }
+    } else if (dl_type == ETH_TYPE_MPLS || dl_type == ETH_TYPE_MPLS_MCAST) {
+        trace_take(&m, st, OF_F_MPLS_LABEL);
+        trace_take(&m, st, OF_F_MPLS_TC);
+        trace_take(&m, st, OF_F_MPLS_TTL);
+        trace_take(&m, st, OF_F_MPLS_BOS);
+        /* The entries below the top, whole. */
+        for (int i = 1; i < FLOW_MAX_MPLS_LABELS; i++) {
+            m.flow.mpls_lse[i] = f->mpls_lse[i];
+            m.mask.mpls_lse[i] = 0xffffffff;
+        }
+    }
+    of_match_format(&m, OF_DEFAULT_PRIORITY, out);
+}
+
+/* The packet and pipeline state a trace starts from: FLOW's fields, with
+ * OFP_IN, the OpenFlow input port. */
+static void
+trace_start_state(const struct flow *flow, uint16_t ofp_in,
+                  struct of_match *st)
+{
+    of_match_init_catchall(st);
+    st->flow = *flow;
+    st->flow.in_port = ofp_in;
+}
+
 /* The datapath-flow form's flow: TEXT in the datapath's syntax
  * ("in_port(2),eth(...),..."), its in_port a datapath port.  Fills *FLOW
  * and *SHOWN (the same with the OpenFlow input port).  NULL or an error
@@ -298,13 +466,30 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     struct buf tr = BUF_INITIALIZER;
     struct xlate_out xo;
 
+    struct of_match start, final;
+    trace_start_state(&shown, fl.match.flow.in_port, &start);
     buf_put_cstr(&out, "Flow: ");
-    flow_format(&out, &shown);
+    trace_flow_format(&start, &out);
     buf_put_cstr(&out, "\n\n");
     xlate_out_init(&xo);
+    final = start;
+    xo.final = &final;
     xlate_flow(&flow, NULL, side_effects, &tr, &xo);
     buf_put(&out, tr.data, tr.len);
 
+    /* As Open vSwitch: "unchanged" unless the actions modified a field
+     * it prints (the bits that never print do not count). */
+    struct buf before = BUF_INITIALIZER, after = BUF_INITIALIZER;
+    trace_flow_format(&start, &before);
+    trace_flow_format(&final, &after);
+    buf_put_cstr(&out, "\nFinal flow: ");
+    if (!strcmp(buf_cstr(&before), buf_cstr(&after))) {
+        buf_put_cstr(&out, "unchanged");
+    } else {
+        buf_put(&out, after.data, after.len);
+    }
+    buf_destroy(&before);
+    buf_destroy(&after);
     buf_put_cstr(&out, "\nMegaflow: ");
     format_megaflow(&flow, &xo.mask, fl.match.flow.in_port, &out);
     buf_put_cstr(&out, "\nDatapath actions: ");

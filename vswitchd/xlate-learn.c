@@ -22,10 +22,17 @@
  * (xlate_learn_run()): a learned flow may replace the very rule whose
  * actions are being walked.
  *
- * Not done: the learn action's 'limit' and 'result_dst' (the limit is not
- * enforced; result_dst is set to 1, "learned"), and delete_learned (flows
- * learned by a rule stay when the rule goes).  Both are said in the
- * translation's trace and logged once. */
+ * limit=N (ovs-actions(7)): a flow is not learned when its table already
+ * has N flows with the learn's cookie, unless the flow itself is one of
+ * them (learning it again only refreshes it, as in Open vSwitch), or when
+ * flows learned earlier in the same translation fill it.  result_dst is
+ * set to 1 when the flow is learned (or would be: a translation without
+ * side effects), 0 when the limit refused it; the trace then says "Limit
+ * exceeded, learn failed" in Open vSwitch's words.
+ *
+ * delete_learned is ofproto's (ofproto_learned_flush(): the learned flows
+ * go with the last rule holding such a learn for their table and
+ * cookie). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +53,7 @@ VLOG_DEFINE_THIS_MODULE(xlate_learn);
 COVERAGE_DEFINE(xlate_learn);
 COVERAGE_DEFINE(xlate_learn_applied);
 COVERAGE_DEFINE(xlate_learn_error);
+COVERAGE_DEFINE(xlate_learn_limit);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
@@ -56,6 +64,52 @@ struct pending {
 };
 static struct pending *pending;
 static size_t n_pending, allocated_pending;
+
+/* What the limit check needs to know of a table: how many flows have
+ * COOKIE, and whether one is FM (same match and priority). */
+struct limit_count {
+    const struct of_flow *fm;
+    size_t n_cookie;
+    bool exists;
+};
+
+static void
+limit_count_cb(const struct ofproto_rule *r, void *lc_)
+{
+    struct limit_count *lc = lc_;
+
+    if (r->cookie == lc->fm->cookie) {
+        lc->n_cookie++;
+    }
+    if (r->priority == lc->fm->priority
+        && of_match_equal(&r->match, &lc->fm->match)) {
+        lc->exists = true;
+    }
+}
+
+/* True if FM, learned on OFPROTO by a learn with limit LIMIT (not 0), is
+ * below it: its table has fewer than LIMIT flows with its cookie, counting
+ * those queued by this translation, or FM is one of them already. */
+static bool
+below_limit(struct ofproto *ofproto, const struct of_flow *fm, uint32_t limit)
+{
+    struct limit_count lc = { .fm = fm };
+
+    ofproto_rule_for_each(ofproto, fm->table_id, limit_count_cb, &lc);
+    for (size_t i = 0; i < n_pending && !lc.exists; i++) {
+        const struct of_flow *q = &pending[i].fm;
+        if (pending[i].ofproto != ofproto || q->table_id != fm->table_id) {
+            continue;
+        }
+        if (q->priority == fm->priority
+            && of_match_equal(&q->match, &fm->match)) {
+            lc.exists = true;
+        } else if (q->cookie == fm->cookie) {
+            lc.n_cookie++;
+        }
+    }
+    return lc.exists || lc.n_cookie < limit;
+}
 
 /* Copies N_BITS bits from bit SRC_OFS of the SRC_N-byte big-endian SRC to
  * bit DST_OFS of DST (DST_N bytes), setting them in MASK (DST_N bytes) if
@@ -185,44 +239,17 @@ xlate_learn(struct xctx *ctx, const struct of_act_learn *learn)
         of_flow_destroy(&fm);
         return;
     }
-    if (learn->limit) {
-        static bool said;
-        xlate_trace(ctx, "learn: limit=%u is not enforced", learn->limit);
-        if (!said) {
-            said = true;
-            VLOG_WARN("bridge %s: learn(limit=%u) is not enforced: flows "
-                      "are learned without a limit",
-                      ctx->xbridge->name, learn->limit);
-        }
-    }
-    if (learn->flags & OF_LEARN_DELETE_LEARNED) {
-        static bool said;
-        if (!said) {
-            said = true;
-            VLOG_WARN("bridge %s: learn(delete_learned) is not supported: "
-                      "learned flows stay when the learning flow goes",
-                      ctx->xbridge->name);
-        }
-    }
+    /* Only a translation with side effects learns, so only one checks
+     * the limit (Open vSwitch's does so as it learns). */
+    bool learned = !ctx->may_learn || !learn->limit
+                   || below_limit(ctx->xbridge->ofproto, &fm, learn->limit);
     if (learn->result_dst.n_bits) {
-        /* "Learned" (the flow-mod is queued; it is not refused for a
-         * limit, which is not enforced). */
+        /* 1 "learned", 0 "refused for the limit": one bit. */
         const struct of_field *rf = of_field_from_id(learn->result_dst.field);
         if (rf) {
-            union of_value v, m;
-            memset(&v, 0, sizeof v);
-            memset(&m, 0, sizeof m);
-            uint8_t one = 1;
-            copy_bits(&one, 1, 0, v.be, m.be, rf->n_bytes,
-                      learn->result_dst.ofs, 1);
-            for (unsigned i = 1; i < learn->result_dst.n_bits; i++) {
-                of_bit_set(m.be, rf->n_bytes, learn->result_dst.ofs + i, true);
-            }
             union of_value cur, cm;
             of_match_get(&ctx->st, rf, &cur, &cm);
-            for (size_t i = 0; i < rf->n_bytes; i++) {
-                cur.be[i] = (uint8_t) ((cur.be[i] & ~m.be[i]) | v.be[i]);
-            }
+            of_bit_set(cur.be, rf->n_bytes, learn->result_dst.ofs, learned);
             of_match_set(&ctx->st, rf, &cur, NULL);
         }
     }
@@ -250,7 +277,11 @@ xlate_learn(struct xctx *ctx, const struct of_act_learn *learn)
         xlate_trace(ctx, " >> suppressing side effects, so learn action "
                          "ignored");
     }
-    if (!ctx->may_learn) {
+    if (!learned) {
+        COVERAGE_INC(xlate_learn_limit);
+        xlate_trace(ctx, " -> Limit exceeded, learn failed");
+    }
+    if (!ctx->may_learn || !learned) {
         of_flow_destroy(&fm);
         return;
     }

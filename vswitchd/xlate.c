@@ -1241,6 +1241,9 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     run_action_set(&ctx);
     of_acts_destroy(&ctx.action_set);
     finish_mask(&ctx);
+    if (out->final) {
+        *out->final = ctx.st;
+    }
     xlate_learn_run();
     return 0;
 }

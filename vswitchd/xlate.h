@@ -113,6 +113,11 @@ struct xlate_out {
     struct xlate_hit *hits; /* Rules visited, in order. */
     size_t n_hits, allocated_hits;
     uint64_t generation; /* xlate_generation() it was made at. */
+    /* Nonnull (set by the caller after xlate_out_init()): xlate_flow()
+     * stores there the packet and pipeline fields as the translation
+     * left them, in_port the OpenFlow port (ofproto/trace's "Final
+     * flow"). */
+    struct of_match *final;
 };
 void xlate_out_init(struct xlate_out *);
 void xlate_out_uninit(struct xlate_out *);

@@ -142,12 +142,12 @@ check_output "... and no side effects" \
     appctl ofproto/trace br0 in_port=1,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02
 check "a trace without a packet learns nothing" sh -c \
     "! OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl dump-flows br0 table=1 | grep -q dl_dst=50:54:00:00:00:09"
-FRAME=50540000000250540000000908004500005400010000400100000a0000090a000002
+FRAME=50540000000250540000000908004500001c00010000400100000a0000090a000002
 FRAME=${FRAME}0800f7ff00000000
 appctl ofproto/trace br0 in_port=1 "$FRAME" > "$NF_TMP/trace" 2>&1
 diag "$(cat "$NF_TMP/trace")"
 check_output "ofproto/trace br0 in_port=1 PACKET: the packet's headers" \
-    'Flow: in_port=1,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,dl_type=0x0800,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_proto=1' \
+    '^Flow: icmp,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0$' \
     cat "$NF_TMP/trace"
 check_output "... the flow it learns, as Open vSwitch says it" \
     '-> table=1 vlan_tci=0x0000/0x0fff,dl_dst=50:54:00:00:00:09 priority=5 cookie=0x77 hard=10 actions=load:0x1->NXM_NX_REG0\[0..15\],output:1' \
@@ -155,6 +155,11 @@ check_output "... the flow it learns, as Open vSwitch says it" \
 check_output "... the megaflow in match syntax, as Open vSwitch prints it" \
     '^Megaflow: recirc_id=0,eth,ip,in_port=1,.*dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02$' \
     cat "$NF_TMP/trace"
+check_output "... Final flow: the learned flow's load into reg0" \
+    '^Final flow: icmp,reg0=0x2,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0$' \
+    cat "$NF_TMP/trace"
+check_output "... placed right before the megaflow, as Open vSwitch does" \
+    '^Megaflow: ' sh -c "grep -A1 '^Final flow' $NF_TMP/trace | tail -n 1"
 check_output "... its datapath actions: out of pb (learned)" \
     'Datapath actions: 3$' cat "$NF_TMP/trace"
 check_output "the packet's learn was applied" \
@@ -169,7 +174,7 @@ check_output "-generate learned 50:54:00:00:00:08 on port 2" \
     ofctl dump-flows br0 table=1
 ODP='in_port(2),eth(src=50:54:00:00:00:09,dst=50:54:00:00:00:02),eth_type(0x0800)'
 check_output "ofproto/trace ODP_FLOW: the datapath flow's bridge and port" \
-    '^Flow: in_port=1,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,dl_type=0x0800' \
+    '^Flow: ip,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
     appctl ofproto/trace "$ODP"
 check_output "ofproto/trace DP ODP_FLOW: the same, to port 2" 'Datapath actions: 3$' \
     appctl ofproto/trace netdev@ovs-netdev "$ODP"
@@ -214,6 +219,176 @@ check_output "ofproto/trace a -> c: the drop below" \
 check_output "the conj_id flow counted a's and b's packets" \
     'n_packets=[1-9][0-9]*, .*priority=90,conj_id=7,ip actions=FLOOD' \
     ofctl dump-flows br0
+
+# ofproto/trace's "Flow:" and "Final flow:" lines, compared with a real
+# ovs-vswitchd 3.1 given the same flows (its bridge on the dummy datapath
+# with dummy ports 1..3: no kernel objects), then written out for an
+# ICMP, a TCP and an ARP packet and packets changed by mod_nw_src,
+# mod_vlan_vid, strip_vlan, mod_tp_dst and a register load.
+OVSD=$NF_TMP/ovs
+start_ovs_dummy() {
+    local OVS_RUNDIR=$OVSD OVS_LOGDIR=$OVSD OVS_DBDIR=$OVSD
+    export OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
+    mkdir -p "$OVSD"
+    ovsdb-tool create "$OVSD/conf.db" \
+        /usr/share/openvswitch/vswitch.ovsschema || return 1
+    ovsdb-server "$OVSD/conf.db" --remote="punix:$OVSD/db.sock" \
+        --pidfile="$OVSD/ovsdb-server.pid" --no-chdir \
+        --log-file="$OVSD/ovsdb-server.log" --detach -vconsole:off || return 1
+    on_exit "kill \$(cat '$OVSD/ovsdb-server.pid') 2>/dev/null"
+    ovs-vsctl --db="unix:$OVSD/db.sock" --no-wait init || return 1
+    ovs-vswitchd "unix:$OVSD/db.sock" --pidfile="$OVSD/ovs-vswitchd.pid" \
+        --no-chdir --log-file="$OVSD/ovs-vswitchd.log" --detach \
+        --disable-system --enable-dummy -vconsole:off || return 1
+    on_exit "kill \$(cat '$OVSD/ovs-vswitchd.pid') 2>/dev/null"
+    ovs-vsctl --db="unix:$OVSD/db.sock" --timeout=20 add-br br0 \
+        -- set bridge br0 datapath_type=dummy fail_mode=secure \
+        -- add-port br0 p1 -- set interface p1 type=dummy ofport_request=1 \
+        -- add-port br0 p2 -- set interface p2 type=dummy ofport_request=2 \
+        -- add-port br0 p3 -- set interface p3 type=dummy ofport_request=3
+}
+ovs_ofctl() { OVS_RUNDIR=$OVSD ovs-ofctl "$@"; }
+ovs_appctl() {
+    ovs-appctl -t "$OVSD/ovs-vswitchd.$(cat "$OVSD/ovs-vswitchd.pid").ctl" "$@"
+}
+cat > "$NF_TMP/trace-flows" << 'EOF'
+priority=10,in_port=1,ip,nw_src=10.0.0.9 actions=mod_nw_src:10.0.0.99,output:2
+priority=10,in_port=1,arp actions=mod_vlan_vid:5,output:2
+priority=5,tcp actions=mod_tp_dst:8080,load:0x5->NXM_NX_REG0[],output:2
+priority=10,in_port=3 actions=strip_vlan,output:2
+priority=0 actions=output:2
+EOF
+check "del-flows" ofctl del-flows br0
+check "add-flows (the trace's flows)" ofctl add-flows br0 "$NF_TMP/trace-flows"
+E=dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02
+ARP=arp,in_port=1,dl_src=50:54:00:00:00:09,arp_spa=10.0.0.9,arp_tpa=10.0.0.2
+ARP=$ARP,arp_op=1,arp_sha=50:54:00:00:00:09
+TCP=tcp,in_port=2,$E,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_ttl=64,tp_src=1000
+TCP=$TCP,tp_dst=80
+# One trace per line: its arguments after "br0", '|' between them.
+cat > "$NF_TMP/traces" << EOF
+in_port=1|$FRAME
+in_port=2|$FRAME
+$TCP
+$ARP
+udp6,in_port=2,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::2,nw_ttl=64
+icmp6,in_port=2,icmpv6_type=135,nd_target=fe80::1,nd_sll=11:22:33:44:55:66
+icmp6,in_port=2,icmpv6_type=128
+in_port=3,dl_vlan=7,dl_vlan_pcp=2,ip,nw_src=1.1.1.1
+in_port=2,dl_type=0x88cc,dl_src=00:00:00:00:00:01
+in_port=2
+in_port=2,ip,nw_frag=later,nw_proto=6
+mpls,in_port=2,mpls_label=5,mpls_ttl=3
+in_port=2,pkt_mark=3,ip
+in_port=2,ip,nw_tos=4,nw_ecn=1,nw_proto=47
+in_port=2,tcp,tcp_flags=0x012
+EOF
+trace_flow_lines() { # APPCTL LINE: its trace's Flow: and Final flow: lines
+    local IFS='|' args
+    read -ra args <<< "$2"
+    "$1" ofproto/trace br0 "${args[@]}" 2>&1 | grep -E '^(Flow|Final flow):'
+}
+if check_here "ovs-vswitchd 3.1 (dummy datapath) with br0, ports 1..3" \
+    start_ovs_dummy &&
+    check "the same flows on it" ovs_ofctl add-flows br0 "$NF_TMP/trace-flows"; then
+    while IFS= read -r t; do
+        what="ofproto/trace br0 $t: Flow and Final flow as ovs-vswitchd 3.1's"
+        trace_flow_lines appctl "$t" > "$NF_TMP/nf.lines"
+        trace_flow_lines ovs_appctl "$t" > "$NF_TMP/ovs.lines"
+        if [ -s "$NF_TMP/ovs.lines" ] &&
+            cmp -s "$NF_TMP/nf.lines" "$NF_TMP/ovs.lines"; then
+            ok "$what"
+        else
+            fail "$what"
+            diag "nicflowd:" "$(cat "$NF_TMP/nf.lines")" \
+                "ovs-vswitchd:" "$(cat "$NF_TMP/ovs.lines")"
+        fi
+    done < "$NF_TMP/traces"
+fi
+# The same, written out (so that they hold without ovs-vswitchd too).
+appctl ofproto/trace br0 in_port=1 "$FRAME" > "$NF_TMP/trace" 2>&1
+check_output "trace ICMP packet, mod_nw_src: Flow" \
+    '^Flow: icmp,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0$' \
+    cat "$NF_TMP/trace"
+check_output "... Final flow: nw_src=10.0.0.99" \
+    '^Final flow: icmp,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.99,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0$' \
+    cat "$NF_TMP/trace"
+appctl ofproto/trace br0 "$TCP" > "$NF_TMP/trace" 2>&1
+check_output "trace TCP, mod_tp_dst and load reg0: Flow" \
+    '^Flow: tcp,in_port=2,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1000,tp_dst=80,tcp_flags=0$' \
+    cat "$NF_TMP/trace"
+check_output "... Final flow: reg0 and tp_dst=8080" \
+    '^Final flow: tcp,reg0=0x5,in_port=2,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1000,tp_dst=8080,tcp_flags=0$' \
+    cat "$NF_TMP/trace"
+appctl ofproto/trace br0 "$ARP" > "$NF_TMP/trace" 2>&1
+check_output "trace ARP, mod_vlan_vid:5: Flow" \
+    '^Flow: arp,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=00:00:00:00:00:00,arp_spa=10.0.0.9,arp_tpa=10.0.0.2,arp_op=1,arp_sha=50:54:00:00:00:09,arp_tha=00:00:00:00:00:00$' \
+    cat "$NF_TMP/trace"
+check_output "... Final flow with the pushed tag" \
+    '^Final flow: arp,in_port=1,dl_vlan=5,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=50:54:00:00:00:09,dl_dst=00:00:00:00:00:00,arp_spa=10.0.0.9,arp_tpa=10.0.0.2,arp_op=1,arp_sha=50:54:00:00:00:09,arp_tha=00:00:00:00:00:00$' \
+    cat "$NF_TMP/trace"
+appctl ofproto/trace br0 in_port=3,dl_vlan=7,dl_vlan_pcp=2,ip,nw_src=1.1.1.1 \
+    > "$NF_TMP/trace" 2>&1
+check_output "trace VLAN 7, strip_vlan: tagged Flow" \
+    '^Flow: ip,in_port=3,dl_vlan=7,dl_vlan_pcp=2,vlan_tci1=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=1.1.1.1,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
+    cat "$NF_TMP/trace"
+check_output "... untagged Final flow" \
+    '^Final flow: ip,in_port=3,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=1.1.1.1,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
+    cat "$NF_TMP/trace"
+check_output "trace non-IP: its dl_type, nothing above" \
+    '^Flow: in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:00,dl_type=0x88cc$' \
+    appctl ofproto/trace br0 in_port=2,dl_type=0x88cc,dl_src=00:00:00:00:00:01
+
+# learn's limit=N and result_dst, and delete_learned, with the real
+# ovs-ofctl 3.1 (the flows learned by traces with -generate: three source
+# MACs, deterministic), the same on ovs-vswitchd 3.1 when it runs.
+LIMIT='learn(table=1,cookie=0x5,limit=2,result_dst=NXM_NX_REG1[0],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])'
+DELL='learn(table=1,cookie=0x6,delete_learned,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])'
+learn_lab() { # OFCTL APPCTL: limit=2 and three MACs, then delete_learned
+    local of=$1 ac=$2 m
+    "$of" del-flows br0 &&
+        "$of" add-flow br0 "table=0,in_port=1,actions=$LIMIT,output:2" &&
+        "$of" add-flow br0 "table=0,in_port=2,actions=$DELL,output:1" || return 1
+    for m in 1 2 3; do
+        "$ac" ofproto/trace br0 in_port=1,dl_src=00:00:00:00:00:0$m -generate \
+            > "$NF_TMP/lab.trace.$m" || return 1
+    done
+    "$of" dump-flows br0 table=1 > "$NF_TMP/lab.limit" || return 1
+    for m in 7 8; do
+        "$ac" ofproto/trace br0 in_port=2,dl_src=00:00:00:00:00:0$m -generate \
+            > /dev/null || return 1
+    done
+    "$of" dump-flows br0 table=1 > "$NF_TMP/lab.learned" &&
+        "$of" del-flows br0 table=0,in_port=2 &&
+        "$of" dump-flows br0 table=1 > "$NF_TMP/lab.after"
+}
+lab_checks() { # WHO
+    check "$1: limit=2: two flows learned of three MACs" \
+        test "$(grep -c 'cookie=0x5,' "$NF_TMP/lab.limit")" = 2
+    check_output "$1: ... the first two" \
+        'dl_dst=00:00:00:00:00:02 actions=output:1' cat "$NF_TMP/lab.limit"
+    check "$1: ... not the third" \
+        sh -c "! grep -q dl_dst=00:00:00:00:00:03 $NF_TMP/lab.limit"
+    check_output "$1: ... learned: result_dst reg1[0] is 1" \
+        '^Final flow: reg1=0x1,in_port=1,' cat "$NF_TMP/lab.trace.2"
+    check_output "$1: ... the third: 'Limit exceeded, learn failed'" \
+        '^     -> Limit exceeded, learn failed$' cat "$NF_TMP/lab.trace.3"
+    check_output "$1: ... and reg1[0] stays 0 (Final flow unchanged)" \
+        '^Final flow: unchanged$' cat "$NF_TMP/lab.trace.3"
+    check "$1: delete_learned: two flows learned" \
+        test "$(grep -c 'cookie=0x6,' "$NF_TMP/lab.learned")" = 2
+    check "$1: ... gone with the learning flow" \
+        sh -c "! grep -q cookie=0x6, $NF_TMP/lab.after"
+    check "$1: ... the limit=2 learn's flows (no delete_learned) stay" \
+        test "$(grep -c 'cookie=0x5,' "$NF_TMP/lab.after")" = 2
+}
+if check "learn limit/delete_learned lab on nicflowd" learn_lab ofctl appctl; then
+    lab_checks nicflowd
+fi
+if [ -s "$OVSD/ovs-vswitchd.pid" ] &&
+    check "the same lab on ovs-vswitchd 3.1" learn_lab ovs_ofctl ovs_appctl; then
+    lab_checks ovs-vswitchd
+fi
 
 # The flow limit, as Open vSwitch's upcall/show and upcall/set-flow-limit
 # speak of it: the configured one in force, lowered by hand, then given

@@ -452,6 +452,137 @@ test_learn(void **state)
     xlate_out_uninit(&out);
 }
 
+/* The number of flows of table TABLE_ID of OFP with cookie COOKIE. */
+struct cookie_count {
+    uint64_t cookie;
+    size_t n;
+};
+
+static void
+count_cookie(const struct ofproto_rule *r, void *aux)
+{
+    struct cookie_count *cc = aux;
+    cc->n += r->cookie == cc->cookie;
+}
+
+static size_t
+n_with_cookie(struct ofproto *ofp, uint8_t table_id, uint64_t cookie)
+{
+    struct cookie_count cc = { cookie, 0 };
+    ofproto_rule_for_each(ofp, table_id, count_cookie, &cc);
+    return cc.n;
+}
+
+/* learn's limit=N: the table gets at most N flows with the learn's cookie;
+ * a flow already there is learned again (refreshed) at the limit; the
+ * result_dst bit says 1 for learned, 0 for refused, and the actions after
+ * the learn see it (reg1=1 outputs to port 2, else port 3). */
+static void
+test_learn_limit(void **state)
+{
+    struct fixture *f = *state;
+
+    add_port(f->br0, 1, 11, "p1", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 2, 12, "p2", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 3, 13, "p3", XLATE_VLAN_TRUNK, -1);
+    add_flow(f->br0,
+             "table=0,actions=learn(table=1,cookie=0x5,limit=2,"
+             "result_dst=NXM_NX_REG1[0],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+             "output:NXM_OF_IN_PORT[]),resubmit(,2)");
+    add_flow(f->br0, "table=2,reg1=1,actions=output:2");
+    add_flow(f->br0, "table=2,priority=0,actions=output:3");
+
+    ASSERT_XLATE(l2_flow(11, 1, 9, -1), "12");
+    ASSERT_XLATE(l2_flow(11, 2, 9, -1), "12");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x5), 2);
+    /* The third MAC is over the limit: not learned, reg1[0] is 0. */
+    ASSERT_XLATE(l2_flow(11, 3, 9, -1), "13");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x5), 2);
+    /* A MAC learned already is learned again at the limit. */
+    ASSERT_XLATE(l2_flow(11, 1, 9, -1), "12");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x5), 2);
+
+    /* The trace says so in Open vSwitch's words. */
+    struct flow fl = l2_flow(11, 4, 9, -1);
+    struct xlate_out out;
+    struct buf tr = BUF_INITIALIZER;
+    xlate_out_init(&out);
+    xlate_flow(&fl, NULL, true, &tr, &out);
+    assert_non_null(strstr(buf_cstr(&tr), "-> Limit exceeded, learn failed"));
+    buf_destroy(&tr);
+    xlate_out_uninit(&out);
+
+    /* A flow with the cookie gone makes room for one more. */
+    struct of_flow del;
+    char *err = of_flow_parse(&del, "table=1,dl_dst=50:54:00:00:00:02",
+                              OF_FLOW_DELETE, NULL, NULL);
+    assert_null(err);
+    assert_int_equal(
+        ofproto_flow_mod(f->br0, &del, OF_FLOW_DELETE_STRICT, &err), 0);
+    of_flow_destroy(&del);
+    ASSERT_XLATE(l2_flow(11, 3, 9, -1), "12");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x5), 2);
+}
+
+/* delete_learned: the learned flows (the learn's table and cookie) go
+ * when the last flow holding such a learn goes, deleted or modified to
+ * other actions; not while another one is left. */
+static void
+test_learn_delete_learned(void **state)
+{
+    struct fixture *f = *state;
+    char *err = NULL;
+
+    add_port(f->br0, 1, 11, "p1", XLATE_VLAN_TRUNK, -1);
+    add_port(f->br0, 2, 12, "p2", XLATE_VLAN_TRUNK, -1);
+    static const char learn[] =
+        "learn(table=1,cookie=0x9,delete_learned,"
+        "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])";
+    char *a = xasprintf("table=0,in_port=1,actions=%s,output:2", learn);
+    char *b = xasprintf("table=0,in_port=2,actions=%s,output:1", learn);
+    add_flow(f->br0, a);
+    add_flow(f->br0, b);
+    add_flow(f->br0, "table=1,priority=0,cookie=0x3,actions=drop");
+
+    ASSERT_XLATE(l2_flow(11, 1, 9, -1), "12");
+    ASSERT_XLATE(l2_flow(12, 2, 9, -1), "11");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x9), 2);
+
+    /* One of the two learning flows deleted: the other keeps them. */
+    struct of_flow fm;
+    assert_null(
+        of_flow_parse(&fm, "table=0,in_port=1", OF_FLOW_DELETE, NULL, NULL));
+    assert_int_equal(
+        ofproto_flow_mod(f->br0, &fm, OF_FLOW_DELETE_STRICT, &err), 0);
+    of_flow_destroy(&fm);
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x9), 2);
+
+    /* The last one modified to actions without the learn: they go, and
+     * only they (the cookie 0x3 flow stays). */
+    assert_null(of_flow_parse(&fm, "table=0,in_port=2,actions=output:1",
+                              OF_FLOW_MODIFY_STRICT, NULL, NULL));
+    assert_int_equal(
+        ofproto_flow_mod(f->br0, &fm, OF_FLOW_MODIFY_STRICT, &err), 0);
+    of_flow_destroy(&fm);
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x9), 0);
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x3), 1);
+
+    /* Without delete_learned the learned flows stay. */
+    add_flow(f->br0, "table=0,in_port=1,actions=learn(table=1,cookie=0x9,"
+                     "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+                     "output:NXM_OF_IN_PORT[]),output:2");
+    ASSERT_XLATE(l2_flow(11, 1, 9, -1), "12");
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x9), 1);
+    assert_null(
+        of_flow_parse(&fm, "table=0,in_port=1", OF_FLOW_DELETE, NULL, NULL));
+    assert_int_equal(
+        ofproto_flow_mod(f->br0, &fm, OF_FLOW_DELETE_STRICT, &err), 0);
+    of_flow_destroy(&fm);
+    assert_int_equal(n_with_cookie(f->br0, 1, 0x9), 1);
+    free(a);
+    free(b);
+}
+
 /* Conjunctive matches: the example of ovs-fields(7) — packets from
  * 10.0.0.1 or 10.0.0.4 to 10.0.0.2 or 10.0.0.3 take the conj_id=1 flow;
  * the rest fall through to the lower-priority flow. */
@@ -547,6 +678,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_generation_moves, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_learn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_learn_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_learn_delete_learned, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_conjunction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
