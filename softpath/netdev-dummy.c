@@ -267,26 +267,28 @@ dummy_send(struct netdev *netdev, struct pkt **pkts, size_t n, bool may_steal)
     return dummy_send_txq(netdev, 0, pkts, n, may_steal);
 }
 
+/* The port's receive (RX) or transmit queues. */
 static int
-dummy_get_n_rxq(const struct netdev *netdev)
+dummy_n_queues(const struct netdev *netdev, bool rx)
 {
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
 
     pthread_mutex_lock(&dev->mutex);
-    int n = dev->config.n_rxq;
+    int n = rx ? dev->config.n_rxq : dev->config.n_txq;
     pthread_mutex_unlock(&dev->mutex);
     return n;
 }
 
 static int
+dummy_get_n_rxq(const struct netdev *netdev)
+{
+    return dummy_n_queues(netdev, true);
+}
+
+static int
 dummy_get_n_txq(const struct netdev *netdev)
 {
-    struct netdev_dummy *dev = netdev_dummy_cast(netdev);
-
-    pthread_mutex_lock(&dev->mutex);
-    int n = dev->config.n_txq;
-    pthread_mutex_unlock(&dev->mutex);
-    return n;
+    return dummy_n_queues(netdev, false);
 }
 
 static int
