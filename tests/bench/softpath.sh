@@ -25,7 +25,8 @@
 #                           for the bridge the machine's softirq CPU share
 #                           is reported for context only.
 #
-# SP_ONLY="nicflow bridge" (say) measures only those datapaths.
+# SP_ONLY="nicflow bridge" (say) measures only those datapaths: nicflow
+# (with its rx-ring=v3 run), ovs (with its tx off run), bridge.
 #
 # Usage: softpath.sh OUTDIR.  Writes OUTDIR/items.json, OUTDIR/table.txt
 # (rows for run.sh's summary) and OUTDIR/runs.txt (every raw figure).
@@ -311,6 +312,14 @@ bridge() {
 }
 
 for dp in ${SP_ONLY:-nicflow ovs bridge}; do
+    case $dp in
+    nicflow | ovs | bridge) ;;
+    *)
+        echo "softpath.sh: SP_ONLY: no datapath \"$dp\" (nicflow also" \
+            "measures rx-ring=v3, ovs also tx off; bridge)" >&2
+        continue
+        ;;
+    esac
     echo "softpath.sh: $dp... ($(date +%T))" >&2
     $dp || echo "softpath.sh: $dp failed; its figures are null" >&2
     untopo
