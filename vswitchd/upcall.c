@@ -48,6 +48,7 @@
 VLOG_DEFINE_THIS_MODULE(upcall);
 
 COVERAGE_DEFINE(upcall_miss);
+COVERAGE_DEFINE(upcall_miss_recent);
 COVERAGE_DEFINE(upcall_flow_installed);
 COVERAGE_DEFINE(upcall_flow_put_failed);
 COVERAGE_DEFINE(upcall_lost_reasserted);
@@ -341,6 +342,56 @@ ukey_credit(struct ukey *uk, const struct dpif_flow_stats *st)
  * Misses.
  * --------------------------------------------------------------------- */
 
+/* Misses recently translated, by the ufid of the packet's exact key: a
+ * packet that missed while its megaflow was being installed (queued in the
+ * same burst, or before the flow went in) comes back with a key already
+ * seen, and when nothing has changed since (same translation generation,
+ * the flow still installed) its flow's actions are run on it without a
+ * second translation.  Direct-mapped: a collision just forgets the older
+ * entry.  Only flows whose translation has no side effects to repeat
+ * (no NORMAL learning, not slow-pathed) are kept. */
+#define RECENT_SIZE 4096
+struct recent_miss {
+    struct dpif_ufid exact; /* The upcall's ufid. */
+    struct dpif_ufid mega;  /* The installed flow's. */
+    uint64_t generation;
+    bool used;
+};
+static struct recent_miss recent[RECENT_SIZE];
+
+static struct recent_miss *
+recent_slot(const struct dpif_ufid *exact)
+{
+    return &recent[ufid_hash(exact) % RECENT_SIZE];
+}
+
+/* The installed flow whose actions serve upcall UP as a translation would
+ * now, or NULL. */
+static struct ukey *
+recent_lookup(const struct dpif_upcall *up)
+{
+    const struct recent_miss *r = recent_slot(&up->ufid);
+
+    if (up->type != DPIF_UC_MISS || !r->used
+        || memcmp(&r->exact, &up->ufid, sizeof r->exact)
+        || r->generation != xlate_generation()) {
+        return NULL;
+    }
+    struct ukey *uk = ukey_find(&r->mega);
+    return uk && uk->generation == r->generation && !uk->learns ? uk : NULL;
+}
+
+static void
+recent_remember(const struct dpif_upcall *up, const struct ukey *uk)
+{
+    struct recent_miss *r = recent_slot(&up->ufid);
+
+    r->exact = up->ufid;
+    r->mega = uk->ufid;
+    r->generation = uk->generation;
+    r->used = true;
+}
+
 /* One miss of the batch upcall_cb() handles. */
 struct miss {
     struct dpif_upcall up;
@@ -382,6 +433,19 @@ handle_miss(struct miss *misses, size_t idx)
         return;
     }
     m->in_port = flow.in_port;
+
+    struct ukey *known = recent_lookup(&m->up);
+    if (known) {
+        /* Its flow's actions, and its packet credited to the flow's rules
+         * as a translation would have. */
+        COVERAGE_INC(upcall_miss_recent);
+        buf_put(&m->out.odp_actions, known->actions.data, known->actions.len);
+        for (size_t i = 0; i < known->n_hits; i++) {
+            ofproto_rule_credit(known->hits[i].rule, 1, m->up.packet->size,
+                                nf_time_msec());
+        }
+        return;
+    }
     xlate_flow(&flow, m->up.packet, true, NULL, &m->out);
     if (m->out.slow) {
         n_slow++;
@@ -399,9 +463,14 @@ handle_miss(struct miss *misses, size_t idx)
     odp_flow_to_mask(&uk->mask, &flow, &m->out.mask);
     dpif_ufid_from_key(uk->key.data, uk->key.len, &uk->ufid);
 
-    if (ukey_find(&uk->ufid) || batch_has_ufid(misses, idx, &uk->ufid)) {
+    struct ukey *installed = ukey_find(&uk->ufid);
+    if (installed || batch_has_ufid(misses, idx, &uk->ufid)) {
         /* Another packet of the same megaflow was queued before the flow
          * went in (or is in this batch). */
+        if (installed && !m->out.slow && !m->out.learns
+            && installed->generation == m->out.generation) {
+            recent_remember(&m->up, installed);
+        }
         ukey_free(uk);
         return;
     }
@@ -466,6 +535,9 @@ install_misses(struct miss *misses, size_t n)
         ukey_set_hits(uk, &m->out);
         uk->created_ms = uk->learned_ms = nf_time_msec();
         ukey_insert(uk);
+        if (!m->out.slow && !m->out.learns) {
+            recent_remember(&m->up, uk);
+        }
         ukey_offload(uk);
     }
 }
