@@ -8,6 +8,7 @@
 #include "evloop.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -48,7 +49,27 @@ struct evloop {
     struct evloop_timer **heap;
     size_t n_heap, heap_cap;
     bool stopped;
+
+    /* evloop_set_wait_hooks(). */
+    void (*before_wait)(void *);
+    void (*after_wait)(void *);
+    void *wait_aux;
+
+    /* The thread that runs the loop (valid once HAS_OWNER): a change made
+     * by any other thread wakes it (see evloop.h). */
+    pthread_t owner;
+    bool has_owner;
 };
+
+/* A change to L's fds or timers was just made: if another thread made
+ * it, the loop may be waiting with a timeout that no longer holds. */
+static void
+changed(struct evloop *l)
+{
+    if (l->has_owner && !pthread_equal(pthread_self(), l->owner)) {
+        evloop_wake(l);
+    }
+}
 
 static void
 heap_swap(struct evloop *l, size_t a, size_t b)
@@ -207,6 +228,7 @@ evloop_add_fd(struct evloop *l, int fd, uint32_t events, evloop_fd_cb *cb,
         return error;
     }
     hmap_insert(&l->fds, &f->node, hash_int((uint32_t) fd, 0));
+    changed(l);
     return 0;
 }
 
@@ -218,7 +240,11 @@ evloop_mod_fd(struct evloop *l, int fd, uint32_t events)
         return ENOENT;
     }
     struct epoll_event ev = { .events = events, .data.ptr = f };
-    return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? errno : 0;
+    if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
+        return errno;
+    }
+    changed(l);
+    return 0;
 }
 
 void
@@ -235,6 +261,7 @@ evloop_del_fd(struct evloop *l, int fd)
     f->dead = true;
     f->next_dead = l->dead_fds;
     l->dead_fds = f;
+    changed(l);
 }
 
 struct evloop_timer *
@@ -247,6 +274,7 @@ evloop_add_timer(struct evloop *l, long long delay_ms, long long period_ms,
     t->cb = cb;
     t->aux = aux;
     heap_push(l, t);
+    changed(l);
     return t;
 }
 
@@ -302,14 +330,35 @@ next_timeout(const struct evloop *l, int timeout_ms)
     return (int) NF_MIN(wait, (long long) 1 << 30);
 }
 
+void
+evloop_set_wait_hooks(struct evloop *l, void (*before)(void *),
+                      void (*after)(void *), void *aux)
+{
+    l->before_wait = before;
+    l->after_wait = after;
+    l->wait_aux = aux;
+}
+
 int
 evloop_run_once(struct evloop *l, int timeout_ms)
 {
     struct epoll_event events[64];
-    int n = epoll_wait(l->epfd, events, ARRAY_SIZE(events),
-                       next_timeout(l, timeout_ms));
+    int timeout = next_timeout(l, timeout_ms);
+
+    if (!l->has_owner) {
+        l->owner = pthread_self();
+        l->has_owner = true;
+    }
+    if (l->before_wait) {
+        l->before_wait(l->wait_aux);
+    }
+    int n = epoll_wait(l->epfd, events, ARRAY_SIZE(events), timeout);
+    int error = n < 0 ? errno : 0;
+    if (l->after_wait) {
+        l->after_wait(l->wait_aux);
+    }
     if (n < 0) {
-        return errno == EINTR ? 0 : errno;
+        return error == EINTR ? 0 : error;
     }
     for (int i = 0; i < n; i++) {
         struct evloop_fd *f = events[i].data.ptr;

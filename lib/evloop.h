@@ -7,7 +7,13 @@
  *
  * Life cycle: evloop_create() → register fds/timers → evloop_run() (until
  * evloop_stop()) or repeated evloop_run_once() → evloop_destroy().
- * Not thread-safe, except evloop_wake(), which any thread may call. */
+ * Not thread-safe, except evloop_wake(), which any thread may call, and
+ * the wait hooks' arrangement below: a program whose other threads share
+ * state with the loop's callbacks (nicflowd's upcall handlers) guards it
+ * with a lock that the loop's thread holds except while it waits, and
+ * its other threads may then add and remove fds and timers while they
+ * hold that lock; such a change wakes the waiting loop, so that it takes
+ * effect at once. */
 #ifndef NICFLOW_EVLOOP_H
 #define NICFLOW_EVLOOP_H 1
 
@@ -57,6 +63,13 @@ void evloop_cancel_timer(struct evloop *, struct evloop_timer *);
  * due.  Returns 0, or a positive errno if epoll_wait() failed (EINTR is
  * not a failure). */
 int evloop_run_once(struct evloop *, int timeout_ms);
+
+/* Calls BEFORE(AUX) on the loop's thread just before it blocks waiting
+ * for events, and AFTER(AUX) as soon as the wait returns (either may be
+ * NULL): the place to release and take again the lock described at the
+ * top of this file.  Nothing of the loop is touched between the two. */
+void evloop_set_wait_hooks(struct evloop *, void (*before)(void *),
+                           void (*after)(void *), void *aux);
 
 /* Runs until evloop_stop(). */
 void evloop_run(struct evloop *);

@@ -146,17 +146,13 @@ copy_actions(struct dpif_netlink *dp, const void *actions, size_t len,
  * --------------------------------------------------------------------- */
 
 /* Whether DP already holds as many flows as the handle's limit allows. */
+static size_t flow_room(struct dpif_netlink *, size_t n);
+static void count_creates(struct dpif_netlink *, size_t n);
+
 static bool
 at_flow_limit(struct dpif_netlink *dp)
 {
-    struct dpif_dp_stats st;
-
-    if (!dp->flow_limit) {
-        return false;
-    }
-    memset(&st, 0, sizeof st);
-    return (!dp->up.class->get_stats(&dp->up, &st)
-            && st.n_flows >= dp->flow_limit);
+    return !flow_room(dp, 1);
 }
 
 /* The message of a put that failed with ERROR (EXT: the kernel's reason,
@@ -180,7 +176,7 @@ static char *
 limit_msg(const struct dpif_netlink *dp)
 {
     return xasprintf("%s: flow limit of %zu reached", dp->up.name,
-                     dp->flow_limit);
+                     atomic_load(&dp->flow_limit));
 }
 
 int
@@ -253,6 +249,7 @@ dpif_netlink_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     r.cmd = OVS_FLOW_CMD_NEW;
     r.clear = false;
     r.flags |= modify ? 0 : NLM_F_CREATE;
+    count_creates(dp, 1);
     error = flow_transact(dp, &r, &aux, &err);
 
 out:
@@ -271,22 +268,45 @@ out:
     return error;
 }
 
-/* How many more flows DP's flow limit allows: SIZE_MAX without one (or
- * when the count cannot be read, as at_flow_limit() then says "not
- * full"). */
+/* How many more flows DP's flow limit allows, for a batch of N creates:
+ * SIZE_MAX without a limit (or when the count cannot be read, as
+ * at_flow_limit() then says "not full").  The datapath is asked for its
+ * count only when the bound kept since the last count (flows_bound)
+ * comes within N of the limit: a full datapath is found as surely, and
+ * far from the limit a batch of puts costs one round trip, not two.
+ * (Flows put by other programs since the last count are not in the
+ * bound; the revalidator's periodic get_stats() brings them in.) */
 static size_t
-flow_room(struct dpif_netlink *dp)
+flow_room(struct dpif_netlink *dp, size_t n)
 {
     struct dpif_dp_stats st;
+    size_t limit = atomic_load(&dp->flow_limit);
+    size_t bound = atomic_load(&dp->flows_bound);
 
-    if (!dp->flow_limit) {
+    if (!limit) {
         return SIZE_MAX;
+    }
+    if (bound != FLOWS_UNKNOWN && bound < limit && limit - bound > n) {
+        return limit - bound;
     }
     memset(&st, 0, sizeof st);
     if (dp->up.class->get_stats(&dp->up, &st)) {
         return SIZE_MAX;
     }
-    return st.n_flows >= dp->flow_limit ? 0 : dp->flow_limit - st.n_flows;
+    return st.n_flows >= limit ? 0 : limit - st.n_flows;
+}
+
+/* N create puts were sent to DP. */
+static void
+count_creates(struct dpif_netlink *dp, size_t n)
+{
+    size_t bound = atomic_load(&dp->flows_bound);
+
+    while (bound != FLOWS_UNKNOWN
+           && !atomic_compare_exchange_weak(&dp->flows_bound, &bound,
+                                            bound + n)) {
+        continue;
+    }
 }
 
 /* The state of a put batch: which put each request of BATCH is. */
@@ -358,7 +378,8 @@ dpif_netlink_flow_put_batch(struct dpif *dpif,
     uint32_t pid = upcall_pid(dp);
     /* One look at the flow count for the whole batch: each create counts
      * against the limit (one that finds its flow there, EEXIST, too). */
-    size_t room = flow_room(dp);
+    size_t room = flow_room(dp, n);
+    size_t n_creates = 0;
 
     dpif_netlink_batch_init(&pb.batch);
     for (size_t i = 0; i < n; i++) {
@@ -387,7 +408,7 @@ dpif_netlink_flow_put_batch(struct dpif *dpif,
              * its place in the order. */
             put_batch_flush(dp, &pb);
             errors[i] = dpif_netlink_flow_put(dpif, put, errp);
-            room = flow_room(dp);
+            room = flow_room(dp, n - i);
             continue;
         }
         if (full && !try_set) {
@@ -429,10 +450,14 @@ dpif_netlink_flow_put_batch(struct dpif *dpif,
         }
         pb.put_of[idx] = i;
         pb.big = pb.big || put->stats;
-        if (!try_set && room != SIZE_MAX) {
-            room--;
+        if (!try_set) {
+            n_creates++;
+            if (room != SIZE_MAX) {
+                room--;
+            }
         }
     }
+    count_creates(dp, n_creates);
     put_batch_flush(dp, &pb);
     dpif_netlink_batch_destroy(&pb.batch);
     buf_destroy(&key);
@@ -815,8 +840,8 @@ dpif_netlink_set_flow_limit(struct dpif *dpif, size_t limit)
 {
     struct dpif_netlink *dp = dpif_netlink_cast(dpif);
 
-    pthread_mutex_lock(&dp->mutex);
-    dp->flow_limit = limit;
-    pthread_mutex_unlock(&dp->mutex);
+    atomic_store(&dp->flow_limit, limit);
+    /* A new limit is checked against a fresh count. */
+    atomic_store(&dp->flows_bound, FLOWS_UNKNOWN);
     return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <linux/openvswitch.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -70,6 +71,27 @@ struct upcall_handler {
     uint32_t pid; /* NL's port id. */
 };
 
+/* dpif_netlink.flows_bound before a count is read. */
+#define FLOWS_UNKNOWN SIZE_MAX
+
+/* One reader of a handle's upcall sockets, read by one thread.  In
+ * per-CPU dispatch reader R of N reads the sockets I with I % N == R,
+ * which EPOLL_FD holds (level-triggered: readable while any has upcalls
+ * queued); in per-vport dispatch the one reader reads socket 0 and
+ * EPOLL_FD is -1.  Upcalls are read UPCALL_SLOTS at a time (recvmmsg())
+ * from one socket, CUR: slot I is UPCALL_RX_SIZE bytes at RX + I *
+ * UPCALL_RX_SIZE, and slots NEXT .. N - 1 are read but not yet handed
+ * out.  Once they are, the reader's next socket with upcalls queued after
+ * CUR is read (round robin), so that a busy CPU does not starve the
+ * others. */
+struct upcall_reader {
+    int epoll_fd;
+    uint8_t *rx;
+    struct mmsghdr msgs[UPCALL_SLOTS];
+    struct iovec iov[UPCALL_SLOTS];
+    size_t next, n, cur;
+};
+
 /* How the kernel sends a handle's upcalls (none: upcalls off). */
 enum dpif_netlink_dispatch {
     DPIF_NETLINK_DISPATCH_NONE,
@@ -87,25 +109,23 @@ struct dpif_netlink {
     struct nl_chan chan;   /* Requests. */
 
     /* Upcalls, from recv_set(true) to recv_set(false): N_HANDLERS
-     * sockets (one per possible CPU in per-CPU dispatch, else one), and
-     * in per-CPU dispatch EPOLL_FD, which holds them all (recv_fd()). */
+     * sockets (one per possible CPU in per-CPU dispatch, else one), read
+     * by N_READERS readers (handlers_set(); one thread each). */
     enum dpif_netlink_dispatch dispatch;
     struct upcall_handler *handlers;
     size_t n_handlers;
-    int epoll_fd; /* -1: none. */
-    /* Upcalls are read UPCALL_SLOTS at a time (recvmmsg()) from one
-     * handler, UPCALL_CUR: slot I is UPCALL_RX_SIZE bytes at UPCALL_RX +
-     * I * UPCALL_RX_SIZE, and slots UPCALL_NEXT .. UPCALL_N - 1 are read
-     * but not yet handed out.  Once they are, the next handler with
-     * upcalls queued after UPCALL_CUR is read (round robin), so that a
-     * busy CPU does not starve the others.  LAST_HANDLER: the handler
-     * of the upcall recv() returned last (-1: none yet). */
-    uint8_t *upcall_rx; /* With HANDLERS. */
-    struct mmsghdr upcall_msgs[UPCALL_SLOTS];
-    struct iovec upcall_iov[UPCALL_SLOTS];
-    size_t upcall_next, upcall_n, upcall_cur;
-    int last_handler;
-    size_t flow_limit; /* 0: none. */
+    struct upcall_reader *readers;
+    size_t n_readers;
+    /* The socket of the upcall recv() returned last (-1: none yet), for
+     * dpif_netlink_last_upcall_handler(). */
+    atomic_int last_handler;
+    /* Read by handler threads' puts while the main thread may set it. */
+    atomic_size_t flow_limit; /* 0: none. */
+    /* At least the flows the datapath holds, for the limit (see
+     * flow_room()): the count get_stats() last read, plus every create
+     * put since; FLOWS_UNKNOWN until a count is read, and after the limit
+     * changes. */
+    atomic_size_t flows_bound;
 };
 
 static inline struct dpif_netlink *
@@ -206,6 +226,9 @@ void dpif_netlink_flow_put_batch(struct dpif *, const struct dpif_flow_put *,
 int dpif_netlink_recv_set(struct dpif *, bool enable);
 int dpif_netlink_recv(struct dpif *, struct dpif_upcall *);
 int dpif_netlink_recv_fd(const struct dpif *);
+size_t dpif_netlink_handlers_set(struct dpif *, size_t n);
+int dpif_netlink_recv_handler(struct dpif *, size_t idx, struct dpif_upcall *);
+int dpif_netlink_recv_handler_fd(const struct dpif *, size_t idx);
 int dpif_netlink_set_flow_limit(struct dpif *, size_t limit);
 
 /* dpif-netlink-upcall.c: closes DP's upcall sockets, if any, leaving

@@ -16,7 +16,10 @@
  * the socket, or an epoll instance holding every socket (level-
  * triggered, so it stays readable while any socket has upcalls queued).
  * recv() reads up to UPCALL_SLOTS upcalls at a time from one socket and
- * then moves on to the next one with upcalls queued, round robin. */
+ * then moves on to the next one with upcalls queued, round robin.
+ * handlers_set(N) shares the sockets among N readers (struct
+ * upcall_reader), one per handler thread: reader 0 is what recv() and
+ * recv_fd() use. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
@@ -113,27 +116,84 @@ dpif_netlink_misrouted__(const struct dpif_netlink *dp,
  * Sockets.
  * --------------------------------------------------------------------- */
 
-/* Closes DP's upcall sockets and frees their buffers (DP's mutex held or
- * DP being closed). */
+/* Closes DP's readers' epoll instances and frees their buffers (DP's
+ * mutex held, or DP being closed, and no recv in progress). */
+static void
+close_readers(struct dpif_netlink *dp)
+{
+    for (size_t r = 0; r < dp->n_readers; r++) {
+        if (dp->readers[r].epoll_fd >= 0) {
+            close(dp->readers[r].epoll_fd);
+        }
+        free(dp->readers[r].rx);
+    }
+    free(dp->readers);
+    dp->readers = NULL;
+    dp->n_readers = 0;
+}
+
+/* Shares DP's open sockets among N readers (at most one per socket; one
+ * in per-vport dispatch), replacing the readers DP had.  Returns 0 or a
+ * positive errno (DP then has no reader). */
+static int
+open_readers(struct dpif_netlink *dp, size_t n)
+{
+    bool epoll = dp->dispatch == DPIF_NETLINK_DISPATCH_PER_CPU;
+
+    close_readers(dp);
+    n = epoll ? NF_MAX(NF_MIN(n, dp->n_handlers), (size_t) 1) : 1;
+    dp->readers = xcalloc(n, sizeof *dp->readers);
+    dp->n_readers = n;
+    for (size_t r = 0; r < n; r++) {
+        struct upcall_reader *rd = &dp->readers[r];
+
+        rd->epoll_fd = -1;
+        /* Address space mostly: a slot's pages are touched only as far
+         * as its upcalls reach.  One set of slots serves all the reader's
+         * sockets, because one batch is handed out before the next
+         * socket is read. */
+        rd->rx = xmalloc(UPCALL_SLOTS * UPCALL_RX_SIZE);
+        rd->cur = r;
+    }
+    if (!epoll) {
+        return 0;
+    }
+    for (size_t r = 0; r < n; r++) {
+        dp->readers[r].epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (dp->readers[r].epoll_fd < 0) {
+            int error = errno;
+            close_readers(dp);
+            return error;
+        }
+    }
+    for (size_t i = 0; i < dp->n_handlers; i++) {
+        struct epoll_event ev = { .events = EPOLLIN,
+                                  .data.u32 = (uint32_t) i };
+        if (epoll_ctl(dp->readers[i % n].epoll_fd, EPOLL_CTL_ADD,
+                      mnl_socket_get_fd(dp->handlers[i].nl), &ev)) {
+            int error = errno;
+            close_readers(dp);
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* Closes DP's upcall sockets and readers (DP's mutex held or DP being
+ * closed). */
 static void
 close_handlers(struct dpif_netlink *dp)
 {
+    close_readers(dp);
     for (size_t i = 0; i < dp->n_handlers; i++) {
         if (dp->handlers[i].nl) {
             mnl_socket_close(dp->handlers[i].nl);
         }
     }
-    if (dp->epoll_fd >= 0) {
-        close(dp->epoll_fd);
-    }
     free(dp->handlers);
-    free(dp->upcall_rx);
     dp->handlers = NULL;
     dp->n_handlers = 0;
-    dp->epoll_fd = -1;
-    dp->upcall_rx = NULL;
-    dp->upcall_next = dp->upcall_n = dp->upcall_cur = 0;
-    dp->last_handler = -1;
+    atomic_store(&dp->last_handler, -1);
     dp->dispatch = DPIF_NETLINK_DISPATCH_NONE;
 }
 
@@ -145,23 +205,16 @@ dpif_netlink_close_upcalls(struct dpif_netlink *dp)
     close_handlers(dp);
 }
 
-/* Opens N upcall sockets for DP (DP's mutex held, none open yet), and
- * with EPOLL an epoll instance holding them.  Returns 0 or a positive
- * errno (nothing is left open then). */
+/* Opens N upcall sockets for DP (DP's mutex held, none open yet).
+ * Returns 0 or a positive errno (nothing is left open then).  The caller
+ * sets the dispatch mode and then opens the readers. */
 static int
-open_handlers(struct dpif_netlink *dp, size_t n, bool epoll)
+open_handlers(struct dpif_netlink *dp, size_t n)
 {
     int error = 0;
 
     dp->handlers = xcalloc(n, sizeof *dp->handlers);
     dp->n_handlers = n;
-    if (epoll) {
-        dp->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-        if (dp->epoll_fd < 0) {
-            error = errno;
-            goto close;
-        }
-    }
     for (size_t i = 0; i < n; i++) {
         struct mnl_socket *nl =
             mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -178,22 +231,7 @@ open_handlers(struct dpif_netlink *dp, size_t n, bool epoll)
          * lost (SO_RCVBUFFORCE, falling back to SO_RCVBUF: see
          * dpif_netlink_set_rcvbuf()). */
         dpif_netlink_set_rcvbuf(mnl_socket_get_fd(nl), UPCALL_RCVBUF);
-        if (epoll) {
-            struct epoll_event ev = { .events = EPOLLIN,
-                                      .data.u32 = (uint32_t) i };
-            if (epoll_ctl(dp->epoll_fd, EPOLL_CTL_ADD, mnl_socket_get_fd(nl),
-                          &ev)) {
-                error = errno;
-                goto close;
-            }
-        }
     }
-    /* Address space mostly: a slot's pages are touched only as far as
-     * its upcalls reach.  One set of slots serves every socket, because
-     * one batch is handed out before the next socket is read. */
-    dp->upcall_rx = xmalloc(UPCALL_SLOTS * UPCALL_RX_SIZE);
-    dp->upcall_next = dp->upcall_n = dp->upcall_cur = 0;
-    dp->last_handler = -1;
     return 0;
 
 close:
@@ -374,12 +412,18 @@ start_upcalls(struct dpif_netlink *dp)
 
     if (atomic_load(&try_per_cpu)) {
         size_t n = n_possible_cpus();
-        error = open_handlers(dp, n, true);
+        error = open_handlers(dp, n);
+        if (!error) {
+            dp->dispatch = DPIF_NETLINK_DISPATCH_PER_CPU;
+            error = open_readers(dp, 1);
+            if (error) {
+                close_handlers(dp);
+            }
+        }
         if (error) {
             why = xasprintf("cannot open %zu upcall sockets: %s", n,
                             nf_strerror(error));
         } else {
-            dp->dispatch = DPIF_NETLINK_DISPATCH_PER_CPU;
             if (!set_per_cpu(dp, true, &why)) {
                 log_mode(dp, NULL);
                 return 0;
@@ -387,12 +431,18 @@ start_upcalls(struct dpif_netlink *dp)
             close_handlers(dp);
         }
     }
-    error = open_handlers(dp, 1, false);
+    error = open_handlers(dp, 1);
+    if (!error) {
+        dp->dispatch = DPIF_NETLINK_DISPATCH_PER_VPORT;
+        error = open_readers(dp, 1);
+        if (error) {
+            close_handlers(dp);
+        }
+    }
     if (error) {
         free(why);
         return error;
     }
-    dp->dispatch = DPIF_NETLINK_DISPATCH_PER_VPORT;
     set_per_vport(dp);
     log_mode(dp, why);
     free(why);
@@ -521,26 +571,26 @@ upcall_from_kernel(const struct dpif_netlink_upcall *k, struct dpif_upcall *u)
     }
 }
 
-/* Reads up to UPCALL_SLOTS queued upcalls from handler H of DP in one
- * recvmmsg() into its slots.  Returns 0 (at least one read), EAGAIN, or
- * another errno. */
+/* Reads up to UPCALL_SLOTS queued upcalls from socket H of DP into
+ * reader RD's slots, in one recvmmsg().  Returns 0 (at least one read),
+ * EAGAIN, or another errno. */
 static int
-fill_slots(struct dpif_netlink *dp, size_t h)
+fill_slots(struct dpif_netlink *dp, struct upcall_reader *rd, size_t h)
 {
-    memset(dp->upcall_msgs, 0, sizeof dp->upcall_msgs);
+    memset(rd->msgs, 0, sizeof rd->msgs);
     for (size_t i = 0; i < UPCALL_SLOTS; i++) {
-        dp->upcall_iov[i].iov_base = dp->upcall_rx + i * UPCALL_RX_SIZE;
-        dp->upcall_iov[i].iov_len = UPCALL_RX_SIZE;
-        dp->upcall_msgs[i].msg_hdr.msg_iov = &dp->upcall_iov[i];
-        dp->upcall_msgs[i].msg_hdr.msg_iovlen = 1;
+        rd->iov[i].iov_base = rd->rx + i * UPCALL_RX_SIZE;
+        rd->iov[i].iov_len = UPCALL_RX_SIZE;
+        rd->msgs[i].msg_hdr.msg_iov = &rd->iov[i];
+        rd->msgs[i].msg_hdr.msg_iovlen = 1;
     }
     for (;;) {
-        int n = recvmmsg(mnl_socket_get_fd(dp->handlers[h].nl),
-                         dp->upcall_msgs, UPCALL_SLOTS, MSG_DONTWAIT, NULL);
+        int n = recvmmsg(mnl_socket_get_fd(dp->handlers[h].nl), rd->msgs,
+                         UPCALL_SLOTS, MSG_DONTWAIT, NULL);
         if (n > 0) {
-            dp->upcall_next = 0;
-            dp->upcall_n = (size_t) n;
-            dp->upcall_cur = h;
+            rd->next = 0;
+            rd->n = (size_t) n;
+            rd->cur = h;
             return 0;
         }
         if (n == 0 || errno == EWOULDBLOCK) {
@@ -559,15 +609,15 @@ fill_slots(struct dpif_netlink *dp, size_t h)
     }
 }
 
-/* Fills DP's slots from the first handler after the one read last that
+/* Fills RD's slots from its first socket after the one read last that
  * has upcalls queued.  Returns 0, EAGAIN (none has), or another errno. */
 static int
-fill_next(struct dpif_netlink *dp)
+fill_next(struct dpif_netlink *dp, struct upcall_reader *rd)
 {
     size_t n = dp->n_handlers;
 
-    if (dp->epoll_fd < 0) {
-        return fill_slots(dp, 0);
+    if (rd->epoll_fd < 0) {
+        return fill_slots(dp, rd, 0);
     }
 
     /* The epoll instance says which sockets have upcalls queued, in one
@@ -575,14 +625,14 @@ fill_next(struct dpif_netlink *dp)
     struct epoll_event evs[64];
     int n_ev;
     do {
-        n_ev = epoll_wait(dp->epoll_fd, evs, ARRAY_SIZE(evs), 0);
+        n_ev = epoll_wait(rd->epoll_fd, evs, ARRAY_SIZE(evs), 0);
     } while (n_ev < 0 && errno == EINTR);
     if (n_ev < 0) {
         return errno;
     }
-    size_t start = (dp->upcall_cur + 1) % n;
+    size_t start = (rd->cur + 1) % n;
     while (n_ev > 0) {
-        /* The ready handler nearest after START, round robin. */
+        /* The ready socket nearest after START, round robin. */
         int best = 0;
         size_t best_dist = SIZE_MAX;
         for (int i = 0; i < n_ev; i++) {
@@ -596,7 +646,7 @@ fill_next(struct dpif_netlink *dp)
         if (best_dist == SIZE_MAX) {
             break;
         }
-        int error = fill_slots(dp, evs[best].data.u32);
+        int error = fill_slots(dp, rd, evs[best].data.u32);
         if (error != EAGAIN) {
             return error;
         }
@@ -608,24 +658,25 @@ fill_next(struct dpif_netlink *dp)
 }
 
 int
-dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
+dpif_netlink_recv_handler(struct dpif *dpif, size_t idx, struct dpif_upcall *u)
 {
     struct dpif_netlink *dp = dpif_netlink_cast(dpif);
 
-    if (!dp->n_handlers) {
+    if (idx >= dp->n_readers) {
         return EAGAIN;
     }
+    struct upcall_reader *rd = &dp->readers[idx];
     for (;;) {
-        if (dp->upcall_next >= dp->upcall_n) {
-            int error = fill_next(dp);
+        if (rd->next >= rd->n) {
+            int error = fill_next(dp, rd);
             if (error) {
                 return error;
             }
         }
-        size_t i = dp->upcall_next++;
-        const struct msghdr *mh = &dp->upcall_msgs[i].msg_hdr;
-        const uint8_t *data = dp->upcall_rx + i * UPCALL_RX_SIZE;
-        size_t n = dp->upcall_msgs[i].msg_len;
+        size_t i = rd->next++;
+        const struct msghdr *mh = &rd->msgs[i].msg_hdr;
+        const uint8_t *data = rd->rx + i * UPCALL_RX_SIZE;
+        size_t n = rd->msgs[i].msg_len;
 
         if (mh->msg_flags & MSG_TRUNC) {
             COVERAGE_INC(dpif_netlink_upcall_truncated);
@@ -640,19 +691,54 @@ dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
             continue;
         }
         upcall_from_kernel(&k, u);
-        dp->last_handler = (int) dp->upcall_cur;
+        atomic_store(&dp->last_handler, (int) rd->cur);
         return 0;
     }
 }
 
 int
-dpif_netlink_recv_fd(const struct dpif *dpif)
+dpif_netlink_recv(struct dpif *dpif, struct dpif_upcall *u)
+{
+    return dpif_netlink_recv_handler(dpif, 0, u);
+}
+
+int
+dpif_netlink_recv_handler_fd(const struct dpif *dpif, size_t idx)
 {
     const struct dpif_netlink *dp = dpif_netlink_cast(dpif);
 
-    if (!dp->n_handlers) {
+    if (idx >= dp->n_readers) {
         return -1;
     }
-    return (dp->epoll_fd >= 0 ? dp->epoll_fd
-                              : mnl_socket_get_fd(dp->handlers[0].nl));
+    return (dp->readers[idx].epoll_fd >= 0
+                ? dp->readers[idx].epoll_fd
+                : mnl_socket_get_fd(dp->handlers[0].nl));
+}
+
+int
+dpif_netlink_recv_fd(const struct dpif *dpif)
+{
+    return dpif_netlink_recv_handler_fd(dpif, 0);
+}
+
+size_t
+dpif_netlink_handlers_set(struct dpif *dpif, size_t n)
+{
+    struct dpif_netlink *dp = dpif_netlink_cast(dpif);
+    size_t made = 0;
+
+    pthread_mutex_lock(&dp->mutex);
+    if (dp->n_handlers) {
+        int error = open_readers(dp, n);
+        if (error) {
+            VLOG_WARN_RL(&rl,
+                         "%s: cannot share the upcall sockets among "
+                         "%zu readers (%s): one reads them all",
+                         dpif->name, n, nf_strerror(error));
+            error = open_readers(dp, 1);
+        }
+        made = error ? 0 : dp->n_readers;
+    }
+    pthread_mutex_unlock(&dp->mutex);
+    return made;
 }

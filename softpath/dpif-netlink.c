@@ -503,8 +503,8 @@ dpif_netlink_open(const struct dpif_class *class, const char *name,
         goto close_chan;
     }
     dp->dp_ifindex = aux.dp_ifindex;
-    dp->epoll_fd = -1;
-    dp->last_handler = -1;
+    atomic_init(&dp->last_handler, -1);
+    atomic_init(&dp->flows_bound, FLOWS_UNKNOWN);
     pthread_mutex_init(&dp->mutex, NULL);
     dpif_init_base(&dp->up, class, name);
     *dpifp = &dp->up;
@@ -621,6 +621,8 @@ dpif_netlink_get_stats(const struct dpif *dpif, struct dpif_dp_stats *stats)
     stats->n_missed = aux.dp.stats.n_missed;
     stats->n_lost = aux.dp.stats.n_lost;
     stats->n_flows = aux.dp.stats.n_flows;
+    atomic_store(&((struct dpif_netlink *) dp)->flows_bound,
+                 (size_t) aux.dp.stats.n_flows);
     stats->n_masks = aux.dp.megaflow_stats.n_masks;
     stats->n_mask_hit = aux.dp.megaflow_stats.n_mask_hit;
     /* Upcalls on: they must go the way this handle set them up (per
@@ -877,6 +879,9 @@ static const struct dpif_class dpif_netlink_class = {
     .recv_set = dpif_netlink_recv_set,
     .recv = dpif_netlink_recv,
     .recv_fd = dpif_netlink_recv_fd,
+    .handlers_set = dpif_netlink_handlers_set,
+    .recv_handler = dpif_netlink_recv_handler,
+    .recv_handler_fd = dpif_netlink_recv_handler_fd,
     .set_flow_limit = dpif_netlink_set_flow_limit,
     .meter_get_features = dpif_netlink_meter_get_features,
     .meter_set = dpif_netlink_meter_set,
@@ -939,8 +944,7 @@ dpif_netlink_last_upcall_handler(const struct dpif *dpif)
 {
     const struct dpif_netlink *dp = netlink_cast(dpif);
 
-    /* recv() runs in one thread, the one asking. */
-    return dp ? dp->last_handler : -1;
+    return dp ? atomic_load(&dp->last_handler) : -1;
 }
 
 static void

@@ -34,7 +34,9 @@
  *     port names.  The mode and why are logged at INFO.  recv_fd() is one
  *     descriptor in both modes (an epoll instance holding the sockets in
  *     per-CPU mode) and recv() serves the sockets round robin, up to 32
- *     upcalls from one before the next.  Enabling again keeps the
+ *     upcalls from one before the next; handlers_set(N) shares the sockets
+ *     among N readers (socket I to reader I % N), each read by one thread
+ *     with recv_handler() and waited for on recv_handler_fd().  Enabling again keeps the
  *     sockets, asserts the mode and this handle's pids again (another
  *     program may have changed them: get_stats' upcalls_misrouted says
  *     so), and points ports added since at the socket in per-vport mode.
@@ -80,8 +82,8 @@ const char *dpif_netlink_dispatch_mode(const struct dpif *);
 
 /* The handler socket (0, 1, ...: in per-CPU mode, the CPU's number
  * modulo the number of sockets) of the upcall dpif_recv() returned last
- * on DPIF; -1 if none yet or DPIF is not of the "system" type.  Call it
- * from the thread that calls dpif_recv(). */
+ * on DPIF (by any reader); -1 if none yet or DPIF is not of the
+ * "system" type. */
 int dpif_netlink_last_upcall_handler(const struct dpif *);
 
 #endif /* NICFLOW_SOFTPATH_DPIF_NETLINK_H */

@@ -168,6 +168,18 @@ struct dpif_class {
      * queued (for the caller's event loop), or -1. */
     int (*recv_fd)(const struct dpif *);
 
+    /* Optional (a provider without them has one queue, read by recv()):
+     * handlers_set() shares the upcall queues among N readers, each of
+     * which one thread reads with recv_handler() and waits for on
+     * recv_handler_fd(); returns how many readers have queues (at least
+     * 1 once upcalls are enabled), which may be fewer than N.  Reader 0
+     * is what recv() and recv_fd() read.  No recv may be in progress
+     * during handlers_set(); recv_set(true) after recv_set(false) starts
+     * again with one reader. */
+    size_t (*handlers_set)(struct dpif *, size_t n);
+    int (*recv_handler)(struct dpif *, size_t idx, struct dpif_upcall *);
+    int (*recv_handler_fd)(const struct dpif *, size_t idx);
+
     /* The most flows the datapath will hold (new puts beyond it fail with
      * EFBIG); 0 means the type's default. */
     int (*set_flow_limit)(struct dpif *, size_t limit);

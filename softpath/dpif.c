@@ -696,6 +696,34 @@ dpif_recv_fd(const struct dpif *dpif)
     return dpif->class->recv_fd ? dpif->class->recv_fd(dpif) : -1;
 }
 
+size_t
+dpif_handlers_set(struct dpif *dpif, size_t n)
+{
+    if (dpif->class->handlers_set) {
+        return dpif->class->handlers_set(dpif, n);
+    }
+    return dpif_recv_fd(dpif) >= 0 ? 1 : 0;
+}
+
+int
+dpif_recv_handler(struct dpif *dpif, size_t idx, struct dpif_upcall *u)
+{
+    if (dpif->class->recv_handler) {
+        memset(u, 0, sizeof *u);
+        return dpif->class->recv_handler(dpif, idx, u);
+    }
+    return idx ? EAGAIN : dpif_recv(dpif, u);
+}
+
+int
+dpif_recv_handler_fd(const struct dpif *dpif, size_t idx)
+{
+    if (dpif->class->recv_handler_fd) {
+        return dpif->class->recv_handler_fd(dpif, idx);
+    }
+    return idx ? -1 : dpif_recv_fd(dpif);
+}
+
 int
 dpif_set_flow_limit(struct dpif *dpif, size_t limit)
 {

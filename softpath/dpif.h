@@ -256,6 +256,18 @@ int dpif_recv_set(struct dpif *, bool enable);
 int dpif_recv(struct dpif *, struct dpif_upcall *);
 int dpif_recv_fd(const struct dpif *);
 
+/* Upcall handler threads: dpif_handlers_set() (upcalls enabled, no recv
+ * in progress) shares the datapath's upcall queues among up to N readers
+ * and returns how many it made (1 for a datapath with one queue, such as
+ * the userspace one; 0 when upcalls are off); reader IDX is then read
+ * with dpif_recv_handler() by one thread, which waits for
+ * dpif_recv_handler_fd(IDX) to become readable.  Reader 0 is the one
+ * dpif_recv() and dpif_recv_fd() read.  For an IDX without a reader,
+ * dpif_recv_handler() returns EAGAIN and dpif_recv_handler_fd() -1. */
+size_t dpif_handlers_set(struct dpif *, size_t n);
+int dpif_recv_handler(struct dpif *, size_t idx, struct dpif_upcall *);
+int dpif_recv_handler_fd(const struct dpif *, size_t idx);
+
 int dpif_set_flow_limit(struct dpif *, size_t limit);
 
 /* ---------------------------------------------------------------------

@@ -901,6 +901,7 @@ bridge_reconcile(void)
             dpif_set_flow_limit(netdev_dpif, bridge_get_flow_limit());
         }
         upcall_set_config(bridge_get_flow_limit(), bridge_get_max_idle());
+        upcall_set_n_handlers(bridge_get_n_handler_threads());
         bridge_offload_read(ovs);
     }
 

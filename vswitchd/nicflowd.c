@@ -32,6 +32,7 @@
 #include "softpath/dpif-netdev.h"
 #include "softpath/dpif.h"
 #endif
+#include "vswitchd/biglock.h"
 #include "vswitchd/bridge.h"
 #include "vswitchd/datapaths.h"
 #include "vswitchd/tnl-neigh.h"
@@ -193,7 +194,11 @@ main(int argc, char *argv[])
     parse_options(argc, argv);
     daemon_start();
 
+    /* The main thread holds the daemon lock except while its loop waits
+     * (vswitchd/biglock.h). */
+    biglock_lock();
     loop = evloop_create();
+    evloop_set_wait_hooks(loop, biglock_before_wait, biglock_after_wait, NULL);
     daemon_watch_signals(loop);
     error = unixctl_server_create(loop, daemon_unixctl_path(), &server);
     if (error) {

@@ -1,7 +1,10 @@
-/* upcall.c: the upcall handler and the revalidator (see upcall.h).
+/* upcall.c: the upcall handler threads and the revalidator (see
+ * upcall.h).  Handler threads take the daemon lock (biglock.h) for
+ * everything but reading upcalls, installing flows and executing packets;
+ * the revalidator runs on the main thread, which holds the lock.
  *
- * Cost notes, since both run on the main thread and the flow table can
- * hold hundreds of thousands of flows:
+ * Cost notes, since the flow table can hold hundreds of thousands of
+ * flows:
  *
  *   - A revalidator pass walks its own ukeys (an array, so a pass can stop
  *     and resume) and reads their counters with dpif_flow_get_stats(), 64
@@ -10,8 +13,8 @@
  *   - A pass runs in slices of at most REVAL_SLICE_US, resumed from a
  *     timer, so that misses, OpenFlow connections and control commands are
  *     served between slices instead of waiting for a whole pass over every
- *     flow; the handler likewise gives the loop back every
- *     UPCALL_SLICE_US.  While misses keep coming faster than the handler
+ *     flow; the handler likewise lets the lock go at least every batch
+ *     and stops looking for more after UPCALL_SLICE_US.  While misses keep coming faster than the handler
  *     takes them (it used its whole slice), a slice reads one batch of
  *     counters only, and slices come REVAL_BUSY_GAP_MS apart: setting up
  *     flows comes before crediting counters, which can wait (on the
@@ -25,8 +28,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "lib/coverage.h"
 #include "lib/evloop.h"
@@ -40,6 +49,7 @@
 #include "softpath/dpctl.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
+#include "vswitchd/biglock.h"
 #include "vswitchd/mac-learning.h"
 #include "vswitchd/upcall-private.h"
 #include "vswitchd/upcall.h"
@@ -49,6 +59,7 @@ VLOG_DEFINE_THIS_MODULE(upcall);
 
 COVERAGE_DEFINE(upcall_miss);
 COVERAGE_DEFINE(upcall_miss_recent);
+COVERAGE_DEFINE(upcall_handler_batch); /* Handled on a handler thread. */
 COVERAGE_DEFINE(upcall_flow_installed);
 COVERAGE_DEFINE(upcall_flow_put_failed);
 COVERAGE_DEFINE(upcall_lost_reasserted);
@@ -161,6 +172,15 @@ static size_t pass_pos;
 static uint64_t pass_gen;
 static long long pass_start_ms, pass_busy_us;
 static struct evloop_timer *pass_timer;
+
+/* The upcall handler threads (handlers_start()), and the eventfd that
+ * tells them to stop, with HANDLERS_STOPPING. */
+struct handler;
+static struct handler *handlers;
+static size_t n_handlers;
+static int handlers_stop_fd = -1;
+static bool handlers_stopping;
+static size_t n_handlers_cfg; /* other_config:n-handler-threads, 0: auto. */
 
 /* When the upcall handler last stopped with misses still queued. */
 static long long upcall_busy_ms = LLONG_MIN / 2;
@@ -480,20 +500,34 @@ handle_miss(struct miss *misses, size_t idx)
     } else {
         buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
     }
+    /* The rules are referenced now, while the lock is held: a flow-mod
+     * may delete one while the flow is being installed without it. */
+    ukey_set_hits(uk, &m->out);
     m->uk = uk;
 }
 
-/* Installs the flows the first N misses of MISSES prepared, all in one
- * dpif_flow_put_batch(), and keeps the ukeys of those that went in. */
-static void
-install_misses(struct miss *misses, size_t n)
-{
+/* The puts of one batch of misses, from install_misses() to
+ * keep_installed(). */
+struct miss_puts {
     struct dpif_flow_put puts[UPCALL_BATCH];
     struct miss *of[UPCALL_BATCH];
     int errors[UPCALL_BATCH];
     char *errs[UPCALL_BATCH];
+    size_t n_puts;
+};
+
+/* Installs the flows the first N misses of MISSES prepared, all in one
+ * dpif_flow_put_batch(), with the daemon lock released (the datapath is
+ * thread-safe, and the ukeys are the batch's own until
+ * keep_installed()). */
+static void
+install_misses(struct miss *misses, size_t n, struct miss_puts *p)
+{
+    struct dpif_flow_put *puts = p->puts;
+    struct miss **of = p->of;
     size_t n_puts = 0;
 
+    p->n_puts = 0;
     for (size_t i = 0; i < n; i++) {
         struct ukey *uk = misses[i].uk;
         if (uk) {
@@ -510,12 +544,25 @@ install_misses(struct miss *misses, size_t n)
             of[n_puts++] = &misses[i];
         }
     }
+    p->n_puts = n_puts;
     if (!n_puts) {
         return;
     }
-    dpif_flow_put_batch(dpif, puts, n_puts, errors, errs);
-    for (size_t k = 0; k < n_puts; k++) {
-        struct miss *m = of[k];
+    biglock_unlock();
+    dpif_flow_put_batch(dpif, puts, n_puts, p->errors, p->errs);
+    biglock_lock();
+}
+
+/* Keeps the ukeys of the flows install_misses() put that went in (the
+ * daemon lock held again). */
+static void
+keep_installed(struct miss_puts *p)
+{
+    int *errors = p->errors;
+    char **errs = p->errs;
+
+    for (size_t k = 0; k < p->n_puts; k++) {
+        struct miss *m = p->of[k];
         struct ukey *uk = m->uk;
 
         m->uk = NULL;
@@ -532,7 +579,6 @@ install_misses(struct miss *misses, size_t n)
         free(errs[k]);
         COVERAGE_INC(upcall_flow_installed);
         n_installed++;
-        ukey_set_hits(uk, &m->out);
         uk->created_ms = uk->learned_ms = nf_time_msec();
         ukey_insert(uk);
         if (!m->out.slow && !m->out.learns) {
@@ -543,7 +589,8 @@ install_misses(struct miss *misses, size_t n)
 }
 
 /* Runs the actions of the first N misses of MISSES on their packets, in
- * one batch, and frees them. */
+ * one batch, and frees them: the daemon lock is not needed, and the
+ * caller has released it. */
 static void
 execute_misses(struct miss *misses, size_t n)
 {
@@ -572,19 +619,27 @@ execute_misses(struct miss *misses, size_t n)
     }
 }
 
+/* Handles the upcalls queued for reader IDX of the datapath until none is
+ * left or UPCALL_SLICE_US have passed, in batches of UPCALL_BATCH, using
+ * MISSES (the handler's own).
+ * The caller holds the daemon lock; it is released while upcalls are
+ * read, flows installed and packets executed, which touch nothing of
+ * nicflowd's state but the batch. */
 static void
-upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
+handle_upcalls(size_t idx, struct miss *misses)
 {
-    static struct miss misses[UPCALL_BATCH];
     long long t0 = nf_time_usec();
+    struct miss_puts puts;
 
-    while (dpif) {
+    while (dpif && !handlers_stopping) {
         size_t n = 0;
         bool more = true;
 
+        /* Each handler reads its own queue: no lock needed. */
+        biglock_unlock();
         while (n < UPCALL_BATCH) {
             struct miss *m = &misses[n];
-            if (dpif_recv(dpif, &m->up)) {
+            if (dpif_recv_handler(dpif, idx, &m->up)) {
                 more = false;
                 break;
             }
@@ -592,11 +647,17 @@ upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
                 dpif_upcall_destroy(&m->up);
                 continue;
             }
-            handle_miss(misses, n);
             n++;
         }
-        install_misses(misses, n);
+        biglock_lock();
+        for (size_t i = 0; i < n; i++) {
+            handle_miss(misses, i);
+        }
+        install_misses(misses, n, &puts);
+        keep_installed(&puts);
+        biglock_unlock();
         execute_misses(misses, n);
+        biglock_lock();
         if (!more) {
             break;
         }
@@ -609,6 +670,171 @@ upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
     if (xlate_generation() != last_generation) {
         upcall_revalidate_soon();
     }
+}
+
+/* Upcalls on the main thread: only when no handler thread could be
+ * started. */
+static void
+upcall_cb(int fd NF_UNUSED, uint32_t events NF_UNUSED, void *aux NF_UNUSED)
+{
+    static struct miss misses[UPCALL_BATCH];
+
+    handle_upcalls(0, misses);
+}
+
+/* ---------------------------------------------------------------------
+ * Handler threads.
+ * --------------------------------------------------------------------- */
+
+/* One upcall handler thread: it waits for upcalls on FD (the datapath's
+ * queue it reads) without the daemon lock, and handles them with it. */
+struct handler {
+    pthread_t thread;
+    size_t idx;
+    int fd;
+    struct miss misses[UPCALL_BATCH];
+};
+
+static void *
+handler_main(void *h_)
+{
+    struct handler *h = h_;
+    char name[16];
+
+    snprintf(name, sizeof name, "handler%zu", h->idx + 1);
+    pthread_setname_np(pthread_self(), name);
+    for (;;) {
+        struct pollfd pfds[2] = {
+            { .fd = h->fd, .events = POLLIN },
+            { .fd = handlers_stop_fd, .events = POLLIN },
+        };
+        if (poll(pfds, 2, -1) < 0 && errno != EINTR) {
+            /* Cannot happen with two valid descriptors; do not spin. */
+            VLOG_ERR_RL(&rl, "handler %zu: poll failed: %s", h->idx + 1,
+                        nf_strerror(errno));
+            usleep(10000);
+        }
+        biglock_lock();
+        if (handlers_stopping) {
+            biglock_unlock();
+            break;
+        }
+        if (pfds[0].revents) {
+            COVERAGE_INC(upcall_handler_batch);
+            handle_upcalls(h->idx, h->misses);
+        }
+        biglock_unlock();
+    }
+    return NULL;
+}
+
+/* The handler threads other_config:n-handler-threads asks for, or by
+ * default one per CPU nicflowd may run on (as Open vSwitch). */
+static size_t
+wanted_handlers(void)
+{
+    cpu_set_t set;
+
+    if (n_handlers_cfg) {
+        return n_handlers_cfg;
+    }
+    if (!sched_getaffinity(0, sizeof set, &set) && CPU_COUNT(&set) > 0) {
+        return (size_t) CPU_COUNT(&set);
+    }
+    return 1;
+}
+
+static void handlers_stop(void);
+
+/* Starts the handler threads of the datapath just set, one per reader of
+ * its upcall queues (dpif_handlers_set()); if they cannot all be
+ * started, the main thread reads the upcalls from its event loop. */
+static void
+handlers_start(void)
+{
+    size_t want = wanted_handlers();
+    size_t n = dpif_handlers_set(dpif, want);
+    int error;
+
+    if (!n) {
+        return;
+    }
+    handlers_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (handlers_stop_fd < 0) {
+        error = errno;
+        goto main_thread;
+    }
+    handlers = xcalloc(n, sizeof *handlers);
+    for (size_t i = 0; i < n; i++) {
+        handlers[i].idx = i;
+        handlers[i].fd = dpif_recv_handler_fd(dpif, i);
+        error = pthread_create(&handlers[i].thread, NULL, handler_main,
+                               &handlers[i]);
+        if (error) {
+            /* Those started so far stop; one reader for the main loop. */
+            n_handlers = i;
+            handlers_stop();
+            dpif_handlers_set(dpif, 1);
+            goto main_thread;
+        }
+    }
+    n_handlers = n;
+    if (n < want && n_handlers_cfg) {
+        VLOG_INFO("%s: %zu upcall handler thread%s (%zu wanted, but the "
+                  "datapath has %zu upcall queue%s)",
+                  dpif_name(dpif), n, n == 1 ? "" : "s", want, n,
+                  n == 1 ? "" : "s");
+    } else {
+        VLOG_INFO("%s: %zu upcall handler thread%s", dpif_name(dpif), n,
+                  n == 1 ? "" : "s");
+    }
+    return;
+
+main_thread:
+    VLOG_WARN("%s: cannot start upcall handler threads (%s): upcalls are "
+              "handled on the main thread",
+              dpif_name(dpif), nf_strerror(error));
+    if (handlers_stop_fd >= 0) {
+        close(handlers_stop_fd);
+        handlers_stop_fd = -1;
+    }
+    free(handlers);
+    handlers = NULL;
+    recv_fd = dpif_recv_fd(dpif);
+    if (recv_fd >= 0) {
+        evloop_add_fd(loop, recv_fd, EPOLLIN, upcall_cb, NULL);
+    }
+}
+
+/* Stops the handler threads (or the main thread's reading).  Called on
+ * the main thread, which holds the daemon lock: it lets the lock go while
+ * the threads finish their batch and see that they must stop. */
+static void
+handlers_stop(void)
+{
+    if (recv_fd >= 0) {
+        evloop_del_fd(loop, recv_fd);
+        recv_fd = -1;
+    }
+    if (!n_handlers) {
+        return;
+    }
+    uint64_t one = 1;
+    handlers_stopping = true;
+    if (write(handlers_stop_fd, &one, sizeof one) < 0) {
+        VLOG_WARN("waking the handler threads failed: %s", nf_strerror(errno));
+    }
+    biglock_unlock();
+    for (size_t i = 0; i < n_handlers; i++) {
+        pthread_join(handlers[i].thread, NULL);
+    }
+    biglock_lock();
+    handlers_stopping = false;
+    close(handlers_stop_fd);
+    handlers_stop_fd = -1;
+    free(handlers);
+    handlers = NULL;
+    n_handlers = 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1154,25 +1380,36 @@ upcall_set_dpif(struct dpif *d)
         return;
     }
     if (dpif) {
-        if (recv_fd >= 0) {
-            evloop_del_fd(loop, recv_fd);
-        }
+        handlers_stop();
         dpif_recv_set(dpif, false);
         pass_cancel();
         ukeys_clear();
-        recv_fd = -1;
     }
     dpif = d;
     if (dpif) {
-        char *err = NULL;
         dpif_recv_set(dpif, true);
         dpif_set_flow_limit(dpif, dyn_limit);
-        recv_fd = dpif_recv_fd(dpif);
-        if (recv_fd >= 0) {
-            evloop_add_fd(loop, recv_fd, EPOLLIN, upcall_cb, NULL);
-        }
-        free(err);
+        handlers_start();
     }
+}
+
+void
+upcall_set_n_handlers(unsigned int n)
+{
+    if (n == n_handlers_cfg) {
+        return;
+    }
+    n_handlers_cfg = n;
+    if (dpif) {
+        handlers_stop();
+        handlers_start();
+    }
+}
+
+size_t
+upcall_n_handlers(void)
+{
+    return n_handlers;
 }
 
 void

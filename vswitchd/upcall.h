@@ -39,6 +39,16 @@ void upcall_init(struct evloop *loop);
  * handling any with NULL.  Flows of a previous datapath are forgotten. */
 void upcall_set_dpif(struct dpif *);
 
+/* Open_vSwitch other_config:n-handler-threads (0: one per CPU nicflowd
+ * may run on): the upcall handler threads are started again with that
+ * many when it changes.  There are never more than the datapath has
+ * upcall queues (one for the userspace datapath; one per CPU socket for
+ * the kernel's in per-CPU dispatch). */
+void upcall_set_n_handlers(unsigned int n);
+
+/* The handler threads running now (0: the main thread reads upcalls). */
+size_t upcall_n_handlers(void);
+
 /* Open_vSwitch other_config: flow-limit (0: default) and max-idle in
  * milliseconds (0: default).  The configured flow limit is the one in
  * force until revalidator passes take too long (see below). */

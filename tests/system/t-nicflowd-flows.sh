@@ -222,17 +222,81 @@ for _ in range(500):
     s.send(f)
 PY
 }
+# Upcalls are handled on a thread of their own (vswitchd/upcall.c's
+# handler threads), named as Open vSwitch names its: the burst's misses
+# run there, not on the main thread.
+nfd_pid=$(cat "$NICFLOW_RUNDIR/nicflowd.pid")
+handler_tid() {
+    local t
+    for t in /proc/"$nfd_pid"/task/*; do
+        [ "$(cat "$t/comm" 2>/dev/null)" = handler1 ] && echo "${t##*/}"
+    done
+}
+htid=$(handler_tid)
+check "nicflowd has an upcall handler thread (handler1)" test -n "$htid"
+handler_ns() { cut -d' ' -f1 "/proc/$nfd_pid/task/$htid/schedstat" 2>/dev/null; }
+handler_upcalls() {
+    "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" coverage/show |
+        sed -n 's/^upcall_handler_batch .*total: \([0-9]*\).*/\1/p'
+}
+h0=$(handler_ns)
+b0=$(handler_upcalls)
+handler_worked() {
+    [ "$(handler_ns)" -gt "${h0:-0}" ] && [ "$(handler_upcalls)" -gt "${b0:-0}" ]
+}
 check "a sends 500 copies of one UDP packet at once" burst
+check_eventually "handler1 ran and handled the burst's misses" 10 handler_worked
 recent_total() {
     "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" coverage/show |
         sed -n 's/^upcall_miss_recent .*total: \([0-9]*\).*/\1/p'
 }
+# Whether a copy misses after its flow went in depends on how the sender
+# and the handler interleave, which a loaded machine can change: when no
+# copy took the path, the datapath's flows are purged (so the next burst
+# misses again) and the burst is sent again, up to five times.
+bursts=1
 n_recent=$(recent_total)
-check "some missed after the flow went in and skipped translation (${n_recent:-0})" \
+while [ "${n_recent:-0}" -lt 1 ] && [ "$bursts" -lt 5 ]; do
+    diag "burst $bursts: no copy skipped translation; purging and again"
+    "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" \
+        revalidator/purge >/dev/null
+    burst
+    bursts=$((bursts + 1))
+    sleep 1
+    n_recent=$(recent_total)
+done
+check "some missed after the flow went in and skipped translation (${n_recent:-0} in $bursts bursts)" \
     test "${n_recent:-0}" -ge 1
+want_packets=$((500 * bursts))
 counted() {
-    ofctl dump-flows br0 udp,tp_dst=5555 | grep -q 'n_packets=500,'
+    ofctl dump-flows br0 udp,tp_dst=5555 | grep -q "n_packets=$want_packets,"
 }
-check_eventually "the rule counts each of the 500 once" 10 counted
+check_eventually "the rule counts each of the $want_packets once" 10 counted
 diag "$(ofctl dump-flows br0 udp,tp_dst=5555)"
+
+# other_config:n-handler-threads starts the handlers again with that many,
+# no more than the datapath has upcall queues (the userspace datapath has
+# one), and says so; misses are still handled.
+check "set other_config:n-handler-threads=3" vsctl set Open_vSwitch . \
+    other_config:n-handler-threads=3
+said_one_queue() {
+    grep -q 'ovs-netdev: 1 upcall handler thread (3 wanted, but the datapath has 1 upcall queue)' \
+        "$NICFLOW_LOGDIR/nicflowd.log"
+}
+check_eventually "nicflowd starts 1 handler: 3 wanted, the datapath has 1 queue" 10 \
+    said_one_queue
+new_handler() { htid2=$(handler_tid) && [ -n "$htid2" ] && [ "$htid2" != "$htid" ]; }
+check_eventually "handler1 is a new thread" 10 new_handler
+check "add-flow udp,tp_dst=5556 -> output:1" ofctl add-flow br0 \
+    "priority=40000,udp,tp_dst=5556,actions=output:1"
+one_udp() {
+    ip netns exec "${ns[a]}" /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"x" * 18, ("10.0.0.2", 5556))'
+}
+check "a sends a UDP packet to port 5556" one_udp
+counted_one() { ofctl dump-flows br0 udp,tp_dst=5556 | grep -q 'n_packets=1,'; }
+check_eventually "the new handler handled its miss (the rule counts it)" 10 \
+    counted_one
 finish

@@ -252,6 +252,13 @@ test_miss_then_hit(void **state)
     assert_true(pfd.fd >= 0);
     assert_int_equal(poll(&pfd, 1, 0), 0);
 
+    /* One upcall queue: however many handlers are asked for, one reads
+     * it, reader 0, which is what dpif_recv() reads. */
+    assert_int_equal(dpif_handlers_set(fx->dpif, 4), 1);
+    assert_int_equal(dpif_recv_handler_fd(fx->dpif, 0), pfd.fd);
+    assert_int_equal(dpif_recv_handler_fd(fx->dpif, 1), -1);
+    assert_int_equal(dpif_recv_handler(fx->dpif, 1, &u), EAGAIN);
+
     struct pkt *p = make_tcp(7, TCP_ACK, 10);
     size = p->size;
     inject(fx, P1, p);

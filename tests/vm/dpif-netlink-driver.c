@@ -36,6 +36,9 @@
  *   dpif-netlink-driver limit DP
  *       sets the flow limit to the number of flows now and tries to put
  *       one more; prints the put's result ("limit: EFBIG: message").
+ *   dpif-netlink-driver limit-batches DP
+ *       sets the flow limit 3 above the flows there now and puts two
+ *       batches of two new flows; prints "limit-batches: R1 R2 R3 R4".
  *   dpif-netlink-driver tnl-pop DP
  *       tries to put a flow whose action is tnl_pop(1); prints the
  *       result.
@@ -55,6 +58,11 @@
  *   dpif-netlink-driver put-many DP N
  *       puts N distinct flows (EtherType 0x88b7) in one batch; prints
  *       "put-many: N ok".
+ *
+ * With NICFLOW_TEST_READERS=N, "upcall" shares the upcall sockets among
+ * N readers (dpif_handlers_set(), at most 8), prints "readers: M" (how
+ * many it made) and reads them all, each upcall's line ending in
+ * ", reader R" when M > 1.
  *
  * With NICFLOW_TEST_DISPATCH=per-vport in the environment, upcalls are
  * enabled in per-vport dispatch (dpif_netlink_set_dispatch_preference()).
@@ -113,6 +121,9 @@ errname(int error)
     }
 }
 
+/* The readers of the handle's upcalls (NICFLOW_TEST_READERS). */
+static size_t n_readers = 1;
+
 /* Prints each upcall on DPIF (upcalls enabled) until, for each of
  * MATCHES[0 .. N - 1], one whose line contains it has come (returns 0) or
  * SECS pass (returns 2). */
@@ -126,11 +137,21 @@ wait_upcalls(struct dpif *dpif, const char *secs, const char *const *matches,
 
     n = n < 16 ? n : 16;
     while (nf_time_msec() < deadline) {
-        struct pollfd pfd = { .fd = dpif_recv_fd(dpif), .events = POLLIN };
+        struct pollfd pfds[8];
         struct dpif_upcall u;
+        size_t r;
 
-        poll(&pfd, 1, 100);
-        if (dpif_recv(dpif, &u)) {
+        for (r = 0; r < n_readers; r++) {
+            pfds[r] = (struct pollfd){ .fd = dpif_recv_handler_fd(dpif, r),
+                                       .events = POLLIN };
+        }
+        poll(pfds, n_readers, 100);
+        for (r = 0; r < n_readers; r++) {
+            if (!dpif_recv_handler(dpif, r, &u)) {
+                break;
+            }
+        }
+        if (r == n_readers) {
             continue;
         }
         struct dpif_ufid want;
@@ -147,6 +168,9 @@ wait_upcalls(struct dpif *dpif, const char *secs, const char *const *matches,
                        u.userdata.data[i]);
         }
         buf_printf(&b, ", handler %d", dpif_netlink_last_upcall_handler(dpif));
+        if (n_readers > 1) {
+            buf_printf(&b, ", reader %zu", r);
+        }
         for (int i = 0; i < n; i++) {
             if (!seen[i] && strstr(buf_cstr(&b), matches[i])) {
                 seen[i] = true;
@@ -180,6 +204,12 @@ cmd_upcall(const char *dp, const char *secs, const char *const *matches, int n)
     if (error) {
         printf("upcall: recv_set: %s\n", nf_strerror(error));
         return 1;
+    }
+    const char *readers = getenv("NICFLOW_TEST_READERS");
+    if (readers) {
+        n_readers = dpif_handlers_set(dpif, (size_t) atoi(readers));
+        n_readers = n_readers < 8 ? n_readers : 8;
+        printf("readers: %zu\n", n_readers);
     }
     const char *mode = dpif_netlink_dispatch_mode(dpif);
     struct dpif_dp_stats st;
@@ -413,6 +443,95 @@ cmd_limit(const char *dp)
     return 0;
 }
 
+static void parse_key(const char *key_s, struct buf *key, struct buf *mask);
+
+/* Makes *PUT a create of the flow KEY_S (dump-flows syntax, parsed into
+ * KEY and MASK, initialised here) with actions ACTS. */
+static void
+make_put(struct dpif_flow_put *put, const char *key_s, struct buf *key,
+         struct buf *mask, const struct buf *acts)
+{
+    buf_init(key);
+    buf_init(mask);
+    parse_key(key_s, key, mask);
+    *put = (struct dpif_flow_put){
+        .flags = DPIF_FP_CREATE,
+        .key = key->data,
+        .key_len = key->len,
+        .mask = mask->data,
+        .mask_len = mask->len,
+        .actions = acts->data,
+        .actions_len = acts->len,
+    };
+}
+
+/* Puts flows FIRST .. FIRST + N - 1 (EtherType 0x88b8, one source MAC
+ * each) in one batch; their results go to ERRORS. */
+static void
+put_range(struct dpif *dpif, size_t first, size_t n, int *errors)
+{
+    struct dpif_flow_put puts[8];
+    struct buf keys[8], masks[8];
+    struct buf out1 = BUF_INITIALIZER;
+
+    odp_put_output(&out1, 1);
+    for (size_t i = 0; i < n && i < 8; i++) {
+        char *s = xasprintf("in_port(2),eth(src=02:00:00:02:00:%02zx/"
+                            "ff:ff:ff:ff:ff:ff),eth_type(0x88b8)",
+                            first + i);
+        make_put(&puts[i], s, &keys[i], &masks[i], &out1);
+        free(s);
+    }
+    dpif_flow_put_batch(dpif, puts, n, errors, NULL);
+    for (size_t i = 0; i < n && i < 8; i++) {
+        buf_destroy(&keys[i]);
+        buf_destroy(&masks[i]);
+    }
+    buf_destroy(&out1);
+}
+
+/* Deletes the flows put_range() put for FIRST .. FIRST + N - 1. */
+static void
+del_range(struct dpif *dpif, size_t first, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+        char *s = xasprintf("in_port(2),eth(src=02:00:00:02:00:%02zx/"
+                            "ff:ff:ff:ff:ff:ff),eth_type(0x88b8)",
+                            first + i);
+        parse_key(s, &key, &mask);
+        dpif_flow_del(dpif, NULL, key.data, key.len, NULL);
+        free(s);
+        buf_destroy(&key);
+        buf_destroy(&mask);
+    }
+}
+
+/* The limit across batches: a limit 3 above the flows there now, then two
+ * batches of two creates; the second batch's second put is one too many
+ * (the handle must not take its own count of what it put for room). */
+static int
+cmd_limit_batches(const char *dp)
+{
+    struct dpif *dpif = open_dp(dp);
+    struct dpif_dp_stats st;
+    int errors[4];
+
+    memset(&st, 0, sizeof st);
+    dpif_get_stats(dpif, &st);
+    dpif_set_flow_limit(dpif, st.n_flows + 3);
+    put_range(dpif, 0, 2, errors);
+    put_range(dpif, 2, 2, errors + 2);
+    printf("limit-batches:");
+    for (size_t i = 0; i < 4; i++) {
+        printf(" %s", errors[i] ? errname(errors[i]) : "ok");
+    }
+    printf("\n");
+    del_range(dpif, 0, 4);
+    dpif_close(dpif);
+    return 0;
+}
+
 static int
 cmd_tnl_pop(const char *dp)
 {
@@ -571,17 +690,8 @@ cmd_put_many(const char *dp, const char *n_s)
         char *s = xasprintf("in_port(2),eth(src=02:00:00:01:%02zx:%02zx/"
                             "ff:ff:ff:ff:ff:ff),eth_type(0x88b7)",
                             i / 256, i % 256);
-        parse_key(s, &keys[i], &masks[i]);
+        make_put(&puts[i], s, &keys[i], &masks[i], &out1);
         free(s);
-        puts[i] = (struct dpif_flow_put){
-            .flags = DPIF_FP_CREATE,
-            .key = keys[i].data,
-            .key_len = keys[i].len,
-            .mask = masks[i].data,
-            .mask_len = masks[i].len,
-            .actions = out1.data,
-            .actions_len = out1.len,
-        };
     }
     size_t n_failed = dpif_flow_put_batch(dpif, puts, n, errors, NULL);
     printf("put-many: %zu ok\n", n - n_failed);
@@ -622,6 +732,8 @@ main(int argc, char *argv[])
         return cmd_meter(argv[2], argv[3]);
     } else if (argc == 3 && !strcmp(argv[1], "limit")) {
         return cmd_limit(argv[2]);
+    } else if (argc == 3 && !strcmp(argv[1], "limit-batches")) {
+        return cmd_limit_batches(argv[2]);
     } else if (argc == 3 && !strcmp(argv[1], "tnl-pop")) {
         return cmd_tnl_pop(argv[2]);
     } else if (argc == 5 && !strcmp(argv[1], "port-type")) {

@@ -48,6 +48,7 @@
 # shellcheck disable=SC2317 # functions run through check() and trap
 set -eu
 
+TC=/sbin/tc
 IP=/sbin/ip
 DPCTL=/nicflow/bin/nicflow-dpctl
 OVS_DPCTL=/nicflow/bin/ovs-dpctl
@@ -120,13 +121,21 @@ packets_of() {
             sub(/^packets:/, "", $i); sub(/,$/, "", $i); print $i; exit
         } }' | grep . || echo 0
 }
-rx_packets() { # NS DEV
-    "$IP" -n "$1" -s link show dev "$2" |
-        awk '/RX:/ { getline; print $2; exit }'
+# The test's frames (EtherType 0x88b5) that reached NS1's e1, counted by
+# a flower filter on its ingress: a stray packet of any other kind (the
+# guest's own chatter) cannot make an exact count wrong.
+frames_setup() {
+    "$IP" netns exec "$NS1" "$TC" qdisc add dev e1 ingress &&
+        "$IP" netns exec "$NS1" "$TC" filter add dev e1 ingress \
+            protocol 0x88b5 pref 1 flower action pass
+}
+rx_frames() {
+    "$IP" netns exec "$NS1" "$TC" -s filter show dev e1 ingress |
+        awk '$1 == "Sent" { print $4; exit }' | grep . || echo 0
 }
 
 # --- setup -------------------------------------------------------------
-check "modules load (openvswitch veth)" modprobe -a openvswitch veth
+check "modules load (openvswitch veth; ingress and flower count frames)" modprobe -a openvswitch veth sch_ingress cls_flower act_gact
 echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6 || :
 echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 || :
 if [ ! -x "$OVS_DPCTL" ]; then
@@ -210,7 +219,8 @@ start_driver() {
     dispatch=$1
     shift
     : >/tmp/dn.up
-    env NICFLOW_TEST_DISPATCH="$dispatch" "$DRV" upcall "$DP" "$@" \
+    env NICFLOW_TEST_DISPATCH="$dispatch" ${READERS:+NICFLOW_TEST_READERS=$READERS} \
+        "$DRV" upcall "$DP" "$@" \
         >>/tmp/dn.up 2>&1 &
     up_pid=$!
     i=0
@@ -232,6 +242,7 @@ for n in 10 11 12 13; do
         dev e0 2>/dev/null || :
 done
 ncpu=$(nproc 2>/dev/null || echo 1)
+READERS=
 
 start_driver auto 20 'dst=192.0.2.10,' 'dst=192.0.2.11,'
 out=$("$DRV" features "$DP" 2>&1 || :)
@@ -258,6 +269,27 @@ expect "per-CPU dispatch: the handle's upcalls are not misrouted" "$out" \
     "misrouted: no"
 expect "per-CPU dispatch: no upcall lost" "$out" "lost meanwhile: 0"
 
+# Two readers (handler threads) share the per-CPU sockets: socket I goes
+# to reader I % 2, so each CPU's misses reach one reader only.
+READERS=2
+start_driver auto 20 'dst=192.0.2.10,' 'dst=192.0.2.11,'
+READERS=
+miss_from_cpu 1 192.0.2.10
+miss_from_cpu 2 192.0.2.11
+finish_driver
+out=$(cat /tmp/dn.up)
+l0=$(grep -F 'dst=192.0.2.10,' /tmp/dn.up || :)
+l1=$(grep -F 'dst=192.0.2.11,' /tmp/dn.up || :)
+if [ "$ncpu" -ge 2 ]; then
+    expect "two readers asked for, two made (one per CPU socket)" "$out" \
+        "readers: 2"
+    expect "the miss from CPU 0 is read by reader 0 (socket 0)" "$l0" \
+        ", handler 0, reader 0"
+    expect "the miss from CPU 1 is read by reader 1 (socket 1)" "$l1" \
+        ", handler 1, reader 1"
+fi
+expect "two readers: no upcall lost" "$out" "lost meanwhile: 0"
+
 # ovs-dpctl 3.1 switches per-CPU dispatch on when it opens a datapath,
 # with no pids of its own: in per-CPU mode it must leave ours alone.
 start_driver auto 20 'dst=192.0.2.12,'
@@ -275,8 +307,11 @@ expect "after ovs-dpctl, the handle's upcalls are not misrouted" "$out" \
     "misrouted: no"
 expect "after ovs-dpctl: no upcall lost" "$out" "lost meanwhile: 0"
 
-# The fallback: per-vport dispatch, one socket that every port names.
+# The fallback: per-vport dispatch, one socket that every port names
+# (and so one reader, however many are asked for).
+READERS=2
 start_driver per-vport 20 'dst=192.0.2.13,'
+READERS=
 out=$("$DRV" features "$DP" 2>&1 || :)
 echo "$out" | sed 's/^/# driver: /'
 expect "fallback: the kernel reports per-vport dispatch" "$out" \
@@ -291,6 +326,7 @@ line=$(grep -F 'dst=192.0.2.13,' /tmp/dn.up || :)
 expect "fallback: a miss from CPU 1 comes up on the one socket" "$line" \
     "miss: in_port 1,"
 expect "fallback: ... handler 0" "$line" ", handler 0"
+expect "fallback: two readers asked for, one made" "$out" "readers: 1"
 expect "fallback: the handle's upcalls are not misrouted" "$out" \
     "misrouted: no"
 expect "fallback: no upcall lost" "$out" "lost meanwhile: 0"
@@ -347,11 +383,12 @@ out=$("$DPCTL" show "system@$DP" 2>&1 || :)
 expect "nicflow-dpctl show counts 4 flows" "$out" "flows: 4"
 
 # --- execute -----------------------------------------------------------
-before=$(rx_packets "$NS1" e1)
+check "a counter of the test's frames on $NS1's e1 (tc flower)" frames_setup
+before=$(rx_frames)
 FRAME=ffffffffffff02000000000188b5$(printf '%092d' 0)
 out=$("$DRV" execute "$DP" 1 2 "$FRAME" 2>&1 || :)
 expect "execute: output to port 2 accepted" "$out" "execute: ok"
-after=$(rx_packets "$NS1" e1)
+after=$(rx_frames)
 if [ "$after" -eq $((before + 1)) ]; then
     ok "the executed frame arrived in $NS1 ($before -> $after)"
 else
@@ -413,9 +450,9 @@ expect "the kernel's vx0 device listens on UDP port 4790" "$out" \
 check "del-if vx0" "$DPCTL" del-if "system@$DP" vx0
 
 # --- meters ------------------------------------------------------------
-before=$(rx_packets "$NS1" e1)
+before=$(rx_frames)
 out=$("$DRV" meter "$DP" "$FRAME" 2>&1 || :)
-after=$(rx_packets "$NS1" e1)
+after=$(rx_frames)
 echo "$out" | sed 's/^/# driver: /'
 expect "meter features: drop bands" "$out" "drop yes"
 expect "meter 1 set (1 packet/s, burst 1)" "$out" "set: ok"
@@ -435,6 +472,9 @@ expect "a deleted meter is gone" "$out" "get after del: ENOENT"
 out=$("$DRV" limit "$DP" 2>&1 || :)
 expect "a put beyond the flow limit fails with EFBIG" "$out" \
     "limit: EFBIG: $DP: flow limit of 4 reached"
+out=$("$DRV" limit-batches "$DP" 2>&1 || :)
+expect "across put batches the limit holds: the 4th of 3 allowed fails" \
+    "$out" "limit-batches: ok ok ok EFBIG"
 out=$("$DRV" tnl-pop "$DP" 2>&1 || :)
 expect "tnl_pop is refused before it reaches the kernel" "$out" \
     "tnl-pop: EINVAL: tnl_pop: a userspace-datapath action"
@@ -443,9 +483,9 @@ expect "tnl_pop is refused before it reaches the kernel" "$out" \
 # dpif_execute_batch() and dpif_flow_put_batch(): every request of a
 # batch in one message to the kernel, each answered on its own; a member
 # that fails (refused here, or by the kernel) does not stop the others.
-before=$(rx_packets "$NS1" e1)
+before=$(rx_frames)
 out=$("$DRV" execute-batch "$DP" "$FRAME" otpoo 2>&1 || :)
-after=$(rx_packets "$NS1" e1)
+after=$(rx_frames)
 echo "$out" | sed 's/^/# driver: /'
 expect "execute batch: the first failure is reported (tnl_pop)" "$out" \
     "execute-batch: EINVAL: tnl_pop: a userspace-datapath action"
@@ -454,9 +494,9 @@ if [ "$after" -eq $((before + 3)) ]; then
 else
     not_ok "execute batch: its 3 good members arrived in $NS1 ($before -> $after)"
 fi
-before=$(rx_packets "$NS1" e1)
+before=$(rx_frames)
 out=$("$DRV" execute-batch "$DP" "$FRAME" opo 2>&1 || :)
-after=$(rx_packets "$NS1" e1)
+after=$(rx_frames)
 echo "$out" | sed 's/^/# driver: /'
 expect "execute batch: a member the kernel refuses reports the kernel's error" \
     "$out" "execute-batch: EINVAL: kernel datapath $DP could not execute"

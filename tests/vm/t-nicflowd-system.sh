@@ -131,6 +131,16 @@ dpif_show_system() { appctl dpif/show | grep -q '^system@ovs-system: hit:'; }
 check "dpif/show names the kernel datapath" dpif_show_system
 per_cpu() { [ "$(appctl dpif-netlink/dispatch-mode)" = "ovs-system: per-cpu dispatch mode" ]; }
 check "dpif-netlink/dispatch-mode: per-cpu dispatch mode (Linux 6.1 has it)" per_cpu
+# One handler thread per CPU (each reads its share of the per-CPU upcall
+# sockets); with NICFLOW_VM_SMP=2 this guest checks two.
+ncpu=$(nproc 2>/dev/null || echo 1)
+handlers_per_cpu() {
+    grep -q "ovs-system: $ncpu upcall handler thread" \
+        "$NICFLOW_LOGDIR/nicflowd.log" &&
+        [ "$(grep -l '^handler[0-9]' /proc/"$(cat "$NICFLOW_RUNDIR/nicflowd.pid")"/task/*/comm |
+            wc -l)" -eq "$ncpu" ]
+}
+check "nicflowd runs $ncpu upcall handler thread(s), one per CPU" handlers_per_cpu
 flows_kernel() { appctl dpctl/dump-flows -m | grep -q 'dp:kernel'; }
 check "dpctl/dump-flows -m: flows in dp:kernel" flows_kernel
 
