@@ -33,6 +33,11 @@
 # of openvswitch.ko's ports, as Open vSwitch), instead of its userspace
 # datapath (netdev, the default).
 #
+# OFFLOAD_PERF=1: a system-wide profile of each insert run (perf record
+# -a -e cpu-clock in the guest, perf copied from the host when installed),
+# its report by command, library and symbol in OUTDIR/guest.txt: where
+# the one vCPU's time goes, switch, kernel and traffic generator alike.
+#
 # OFFLOAD_DP=system (make bench runs it too, as "kdp"): the kernel
 # datapath benchmark instead: both switches on openvswitch.ko without
 # offload, the same N tuples, figures kdp_flow_setup_per_s (target >=
@@ -107,6 +112,8 @@ OFFLOAD_LAT_GAP=$LAT_GAP
 OFFLOAD_TIMEOUT=$TIMEOUT
 OFFLOAD_DP=${OFFLOAD_DP:-netdev}
 OFFLOAD_NF_DP=${OFFLOAD_NF_DP:-netdev}
+OFFLOAD_PERF=${OFFLOAD_PERF:-0}
+NF_ENV="${OFFLOAD_NF_ENV:-}"
 EOF
 
 # A hard limit for the whole guest: per switch run at most the insert

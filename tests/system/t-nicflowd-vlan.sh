@@ -110,7 +110,9 @@ stop_daemon nicflowd
 check "nicflowd restarts" \
     ip netns exec "$nsw" "$NF_BIN/nicflowd" "$DB" --detach --pidfile \
     --log-file
-check "vm1 -> vm3 after the restart" pingok 1 3
+# The database is read and the ports come back after the daemon detaches:
+# a ping sent before its port exists is lost, so allow a few seconds.
+check_eventually "vm1 -> vm3 after the restart" 10 pingok 1 3
 check "vm1 -/-> vm2 after the restart" pingfails 1 2
 
 check "del-br br1" vsctl del-br br1

@@ -117,7 +117,7 @@
 # vm-files: ovsdb/vswitch.ovsschema build/bench/udp-flood
 # vm-programs: /usr/sbin/ovs-vswitchd /usr/sbin/ovsdb-server /usr/bin/ovsdb-tool
 # vm-programs: /usr/bin/ovs-vsctl /usr/bin/ovs-appctl /usr/bin/ovs-ofctl
-# vm-programs: /usr/bin/ovs-dpctl tcpdump
+# vm-programs: /usr/bin/ovs-dpctl tcpdump perf
 # shellcheck disable=SC2317 # functions called indirectly
 set -u
 
@@ -164,6 +164,13 @@ wait_gone() {
         return 1
     fi
 }
+minflt() { # PID: minor page faults of all its threads
+    if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then
+        sed 's/^.*) //' "/proc/$1/stat" | awk '{print $8}'
+    else
+        echo 0
+    fi
+}
 cpu_ticks() { # PID: utime + stime of all its threads, in ticks
     if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then
         sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
@@ -172,8 +179,44 @@ cpu_ticks() { # PID: utime + stime of all its threads, in ticks
     fi
 }
 
+# OFFLOAD_PERF=1: a system-wide profile around each insert run (software
+# clock: TCG offers no counters), reported by command, object and symbol.
+PERF_PID=
+perf_start() {
+    [ "${OFFLOAD_PERF:-0}" = 1 ] || return 0
+    if [ ! -x "$B/perf" ]; then
+        say "OFFLOAD_PERF=1 but perf is not in the guest (not installed on the host?)"
+        return 0
+    fi
+    "$B/perf" record -q -a -e cpu-clock -F 499 -o "$W/perf.data" \
+        >/dev/null 2>>"$W/perf.err" &
+    PERF_PID=$!
+}
+perf_stop() { # CFG REP
+    [ -n "$PERF_PID" ] || return 0
+    kill -INT "$PERF_PID" 2>/dev/null
+    wait "$PERF_PID" 2>/dev/null
+    PERF_PID=
+    say "$1 rep $2: profile of the insert run (perf, whole guest):"
+    "$B/perf" report -i "$W/perf.data" --stdio --no-children \
+        --sort comm,dso,sym 2>&1 | grep -v '^#' | grep -v '^$' |
+        head -n 60 | indent
+    "$B/perf" report -i "$W/perf.data" --stdio --no-children \
+        --sort comm 2>&1 | grep -v '^#' | grep -v '^$' | head -n 12 | indent
+    say "$1 rep $2: the switch's own time by object, then by symbol:"
+    comms=nicflowd
+    [ "$1" = ovs ] && comms=ovs-vswitchd,handler1,handler2,revalidator1,revalidator2,urcu3
+    "$B/perf" report -i "$W/perf.data" --stdio --no-children \
+        --comms "$comms" --sort dso 2>&1 | grep -v '^#' | grep -v '^$' |
+        head -n 8 | indent
+    "$B/perf" report -i "$W/perf.data" --stdio --no-children \
+        --comms "$comms" --sort sym 2>&1 | grep -v '^#' | grep -v '^$' |
+        head -n 80 | indent
+    rm -f "$W/perf.data"
+}
+
 cleanup() {
-    for p in $FLOOD_PID $DUMP_PID $MON_PID; do kill "$p" 2>/dev/null; done
+    for p in $FLOOD_PID $DUMP_PID $MON_PID $PERF_PID; do kill "$p" 2>/dev/null; done
     # (Defined further down: an early exit has nothing to stop.)
     command -v stop_nicflow >/dev/null && stop_nicflow
     command -v stop_ovs >/dev/null && stop_ovs
@@ -408,7 +451,7 @@ start_nicflow() {
     # shellcheck disable=SC2086 # one argument per setting
     nf_vsctl --no-wait init -- set Open_vSwitch . $OTHER_CONFIG ||
         { START_WHY="nicflow-vsctl init failed"; return 1; }
-    "$B/nicflowd" "unix:$N/db.sock" --detach --pidfile --log-file \
+    ${NF_ENV:+env $NF_ENV} "$B/nicflowd" "unix:$N/db.sock" --detach --pidfile --log-file \
         -vconsole:off 2>>"$N/start.err" ||
         { START_WHY="nicflowd did not start"; return 1; }
     nf_vsctl -- add-br br0 -- set bridge br0 datapath_type="$NF_DP" \
@@ -630,6 +673,7 @@ kdp_rate_run() {
     cfg=$1 rep=$2
     pid=$("${cfg}_pid")
     c0=$(cpu_ticks "$pid")
+    f0=$(minflt "$pid")
     n90=$((OFFLOAD_N * 9 / 10))
     t90=
     flows() {
@@ -659,6 +703,7 @@ kdp_rate_run() {
     c1=$(cpu_ticks "$pid")
     result "$cfg" "$rep" switch_cpu_s "$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" \
         'BEGIN {printf "%.2f", (b - a) / hz}')"
+    result "$cfg" "$rep" switch_minflt $(($(minflt "$pid") - f0))
     result "$cfg" "$rep" kdp_flows "${c:-0}"
     result "$cfg" "$rep" kdp_s "$t"
     result "$cfg" "$rep" kdp_rate "$(awk -v n="${c:-0}" -v t="$t" \
@@ -687,10 +732,14 @@ one() {
         return 1
     fi
     if [ "$OFFLOAD_DP" = system ]; then
+        perf_start
         kdp_rate_run "$cfg" "$rep"
+        perf_stop "$cfg" "$rep"
     else
         lat_run "$cfg" "$rep" "$mon"
+        perf_start
         rate_run "$cfg" "$rep" "$mon"
+        perf_stop "$cfg" "$rep"
         "${cfg}_results" "$cfg" "$rep"
     fi
     result "$cfg" "$rep" monitor_cpu_s "$(awk -v a="$m0" -v b="$(cpu_ticks "$MON_PID")" \
