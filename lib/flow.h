@@ -70,12 +70,14 @@ struct flow_vlan {
 };
 
 struct flow {
-    /* Metadata: from struct pkt, not from the frame. */
-    struct pkt_tunnel tunnel; /* Tunnel the packet arrived through. */
-    uint32_t in_port;         /* odp port number. */
-    uint32_t pkt_mark;        /* Packet mark. */
-    uint32_t recirc_id;       /* 0 on the first pass. */
-    uint32_t dp_hash;         /* Set by the datapath hash action. */
+    /* Metadata: from struct pkt, not from the frame.  (The tunnel is at
+     * the end: its Geneve options' data, 256 bytes and all zero for most
+     * packets, is last, so that the EMC, which skips what is not in use,
+     * reads the rest of the flow as one block.) */
+    uint32_t in_port;   /* odp port number. */
+    uint32_t pkt_mark;  /* Packet mark. */
+    uint32_t recirc_id; /* 0 on the first pass. */
+    uint32_t dp_hash;   /* Set by the datapath hash action. */
 
     /* L2. */
     struct eth_addr dl_dst; /* Ethernet destination. */
@@ -106,6 +108,8 @@ struct flow {
     uint16_t tp_dst;    /* be16: TCP/UDP/SCTP port; ICMP code. */
     uint16_t tcp_flags; /* be16: TCP flag bits (TCP_FLAGS_MASK). */
     uint16_t pad2;      /* Always zero. */
+
+    struct pkt_tunnel tunnel; /* Tunnel the packet arrived through. */
 };
 
 /* The flow's size in 64-bit words, for word-wise masking. */
@@ -125,7 +129,7 @@ _Static_assert(sizeof(struct flow) == FLOW_MEMBERS_SIZE__,
                "struct flow has holes");
 _Static_assert(sizeof(struct flow) % 8 == 0,
                "struct flow must be a whole number of 64-bit words");
-_Static_assert(offsetof(struct flow, pad2) + sizeof(uint16_t)
+_Static_assert(offsetof(struct flow, tunnel) + sizeof(struct pkt_tunnel)
                    == sizeof(struct flow),
                "struct flow has tail padding");
 

@@ -281,6 +281,30 @@ _Static_assert(sizeof(struct pkt_nd_hdr) == ND_HEADER_LEN, "nd size");
 #define PKT_TUN_F_KEY 0x0004           /* tun_id came from the header. */
 #define PKT_TUN_F_OAM 0x0008           /* Geneve/VXLAN-GPE OAM frame. */
 
+/* Most bytes of Geneve options one header can carry (a 6-bit count of
+ * 4-byte words). */
+#define PKT_TUN_OPTS_MAX 252
+
+/* Geneve options of a tunnel (Open vSwitch's tun_metadata), in one of two
+ * forms:
+ *   - datapath form (struct pkt, and struct flow in the datapath and in
+ *     datapath flow keys): LEN bytes of raw options as on the wire (TLVs:
+ *     be16 class, u8 type, u8 flags + length in 4-byte words, data), the
+ *     rest of DATA zero, PRESENT zero.  A mask in this form has LEN 0xff
+ *     when the options are matched at all, and the masked bytes in DATA.
+ *   - OpenFlow form (the keys of the OpenFlow classifier, vswitchd's
+ *     ofproto-tlv.h): LEN zero, PRESENT bit N set when tun_metadataN is
+ *     there, DATA holds one 4-byte slot per field (see ofproto-tlv.h).
+ * Kept inside struct pkt_tunnel so that every consumer that refuses
+ * tunnel bits it does not understand refuses options too. */
+struct pkt_tun_opts {
+    uint64_t present; /* OpenFlow form only: tun_metadataN bits. */
+    uint8_t len;      /* Datapath form: bytes of DATA used (multiple of 4). */
+    uint8_t pad[7];   /* Zero, but for pad[0] in the OpenFlow form of a
+                       * rule that matches no packet (ofproto-tlv.h). */
+    uint8_t data[256];
+};
+
 /* Metadata of the tunnel a packet arrived through (filled in by tunnel
  * decapsulation) or should leave through (set by the set(tunnel) action).
  * All zero means "no tunnel".  The layout has no holes, so struct flow can
@@ -296,8 +320,10 @@ struct pkt_tunnel {
     uint8_t ttl;              /* Outer TTL / hop limit. */
     uint16_t tp_src;          /* be16: outer UDP source port, or 0. */
     uint16_t tp_dst;          /* be16: outer UDP destination port, or 0. */
+    struct pkt_tun_opts opts; /* Geneve options (tun_metadata). */
 };
-_Static_assert(sizeof(struct pkt_tunnel) == 56, "pkt_tunnel has holes");
+_Static_assert(sizeof(struct pkt_tun_opts) == 272, "pkt_tun_opts has holes");
+_Static_assert(sizeof(struct pkt_tunnel) == 56 + 272, "pkt_tunnel has holes");
 
 struct pkt {
     uint8_t *base;    /* Start of the allocation (owned). */

@@ -165,6 +165,10 @@ rtf_tunnel_match(const struct flow *key, const struct flow *mask,
     if (mt->tp_src) {
         return refuse(why, "tunnel tp_src", "");
     }
+    if (!nf_bytes_all(&mt->opts, sizeof mt->opts, 0)) {
+        /* Geneve options (flower's ENC_OPTS) are not translated. */
+        return refuse(why, "geneve options", " (not supported)");
+    }
     if (id & ~id_max) {
         return refuse(why, "tunnel tun_id",
                       id_max == UINT32_MAX ? " (more than 32 bits)"

@@ -24,10 +24,9 @@ COVERAGE_DEFINE(tnl_pop_vxlan_flags);    /* VXLAN flags not just I. */
 COVERAGE_DEFINE(tnl_pop_geneve_version); /* Geneve version not 0. */
 COVERAGE_DEFINE(tnl_pop_geneve_proto);   /* Geneve not Ethernet. */
 COVERAGE_DEFINE(tnl_pop_geneve_opts_truncated); /* Options past the end. */
-COVERAGE_DEFINE(tnl_pop_geneve_critical); /* Critical options: unsupported. */
-COVERAGE_DEFINE(tnl_pop_gre_flags);       /* GRE version/routing bits. */
-COVERAGE_DEFINE(tnl_pop_gre_proto);       /* GRE not 0x6558. */
-COVERAGE_DEFINE(tnl_pop_inner_short);     /* No whole inner Ethernet. */
+COVERAGE_DEFINE(tnl_pop_gre_flags);             /* GRE version/routing bits. */
+COVERAGE_DEFINE(tnl_pop_gre_proto);             /* GRE not 0x6558. */
+COVERAGE_DEFINE(tnl_pop_inner_short);           /* No whole inner Ethernet. */
 
 #define GRE_F_CSUM 0x8000
 #define GRE_F_KEY 0x2000
@@ -186,11 +185,12 @@ pop_udp(const uint8_t *d, size_t *ofsp, size_t end, uint32_t tnl_type,
             }
             o += olen;
         }
-        /* struct pkt_tunnel has no room for options: critical ones cannot
-         * be honoured, so the frame is refused (RFC 8926 3.5.1). */
-        if (t[1] & 0x40) {
-            REFUSE(tnl_pop_geneve_critical);
-        }
+        /* The options go with the packet, critical ones included: as in
+         * Open vSwitch, translation drops a packet whose critical option
+         * its bridge does not know (RFC 8926 3.5.1 leaves that to the
+         * endpoint that reads the options). */
+        md->opts.len = (uint8_t) optlen;
+        memcpy(md->opts.data, t + 8, optlen);
         if (t[1] & 0x80) {
             md->flags |= PKT_TUN_F_OAM;
         }

@@ -7,8 +7,6 @@
 
 #include "lib/util.h"
 
-_Static_assert(FLOW_U64S % 2 == 0, "emc_hash() hashes words in pairs");
-
 int
 emc_init(struct emc *emc, size_t n_entries)
 {
@@ -49,19 +47,38 @@ uint32_t
 emc_hash(const struct flow *flow)
 {
     /* One multiply per word, two independent lanes (see subtable_hash()
-     * in classifier.c for why this is good enough for a hash table). */
+     * in classifier.c for why this is good enough for a hash table).
+     * Only the words the EMC keeps (EMC_KEY_WORDS, emc.h). */
     const uint64_t *w = (const uint64_t *) (const void *) flow;
-    uint64_t a = 0, b = FLOW_U64S;
+    uint64_t a = 0, b = EMC_KEY_WORDS;
+    size_t i;
 
-    for (size_t i = 0; i < FLOW_U64S; i += 2) {
+    for (i = 0; i + 1 < EMC_KEY_WORDS; i += 2) {
         a = (a ^ w[i]) * UINT64_C(0x9e3779b97f4a7c15);
         b = (b ^ w[i + 1]) * UINT64_C(0xc2b2ae3d27d4eb4f);
+    }
+    for (; i < EMC_KEY_WORDS; i++) {
+        a = (a ^ w[i]) * UINT64_C(0x9e3779b97f4a7c15);
     }
     a ^= (b >> 29) | (b << 35);
     a ^= a >> 32;
     a *= UINT64_C(0xd6e8feb86659fd93);
     a ^= a >> 32;
     return (uint32_t) a;
+}
+
+/* Whether FLOW can be cached: one without Geneve options (see emc.h). */
+static inline bool
+cacheable(const struct flow *flow)
+{
+    return !flow->tunnel.opts.len;
+}
+
+/* Whether entry key KEY is FLOW's (FLOW cacheable). */
+static inline bool
+key_equal(const uint64_t *key, const struct flow *flow)
+{
+    return !memcmp(key, flow, EMC_KEY_WORDS * sizeof(uint64_t));
 }
 
 static inline struct emc_entry *
@@ -81,10 +98,15 @@ emc_lookup(struct emc *emc, const struct flow *flow, uint32_t hash)
 {
     struct emc_entry *set = emc_set(emc, hash);
 
+    if (!cacheable(flow)) {
+        emc->n_misses++;
+        return NULL;
+    }
+
     for (int i = 0; i < 2; i++) {
         struct emc_entry *e = &set[i];
 
-        if (e->hash == hash && e->rule && flow_equal(&e->key, flow)) {
+        if (e->hash == hash && e->rule && key_equal(e->key, flow)) {
             if (NF_LIKELY(dpcls_rule_is_live(e->rule, e->serial))) {
                 emc->n_hits++;
                 return e->rule;
@@ -119,10 +141,14 @@ emc_insert(struct emc *emc, const struct flow *flow, uint32_t hash,
     struct emc_entry *set = emc_set(emc, hash);
     struct emc_entry *victim = NULL;
 
+    if (!cacheable(flow)) {
+        return;
+    }
+
     for (int i = 0; i < 2; i++) {
         struct emc_entry *e = &set[i];
 
-        if (e->rule && e->hash == hash && flow_equal(&e->key, flow)) {
+        if (e->rule && e->hash == hash && key_equal(e->key, flow)) {
             /* Same flow: only the megaflow changes. */
             e->rule = rule;
             e->serial = rule->serial;
@@ -136,7 +162,7 @@ emc_insert(struct emc *emc, const struct flow *flow, uint32_t hash,
     if (!victim) {
         victim = &set[emc_random(emc) & 1];
     }
-    victim->key = *flow;
+    memcpy(victim->key, flow, sizeof victim->key);
     victim->hash = hash;
     victim->rule = rule;
     victim->serial = rule->serial;
@@ -149,7 +175,7 @@ emc_probabilistic_insert(struct emc *emc, const struct flow *flow,
 {
     uint32_t n = emc->insert_inv_prob;
 
-    if (!n || (n > 1 && emc_random(emc) % n)) {
+    if (!n || !cacheable(flow) || (n > 1 && emc_random(emc) % n)) {
         return false;
     }
     emc_insert(emc, flow, hash, rule);

@@ -24,6 +24,9 @@
  * traffic with many short flows does not thrash the cache while long flows
  * still enter it after a few packets.
  *
+ * Flows with Geneve options are not cached (see EMC_KEY_WORDS): their
+ * lookups miss and their inserts do nothing.
+ *
  * Threading: as the classifier, one thread (the owner of both).  An EMC
  * must be flushed or destroyed before the classifier its entries point
  * into is destroyed. */
@@ -42,10 +45,23 @@
 #define EMC_DEFAULT_ENTRIES 8192
 #define EMC_DEFAULT_INSERT_INV_PROB 100
 
+/* An entry keeps the words of a flow before its Geneve options' data (the
+ * 256 bytes at its end, lib/packet.h): a flow with options (rare, and
+ * matched on bytes the megaflow may mask) is never cached, so that the
+ * cache keeps less than half of each flow and the rest of the datapath
+ * pays nothing for the options' room. */
+#define EMC_KEY_WORDS (offsetof(struct flow, tunnel.opts.data) / 8)
+_Static_assert(offsetof(struct flow, tunnel.opts.data) % 8 == 0,
+               "the EMC keeps whole words");
+_Static_assert(offsetof(struct flow, tunnel.opts.data)
+                       + sizeof(((struct flow *) 0)->tunnel.opts.data)
+                   == sizeof(struct flow),
+               "the options' data ends the flow");
+
 struct emc_entry {
-    struct flow key;
-    struct dpcls_rule *rule; /* NULL if the entry is empty. */
-    uint64_t serial;         /* rule->serial when inserted. */
+    uint64_t key[EMC_KEY_WORDS]; /* The flow's first words. */
+    struct dpcls_rule *rule;     /* NULL if the entry is empty. */
+    uint64_t serial;             /* rule->serial when inserted. */
     uint32_t hash;
 };
 

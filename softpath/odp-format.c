@@ -278,6 +278,17 @@ format_tunnel(struct buf *b, const void *val, size_t len, const void *mask,
         if (!p->len) {
             continue; /* A flag: printed below. */
         }
+        if (p->len == ODP_LEN_GENEVE) {
+            const uint8_t *gm = NULL;
+            if (m && mnl_attr_get_payload_len(m) == plen) {
+                gm = mnl_attr_get_payload(m);
+            }
+            buf_printf(b, "%sgeneve(", sep);
+            odp_geneve_opts_format(b, mnl_attr_get_payload(attr), gm, plen);
+            buf_put_char(b, ')');
+            sep = ",";
+            continue;
+        }
         const uint8_t *mp = NULL;
         if (m && mnl_attr_get_payload_len(m) == plen) {
             mp = mnl_attr_get_payload(m);

@@ -481,11 +481,82 @@ parse_tunnel(const char **sp, const char *start, struct buf *key,
     return 0;
 }
 
-/* "flags(df|csum)" inside tunnel(): written as a pair "flags=..." would
- * not fit next_pair(), so tunnel() text is pre-split here. */
+static int parse_tunnel_fields(const char **sp, const char *start,
+                               struct buf *key, struct buf *mask, char **errp);
+
+/* Where "geneve(" starts among the top-level fields of the tunnel() text
+ * at S (NULL if it has none), and in *END the tunnel's closing ')' (NULL
+ * if unbalanced). */
+static const char *
+find_geneve(const char *s, const char **end)
+{
+    const char *g = NULL;
+    int depth = 0;
+
+    *end = NULL;
+    for (const char *p = s; *p; p++) {
+        if (!depth && !g && !strncmp(p, "geneve(", 7)
+            && (p == s || p[-1] == ',')) {
+            g = p;
+        }
+        if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            if (!depth) {
+                *end = p;
+                return g;
+            }
+            depth--;
+        }
+    }
+    return g;
+}
+
+/* tunnel(...): "geneve({...})" (the options, in braces that next_pair()
+ * cannot take) is parsed here and cut out of the text, which
+ * parse_tunnel_fields() parses; its attribute goes last. */
 static int
 parse_tunnel_attr(const char **sp, const char *start, struct buf *key,
                   struct buf *mask, char **errp)
+{
+    const char *end;
+    const char *g = find_geneve(*sp, &end);
+
+    if (!g || !end) {
+        return parse_tunnel_fields(sp, start, key, mask, errp);
+    }
+    uint8_t gk[PKT_TUN_OPTS_MAX], gm[PKT_TUN_OPTS_MAX];
+    const char *gs = g + 7, *errat = gs;
+    size_t glen;
+    if (odp_geneve_opts_parse(&gs, gk, gm, &glen, &errat)) {
+        return perr(errp, start, errat, "bad Geneve options");
+    }
+    if (*gs != ')') {
+        return perr(errp, start, gs, "expected \")\" after Geneve options");
+    }
+    gs++;
+    if (*gs == ',') {
+        gs++;
+    }
+    /* The text without "geneve(...)[,]"; positions in errors are those of
+     * the copy. */
+    char *copy = xasprintf("%.*s%s", (int) (g - *sp), *sp, gs);
+    size_t cut = (size_t) (gs - g);
+    const char *cp = copy;
+    int err = parse_tunnel_fields(&cp, copy, key, mask, errp);
+    if (!err) {
+        put_pair(key, mask, OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, gk, gm, glen);
+        *sp += (size_t) (cp - copy) + cut;
+    }
+    free(copy);
+    return err;
+}
+
+/* "flags(df|csum)" inside tunnel(): written as a pair "flags=..." would
+ * not fit next_pair(), so tunnel() text is pre-split here. */
+static int
+parse_tunnel_fields(const char **sp, const char *start, struct buf *key,
+                    struct buf *mask, char **errp)
 {
     const char *s = *sp;
     const char *flags = strstr(s, "flags(");

@@ -131,6 +131,7 @@ static const struct odp_key_policy tun_policies[] = {
     [OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] = { "df", 0, NULL },
     [OVS_TUNNEL_KEY_ATTR_CSUM] = { "csum", 0, NULL },
     [OVS_TUNNEL_KEY_ATTR_OAM] = { "oam", 0, NULL },
+    [OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { "geneve", ODP_LEN_GENEVE, NULL },
 };
 
 const struct odp_tun_flag odp_tun_flags[4] = {
@@ -248,7 +249,7 @@ frag_to_odp(uint8_t nw_frag, bool is_mask)
  * out. */
 static void
 put_tunnel(struct buf *out, const struct pkt_tunnel *t,
-           const struct pkt_tunnel *d, bool is_key)
+           const struct pkt_tunnel *d, bool is_key, size_t opts_len)
 {
     size_t start = odp_put_nested_start(out, OVS_KEY_ATTR_TUNNEL);
 
@@ -288,6 +289,13 @@ put_tunnel(struct buf *out, const struct pkt_tunnel *t,
     if (d->tp_dst) {
         put_u16(out, OVS_TUNNEL_KEY_ATTR_TP_DST, t->tp_dst);
     }
+    /* Geneve options: as long as the key's (a mask's LEN is 0xff and its
+     * DATA masks the key's bytes), possibly empty when a megaflow says
+     * "no options". */
+    if (d->opts.len) {
+        put_attr(out, OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, t->opts.data,
+                 NF_MIN(opts_len, (size_t) PKT_TUN_OPTS_MAX));
+    }
     odp_put_nested_end(out, start);
 }
 
@@ -295,7 +303,7 @@ void
 odp_put_set_tunnel(struct buf *out, const struct pkt_tunnel *t)
 {
     size_t start = odp_put_nested_start(out, OVS_ACTION_ATTR_SET);
-    put_tunnel(out, t, t, true);
+    put_tunnel(out, t, t, true, t->opts.len);
     odp_put_nested_end(out, start);
 }
 
@@ -451,7 +459,7 @@ put_flow(struct buf *out, const struct flow *flow, const struct flow *mask,
     }
     if (!is_zero(mask ? &mask->tunnel : &flow->tunnel, sizeof flow->tunnel)) {
         put_tunnel(out, &src->tunnel, mask ? &mask->tunnel : &flow->tunnel,
-                   mask && !want_mask);
+                   mask && !want_mask, flow->tunnel.opts.len);
     }
     if (mask ? mask->in_port != 0 : true) {
         put_u32(out, OVS_KEY_ATTR_IN_PORT, src->in_port);
@@ -540,6 +548,11 @@ collect(const struct decoder *d, const void *data, size_t len,
         if (p->len >= 0 && plen != (size_t) p->len) {
             return fail(d, nla, "length %zu, expected %d", plen, p->len);
         }
+        if (p->len == ODP_LEN_GENEVE
+            && (plen % 4 || plen > PKT_TUN_OPTS_MAX)) {
+            return fail(d, nla, "length %zu, expected 0 to %d in steps of 4",
+                        plen, PKT_TUN_OPTS_MAX);
+        }
         if (p->len == ODP_LEN_MPLS
             && (plen == 0 || plen % 4 || plen / 4 > FLOW_MAX_MPLS_LABELS)) {
             return fail(d, nla, "length %zu, expected 4 to %d in steps of 4",
@@ -584,6 +597,19 @@ decode_tunnel(const struct decoder *d, const struct nlattr *outer,
     TUN_GET(OVS_TUNNEL_KEY_ATTR_TP_SRC, t->tp_src);
     TUN_GET(OVS_TUNNEL_KEY_ATTR_TP_DST, t->tp_dst);
 #undef TUN_GET
+    if (a[OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS]) {
+        const struct nlattr *g = a[OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS];
+        size_t glen = mnl_attr_get_payload_len(g);
+        if (!d->is_mask) {
+            if (odp_geneve_opts_check(mnl_attr_get_payload(g), glen)) {
+                return fail(&td, g, "options are not whole TLVs");
+            }
+        }
+        memcpy(t->opts.data, mnl_attr_get_payload(g), glen);
+        /* A mask matches the options' length exactly whenever it has
+         * the attribute (a key's length is the attribute's). */
+        t->opts.len = d->is_mask ? 0xff : (uint8_t) glen;
+    }
     t->flags =
         ((a[OVS_TUNNEL_KEY_ATTR_ID] ? PKT_TUN_F_KEY : 0)
          | (a[OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] ? PKT_TUN_F_DONT_FRAGMENT : 0)

@@ -165,6 +165,37 @@ void odp_put_drop(struct buf *, uint32_t reason);
 /* tnl_push with PUSH's fixed part and its first header_len header bytes;
  * tnl_pop(PORT). */
 void odp_put_tnl_push(struct buf *, const struct odp_action_push_tnl *push);
+
+/* Geneve options (odp-geneve.c), the payload of
+ * OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS and of struct pkt_tun_opts in its
+ * datapath form.
+ *
+ * odp_geneve_opts_check(): 0 if the LEN bytes at OPTS are whole option
+ * TLVs (LEN a multiple of 4, at most PKT_TUN_OPTS_MAX), else EINVAL.
+ *
+ * odp_geneve_opts_format(): the options as Open vSwitch 3.1's dpctl
+ * prints them inside "geneve(...)": "{class=0x102,type=0x80,len=4,0xa}"
+ * per option, with "/MASK" where MASK (LEN bytes, or NULL for an exact
+ * key) is partial and fields under a zero mask left out.  The options are
+ * walked by the key's lengths.
+ *
+ * odp_geneve_opts_parse(): parses that text at *SP (up to, not including,
+ * the closing ')') into KEY and MASK (room for PKT_TUN_OPTS_MAX bytes
+ * each), the byte count in *LENP; a field not given has a zero mask, one
+ * given without "/MASK" an all-ones one.  Returns 0 (advancing *SP) or
+ * EINVAL with *ERRAT where the text is wrong.
+ *
+ * odp_tnl_push_add_geneve_opts(): appends the LEN bytes of options OPTS
+ * to the Geneve header that ends PUSH's header (its opt_len grows).
+ * Returns 0, EINVAL (not a Geneve tnl_push, or OPTS not whole TLVs) or
+ * EMSGSIZE (more than 252 bytes of options, or no room). */
+int odp_geneve_opts_check(const void *opts, size_t len);
+void odp_geneve_opts_format(struct buf *, const uint8_t *opts,
+                            const uint8_t *mask, size_t len);
+int odp_geneve_opts_parse(const char **sp, uint8_t *key, uint8_t *mask,
+                          size_t *lenp, const char **errat);
+int odp_tnl_push_add_geneve_opts(struct odp_action_push_tnl *push,
+                                 const uint8_t *opts, size_t len);
 void odp_put_tnl_pop(struct buf *, uint32_t port);
 /* set(ATTR) or, with MASK, set_masked: KEY_TYPE is an OVS_KEY_ATTR_* and
  * VALUE/MASK its LEN-byte payload. */
@@ -226,8 +257,9 @@ struct odp_key_policy {
     const struct odp_field *fields; /* NULL-name-terminated; or NULL. */
 };
 #define ODP_LEN_NESTED (-1)
-#define ODP_LEN_MPLS (-2) /* 1 to FLOW_MAX_MPLS_LABELS be32 entries. */
-#define ODP_LEN_NONE (-3) /* Not accepted. */
+#define ODP_LEN_MPLS (-2)   /* 1 to FLOW_MAX_MPLS_LABELS be32 entries. */
+#define ODP_LEN_NONE (-3)   /* Not accepted. */
+#define ODP_LEN_GENEVE (-4) /* Geneve options: 0 to 252 in steps of 4. */
 
 /* Policies indexed by OVS_KEY_ATTR_* and OVS_TUNNEL_KEY_ATTR_*; NULL
  * name = unknown type. */

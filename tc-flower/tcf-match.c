@@ -104,6 +104,10 @@ translate_tunnel(const struct flow *key, const struct flow *mask,
     if (mt->tp_src) {
         return refuse(why, "tunnel tp_src", "");
     }
+    if (!nf_bytes_all(&mt->opts, sizeof mt->opts, 0)) {
+        /* Geneve options (flower's ENC_OPTS) are not translated. */
+        return refuse(why, "geneve options", " (not supported)");
+    }
     if (mt->tun_id) {
         uint64_t id = kt->tun_id & mt->tun_id;
         if ((be64toh(mt->tun_id) & UINT32_MAX) != UINT32_MAX) {

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "lib/coverage.h"
-#include "lib/hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofctl/actions.h"
@@ -443,19 +442,6 @@ ofproto_tlv_normalize_flow(const struct ofproto *p, struct of_flow *f,
         return c.err;
     }
     return 0;
-}
-
-uint32_t
-ofproto_tlv_match_hash(const struct of_match *m)
-{
-    const struct of_tun_md *md = &m->tun_md;
-    uint32_t h;
-
-    if (!md->present) {
-        return 0;
-    }
-    h = hash_bytes(md, sizeof *md, 0);
-    return h ? h : 1;
 }
 
 bool

@@ -654,11 +654,6 @@ ofproto_key_from_match(const struct of_match *m, struct ofproto_key *key,
     key->meta = m->meta;
     mask->flow = m->mask;
     mask->meta = m->meta_mask;
-    /* The key has no room for tunnel metadata, and packets carry none yet
-     * (the datapath does not keep Geneve options): a rule that matches
-     * some gets a nonzero hash of it in the pad word, always zero in
-     * packets, so that it matches no packet and rules that differ only in
-     * tunnel metadata stay apart (ofproto-tlv.h). */
-    key->meta.pad = ofproto_tlv_match_hash(m);
-    mask->meta.pad = key->meta.pad ? UINT32_MAX : 0;
+    /* Tunnel metadata in its OpenFlow form (ofproto-tlv.h). */
+    ofproto_tlv_match_to_key(m, key, mask);
 }

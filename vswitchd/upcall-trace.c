@@ -32,6 +32,7 @@
 #include "offload/offload.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
+#include "vswitchd/ofproto-tlv.h"
 #include "vswitchd/upcall-private.h"
 #include "vswitchd/xlate.h"
 
@@ -55,6 +56,12 @@ parse_bridge_flow(const char *bridge, const char *flow_text,
     }
 
     *flow = fl->match.flow;
+    if (fl->match.tun_md.present) {
+        /* tun_metadata given in the flow: the options that carry it. */
+        uint64_t used;
+        flow->tunnel.opts.len = (uint8_t) ofproto_tlv_md_to_geneve(
+            ofp, &fl->match, flow->tunnel.opts.data, &used);
+    }
     uint16_t ofp_in = (uint16_t) flow->in_port;
     uint32_t odp_in = xlate_odp_port(ofp, ofp_in);
     if (odp_in == DPIF_PORT_ANY) {
@@ -182,6 +189,17 @@ format_megaflow(const struct flow *flow, const struct flow *mask,
         v[i] = f[i] & k[i];
     }
     m.mask = *mask;
+    /* Geneve options as the tun_metadata fields they map to. */
+    memset(&m.flow.tunnel.opts, 0, sizeof m.flow.tunnel.opts);
+    memset(&m.mask.tunnel.opts, 0, sizeof m.mask.tunnel.opts);
+    struct ofproto *ofp = xlate_flow_bridge(flow);
+    if (ofp && mask->tunnel.opts.len) {
+        char *why = NULL;
+        if (ofproto_tlv_md_from_geneve_masked(ofp, &flow->tunnel.opts,
+                                              &mask->tunnel.opts, &m, &why)) {
+            free(why);
+        }
+    }
     m.flow.in_port = ofp_in;
     m.mask.in_port = 0xffff;
     m.flow.recirc_id = m.mask.recirc_id = 0;
@@ -271,6 +289,12 @@ trace_flow_format(const struct of_match *st, struct buf *out)
             trace_take(&m, st, OF_F_TUN_ID);
         }
     }
+    /* tun_metadata the packet's options map to (or actions set). */
+    for (unsigned i = 0; i < OF_N_TUN_MD; i++) {
+        if (st->tun_md.present & (UINT64_C(1) << i)) {
+            trace_take(&m, st, OF_F_TUN_METADATA0 + i);
+        }
+    }
 
     /* Ethernet: the first VLAN header always (vlan_tci=0x0000 when
      * untagged), the second when the first is there. */
@@ -356,6 +380,21 @@ trace_start_state(const struct flow *flow, uint16_t ofp_in,
     of_match_init_catchall(st);
     st->flow = *flow;
     st->flow.in_port = ofp_in;
+}
+
+/* Maps the Geneve options of FLOW (the datapath's flow) into ST's
+ * tun_metadata as translation does. */
+static void
+trace_start_opts(const struct flow *flow, struct of_match *st)
+{
+    struct ofproto *ofp = xlate_flow_bridge(flow);
+    char *why = NULL;
+
+    if (ofp && flow->tunnel.opts.len
+        && ofproto_tlv_md_from_geneve(ofp, &flow->tunnel.opts, st, &why)) {
+        free(why);
+    }
+    memset(&st->flow.tunnel.opts, 0, sizeof st->flow.tunnel.opts);
 }
 
 /* The datapath-flow form's flow: TEXT in the datapath's syntax
@@ -468,6 +507,7 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
 
     struct of_match start, final;
     trace_start_state(&shown, fl.match.flow.in_port, &start);
+    trace_start_opts(&flow, &start);
     buf_put_cstr(&out, "Flow: ");
     trace_flow_format(&start, &out);
     buf_put_cstr(&out, "\n\n");

@@ -41,6 +41,7 @@
 #include "lib/vlog.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
+#include "vswitchd/ofproto-tlv.h"
 #include "vswitchd/tnl-neigh.h"
 #include "vswitchd/tnl-port.h"
 #include "vswitchd/tnl-route.h"
@@ -436,6 +437,15 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     }
     tnl_port_cfg_output(cfg, &st->tunnel, ip ? st->nw_tos : 0,
                         ip ? st->nw_ttl : 0, &tun);
+    /* tun_metadata goes out as Geneve options (the whole options the
+     * bridge maps; the output depends on every field it reads). */
+    memset(&tun.opts, 0, sizeof tun.opts);
+    if (cfg->type == ODP_TNL_TYPE_GENEVE) {
+        uint64_t used;
+        tun.opts.len = (uint8_t) ofproto_tlv_md_to_geneve(
+            ctx->xbridge->ofproto, &ctx->st, tun.opts.data, &used);
+        ctx->wc.flow.tunnel.opts.present |= used;
+    }
     bool v6 = !tun.ip_dst;
     if (v6 && IN6_IS_ADDR_UNSPECIFIED(&tun.ipv6_dst)) {
         xlate_trace(ctx,
@@ -537,7 +547,8 @@ xlate_tnl_output(struct xctx *ctx, const struct xport *xp)
     push.header_len = (uint32_t) tnl_port_build_header(
         cfg->type, cfg->dst_port, (tun.flags & PKT_TUN_F_CSUM) != 0, &tun,
         &local->mac, &nh_mac, push.header);
-    if (!push.header_len) {
+    if (!push.header_len
+        || odp_tnl_push_add_geneve_opts(&push, tun.opts.data, tun.opts.len)) {
         xlate_trace(ctx,
                     "-> output to tunnel %s: cannot build the outer "
                     "header: dropped",

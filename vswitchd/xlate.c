@@ -34,6 +34,7 @@
 #include "ofctl/match.h"
 #include "softpath/dpif.h"
 #include "softpath/odp.h"
+#include "vswitchd/ofproto-tlv.h"
 #include "vswitchd/xlate-private.h"
 #include "vswitchd/tnl-port.h"
 #include "vswitchd/xlate.h"
@@ -42,6 +43,7 @@ VLOG_DEFINE_THIS_MODULE(xlate);
 
 COVERAGE_DEFINE(xlate_flow);
 COVERAGE_DEFINE(xlate_tnl_no_port);
+COVERAGE_DEFINE(xlate_geneve_invalid);
 COVERAGE_DEFINE(xlate_too_deep);
 COVERAGE_DEFINE(xlate_unsupported_action);
 
@@ -330,6 +332,8 @@ ctx_key(const struct xctx *ctx)
     struct ofproto_key key;
     key.flow = ctx->st.flow;
     key.meta = ctx->st.meta;
+    /* tun_metadata in the classifier's form (ofproto-tlv.h). */
+    ofproto_tlv_md_to_key(&ctx->st, &key.flow.tunnel.opts, NULL);
     return key;
 }
 
@@ -567,6 +571,9 @@ subfield_read(struct xctx *ctx, const struct of_subfield *sf)
     of_match_get(&ctx->st, f, &v, &m);
     if (field_in_packet(f)) {
         wc_field(ctx, f);
+    } else if (f->where == OF_IN_TUN_MD) {
+        /* It may be the packet's own option. */
+        ctx->wc.flow.tunnel.opts.present |= UINT64_C(1) << f->ofs;
     }
     return bits_get(&v, f->n_bytes, sf->ofs, sf->n_bits);
 }
@@ -1195,6 +1202,34 @@ xlate_out_uninit(struct xlate_out *out)
     memset(out, 0, sizeof *out);
 }
 
+/* Maps the Geneve options of the packet in CTX, which arrived on IN,
+ * into its tun_metadata fields.  Returns true, or false after making
+ * CTX's translation a drop of every packet with the same options when
+ * they are invalid for the bridge (Open vSwitch: "Invalid Geneve tunnel
+ * metadata"). */
+static bool
+xlate_geneve_opts_in(struct xctx *ctx, const struct xport *in)
+{
+    char *why = NULL;
+
+    if (ofproto_tlv_md_from_geneve(in->xbridge->ofproto,
+                                   &ctx->base.tunnel.opts, &ctx->st, &why)) {
+        COVERAGE_INC(xlate_geneve_invalid);
+        VLOG_WARN_RL(&rl,
+                     "%s: packet from tunnel port %s dropped: invalid "
+                     "Geneve tunnel metadata: %s",
+                     in->xbridge->name, in->name, why);
+        xlate_trace(ctx, "Invalid Geneve tunnel metadata (%s): dropped", why);
+        free(why);
+        memset(&ctx->out->mask, 0xff, sizeof ctx->out->mask);
+        of_acts_destroy(&ctx->action_set);
+        return false;
+    }
+    /* The raw options are the datapath's; OpenFlow sees tun_metadata. */
+    memset(&ctx->st.flow.tunnel.opts, 0, sizeof ctx->st.flow.tunnel.opts);
+    return true;
+}
+
 int
 xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
            struct buf *trace_out, struct xlate_out *out)
@@ -1234,6 +1269,9 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     ctx_init(&ctx, in->xbridge, flow, in->ofp_port, packet, may_learn,
              trace_out, out);
     ctx.wc.flow.tunnel = tnl_wc.flow.tunnel;
+    if (flow->tunnel.opts.len && !xlate_geneve_opts_in(&ctx, in)) {
+        return 0;
+    }
     xlate_trace(&ctx, "bridge(\"%s\")", in->xbridge->name);
     xlate_trace(&ctx, "-------------");
     xlate_table(&ctx, 0);
@@ -1241,6 +1279,14 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     run_action_set(&ctx);
     of_acts_destroy(&ctx.action_set);
     finish_mask(&ctx);
+    /* The options consulted, in the datapath's form; a packet that came
+     * through no Geneve port has none, and its key no options attribute. */
+    if (in->tnl && in->tnl->type == ODP_TNL_TYPE_GENEVE) {
+        ofproto_tlv_md_mask(in->xbridge->ofproto, &flow->tunnel.opts,
+                            &ctx.wc.flow.tunnel.opts, &out->mask.tunnel.opts);
+    } else {
+        memset(&out->mask.tunnel.opts, 0, sizeof out->mask.tunnel.opts);
+    }
     if (out->final) {
         *out->final = ctx.st;
     }

@@ -74,18 +74,7 @@ make_tmpdir
 . "$(dirname "$0")/tunnel-lib.sh"
 tnl_init "$NF_TMP" "nf-tunnel-$$"
 on_exit tnl_cleanup
-# After a failure, the end of every switch's logs (lib.sh's own dump only
-# looks in NICFLOW_LOGDIR).
-_tnl_dump_logs() {
-    [ "$NF_FAILED" = 0 ] && return 0
-    local f
-    for f in "$NF_TMP"/host*/*.log; do
-        [ -e "$f" ] && [ ! -L "$f" ] || continue
-        echo "# --- last lines of ${f#"$NF_TMP"/} ---"
-        tail -n 25 "$f" | sed 's/^/# /'
-    done >&"$NF_STDOUT"
-}
-on_exit _tnl_dump_logs
+on_exit tnl_dump_logs
 
 declare -A KEY=([vxlan]=5001 [gre]=5002 [geneve]=5003)
 diag "SWITCH=$SWITCH (hostA: $KIND_A, hostB: $KIND_B), types: $TYPES, reference: $TNL_REF"
@@ -98,34 +87,6 @@ pingfails() { ! tnl_ping "$1" "$2" 2; }
 # ns NAME: a namespace of the topology.
 ns() { echo "${TNL_NS[$1]}"; }
 
-# cap_start NAME NS IFACE FILTER...: tcpdump in NS on IFACE into
-# $NF_TMP/NAME.pcap, returned once it listens; its pid in CAP_PID[NAME].
-declare -A CAP_PID
-cap_start() {
-    local name=$1 n=$2 ifc=$3
-    shift 3
-    rm -f "$NF_TMP/$name.pcap" "$NF_TMP/$name.err"
-    ip netns exec "$n" tcpdump --immediate-mode -U -n -i "$ifc" -w "$NF_TMP/$name.pcap" "$@" \
-        2> "$NF_TMP/$name.err" &
-    CAP_PID[$name]=$!
-    for _ in $(seq 50); do
-        grep -q 'listening on' "$NF_TMP/$name.err" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
-# cap_stop NAME: stops it; the decoded capture, one line per packet
-# (tcpdump -v's continuation lines joined), is in $NF_TMP/NAME.txt.
-cap_stop() {
-    local name=$1
-    sleep 0.2
-    kill -INT "${CAP_PID[$name]}" 2>/dev/null
-    wait "${CAP_PID[$name]}" 2>/dev/null
-    tcpdump -n -e -v -r "$NF_TMP/$name.pcap" 2>/dev/null \
-        | awk '/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+ / {if (r != "") print r; r = $0; next}
-               {sub(/^[ \t]+/, ""); r = r " " $0}
-               END {if (r != "") print r}' > "$NF_TMP/$name.txt"
-}
 # cap_has NAME REGEX: a packet of that capture matches REGEX.
 cap_has() {
     grep -Eq -- "$2" "$NF_TMP/$1.txt" && return 0

@@ -523,3 +523,47 @@ tnl_compare_file() {
     diff <(echo "$a") <(echo "$b") | sed -n 's/^</ref:/p; s/^>/got:/p'
     return 1
 }
+
+# cap_start NAME NS IFACE FILTER...: tcpdump in NS on IFACE into
+# $NF_TMP/NAME.pcap, returned once it listens; its pid in CAP_PID[NAME].
+declare -A CAP_PID
+cap_start() {
+    local name=$1 n=$2 ifc=$3
+    shift 3
+    rm -f "$NF_TMP/$name.pcap" "$NF_TMP/$name.err"
+    ip netns exec "$n" tcpdump --immediate-mode -U -n -i "$ifc" -w "$NF_TMP/$name.pcap" "$@" \
+        2> "$NF_TMP/$name.err" &
+    CAP_PID[$name]=$!
+    for _ in $(seq 50); do
+        grep -q 'listening on' "$NF_TMP/$name.err" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# cap_stop NAME [FLAGS...]: stops it; the decoded capture, one line per
+# packet (continuation lines joined), is in $NF_TMP/NAME.txt, decoded by
+# tcpdump with FLAGS (default -e -v).
+cap_stop() {
+    local name=$1
+    shift
+    [ $# -gt 0 ] || set -- -e -v
+    sleep 0.2
+    kill -INT "${CAP_PID[$name]}" 2>/dev/null
+    wait "${CAP_PID[$name]}" 2>/dev/null
+    tcpdump -n "$@" -r "$NF_TMP/$name.pcap" 2>/dev/null \
+        | awk '/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+ / {if (r != "") print r; r = $0; next}
+               {sub(/^[ \t]+/, ""); r = r " " $0}
+               END {if (r != "") print r}' > "$NF_TMP/$name.txt"
+}
+
+# tnl_dump_logs: after a failure, the end of every switch's log of the
+# topology (lib.sh's own dump only looks in NICFLOW_LOGDIR); for on_exit.
+tnl_dump_logs() {
+    [ "$NF_FAILED" = 0 ] && return 0
+    local f
+    for f in "$NF_TMP"/host*/*.log; do
+        [ -e "$f" ] && [ ! -L "$f" ] || continue
+        echo "# --- last lines of ${f#"$NF_TMP"/} ---"
+        tail -n 25 "$f" | sed 's/^/# /'
+    done >&"$NF_STDOUT"
+}

@@ -755,6 +755,22 @@ test_emc_hit_miss(void **state)
         assert_null(emc_lookup(&emc, &pkts[i], h));
     }
 
+    /* A flow with Geneve options is never cached: the EMC keeps only the
+     * words before the options' data. */
+    struct flow opt = pkts[0];
+    opt.tunnel.opts.len = 8;
+    memcpy(opt.tunnel.opts.data, "\xff\xff\x00\x01\x01\x00\x00\x07", 8);
+    uint32_t oh = emc_hash(&opt);
+    emc_insert(&emc, &opt, oh, rule);
+    assert_null(emc_lookup(&emc, &opt, oh));
+    assert_false(emc_probabilistic_insert(&emc, &opt, oh, rule));
+    assert_null(emc_lookup(&emc, &opt, oh));
+    /* ... and does not hit the entry of the same flow without options. */
+    emc_insert(&emc, &pkts[0], h, rule);
+    assert_ptr_equal(emc_lookup(&emc, &pkts[0], h), rule);
+    assert_null(emc_lookup(&emc, &opt, emc_hash(&opt)));
+    emc_flush(&emc);
+
     /* 1 in 10: over 10,000 misses, about 1,000 inserts. */
     emc_set_insert_inv_prob(&emc, 10);
     int n_inserted = 0;
@@ -807,9 +823,12 @@ test_emc_never_stale(void **state)
             n++;
         }
     }
-    /* A fixed working set of packets, so that the EMC gets hits. */
+    /* A fixed working set of packets, so that the EMC gets hits.  They
+     * are datapath flows without Geneve options (options' length 0 and
+     * data zero), the only ones the EMC caches. */
     for (size_t i = 0; i < ARRAY_SIZE(pkts); i++) {
         random_packet(rules, n, &pkts[i], false);
+        memset(&pkts[i].tunnel.opts, 0, sizeof pkts[i].tunnel.opts);
     }
 
     for (int round = 0; round < N_ROUNDS; round++) {

@@ -310,6 +310,9 @@ static const struct xcase cases[] = {
       "tc: no match on tunnel flags (oam)" },
     { "tunnel(" TUN_A "),in_port(2),eth()", "1", MATCH,
       "tc: no match on tunnel (p2 is not a tunnel port)" },
+    { "tunnel(" TUN_A ",geneve({class=0xffff,type=0,len=4,0x1234})),"
+      "in_port(6),eth()", "2", MATCH,
+      "tc: no match on geneve options (not supported)" },
 
     /* Refused tunnel actions. */
     { "in_port(1),eth()",
@@ -318,6 +321,10 @@ static const struct xcase cases[] = {
     { "in_port(1),eth()",
       "set(tunnel(tun_id=0x5,dst=10.0.0.9,ttl=64,flags(oam))),5", ACTION,
       "tc: action set(tunnel) with oam cannot be offloaded" },
+    { "in_port(1),eth()",
+      "set(tunnel(tun_id=0x5,dst=10.0.0.9,ttl=64,tp_dst=6081,"
+      "geneve({class=0xffff,type=0,len=4,0x1234}))),6", ACTION,
+      "tc: action set(tunnel) with geneve options cannot be offloaded" },
     { "in_port(1),eth()", "5", ACTION,
       "tc: output to vxlan_sys_4789 (a vxlan tunnel port) without "
       "set(tunnel)" },

@@ -2,8 +2,8 @@
  * (vswitchd/ofproto-tlv.h): NXT_TLV_TABLE_MOD semantics and errors as
  * Open vSwitch 3.1 has them, and flows naming tun_metadata fields —
  * refused while unmapped, given the mapping's length when mapped, kept
- * apart by the classifier, never matching a packet (packets carry no
- * options yet), and selected by non-strict and strict flow-mods. */
+ * apart by the classifier, and selected by non-strict and strict
+ * flow-mods.  (Packets' options matching them: test-vswitchd-geneve.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
