@@ -174,6 +174,8 @@ static const struct msg_row rows[] = {
     MP(TABLE_FEATURES_REPLY, "OFPST_TABLE_FEATURES reply", V13UP, MP_REP, 12),
     MP(PORT_DESC_REQUEST, "OFPST_PORT_DESC request", V13UP, MP_REQ, 13),
     MP(PORT_DESC_REPLY, "OFPST_PORT_DESC reply", V13UP, MP_REP, 13),
+    MP(TABLE_DESC_REQUEST, "OFPST_TABLE_DESC request", V14UP, MP_REQ, 14),
+    MP(TABLE_DESC_REPLY, "OFPST_TABLE_DESC reply", V14UP, MP_REP, 14),
     /* OpenFlow 1.0 has no port-desc request; Open vSwitch answers one
      * sent as stats type 13 anyway (ovs-ofctl dump-ports-desc with 1.0). */
     MP(PORT_DESC_REQUEST, "OFPST_PORT_DESC request", V10, MP_REQ, 13),
@@ -280,6 +282,7 @@ of_type_reply(enum of_type type)
         { OF_T_METER_FEATURES_REQUEST, OF_T_METER_FEATURES_REPLY },
         { OF_T_TABLE_FEATURES_REQUEST, OF_T_TABLE_FEATURES_REPLY },
         { OF_T_PORT_DESC_REQUEST, OF_T_PORT_DESC_REPLY },
+        { OF_T_TABLE_DESC_REQUEST, OF_T_TABLE_DESC_REPLY },
         { OF_T_FLOW_MONITOR_REQUEST, OF_T_FLOW_MONITOR_REPLY },
         { OF_T_NXT_ROLE_REQUEST, OF_T_NXT_ROLE_REPLY },
         { OF_T_NXST_FLOW_REQUEST, OF_T_NXST_FLOW_REPLY },

@@ -558,6 +558,45 @@ of_table_desc_format(struct buf *b, const struct of_table_desc *td)
 }
 
 void
+of_table_desc_reply_encode(struct buf *b, uint8_t version, uint32_t xid,
+                           const struct of_table_desc *tds, size_t n)
+{
+    of_msg_start(b, OF_T_TABLE_DESC_REPLY, version, xid);
+    for (size_t i = 0; i < n; i++) {
+        of_table_desc_put(b, &tds[i]);
+    }
+    of_msg_finish(b);
+}
+
+enum of_err
+of_table_desc_reply_decode(const struct of_msg *msg,
+                           struct of_table_desc **tdsp, size_t *np)
+{
+    struct of_table_desc *tds = NULL;
+    size_t n = 0, cap = 0;
+    struct of_cursor c;
+
+    of_cursor_init(&c, msg->body, msg->body_len);
+    while (c.left) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            tds = xrealloc(tds, cap * sizeof *tds);
+        }
+        enum of_err err = of_table_desc_pull(&c, &tds[n]);
+        if (err) {
+            free(tds);
+            *tdsp = NULL;
+            *np = 0;
+            return err;
+        }
+        n++;
+    }
+    *tdsp = tds;
+    *np = n;
+    return 0;
+}
+
+void
 of_table_status_encode(struct buf *b, uint8_t version, uint32_t xid,
                        const struct of_table_status *ts)
 {
@@ -1303,7 +1342,21 @@ of_table_msg_format(struct buf *b, const struct of_msg *msg)
         return err;
     }
     case OF_T_TABLE_STATS_REQUEST:
+    case OF_T_TABLE_DESC_REQUEST:
         return msg->body_len ? OF_ERR_OFPBRC_BAD_LEN : 0;
+    case OF_T_TABLE_DESC_REPLY: {
+        struct of_table_desc *tds;
+        size_t n;
+        err = of_table_desc_reply_decode(msg, &tds, &n);
+        if (!err) {
+            buf_put_cstr(b, "\n");
+            for (size_t i = 0; i < n; i++) {
+                of_table_desc_format(b, &tds[i]);
+            }
+        }
+        free(tds);
+        return err;
+    }
     case OF_T_TABLE_STATUS: {
         struct of_table_status ts;
         err = of_table_status_decode(msg, &ts);

@@ -154,9 +154,8 @@ void of_table_features_format(struct buf *, uint8_t version,
 /* ---------------------------------------------------------------------
  * Table descriptions and table status (OpenFlow 1.4+).
  *
- * The OFPMP_TABLE_DESC multipart messages have no enum of_type yet; the
- * entry codec below is what they will carry, and what table status
- * carries now.
+ * Table descriptions travel in OFPMP_TABLE_DESC replies and in table
+ * status messages.
  * --------------------------------------------------------------------- */
 
 /* Eviction flags (OFPTMPEF14_*). */
@@ -183,6 +182,16 @@ enum of_err of_table_desc_pull(struct of_cursor *, struct of_table_desc *);
 /* "  table 1:", then the eviction and vacancy lines, as ovs-ofctl prints
  * a table description. */
 void of_table_desc_format(struct buf *, const struct of_table_desc *);
+
+/* Encodes a table-desc reply (OpenFlow 1.4+) with the N descriptions at
+ * TDS, in one message (254 tables fit well within 64 kB). */
+void of_table_desc_reply_encode(struct buf *, uint8_t version, uint32_t xid,
+                                const struct of_table_desc *tds, size_t n);
+/* Decodes a table-desc reply into a new array *TDSP of *NP descriptions
+ * (caller frees; NULL and 0 on error).  Errors as of_table_desc_pull(). */
+enum of_err of_table_desc_reply_decode(const struct of_msg *,
+                                       struct of_table_desc **tdsp,
+                                       size_t *np);
 
 /* Table status reasons. */
 #define OF_TABLE_STATUS_VACANCY_DOWN 3

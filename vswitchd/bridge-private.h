@@ -219,4 +219,11 @@ uint32_t bridge_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
 void bridge_meter_stats(void *aux, uint32_t dp_meter,
                         struct of_meter_stats *stats);
 
+/* bridge-table.c: applies Bridge row ROW's flow_tables (Flow_Table rows:
+ * name, flow_limit, overflow_policy, groups) to BR's OpenFlow tables;
+ * tables it does not list get the defaults.  Cheap when nothing changed
+ * (ofproto_configure_table() compares). */
+void bridge_tables_configure(struct bridge *br,
+                             const struct ovsdb_idl_row *row);
+
 #endif /* NICFLOW_VSWITCHD_BRIDGE_PRIVATE_H */

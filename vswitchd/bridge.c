@@ -739,6 +739,7 @@ bridge_reconfigure(struct bridge *br, const struct ovsdb_idl_row *row,
         br->mac_table_size = size;
         xlate_bridge_set(br->ofproto, br->dpif, br->name, aging, size);
     }
+    bridge_tables_configure(br, row);
 }
 
 /* Creates the bridge of ROW.  A bridge that cannot run is still created,
@@ -1422,8 +1423,10 @@ bridge_reconnect_cb(struct unixctl_conn *conn, int argc, const char *argv[],
 void
 bridge_init(struct evloop *loop, const char *remote)
 {
-    static const char *tables[] = { "Open_vSwitch", "Bridge", "Port",
-                                    "Interface", "Controller" };
+    static const char *tables[] = {
+        "Open_vSwitch", "Bridge",     "Port",
+        "Interface",    "Controller", "Flow_Table"
+    };
 
     bridge_loop = loop;
 #ifdef HAVE_DPDK

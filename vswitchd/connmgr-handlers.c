@@ -573,14 +573,21 @@ h_table_mod(struct ofconn *c, const struct of_msg *m)
     if (err) {
         return err;
     }
-    if (tm.table_id == OF_TABLE_ALL) {
-        for (size_t i = 0; i < OFPROTO_N_VISIBLE_TABLES; i++) {
-            ofp(c)->tables[i].config = tm.config;
-        }
-    } else if (tm.table_id < OFPROTO_N_VISIBLE_TABLES) {
-        ofp(c)->tables[tm.table_id].config = tm.config;
-    } else {
+    if (c->version < OF_V14) {
+        /* Before 1.4 the bits meant table-miss behaviour, which Open
+         * vSwitch ignores; eviction is a 1.4 bit. */
+        tm.config &= ~(OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS);
+    }
+    if (tm.table_id != OF_TABLE_ALL
+        && tm.table_id >= OFPROTO_N_VISIBLE_TABLES) {
         return OF_ERR_OFPTMFC_BAD_TABLE;
+    }
+    for (size_t i = 0; i < OFPROTO_N_VISIBLE_TABLES; i++) {
+        if (tm.table_id == OF_TABLE_ALL || tm.table_id == i) {
+            /* Turning eviction on evicts down to the table's limit. */
+            ofp(c)->tables[i].config = tm.config;
+            ofproto_table_config_changed(ofp(c), (uint8_t) i);
+        }
     }
     return 0;
 }
@@ -1006,6 +1013,7 @@ static const struct handler handlers[OF_N_TYPES] = {
     [OF_T_METER_CONFIG_REQUEST] = { connmgr_handle_meter_config, 0 },
     [OF_T_METER_FEATURES_REQUEST] = { connmgr_handle_meter_features, 0 },
     [OF_T_TABLE_FEATURES_REQUEST] = { connmgr_handle_table_features, 0 },
+    [OF_T_TABLE_DESC_REQUEST] = { connmgr_handle_table_desc, 0 },
     [OF_T_PORT_DESC_REQUEST] = { connmgr_handle_port_desc, 0 },
     [OF_T_FLOW_MONITOR_REQUEST] = { connmgr_handle_flow_monitor, 0 },
     [OF_T_NXST_FLOW_MONITOR_REQUEST] = { connmgr_handle_flow_monitor, 0 },

@@ -140,6 +140,7 @@ enum of_err connmgr_handle_queue_stats(struct ofconn *, const struct of_msg *);
 enum of_err connmgr_handle_queue_get_config(struct ofconn *,
                                             const struct of_msg *);
 enum of_err connmgr_handle_table_stats(struct ofconn *, const struct of_msg *);
+enum of_err connmgr_handle_table_desc(struct ofconn *, const struct of_msg *);
 enum of_err connmgr_handle_table_features(struct ofconn *,
                                           const struct of_msg *);
 enum of_err connmgr_handle_group_desc(struct ofconn *, const struct of_msg *);

@@ -260,6 +260,14 @@ connmgr_handle_queue_get_config(struct ofconn *c, const struct of_msg *m)
     return 0;
 }
 
+/* What a table's statistics and features give as its size: its flow_limit,
+ * or Open vSwitch's figure for an unlimited table. */
+static uint32_t
+table_max_entries(const struct ofproto_table *t)
+{
+    return NF_MIN(t->max_flows, 1000000u);
+}
+
 enum of_err
 connmgr_handle_table_stats(struct ofconn *c, const struct of_msg *m)
 {
@@ -280,10 +288,13 @@ connmgr_handle_table_stats(struct ofconn *c, const struct of_msg *m)
         ts->active_count = (uint32_t) ofproto_cls_count(&t->cls);
         ts->lookup_count = t->n_lookups;
         ts->matched_count = t->n_matched;
-        /* No name: ovs-ofctl then shows table numbers, as with Open
-         * vSwitch, whose tables are unnamed unless configured. */
+        /* Unnamed unless a Flow_Table row names it: ovs-ofctl then shows
+         * table numbers, as with Open vSwitch. */
+        if (t->name) {
+            snprintf(ts->name, sizeof ts->name, "%s", t->name);
+        }
         ts->wildcards = 0x3fffff; /* OFPFW10_ALL: anything can wildcard. */
-        ts->max_entries = 1000000;
+        ts->max_entries = table_max_entries(t);
     }
     of_table_stats_reply_encode(&b, c->version, m->xid, &l);
     of_table_stats_list_destroy(&l);
@@ -315,7 +326,8 @@ oxm_id(const struct of_field *f, bool masked)
 }
 
 static void
-fill_table_features(struct of_table_features *tf, uint8_t table_id)
+fill_table_features(struct of_table_features *tf, uint8_t table_id,
+                    const struct ofproto_table *table)
 {
     static const uint16_t instructions[] = { 1, 2, 3, 4, 5, 6 };
     static const uint16_t actions[] = { 0,  22, 25, 18, 17, 23,
@@ -325,7 +337,10 @@ fill_table_features(struct of_table_features *tf, uint8_t table_id)
     tf->table_id = table_id;
     tf->metadata_match = UINT64_MAX;
     tf->metadata_write = UINT64_MAX;
-    tf->max_entries = 1000000;
+    tf->max_entries = table_max_entries(table);
+    if (table->name) {
+        snprintf(tf->name, sizeof tf->name, "%s", table->name);
+    }
     for (int miss = 0; miss < 2; miss++) {
         for (size_t i = 0; i < ARRAY_SIZE(instructions); i++) {
             if (instructions[i] != 1
@@ -375,6 +390,36 @@ enc_table_features(const void *items, size_t first, size_t n, uint8_t version,
 }
 
 enum of_err
+connmgr_handle_table_desc(struct ofconn *c, const struct of_msg *m)
+{
+    struct of_table_desc tds[OFPROTO_N_VISIBLE_TABLES];
+    struct buf b = BUF_INITIALIZER;
+
+    if (m->body_len) {
+        return OF_ERR_OFPBRC_BAD_LEN;
+    }
+    for (size_t i = 0; i < OFPROTO_N_VISIBLE_TABLES; i++) {
+        const struct ofproto_table *t = &ofp(c)->tables[i];
+
+        /* As Open vSwitch: "eviction=on" reports a table-mod's eviction
+         * flag only (a Flow_Table row's overflow_policy=evict is the
+         * database's to show), and the flags say what eviction weighs:
+         * importance, then lifetime left, then other things (age). */
+        tds[i] = (struct of_table_desc){
+            .table_id = (uint8_t) i,
+            .config = t->config & OF_TC14_EVICTION,
+            .has_eviction_flags = true,
+            .eviction_flags =
+                OF_TMPEF_OTHER | OF_TMPEF_IMPORTANCE | OF_TMPEF_LIFETIME,
+        };
+    }
+    of_table_desc_reply_encode(&b, c->version, m->xid, tds,
+                               OFPROTO_N_VISIBLE_TABLES);
+    send_and_free(c, &b);
+    return 0;
+}
+
+enum of_err
 connmgr_handle_table_features(struct ofconn *c, const struct of_msg *m)
 {
     struct of_table_features_list l;
@@ -387,7 +432,7 @@ connmgr_handle_table_features(struct ofconn *c, const struct of_msg *m)
     l.n = OFPROTO_N_VISIBLE_TABLES;
     l.tables = xcalloc(l.n, sizeof *l.tables);
     for (size_t i = 0; i < l.n; i++) {
-        fill_table_features(&l.tables[i], (uint8_t) i);
+        fill_table_features(&l.tables[i], (uint8_t) i, &ofp(c)->tables[i]);
     }
     err = ofconn_send_chunked(c, m, l.tables, l.n, enc_table_features);
     of_table_features_list_destroy(&l);

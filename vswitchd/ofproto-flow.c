@@ -499,6 +499,15 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
         ofproto_rule_remove_in_txn(p, o, -1);
         nf_assert(
             !ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, f->priority));
+    } else if (ofproto_cls_count(&t->cls) > t->max_flows) {
+        /* A new flow in a full table: another goes, or this one is
+         * refused. */
+        error = ofproto_table_make_room(p, f->table_id, errp);
+        if (error) {
+            ofproto_cls_remove(&t->cls, &r->cr);
+            ofproto_rule_free(r);
+            return error;
+        }
     }
     rule_attached(p, r);
     ofproto_txn_log(p, UNDO_INSERT)->rule = r;

@@ -67,7 +67,35 @@ struct ofproto_table {
     struct ofproto_cls cls;
     uint64_t n_lookups, n_matched;
     uint32_t config; /* From table-mod (OF_TC14_*). */
+
+    /* Settings from the database (ofproto_configure_table()). */
+    char *name;                 /* NULL: unnamed. */
+    unsigned int max_flows;     /* UINT_MAX: no limit. */
+    bool evict_db;              /* overflow_policy=evict. */
+    struct of_subfield *groups; /* Eviction group fields. */
+    size_t n_groups;
 };
+
+/* ---------------------------------------------------------------------
+ * Table limits and eviction (ofproto-evict.c).
+ * --------------------------------------------------------------------- */
+
+/* Called by the table-add path once a new rule has gone into table
+ * TABLE_ID and made it hold more than its limit: evicts (in the open
+ * transaction, flow-removed reason "eviction") until the table is back
+ * within its limit.  Returns 0, or OF_ERR_OFPFMFC_TABLE_FULL with a
+ * message in *ERRP when the table does not evict or no flow in it can be
+ * evicted; the caller then takes its new rule out again.  The new rule,
+ * not yet on the expirable list, is never chosen. */
+int ofproto_table_make_room(struct ofproto *, uint8_t table_id, char **errp);
+/* True if table T evicts when full (from the database or a table-mod). */
+bool ofproto_table_evicts(const struct ofproto_table *t);
+/* Called after a table-mod changed table TABLE_ID's configuration: if it
+ * now evicts and holds more than its limit, evicts down to the limit.
+ * Returns how many went. */
+size_t ofproto_table_config_changed(struct ofproto *, uint8_t table_id);
+/* Frees T's settings (not its classifier). */
+void ofproto_table_settings_destroy(struct ofproto_table *t);
 
 /* A group and its statistics. */
 struct ofgroup {

@@ -42,6 +42,7 @@ ofproto_create(const char *name, uint64_t dpid, struct evloop *loop,
     p->generation = 1;
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
         ofproto_cls_init(&p->tables[i].cls);
+        p->tables[i].max_flows = UINT_MAX;
     }
     dlist_init(&p->expirable);
     hmap_init(&p->groups);
@@ -67,6 +68,7 @@ ofproto_create(const char *name, uint64_t dpid, struct evloop *loop,
 free_ofproto:
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
         ofproto_cls_destroy(&p->tables[i].cls);
+        ofproto_table_settings_destroy(&p->tables[i]);
     }
     hmap_destroy(&p->groups);
     hmap_destroy(&p->meters);
@@ -91,6 +93,7 @@ ofproto_destroy(struct ofproto *p)
     ofproto_groups_clear(p);
     for (size_t i = 0; i < OFPROTO_N_TABLES; i++) {
         ofproto_cls_destroy(&p->tables[i].cls);
+        ofproto_table_settings_destroy(&p->tables[i]);
     }
     hmap_destroy(&p->groups);
     hmap_destroy(&p->meters);

@@ -283,6 +283,35 @@ void ofproto_group_credit(struct ofproto *, uint32_t group_id,
                           uint64_t n_bytes);
 
 /* ---------------------------------------------------------------------
+ * Flow table limits and eviction.
+ * --------------------------------------------------------------------- */
+
+/* Settings of one flow table, as Open vSwitch's Flow_Table rows give
+ * them. */
+struct ofproto_table_settings {
+    const char *name;       /* Reported in table statistics and features;
+                             * NULL for none. */
+    unsigned int max_flows; /* flow_limit; UINT_MAX for none. */
+    bool evict;             /* overflow_policy=evict (else refuse). */
+    /* Eviction groups (Flow_Table "groups"): flows are grouped by the
+     * values of these subfields and the largest group gives up a flow
+     * first; none makes the whole table one group. */
+    const struct of_subfield *groups;
+    size_t n_groups;
+};
+/* Applies SETTINGS to table TABLE_ID (0-253; others are ignored).  A
+ * table over its new limit keeps its flows when it does not evict (new
+ * flows are refused), and evicts down to the limit when it does, as Open
+ * vSwitch.  A flow is evictable only if it has an idle or hard timeout;
+ * the one with the lowest importance goes first, then the one that would
+ * expire soonest.  Evicted flows get flow-removed messages with reason
+ * "eviction" (sent to connections whose asynchronous configuration asks
+ * for it: OpenFlow 1.4+ by default).  Returns how many flows were
+ * evicted. */
+size_t ofproto_configure_table(struct ofproto *, uint8_t table_id,
+                               const struct ofproto_table_settings *);
+
+/* ---------------------------------------------------------------------
  * Controllers.
  * --------------------------------------------------------------------- */
 

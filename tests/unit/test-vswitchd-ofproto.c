@@ -22,6 +22,7 @@
 #include "ofctl/ofp-group.h"
 #include "ofctl/ofp-meter.h"
 #include "vswitchd/ofproto-cls.h"
+#include "vswitchd/ofproto-private.h"
 #include "vswitchd/ofproto.h"
 
 /* ------------------------------------------------------------------ *
@@ -591,6 +592,99 @@ test_timeouts(void **state)
     assert_non_null(lookup_in_port(p, 0, 3));
 }
 
+/* Table limits: refuse, evict (soonest expiry first, permanent flows
+ * never), an aborted transaction puts the evicted flow back, and a lower
+ * limit evicts at once. */
+static void
+test_eviction(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    struct ofproto_table_settings ts = { .max_flows = 2 };
+    uint64_t gen;
+
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=1,hard_timeout=10,"
+                             "actions=drop"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=2,hard_timeout=20,"
+                             "actions=drop"),
+                     0);
+    /* Refused, and nothing changed. */
+    gen = ofproto_generation(p);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=3,hard_timeout=30,"
+                             "actions=drop"),
+                     OF_ERR_OFPFMFC_TABLE_FULL);
+    assert_int_equal(ofproto_n_rules(p), 2);
+    assert_int_equal(ofproto_generation(p), gen);
+    /* Other tables are not limited. */
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, "table=1,in_port=9,actions=drop"),
+                     0);
+
+    ts.evict = true;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=3,hard_timeout=30,"
+                             "actions=drop"),
+                     0);
+    assert_null(lookup_in_port(p, 0, 1));
+    assert_non_null(lookup_in_port(p, 0, 2));
+    assert_non_null(lookup_in_port(p, 0, 3));
+
+    /* An eviction in a transaction that is aborted is undone. */
+    struct of_flow f;
+    char *err =
+        of_flow_parse(&f, "priority=1,in_port=4,hard_timeout=40,actions=drop",
+                      OF_FLOW_ADD, NULL, NULL);
+    assert_null(err);
+    ofproto_txn_begin(p);
+    assert_int_equal(
+        ofproto_flow_mod_in_txn(p, &f, OF_FLOW_ADD, UINT64_MAX, &err), 0);
+    assert_null(lookup_in_port(p, 0, 2));
+    ofproto_txn_abort(p);
+    of_flow_destroy(&f);
+    assert_non_null(lookup_in_port(p, 0, 2));
+    assert_null(lookup_in_port(p, 0, 4));
+    assert_int_equal(ofproto_n_rules(p), 3);
+
+    /* A permanent flow is never evicted: with only permanent flows and a
+     * full table, an add is refused. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=0"), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=5,"
+                             "actions=drop"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=6,"
+                             "idle_timeout=60,actions=drop"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=7,"
+                             "actions=drop"),
+                     0);
+    assert_null(lookup_in_port(p, 0, 6));
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=8,"
+                             "hard_timeout=5,actions=drop"),
+                     OF_ERR_OFPFMFC_TABLE_FULL);
+
+    /* A lower limit evicts what it can at once. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=0,in_port=7"), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "priority=1,in_port=8,"
+                             "hard_timeout=5,actions=drop"),
+                     0);
+    ts.max_flows = 1;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 1);
+    assert_null(lookup_in_port(p, 0, 8));
+    assert_non_null(lookup_in_port(p, 0, 5));
+    /* The same settings again change nothing. */
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+}
+
 static void
 add_group(struct ofproto *p, const char *s, int want)
 {
@@ -844,6 +938,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_modify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters_datapath, setup, teardown),

@@ -11,7 +11,9 @@ export PYTHONDONTWRITEBYTECODE=1
 
 # start_ovs_switch BRIDGE...: ovsdb-server and ovs-vswitchd 3.1 in
 # $OVS_DIR with netdev bridges BRIDGE...; their management sockets are
-# $OVS_DIR/BRIDGE.mgmt.  Stopped at exit.
+# $OVS_DIR/BRIDGE.mgmt.  Stopped at exit.  With OVS_NETNS set, ovs-vswitchd
+# runs in that network namespace (its userspace datapath's "ovs-netdev"
+# tap device would clash with another switch's in the same namespace).
 start_ovs_switch() {
     local br
     mkdir -p "$OVS_DIR"
@@ -23,8 +25,9 @@ start_ovs_switch() {
         || return 1
     on_exit "kill \$(cat '$OVS_DIR/ovsdb-server.pid') 2>/dev/null"
     ovs-vsctl --db="unix:$OVS_DIR/db.sock" --no-wait init || return 1
-    ovs-vswitchd "unix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovs-vswitchd.pid" \
-        --no-chdir --log-file="$OVS_DIR/ovs-vswitchd.log" --detach \
+    ${OVS_NETNS:+ip netns exec "$OVS_NETNS"} \
+        ovs-vswitchd "unix:$OVS_DIR/db.sock" \
+        --pidfile="$OVS_DIR/ovs-vswitchd.pid" --no-chdir --log-file="$OVS_DIR/ovs-vswitchd.log" --detach \
         --disable-system -vconsole:off || return 1
     on_exit "kill \$(cat '$OVS_DIR/ovs-vswitchd.pid') 2>/dev/null"
     for br in "$@"; do
