@@ -1,6 +1,6 @@
 /* ofctl-switch.c: nicflow-ofctl's commands about the switch itself —
- * show, dump-desc, dump-tables, dump-table-features, dump-ports,
- * dump-ports-desc, mod-port, packet-out — and the ones that watch it:
+ * show, dump-desc, dump-tables, dump-table-features, dump-table-desc,
+ * mod-table, dump-ports, dump-ports-desc, mod-port, packet-out — and the ones that watch it:
  * monitor and snoop.  Replies print as ovs-ofctl prints them (its
  * ofp-print layout), through of_msg_format(). */
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include "ofctl/ofp-print.h"
 #include "ofctl/ofp-switch.h"
 #include "ofctl/ofp-table.h"
+#include "ofctl/text.h"
 
 /* Prints every message of REPLIES as ofp-print does, one per line. */
 static void
@@ -378,6 +379,150 @@ cmd_mod_port(int argc NF_UNUSED, char *argv[])
 }
 
 static void
+cmd_dump_table_desc(int argc NF_UNUSED, char *argv[])
+{
+    struct of_vconn *vc = ofctl_open(argv[1]);
+
+    if (of_vconn_version(vc) < OF_V14) {
+        ofctl_fatal("dump-table-desc needs OpenFlow 1.4 or later "
+                    "('-O OpenFlow14')");
+    }
+    dump_trivial(vc, OF_T_TABLE_DESC_REQUEST);
+    of_vconn_close(vc);
+}
+
+/* The description of table TABLE_ID (not OF_TABLE_ALL) the switch behind
+ * VC gives, in *TD; false if it gives none. */
+static bool
+fetch_table_desc(struct of_vconn *vc, uint8_t table_id,
+                 struct of_table_desc *td)
+{
+    struct buf req = BUF_INITIALIZER;
+    struct buf *replies;
+    bool found = false;
+    size_t n;
+
+    of_switch_empty_encode(&req, OF_T_TABLE_DESC_REQUEST, of_vconn_version(vc),
+                           of_next_xid());
+    ofctl_transact(vc, &req, &replies, &n);
+    for (size_t i = 0; i < n && !found; i++) {
+        struct of_table_desc *tds;
+        struct of_msg m;
+        size_t n_tds;
+
+        if (of_msg_decode(replies[i].data, replies[i].len, &m)
+            || of_table_desc_reply_decode(&m, &tds, &n_tds)) {
+            ofctl_fatal("%s: bad table description reply", of_vconn_name(vc));
+        }
+        for (size_t k = 0; k < n_tds; k++) {
+            if (tds[k].table_id == table_id) {
+                *td = tds[k];
+                found = true;
+                break;
+            }
+        }
+        free(tds);
+    }
+    of_vconn_free_replies(replies, n);
+    buf_destroy(&req);
+    return found;
+}
+
+/* ovs-ofctl's mod-table: in OpenFlow 1.4+ "evict", "noevict",
+ * "vacancy:LOW,HIGH", "novacancy" (the table's other setting is read
+ * first and kept); in 1.1 and 1.2 the table-miss behaviour "drop",
+ * "continue", "controller". */
+static void
+cmd_mod_table(int argc NF_UNUSED, char *argv[])
+{
+    struct of_vconn *vc = ofctl_open(argv[1]);
+    uint8_t version = of_vconn_version(vc);
+    const char *setting = argv[3];
+    struct of_table_mod tm;
+    struct buf req = BUF_INITIALIZER;
+    uint64_t id;
+
+    memset(&tm, 0, sizeof tm);
+    if (!strcasecmp(argv[2], "all")) {
+        tm.table_id = OF_TABLE_ALL;
+    } else if (of_text_parse_uint(argv[2], 254, &id)) {
+        tm.table_id = (uint8_t) id;
+    } else {
+        ofctl_fatal("%s: table id must be a number from 0 to 254 or "
+                    "\"all\"",
+                    argv[2]);
+    }
+
+    static const struct {
+        const char *name;
+        uint32_t config;
+    } misses[] = { { "controller", 0 }, { "continue", 1 }, { "drop", 2 } };
+    for (size_t i = 0; i < ARRAY_SIZE(misses); i++) {
+        if (!strcasecmp(setting, misses[i].name)) {
+            if (version != OF_V11 && version != OF_V12) {
+                ofctl_fatal("mod-table %s: table-miss behaviour is an "
+                            "OpenFlow 1.1 and 1.2 setting ('-O "
+                            "OpenFlow11' or '-O OpenFlow12')",
+                            setting);
+            }
+            tm.config = misses[i].config;
+            goto send;
+        }
+    }
+
+    bool evict = !strcasecmp(setting, "evict");
+    bool noevict = !strcasecmp(setting, "noevict");
+    bool novacancy = !strcasecmp(setting, "novacancy");
+    unsigned int low = 0, high = 0;
+    bool vacancy = !strncasecmp(setting, "vacancy:", 8);
+    if (vacancy) {
+        int end = 0;
+        if (sscanf(setting + 8, "%u,%u%n", &low, &high, &end) != 2
+            || setting[8 + end] || low > high || high > 100) {
+            ofctl_fatal("%s: expected vacancy:LOW,HIGH with 0 <= LOW <= "
+                        "HIGH <= 100",
+                        setting);
+        }
+    }
+    if (!evict && !noevict && !vacancy && !novacancy) {
+        ofctl_fatal("unknown mod-table setting '%s' (use evict, noevict, "
+                    "vacancy:LOW,HIGH or novacancy; drop, continue or "
+                    "controller in OpenFlow 1.1 and 1.2)",
+                    setting);
+    }
+    if (version < OF_V14) {
+        ofctl_fatal("mod-table %s needs OpenFlow 1.4 or later ('-O "
+                    "OpenFlow14')",
+                    setting);
+    }
+
+    /* Keep the setting this command does not change, as the switch has
+     * it (for all tables, table 0's stands for them). */
+    struct of_table_desc td;
+    memset(&td, 0, sizeof td);
+    fetch_table_desc(vc, tm.table_id == OF_TABLE_ALL ? 0 : tm.table_id, &td);
+    tm.config = td.config & (OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS);
+    if (evict || noevict) {
+        tm.config =
+            (tm.config & ~OF_TC14_EVICTION) | (evict ? OF_TC14_EVICTION : 0);
+    } else {
+        tm.config = (tm.config & ~OF_TC14_VACANCY_EVENTS)
+                    | (vacancy ? OF_TC14_VACANCY_EVENTS : 0);
+        if (vacancy) {
+            tm.has_vacancy = true;
+            tm.vacancy_down = (uint8_t) low;
+            tm.vacancy_up = (uint8_t) high;
+        }
+    }
+
+send:
+    of_table_mod_encode(&req, version, of_next_xid(), &tm);
+    ofctl_transact_noreply(vc, &req, 1);
+    buf_destroy(&req);
+    of_vconn_close(vc);
+}
+
+static void
 cmd_packet_out(int argc, char *argv[])
 {
     struct of_vconn *vc = ofctl_open(argv[1]);
@@ -572,6 +717,10 @@ const struct ofctl_command ofctl_switch_commands[] = {
       cmd_dump_tables },
     { "dump-table-features", "SWITCH     print table features", 1, 1,
       cmd_dump_table_features },
+    { "dump-table-desc", "SWITCH         print table description", 1, 1,
+      cmd_dump_table_desc },
+    { "mod-table", "SWITCH TABLE SETTING  modify flow table behavior", 3, 3,
+      cmd_mod_table },
     { "dump-ports", "SWITCH [PORT]       print port statistics", 1, 2,
       cmd_dump_ports },
     { "dump-ports-desc", "SWITCH [PORT]  print port descriptions", 1, 2,

@@ -1350,7 +1350,11 @@ of_table_msg_format(struct buf *b, const struct of_msg *msg)
         err = of_table_desc_reply_decode(msg, &tds, &n);
         if (!err) {
             buf_put_cstr(b, "\n");
+            /* A blank line between tables, as ovs-ofctl prints. */
             for (size_t i = 0; i < n; i++) {
+                if (i) {
+                    buf_put_cstr(b, "\n");
+                }
                 of_table_desc_format(b, &tds[i]);
             }
         }

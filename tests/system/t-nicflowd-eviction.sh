@@ -248,6 +248,24 @@ for k in db of off; do
     fi
 done
 
+# nicflow-ofctl's mod-table and dump-table-desc do what ovs-ofctl's do.
+use nf
+check "nicflow-ofctl -O OpenFlow14 mod-table BR 0 evict" \
+    "$NF_BIN/nicflow-ofctl" -O OpenFlow14 mod-table "$BR" 0 evict
+check_output "... and table 0 evicts (ovs-ofctl dump-table-desc)" \
+    'eviction=on' desc0
+"$NF_BIN/nicflow-ofctl" -O OpenFlow14 dump-table-desc "$BR" > "$NF_TMP/nf-desc"
+ovs-ofctl -O OpenFlow14 dump-table-desc "$BR" > "$NF_TMP/ovs-desc"
+check "nicflow-ofctl dump-table-desc prints what ovs-ofctl prints" \
+    diff -u "$NF_TMP/ovs-desc" "$NF_TMP/nf-desc"
+check "nicflow-ofctl -O OpenFlow14 mod-table BR all noevict" \
+    "$NF_BIN/nicflow-ofctl" -O OpenFlow14 mod-table "$BR" all noevict
+check_output "... and table 0 no longer evicts" 'eviction=off' desc0
+check_fails "nicflow-ofctl mod-table evict needs OpenFlow 1.4" \
+    "$NF_BIN/nicflow-ofctl" -O OpenFlow13 mod-table "$BR" 0 evict
+check_output "... and says so" 'needs OpenFlow 1.4' \
+    bash -c "'$NF_BIN/nicflow-ofctl' -O OpenFlow13 mod-table '$BR' 0 evict 2>&1; true"
+
 # An evicted flow with send_flow_rem is reported to an OpenFlow 1.4
 # monitor with reason eviction.
 use nf

@@ -518,6 +518,26 @@ build_table_status_plain(struct buf *b, uint8_t v)
     of_table_status_encode(b, v, 49, &ts);
 }
 
+static void
+build_table_desc_reply(struct buf *b, uint8_t v)
+{
+    const struct of_table_desc tds[] = {
+        { .table_id = 0,
+          .config = OF_TC14_EVICTION,
+          .has_eviction_flags = true,
+          .eviction_flags =
+              OF_TMPEF_OTHER | OF_TMPEF_IMPORTANCE | OF_TMPEF_LIFETIME },
+        { .table_id = 1,
+          .config = OF_TC14_VACANCY_EVENTS,
+          .has_vacancy = true,
+          .vacancy_down = 10,
+          .vacancy_up = 90,
+          .vacancy = 50 },
+        { .table_id = 2 },
+    };
+    of_table_desc_reply_encode(b, v, 50, tds, ARRAY_SIZE(tds));
+}
+
 /* A sample message: NAME, the versions it exists in and its builder. */
 struct sample {
     const char *name;
@@ -583,6 +603,8 @@ static const struct sample samples[] = {
     B("table_features_reply_exp", V13UP, build_table_features_reply_exp),
     B("table_status", V14UP, build_table_status),
     B("table_status_plain", V14UP, build_table_status_plain),
+    E("table_desc_request", V14UP, OF_T_TABLE_DESC_REQUEST, 0),
+    B("table_desc_reply", V14UP, build_table_desc_reply),
 };
 /* clang-format on */
 /* ---------------------------------------------------------------------
@@ -692,7 +714,7 @@ check_round_trip(const char *name, const uint8_t *data, size_t len)
     case OF_T_FEATURES_REQUEST: case OF_T_GET_CONFIG_REQUEST:
     case OF_T_DESC_REQUEST: case OF_T_BARRIER_REQUEST:
     case OF_T_BARRIER_REPLY: case OF_T_GET_ASYNC_REQUEST:
-    case OF_T_TABLE_STATS_REQUEST:
+    case OF_T_TABLE_STATS_REQUEST: case OF_T_TABLE_DESC_REQUEST:
         assert_int_equal(of_switch_empty_decode(&msg), 0);
         of_switch_empty_encode(&b, T_V_X);
         break;
@@ -765,6 +787,14 @@ check_round_trip(const char *name, const uint8_t *data, size_t len)
     case OF_T_TABLE_MOD:
         RT_CASE(struct of_table_mod, of_table_mod_decode,
                 of_table_mod_encode(&b, V_X, &m), (void) 0);
+    case OF_T_TABLE_DESC_REPLY: {
+        struct of_table_desc *tds;
+        size_t n;
+        assert_int_equal(of_table_desc_reply_decode(&msg, &tds, &n), 0);
+        of_table_desc_reply_encode(&b, V_X, tds, n);
+        free(tds);
+        break;
+    }
     case OF_T_TABLE_STATUS:
         RT_CASE(struct of_table_status, of_table_status_decode,
                 of_table_status_encode(&b, V_X, &m), (void) 0);
