@@ -41,7 +41,7 @@ struct bridge {
     uint64_t dpid;
     struct eth_addr ea; /* The bridge's MAC (and its local port's). */
     enum ofproto_fail_mode fail_mode;
-    char **controllers; /* Sorted targets. */
+    struct ofproto_controller *controllers; /* By target; owns targets. */
     size_t n_controllers;
     uint64_t ctrl_seqno; /* ofproto_controller_seqno() last written. */
     unsigned int mac_aging_s;
@@ -211,6 +211,34 @@ const char *bridge_offload_port_options(const char *netdev_type);
 /* (bridge-iface.c) Gives every datapath port the options offload needs
  * now and tells the manager about it again. */
 void bridge_offload_ports_sync(void);
+
+/* bridge-ctrl.c: the Controller rows. */
+
+/* Reads the controllers of ROW (BR's Bridge row) and, when they differ
+ * from what BR applied (targets, rate limits) or CREATED, gives them to
+ * BR's ofproto (running).  Connections to targets that stay are kept. */
+void bridge_update_controllers(struct bridge *br,
+                               const struct ovsdb_idl_row *row, bool created);
+
+/* Drops BR's controller connections and opens them again, by giving its
+ * ofproto no targets and then its targets back. */
+void bridge_reconnect(struct bridge *br);
+
+/* Forgets BR's controllers (when BR goes). */
+void bridge_free_controllers(struct bridge *br);
+
+/* Writes the connection state of the Controller rows of Bridge row BROW,
+ * as Open vSwitch does: is_connected, role (empty while not connected)
+ * and status (state, and the packet-in rate limiters' counters while the
+ * row has a rate limit).  BR is BROW's bridge, or NULL (nothing is then
+ * connected); it notes what it wrote for bridge_controllers_changed(). */
+void bridge_write_controllers(struct ovsdb_idl_txn *txn, struct bridge *br,
+                              const struct ovsdb_idl_row *brow);
+
+/* True if what a bridge's Controller rows would say changed since they
+ * were last written (a connection came, went or changed role, a rate
+ * limiter counted a packet-in). */
+bool bridge_controllers_changed(void);
 
 /* bridge-meter.c: the ofproto_ops meter hooks (see ofproto.h); AUX is the
  * struct bridge, whose datapath carries the meters. */

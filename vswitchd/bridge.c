@@ -530,79 +530,6 @@ bridge_flush_flows(struct bridge *br, bool flush)
     free(err);
 }
 
-static int
-bridge_compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static void
-bridge_free_controllers(char **targets, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(targets[i]);
-    }
-    free(targets);
-}
-
-/* Reads ROW's controller targets, sorted and without duplicates. */
-static size_t
-bridge_read_controllers(const struct ovsdb_idl_row *row, char ***targetsp)
-{
-    unsigned int n_refs = ovsdb_idl_row_get_n(row, "controller");
-    char **targets = xcalloc(n_refs + 1, sizeof *targets);
-    size_t n = 0;
-
-    for (unsigned int i = 0; i < n_refs; i++) {
-        const struct ovsdb_idl_row *c =
-            ovsdb_idl_row_get_ref(row, "controller", i);
-        const char *target = c ? ovsdb_idl_row_get_string(c, "target") : NULL;
-
-        if (target && *target) {
-            targets[n++] = xstrdup(target);
-        }
-    }
-    qsort(targets, n, sizeof *targets, bridge_compare_strings);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (k && !strcmp(targets[k - 1], targets[i])) {
-            free(targets[i]);
-        } else {
-            targets[k++] = targets[i];
-        }
-    }
-    *targetsp = targets;
-    return k;
-}
-
-static bool
-bridge_controllers_equal(char **a, size_t n_a, char **b, size_t n_b)
-{
-    if (n_a != n_b) {
-        return false;
-    }
-    for (size_t i = 0; i < n_a; i++) {
-        if (strcmp(a[i], b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static void
-bridge_apply_controllers(struct bridge *br)
-{
-    char *err = NULL;
-
-    if (ofproto_set_controllers(br->ofproto,
-                                (const char *const *) br->controllers,
-                                br->n_controllers, &err)) {
-        VLOG_WARN_RL(&rl, "bridge %s: %s", br->name,
-                     err ? err : "could not set the controllers");
-    }
-    free(err);
-}
-
 /* Parses a positive integer setting of a Bridge's other_config; 0 (the
  * translation layer's default) if absent or bad. */
 static long long
@@ -696,8 +623,6 @@ bridge_reconfigure(struct bridge *br, const struct ovsdb_idl_row *row,
                                            : OFPROTO_FAIL_STANDALONE;
     bool had_controllers = br->n_controllers > 0;
     bool fail_mode_changed = fail_mode != br->fail_mode;
-    char **targets;
-    size_t n = bridge_read_controllers(row, &targets);
 
     if (created || fail_mode_changed) {
         br->fail_mode = fail_mode;
@@ -708,16 +633,7 @@ bridge_reconfigure(struct bridge *br, const struct ovsdb_idl_row *row,
                                                        : "standalone");
         }
     }
-    if (created
-        || !bridge_controllers_equal(targets, n, br->controllers,
-                                     br->n_controllers)) {
-        bridge_free_controllers(br->controllers, br->n_controllers);
-        br->controllers = targets;
-        br->n_controllers = n;
-        bridge_apply_controllers(br);
-    } else {
-        bridge_free_controllers(targets, n);
-    }
+    bridge_update_controllers(br, row, created);
 
     /* Open vSwitch flushes the flow table when the fail mode changes while
      * there is no controller, and when controllers appear or all go; each
@@ -837,7 +753,7 @@ bridge_destroy(struct bridge *br)
     }
     hmap_remove(&bridge_all, &br->node);
     hmap_destroy(&br->ports);
-    bridge_free_controllers(br->controllers, br->n_controllers);
+    bridge_free_controllers(br);
     free(br->error);
     free(br->dp_type);
     free(br->name);
@@ -963,71 +879,6 @@ bridge_write_string_set(struct ovsdb_idl_txn *txn,
     }
     if (ovsdb_idl_txn_write(txn, row, column, &d)) {
         ovsdb_datum_destroy(&d, ovsdb_idl_row_get_type(row, column));
-    }
-}
-
-/* The Controller table's role names (Open vSwitch 3.1's schema). */
-static const char *
-bridge_role_name(enum of_role role)
-{
-    switch (role) {
-    case OF_ROLE_EQUAL:
-        return "other";
-    case OF_ROLE_PRIMARY:
-        return "master";
-    case OF_ROLE_SECONDARY:
-        return "slave";
-    case OF_ROLE_NOCHANGE:
-    default:
-        return NULL;
-    }
-}
-
-/* Writes the connection state of the Controller rows of Bridge row BROW,
- * as Open vSwitch does: is_connected, role (empty while not connected)
- * and status:state.  BR is BROW's bridge, or NULL (nothing is then
- * connected). */
-static void
-bridge_write_controllers(struct ovsdb_idl_txn *txn, struct bridge *br,
-                         const struct ovsdb_idl_row *brow)
-{
-    unsigned int n = ovsdb_idl_row_get_n(brow, "controller");
-
-    for (unsigned int i = 0; i < n; i++) {
-        const struct ovsdb_idl_row *crow =
-            ovsdb_idl_row_get_ref(brow, "controller", i);
-        struct ofproto_controller_info info = { .role = OF_ROLE_NOCHANGE };
-        struct ovsdb_datum status = OVSDB_DATUM_EMPTY;
-        const char *target;
-
-        if (!crow) {
-            continue;
-        }
-        target = ovsdb_idl_row_get_string(crow, "target");
-        if (!br || !br->ofproto || !target
-            || !ofproto_get_controller_info(br->ofproto, target, &info)) {
-            memset(&info, 0, sizeof info);
-            info.role = OF_ROLE_NOCHANGE;
-        }
-        ovsdb_idl_txn_write_boolean(txn, crow, "is_connected",
-                                    info.is_connected);
-        ovsdb_idl_txn_write_string(txn, crow, "role",
-                                   bridge_role_name(info.role));
-        if (info.state) {
-            status.n = 1;
-            status.keys = xcalloc(1, sizeof *status.keys);
-            status.values = xcalloc(1, sizeof *status.values);
-            status.keys[0].string = ovsdb_str_create("state", 5);
-            status.values[0].string =
-                ovsdb_str_create(info.state, strlen(info.state));
-        }
-        if (ovsdb_idl_txn_write(txn, crow, "status", &status)) {
-            ovsdb_datum_destroy(&status,
-                                ovsdb_idl_row_get_type(crow, "status"));
-        }
-    }
-    if (br && br->ofproto) {
-        br->ctrl_seqno = ofproto_controller_seqno(br->ofproto);
     }
 }
 
@@ -1244,22 +1095,6 @@ bridge_idl_cb(struct ovsdb_idl *idl, void *aux NF_UNUSED)
     }
 }
 
-/* True if a controller connection of some bridge changed since the
- * Controller rows were last written. */
-static bool
-bridge_controllers_changed(void)
-{
-    const struct bridge *br;
-
-    HMAP_FOR_EACH (br, node, &bridge_all) {
-        if (br->ofproto
-            && ofproto_controller_seqno(br->ofproto) != br->ctrl_seqno) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void
 bridge_poll_cb(void *aux NF_UNUSED)
 {
@@ -1375,19 +1210,6 @@ bridge_dispatch_mode_cb(struct unixctl_conn *conn, int argc NF_UNUSED,
     }
     unixctl_command_reply(conn, buf_cstr(&out));
     buf_destroy(&out);
-}
-
-/* Drops BR's controller connections and opens them again, by giving its
- * ofproto no targets and then its targets back. */
-static void
-bridge_reconnect(struct bridge *br)
-{
-    static const char *const none[1];
-    char *err = NULL;
-
-    ofproto_set_controllers(br->ofproto, none, 0, &err);
-    free(err);
-    bridge_apply_controllers(br);
 }
 
 static void

@@ -19,6 +19,17 @@ struct stream;
 struct ofproto;
 struct ofpassive;
 struct ofctrl;
+struct pinsched;
+
+/* A controller connection's packet-in schedulers under a rate limit
+ * (connmgr-pinsched.h), as in Open vSwitch: one for table misses, one for
+ * every other packet-in, so that misses cannot crowd out the packet-ins
+ * that flows ask for, nor the reverse. */
+enum ofconn_pin_sched {
+    OFCONN_PIN_MISS,   /* OFPR_NO_MATCH and table-miss flows. */
+    OFCONN_PIN_ACTION, /* Every other reason. */
+    OFCONN_N_PIN
+};
 
 enum ofconn_state {
     OFCONN_HELLO,   /* Waiting for the peer's hello. */
@@ -76,6 +87,10 @@ struct ofconn {
     struct dlist bundles; /* struct ofbundle. */
     struct ofmonitor *monitors;
     size_t n_monitors;
+
+    /* Packet-in rate limiting: NULL while the target has no rate limit
+     * (and always on service connections). */
+    struct pinsched *pinsched[OFCONN_N_PIN];
 };
 
 struct connmgr {
@@ -93,6 +108,11 @@ struct connmgr {
     bool fail_open;          /* See connmgr_is_fail_open(). */
     long long down_since_ms; /* Since when no active controller is
                               * connected (while fail-open may apply). */
+
+    /* Sends the packet-ins that rate limits queued, at 'pin_due', when the
+     * first token is due; NULL if nothing is queued. */
+    struct evloop_timer *pin_timer;
+    long long pin_due;
 };
 
 /* Queues the whole message in B on CONN (B is not changed). */

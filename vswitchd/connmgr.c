@@ -19,6 +19,7 @@
 #include "ofctl/ofp-flow.h"
 #include "ofctl/ofp-packet.h"
 #include "ofctl/ofp-port.h"
+#include "vswitchd/connmgr-pinsched.h"
 #include "vswitchd/connmgr-private.h"
 #include "vswitchd/ofproto-private.h"
 
@@ -32,6 +33,7 @@ COVERAGE_DEFINE(connmgr_close);
 COVERAGE_DEFINE(connmgr_hello_fail);
 COVERAGE_DEFINE(connmgr_packet_in);
 COVERAGE_DEFINE(connmgr_probe);
+COVERAGE_DEFINE(connmgr_pin_flushed);
 
 /* Everything logged here can be triggered by a peer. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 10);
@@ -72,6 +74,7 @@ struct ofpassive {
     char *target;
     struct pstream *pstream;
     bool service;
+    unsigned int rate_limit, burst_limit; /* See ofproto_controller. */
 };
 
 /* An active controller target. */
@@ -83,12 +86,15 @@ struct ofctrl {
     long long next_connect_ms;
     int backoff_ms;
     bool seen; /* Scratch for connmgr_set_controllers(). */
+    unsigned int rate_limit, burst_limit; /* See ofproto_controller. */
 };
 
 static void conn_cb(int fd, uint32_t events, void *conn_);
 static void conn_update_events(struct ofconn *);
 static void conn_run(struct ofconn *);
 static void update_implicit_miss(struct connmgr *);
+static void conn_set_rate_limit(struct ofconn *, long long now_ms);
+static void pin_reschedule(struct connmgr *, long long now_ms);
 
 /* ---------------------------------------------------------------------
  * Connections.
@@ -116,6 +122,7 @@ conn_create(struct connmgr *mgr, struct stream *stream, bool service,
     }
     dlist_init(&c->bundles);
     dlist_push_back(&mgr->conns, &c->node);
+    conn_set_rate_limit(c, c->last_rx_ms);
 
     error = evloop_add_fd(mgr->loop, stream_fd(stream), EPOLLIN, conn_cb, c);
     if (error) {
@@ -138,6 +145,9 @@ static void
 conn_free(struct ofconn *c)
 {
     ofconn_session_free(c);
+    for (int i = 0; i < OFCONN_N_PIN; i++) {
+        pinsched_destroy(c->pinsched[i]);
+    }
     stream_close(c->stream);
     buf_destroy(&c->rx);
     buf_destroy(&c->tx);
@@ -638,6 +648,7 @@ connmgr_destroy(struct connmgr *mgr)
         conn_free(c);
     }
     evloop_cancel_timer(mgr->loop, mgr->reaper);
+    evloop_cancel_timer(mgr->loop, mgr->pin_timer);
     free(mgr);
 }
 
@@ -667,21 +678,48 @@ find_ctrl(struct connmgr *mgr, const char *target)
     return NULL;
 }
 
-static bool
-target_listed(const char *const *targets, size_t n, const char *t)
+/* The entry of CTRLS (N of them) for target T, or NULL. */
+static const struct ofproto_controller *
+target_find(const struct ofproto_controller *ctrls, size_t n, const char *t)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!strcmp(targets[i], t)) {
-            return true;
+        if (!strcmp(ctrls[i].target, t)) {
+            return &ctrls[i];
         }
     }
-    return false;
+    return NULL;
+}
+
+/* Gives the connections of CTRL or PS (one is NULL) new rate limits
+ * RATE and BURST, if they differ from the target's. */
+static void
+target_set_rate_limit(struct connmgr *mgr, struct ofctrl *ctrl,
+                      struct ofpassive *ps, unsigned int rate,
+                      unsigned int burst, long long now)
+{
+    unsigned int *rp = ctrl ? &ctrl->rate_limit : &ps->rate_limit;
+    unsigned int *bp = ctrl ? &ctrl->burst_limit : &ps->burst_limit;
+    struct ofconn *c;
+
+    if (*rp == rate && *bp == burst) {
+        return;
+    }
+    *rp = rate;
+    *bp = burst;
+    DLIST_FOR_EACH (c, node, &mgr->conns) {
+        if (!c->dead
+            && ((ctrl && c->ctrl == ctrl) || (ps && c->passive == ps))) {
+            conn_set_rate_limit(c, now);
+        }
+    }
 }
 
 int
-connmgr_set_controllers(struct connmgr *mgr, const char *const *targets,
-                        size_t n, char **errp)
+connmgr_set_controllers(struct connmgr *mgr,
+                        const struct ofproto_controller *ctrls, size_t n,
+                        char **errp)
 {
+    long long now = nf_time_msec();
     struct ofpassive *ps, *nps;
     struct ofctrl *ctrl, *nctrl;
     int first_error = 0;
@@ -690,37 +728,49 @@ connmgr_set_controllers(struct connmgr *mgr, const char *const *targets,
     mgr->status_seqno++;
     /* Drop targets no longer listed (their connections with them). */
     DLIST_FOR_EACH_SAFE (ps, nps, node, &mgr->passives) {
-        if (!target_listed(targets, n, ps->target)) {
+        if (!target_find(ctrls, n, ps->target)) {
             dlist_remove(&ps->node);
             passive_close(mgr, ps);
         }
     }
     DLIST_FOR_EACH_SAFE (ctrl, nctrl, node, &mgr->ctrls) {
-        if (!target_listed(targets, n, ctrl->target)) {
+        if (!target_find(ctrls, n, ctrl->target)) {
             ctrl_destroy(ctrl);
         }
     }
-    /* Add the new ones. */
+    /* Add the new ones; the others take the new settings. */
     for (size_t i = 0; i < n; i++) {
-        const char *t = targets[i];
+        const char *t = ctrls[i].target;
+        unsigned int rate = ctrls[i].rate_limit;
+        unsigned int burst = rate ? ctrls[i].burst_limit : 0;
         char *err = NULL;
         int error = 0;
 
         if (!pstream_verify_name(t)) {
-            if (!find_passive(mgr, t)) {
+            ps = find_passive(mgr, t);
+            if (ps) {
+                target_set_rate_limit(mgr, NULL, ps, rate, burst, now);
+            } else {
                 error = passive_open(mgr, t, false, &ps, &err);
                 if (!error) {
+                    ps->rate_limit = rate;
+                    ps->burst_limit = burst;
                     dlist_push_back(&mgr->passives, &ps->node);
                 }
             }
         } else if (!stream_verify_name(t)) {
-            if (!find_ctrl(mgr, t)) {
+            ctrl = find_ctrl(mgr, t);
+            if (ctrl) {
+                target_set_rate_limit(mgr, ctrl, NULL, rate, burst, now);
+            } else {
                 ctrl = xzalloc(sizeof *ctrl);
                 ctrl->mgr = mgr;
                 ctrl->target = xstrdup(t);
                 ctrl->backoff_ms = BACKOFF_MIN_MS;
+                ctrl->rate_limit = rate;
+                ctrl->burst_limit = burst;
                 dlist_push_back(&mgr->ctrls, &ctrl->node);
-                ctrl_connect(ctrl, nf_time_msec());
+                ctrl_connect(ctrl, now);
             }
         } else {
             error = EAFNOSUPPORT;
@@ -738,6 +788,8 @@ connmgr_set_controllers(struct connmgr *mgr, const char *const *targets,
             }
         }
     }
+    /* New rates move the times at which queued packet-ins are due. */
+    pin_reschedule(mgr, now);
     return first_error;
 }
 
@@ -755,17 +807,36 @@ connmgr_has_controller(const struct connmgr *mgr)
     return false;
 }
 
+static void
+pin_stats_add(const struct pinsched *ps, struct ofproto_pin_stats *sum)
+{
+    struct pinsched_stats st;
+
+    if (ps) {
+        pinsched_get_stats(ps, &st);
+        sum->backlog += st.backlog;
+        sum->bypassed += st.n_bypassed;
+        sum->queued += st.n_queued;
+        sum->dropped += st.n_dropped;
+    }
+}
+
 /* Fills the role of INFO from C, if C is a live, connected connection
- * (the first one found wins). */
+ * (the first one found wins), and adds its rate limiters' counters. */
 static void
 controller_info_conn(const struct ofconn *c,
                      struct ofproto_controller_info *info)
 {
-    if (!c->dead && c->state == OFCONN_ACTIVE && !info->is_connected) {
+    if (c->dead) {
+        return;
+    }
+    if (c->state == OFCONN_ACTIVE && !info->is_connected) {
         info->is_connected = true;
         info->role = c->role;
         info->state = "ACTIVE";
     }
+    pin_stats_add(c->pinsched[OFCONN_PIN_MISS], &info->pin_miss);
+    pin_stats_add(c->pinsched[OFCONN_PIN_ACTION], &info->pin_action);
 }
 
 bool
@@ -780,11 +851,13 @@ connmgr_get_controller_info(const struct connmgr *mgr, const char *target,
     info->role = OF_ROLE_NOCHANGE;
     DLIST_FOR_EACH (ctrl, node, &mgr->ctrls) {
         if (!strcmp(ctrl->target, target)) {
+            info->rate_limited = ctrl->rate_limit > 0;
             if (!ctrl->conn) {
                 info->state = "BACKOFF";
-            } else if (ctrl->conn->state != OFCONN_ACTIVE) {
-                info->state = "CONNECTING";
             } else {
+                if (ctrl->conn->state != OFCONN_ACTIVE) {
+                    info->state = "CONNECTING";
+                }
                 controller_info_conn(ctrl->conn, info);
             }
             return true;
@@ -792,6 +865,7 @@ connmgr_get_controller_info(const struct connmgr *mgr, const char *target,
     }
     DLIST_FOR_EACH (ps, node, &mgr->passives) {
         if (!strcmp(ps->target, target)) {
+            info->rate_limited = ps->rate_limit > 0;
             DLIST_FOR_EACH (c, node, &mgr->conns) {
                 if (c->passive == ps) {
                     controller_info_conn(c, info);
@@ -926,6 +1000,138 @@ connmgr_run(struct connmgr *mgr, long long now)
 }
 
 /* ---------------------------------------------------------------------
+ * Packet-in rate limits.
+ *
+ * A connection of a target with a rate limit has two schedulers
+ * (connmgr-pinsched.h).  What they queue is sent by one timer of the
+ * manager, due when the earliest scheduler with a backlog gets a token;
+ * packet-ins arm it from the upcall handler threads too (see
+ * connmgr.h).
+ * --------------------------------------------------------------------- */
+
+/* Makes C's schedulers follow its target's rate limit: created, changed,
+ * or (without a limit) removed after sending their backlog at once. */
+static void
+conn_set_rate_limit(struct ofconn *c, long long now)
+{
+    unsigned int rate = 0, burst = 0;
+
+    if (c->ctrl) {
+        rate = c->ctrl->rate_limit;
+        burst = c->ctrl->burst_limit;
+    } else if (c->passive && !c->service) {
+        rate = c->passive->rate_limit;
+        burst = c->passive->burst_limit;
+    }
+    for (int i = 0; i < OFCONN_N_PIN; i++) {
+        struct pinsched **ps = &c->pinsched[i];
+        struct buf msg;
+
+        if (rate) {
+            if (*ps) {
+                pinsched_set_limits(*ps, rate, burst, now);
+            } else {
+                *ps = pinsched_create(rate, burst, now);
+            }
+        } else if (*ps) {
+            /* Open vSwitch drops the backlog here; the controller would
+             * rather have it. */
+            while (pinsched_pop(*ps, &msg)) {
+                COVERAGE_INC(connmgr_pin_flushed);
+                ofconn_send(c, &msg);
+                buf_destroy(&msg);
+            }
+            pinsched_destroy(*ps);
+            *ps = NULL;
+        }
+    }
+}
+
+static void pin_timer_cb(void *mgr_);
+
+/* Makes MGR's timer fire by WHEN (NOW is the current time). */
+static void
+pin_arm(struct connmgr *mgr, long long when, long long now)
+{
+    if (when == LLONG_MAX || (mgr->pin_timer && mgr->pin_due <= when)) {
+        return;
+    }
+    evloop_cancel_timer(mgr->loop, mgr->pin_timer);
+    mgr->pin_timer = evloop_add_timer(mgr->loop, NF_MAX(when - now, 0), 0,
+                                      pin_timer_cb, mgr);
+    mgr->pin_due = when;
+}
+
+/* Sets MGR's timer for the earliest scheduler with a backlog, or cancels
+ * it if none has one. */
+static void
+pin_reschedule(struct connmgr *mgr, long long now)
+{
+    long long when = LLONG_MAX;
+    const struct ofconn *c;
+
+    DLIST_FOR_EACH (c, node, &mgr->conns) {
+        for (int i = 0; !c->dead && i < OFCONN_N_PIN; i++) {
+            if (c->pinsched[i]) {
+                when = NF_MIN(when, pinsched_wakeup(c->pinsched[i], now));
+            }
+        }
+    }
+    evloop_cancel_timer(mgr->loop, mgr->pin_timer);
+    mgr->pin_timer = NULL;
+    pin_arm(mgr, when, now);
+}
+
+/* Sends what the schedulers may send now. */
+static void
+pin_timer_cb(void *mgr_)
+{
+    struct connmgr *mgr = mgr_;
+    long long now = nf_time_msec();
+    struct ofconn *c;
+
+    mgr->pin_timer = NULL;
+    DLIST_FOR_EACH (c, node, &mgr->conns) {
+        for (int i = 0; i < OFCONN_N_PIN; i++) {
+            struct pinsched *ps = c->pinsched[i];
+            struct buf msg;
+
+            /* A send that fails closes the connection: stop there. */
+            while (ps && !c->dead && pinsched_next(ps, now, &msg)) {
+                ofconn_send(c, &msg);
+                buf_destroy(&msg);
+                mgr->status_seqno++;
+            }
+        }
+    }
+    pin_reschedule(mgr, now);
+}
+
+/* Sends packet-in B (for a packet from PORT) on C, through the scheduler
+ * for misses if MISS, else the other, when C has a rate limit.  B may be
+ * emptied. */
+static void
+conn_send_packet_in(struct ofconn *c, bool miss, uint32_t port, struct buf *b)
+{
+    struct pinsched *ps =
+        c->pinsched[miss ? OFCONN_PIN_MISS : OFCONN_PIN_ACTION];
+    long long now;
+
+    if (!ps) {
+        ofconn_send(c, b);
+        return;
+    }
+    now = nf_time_msec();
+    /* The counters are in the Controller row's status. */
+    c->mgr->status_seqno++;
+    if (pinsched_send(ps, port, b, now)) {
+        ofconn_send(c, b);
+    } else {
+        pin_arm(c->mgr, pinsched_wakeup(ps, now), now);
+    }
+}
+
+/* ---------------------------------------------------------------------
  * Asynchronous messages.
  * --------------------------------------------------------------------- */
 
@@ -1010,6 +1216,12 @@ connmgr_send_packet_in(struct connmgr *mgr,
     };
     struct of_packet_in pin;
     struct ofconn *c;
+    /* Which rate limiter: Open vSwitch 3.1 counts a table-miss flow's
+     * packet-ins as misses also where the wire says "action" (before
+     * OpenFlow 1.3). */
+    bool miss =
+        (reason == OFPROTO_PIN_NO_MATCH || reason == OFPROTO_PIN_EXPLICIT_MISS
+         || reason == OFPROTO_PIN_IMPLICIT_MISS);
 
     if ((unsigned) reason >= ARRAY_SIZE(wire_reason)) {
         return;
@@ -1053,7 +1265,7 @@ connmgr_send_packet_in(struct connmgr *mgr,
                                                            : OF_T_PACKET_IN);
         if (!of_packet_in_encode(&pin, type, c->version, 0, &b)) {
             COVERAGE_INC(connmgr_packet_in);
-            ofconn_send(c, &b);
+            conn_send_packet_in(c, miss, key->flow.in_port, &b);
         }
         buf_destroy(&b);
     }

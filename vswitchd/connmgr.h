@@ -40,7 +40,8 @@ int connmgr_create(struct ofproto *, struct evloop *, const char *mgmt_path,
 void connmgr_destroy(struct connmgr *);
 
 /* See ofproto_set_controllers(). */
-int connmgr_set_controllers(struct connmgr *, const char *const *targets,
+int connmgr_set_controllers(struct connmgr *,
+                            const struct ofproto_controller *controllers,
                             size_t n, char **errp);
 /* See ofproto_has_controller(). */
 bool connmgr_has_controller(const struct connmgr *);
@@ -57,7 +58,13 @@ bool connmgr_wants_implicit_miss(const struct connmgr *);
  * when it wants to run again (monotonic ms). */
 long long connmgr_run(struct connmgr *, long long now_ms);
 
-/* Asynchronous messages, each sent to the connections that want it. */
+/* Asynchronous messages, each sent to the connections that want it.
+ *
+ * Packet-ins may also come from another thread that holds the lock the
+ * loop's thread releases only while it waits (nicflowd's upcall handlers
+ * and vswitchd/biglock.h): one that a rate limit queues arms the
+ * manager's loop timer, which lib/evloop.h allows from such a thread
+ * (and which wakes the loop). */
 void connmgr_send_packet_in(struct connmgr *,
                             enum ofproto_packet_in_reason reason,
                             uint8_t table_id, uint64_t cookie,

@@ -601,10 +601,11 @@ ofproto_port_mod_in_txn(struct ofproto *p, const struct of_port_mod *pm,
  * --------------------------------------------------------------------- */
 
 int
-ofproto_set_controllers(struct ofproto *p, const char *const *targets,
-                        size_t n, char **errp)
+ofproto_set_controllers(struct ofproto *p,
+                        const struct ofproto_controller *controllers, size_t n,
+                        char **errp)
 {
-    return connmgr_set_controllers(p->connmgr, targets, n, errp);
+    return connmgr_set_controllers(p->connmgr, controllers, n, errp);
 }
 
 bool

@@ -315,13 +315,31 @@ size_t ofproto_configure_table(struct ofproto *, uint8_t table_id,
  * Controllers.
  * --------------------------------------------------------------------- */
 
+/* A controller target and its settings (a Controller row). */
+struct ofproto_controller {
+    const char *target;
+    /* Packet-in rate limit (controller_rate_limit): at most RATE_LIMIT
+     * packet-ins per second, in bursts of at most BURST_LIMIT
+     * (controller_burst_limit; 0: RATE_LIMIT / 4, at least 1), for table
+     * misses and as many again for the other packet-ins, on each
+     * connection of the target; what exceeds them waits in per-port
+     * queues of BURST_LIMIT packets (the oldest packet of the longest
+     * queue dropped when they are full) and goes out as the rate allows,
+     * the ports served in turn (connmgr-pinsched.h).  0: no limit. */
+    unsigned int rate_limit;
+    unsigned int burst_limit;
+};
+
 /* Sets the bridge's controller targets ("tcp:IP[:PORT]", "ssl:...",
  * "unix:PATH" to connect to; "ptcp:[PORT][:IP]", "pssl:...", "punix:PATH"
- * to listen on), replacing the previous set: connections to targets still
- * present are kept.  The management socket is not in this list and always
- * stays.  Returns 0, or a positive errno and a message naming the bad
- * target (the good ones are still applied). */
-int ofproto_set_controllers(struct ofproto *, const char *const *targets,
+ * to listen on) and their settings, replacing the previous set:
+ * connections to targets still present are kept, and take the new rate
+ * limits at once (removing a limit sends what it had queued).  The
+ * management socket is not in this list and always stays.  Returns 0, or
+ * a positive errno and a message naming the bad target (the good ones are
+ * still applied). */
+int ofproto_set_controllers(struct ofproto *,
+                            const struct ofproto_controller *controllers,
                             size_t n, char **errp);
 /* True if at least one controller (not a management connection) is
  * connected with a role other than secondary. */
@@ -337,6 +355,18 @@ struct ofproto_controller_info {
      * reconnect); NULL for a passive target without connections.  A
      * static string. */
     const char *state;
+    /* Whether the target has a packet-in rate limit; if so, the counters
+     * of its two schedulers (see struct pinsched_stats), summed over the
+     * target's connections (all zero while it has none): Open vSwitch's
+     * status keys packet-in-{miss,action}-{backlog,bypassed,queued,
+     * dropped}. */
+    bool rate_limited;
+    struct ofproto_pin_stats {
+        uint64_t backlog;  /* Queued now. */
+        uint64_t bypassed; /* Sent at once. */
+        uint64_t queued;   /* Queued (then sent, dropped, or still there). */
+        uint64_t dropped;  /* Dropped from a full queue. */
+    } pin_miss, pin_action;
 };
 /* Fills *INFO for TARGET, one of the targets given to
  * ofproto_set_controllers().  Returns false if TARGET is not one. */
@@ -355,8 +385,9 @@ bool ofproto_is_fail_open(const struct ofproto *);
  * then; the generation moves when the answer changes. */
 bool ofproto_wants_implicit_miss(const struct ofproto *);
 /* Changes whenever the answer of ofproto_get_controller_info() may have
- * changed for some target (a connection came, went or changed role), so
- * that the bridge writes the Controller rows only then. */
+ * changed for some target (a connection came, went or changed role, a
+ * rate limiter counted a packet-in), so that the bridge writes the
+ * Controller rows only then. */
 uint64_t ofproto_controller_seqno(const struct ofproto *);
 
 /* Why a packet goes to the controller. */
@@ -380,7 +411,9 @@ enum ofproto_packet_in_reason {
  * (in_port, metadata, registers, tunnel: sent as the packet-in match) to
  * every connection that wants REASON (asynchronous config), cut to MAX_LEN
  * bytes (0xffff: whole; OpenFlow buffers are not kept), with TABLE_ID and
- * COOKIE of the rule that sent it and USERDATA from controller(...). */
+ * COOKIE of the rule that sent it and USERDATA from controller(...).  A
+ * connection whose target has a rate limit may queue it or drop it (see
+ * struct ofproto_controller). */
 void ofproto_send_packet_in(struct ofproto *,
                             enum ofproto_packet_in_reason reason,
                             uint8_t table_id, uint64_t cookie,

@@ -112,12 +112,18 @@ main(int argc, char *argv[])
         }
     }
     if (argc > 2) {
-        error = ofproto_set_controllers(
-            ofproto, (const char *const *) argv + 2, (size_t) argc - 2, &err);
+        size_t n = (size_t) argc - 2;
+        struct ofproto_controller *ctrls = xcalloc(n, sizeof *ctrls);
+
+        for (size_t i = 0; i < n; i++) {
+            ctrls[i].target = argv[2 + i];
+        }
+        error = ofproto_set_controllers(ofproto, ctrls, n, &err);
         if (error) {
             fprintf(stderr, "ofproto-server: %s\n", err);
             free(err);
         }
+        free(ctrls);
     }
     runner.ofproto = ofproto;
     evloop_add_timer(loop, 100, 100, run_cb, &runner);
