@@ -12,7 +12,8 @@ LIBS := $(LIBTCF) $(LIBS)
 FUZZ_LIB_OBJS += $(TCF_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
 
 # The VM lab's driver of the provider (tests/vm/tcf-driver.c, shipped into
-# the guest by tests/vm/t-tcf-provider.sh and t-tcf-tunnel.sh):
+# the guest by tests/vm/t-tcf-provider.sh, t-tcf-tunnel.sh and
+# t-tcf-geneve-opts.sh):
 # "make build/tests/tcf-driver".
 # It plays the offload manager's part and so defines offload_port_lookup()
 # itself; nothing it uses pulls the manager's own definition from

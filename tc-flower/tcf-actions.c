@@ -23,8 +23,11 @@
  *     tunnel port with no set(tunnel) before it, are refused.  The df
  *     flag is ignored, as Open vSwitch does on kernels whose
  *     act_tunnel_key has no TCA_TUNNEL_KEY_NO_FRAG (6.1 has none): the
- *     packets leave without DF.  A filter on a tunnel port starts with
- *     tunnel_key unset (added by tcf_translate(), tcf-match.c).
+ *     packets leave without DF.  Geneve options go with it
+ *     (TCA_TUNNEL_KEY_ENC_OPTS), unless act_tunnel_key would send them
+ *     otherwise than the datapath (set_geneve_opts()).  A filter on a
+ *     tunnel port starts with tunnel_key unset (added by tcf_translate(),
+ *     tcf-match.c).
  *   - meter(N): a police action bound by index to meter N's shared one
  *     (tcf-police.h), in the meter's place; a meter without one (never
  *     set, refused, deleted) refuses the flow: "tc: meter 3 has no police
@@ -357,7 +360,9 @@ set_ports(struct xlate *x, uint16_t type, const uint8_t *v, const uint8_t *m)
  * attribute's payload size (-1: variable) and name; a name in
  * 'unsupported' is refused ("action set(tunnel) with oam cannot be
  * offloaded"): act_tunnel_key has no such parameter (the outer UDP source
- * port is a hash the device computes; options are not modelled). */
+ * port is a hash the device computes; VXLAN and ERSPAN options are not
+ * modelled).  Geneve options become TCA_TUNNEL_KEY_ENC_OPTS; see
+ * set_geneve_opts(). */
 static const struct {
     const char *name;
     int len;
@@ -371,7 +376,7 @@ static const struct {
     [OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] = { "df", 0, false },
     [OVS_TUNNEL_KEY_ATTR_CSUM] = { "csum", 0, false },
     [OVS_TUNNEL_KEY_ATTR_OAM] = { "oam", 0, true },
-    [OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { "geneve options", -1, true },
+    [OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { "geneve options", -1, false },
     [OVS_TUNNEL_KEY_ATTR_TP_SRC] = { "tp_src", 2, true },
     [OVS_TUNNEL_KEY_ATTR_TP_DST] = { "tp_dst", 2, false },
     [OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS] = { "vxlan options", -1, true },
@@ -380,6 +385,48 @@ static const struct {
     [OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS] = { "erspan options", -1, true },
     [OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE] = { "ipv4_info_bridge", 0, true },
 };
+
+/* Geneve options of a set(tunnel): the option TLVs as the datapath
+ * writes them after the Geneve header.  act_tunnel_key takes each option's
+ * class, type and data (4 to 124 bytes) and writes the header itself:
+ * with the reserved flag bits clear, and without the Geneve header's C
+ * bit, which it never sets (the kernel's openvswitch datapath and the
+ * userspace one set it when an option is critical, type bit 7).  So
+ * options with reserved bits set or a critical one are refused, as are
+ * those the kernel would refuse. */
+static int
+set_geneve_opts(struct xlate *x, const uint8_t *v, size_t vlen,
+                struct pkt_tun_opts *opts)
+{
+    char detail[128];
+
+    if (!tcf_geneve_opts_check(v, vlen, detail, sizeof detail)) {
+        tcf_reason(x->why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                   "action set(tunnel) with geneve options cannot be "
+                   "offloaded (%s)",
+                   detail);
+        return EOPNOTSUPP;
+    }
+    for (size_t ofs = 0; ofs < vlen; ofs += 4 + (v[ofs + 3] & 0x1fu) * 4) {
+        const uint8_t *o = v + ofs;
+        const char *what = o[3] & 0xe0 ? "has reserved flags set"
+                           : o[2] & 0x80
+                               ? "is critical: act_tunnel_key cannot set "
+                                 "the Geneve header's C bit"
+                               : NULL;
+        if (what) {
+            tcf_reason(x->why, OFFLOAD_R_UNSUPPORTED_ACTION,
+                       "action set(tunnel) with geneve options cannot be "
+                       "offloaded (option class 0x%x type 0x%x %s)",
+                       (unsigned) o[0] << 8 | o[1], o[2], what);
+            return EOPNOTSUPP;
+        }
+    }
+    memset(opts, 0, sizeof *opts);
+    memcpy(opts->data, v, vlen);
+    opts->len = vlen;
+    return 0;
+}
 
 static int
 set_tunnel(struct xlate *x, const uint8_t *p, size_t len)
@@ -462,6 +509,13 @@ set_tunnel(struct xlate *x, const uint8_t *p, size_t len)
         case OVS_TUNNEL_KEY_ATTR_CSUM:
             t->no_csum = false;
             break;
+        case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS: {
+            int error = set_geneve_opts(x, v, vlen, &t->opts);
+            if (error) {
+                return error;
+            }
+            break;
+        }
         case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
         default:
             /* Not expressible on 6.1; see the top. */

@@ -299,6 +299,46 @@ tcf_field_ctx_ok(enum tcf_field_ctx ctx, const struct tcf_key *key,
     return false;
 }
 
+bool
+tcf_geneve_opts_check(const uint8_t *opts, size_t len, char *why,
+                      size_t why_size)
+{
+    if (len > TCF_ENC_OPTS_MAX) {
+        snprintf(why, why_size, "%zu bytes: tc takes at most %d", len,
+                 TCF_ENC_OPTS_MAX);
+        return false;
+    }
+    for (size_t ofs = 0; ofs < len;) {
+        if (len - ofs < 4) {
+            snprintf(why, why_size, "not whole options: %zu bytes left over",
+                     len - ofs);
+            return false;
+        }
+        const uint8_t *o = opts + ofs;
+        /* At most TCF_GENEVE_DATA_MAX: 5 bits of 4-byte words. */
+        size_t dlen = (o[3] & 0x1fu) * 4;
+        unsigned cls = (unsigned) o[0] << 8 | o[1];
+        if (dlen > len - ofs - 4) {
+            snprintf(why, why_size,
+                     "not whole options: option class 0x%x type 0x%x has "
+                     "%zu bytes of data, %zu left",
+                     cls, o[2], dlen, len - ofs - 4);
+            return false;
+        }
+        /* The kernel refuses an option without data (cls_flower's and
+         * act_tunnel_key's "option data is less than 4 bytes long"). */
+        if (dlen < TCF_GENEVE_DATA_MIN) {
+            snprintf(why, why_size,
+                     "option class 0x%x type 0x%x has no data: tc needs %d "
+                     "to %d bytes",
+                     cls, o[2], TCF_GENEVE_DATA_MIN, TCF_GENEVE_DATA_MAX);
+            return false;
+        }
+        ofs += 4 + dlen;
+    }
+    return true;
+}
+
 /* Comparison. */
 
 /* True if the LEN bytes at A and B agree under their masks: both masks
@@ -362,7 +402,30 @@ match_agrees(const struct tcf_filter *want, const struct tcf_filter *got,
             return false;
         }
     }
+    /* Geneve options: matched or not, the same layout, and the same bytes
+     * under the same masks. */
+    const struct pkt_tun_opts *wo = &want->key.enc_opts;
+    const struct pkt_tun_opts *go = &got->key.enc_opts;
+    if (want->mask.enc_opts.len != got->mask.enc_opts.len
+        || (want->mask.enc_opts.len
+            && (wo->len != go->len
+                || !masked_equal(
+                    wo->data, want->mask.enc_opts.data, go->data,
+                    got->mask.enc_opts.data,
+                    NF_MIN((size_t) wo->len, sizeof wo->data))))) {
+        snprintf(what, n, "enc_opts");
+        return false;
+    }
     return true;
+}
+
+/* True if the Geneve options A and B (datapath form) are the same. */
+static bool
+opts_equal(const struct pkt_tun_opts *a, const struct pkt_tun_opts *b)
+{
+    return a->len == b->len
+           && !memcmp(a->data, b->data,
+                      NF_MIN((size_t) a->len, sizeof a->data));
 }
 
 static bool
@@ -386,7 +449,7 @@ tunnel_key_agrees(const struct tcf_action *a, const struct tcf_action *b)
                    && !memcmp(&x->ipv6_dst, &y->ipv6_dst, sizeof x->ipv6_dst)))
            && x->dst_port == y->dst_port && x->tos == y->tos
            && x->ttl == y->ttl && x->no_csum == y->no_csum
-           && x->has_opts == y->has_opts;
+           && x->has_opts == y->has_opts && opts_equal(&x->opts, &y->opts);
 }
 
 /* A police action bound by index (A->police.bind) agrees with the shared
@@ -551,6 +614,41 @@ verdict_name(int verdict)
     }
 }
 
+/* Geneve options as tc prints them, " geneve_opts CLASS:TYPE:DATA,..."
+ * in hex, with "/CLASS:TYPE:DATA" of MASK (NULL: exact) after an option
+ * whose mask is not all ones.  The options are walked by the lengths in
+ * OPTS (LEN bytes); a broken tail prints as "<N bytes>". */
+static void
+format_geneve_opts(struct buf *b, const uint8_t *opts, const uint8_t *mask,
+                   size_t len)
+{
+    buf_put_cstr(b, " geneve_opts ");
+    for (size_t ofs = 0; ofs < len;) {
+        const uint8_t *o = opts + ofs;
+        size_t olen = len - ofs < 4 ? 0 : 4 + (o[3] & 0x1fu) * 4;
+        if (!olen || olen > len - ofs) {
+            buf_printf(b, "%s<%zu bytes>", ofs ? "," : "", len - ofs);
+            return;
+        }
+        const uint8_t *om = mask ? mask + ofs : NULL;
+        bool exact = !om
+                     || (nf_bytes_all(om, 3, 0xff)
+                         && nf_bytes_all(om + 4, olen - 4, 0xff));
+        for (int m = 0; m < (exact ? 1 : 2); m++) {
+            const uint8_t *p = m ? om : o;
+            buf_printf(b, "%s%02x%02x:%02x:",
+                       m     ? "/"
+                       : ofs ? ","
+                             : "",
+                       p[0], p[1], p[2]);
+            for (size_t i = 4; i < olen; i++) {
+                buf_printf(b, "%02x", p[i]);
+            }
+        }
+        ofs += olen;
+    }
+}
+
 /* "tunnel_key set key_id 100 src 10.1.1.1 dst 10.1.1.2 dst_port 4789
  * tos 0x0 ttl 64 nocsum", "tunnel_key unset". */
 static void
@@ -592,6 +690,10 @@ format_tunnel_key(struct buf *b, const struct tcf_action *a)
         buf_printf(b, " ttl %u", t->ttl);
     }
     buf_put_cstr(b, t->no_csum ? " nocsum" : " csum");
+    if (t->opts.len) {
+        format_geneve_opts(b, t->opts.data, NULL,
+                           NF_MIN((size_t) t->opts.len, sizeof t->opts.data));
+    }
     if (t->has_opts) {
         buf_put_cstr(b, " opts");
     }
@@ -758,6 +860,19 @@ tcf_filter_format(struct buf *b, const struct tcf_filter *f)
             buf_put_char(b, '/');
             format_value(b, fd->fmt, m + fd->ofs, fd->len);
         }
+    }
+    if (f->mask.enc_opts.len) {
+        uint8_t v[sizeof f->key.enc_opts.data];
+        size_t len = NF_MIN((size_t) f->key.enc_opts.len, sizeof v);
+        for (size_t i = 0; i < len; i++) {
+            v[i] = f->key.enc_opts.data[i] & f->mask.enc_opts.data[i];
+        }
+        /* The length bytes are the key's own (the mask holds them too). */
+        for (size_t ofs = 0; ofs + 4 <= len;
+             ofs += 4 + (f->key.enc_opts.data[ofs + 3] & 0x1fu) * 4) {
+            v[ofs + 3] = f->key.enc_opts.data[ofs + 3];
+        }
+        format_geneve_opts(b, v, f->mask.enc_opts.data, len);
     }
     static const struct {
         uint32_t flag;

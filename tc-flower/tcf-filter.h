@@ -32,6 +32,7 @@
 
 #include "include/nicflow/offload-provider.h"
 #include "lib/buf.h"
+#include "lib/packet.h"
 
 /* Where our filters live (see the ownership rules above). */
 #define TCF_PRIO_MIN 0x4000
@@ -46,6 +47,16 @@
 #define TCF_MAX_ACTIONS 32
 #define TCF_PEDIT_MAX_KEYS 16
 #define TCF_KIND_LEN 16
+
+/* Geneve options in flower (TCA_FLOWER_KEY_ENC_OPTS) and act_tunnel_key
+ * (TCA_TUNNEL_KEY_ENC_OPTS): at most TCF_ENC_OPTS_MAX bytes in all (the
+ * kernel's IP_TUNNEL_OPTS_MAX; options come in 4-byte words, so 252 in
+ * practice), and each option's data 4 to TCF_GENEVE_DATA_MAX bytes (the
+ * 5-bit length of an option header counts 4-byte words; the kernel
+ * refuses an option without data). */
+#define TCF_ENC_OPTS_MAX 255
+#define TCF_GENEVE_DATA_MIN 4
+#define TCF_GENEVE_DATA_MAX 124
 
 /* The flower match: every key has a mask of the same layout.  A field is
  * matched when its mask is nonzero.  Fields without a mask attribute in
@@ -92,9 +103,22 @@ struct tcf_key {
     uint16_t enc_tp_dst; /* be16: outer UDP destination port. */
     uint8_t enc_tos;     /* Outer ToS / traffic class. */
     uint8_t enc_ttl;     /* Outer TTL / hop limit. */
+
+    /* Geneve options (TCA_FLOWER_KEY_ENC_OPTS and _MASK), in the datapath
+     * form of lib/packet.h: the key has LEN bytes of option TLVs in packet
+     * order (be16 class, u8 type, u8 length in 4-byte words with the three
+     * reserved bits clear, the data); the mask has LEN 0xff when options
+     * are matched (0 when not) and, byte for byte over the key's LEN, the
+     * class, type and data masks.  Flower takes no mask for an option's
+     * length: it matches each option's length, and the options' total,
+     * under a mask of itself, so the 4th byte of each option header holds
+     * the option's length in the mask as in the key (tcf-match.c says
+     * what that means for packets).  PRESENT and PAD stay zero. */
+    struct pkt_tun_opts enc_opts;
 };
 /* No holes: keys are hashed and compared as bytes. */
-_Static_assert(sizeof(struct tcf_key) == 152, "struct tcf_key has holes");
+_Static_assert(sizeof(struct tcf_key) == 152 + sizeof(struct pkt_tun_opts),
+               "struct tcf_key has holes");
 
 /* The actions the provider emits (and recognises in replies). */
 enum tcf_action_type {
@@ -147,7 +171,10 @@ struct tcf_tunnel_key {
     uint8_t tos;       /* 0: the device's default. */
     uint8_t ttl;       /* 0: the device's default. */
     bool no_csum;      /* No outer UDP checksum. */
-    bool has_opts;     /* Replies only: options we do not model. */
+    bool has_opts;     /* Replies only: tunnel options of a kind we do not
+                        * model (VXLAN, ERSPAN). */
+    struct pkt_tun_opts opts; /* Geneve options to send, datapath form
+                               * (LEN bytes of TLVs; PRESENT zero). */
 };
 
 /* act_police's parameters.  In a filter the provider only binds to a
@@ -334,6 +361,15 @@ extern const size_t tcf_n_fields;
  * protocol it needs are matched exactly. */
 bool tcf_field_ctx_ok(enum tcf_field_ctx ctx, const struct tcf_key *key,
                       const struct tcf_key *mask);
+
+/* Checks that the LEN bytes at OPTS are Geneve options that flower and
+ * act_tunnel_key can carry: whole option TLVs (each header's length in
+ * 4-byte words fits), at most TCF_ENC_OPTS_MAX bytes in all, and every
+ * option with TCF_GENEVE_DATA_MIN to TCF_GENEVE_DATA_MAX bytes of data.
+ * Returns true, or false with what is wrong in WHY (e.g. "option class
+ * 0x102 type 0x80 has no data: tc needs 4 to 124 bytes"). */
+bool tcf_geneve_opts_check(const uint8_t *opts, size_t len, char *why,
+                           size_t why_size);
 
 /* Fills R with CODE and "tc: " followed by the printf-style message.  The
  * provider's messages are all of this shape; see offload-provider.h. */

@@ -10,7 +10,8 @@
  *
  * Tunnel metadata is matched (flower's enc_* keys) only on a filter of a
  * tunnel port, whose collect-metadata device fills it in when it
- * decapsulates; see translate_tunnel(). */
+ * decapsulates; see translate_tunnel(), and translate_geneve_opts() for
+ * Geneve options. */
 #include "tc-flower/tcf-translate.h"
 
 #include <arpa/inet.h>
@@ -19,6 +20,7 @@
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_tunnel_key.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +53,107 @@ static int
 refuse_tunnel(struct offload_reason *why, const char *detail)
 {
     return refuse(why, "tunnel", detail);
+}
+
+static int refuse_opts(struct offload_reason *why, const char *fmt, ...)
+    NF_PRINTF(2, 3);
+
+/* "tc: no match on geneve options (DETAIL)". */
+static int
+refuse_opts(struct offload_reason *why, const char *fmt, ...)
+{
+    char detail[160];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(detail, sizeof detail, fmt, args);
+    va_end(args);
+    COVERAGE_INC(tcf_translate_refused);
+    tcf_reason(why, OFFLOAD_R_UNSUPPORTED_MATCH,
+               "no match on geneve options (%s)", detail);
+    return EOPNOTSUPP;
+}
+
+/* Geneve options (the datapath form of lib/packet.h: LEN bytes of option
+ * TLVs, a mask with LEN 0xff and per-byte masks) to flower's ENC_OPTS, as
+ * Open vSwitch's netdev-offload-tc does: one option after the other, each
+ * with its class, type and data under masks of their own (flower masks
+ * them bytewise), in packet order.
+ *
+ * What flower cannot say is refused: options whose absence is matched (a
+ * mask on the length over a key without options: flower only ever
+ * matches options that are there), a length that is not matched exactly
+ * (the total, or one option's: flower takes the lengths from the key's
+ * options and has no mask for them), reserved flag bits that must be set
+ * (flower keeps them clear in the key and out of the mask), an option
+ * without data (the kernel refuses one), and options that are not whole
+ * TLVs.
+ *
+ * What flower says a little less precisely than the datapath: it compares
+ * the options' total length, and each option's length, under a mask of
+ * itself (the key's own bits), and ignores the reserved flag bits.  So a
+ * packet that has further options after those matched can match too when
+ * its total length has every bit of the filter's set (8 bytes of options
+ * matched: 12 or 24 bytes of options match, 16 do not), as with Open
+ * vSwitch; the reserved bits are zero on every sender (RFC 8926 3.5). */
+static int
+translate_geneve_opts(const struct pkt_tun_opts *ko,
+                      const struct pkt_tun_opts *mo, struct tcf_filter *f,
+                      struct offload_reason *why)
+{
+    struct pkt_tun_opts *k = &f->key.enc_opts, *m = &f->mask.enc_opts;
+    size_t len = ko->len;
+    char detail[128];
+
+    if (ko->present || mo->present) {
+        /* tun_metadata fields (vswitchd's classifier): never a datapath
+         * flow's. */
+        return refuse_opts(why, "not in the datapath form");
+    }
+    if (mo->len != 0xff) {
+        return refuse_opts(why, "length not matched exactly");
+    }
+    if (!len) {
+        return refuse_opts(why, "absent: flower cannot match a packet "
+                                "without options");
+    }
+    if (!tcf_geneve_opts_check(ko->data, len, detail, sizeof detail)) {
+        return refuse_opts(why, "%s", detail);
+    }
+    if (!nf_bytes_all(mo->data + len, sizeof mo->data - len, 0)) {
+        return refuse_opts(why, "mask beyond the options");
+    }
+    memset(k, 0, sizeof *k);
+    memset(m, 0, sizeof *m);
+    for (size_t ofs = 0; ofs < len;) {
+        const uint8_t *o = ko->data + ofs, *om = mo->data + ofs;
+        size_t olen = 4 + (o[3] & 0x1fu) * 4;
+        unsigned cls = (unsigned) o[0] << 8 | o[1];
+
+        /* The length exactly; the reserved bits beside it either way. */
+        if ((om[3] & 0x1f) != 0x1f) {
+            return refuse_opts(why,
+                               "option class 0x%x type 0x%x: length not "
+                               "matched exactly",
+                               cls, o[2]);
+        }
+        if (o[3] & om[3] & 0xe0) {
+            return refuse_opts(why,
+                               "option class 0x%x type 0x%x: reserved flags "
+                               "set",
+                               cls, o[2]);
+        }
+        for (size_t i = 0; i < olen; i++) {
+            k->data[ofs + i] = o[i] & om[i];
+            m->data[ofs + i] = om[i];
+        }
+        /* Flower's form of the length: the key's, in key and mask. */
+        k->data[ofs + 3] = m->data[ofs + 3] = o[3] & 0x1f;
+        ofs += olen;
+    }
+    k->len = len;
+    m->len = 0xff;
+    return 0;
 }
 
 /* The tunnel a packet arrived through, on a tunnel port: as Open vSwitch
@@ -105,8 +208,10 @@ translate_tunnel(const struct flow *key, const struct flow *mask,
         return refuse(why, "tunnel tp_src", "");
     }
     if (!nf_bytes_all(&mt->opts, sizeof mt->opts, 0)) {
-        /* Geneve options (flower's ENC_OPTS) are not translated. */
-        return refuse(why, "geneve options", " (not supported)");
+        int error = translate_geneve_opts(&kt->opts, &mt->opts, f, why);
+        if (error) {
+            return error;
+        }
     }
     if (mt->tun_id) {
         uint64_t id = kt->tun_id & mt->tun_id;

@@ -164,7 +164,70 @@ put_vlans(struct mb *m, const struct tcf_filter *f)
     }
 }
 
-static void
+/* Geneve options, one TCA_FLOWER_KEY_ENC_OPTS_GENEVE (or
+ * TCA_TUNNEL_KEY_ENC_OPTS_GENEVE, the same number) nest per option in
+ * packet order, each with the option's class, type and data (cls_flower's
+ * fl_set_geneve_opt() and act_tunnel_key's tunnel_key_copy_geneve_opt()
+ * read one of each per nest), inside a nest of type TYPE.  The options
+ * are walked by the lengths in LENS (the key's); VALUES gives the bytes
+ * sent (the key's or the mask's).  Returns false if LENS are not options
+ * the kernel takes (tcf_geneve_opts_check()). */
+static bool
+put_geneve_opts(struct mb *m, uint16_t type, const uint8_t *lens,
+                const uint8_t *values, size_t len)
+{
+    char why[128];
+
+    _Static_assert((int) TCA_FLOWER_KEY_ENC_OPTS_GENEVE
+                           == (int) TCA_TUNNEL_KEY_ENC_OPTS_GENEVE
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA,
+                   "flower and tunnel_key number Geneve options alike");
+    if (!len || !tcf_geneve_opts_check(lens, len, why, sizeof why)) {
+        return false;
+    }
+    struct nlattr *outer = nest_start(m, type);
+    for (size_t ofs = 0; ofs < len;) {
+        size_t dlen = (lens[ofs + 3] & 0x1fu) * 4;
+        const uint8_t *v = values + ofs;
+        uint16_t cls;
+        memcpy(&cls, v, 2);
+        struct nlattr *opt = nest_start(m, TCA_FLOWER_KEY_ENC_OPTS_GENEVE);
+        put_u16(m, TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS, cls);
+        put_u8(m, TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE, v[2]);
+        put(m, TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA, dlen, v + 4);
+        nest_end(m, opt);
+        ofs += 4 + dlen;
+    }
+    nest_end(m, outer);
+    return true;
+}
+
+/* The Geneve options of a match: the key's bytes under the mask, then the
+ * masks (class, type, data), option by option. */
+static bool
+put_enc_opts(struct mb *m, const struct tcf_filter *f)
+{
+    const struct pkt_tun_opts *k = &f->key.enc_opts, *mk = &f->mask.enc_opts;
+    uint8_t v[sizeof k->data];
+    size_t len = NF_MIN((size_t) k->len, sizeof v);
+
+    if (!mk->len) {
+        return true;
+    }
+    for (size_t i = 0; i < len; i++) {
+        v[i] = k->data[i] & mk->data[i];
+    }
+    return put_geneve_opts(m, TCA_FLOWER_KEY_ENC_OPTS, k->data, v, len)
+           && put_geneve_opts(m, TCA_FLOWER_KEY_ENC_OPTS_MASK, k->data,
+                              mk->data, len);
+}
+
+static bool
 put_match(struct mb *m, const struct tcf_filter *f)
 {
     const uint8_t *k = (const uint8_t *) &f->key;
@@ -188,13 +251,15 @@ put_match(struct mb *m, const struct tcf_filter *f)
             put(m, fd->mask_attr, fd->len, mk + fd->ofs);
         }
     }
+    return put_enc_opts(m, f);
 }
 
 /* act_tunnel_key (net/sched/act_tunnel_key.c, tunnel_key_init()): a set
  * needs a source and a destination address of one family (a source of 0
  * lets the tunnel device pick one by route); without ENC_KEY_ID the
  * metadata has no key (GRE without a key); NO_CSUM always, so that the
- * echo, which always reports it, says what we meant. */
+ * echo, which always reports it, says what we meant; Geneve options, if
+ * any, as TCA_TUNNEL_KEY_ENC_OPTS. */
 static bool
 put_tunnel_key(struct mb *m, const struct tcf_tunnel_key *t, int verdict)
 {
@@ -227,6 +292,11 @@ put_tunnel_key(struct mb *m, const struct tcf_tunnel_key *t, int verdict)
         put_u8(m, TCA_TUNNEL_KEY_ENC_TTL, t->ttl);
     }
     put_u8(m, TCA_TUNNEL_KEY_NO_CSUM, t->no_csum);
+    if (t->opts.len) {
+        size_t len = NF_MIN((size_t) t->opts.len, sizeof t->opts.data);
+        return put_geneve_opts(m, TCA_TUNNEL_KEY_ENC_OPTS, t->opts.data,
+                               t->opts.data, len);
+    }
     return true;
 }
 
@@ -445,7 +515,9 @@ tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
         put_u32(&m, TCA_FLOWER_FLAGS,
                 f->flags & (TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW));
     }
-    put_match(&m, f);
+    if (!put_match(&m, f)) {
+        return 0;
+    }
     struct nlattr *acts = nest_start(&m, TCA_FLOWER_ACT);
     for (size_t i = 0; i < f->n_actions; i++) {
         const struct tcf_action *a = &f->actions[i];

@@ -291,6 +291,153 @@ parse_keys(const struct tcf_attr *tb, struct tcf_filter *f)
     return 0;
 }
 
+/* Geneve options (TCA_FLOWER_KEY_ENC_OPTS, its _MASK, or
+ * TCA_TUNNEL_KEY_ENC_OPTS: the attribute NEST) into OUT, in the datapath
+ * form (LEN bytes of option TLVs, each header's length byte from its
+ * data's length, reserved bits clear).  A request carries one
+ * ENC_OPTS_GENEVE nest per option; the kernel dumps every option in one
+ * such nest, one CLASS, TYPE, DATA triple after the other
+ * (fl_dump_key_geneve_opt(), tunnel_key_geneve_opts_dump()).  Both are
+ * read: triples in that order, in as many nests as there are.  Nests of
+ * other kinds of options (VXLAN, ERSPAN, GTP) are skipped and set *OTHER;
+ * attributes of other types inside a Geneve nest are skipped.  Returns 0,
+ * or EINVAL for a triple out of order or cut short, a class or type of
+ * the wrong size, data that is not 4 to 124 bytes in 4-byte steps, or
+ * more than TCF_ENC_OPTS_MAX bytes in all. */
+static int
+parse_geneve_opts(const struct tcf_attr *nest, struct pkt_tun_opts *out,
+                  bool *other)
+{
+    const uint8_t *p = nest->data;
+    size_t left = nest->len;
+    size_t len = 0;
+
+    _Static_assert((int) TCA_FLOWER_KEY_ENC_OPTS_GENEVE
+                           == (int) TCA_TUNNEL_KEY_ENC_OPTS_GENEVE
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE
+                       && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA
+                              == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA,
+                   "flower and tunnel_key number Geneve options alike");
+    _Static_assert(TCF_ENC_OPTS_MAX < sizeof out->data, "room for options");
+    memset(out, 0, sizeof *out);
+    while (left >= NLA_HDRLEN) {
+        struct nlattr nla;
+        memcpy(&nla, p, sizeof nla);
+        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
+            return EINVAL;
+        }
+        if ((nla.nla_type & NLA_TYPE_MASK_)
+            != TCA_FLOWER_KEY_ENC_OPTS_GENEVE) {
+            *other = true;
+        } else {
+            /* The triples of this nest: 0 wants a class, 1 a type, 2 the
+             * data that ends the option. */
+            const uint8_t *q = p + NLA_HDRLEN;
+            size_t qleft = nla.nla_len - NLA_HDRLEN;
+            int state = 0;
+            while (qleft >= NLA_HDRLEN) {
+                struct nlattr a;
+                memcpy(&a, q, sizeof a);
+                if (a.nla_len < NLA_HDRLEN || a.nla_len > qleft) {
+                    return EINVAL;
+                }
+                uint16_t type = a.nla_type & NLA_TYPE_MASK_;
+                size_t alen = a.nla_len - NLA_HDRLEN;
+                const uint8_t *v = q + NLA_HDRLEN;
+                if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS) {
+                    if (state != 0 || alen != 2
+                        || len + 4 > TCF_ENC_OPTS_MAX) {
+                        return EINVAL;
+                    }
+                    memcpy(out->data + len, v, 2);
+                    state = 1;
+                } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE) {
+                    if (state != 1 || alen != 1) {
+                        return EINVAL;
+                    }
+                    out->data[len + 2] = v[0];
+                    state = 2;
+                } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA) {
+                    if (state != 2 || alen < TCF_GENEVE_DATA_MIN
+                        || alen > TCF_GENEVE_DATA_MAX || alen % 4
+                        || len + 4 + alen > TCF_ENC_OPTS_MAX) {
+                        return EINVAL;
+                    }
+                    out->data[len + 3] = alen / 4;
+                    memcpy(out->data + len + 4, v, alen);
+                    len += 4 + alen;
+                    state = 0;
+                }
+                size_t step = NLA_ALIGN(a.nla_len);
+                if (step >= qleft) {
+                    qleft = 0;
+                    break;
+                }
+                q += step;
+                qleft -= step;
+            }
+            if (qleft || state) {
+                return EINVAL;
+            }
+        }
+        size_t step = NLA_ALIGN(nla.nla_len);
+        if (step >= left) {
+            left = 0;
+            break;
+        }
+        p += step;
+        left -= step;
+    }
+    if (left) {
+        return EINVAL;
+    }
+    out->len = len;
+    return 0;
+}
+
+/* The Geneve options of a flower match: the key's, and the mask's, which
+ * must have the same options of the same lengths (the kernel checks as
+ * much: "Key and mask miss aligned"); without a mask, every class, type
+ * and data bit counts, as the kernel takes it.  Other kinds of options
+ * are not modelled and skipped. */
+static int
+parse_enc_opts(const struct tcf_attr *tb, struct tcf_filter *f)
+{
+    struct pkt_tun_opts *k = &f->key.enc_opts, *m = &f->mask.enc_opts;
+    bool other = false;
+
+    if (!tb[TCA_FLOWER_KEY_ENC_OPTS].present) {
+        return tb[TCA_FLOWER_KEY_ENC_OPTS_MASK].present ? EINVAL : 0;
+    }
+    if (parse_geneve_opts(&tb[TCA_FLOWER_KEY_ENC_OPTS], k, &other)) {
+        return EINVAL;
+    }
+    if (tb[TCA_FLOWER_KEY_ENC_OPTS_MASK].present) {
+        if (parse_geneve_opts(&tb[TCA_FLOWER_KEY_ENC_OPTS_MASK], m, &other)
+            || m->len != k->len) {
+            return EINVAL;
+        }
+        for (size_t ofs = 0; ofs < k->len;
+             ofs += 4 + (k->data[ofs + 3] & 0x1fu) * 4) {
+            if (m->data[ofs + 3] != k->data[ofs + 3]) {
+                return EINVAL;
+            }
+        }
+    } else {
+        memset(m, 0, sizeof *m);
+        memset(m->data, 0xff, k->len);
+        for (size_t ofs = 0; ofs < k->len;
+             ofs += 4 + (k->data[ofs + 3] & 0x1fu) * 4) {
+            m->data[ofs + 3] = k->data[ofs + 3];
+        }
+    }
+    m->len = k->len ? 0xff : 0;
+    return 0;
+}
+
 /* Where each action kind keeps its struct tcf_t. */
 static const struct {
     const char *kind;
@@ -386,7 +533,8 @@ parse_pedit(const struct tcf_attr *tb, struct tcf_action *a)
 
 /* act_tunnel_key (tunnel_key_dump()): a set reports its key (if it has
  * one), both addresses of its family, the port (if not 0), NO_CSUM always,
- * its options, and ToS and TTL (if not 0). */
+ * its options (Geneve ones into the model; others only mark it), and ToS
+ * and TTL (if not 0). */
 static int
 parse_tunnel_key(const struct tcf_attr *tb, struct tcf_action *a)
 {
@@ -405,7 +553,11 @@ parse_tunnel_key(const struct tcf_attr *tb, struct tcf_action *a)
                   || tb[TCA_TUNNEL_KEY_ENC_IPV4_DST].present;
     t->has_ipv6 = tb[TCA_TUNNEL_KEY_ENC_IPV6_SRC].present
                   || tb[TCA_TUNNEL_KEY_ENC_IPV6_DST].present;
-    t->has_opts = tb[TCA_TUNNEL_KEY_ENC_OPTS].present;
+    if (tb[TCA_TUNNEL_KEY_ENC_OPTS].present
+        && parse_geneve_opts(&tb[TCA_TUNNEL_KEY_ENC_OPTS], &t->opts,
+                             &t->has_opts)) {
+        return EINVAL;
+    }
     static const struct {
         uint16_t attr;
         size_t ofs, len;
@@ -709,6 +861,7 @@ parse_flower(const struct tcf_attr *opts, struct tcf_filter *f)
 
     if (tcf_attr_parse(opts->data, opts->len, tb, TCA_FLOWER_MAX)
         || parse_vlans(tb, f->protocol, f) || parse_keys(tb, f)
+        || parse_enc_opts(tb, f)
         || (tb[TCA_FLOWER_FLAGS].present
             && tcf_attr_get(&tb[TCA_FLOWER_FLAGS], &f->flags, 4))
         || (tb[TCA_FLOWER_IN_HW_COUNT].present

@@ -30,8 +30,10 @@
  * the creation flags: NLM_F_CREATE | NLM_F_EXCL to add a filter,
  * NLM_F_CREATE | NLM_F_REPLACE to replace the filter with F's handle.
  * NLM_F_REQUEST, NLM_F_ACK and NLM_F_ECHO are added.  Returns the
- * message's length, or 0 if it does not fit in SIZE bytes or F has an
- * action of a kind this module cannot build (TCF_A_OTHER, TCF_A_GACT). */
+ * message's length, or 0 if it does not fit in SIZE bytes, F has an
+ * action of a kind this module cannot build (TCF_A_OTHER, TCF_A_GACT), or
+ * Geneve options (of the match or a tunnel_key set) the kernel would not
+ * take (tcf_geneve_opts_check()). */
 size_t tcf_msg_new_filter(void *buf, size_t size, uint32_t seq, uint16_t flags,
                           const struct tcf_filter *f);
 
@@ -127,7 +129,9 @@ int tcf_msg_parse_ack(const struct nlmsghdr *nlh, struct tcf_ack *ack);
  * tcf_msg_next()) into *F: the tcmsg header, kind, chain and, for a flower
  * filter, its match, flags, actions, cookies and counters.  Attributes
  * this module does not model are skipped; action kinds it does not know
- * become TCF_A_OTHER with their kind.  Returns 0, or EINVAL for a
+ * become TCF_A_OTHER with their kind.  Geneve options are read in either
+ * shape, one ENC_OPTS_GENEVE nest per option (a request's) or all in one
+ * (the kernel's dumps and echoes).  Returns 0, or EINVAL for a
  * malformed message (*F is then unspecified). */
 int tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f);
 

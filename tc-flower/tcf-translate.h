@@ -30,10 +30,14 @@
  * "geneve", "gre": a collect-metadata device of the kernel datapath) the
  * tunnel() key becomes flower's enc_* keys (tun_id exact as ENC_KEY_ID,
  * outer IPv4 or IPv6 addresses, UDP destination port, ToS and TTL, all
- * masked; the df and csum flags are ignored, as Open vSwitch does on
+ * masked, Geneve options as ENC_OPTS with their class, type and data
+ * masks; the df and csum flags are ignored, as Open vSwitch does on
  * kernels without ENC_FLAGS) and the filter's first action is tunnel_key
- * unset; set(tunnel(...)) becomes tunnel_key set before the next output
- * to a tunnel port, whose mirred the device then encapsulates from. */
+ * unset; set(tunnel(...)) becomes tunnel_key set (Geneve options as its
+ * ENC_OPTS) before the next output to a tunnel port, whose mirred the
+ * device then encapsulates from.  Geneve options flower cannot express
+ * are refused with what is wrong ("tc: no match on geneve options
+ * (absent: flower cannot match a packet without options)"). */
 #ifndef NICFLOW_TCF_TRANSLATE_H
 #define NICFLOW_TCF_TRANSLATE_H 1
 

@@ -17,7 +17,13 @@
  * Seeds dump-tunnel-encap and dump-tunnel-decap are dumps of a real 6.1
  * kernel (tests/vm/t-tcf-tunnel.sh, tcf-driver's raw-dump): an encap
  * filter (tunnel_key set, mirred to a vxlan device) and a decap filter
- * (enc_* keys, tunnel_key unset first) after a foreign one. */
+ * (enc_* keys, tunnel_key unset first) after a foreign one.  Seeds
+ * dump-geneve-opts-decap and dump-geneve-opts-encap likewise
+ * (tests/vm/t-tcf-geneve-opts.sh): a decap filter matching two Geneve
+ * options and an encap filter setting one, in the kernel's shape (every
+ * option in one ENC_OPTS_GENEVE nest); request-geneve-opts (mode 2) is a
+ * request of ours with options in the match and in a tunnel_key set, one
+ * nest per option. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

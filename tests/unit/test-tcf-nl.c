@@ -938,6 +938,25 @@ test_prio_table(void **state)
     tcf_prio_put(t, 0x5001);
     assert_int_equal(tcf_prio_refs(t, 0x5001), 0);
 
+    /* Geneve options are part of the mask, each option's length byte
+     * included (flower's form): one option with 12 bytes of data and two
+     * with 4 each have the same total and all-ones masks, but not the
+     * same layout, so not the same priority. */
+    static struct tcf_key g1, g2;
+    memset(&g1, 0, sizeof g1);
+    memset(&g2, 0, sizeof g2);
+    g1.enc_opts.len = g2.enc_opts.len = 0xff;
+    memset(g1.enc_opts.data, 0xff, 16);
+    memset(g2.enc_opts.data, 0xff, 16);
+    g1.enc_opts.data[3] = 3;
+    g2.enc_opts.data[3] = g2.enc_opts.data[11] = 1;
+    uint16_t pg1 = tcf_prio_get(t, ip, &g1);
+    uint16_t pg2 = tcf_prio_get(t, ip, &g2);
+    assert_int_not_equal(pg1, 0);
+    assert_int_not_equal(pg2, 0);
+    assert_int_not_equal(pg1, pg2);
+    assert_int_equal(tcf_prio_get(t, ip, &g1), pg1);
+
     /* Exhaustion. */
     tcf_prio_table_destroy(t);
     t = tcf_prio_table_create();

@@ -1,9 +1,9 @@
 /* tcf-driver: drives the tc flower provider (tc-flower/tcf-provider.h)
  * directly, the way the offload manager would, from a small command
- * language, for tests/vm/t-tcf-provider.sh and t-tcf-tunnel.sh (inside
- * the VM lab, which has cls_flower).  A tunnel port is declared with its
- * type ("port-add vxlan_sys_4789 2 type=vxlan"), as nicflowd's tunnel
- * vports are.  It plays the manager's part: it owns the ports (and so
+ * language, for tests/vm/t-tcf-provider.sh, t-tcf-tunnel.sh and
+ * t-tcf-geneve-opts.sh (inside the VM lab, which has cls_flower).  A
+ * tunnel port is declared with its type ("port-add vxlan_sys_4789 2
+ * type=vxlan"), as nicflowd's tunnel vports are.  It plays the manager's part: it owns the ports (and so
  * provides offload_port_lookup()), calls the provider class's members and
  * prints what they answer.
  *
