@@ -163,8 +163,10 @@ bundle_free(struct ofbundle *bd)
 {
     for (size_t i = 0; i < bd->n_msgs; i++) {
         buf_destroy(&bd->msgs[i]);
+        ofproto_rule_free(bd->rules[i]);
     }
     free(bd->msgs);
+    free(bd->rules);
     free(bd);
 }
 
@@ -757,11 +759,20 @@ commit_bundle(struct ofconn *c, struct ofbundle *bd)
             ofconn_send_error(c, err, bd->msgs[i].data, bd->msgs[i].len);
             break;
         }
-        apply = bundle_apply_fn(m.type);
-        if (!apply) {
-            continue;
+        if (bd->rules[i]) {
+            /* An add whose rule was made when it arrived. */
+            COVERAGE_INC(connmgr_flow_mod);
+            err = ofproto_flow_add_prepared_in_txn(p, bd->rules[i], &errp);
+            if (!err) {
+                bd->rules[i] = NULL; /* Its table's now. */
+            }
+        } else {
+            apply = bundle_apply_fn(m.type);
+            if (!apply) {
+                continue;
+            }
+            err = apply(c, &m, &errp);
         }
-        err = apply(c, &m, &errp);
         if (err) {
             log_refusal(c, &m, err, errp);
             ofconn_send_error(c, err, m.data, m.len);
@@ -868,15 +879,22 @@ h_bundle_control(struct ofconn *c, const struct of_msg *m)
 /* Decodes the inner message of a bundle-add fully, so that a malformed
  * one is refused when it is added rather than at commit. */
 static enum of_err
-check_bundled(struct ofconn *c, const struct of_msg *m)
+check_bundled(struct ofconn *c, const struct of_msg *m, struct rule **rulep)
 {
     enum of_err err;
 
+    *rulep = NULL;
     switch (m->type) {
     case OF_T_FLOW_MOD:
     case OF_T_NXT_FLOW_MOD: {
         struct of_flow_mod fm;
         err = of_flow_mod_decode(m, c->table_id_ext, &fm);
+        if (!err && fm.command == OF_FLOW_ADD
+            && fm.flow.table_id < OFPROTO_N_VISIBLE_TABLES) {
+            /* Decoded already: its rule is made now, while the
+             * controller is still sending, rather than at commit. */
+            *rulep = ofproto_rule_prepare(ofp(c), &fm.flow);
+        }
         of_flow_destroy(&fm.flow);
         return err;
     }
@@ -914,6 +932,7 @@ h_bundle_add(struct ofconn *c, const struct of_msg *m)
     struct of_bundle_add ba;
     struct ofbundle *bd;
     struct of_msg inner;
+    struct rule *rule = NULL;
     enum of_err err = of_bundle_add_decode(m, &ba);
 
     if (err) {
@@ -921,7 +940,7 @@ h_bundle_add(struct ofconn *c, const struct of_msg *m)
     }
     err = of_msg_decode(ba.msg, ba.msg_len, &inner);
     if (!err) {
-        err = check_bundled(c, &inner);
+        err = check_bundled(c, &inner, &rule);
     }
     if (err) {
         /* The error names the inner message, as Open vSwitch does. */
@@ -951,11 +970,15 @@ h_bundle_add(struct ofconn *c, const struct of_msg *m)
     if (bd->n_msgs == bd->cap_msgs) {
         bd->cap_msgs = bd->cap_msgs ? 2 * bd->cap_msgs : 16;
         bd->msgs = xrealloc(bd->msgs, bd->cap_msgs * sizeof *bd->msgs);
+        bd->rules = xrealloc(bd->rules, bd->cap_msgs * sizeof *bd->rules);
     }
     buf_init(&bd->msgs[bd->n_msgs]);
-    buf_put(&bd->msgs[bd->n_msgs++], ba.msg, ba.msg_len);
+    buf_put(&bd->msgs[bd->n_msgs], ba.msg, ba.msg_len);
+    bd->rules[bd->n_msgs++] = rule;
+    rule = NULL;
 
 out:
+    ofproto_rule_free(rule);
     of_bundle_add_destroy(&ba);
     return err;
 }

@@ -44,6 +44,9 @@ struct ofbundle {
     uint16_t flags; /* OF_BF_*. */
     bool closed;
     struct buf *msgs; /* Whole inner messages, in order. */
+    /* Parallel to MSGS: the rule of each "add" flow-mod, made as it
+     * arrived (ofproto_rule_prepare()), or NULL. */
+    struct rule **rules;
     size_t n_msgs, cap_msgs;
 };
 

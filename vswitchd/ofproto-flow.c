@@ -433,13 +433,14 @@ check_act(const struct of_act *a, const void *c_)
 
 /* Checks what the switch (rather than the codec) must check about F. */
 static int
-check_flow(const struct ofproto *p, const struct of_flow *f, char **errp)
+check_acts(const struct ofproto *p, uint8_t table_id,
+           const struct of_acts *acts, char **errp)
 {
-    struct acts_check c = { .p = p, .table_id = f->table_id };
+    struct acts_check c = { .p = p, .table_id = table_id };
 
     /* tun_metadata fields were checked against the TLV table, and given
      * their mapped lengths, on the way in (ofproto_flow_mod_in_txn()). */
-    if (acts_any(f->acts.buf.data, f->acts.buf.len, check_act, &c)) {
+    if (acts_any(acts->buf.data, acts->buf.len, check_act, &c)) {
         *errp = c.msg;
         return c.error;
     }
@@ -447,65 +448,70 @@ check_flow(const struct ofproto *p, const struct of_flow *f, char **errp)
 }
 
 static int
-flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
-         char **errp)
+check_flow(const struct ofproto *p, const struct of_flow *f, char **errp)
 {
+    return check_acts(p, f->table_id, &f->acts, errp);
+}
+
+/* Puts rule R (made by rule_create(), not yet in any table) into its
+ * table in the open transaction.  On error, R is still the caller's. */
+static int
+flow_add_rule(struct ofproto *p, struct rule *r, char **errp)
+{
+    uint8_t table_id = r->up.table_id;
+    uint16_t priority = r->up.priority;
     struct ofproto_table *t;
     struct ofproto_key key, mask;
     struct ofproto_cls_rule *old;
-    struct rule *r;
     int error;
 
-    if (f->table_id >= OFPROTO_N_TABLES) {
-        *errp = xasprintf("flows cannot be added to table %u", f->table_id);
+    if (table_id >= OFPROTO_N_TABLES) {
+        *errp = xasprintf("flows cannot be added to table %u", table_id);
         return OF_ERR_OFPFMFC_BAD_TABLE_ID;
     }
-    error = check_flow(p, f, errp);
+    error = check_acts(p, table_id, &r->up.acts, errp);
     if (error) {
         return error;
     }
-    t = &p->tables[f->table_id];
-    ofproto_key_from_match(&f->match, &key, &mask);
+    t = &p->tables[table_id];
+    ofproto_key_from_match(&r->up.match, &key, &mask);
     if (key.meta.pad) {
         struct ofproto_cls_rule *same =
-            ofproto_cls_find_exact(&t->cls, &key, &mask, f->priority);
-        if (same && !same_tun_md(same, &f->match)) {
+            ofproto_cls_find_exact(&t->cls, &key, &mask, priority);
+        if (same && !same_tun_md(same, &r->up.match)) {
             *errp = xstrdup("another flow's tunnel metadata has the same "
                             "classifier hash");
             return OF_ERR_OFPFMFC_TABLE_FULL;
         }
     }
-    if ((f->flags & OF_FLOW_CHECK_OVERLAP)
-        && ofproto_cls_overlaps(&t->cls, &key, &mask, f->priority)) {
+    if ((r->up.flags & OF_FLOW_CHECK_OVERLAP)
+        && ofproto_cls_overlaps(&t->cls, &key, &mask, priority)) {
         *errp = xasprintf("flow overlaps an existing flow of priority %u in "
                           "table %u",
-                          f->priority, f->table_id);
+                          priority, table_id);
         return OF_ERR_OFPFMFC_OVERLAP;
     }
 
-    r = rule_create(p, f, cookie, nf_time_msec());
     /* One classifier lookup for the common case, a new rule: the insert
      * itself finds the rule this one replaces, if any. */
-    old = ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, f->priority);
+    old = ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, priority);
     if (old) {
         struct rule *o = CONTAINER_OF(old, struct rule, cr);
 
         /* A replacement takes over the counters unless asked not to. */
-        if (!(f->flags & OF_FLOW_RESET_COUNTS)) {
+        if (!(r->up.flags & OF_FLOW_RESET_COUNTS)) {
             r->up.n_packets = o->up.n_packets;
             r->up.n_bytes = o->up.n_bytes;
             r->up.used_ms = o->up.used_ms;
         }
         ofproto_rule_remove_in_txn(p, o, -1);
-        nf_assert(
-            !ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, f->priority));
+        nf_assert(!ofproto_cls_insert(&t->cls, &r->cr, &key, &mask, priority));
     } else if (ofproto_cls_count(&t->cls) > t->max_flows) {
         /* A new flow in a full table: another goes, or this one is
          * refused. */
-        error = ofproto_table_make_room(p, f->table_id, errp);
+        error = ofproto_table_make_room(p, table_id, errp);
         if (error) {
             ofproto_cls_remove(&t->cls, &r->cr);
-            ofproto_rule_free(r);
             return error;
         }
     }
@@ -513,6 +519,50 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
     ofproto_txn_log(p, UNDO_INSERT)->rule = r;
     COVERAGE_INC(ofproto_flow_add);
     return 0;
+}
+
+static int
+flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
+         char **errp)
+{
+    struct rule *r;
+    int error;
+
+    if (f->table_id >= OFPROTO_N_TABLES) {
+        *errp = xasprintf("flows cannot be added to table %u", f->table_id);
+        return OF_ERR_OFPFMFC_BAD_TABLE_ID;
+    }
+    r = rule_create(p, f, cookie, nf_time_msec());
+    error = flow_add_rule(p, r, errp);
+    if (error) {
+        ofproto_rule_free(r);
+    }
+    return error;
+}
+
+struct rule *
+ofproto_rule_prepare(struct ofproto *p, const struct of_flow *f)
+{
+    if (f->table_id >= OFPROTO_N_TABLES || ofproto_tlv_flow_uses_md(f)) {
+        return NULL;
+    }
+    return rule_create(p, f, f->cookie, nf_time_msec());
+}
+
+int
+ofproto_flow_add_prepared_in_txn(struct ofproto *p, struct rule *r,
+                                 char **errp)
+{
+    int error;
+
+    *errp = NULL;
+    /* Its life starts now, not when its message arrived. */
+    r->up.created_ms = r->up.used_ms = r->modified_ms = nf_time_msec();
+    error = flow_add_rule(p, r, errp);
+    if (error) {
+        COVERAGE_INC(ofproto_flow_mod_error);
+    }
+    return error;
 }
 
 static void

@@ -224,6 +224,19 @@ struct undo *ofproto_txn_log(struct ofproto *, enum undo_kind);
 int ofproto_flow_mod_in_txn(struct ofproto *, const struct of_flow *,
                             enum of_flow_cmd, uint64_t new_cookie,
                             char **errp);
+/* The rule an "add" flow-mod F will put into its table, made ahead of
+ * the transaction that adds it: a bundle makes its adds as they arrive,
+ * while the controller is still sending, so that its commit only checks
+ * and inserts them.  NULL when F cannot be prepared (a table id out of
+ * range, or tun_metadata fields, which take the TLV table's lengths at
+ * commit): it then goes through ofproto_flow_mod_in_txn().  Freed with
+ * ofproto_rule_free() unless added. */
+struct rule *ofproto_rule_prepare(struct ofproto *, const struct of_flow *f);
+/* Adds prepared rule R in the open transaction as
+ * ofproto_flow_mod_in_txn() adds its flow (the same checks and errors).
+ * On success R belongs to its table; on error it is still the caller's. */
+int ofproto_flow_add_prepared_in_txn(struct ofproto *, struct rule *r,
+                                     char **errp);
 /* Removes RULE inside the open transaction, with flow-removed REASON (or
  * -1 for none). */
 void ofproto_rule_remove_in_txn(struct ofproto *, struct rule *, int reason);
