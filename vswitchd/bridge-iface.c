@@ -3,10 +3,7 @@
  * translation layer's port descriptions, and the interface state written
  * back to the database.
  *
- * Interface types are a table (iface_classes): each says which datapath
- * port type carries it (none for a patch port, which lives only in
- * OpenFlow and translation), what dpif/show calls it, whether its options
- * go to the datapath port, and how its status is read.  A type not in the
+ * Interface types are a table (bridge-iface-type.c).  A type not in the
  * table is an error on that interface alone.
  *
  * OpenFlow numbers are chosen as Open vSwitch chooses them: the bridge's
@@ -62,254 +59,6 @@ struct hmap bridge_ifaces_by_name = HMAP_INITIALIZER;
 /* Automatically chosen OpenFlow numbers stay in the lower half of the
  * range, leaving the upper half to controllers, as in Open vSwitch. */
 #define IFACE_OFP_AUTO_MAX 32767
-
-/* A datagram socket for the interface ioctls, opened on first use in the
- * daemon's network namespace (where its ports are). */
-static int ioctl_fd = -1;
-
-/* ---------------------------------------------------------------------
- * Interface types.
- * --------------------------------------------------------------------- */
-
-struct bridge_iface_class {
-    const char *type;        /* Interface type ("" is "system"). */
-    const char *netdev_type; /* Datapath port type; NULL: no datapath
-                              * port (patch). */
-    const char *show_type;   /* Type dpif/show prints (Open vSwitch's name
-                              * for the netdev). */
-    bool takes_options;      /* Options go to the datapath port. */
-    bool physical;           /* An existing device of the system, whose MAC
-                              * may become the bridge's. */
-
-    /* Checks the configuration beyond the type; 0, or a positive errno
-     * with the reason in *ERRP.  NULL: nothing to check. */
-    int (*check)(const struct bridge_iface *, char **errp);
-    /* Reads the interface's status into *ST (whose statistics are left
-     * alone). */
-    void (*status)(const struct bridge_iface *, struct bridge_iface_status *);
-    /* A tunnel (vxlan, geneve, gre): no device of its own; its datapath
-     * port is the vport it shares with the type's other interfaces
-     * (tnl-port.h) and its options are the tunnel's. */
-    bool tunnel;
-};
-
-static int iface_patch_check(const struct bridge_iface *, char **errp);
-static void iface_linux_status(const struct bridge_iface *,
-                               struct bridge_iface_status *);
-static void iface_dummy_status(const struct bridge_iface *,
-                               struct bridge_iface_status *);
-static void iface_patch_status(const struct bridge_iface *,
-                               struct bridge_iface_status *);
-static int iface_tunnel_check(const struct bridge_iface *, char **errp);
-static int iface_dpdk_check(const struct bridge_iface *, char **errp);
-static void iface_netdev_status(const struct bridge_iface *,
-                                struct bridge_iface_status *);
-static void iface_tunnel_status(const struct bridge_iface *,
-                                struct bridge_iface_status *);
-
-/* Sorted by type, as iface_types lists them. */
-static const struct bridge_iface_class iface_classes[] = {
-    { "afxdp", "afxdp", "afxdp", false, true, NULL, iface_linux_status,
-      false },
-    { "dpdk", "dpdk", "dpdk", true, false, iface_dpdk_check,
-      iface_netdev_status, false },
-    { "dummy", "dummy", "dummy", true, false, NULL, iface_dummy_status,
-      false },
-    { "dummy-pmd", "dummy-pmd", "dummy-pmd", true, false, NULL,
-      iface_dummy_status, false },
-    { "geneve", "geneve", "geneve", false, false, iface_tunnel_check,
-      iface_tunnel_status, true },
-    { "gre", "gre", "gre", false, false, iface_tunnel_check,
-      iface_tunnel_status, true },
-    { "internal", "internal", "tap", false, false, NULL, iface_linux_status,
-      false },
-    { "patch", NULL, "patch", false, false, iface_patch_check,
-      iface_patch_status, false },
-    { "system", "afpacket", "system", false, true, NULL, iface_linux_status,
-      false },
-    { "tap", "tap", "tap", false, false, NULL, iface_linux_status, false },
-    { "vxlan", "vxlan", "vxlan", false, false, iface_tunnel_check,
-      iface_tunnel_status, true },
-};
-
-static const struct bridge_iface_class *
-iface_class_find(const char *type)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(iface_classes); i++) {
-        if (!strcmp(iface_classes[i].type, type)) {
-            return &iface_classes[i];
-        }
-    }
-    return NULL;
-}
-
-size_t
-bridge_iface_types(const char ***typesp)
-{
-    static const char *types[ARRAY_SIZE(iface_classes)];
-    size_t n = 0;
-
-    for (size_t i = 0; i < ARRAY_SIZE(iface_classes); i++) {
-#ifndef HAVE_DPDK
-        /* Known, so that it can say why it cannot be, but not offered. */
-        if (!strcmp(iface_classes[i].type, "dpdk")) {
-            continue;
-        }
-#endif
-        types[n++] = iface_classes[i].type;
-    }
-    *typesp = types;
-    return n;
-}
-
-/* A dpdk interface needs DPDK in the build and EAL initialised; ENODEV
- * (retried every second) while other_config:dpdk-init may still bring
- * it. */
-static int
-iface_dpdk_check(const struct bridge_iface *iface, char **errp)
-{
-#ifdef HAVE_DPDK
-    const char *why = netdev_dpdk_unavailable_reason();
-
-    if (why) {
-        bridge_set_error(errp, "%s: %s", iface->name, why);
-        return ENODEV;
-    }
-    return 0;
-#else
-    bridge_set_error(errp, "%s: dpdk ports need DPDK, which this build lacks",
-                     iface->name);
-    return EAFNOSUPPORT;
-#endif
-}
-
-static int
-iface_patch_check(const struct bridge_iface *iface, char **errp)
-{
-    /* Open vSwitch's words for the same two mistakes. */
-    if (!iface->peer || !*iface->peer) {
-        bridge_set_error(errp, "%s: patch type requires valid 'peer' argument",
-                         iface->name);
-        return EINVAL;
-    }
-    if (!strcmp(iface->peer, iface->name)) {
-        bridge_set_error(errp, "%s: patch peer must not be self", iface->name);
-        return EINVAL;
-    }
-    return 0;
-}
-
-static int
-iface_ioctl(unsigned long request, struct ifreq *ifr, const char *name)
-{
-    if (ioctl_fd < 0) {
-        ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (ioctl_fd < 0) {
-            return errno;
-        }
-    }
-    memset(ifr->ifr_name, 0, sizeof ifr->ifr_name);
-    memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-    return ioctl(ioctl_fd, request, ifr) ? errno : 0;
-}
-
-static int
-iface_tunnel_check(const struct bridge_iface *iface, char **errp)
-{
-    struct tnl_port_cfg cfg;
-    char *err = NULL;
-    int error = tnl_port_cfg_parse(iface->name, iface->type, iface->options,
-                                   &cfg, &err);
-
-    if (error) {
-        bridge_set_error(errp, "%s", err);
-        free(err);
-    }
-    return error;
-}
-
-static void
-iface_tunnel_status(const struct bridge_iface *iface NF_UNUSED,
-                    struct bridge_iface_status *st)
-{
-    /* A tunnel is up while it is configured, as Open vSwitch's are. */
-    st->known = true;
-    st->admin_up = st->link_up = true;
-}
-
-static void
-iface_linux_status(const struct bridge_iface *iface,
-                   struct bridge_iface_status *st)
-{
-    struct ifreq ifr;
-
-    memset(&ifr, 0, sizeof ifr);
-    if (iface_ioctl(SIOCGIFFLAGS, &ifr, iface->name)) {
-        return;
-    }
-    st->known = true;
-    st->admin_up = ifr.ifr_flags & IFF_UP;
-    st->link_up = ifr.ifr_flags & IFF_RUNNING;
-    if (!iface_ioctl(SIOCGIFHWADDR, &ifr, iface->name)) {
-        st->has_mac = true;
-        memcpy(st->mac.ea, ifr.ifr_hwaddr.sa_data, ETH_ADDR_LEN);
-    }
-    if (!iface_ioctl(SIOCGIFMTU, &ifr, iface->name)) {
-        st->mtu = ifr.ifr_mtu;
-    }
-    if (!iface_ioctl(SIOCGIFINDEX, &ifr, iface->name)) {
-        st->ifindex = ifr.ifr_ifindex;
-    }
-}
-
-static void
-iface_dummy_status(const struct bridge_iface *iface,
-                   struct bridge_iface_status *st)
-{
-    /* A dummy is no kernel device: its port knows its (made-up) MAC, MTU
-     * and optional ifindex.  Those never change after the port opened, so
-     * reading them from this thread while the datapath thread moves
-     * packets through the port is safe. */
-    struct netdev *netdev = netdev_from_name(iface->name);
-
-    if (!netdev) {
-        return;
-    }
-    st->known = true;
-    st->admin_up = st->link_up = true;
-    st->has_mac = !netdev_get_etheraddr(netdev, &st->mac);
-    netdev_get_mtu(netdev, &st->mtu);
-    netdev_get_ifindex(netdev, &st->ifindex);
-}
-
-/* A port with no kernel device (dpdk): what its datapath port says.  The
- * calls read the device's state (link, MAC, MTU), which the datapath
- * thread does not change. */
-static void
-iface_netdev_status(const struct bridge_iface *iface,
-                    struct bridge_iface_status *st)
-{
-    struct netdev *netdev = netdev_from_name(iface->name);
-    bool up;
-
-    if (!netdev) {
-        return;
-    }
-    st->known = true;
-    st->admin_up = true;
-    st->link_up = !netdev_get_carrier(netdev, &up) && up;
-    st->has_mac = !netdev_get_etheraddr(netdev, &st->mac);
-    netdev_get_mtu(netdev, &st->mtu);
-}
-
-static void
-iface_patch_status(const struct bridge_iface *iface,
-                   struct bridge_iface_status *st)
-{
-    st->known = true;
-    st->admin_up = true;
-    st->link_up = iface->peer_bridge != NULL;
-}
 
 /* ---------------------------------------------------------------------
  * Lookups.
@@ -631,7 +380,7 @@ iface_read_cfg(struct bridge_iface *iface, const struct bridge *br,
 
     free(iface->type);
     iface->type = xstrdup(iface_row_type(br, row));
-    iface->class = iface_class_find(iface->type);
+    iface->class = bridge_iface_class_find(iface->type);
     free(iface->options);
     iface->options = iface_row_options(row);
     free(iface->peer);
@@ -1283,7 +1032,7 @@ bridge_local_set_mac(struct bridge *br, const struct eth_addr *ea)
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
     memcpy(ifr.ifr_hwaddr.sa_data, ea->ea, ETH_ADDR_LEN);
-    error = iface_ioctl(SIOCSIFHWADDR, &ifr, local->name);
+    error = bridge_iface_ioctl(SIOCSIFHWADDR, &ifr, local->name);
     if (error) {
         VLOG_WARN_RL(
             &rl,
@@ -1469,10 +1218,7 @@ bridge_iface_show(const struct bridge *br, struct buf *out)
 void
 bridge_iface_exit(void)
 {
-    if (ioctl_fd >= 0) {
-        close(ioctl_fd);
-        ioctl_fd = -1;
-    }
+    bridge_iface_ioctl_close();
 }
 
 void

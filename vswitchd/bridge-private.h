@@ -1,5 +1,7 @@
-/* bridge-private.h: what bridge.c (bridges, the database, write-back,
- * control commands) and bridge-iface.c (ports and interfaces) share.
+/* bridge-private.h: what the bridge layer's files share: bridge.c
+ * (bridges, the database, write-back, control commands), bridge-iface.c
+ * and bridge-iface-type.c (ports, interfaces and their types),
+ * bridge-ctrl.c, bridge-table.c, bridge-meter.c and bridge-offload.c.
  * Nothing outside the bridge layer includes this file.
  *
  * Object model: one struct bridge per Bridge row, holding one struct
@@ -25,8 +27,6 @@
 #include "softpath/dpif.h"
 #include "vswitchd/ofproto.h"
 #include "vswitchd/xlate.h"
-
-struct bridge_iface_class;
 
 struct bridge {
     struct hmap_node node; /* In bridge_all, by UUID hash. */
@@ -77,6 +77,29 @@ struct bridge_iface_status {
     int ifindex; /* 0: unknown. */
     bool has_stats;
     struct dpif_port_stats stats;
+};
+
+/* An interface type (bridge-iface-type.c). */
+struct bridge_iface_class {
+    const char *type;        /* Interface type ("" is "system"). */
+    const char *netdev_type; /* Datapath port type; NULL: no datapath
+                              * port (patch). */
+    const char *show_type;   /* Type dpif/show prints (Open vSwitch's name
+                              * for the netdev). */
+    bool takes_options;      /* Options go to the datapath port. */
+    bool physical;           /* An existing device of the system, whose MAC
+                              * may become the bridge's. */
+
+    /* Checks the configuration beyond the type; 0, or a positive errno
+     * with the reason in *ERRP.  NULL: nothing to check. */
+    int (*check)(const struct bridge_iface *, char **errp);
+    /* Reads the interface's status into *ST (whose statistics are left
+     * alone). */
+    void (*status)(const struct bridge_iface *, struct bridge_iface_status *);
+    /* A tunnel (vxlan, geneve, gre): no device of its own; its datapath
+     * port is the vport it shares with the type's other interfaces
+     * (tnl-port.h) and its options are the tunnel's. */
+    bool tunnel;
 };
 
 struct bridge_iface {
@@ -246,6 +269,17 @@ uint32_t bridge_meter_set(void *aux, uint32_t meter_id, uint32_t dp_meter,
                           const struct of_meter *mm);
 void bridge_meter_stats(void *aux, uint32_t dp_meter,
                         struct of_meter_stats *stats);
+
+/* bridge-iface-type.c: the type named TYPE ("system", "internal", ...), or
+ * NULL if there is none. */
+const struct bridge_iface_class *bridge_iface_class_find(const char *type);
+/* The interface ioctl REQUEST on device NAME, through a datagram socket
+ * opened on first use in the daemon's network namespace; 0 or an errno.
+ * bridge_iface_ioctl_close() closes that socket (at exit). */
+struct ifreq;
+int bridge_iface_ioctl(unsigned long request, struct ifreq *ifr,
+                       const char *name);
+void bridge_iface_ioctl_close(void);
 
 /* bridge-table.c: applies Bridge row ROW's flow_tables (Flow_Table rows:
  * name, flow_limit, overflow_policy, groups) to BR's OpenFlow tables;
