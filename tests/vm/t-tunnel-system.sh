@@ -16,7 +16,9 @@
 # flow becomes a flower filter with tunnel_key set + mirred on the VM's
 # port, the decapsulating one a filter with enc_* keys and tunnel_key
 # unset on the tunnel device, both dp:tc, and traffic flows through them
-# (their counters grow, the kernel datapath's hits do not).  Finally
+# (their counters grow, the kernel datapath's hits do not); then the same
+# over Geneve with an option (tun_metadata0) set and matched, the option in
+# the filters' tunnel_key set and enc_opts.  Finally
 # interop: host B's switch replaced by Open vSwitch 3.1 on its own kernel
 # datapath, VXLAN between nicflow and Open vSwitch.
 #
@@ -287,6 +289,57 @@ no_filters() { ! our_filters vm1 | grep -q 'cookie [0-9a-f]\{32\}' &&
     ! our_filters vxlan_sys_4789 | grep -q 'cookie [0-9a-f]\{32\}'; }
 wait_for "offload: no filter of ours is left on vm1 or vxlan_sys_4789" 10 no_filters
 check "offload: vmA still pings vmB (kernel datapath)" ping_vm vmA 10.10.0.2 3
+
+# --- hw-offload=true with Geneve options (tun_metadata) ------------------
+# tun0 becomes a Geneve port whose option {class 0x102, type 0x1, 4 bytes}
+# is tun_metadata0: each host sets 0x1234 on the way out and takes only
+# packets carrying it on the way in.  The encapsulating flow is a flower
+# filter whose tunnel_key set carries the option, the decapsulating one
+# matches it (enc_opts), both dp:tc, and traffic flows through them.
+# (Type 0x1, not critical: act_tunnel_key cannot set the C bit, so a
+# critical option stays in the kernel datapath.)
+for h in A B; do
+    check "host $h: tun0 as geneve, tun_metadata0 mapped, hw-offload=true" \
+        vsctl $h set Interface tun0 type=geneve -- \
+        set Open_vSwitch . other_config:hw-offload=true
+    ofctl $h del-flows br-int
+    check "host $h: add-tlv-map {class=0x102,type=0x1,len=4}->tun_metadata0" \
+        in_host $h "$B/nicflow-ofctl" add-tlv-map br-int \
+        '{class=0x102,type=0x1,len=4}->tun_metadata0'
+    check "host $h: flows set and match tun_metadata0=0x1234" sh -c "printf '%s\n' \
+        'in_port=1,actions=set_field:0x1234->tun_metadata0,output:10' \
+        'in_port=10,tun_metadata0=0x1234,actions=output:1' > /tmp/md.flows"
+    check "host $h: add-flows" in_host $h "$B/nicflow-ofctl" add-flows br-int /tmp/md.flows
+done
+wait_for "geneve options: vmA pings vmB" 20 ping_vm vmA 10.10.0.2 3
+md_tc_flows() { appctl A dpctl/dump-flows -m type=offloaded >/tmp/off.txt 2>&1 &&
+    grep 'dp:tc' /tmp/off.txt | grep -q 'set(tunnel(tun_id=0x64.*geneve(' &&
+    grep 'dp:tc' /tmp/off.txt | grep 'tunnel(tun_id=0x64,src=172.31.0.2' |
+    grep -q 'geneve({class=0x102,type=0x1,len=4,0x1234'; }
+wait_for "geneve options: the encap and the decap flow with the option are dp:tc" 20 \
+    md_tc_flows
+sed 's/^/# /' /tmp/off.txt | head -6
+check "geneve options: vm1's filter sets the option (tunnel_key set ... geneve_opt)" \
+    sh -c "'$IP' netns exec hA '$TC' filter show dev vm1 ingress | grep -q 'geneve_opt.*0102:01:00001234'"
+check "geneve options: genev_sys_6081's filter matches the option (geneve_opts)" \
+    sh -c "'$IP' netns exec hA '$TC' filter show dev genev_sys_6081 ingress | grep -q 'geneve_opts 0102:01:00001234'"
+our_filters genev_sys_6081 | sed 's/^/# /' | head -14
+e0=$(filter_pkts vm1) d0=$(filter_pkts genev_sys_6081) h0=$(dp_hits)
+check "geneve options: 20 more pings vmA -> vmB" ping_vm vmA 10.10.0.2 20
+e1=$(filter_pkts vm1) d1=$(filter_pkts genev_sys_6081) h1=$(dp_hits)
+echo "# encap filter $e0 -> $e1, decap filter $d0 -> $d1, kernel datapath hits $h0 -> $h1"
+check "geneve options: the encap filter forwarded the 20 requests" test $((e1 - e0)) -ge 20
+check "geneve options: the decap filter forwarded the 20 replies" test $((d1 - d0)) -ge 20
+check "geneve options: the kernel datapath saw (almost) none of them" test $((h1 - h0)) -lt 10
+# Back to VXLAN with NORMAL and no offload, as the interop below expects.
+for h in A B; do
+    check "host $h: back to vxlan, NORMAL, hw-offload=false" vsctl $h \
+        set Interface tun0 type=vxlan -- \
+        set Open_vSwitch . other_config:hw-offload=false
+    ofctl $h del-flows br-int
+    in_host $h "$B/nicflow-ofctl" add-flow br-int actions=normal
+done
+wait_for "vmA pings vmB over VXLAN again" 20 ping_vm vmA 10.10.0.2 3
 
 # --- interop: host B runs Open vSwitch 3.1 on its kernel datapath ----------
 B_OVS=/nicflow/bin
