@@ -270,13 +270,18 @@ check "offload: vxlan_sys_4789 has a flower filter with enc_key_id 100 and tunne
     decap_filter
 our_filters vxlan_sys_4789 | sed 's/^/# /' | head -14
 dp_hits() { appctl A dpctl/show | sed -n 's/.*lookups: hit:\([0-9]*\).*/\1/p' | head -1; }
-e0=$(filter_pkts vm1) d0=$(filter_pkts vxlan_sys_4789) h0=$(dp_hits)
-check "offload: 20 more pings vmA -> vmB" ping_vm vmA 10.10.0.2 20
-e1=$(filter_pkts vm1) d1=$(filter_pkts vxlan_sys_4789) h1=$(dp_hits)
-echo "# encap filter $e0 -> $e1, decap filter $d0 -> $d1, kernel datapath hits $h0 -> $h1"
-check "offload: the encap filter forwarded the 20 requests" test $((e1 - e0)) -ge 20
-check "offload: the decap filter forwarded the 20 replies" test $((d1 - d0)) -ge 20
-check "offload: the kernel datapath saw (almost) none of them" test $((h1 - h0)) -lt 10
+# through_filters NAME DECAP-DEV: 20 pings vmA -> vmB go through vm1's
+# encap filter and DECAP-DEV's decap filter, not the kernel datapath.
+through_filters() {
+    e0=$(filter_pkts vm1) d0=$(filter_pkts "$2") h0=$(dp_hits)
+    check "$1: 20 more pings vmA -> vmB" ping_vm vmA 10.10.0.2 20
+    e1=$(filter_pkts vm1) d1=$(filter_pkts "$2") h1=$(dp_hits)
+    echo "# encap filter $e0 -> $e1, decap filter $d0 -> $d1, kernel datapath hits $h0 -> $h1"
+    check "$1: the encap filter forwarded the 20 requests" test $((e1 - e0)) -ge 20
+    check "$1: the decap filter forwarded the 20 replies" test $((d1 - d0)) -ge 20
+    check "$1: the kernel datapath saw (almost) none of them" test $((h1 - h0)) -lt 10
+}
+through_filters offload vxlan_sys_4789
 "$IP" netns exec vmB iperf3 -s -1 -D >/dev/null 2>&1
 sleep 1
 "$IP" netns exec vmA iperf3 -c 10.10.0.2 -t 2 -f m >/tmp/iperf.txt 2>&1
@@ -324,13 +329,7 @@ check "geneve options: vm1's filter sets the option (tunnel_key set ... geneve_o
 check "geneve options: genev_sys_6081's filter matches the option (geneve_opts)" \
     sh -c "'$IP' netns exec hA '$TC' filter show dev genev_sys_6081 ingress | grep -q 'geneve_opts 0102:01:00001234'"
 our_filters genev_sys_6081 | sed 's/^/# /' | head -14
-e0=$(filter_pkts vm1) d0=$(filter_pkts genev_sys_6081) h0=$(dp_hits)
-check "geneve options: 20 more pings vmA -> vmB" ping_vm vmA 10.10.0.2 20
-e1=$(filter_pkts vm1) d1=$(filter_pkts genev_sys_6081) h1=$(dp_hits)
-echo "# encap filter $e0 -> $e1, decap filter $d0 -> $d1, kernel datapath hits $h0 -> $h1"
-check "geneve options: the encap filter forwarded the 20 requests" test $((e1 - e0)) -ge 20
-check "geneve options: the decap filter forwarded the 20 replies" test $((d1 - d0)) -ge 20
-check "geneve options: the kernel datapath saw (almost) none of them" test $((h1 - h0)) -lt 10
+through_filters "geneve options" genev_sys_6081
 # Back to VXLAN with NORMAL and no offload, as the interop below expects.
 for h in A B; do
     check "host $h: back to vxlan, NORMAL, hw-offload=false" vsctl $h \
