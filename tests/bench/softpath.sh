@@ -27,6 +27,8 @@
 #
 # SP_ONLY="nicflow bridge" (say) measures only those datapaths: nicflow
 # (with its rx-ring=v3 run), ovs (with its tx off run), bridge.
+# SP_NF_BUSY_POLL=USEC|always sets nicflowd's dpif-netdev/busy-poll (the
+# time its datapath thread keeps polling after traffic; default 50 us).
 #
 # Usage: softpath.sh OUTDIR.  Writes OUTDIR/items.json, OUTDIR/table.txt
 # (rows for run.sh's summary) and OUTDIR/runs.txt (every raw figure).
@@ -246,6 +248,10 @@ nicflow() {
     local pid
     pid=$(cat "$NICFLOW_RUNDIR/nicflowd.pid") || return 1
     dpids+=("$pid")
+    if [ -n "${SP_NF_BUSY_POLL:-}" ]; then
+        "$bin/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" \
+            dpif-netdev/busy-poll "$SP_NF_BUSY_POLL" > /dev/null || return 1
+    fi
     "$bin/nicflow-dpctl" add-dp dp0 wa wb \
         && "$bin/nicflow-dpctl" add-flow "in_port(1),eth()" 2 \
         && "$bin/nicflow-dpctl" add-flow "in_port(2),eth()" 1 || return 1
