@@ -112,3 +112,24 @@ tc_in() { # NS ARGS...: tc inside namespace NS
 n_filters() { # NS DEV
     tc_in "$1" filter show dev "$2" ingress | grep -c "^filter .* handle " || :
 }
+# stats_agree NAME HOST NS DEV UFID: the driver's statistics of HOST's
+# filter UFID equal tc's for it on DEV in NS (plus the 14-byte Ethernet
+# header software flower does not count), as tc counted just before or
+# just after: a packet the VMs send in between (a neighbour refresh)
+# counts only in the second.  tc_counts is the calling script's.
+stats_agree() {
+    c1=$(tc_counts "$3" "$4" "$5")
+    out=$(drv "$2" stats "$5")
+    c2=$(tc_counts "$3" "$4" "$5")
+    p1=${c1% *} b1=${c1#* } p2=${c2% *} b2=${c2#* }
+    want1="packets=${p1:-0} bytes=$((${b1:-0} + 14 * ${p1:-0})) used=yes"
+    want2="packets=${p2:-0} bytes=$((${b2:-0} + 14 * ${p2:-0})) used=yes"
+    case $out in
+    *"$want1"* | *"$want2"*) ok "$1" ;;
+    *)
+        not_ok "$1"
+        echo "# want: $want1 (or, read after: $want2)"
+        echo "$out" | sed 's/^/# got:  /'
+        ;;
+    esac
+}
