@@ -38,7 +38,11 @@ dump_rule(const struct ofproto_rule *rule, void *ctx_)
         (ctx->now - rule->created_ms) / 1000, rule->n_packets, rule->n_bytes);
     /* Always "priority=N", even for the default priority. */
     buf_printf(out, "priority=%u", rule->priority);
-    char *m = of_match_to_string(&rule->match, OF_DEFAULT_PRIORITY);
+    struct of_match match;
+    char *m;
+
+    ofproto_rule_get_match(rule, &match);
+    m = of_match_to_string(&match, OF_DEFAULT_PRIORITY);
     if (*m) {
         buf_printf(out, ",%s", m);
     }

@@ -46,7 +46,7 @@ rule_to_entry(const struct rule *r, long long now,
 
     memset(e, 0, sizeof *e);
     of_flow_init(&e->flow, OF_FLOW_ADD);
-    e->flow.match = u->match;
+    ofproto_rule_get_match(u, &e->flow.match);
     e->flow.priority = u->priority;
     e->flow.table_id = u->table_id;
     e->flow.flags = (uint8_t) u->flags;
@@ -705,7 +705,7 @@ monitor_selects(const struct ofmonitor *mon, const struct ofproto_rule *r)
                               mon->nx ? OF_GROUP_ANY : q->out_group)) {
         return false;
     }
-    ofproto_key_from_match(&r->match, &rk, &rm);
+    ofproto_rule_key(r, &rk, &rm);
     ofproto_key_from_match(&q->match, &qk, &qm);
     a = (const uint64_t *) (const void *) &rk;
     b = (const uint64_t *) (const void *) &rm;
@@ -730,7 +730,7 @@ rule_to_update(const struct ofproto_rule *r, enum of_fm_event event,
     u->priority = r->priority;
     u->table_id = r->table_id;
     u->cookie = r->cookie;
-    u->match = r->match;
+    ofproto_rule_get_match(r, &u->match);
     if (with_actions) {
         u->acts = r->acts; /* Borrowed. */
     }

@@ -87,18 +87,23 @@ evict_before(const struct rule *a, const struct rule *b)
 static uint32_t
 rule_group(const struct ofproto_table *t, const struct rule *r)
 {
+    struct of_match match;
     uint32_t h = 0;
 
+    if (!t->n_groups) {
+        return 0;
+    }
+    ofproto_rule_get_match(&r->up, &match);
     for (size_t i = 0; i < t->n_groups; i++) {
         const struct of_subfield *sf = &t->groups[i];
         const struct of_field *f = of_field_from_id(sf->field);
         union of_value v, m;
 
-        if (!f || !of_match_prereqs_ok(&r->up.match, f)) {
+        if (!f || !of_match_prereqs_ok(&match, f)) {
             h = hash_int(0, h);
             continue;
         }
-        of_match_get(&r->up.match, f, &v, &m);
+        of_match_get(&match, f, &v, &m);
         for (size_t k = 0; k < f->n_bytes; k++) {
             v.be[k] &= m.be[k];
         }

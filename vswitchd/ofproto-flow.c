@@ -38,7 +38,8 @@ static struct rule *
 rule_create(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
             long long now)
 {
-    struct rule *r = xzalloc(sizeof *r);
+    size_t n_words = ofproto_minimatch_storage(&f->match);
+    struct rule *r = xzalloc(sizeof *r + n_words * sizeof r->mm_words[0]);
 
     r->up.table_id = f->table_id;
     r->up.priority = f->priority;
@@ -47,7 +48,7 @@ rule_create(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
     r->up.hard_timeout = f->hard_timeout;
     r->up.importance = f->importance;
     r->up.cookie = cookie;
-    r->up.match = f->match;
+    ofproto_minimatch_init(&r->up.mm, &f->match, r->mm_words);
     acts_copy(&r->up.acts, &f->acts);
     r->up.created_ms = r->up.used_ms = r->modified_ms = now;
     r->serial = ++p->next_serial;
@@ -78,6 +79,7 @@ ofproto_rule_unref(const struct ofproto_rule *rule)
     nf_assert(r->ref_cnt > 0);
     if (!--r->ref_cnt) {
         of_acts_destroy(&r->up.acts);
+        ofproto_minimatch_destroy(&r->up.mm);
         free(r);
     }
 }
@@ -249,8 +251,13 @@ collect_cb(struct ofproto_cls_rule *cr, void *c_)
     if (!ofproto_rule_has_out(&r->up, c->out_port, c->out_group)) {
         return true;
     }
-    if (c->md_query && !ofproto_tlv_match_covers(&r->up.match, c->md_query)) {
-        return true;
+    if (c->md_query) {
+        struct of_match m;
+
+        ofproto_rule_get_match(&r->up, &m);
+        if (!ofproto_tlv_match_covers(&m, c->md_query)) {
+            return true;
+        }
     }
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 16;
@@ -347,7 +354,19 @@ same_tun_md(const struct ofproto_cls_rule *cr, const struct of_match *m)
 {
     const struct rule *r = CONTAINER_OF(cr, struct rule, cr);
 
-    return !memcmp(&r->up.match.tun_md, &m->tun_md, sizeof m->tun_md);
+    return ofproto_minimatch_same_tun_md(&r->up.mm, &m->tun_md);
+}
+
+/* The same for the tunnel metadata of rule R. */
+static bool
+same_rule_tun_md(const struct ofproto_cls_rule *cr, const struct rule *r)
+{
+    const struct of_tun_md *a =
+        CONTAINER_OF(cr, struct rule, cr)->up.mm.tun_md;
+    const struct of_tun_md *b = r->up.mm.tun_md;
+
+    /* A minimatch keeps no tunnel metadata when it is all zero. */
+    return a && b ? !memcmp(a, b, sizeof *a) : a == b;
 }
 
 /* The rules a strict request selects: at most one per table. */
@@ -474,11 +493,11 @@ flow_add_rule(struct ofproto *p, struct rule *r, char **errp)
         return error;
     }
     t = &p->tables[table_id];
-    ofproto_key_from_match(&r->up.match, &key, &mask);
+    ofproto_rule_key(&r->up, &key, &mask);
     if (key.meta.pad) {
         struct ofproto_cls_rule *same =
             ofproto_cls_find_exact(&t->cls, &key, &mask, priority);
-        if (same && !same_tun_md(same, &r->up.match)) {
+        if (same && !same_rule_tun_md(same, r)) {
             *errp = xstrdup("another flow's tunnel metadata has the same "
                             "classifier hash");
             return OF_ERR_OFPFMFC_TABLE_FULL;
@@ -939,7 +958,7 @@ ofproto_rule_to_flow_removed(const struct ofproto_rule *r, int reason,
     long long age = now_ms - r->created_ms;
 
     memset(fr, 0, sizeof *fr);
-    fr->match = r->match;
+    ofproto_rule_get_match(r, &fr->match);
     fr->cookie = r->cookie;
     fr->priority = r->priority;
     fr->reason = (uint8_t) reason;

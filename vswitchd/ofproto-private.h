@@ -55,6 +55,7 @@ struct rule {
     unsigned int ref_cnt;        /* One for the table (dropped at commit
                                     * after removal), one for each holder
                                     * of ofproto_rule_ref(). */
+    uint64_t mm_words[];         /* Storage of up.mm's words. */
 };
 
 static inline struct rule *
@@ -332,6 +333,9 @@ int ofproto_port_mod_in_txn(struct ofproto *, const struct of_port_mod *,
 /* Converts between a match and the classifier's key and mask. */
 void ofproto_key_from_match(const struct of_match *, struct ofproto_key *key,
                             struct ofproto_key *mask);
+/* The same for a rule's match. */
+void ofproto_rule_key(const struct ofproto_rule *, struct ofproto_key *key,
+                      struct ofproto_key *mask);
 
 /* ofproto_cls_lookup() with conjunctive matches (ofproto-conj.c): the
  * rule KEY gets in CLS when flows with conjunction actions are clauses of

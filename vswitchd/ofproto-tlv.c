@@ -102,9 +102,9 @@ act_md_fields(struct of_act *a, void *fields_)
 
 /* The tun_metadata fields a rule with MATCH and ACTS names, as a bitmap. */
 static uint64_t
-md_fields_used(const struct of_match *match, const struct of_acts *acts)
+md_fields_used(uint64_t match_fields, const struct of_acts *acts)
 {
-    uint64_t fields = match->tun_md.present;
+    uint64_t fields = match_fields;
 
     acts_walk(acts->buf.data, acts->buf.len, act_md_fields, &fields);
     return fields;
@@ -113,7 +113,7 @@ md_fields_used(const struct of_match *match, const struct of_acts *acts)
 bool
 ofproto_tlv_flow_uses_md(const struct of_flow *f)
 {
-    return md_fields_used(&f->match, &f->acts) != 0;
+    return md_fields_used(f->match.tun_md.present, &f->acts) != 0;
 }
 
 struct in_use {
@@ -126,7 +126,9 @@ rule_in_use_cb(const struct ofproto_rule *r, void *u_)
 {
     struct in_use *u = u_;
 
-    if (!u->found && (md_fields_used(&r->match, &r->acts) & u->fields)) {
+    if (!u->found
+        && (md_fields_used(ofproto_minimatch_tun_md_fields(&r->mm), &r->acts)
+            & u->fields)) {
         u->found = true;
     }
 }

@@ -306,7 +306,7 @@ reinsert_rule(struct ofproto *p, struct rule *rule)
     struct ofproto_key key, mask;
     struct ofproto_table *t = &p->tables[rule->up.table_id];
 
-    ofproto_key_from_match(&rule->up.match, &key, &mask);
+    ofproto_rule_key(&rule->up, &key, &mask);
     nf_assert(!ofproto_cls_insert(&t->cls, &rule->cr, &key, &mask,
                                   rule->up.priority));
     rule->in_table = true;
@@ -660,4 +660,29 @@ ofproto_key_from_match(const struct of_match *m, struct ofproto_key *key,
     mask->meta = m->meta_mask;
     /* Tunnel metadata in its OpenFlow form (ofproto-tlv.h). */
     ofproto_tlv_match_to_key(m, key, mask);
+}
+
+void
+ofproto_rule_key(const struct ofproto_rule *r, struct ofproto_key *key,
+                 struct ofproto_key *mask)
+{
+    if (r->mm.tun_md) {
+        /* Rare: the tunnel metadata's mapping works on the whole match. */
+        struct of_match m;
+
+        ofproto_minimatch_expand(&r->mm, &m);
+        ofproto_key_from_match(&m, key, mask);
+        return;
+    }
+    /* What ofproto_key_from_match() gives for a match without tunnel
+     * metadata: its key's tunnel options are all zero. */
+    ofproto_minimatch_to_key(&r->mm, key, mask);
+    memset(&key->flow.tunnel.opts, 0, sizeof key->flow.tunnel.opts);
+    memset(&mask->flow.tunnel.opts, 0, sizeof mask->flow.tunnel.opts);
+}
+
+void
+ofproto_rule_get_match(const struct ofproto_rule *r, struct of_match *m)
+{
+    ofproto_minimatch_expand(&r->mm, m);
 }

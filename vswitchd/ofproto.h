@@ -28,6 +28,7 @@
 #include "ofctl/ofp-group.h"
 #include "ofctl/ofp-meter.h"
 #include "ofctl/ofp-switch.h"
+#include "vswitchd/ofproto-minimatch.h"
 
 struct evloop;
 struct ofproto;
@@ -173,7 +174,8 @@ struct ofproto_rule {
     uint16_t hard_timeout;
     uint16_t importance;
     uint64_t cookie;
-    struct of_match match;
+    /* The match, compactly: ofproto_rule_get_match() expands it. */
+    struct ofproto_minimatch mm;
     struct of_acts acts;
     long long created_ms; /* Monotonic. */
     long long used_ms;    /* Last packet (or created_ms). */
@@ -240,6 +242,12 @@ void ofproto_rule_credit(const struct ofproto_rule *rule, uint64_t n_packets,
  * Main thread only. */
 void ofproto_rule_ref(const struct ofproto_rule *rule);
 void ofproto_rule_unref(const struct ofproto_rule *rule);
+
+/* Writes RULE's match into *M (a rule keeps it compactly: this expands
+ * it, about 2 kB, so callers that only need to know whether it is the
+ * catch-all use ofproto_minimatch_is_catchall(&RULE->mm)). */
+void ofproto_rule_get_match(const struct ofproto_rule *rule,
+                            struct of_match *m);
 
 /* Number of rules in all tables. */
 size_t ofproto_n_rules(const struct ofproto *);

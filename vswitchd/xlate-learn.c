@@ -82,7 +82,7 @@ limit_count_cb(const struct ofproto_rule *r, void *lc_)
         lc->n_cookie++;
     }
     if (r->priority == lc->fm->priority
-        && of_match_equal(&r->match, &lc->fm->match)) {
+        && ofproto_minimatch_equals(&r->mm, &lc->fm->match)) {
         lc->exists = true;
     }
 }

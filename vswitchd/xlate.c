@@ -344,7 +344,7 @@ xlate_in_table_miss(const struct xctx *ctx)
 {
     return (ctx->rule && !ctx->in_packet_out && !ctx->in_indirect
             && ctx->rule->priority == 0
-            && of_match_is_catchall(&ctx->rule->match));
+            && ofproto_minimatch_is_catchall(&ctx->rule->mm));
 }
 
 static void
@@ -1106,8 +1106,12 @@ xlate_table(struct xctx *ctx, uint8_t table_id)
     if (ctx->trace) {
         /* Open vSwitch's words: " 1. in_port=2,dl_dst=..., priority 7,
          * cookie 0x5" (no match for a catch-all, no cookie when 0). */
-        char *m = of_match_to_string(&rule->match, OF_DEFAULT_PRIORITY);
+        struct of_match match;
+        char *m;
         struct buf line = BUF_INITIALIZER;
+
+        ofproto_rule_get_match(rule, &match);
+        m = of_match_to_string(&match, OF_DEFAULT_PRIORITY);
         buf_printf(&line, "%2u. ", table_id);
         if (*m) {
             buf_printf(&line, "%s, ", m);

@@ -32,6 +32,13 @@
 #                             the flows are in.  The count is then checked.
 #   nicflowd_ofload_bundle_s  the same with --bundle (one atomic bundle,
 #                             ending with its commit reply).
+#   nicflowd_ofload_bytes_per_flow  memory: the switch's resident size with
+#                             the NFD_LOAD_FLOWS flows in, less its size
+#                             when it started (bridges and pipeline in,
+#                             before any test), per flow.  (After a test
+#                             has deleted its flows both switches keep
+#                             most of the freed heap, so the largest size
+#                             after a load is taken.)
 #   nicflowd_reval_pass_ms    revalidation: NFD_REVAL_FLOWS (200,000) flows
 #                             installed by traffic (udp-flood, as above, for
 #                             both switches), the traffic stopped; then for
@@ -295,6 +302,9 @@ setup() {
     purge "$1"
 }
 
+# rss_kb PID: the process's resident size, kB.
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
 # load CFG KEY [OFCTL-OPTIONS]: add-flows of LOAD_N flows into an empty
 # br1, timed; the count checked afterwards.
 load() {
@@ -317,6 +327,7 @@ load() {
     fi
     echo "$cfg $key $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')" \
         >> "$out/runs.txt"
+    echo "$cfg ofload_rss_kb $(rss_kb "${PID[$cfg]}")" >> "$out/runs.txt"
     ofctl "$cfg" del-flows br1
 }
 
@@ -403,6 +414,7 @@ for cfg in $ONLY; do
     echo "nicflowd.sh: starting $cfg... ($(date +%T))" >&2
     if "start_$cfg"; then
         up+=("$cfg")
+        echo "$cfg rss0_kb $(rss_kb "${PID[$cfg]}")" >> "$out/runs.txt"
     else
         echo "nicflowd.sh: $cfg failed to start; its figures are null" >&2
     fi
@@ -494,6 +506,14 @@ add("nicflowd_ofload_s", "s", "ofload", "lower", 2,
     % load_n, goal=0.5)
 add("nicflowd_ofload_bundle_s", "s", "ofload_bundle", "lower", 2,
     "the same with --bundle", goal=0.5)
+for c in cfgs:
+    r0, after = runs.get((c, "rss0_kb"), [None])[0], runs.get((c, "ofload_rss_kb"), [])
+    if r0 is not None and after and after[0] is not None:
+        runs.setdefault((c, "ofload_bpf"), []).append(
+            (max(v for v in after if v is not None) - r0) * 1024 / load_n)
+add("nicflowd_ofload_bytes_per_flow", "B", "ofload_bpf", "lower", 0,
+    "resident size with the %d flows in less the size at start, per flow "
+    "(largest of the loads)" % load_n)
 it = add("nicflowd_reval_pass_ms", "ms", "reval_pass_ms", "lower", 0,
          "%d installed flows, no traffic: upcall/show dump duration, "
          "sampled every 0.5 s" % reval_n)

@@ -116,7 +116,11 @@ static void
 dump_cb(const struct ofproto_rule *r, void *b_)
 {
     struct buf *b = b_;
-    char *m = of_match_to_string(&r->match, r->priority);
+    struct of_match match;
+    char *m;
+
+    ofproto_rule_get_match(r, &match);
+    m = of_match_to_string(&match, r->priority);
 
     buf_printf(b, "%s actions=", m);
     of_acts_format(&r->acts, b);
