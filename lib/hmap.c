@@ -46,7 +46,7 @@ hmap_insert(struct hmap *m, struct hmap_node *node, uint32_t hash)
 {
     if (!m->buckets) {
         resize(m, 8);
-    } else if (m->n >= 2 * (m->mask + 1)) {
+    } else if (m->n >= m->mask + 1) {
         resize(m, 2 * (m->mask + 1));
     }
     struct hmap_node **b = &m->buckets[hash & m->mask];
@@ -72,7 +72,7 @@ void
 hmap_shrink(struct hmap *m)
 {
     size_t want = 8;
-    while (want < m->n / 2) {
+    while (want < m->n) {
         want *= 2;
     }
     if (m->buckets && want < m->mask + 1) {

@@ -3,7 +3,9 @@
  * The map stores struct hmap_node members embedded in the caller's
  * elements; the caller computes hashes and compares keys itself, so one map
  * type serves every key type.  Several nodes may share a hash.  The bucket
- * array doubles when the map holds more than two nodes per bucket.  Removal
+ * array doubles when the map would hold more than one node per bucket: a
+ * miss then walks fewer nodes, each likely a cache miss in a big map (8
+ * bytes of buckets per node at most, against 4 at a load of two).  Removal
  * never resizes (so removing during HMAP_FOR_EACH_SAFE is safe); call
  * hmap_shrink() after removing many nodes.  Not thread-safe. */
 #ifndef NICFLOW_HMAP_H

@@ -749,6 +749,8 @@ commit_bundle(struct ofconn *c, struct ofbundle *bd)
     enum of_err err = 0;
 
     ofproto_txn_begin(p);
+    /* Most messages of a big bundle are flow-mods of one change each. */
+    ofproto_txn_reserve(p, bd->n_msgs);
     for (size_t i = 0; i < bd->n_msgs && !err; i++) {
         struct of_msg m;
         apply_fn *apply;
@@ -850,12 +852,14 @@ h_bundle_control(struct ofconn *c, const struct of_msg *m)
         } else {
             err = commit_bundle(c, bd);
         }
-        /* A bundle is gone after a commit, whether it worked or not. */
-        dlist_remove(&bd->node);
-        bundle_free(bd);
+        /* The reply goes before the bundle's messages are freed: the
+         * client waits for it, not for that. */
         if (!err) {
             send_bundle_reply(c, m, &bc, OF_BCT_COMMIT_REPLY);
         }
+        /* A bundle is gone after a commit, whether it worked or not. */
+        dlist_remove(&bd->node);
+        bundle_free(bd);
         return err;
 
     case OF_BCT_DISCARD_REQUEST:

@@ -551,7 +551,7 @@ flow_add(struct ofproto *p, const struct of_flow *f, uint64_t cookie,
         *errp = xasprintf("flows cannot be added to table %u", f->table_id);
         return OF_ERR_OFPFMFC_BAD_TABLE_ID;
     }
-    r = rule_create(p, f, cookie, nf_time_msec());
+    r = rule_create(p, f, cookie, p->txn->now_ms);
     error = flow_add_rule(p, r, errp);
     if (error) {
         ofproto_rule_free(r);
@@ -575,8 +575,10 @@ ofproto_flow_add_prepared_in_txn(struct ofproto *p, struct rule *r,
     int error;
 
     *errp = NULL;
-    /* Its life starts now, not when its message arrived. */
-    r->up.created_ms = r->up.used_ms = r->modified_ms = nf_time_msec();
+    /* Its life starts with the transaction (the bundle's commit), not
+     * when its message arrived; one clock reading serves a whole
+     * bundle. */
+    r->up.created_ms = r->up.used_ms = r->modified_ms = p->txn->now_ms;
     error = flow_add_rule(p, r, errp);
     if (error) {
         COVERAGE_INC(ofproto_flow_mod_error);

@@ -168,6 +168,7 @@ struct undo {
 struct ofproto_txn {
     struct undo *undos;
     size_t n, cap;
+    long long now_ms; /* When it began: the time of the rules it adds. */
 };
 
 struct ofproto {
@@ -206,6 +207,11 @@ struct ofproto {
 
 /* Opens a transaction; one at a time. */
 void ofproto_txn_begin(struct ofproto *);
+/* Makes room in the open transaction's undo log for N more entries, for
+ * a caller that knows how many changes it is about to make (a bundle's
+ * commit): the log is then allocated once rather than grown by doubling,
+ * each time copying what it holds. */
+void ofproto_txn_reserve(struct ofproto *, size_t n);
 /* Makes the changes final: frees what they removed, sends the flow-removed
  * messages they owe, bumps the generation if anything changed. */
 void ofproto_txn_commit(struct ofproto *);

@@ -168,6 +168,19 @@ ofproto_txn_begin(struct ofproto *p)
     nf_assert(!p->txn);
     p->txn = &p->txn_store;
     p->txn->n = 0;
+    p->txn->now_ms = nf_time_msec();
+}
+
+void
+ofproto_txn_reserve(struct ofproto *p, size_t n)
+{
+    struct ofproto_txn *t = p->txn;
+
+    nf_assert(t);
+    if (t->cap - t->n < n) {
+        t->cap = t->n + n;
+        t->undos = xrealloc(t->undos, t->cap * sizeof *t->undos);
+    }
 }
 
 struct undo *
