@@ -202,13 +202,28 @@ check_output "deleting the meter deleted its flow" '^0$' \
 check "ping a -> b after the meter is gone" ip netns exec "${ns[a]}" \
     ping -c 2 -i 0.2 -W 2 10.0.0.2
 
+# fan T: eight resubmits to table T.
+fan() { local i r=; for i in 1 2 3 4 5 6 7 8; do r+="resubmit(,$1),"; done; echo "${r%,}"; }
+
 # 500 copies of one new UDP packet, sent back to back: those that missed
 # after the first one's flow went in take that flow's actions without a
 # second translation (coverage upcall_miss_recent), and the rule counts
 # every packet once, whichever way it went (translated, recent, or the
 # datapath flow's statistics).
-check "add-flow udp,tp_dst=5555 -> output:1" ofctl add-flow br0 \
-    "priority=40000,udp,tp_dst=5555,actions=output:1"
+# The flow's translation is made long on purpose (512 table visits
+# through tables 61-64), so that the copies the datapath queues while the
+# first batch of misses is being translated are many on any machine: with
+# a translation of a few microseconds a loaded machine could install the
+# flow before the second batch was queued, and no copy took the path.
+check "add-flow udp,tp_dst=5555 -> (512 visits of tables 61-64) output:1" \
+    ofctl add-flow br0 \
+    "priority=40000,udp,tp_dst=5555,actions=$(fan 61),output:1"
+for t in 61 62 63; do
+    check "add-flow table=$t: eight resubmits to table $((t + 1))" \
+        ofctl add-flow br0 "table=$t,priority=1,actions=$(fan $((t + 1)))"
+done
+check "add-flow table=64: a register load" \
+    ofctl add-flow br0 "table=64,priority=1,actions=load:1->NXM_NX_REG0[]"
 burst() {
     ip netns exec "${ns[a]}" /usr/bin/python3 - <<'PY'
 import socket
@@ -257,7 +272,10 @@ recent_total() {
 bursts=1
 n_recent=$(recent_total)
 while [ "${n_recent:-0}" -lt 1 ] && [ "$bursts" -lt 5 ]; do
-    diag "burst $bursts: no copy skipped translation; purging and again"
+    diag "burst $bursts: no copy skipped translation ($(
+        "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" coverage/show |
+            awk '/^upcall_(miss|handler_batch|miss_recent) / {printf "%s=%s ", $1, $NF}'
+    )); purging and again"
     "$NF_BIN/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" \
         revalidator/purge >/dev/null
     burst
