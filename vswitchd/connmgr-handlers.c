@@ -129,7 +129,9 @@ ofconn_session_init(struct ofconn *c)
 {
     /* Open vSwitch's defaults: primary and equal controllers get
      * packet-ins and flow-removed, everybody gets port status and role
-     * status. */
+     * status; table status (vacancy events) nobody until it asks with a
+     * set-async, as Open vSwitch 3.1's get-async reply says ("TABLE_STATUS:
+     * (off)"). */
     uint32_t pin = (1u << OF_PIN_NO_MATCH) | (1u << OF_PIN_ACTION)
                    | (1u << OF_PIN_INVALID_TTL);
     uint32_t rem = (1u << OF_RR_IDLE_TIMEOUT) | (1u << OF_RR_HARD_TIMEOUT)
@@ -148,8 +150,6 @@ ofconn_session_init(struct ofconn *c)
     c->async.secondary[OF_ASYNC_PORT_STATUS] = 0x7;
     c->async.primary[OF_ASYNC_ROLE_STATUS] = 0x7;
     c->async.secondary[OF_ASYNC_ROLE_STATUS] = 0x7;
-    c->async.primary[OF_ASYNC_TABLE_STATUS] = 0x18;
-    c->async.secondary[OF_ASYNC_TABLE_STATUS] = 0x18;
     c->async.primary[OF_ASYNC_REQUESTFORWARD] = 0x3;
     c->role = OF_ROLE_EQUAL;
     /* Controllers get 128 bytes of missed packets by default; service
@@ -575,20 +575,29 @@ h_table_mod(struct ofconn *c, const struct of_msg *m)
     if (err) {
         return err;
     }
-    if (c->version < OF_V14) {
-        /* Before 1.4 the bits meant table-miss behaviour, which Open
-         * vSwitch ignores; eviction is a 1.4 bit. */
-        tm.config &= ~(OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS);
-    }
     if (tm.table_id != OF_TABLE_ALL
         && tm.table_id >= OFPROTO_N_VISIBLE_TABLES) {
         return OF_ERR_OFPTMFC_BAD_TABLE;
     }
+    if (c->version < OF_V14) {
+        /* Before 1.4 the bits meant table-miss behaviour, which Open
+         * vSwitch ignores; eviction and vacancy events are 1.4 settings,
+         * which such a table-mod leaves as they are. */
+        return 0;
+    }
     for (size_t i = 0; i < OFPROTO_N_VISIBLE_TABLES; i++) {
         if (tm.table_id == OF_TABLE_ALL || tm.table_id == i) {
             /* Turning eviction on evicts down to the table's limit. */
-            ofp(c)->tables[i].config = tm.config;
+            ofp(c)->tables[i].config =
+                tm.config & (OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS);
             ofproto_table_config_changed(ofp(c), (uint8_t) i);
+            /* A 1.4 table-mod always says whether vacancy events are on;
+             * without the vacancy property its thresholds are zero, which
+             * Open vSwitch keeps as they come. */
+            ofproto_table_set_vacancy(ofp(c), (uint8_t) i,
+                                      tm.config & OF_TC14_VACANCY_EVENTS,
+                                      tm.has_vacancy ? tm.vacancy_down : 0,
+                                      tm.has_vacancy ? tm.vacancy_up : 0);
         }
     }
     return 0;

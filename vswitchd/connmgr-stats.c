@@ -399,19 +399,10 @@ connmgr_handle_table_desc(struct ofconn *c, const struct of_msg *m)
         return OF_ERR_OFPBRC_BAD_LEN;
     }
     for (size_t i = 0; i < OFPROTO_N_VISIBLE_TABLES; i++) {
-        const struct ofproto_table *t = &ofp(c)->tables[i];
-
-        /* As Open vSwitch: "eviction=on" reports a table-mod's eviction
-         * flag only (a Flow_Table row's overflow_policy=evict is the
-         * database's to show), and the flags say what eviction weighs:
-         * importance, then lifetime left, then other things (age). */
-        tds[i] = (struct of_table_desc){
-            .table_id = (uint8_t) i,
-            .config = t->config & OF_TC14_EVICTION,
-            .has_eviction_flags = true,
-            .eviction_flags =
-                OF_TMPEF_OTHER | OF_TMPEF_IMPORTANCE | OF_TMPEF_LIFETIME,
-        };
+        /* Eviction and vacancy as Open vSwitch reports them (the current
+         * vacancy included), the same description table-status messages
+         * carry. */
+        ofproto_table_describe(ofp(c), (uint8_t) i, &tds[i]);
     }
     of_table_desc_reply_encode(&b, c->version, m->xid, tds,
                                OFPROTO_N_VISIBLE_TABLES);

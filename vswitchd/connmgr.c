@@ -19,6 +19,7 @@
 #include "ofctl/ofp-flow.h"
 #include "ofctl/ofp-packet.h"
 #include "ofctl/ofp-port.h"
+#include "ofctl/ofp-table.h"
 #include "vswitchd/connmgr-pinsched.h"
 #include "vswitchd/connmgr-private.h"
 #include "vswitchd/ofproto-private.h"
@@ -1317,6 +1318,29 @@ connmgr_send_port_status(struct connmgr *mgr, const struct ofproto_port *port,
             continue;
         }
         of_port_status_encode(&b, c->version, 0, &ps);
+        ofconn_send(c, &b);
+        buf_destroy(&b);
+    }
+}
+
+void
+connmgr_send_table_status(struct connmgr *mgr,
+                          const struct of_table_status *ts)
+{
+    struct ofconn *c;
+
+    if (!mgr) {
+        return;
+    }
+    DLIST_FOR_EACH (c, node, &mgr->conns) {
+        struct buf b = BUF_INITIALIZER;
+
+        /* Table status is an OpenFlow 1.4 message. */
+        if (c->version < OF_V14
+            || !ofconn_wants_async(c, OF_ASYNC_TABLE_STATUS, ts->reason)) {
+            continue;
+        }
+        of_table_status_encode(&b, c->version, 0, ts);
         ofconn_send(c, &b);
         buf_destroy(&b);
     }

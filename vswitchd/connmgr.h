@@ -7,7 +7,8 @@
  * hello, negotiates the version, and answers every message through the
  * declarative handler table in connmgr-handlers.c.  Controllers receive
  * asynchronous messages (packet-in, flow-removed, port-status,
- * role-status) according to their role and asynchronous configuration.
+ * role-status, table-status) according to their role and asynchronous
+ * configuration.
  *
  * Connection kinds, as in Open vSwitch: "service" connections are those
  * accepted on the management socket, which get asynchronous messages only
@@ -29,6 +30,7 @@
 struct connmgr;
 struct evloop;
 struct of_flow_removed;
+struct of_table_status;
 
 /* Creates the connection manager of OFPROTO and starts listening on
  * "punix:MGMT_PATH" (a stale socket file is replaced).  Returns 0 or a
@@ -76,6 +78,12 @@ void connmgr_send_flow_removed(struct connmgr *,
 /* REASON is enum of_port_reason. */
 void connmgr_send_port_status(struct connmgr *, const struct ofproto_port *,
                               uint8_t reason);
+/* Sends table status TS (a vacancy event, ofproto-vacancy.c) to every
+ * OpenFlow 1.4+ connection whose asynchronous configuration takes TS's
+ * reason for the connection's role.  As in Open vSwitch, no connection
+ * takes table status until it asks for it (set-async). */
+void connmgr_send_table_status(struct connmgr *,
+                               const struct of_table_status *ts);
 
 /* Flow monitor events: a rule was added, modified or deleted (EVENT is
  * enum of_fm_event; REASON the flow-removed reason for deletions).

@@ -255,6 +255,11 @@ enforce_limit(struct ofproto *p, uint8_t table_id)
     }
     ofproto_txn_begin(p);
     n = evict_excess(p, table_id);
+    if (n) {
+        /* Flows deleted to meet the limit: Open vSwitch looks at the
+         * vacancy then, unlike after an add's eviction. */
+        ofproto_vacancy_note(p, table_id);
+    }
     ofproto_txn_commit(p);
     if (n) {
         VLOG_INFO("%s: table %u: evicted %zu flow%s to stay within "

@@ -123,6 +123,12 @@ ofproto_rule_remove_in_txn(struct ofproto *p, struct rule *r, int reason)
     u = ofproto_txn_log(p, UNDO_REMOVE);
     u->rule = r;
     u->reason = reason;
+    /* A deletion (not a replacement, reason -1): Open vSwitch looks at
+     * the table's vacancy, except after the eviction that makes room for
+     * an add (enforce_limit() notes its own evictions). */
+    if (reason >= 0 && reason != OF_RR_EVICTION) {
+        ofproto_vacancy_note(p, r->up.table_id);
+    }
     COVERAGE_INC(ofproto_flow_delete);
 }
 
@@ -533,6 +539,10 @@ flow_add_rule(struct ofproto *p, struct rule *r, char **errp)
             ofproto_cls_remove(&t->cls, &r->cr);
             return error;
         }
+    } else {
+        /* One flow more: the only kind of add after which Open vSwitch
+         * looks at the table's vacancy. */
+        ofproto_vacancy_note(p, table_id);
     }
     rule_attached(p, r);
     ofproto_txn_log(p, UNDO_INSERT)->rule = r;

@@ -75,6 +75,11 @@ struct ofproto_table {
     bool evict_db;              /* overflow_policy=evict. */
     struct of_subfield *groups; /* Eviction group fields. */
     size_t n_groups;
+
+    /* OpenFlow 1.4 vacancy events, from a table-mod (ofproto-vacancy.c). */
+    uint8_t vacancy_down, vacancy_up; /* Thresholds, percent. */
+    uint8_t vacancy_next;             /* 0: events off; else the event
+                                       * armed, OF_TABLE_STATUS_VACANCY_*. */
 };
 
 /* ---------------------------------------------------------------------
@@ -169,6 +174,9 @@ struct ofproto_txn {
     struct undo *undos;
     size_t n, cap;
     long long now_ms; /* When it began: the time of the rules it adds. */
+    /* Tables whose vacancy the commit checks (ofproto_vacancy_note()):
+     * bit T % 64 of word T / 64 for table T. */
+    uint64_t vacancy_check[(OFPROTO_N_TABLES + 63) / 64];
 };
 
 struct ofproto {
@@ -200,6 +208,54 @@ struct ofproto {
     struct connmgr *connmgr;
     struct ofproto_tlv_table tlv; /* Geneve option mappings. */
 };
+
+/* ---------------------------------------------------------------------
+ * Vacancy events (ofproto-vacancy.c).
+ *
+ * As Open vSwitch 3.1: a table-mod with "vacancy:DOWN,UP" arms one event;
+ * when a flow is added to the table (not replacing or evicting one) or
+ * flows leave it (deleted, expired, evicted to a lower limit, with their
+ * group or meter), the commit compares the table's vacancy with the
+ * thresholds: below DOWN an armed VACANCY_DOWN is sent and VACANCY_UP
+ * armed, above UP the reverse.  Aborted transactions send nothing.
+ * --------------------------------------------------------------------- */
+
+struct of_table_desc;
+
+/* Table T's vacancy as Open vSwitch computes it: the percentage of its
+ * limit still free, rounded down (0 when full); a table without a limit
+ * (UINT_MAX) is 100 while empty and, by the same arithmetic, 99 with any
+ * flow in it. */
+uint8_t ofproto_table_vacancy(const struct ofproto_table *t);
+/* Applies an OpenFlow 1.4 table-mod's vacancy settings to table
+ * TABLE_ID: the thresholds DOWN and UP are kept either way; ON arms the
+ * event the current vacancy points to (VACANCY_UP if below UP, else
+ * VACANCY_DOWN) unless events were already on, !ON turns them off.  Sends
+ * nothing. */
+void ofproto_table_set_vacancy(struct ofproto *, uint8_t table_id, bool on,
+                               uint8_t down, uint8_t up);
+/* Fills *TD with table TABLE_ID's description as OFPMP_TABLE_DESC replies
+ * and table-status messages carry it: the table-mod eviction flag, the
+ * eviction flags, and the vacancy settings with the current vacancy. */
+void ofproto_table_describe(const struct ofproto *, uint8_t table_id,
+                            struct of_table_desc *td);
+/* Called by ofproto_txn_commit() before anything else it does: for every
+ * table noted by ofproto_vacancy_note(), sends the vacancy event that is
+ * due, if any, to the connections (connmgr_send_table_status()). */
+void ofproto_vacancy_commit(struct ofproto *);
+
+/* Notes, in the open transaction, that table TABLE_ID's flow count
+ * changed where Open vSwitch checks its vacancy (ofproto-vacancy.c): a
+ * flow added that neither replaced nor evicted another, or flows removed
+ * other than by the eviction that makes room for an add.  Cheap: nothing
+ * unless the table has vacancy events on. */
+static inline void
+ofproto_vacancy_note(struct ofproto *p, uint8_t table_id)
+{
+    if (p->tables[table_id].vacancy_next && p->txn) {
+        p->txn->vacancy_check[table_id / 64] |= UINT64_C(1) << (table_id % 64);
+    }
+}
 
 /* ---------------------------------------------------------------------
  * Transactions (ofproto.c).

@@ -169,6 +169,7 @@ ofproto_txn_begin(struct ofproto *p)
     p->txn = &p->txn_store;
     p->txn->n = 0;
     p->txn->now_ms = nf_time_msec();
+    memset(p->txn->vacancy_check, 0, sizeof p->txn->vacancy_check);
 }
 
 void
@@ -226,6 +227,9 @@ ofproto_txn_commit(struct ofproto *p)
     long long now = nf_time_msec();
 
     COVERAGE_INC(ofproto_txn_commit);
+    /* Vacancy events go before everything else the commit sends, as Open
+     * vSwitch sends them before its flow-removed messages. */
+    ofproto_vacancy_commit(p);
     /* Tell controllers first, while removed rules still exist. */
     for (size_t i = 0; i < t->n; i++) {
         struct undo *u = &t->undos[i];

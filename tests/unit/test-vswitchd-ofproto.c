@@ -4,7 +4,9 @@
  * The classifier is compared with a brute-force linear scan on random
  * rules and keys, and its wildcards are checked to be sufficient: a key
  * that agrees with the looked-up key on every wildcarded bit must get the
- * same rule.  The ofproto cases build flows from ovs-ofctl text. */
+ * same rule.  The ofproto cases build flows from ovs-ofctl text; the
+ * vacancy events are watched by OpenFlow clients on the switch's
+ * management socket. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -21,6 +25,9 @@
 #include "ofctl/flow-text.h"
 #include "ofctl/ofp-group.h"
 #include "ofctl/ofp-meter.h"
+#include "ofctl/ofp-switch.h"
+#include "ofctl/ofp-table.h"
+#include "ofctl/ofp.h"
 #include "vswitchd/ofproto-cls.h"
 #include "vswitchd/ofproto-private.h"
 #include "vswitchd/ofproto.h"
@@ -685,6 +692,343 @@ test_eviction(void **state)
     assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
 }
 
+/* ------------------------------------------------------------------ *
+ * Vacancy events, as OpenFlow 1.4 clients of the management socket
+ * receive them.
+ * ------------------------------------------------------------------ */
+
+/* A client connection; RX holds what it read and has not taken yet. */
+struct client {
+    int fd;
+    struct buf rx;
+};
+
+static void
+client_send(struct client *cl, struct buf *b)
+{
+    assert_int_equal(write(cl->fd, b->data, b->len), (ssize_t) b->len);
+    buf_destroy(b);
+}
+
+/* Reads what has arrived, without waiting. */
+static void
+client_read(struct client *cl)
+{
+    uint8_t tmp[4096];
+    ssize_t n;
+
+    while ((n = recv(cl->fd, tmp, sizeof tmp, MSG_DONTWAIT)) > 0) {
+        buf_put(&cl->rx, tmp, (size_t) n);
+    }
+}
+
+/* Takes the next whole message that arrived into *MSG (its bytes in
+ * *STORE, which the caller destroys); false if there is none. */
+static bool
+client_next(struct client *cl, struct buf *store, struct of_msg *msg)
+{
+    size_t len;
+
+    client_read(cl);
+    if (cl->rx.len < 8) {
+        return false;
+    }
+    len = of_get16(cl->rx.data + 2);
+    if (cl->rx.len < len) {
+        return false;
+    }
+    buf_clear(store);
+    buf_put(store, cl->rx.data, len);
+    buf_pull(&cl->rx, len);
+    assert_int_equal(of_msg_decode(store->data, store->len, msg), 0);
+    return true;
+}
+
+/* Runs the switch's event loop until CL receives a barrier reply (the
+ * switch has then handled everything CL sent before its barrier).  What
+ * CL receives on the way (hello, role reply) is dropped; an error or a
+ * table status (which the caller should have taken) fails the test. */
+static void
+client_sync(struct fixture *fx, struct client *cl)
+{
+    struct buf b = BUF_INITIALIZER, store = BUF_INITIALIZER;
+    struct of_msg msg;
+
+    of_msg_start(&b, OF_T_BARRIER_REQUEST, OF_V14, 99);
+    of_msg_finish(&b);
+    client_send(cl, &b);
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(evloop_run_once(fx->loop, 10), 0);
+        while (client_next(cl, &store, &msg)) {
+            if (msg.type == OF_T_BARRIER_REPLY) {
+                buf_destroy(&store);
+                return;
+            }
+            assert_int_not_equal(msg.type, OF_T_ERROR);
+            assert_int_not_equal(msg.type, OF_T_TABLE_STATUS);
+        }
+    }
+    fail_msg("no barrier reply");
+}
+
+/* Connects an OpenFlow 1.4 client that takes asynchronous messages (a
+ * nonzero miss_send_len) with asynchronous configuration AC (NULL: the
+ * switch's default) in ROLE. */
+static void
+client_open(struct fixture *fx, struct client *cl,
+            const struct of_async_config *ac, enum of_role role)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct of_switch_config sc = { .miss_send_len = UINT16_MAX };
+    struct buf b = BUF_INITIALIZER;
+
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/tbr.mgmt", rundir);
+    cl->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(cl->fd >= 0);
+    assert_int_equal(connect(cl->fd, (struct sockaddr *) &sa, sizeof sa), 0);
+    buf_init(&cl->rx);
+    of_hello_encode(&b, OF_VBIT(OF_V14), 1);
+    client_send(cl, &b);
+    of_switch_config_encode(&b, OF_T_SET_CONFIG, OF_V14, 2, &sc);
+    client_send(cl, &b);
+    if (ac) {
+        of_async_config_encode(&b, OF_T_SET_ASYNC, OF_V14, 3, ac);
+        client_send(cl, &b);
+    }
+    if (role != OF_ROLE_EQUAL) {
+        struct of_role_msg rm = { role, OF_GENERATION_NONE };
+        of_role_encode(&b, OF_T_ROLE_REQUEST, OF_V14, 4, &rm);
+        client_send(cl, &b);
+    }
+    client_sync(fx, cl);
+}
+
+static void
+client_close(struct client *cl)
+{
+    close(cl->fd);
+    buf_destroy(&cl->rx);
+}
+
+/* Sends a table-mod for table TABLE_ID: vacancy events on with DOWN and UP
+ * when ON, else off, and waits until the switch has applied it. */
+static void
+vacancy_mod(struct fixture *fx, struct client *cl, uint8_t table_id, bool on,
+            uint8_t down, uint8_t up)
+{
+    struct of_table_mod tm = {
+        .table_id = table_id,
+        .config = on ? OF_TC14_VACANCY_EVENTS : 0,
+        .has_vacancy = on,
+        .vacancy_down = down,
+        .vacancy_up = up,
+    };
+    struct buf b = BUF_INITIALIZER;
+
+    of_table_mod_encode(&b, OF_V14, 5, &tm);
+    client_send(cl, &b);
+    client_sync(fx, cl);
+}
+
+/* The table-status messages CL received since the last call, as
+ * "DOWN:V" or "UP:V" (V the vacancy they carry) separated by spaces; each
+ * is checked to describe table TABLE_ID with thresholds 20 and 80. */
+static char *
+events(struct client *cl, uint8_t table_id)
+{
+    struct buf out = BUF_INITIALIZER, store = BUF_INITIALIZER;
+    struct of_msg msg;
+
+    buf_put_cstr(&out, "");
+    while (client_next(cl, &store, &msg)) {
+        struct of_table_status ts;
+
+        assert_int_equal(msg.type, OF_T_TABLE_STATUS);
+        assert_int_equal(msg.xid, 0);
+        assert_int_equal(of_table_status_decode(&msg, &ts), 0);
+        assert_int_equal(ts.desc.table_id, table_id);
+        assert_true(ts.desc.config & OF_TC14_VACANCY_EVENTS);
+        assert_true(ts.desc.has_vacancy);
+        assert_int_equal(ts.desc.vacancy_down, 20);
+        assert_int_equal(ts.desc.vacancy_up, 80);
+        buf_printf(&out, "%s%s:%u", out.len ? " " : "",
+                   ts.reason == OF_TABLE_STATUS_VACANCY_DOWN ? "DOWN"
+                   : ts.reason == OF_TABLE_STATUS_VACANCY_UP ? "UP"
+                                                             : "?",
+                   ts.desc.vacancy);
+    }
+    buf_destroy(&store);
+    return buf_steal_cstr(&out);
+}
+
+/* Asserts that CL received exactly WANT (see events()). */
+#define assert_events(CL, TABLE, WANT)   \
+    do {                                 \
+        char *got_ = events(CL, TABLE);  \
+        assert_string_equal(got_, WANT); \
+        free(got_);                      \
+    } while (0)
+
+/* Adds "table=T,priority=N,in_port=N" with EXTRA settings. */
+static void
+add_n(struct ofproto *p, uint8_t t, int n, const char *extra)
+{
+    char *s = xasprintf("table=%u,priority=%d,in_port=%d%s,actions=drop", t, n,
+                        n, extra);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD, s), 0);
+    free(s);
+}
+
+static void
+del_n(struct ofproto *p, uint8_t t, int n)
+{
+    char *s = xasprintf("table=%u,priority=%d,in_port=%d", t, n, n);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE_STRICT, s), 0);
+    free(s);
+}
+
+/* Table 0 limited to 10 flows with "vacancy:20,80": one VACANCY_DOWN when
+ * the vacancy falls below 20 %, one VACANCY_UP when it rises above 80 %,
+ * nothing while it stays on one side or between; only to connections
+ * that asked for them in their role; nothing from an aborted transaction,
+ * with events off, or in a table without a limit; a change of the limit
+ * or a modify sends nothing, the next add does. */
+static void
+test_vacancy(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    struct ofproto_table_settings ts = { .max_flows = 10 };
+    struct of_async_config ac_primary = { .primary = { 0 } };
+    struct of_async_config ac_secondary = { .primary = { 0 } };
+    struct client a, dflt, sec, sec_off;
+    struct of_table_desc td;
+
+    ac_primary.primary[OF_ASYNC_TABLE_STATUS] = 0x18;
+    ac_secondary.secondary[OF_ASYNC_TABLE_STATUS] = 0x18;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    /* A takes table status; DFLT keeps the default (none, as Open
+     * vSwitch); SEC is a secondary taking it as one; SEC_OFF a secondary
+     * that takes it only as a primary. */
+    client_open(fx, &a, &ac_primary, OF_ROLE_EQUAL);
+    client_open(fx, &dflt, NULL, OF_ROLE_EQUAL);
+    client_open(fx, &sec, &ac_secondary, OF_ROLE_SECONDARY);
+    client_open(fx, &sec_off, &ac_primary, OF_ROLE_SECONDARY);
+
+    vacancy_mod(fx, &a, 0, true, 20, 80);
+    ofproto_table_describe(p, 0, &td);
+    assert_true(td.has_vacancy);
+    assert_true(td.config & OF_TC14_VACANCY_EVENTS);
+    assert_int_equal(td.vacancy_down, 20);
+    assert_int_equal(td.vacancy_up, 80);
+    assert_int_equal(td.vacancy, 100);
+
+    /* Down to 20 % vacancy nothing; at 9 flows (10 %) VACANCY_DOWN, once. */
+    for (int i = 1; i <= 8; i++) {
+        add_n(p, 0, i, "");
+        assert_events(&a, 0, "");
+    }
+    add_n(p, 0, 9, "");
+    assert_events(&a, 0, "DOWN:10");
+    assert_events(&sec, 0, "DOWN:10");
+    assert_events(&dflt, 0, "");
+    assert_events(&sec_off, 0, "");
+    add_n(p, 0, 10, "");
+    assert_events(&a, 0, "");
+    ofproto_table_describe(p, 0, &td);
+    assert_int_equal(td.vacancy, 0);
+
+    /* Up to 80 % nothing; at 1 flow (90 %) VACANCY_UP, once. */
+    for (int i = 10; i >= 3; i--) {
+        del_n(p, 0, i);
+        assert_events(&a, 0, "");
+    }
+    del_n(p, 0, 2);
+    assert_events(&a, 0, "UP:90");
+    assert_events(&sec, 0, "UP:90");
+    del_n(p, 0, 1);
+    assert_events(&a, 0, "");
+
+    /* An aborted transaction that would have sent VACANCY_DOWN sends
+     * nothing and leaves it armed. */
+    for (int i = 1; i <= 8; i++) {
+        add_n(p, 0, i, "");
+    }
+    struct of_flow f;
+    char *err = of_flow_parse(&f, "priority=9,in_port=9,actions=drop",
+                              OF_FLOW_ADD, NULL, NULL);
+    assert_null(err);
+    ofproto_txn_begin(p);
+    assert_int_equal(
+        ofproto_flow_mod_in_txn(p, &f, OF_FLOW_ADD, UINT64_MAX, &err), 0);
+    ofproto_txn_abort(p);
+    of_flow_destroy(&f);
+    assert_events(&a, 0, "");
+    add_n(p, 0, 9, "");
+    assert_events(&a, 0, "DOWN:10");
+
+    /* One delete of many flows: one event, with the vacancy it leaves. */
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=0"), 0);
+    assert_events(&a, 0, "UP:100");
+
+    /* Expiry: eight flows expiring together, one event. */
+    add_n(p, 0, 1, "");
+    for (int i = 2; i <= 9; i++) {
+        add_n(p, 0, i, ",hard_timeout=1");
+    }
+    assert_events(&a, 0, "DOWN:10");
+    ofproto_expire(p, nf_time_msec() + 5000);
+    assert_int_equal(ofproto_n_rules(p), 1);
+    assert_events(&a, 0, "UP:90");
+
+    /* A higher limit moves the vacancy without an event (9 flows: DOWN
+     * sent, UP armed; 9 of 100 is 91 %), so does a modify; the next add
+     * sends the UP. */
+    for (int i = 2; i <= 9; i++) {
+        add_n(p, 0, i, "");
+    }
+    assert_events(&a, 0, "DOWN:10");
+    ts.max_flows = 100;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_MODIFY, "table=0,actions=drop"), 0);
+    assert_events(&a, 0, "");
+    add_n(p, 0, 10, "");
+    assert_events(&a, 0, "UP:90");
+
+    /* Events off: nothing, and the description says so. */
+    ts.max_flows = 10;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=0"), 0);
+    assert_events(&a, 0, "");
+    vacancy_mod(fx, &a, 0, false, 0, 0);
+    for (int i = 1; i <= 10; i++) {
+        add_n(p, 0, i, "");
+    }
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=0"), 0);
+    assert_events(&a, 0, "");
+    ofproto_table_describe(p, 0, &td);
+    assert_false(td.has_vacancy);
+    assert_false(td.config & OF_TC14_VACANCY_EVENTS);
+
+    /* No limit: 100 % empty, 99 % with any flow (Open vSwitch's
+     * arithmetic), never below 20 %. */
+    vacancy_mod(fx, &a, 1, true, 20, 80);
+    assert_int_equal(ofproto_table_vacancy(&p->tables[1]), 100);
+    for (int i = 1; i <= 20; i++) {
+        add_n(p, 1, i, "");
+    }
+    assert_int_equal(ofproto_table_vacancy(&p->tables[1]), 99);
+    assert_int_equal(flowmod(p, OF_FLOW_DELETE, "table=1"), 0);
+    assert_events(&a, 1, "");
+    assert_events(&dflt, 0, "");
+    assert_events(&sec_off, 0, "");
+
+    client_close(&a);
+    client_close(&dflt);
+    client_close(&sec);
+    client_close(&sec_off);
+}
+
 static void
 add_group(struct ofproto *p, const char *s, int want)
 {
@@ -939,6 +1283,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vacancy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters_datapath, setup, teardown),
