@@ -4,8 +4,12 @@
  * marked "mutex" below, which it shares with the sync thread.  The sync
  * thread only takes a batch, writes it at write_off, fdatasyncs and
  * publishes the result; reading, truncating and replacing happen in the
- * caller's thread while no batch is in flight. */
+ * caller's thread while no batch is in flight.
+ *
+ * The file's locks are in log-lock.c, its replacement by a snapshot
+ * (compaction) in log-replace.c; what they share is in log-private.h. */
 #include "ovsdb/log.h"
+#include "ovsdb/log-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,102 +35,10 @@ VLOG_DEFINE_THIS_MODULE(ovsdb_log);
 
 COVERAGE_DEFINE(ovsdb_log_append);
 COVERAGE_DEFINE(ovsdb_log_sync);
-COVERAGE_DEFINE(ovsdb_log_replace);
 COVERAGE_DEFINE(ovsdb_log_truncate);
 
-/* The file header line. */
-#define FILE_HEADER OVSDB_LOG_MAGIC " 1\n"
-#define FILE_HEADER_LEN (sizeof FILE_HEADER - 1)
-
-/* A record header line: up to 10 length digits, a space, 8 hex digits and
- * a newline. */
-#define RECORD_HEADER_MAX 20
-
-/* Read-ahead when scanning records. */
-#define READ_CHUNK (64 * 1024)
-
-/* Batch buffers bigger than this are freed after a sync instead of being
- * kept for reuse. */
-#define SPARE_KEEP_MAX (1024 * 1024)
-
-/* Locks.  An open-file-description (OFD) write lock on [0, PID_LOCK_START)
- * is what excludes other writers: unlike a classic POSIX lock it conflicts
- * between two opens in one process and is not dropped when some other
- * descriptor for the file is closed.  OFD locks do not report their owner,
- * so a classic POSIX lock on the single byte at PID_LOCK_START (far beyond
- * any real file size; the ranges must not overlap, because the two kinds
- * conflict even within one process) lets a loser learn the holder's pid. */
-#define PID_LOCK_START ((off_t) 1 << 62)
-
-enum log_state {
-    LOG_READING,     /* Records remain to be read. */
-    LOG_AT_END,      /* Every record read (or a new file): may append. */
-    LOG_DAMAGED,     /* A damaged record stopped reading. */
-    LOG_READ_FAILED, /* An I/O error stopped reading. */
-};
-
-struct ovsdb_log {
-    char *path;      /* As the caller named it, for messages. */
-    char *real_path; /* Symlinks resolved: what replace renames over. */
-    enum ovsdb_log_mode mode;
-    int fd;
-    dev_t dev; /* Of the open file, for the in-process writer list. */
-    ino_t ino;
-    struct ovsdb_log *next_writer;
-    pid_t pid_lock_owner; /* Process that took the pid lock on fd. */
-
-    /* Reading. */
-    enum log_state state;
-    uint64_t read_off; /* Offset of the next record to read. */
-    struct buf rbuf;   /* Read-ahead window holding... */
-    uint64_t rbuf_off; /* ...the file's bytes from this offset. */
-    struct ovsdb_log_record_info last;
-    int read_errno;          /* Why reading stopped (LOG_DAMAGED: EBADMSG). */
-    char *read_error_msg;    /* What stopped reading, or NULL. */
-    uint64_t n_intact_after; /* Intact records after the damage. */
-
-    /* Sizes as the caller sees them (caller's thread only). */
-    uint64_t size;      /* Bytes in the file once pending is written. */
-    uint64_t n_records; /* Records in the file once pending is written. */
-
-    /* Shared with the sync thread. */
-    pthread_mutex_t mutex;
-    pthread_cond_t wake;      /* Work for the sync thread. */
-    pthread_cond_t done;      /* A batch finished. */
-    struct buf pending;       /* mutex: records not yet taken by a batch. */
-    struct buf spare;         /* mutex: an empty buffer to swap in. */
-    uint64_t pending_n;       /* mutex: records in pending. */
-    uint64_t last_seqno;      /* mutex (written by the caller only). */
-    uint64_t requested_seqno; /* mutex: highest seqno a commit asked. */
-    _Atomic uint64_t durable_seqno; /* Written under mutex. */
-    uint64_t write_off;             /* mutex: where the next batch goes. */
-    bool syncing;                   /* mutex: a batch is in flight. */
-    bool replacing;                 /* mutex: replace started, not finished. */
-    bool exiting;                   /* mutex: the sync thread should stop. */
-    int error;                      /* mutex: sticky write/sync error. */
-    struct ovsdb_log_stats stats;   /* mutex. */
-    bool thread_started;
-    pthread_t thread;
-    int efd; /* eventfd: durability advanced. */
-
-    /* Replace in progress (caller's thread). */
-    char *tmp_path;
-    int tmp_fd;
-    uint64_t tmp_size;
-    uint64_t snap_seqno;     /* Last seqno the snapshot covers. */
-    size_t snap_pending_len; /* pending bytes the snapshot covers... */
-    uint64_t snap_pending_n; /* ...and records. */
-};
-
-/* Writable logs open in this process, to name the holder when an open in
- * this same process loses the lock. */
-static pthread_mutex_t writers_mutex = PTHREAD_MUTEX_INITIALIZER;
-static struct ovsdb_log *writers;
-
-static void set_error(char **errp, const char *fmt, ...) NF_PRINTF(2, 3);
-
-static void
-set_error(char **errp, const char *fmt, ...)
+void
+ovsdb_log_set_error(char **errp, const char *fmt, ...)
 {
     if (errp) {
         va_list args;
@@ -139,8 +51,8 @@ set_error(char **errp, const char *fmt, ...)
 
 /* Small I/O helpers. */
 
-static int
-write_full_at(int fd, const void *data, size_t n, uint64_t off)
+int
+ovsdb_log_write_at(int fd, const void *data, size_t n, uint64_t off)
 {
     const uint8_t *p = data;
 
@@ -186,8 +98,8 @@ read_full_at(int fd, void *data, size_t n, uint64_t off, size_t *gotp)
     return 0;
 }
 
-static int
-fsync_parent_dir(const char *path)
+int
+ovsdb_log_fsync_parent_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *dir = !slash          ? xstrdup(".")
@@ -212,8 +124,8 @@ fsync_parent_dir(const char *path)
 
 /* Replaces bytes that would garble a log line (control characters, from
  * file content quoted in a message) by '?'. */
-static void
-sanitize(char *s)
+void
+ovsdb_log_sanitize(char *s)
 {
     for (; *s; s++) {
         if ((unsigned char) *s < 0x20 || *s == 0x7f) {
@@ -222,8 +134,8 @@ sanitize(char *s)
     }
 }
 
-static void
-notify_eventfd(const struct ovsdb_log *log)
+void
+ovsdb_log_notify(const struct ovsdb_log *log)
 {
     uint64_t one = 1;
 
@@ -231,226 +143,6 @@ notify_eventfd(const struct ovsdb_log *log)
         /* Only EAGAIN (counter saturated) is possible, and then the fd is
          * readable anyway. */
     }
-}
-
-/* Locking. */
-
-static int
-lock_fd(int fd)
-{
-    struct flock ofd = {
-        .l_type = F_WRLCK,
-        .l_whence = SEEK_SET,
-        .l_start = 0,
-        .l_len = PID_LOCK_START,
-    };
-    struct flock pid = {
-        .l_type = F_WRLCK,
-        .l_whence = SEEK_SET,
-        .l_start = PID_LOCK_START,
-        .l_len = 1,
-    };
-
-    if (fcntl(fd, F_OFD_SETLK, &ofd) < 0) {
-        return errno == EACCES ? EAGAIN : errno;
-    }
-    if (fcntl(fd, F_SETLK, &pid) < 0) {
-        return errno == EACCES ? EAGAIN : errno;
-    }
-    return 0;
-}
-
-static bool
-held_by_this_process(dev_t dev, ino_t ino)
-{
-    bool found = false;
-
-    pthread_mutex_lock(&writers_mutex);
-    for (const struct ovsdb_log *w = writers; w; w = w->next_writer) {
-        if (w->dev == dev && w->ino == ino) {
-            found = true;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&writers_mutex);
-    return found;
-}
-
-/* Closing any descriptor of a file drops every classic POSIX lock the
- * process holds on it, including the pid lock of a log writing that file
- * in this process; so closing a reader's descriptor (or a failed open's)
- * takes the pid lock again for such a writer.  The OFD lock that excludes
- * other writers is never affected. */
-static void
-close_and_relock(int fd)
-{
-    struct stat st;
-    bool known = !fstat(fd, &st);
-
-    close(fd);
-    if (!known) {
-        return;
-    }
-    pthread_mutex_lock(&writers_mutex);
-    for (const struct ovsdb_log *w = writers; w; w = w->next_writer) {
-        if (w->dev == st.st_dev && w->ino == st.st_ino && w->fd >= 0) {
-            struct flock pid = {
-                .l_type = F_WRLCK,
-                .l_whence = SEEK_SET,
-                .l_start = PID_LOCK_START,
-                .l_len = 1,
-            };
-            if (fcntl(w->fd, F_SETLK, &pid) < 0) {
-                /* Only the pid in a loser's message is lost. */
-            }
-        }
-    }
-    pthread_mutex_unlock(&writers_mutex);
-}
-
-/* Names whoever holds the write lock on FD's file (caller frees). */
-static char *
-describe_holder(int fd)
-{
-    struct flock fl = {
-        .l_type = F_WRLCK,
-        .l_whence = SEEK_SET,
-        .l_start = PID_LOCK_START,
-        .l_len = 1,
-    };
-    struct stat st;
-
-    if (!fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK && fl.l_pid > 0) {
-        char *comm_path = xasprintf("/proc/%ld/comm", (long) fl.l_pid);
-        char comm[64] = "";
-        FILE *f = fopen(comm_path, "re");
-        char *s;
-
-        if (f) {
-            if (fgets(comm, sizeof comm, f)) {
-                comm[strcspn(comm, "\n")] = '\0';
-            }
-            fclose(f);
-        }
-        free(comm_path);
-        sanitize(comm);
-        s = comm[0] ? xasprintf("pid %ld (%s)", (long) fl.l_pid, comm)
-                    : xasprintf("pid %ld", (long) fl.l_pid);
-        return s;
-    }
-    if (!fstat(fd, &st) && held_by_this_process(st.st_dev, st.st_ino)) {
-        return xasprintf("another open log in this process (pid %ld)",
-                         (long) getpid());
-    }
-    return xstrdup("a process whose pid is unknown");
-}
-
-/* Classic POSIX locks are not inherited by fork(), unlike the OFD lock: a
- * log opened before a daemon detaches keeps other writers out but would no
- * longer name its holder.  Commits call this to take the pid lock again in
- * the new process (it fails, harmlessly, while the parent still runs). */
-static void
-refresh_pid_lock(struct ovsdb_log *log)
-{
-    pid_t self = getpid();
-
-    if (log->pid_lock_owner != self) {
-        struct flock pid = {
-            .l_type = F_WRLCK,
-            .l_whence = SEEK_SET,
-            .l_start = PID_LOCK_START,
-            .l_len = 1,
-        };
-        if (!fcntl(log->fd, F_SETLK, &pid)) {
-            log->pid_lock_owner = self;
-        }
-    }
-}
-
-/* Opens PATH read-write (FLAGS may add O_CREAT | O_EXCL) and locks it.
- * The file might be replaced (renamed over) between open() and the lock by
- * the writer that held it; then the descriptor names a dead file, so the
- * open is retried until the locked file is the one PATH names. */
-static int
-open_locked(const char *path, int flags, int *fdp, char **errp)
-{
-    *fdp = -1;
-    for (int attempt = 0;; attempt++) {
-        struct stat fst, pst;
-        int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | flags, 0640);
-        int error;
-
-        if (fd < 0) {
-            error = errno;
-            set_error(errp, "%s: cannot %s: %s", path,
-                      flags & O_CREAT ? "create" : "open for writing",
-                      nf_strerror(error));
-            return error;
-        }
-        error = lock_fd(fd);
-        if (error == EAGAIN) {
-            char *who = describe_holder(fd);
-            set_error(errp,
-                      "%s: database is locked for writing by %s; stop it "
-                      "first or open the database read-only",
-                      path, who);
-            free(who);
-            close_and_relock(fd);
-            return EBUSY;
-        } else if (error) {
-            set_error(errp, "%s: cannot lock: %s", path, nf_strerror(error));
-            close_and_relock(fd);
-            return error;
-        }
-        if (fstat(fd, &fst) < 0) {
-            error = errno;
-            set_error(errp, "%s: fstat failed: %s", path, nf_strerror(error));
-            close_and_relock(fd);
-            return error;
-        }
-        if (!stat(path, &pst) && pst.st_dev == fst.st_dev
-            && pst.st_ino == fst.st_ino) {
-            *fdp = fd;
-            return 0;
-        }
-        close_and_relock(fd);
-        if (attempt >= 100 || flags & O_EXCL) {
-            set_error(errp, "%s: file keeps being replaced while opening",
-                      path);
-            return EBUSY;
-        }
-    }
-}
-
-static void
-writers_add(struct ovsdb_log *log)
-{
-    pthread_mutex_lock(&writers_mutex);
-    log->next_writer = writers;
-    writers = log;
-    pthread_mutex_unlock(&writers_mutex);
-}
-
-static void
-writers_remove(struct ovsdb_log *log)
-{
-    pthread_mutex_lock(&writers_mutex);
-    for (struct ovsdb_log **p = &writers; *p; p = &(*p)->next_writer) {
-        if (*p == log) {
-            *p = log->next_writer;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&writers_mutex);
-}
-
-static void
-writers_update(struct ovsdb_log *log, const struct stat *st)
-{
-    pthread_mutex_lock(&writers_mutex);
-    log->dev = st->st_dev;
-    log->ino = st->st_ino;
-    pthread_mutex_unlock(&writers_mutex);
 }
 
 /* Opening and closing. */
@@ -467,40 +159,44 @@ check_file_header(int fd, const char *path, uint64_t size, uint64_t *lenp,
     const char *nl, *ver;
 
     if (!size) {
-        set_error(errp,
-                  "%s: empty file, not a nicflow database (it should begin "
-                  "with \"%s 1\")",
-                  path, OVSDB_LOG_MAGIC);
+        ovsdb_log_set_error(
+            errp,
+            "%s: empty file, not a nicflow database (it should begin "
+            "with \"%s 1\")",
+            path, OVSDB_LOG_MAGIC);
         return EBADMSG;
     }
     error = read_full_at(fd, line, NF_MIN(size, sizeof line), 0, &got);
     if (error) {
-        set_error(errp, "%s: read failed: %s", path, nf_strerror(error));
+        ovsdb_log_set_error(errp, "%s: read failed: %s", path,
+                            nf_strerror(error));
         return error;
     }
     nl = memchr(line, '\n', got);
     if (got >= 11
         && (!memcmp(line, "OVSDB JSON ", 11)
             || (got >= 14 && !memcmp(line, "OVSDB CLUSTER ", 14)))) {
-        set_error(errp,
-                  "%s: this is an Open vSwitch database file; nicflow uses "
-                  "its own format (\"%s 1\"): create a new database from "
-                  "the schema and load the data through a client",
-                  path, OVSDB_LOG_MAGIC);
+        ovsdb_log_set_error(
+            errp,
+            "%s: this is an Open vSwitch database file; nicflow uses "
+            "its own format (\"%s 1\"): create a new database from "
+            "the schema and load the data through a client",
+            path, OVSDB_LOG_MAGIC);
         return EBADMSG;
     }
     if (!nl && got < sizeof line
         && !memcmp(line, FILE_HEADER, NF_MIN(got, FILE_HEADER_LEN))) {
-        set_error(errp, "%s: file header is incomplete (%zu bytes)", path,
-                  got);
+        ovsdb_log_set_error(errp, "%s: file header is incomplete (%zu bytes)",
+                            path, got);
         return EBADMSG;
     }
     if (!nl || got < sizeof magic - 1
         || memcmp(line, magic, sizeof magic - 1)) {
-        set_error(errp,
-                  "%s: not a nicflow database (it does not begin with "
-                  "\"%s 1\")",
-                  path, OVSDB_LOG_MAGIC);
+        ovsdb_log_set_error(
+            errp,
+            "%s: not a nicflow database (it does not begin with "
+            "\"%s 1\")",
+            path, OVSDB_LOG_MAGIC);
         return EBADMSG;
     }
     ver = line + sizeof magic - 1;
@@ -508,15 +204,16 @@ check_file_header(int fd, const char *path, uint64_t size, uint64_t *lenp,
         char *v = xstrndup(ver, nl - ver);
         bool digits = nl > ver && strspn(v, "0123456789") == strlen(v);
 
-        sanitize(v);
+        ovsdb_log_sanitize(v);
         if (digits) {
-            set_error(errp,
-                      "%s: database format version %s is not supported "
-                      "(this nicflow reads version %d)",
-                      path, v, OVSDB_LOG_VERSION);
+            ovsdb_log_set_error(
+                errp,
+                "%s: database format version %s is not supported "
+                "(this nicflow reads version %d)",
+                path, v, OVSDB_LOG_VERSION);
         } else {
-            set_error(errp, "%s: malformed file header (version \"%s\")", path,
-                      v);
+            ovsdb_log_set_error(
+                errp, "%s: malformed file header (version \"%s\")", path, v);
         }
         free(v);
         return EBADMSG;
@@ -561,7 +258,7 @@ static void
 log_free(struct ovsdb_log *log)
 {
     if (log->fd >= 0) {
-        close_and_relock(log->fd);
+        ovsdb_log_close_and_relock(log->fd);
     }
     if (log->efd >= 0) {
         close(log->efd);
@@ -582,7 +279,7 @@ log_free(struct ovsdb_log *log)
 static int
 create_file_header(struct ovsdb_log *log, char **errp)
 {
-    int error = write_full_at(log->fd, FILE_HEADER, FILE_HEADER_LEN, 0);
+    int error = ovsdb_log_write_at(log->fd, FILE_HEADER, FILE_HEADER_LEN, 0);
     const char *what = "write";
 
     if (!error) {
@@ -591,11 +288,11 @@ create_file_header(struct ovsdb_log *log, char **errp)
     }
     if (!error) {
         what = "fsync of its directory";
-        error = fsync_parent_dir(log->real_path);
+        error = ovsdb_log_fsync_parent_dir(log->real_path);
     }
     if (error) {
-        set_error(errp, "%s: %s failed: %s", log->path, what,
-                  nf_strerror(error));
+        ovsdb_log_set_error(errp, "%s: %s failed: %s", log->path, what,
+                            nf_strerror(error));
     }
     return error;
 }
@@ -619,20 +316,21 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         log->fd = open(log->real_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (log->fd < 0) {
             error = errno;
-            set_error(errp, "%s: cannot open for reading: %s", path,
-                      nf_strerror(error));
+            ovsdb_log_set_error(errp, "%s: cannot open for reading: %s", path,
+                                nf_strerror(error));
             goto free_log;
         }
     } else {
         int flags = mode == OVSDB_LOG_CREATE_EXCL ? O_CREAT | O_EXCL : 0;
-        error = open_locked(log->real_path, flags, &log->fd, errp);
+        error = ovsdb_log_open_locked(log->real_path, flags, &log->fd, errp);
         if (error) {
             goto free_log;
         }
     }
     if (fstat(log->fd, &st) < 0) {
         error = errno;
-        set_error(errp, "%s: fstat failed: %s", path, nf_strerror(error));
+        ovsdb_log_set_error(errp, "%s: fstat failed: %s", path,
+                            nf_strerror(error));
         goto free_log;
     }
     log->dev = st.st_dev;
@@ -648,7 +346,7 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
     } else {
         if (!S_ISREG(st.st_mode)) {
             error = EINVAL;
-            set_error(errp, "%s: not a regular file", path);
+            ovsdb_log_set_error(errp, "%s: not a regular file", path);
             goto free_log;
         }
         error =
@@ -667,12 +365,12 @@ ovsdb_log_open(const char *path, enum ovsdb_log_mode mode,
         log->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (log->efd < 0) {
             error = errno;
-            set_error(errp, "%s: eventfd failed: %s", path,
-                      nf_strerror(error));
+            ovsdb_log_set_error(errp, "%s: eventfd failed: %s", path,
+                                nf_strerror(error));
             goto free_log;
         }
         log->pid_lock_owner = getpid();
-        writers_add(log);
+        ovsdb_log_writers_add(log);
     }
     *logp = log;
     return 0;
@@ -793,7 +491,7 @@ check_record(struct ovsdb_log *log, uint64_t off, uint64_t size,
                        remaining);
         } else {
             char *s = xstrndup((const char *) p, n);
-            sanitize(s);
+            ovsdb_log_sanitize(s);
             buf_printf(why, "malformed record header \"%s\"", s);
             free(s);
         }
@@ -801,7 +499,7 @@ check_record(struct ovsdb_log *log, uint64_t off, uint64_t size,
     }
     if (!parse_record_header(p, nl - p, h)) {
         char *s = xstrndup((const char *) p, nl - p);
-        sanitize(s);
+        ovsdb_log_sanitize(s);
         buf_printf(why, "malformed record header \"%s\"", s);
         free(s);
         return EBADMSG;
@@ -985,7 +683,7 @@ ovsdb_log_read(struct ovsdb_log *log, json_t **recordp)
         if (json) {
             buf_printf(&why, "record is valid JSON but not an object");
         } else {
-            sanitize(jerr.text);
+            ovsdb_log_sanitize(jerr.text);
             buf_printf(&why, "invalid JSON (%s, at byte %d of the record)",
                        jerr.text, jerr.position);
         }
@@ -1045,7 +743,7 @@ save_dropped(struct ovsdb_log *log, uint64_t from, uint64_t size, char **namep)
 
         error = read_window(log, off, n, size, &p);
         if (!error) {
-            error = write_full_at(fd, p, n, off - from);
+            error = ovsdb_log_write_at(fd, p, n, off - from);
         }
         off += n;
     }
@@ -1054,7 +752,7 @@ save_dropped(struct ovsdb_log *log, uint64_t from, uint64_t size, char **namep)
     }
     close(fd);
     if (!error) {
-        error = fsync_parent_dir(name);
+        error = ovsdb_log_fsync_parent_dir(name);
     }
     buf_destroy(&log->rbuf);
     log->rbuf_off = 0;
@@ -1084,40 +782,45 @@ ovsdb_log_truncate_tail(struct ovsdb_log *log, char **errp)
         *errp = NULL;
     }
     if (log->mode == OVSDB_LOG_READ_ONLY) {
-        set_error(errp, "%s: cannot truncate a log opened read-only",
-                  log->path);
+        ovsdb_log_set_error(errp, "%s: cannot truncate a log opened read-only",
+                            log->path);
         return EROFS;
     }
     if (log->state != LOG_DAMAGED) {
-        set_error(errp, "%s: no damaged tail to truncate", log->path);
+        ovsdb_log_set_error(errp, "%s: no damaged tail to truncate",
+                            log->path);
         return EINVAL;
     }
     if (fstat(log->fd, &st) < 0) {
         error = errno;
-        set_error(errp, "%s: fstat failed: %s", log->path, nf_strerror(error));
+        ovsdb_log_set_error(errp, "%s: fstat failed: %s", log->path,
+                            nf_strerror(error));
         return error;
     }
     size = st.st_size;
     if (size < good) {
-        set_error(errp, "%s: file shrank to %" PRIu64 " bytes, not truncating",
-                  log->path, size);
+        ovsdb_log_set_error(
+            errp, "%s: file shrank to %" PRIu64 " bytes, not truncating",
+            log->path, size);
         return EINVAL;
     }
     if (log->n_intact_after && size > good) {
         error = save_dropped(log, good, size, &saved);
         if (error) {
-            set_error(errp,
-                      "%s: not truncating: saving the %" PRIu64
-                      " damaged bytes to %s failed: %s",
-                      log->path, size - good, saved, nf_strerror(error));
+            ovsdb_log_set_error(errp,
+                                "%s: not truncating: saving the %" PRIu64
+                                " damaged bytes to %s failed: %s",
+                                log->path, size - good, saved,
+                                nf_strerror(error));
             free(saved);
             return error;
         }
     }
     if (ftruncate(log->fd, (off_t) good) < 0 || fdatasync(log->fd) < 0) {
         error = errno;
-        set_error(errp, "%s: truncating to %" PRIu64 " bytes failed: %s",
-                  log->path, good, nf_strerror(error));
+        ovsdb_log_set_error(errp,
+                            "%s: truncating to %" PRIu64 " bytes failed: %s",
+                            log->path, good, nf_strerror(error));
         free(saved);
         return error;
     }
@@ -1143,8 +846,8 @@ ovsdb_log_truncate_tail(struct ovsdb_log *log, char **errp)
 /* Appending and syncing. */
 
 /* Appends the framed RECORD to OUT.  Returns 0, EINVAL or EFBIG. */
-static int
-frame_record(struct buf *out, const json_t *record)
+int
+ovsdb_log_frame_record(struct buf *out, const json_t *record)
 {
     char header[RECORD_HEADER_MAX + 1];
     char *text;
@@ -1187,7 +890,7 @@ ovsdb_log_append(struct ovsdb_log *log, const json_t *record, uint64_t *seqnop)
     if (log->state != LOG_AT_END) {
         return EINVAL;
     }
-    error = frame_record(&framed, record);
+    error = ovsdb_log_frame_record(&framed, record);
     if (error) {
         buf_destroy(&framed);
         return error;
@@ -1236,7 +939,7 @@ sync_batch_locked(struct ovsdb_log *log)
     pthread_mutex_unlock(&log->mutex);
 
     if (batch.len) {
-        error = write_full_at(fd, batch.data, batch.len, off);
+        error = ovsdb_log_write_at(fd, batch.data, batch.len, off);
         if (error) {
             /* Cut off the partial record, so that the file still ends
              * cleanly if anyone reads it; the error stays sticky. */
@@ -1274,7 +977,7 @@ sync_batch_locked(struct ovsdb_log *log)
         buf_destroy(&batch);
     }
     pthread_cond_broadcast(&log->done);
-    notify_eventfd(log);
+    ovsdb_log_notify(log);
 }
 
 static bool
@@ -1333,7 +1036,7 @@ ovsdb_log_request_sync(struct ovsdb_log *log)
     if (log->mode == OVSDB_LOG_READ_ONLY) {
         return EROFS;
     }
-    refresh_pid_lock(log);
+    ovsdb_log_refresh_pid_lock(log);
     pthread_mutex_lock(&log->mutex);
     error = log->error;
     if (!error && log->last_seqno > atomic_load(&log->durable_seqno)) {
@@ -1356,7 +1059,7 @@ ovsdb_log_commit_block(struct ovsdb_log *log)
     if (log->mode == OVSDB_LOG_READ_ONLY) {
         return EROFS;
     }
-    refresh_pid_lock(log);
+    ovsdb_log_refresh_pid_lock(log);
     pthread_mutex_lock(&log->mutex);
     if (log->replacing) {
         pthread_mutex_unlock(&log->mutex);
@@ -1452,207 +1155,9 @@ ovsdb_log_close(struct ovsdb_log *log)
                      "never became durable",
                      log->path, lost);
         }
-        writers_remove(log);
+        ovsdb_log_writers_remove(log);
     }
     log_free(log);
-}
-
-/* Compaction. */
-
-int
-ovsdb_log_replace_start(struct ovsdb_log *log, const json_t *schema,
-                        const json_t *snapshot, char **errp)
-{
-    struct buf content = BUF_INITIALIZER;
-    struct stat st;
-    int error;
-
-    if (errp) {
-        *errp = NULL;
-    }
-    if (log->mode == OVSDB_LOG_READ_ONLY) {
-        set_error(errp, "%s: cannot replace a log opened read-only",
-                  log->path);
-        return EROFS;
-    }
-    if (log->state != LOG_AT_END || log->tmp_path) {
-        set_error(errp, "%s: cannot replace %s", log->path,
-                  log->tmp_path ? "while a replace is in progress"
-                                : "before every record has been read");
-        return EINVAL;
-    }
-    buf_put(&content, FILE_HEADER, FILE_HEADER_LEN);
-    error = frame_record(&content, schema);
-    if (!error) {
-        error = frame_record(&content, snapshot);
-    }
-    if (error) {
-        set_error(errp, "%s: cannot replace: %s", log->path,
-                  error == EFBIG ? "a record is too large"
-                                 : "schema and snapshot must be JSON objects");
-        goto free_content;
-    }
-
-    /* Pause the sync thread: from here to the commit, pending holds every
-     * record the snapshot covers, and then those appended later. */
-    pthread_mutex_lock(&log->mutex);
-    while (log->syncing) {
-        pthread_cond_wait(&log->done, &log->mutex);
-    }
-    error = log->error;
-    if (!error) {
-        log->replacing = true;
-        log->snap_seqno = log->last_seqno;
-        log->snap_pending_len = log->pending.len;
-        log->snap_pending_n = log->pending_n;
-    }
-    pthread_mutex_unlock(&log->mutex);
-    if (error) {
-        set_error(errp, "%s: cannot replace after a write error: %s",
-                  log->path, nf_strerror(error));
-        goto free_content;
-    }
-
-    log->tmp_path = xasprintf("%s.tmp", log->real_path);
-    if (fstat(log->fd, &st) < 0) {
-        st.st_mode = 0640;
-    }
-    log->tmp_fd = open(log->tmp_path,
-                       O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                       st.st_mode & 0777);
-    if (log->tmp_fd < 0) {
-        error = errno;
-        set_error(errp, "%s: cannot create %s: %s", log->path, log->tmp_path,
-                  nf_strerror(error));
-        goto abort;
-    }
-    error = lock_fd(log->tmp_fd);
-    if (error) {
-        set_error(errp, "%s: cannot lock %s: %s", log->path, log->tmp_path,
-                  nf_strerror(error));
-        goto abort;
-    }
-    error = write_full_at(log->tmp_fd, content.data, content.len, 0);
-    if (!error && fsync(log->tmp_fd) < 0) {
-        error = errno;
-    }
-    if (error) {
-        set_error(errp, "%s: writing %s failed: %s", log->path, log->tmp_path,
-                  nf_strerror(error));
-        goto abort;
-    }
-    log->tmp_size = content.len;
-    buf_destroy(&content);
-    return 0;
-
-abort:
-    ovsdb_log_replace_abort(log);
-free_content:
-    buf_destroy(&content);
-    return error;
-}
-
-void
-ovsdb_log_replace_abort(struct ovsdb_log *log)
-{
-    if (!log->tmp_path) {
-        return;
-    }
-    if (log->tmp_fd >= 0) {
-        close(log->tmp_fd);
-        log->tmp_fd = -1;
-        unlink(log->tmp_path);
-    }
-    free(log->tmp_path);
-    log->tmp_path = NULL;
-    pthread_mutex_lock(&log->mutex);
-    log->replacing = false;
-    pthread_cond_signal(&log->wake);
-    pthread_mutex_unlock(&log->mutex);
-}
-
-int
-ovsdb_log_replace_commit(struct ovsdb_log *log, char **errp)
-{
-    uint64_t n_after;
-    struct stat st;
-    int old_fd;
-    int error;
-
-    if (errp) {
-        *errp = NULL;
-    }
-    if (!log->tmp_path || log->tmp_fd < 0) {
-        set_error(errp, "%s: no replace in progress", log->path);
-        return EINVAL;
-    }
-    if (rename(log->tmp_path, log->real_path) < 0) {
-        error = errno;
-        set_error(errp, "%s: renaming %s over it failed: %s", log->path,
-                  log->tmp_path, nf_strerror(error));
-        ovsdb_log_replace_abort(log);
-        return error;
-    }
-    /* Until the directory is synced, a crash could bring the old file
-     * back, which lacks the records the snapshot absorbed: only then may
-     * they count as durable. */
-    error = fsync_parent_dir(log->real_path);
-
-    pthread_mutex_lock(&log->mutex);
-    old_fd = log->fd;
-    log->fd = log->tmp_fd;
-    if (log->snap_pending_len) {
-        buf_pull(&log->pending, log->snap_pending_len);
-    }
-    n_after = log->pending_n - log->snap_pending_n;
-    log->pending_n = n_after;
-    log->write_off = log->tmp_size;
-    if (error) {
-        log->error = error;
-    } else if (log->snap_seqno > atomic_load(&log->durable_seqno)) {
-        atomic_store(&log->durable_seqno, log->snap_seqno);
-    }
-    log->size = log->tmp_size + log->pending.len;
-    log->replacing = false;
-    log->stats.n_replaces++;
-    pthread_cond_broadcast(&log->done);
-    pthread_cond_signal(&log->wake);
-    pthread_mutex_unlock(&log->mutex);
-
-    log->tmp_fd = -1;
-    free(log->tmp_path);
-    log->tmp_path = NULL;
-    log->n_records = 2 + n_after;
-    log->pid_lock_owner = getpid();
-    if (!fstat(log->fd, &st)) {
-        writers_update(log, &st);
-    }
-    /* Closing the old file releases its locks; the new one was locked
-     * before the rename, so no other writer could slip in between. */
-    close(old_fd);
-    notify_eventfd(log);
-    COVERAGE_INC(ovsdb_log_replace);
-
-    if (error) {
-        set_error(errp,
-                  "%s: fsync of the directory after replacing failed: %s",
-                  log->path, nf_strerror(error));
-        VLOG_ERR("%s: fsync of the directory after replacing failed (%s); "
-                 "the database can no longer be updated",
-                 log->path, nf_strerror(error));
-        return error;
-    }
-    VLOG_INFO("%s: replaced by a snapshot (%" PRIu64 " bytes)", log->path,
-              log->tmp_size);
-    return 0;
-}
-
-int
-ovsdb_log_replace(struct ovsdb_log *log, const json_t *schema,
-                  const json_t *snapshot, char **errp)
-{
-    int error = ovsdb_log_replace_start(log, schema, snapshot, errp);
-    return error ? error : ovsdb_log_replace_commit(log, errp);
 }
 
 /* Sizes and counters. */
