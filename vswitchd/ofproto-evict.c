@@ -85,7 +85,7 @@ evict_before(const struct rule *a, const struct rule *b)
  * subfield in R's match (a field R does not match on, or whose
  * prerequisites R's match does not meet, counts as zero). */
 static uint32_t
-rule_group(const struct ofproto_table *t, const struct rule *r)
+rule_group__(const struct ofproto_table *t, const struct rule *r)
 {
     struct of_match match;
     uint32_t h = 0;
@@ -115,6 +115,18 @@ rule_group(const struct ofproto_table *t, const struct rule *r)
         h = hash_bytes(v.be, f->n_bytes, h);
     }
     return h;
+}
+
+/* The same, worked out once per rule and group fields: a victim search
+ * looks at every timed flow of the table. */
+static uint32_t
+rule_group(const struct ofproto_table *t, struct rule *r)
+{
+    if (r->evict_group_gen != t->groups_gen + 1) {
+        r->evict_group = rule_group__(t, r);
+        r->evict_group_gen = t->groups_gen + 1;
+    }
+    return r->evict_group;
 }
 
 /* One eviction group while a victim is chosen. */
@@ -283,6 +295,7 @@ ofproto_configure_table(struct ofproto *p, uint8_t table_id,
         return 0;
     }
     ofproto_table_settings_destroy(t);
+    t->groups_gen++; /* Every rule's group is to be worked out again. */
     t->name = s->name ? xstrdup(s->name) : NULL;
     t->max_flows = s->max_flows;
     t->evict_db = s->evict;

@@ -55,7 +55,12 @@ struct rule {
     unsigned int ref_cnt;        /* One for the table (dropped at commit
                                     * after removal), one for each holder
                                     * of ofproto_rule_ref(). */
-    uint64_t mm_words[];         /* Storage of up.mm's words. */
+    /* Its eviction group in its table (ofproto-evict.c), kept because
+     * working it out means expanding the match: valid while
+     * evict_group_gen is the table's groups_gen + 1. */
+    uint32_t evict_group;
+    uint32_t evict_group_gen;
+    uint64_t mm_words[]; /* Storage of up.mm's words. */
 };
 
 static inline struct rule *
@@ -75,6 +80,7 @@ struct ofproto_table {
     bool evict_db;              /* overflow_policy=evict. */
     struct of_subfield *groups; /* Eviction group fields. */
     size_t n_groups;
+    uint32_t groups_gen; /* Changes with the group fields. */
 
     /* OpenFlow 1.4 vacancy events, from a table-mod (ofproto-vacancy.c). */
     uint8_t vacancy_down, vacancy_up; /* Thresholds, percent. */
