@@ -1,5 +1,6 @@
 /* server.c: nicflow-dbd's protocol engine (see server.h). */
 #include "ovsdb/server.h"
+#include "ovsdb/server-private.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -57,97 +58,10 @@ static const char server_schema_json[] =
 #define COMPACT_MIN_BYTES (10ull * 1024 * 1024)
 #define COMPACT_GROWTH 4
 
-struct server_db {
-    struct dlist node; /* In server->dbs. */
-    struct ovsdb_server *server;
-    char *name;
-    struct ovsdb *db;
-    struct ovsdb_log *log;       /* NULL for _Server. */
-    json_t *schema_json;         /* For get_schema. */
-    struct dlist monitors;       /* Contains struct smon (db_node). */
-    struct dlist waiting;        /* Transactions blocked on "wait". */
-    struct dlist unsynced;       /* Replies waiting for durability. */
-    struct dlist queued_updates; /* Updates waiting for durability. */
-    uint64_t size_after_compact;
-};
-
-/* Per-session state. */
-struct sdata {
-    struct ovsdb_server *server;
-    struct ovsdb_session *session;
-    struct dlist monitors; /* Contains struct smon (node). */
-    struct dlist pendings; /* Contains struct pending (s_node). */
-    size_t n_queued;       /* Its updates in queued_updates lists. */
-};
-
-struct smon {
-    struct dlist node;    /* In sdata->monitors. */
-    struct dlist db_node; /* In server_db->monitors. */
-    struct sdata *sd;
-    struct server_db *sdb;
-    json_t *id;
-    struct ovsdb_monitor *mon;
-};
-
-/* A "transact" that cannot be answered yet. */
-struct pending {
-    struct dlist node;   /* In server_db's waiting/unsynced. */
-    struct dlist s_node; /* In sdata->pendings. */
-    struct sdata *sd;
-    struct server_db *sdb;
-    json_t *id;
-    json_t *ops;    /* While waiting on "wait". */
-    json_t *result; /* While waiting for durability. */
-    uint64_t seqno;
-    long long start_msec;
-    struct evloop_timer *timer; /* "wait" deadline. */
-};
-
-/* A monitor update held back until the change it reports is durable, so
- * that no client learns of a change a crash could still lose (as with
- * ovsdb-server and "durable": true).  Kept in commit order. */
-struct queued_update {
-    struct dlist node; /* In server_db->queued_updates. */
-    uint64_t seqno;
-    struct smon *m;
-    char *text; /* The serialised notification. */
-    size_t len;
-};
-
-/* A "db:DB,TABLE,COLUMN" remote or SSL file reference. */
-struct db_ref {
-    char *db, *table, *column;
-};
-
-struct db_remote {
-    struct dlist node;
-    char *spec; /* As given. */
-    struct db_ref ref;
-    char **targets; /* Remotes currently derived. */
-    size_t n_targets;
-};
-
-struct ovsdb_server {
-    struct evloop *loop;
-    struct ovsdb_remotes *remotes;
-    struct ovsdb_lock_table *locks;
-    struct dlist dbs;
-    struct server_db *server_db; /* _Server. */
-    struct dlist db_remotes;     /* Contains struct db_remote. */
-    char **plain_remotes;        /* Remotes given directly. */
-    size_t n_plain_remotes;
-    char *ssl_key, *ssl_cert, *ssl_ca;
-    bool ssl_bootstrap;
-    char *applied_key, *applied_cert, *applied_ca;
-    struct ovsdb_uuid server_id;
-};
-
 static void session_request(struct ovsdb_session *, struct jsonrpc_msg *,
                             void *server_);
 static void session_closing(struct ovsdb_session *, void *server_);
 static void sync_cb(int fd, uint32_t events, void *sdb_);
-static void refresh_db_remotes(struct ovsdb_server *);
-static void refresh_ssl(struct ovsdb_server *);
 
 /* Helpers. */
 
@@ -178,8 +92,8 @@ send_reply(struct sdata *sd, json_t *id, json_t *result)
     ovsdb_session_send(sd->session, jsonrpc_create_reply(result, id));
 }
 
-static struct server_db *
-find_db(const struct ovsdb_server *server, const char *name)
+struct server_db *
+ovsdb_server_find_db(const struct ovsdb_server *server, const char *name)
 {
     struct server_db *sdb;
     DLIST_FOR_EACH (sdb, node, &server->dbs) {
@@ -204,7 +118,8 @@ lookup_db(struct sdata *sd, const struct jsonrpc_msg *msg)
                               msg->method));
         return NULL;
     }
-    struct server_db *sdb = find_db(sd->server, json_string_value(name));
+    struct server_db *sdb =
+        ovsdb_server_find_db(sd->server, json_string_value(name));
     if (!sdb) {
         send_error(sd, msg->id,
                    error_json("unknown database", "%s: no database named %s",
@@ -336,7 +251,7 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path, char **errp)
         ovsdb_error_destroy(oerr);
         goto close_log;
     }
-    if (find_db(server, schema->name)) {
+    if (ovsdb_server_find_db(server, schema->name)) {
         *errp = xasprintf("%s: a database named %s is already served", path,
                           schema->name);
         ovsdb_schema_destroy(schema);
@@ -380,8 +295,8 @@ ovsdb_server_add_db(struct ovsdb_server *server, const char *path, char **errp)
         server_db_create(server, ovsdb_get_schema(db)->name, db, log);
     publish_db_in_server_db(server, sdb);
     /* SSL first: a pssl: remote named in the database needs it. */
-    refresh_ssl(server);
-    refresh_db_remotes(server);
+    ovsdb_server_refresh_ssl(server);
+    ovsdb_server_refresh_db_remotes(server);
     return 0;
 
 destroy_db:
@@ -583,8 +498,8 @@ commit_txn(struct server_db *sdb, struct ovsdb_txn *txn, uint64_t *seqnop)
         *seqnop = seqno;
     }
     if (sdb->db && sdb != sdb->server->server_db) {
-        refresh_ssl(sdb->server);
-        refresh_db_remotes(sdb->server);
+        ovsdb_server_refresh_ssl(sdb->server);
+        ovsdb_server_refresh_db_remotes(sdb->server);
     }
     retry_waiting(sdb);
     maybe_compact(sdb);
@@ -800,7 +715,7 @@ ovsdb_server_compact(struct ovsdb_server *server, const char *db_name,
         /* Replies waiting for records the replace made durable. */
         sync_cb(-1, 0, sdb);
     }
-    if (db_name && !find_db(server, db_name)) {
+    if (db_name && !ovsdb_server_find_db(server, db_name)) {
         *errp = xasprintf("%s: no database of that name", db_name);
         return ENOENT;
     }
@@ -1215,315 +1130,6 @@ session_closing(struct ovsdb_session *session, void *server_)
     free(sd);
 }
 
-/* Remotes. */
-
-static int
-parse_db_ref(const char *spec, struct db_ref *ref)
-{
-    /* "db:DB,TABLE,COLUMN" */
-    const char *s = spec + 3;
-    const char *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-    if (!nf_str_prefix(spec, "db:") || !c1 || !c2 || strchr(c2 + 1, ',')
-        || c1 == s || c2 == c1 + 1 || !c2[1]) {
-        return EINVAL;
-    }
-    ref->db = xstrndup(s, (size_t) (c1 - s));
-    ref->table = xstrndup(c1 + 1, (size_t) (c2 - c1 - 1));
-    ref->column = xstrdup(c2 + 1);
-    return 0;
-}
-
-static void
-db_ref_destroy(struct db_ref *ref)
-{
-    free(ref->db);
-    free(ref->table);
-    free(ref->column);
-}
-
-static void
-add_string(char ***list, size_t *n, const char *s)
-{
-    for (size_t i = 0; i < *n; i++) {
-        if (!strcmp((*list)[i], s)) {
-            return;
-        }
-    }
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = xstrdup(s);
-}
-
-/* Collects the strings REF names: the string values of the column, or for
- * a column of references, the "target" column of the referenced rows. */
-static void
-resolve_db_ref(const struct ovsdb_server *server, const struct db_ref *ref,
-               char ***out, size_t *n_out)
-{
-    *out = NULL;
-    *n_out = 0;
-    struct server_db *sdb = find_db(server, ref->db);
-    struct ovsdb_table *table =
-        sdb ? ovsdb_get_table(sdb->db, ref->table) : NULL;
-    if (!table) {
-        return;
-    }
-    const struct ovsdb_column *col = ovsdb_table_schema_get_column(
-        ovsdb_table_get_schema(table), ref->column);
-    if (!col) {
-        return;
-    }
-    const struct ovsdb_table_schema *ref_ts =
-        col->type.key.type == OVSDB_TYPE_UUID ? col->type.key.u.uuid.ref_table
-                                              : NULL;
-    struct ovsdb_table *ref_table =
-        ref_ts ? ovsdb_get_table(sdb->db, ref_ts->name) : NULL;
-    const struct ovsdb_column *target =
-        ref_ts ? ovsdb_table_schema_get_column(ref_ts, "target") : NULL;
-
-    for (const struct ovsdb_row *row = ovsdb_table_first_row(table); row;
-         row = ovsdb_table_next_row(table, row)) {
-        const struct ovsdb_datum *d = ovsdb_row_get_datum(row, col);
-        for (unsigned int i = 0; i < d->n; i++) {
-            if (col->type.key.type == OVSDB_TYPE_STRING) {
-                add_string(out, n_out, d->keys[i].string->s);
-            } else if (ref_table && target
-                       && target->type.key.type == OVSDB_TYPE_STRING) {
-                const struct ovsdb_row *r =
-                    ovsdb_table_find_row(ref_table, &d->keys[i].uuid);
-                const struct ovsdb_datum *t =
-                    r ? ovsdb_row_get_datum(r, target) : NULL;
-                for (unsigned int j = 0; t && j < t->n; j++) {
-                    add_string(out, n_out, t->keys[j].string->s);
-                }
-            }
-        }
-    }
-}
-
-static void
-free_strings(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(list[i]);
-    }
-    free(list);
-}
-
-static bool
-contains_string(char **list, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(list[i], s)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-refresh_db_remotes(struct ovsdb_server *server)
-{
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
-    struct db_remote *dr;
-    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
-        char **now;
-        size_t n_now;
-        resolve_db_ref(server, &dr->ref, &now, &n_now);
-        for (size_t i = 0; i < dr->n_targets; i++) {
-            if (!contains_string(now, n_now, dr->targets[i])) {
-                ovsdb_remotes_remove(server->remotes, dr->targets[i]);
-                VLOG_INFO("%s: removed remote %s", dr->spec, dr->targets[i]);
-            }
-        }
-        /* A remote that could not be opened (say, pssl: before the SSL
-         * files are configured) is not recorded, so that the next change
-         * to the database tries it again. */
-        char **active = NULL;
-        size_t n_active = 0;
-        for (size_t i = 0; i < n_now; i++) {
-            if (contains_string(dr->targets, dr->n_targets, now[i])) {
-                add_string(&active, &n_active, now[i]);
-                continue;
-            }
-            char *err = NULL;
-            int error = ovsdb_remotes_add(server->remotes, now[i], &err);
-            if (error && error != EEXIST) {
-                VLOG_WARN_RL(&rl, "%s: %s", dr->spec,
-                             err ? err : nf_strerror(error));
-            } else {
-                if (!error) {
-                    VLOG_INFO("%s: added remote %s", dr->spec, now[i]);
-                }
-                add_string(&active, &n_active, now[i]);
-            }
-            free(err);
-        }
-        free_strings(now, n_now);
-        free_strings(dr->targets, dr->n_targets);
-        dr->targets = active;
-        dr->n_targets = n_active;
-    }
-}
-
-int
-ovsdb_server_add_remote(struct ovsdb_server *server, const char *name,
-                        char **errp)
-{
-    *errp = NULL;
-    if (nf_str_prefix(name, "db:")) {
-        struct db_remote *dr = xzalloc(sizeof *dr);
-        if (parse_db_ref(name, &dr->ref)) {
-            *errp = xasprintf("%s: expected db:DATABASE,TABLE,COLUMN", name);
-            free(dr);
-            return EINVAL;
-        }
-        dr->spec = xstrdup(name);
-        dlist_push_back(&server->db_remotes, &dr->node);
-        refresh_db_remotes(server);
-        return 0;
-    }
-    int error = ovsdb_remotes_add(server->remotes, name, errp);
-    if (!error) {
-        add_string(&server->plain_remotes, &server->n_plain_remotes, name);
-    }
-    return error;
-}
-
-int
-ovsdb_server_remove_remote(struct ovsdb_server *server, const char *name)
-{
-    struct db_remote *dr;
-    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
-        if (!strcmp(dr->spec, name)) {
-            for (size_t i = 0; i < dr->n_targets; i++) {
-                ovsdb_remotes_remove(server->remotes, dr->targets[i]);
-            }
-            free_strings(dr->targets, dr->n_targets);
-            db_ref_destroy(&dr->ref);
-            free(dr->spec);
-            dlist_remove(&dr->node);
-            free(dr);
-            return 0;
-        }
-    }
-    for (size_t i = 0; i < server->n_plain_remotes; i++) {
-        if (!strcmp(server->plain_remotes[i], name)) {
-            ovsdb_remotes_remove(server->remotes, name);
-            free(server->plain_remotes[i]);
-            server->plain_remotes[i] =
-                server->plain_remotes[--server->n_plain_remotes];
-            return 0;
-        }
-    }
-    return ENOENT;
-}
-
-static int
-compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-void
-ovsdb_server_list_remotes(const struct ovsdb_server *server, struct buf *out)
-{
-    char **names = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < server->n_plain_remotes; i++) {
-        add_string(&names, &n, server->plain_remotes[i]);
-    }
-    struct db_remote *dr;
-    DLIST_FOR_EACH (dr, node, &server->db_remotes) {
-        add_string(&names, &n, dr->spec);
-    }
-    qsort(names, n, sizeof *names, compare_strings);
-    for (size_t i = 0; i < n; i++) {
-        buf_printf(out, "%s\n", names[i]);
-    }
-    free_strings(names, n);
-}
-
-void
-ovsdb_server_list_dbs(const struct ovsdb_server *server, struct buf *out)
-{
-    struct server_db *sdb;
-    DLIST_FOR_EACH (sdb, node, &server->dbs) {
-        if (sdb != server->server_db) {
-            buf_printf(out, "%s\n", sdb->name);
-        }
-    }
-}
-
-/* SSL. */
-
-/* The file named by SPEC: SPEC itself, or for "db:..." the first value
- * found in the database (NULL if none yet). */
-static char *
-resolve_file(const struct ovsdb_server *server, const char *spec)
-{
-    if (!spec) {
-        return NULL;
-    }
-    if (!nf_str_prefix(spec, "db:")) {
-        return xstrdup(spec);
-    }
-    struct db_ref ref;
-    if (parse_db_ref(spec, &ref)) {
-        return NULL;
-    }
-    char **values;
-    size_t n;
-    resolve_db_ref(server, &ref, &values, &n);
-    char *file = n ? xstrdup(values[0]) : NULL;
-    free_strings(values, n);
-    db_ref_destroy(&ref);
-    return file;
-}
-
-static bool
-str_changed(char **applied, char *now)
-{
-    bool changed = (!*applied != !now) || (now && strcmp(*applied, now));
-    if (changed) {
-        free(*applied);
-        *applied = now;
-    } else {
-        free(now);
-    }
-    return changed;
-}
-
-static void
-refresh_ssl(struct ovsdb_server *server)
-{
-    char *key = resolve_file(server, server->ssl_key);
-    char *cert = resolve_file(server, server->ssl_cert);
-    char *ca = resolve_file(server, server->ssl_ca);
-    bool kc = str_changed(&server->applied_key, key);
-    kc |= str_changed(&server->applied_cert, cert);
-    if (kc && server->applied_key && server->applied_cert) {
-        stream_ssl_set_key_and_cert(server->applied_key, server->applied_cert);
-    }
-    if (str_changed(&server->applied_ca, ca) && server->applied_ca) {
-        stream_ssl_set_ca_cert_file(server->applied_ca, server->ssl_bootstrap);
-    }
-}
-
-void
-ovsdb_server_set_ssl(struct ovsdb_server *server, const char *private_key,
-                     const char *certificate, const char *ca_cert,
-                     bool bootstrap_ca_cert)
-{
-    free(server->ssl_key);
-    free(server->ssl_cert);
-    free(server->ssl_ca);
-    server->ssl_key = private_key ? xstrdup(private_key) : NULL;
-    server->ssl_cert = certificate ? xstrdup(certificate) : NULL;
-    server->ssl_ca = ca_cert ? xstrdup(ca_cert) : NULL;
-    server->ssl_bootstrap = bootstrap_ca_cert;
-    refresh_ssl(server);
-}
-
 void
 ovsdb_server_memory_report(const struct ovsdb_server *server, struct buf *out)
 {
@@ -1553,7 +1159,7 @@ ovsdb_server_destroy(struct ovsdb_server *server)
             CONTAINER_OF(server->db_remotes.next, struct db_remote, node);
         ovsdb_server_remove_remote(server, dr->spec);
     }
-    free_strings(server->plain_remotes, server->n_plain_remotes);
+    ovsdb_server_free_strings(server->plain_remotes, server->n_plain_remotes);
     while (!dlist_is_empty(&server->dbs)) {
         server_db_destroy(
             CONTAINER_OF(server->dbs.next, struct server_db, node));
