@@ -7,9 +7,13 @@ cd "$(dirname "$0")/../.."
 status=0
 for t in tests/system/t-*.sh; do
     [ -e "$t" ] || continue
+    start=$(date +%s)
     out=$(timeout 600 bash "$t" 2>&1)
     rc=$?
     printf '%s\n' "$out"
+    # How long each took, as the vm tier says it: make check has a time
+    # budget, and these lines show where it goes.
+    echo "# ${t##*/}: $(($(date +%s) - start))s"
     if [ $rc != 0 ]; then
         status=1
         if ! printf '%s\n' "$out" | grep -q '^not ok'; then
