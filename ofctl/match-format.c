@@ -1,9 +1,11 @@
 /* match-format.c: a match in ovs-ofctl's text form (see of_match_format()
- * in match.h).
+ * in match.h), and the flow of one packet in Open vSwitch's words
+ * (of_match_format_packet()).
  *
  * The order and the names are those "ovs-ofctl dump-flows" uses: pipeline
- * metadata and conntrack first, then the protocol shorthand ("tcp",
- * "arp"), registers, tunnel, metadata, in_port, VLAN, Ethernet, L3, L4.
+ * metadata and conntrack first, then the packet type ("eth", see
+ * matches_headers()), the protocol shorthand ("tcp", "arp"), registers,
+ * tunnel, metadata, in_port, VLAN, Ethernet, L3, L4.
  * Fields print under their traditional names (dl_src, nw_src, tp_dst,
  * nw_frag), ARP protocol addresses as arp_spa/arp_tpa, and ICMPv6 type and
  * code as icmp_type/icmp_code. */
@@ -161,8 +163,65 @@ put_inner(struct fmt_ctx *c, const char *name, const void *value,
     }
 }
 
-void
-of_match_format(const struct of_match *m, int priority, struct buf *b)
+/* True if M matches a header field (Ethernet or above).  Open vSwitch
+ * gives such a match the packet type Ethernet too, and prints it ("eth")
+ * when the match also has recirc_id, as its datapath flows have: a match
+ * on metadata alone (in_port, registers, the tunnel) has no packet type. */
+static bool
+matches_headers(const struct of_match *m)
+{
+    const uint8_t *mask = (const uint8_t *) &m->mask;
+
+    for (size_t i = offsetof(struct flow, dl_dst);
+         i < offsetof(struct flow, tunnel); i++) {
+        if (mask[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A packet's tunnel after tun_gbp_flags, as Open vSwitch's flow_format()
+ * prints it: the outer ToS (in hex, without "0x") and TTL, its ERSPAN and
+ * GTP-U fields, which nicflow does not keep and so are zero, and
+ * tun_flags as the set of flags the packet has, in Open vSwitch's bit
+ * order ("0" for none, "df|key"), not the OpenFlow view's "+oam"/"-oam". */
+static void
+put_packet_tunnel(struct fmt_ctx *c)
+{
+    static const struct {
+        uint16_t bit;
+        const char *name;
+    } flags[] = {
+        { PKT_TUN_F_OAM, "oam" },
+        { PKT_TUN_F_DONT_FRAGMENT, "df" },
+        { PKT_TUN_F_CSUM, "csum" },
+        { PKT_TUN_F_KEY, "key" },
+    };
+    const struct pkt_tunnel *t = &c->m->flow.tunnel;
+    bool any = false;
+
+    sep(c);
+    buf_printf(c->b, "tun_tos=%x,tun_ttl=%u", t->tos, t->ttl);
+    buf_put_cstr(c->b, ",tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0");
+    buf_put_cstr(c->b, ",tun_flags=");
+    for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+        if (t->flags & flags[i].bit) {
+            if (any) {
+                buf_put_char(c->b, '|');
+            }
+            buf_put_cstr(c->b, flags[i].name);
+            any = true;
+        }
+    }
+    if (!any) {
+        buf_put_char(c->b, '0');
+    }
+}
+
+static void
+format_match(const struct of_match *m, int priority, bool packet,
+             struct buf *b)
 {
     struct fmt_ctx c = { m, b, b->len };
     bool proto_done;
@@ -182,17 +241,20 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
 
     /* Datapath and pipeline metadata, conntrack. */
     static const enum of_field_id early[] = {
-        OF_F_RECIRC_ID,   OF_F_DP_HASH,     OF_F_SKB_PRIORITY,
-        OF_F_PKT_MARK,    OF_F_CONJ_ID,     OF_F_ACTSET_OUTPUT,
-        OF_F_CT_STATE,    OF_F_CT_ZONE,     OF_F_CT_MARK,
-        OF_F_CT_LABEL,    OF_F_CT_NW_SRC,   OF_F_CT_NW_DST,
-        OF_F_CT_IPV6_SRC, OF_F_CT_IPV6_DST, OF_F_CT_NW_PROTO,
-        OF_F_CT_TP_SRC,   OF_F_CT_TP_DST,
+        OF_F_PKT_MARK,  OF_F_RECIRC_ID,    OF_F_DP_HASH,
+        OF_F_CONJ_ID,   OF_F_SKB_PRIORITY, OF_F_ACTSET_OUTPUT,
+        OF_F_CT_STATE,  OF_F_CT_ZONE,      OF_F_CT_MARK,
+        OF_F_CT_LABEL,  OF_F_CT_NW_SRC,    OF_F_CT_IPV6_SRC,
+        OF_F_CT_NW_DST, OF_F_CT_IPV6_DST,  OF_F_CT_NW_PROTO,
+        OF_F_CT_TP_SRC, OF_F_CT_TP_DST,
     };
     for (size_t i = 0; i < ARRAY_SIZE(early); i++) {
         put(&c, early[i], NULL);
     }
 
+    if (m->mask.recirc_id && matches_headers(m)) {
+        put_word(&c, "eth");
+    }
     if (sh) {
         put_word(&c, sh);
     }
@@ -207,8 +269,18 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
         OF_F_TUN_IPV6_SRC,  OF_F_TUN_IPV6_DST, OF_F_TUN_GBP_ID,
         OF_F_TUN_GBP_FLAGS, OF_F_TUN_FLAGS,
     };
+    /* A packet with a tunnel destination has the rest of its tunnel
+     * printed where a match's tun_flags would be. */
+    static const struct in6_addr any6;
+    bool whole = packet
+                 && (m->mask.tunnel.ip_dst
+                     || memcmp(&m->mask.tunnel.ipv6_dst, &any6, sizeof any6));
     for (size_t i = 0; i < ARRAY_SIZE(tunnel); i++) {
-        put(&c, tunnel[i], NULL);
+        if (whole && tunnel[i] == OF_F_TUN_FLAGS) {
+            put_packet_tunnel(&c);
+        } else {
+            put(&c, tunnel[i], NULL);
+        }
     }
     for (int i = 0; i < OF_N_TUN_MD; i++) {
         if (m->tun_md.present & (UINT64_C(1) << i)) {
@@ -274,6 +346,18 @@ of_match_format(const struct of_match *m, int priority, struct buf *b)
         put(&c, OF_F_ND_TLL, NULL);
     }
     put(&c, OF_F_TCP_FLAGS, NULL);
+}
+
+void
+of_match_format(const struct of_match *m, int priority, struct buf *b)
+{
+    format_match(m, priority, false, b);
+}
+
+void
+of_match_format_packet(const struct of_match *m, struct buf *b)
+{
+    format_match(m, OF_DEFAULT_PRIORITY, true, b);
 }
 
 char *

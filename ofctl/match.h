@@ -420,6 +420,15 @@ uint16_t of_match_dl_type(const struct of_match *, bool *exact);
 #define OF_DEFAULT_PRIORITY 32768
 void of_match_format(const struct of_match *, int priority, struct buf *);
 
+/* Appends the flow of one packet as Open vSwitch's flow_format() prints it
+ * (ofproto/trace's "Flow:" and "Final flow:"): M is exact on the fields
+ * the packet has, and the text is of_match_format()'s, but for a match on
+ * a tunnel destination (tun_dst or tun_ipv6_dst) the whole tunnel follows
+ * tun_gbp_flags: tun_tos, tun_ttl, the ERSPAN and GTP-U fields (which
+ * nicflow does not keep: zero) and tun_flags as the flags the packet has
+ * ("0", "oam", "df|csum|key"), from M's values. */
+void of_match_format_packet(const struct of_match *, struct buf *);
+
 /* Returns a new string with of_match_format()'s output. */
 char *of_match_to_string(const struct of_match *, int priority);
 

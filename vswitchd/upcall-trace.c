@@ -202,13 +202,12 @@ format_megaflow(const struct flow *flow, const struct flow *mask,
     }
     m.flow.in_port = ofp_in;
     m.mask.in_port = 0xffff;
-    m.flow.recirc_id = m.mask.recirc_id = 0;
-    buf_printf(out, "recirc_id=%u,eth", flow->recirc_id);
-    char *s = of_match_to_string(&m, OF_DEFAULT_PRIORITY);
-    if (*s) {
-        buf_printf(out, ",%s", s);
-    }
-    free(s);
+    /* Every megaflow matches recirc_id and dl_type exactly, so the text
+     * has recirc_id and the packet type ("eth") after pkt_mark, where
+     * Open vSwitch puts them. */
+    m.flow.recirc_id = flow->recirc_id;
+    m.mask.recirc_id = UINT32_MAX;
+    of_match_format(&m, OF_DEFAULT_PRIORITY, out);
 }
 
 /* Copies field ID of ST into M with an exact mask. */
@@ -237,26 +236,44 @@ trace_take_nonzero(struct of_match *m, const struct of_match *st,
     }
 }
 
+/* True if ST's conntrack state is a valid connection's (Open vSwitch's
+ * is_ct_valid() on a packet: a state bit other than trk and inv, or
+ * tracked and not invalid): only then has the packet an original tuple. */
+static bool
+trace_ct_valid(const struct of_match *st)
+{
+    uint32_t cs = st->meta.ct_state;
+
+    return (cs & ~(uint32_t) (OF_CS_TRACKED | OF_CS_INVALID))
+           || ((cs & OF_CS_TRACKED) && !(cs & OF_CS_INVALID));
+}
+
 /* Appends the packet and pipeline fields ST (st->flow.in_port an OpenFlow
  * port; masks ignored) as Open vSwitch 3.1's trace prints a flow ("Flow:"
- * and "Final flow:"): the protocol keyword and every field the packet's
- * protocols have, in match syntax, with the metadata that is not zero.
- * The fields are those of a match on exactly this packet, so the text is
- * of_match_format()'s with the right fields exact. */
+ * and "Final flow:", its flow_format()): the protocol keyword and every
+ * field the packet's protocols have, in match syntax, with the metadata
+ * that is not zero.  The fields are those of a match on exactly this
+ * packet, so the text is of_match_format_packet()'s with the right fields
+ * exact. */
 static void
 trace_flow_format(const struct of_match *st, struct buf *out)
 {
     const struct flow *f = &st->flow;
     uint16_t dl_type = ntohs(f->dl_type);
+    bool ip4 = dl_type == ETH_TYPE_IP, ip6 = dl_type == ETH_TYPE_IPV6;
+    /* Neighbour discovery: ICMPv6 type 135 or 136, code 0. */
+    bool nd = ip6 && f->nw_proto == IPPROTO_ICMPV6
+              && (f->tp_src == htons(135) || f->tp_src == htons(136))
+              && !f->tp_dst;
     struct of_match m;
 
     of_match_init_catchall(&m);
 
     /* Datapath and pipeline metadata, when not zero. */
     static const enum of_field_id meta[] = {
-        OF_F_RECIRC_ID, OF_F_DP_HASH, OF_F_SKB_PRIORITY, OF_F_PKT_MARK,
-        OF_F_CT_STATE,  OF_F_CT_ZONE, OF_F_CT_MARK,      OF_F_CT_LABEL,
-        OF_F_METADATA,  OF_F_IN_PORT,
+        OF_F_PKT_MARK, OF_F_RECIRC_ID, OF_F_DP_HASH, OF_F_SKB_PRIORITY,
+        OF_F_CT_STATE, OF_F_CT_ZONE,   OF_F_CT_MARK, OF_F_CT_LABEL,
+        OF_F_METADATA, OF_F_IN_PORT,
     };
     for (size_t i = 0; i < ARRAY_SIZE(meta); i++) {
         trace_take_nonzero(&m, st, meta[i]);
@@ -264,23 +281,31 @@ trace_flow_format(const struct of_match *st, struct buf *out)
     for (int i = 0; i < OF_N_REGS; i++) {
         trace_take_nonzero(&m, st, OF_F_REG0 + i);
     }
-    if (st->meta.ct_nw_proto) {
-        /* The connection's original tuple, when it has one. */
-        bool v6 = dl_type == ETH_TYPE_IPV6;
-        trace_take(&m, st, v6 ? OF_F_CT_IPV6_SRC : OF_F_CT_NW_SRC);
-        trace_take(&m, st, v6 ? OF_F_CT_IPV6_DST : OF_F_CT_NW_DST);
+    if ((ip4 || ip6) && st->meta.ct_nw_proto && trace_ct_valid(st)) {
+        /* The connection's original tuple; its addresses are not kept
+         * for neighbour discovery. */
+        if (ip4) {
+            trace_take(&m, st, OF_F_CT_NW_SRC);
+            trace_take(&m, st, OF_F_CT_NW_DST);
+        } else if (!nd) {
+            trace_take(&m, st, OF_F_CT_IPV6_SRC);
+            trace_take(&m, st, OF_F_CT_IPV6_DST);
+        }
         trace_take(&m, st, OF_F_CT_NW_PROTO);
         trace_take(&m, st, OF_F_CT_TP_SRC);
         trace_take(&m, st, OF_F_CT_TP_DST);
     }
 
-    /* The tunnel, when the packet came through one. */
+    /* The tunnel, when the packet came through one (or was given one):
+     * all of it (of_match_format_packet() adds the fields that no
+     * OpenFlow field names), tun_id only when the header had a key.
+     * Without a destination there is no tunnel, but a tun_id that is not
+     * zero still shows. */
     static const struct in6_addr any6;
     if (f->tunnel.ip_dst || memcmp(&f->tunnel.ipv6_dst, &any6, sizeof any6)) {
         static const enum of_field_id tnl[] = {
             OF_F_TUN_SRC,      OF_F_TUN_DST,    OF_F_TUN_IPV6_SRC,
             OF_F_TUN_IPV6_DST, OF_F_TUN_GBP_ID, OF_F_TUN_GBP_FLAGS,
-            OF_F_TUN_FLAGS,
         };
         for (size_t i = 0; i < ARRAY_SIZE(tnl); i++) {
             trace_take(&m, st, tnl[i]);
@@ -288,12 +313,21 @@ trace_flow_format(const struct of_match *st, struct buf *out)
         if (f->tunnel.flags & PKT_TUN_F_KEY) {
             trace_take(&m, st, OF_F_TUN_ID);
         }
-    }
-    /* tun_metadata the packet's options map to (or actions set). */
-    for (unsigned i = 0; i < OF_N_TUN_MD; i++) {
-        if (st->tun_md.present & (UINT64_C(1) << i)) {
-            trace_take(&m, st, OF_F_TUN_METADATA0 + i);
+        /* The outer ToS and TTL and every flag, which no OpenFlow field
+         * (or only tun_flags' OAM bit) covers. */
+        m.flow.tunnel.tos = f->tunnel.tos;
+        m.flow.tunnel.ttl = f->tunnel.ttl;
+        m.flow.tunnel.flags = f->tunnel.flags;
+        m.mask.tunnel.tos = m.mask.tunnel.ttl = 0xff;
+        m.mask.tunnel.flags = 0xffff;
+        /* tun_metadata the packet's options map to (or actions set). */
+        for (unsigned i = 0; i < OF_N_TUN_MD; i++) {
+            if (st->tun_md.present & (UINT64_C(1) << i)) {
+                trace_take(&m, st, OF_F_TUN_METADATA0 + i);
+            }
         }
+    } else {
+        trace_take_nonzero(&m, st, OF_F_TUN_ID);
     }
 
     /* Ethernet: the first VLAN header always (vlan_tci=0x0000 when
@@ -308,7 +342,6 @@ trace_flow_format(const struct of_match *st, struct buf *out)
         m.mask.vlans[1].tci = 0xffff;
     }
 
-    bool ip4 = dl_type == ETH_TYPE_IP, ip6 = dl_type == ETH_TYPE_IPV6;
     if (ip4 || ip6) {
         static const enum of_field_id l3v4[] = {
             OF_F_IPV4_SRC, OF_F_IPV4_DST, OF_F_IP_PROTO, OF_F_NW_TOS,
@@ -324,30 +357,34 @@ trace_flow_format(const struct of_match *st, struct buf *out)
             trace_take(&m, st, l3[i]);
         }
 
-        /* A later fragment has no transport header. */
+        /* The transport header of the protocols Open vSwitch parses, but
+         * for a later fragment, which has none: ICMP's type and code under
+         * their names, those of the others (IGMP, or ICMP in IPv6) as
+         * tp_src and tp_dst. */
         uint8_t proto = f->nw_proto;
-        if (!(f->nw_frag & FLOW_NW_FRAG_LATER)) {
-            if (proto == IPPROTO_TCP || proto == IPPROTO_UDP
-                || proto == IPPROTO_SCTP) {
-                trace_take(&m, st, OF_F_TCP_SRC);
-                trace_take(&m, st, OF_F_TCP_DST);
-                if (proto == IPPROTO_TCP) {
-                    trace_take(&m, st, OF_F_TCP_FLAGS);
-                }
-            } else if (ip4 && proto == IPPROTO_ICMP) {
+        bool l4 = proto == IPPROTO_TCP || proto == IPPROTO_UDP
+                  || proto == IPPROTO_SCTP || proto == IPPROTO_ICMP
+                  || proto == IPPROTO_ICMPV6 || proto == IPPROTO_IGMP;
+        if (l4 && !(f->nw_frag & FLOW_NW_FRAG_LATER)) {
+            if (ip4 && proto == IPPROTO_ICMP) {
                 trace_take(&m, st, OF_F_ICMPV4_TYPE);
                 trace_take(&m, st, OF_F_ICMPV4_CODE);
             } else if (ip6 && proto == IPPROTO_ICMPV6) {
                 trace_take(&m, st, OF_F_ICMPV6_TYPE);
                 trace_take(&m, st, OF_F_ICMPV6_CODE);
-                uint16_t type = ntohs(f->tp_src);
-                if (type == 135 || type == 136) {
-                    /* Neighbour discovery: target and link addresses. */
-                    trace_take(&m, st, OF_F_ND_TARGET);
-                    trace_take(&m, st, OF_F_ND_SLL);
-                    trace_take(&m, st, OF_F_ND_TLL);
+            } else {
+                trace_take(&m, st, OF_F_TCP_SRC);
+                trace_take(&m, st, OF_F_TCP_DST);
+                if (proto == IPPROTO_TCP) {
+                    trace_take(&m, st, OF_F_TCP_FLAGS);
                 }
             }
+        }
+        if (nd) {
+            /* Neighbour discovery: target and link addresses. */
+            trace_take(&m, st, OF_F_ND_TARGET);
+            trace_take(&m, st, OF_F_ND_SLL);
+            trace_take(&m, st, OF_F_ND_TLL);
         }
     } else if (dl_type == ETH_TYPE_ARP || dl_type == ETH_TYPE_RARP) {
         static const enum of_field_id arp[] = {
@@ -368,18 +405,35 @@ trace_flow_format(const struct of_match *st, struct buf *out)
             m.mask.mpls_lse[i] = 0xffffffff;
         }
     }
-    of_match_format(&m, OF_DEFAULT_PRIORITY, out);
+    of_match_format_packet(&m, out);
 }
 
 /* The packet and pipeline state a trace starts from: FLOW's fields, with
- * OFP_IN, the OpenFlow input port. */
+ * OFP_IN, the OpenFlow input port, and the pipeline fields the trace's
+ * flow gave (registers, metadata, conntrack state: GIVEN's values). */
 static void
 trace_start_state(const struct flow *flow, uint16_t ofp_in,
-                  struct of_match *st)
+                  const struct of_match *given, struct of_match *st)
 {
     of_match_init_catchall(st);
     st->flow = *flow;
     st->flow.in_port = ofp_in;
+    st->meta = given->meta;
+}
+
+/* True if the values of A and B (trace states: masks ignored) are the
+ * same.  As Open vSwitch, the trace says "Final flow: unchanged" only then:
+ * a field the text leaves out (tun_id without a key) counts too. */
+static bool
+trace_state_equal(const struct of_match *a, const struct of_match *b)
+{
+    return !memcmp(&a->flow, &b->flow, sizeof a->flow)
+           && !memcmp(&a->meta, &b->meta, sizeof a->meta)
+           && a->tun_md.present == b->tun_md.present
+           && !memcmp(a->tun_md.len, b->tun_md.len, sizeof a->tun_md.len)
+           && !memcmp(a->tun_md.ofs, b->tun_md.ofs, sizeof a->tun_md.ofs)
+           && !memcmp(a->tun_md.value, b->tun_md.value,
+                      sizeof a->tun_md.value);
 }
 
 /* Maps the Geneve options of FLOW (the datapath's flow) into ST's
@@ -506,7 +560,7 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     struct xlate_out xo;
 
     struct of_match start, final;
-    trace_start_state(&shown, fl.match.flow.in_port, &start);
+    trace_start_state(&shown, fl.match.flow.in_port, &fl.match, &start);
     trace_start_opts(&flow, &start);
     buf_put_cstr(&out, "Flow: ");
     trace_flow_format(&start, &out);
@@ -517,19 +571,12 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     xlate_flow(&flow, NULL, side_effects, &tr, &xo);
     buf_put(&out, tr.data, tr.len);
 
-    /* As Open vSwitch: "unchanged" unless the actions modified a field
-     * it prints (the bits that never print do not count). */
-    struct buf before = BUF_INITIALIZER, after = BUF_INITIALIZER;
-    trace_flow_format(&start, &before);
-    trace_flow_format(&final, &after);
     buf_put_cstr(&out, "\nFinal flow: ");
-    if (!strcmp(buf_cstr(&before), buf_cstr(&after))) {
+    if (trace_state_equal(&start, &final)) {
         buf_put_cstr(&out, "unchanged");
     } else {
-        buf_put(&out, after.data, after.len);
+        trace_flow_format(&final, &out);
     }
-    buf_destroy(&before);
-    buf_destroy(&after);
     buf_put_cstr(&out, "\nMegaflow: ");
     format_megaflow(&flow, &xo.mask, fl.match.flow.in_port, &out);
     buf_put_cstr(&out, "\nDatapath actions: ");

@@ -224,7 +224,11 @@ check_output "the conj_id flow counted a's and b's packets" \
 # ovs-vswitchd 3.1 given the same flows (its bridge on the dummy datapath
 # with dummy ports 1..3: no kernel objects), then written out for an
 # ICMP, a TCP and an ARP packet and packets changed by mod_nw_src,
-# mod_vlan_vid, strip_vlan, mod_tp_dst and a register load.
+# mod_vlan_vid, strip_vlan, mod_tp_dst and a register load; for tunnel
+# metadata given in the flow (the whole tunnel printed, tun_id only with
+# a key) and set by set_field; for a recirc_id given ("eth" after it);
+# and, "Flow:" only, for pipeline fields given (registers, metadata,
+# conntrack state), which the translation does not start from yet.
 OVSD=$NF_TMP/ovs
 start_ovs_dummy() {
     local OVS_RUNDIR=$OVSD OVS_LOGDIR=$OVSD OVS_DBDIR=$OVSD
@@ -256,6 +260,9 @@ priority=10,in_port=1,ip,nw_src=10.0.0.9 actions=mod_nw_src:10.0.0.99,output:2
 priority=10,in_port=1,arp actions=mod_vlan_vid:5,output:2
 priority=5,tcp actions=mod_tp_dst:8080,load:0x5->NXM_NX_REG0[],output:2
 priority=10,in_port=3 actions=strip_vlan,output:2
+priority=20,udp,in_port=2,udp_dst=4789 actions=set_field:192.0.2.9->tun_dst,set_field:0x7->tun_id,set_field:5->tun_gbp_id,set_field:+oam->tun_flags,output:3
+priority=20,udp,in_port=2,udp_dst=6081 actions=set_field:2001:db8::9->tun_ipv6_dst,output:3
+priority=20,udp,in_port=2,udp_dst=1 actions=set_field:0x8->tun_id,output:3
 priority=0 actions=output:2
 EOF
 check "del-flows" ofctl del-flows br0
@@ -265,6 +272,7 @@ ARP=arp,in_port=1,dl_src=50:54:00:00:00:09,arp_spa=10.0.0.9,arp_tpa=10.0.0.2
 ARP=$ARP,arp_op=1,arp_sha=50:54:00:00:00:09
 TCP=tcp,in_port=2,$E,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_ttl=64,tp_src=1000
 TCP=$TCP,tp_dst=80
+TUN=tun_id=0x5,tun_src=192.0.2.1,tun_dst=192.0.2.2
 # One trace per line: its arguments after "br0", '|' between them.
 cat > "$NF_TMP/traces" << EOF
 in_port=1|$FRAME
@@ -282,19 +290,43 @@ mpls,in_port=2,mpls_label=5,mpls_ttl=3
 in_port=2,pkt_mark=3,ip
 in_port=2,ip,nw_tos=4,nw_ecn=1,nw_proto=47
 in_port=2,tcp,tcp_flags=0x012
+$TUN,in_port=1,ip,nw_src=10.0.0.9
+$TUN,udp,in_port=2,udp_dst=1
+$TUN,udp,in_port=2,udp_dst=4789
+tun_id=0x5,in_port=2,udp
+tun_ipv6_src=2001:db8::1,tun_ipv6_dst=2001:db8::2,tun_flags=oam,in_port=2,arp
+tun_id=0x9,tun_dst=192.0.2.2,in_port=3,dl_vlan=7,ip
+udp,in_port=2,udp_dst=4789
+udp,in_port=2,udp_dst=6081
+udp,in_port=2,udp_dst=1
+recirc_id=1,in_port=2,udp
+recirc_id=0x2a,pkt_mark=7,in_port=2,$E,ip
+recirc_id=1,in_port=2,arp
+in_port=2,pkt_mark=3,recirc_id=4,dp_hash=5,ip
+in_port=2,ip,nw_proto=2
+in_port=2,ipv6,nw_proto=1
 EOF
-trace_flow_lines() { # APPCTL LINE: its trace's Flow: and Final flow: lines
+# Pipeline fields given in the flow: Open vSwitch translates with them
+# (and prints them again in "Final flow:"); nicflowd's translation starts
+# from zero registers, metadata and conntrack state, so only the "Flow:"
+# lines compare.
+cat > "$NF_TMP/traces-flow" << EOF
+reg0=1,reg3=0x5,metadata=0x7,in_port=2
+ct_state=0x21,ct_zone=5,ct_mark=3,ct_label=0x5,in_port=2,ip
+ct_state=0x22,ct_nw_proto=6,ct_nw_src=1.1.1.1,ct_nw_dst=2.2.2.2,ct_tp_src=1,ct_tp_dst=2,in_port=2,tcp
+pkt_mark=1,skb_priority=2,reg15=9,recirc_id=3,ct_mark=1,metadata=0x10,in_port=2
+EOF
+trace_flow_lines() { # APPCTL LINE REGEX: its trace's lines REGEX matches
     local IFS='|' args
     read -ra args <<< "$2"
-    "$1" ofproto/trace br0 "${args[@]}" 2>&1 | grep -E '^(Flow|Final flow):'
+    "$1" ofproto/trace br0 "${args[@]}" 2>&1 | grep -E "$3"
 }
-if check_here "ovs-vswitchd 3.1 (dummy datapath) with br0, ports 1..3" \
-    start_ovs_dummy &&
-    check "the same flows on it" ovs_ofctl add-flows br0 "$NF_TMP/trace-flows"; then
+compare_traces() { # FILE REGEX WHAT: FILE's traces' REGEX lines, both
+    local t what
     while IFS= read -r t; do
-        what="ofproto/trace br0 $t: Flow and Final flow as ovs-vswitchd 3.1's"
-        trace_flow_lines appctl "$t" > "$NF_TMP/nf.lines"
-        trace_flow_lines ovs_appctl "$t" > "$NF_TMP/ovs.lines"
+        what="ofproto/trace br0 $t: $3 as ovs-vswitchd 3.1's"
+        trace_flow_lines appctl "$t" "$2" > "$NF_TMP/nf.lines"
+        trace_flow_lines ovs_appctl "$t" "$2" > "$NF_TMP/ovs.lines"
         if [ -s "$NF_TMP/ovs.lines" ] &&
             cmp -s "$NF_TMP/nf.lines" "$NF_TMP/ovs.lines"; then
             ok "$what"
@@ -303,7 +335,14 @@ if check_here "ovs-vswitchd 3.1 (dummy datapath) with br0, ports 1..3" \
             diag "nicflowd:" "$(cat "$NF_TMP/nf.lines")" \
                 "ovs-vswitchd:" "$(cat "$NF_TMP/ovs.lines")"
         fi
-    done < "$NF_TMP/traces"
+    done < "$1"
+}
+if check_here "ovs-vswitchd 3.1 (dummy datapath) with br0, ports 1..3" \
+    start_ovs_dummy &&
+    check "the same flows on it" ovs_ofctl add-flows br0 "$NF_TMP/trace-flows"; then
+    compare_traces "$NF_TMP/traces" '^(Flow|Final flow):' \
+        "Flow and Final flow"
+    compare_traces "$NF_TMP/traces-flow" '^Flow:' "Flow"
 fi
 # The same, written out (so that they hold without ovs-vswitchd too).
 appctl ofproto/trace br0 in_port=1 "$FRAME" > "$NF_TMP/trace" 2>&1
@@ -338,6 +377,35 @@ check_output "... untagged Final flow" \
 check_output "trace non-IP: its dl_type, nothing above" \
     '^Flow: in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:00,dl_type=0x88cc$' \
     appctl ofproto/trace br0 in_port=2,dl_type=0x88cc,dl_src=00:00:00:00:00:01
+appctl ofproto/trace br0 "$TUN,in_port=1,ip,nw_src=10.0.0.9" \
+    > "$NF_TMP/trace" 2>&1
+check_output "trace with tunnel metadata: the whole tunnel, no tun_id (no key)" \
+    '^Flow: ip,tun_src=192.0.2.1,tun_dst=192.0.2.2,tun_ipv6_src=::,tun_ipv6_dst=::,tun_gbp_id=0,tun_gbp_flags=0,tun_tos=0,tun_ttl=0,tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,tun_flags=0,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=10.0.0.9,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
+    cat "$NF_TMP/trace"
+check_output "... Final flow: the same tunnel, nw_src=10.0.0.99" \
+    '^Final flow: ip,tun_src=192.0.2.1,tun_dst=192.0.2.2,tun_ipv6_src=::,tun_ipv6_dst=::,tun_gbp_id=0,tun_gbp_flags=0,tun_tos=0,tun_ttl=0,tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,tun_flags=0,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=10.0.0.99,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
+    cat "$NF_TMP/trace"
+check_output "trace with tun_id and no tunnel destination: tun_id only" \
+    '^Flow: udp,tun_id=0x5,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=0$' \
+    appctl ofproto/trace br0 tun_id=0x5,in_port=2,udp
+check_output "trace set_field tun_dst, tun_id, tun_gbp_id, tun_flags: Final flow" \
+    '^Final flow: udp,tun_src=0.0.0.0,tun_dst=192.0.2.9,tun_ipv6_src=::,tun_ipv6_dst=::,tun_gbp_id=5,tun_gbp_flags=0,tun_tos=0,tun_ttl=0,tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,tun_flags=oam,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=4789$' \
+    appctl ofproto/trace br0 udp,in_port=2,udp_dst=4789
+check_output "trace set_field tun_id alone: Final flow with tun_id" \
+    '^Final flow: udp,tun_id=0x8,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=1$' \
+    appctl ofproto/trace br0 udp,in_port=2,udp_dst=1
+check_output "trace recirc_id=1: eth after it" \
+    '^Flow: recirc_id=0x1,eth,udp,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=0$' \
+    appctl ofproto/trace br0 recirc_id=1,in_port=2,udp
+check_output "trace registers and metadata given: Flow has them" \
+    '^Flow: reg0=0x1,reg3=0x5,metadata=0x7,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,dl_type=0x0000$' \
+    appctl ofproto/trace br0 reg0=1,reg3=0x5,metadata=0x7,in_port=2
+check_output "trace conntrack fields given: Flow has them" \
+    '^Flow: ct_state=new\|trk,ct_zone=5,ct_mark=0x3,ct_label=0x5,ip,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no$' \
+    appctl ofproto/trace br0 ct_state=0x21,ct_zone=5,ct_mark=3,ct_label=0x5,in_port=2,ip
+check_output "trace pkt_mark, recirc_id, skb_priority, ct_mark, reg15: their order" \
+    '^Flow: pkt_mark=0x1,recirc_id=0x3,skb_priority=0x2,ct_mark=0x1,eth,reg15=0x9,metadata=0x10,in_port=2,' \
+    appctl ofproto/trace br0 pkt_mark=1,skb_priority=2,reg15=9,recirc_id=3,ct_mark=1,metadata=0x10,in_port=2
 
 # learn's limit=N and result_dst, and delete_learned, with the real
 # ovs-ofctl 3.1 (the flows learned by traces with -generate: three source

@@ -592,6 +592,105 @@ test_tun_metadata(void **state)
         EINVAL);
 }
 
+/* The order of the metadata and the packet type, as "ovs-ofctl parse-flow"
+ * of Open vSwitch 3.1 prints these flows: pkt_mark first, and "eth" after
+ * the conntrack fields when the match has recirc_id and a header field
+ * (a match on metadata alone has no packet type). */
+static void
+test_metadata_order(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "recirc_id=2,pkt_mark=1,dp_hash=3,conj_id=4,ct_state=0x21,ip,"
+          "actions=drop",
+          "pkt_mark=0x1,recirc_id=0x2,dp_hash=0x3,conj_id=4,"
+          "ct_state=new|trk,eth,ip actions=drop" },
+        { "recirc_id=0,tcp,actions=drop", "recirc_id=0,eth,tcp actions=drop" },
+        { "recirc_id=2,dl_src=00:00:00:00:00:01,actions=drop",
+          "recirc_id=0x2,eth,dl_src=00:00:00:00:00:01 actions=drop" },
+        { "recirc_id=2,vlan_tci=0,actions=drop",
+          "recirc_id=0x2,eth,vlan_tci=0x0000 actions=drop" },
+        { "recirc_id=2,metadata=1,reg0=1,tun_id=1,ct_mark=1,in_port=1,"
+          "pkt_mark=1,actset_output=1,actions=drop",
+          "pkt_mark=0x1,recirc_id=0x2,actset_output=1,ct_mark=0x1,reg0=0x1,"
+          "tun_id=0x1,metadata=0x1,in_port=1 actions=drop" },
+        { "pkt_mark=1,ip,actions=drop", "pkt_mark=0x1,ip actions=drop" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct of_flow flow;
+        char *got = parse_print(cases[i].in, &flow);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+        of_flow_destroy(&flow);
+    }
+}
+
+/* Sets field ID of M to V, exactly. */
+static void
+set_u64(struct of_match *m, enum of_field_id id, uint64_t v)
+{
+    const struct of_field *f = of_field_from_id(id);
+    union of_value value;
+
+    of_value_from_u64(f, &value, v);
+    assert_int_equal(of_match_set(m, f, &value, NULL), 0);
+}
+
+/* A packet's flow (of_match_format_packet()) as Open vSwitch 3.1's
+ * ofproto/trace printed it for a VXLAN packet with a key, DF and an outer
+ * ToS: the whole tunnel, tun_tos in hex, the fields nicflow lacks as zero,
+ * tun_flags as the packet's flags.  Without a tunnel destination the text
+ * is of_match_format()'s. */
+static void
+test_packet_format(void **state)
+{
+    struct of_match m;
+    struct buf b = BUF_INITIALIZER;
+
+    of_match_init_catchall(&m);
+    set_u64(&m, OF_F_TUN_ID, 5);
+    set_u64(&m, OF_F_TUN_SRC, 0xc0000201);
+    set_u64(&m, OF_F_TUN_DST, 0xc0000202);
+    set_u64(&m, OF_F_TUN_IPV6_SRC, 0);
+    set_u64(&m, OF_F_TUN_IPV6_DST, 0);
+    set_u64(&m, OF_F_TUN_GBP_ID, 0);
+    set_u64(&m, OF_F_TUN_GBP_FLAGS, 0);
+    set_u64(&m, OF_F_IN_PORT, 4);
+    m.flow.tunnel.tos = 0x10;
+    m.flow.tunnel.ttl = 64;
+    m.flow.tunnel.flags = PKT_TUN_F_DONT_FRAGMENT | PKT_TUN_F_KEY;
+    m.mask.tunnel.tos = m.mask.tunnel.ttl = 0xff;
+    m.mask.tunnel.flags = 0xffff;
+    of_match_format_packet(&m, &b);
+    assert_string_equal(
+        buf_cstr(&b),
+        "tun_id=0x5,tun_src=192.0.2.1,tun_dst=192.0.2.2,tun_ipv6_src=::,"
+        "tun_ipv6_dst=::,tun_gbp_id=0,tun_gbp_flags=0,tun_tos=10,"
+        "tun_ttl=64,tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,"
+        "tun_flags=df|key,in_port=4");
+
+    /* Every flag, in Open vSwitch's order; none is "0". */
+    m.flow.tunnel.flags = PKT_TUN_F_KEY | PKT_TUN_F_CSUM | PKT_TUN_F_OAM
+                          | PKT_TUN_F_DONT_FRAGMENT;
+    buf_clear(&b);
+    of_match_format_packet(&m, &b);
+    assert_non_null(strstr(buf_cstr(&b), ",tun_flags=oam|df|csum|key,"));
+    m.flow.tunnel.flags = 0;
+    buf_clear(&b);
+    of_match_format_packet(&m, &b);
+    assert_non_null(strstr(buf_cstr(&b), ",tun_flags=0,in_port=4"));
+
+    /* No destination: no tunnel to print whole. */
+    of_match_init_catchall(&m);
+    set_u64(&m, OF_F_TUN_ID, 5);
+    set_u64(&m, OF_F_IN_PORT, 4);
+    buf_clear(&b);
+    of_match_format_packet(&m, &b);
+    assert_string_equal(buf_cstr(&b), "tun_id=0x5,in_port=4");
+    buf_destroy(&b);
+}
+
 /* Action lists compare by bytes and nest. */
 static void
 test_action_model(void **state)
@@ -651,6 +750,8 @@ main(void)
         cmocka_unit_test(test_file_lines),
         cmocka_unit_test(test_field_table),
         cmocka_unit_test(test_tun_metadata),
+        cmocka_unit_test(test_metadata_order),
+        cmocka_unit_test(test_packet_format),
         cmocka_unit_test(test_action_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
