@@ -19,6 +19,7 @@
  * made of the flow, or "unchanged"), the megaflow and the datapath
  * actions. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,7 +569,10 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
     xlate_out_init(&xo);
     final = start;
     xo.final = &final;
-    xlate_flow(&flow, NULL, side_effects, &tr, &xo);
+    /* Registers, metadata and the like given in the flow take part in
+     * the lookups, as in Open vSwitch's trace. */
+    xo.initial_meta = &start.meta;
+    int xerr = xlate_flow(&flow, NULL, side_effects, &tr, &xo);
     buf_put(&out, tr.data, tr.len);
 
     buf_put_cstr(&out, "\nFinal flow: ");
@@ -585,6 +589,10 @@ ofproto_trace(struct unixctl_conn *conn, int argc, const char *argv[],
         buf_put_cstr(&out, "\nThis flow is handled by the userspace slow "
                            "path because it:\n  - Sends \"packet-in\" "
                            "messages to the OpenFlow controller.");
+    }
+    if (xerr == ENOENT) {
+        buf_put_cstr(&out, "\nTranslation failed (No recirculation "
+                           "context), packet is dropped.");
     }
     buf_put_cstr(&out, "\n");
     unixctl_command_reply(conn, buf_cstr(&out));

@@ -1272,6 +1272,30 @@ xlate_flow(const struct flow *flow, const struct pkt *packet, bool may_learn,
     }
     ctx_init(&ctx, in->xbridge, flow, in->ofp_port, packet, may_learn,
              trace_out, out);
+    if (out->initial_meta) {
+        ctx.st.meta = *out->initial_meta;
+    }
+    if (flow->recirc_id) {
+        /* nicflowd's translations never recirculate, so no context can
+         * stand behind the id: dropped, in Open vSwitch's words for an id
+         * it does not know. */
+        xlate_trace(&ctx, "bridge(\"%s\")", in->xbridge->name);
+        xlate_trace(&ctx, "-------------");
+        xlate_trace(&ctx,
+                    "     >>>> Recirculation context not found for "
+                    "ID %" PRIu32 " <<<<",
+                    flow->recirc_id);
+        memset(&ctx.wc, 0, sizeof ctx.wc);
+        finish_mask(&ctx);
+        if (flow->dl_type == htons(ETH_TYPE_IP)
+            || flow->dl_type == htons(ETH_TYPE_IPV6)) {
+            out->mask.nw_frag = 0xff;
+        }
+        if (out->final) {
+            *out->final = ctx.st;
+        }
+        return ENOENT;
+    }
     ctx.wc.flow.tunnel = tnl_wc.flow.tunnel;
     if (flow->tunnel.opts.len && !xlate_geneve_opts_in(&ctx, in)) {
         return 0;

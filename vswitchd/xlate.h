@@ -118,6 +118,11 @@ struct xlate_out {
      * left them, in_port the OpenFlow port (ofproto/trace's "Final
      * flow"). */
     struct of_match *final;
+    /* Nonnull (set by the caller after xlate_out_init()): the pipeline
+     * fields (registers, metadata, conntrack fields...) the translation
+     * starts with, as ofproto/trace takes them from its flow argument;
+     * NULL: all zero, as for a packet from the datapath. */
+    const struct of_meta *initial_meta;
 };
 void xlate_out_init(struct xlate_out *);
 void xlate_out_uninit(struct xlate_out *);
@@ -131,8 +136,10 @@ uint64_t xlate_generation(void);
  * OUT (initialised by the caller).  PACKET, when nonnull, is the packet
  * that missed: side effects that need one (packet-ins) happen then.
  * MAY_LEARN lets NORMAL update MAC tables.  TRACE, when nonnull, receives
- * an ofproto/trace style account of every table visited.  Returns 0, or
- * ENODEV when the port belongs to no bridge (OUT then drops). */
+ * an ofproto/trace style account of every table visited.  Returns 0,
+ * ENODEV when the port belongs to no bridge, or ENOENT when FLOW has a
+ * recirculation id (nicflowd's translations make none, so there is no
+ * context to continue from); OUT drops in both cases. */
 int xlate_flow(const struct flow *flow, const struct pkt *packet,
                bool may_learn, struct buf *trace, struct xlate_out *out);
 

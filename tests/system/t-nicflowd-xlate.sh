@@ -263,6 +263,9 @@ priority=10,in_port=3 actions=strip_vlan,output:2
 priority=20,udp,in_port=2,udp_dst=4789 actions=set_field:192.0.2.9->tun_dst,set_field:0x7->tun_id,set_field:5->tun_gbp_id,set_field:+oam->tun_flags,output:3
 priority=20,udp,in_port=2,udp_dst=6081 actions=set_field:2001:db8::9->tun_ipv6_dst,output:3
 priority=20,udp,in_port=2,udp_dst=1 actions=set_field:0x8->tun_id,output:3
+priority=30,reg0=1,metadata=0x7 actions=load:0x9->NXM_NX_REG1[],output:3
+priority=30,reg15=9 actions=set_field:0x11->metadata,output:1
+priority=30,ct_state=+trk,ct_zone=5 actions=output:3
 priority=0 actions=output:2
 EOF
 check "del-flows" ofctl del-flows br0
@@ -306,15 +309,18 @@ in_port=2,pkt_mark=3,recirc_id=4,dp_hash=5,ip
 in_port=2,ip,nw_proto=2
 in_port=2,ipv6,nw_proto=1
 EOF
-# Pipeline fields given in the flow: Open vSwitch translates with them
-# (and prints them again in "Final flow:"); nicflowd's translation starts
-# from zero registers, metadata and conntrack state, so only the "Flow:"
-# lines compare.
+# Pipeline fields given in the flow: the translation starts with them
+# (the flows above match registers, metadata and conntrack fields), and
+# "Final flow:" prints them again; a recirc_id has no recirculation
+# context behind it, and the trace says so as Open vSwitch's does.
+# (Datapath port numbers differ between the two switches, so the
+# datapath actions are not compared.)
 cat > "$NF_TMP/traces-flow" << EOF
 reg0=1,reg3=0x5,metadata=0x7,in_port=2
 ct_state=0x21,ct_zone=5,ct_mark=3,ct_label=0x5,in_port=2,ip
 ct_state=0x22,ct_nw_proto=6,ct_nw_src=1.1.1.1,ct_nw_dst=2.2.2.2,ct_tp_src=1,ct_tp_dst=2,in_port=2,tcp
 pkt_mark=1,skb_priority=2,reg15=9,recirc_id=3,ct_mark=1,metadata=0x10,in_port=2
+reg15=9,in_port=1,ip
 EOF
 trace_flow_lines() { # APPCTL LINE REGEX: its trace's lines REGEX matches
     local IFS='|' args
@@ -342,9 +348,16 @@ if check_here "ovs-vswitchd 3.1 (dummy datapath) with br0, ports 1..3" \
     check "the same flows on it" ovs_ofctl add-flows br0 "$NF_TMP/trace-flows"; then
     compare_traces "$NF_TMP/traces" '^(Flow|Final flow):' \
         "Flow and Final flow"
-    compare_traces "$NF_TMP/traces-flow" '^Flow:' "Flow"
+    compare_traces "$NF_TMP/traces-flow" '^(Flow|Final flow|Translation failed)' \
+        "Flow, Final flow and the failure line"
 fi
 # The same, written out (so that they hold without ovs-vswitchd too).
+check_output "trace reg0=1,reg3=0x5,metadata=0x7: the reg0/metadata flow loads reg1" \
+    '^Final flow: reg0=0x1,reg1=0x9,reg3=0x5,metadata=0x7,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,dl_type=0x0000$' \
+    appctl ofproto/trace br0 reg0=1,reg3=0x5,metadata=0x7,in_port=2
+check_output "trace recirc_id=3: no recirculation context, dropped" \
+    '^Translation failed \(No recirculation context\), packet is dropped\.$' \
+    appctl ofproto/trace br0 recirc_id=3,in_port=2
 appctl ofproto/trace br0 in_port=1 "$FRAME" > "$NF_TMP/trace" 2>&1
 check_output "trace ICMP packet, mod_nw_src: Flow" \
     '^Flow: icmp,in_port=1,vlan_tci=0x0000,dl_src=50:54:00:00:00:09,dl_dst=50:54:00:00:00:02,nw_src=10.0.0.9,nw_dst=10.0.0.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0$' \
