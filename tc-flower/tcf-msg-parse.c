@@ -32,32 +32,65 @@
 
 #define NLA_TYPE_MASK_ ((uint16_t) ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER))
 
+void
+tcf_attr_iter_init(struct tcf_attr_iter *it, const uint8_t *data, size_t len)
+{
+    it->data = data;
+    it->left = len;
+}
+
+int
+tcf_attr_iter_next(struct tcf_attr_iter *it, uint16_t *type,
+                   struct tcf_attr *attr)
+{
+    struct nlattr nla;
+
+    /* A malformed stream leaves IT where it is, so that every later call
+     * finds the same fault again. */
+    if (it->left < NLA_HDRLEN) {
+        /* Bytes left over that cannot hold a header are malformed; the
+         * missing padding of a last attribute never gets here (see
+         * below). */
+        return it->left ? EINVAL : 0;
+    }
+    memcpy(&nla, it->data, sizeof nla);
+    if (nla.nla_len < NLA_HDRLEN || nla.nla_len > it->left) {
+        return EINVAL;
+    }
+    *type = nla.nla_type & NLA_TYPE_MASK_;
+    attr->data = it->data + NLA_HDRLEN;
+    attr->len = nla.nla_len - NLA_HDRLEN;
+    attr->present = true;
+
+    /* The length of a stream (a nest's nla_len, say) need not count the
+     * padding to 4 bytes of its last attribute, so a step that reaches or
+     * passes the end ends the walk cleanly. */
+    size_t step = NLA_ALIGN(nla.nla_len);
+    if (step >= it->left) {
+        step = it->left;
+    }
+    it->data += step;
+    it->left -= step;
+    return 1;
+}
+
 int
 tcf_attr_parse(const uint8_t *data, size_t len, struct tcf_attr *tb,
                size_t max)
 {
+    struct tcf_attr_iter it;
+    struct tcf_attr a;
+    uint16_t type;
+    int r;
+
     memset(tb, 0, (max + 1) * sizeof *tb);
-    while (len >= NLA_HDRLEN) {
-        struct nlattr nla;
-        memcpy(&nla, data, sizeof nla);
-        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > len) {
-            return EINVAL;
-        }
-        uint16_t type = nla.nla_type & NLA_TYPE_MASK_;
+    tcf_attr_iter_init(&it, data, len);
+    while ((r = tcf_attr_iter_next(&it, &type, &a)) == 1) {
         if (type <= max) {
-            tb[type].data = data + NLA_HDRLEN;
-            tb[type].len = nla.nla_len - NLA_HDRLEN;
-            tb[type].present = true;
+            tb[type] = a;
         }
-        size_t step = NLA_ALIGN(nla.nla_len);
-        if (step >= len) {
-            return 0;
-        }
-        data += step;
-        len -= step;
     }
-    /* A tail shorter than a header: the kernel pads only to 4 bytes. */
-    return len ? EINVAL : 0;
+    return r;
 }
 
 int
@@ -291,6 +324,50 @@ parse_keys(const struct tcf_attr *tb, struct tcf_filter *f)
     return 0;
 }
 
+/* The CLASS, TYPE, DATA triples of the ENC_OPTS_GENEVE nest NEST, in that
+ * order, appended to the *LEN bytes of options in OUT (see
+ * parse_geneve_opts() below); attributes of other types are skipped.
+ * Returns 0, or EINVAL (*LEN and OUT then unspecified). */
+static int
+parse_geneve_triples(const struct tcf_attr *nest, struct pkt_tun_opts *out,
+                     size_t *len)
+{
+    struct tcf_attr_iter it;
+    struct tcf_attr a;
+    uint16_t type;
+    int state = 0; /* 0 wants a class, 1 a type, 2 the data. */
+    int r;
+
+    tcf_attr_iter_init(&it, nest->data, nest->len);
+    while ((r = tcf_attr_iter_next(&it, &type, &a)) == 1) {
+        if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS) {
+            if (state != 0 || a.len != 2 || *len + 4 > TCF_ENC_OPTS_MAX) {
+                return EINVAL;
+            }
+            memcpy(out->data + *len, a.data, 2);
+            state = 1;
+        } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE) {
+            if (state != 1 || a.len != 1) {
+                return EINVAL;
+            }
+            out->data[*len + 2] = a.data[0];
+            state = 2;
+        } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA) {
+            if (state != 2 || a.len < TCF_GENEVE_DATA_MIN
+                || a.len > TCF_GENEVE_DATA_MAX || a.len % 4
+                || *len + 4 + a.len > TCF_ENC_OPTS_MAX) {
+                return EINVAL;
+            }
+            out->data[*len + 3] = a.len / 4;
+            memcpy(out->data + *len + 4, a.data, a.len);
+            *len += 4 + a.len;
+            state = 0;
+        }
+    }
+    /* A walk that ends in the middle of a triple cuts an option short. */
+    return r || state ? EINVAL : 0;
+}
+
 /* Geneve options (TCA_FLOWER_KEY_ENC_OPTS, its _MASK, or
  * TCA_TUNNEL_KEY_ENC_OPTS: the attribute NEST) into OUT, in the datapath
  * form (LEN bytes of option TLVs, each header's length byte from its
@@ -308,9 +385,11 @@ static int
 parse_geneve_opts(const struct tcf_attr *nest, struct pkt_tun_opts *out,
                   bool *other)
 {
-    const uint8_t *p = nest->data;
-    size_t left = nest->len;
+    struct tcf_attr_iter it;
+    struct tcf_attr opt;
+    uint16_t type;
     size_t len = 0;
+    int r;
 
     _Static_assert((int) TCA_FLOWER_KEY_ENC_OPTS_GENEVE
                            == (int) TCA_TUNNEL_KEY_ENC_OPTS_GENEVE
@@ -323,75 +402,15 @@ parse_geneve_opts(const struct tcf_attr *nest, struct pkt_tun_opts *out,
                    "flower and tunnel_key number Geneve options alike");
     _Static_assert(TCF_ENC_OPTS_MAX < sizeof out->data, "room for options");
     memset(out, 0, sizeof *out);
-    while (left >= NLA_HDRLEN) {
-        struct nlattr nla;
-        memcpy(&nla, p, sizeof nla);
-        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
+    tcf_attr_iter_init(&it, nest->data, nest->len);
+    while ((r = tcf_attr_iter_next(&it, &type, &opt)) == 1) {
+        if (type != TCA_FLOWER_KEY_ENC_OPTS_GENEVE) {
+            *other = true;
+        } else if (parse_geneve_triples(&opt, out, &len)) {
             return EINVAL;
         }
-        if ((nla.nla_type & NLA_TYPE_MASK_)
-            != TCA_FLOWER_KEY_ENC_OPTS_GENEVE) {
-            *other = true;
-        } else {
-            /* The triples of this nest: 0 wants a class, 1 a type, 2 the
-             * data that ends the option. */
-            const uint8_t *q = p + NLA_HDRLEN;
-            size_t qleft = nla.nla_len - NLA_HDRLEN;
-            int state = 0;
-            while (qleft >= NLA_HDRLEN) {
-                struct nlattr a;
-                memcpy(&a, q, sizeof a);
-                if (a.nla_len < NLA_HDRLEN || a.nla_len > qleft) {
-                    return EINVAL;
-                }
-                uint16_t type = a.nla_type & NLA_TYPE_MASK_;
-                size_t alen = a.nla_len - NLA_HDRLEN;
-                const uint8_t *v = q + NLA_HDRLEN;
-                if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS) {
-                    if (state != 0 || alen != 2
-                        || len + 4 > TCF_ENC_OPTS_MAX) {
-                        return EINVAL;
-                    }
-                    memcpy(out->data + len, v, 2);
-                    state = 1;
-                } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE) {
-                    if (state != 1 || alen != 1) {
-                        return EINVAL;
-                    }
-                    out->data[len + 2] = v[0];
-                    state = 2;
-                } else if (type == TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA) {
-                    if (state != 2 || alen < TCF_GENEVE_DATA_MIN
-                        || alen > TCF_GENEVE_DATA_MAX || alen % 4
-                        || len + 4 + alen > TCF_ENC_OPTS_MAX) {
-                        return EINVAL;
-                    }
-                    out->data[len + 3] = alen / 4;
-                    memcpy(out->data + len + 4, v, alen);
-                    len += 4 + alen;
-                    state = 0;
-                }
-                size_t step = NLA_ALIGN(a.nla_len);
-                if (step >= qleft) {
-                    qleft = 0;
-                    break;
-                }
-                q += step;
-                qleft -= step;
-            }
-            if (qleft || state) {
-                return EINVAL;
-            }
-        }
-        size_t step = NLA_ALIGN(nla.nla_len);
-        if (step >= left) {
-            left = 0;
-            break;
-        }
-        p += step;
-        left -= step;
     }
-    if (left) {
+    if (r) {
         return EINVAL;
     }
     out->len = len;
@@ -493,19 +512,19 @@ parse_pedit(const struct tcf_attr *tb, struct tcf_action *a)
     }
 
     /* One TCA_PEDIT_KEY_EX per key, in key order. */
-    const uint8_t *p = tb[TCA_PEDIT_KEYS_EX].data;
-    size_t left = tb[TCA_PEDIT_KEYS_EX].len;
+    struct tcf_attr_iter it;
+    struct tcf_attr kex;
+    uint16_t type;
     size_t i = 0;
-    while (left >= NLA_HDRLEN) {
-        struct nlattr nla;
-        memcpy(&nla, p, sizeof nla);
-        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left
-            || (nla.nla_type & NLA_TYPE_MASK_) != TCA_PEDIT_KEY_EX) {
+    int r;
+    tcf_attr_iter_init(&it, tb[TCA_PEDIT_KEYS_EX].data,
+                       tb[TCA_PEDIT_KEYS_EX].len);
+    while ((r = tcf_attr_iter_next(&it, &type, &kex)) == 1) {
+        if (type != TCA_PEDIT_KEY_EX) {
             return EINVAL;
         }
         struct tcf_attr kt[TCA_PEDIT_KEY_EX_MAX + 1];
-        if (tcf_attr_parse(p + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN, kt,
-                           TCA_PEDIT_KEY_EX_MAX)) {
+        if (tcf_attr_parse(kex.data, kex.len, kt, TCA_PEDIT_KEY_EX_MAX)) {
             return EINVAL;
         }
         uint16_t htype = 0, cmd = 0;
@@ -520,15 +539,8 @@ parse_pedit(const struct tcf_attr *tb, struct tcf_action *a)
             a->pedit.keys[i].cmd = cmd;
         }
         i++;
-        size_t step = NLA_ALIGN(nla.nla_len);
-        if (step >= left) {
-            left = 0;
-            break;
-        }
-        p += step;
-        left -= step;
     }
-    return left || i != sel.nkeys ? EINVAL : 0;
+    return r || i != sel.nkeys ? EINVAL : 0;
 }
 
 /* act_tunnel_key (tunnel_key_dump()): a set reports its key (if it has
@@ -745,18 +757,14 @@ parse_action_options(const struct tcf_attr *opts, size_t kind_idx,
 static int
 parse_stats(const struct tcf_attr *st, struct tcf_counters *c)
 {
-    const uint8_t *p = st->data;
-    size_t left = st->len;
+    struct tcf_attr_iter it;
+    struct tcf_attr a;
+    uint16_t type;
     uint16_t last = 0;
+    int r;
 
-    while (left >= NLA_HDRLEN) {
-        struct nlattr nla;
-        memcpy(&nla, p, sizeof nla);
-        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
-            return EINVAL;
-        }
-        struct tcf_attr a = { p + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN, true };
-        uint16_t type = nla.nla_type & NLA_TYPE_MASK_;
+    tcf_attr_iter_init(&it, st->data, st->len);
+    while ((r = tcf_attr_iter_next(&it, &type, &a)) == 1) {
         if (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW) {
             /* struct gnet_stats_basic: u64 bytes, u32 packets (padded to
              * 16 bytes on 64-bit kernels). */
@@ -786,14 +794,8 @@ parse_stats(const struct tcf_attr *st, struct tcf_counters *c)
                 c->hw_packets = packets;
             }
         }
-        size_t step = NLA_ALIGN(nla.nla_len);
-        if (step >= left) {
-            return 0;
-        }
-        p += step;
-        left -= step;
     }
-    return left ? EINVAL : 0;
+    return r;
 }
 
 static int
@@ -925,16 +927,14 @@ tcf_msg_parse_actions(const struct nlmsghdr *nlh, struct tcf_action *acts,
     if (!tb[TCA_ACT_TAB].present) {
         return 0;
     }
-    const uint8_t *q = tb[TCA_ACT_TAB].data;
-    size_t left = tb[TCA_ACT_TAB].len;
-    while (left >= NLA_HDRLEN) {
-        struct nlattr nla;
-        memcpy(&nla, q, sizeof nla);
-        if (nla.nla_len < NLA_HDRLEN || nla.nla_len > left) {
-            return EINVAL;
-        }
-        struct tcf_attr nest = { q + NLA_HDRLEN, nla.nla_len - NLA_HDRLEN,
-                                 true };
+    /* The nests are taken in order; their types (their numbers) are not
+     * looked at, since a dump numbers them from 0 and an echo from 1. */
+    struct tcf_attr_iter it;
+    struct tcf_attr nest;
+    uint16_t type;
+    int r;
+    tcf_attr_iter_init(&it, tb[TCA_ACT_TAB].data, tb[TCA_ACT_TAB].len);
+    while ((r = tcf_attr_iter_next(&it, &type, &nest)) == 1) {
         if (*n < max) {
             memset(&acts[*n], 0, sizeof acts[*n]);
             if (parse_action(&nest, &acts[*n])) {
@@ -942,12 +942,6 @@ tcf_msg_parse_actions(const struct nlmsghdr *nlh, struct tcf_action *acts,
             }
             ++*n;
         }
-        size_t step = NLA_ALIGN(nla.nla_len);
-        if (step >= left) {
-            return 0;
-        }
-        q += step;
-        left -= step;
     }
-    return left ? EINVAL : 0;
+    return r;
 }

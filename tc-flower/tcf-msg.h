@@ -86,11 +86,60 @@ struct tcf_attr {
     bool present;
 };
 
+/* A walk over a stream of netlink attributes (the payload of a message or
+ * of a nest), one attribute at a time, each header checked before its
+ * attribute is handed out.  Every attribute walk of the parsers goes
+ * through it, so that all of them treat malformed input alike.
+ *
+ *     struct tcf_attr_iter it;
+ *     struct tcf_attr a;
+ *     uint16_t type;
+ *     int r;
+ *
+ *     tcf_attr_iter_init(&it, data, len);
+ *     while ((r = tcf_attr_iter_next(&it, &type, &a)) == 1) {
+ *         ...use TYPE and A...
+ *     }
+ *     if (r) {
+ *         return r;    (EINVAL: malformed)
+ *     }
+ *
+ * The members are private to tcf_attr_iter_next(). */
+struct tcf_attr_iter {
+    const uint8_t *data; /* The next attribute's header. */
+    size_t left;         /* Bytes from DATA to the end of the stream. */
+};
+
+/* Starts IT at the LEN bytes of attributes at DATA, which may be NULL if
+ * LEN is 0 (an empty stream, which ends cleanly at once). */
+void tcf_attr_iter_init(struct tcf_attr_iter *it, const uint8_t *data,
+                        size_t len);
+
+/* Moves IT to its next attribute.  Returns exactly one of:
+ *
+ *   1       an attribute: *TYPE is its type with NLA_F_NESTED and
+ *           NLA_F_NET_BYTEORDER masked out, *ATTR its payload (inside the
+ *           stream, no better aligned than it: read it with memcpy()) and
+ *           length, present set.
+ *   0       the clean end: nothing is left, or the last attribute's
+ *           step (NLA_ALIGN of its nla_len) reached or passed the end: a
+ *           stream's length (a nest's nla_len, say) need not count the
+ *           padding of its last attribute.
+ *   EINVAL  malformed: 1 to 3 bytes are left where the next header would
+ *           start (a tail shorter than a header), or the next header's
+ *           nla_len is below NLA_HDRLEN or beyond the bytes left.
+ *
+ * *TYPE and *ATTR are written only when 1 is returned.  Once 0 or EINVAL
+ * has been returned, every later call returns the same again.  No byte
+ * outside the stream is ever read. */
+int tcf_attr_iter_next(struct tcf_attr_iter *it, uint16_t *type,
+                       struct tcf_attr *attr);
+
 /* Fills TB[0 .. MAX] with the attributes in DATA (LEN bytes); a type that
  * occurs twice keeps its last occurrence (as the kernel's own parser
  * does), types above MAX are skipped, NLA_F_NESTED and NLA_F_NET_BYTEORDER
- * are ignored.  Returns 0, or EINVAL if an attribute's length is shorter
- * than its header or runs past LEN. */
+ * are ignored.  Returns 0, or EINVAL for a malformed stream, as
+ * tcf_attr_iter_next() finds it. */
 int tcf_attr_parse(const uint8_t *data, size_t len, struct tcf_attr *tb,
                    size_t max);
 

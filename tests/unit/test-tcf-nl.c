@@ -787,6 +787,218 @@ test_msg_next(void **state)
     assert_true(malformed);
 }
 
+/* The attribute iterator on hand-made streams.  A stream is written from
+ * pieces: a header { LEN, TYPE }, or { N, RAW }, N bytes of 0xaa (a
+ * payload, padding, or a tail), up to an all-zero piece.  The expected
+ * walk lists each attribute (its masked type, its payload's offset in the
+ * stream, never 0, and its length) up to an all-zero entry, and the
+ * result that ends the walk. */
+struct iter_piece {
+    uint16_t len;
+    int32_t type; /* An nla_type, or RAW. */
+};
+#define RAW (-1)
+
+struct iter_attr {
+    uint16_t type;
+    size_t ofs, len;
+};
+
+static const struct iter_case {
+    const char *name;
+    struct iter_piece pieces[8];
+    struct iter_attr attrs[4];
+    int end; /* 0 or EINVAL. */
+} iter_cases[] = {
+    { "empty", { { 0 } }, { { 0 } }, 0 },
+    { "clean walk, every attribute padded",
+      { { 8, 1 }, { 4, RAW }, { 5, 2 }, { 4, RAW }, { 4, 3 } },
+      { { 1, 4, 4 }, { 2, 12, 1 }, { 3, 20, 0 } },
+      0 },
+    { "last attribute's padding missing",
+      { { 8, 1 }, { 4, RAW }, { 5, 2 }, { 1, RAW } },
+      { { 1, 4, 4 }, { 2, 12, 1 } },
+      0 },
+    { "last attribute's padding partly there",
+      { { 8, 1 }, { 4, RAW }, { 6, 2 }, { 3, RAW } },
+      { { 1, 4, 4 }, { 2, 12, 2 } },
+      0 },
+    { "nla_len 0", { { 0, 1 }, { 4, RAW } }, { { 0 } }, EINVAL },
+    { "nla_len 3 after an attribute",
+      { { 4, 1 }, { 3, 2 }, { 4, RAW } },
+      { { 1, 4, 0 } },
+      EINVAL },
+    { "nla_len exactly what is left",
+      { { 8, 1 }, { 4, RAW } },
+      { { 1, 4, 4 } },
+      0 },
+    { "nla_len one beyond what is left",
+      { { 9, 1 }, { 4, RAW } },
+      { { 0 } },
+      EINVAL },
+    { "nla_len beyond what is left, after an attribute",
+      { { 4, 1 }, { 12, 2 }, { 4, RAW } },
+      { { 1, 4, 0 } },
+      EINVAL },
+    { "short tail after an attribute",
+      { { 8, 1 }, { 4, RAW }, { 2, RAW } },
+      { { 1, 4, 4 } },
+      EINVAL },
+    { "short tail after a padded attribute",
+      { { 5, 1 }, { 4, RAW }, { 3, RAW } },
+      { { 1, 4, 1 } },
+      EINVAL },
+    { "short tail alone", { { 3, RAW } }, { { 0 } }, EINVAL },
+    { "a type twice (tcf_attr_parse() keeps the last)",
+      { { 8, 1 }, { 4, RAW }, { 5, 1 }, { 4, RAW } },
+      { { 1, 4, 4 }, { 1, 12, 1 } },
+      0 },
+    { "type flags masked",
+      { { 4, NLA_F_NESTED | 7 },
+        { 4, NLA_F_NET_BYTEORDER | 0x3fff },
+        { 4, NLA_F_NESTED | NLA_F_NET_BYTEORDER | 1 } },
+      { { 7, 4, 0 }, { 0x3fff, 8, 0 }, { 1, 12, 0 } },
+      0 },
+};
+
+/* Writes PIECES (up to an all-zero one) into BUF; returns the stream's
+ * length. */
+static size_t
+iter_write(const struct iter_piece *pieces, size_t n_pieces, uint8_t *buf,
+           size_t size)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < n_pieces; i++) {
+        const struct iter_piece *pc = &pieces[i];
+        if (!pc->len && !pc->type) {
+            break;
+        }
+        if (pc->type == RAW) {
+            assert_true(n + pc->len <= size);
+            memset(buf + n, 0xaa, pc->len);
+            n += pc->len;
+        } else {
+            struct nlattr nla = { .nla_len = pc->len,
+                                  .nla_type = (uint16_t) pc->type };
+            assert_true(n + sizeof nla <= size);
+            memcpy(buf + n, &nla, sizeof nla);
+            n += sizeof nla;
+        }
+    }
+    return n;
+}
+
+static void
+test_attr_iter(void **state)
+{
+    (void) state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(iter_cases); i++) {
+        const struct iter_case *c = &iter_cases[i];
+        uint8_t buf[64];
+        size_t len =
+            iter_write(c->pieces, ARRAY_SIZE(c->pieces), buf, sizeof buf);
+        struct tcf_attr_iter it;
+        struct tcf_attr a;
+        uint16_t type;
+
+        print_message("%s\n", c->name);
+        tcf_attr_iter_init(&it, len ? buf : NULL, len);
+        for (size_t j = 0; j < ARRAY_SIZE(c->attrs) && c->attrs[j].ofs; j++) {
+            assert_int_equal(tcf_attr_iter_next(&it, &type, &a), 1);
+            assert_int_equal(type, c->attrs[j].type);
+            assert_ptr_equal(a.data, buf + c->attrs[j].ofs);
+            assert_int_equal(a.len, c->attrs[j].len);
+            assert_true(a.present);
+        }
+        /* The end, twice, and neither call writes the outputs. */
+        for (int k = 0; k < 2; k++) {
+            type = 0xabcd;
+            a = (struct tcf_attr){ NULL, 99, false };
+            assert_int_equal(tcf_attr_iter_next(&it, &type, &a), c->end);
+            assert_int_equal(type, 0xabcd);
+            assert_null(a.data);
+            assert_int_equal(a.len, 99);
+        }
+
+        /* tcf_attr_parse() walks alike: the same result, and each type up
+         * to its MAX holding the last attribute of that type. */
+        struct tcf_attr tb[8];
+        assert_int_equal(tcf_attr_parse(buf, len, tb, 7), c->end);
+        for (uint16_t t = 0; t < 8; t++) {
+            const struct iter_attr *last = NULL;
+            for (size_t j = 0; j < ARRAY_SIZE(c->attrs) && c->attrs[j].ofs;
+                 j++) {
+                if (c->attrs[j].type == t) {
+                    last = &c->attrs[j];
+                }
+            }
+            assert_int_equal(tb[t].present, last != NULL);
+            if (last) {
+                assert_ptr_equal(tb[t].data, buf + last->ofs);
+                assert_int_equal(tb[t].len, last->len);
+            }
+        }
+    }
+}
+
+/* Nests: an iterator over a nest's payload is independent of the one
+ * over the stream that holds it.  A nest whose own last attribute lacks
+ * its padding ends cleanly although the outer stream pads the nest; a
+ * nest with malformed contents fails its own walk only. */
+static void
+test_attr_iter_nested(void **state)
+{
+    (void) state;
+    static const struct iter_piece pieces[] = {
+        { 17, NLA_F_NESTED | 5 }, /* Bytes 0-19: 8 + 5 inside, 3 pad. */
+        { 8, 1 },
+        { 4, RAW },
+        { 5, 2 },
+        { 4, RAW },
+        { 12, NLA_F_NESTED | 6 }, /* Bytes 20-31: a bad nest. */
+        { 4, 1 },
+        { 2, 2 },
+    };
+    uint8_t buf[64];
+    struct tcf_attr_iter it, in;
+    struct tcf_attr a, b;
+    uint16_t type;
+
+    size_t len = iter_write(pieces, ARRAY_SIZE(pieces), buf, sizeof buf);
+    assert_int_equal(len, 32);
+    tcf_attr_iter_init(&it, buf, len);
+
+    assert_int_equal(tcf_attr_iter_next(&it, &type, &a), 1);
+    assert_int_equal(type, 5);
+    assert_ptr_equal(a.data, buf + 4);
+    assert_int_equal(a.len, 13);
+    tcf_attr_iter_init(&in, a.data, a.len);
+    assert_int_equal(tcf_attr_iter_next(&in, &type, &b), 1);
+    assert_int_equal(type, 1);
+    assert_ptr_equal(b.data, buf + 8);
+    assert_int_equal(b.len, 4);
+    assert_int_equal(tcf_attr_iter_next(&in, &type, &b), 1);
+    assert_int_equal(type, 2);
+    assert_ptr_equal(b.data, buf + 16);
+    assert_int_equal(b.len, 1);
+    assert_int_equal(tcf_attr_iter_next(&in, &type, &b), 0);
+
+    assert_int_equal(tcf_attr_iter_next(&it, &type, &a), 1);
+    assert_int_equal(type, 6);
+    assert_ptr_equal(a.data, buf + 24);
+    assert_int_equal(a.len, 8);
+    tcf_attr_iter_init(&in, a.data, a.len);
+    assert_int_equal(tcf_attr_iter_next(&in, &type, &b), 1);
+    assert_int_equal(type, 1);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(tcf_attr_iter_next(&in, &type, &b), EINVAL);
+    /* The outer walk goes on to its clean end. */
+    assert_int_equal(tcf_attr_iter_next(&it, &type, &a), 0);
+}
+#undef RAW
+
 /* Which filters are ours. */
 static void
 test_is_ours(void **state)
@@ -1056,6 +1268,8 @@ main(void)
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_dump_dispatch),
         cmocka_unit_test(test_msg_next),
+        cmocka_unit_test(test_attr_iter),
+        cmocka_unit_test(test_attr_iter_nested),
         cmocka_unit_test(test_is_ours),
         cmocka_unit_test(test_port_parent),
         cmocka_unit_test(test_handles),
