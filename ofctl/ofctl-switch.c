@@ -391,66 +391,125 @@ cmd_dump_table_desc(int argc NF_UNUSED, char *argv[])
     of_vconn_close(vc);
 }
 
-/* The description of table TABLE_ID (not OF_TABLE_ALL) the switch behind
- * VC gives, in *TD; false if it gives none. */
-static bool
-fetch_table_desc(struct of_vconn *vc, uint8_t table_id,
-                 struct of_table_desc *td)
+/* The descriptions of all the tables the switch behind VC describes
+ * (OpenFlow 1.4+), in *TDS (freed by the caller) and *N. */
+static void
+fetch_table_descs(struct of_vconn *vc, struct of_table_desc **tds, size_t *n)
 {
     struct buf req = BUF_INITIALIZER;
     struct buf *replies;
-    bool found = false;
-    size_t n;
+    size_t n_replies;
 
+    *tds = NULL;
+    *n = 0;
     of_switch_empty_encode(&req, OF_T_TABLE_DESC_REQUEST, of_vconn_version(vc),
                            of_next_xid());
-    ofctl_transact(vc, &req, &replies, &n);
-    for (size_t i = 0; i < n && !found; i++) {
-        struct of_table_desc *tds;
+    ofctl_transact(vc, &req, &replies, &n_replies);
+    for (size_t i = 0; i < n_replies; i++) {
+        struct of_table_desc *part;
         struct of_msg m;
-        size_t n_tds;
+        size_t n_part;
 
         if (of_msg_decode(replies[i].data, replies[i].len, &m)
-            || of_table_desc_reply_decode(&m, &tds, &n_tds)) {
+            || of_table_desc_reply_decode(&m, &part, &n_part)) {
             ofctl_fatal("%s: bad table description reply", of_vconn_name(vc));
         }
-        for (size_t k = 0; k < n_tds; k++) {
-            if (tds[k].table_id == table_id) {
-                *td = tds[k];
-                found = true;
-                break;
-            }
-        }
-        free(tds);
+        *tds = xrealloc(*tds, (*n + n_part + 1) * sizeof **tds);
+        memcpy(*tds + *n, part, n_part * sizeof *part);
+        *n += n_part;
+        free(part);
     }
-    of_vconn_free_replies(replies, n);
+    of_vconn_free_replies(replies, n_replies);
     buf_destroy(&req);
-    return found;
 }
 
+/* Table TABLE_ID's description among the N in TDS, or NULL. */
+static const struct of_table_desc *
+find_table_desc(const struct of_table_desc *tds, size_t n, uint8_t table_id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tds[i].table_id == table_id) {
+            return &tds[i];
+        }
+    }
+    return NULL;
+}
+
+/* An OpenFlow 1.4+ mod-table setting: eviction on or off, or vacancy
+ * events on (with thresholds LOW and HIGH) or off. */
+struct table_setting {
+    bool eviction; /* Eviction rather than vacancy events. */
+    bool on;
+    uint8_t low, high;
+};
+
+/* Fills TM, the table-mod ovs-ofctl 3.1 sends for table TABLE_ID and
+ * setting SET, where TD is the table's description (NULL if the switch
+ * gives none).  A table-mod carries the table's whole configuration, so
+ * the setting the command does not change is sent as TD has it: for
+ * evict and noevict, vacancy events and their thresholds (else the
+ * switch would turn the events off, or reset the thresholds to 0/0); for
+ * vacancy and novacancy, eviction and its flags. */
+static void
+table_mod_from_desc(uint8_t table_id, const struct table_setting *set,
+                    const struct of_table_desc *td, struct of_table_mod *tm)
+{
+    memset(tm, 0, sizeof *tm);
+    tm->table_id = table_id;
+    if (set->eviction) {
+        tm->config = set->on ? OF_TC14_EVICTION : 0;
+        if (td && (td->config & OF_TC14_VACANCY_EVENTS)) {
+            tm->config |= OF_TC14_VACANCY_EVENTS;
+            tm->has_vacancy = true;
+            tm->vacancy_down = td->vacancy_down;
+            tm->vacancy_up = td->vacancy_up;
+        }
+    } else {
+        if (set->on) {
+            tm->config = OF_TC14_VACANCY_EVENTS;
+            tm->has_vacancy = true;
+            tm->vacancy_down = set->low;
+            tm->vacancy_up = set->high;
+        }
+        if (td) {
+            tm->config |= td->config & OF_TC14_EVICTION;
+            tm->has_eviction_flags = td->has_eviction_flags;
+            tm->eviction_flags = td->eviction_flags;
+        }
+    }
+}
+
+/* The tables "mod-table SWITCH all" changes one by one, as ovs-ofctl
+ * does: 0 to 253 (it stops below OFPTT_MAX). */
+#define MOD_TABLE_ALL_N 254
+
 /* ovs-ofctl's mod-table: in OpenFlow 1.4+ "evict", "noevict",
- * "vacancy:LOW,HIGH", "novacancy" (the table's other setting is read
- * first and kept); in 1.1 and 1.2 the table-miss behaviour "drop",
- * "continue", "controller". */
+ * "vacancy:LOW,HIGH", "novacancy", each table's other setting read first
+ * and kept (table_mod_from_desc()), "all" one table-mod per table; in
+ * 1.1 and 1.2 (which nicflow does not speak) the table-miss behaviour
+ * "drop", "continue", "controller".  One deliberate difference: with
+ * "all", ovs-ofctl 3.1 gives vacancy:LOW,HIGH or novacancy to table 0
+ * only and table 0's eviction to every table (its fetch_table_desc()
+ * leaves state in the table-mod it reuses from table to table); here
+ * every table gets the setting and keeps its own eviction. */
 static void
 cmd_mod_table(int argc NF_UNUSED, char *argv[])
 {
     struct of_vconn *vc = ofctl_open(argv[1]);
     uint8_t version = of_vconn_version(vc);
     const char *setting = argv[3];
-    struct of_table_mod tm;
-    struct buf req = BUF_INITIALIZER;
+    struct table_setting set = { false, false, 0, 0 };
+    bool all = !strcasecmp(argv[2], "all");
+    uint8_t table_id = 0;
     uint64_t id;
 
-    memset(&tm, 0, sizeof tm);
-    if (!strcasecmp(argv[2], "all")) {
-        tm.table_id = OF_TABLE_ALL;
-    } else if (of_text_parse_uint(argv[2], 254, &id)) {
-        tm.table_id = (uint8_t) id;
-    } else {
-        ofctl_fatal("%s: table id must be a number from 0 to 254 or "
-                    "\"all\"",
-                    argv[2]);
+    if (!all) {
+        if (!of_text_parse_uint(argv[2], 254, &id)) {
+            ofctl_fatal("%s: table id must be a number from 0 to 254 or "
+                        "\"all\"",
+                        argv[2]);
+        }
+        table_id = (uint8_t) id;
     }
 
     static const struct {
@@ -459,32 +518,42 @@ cmd_mod_table(int argc NF_UNUSED, char *argv[])
     } misses[] = { { "controller", 0 }, { "continue", 1 }, { "drop", 2 } };
     for (size_t i = 0; i < ARRAY_SIZE(misses); i++) {
         if (!strcasecmp(setting, misses[i].name)) {
+            struct of_table_mod tm = { .table_id =
+                                           all ? OF_TABLE_ALL : table_id,
+                                       .config = misses[i].config };
+            struct buf req = BUF_INITIALIZER;
+
             if (version != OF_V11 && version != OF_V12) {
                 ofctl_fatal("mod-table %s: table-miss behaviour is an "
                             "OpenFlow 1.1 and 1.2 setting ('-O "
                             "OpenFlow11' or '-O OpenFlow12')",
                             setting);
             }
-            tm.config = misses[i].config;
-            goto send;
+            of_table_mod_encode(&req, version, of_next_xid(), &tm);
+            ofctl_transact_noreply(vc, &req, 1);
+            buf_destroy(&req);
+            of_vconn_close(vc);
+            return;
         }
     }
 
-    bool evict = !strcasecmp(setting, "evict");
-    bool noevict = !strcasecmp(setting, "noevict");
-    bool novacancy = !strcasecmp(setting, "novacancy");
-    unsigned int low = 0, high = 0;
-    bool vacancy = !strncasecmp(setting, "vacancy:", 8);
-    if (vacancy) {
+    if (!strcasecmp(setting, "evict") || !strcasecmp(setting, "noevict")) {
+        set.eviction = true;
+        set.on = !strcasecmp(setting, "evict");
+    } else if (!strncasecmp(setting, "vacancy:", 8)) {
+        unsigned int low, high;
         int end = 0;
+
         if (sscanf(setting + 8, "%u,%u%n", &low, &high, &end) != 2
             || setting[8 + end] || low > high || high > 100) {
             ofctl_fatal("%s: expected vacancy:LOW,HIGH with 0 <= LOW <= "
                         "HIGH <= 100",
                         setting);
         }
-    }
-    if (!evict && !noevict && !vacancy && !novacancy) {
+        set.on = true;
+        set.low = (uint8_t) low;
+        set.high = (uint8_t) high;
+    } else if (strcasecmp(setting, "novacancy")) {
         ofctl_fatal("unknown mod-table setting '%s' (use evict, noevict, "
                     "vacancy:LOW,HIGH or novacancy; drop, continue or "
                     "controller in OpenFlow 1.1 and 1.2)",
@@ -496,29 +565,26 @@ cmd_mod_table(int argc NF_UNUSED, char *argv[])
                     setting);
     }
 
-    /* Keep the setting this command does not change, as the switch has
-     * it (for all tables, table 0's stands for them). */
-    struct of_table_desc td;
-    memset(&td, 0, sizeof td);
-    fetch_table_desc(vc, tm.table_id == OF_TABLE_ALL ? 0 : tm.table_id, &td);
-    tm.config = td.config & (OF_TC14_EVICTION | OF_TC14_VACANCY_EVENTS);
-    if (evict || noevict) {
-        tm.config =
-            (tm.config & ~OF_TC14_EVICTION) | (evict ? OF_TC14_EVICTION : 0);
-    } else {
-        tm.config = (tm.config & ~OF_TC14_VACANCY_EVENTS)
-                    | (vacancy ? OF_TC14_VACANCY_EVENTS : 0);
-        if (vacancy) {
-            tm.has_vacancy = true;
-            tm.vacancy_down = (uint8_t) low;
-            tm.vacancy_up = (uint8_t) high;
-        }
-    }
+    struct of_table_desc *tds;
+    size_t n_tds;
+    size_t n = all ? MOD_TABLE_ALL_N : 1;
+    struct buf *reqs = xcalloc(n, sizeof *reqs);
 
-send:
-    of_table_mod_encode(&req, version, of_next_xid(), &tm);
-    ofctl_transact_noreply(vc, &req, 1);
-    buf_destroy(&req);
+    fetch_table_descs(vc, &tds, &n_tds);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t t = all ? (uint8_t) i : table_id;
+        struct of_table_mod tm;
+
+        table_mod_from_desc(t, &set, find_table_desc(tds, n_tds, t), &tm);
+        buf_init(&reqs[i]);
+        of_table_mod_encode(&reqs[i], version, of_next_xid(), &tm);
+    }
+    ofctl_transact_noreply(vc, reqs, n);
+    for (size_t i = 0; i < n; i++) {
+        buf_destroy(&reqs[i]);
+    }
+    free(reqs);
+    free(tds);
     of_vconn_close(vc);
 }
 

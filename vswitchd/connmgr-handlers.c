@@ -46,6 +46,9 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(30, 10);
 #define MAX_BUNDLES 16
 /* Messages one bundle may hold. */
 #define MAX_BUNDLE_MSGS 100000
+/* The miss_send_len of a controller that has not set one
+ * (OFP_DEFAULT_MISS_SEND_LEN). */
+#define DEFAULT_MISS_SEND_LEN 128
 
 typedef enum of_err handler_fn(struct ofconn *, const struct of_msg *);
 
@@ -127,34 +130,37 @@ ofconn_send_chunked(struct ofconn *c, const struct of_msg *req,
 void
 ofconn_session_init(struct ofconn *c)
 {
-    /* Open vSwitch's defaults: primary and equal controllers get
-     * packet-ins and flow-removed, everybody gets port status and role
-     * status; table status (vacancy events) nobody until it asks with a
-     * set-async, as Open vSwitch 3.1's get-async reply says ("TABLE_STATUS:
-     * (off)"). */
-    uint32_t pin = (1u << OF_PIN_NO_MATCH) | (1u << OF_PIN_ACTION)
-                   | (1u << OF_PIN_INVALID_TTL);
+    /* Open vSwitch 3.1's defaults (ofputil_async_cfg_default()), the same
+     * for controllers and service connections: a primary or equal
+     * controller gets packet-ins and flow-removed messages, every role
+     * gets port status, and nobody gets role status, table status
+     * (vacancy events) or forwarded requests until it asks with a
+     * set-async.  Invalid-TTL packet-ins are off too: an OpenFlow 1.0
+     * controller turns them on with set-config's
+     * OFPC_INVALID_TTL_TO_CONTROLLER.  (Role status is sent whatever the
+     * configuration says: see send_role_status().)  Only the version
+     * changes what is on, by the reasons it defines. */
+    uint32_t pin = (1u << OF_PIN_NO_MATCH) | (1u << OF_PIN_ACTION);
     uint32_t rem = (1u << OF_RR_IDLE_TIMEOUT) | (1u << OF_RR_HARD_TIMEOUT)
                    | (1u << OF_RR_DELETE);
 
+    if (c->version >= OF_V13) {
+        rem |= 1u << OF_RR_GROUP_DELETE;
+    }
     if (c->version >= OF_V14) {
         pin |= (1u << OF_PIN_ACTION_SET) | (1u << OF_PIN_GROUP)
                | (1u << OF_PIN_PACKET_OUT);
-        rem |= (1u << OF_RR_GROUP_DELETE) | (1u << OF_RR_METER_DELETE)
-               | (1u << OF_RR_EVICTION);
+        rem |= (1u << OF_RR_METER_DELETE) | (1u << OF_RR_EVICTION);
     }
     memset(&c->async, 0, sizeof c->async);
     c->async.primary[OF_ASYNC_PACKET_IN] = pin;
     c->async.primary[OF_ASYNC_FLOW_REMOVED] = rem;
     c->async.primary[OF_ASYNC_PORT_STATUS] = 0x7;
     c->async.secondary[OF_ASYNC_PORT_STATUS] = 0x7;
-    c->async.primary[OF_ASYNC_ROLE_STATUS] = 0x7;
-    c->async.secondary[OF_ASYNC_ROLE_STATUS] = 0x7;
-    c->async.primary[OF_ASYNC_REQUESTFORWARD] = 0x3;
     c->role = OF_ROLE_EQUAL;
     /* Controllers get 128 bytes of missed packets by default; service
-     * connections nothing until they ask (OFP_DEFAULT_MISS_SEND_LEN). */
-    c->miss_send_len = c->service ? 0 : 128;
+     * connections nothing until they ask. */
+    c->miss_send_len = c->service ? 0 : DEFAULT_MISS_SEND_LEN;
     c->pin_format = OF_NX_PIF_STANDARD;
 }
 
@@ -274,11 +280,18 @@ h_features(struct ofconn *c, const struct of_msg *m)
     return 0;
 }
 
+/* Invalid-TTL packet-ins are a packet-in reason of the asynchronous
+ * configuration, for a primary or equal controller, which OpenFlow 1.0's
+ * switch configuration flag OFPC_INVALID_TTL_TO_CONTROLLER (the only
+ * version where nicflow accepts it) reads and writes, as in Open
+ * vSwitch. */
+static const uint32_t invalid_ttl_bit = 1u << OF_PIN_INVALID_TTL;
+
 static enum of_err
 h_get_config(struct ofconn *c, const struct of_msg *m)
 {
     struct of_switch_config sc = {
-        .flags = (uint16_t) (ofp(c)->frag_handling | c->frag_flags),
+        .flags = (uint16_t) ofp(c)->frag_handling,
         .miss_send_len = c->miss_send_len,
     };
     struct buf b = BUF_INITIALIZER;
@@ -286,6 +299,10 @@ h_get_config(struct ofconn *c, const struct of_msg *m)
 
     if (err) {
         return err;
+    }
+    if (c->version == OF_V10
+        && (c->async.primary[OF_ASYNC_PACKET_IN] & invalid_ttl_bit)) {
+        sc.flags |= OF_CONFIG_INVALID_TTL_TO_CONTROLLER;
     }
     of_switch_config_encode(&b, OF_T_GET_CONFIG_REPLY, c->version, m->xid,
                             &sc);
@@ -313,7 +330,13 @@ h_set_config(struct ofconn *c, const struct of_msg *m)
     } else if (frag == OF_CONFIG_FRAG_REASM) {
         VLOG_INFO_RL(&rl, "%s: fragment reassembly is not supported", c->name);
     }
-    c->frag_flags = sc.flags & OF_CONFIG_INVALID_TTL_TO_CONTROLLER;
+    if (c->version == OF_V10) {
+        if (sc.flags & OF_CONFIG_INVALID_TTL_TO_CONTROLLER) {
+            c->async.primary[OF_ASYNC_PACKET_IN] |= invalid_ttl_bit;
+        } else {
+            c->async.primary[OF_ASYNC_PACKET_IN] &= ~invalid_ttl_bit;
+        }
+    }
     c->miss_send_len = sc.miss_send_len;
     return 0;
 }
@@ -342,6 +365,31 @@ h_desc(struct ofconn *c, const struct of_msg *m)
 /* ---------------------------------------------------------------------
  * Roles and asynchronous configuration.
  * --------------------------------------------------------------------- */
+
+/* Tells C, an OpenFlow 1.4+ connection, that its role changed for REASON.
+ * Open vSwitch 3.1 sends this to every connection a new primary demotes,
+ * service connections included, whatever their asynchronous
+ * configuration says about role status (its default has it off), so
+ * this does not ask ofconn_wants_async().  (Open vSwitch also tells
+ * OpenFlow 1.3 connections, with the ONF extension nicflow does not
+ * implement.) */
+static void
+send_role_status(struct ofconn *c, enum of_role_reason reason)
+{
+    struct of_role_status rs = {
+        .role = c->role,
+        .reason = (uint8_t) reason,
+        .generation_id = (c->mgr->have_generation_id ? c->mgr->generation_id
+                                                     : OF_GENERATION_NONE),
+    };
+    struct buf b = BUF_INITIALIZER;
+
+    if (c->dead || c->state != OFCONN_ACTIVE || c->version < OF_V14) {
+        return;
+    }
+    of_role_status_encode(&b, c->version, 0, &rs);
+    send_and_free(c, &b);
+}
 
 static enum of_err
 h_role(struct ofconn *c, const struct of_msg *m)
@@ -372,7 +420,7 @@ h_role(struct ofconn *c, const struct of_msg *m)
             DLIST_FOR_EACH (o, node, &mgr->conns) {
                 if (o != c && o->role == OF_ROLE_PRIMARY) {
                     o->role = OF_ROLE_SECONDARY;
-                    ofconn_send_role_status(o, OF_ROLE_REASON_PRIMARY_REQUEST);
+                    send_role_status(o, OF_ROLE_REASON_PRIMARY_REQUEST);
                 }
             }
         }
@@ -415,10 +463,17 @@ h_set_async(struct ofconn *c, const struct of_msg *m)
     struct of_async_config ac = c->async;
     enum of_err err = of_async_config_decode(m, &ac);
 
-    if (!err) {
-        c->async = ac;
+    if (err) {
+        return err;
     }
-    return err;
+    c->async = ac;
+    /* A service connection that asks for asynchronous messages gets them
+     * from then on, as in Open vSwitch: without a miss_send_len it would
+     * get none (ofconn_wants_async()). */
+    if (c->service && !c->miss_send_len) {
+        c->miss_send_len = DEFAULT_MISS_SEND_LEN;
+    }
+    return 0;
 }
 
 static enum of_err

@@ -11,7 +11,9 @@
 # the two monitors print must be identical, and also be exactly what the
 # scenario expects, so the test fails even if both were to change; the
 # table descriptions (dump-table-desc) along the way must be identical
-# too.
+# too.  Last, mod-table evict, noevict, vacancy:D,U and novacancy, with
+# the real ovs-ofctl and with nicflow-ofctl on both switches, must each
+# keep the setting they do not change (the vacancy thresholds, eviction).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ovs-vsctl ovs-ofctl ovs-appctl ovs-vswitchd ovsdb-server
@@ -62,8 +64,8 @@ vsctl() {
 
 # The monitor of switch $SW: an OpenFlow 1.4 "ovs-ofctl monitor" with a
 # miss_send_len (without one a management connection gets no
-# asynchronous message at all), detached, its control socket in
-# $NF_TMP/mon-$SW, its output in $NF_TMP/$SW.mon.
+# asynchronous message until it sends a set-async), detached, its control
+# socket in $NF_TMP/mon-$SW, its output in $NF_TMP/$SW.mon.
 start_monitor() {
     local dir=$NF_TMP/mon-$SW
     mkdir -p "$dir"
@@ -288,6 +290,100 @@ else
     fail "get-async's table-status lines are Open vSwitch 3.1's"
     diag "$(cat "$NF_TMP/diff-async")"
 fi
+
+# mod-table changes one setting and keeps the table's other one, as
+# ovs-ofctl 3.1 does (it reads the table description first): evict and
+# noevict keep vacancy events and their thresholds, vacancy:D,U and
+# novacancy keep eviction; "all" does it table by table.  The same steps
+# with the real ovs-ofctl and with nicflow-ofctl, on both switches.
+# desc_table N: table N's description as ovs-ofctl prints it.
+desc_table() {
+    ovs-ofctl -O OpenFlow14 dump-table-desc "$BR" |
+        sed -n "/table $1:/,/vacancy/p"
+}
+# mod_table_steps TOOL: the steps, printing the table descriptions.  They
+# start from table 0 without eviction (the scenario's last table-mod
+# turned it on) or vacancy events, and end there too.
+mod_table_steps() {
+    local tool=$1
+    vsctl -- --id=@ft create Flow_Table flow_limit=10 \
+        -- set bridge br0 flow_tables:0=@ft > /dev/null
+    ovs-ofctl -O OpenFlow14 mod-table "$BR" 0 noevict
+    ovs-ofctl -O OpenFlow14 mod-table "$BR" 0 novacancy
+    $tool -O OpenFlow14 mod-table "$BR" 0 vacancy:20,80
+    echo "# vacancy:20,80"
+    desc0
+    $tool -O OpenFlow14 mod-table "$BR" 0 evict
+    echo "# evict"
+    desc0
+    $tool -O OpenFlow14 mod-table "$BR" 0 noevict
+    echo "# noevict"
+    desc0
+    $tool -O OpenFlow14 mod-table "$BR" 0 evict
+    $tool -O OpenFlow15 mod-table "$BR" 0 vacancy:30,70
+    echo "# evict, then vacancy:30,70 (OpenFlow 1.5)"
+    desc0
+    $tool -O OpenFlow14 mod-table "$BR" all noevict
+    echo "# all noevict"
+    desc0
+    desc_table 1
+    $tool -O OpenFlow14 mod-table "$BR" 0 evict
+    $tool -O OpenFlow14 mod-table "$BR" 0 novacancy
+    echo "# evict, then novacancy"
+    desc0
+    $tool -O OpenFlow14 mod-table "$BR" 0 noevict
+    vsctl clear bridge br0 flow_tables
+}
+for sw in nf ovs; do
+    use $sw
+    for tool in ovs-ofctl nicflow-ofctl; do
+        path=$tool
+        [ $tool = nicflow-ofctl ] && path=$NF_BIN/nicflow-ofctl
+        mod_table_steps "$path" > "$NF_TMP/mt-$sw-$tool" 2>&1
+    done
+done
+cat > "$NF_TMP/mt-expected" <<'EOF'
+# vacancy:20,80
+  table 0:
+   eviction=off eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=on vacancy_down=20% vacancy_up=80% vacancy=90%
+# evict
+  table 0:
+   eviction=on eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=on vacancy_down=20% vacancy_up=80% vacancy=90%
+# noevict
+  table 0:
+   eviction=off eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=on vacancy_down=20% vacancy_up=80% vacancy=90%
+# evict, then vacancy:30,70 (OpenFlow 1.5)
+  table 0:
+   eviction=on eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=on vacancy_down=30% vacancy_up=70% vacancy=90%
+# all noevict
+  table 0:
+   eviction=off eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=on vacancy_down=30% vacancy_up=70% vacancy=90%
+  table 1:
+   eviction=off eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=off
+# evict, then novacancy
+  table 0:
+   eviction=on eviction_flags=OTHER|IMPORTANCE|LIFETIME
+   vacancy=off
+EOF
+for sw in nf ovs; do
+    for tool in ovs-ofctl nicflow-ofctl; do
+        what="$tool mod-table on $sw keeps the other setting"
+        if diff -u "$NF_TMP/mt-expected" "$NF_TMP/mt-$sw-$tool" \
+            > "$NF_TMP/diff-mt"; then
+            ok "$what"
+        else
+            fail "$what"
+            diag "$(cat "$NF_TMP/diff-mt")"
+        fi
+    done
+done
+
 check_output "nicflowd logs nothing at warning level or worse" \
     '^0$' bash -c "grep -c 'WARN\|ERR' '$NICFLOW_LOGDIR/nicflowd.log'; true"
 finish
