@@ -23,41 +23,17 @@ make_tmpdir
 . "$(dirname "$0")/ofctl/lib-ofctl.sh"
 unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
 
-NF_DB=unix:$NICFLOW_RUNDIR/db.sock
-
-check "create the database" create_db "$NICFLOW_DBDIR/conf.db"
-check_here "nicflow-dbd starts" start_dbd "$NICFLOW_DBDIR/conf.db"
-ovs-vsctl --db="$NF_DB" --no-wait init
-# Each switch in a namespace of its own: both userspace datapaths make an
-# "ovs-netdev" tap device.
-add_netns nf && nsnf=$NETNS || { fail "create namespaces"; finish; }
-add_netns ovs && OVS_NETNS=$NETNS || { fail "create namespaces"; finish; }
-check "nicflowd starts" ip netns exec "$nsnf" "$NF_BIN/nicflowd" "$NF_DB" \
-    --detach --pidfile --log-file
-on_exit "stop_daemon nicflowd"
-check "add-br br0 (netdev)" ovs-vsctl --db="$NF_DB" --timeout=20 add-br br0 \
-    -- set bridge br0 datapath_type=netdev fail_mode=secure
-check_here "a real ovs-vswitchd 3.1 starts" start_ovs_switch br0
-unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
-ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 set bridge br0 \
-    fail_mode=secure
+. "$(dirname "$0")/ofctl/lib-two-switches.sh"
+start_two_switches
 
 # Each switch's run directory: its br0.mgmt, and the punix: controller
 # socket br0.controller (Open vSwitch takes a punix: controller only in
 # its run directory).
 declare -A RUNDIR=([nf]=$NICFLOW_RUNDIR [ovs]=$OVS_DIR)
-vsctl() {
-    if [ "$1" = nf ]; then
-        shift
-        ovs-vsctl --db="$NF_DB" --timeout=20 "$@"
-    else
-        shift
-        ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 "$@"
-    fi
-}
 for sw in nf ovs; do
+    use $sw
     check "$sw: set-controller br0 punix:.../br0.controller" \
-        vsctl $sw set-controller br0 "punix:${RUNDIR[$sw]}/br0.controller"
+        vsctl set-controller br0 "punix:${RUNDIR[$sw]}/br0.controller"
 done
 for sw in nf ovs; do
     check_eventually "$sw: the controller socket is there" 10 \

@@ -15,44 +15,9 @@ make_tmpdir
 . "$(dirname "$0")/ofctl/lib-ofctl.sh"
 unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
 
-NF_DB=unix:$NICFLOW_RUNDIR/db.sock
+. "$(dirname "$0")/ofctl/lib-two-switches.sh"
+start_two_switches
 
-check "create the database" create_db "$NICFLOW_DBDIR/conf.db"
-check_here "nicflow-dbd starts" start_dbd "$NICFLOW_DBDIR/conf.db"
-ovs-vsctl --db="$NF_DB" --no-wait init
-# Each switch in a namespace of its own: both userspace datapaths make an
-# "ovs-netdev" tap device.
-add_netns nf && nsnf=$NETNS || { fail "create namespaces"; finish; }
-add_netns ovs && OVS_NETNS=$NETNS || { fail "create namespaces"; finish; }
-check "nicflowd starts" ip netns exec "$nsnf" "$NF_BIN/nicflowd" "$NF_DB" \
-    --detach --pidfile --log-file
-on_exit "stop_daemon nicflowd"
-check "add-br br0 (netdev)" ovs-vsctl --db="$NF_DB" --timeout=20 add-br br0 \
-    -- set bridge br0 datapath_type=netdev fail_mode=secure
-check_here "a real ovs-vswitchd 3.1 starts" start_ovs_switch br0
-unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
-ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 set bridge br0 \
-    fail_mode=secure
-
-# The switch the helpers below talk to: nf or ovs; BR names its br0 for
-# ovs-ofctl.
-SW=nf
-BR=br0
-use() {
-    SW=$1
-    if [ "$SW" = nf ]; then
-        BR=unix:$NICFLOW_RUNDIR/br0.mgmt
-    else
-        BR=unix:$OVS_DIR/br0.mgmt
-    fi
-}
-vsctl() {
-    if [ "$SW" = nf ]; then
-        ovs-vsctl --db="$NF_DB" --timeout=20 "$@"
-    else
-        ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 "$@"
-    fi
-}
 ofctl() { ovs-ofctl "$@"; }
 # flows: table 0's flows, one "in_port=N" per line, sorted (what survives
 # is what the scenario looks at).
