@@ -673,13 +673,21 @@ pull_async_props(const struct of_msg *msg, bool strict,
 }
 
 enum of_err
-of_async_config_decode(const struct of_msg *msg, struct of_async_config *ac)
+of_async_config_decode(const struct of_msg *msg,
+                       const struct of_async_config *basis,
+                       struct of_async_config *ac)
 {
     bool props = async_uses_props(msg->type, msg->version);
 
-    memset(ac, 0, sizeof *ac);
     if (msg->type == OF_T_GET_ASYNC_REQUEST) {
+        memset(ac, 0, sizeof *ac);
         return of_switch_empty_decode(msg);
+    }
+    /* Only the property layout keeps what it does not mention. */
+    if (props && basis) {
+        memmove(ac, basis, sizeof *ac);
+    } else {
+        memset(ac, 0, sizeof *ac);
     }
     if (!props) {
         if (msg->body_len != ASYNC13_LEN) {
@@ -899,7 +907,7 @@ of_switch_msg_format(struct buf *b, const struct of_msg *msg)
     case OF_T_SET_ASYNC:
     case OF_T_NXT_SET_ASYNC_CONFIG: {
         struct of_async_config ac;
-        err = of_async_config_decode(msg, &ac);
+        err = of_async_config_decode(msg, NULL, &ac);
         if (!err) {
             of_async_config_format(b, &ac);
         }

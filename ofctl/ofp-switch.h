@@ -232,15 +232,26 @@ struct of_async_config {
  * OF_T_NXT_SET_ASYNC_CONFIG (the 1.3 layout, any version). */
 void of_async_config_encode(struct buf *, enum of_type, uint8_t version,
                             uint32_t xid, const struct of_async_config *);
-/* Decodes a get-async reply, set-async or NXT_SET_ASYNC_CONFIG.  Reasons
- * the version does not define are dropped and unknown properties
- * skipped, except in an OpenFlow 1.4+ SET_ASYNC, which a switch must
- * refuse as Open vSwitch does.  Errors: OF_ERR_OFPBRC_BAD_LEN,
- * OF_ERR_OFPBPC_BAD_LEN (a property whose length is not 8),
- * OF_ERR_OFPACFC_UNSUPPORTED (unknown property in SET_ASYNC),
- * OF_ERR_OFPACFC_INVALID (undefined reason in SET_ASYNC). */
+/* Decodes a get-async reply, set-async or NXT_SET_ASYNC_CONFIG into *AC.
+ *
+ * The OpenFlow 1.3 layout (and NXT_SET_ASYNC_CONFIG) carries every mask it
+ * can express, so *AC is that and nothing else: the 1.4-only kinds are 0.
+ * The OpenFlow 1.4+ property layout need not carry every property: *AC
+ * starts as *BASIS and only the properties present change it, as in Open
+ * vSwitch, so a switch passes the connection's current configuration (a
+ * set-async with one property changes one mask) and a reader of a reply
+ * passes an all-zero one.  BASIS may be NULL (all zero) and may equal AC.
+ *
+ * Reasons the version does not define are dropped (also from BASIS's
+ * masks) and unknown properties skipped, except in an OpenFlow 1.4+
+ * SET_ASYNC, which a switch must refuse as Open vSwitch does.  Errors:
+ * OF_ERR_OFPBRC_BAD_LEN, OF_ERR_OFPBPC_BAD_LEN (a property whose length
+ * is not 8), OF_ERR_OFPACFC_UNSUPPORTED (unknown property in SET_ASYNC),
+ * OF_ERR_OFPACFC_INVALID (undefined reason in SET_ASYNC).  On error *AC
+ * is unspecified. */
 enum of_err of_async_config_decode(const struct of_msg *,
-                                   struct of_async_config *);
+                                   const struct of_async_config *basis,
+                                   struct of_async_config *ac);
 /* The " primary:" and " secondary:" blocks, a line per kind. */
 void of_async_config_format(struct buf *, const struct of_async_config *);
 

@@ -1,5 +1,5 @@
-/* bridge-ctrl.c: a bridge's Controller rows — reading the targets and
- * their packet-in rate limits, giving them to the bridge's ofproto when
+/* bridge-ctrl.c: a bridge's Controller rows — reading the targets, their
+ * types and packet-in rate limits, giving them to the bridge's ofproto when
  * they change, and writing back each row's connection state
  * (is_connected, role, status), as Open vSwitch does.
  *
@@ -38,6 +38,8 @@ bridge_compare_controllers(const void *a_, const void *b_)
 
     if (cmp) {
         return cmp;
+    } else if (a->type != b->type) {
+        return a->type < b->type ? -1 : 1;
     } else if (a->rate_limit != b->rate_limit) {
         return a->rate_limit < b->rate_limit ? -1 : 1;
     } else if (a->burst_limit != b->burst_limit) {
@@ -66,6 +68,21 @@ bridge_controller_limit(const struct ovsdb_idl_row *c, const char *column)
     return v <= 0 ? 0 : v >= UINT_MAX ? UINT_MAX : (unsigned int) v;
 }
 
+/* Controller row C's type column: empty leaves the choice to the target
+ * (see enum ofproto_controller_type); the schema allows only "primary"
+ * and "service". */
+static enum ofproto_controller_type
+bridge_controller_type(const struct ovsdb_idl_row *c)
+{
+    const char *type = ovsdb_idl_row_get_string(c, "type");
+
+    if (!type || !*type) {
+        return OFPROTO_CTRL_DEFAULT;
+    }
+    return !strcmp(type, "primary") ? OFPROTO_CTRL_PRIMARY
+                                    : OFPROTO_CTRL_SERVICE;
+}
+
 /* Reads ROW's controllers: sorted by target, a target once. */
 static size_t
 bridge_read_controllers(const struct ovsdb_idl_row *row,
@@ -84,6 +101,7 @@ bridge_read_controllers(const struct ovsdb_idl_row *row,
             struct ofproto_controller *ctrl = &ctrls[n++];
 
             ctrl->target = xstrdup(target);
+            ctrl->type = bridge_controller_type(c);
             ctrl->rate_limit =
                 bridge_controller_limit(c, "controller_rate_limit");
             /* A burst limit means nothing without a rate limit. */
@@ -125,8 +143,30 @@ void
 bridge_free_controllers(struct bridge *br)
 {
     bridge_free_controller_array(br->controllers, br->n_controllers);
+    free(br->ctrl_primary);
     br->controllers = NULL;
+    br->ctrl_primary = NULL;
     br->n_controllers = 0;
+}
+
+/* The ctrl_primary array for BR's new controllers CTRLS[N]: a target BR
+ * had already keeps what it counted as. */
+static bool *
+bridge_controllers_primary(const struct bridge *br,
+                           const struct ofproto_controller *ctrls, size_t n)
+{
+    bool *primary = xcalloc(n ? n : 1, sizeof *primary);
+
+    for (size_t i = 0; i < n; i++) {
+        primary[i] = ofproto_controller_is_primary(&ctrls[i]);
+        for (size_t j = 0; j < br->n_controllers; j++) {
+            if (!strcmp(br->controllers[j].target, ctrls[i].target)) {
+                primary[i] = br->ctrl_primary[j];
+                break;
+            }
+        }
+    }
+    return primary;
 }
 
 /* Gives BR's ofproto BR's controllers (logging a bad target). */
@@ -153,8 +193,11 @@ bridge_update_controllers(struct bridge *br, const struct ovsdb_idl_row *row,
     if (created
         || !bridge_controllers_equal(ctrls, n, br->controllers,
                                      br->n_controllers)) {
+        bool *primary = bridge_controllers_primary(br, ctrls, n);
+
         bridge_free_controllers(br);
         br->controllers = ctrls;
+        br->ctrl_primary = primary;
         br->n_controllers = n;
         bridge_apply_controllers(br);
     } else {

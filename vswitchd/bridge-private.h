@@ -43,6 +43,11 @@ struct bridge {
     enum ofproto_fail_mode fail_mode;
     struct ofproto_controller *controllers; /* By target; owns targets. */
     size_t n_controllers;
+    /* Per controller: whether it counts as a primary controller for the
+     * fail mode and the NORMAL flow.  As in Open vSwitch, that is what its
+     * type made it when its target was added: a later change of type
+     * changes its connections, not this. */
+    bool *ctrl_primary;
     uint64_t ctrl_seqno; /* ofproto_controller_seqno() last written. */
     unsigned int mac_aging_s;
     size_t mac_table_size;

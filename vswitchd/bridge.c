@@ -491,6 +491,20 @@ static const struct ofproto_ops bridge_ofproto_ops = {
     .meter_stats = bridge_meter_stats,
 };
 
+/* True if one of BR's Controller rows counts as a primary controller (the
+ * only kind Open vSwitch counts for the fail mode and the NORMAL flow;
+ * see ctrl_primary). */
+static bool
+bridge_has_primary_controllers(const struct bridge *br)
+{
+    for (size_t i = 0; i < br->n_controllers; i++) {
+        if (br->ctrl_primary[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Deletes every flow of BR, then adds the "priority=0,actions=NORMAL" flow
  * if BR has no controller and is standalone, as Open vSwitch's
  * ofproto_flush_flows() and connmgr_flushed() do.  Open vSwitch adds that
@@ -514,7 +528,8 @@ bridge_flush_flows(struct bridge *br, bool flush)
         free(err);
         err = NULL;
     }
-    if (br->n_controllers || br->fail_mode != OFPROTO_FAIL_STANDALONE) {
+    if (bridge_has_primary_controllers(br)
+        || br->fail_mode != OFPROTO_FAIL_STANDALONE) {
         return;
     }
     err = of_flow_parse(&fm, "priority=0,actions=NORMAL", OF_FLOW_ADD, NULL,
@@ -621,7 +636,7 @@ bridge_reconfigure(struct bridge *br, const struct ovsdb_idl_row *row,
     enum ofproto_fail_mode fail_mode = mode && !strcmp(mode, "secure")
                                            ? OFPROTO_FAIL_SECURE
                                            : OFPROTO_FAIL_STANDALONE;
-    bool had_controllers = br->n_controllers > 0;
+    bool had_controllers = bridge_has_primary_controllers(br);
     bool fail_mode_changed = fail_mode != br->fail_mode;
 
     if (created || fail_mode_changed) {
@@ -638,11 +653,14 @@ bridge_reconfigure(struct bridge *br, const struct ovsdb_idl_row *row,
     /* Open vSwitch flushes the flow table when the fail mode changes while
      * there is no controller, and when controllers appear or all go; each
      * time the NORMAL flow comes back if the bridge is now standalone
-     * without controllers. */
+     * without controllers.  Only primary controllers count: a passive
+     * target (ptcp:, punix:) is a service one unless its type says
+     * otherwise. */
+    bool has_controllers = bridge_has_primary_controllers(br);
     if (created) {
         bridge_flush_flows(br, false);
-    } else if ((fail_mode_changed && !br->n_controllers)
-               || had_controllers != (br->n_controllers > 0)) {
+    } else if ((fail_mode_changed && !has_controllers)
+               || had_controllers != has_controllers) {
         bridge_flush_flows(br, true);
     }
 

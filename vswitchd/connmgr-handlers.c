@@ -460,8 +460,10 @@ h_get_async(struct ofconn *c, const struct of_msg *m)
 static enum of_err
 h_set_async(struct ofconn *c, const struct of_msg *m)
 {
-    struct of_async_config ac = c->async;
-    enum of_err err = of_async_config_decode(m, &ac);
+    struct of_async_config ac;
+    /* An OpenFlow 1.4+ set-async changes only the properties it carries;
+     * the others keep the connection's current configuration. */
+    enum of_err err = of_async_config_decode(m, &c->async, &ac);
 
     if (err) {
         return err;

@@ -61,7 +61,13 @@ struct ofconn {
     struct connmgr *mgr;
     struct stream *stream;
     char *name;
-    bool service;              /* From the management socket. */
+    /* A service connection (Open vSwitch's OFCONN_SERVICE): one accepted
+     * on the management socket, or made by a controller target whose type
+     * is service (by default, the passive ones).  It gets asynchronous
+     * messages only once it sets a miss_send_len (0 at first) or sends a
+     * set-async, and does not count for the fail mode. */
+    bool service;
+    bool mgmt;                 /* Accepted on the management socket. */
     struct ofctrl *ctrl;       /* Active target it belongs to, or NULL. */
     struct ofpassive *passive; /* Listener it was accepted on, or NULL. */
     enum ofconn_state state;
@@ -82,7 +88,6 @@ struct ofconn {
     enum of_role role;
     struct of_async_config async;
     uint16_t miss_send_len;
-    uint16_t frag_flags; /* OF_CONFIG_INVALID_TTL_TO_CONTROLLER. */
     bool nxm;            /* NXT_SET_FLOW_FORMAT nxm (1.0). */
     bool table_id_ext;   /* NXT_FLOW_MOD_TABLE_ID (1.0). */
     uint32_t pin_format; /* OF_NX_PIF_*. */
@@ -92,7 +97,7 @@ struct ofconn {
     size_t n_monitors;
 
     /* Packet-in rate limiting: NULL while the target has no rate limit
-     * (and always on service connections). */
+     * (and always on the management socket's connections). */
     struct pinsched *pinsched[OFCONN_N_PIN];
 };
 
@@ -128,8 +133,6 @@ void ofconn_close(struct ofconn *, const char *why);
 /* True if CONN wants asynchronous messages of KIND for wire REASON. */
 bool ofconn_wants_async(const struct ofconn *, enum of_async_kind,
                         unsigned reason);
-/* Sends a role-status (1.4+) telling CONN it was demoted. */
-void ofconn_send_role_status(struct ofconn *, enum of_role_reason);
 
 /* Handles one received message on an active connection (in
  * connmgr-handlers.c): answers it or sends the error.  */

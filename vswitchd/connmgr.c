@@ -74,6 +74,9 @@ struct ofpassive {
     struct connmgr *mgr;
     char *target;
     struct pstream *pstream;
+    /* Whether the connections accepted from now on are service
+     * connections (see conn_create()); connections already open keep
+     * what they were accepted as, as in Open vSwitch. */
     bool service;
     unsigned int rate_limit, burst_limit; /* See ofproto_controller. */
 };
@@ -87,6 +90,9 @@ struct ofctrl {
     long long next_connect_ms;
     int backoff_ms;
     bool seen; /* Scratch for connmgr_set_controllers(). */
+    /* The type of its next connections (a "service" Controller row);
+     * the open one keeps its own, as in Open vSwitch. */
+    bool service;
     unsigned int rate_limit, burst_limit; /* See ofproto_controller. */
 };
 
@@ -114,6 +120,7 @@ conn_create(struct connmgr *mgr, struct stream *stream, bool service,
     c->name =
         xasprintf("%s<->%s", mgr->ofproto->name, stream_get_name(stream));
     c->service = service;
+    c->mgmt = passive && passive == mgr->mgmt;
     c->ctrl = ctrl;
     c->passive = passive;
     c->state = OFCONN_HELLO;
@@ -182,7 +189,7 @@ ofconn_close(struct ofconn *c, const char *why)
     COVERAGE_INC(connmgr_close);
     VLOG_DBG("%s: closing connection: %s", c->name, why);
     c->dead = true;
-    if (!c->service) {
+    if (!c->mgmt) {
         mgr->status_seqno++;
     }
     if (c->registered) {
@@ -337,7 +344,7 @@ handle_hello(struct ofconn *c, const uint8_t *data, size_t len)
     c->version = version;
     c->state = OFCONN_ACTIVE;
     ofconn_session_init(c);
-    if (!c->service) {
+    if (!c->mgmt) {
         c->mgr->status_seqno++;
     }
     if (c->ctrl) {
@@ -576,7 +583,7 @@ ctrl_connect(struct ofctrl *ctrl, long long now)
         return;
     }
     COVERAGE_INC(connmgr_connect);
-    conn_run(conn_create(ctrl->mgr, stream, false, ctrl, NULL));
+    conn_run(conn_create(ctrl->mgr, stream, ctrl->service, ctrl, NULL));
 }
 
 static void
@@ -691,6 +698,23 @@ target_find(const struct ofproto_controller *ctrls, size_t n, const char *t)
     return NULL;
 }
 
+/* Whether target C's connections are service connections (PASSIVE: C's
+ * target is a passive one): as its type says, else as Open vSwitch
+ * chooses by the target. */
+static bool
+target_is_service(const struct ofproto_controller *c, bool passive)
+{
+    switch (c->type) {
+    case OFPROTO_CTRL_PRIMARY:
+        return false;
+    case OFPROTO_CTRL_SERVICE:
+        return true;
+    case OFPROTO_CTRL_DEFAULT:
+    default:
+        return passive;
+    }
+}
+
 /* Gives the connections of CTRL or PS (one is NULL) new rate limits
  * RATE and BURST, if they differ from the target's. */
 static void
@@ -748,11 +772,14 @@ connmgr_set_controllers(struct connmgr *mgr,
         int error = 0;
 
         if (!pstream_verify_name(t)) {
+            bool service = target_is_service(&ctrls[i], true);
+
             ps = find_passive(mgr, t);
             if (ps) {
+                ps->service = service;
                 target_set_rate_limit(mgr, NULL, ps, rate, burst, now);
             } else {
-                error = passive_open(mgr, t, false, &ps, &err);
+                error = passive_open(mgr, t, service, &ps, &err);
                 if (!error) {
                     ps->rate_limit = rate;
                     ps->burst_limit = burst;
@@ -760,13 +787,17 @@ connmgr_set_controllers(struct connmgr *mgr,
                 }
             }
         } else if (!stream_verify_name(t)) {
+            bool service = target_is_service(&ctrls[i], false);
+
             ctrl = find_ctrl(mgr, t);
             if (ctrl) {
+                ctrl->service = service;
                 target_set_rate_limit(mgr, ctrl, NULL, rate, burst, now);
             } else {
                 ctrl = xzalloc(sizeof *ctrl);
                 ctrl->mgr = mgr;
                 ctrl->target = xstrdup(t);
+                ctrl->service = service;
                 ctrl->backoff_ms = BACKOFF_MIN_MS;
                 ctrl->rate_limit = rate;
                 ctrl->burst_limit = burst;
@@ -896,17 +927,24 @@ static long long
 fail_open_run(struct connmgr *mgr, long long now)
 {
     const struct ofctrl *ctrl;
-    bool connected = false;
+    bool connected = false, any = false;
     long long next = LLONG_MAX;
     bool open = false;
 
+    /* As in Open vSwitch, only active primary controllers count: the fail
+     * mode does not apply to service connections, and a passive target
+     * has no connection of its own to lose. */
     DLIST_FOR_EACH (ctrl, node, &mgr->ctrls) {
+        if (ctrl->service) {
+            continue;
+        }
+        any = true;
         if (ctrl->conn && !ctrl->conn->dead
             && ctrl->conn->state == OFCONN_ACTIVE) {
             connected = true;
         }
     }
-    if (connected || dlist_is_empty(&mgr->ctrls)
+    if (connected || !any
         || mgr->ofproto->fail_mode != OFPROTO_FAIL_STANDALONE) {
         /* The clock starts when the last controller is seen away. */
         mgr->down_since_ms = now;
@@ -971,7 +1009,10 @@ connmgr_run(struct connmgr *mgr, long long now)
     DLIST_FOR_EACH_SAFE (c, nc, node, &mgr->conns) {
         long long idle;
 
-        if (c->dead || c->service) {
+        /* Every controller connection is probed, service ones too (Open
+         * vSwitch probes what it accepts on a passive target); the
+         * management socket's are not. */
+        if (c->dead || c->mgmt) {
             continue;
         }
         idle = now - c->last_rx_ms;
@@ -1020,7 +1061,9 @@ conn_set_rate_limit(struct ofconn *c, long long now)
     if (c->ctrl) {
         rate = c->ctrl->rate_limit;
         burst = c->ctrl->burst_limit;
-    } else if (c->passive && !c->service) {
+    } else if (c->passive) {
+        /* Open vSwitch limits a target's service connections too; the
+         * management socket has no limit. */
         rate = c->passive->rate_limit;
         burst = c->passive->burst_limit;
     }
@@ -1153,26 +1196,6 @@ ofconn_wants_async(const struct ofconn *c, enum of_async_kind kind,
     mask = (c->role == OF_ROLE_SECONDARY ? c->async.secondary[kind]
                                          : c->async.primary[kind]);
     return mask & (1u << reason);
-}
-
-void
-ofconn_send_role_status(struct ofconn *c, enum of_role_reason reason)
-{
-    struct of_role_status rs = {
-        .role = c->role,
-        .reason = (uint8_t) reason,
-        .generation_id = (c->mgr->have_generation_id ? c->mgr->generation_id
-                                                     : OF_GENERATION_NONE),
-    };
-    struct buf b = BUF_INITIALIZER;
-
-    if (c->version < OF_V14
-        || !ofconn_wants_async(c, OF_ASYNC_ROLE_STATUS, reason)) {
-        return;
-    }
-    of_role_status_encode(&b, c->version, 0, &rs);
-    ofconn_send(c, &b);
-    buf_destroy(&b);
 }
 
 /* The packet-in match: the pipeline fields of KEY that are set. */

@@ -10,11 +10,18 @@
  * role-status, table-status) according to their role and asynchronous
  * configuration.
  *
- * Connection kinds, as in Open vSwitch: "service" connections are those
- * accepted on the management socket, which get asynchronous messages only
- * after setting a nonzero miss_send_len (what "ovs-ofctl monitor" does);
- * "controller" connections are those to or from the configured
- * controller targets, which get them by default.
+ * Connection kinds, as in Open vSwitch: "service" connections get
+ * asynchronous messages only after setting a nonzero miss_send_len (what
+ * "ovs-ofctl monitor" does) or sending a set-async, and do not count for
+ * the bridge's fail mode; "primary" connections (controllers) get them
+ * from the start, with a miss_send_len of 128.  Connections accepted on
+ * the management socket are service connections; a controller target's
+ * are what its type says (the Controller table's "type" column), by
+ * default primary for an active target (tcp:, ssl:, unix:) and service
+ * for a passive one (ptcp:, pssl:, punix:).  Only active primary targets
+ * decide fail-open.  Every connection but the management socket's is
+ * probed for inactivity, and a target's packet-in rate limit applies to
+ * all its connections.
  *
  * Everything runs on the event loop's thread.  Only ofproto*.c uses this
  * interface. */

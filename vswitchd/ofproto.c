@@ -8,6 +8,7 @@
 
 #include "lib/coverage.h"
 #include "lib/daemon.h"
+#include "lib/stream.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
 #include "ofctl/ofp-port.h"
@@ -677,6 +678,14 @@ ofproto_key_from_match(const struct of_match *m, struct ofproto_key *key,
     mask->meta = m->meta_mask;
     /* Tunnel metadata in its OpenFlow form (ofproto-tlv.h). */
     ofproto_tlv_match_to_key(m, key, mask);
+}
+
+bool
+ofproto_controller_is_primary(const struct ofproto_controller *c)
+{
+    return c->type == OFPROTO_CTRL_DEFAULT
+               ? pstream_verify_name(c->target) != 0
+               : c->type == OFPROTO_CTRL_PRIMARY;
 }
 
 void

@@ -324,8 +324,25 @@ size_t ofproto_configure_table(struct ofproto *, uint8_t table_id,
  * --------------------------------------------------------------------- */
 
 /* A controller target and its settings (a Controller row). */
+/* The kind of connection a controller target makes (the Controller
+ * table's "type" column), as in Open vSwitch. */
+enum ofproto_controller_type {
+    /* By the target, as Open vSwitch chooses when the column is empty:
+     * active targets (tcp:, ssl:, unix:) primary, passive ones (ptcp:,
+     * pssl:, punix:) service. */
+    OFPROTO_CTRL_DEFAULT,
+    /* A controller: asynchronous messages from the start, counted for the
+     * bridge's fail mode. */
+    OFPROTO_CTRL_PRIMARY,
+    /* Occasional support and maintenance (ovs-ofctl): no asynchronous
+     * messages until it sets a miss_send_len or sends a set-async; not
+     * counted for the fail mode. */
+    OFPROTO_CTRL_SERVICE,
+};
+
 struct ofproto_controller {
     const char *target;
+    enum ofproto_controller_type type;
     /* Packet-in rate limit (controller_rate_limit): at most RATE_LIMIT
      * packet-ins per second, in bursts of at most BURST_LIMIT
      * (controller_burst_limit; 0: RATE_LIMIT / 4, at least 1), for table
@@ -349,8 +366,13 @@ struct ofproto_controller {
 int ofproto_set_controllers(struct ofproto *,
                             const struct ofproto_controller *controllers,
                             size_t n, char **errp);
-/* True if at least one controller (not a management connection) is
- * connected with a role other than secondary. */
+/* True if controller C makes primary connections (not service ones): its
+ * type says so, or it has none and its target is an active one. */
+bool ofproto_controller_is_primary(const struct ofproto_controller *c);
+
+/* True if at least one primary controller connection (not a service
+ * connection: see enum ofproto_controller_type) is connected with a role
+ * other than secondary. */
 bool ofproto_has_controller(const struct ofproto *);
 
 /* What the Controller table reports about one controller target. */

@@ -290,6 +290,205 @@ check_output "... miss_send_len 0, then 128" \
     'xid=0xaa\): frags=normal miss_send_len=0.*xid=0xbb\): frags=normal miss_send_len=128' \
     bash -c "tr '\n' ' ' < '$NF_TMP/sa-nf'"
 
+# 5. A 1.4 set-async that carries only the primary table-status property
+# changes that alone: the packet-in, port-status and flow-removed
+# settings stay (Open vSwitch starts from the connection's current
+# configuration).
+SA_TABLE_STATUS=051c0010000000130009000800000018
+for sw in nf ovs; do
+    session $sw controller 05 "$SA_TABLE_STATUS" "$(get_async 05)" \
+        > "$NF_TMP/sa-ts-$sw" 2>&1
+done
+check "set-async with only table status, then get-async: Open vSwitch's" \
+    diff -u "$NF_TMP/sa-ts-ovs" "$NF_TMP/sa-ts-nf"
+cat > "$NF_TMP/expected-ts" <<'EOF'
+OFPT_GET_ASYNC_REPLY (OF1.4) (xid=0x11):
+ primary:
+       PACKET_IN: no_match action action_set group packet_out
+     PORT_STATUS: add delete modify
+    FLOW_REMOVED: idle hard delete group_delete meter_delete eviction
+     ROLE_STATUS: (off)
+    TABLE_STATUS: vacancy_down vacancy_up
+  REQUESTFORWARD: (off)
+
+ secondary:
+       PACKET_IN: (off)
+     PORT_STATUS: add delete modify
+    FLOW_REMOVED: (off)
+     ROLE_STATUS: (off)
+    TABLE_STATUS: (off)
+  REQUESTFORWARD: (off)
+EOF
+check "... the other settings kept" \
+    diff -u "$NF_TMP/expected-ts" "$NF_TMP/sa-ts-nf"
+
+# 6. Connections accepted on a passive controller target are service
+# connections unless the Controller row's type says "primary": no
+# asynchronous messages (miss_send_len 0) until the controller sets a
+# miss_send_len.  A table-miss flow sends every packet to the
+# controller; packet-outs through the table (on the management socket)
+# make the packets, P1 before the client's set-config, P2 after, told
+# apart by their UDP source port.
+for sw in nf ovs; do
+    use $sw
+    check "$sw: add a table-miss flow to the controller" \
+        ovs-ofctl add-flow "$BR" "priority=0,actions=controller"
+done
+# pin_session SW VERSION SET_CONFIG: on SW's controller socket, in
+# OpenFlow VERSION: get-config; packet-out P1; then, unless SET_CONFIG is
+# "-", send it; get-config again; packet-out P2; print, as ofp-print
+# prints them, the replies and the first packet-in (none comes before the
+# second get-config's reply on a service connection; a packet-in from P1
+# would come before P2's).
+pin_session() {
+    local sw=$1 version=$2 setcfg=$3 h
+    h=$(python3 - "${RUNDIR[$sw]}/br0.controller" "$version" "$setcfg" \
+        "unix:${RUNDIR[$sw]}/br0.mgmt" "$PKT" <<'EOF'
+import socket
+import struct
+import subprocess
+import sys
+
+path, version, setcfg, mgmt, pkt = sys.argv[1], int(sys.argv[2]), \
+    sys.argv[3], sys.argv[4], sys.argv[5]
+
+
+def recv_msg(conn):
+    data, need = b"", 8
+    while len(data) < need:
+        chunk = conn.recv(need - len(data))
+        if not chunk:
+            sys.exit("connection closed")
+        data += chunk
+        if len(data) >= 8:
+            need = struct.unpack("!H", data[2:4])[0]
+    return data
+
+
+def transact(conn, msgs):
+    """Sends MSGS and a barrier; returns what came before its reply
+    (echo requests left out)."""
+    got = []
+    for m in msgs:
+        conn.sendall(m)
+    conn.sendall(struct.pack("!BBHI", version, 20, 8, 0x7fff0001))
+    while True:
+        m = recv_msg(conn)
+        if m[1] == 21 and m[4:8] == b"\x7f\xff\x00\x01":
+            return got
+        if m[1] != 2:
+            got.append(m)
+
+
+def packet_out(sport):
+    # The packet with UDP source port SPORT; the switch's own
+    # connection, so that its packet-in is the controller's only.
+    p = pkt[:68] + "%04x" % sport + pkt[72:]
+    subprocess.run(["ovs-ofctl", "packet-out", mgmt,
+                    "in_port=controller packet=%s actions=table" % p],
+                   check=True)
+
+
+def get_config(xid):
+    return struct.pack("!BBHI", version, 7, 8, xid)
+
+
+conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+conn.connect(path)
+conn.sendall(struct.pack("!BBHI", version, 0, 8, 1))
+if recv_msg(conn)[1] != 0:
+    sys.exit("no hello")
+out = transact(conn, [get_config(0xa1)])
+packet_out(1)
+# Round trips on other connections: by their end a switch has sent, or
+# dropped, what P1 made (Open vSwitch sends packet-ins a main-loop
+# iteration after making them).
+for _ in range(2):
+    subprocess.run(["ovs-ofctl", "dump-flows", mgmt], check=True,
+                   stdout=subprocess.DEVNULL)
+msgs = [get_config(0xa2)]
+if setcfg != "-":
+    msgs.insert(0, bytes.fromhex(setcfg))
+out += transact(conn, msgs)
+packet_out(2)
+conn.settimeout(20)
+while True:
+    m = recv_msg(conn)
+    if m[1] == 10:
+        out.append(m)
+        break
+    if m[1] != 2:
+        out.append(m)
+for m in out:
+    print(m.hex())
+EOF
+    ) || return 1
+    for h in $h; do
+        ovs-ofctl ofp-print "$h" || return 1
+    done
+}
+# OpenFlow 1.3 set-config: no fragment flags, miss_send_len 128.
+SET_CONFIG_13=0409000c0000000500000080
+for sw in nf ovs; do
+    pin_session $sw 04 "$SET_CONFIG_13" > "$NF_TMP/svc-$sw" 2>&1
+done
+if diff -u "$NF_TMP/svc-ovs" "$NF_TMP/svc-nf" > "$NF_TMP/diff"; then
+    ok "punix: controller, set-config then packet-in: Open vSwitch's messages"
+else
+    fail "punix: controller, set-config then packet-in: Open vSwitch's messages"
+    diag "$(cat "$NF_TMP/diff")"
+fi
+# ovs-ofctl prints the UDP source port as tp_src.
+check_output "... miss_send_len 0, 128 after set-config; P2's packet-in first" \
+    'xid=0xa1\): frags=normal miss_send_len=0 .*xid=0xa2\): frags=normal miss_send_len=128 OFPT_PACKET_IN .*tp_src=2,' \
+    bash -c "tr '\n' ' ' < '$NF_TMP/svc-nf'"
+check_output "... and no packet-in of P1" '^0$' \
+    bash -c "grep -c 'tp_src=1,' '$NF_TMP/svc-nf'; true"
+
+# The same target with type=primary: a controller, packet-ins at once
+# (miss_send_len 128 without asking; P1's packet-in comes before the
+# second get-config's reply).
+for sw in nf ovs; do
+    use $sw
+    check "$sw: set controller br0 type=primary" \
+        vsctl set controller br0 type=primary
+    pin_session $sw 04 - > "$NF_TMP/pri-$sw" 2>&1
+done
+if diff -u "$NF_TMP/pri-ovs" "$NF_TMP/pri-nf" > "$NF_TMP/diff"; then
+    ok "punix: controller of type primary: Open vSwitch's messages"
+else
+    fail "punix: controller of type primary: Open vSwitch's messages"
+    diag "$(cat "$NF_TMP/diff")"
+fi
+check_output "... miss_send_len 128 at once; P1's packet-in, then P2's" \
+    'xid=0xa1\): frags=normal miss_send_len=128 OFPT_PACKET_IN .*tp_src=1,.*xid=0xa2\): frags=normal miss_send_len=128 OFPT_PACKET_IN .*tp_src=2,' \
+    bash -c "tr '\n' ' ' < '$NF_TMP/pri-nf'"
+
+# A standalone bridge whose only controller is passive keeps its NORMAL
+# flow (a service connection does not count for the fail mode); an
+# active controller takes it away.  What each switch's br1 holds must be
+# the same, and the expected text.
+for sw in nf ovs; do
+    use $sw
+    check "$sw: add-br br1 (standalone) with a punix: controller" \
+        vsctl add-br br1 -- set bridge br1 datapath_type=netdev \
+        -- set-controller br1 "punix:${RUNDIR[$sw]}/br1.controller"
+    check_eventually "$sw: br1 keeps its NORMAL flow" 10 \
+        bash -c "[ \"\$(ovs-ofctl dump-flows unix:${RUNDIR[$sw]}/br1.mgmt --no-stats |
+                   grep -c 'priority=0 actions=NORMAL')\" = 1 ]"
+done
+for sw in nf ovs; do
+    use $sw
+    # An active target nobody listens on: a primary controller all the
+    # same, which makes the bridge give up the flow.
+    check "$sw: br1 gets an active controller too" \
+        vsctl set-controller br1 "punix:${RUNDIR[$sw]}/br1.controller" \
+        tcp:127.0.0.1:9
+    check_eventually "$sw: br1's NORMAL flow is gone" 10 \
+        bash -c "[ \"\$(ovs-ofctl dump-flows unix:${RUNDIR[$sw]}/br1.mgmt --no-stats |
+                   grep -c 'actions=NORMAL')\" = 0 ]"
+done
+
 check_output "nicflowd logs nothing at warning level or worse" \
     '^0$' bash -c "grep -c 'WARN\|ERR' '$NICFLOW_LOGDIR/nicflowd.log'; true"
 finish

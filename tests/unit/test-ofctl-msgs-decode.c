@@ -405,6 +405,80 @@ test_errors(void **state)
     buf_destroy(&b);
 }
 
+/* ---------------------------------------------------------------------
+ * Asynchronous configuration: what a set-async does not carry.
+ * --------------------------------------------------------------------- */
+
+/* An OpenFlow VERSION SET_ASYNC with one property, TYPE carrying MASK. */
+static void
+build_one_prop_set_async(struct buf *b, uint8_t version, uint16_t type,
+                         uint32_t mask)
+{
+    buf_init(b);
+    of_msg_start(b, OF_T_SET_ASYNC, version, 5);
+    of_buf_put16(b, type);
+    of_buf_put16(b, 8);
+    of_buf_put32(b, mask);
+    of_msg_finish(b);
+}
+
+static void
+test_set_async_keeps_the_rest(void **state)
+{
+    struct of_async_config basis = sample_async(OF_V14);
+    struct of_async_config want = basis, ac;
+    struct of_msg m;
+    struct buf b;
+
+    (void) state;
+    /* A 1.4 set-async with only the primary table-status property
+     * (type 2 * OF_ASYNC_TABLE_STATUS + 1) changes that mask alone:
+     * packet-in, port status and the rest come from the basis. */
+    build_one_prop_set_async(&b, OF_V14, 2 * OF_ASYNC_TABLE_STATUS + 1, 0x8);
+    assert_int_equal(of_msg_decode(b.data, b.len, &m), 0);
+    assert_int_equal(of_async_config_decode(&m, &basis, &ac), 0);
+    want.primary[OF_ASYNC_TABLE_STATUS] = 0x8;
+    assert_memory_equal(&ac, &want, sizeof ac);
+    /* The basis may be the output itself (how a reader updates a copy). */
+    ac = basis;
+    assert_int_equal(of_async_config_decode(&m, &ac, &ac), 0);
+    assert_memory_equal(&ac, &want, sizeof ac);
+    /* Without a basis, everything else is off. */
+    assert_int_equal(of_async_config_decode(&m, NULL, &ac), 0);
+    memset(&want, 0, sizeof want);
+    want.primary[OF_ASYNC_TABLE_STATUS] = 0x8;
+    assert_memory_equal(&ac, &want, sizeof ac);
+    buf_destroy(&b);
+
+    /* OpenFlow 1.5 too: a secondary packet-in property alone. */
+    build_one_prop_set_async(&b, OF_V15, 2 * OF_ASYNC_PACKET_IN, 0x1);
+    assert_int_equal(of_msg_decode(b.data, b.len, &m), 0);
+    assert_int_equal(of_async_config_decode(&m, &basis, &ac), 0);
+    want = basis;
+    want.secondary[OF_ASYNC_PACKET_IN] = 0x1;
+    assert_memory_equal(&ac, &want, sizeof ac);
+    buf_destroy(&b);
+
+    /* A refused message is refused whatever the basis. */
+    build_one_prop_set_async(&b, OF_V14, 2 * OF_ASYNC_TABLE_STATUS + 1, 0x1);
+    assert_int_equal(of_msg_decode(b.data, b.len, &m), 0);
+    assert_int_equal(of_async_config_decode(&m, &basis, &ac),
+                     OF_ERR_OFPACFC_INVALID);
+    buf_destroy(&b);
+
+    /* The 1.3 layout carries all three kinds, so the basis plays no part:
+     * the 1.4-only kinds come out off, as in Open vSwitch. */
+    buf_init(&b);
+    build_sample(find_sample("set_async"), &b, OF_V13);
+    assert_int_equal(of_msg_decode(b.data, b.len, &m), 0);
+    assert_int_equal(of_async_config_decode(&m, &basis, &ac), 0);
+    want = sample_async(OF_V13);
+    want.secondary[OF_ASYNC_PORT_STATUS] = 0x1;
+    assert_memory_equal(&ac, &want, sizeof ac);
+    assert_int_equal(ac.primary[OF_ASYNC_TABLE_STATUS], 0);
+    buf_destroy(&b);
+}
+
 int
 main(void)
 {
@@ -413,6 +487,7 @@ main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_msg_decode),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_set_async_keeps_the_rest),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

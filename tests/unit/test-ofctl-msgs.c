@@ -54,6 +54,14 @@ to_hex(const uint8_t *p, size_t n)
     return s;
 }
 
+/* of_async_config_decode() as a reader of the message sees it: from an
+ * empty basis, so that the round trip covers exactly what was sent. */
+static enum of_err
+async_config_decode(const struct of_msg *msg, struct of_async_config *ac)
+{
+    return of_async_config_decode(msg, NULL, ac);
+}
+
 /* One case of check_round_trip(): decodes the body into a MODEL with
  * DECODE, re-encodes it with ENCODE (which names the model "m", the
  * received message "msg" and the output "b") and frees it with FREE. */
@@ -114,7 +122,7 @@ check_round_trip(const char *name, const uint8_t *data, size_t len)
                 of_role_status_encode(&b, V_X, &m), (void) 0);
     case OF_T_GET_ASYNC_REPLY: case OF_T_SET_ASYNC:
     case OF_T_NXT_SET_ASYNC_CONFIG:
-        RT_CASE(struct of_async_config, of_async_config_decode,
+        RT_CASE(struct of_async_config, async_config_decode,
                 of_async_config_encode(&b, T_V_X, &m), (void) 0);
     case OF_T_NXT_SET_CONTROLLER_ID: case OF_T_NXT_SET_FLOW_FORMAT:
     case OF_T_NXT_SET_PACKET_IN_FORMAT: case OF_T_NXT_FLOW_MOD_TABLE_ID:
