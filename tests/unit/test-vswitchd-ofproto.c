@@ -7,6 +7,7 @@
  * same rule.  The ofproto cases build flows from ovs-ofctl text; the
  * vacancy events are watched by OpenFlow clients on the switch's
  * management socket. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 #include "ofctl/ofp-switch.h"
 #include "ofctl/ofp-table.h"
 #include "ofctl/ofp.h"
+#include "ofctl/text.h"
 #include "vswitchd/ofproto-cls.h"
 #include "vswitchd/ofproto-private.h"
 #include "vswitchd/ofproto.h"
@@ -692,6 +694,80 @@ test_eviction(void **state)
     assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
 }
 
+/* True if table 0 has a flow for IPv4 packets from IN_PORT with source
+ * SRC (the eviction tests' flows match both). */
+static bool
+has_ip_flow(struct ofproto *p, uint16_t in_port, const char *src)
+{
+    struct ofproto_key key, wc;
+    struct in_addr a;
+
+    memset(&key, 0, sizeof key);
+    memset(&wc, 0, sizeof wc);
+    assert_int_equal(inet_pton(AF_INET, src, &a), 1);
+    key.flow.in_port = in_port;
+    key.flow.dl_type = htons(0x0800);
+    key.flow.nw_src = a.s_addr;
+    return ofproto_lookup(p, 0, &key, &wc) != NULL;
+}
+
+/* Eviction groups: the largest group gives up its flow that would expire
+ * first; a change of the group fields regroups every flow (a flow keeps
+ * its group between evictions, so this also checks that a new
+ * configuration makes it work its group out again). */
+static void
+test_eviction_groups(void **state)
+{
+    struct fixture *fx = *state;
+    struct ofproto *p = fx->p;
+    struct of_subfield by_port, by_src;
+    struct ofproto_table_settings ts = {
+        .max_flows = 3, .evict = true, .groups = &by_port, .n_groups = 1
+    };
+
+    assert_null(of_subfield_parse_all("in_port", &by_port, true));
+    assert_null(of_subfield_parse_all("nw_src", &by_src, true));
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "in_port=1,ip,nw_src=10.0.0.1,"
+                             "hard_timeout=100,actions=drop"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "in_port=2,ip,nw_src=10.0.0.2,"
+                             "hard_timeout=20,actions=drop"),
+                     0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "in_port=2,ip,nw_src=10.0.0.3,"
+                             "hard_timeout=30,actions=drop"),
+                     0);
+    /* By in_port: {1}, {2, 2}: port 2's soonest (20 s) goes. */
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "in_port=3,ip,nw_src=10.0.0.1,"
+                             "hard_timeout=40,actions=drop"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    assert_false(has_ip_flow(p, 2, "10.0.0.2"));
+    assert_true(has_ip_flow(p, 1, "10.0.0.1"));
+    assert_true(has_ip_flow(p, 2, "10.0.0.3"));
+    assert_true(has_ip_flow(p, 3, "10.0.0.1"));
+
+    /* By nw_src: {10.0.0.1 (100 s), 10.0.0.1 (40 s)}, {10.0.0.3 (30 s)}:
+     * the larger group's soonest, the in_port=3 flow, goes.  Grouped by
+     * in_port still, every group would hold one flow and the 30 s one
+     * would go. */
+    ts.groups = &by_src;
+    assert_int_equal(ofproto_configure_table(p, 0, &ts), 0);
+    assert_int_equal(flowmod(p, OF_FLOW_ADD,
+                             "in_port=4,ip,nw_src=10.0.0.9,"
+                             "hard_timeout=50,actions=drop"),
+                     0);
+    assert_int_equal(ofproto_n_rules(p), 3);
+    assert_false(has_ip_flow(p, 3, "10.0.0.1"));
+    assert_true(has_ip_flow(p, 1, "10.0.0.1"));
+    assert_true(has_ip_flow(p, 2, "10.0.0.3"));
+    assert_true(has_ip_flow(p, 4, "10.0.0.9"));
+}
+
 /* ------------------------------------------------------------------ *
  * Vacancy events, as OpenFlow 1.4 clients of the management socket
  * receive them.
@@ -1284,6 +1360,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vacancy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eviction_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meters_datapath, setup, teardown),
