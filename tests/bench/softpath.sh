@@ -17,7 +17,8 @@
 #                           receiver Gbit/s
 #   softpath_udp64_pps      iperf3 UDP -l SP_UDP_LEN (22: 64-byte frames on
 #                           the veth, no FCS) -b 1G: packets/s delivered to
-#                           the receiver (sent - lost)
+#                           the receiver (its bytes / the length: see
+#                           iperf-udp-pps.py)
 #   softpath_latency_us     ping -c 200 -i 0.01: average RTT, us
 #   softpath_cpu_per_gbit   switch process CPU (utime+stime of nicflowd /
 #                           ovs-vswitchd, all threads) during the TCP run, in
@@ -62,6 +63,7 @@ A= B= W=
 nslist=()     # every namespace created, removed at exit
 dpids=()      # daemons started (by pid), stopped at exit
 : > "$out/runs.txt"
+: > "$out/runs-notes.txt"
 rm -rf "$out/iperf"
 mkdir -p "$out/iperf"
 
@@ -223,15 +225,8 @@ PY
         fi
 
         iperf "$cfg" "$r" udp -u -b "$UDP_RATE" -l "$UDP_LEN"
-        v=$("$PY" - "$tmp/$cfg-udp-$r.json" <<'PY'
-import json, sys
-try:
-    s = json.load(open(sys.argv[1]))["end"]["sum"]
-    print("%.0f" % ((s["packets"] - s["lost_packets"]) / s["seconds"]))
-except Exception:
-    print("null")
-PY
-)
+        v=$("$PY" "$top/tests/bench/iperf-udp-pps.py" "$tmp/$cfg-udp-$r.json" "$UDP_LEN" \
+        2>> "$out/runs-notes.txt")
         echo "$cfg udp_pps $v" >> "$out/runs.txt"
 
         latency "$cfg"
@@ -417,7 +412,7 @@ t = add("softpath_tcp", "Gbit/s", "tcp_gbps", "higher", 3,
         extra={"settings": "iperf3 defaults, %d s, A->B, receiver rate" % dur})
 u = add("softpath_udp64_pps", "pkts/s", "udp_pps", "higher", 0,
         extra={"settings": "iperf3 -u -l %d (64-byte frames on the veth) "
-                           "-b 1G, %d s; delivered = sent - lost" % (udp_len, dur)})
+                           "-b 1G, %d s; delivered = bytes received / length" % (udp_len, dur)})
 l = add("softpath_latency_us", "us", "lat_us", "lower", 1,
         extra={"settings": "ping -c 200 -i 0.01, average RTT; ratio = ovs/nicflow"})
 

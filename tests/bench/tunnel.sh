@@ -66,6 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 : > "$out/runs.txt"
+: > "$out/runs-notes.txt"
 rm -rf "$out/iperf" "$out/logs"
 mkdir -p "$out/iperf" "$out/logs"
 
@@ -151,15 +152,8 @@ PY
     echo "$k cpu $(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
         'BEGIN {printf "%.4f", (b - a) / hz / (t1 - t0)}')" >> "$out/runs.txt"
     iperf "$k" "$r" udp -u -b "$UDP_RATE" -l "$UDP_LEN"
-    v=$("$PY" - "$out/iperf/$k-udp-$r.json" <<'PY'
-import json, sys
-try:
-    s = json.load(open(sys.argv[1]))["end"]["sum"]
-    print("%.0f" % ((s["packets"] - s["lost_packets"]) / s["seconds"]))
-except Exception:
-    print("null")
-PY
-)
+    v=$("$PY" "$top/tests/bench/iperf-udp-pps.py" "$out/iperf/$k-udp-$r.json" "$UDP_LEN" \
+        2>> "$out/runs-notes.txt")
     echo "$k udp_pps $v" >> "$out/runs.txt"
     for h in A B; do
         cp "${TNL_HDIR[$h]}/switch.log" "$out/logs/$k-host$h.log" 2>/dev/null
@@ -210,7 +204,7 @@ for name, unit, metric, better, nd, settings in (
          "iperf3 TCP vmA->vmB over VXLAN, %d s, receiver rate" % dur),
         ("tunnel_vxlan_udp64_pps", "pkts/s", "udp_pps", "higher", 0,
          "iperf3 -u -l %d (64-byte frames on the VM veth) -b %s, %d s; "
-         "delivered = sent - lost" % (udp_len, rate, dur)),
+         "delivered = bytes received / length" % (udp_len, rate, dur)),
         ("tunnel_vxlan_cpu_per_gbit", "CPU-s/Gbit", "cpu_per_gbit", "lower", 3,
          "both hosts' switch daemons, utime+stime during the TCP run, "
          "CPU-s per s, over Gbit/s")):
