@@ -37,6 +37,12 @@ int netdev_afpacket_parse_options(const char *name, const char *options,
                                   struct netdev_afpacket_options *opts,
                                   char **errp);
 
+/* The PACKET_FANOUT argument that puts an auto port's socket in its
+ * group: with CREATE, a new group whose id the kernel picks
+ * (PACKET_FANOUT_FLAG_UNIQUEID, ID ignored); otherwise group ID, which may
+ * well be 0.  Either way the group steers with a classic BPF program. */
+int netdev_afpacket_fanout_arg(bool create, uint16_t id);
+
 /* ---------------------------------------------------------------------
  * The receive macvlan (netdev-afpacket-rxtc.c).
  * --------------------------------------------------------------------- */

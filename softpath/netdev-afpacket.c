@@ -498,18 +498,19 @@ afpacket_steer(struct netdev_afpacket *dev, unsigned int idx)
     return 0;
 }
 
-/* Joins socket S to DEV's fanout group, whose id *ID is 0 for the first
- * socket (the kernel picks one, returned in *ID). */
+/* Joins socket S to DEV's fanout group.  With CREATE the kernel makes a
+ * new group with an id of its choosing, returned in *ID; otherwise S joins
+ * group *ID.  Zero is an id like any other: the kernel's unique ids start
+ * there after boot, so "no group yet" cannot be told by the id. */
 static int
-afpacket_join_fanout(struct afpacket_sock *s, uint16_t *id)
+afpacket_join_fanout(struct afpacket_sock *s, bool create, uint16_t *id)
 {
-    int arg = *id
-              | ((PACKET_FANOUT_CBPF | (*id ? 0 : PACKET_FANOUT_FLAG_UNIQUEID))
-                 << 16);
+    int arg = netdev_afpacket_fanout_arg(create, *id);
+
     if (setsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) {
         return errno;
     }
-    if (!*id) {
+    if (create) {
         socklen_t len = sizeof arg;
         if (getsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0) {
             return errno;
@@ -517,6 +518,19 @@ afpacket_join_fanout(struct afpacket_sock *s, uint16_t *id)
         *id = (uint16_t) (arg & 0xffff);
     }
     return 0;
+}
+
+int
+netdev_afpacket_fanout_arg(bool create, uint16_t id)
+{
+    int flags = PACKET_FANOUT_CBPF;
+
+    if (create) {
+        /* The kernel wants id 0 with this flag and picks the id itself. */
+        flags |= PACKET_FANOUT_FLAG_UNIQUEID;
+        id = 0;
+    }
+    return (int) id | (flags << 16);
 }
 
 /* Opens DEV's sockets for DEV->mode, receiving on DEV->rx_ifindex, and the
@@ -556,7 +570,7 @@ afpacket_open__(struct netdev_afpacket *dev, const char **what)
 
     uint16_t id = 0;
     *what = "create a fanout group (PACKET_FANOUT)";
-    error = afpacket_join_fanout(&dev->socks[0], &id);
+    error = afpacket_join_fanout(&dev->socks[0], true, &id);
     if (error) {
         goto close;
     }
@@ -573,7 +587,7 @@ afpacket_open__(struct netdev_afpacket *dev, const char **what)
     }
     dev->n_socks = 2;
     *what = "join the fanout group (PACKET_FANOUT)";
-    error = afpacket_join_fanout(&dev->socks[1], &id);
+    error = afpacket_join_fanout(&dev->socks[1], false, &id);
     if (error) {
         goto close;
     }

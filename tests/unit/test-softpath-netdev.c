@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -473,6 +474,27 @@ test_afpacket_options(void **state)
         EINVAL);
 }
 
+/* An auto port's second socket joins the group its first one created,
+ * whatever id the kernel gave it: the kernel's unique ids start at 0 after
+ * boot, and a join that took 0 to mean "no group yet" made a second group,
+ * so both rings received (and the datapath forwarded) every packet. */
+static void
+test_afpacket_fanout_arg(void **state)
+{
+    (void) state;
+    const int cbpf = PACKET_FANOUT_CBPF << 16;
+    const int unique = PACKET_FANOUT_FLAG_UNIQUEID << 16;
+
+    /* Creating: the kernel picks the id and wants 0 in the argument. */
+    assert_int_equal(netdev_afpacket_fanout_arg(true, 0), cbpf | unique);
+    assert_int_equal(netdev_afpacket_fanout_arg(true, 77), cbpf | unique);
+    /* Joining: exactly the id given, 0 and the largest included, never
+     * asking for a new group. */
+    assert_int_equal(netdev_afpacket_fanout_arg(false, 0), cbpf);
+    assert_int_equal(netdev_afpacket_fanout_arg(false, 1), cbpf | 1);
+    assert_int_equal(netdev_afpacket_fanout_arg(false, 0xffff), cbpf | 0xffff);
+}
+
 static void
 test_afpacket_rxtc_name(void **state)
 {
@@ -793,6 +815,7 @@ main(void)
         cmocka_unit_test(test_inject_into_wrong_type),
         cmocka_unit_test(test_vnet_hdr_meta),
         cmocka_unit_test(test_afpacket_options),
+        cmocka_unit_test(test_afpacket_fanout_arg),
         cmocka_unit_test(test_afpacket_rxtc_name),
         cmocka_unit_test(test_afpacket_rxtc_msg_create),
         cmocka_unit_test(test_afpacket_rxtc_parse_ack),
