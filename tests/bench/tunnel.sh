@@ -17,7 +17,8 @@
 #   tunnel_vxlan_tcp         iperf3 TCP, TNL_SECONDS (5) s: receiver Gbit/s
 #   tunnel_vxlan_udp64_pps   iperf3 -u -l 22 (64-byte frames on the VM's
 #                            veth) -b TNL_UDP_RATE (1G): packets/s delivered
-#                            to vmB ((sent - lost) / s)
+#                            to vmB (the receiver's bytes over the
+#                            datagram size, per s: iperf-udp-pps.py)
 #   tunnel_vxlan_cpu_per_gbit  CPU of both hosts' switch daemons (utime +
 #                            stime, all threads) during the TCP run, CPU-s
 #                            per s, over that run's Gbit/s
