@@ -84,6 +84,18 @@ check "ping a -> b through the wire" \
 check "ping b -> a through the wire" \
     ip netns exec "$nsb" ping -c 2 -i 0.2 -W 2 10.99.0.1
 
+# ping_once NS ADDR: ten requests, each answered, none twice.  Both ports
+# receive through two rings in one fanout group (rx-ring=auto); a ring
+# outside the group would deliver every frame again ("DUP!").
+ping_once() {
+    local out
+    out=$(ip netns exec "$1" ping -c 10 -i 0.05 -W 2 "$2" 2>&1)
+    echo "$out"
+    grep -q ' 10 received' <<<"$out" && ! grep -q 'duplicates' <<<"$out"
+}
+check "each frame crosses the wire once (no duplicate replies)" \
+    ping_once "$nsa" 10.99.0.2
+
 # iperf3: server in b (one test, then it exits), client in a.
 ip netns exec "$nsb" iperf3 -s -1 -B 10.99.0.2 >"$NF_TMP/iperf-s.out" 2>&1 &
 srv=$!
