@@ -501,7 +501,9 @@ afpacket_steer(struct netdev_afpacket *dev, unsigned int idx)
 /* Joins socket S to DEV's fanout group.  With CREATE the kernel makes a
  * new group with an id of its choosing, returned in *ID; otherwise S joins
  * group *ID.  Zero is an id like any other: the kernel's unique ids start
- * there after boot, so "no group yet" cannot be told by the id. */
+ * there after boot, so "no group yet" cannot be told by the id.  Returns 0,
+ * a positive errno from the kernel, or EXDEV when S is in a group other
+ * than *ID after joining. */
 static int
 afpacket_join_fanout(struct afpacket_sock *s, bool create, uint16_t *id)
 {
@@ -510,12 +512,18 @@ afpacket_join_fanout(struct afpacket_sock *s, bool create, uint16_t *id)
     if (setsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) {
         return errno;
     }
+    /* Read the group back either way: a socket that ended up in another
+     * group than its sibling's would receive every frame a second time, so
+     * that is refused here rather than found as duplicates on the wire. */
+    int got = 0;
+    socklen_t len = sizeof got;
+    if (getsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &got, &len) < 0) {
+        return errno;
+    }
     if (create) {
-        socklen_t len = sizeof arg;
-        if (getsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0) {
-            return errno;
-        }
-        *id = (uint16_t) (arg & 0xffff);
+        *id = (uint16_t) (got & 0xffff);
+    } else if ((uint16_t) (got & 0xffff) != *id) {
+        return EXDEV;
     }
     return 0;
 }
@@ -588,6 +596,10 @@ afpacket_open__(struct netdev_afpacket *dev, const char **what)
     dev->n_socks = 2;
     *what = "join the fanout group (PACKET_FANOUT)";
     error = afpacket_join_fanout(&dev->socks[1], false, &id);
+    if (error == EXDEV) {
+        *what = "join the v2 ring's fanout group (PACKET_FANOUT put the v3 "
+                "socket in another group)";
+    }
     if (error) {
         goto close;
     }
