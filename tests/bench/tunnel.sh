@@ -10,6 +10,10 @@
 #   ovs       Open vSwitch 3.1 on both hosts (ovs-vswitchd --disable-system,
 #             datapath_type=netdev)
 #   nicflow   nicflow on both hosts (nicflow-dbd + nicflowd)
+#   nicflow_vmoffload  the same, with the VMs' tx offloads on again (tx
+#             checksum, TSO: what a VM has unless someone turns them off);
+#             Open vSwitch's user-space datapath stalls TCP that way, so it
+#             is only measured as the topology above has it
 #
 # Measured vmA -> vmB, REPS (default 3) rounds, medians; the two switches
 # alternate within each round (who goes first alternates between rounds),
@@ -22,6 +26,8 @@
 #   tunnel_vxlan_cpu_per_gbit  CPU of both hosts' switch daemons (utime +
 #                            stime, all threads) during the TCP run, CPU-s
 #                            per s, over that run's Gbit/s
+#   tunnel_vxlan_tcp_vm_offloads  tunnel_vxlan_tcp of nicflow_vmoffload,
+#                            against Open vSwitch with the offloads off
 # ratio = nicflow / ovs (ovs / nicflow for lower-is-better rows).
 #
 # A switch without a VXLAN path between the VMs (say, nicflow before its
@@ -36,7 +42,7 @@
 # Writes OUTDIR/items.json, OUTDIR/table.txt (rows for run.sh's summary),
 # OUTDIR/runs.txt (every raw figure), OUTDIR/iperf/ (iperf3 JSON) and
 # OUTDIR/logs/ (the switches' logs of the last round).  `make bench` runs
-# it (tests/bench/run.sh; its rows join the softpath part's).  About 2 min
+# it (tests/bench/run.sh; its rows join the softpath part's).  About 3 min
 # with REPS=3.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,7 +51,7 @@ REPS=${REPS:-3}
 DUR=${TNL_SECONDS:-5}
 UDP_LEN=${TNL_UDP_LEN:-22}
 UDP_RATE=${TNL_UDP_RATE:-1G}
-KINDS=${TNL_ONLY:-ovs nicflow}
+KINDS=${TNL_ONLY:-ovs nicflow nicflow_vmoffload}
 HZ=$(getconf CLK_TCK)
 
 if [ "$(id -u)" != 0 ]; then
@@ -83,8 +89,15 @@ up() {
         tnl_reset_host "$h"
     done
     for vm in vmA vmB; do ip -n "${TNL_NS[$vm]}" neigh flush all; done
+    # The VMs' offloads: off (the topology's setting) but for
+    # nicflow_vmoffload, whose switch is nicflow's.
+    local sw=$k off=off
+    [ "$k" = nicflow_vmoffload ] && sw=nicflow off=on
+    for vm in vmA vmB; do
+        ip netns exec "${TNL_NS[$vm]}" ethtool -K eth0 tx "$off" > /dev/null 2>&1
+    done
     for h in A B; do
-        tnl_start "$h" "$k" > "$tmp/up-$k.log" 2>&1 \
+        tnl_start "$h" "$sw" > "$tmp/up-$k.log" 2>&1 \
             || { missing[$k]="host$h: the switch does not start"; return 1; }
         tnl_bridges "$h" >> "$tmp/up-$k.log" 2>&1 \
             || { missing[$k]="host$h: br-int/br-phy setup failed"; return 1; }
@@ -185,7 +198,7 @@ runs = {}
 for line in open(out + "/runs.txt"):
     cfg, metric, v = line.split()
     runs.setdefault((cfg, metric), []).append(None if v == "null" else float(v))
-for c in ("nicflow", "ovs"):
+for c in ("nicflow", "ovs", "nicflow_vmoffload"):
     cpu, g = runs.get((c, "cpu"), []), runs.get((c, "tcp_gbps"), [])
     runs[(c, "cpu_per_gbit")] = [None if a is None or not b else round(a / b, 4)
                                  for a, b in zip(cpu, g)]
@@ -200,16 +213,21 @@ def fmt(v, nd):
     return "%.*f" % (nd, v) if abs(v) < 100 else str(round(v))
 
 items, rows = [], []
-for name, unit, metric, better, nd, settings in (
+for name, unit, metric, better, nd, settings, kind in (
         ("tunnel_vxlan_tcp", "Gbit/s", "tcp_gbps", "higher", 3,
-         "iperf3 TCP vmA->vmB over VXLAN, %d s, receiver rate" % dur),
+         "iperf3 TCP vmA->vmB over VXLAN, %d s, receiver rate" % dur,
+         "nicflow"),
         ("tunnel_vxlan_udp64_pps", "pkts/s", "udp_pps", "higher", 0,
          "iperf3 -u -l %d (64-byte frames on the VM veth) -b %s, %d s; "
-         "delivered = bytes received / length" % (udp_len, rate, dur)),
+         "delivered = bytes received / length" % (udp_len, rate, dur),
+         "nicflow"),
         ("tunnel_vxlan_cpu_per_gbit", "CPU-s/Gbit", "cpu_per_gbit", "lower", 3,
          "both hosts' switch daemons, utime+stime during the TCP run, "
-         "CPU-s per s, over Gbit/s")):
-    n, o = med("nicflow", metric), med("ovs", metric)
+         "CPU-s per s, over Gbit/s", "nicflow"),
+        ("tunnel_vxlan_tcp_vm_offloads", "Gbit/s", "tcp_gbps", "higher", 3,
+         "as tunnel_vxlan_tcp, nicflow with the VMs' tx offloads on "
+         "(Open vSwitch with them off, as it needs)", "nicflow_vmoffload")):
+    n, o = med(kind, metric), med("ovs", metric)
     if n is None or not o:
         ratio = None
     else:
@@ -218,15 +236,19 @@ for name, unit, metric, better, nd, settings in (
           "nicflow": None if n is None else round(n, nd),
           "ovs": None if o is None else round(o, nd), "ratio": ratio,
           "settings": settings,
-          "runs": {c: runs.get((c, metric), []) for c in ("nicflow", "ovs")}}
+          "runs": {c: runs.get((c, metric), []) for c in (kind, "ovs")}}
+    if kind != "nicflow":
+        it["nicflow_config"] = kind
     if metric == "cpu_per_gbit":
         it["cpu_s_per_s"] = {c: med(c, "cpu") for c in ("nicflow", "ovs")}
     if missing:
         it["missing"] = missing
     items.append(it)
     note = better
-    if "nicflow" in missing:
-        note += " (nicflow: " + missing["nicflow"] + ")"
+    if kind == "nicflow_vmoffload":
+        note += " (nicflow with the VMs' tx offloads on; 2nd column: ovs with them off)"
+    if kind in missing:
+        note += " (nicflow: " + missing[kind] + ")"
     if "ovs" in missing:
         note += " (ovs: " + missing["ovs"] + ")"
     rows.append("\t".join([name, unit, fmt(it["nicflow"], nd), fmt(it["ovs"], nd),
