@@ -43,6 +43,14 @@ int netdev_afpacket_parse_options(const char *name, const char *options,
  * well be 0.  Either way the group steers with a classic BPF program. */
 int netdev_afpacket_fanout_arg(bool create, uint16_t id);
 
+/* Which of an auto port's sockets the datapath should sleep on: the
+ * socket the fanout program names (ACTIVE, 0 for v2 or 1 for v3) once the
+ * last switch, at STEER_MSEC, is at least SETTLE_MS old at NOW_MSEC; -1,
+ * the epoll descriptor that covers both, before that, while frames may
+ * still arrive in the ring the port switched away from. */
+int netdev_afpacket_wait_sock(unsigned int active, long long steer_msec,
+                              long long now_msec, long long settle_ms);
+
 /* ---------------------------------------------------------------------
  * The receive macvlan (netdev-afpacket-rxtc.c).
  * --------------------------------------------------------------------- */

@@ -114,6 +114,22 @@ else
     diag "$(cat "$NF_TMP/iperf.out")"
 fi
 
+# A flood of small datagrams moves the ports to their v3 rings (auto:
+# above 30,000 packets/s), and the quiet after it back to v2.  Each socket
+# of a port receives only while the fanout program names it, and the
+# driver sleeps on both only around a switch: the pings that follow, across
+# the switch back, are each answered, and once.
+ip netns exec "$nsb" iperf3 -s -1 -p 5202 -B 10.99.0.2 >"$NF_TMP/iperf-u.out" 2>&1 &
+usrv=$!
+on_exit "kill -9 $usrv 2>/dev/null"
+for i in $(seq 30); do
+    ip netns exec "$nsb" ss -lun 2>/dev/null | grep -q ':5202 ' && break
+    sleep 0.1
+done
+timeout 20 ip netns exec "$nsa" iperf3 -c 10.99.0.2 -p 5202 -u -b 0 -l 22 -t 1 \
+    >>"$NF_TMP/iperf-u.out" 2>&1
+check "after a flood, each ping crosses the wire once" ping_once "$nsa" 10.99.0.2
+
 if [ $have_ethtool = 1 ]; then
     off_after=$(offloads "$nsa" va; offloads "$nsb" vb)
     check "offload settings unchanged (and TSO on)" \
@@ -133,6 +149,10 @@ check "GSO super-frames crossed the wire (max frame > 1514)" \
     "$NF_TMP/wire.out"
 check_output "received frames carried GSO virtio net headers" \
     '^coverage afpacket_rx_gso=[1-9]' cat "$NF_TMP/wire.out"
+# Up to v3 under the flood and back to v2 after it, at least.
+check "the ports switched rings (auto) both ways" \
+    awk '/^coverage / { for (i = 2; i <= NF; i++) if ($i ~ /^afpacket_ring_switch=/) { split($i, kv, "="); exit !(kv[2] >= 2) } ; exit 1 }' \
+    "$NF_TMP/wire.out"
 check "wire forwarded without errors" \
     awk '/^w[ab] / { for (i = 2; i <= NF; i++) if ($i ~ /^(rx|tx)_errors=/) { split($i, kv, "="); if (kv[2] != 0) bad = 1 } ; n++ } END { exit bad || n != 2 }' \
     "$NF_TMP/wire.out"

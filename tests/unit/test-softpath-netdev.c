@@ -495,6 +495,25 @@ test_afpacket_fanout_arg(void **state)
     assert_int_equal(netdev_afpacket_fanout_arg(false, 0xffff), cbpf | 0xffff);
 }
 
+/* An auto port has the datapath sleep on both sockets (the epoll
+ * descriptor, -1 here) only while a switch settles, and on the active one
+ * alone after: a port that never left the epoll descriptor forwarded
+ * about a tenth fewer 64-byte packets than a v3 port. */
+static void
+test_afpacket_wait_sock(void **state)
+{
+    (void) state;
+
+    /* Just switched, and up to the end of the settling time: both. */
+    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1000, 20), -1);
+    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 1019, 20), -1);
+    /* Settled: the socket the fanout program names. */
+    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1020, 20), 1);
+    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 5000, 20), 0);
+    /* A port opened at time 0 of the monotonic clock, never switched. */
+    assert_int_equal(netdev_afpacket_wait_sock(0, 0, 20, 20), 0);
+}
+
 static void
 test_afpacket_rxtc_name(void **state)
 {
@@ -816,6 +835,7 @@ main(void)
         cmocka_unit_test(test_vnet_hdr_meta),
         cmocka_unit_test(test_afpacket_options),
         cmocka_unit_test(test_afpacket_fanout_arg),
+        cmocka_unit_test(test_afpacket_wait_sock),
         cmocka_unit_test(test_afpacket_rxtc_name),
         cmocka_unit_test(test_afpacket_rxtc_msg_create),
         cmocka_unit_test(test_afpacket_rxtc_parse_ack),
