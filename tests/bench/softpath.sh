@@ -12,7 +12,9 @@
 #               (OVS's userspace datapath stalls TCP without it)
 #   bridge      the Linux bridge (in-kernel reference)
 #
-# Measured, median of REPS (default 3) repetitions, A -> B:
+# Every datapath is set up first; the configurations then take turns in
+# each of REPS (default 3) rounds, the order reversed every other round.
+# Measured A -> B, medians of the rounds:
 #   softpath_tcp            iperf3 TCP, default settings, SP_SECONDS (5) s:
 #                           receiver Gbit/s
 #   softpath_udp64_pps      iperf3 UDP -l SP_UDP_LEN (22: 64-byte frames on
@@ -182,18 +184,22 @@ latency() {
     v=$(ip netns exec "$A" ping -q -c 200 -i 0.01 -W 1 10.88.0.2 2>/dev/null \
         | sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' \
         | awk '{printf "%.1f", $1 * 1000}')
-    echo "$1 lat_us ${v:-null}" >> "$out/runs.txt"
+    echo "$1 lat_us ${v:-null} $cur_round" >> "$out/runs.txt"
 }
 
-# measure CFG PID: REPS rounds of TCP (with PID's CPU), UDP and ping;
-# one line "CFG METRIC VALUE" per figure in runs.txt (null: no figure).
-measure() {
-    local cfg=$1 pid=$2 r c0 c1 s0 s1 t0 t1 v
-    for r in $(seq "$REPS"); do
-        c0=$(cpu_ticks "$pid"); s0=$(softirq_ticks); t0=$(now)
-        iperf "$cfg" "$r" tcp
-        t1=$(now); c1=$(cpu_ticks "$pid"); s1=$(softirq_ticks)
-        v=$("$PY" - "$tmp/$cfg-tcp-$r.json" <<'PY'
+cur_round=0
+# round CFG PID REP: one round of TCP (with PID's CPU; no PID: the
+# machine's softirq share), UDP and ping through the topology in $A/$B;
+# one line "CFG METRIC VALUE ROUND" per figure in runs.txt (null: no
+# figure).  Returns 1 when TCP stalled (nothing delivered): UDP cannot run either,
+# and further rounds of CFG would only wait for the same time-outs.
+round() {
+    local cfg=$1 pid=$2 r=$3 c0 c1 s0 s1 t0 t1 v
+    cur_round=$r
+    c0=$(cpu_ticks "$pid"); s0=$(softirq_ticks); t0=$(now)
+    iperf "$cfg" "$r" tcp
+    t1=$(now); c1=$(cpu_ticks "$pid"); s1=$(softirq_ticks)
+    v=$("$PY" - "$tmp/$cfg-tcp-$r.json" <<'PY'
 import json, sys
 try:
     d = json.load(open(sys.argv[1]))
@@ -202,38 +208,57 @@ except Exception:
     print("null")
 PY
 )
-        echo "$cfg tcp_gbps $v" >> "$out/runs.txt"
-        if [ -n "$pid" ]; then
-            echo "$cfg cpu $(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" \
-                -v hz="$HZ" 'BEGIN {printf "%.4f", (b - a) / hz / (t1 - t0)}')" \
-                >> "$out/runs.txt"
-        else
-            echo "$cfg softirq $(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" \
-                -v hz="$HZ" 'BEGIN {printf "%.4f", (b - a) / hz / (t1 - t0)}')" \
-                >> "$out/runs.txt"
-        fi
-
-        # A stall (nothing delivered, iperf3 gave up: its own control
-        # connection is TCP too): UDP cannot run either, and further
-        # rounds would only wait for the same time-outs.
-        if [ "$v" = 0.0000 ] && grep -q '"error"' "$tmp/$cfg-tcp-$r.json"; then
-            echo "softpath.sh: $cfg: TCP stalled (0 bytes delivered)" >&2
-            echo "$cfg stall 1" >> "$out/runs.txt"
-            echo "$cfg udp_pps null" >> "$out/runs.txt"
-            latency "$cfg"
-            break
-        fi
-
-        iperf "$cfg" "$r" udp -u -b "$UDP_RATE" -l "$UDP_LEN"
-        v=$("$PY" "$top/tests/bench/iperf-udp-pps.py" "$tmp/$cfg-udp-$r.json" "$UDP_LEN" \
-        2>> "$out/runs-notes.txt")
-        echo "$cfg udp_pps $v" >> "$out/runs.txt"
-
+    echo "$cfg tcp_gbps $v $r" >> "$out/runs.txt"
+    if [ -n "$pid" ]; then
+        echo "$cfg cpu $(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" \
+            -v hz="$HZ" 'BEGIN {printf "%.4f", (b - a) / hz / (t1 - t0)}') $r" \
+            >> "$out/runs.txt"
+    else
+        echo "$cfg softirq $(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" \
+            -v hz="$HZ" 'BEGIN {printf "%.4f", (b - a) / hz / (t1 - t0)}') $r" \
+            >> "$out/runs.txt"
+    fi
+    if [ "$v" = 0.0000 ] && grep -q '"error"' "$tmp/$cfg-tcp-$r.json"; then
+        echo "softpath.sh: $cfg: TCP stalled (0 bytes delivered)" >&2
+        echo "$cfg stall 1 $r" >> "$out/runs.txt"
+        echo "$cfg udp_pps null $r" >> "$out/runs.txt"
         latency "$cfg"
-    done
+        return 1
+    fi
+    iperf "$cfg" "$r" udp -u -b "$UDP_RATE" -l "$UDP_LEN"
+    v=$("$PY" "$top/tests/bench/iperf-udp-pps.py" "$tmp/$cfg-udp-$r.json" "$UDP_LEN" \
+        2>> "$out/runs-notes.txt")
+    echo "$cfg udp_pps $v $r" >> "$out/runs.txt"
+    latency "$cfg"
+    return 0
 }
 
-# 1. nicflow
+# Every datapath is set up first, in namespaces of its own, and the
+# configurations then take turns within each round (the order reversed
+# every other round), so that a slow minute of this shared machine falls
+# on all of them alike instead of on whichever ran then.  A configuration
+# is: the datapath's namespaces (NS_A/NS_B), the process whose CPU is
+# counted (NS_PID) and a command that puts the datapath in that
+# configuration (NS_PREP) before its turn.
+declare -A NS_A NS_B NS_PID NS_PREP NS_STALLED
+cfg_list=()
+# add_cfg CFG PID PREP: the topology in $A/$B becomes configuration CFG.
+add_cfg() {
+    NS_A[$1]=$A NS_B[$1]=$B NS_PID[$1]=$2 NS_PREP[$1]=$3
+    cfg_list+=("$1")
+}
+# Topologies set up by nicflow, ovs and bridge stay up until the end:
+# untopo only knows the last one, so they are forgotten here and removed
+# by cleanup (every namespace is in nslist, every daemon in dpids).
+keep_topo() { A= B= W=; }
+
+# 1. nicflow, and the same ports with rx-ring=v3
+nf_ctl=
+nf_rings() {
+    NICFLOW_RUNDIR=$tmp/nf "$bin/nicflow-dpctl" set-if dp0 "wa,rx-ring=$1" \
+        && NICFLOW_RUNDIR=$tmp/nf "$bin/nicflow-dpctl" set-if dp0 "wb,rx-ring=$1" \
+        && sleep 0.3
+}
 nicflow() {
     topo nicflow || return 1
     export NICFLOW_RUNDIR=$tmp/nf NICFLOW_LOGDIR=$tmp/nf NICFLOW_DBDIR=$tmp/nf
@@ -243,8 +268,9 @@ nicflow() {
     local pid
     pid=$(cat "$NICFLOW_RUNDIR/nicflowd.pid") || return 1
     dpids+=("$pid")
+    nf_ctl=$NICFLOW_RUNDIR/nicflowd.ctl
     if [ -n "${SP_NF_BUSY_POLL:-}" ]; then
-        "$bin/nicflow-appctl" -t "$NICFLOW_RUNDIR/nicflowd.ctl" \
+        "$bin/nicflow-appctl" -t "$nf_ctl" \
             dpif-netdev/busy-poll "$SP_NF_BUSY_POLL" > /dev/null || return 1
     fi
     "$bin/nicflow-dpctl" add-dp dp0 wa wb \
@@ -252,23 +278,29 @@ nicflow() {
         && "$bin/nicflow-dpctl" add-flow "in_port(2),eth()" 1 || return 1
     reach || { echo "softpath.sh: no path through nicflow" >&2; return 1; }
     ip netns exec "$B" nstat -n > /dev/null 2>&1
-    measure nicflow "$pid"
-    # Where packets were lost, for whoever reads the figures: the ports'
-    # counters (drops in the rings and at send) and the receiver's UDP
-    # socket (buffer overruns), over the whole measurement.
-    "$bin/nicflow-dpctl" show -s > "$out/nicflow-ports.txt" 2>&1
-    ip netns exec "$B" nstat -a 2>/dev/null | grep -E '^Udp' \
+    # The block ring (rx-ring=v3): fewer wakeups under load, a timer's
+    # delay on a quiet port.  A side figure; the targets are judged on
+    # the default (auto).
+    add_cfg nicflow "$pid" "nf_rings auto"
+    add_cfg nicflow_v3 "$pid" "nf_rings v3"
+    NF_B=$B
+}
+# Where nicflow's packets were lost, for whoever reads the figures: the
+# ports' counters (drops in the rings and at send) and the receiver's UDP
+# socket (buffer overruns), over the whole measurement.
+nicflow_after() {
+    NICFLOW_RUNDIR=$tmp/nf "$bin/nicflow-dpctl" show -s > "$out/nicflow-ports.txt" 2>&1
+    ip netns exec "$NF_B" nstat -a 2>/dev/null | grep -E '^Udp' \
         > "$out/nicflow-receiver-udp.txt"
-    # The same ports on the block ring (rx-ring=v3): fewer wakeups under
-    # load, a timer's delay on a quiet port.  A side figure; the targets
-    # are judged on the default.
-    "$bin/nicflow-dpctl" set-if dp0 wa,rx-ring=v3 \
-        && "$bin/nicflow-dpctl" set-if dp0 wb,rx-ring=v3 || return 1
-    sleep 0.3
-    reach && measure nicflow_v3 "$pid"
 }
 
-# 2. Open vSwitch 3.1, userspace (netdev) datapath; twice.
+# 2. Open vSwitch 3.1, userspace (netdev) datapath; with the namespaces'
+# tx offloads on (as left by default) and off.
+ovs_tx() {
+    ip netns exec "$1" ethtool -K va tx "$3" > /dev/null 2>&1
+    ip netns exec "$2" ethtool -K vb tx "$3" > /dev/null 2>&1
+    sleep 0.2
+}
 ovs() {
     local o=$tmp/ovs pid
     command -v ovs-vswitchd > /dev/null && command -v ovsdb-server > /dev/null \
@@ -295,11 +327,8 @@ ovs() {
         && ovs-ofctl add-flow br0 in_port=wa,actions=output:wb \
         && ovs-ofctl add-flow br0 in_port=wb,actions=output:wa || return 1
     reach || { echo "softpath.sh: no path through ovs" >&2; return 1; }
-    measure ovs "$pid"
-    ip netns exec "$A" ethtool -K va tx off > /dev/null 2>&1
-    ip netns exec "$B" ethtool -K vb tx off > /dev/null 2>&1
-    echo "softpath.sh: ovs with tx off... ($(date +%T))" >&2
-    reach && measure ovs_txoff "$pid"
+    add_cfg ovs "$pid" "ovs_tx $A $B on"
+    add_cfg ovs_txoff "$pid" "ovs_tx $A $B off"
 }
 
 # 3. Linux bridge
@@ -309,7 +338,7 @@ bridge() {
     ip -n "$W" link set wa master br0 && ip -n "$W" link set wb master br0 \
         && ip -n "$W" link set br0 up || return 1
     reach || { echo "softpath.sh: no path through the bridge" >&2; return 1; }
-    measure bridge ""
+    add_cfg bridge "" ":"
 }
 
 for dp in ${SP_ONLY:-nicflow ovs bridge}; do
@@ -321,18 +350,44 @@ for dp in ${SP_ONLY:-nicflow ovs bridge}; do
         continue
         ;;
     esac
-    echo "softpath.sh: $dp... ($(date +%T))" >&2
+    echo "softpath.sh: setting up $dp... ($(date +%T))" >&2
+    # A datapath that failed to come up leaves its namespaces and daemons
+    # to the cleanup at exit (untopo would stop the others' daemons too).
     $dp || echo "softpath.sh: $dp failed; its figures are null" >&2
-    untopo
+    keep_topo
 done
+
+for r in $(seq "$REPS"); do
+    order=("${cfg_list[@]}")
+    if [ $((r % 2)) = 0 ]; then
+        order=()
+        for ((i = ${#cfg_list[@]} - 1; i >= 0; i--)); do order+=("${cfg_list[$i]}"); done
+    fi
+    echo "softpath.sh: round $r of $REPS: ${order[*]} ($(date +%T))" >&2
+    for cfg in "${order[@]}"; do
+        [ -n "${NS_STALLED[$cfg]:-}" ] && continue
+        A=${NS_A[$cfg]} B=${NS_B[$cfg]}
+        ${NS_PREP[$cfg]}
+        if ! reach; then
+            echo "softpath.sh: $cfg: no path in round $r" >&2
+            continue
+        fi
+        round "$cfg" "${NS_PID[$cfg]}" "$r" || NS_STALLED[$cfg]=1
+    done
+done
+[ -n "${NS_A[nicflow]:-}" ] && nicflow_after
+A= B= W=
 
 "$PY" - "$out" "$REPS" "$DUR" "$UDP_LEN" <<'PY'
 import json, statistics, sys
 out, reps, dur, udp_len = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 runs = {}
+by_round = {}  # (cfg, metric) -> {round: value}
 for line in open(out + "/runs.txt"):
-    cfg, metric, v = line.split()
-    runs.setdefault((cfg, metric), []).append(None if v == "null" else float(v))
+    cfg, metric, v, rnd_ = line.split()
+    val = None if v == "null" else float(v)
+    runs.setdefault((cfg, metric), []).append(val)
+    by_round.setdefault((cfg, metric), {})[int(rnd_)] = val
 cfgs = ("nicflow", "nicflow_v3", "ovs", "ovs_txoff", "bridge")
 stalled = [c for c in cfgs if runs.get((c, "stall"))]
 
@@ -368,6 +423,18 @@ def add(name, unit, metric, better, nd, extra=None):
           "runs": {c: runs.get((c, metric), []) for c in cfgs}}
     if stalled:
         it["stalled"] = stalled
+    # The configurations take turns within each round, so a round's
+    # figures were measured minutes apart at most: the ratio per round,
+    # and its median, a second view of the ratio that slow spells of the
+    # machine disturb less than one of medians taken apart.
+    for c in ("ovs", "ovs_txoff"):
+        a, b = by_round.get(("nicflow", metric), {}), by_round.get((c, metric), {})
+        per = [ratio(a[r], b[r]) if hi else ratio(b[r], a[r])
+               for r in sorted(set(a) & set(b))
+               if a[r] is not None and b[r]]
+        if per:
+            it["paired_ratio_vs_" + c] = {"median": statistics.median(per),
+                                          "rounds": per}
     if extra:
         it.update(extra)
     items.append(it)
@@ -387,6 +454,12 @@ def add(name, unit, metric, better, nd, extra=None):
                                fmt(base, nd), fmt(rv3),
                                "%s (nicflow with rx-ring=v3; 2nd column: "
                                "ovs tx off)" % better]))
+    p = it.get("paired_ratio_vs_ovs_txoff")
+    if p:
+        rows.append("\t".join([name + "_paired_vs_ovs_txoff", "x",
+                               fmt(p["median"]), "-", "-",
+                               "%s (median of the per-round ratios to ovs "
+                               "tx off: %s)" % (better, " ".join(fmt(x) for x in p["rounds"]))]))
     for c, label in (("ovs_txoff", "ovs tx off"), ("bridge", "Linux bridge")):
         if it[c] is not None:
             rows.append("\t".join([name + "_vs_" + c, unit,
