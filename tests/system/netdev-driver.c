@@ -181,7 +181,8 @@ main(int argc, char *argv[])
            coverage_get("afpacket_rx_gso"),
            coverage_get("afpacket_rx_csum_partial"),
            coverage_get("afpacket_rx_block"),
-           coverage_get("afpacket_ring_switch"), coverage_get("afxdp_tx_kick"));
+           coverage_get("afpacket_ring_switch"),
+           coverage_get("afxdp_tx_kick"));
     for (size_t i = 0; i < n_ports; i++) {
         print_stats(ports[i], max_frame[i]);
         netdev_close(ports[i]);
