@@ -48,6 +48,14 @@ int netdev_afpacket_fanout_arg(bool create, uint16_t id);
  * last switch, at STEER_MSEC, is at least SETTLE_MS old at NOW_MSEC; -1,
  * the epoll descriptor that covers both, before that, while frames may
  * still arrive in the ring the port switched away from. */
+/* The socket an auto port should receive on (0 for v2, 1 for v3), now on
+ * ACTIVE, having received PKTS packets in the ELAPSED_MS since its window
+ * began: v2 at once if QUIET_BLOCK (the v3 ring's timer handed over a
+ * nearly empty block); otherwise, once the window is complete, v3 above
+ * the high rate or v2 below the low one; else ACTIVE. */
+unsigned int netdev_afpacket_auto_want(unsigned int active, bool quiet_block,
+                                       long long elapsed_ms, uint64_t pkts);
+
 int netdev_afpacket_wait_sock(unsigned int active, long long steer_msec,
                               long long now_msec, long long settle_ms);
 

@@ -176,6 +176,15 @@ enum afpacket_ring {
 #define AUTO_LOW_PPS 5000
 #define AUTO_WINDOW_MS 100
 
+/* auto: AUTO_QUIET_BLOCKS v3 blocks in a row that the timer retired
+ * (RING_BLOCK_TIMEOUT_MS) with at most AUTO_QUIET_BLOCK_PKTS packets each
+ * mean the traffic has stopped: the port moves back to v2 at once instead
+ * of at the end of the window, so the packets after a burst do not each
+ * wait for the block timer (measured: 8 to 15 ms on each of the first
+ * pings after a flood, the timer being a jiffy or two). */
+#define AUTO_QUIET_BLOCK_PKTS 2
+#define AUTO_QUIET_BLOCKS 2
+
 /* auto: how long after a switch the datapath still waits on both sockets
  * (through EPFD) rather than on the active one alone.  Frames the kernel
  * was putting in the old ring while the switch happened, and a v3 block
@@ -199,6 +208,7 @@ struct afpacket_sock {
     unsigned int block;
     struct tpacket3_hdr *next_pkt;
     uint32_t pkts_left;
+    unsigned int quiet_blocks; /* Nearly empty timed-out blocks in a row. */
 };
 
 struct netdev_afpacket {
@@ -231,6 +241,7 @@ struct netdev_afpacket {
      * monotonic ms), and the packets counted since RATE_START. */
     unsigned int active;
     long long steer_msec;
+    bool quiet_block; /* The v3 ring handed over a nearly empty block. */
     long long rate_start;
     uint64_t rate_pkts;
 };
@@ -820,6 +831,18 @@ afpacket_recv_v3(struct netdev_afpacket *dev, struct afpacket_sock *s,
                 (struct tpacket3_hdr *) ((uint8_t *) bd
                                          + bd->hdr.bh1.offset_to_first_pkt);
             s->pkts_left = bd->hdr.bh1.num_pkts;
+            /* Blocks the timer handed over nearly empty, twice in a row:
+             * the traffic that moved an auto port to this ring has
+             * stopped (one such block may be a sender that paused for a
+             * few milliseconds under load). */
+            if ((status & TP_STATUS_BLK_TMO)
+                && s->pkts_left <= AUTO_QUIET_BLOCK_PKTS) {
+                if (++s->quiet_blocks >= AUTO_QUIET_BLOCKS) {
+                    dev->quiet_block = true;
+                }
+            } else {
+                s->quiet_blocks = 0;
+            }
         }
         if (!s->pkts_left) {
             /* Done with this block: give it back and go on. */
@@ -950,9 +973,28 @@ afpacket_recv_v2(struct netdev_afpacket *dev, struct afpacket_sock *s,
     return 0;
 }
 
-/* auto: counts N more packets and, at the end of each window, moves the
- * port to the v3 socket above AUTO_HIGH_PPS or back to v2 below
- * AUTO_LOW_PPS. */
+unsigned int
+netdev_afpacket_auto_want(unsigned int active, bool quiet_block,
+                          long long elapsed_ms, uint64_t pkts)
+{
+    if (active == 1 && quiet_block) {
+        return 0;
+    }
+    if (elapsed_ms < AUTO_WINDOW_MS) {
+        return active;
+    }
+    uint64_t pps = pkts * 1000 / (uint64_t) elapsed_ms;
+    if (active == 0 && pps > AUTO_HIGH_PPS) {
+        return 1;
+    } else if (active == 1 && pps < AUTO_LOW_PPS) {
+        return 0;
+    }
+    return active;
+}
+
+/* auto: counts N more packets and moves the port to the socket
+ * netdev_afpacket_auto_want() names; a new window starts at each switch
+ * and at the end of each window. */
 static void
 afpacket_auto_steer(struct netdev_afpacket *dev, size_t n)
 {
@@ -960,16 +1002,14 @@ afpacket_auto_steer(struct netdev_afpacket *dev, size_t n)
     long long elapsed = now - dev->rate_start;
 
     dev->rate_pkts += n;
-    if (elapsed < AUTO_WINDOW_MS) {
+    unsigned int want = netdev_afpacket_auto_want(
+        dev->active, dev->quiet_block, elapsed, dev->rate_pkts);
+    dev->quiet_block = false;
+    if (want == dev->active && elapsed < AUTO_WINDOW_MS) {
         return;
     }
-    uint64_t pps = dev->rate_pkts * 1000 / (uint64_t) elapsed;
-    unsigned int want = dev->active;
-    if (dev->active == 0 && pps > AUTO_HIGH_PPS) {
-        want = 1;
-    } else if (dev->active == 1 && pps < AUTO_LOW_PPS) {
-        want = 0;
-    }
+    uint64_t pps = elapsed > 0 ? dev->rate_pkts * 1000 / (uint64_t) elapsed
+                               : dev->rate_pkts;
     if (want != dev->active) {
         int error = afpacket_steer(dev, want);
         if (error) {

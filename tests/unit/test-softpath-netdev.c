@@ -514,6 +514,33 @@ test_afpacket_wait_sock(void **state)
     assert_int_equal(netdev_afpacket_wait_sock(0, 0, 20, 20), 0);
 }
 
+/* When an auto port moves between its rings. */
+static void
+test_afpacket_auto_want(void **state)
+{
+    (void) state;
+
+    /* Within a window nothing moves... */
+    assert_int_equal(netdev_afpacket_auto_want(0, false, 50, 100000), 0);
+    assert_int_equal(netdev_afpacket_auto_want(1, false, 50, 0), 1);
+    /* ...except a v3 port whose ring handed over a nearly empty block:
+     * back to v2 at once, so the packets after a burst do not each wait
+     * for the block timer.  (On v2 the flag means nothing.) */
+    assert_int_equal(netdev_afpacket_auto_want(1, true, 1, 0), 0);
+    assert_int_equal(netdev_afpacket_auto_want(0, true, 1, 0), 0);
+    /* At the end of a window: up above 30,000 packets/s, down below
+     * 5,000, and in between each ring keeps its port. */
+    assert_int_equal(netdev_afpacket_auto_want(0, false, 100, 3001), 1);
+    assert_int_equal(netdev_afpacket_auto_want(0, false, 100, 3000), 0);
+    assert_int_equal(netdev_afpacket_auto_want(1, false, 100, 499), 0);
+    assert_int_equal(netdev_afpacket_auto_want(1, false, 100, 500), 1);
+    assert_int_equal(netdev_afpacket_auto_want(0, false, 200, 2000), 0);
+    assert_int_equal(netdev_afpacket_auto_want(1, false, 200, 2000), 1);
+    /* A long quiet gap ends the window with the burst's tail counted
+     * over all of it: 10,000 packets in 5 s is 2,000/s, down. */
+    assert_int_equal(netdev_afpacket_auto_want(1, false, 5000, 10000), 0);
+}
+
 static void
 test_afpacket_rxtc_name(void **state)
 {
@@ -836,6 +863,7 @@ main(void)
         cmocka_unit_test(test_afpacket_options),
         cmocka_unit_test(test_afpacket_fanout_arg),
         cmocka_unit_test(test_afpacket_wait_sock),
+        cmocka_unit_test(test_afpacket_auto_want),
         cmocka_unit_test(test_afpacket_rxtc_name),
         cmocka_unit_test(test_afpacket_rxtc_msg_create),
         cmocka_unit_test(test_afpacket_rxtc_parse_ack),
