@@ -164,6 +164,12 @@ nf_time_msec(void)
 }
 
 long long
+nf_time_msec_coarse(void)
+{
+    return clock_msec(CLOCK_MONOTONIC_COARSE);
+}
+
+long long
 nf_time_usec(void)
 {
     struct timespec ts;

@@ -190,7 +190,7 @@ enum afpacket_ring {
  * was putting in the old ring while the switch happened, and a v3 block
  * the old socket's timer has yet to retire (RING_BLOCK_TIMEOUT_MS), wake
  * the datapath within it; after it nothing more arrives there. */
-#define AUTO_SETTLE_MS 20
+#define AUTO_SETTLE_MS 50
 
 /* One AF_PACKET socket with its ring. */
 struct afpacket_sock {
@@ -237,8 +237,11 @@ struct netdev_afpacket {
     size_t n_socks;
     int epfd;
 
-    /* auto: the socket the fanout program now names (since STEER_MSEC,
-     * monotonic ms), and the packets counted since RATE_START. */
+    /* auto: the socket the fanout program now names (since STEER_MSEC),
+     * and the packets counted since RATE_START.  Both times are
+     * nf_time_msec_coarse(): the auto port reads the clock on every
+     * receive call, which the datapath makes in a loop while it busy
+     * polls, and a tick's resolution is plenty for its 100 ms window. */
     unsigned int active;
     long long steer_msec;
     bool quiet_block; /* The v3 ring handed over a nearly empty block. */
@@ -518,7 +521,7 @@ afpacket_steer(struct netdev_afpacket *dev, unsigned int idx)
         return errno;
     }
     dev->active = idx;
-    dev->steer_msec = nf_time_msec();
+    dev->steer_msec = nf_time_msec_coarse();
     return 0;
 }
 
@@ -580,7 +583,7 @@ afpacket_open__(struct netdev_afpacket *dev, const char **what)
     dev->tx_fd = -1;
     dev->n_socks = 0;
     dev->active = 0;
-    dev->rate_start = nf_time_msec();
+    dev->rate_start = nf_time_msec_coarse();
     dev->rate_pkts = 0;
     error = afpacket_tx_open(dev, what);
     if (error) {
@@ -998,7 +1001,7 @@ netdev_afpacket_auto_want(unsigned int active, bool quiet_block,
 static void
 afpacket_auto_steer(struct netdev_afpacket *dev, size_t n)
 {
-    long long now = nf_time_msec();
+    long long now = nf_time_msec_coarse();
     long long elapsed = now - dev->rate_start;
 
     dev->rate_pkts += n;
@@ -1446,7 +1449,7 @@ afpacket_get_fd(const struct netdev *netdev)
         return dev->socks[0].fd;
     }
     int i = netdev_afpacket_wait_sock(dev->active, dev->steer_msec,
-                                      nf_time_msec(), AUTO_SETTLE_MS);
+                                      nf_time_msec_coarse(), AUTO_SETTLE_MS);
     return i < 0 ? dev->epfd : dev->socks[i].fd;
 }
 

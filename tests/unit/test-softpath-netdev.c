@@ -505,13 +505,13 @@ test_afpacket_wait_sock(void **state)
     (void) state;
 
     /* Just switched, and up to the end of the settling time: both. */
-    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1000, 20), -1);
-    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 1019, 20), -1);
+    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1000, 50), -1);
+    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 1049, 50), -1);
     /* Settled: the socket the fanout program names. */
-    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1020, 20), 1);
-    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 5000, 20), 0);
+    assert_int_equal(netdev_afpacket_wait_sock(1, 1000, 1050, 50), 1);
+    assert_int_equal(netdev_afpacket_wait_sock(0, 1000, 5000, 50), 0);
     /* A port opened at time 0 of the monotonic clock, never switched. */
-    assert_int_equal(netdev_afpacket_wait_sock(0, 0, 20, 20), 0);
+    assert_int_equal(netdev_afpacket_wait_sock(0, 0, 50, 50), 0);
 }
 
 /* When an auto port moves between its rings. */
