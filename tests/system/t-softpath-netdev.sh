@@ -96,14 +96,20 @@ ping_once() {
 check "each frame crosses the wire once (no duplicate replies)" \
     ping_once "$nsa" 10.99.0.2
 
-# iperf3: server in b (one test, then it exits), client in a.
-ip netns exec "$nsb" iperf3 -s -1 -B 10.99.0.2 >"$NF_TMP/iperf-s.out" 2>&1 &
-srv=$!
-on_exit "kill -9 $srv 2>/dev/null"
-for i in $(seq 30); do
-    ip netns exec "$nsb" ss -ltn 2>/dev/null | grep -q ':5201 ' && break
-    sleep 0.1
-done
+# iperf_server PORT OUT: an iperf3 server in b for one test (then it
+# exits), output to OUT, listening (its control connection is TCP, for
+# UDP tests too) before this returns, or after 3 s at most.
+iperf_server() {
+    ip netns exec "$nsb" iperf3 -s -1 -p "$1" -B 10.99.0.2 >"$2" 2>&1 &
+    on_exit "kill -9 $! 2>/dev/null"
+    for i in $(seq 30); do
+        ip netns exec "$nsb" ss -ltn 2>/dev/null | grep -q ":$1 " && break
+        sleep 0.1
+    done
+}
+
+# iperf3: server in b, client in a.
+iperf_server 5201 "$NF_TMP/iperf-s.out"
 if timeout 20 ip netns exec "$nsa" iperf3 -c 10.99.0.2 -t 3 -f m \
         >"$NF_TMP/iperf.out" 2>&1; then
     rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /bits\/sec/) print $i, $(i + 1) }' "$NF_TMP/iperf.out")
@@ -119,15 +125,9 @@ fi
 # of a port receives only while the fanout program names it, and the
 # driver sleeps on both only around a switch: the pings that follow, across
 # the switch back, are each answered, and once.
-ip netns exec "$nsb" iperf3 -s -1 -p 5202 -B 10.99.0.2 >"$NF_TMP/iperf-u.out" 2>&1 &
-usrv=$!
-on_exit "kill -9 $usrv 2>/dev/null"
-for i in $(seq 30); do
-    ip netns exec "$nsb" ss -lun 2>/dev/null | grep -q ':5202 ' && break
-    sleep 0.1
-done
-timeout 20 ip netns exec "$nsa" iperf3 -c 10.99.0.2 -p 5202 -u -b 0 -l 22 -t 1 \
-    >>"$NF_TMP/iperf-u.out" 2>&1
+iperf_server 5202 "$NF_TMP/iperf-u.out"
+check "a one-second flood of 64-byte UDP frames crosses the wire" \
+    timeout 20 ip netns exec "$nsa" iperf3 -c 10.99.0.2 -p 5202 -u -b 0 -l 22 -t 1
 check "after a flood, each ping crosses the wire once" ping_once "$nsa" 10.99.0.2
 
 if [ $have_ethtool = 1 ]; then
