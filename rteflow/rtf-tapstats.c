@@ -143,11 +143,20 @@ rtf_tapstats_parse(const uint8_t *buf, size_t len, uint32_t seq,
             /* The priority's own entry (a chain or template), no filter. */
             continue;
         }
-        const struct nlattr *a;
         bool flower = false;
         const struct nlattr *options = NULL;
-        mnl_attr_for_each(a, nlh, sizeof tcm)
-        {
+        /* Not mnl_attr_for_each(): it ends the walk at the message's
+         * length rounded up to 4, which for the last message of a buffer
+         * with an unaligned nlmsg_len lies past the buffer (found by
+         * fuzz-rtf-tapstats).  This walk stops at nlmsg_len itself. */
+        for (size_t aofs = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof tcm);
+             aofs + sizeof(struct nlattr) <= mlen;) {
+            const struct nlattr *a =
+                (const struct nlattr *) ((const uint8_t *) nlh + aofs);
+            if (a->nla_len < sizeof *a || a->nla_len > mlen - aofs) {
+                break;
+            }
+            aofs += NLA_ALIGN(a->nla_len);
             if (mnl_attr_get_type(a) == TCA_KIND) {
                 const char *k = mnl_attr_get_payload(a);
                 uint16_t klen = mnl_attr_get_payload_len(a);
