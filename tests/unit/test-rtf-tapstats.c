@@ -9,45 +9,6 @@
 #include <stdio.h>
 
 #ifndef HAVE_DPDK
-/* The last message of a datagram may end unaligned, and its attributes
- * must end with it: a TCA_KIND that claims the bytes after the message
- * (here "r\0", planted right behind it, where the old walk, which went
- * on to the next multiple of 4, read them) is no attribute at all. */
-static void
-test_unaligned_end(void **state)
-{
-    (void) state;
-    uint8_t *b = (uint8_t *) buf;
-    struct nlmsghdr *nlh = (struct nlmsghdr *) b;
-    const size_t tcm_end = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct tcmsg));
-    struct rtf_tc_count c = { 0, 0 };
-    bool found = false;
-
-    memset(buf, 0, sizeof buf);
-    nlh->nlmsg_type = RTM_NEWTFILTER;
-    nlh->nlmsg_seq = 1;
-    ((struct tcmsg *) (b + NLMSG_HDRLEN))->tcm_handle = 0x77;
-    struct nlattr *kind = (struct nlattr *) (b + tcm_end);
-    kind->nla_type = TCA_KIND;
-    kind->nla_len = sizeof *kind + 7; /* "flower\0" */
-    memcpy(kind + 1, "flower", 7);
-    /* The message ends 2 bytes before its attribute does. */
-    nlh->nlmsg_len = (uint32_t) (tcm_end + kind->nla_len - 2);
-    assert_int_equal(nlh->nlmsg_len % 4, 1);
-
-    struct find aux = { .handle = 0x77, .found = &found, .c = &c };
-    assert_int_equal(rtf_tapstats_parse(b, nlh->nlmsg_len, 1, find_cb, &aux),
-                     0);
-    assert_int_equal(aux.n_filters, 0);
-    assert_false(found);
-
-    /* The same attribute whole is a flower filter (without counters). */
-    nlh->nlmsg_len = (uint32_t) (tcm_end + kind->nla_len);
-    assert_int_equal(rtf_tapstats_parse(b, nlh->nlmsg_len, 1, find_cb, &aux),
-                     0);
-    assert_int_equal(aux.n_filters, 1);
-}
-
 int
 main(void)
 {
