@@ -25,6 +25,7 @@ enum afpacket_mode {
 struct netdev_afpacket_options {
     enum afpacket_mode mode; /* rx-ring (default auto). */
     bool rx_after_tc;        /* rx-after-tc (default false). */
+    bool tx_coalesce;        /* tx-coalesce (default true). */
 };
 
 /* Parses OPTIONS, the canonical "key=value,..." set that netdev.c hands to

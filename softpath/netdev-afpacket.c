@@ -51,6 +51,11 @@
  * skb is orphaned (a veth peer's IP layer does that on receipt) while the
  * data may still sit in the receiver's socket queue as page fragments of
  * the ring, so a reused slot could change a queued packet; it is not used.
+ * With options:tx-coalesce (on by default), runs of consecutive segments
+ * of one TCP connection within a batch leave as one GSO super-frame
+ * (netdev-gro.c): the headers rebuilt in a small buffer, the segments'
+ * payloads gathered in place by the message's iovecs.  What a tunnel's
+ * receiving end hands a veth is then one frame per run, not per segment.
  *
  * The socket is promiscuous (PACKET_ADD_MEMBERSHIP) and ignores packets the
  * host itself sends on the device (PACKET_IGNORE_OUTGOING where the kernel
@@ -223,6 +228,9 @@ struct netdev_afpacket {
     bool rx_after_tc;
     int rx_ifindex;
     int tx_fd;
+    /* tx-coalesce: runs of TCP segments leave as GSO super-frames
+     * (netdev-gro.c). */
+    bool tx_coalesce;
 
     /* The port's input is handed over (netdev-handover.c): every receive
      * socket carries a filter that takes nothing. */
@@ -679,6 +687,7 @@ afpacket_construct(const char *name, struct netdev **netdevp)
     dev->ifindex = (int) ifindex;
     dev->rx_ifindex = dev->ifindex;
     dev->mode = AFPACKET_MODE_AUTO;
+    dev->tx_coalesce = true;
     dev->epfd = -1;
     dev->tx_fd = -1;
     /* The name is set by the caller after construct; the messages below
@@ -1060,47 +1069,83 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
               bool may_steal NF_UNUSED)
 {
     struct netdev_afpacket *dev = netdev_afpacket_cast(netdev);
+    struct netdev_gro_run runs[NETDEV_MAX_BURST];
     struct virtio_net_hdr vnet[NETDEV_MAX_BURST];
-    struct iovec iov[NETDEV_MAX_BURST][2];
+    /* A single packet takes at most two pieces, a run of K segments K + 1,
+     * so a batch never needs more than two per packet. */
+    struct iovec iov[2 * NETDEV_MAX_BURST];
     struct mmsghdr msgs[NETDEV_MAX_BURST];
     int error = 0;
 
     for (size_t base = 0; base < n; base += NETDEV_MAX_BURST) {
         size_t batch = NF_MIN(n - base, NETDEV_MAX_BURST);
+        size_t n_runs, n_iov = 0;
 
-        memset(msgs, 0, batch * sizeof msgs[0]);
-        for (size_t i = 0; i < batch; i++) {
-            struct pkt *p = pkts[base + i];
+        if (dev->tx_coalesce && batch > 1) {
+            n_runs = netdev_gro_plan(pkts + base, batch, runs);
+        } else {
+            for (size_t i = 0; i < batch; i++) {
+                runs[i].first = i;
+                runs[i].n = 1;
+            }
+            n_runs = batch;
+        }
+        memset(msgs, 0, n_runs * sizeof msgs[0]);
+        for (size_t r = 0; r < n_runs; r++) {
+            const struct netdev_gro_run *run = &runs[r];
+            struct pkt *p = pkts[base + run->first];
+            struct iovec *v = &iov[n_iov];
 
-            netdev_pkt_get_vnet_hdr(p, &vnet[i]);
-            msgs[i].msg_hdr.msg_iov = iov[i];
-            if (pkt_headroom(p) >= NETDEV_PKT_META_SIZE + sizeof vnet[i]) {
+            msgs[r].msg_hdr.msg_iov = v;
+            if (run->n > 1) {
+                /* The merged headers, then every segment's payload, in
+                 * place: the kernel gathers them into one frame. */
+                v[0] = (struct iovec){ (void *) run->hdr, run->hdr_len };
+                for (size_t k = 0; k < run->n; k++) {
+                    struct pkt *s = pkts[base + run->first + k];
+                    v[1 + k] = (struct iovec){ s->data + run->payload_ofs,
+                                               s->size - run->payload_ofs };
+                }
+                msgs[r].msg_hdr.msg_iovlen = 1 + run->n;
+                n_iov += 1 + run->n;
+                continue;
+            }
+            netdev_pkt_get_vnet_hdr(p, &vnet[r]);
+            if (pkt_headroom(p) >= NETDEV_PKT_META_SIZE + sizeof vnet[r]) {
                 /* The header goes in the headroom right in front of the
                  * frame (above the metadata it was read from), so the
                  * kernel imports and copies one segment instead of two. */
-                uint8_t *hdr = p->data - sizeof vnet[i];
+                uint8_t *hdr = p->data - sizeof vnet[r];
 
-                memcpy(hdr, &vnet[i], sizeof vnet[i]);
-                iov[i][0] = (struct iovec){ hdr, sizeof vnet[i] + p->size };
-                msgs[i].msg_hdr.msg_iovlen = 1;
+                memcpy(hdr, &vnet[r], sizeof vnet[r]);
+                v[0] = (struct iovec){ hdr, sizeof vnet[r] + p->size };
+                msgs[r].msg_hdr.msg_iovlen = 1;
+                n_iov += 1;
             } else {
-                iov[i][0] = (struct iovec){ &vnet[i], sizeof vnet[i] };
-                iov[i][1] = (struct iovec){ p->data, p->size };
-                msgs[i].msg_hdr.msg_iovlen = 2;
+                v[0] = (struct iovec){ &vnet[r], sizeof vnet[r] };
+                v[1] = (struct iovec){ p->data, p->size };
+                msgs[r].msg_hdr.msg_iovlen = 2;
+                n_iov += 2;
             }
         }
 
-        size_t i = 0;
-        while (i < batch) {
+        size_t r = 0;
+        while (r < n_runs) {
             int sent =
                 sendmmsg(dev->tx_fd >= 0 ? dev->tx_fd : dev->socks[0].fd,
-                         &msgs[i], (unsigned int) (batch - i), MSG_DONTWAIT);
+                         &msgs[r], (unsigned int) (n_runs - r), MSG_DONTWAIT);
             if (sent > 0) {
+                /* Counted as the packets the datapath handed over, one
+                 * per segment of a merged run. */
                 for (int k = 0; k < sent; k++) {
-                    netdev->stats.tx_packets++;
-                    netdev->stats.tx_bytes += pkts[base + i + k]->size;
+                    const struct netdev_gro_run *run = &runs[r + k];
+                    for (size_t j = 0; j < run->n; j++) {
+                        netdev->stats.tx_packets++;
+                        netdev->stats.tx_bytes +=
+                            pkts[base + run->first + j]->size;
+                    }
                 }
-                i += (size_t) sent;
+                r += (size_t) sent;
                 continue;
             }
 
@@ -1108,130 +1153,26 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
             if (err == EINTR) {
                 continue;
             }
-            /* The packet at I cannot go: count it and go on with the rest,
+            /* The frame at R cannot go: count it and go on with the rest,
              * since a later one (shorter, say) may still fit. */
             COVERAGE_INC(afpacket_tx_drop);
             if (err == EAGAIN || err == ENOBUFS) {
-                netdev->stats.tx_dropped++;
+                netdev->stats.tx_dropped += runs[r].n;
             } else {
-                netdev->stats.tx_errors++;
+                netdev->stats.tx_errors += runs[r].n;
             }
             if (!error) {
                 error = err;
-                VLOG_WARN_RL(&rl,
-                             "port %s: dropped a %zu-byte packet on "
-                             "send: %s",
-                             netdev->name, pkts[base + i]->size,
+                VLOG_WARN_RL(&rl, "port %s: dropped %s on send: %s",
+                             netdev->name,
+                             runs[r].n > 1 ? "a run of merged TCP segments"
+                                           : "a packet",
                              nf_strerror(err));
             }
-            i++;
+            r++;
         }
     }
     return error;
-}
-
-/* The port options, as a table: each key, the words it takes and what
- * each sets.  An empty value is the default (the first word). */
-struct afpacket_word {
-    const char *word;
-    int value;
-};
-
-static void
-afpacket_set_rx_ring(struct netdev_afpacket_options *opts, int value)
-{
-    opts->mode = (enum afpacket_mode) value;
-}
-
-static void
-afpacket_set_rx_after_tc(struct netdev_afpacket_options *opts, int value)
-{
-    opts->rx_after_tc = value;
-}
-
-static const struct afpacket_word afpacket_ring_words[] = {
-    { "auto", AFPACKET_MODE_AUTO },
-    { "v2", AFPACKET_MODE_V2 },
-    { "v3", AFPACKET_MODE_V3 },
-    { NULL, 0 },
-};
-
-static const struct afpacket_word afpacket_bool_words[] = {
-    { "false", 0 },
-    { "true", 1 },
-    { NULL, 0 },
-};
-
-static const struct afpacket_option {
-    const char *key;
-    const struct afpacket_word *words;
-    const char *expected; /* For the message about a bad value. */
-    void (*set)(struct netdev_afpacket_options *, int value);
-} afpacket_options[] = {
-    { "rx-ring", afpacket_ring_words, "auto, v2 or v3", afpacket_set_rx_ring },
-    { "rx-after-tc", afpacket_bool_words, "true or false",
-      afpacket_set_rx_after_tc },
-};
-
-int
-netdev_afpacket_parse_options(const char *name, const char *options,
-                              struct netdev_afpacket_options *optsp,
-                              char **errp)
-{
-    struct netdev_afpacket_options opts = {
-        .mode = AFPACKET_MODE_AUTO,
-        .rx_after_tc = false,
-    };
-    char *copy = xstrdup(options), *save = NULL, *msg = NULL;
-
-    for (char *item = strtok_r(copy, ",", &save); item && !msg;
-         item = strtok_r(NULL, ",", &save)) {
-        char *value = strchr(item, '=');
-        const struct afpacket_option *opt = NULL;
-
-        if (!value) {
-            msg = xasprintf("%s: \"%s\": a port option is key=value", name,
-                            item);
-            break;
-        }
-        *value++ = '\0';
-        for (size_t i = 0; i < ARRAY_SIZE(afpacket_options); i++) {
-            if (!strcmp(item, afpacket_options[i].key)) {
-                opt = &afpacket_options[i];
-            }
-        }
-        if (!opt) {
-            msg = xasprintf("%s: unknown option \"%s\" (an afpacket port "
-                            "takes rx-ring and rx-after-tc)",
-                            name, item);
-            break;
-        }
-
-        const struct afpacket_word *w = opt->words;
-        if (*value) {
-            while (w->word && strcmp(w->word, value)) {
-                w++;
-            }
-        }
-        if (!w->word) {
-            msg = xasprintf("%s: %s=%s: expected %s", name, opt->key, value,
-                            opt->expected);
-            break;
-        }
-        opt->set(&opts, w->value);
-    }
-    free(copy);
-
-    if (msg) {
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
-        return EINVAL;
-    }
-    *optsp = opts;
-    return 0;
 }
 
 /* Moves DEV to OPTS.  The macvlan that rx-after-tc needs is created before
@@ -1255,6 +1196,8 @@ afpacket_reconfigure(struct netdev_afpacket *dev,
     const char *what;
     int error;
 
+    /* Only a send-time choice: no socket changes for it. */
+    dev->tx_coalesce = opts->tx_coalesce;
     if (opts->mode == old_mode && opts->rx_after_tc == old_rxtc) {
         return 0;
     }

@@ -224,6 +224,44 @@ bool netdev_gso_finish_csum(struct pkt *p, const struct virtio_net_hdr *vh);
 size_t netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
                           struct pkt ***segsp);
 
+/* Coalescing on send (netdev-gro.c), for ports that take virtio net
+ * headers: runs of consecutive segments of one TCP/IPv4 connection in a
+ * batch leave as one GSO super-frame, as a NIC's GRO would have merged
+ * them, so that a veth's receiving stack makes one pass instead of one per
+ * segment.  The kernel cuts the super-frame back into the same segments
+ * wherever it has to.
+ *
+ * A run of a batch: the packets FIRST..FIRST+N-1.  N 1: one packet, to be
+ * sent as it is.  N > 1: merged; the frame to send is HDR (HDR_LEN bytes:
+ * the struct virtio_net_hdr, then the first segment's Ethernet, IP and TCP
+ * headers with the merged lengths and flags) followed by the bytes from
+ * PAYLOAD_OFS to the end of each of the N packets, in order. */
+#define NETDEV_GRO_HDR_MAX (sizeof(struct virtio_net_hdr) + 14 + 20 + 60)
+struct netdev_gro_run {
+    size_t first;
+    size_t n;
+    size_t hdr_len;
+    size_t payload_ofs;
+    uint8_t hdr[NETDEV_GRO_HDR_MAX];
+};
+
+/* Splits PKTS[0..N) into runs, in order, into RUNS (room for N), and
+ * returns how many.  A segment joins the run before it only when it is
+ * TCP/IPv4 without IP options, DF set, ACK (PSH only on the last of the
+ * run), no GSO of its own, its checksum verified here or vouched for by
+ * its virtio header, and it follows on from the run: same addresses,
+ * ports, TOS, TTL, ack, window and options, the next sequence number, and
+ * every segment but the last as long as the first.  PKTS are not
+ * changed. */
+size_t netdev_gro_plan(struct pkt *const *pkts, size_t n,
+                       struct netdev_gro_run *runs);
+
+/* Returns RUN (of PKTS, as netdev_gro_plan() made it) as one new packet
+ * with its virtio net header set: what a port sends for it.  For tests
+ * and for ports that cannot send the pieces with one gathering write. */
+struct pkt *netdev_gro_assemble(const struct netdev_gro_run *run,
+                                struct pkt *const *pkts);
+
 /* Tunnel vports (netdev-vport.c): types "vxlan", "geneve" and "gre",
  * virtual ports without a device that stand for a tunnel in the datapath
  * (the tnl_push and tnl_pop actions do the work).  Option "dst_port=N"

@@ -55,7 +55,7 @@ check_error "set-if cannot change the type" \
 check_error "set-if cannot change the port number" \
     "d0: can't change port number from 2 to 3" "$D" set-if dp0 d0,port_no=3
 check_error "an afpacket port names the options it takes" \
-    'wa: unknown option "mtu" \(an afpacket port takes rx-ring and rx-after-tc\)' \
+    'wa: unknown option "mtu" \(an afpacket port takes rx-ring, rx-after-tc and tx-coalesce\)' \
     "$D" set-if dp0 wa,mtu=1400
 check_error "nor does the datapath's internal port" \
     "dp0: arguments provided to device that is not configurable" \
@@ -69,7 +69,7 @@ check_error "set-if on a port that is not there" \
 check_output "none of them changed anything" \
     '^  port 2: d0 \(dummy: ifindex=11\)$' "$D" show dp0
 check_error "add-if refuses options the type does not take" \
-    'wb: unknown option "foo" \(an afpacket port takes rx-ring and rx-after-tc\)' \
+    'wb: unknown option "foo" \(an afpacket port takes rx-ring, rx-after-tc and tx-coalesce\)' \
     "$D" add-if dp0 wb,foo=1
 check_fails "... and the port is not added" bash -c "'$D' show dp0 | grep -q wb"
 

@@ -149,6 +149,42 @@ coverage() {
         | awk -v n="$2" '$1 == n {v = $NF} END {print v + 0}'
 }
 
+# tcp_sha: 8 MB of random bytes over TCP from vmA to vmB (10.10.0.2:5301);
+# true if vmB received them all, unchanged (SHA-256 on both sides).
+tcp_sha() {
+    local blob=$NF_TMP/blob sp got want n
+    [ -f "$blob" ] || head -c 8388608 /dev/urandom > "$blob"
+    ip netns exec "$(ns vmB)" timeout 30 /usr/bin/python3 -c '
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.10.0.2", 5301))
+s.listen(1)
+s.settimeout(25)
+c, _ = s.accept()
+h = hashlib.sha256()
+while True:
+    b = c.recv(1 << 20)
+    if not b:
+        break
+    h.update(b)
+print(h.hexdigest())' > "$NF_TMP/sha.out" 2>&1 &
+    sp=$!
+    for n in $(seq 30); do
+        ip netns exec "$(ns vmB)" ss -Hltn 'sport = :5301' | grep -q . && break
+        sleep 0.1
+    done
+    ip netns exec "$(ns vmA)" timeout 25 /usr/bin/python3 -c '
+import socket, sys
+c = socket.create_connection(("10.10.0.2", 5301), timeout=20)
+c.sendall(open(sys.argv[1], "rb").read())
+c.close()' "$blob" || { kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null; return 1; }
+    wait "$sp"
+    got=$(cat "$NF_TMP/sha.out")
+    want=$(sha256sum "$blob" | cut -d" " -f1)
+    [ "$got" = "$want" ] || { echo "got $got, want $want" >&2; return 1; }
+}
+
 # The injector: frames as hostB's side of the underlay would carry them,
 # sent out of hB-eth0 to hostA's br-phy.  Inner frames go to vmA
 # (10.10.0.1, its MAC) as UDP to port 7000 + N: 7000 the well-formed one
@@ -363,6 +399,37 @@ except Exception:
         fi
     else
         fail "$t: iperf3 TCP vmA -> vmB, 3 s (no path: the ping failed)"
+    fi
+
+    # The TCP stream again, its bytes checked end to end; on a nicflow
+    # hostB, the segments its tnl_pop delivers leave for vmB merged into
+    # GSO super-frames (netdev-gro.c), and not with tx-coalesce=false.
+    if [ "$path" = 1 ]; then
+        c=$(coverage B netdev_gro_segments)
+        check "$t: 8 MB over TCP vmA -> vmB arrive unchanged" tcp_sha
+        if [ "$KIND_B" = nicflow ]; then
+            v=$(coverage B netdev_gro_segments)
+            if [ "$v" -gt "$c" ]; then
+                ok "$t: hostB merged the stream's segments for vmB (netdev_gro_segments $c -> $v)"
+            else
+                fail "$t: hostB merged the stream's segments for vmB (netdev_gro_segments $c -> $v)"
+            fi
+            if [ "$t" = vxlan ]; then
+                check "$t: hostB: dpctl/set-if vm1-p,tx-coalesce=false" \
+                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=false
+                sleep 0.5
+                c=$(coverage B netdev_gro_segments)
+                check "$t: 8 MB over TCP vmA -> vmB arrive unchanged, tx-coalesce=false" tcp_sha
+                v=$(coverage B netdev_gro_segments)
+                if [ "$v" = "$c" ]; then
+                    ok "$t: with tx-coalesce=false nothing is merged ($v)"
+                else
+                    fail "$t: with tx-coalesce=false nothing is merged ($c -> $v)"
+                fi
+                check "$t: hostB: dpctl/set-if vm1-p,tx-coalesce=true" \
+                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=true
+            fi
+        fi
     fi
 
     # Bad input from the underlay.

@@ -1,7 +1,9 @@
 /* Tests of the software offloads of softpath/netdev-gso.c:
  * netdev_gso_finish_csum() (a CHECKSUM_PARTIAL L4 checksum filled in) and
  * netdev_gso_segment() (a TCPv4, TCPv6 or UDP_L4 GSO super-frame cut into
- * segments).  Frames are built by hand, with the pseudo-header partial
+ * segments), and of their inverse in softpath/netdev-gro.c:
+ * netdev_gro_plan() and netdev_gro_assemble() (segments merged back into
+ * the super-frame they were cut from, and only when they may be).  Frames are built by hand, with the pseudo-header partial
  * checksum the kernel leaves in a CHECKSUM_PARTIAL packet, and every result
  * is checked against sums computed here, independently of lib/packet.c.
  * Frames come from pkt_from_data(), which leaves no tailroom, so a read past
@@ -919,6 +921,347 @@ test_segment_malformed(void **state)
     }
 }
 
+/* ---------------------------------------------------------------------
+ * Coalescing (netdev-gro.c).
+ * --------------------------------------------------------------------- */
+
+/* Cuts the TCPv4 super-frame F (built with flags ACK|PSH) into segments
+ * of MSS payload bytes with netdev_gso_segment(): complete frames, each
+ * with its own checksums, as a tunnel's far end receives them. */
+static size_t
+cut(const struct frame *f, uint16_t mss, struct pkt ***segsp)
+{
+    struct virtio_net_hdr vh = gso_hdr(f, VIRTIO_NET_HDR_GSO_TCPV4, mss);
+    struct pkt *p = pkt_from_data(f->buf, f->size);
+    size_t n = netdev_gso_segment(p, &vh, segsp);
+
+    assert_int_not_equal(n, 0);
+    pkt_delete(p);
+    return n;
+}
+
+/* Asserts that RUNS (N_RUNS of them) have the sizes WANT[] (ending 0). */
+static void
+assert_runs(const struct netdev_gro_run *runs, size_t n_runs,
+            const size_t *want)
+{
+    size_t first = 0, i = 0;
+
+    for (; want[i]; i++) {
+        assert_true(i < n_runs);
+        assert_int_equal(runs[i].first, first);
+        assert_int_equal(runs[i].n, want[i]);
+        first += want[i];
+    }
+    assert_int_equal(n_runs, i);
+}
+
+/* Merging the segments of a super-frame gives back that super-frame, byte
+ * for byte, with the virtio header it was cut with; cutting the merged
+ * frame again gives the same segments. */
+static void
+gro_round_trip(size_t payload, size_t tcp_opts, uint16_t mss)
+{
+    struct frame f;
+    build(&f, &(struct spec){ .proto = IPPROTO_TCP,
+                              .payload = payload,
+                              .tcp_opts = tcp_opts,
+                              .tcp_flags = TCP_F_ACK | TCP_F_PSH,
+                              .ip_id = 0x4321,
+                              .seq = 0xfffff000 });
+    struct pkt **segs;
+    size_t n = cut(&f, mss, &segs);
+    struct netdev_gro_run *runs = calloc(n, sizeof *runs);
+
+    assert_int_equal(netdev_gro_plan(segs, n, runs), 1);
+    assert_int_equal(runs[0].first, 0);
+    assert_int_equal(runs[0].n, n);
+
+    struct pkt *m = netdev_gro_assemble(&runs[0], segs);
+    struct virtio_net_hdr got,
+        want = gso_hdr(&f, VIRTIO_NET_HDR_GSO_TCPV4, mss);
+    assert_int_equal(m->size, f.size);
+    assert_memory_equal(m->data, f.buf, f.size);
+    assert_true(netdev_pkt_get_vnet_hdr(m, &got));
+    assert_memory_equal(&got, &want, sizeof got);
+    /* The header the port sends is the virtio header, then the frame's
+     * first HDR_LEN bytes. */
+    assert_int_equal(runs[0].hdr_len, sizeof got + f.hdr_len);
+    assert_memory_equal(runs[0].hdr, &want, sizeof want);
+    assert_memory_equal(runs[0].hdr + sizeof want, f.buf, f.hdr_len);
+    pkt_delete(m);
+
+    segment_and_check(&f, &want, n);
+    free(runs);
+    free_segs(segs, n);
+    frame_free(&f);
+}
+
+static void
+test_gro_round_trip(void **state)
+{
+    (void) state;
+    gro_round_trip(4 * 1448, 0, 1448);        /* Even. */
+    gro_round_trip(3 * 1398 + 100, 12, 1398); /* Timestamps; a short tail. */
+    gro_round_trip(2 * 500, 40, 500);         /* Long options. */
+    /* The largest merge that fits IP's 16-bit total length. */
+    gro_round_trip(65535 - 20 - 20, 0, 1448);
+}
+
+/* Runs break where a segment may not join: a bad checksum, a gap, a
+ * segment after PSH, another connection. */
+static void
+test_gro_breaks(void **state)
+{
+    (void) state;
+    struct frame f, g;
+    build(&f, &(struct spec){ .proto = IPPROTO_TCP,
+                              .payload = 6 * 1000,
+                              .tcp_flags = TCP_F_ACK | TCP_F_PSH,
+                              .seq = 5000 });
+    /* G follows F in sequence: only F's PSH separates them. */
+    build(&g, &(struct spec){ .proto = IPPROTO_TCP,
+                              .payload = 2 * 1000,
+                              .tcp_flags = TCP_F_ACK | TCP_F_PSH,
+                              .seq = 5000 + 6 * 1000 });
+    struct pkt **fs, **gs;
+    size_t nf = cut(&f, 1000, &fs), ng = cut(&g, 1000, &gs);
+    struct pkt *batch[16];
+    struct netdev_gro_run runs[16];
+    assert_int_equal(nf, 6);
+    assert_int_equal(ng, 2);
+
+    /* F then G: two runs, PSH ends the first. */
+    memcpy(batch, fs, 6 * sizeof *batch);
+    memcpy(batch + 6, gs, 2 * sizeof *batch);
+    assert_runs(runs, netdev_gro_plan(batch, 8, runs),
+                (const size_t[]){ 6, 2, 0 });
+
+    /* A corrupt payload byte in segment 2: it goes alone, unmerged, and
+     * the rest does not follow on from segment 1 any more. */
+    fs[2]->data[fs[2]->size - 1] ^= 0x40;
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs),
+                (const size_t[]){ 2, 1, 3, 0 });
+    fs[2]->data[fs[2]->size - 1] ^= 0x40;
+    /* A corrupt IP header (TTL) with a stale checksum: the same. */
+    fs[2]->data[14 + 8]--;
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs),
+                (const size_t[]){ 2, 1, 3, 0 });
+    fs[2]->data[14 + 8]++;
+
+    /* A gap: segment 3 missing. */
+    struct pkt *gap[5] = { fs[0], fs[1], fs[2], fs[4], fs[5] };
+    assert_runs(runs, netdev_gro_plan(gap, 5, runs),
+                (const size_t[]){ 3, 2, 0 });
+
+    /* Out of order. */
+    struct pkt *swapped[6] = { fs[0], fs[2], fs[1], fs[3], fs[4], fs[5] };
+    assert_runs(runs, netdev_gro_plan(swapped, 6, runs),
+                (const size_t[]){ 1, 1, 1, 3, 0 });
+
+    /* Another connection's segment in between. */
+    struct frame h;
+    build(&h, &(struct spec){ .proto = IPPROTO_TCP,
+                              .payload = 1000,
+                              .tcp_flags = TCP_F_ACK,
+                              .seq = 5000 + 3000 });
+    set16(h.buf + h.l4, 40001); /* Another source port. */
+    struct pkt *hp = pkt_from_data(h.buf, h.size);
+    struct virtio_net_hdr hv = gso_hdr(&h, VIRTIO_NET_HDR_GSO_NONE, 0);
+    struct pkt *mixed[7] = { fs[0], fs[1], fs[2], hp, fs[3], fs[4], fs[5] };
+    /* H's checksum is partial: vouched for by its header, it would be
+     * merged if it belonged; it does not. */
+    struct pkt *hpn = netdev_pkt_new(h.size);
+    pkt_put(hpn, h.buf, h.size);
+    assert_int_equal(netdev_pkt_set_vnet_hdr(hpn, &hv), 0);
+    mixed[3] = hpn;
+    assert_runs(runs, netdev_gro_plan(mixed, 7, runs),
+                (const size_t[]){ 3, 1, 3, 0 });
+    /* ...and the same with H's checksum left partial and no header: not
+     * verifiable, so not merged with anything. */
+    mixed[3] = hp;
+    assert_runs(runs, netdev_gro_plan(mixed, 7, runs),
+                (const size_t[]){ 3, 1, 3, 0 });
+    pkt_delete(hp);
+    pkt_delete(hpn);
+    frame_free(&h);
+
+    free_segs(fs, nf);
+    free_segs(gs, ng);
+    frame_free(&f);
+    frame_free(&g);
+}
+
+/* Every field Linux's GRO compares breaks a run when it differs; so do
+ * flags other than ACK/PSH, a missing DF, IP options, IPv6 and UDP. */
+static void
+test_gro_field_mismatch(void **state)
+{
+    (void) state;
+    enum {
+        ACK,
+        WINDOW,
+        TOS,
+        TTL,
+        MAC,
+        OPTS,
+        SYN_FLAG,
+        NO_DF,
+        SHORT_FIRST,
+        N_KINDS
+    };
+
+    for (int kind = 0; kind < N_KINDS; kind++) {
+        struct frame f;
+        build(&f, &(struct spec){ .proto = IPPROTO_TCP,
+                                  .payload = 3 * 800,
+                                  .tcp_opts = 12,
+                                  .tcp_flags = TCP_F_ACK | TCP_F_PSH,
+                                  .seq = 77 });
+        struct pkt **segs;
+        size_t n = cut(&f, 800, &segs);
+        struct netdev_gro_run runs[3];
+        uint8_t *b = segs[1]->data, *ip = b + 14, *th = b + 34;
+        static const size_t alone[] = { 1, 1, 1, 0 };
+        static const size_t cut_short[] = { 2, 1, 0 };
+        const size_t *want = alone;
+        assert_int_equal(n, 3);
+
+        switch (kind) {
+        case ACK:
+            th[11]++;
+            break;
+        case WINDOW:
+            th[15]++;
+            break;
+        case TOS:
+            ip[1] ^= 0x04;
+            break;
+        case TTL:
+            ip[8]--;
+            break;
+        case MAC:
+            b[5] ^= 1;
+            break;
+        case OPTS:
+            th[31]++;
+            break; /* The timestamp's echo reply. */
+        case SYN_FLAG:
+            th[13] |= 0x02;
+            break;
+        case NO_DF:
+            ip[6] &= (uint8_t) ~0x40;
+            break;
+        case SHORT_FIRST:
+            /* Segment 1 one byte short: it ends the run; 2 is then out
+             * of sequence. */
+            segs[1]->size--;
+            set16(ip + 2, (uint16_t) (get16(ip + 2) - 1));
+            want = cut_short;
+            break;
+        }
+        /* Checksums made good again, so that only the field differs. */
+        set16(ip + 10, 0);
+        set16(ip + 10, (uint16_t) ~fold(sum_bytes(0, ip, 20)));
+        set16(th + 16, 0);
+        set16(th + 16,
+              (uint16_t) ~fold(sum_bytes(
+                  pseudo_sum(ip, false, IPPROTO_TCP, segs[1]->size - 34), th,
+                  segs[1]->size - 34)));
+        /* 0 and 2 still match each other, but 1 is between them. */
+        print_message("kind %d\n", kind);
+        assert_runs(runs, netdev_gro_plan(segs, n, runs), want);
+        free_segs(segs, n);
+        frame_free(&f);
+    }
+
+    /* IPv6, UDP: never merged (only TCP/IPv4 is). */
+    static const struct spec others[] = {
+        { .ipv6 = true,
+          .proto = IPPROTO_TCP,
+          .payload = 2000,
+          .tcp_flags = TCP_F_ACK,
+          .seq = 1 },
+        { .proto = IPPROTO_UDP, .payload = 2000 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
+        struct frame f;
+        build(&f, &others[i]);
+        uint8_t type = others[i].proto == IPPROTO_UDP
+                           ? VIRTIO_NET_HDR_GSO_UDP_L4
+                           : VIRTIO_NET_HDR_GSO_TCPV6;
+        struct virtio_net_hdr vh = gso_hdr(&f, type, 500);
+        struct pkt *p = pkt_from_data(f.buf, f.size), **segs;
+        size_t n = netdev_gso_segment(p, &vh, &segs);
+        struct netdev_gro_run runs[4];
+        assert_int_equal(n, 4);
+        assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                    (const size_t[]){ 1, 1, 1, 1, 0 });
+        free_segs(segs, n);
+        pkt_delete(p);
+        frame_free(&f);
+    }
+}
+
+/* Segments whose checksum a local sender left to the device (virtio
+ * F_NEEDS_CSUM) merge without a check; a super-frame does not merge with
+ * anything; the 64 KB limit starts a new run. */
+static void
+test_gro_vnet(void **state)
+{
+    (void) state;
+    struct frame f;
+    build(&f, &(struct spec){ .proto = IPPROTO_TCP,
+                              .payload = 50 * 1448,
+                              .tcp_flags = TCP_F_ACK,
+                              .seq = 9 });
+    struct pkt **segs;
+    size_t n = cut(&f, 1448, &segs);
+    struct netdev_gro_run *runs = calloc(n, sizeof *runs);
+    assert_int_equal(n, 50);
+
+    /* 45 segments of 1448 bytes fit 65535 - 40 bytes; the 46th does not. */
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 45, 5, 0 });
+
+    /* Partial checksums with their headers: merged as they are. */
+    struct pkt *part[3];
+    for (size_t i = 0; i < 3; i++) {
+        struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                                     .csum_start = 34,
+                                     .csum_offset = 16 };
+        part[i] = netdev_pkt_new(segs[i]->size);
+        pkt_put(part[i], segs[i]->data, segs[i]->size);
+        set16(part[i]->data + 34 + 16, 0x1234); /* Not a checksum. */
+        assert_int_equal(netdev_pkt_set_vnet_hdr(part[i], &vh), 0);
+    }
+    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+                (const size_t[]){ 3, 0 });
+    /* ...but not with a csum_offset that is not TCP's. */
+    struct virtio_net_hdr odd = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                                  .csum_start = 34,
+                                  .csum_offset = 6 };
+    netdev_pkt_set_vnet_hdr(part[1], &odd);
+    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+                (const size_t[]){ 1, 1, 1, 0 });
+    /* A GSO super-frame of its own is left alone. */
+    struct virtio_net_hdr gso = gso_hdr(&f, VIRTIO_NET_HDR_GSO_TCPV4, 700);
+    gso.csum_start = 34;
+    netdev_pkt_set_vnet_hdr(part[1], &gso);
+    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+                (const size_t[]){ 1, 1, 1, 0 });
+    /* One packet: one run of one. */
+    assert_runs(runs, netdev_gro_plan(part, 1, runs),
+                (const size_t[]){ 1, 0 });
+    for (size_t i = 0; i < 3; i++) {
+        pkt_delete(part[i]);
+    }
+
+    free(runs);
+    free_segs(segs, n);
+    frame_free(&f);
+}
+
 int
 main(void)
 {
@@ -935,6 +1278,10 @@ main(void)
         cmocka_unit_test(test_finish_csum_not_needed),
         cmocka_unit_test(test_finish_csum_bad_offsets),
         cmocka_unit_test(test_segment_malformed),
+        cmocka_unit_test(test_gro_round_trip),
+        cmocka_unit_test(test_gro_breaks),
+        cmocka_unit_test(test_gro_field_mismatch),
+        cmocka_unit_test(test_gro_vnet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -436,15 +436,18 @@ test_afpacket_options(void **state)
         { "rx-after-tc=true,rx-ring=v9", EINVAL, 0, false,
           "rx-ring=v9: expected auto, v2 or v3" },
         { "mtu=1400", EINVAL, 0, false,
-          "p0: unknown option \"mtu\" (an afpacket port takes rx-ring and "
-          "rx-after-tc)" },
+          "p0: unknown option \"mtu\" (an afpacket port takes rx-ring, "
+          "rx-after-tc and tx-coalesce)" },
         { "rx-after-tc", EINVAL, 0, false, "a port option is key=value" },
+        { "tx-coalesce=off", EINVAL, 0, false,
+          "p0: tx-coalesce=off: expected true or false" },
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct netdev_afpacket_options opts = {
             .mode = AFPACKET_MODE_V3,
             .rx_after_tc = true,
+            .tx_coalesce = false,
         };
         struct netdev_afpacket_options before = opts;
         char *msg = NULL;
@@ -464,7 +467,32 @@ test_afpacket_options(void **state)
             assert_null(msg);
             assert_int_equal(opts.mode, cases[i].mode);
             assert_int_equal(opts.rx_after_tc, cases[i].rx_after_tc);
+            /* Only the tx-coalesce cases below turn it off. */
+            assert_true(opts.tx_coalesce);
         }
+    }
+
+    /* tx-coalesce: on unless set to false, whatever else is set. */
+    static const struct {
+        const char *options;
+        bool coalesce;
+    } tx_cases[] = {
+        { "tx-coalesce=false", false },
+        { "tx-coalesce=true", true },
+        { "tx-coalesce=", true },
+        { "rx-ring=v2,tx-coalesce=false", false },
+        { "tx-coalesce=false,rx-after-tc=true", false },
+    };
+    for (size_t i = 0; i < sizeof tx_cases / sizeof tx_cases[0]; i++) {
+        struct netdev_afpacket_options o = {
+            .tx_coalesce = !tx_cases[i].coalesce,
+        };
+
+        print_message("case \"%s\"\n", tx_cases[i].options);
+        assert_int_equal(
+            netdev_afpacket_parse_options("p0", tx_cases[i].options, &o, NULL),
+            0);
+        assert_int_equal(o.tx_coalesce, tx_cases[i].coalesce);
     }
 
     /* ERRP may be NULL. */
