@@ -379,19 +379,16 @@ do_tnl_push(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
     return p;
 }
 
-static struct pkt *
-do_tnl_pop(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+/* Pops the tunnel header of port PORT (of type TYPE, UDP port DST_PORT)
+ * from R and sends what is inside round again; frees R if it is no
+ * tunnel frame. */
+static void
+tnl_pop_one(struct exec *e, struct pkt *r, uint32_t port, uint32_t type,
+            uint16_t dst_port)
 {
     const struct dp_execute_hooks *h = e->hooks;
-    uint32_t port = mnl_attr_get_u32(a), type;
-    struct pkt *r = last ? p : pkt_clone(p);
-    uint16_t dst_port;
 
-    if (!e->tnl || !e->tnl->tnl_port
-        || !e->tnl->tnl_port(h->aux, port, &type, &dst_port)) {
-        COVERAGE_INC(dp_execute_tnl_pop_no_vport);
-        pkt_delete(r);
-    } else if (!dp_execute_tnl_pop(r, type, dst_port)) {
+    if (!dp_execute_tnl_pop(r, type, dst_port)) {
         pkt_delete(r); /* Counted by reason. */
     } else {
         r->in_port = port;
@@ -402,6 +399,43 @@ do_tnl_pop(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
             pkt_delete(r);
         }
     }
+}
+
+static struct pkt *
+do_tnl_pop(struct exec *e, struct pkt *p, const struct nlattr *a, bool last)
+{
+    const struct dp_execute_hooks *h = e->hooks;
+    uint32_t port = mnl_attr_get_u32(a), type;
+    uint16_t dst_port;
+    struct virtio_net_hdr vh;
+
+    if (!e->tnl || !e->tnl->tnl_port
+        || !e->tnl->tnl_port(h->aux, port, &type, &dst_port)) {
+        COVERAGE_INC(dp_execute_tnl_pop_no_vport);
+        if (last) {
+            pkt_delete(p);
+        }
+        return last ? NULL : p;
+    }
+    /* A GSO super-frame of tunnel datagrams (UDP_L4: a sender that merged
+     * them, as netdev-gro.c does) is cut into its datagrams first: each
+     * carries a tunnel header of its own. */
+    if (netdev_pkt_get_vnet_hdr(p, &vh)
+        && (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN)
+               != VIRTIO_NET_HDR_GSO_NONE) {
+        struct pkt **segs;
+        size_t n = netdev_gso_segment(p, &vh, &segs);
+
+        for (size_t i = 0; i < n; i++) {
+            tnl_pop_one(e, segs[i], port, type, dst_port);
+        }
+        free(segs);
+        if (last) {
+            pkt_delete(p);
+        }
+        return last ? NULL : p;
+    }
+    tnl_pop_one(e, last ? p : pkt_clone(p), port, type, dst_port);
     return last ? NULL : p;
 }
 

@@ -131,6 +131,7 @@ COVERAGE_DEFINE(afpacket_rx_csum_partial);
 COVERAGE_DEFINE(afpacket_rx_copy);     /* Big frames read from the socket. */
 COVERAGE_DEFINE(afpacket_ring_switch); /* auto: v2 <-> v3. */
 COVERAGE_DEFINE(afpacket_tx_drop);
+COVERAGE_DEFINE(afpacket_tx_coalesce_refused);
 COVERAGE_DEFINE(afpacket_rx_after_tc_open);  /* Ports moved to a macvlan. */
 COVERAGE_DEFINE(afpacket_rx_after_tc_close); /* ... and moved back. */
 
@@ -1151,6 +1152,26 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
 
             int err = sent < 0 ? errno : EAGAIN;
             if (err == EINTR) {
+                continue;
+            }
+            if (err == EINVAL && runs[r].n > 1) {
+                /* A kernel that does not know a merged frame's GSO type
+                 * (UDP_L4 came with Linux 4.18): the port stops merging
+                 * and the run goes out as the packets it was. */
+                if (dev->tx_coalesce) {
+                    VLOG_WARN("port %s: the kernel refused a merged GSO "
+                              "frame (%s); tx-coalesce is off for this "
+                              "port from now on",
+                              netdev->name, nf_strerror(err));
+                    dev->tx_coalesce = false;
+                }
+                COVERAGE_INC(afpacket_tx_coalesce_refused);
+                err = afpacket_send(netdev, pkts + base + runs[r].first,
+                                    runs[r].n, false);
+                if (err && !error) {
+                    error = err;
+                }
+                r++;
                 continue;
             }
             /* The frame at R cannot go: count it and go on with the rest,

@@ -1,5 +1,5 @@
-/* netdev-gro.c: coalescing TCP segments into GSO super-frames on send (see
- * netdev.h).
+/* netdev-gro.c: coalescing TCP segments and UDP datagrams into GSO
+ * super-frames on send (see netdev.h).
  *
  * The receiving end of a tunnel gets a TCP stream as MSS-sized segments:
  * the underlay carried them one by one, and the datapath pops each one's
@@ -13,15 +13,26 @@
  * same segments wherever it has to, so nothing a receiver can see changes
  * but the number of passes.
  *
- * A segment only joins a run when every field that Linux's own GRO
- * compares matches (addresses, ports, TOS, TTL, ack, window, TCP options,
- * flags ACK with PSH at most on the last), its sequence number follows on,
- * and its checksum is known good: verified here for a complete frame,
- * trusted when the kernel said so (VIRTIO_NET_HDR_F_DATA_VALID) or when it
- * is a local sender's partial checksum (F_NEEDS_CSUM).  A merged frame's
- * checksum is computed afresh, so merging a corrupt segment would launder
- * it; the check is what keeps that from happening.  IPv4 without options
- * and with DF set only, which is what a TCP stack sends. */
+ * UDP the same way (gso_type UDP_L4, as the kernel's UDP GRO builds for a
+ * socket that asks for it): a run of datagrams of one flow, all as long
+ * as the first but the last, which may be shorter.  A socket without
+ * UDP_GRO gets the run cut back into the same datagrams at its door, so
+ * datagram boundaries hold; the stack below it, and the datapath's send,
+ * pay once per run.  On a busy 64-byte stream this is most of the
+ * datapath's cost, since the receiver's whole IP and UDP receive runs in
+ * the send call.
+ *
+ * A packet only joins a run when every field that Linux's own GRO
+ * compares matches (addresses, ports, TOS, TTL; for TCP also ack, window,
+ * options, flags ACK with PSH at most on the last, and the next sequence
+ * number), and its checksums are known good: verified here for a
+ * complete frame, trusted when the kernel said so
+ * (VIRTIO_NET_HDR_F_DATA_VALID: the L4 sum; the IP header's is still
+ * checked) or when it is a local sender's partial checksum (F_NEEDS_CSUM).
+ * A merged frame's checksums are computed afresh, so merging a corrupt
+ * packet would launder it; the check is what keeps that from happening.
+ * IPv4 without options and with DF set only, which is what TCP and UDP
+ * stacks send by default (path MTU discovery). */
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
 #include <netinet/in.h>
@@ -37,6 +48,11 @@ COVERAGE_DEFINE(netdev_gro_segments);
 COVERAGE_DEFINE(netdev_gro_bad_csum);
 
 #define ETH_LEN 14
+/* Newer than Debian 12's linux/virtio_net.h. */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
+
 #define TCP_F_PSH 0x08
 #define TCP_F_ACK 0x10
 /* A merged frame's IP total length must fit its 16-bit field. */
@@ -44,11 +60,12 @@ COVERAGE_DEFINE(netdev_gro_bad_csum);
 
 /* What a segment that may join a run looks like. */
 struct gro_seg {
-    size_t l4;      /* Offset of the TCP header (ETH_LEN + 20). */
+    uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP. */
+    size_t l4;      /* Offset of the L4 header (ETH_LEN + 20). */
     size_t hdr_len; /* Offset of the payload. */
     size_t payload; /* Payload bytes (at least 1). */
-    uint32_t seq;
-    uint8_t flags;
+    uint32_t seq;   /* TCP only. */
+    uint8_t flags;  /* TCP only. */
 };
 
 /* Whether P is a TCP/IPv4 data segment that may be merged, with *S filled
@@ -60,43 +77,64 @@ gro_parse(const struct pkt *p, struct gro_seg *s)
     const uint8_t *d = p->data;
 
     netdev_pkt_get_vnet_hdr(p, &vh);
-    if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE || p->size < ETH_LEN + 20 + 20
+    if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE || p->size < ETH_LEN + 20 + 8
         || pkt_get_be16(d + 12) != 0x0800 || d[ETH_LEN] != 0x45
-        || d[ETH_LEN + 9] != IPPROTO_TCP
         || pkt_get_be16(d + ETH_LEN + 2) != p->size - ETH_LEN
         /* DF set, MF clear, offset 0: a whole, unfragmentable packet. */
         || (pkt_get_be16(d + ETH_LEN + 6) & 0xbfff) != 0
         || !(pkt_get_be16(d + ETH_LEN + 6) & 0x4000)) {
         return false;
     }
+    s->proto = d[ETH_LEN + 9];
     s->l4 = ETH_LEN + 20;
     const uint8_t *th = d + s->l4;
-    size_t doff = (size_t) (th[12] >> 4) * 4;
-    if (doff < 20 || s->l4 + doff >= p->size) {
-        return false; /* A bad header, or no payload. */
+    size_t csum_field;
+    if (s->proto == IPPROTO_TCP) {
+        size_t doff = p->size >= s->l4 + 20 ? (size_t) (th[12] >> 4) * 4 : 0;
+        if (doff < 20 || s->l4 + doff >= p->size) {
+            return false; /* A bad header, or no payload. */
+        }
+        s->hdr_len = s->l4 + doff;
+        s->seq = pkt_get_be32(th + 4);
+        s->flags = th[13];
+        if ((s->flags & (uint8_t) ~TCP_F_PSH) != TCP_F_ACK) {
+            return false; /* SYN, FIN, RST, URG, ECE, CWR end a run. */
+        }
+        csum_field = 16;
+    } else if (s->proto == IPPROTO_UDP) {
+        s->hdr_len = s->l4 + 8;
+        if (pkt_get_be16(th + 4) != p->size - s->l4 || p->size <= s->hdr_len) {
+            return false; /* A bad length, or no payload. */
+        }
+        s->seq = 0;
+        s->flags = 0;
+        csum_field = 6;
+    } else {
+        return false;
     }
-    s->hdr_len = s->l4 + doff;
     s->payload = p->size - s->hdr_len;
-    s->seq = pkt_get_be32(th + 4);
-    s->flags = th[13];
-    if ((s->flags & (uint8_t) ~TCP_F_PSH) != TCP_F_ACK) {
-        return false; /* SYN, FIN, RST, URG, ECE, CWR end a run. */
-    }
     if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
         /* A local sender's segment: the kernel finishes the checksum
-         * where the header says, which must be TCP's field. */
-        return vh.csum_start == s->l4 && vh.csum_offset == 16;
+         * where the header says, which must be the L4 field. */
+        return vh.csum_start == s->l4 && vh.csum_offset == csum_field;
     }
-    if (vh.flags & VIRTIO_NET_HDR_F_DATA_VALID) {
+    /* The IP header is not covered by the L4 checksum nor by the
+     * kernel's DATA_VALID, and the first one's becomes the merged one's. */
+    if (pkt_csum_finish(pkt_csum_add(0, d + ETH_LEN, 20))) {
+        COVERAGE_INC(netdev_gro_bad_csum);
+        return false;
+    }
+    if (vh.flags & VIRTIO_NET_HDR_F_DATA_VALID
+        || (s->proto == IPPROTO_UDP && !pkt_get_be16(th + 6))) {
+        /* Vouched for, or a UDP datagram sent without a checksum (it
+         * gets one when merged: nothing it had is lost). */
         return true;
     }
     uint32_t src, dst;
     memcpy(&src, d + ETH_LEN + 12, 4);
     memcpy(&dst, d + ETH_LEN + 16, 4);
-    uint32_t sum =
-        pkt_csum_pseudo_ipv4(src, dst, IPPROTO_TCP, p->size - s->l4);
-    if (pkt_csum_finish(pkt_csum_add(sum, th, p->size - s->l4))
-        || pkt_csum_finish(pkt_csum_add(0, d + ETH_LEN, 20))) {
+    uint32_t sum = pkt_csum_pseudo_ipv4(src, dst, s->proto, p->size - s->l4);
+    if (pkt_csum_finish(pkt_csum_add(sum, th, p->size - s->l4))) {
         COVERAGE_INC(netdev_gro_bad_csum);
         return false;
     }
@@ -111,8 +149,18 @@ gro_follows(const struct pkt *a, const struct gro_seg *sa, const struct pkt *b,
 {
     const uint8_t *da = a->data, *db = b->data;
 
-    return sb->hdr_len == sa->hdr_len && sb->seq == next_seq
-           && sb->payload <= sa->payload
+    if (sb->proto != sa->proto || sb->hdr_len != sa->hdr_len
+        || sb->payload > sa->payload
+        || (sa->proto == IPPROTO_TCP && sb->seq != next_seq)) {
+        return false;
+    }
+    if (sa->proto == IPPROTO_UDP) {
+        return !memcmp(da, db, 12) && da[ETH_LEN + 1] == db[ETH_LEN + 1]
+               && da[ETH_LEN + 8] == db[ETH_LEN + 8]
+               && !memcmp(da + ETH_LEN + 12, db + ETH_LEN + 12, 8)
+               && !memcmp(da + sa->l4, db + sb->l4, 4);
+    }
+    return true
            /* Ethernet addresses. */
            && !memcmp(da, db, 12)
            /* TOS; TTL; addresses. */
@@ -136,13 +184,14 @@ static void
 gro_build_hdr(struct netdev_gro_run *run, const struct pkt *first,
               const struct gro_seg *s, size_t total_payload, uint8_t psh)
 {
+    const bool tcp = s->proto == IPPROTO_TCP;
     struct virtio_net_hdr vh = {
         .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+        .gso_type = tcp ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_UDP_L4,
         .hdr_len = (uint16_t) s->hdr_len,
         .gso_size = (uint16_t) s->payload,
         .csum_start = (uint16_t) s->l4,
-        .csum_offset = 16,
+        .csum_offset = tcp ? 16 : 6,
     };
     uint8_t *h = run->hdr + sizeof vh;
     size_t l4_len = s->hdr_len - s->l4 + total_payload;
@@ -160,15 +209,19 @@ gro_build_hdr(struct netdev_gro_run *run, const struct pkt *first,
     memcpy(ip + 10, &ipsum, 2);
 
     uint8_t *th = h + s->l4;
-    th[13] = (uint8_t) (TCP_F_ACK | psh);
+    if (tcp) {
+        th[13] = (uint8_t) (TCP_F_ACK | psh);
+    } else {
+        pkt_put_be16(th + 4, (uint16_t) l4_len);
+    }
     uint32_t src, dst;
     memcpy(&src, ip + 12, 4);
     memcpy(&dst, ip + 16, 4);
     /* The pseudo-header's folded sum, not complemented: summing the
      * segment from csum_start over it gives the checksum. */
     uint16_t partial = (uint16_t) ~pkt_csum_finish(
-        pkt_csum_pseudo_ipv4(src, dst, IPPROTO_TCP, l4_len));
-    memcpy(th + 16, &partial, 2);
+        pkt_csum_pseudo_ipv4(src, dst, s->proto, l4_len));
+    memcpy(th + vh.csum_offset, &partial, 2);
 }
 
 size_t

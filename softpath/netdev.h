@@ -225,15 +225,16 @@ size_t netdev_gso_segment(const struct pkt *p, const struct virtio_net_hdr *vh,
                           struct pkt ***segsp);
 
 /* Coalescing on send (netdev-gro.c), for ports that take virtio net
- * headers: runs of consecutive segments of one TCP/IPv4 connection in a
- * batch leave as one GSO super-frame, as a NIC's GRO would have merged
- * them, so that a veth's receiving stack makes one pass instead of one per
- * segment.  The kernel cuts the super-frame back into the same segments
- * wherever it has to.
+ * headers: runs of consecutive segments of one TCP/IPv4 connection, or of
+ * equal-sized datagrams of one UDP/IPv4 flow, in a batch leave as one GSO
+ * super-frame (TCPV4 or UDP_L4), as a NIC's GRO would have merged them, so
+ * that a veth's receiving stack makes one pass instead of one per packet.
+ * The kernel cuts the super-frame back into the same packets wherever it
+ * has to (for UDP, at the receiving socket unless it asked for UDP_GRO).
  *
  * A run of a batch: the packets FIRST..FIRST+N-1.  N 1: one packet, to be
  * sent as it is.  N > 1: merged; the frame to send is HDR (HDR_LEN bytes:
- * the struct virtio_net_hdr, then the first segment's Ethernet, IP and TCP
+ * the struct virtio_net_hdr, then the first packet's Ethernet, IP and L4
  * headers with the merged lengths and flags) followed by the bytes from
  * PAYLOAD_OFS to the end of each of the N packets, in order. */
 #define NETDEV_GRO_HDR_MAX (sizeof(struct virtio_net_hdr) + 14 + 20 + 60)
@@ -246,12 +247,13 @@ struct netdev_gro_run {
 };
 
 /* Splits PKTS[0..N) into runs, in order, into RUNS (room for N), and
- * returns how many.  A segment joins the run before it only when it is
- * TCP/IPv4 without IP options, DF set, ACK (PSH only on the last of the
- * run), no GSO of its own, its checksum verified here or vouched for by
- * its virtio header, and it follows on from the run: same addresses,
- * ports, TOS, TTL, ack, window and options, the next sequence number, and
- * every segment but the last as long as the first.  PKTS are not
+ * returns how many.  A packet joins the run before it only when it is
+ * TCP or UDP over IPv4 without IP options, DF set, with payload, no GSO
+ * of its own, its checksums verified here or vouched for by its virtio
+ * header, and it follows on from the run: same protocol, addresses,
+ * ports, TOS and TTL, every packet but the last as long as the first;
+ * for TCP also ACK (PSH only on the last of the run), the same ack,
+ * window and options, and the next sequence number.  PKTS are not
  * changed. */
 size_t netdev_gro_plan(struct pkt *const *pkts, size_t n,
                        struct netdev_gro_run *runs);

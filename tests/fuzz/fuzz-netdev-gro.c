@@ -3,17 +3,18 @@
  *
  * The input is a control byte, then up to MAX_PKTS packets, each a 2-byte
  * length (big-endian), a virtio flags byte (bit 0: the packet gets a
- * virtio net header with F_NEEDS_CSUM at TCP's field; bit 1: with
- * F_DATA_VALID; bit 2: a GSO TCPV4 header) and that many frame bytes.
- * Bit 0 of the control byte makes the harness fill in the IPv4 header and
- * TCP checksums of every frame that looks like TCP/IPv4 first, so that the
+ * virtio net header with F_NEEDS_CSUM at the L4 checksum field, UDP's if
+ * the IP protocol byte says UDP, else TCP's; bit 1: with F_DATA_VALID;
+ * bit 2: a GSO TCPV4 header) and that many frame bytes.  Bit 0 of the
+ * control byte makes the harness fill in the IPv4 header and L4 checksums
+ * of every frame that looks like TCP or UDP over IPv4 first, so that the
  * fuzzer reaches the merging paths without having to guess checksums.
  * Frames go into packets without tailroom, so ASan catches a read past one.
  * Checked besides the sanitizers' checks (a violation aborts):
  *   - the runs cover the batch in order, each of at least one packet;
  *   - the packets are not changed;
  *   - a merged run assembles into a frame of the expected size, with a
- *     valid IPv4 header checksum and a TCPV4 virtio header, which
+ *     valid IPv4 header checksum and a TCPV4 or UDP_L4 virtio header, which
  *     netdev_gso_segment() cuts back into exactly the run's payloads. */
 #include <linux/virtio_net.h>
 #include <stdbool.h>
@@ -30,6 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PKTS 16
 
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
+
 #define CHECK(COND)                                                          \
     do {                                                                     \
         if (!(COND)) {                                                       \
@@ -39,17 +44,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                    \
     } while (0)
 
-/* Fills in the IPv4 header checksum and the TCP checksum of P if it looks
- * like TCP over IPv4 without options. */
+/* Fills in the IPv4 header checksum and the TCP or UDP checksum of P if
+ * it looks like TCP or UDP over IPv4 without options. */
 static void
 fix_csums(struct pkt *p)
 {
     uint8_t *d = p->data;
 
     if (p->size < 14 + 20 + 20 || pkt_get_be16(d + 12) != 0x0800
-        || d[14] != 0x45 || d[14 + 9] != 6) {
+        || d[14] != 0x45 || (d[14 + 9] != 6 && d[14 + 9] != 17)) {
         return;
     }
+    uint8_t proto = d[14 + 9];
+    size_t field = 34 + (proto == 6 ? 16 : 6);
     uint16_t zero = 0;
     memcpy(d + 14 + 10, &zero, 2);
     uint16_t ipsum = pkt_csum_finish(pkt_csum_add(0, d + 14, 20));
@@ -58,10 +65,10 @@ fix_csums(struct pkt *p)
     uint32_t src, dst;
     memcpy(&src, d + 14 + 12, 4);
     memcpy(&dst, d + 14 + 16, 4);
-    memcpy(d + 34 + 16, &zero, 2);
-    uint32_t sum = pkt_csum_pseudo_ipv4(src, dst, 6, p->size - 34);
+    memcpy(d + field, &zero, 2);
+    uint32_t sum = pkt_csum_pseudo_ipv4(src, dst, proto, p->size - 34);
     uint16_t tsum = pkt_csum_finish(pkt_csum_add(sum, d + 34, p->size - 34));
-    memcpy(d + 34 + 16, &tsum, 2);
+    memcpy(d + field, &tsum, 2);
 }
 
 static void
@@ -78,7 +85,10 @@ check_run(const struct netdev_gro_run *run, struct pkt *const *pkts)
     struct pkt *m = netdev_gro_assemble(run, pkts);
     CHECK(m->size == want);
     CHECK(netdev_pkt_get_vnet_hdr(m, &vh));
-    CHECK(vh.gso_type == VIRTIO_NET_HDR_GSO_TCPV4);
+    CHECK(vh.gso_type == VIRTIO_NET_HDR_GSO_TCPV4
+          || vh.gso_type == VIRTIO_NET_HDR_GSO_UDP_L4);
+    CHECK(vh.csum_offset
+          == (vh.gso_type == VIRTIO_NET_HDR_GSO_TCPV4 ? 16 : 6));
     CHECK(vh.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM);
     CHECK(vh.hdr_len == run->payload_ofs && vh.csum_start == 34);
     CHECK(m->size <= 14 + 65535);
@@ -128,7 +138,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fix_csums(p);
         }
         if (vflags & 7) {
-            struct virtio_net_hdr vh = { .csum_start = 34, .csum_offset = 16 };
+            bool udp = p->size > 23 && p->data[23] == 17;
+            struct virtio_net_hdr vh = { .csum_start = 34,
+                                         .csum_offset = udp ? 6 : 16 };
             if (vflags & 1) {
                 vh.flags |= VIRTIO_NET_HDR_F_NEEDS_CSUM;
             }

@@ -177,12 +177,12 @@ main(int argc, char *argv[])
     /* Evidence that offloaded packets crossed with their headers. */
     printf("coverage afpacket_rx_gso=%llu afpacket_rx_csum_partial=%llu "
            "afpacket_rx_block=%llu afpacket_ring_switch=%llu "
-           "afxdp_tx_kick=%llu\n",
+           "afxdp_tx_kick=%llu netdev_gro_segments=%llu\n",
            coverage_get("afpacket_rx_gso"),
            coverage_get("afpacket_rx_csum_partial"),
            coverage_get("afpacket_rx_block"),
-           coverage_get("afpacket_ring_switch"),
-           coverage_get("afxdp_tx_kick"));
+           coverage_get("afpacket_ring_switch"), coverage_get("afxdp_tx_kick"),
+           coverage_get("netdev_gro_segments"));
     for (size_t i = 0; i < n_ports; i++) {
         print_stats(ports[i], max_frame[i]);
         netdev_close(ports[i]);

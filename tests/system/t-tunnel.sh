@@ -415,8 +415,11 @@ except Exception:
                 fail "$t: hostB merged the stream's segments for vmB (netdev_gro_segments $c -> $v)"
             fi
             if [ "$t" = vxlan ]; then
-                check "$t: hostB: dpctl/set-if vm1-p,tx-coalesce=false" \
-                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=false
+                # Both of hostB's devices: its underlay port would merge
+                # the encapsulated ACKs (equal-sized UDP datagrams).
+                check "$t: hostB: dpctl/set-if vm1-p and hB-eth0 tx-coalesce=false" \
+                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=false \
+                    hB-eth0,tx-coalesce=false
                 sleep 0.5
                 c=$(coverage B netdev_gro_segments)
                 check "$t: 8 MB over TCP vmA -> vmB arrive unchanged, tx-coalesce=false" tcp_sha
@@ -426,8 +429,9 @@ except Exception:
                 else
                     fail "$t: with tx-coalesce=false nothing is merged ($c -> $v)"
                 fi
-                check "$t: hostB: dpctl/set-if vm1-p,tx-coalesce=true" \
-                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=true
+                check "$t: hostB: dpctl/set-if vm1-p and hB-eth0 tx-coalesce=true" \
+                    tnl_appctl B dpctl/set-if netdev@ovs-netdev vm1-p,tx-coalesce=true \
+                    hB-eth0,tx-coalesce=true
             fi
         fi
     fi

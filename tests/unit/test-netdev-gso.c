@@ -925,13 +925,22 @@ test_segment_malformed(void **state)
  * Coalescing (netdev-gro.c).
  * --------------------------------------------------------------------- */
 
-/* Cuts the TCPv4 super-frame F (built with flags ACK|PSH) into segments
- * of MSS payload bytes with netdev_gso_segment(): complete frames, each
- * with its own checksums, as a tunnel's far end receives them. */
+/* The GSO type of IPv4 frame F. */
+static uint8_t
+gro_gso_type(const struct frame *f)
+{
+    return f->proto == IPPROTO_TCP ? VIRTIO_NET_HDR_GSO_TCPV4
+                                   : VIRTIO_NET_HDR_GSO_UDP_L4;
+}
+
+/* Cuts the TCPv4 (built with flags ACK|PSH) or UDP/IPv4 super-frame F
+ * into segments of MSS payload bytes with netdev_gso_segment(): complete
+ * frames, each with its own checksums, as a tunnel's far end receives
+ * them. */
 static size_t
 cut(const struct frame *f, uint16_t mss, struct pkt ***segsp)
 {
-    struct virtio_net_hdr vh = gso_hdr(f, VIRTIO_NET_HDR_GSO_TCPV4, mss);
+    struct virtio_net_hdr vh = gso_hdr(f, gro_gso_type(f), mss);
     struct pkt *p = pkt_from_data(f->buf, f->size);
     size_t n = netdev_gso_segment(p, &vh, segsp);
 
@@ -960,10 +969,10 @@ assert_runs(const struct netdev_gro_run *runs, size_t n_runs,
  * for byte, with the virtio header it was cut with; cutting the merged
  * frame again gives the same segments. */
 static void
-gro_round_trip(size_t payload, size_t tcp_opts, uint16_t mss)
+gro_round_trip(uint8_t proto, size_t payload, size_t tcp_opts, uint16_t mss)
 {
     struct frame f;
-    build(&f, &(struct spec){ .proto = IPPROTO_TCP,
+    build(&f, &(struct spec){ .proto = proto,
                               .payload = payload,
                               .tcp_opts = tcp_opts,
                               .tcp_flags = TCP_F_ACK | TCP_F_PSH,
@@ -978,8 +987,7 @@ gro_round_trip(size_t payload, size_t tcp_opts, uint16_t mss)
     assert_int_equal(runs[0].n, n);
 
     struct pkt *m = netdev_gro_assemble(&runs[0], segs);
-    struct virtio_net_hdr got,
-        want = gso_hdr(&f, VIRTIO_NET_HDR_GSO_TCPV4, mss);
+    struct virtio_net_hdr got, want = gso_hdr(&f, gro_gso_type(&f), mss);
     assert_int_equal(m->size, f.size);
     assert_memory_equal(m->data, f.buf, f.size);
     assert_true(netdev_pkt_get_vnet_hdr(m, &got));
@@ -1001,11 +1009,15 @@ static void
 test_gro_round_trip(void **state)
 {
     (void) state;
-    gro_round_trip(4 * 1448, 0, 1448);        /* Even. */
-    gro_round_trip(3 * 1398 + 100, 12, 1398); /* Timestamps; a short tail. */
-    gro_round_trip(2 * 500, 40, 500);         /* Long options. */
+    gro_round_trip(IPPROTO_TCP, 4 * 1448, 0, 1448); /* Even. */
+    /* Timestamps; a short tail. */
+    gro_round_trip(IPPROTO_TCP, 3 * 1398 + 100, 12, 1398);
+    gro_round_trip(IPPROTO_TCP, 2 * 500, 40, 500); /* Long options. */
     /* The largest merge that fits IP's 16-bit total length. */
-    gro_round_trip(65535 - 20 - 20, 0, 1448);
+    gro_round_trip(IPPROTO_TCP, 65535 - 20 - 20, 0, 1448);
+    /* UDP: 64-byte frames' datagrams (22 bytes), and a short last one. */
+    gro_round_trip(IPPROTO_UDP, 32 * 22, 0, 22);
+    gro_round_trip(IPPROTO_UDP, 5 * 1000 + 1, 0, 1000);
 }
 
 /* Runs break where a segment may not join: a bad checksum, a gap, a
@@ -1175,14 +1187,14 @@ test_gro_field_mismatch(void **state)
         frame_free(&f);
     }
 
-    /* IPv6, UDP: never merged (only TCP/IPv4 is). */
+    /* IPv6: never merged (only IPv4 is). */
     static const struct spec others[] = {
         { .ipv6 = true,
           .proto = IPPROTO_TCP,
           .payload = 2000,
           .tcp_flags = TCP_F_ACK,
           .seq = 1 },
-        { .proto = IPPROTO_UDP, .payload = 2000 },
+        { .ipv6 = true, .proto = IPPROTO_UDP, .payload = 2000 },
     };
     for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
         struct frame f;
@@ -1201,6 +1213,73 @@ test_gro_field_mismatch(void **state)
         pkt_delete(p);
         frame_free(&f);
     }
+}
+
+/* UDP datagrams of one flow merge while they are as long as the first;
+ * another flow, a bad checksum, a longer datagram or one after a shorter
+ * one break the run; a datagram without a checksum merges. */
+static void
+test_gro_udp(void **state)
+{
+    (void) state;
+    struct frame f;
+    build(&f, &(struct spec){ .proto = IPPROTO_UDP, .payload = 8 * 22 });
+    struct pkt **segs;
+    size_t n = cut(&f, 22, &segs);
+    struct netdev_gro_run runs[8];
+    assert_int_equal(n, 8);
+
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 8, 0 });
+
+    /* Datagram 3 to another port: alone; the rest merge around it. */
+    uint8_t *u = segs[3]->data + 34;
+    set16(u + 2, 6001);
+    set16(u + 6, 0);
+    set16(u + 6,
+          (uint16_t) ~fold(sum_bytes(
+              pseudo_sum(segs[3]->data + 14, false, IPPROTO_UDP, 30), u, 30)));
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 3, 1, 4, 0 });
+    /* Its checksum dropped (zero: none): it still goes alone, another
+     * flow. */
+    set16(u + 6, 0);
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 3, 1, 4, 0 });
+    /* Back on the flow, without a checksum: it merges. */
+    set16(u + 2, 6000);
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 8, 0 });
+    /* A corrupt payload byte with the checksum left as it was. */
+    segs[5]->data[segs[5]->size - 1] ^= 1;
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 5, 1, 2, 0 });
+    segs[5]->data[segs[5]->size - 1] ^= 1;
+    /* A UDP length that disagrees with the IP length. */
+    set16(segs[6]->data + 34 + 4, 29);
+    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+                (const size_t[]){ 6, 1, 1, 0 });
+    free_segs(segs, n);
+    frame_free(&f);
+
+    /* Datagrams of 100, 100, 40, 100 bytes: the 40 ends the first run. */
+    struct frame a, b;
+    build(&a, &(struct spec){ .proto = IPPROTO_UDP, .payload = 240 });
+    build(&b, &(struct spec){ .proto = IPPROTO_UDP, .payload = 100 });
+    struct pkt **as, **bs;
+    assert_int_equal(cut(&a, 100, &as), 3);
+    assert_int_equal(cut(&b, 100, &bs), 1);
+    struct pkt *batch[4] = { as[0], as[1], as[2], bs[0] };
+    assert_runs(runs, netdev_gro_plan(batch, 4, runs),
+                (const size_t[]){ 3, 1, 0 });
+    /* 40 then 100: longer than the first, so apart. */
+    struct pkt *rev[2] = { as[2], bs[0] };
+    assert_runs(runs, netdev_gro_plan(rev, 2, runs),
+                (const size_t[]){ 1, 1, 0 });
+    free_segs(as, 3);
+    free_segs(bs, 1);
+    frame_free(&a);
+    frame_free(&b);
 }
 
 /* Segments whose checksum a local sender left to the device (virtio
@@ -1282,6 +1361,7 @@ main(void)
         cmocka_unit_test(test_gro_breaks),
         cmocka_unit_test(test_gro_field_mismatch),
         cmocka_unit_test(test_gro_vnet),
+        cmocka_unit_test(test_gro_udp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

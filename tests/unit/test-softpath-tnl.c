@@ -122,7 +122,8 @@ struct capture {
     uint32_t port[4];
     size_t n;
     size_t n_recirc;
-    struct pkt *recirc;
+    struct pkt *recirc;  /* The first packet sent round again... */
+    struct pkt *more[3]; /* ...and the next ones. */
 };
 
 static void
@@ -141,8 +142,12 @@ cap_recirc(void *aux, struct pkt *p, uint32_t id)
     struct capture *c = aux;
 
     assert_int_equal(id, 0);
-    assert_null(c->recirc);
-    c->recirc = p;
+    if (!c->recirc) {
+        c->recirc = p;
+    } else {
+        assert_true(c->n_recirc - 1 < ARRAY_SIZE(c->more));
+        c->more[c->n_recirc - 1] = p;
+    }
     c->n_recirc++;
 }
 
@@ -167,6 +172,9 @@ capture_free(struct capture *c)
         pkt_delete(c->out[i]);
     }
     pkt_delete(c->recirc);
+    for (size_t i = 0; i < ARRAY_SIZE(c->more); i++) {
+        pkt_delete(c->more[i]);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -418,6 +426,44 @@ test_push_src_port(void **state NF_UNUSED)
     }
     assert_true(differ);
     buf_destroy(&acts);
+}
+
+/* Tunnel datagrams that a sender merged into one UDP GSO frame (as
+ * netdev-gro.c does on send) are cut apart before the pop: each inner
+ * frame comes out whole, in order. */
+static void
+test_pop_gso_frame(void **state NF_UNUSED)
+{
+    struct pkt *outer[3], *inner[3];
+    struct netdev_gro_run runs[3];
+    struct capture c;
+
+    for (size_t i = 0; i < 3; i++) {
+        inner[i] = make_inner(1000, 22);
+        inner[i]->data[inner[i]->size - 1] = (uint8_t) (0x40 + i);
+        /* The same flow each time, so the same outer source port. */
+        memset(&c, 0, sizeof c);
+        run(&c, pkt_clone(inner[i]), push_texts[VX4]);
+        assert_int_equal(c.n, 1);
+        outer[i] = c.out[0];
+    }
+    assert_int_equal(netdev_gro_plan(outer, 3, runs), 1);
+    assert_int_equal(runs[0].n, 3);
+    struct pkt *m = netdev_gro_assemble(&runs[0], outer);
+
+    memset(&c, 0, sizeof c);
+    run(&c, m, "tnl_pop(10)");
+    assert_int_equal(c.n_recirc, 3);
+    struct pkt *got[3] = { c.recirc, c.more[0], c.more[1] };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(got[i]->in_port, 10);
+        assert_int_equal(got[i]->size, inner[i]->size);
+        assert_memory_equal(got[i]->data, inner[i]->data, inner[i]->size);
+        assert_true(got[i]->tunnel.tun_id == PKT_HTONLL(0x7b));
+        pkt_delete(inner[i]);
+        pkt_delete(outer[i]);
+    }
+    capture_free(&c);
 }
 
 /* Pop gives back the inner frame and the tunnel metadata. */
@@ -776,6 +822,7 @@ main(void)
         cmocka_unit_test(test_push_exact),
         cmocka_unit_test(test_push_src_port),
         cmocka_unit_test(test_pop_metadata),
+        cmocka_unit_test(test_pop_gso_frame),
         cmocka_unit_test(test_pop_drops),
         cmocka_unit_test_setup_teardown(test_vports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datapath_decap, setup, teardown),
