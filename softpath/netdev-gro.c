@@ -57,8 +57,12 @@ COVERAGE_DEFINE(netdev_gro_bad_csum);
 #define TCP_F_ACK 0x10
 /* A merged frame's IP total length must fit its 16-bit field. */
 #define GRO_MAX_IP_LEN 65535
+/* Linux refuses a UDP_L4 GSO frame from a packet socket with more than
+ * UDP_MAX_SEGMENTS datagrams (64 before Linux 6.4, 128 since); batches
+ * are smaller today, but a run never gets longer than the smaller one. */
+#define GRO_MAX_SEGS 64
 
-/* What a segment that may join a run looks like. */
+/* What a packet that may join a run looks like. */
 struct gro_seg {
     uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP. */
     size_t l4;      /* Offset of the L4 header (ETH_LEN + 20). */
@@ -68,8 +72,9 @@ struct gro_seg {
     uint8_t flags;  /* TCP only. */
 };
 
-/* Whether P is a TCP/IPv4 data segment that may be merged, with *S filled
- * in.  Checks its checksums unless its virtio header vouches for them. */
+/* Whether P is a TCP or UDP over IPv4 packet with payload that may be
+ * merged, with *S filled in.  Checks its checksums unless its virtio
+ * header vouches for them. */
 static bool
 gro_parse(const struct pkt *p, struct gro_seg *s)
 {
@@ -247,8 +252,8 @@ netdev_gro_plan(struct pkt *const *pkts, size_t n, struct netdev_gro_run *runs)
         uint32_t next_seq = first.seq + (uint32_t) first.payload;
         last = first;
         /* A segment with PSH, or one shorter than the first, ends it. */
-        while (i + run->n < n && !(last.flags & TCP_F_PSH)
-               && last.payload == first.payload) {
+        while (i + run->n < n && run->n < GRO_MAX_SEGS
+               && !(last.flags & TCP_F_PSH) && last.payload == first.payload) {
             const struct pkt *b = pkts[i + run->n];
             struct gro_seg sb;
 

@@ -1262,6 +1262,17 @@ test_gro_udp(void **state)
     free_segs(segs, n);
     frame_free(&f);
 
+    /* 70 datagrams: a run stops at 64, the most Linux takes in one UDP
+     * GSO frame from a packet socket. */
+    build(&f, &(struct spec){ .proto = IPPROTO_UDP, .payload = 70 * 22 });
+    n = cut(&f, 22, &segs);
+    assert_int_equal(n, 70);
+    struct netdev_gro_run many[70];
+    assert_runs(many, netdev_gro_plan(segs, n, many),
+                (const size_t[]){ 64, 6, 0 });
+    free_segs(segs, n);
+    frame_free(&f);
+
     /* Datagrams of 100, 100, 40, 100 bytes: the 40 ends the first run. */
     struct frame a, b;
     build(&a, &(struct spec){ .proto = IPPROTO_UDP, .payload = 240 });
