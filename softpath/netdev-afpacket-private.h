@@ -102,10 +102,14 @@ struct nlmsghdr *netdev_afpacket_rxtc_msg_create(void *buf, size_t size,
 /* What a link dump or RTM_GETLINK reply says about one device. */
 struct netdev_afpacket_rxtc_link {
     int ifindex;
-    int link;        /* IFLA_LINK: the lower device, or 0. */
-    bool link_netns; /* IFLA_LINK_NETNSID: LINK is in another netns. */
-    bool macvlan;    /* IFLA_INFO_KIND is "macvlan". */
-    uint32_t mode;   /* IFLA_MACVLAN_MODE, or 0. */
+    int link;             /* IFLA_LINK: the lower device (a veth's peer). */
+    bool link_netns;      /* IFLA_LINK_NETNSID: LINK is in another netns, */
+    int32_t link_netnsid; /* ...this one (as the asking netns numbers it). */
+    bool macvlan;         /* IFLA_INFO_KIND is "macvlan". */
+    bool veth;            /* IFLA_INFO_KIND is "veth". */
+    uint32_t mode;        /* IFLA_MACVLAN_MODE, or 0. */
+    bool has_addr;        /* IFLA_ADDRESS was 6 bytes, in ADDR. */
+    uint8_t addr[6];
     char name[IFNAMSIZ];
 };
 
@@ -118,5 +122,20 @@ int netdev_afpacket_rxtc_parse_link(const struct nlmsghdr *nlh,
  * acknowledgement, or EPROTO if it is malformed, and stores the kernel's
  * extended-ack text, if any, in *MSGP (caller frees; else NULL). */
 int netdev_afpacket_rxtc_parse_ack(const struct nlmsghdr *nlh, char **msgp);
+
+/* The veth peer of a port's device (netdev-afpacket-rxtc.c, which has the
+ * rtnetlink plumbing).  Sets *VETH to whether the device with IFINDEX is a
+ * veth and, if it is, stores its peer's Ethernet address in PEER_MAC,
+ * looked up in whichever netns the peer is in (RTM_GETLINK with
+ * IFLA_TARGET_NETNSID, Linux 4.20 and later).  Returns 0 or a positive
+ * errno (the device or its peer could not be looked up). */
+int netdev_afpacket_peer_mac(int ifindex, bool *veth, uint8_t peer_mac[6]);
+
+/* RTM_GETLINK for IFINDEX, in the netns NETNSID if TARGET (else this one),
+ * built in BUF as the requests above; exposed for unit tests. */
+struct nlmsghdr *netdev_afpacket_msg_getlink_index(void *buf, size_t size,
+                                                   uint32_t seq, int ifindex,
+                                                   bool target,
+                                                   int32_t netnsid);
 
 #endif /* NICFLOW_SOFTPATH_NETDEV_AFPACKET_PRIVATE_H */

@@ -359,6 +359,18 @@ rxtc_linkinfo_data_attr(const struct nlattr *attr, void *link_)
     return MNL_CB_OK;
 }
 
+/* Whether the string attribute ATTR says KIND.  The kernel sends the kind
+ * with its NUL; tolerate one without. */
+static bool
+rxtc_kind_is(const struct nlattr *attr, const char *kind)
+{
+    size_t n = strlen(kind), len = mnl_attr_get_payload_len(attr);
+    const char *p = mnl_attr_get_payload(attr);
+
+    return len >= n && !memcmp(p, kind, n)
+           && (len == n || (len == n + 1 && !p[n]));
+}
+
 static int
 rxtc_linkinfo_attr(const struct nlattr *attr, void *link_)
 {
@@ -369,13 +381,8 @@ rxtc_linkinfo_attr(const struct nlattr *attr, void *link_)
         if (mnl_attr_validate(attr, MNL_TYPE_STRING) < 0) {
             return MNL_CB_ERROR;
         }
-        /* The kernel sends the kind with its NUL; tolerate one without. */
-        link->macvlan =
-            mnl_attr_get_payload_len(attr) >= 7
-            && !memcmp(mnl_attr_get_payload(attr), "macvlan", 7)
-            && (mnl_attr_get_payload_len(attr) == 7
-                || (mnl_attr_get_payload_len(attr) == 8
-                    && !((const char *) mnl_attr_get_payload(attr))[7]));
+        link->macvlan = rxtc_kind_is(attr, "macvlan");
+        link->veth = rxtc_kind_is(attr, "veth");
         break;
     case IFLA_INFO_DATA:
         /* The data's attributes mean what the kind (sent first) says; only
@@ -414,7 +421,18 @@ rxtc_link_attr(const struct nlattr *attr, void *link_)
         link->link = (int) mnl_attr_get_u32(attr);
         break;
     case IFLA_LINK_NETNSID:
+        if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0) {
+            return MNL_CB_ERROR;
+        }
         link->link_netns = true;
+        link->link_netnsid = (int32_t) mnl_attr_get_u32(attr);
+        break;
+    case IFLA_ADDRESS:
+        /* Only an Ethernet address is kept; others are not an error. */
+        if (mnl_attr_get_payload_len(attr) == 6) {
+            link->has_addr = true;
+            memcpy(link->addr, mnl_attr_get_payload(attr), 6);
+        }
         break;
     case IFLA_LINKINFO:
         if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0
@@ -549,6 +567,66 @@ rxtc_nl_transact(struct rxtc_nl *nl, struct nlmsghdr *nlh,
     if (!error && link && !got_link) {
         error = EPROTO;
     }
+    return error;
+}
+
+struct nlmsghdr *
+netdev_afpacket_msg_getlink_index(void *buf, size_t size, uint32_t seq,
+                                  int ifindex, bool target, int32_t netnsid)
+{
+    struct nlmsghdr *nlh =
+        rxtc_msg_start(buf, size, seq, RTM_GETLINK, 0, ifindex);
+
+    if (!nlh
+        || !mnl_attr_put_u32_check(nlh, size, IFLA_EXT_MASK,
+                                   RTEXT_FILTER_SKIP_STATS)
+        || (target
+            && !mnl_attr_put_u32_check(nlh, size, IFLA_TARGET_NETNSID,
+                                       (uint32_t) netnsid))) {
+        return NULL;
+    }
+    return nlh;
+}
+
+int
+netdev_afpacket_peer_mac(int ifindex, bool *veth, uint8_t peer_mac[6])
+{
+    struct netdev_afpacket_rxtc_link link, peer;
+    struct rxtc_nl nl;
+    char *kmsg = NULL;
+    int error;
+
+    *veth = false;
+    error = rxtc_nl_open(&nl);
+    if (error) {
+        return error;
+    }
+    error = rxtc_nl_transact(
+        &nl,
+        netdev_afpacket_msg_getlink_index(nl.req, sizeof nl.req, ++nl.seq,
+                                          ifindex, false, 0),
+        &link, &kmsg);
+    free(kmsg);
+    if (!error && link.veth) {
+        *veth = true;
+        error = link.link > 0 ? 0 : ENODEV;
+    }
+    if (!error && *veth) {
+        error =
+            rxtc_nl_transact(&nl,
+                             netdev_afpacket_msg_getlink_index(
+                                 nl.req, sizeof nl.req, ++nl.seq, link.link,
+                                 link.link_netns, link.link_netnsid),
+                             &peer, &kmsg);
+        free(kmsg);
+        if (!error && !peer.has_addr) {
+            error = EPROTO;
+        }
+        if (!error) {
+            memcpy(peer_mac, peer.addr, 6);
+        }
+    }
+    rxtc_nl_close(&nl);
     return error;
 }
 

@@ -229,9 +229,20 @@ struct netdev_afpacket {
     bool rx_after_tc;
     int rx_ifindex;
     int tx_fd;
-    /* tx-coalesce: runs of TCP segments leave as GSO super-frames
-     * (netdev-gro.c). */
+    /* tx-coalesce: runs of TCP segments and UDP datagrams leave as GSO
+     * super-frames (netdev-gro.c).  On a veth only those addressed to the
+     * peer device itself (its address in PEER_MAC), looked up every
+     * PEER_CHECK_MS: such a frame ends in the peer's own stack, which
+     * takes GSO frames, while anything forwarded beyond the peer may reach
+     * a raw-socket reader (another switch, a capture) that cannot.  On
+     * other devices the kernel or the NIC cuts a super-frame before the
+     * wire.  PEER_STATE: PEER_UNKNOWN until looked up or when the lookup
+     * failed (no merging then), PEER_NONE (not a veth: any frame),
+     * PEER_MAC (a veth). */
     bool tx_coalesce;
+    enum { PEER_UNKNOWN, PEER_NONE, PEER_VETH } peer_state;
+    uint8_t peer_mac[6];
+    long long peer_checked_ms;
 
     /* The port's input is handed over (netdev-handover.c): every receive
      * socket carries a filter that takes nothing. */
@@ -1065,6 +1076,37 @@ afpacket_recv(struct netdev *netdev, struct pkt **pkts, size_t max, size_t *n)
     return *n ? 0 : EAGAIN;
 }
 
+/* How often a port that coalesces looks up its veth peer again: a peer
+ * moved to another netns, or given another address, is seen this late. */
+#define PEER_CHECK_MS 1000
+
+/* Looks up DEV's veth peer when due (see struct netdev_afpacket) and
+ * returns what DEV knows of it. */
+static int
+afpacket_peer_refresh(struct netdev_afpacket *dev)
+{
+    long long now = nf_time_msec_coarse();
+
+    if (dev->peer_checked_ms && now - dev->peer_checked_ms < PEER_CHECK_MS) {
+        return dev->peer_state;
+    }
+    dev->peer_checked_ms = now ? now : 1;
+
+    bool veth;
+    int error = netdev_afpacket_peer_mac(dev->ifindex, &veth, dev->peer_mac);
+    if (error) {
+        VLOG_WARN_RL(&rl,
+                     "port %s: cannot look up the device%s (%s); no "
+                     "coalescing on send until it can",
+                     dev->up.name, veth ? "'s veth peer" : "",
+                     nf_strerror(error));
+        dev->peer_state = PEER_UNKNOWN;
+    } else {
+        dev->peer_state = veth ? PEER_VETH : PEER_NONE;
+    }
+    return dev->peer_state;
+}
+
 static int
 afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
               bool may_steal NF_UNUSED)
@@ -1082,8 +1124,11 @@ afpacket_send(struct netdev *netdev, struct pkt **pkts, size_t n,
         size_t batch = NF_MIN(n - base, NETDEV_MAX_BURST);
         size_t n_runs, n_iov = 0;
 
-        if (dev->tx_coalesce && batch > 1) {
-            n_runs = netdev_gro_plan(pkts + base, batch, runs);
+        if (dev->tx_coalesce && batch > 1
+            && afpacket_peer_refresh(dev) != PEER_UNKNOWN) {
+            n_runs = netdev_gro_plan(
+                pkts + base, batch, runs,
+                dev->peer_state == PEER_VETH ? dev->peer_mac : NULL);
         } else {
             for (size_t i = 0; i < batch; i++) {
                 runs[i].first = i;

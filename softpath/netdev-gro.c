@@ -230,7 +230,8 @@ gro_build_hdr(struct netdev_gro_run *run, const struct pkt *first,
 }
 
 size_t
-netdev_gro_plan(struct pkt *const *pkts, size_t n, struct netdev_gro_run *runs)
+netdev_gro_plan(struct pkt *const *pkts, size_t n, struct netdev_gro_run *runs,
+                const uint8_t *only_dst)
 {
     size_t n_runs = 0;
     size_t i = 0;
@@ -243,7 +244,10 @@ netdev_gro_plan(struct pkt *const *pkts, size_t n, struct netdev_gro_run *runs)
         run->n = 1;
         run->hdr_len = 0;
         run->payload_ofs = 0;
-        if (i + 1 >= n || !gro_parse(pkts[i], &first)) {
+        if (i + 1 >= n
+            || (only_dst
+                && (pkts[i]->size < 6 || memcmp(pkts[i]->data, only_dst, 6)))
+            || !gro_parse(pkts[i], &first)) {
             i++;
             continue;
         }

@@ -253,10 +253,12 @@ struct netdev_gro_run {
  * header, and it follows on from the run: same protocol, addresses,
  * ports, TOS and TTL, every packet but the last as long as the first;
  * for TCP also ACK (PSH only on the last of the run), the same ack,
- * window and options, and the next sequence number.  PKTS are not
- * changed. */
+ * window and options, and the next sequence number.  With ONLY_DST
+ * nonnull, only packets to that Ethernet address (6 bytes) are merged:
+ * what a veth's peer takes into its own stack (see netdev-afpacket.c).
+ * PKTS are not changed. */
 size_t netdev_gro_plan(struct pkt *const *pkts, size_t n,
-                       struct netdev_gro_run *runs);
+                       struct netdev_gro_run *runs, const uint8_t *only_dst);
 
 /* Returns RUN (of PKTS, as netdev_gro_plan() made it) as one new packet
  * with its virtio net header set: what a port sends for it.  For tests

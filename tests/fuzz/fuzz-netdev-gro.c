@@ -5,7 +5,9 @@
  * length (big-endian), a virtio flags byte (bit 0: the packet gets a
  * virtio net header with F_NEEDS_CSUM at the L4 checksum field, UDP's if
  * the IP protocol byte says UDP, else TCP's; bit 1: with F_DATA_VALID;
- * bit 2: a GSO TCPV4 header) and that many frame bytes.  Bit 0 of the
+ * bit 2: a GSO TCPV4 header) and that many frame bytes.  Bit 1 of the
+ * control byte lets only frames to the first frame's destination merge
+ * (checked).  Bit 0 of the
  * control byte makes the harness fill in the IPv4 header and L4 checksums
  * of every frame that looks like TCP or UDP over IPv4 first, so that the
  * fuzzer reaches the merging paths without having to guess checksums.
@@ -120,6 +122,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     bool fix = data[0] & 1;
+    bool only = data[0] & 2;
     data++;
     size--;
     while (n < MAX_PKTS && size >= 3) {
@@ -161,7 +164,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    size_t n_runs = netdev_gro_plan(pkts, n, runs);
+    /* Bit 1: only frames to the first frame's destination may merge. */
+    uint8_t dst[6] = { 0 };
+    if (only && pkts[0]->size >= 6) {
+        memcpy(dst, pkts[0]->data, 6);
+    }
+    size_t n_runs = netdev_gro_plan(pkts, n, runs, only ? dst : NULL);
     size_t next = 0;
     CHECK(n_runs >= 1 && n_runs <= n);
     for (size_t r = 0; r < n_runs; r++) {
@@ -169,6 +177,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         next += runs[r].n;
         CHECK(next <= n);
         if (runs[r].n > 1) {
+            for (size_t k = 0; only && k < runs[r].n; k++) {
+                CHECK(!memcmp(pkts[runs[r].first + k]->data, dst, 6));
+            }
             check_run(&runs[r], pkts);
         }
     }

@@ -982,7 +982,7 @@ gro_round_trip(uint8_t proto, size_t payload, size_t tcp_opts, uint16_t mss)
     size_t n = cut(&f, mss, &segs);
     struct netdev_gro_run *runs = calloc(n, sizeof *runs);
 
-    assert_int_equal(netdev_gro_plan(segs, n, runs), 1);
+    assert_int_equal(netdev_gro_plan(segs, n, runs, NULL), 1);
     assert_int_equal(runs[0].first, 0);
     assert_int_equal(runs[0].n, n);
 
@@ -1046,29 +1046,38 @@ test_gro_breaks(void **state)
     /* F then G: two runs, PSH ends the first. */
     memcpy(batch, fs, 6 * sizeof *batch);
     memcpy(batch + 6, gs, 2 * sizeof *batch);
-    assert_runs(runs, netdev_gro_plan(batch, 8, runs),
+    assert_runs(runs, netdev_gro_plan(batch, 8, runs, NULL),
                 (const size_t[]){ 6, 2, 0 });
+
+    /* Only to a given Ethernet address (a veth's peer): the frames'
+     * destination merges, another does not. */
+    static const uint8_t dst[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+    static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs, dst),
+                (const size_t[]){ 6, 0 });
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs, other),
+                (const size_t[]){ 1, 1, 1, 1, 1, 1, 0 });
 
     /* A corrupt payload byte in segment 2: it goes alone, unmerged, and
      * the rest does not follow on from segment 1 any more. */
     fs[2]->data[fs[2]->size - 1] ^= 0x40;
-    assert_runs(runs, netdev_gro_plan(fs, 6, runs),
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs, NULL),
                 (const size_t[]){ 2, 1, 3, 0 });
     fs[2]->data[fs[2]->size - 1] ^= 0x40;
     /* A corrupt IP header (TTL) with a stale checksum: the same. */
     fs[2]->data[14 + 8]--;
-    assert_runs(runs, netdev_gro_plan(fs, 6, runs),
+    assert_runs(runs, netdev_gro_plan(fs, 6, runs, NULL),
                 (const size_t[]){ 2, 1, 3, 0 });
     fs[2]->data[14 + 8]++;
 
     /* A gap: segment 3 missing. */
     struct pkt *gap[5] = { fs[0], fs[1], fs[2], fs[4], fs[5] };
-    assert_runs(runs, netdev_gro_plan(gap, 5, runs),
+    assert_runs(runs, netdev_gro_plan(gap, 5, runs, NULL),
                 (const size_t[]){ 3, 2, 0 });
 
     /* Out of order. */
     struct pkt *swapped[6] = { fs[0], fs[2], fs[1], fs[3], fs[4], fs[5] };
-    assert_runs(runs, netdev_gro_plan(swapped, 6, runs),
+    assert_runs(runs, netdev_gro_plan(swapped, 6, runs, NULL),
                 (const size_t[]){ 1, 1, 1, 3, 0 });
 
     /* Another connection's segment in between. */
@@ -1087,12 +1096,12 @@ test_gro_breaks(void **state)
     pkt_put(hpn, h.buf, h.size);
     assert_int_equal(netdev_pkt_set_vnet_hdr(hpn, &hv), 0);
     mixed[3] = hpn;
-    assert_runs(runs, netdev_gro_plan(mixed, 7, runs),
+    assert_runs(runs, netdev_gro_plan(mixed, 7, runs, NULL),
                 (const size_t[]){ 3, 1, 3, 0 });
     /* ...and the same with H's checksum left partial and no header: not
      * verifiable, so not merged with anything. */
     mixed[3] = hp;
-    assert_runs(runs, netdev_gro_plan(mixed, 7, runs),
+    assert_runs(runs, netdev_gro_plan(mixed, 7, runs, NULL),
                 (const size_t[]){ 3, 1, 3, 0 });
     pkt_delete(hp);
     pkt_delete(hpn);
@@ -1182,7 +1191,7 @@ test_gro_field_mismatch(void **state)
                   segs[1]->size - 34)));
         /* 0 and 2 still match each other, but 1 is between them. */
         print_message("kind %d\n", kind);
-        assert_runs(runs, netdev_gro_plan(segs, n, runs), want);
+        assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL), want);
         free_segs(segs, n);
         frame_free(&f);
     }
@@ -1207,7 +1216,7 @@ test_gro_field_mismatch(void **state)
         size_t n = netdev_gso_segment(p, &vh, &segs);
         struct netdev_gro_run runs[4];
         assert_int_equal(n, 4);
-        assert_runs(runs, netdev_gro_plan(segs, n, runs),
+        assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                     (const size_t[]){ 1, 1, 1, 1, 0 });
         free_segs(segs, n);
         pkt_delete(p);
@@ -1229,7 +1238,7 @@ test_gro_udp(void **state)
     struct netdev_gro_run runs[8];
     assert_int_equal(n, 8);
 
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 8, 0 });
 
     /* Datagram 3 to another port: alone; the rest merge around it. */
@@ -1239,25 +1248,25 @@ test_gro_udp(void **state)
     set16(u + 6,
           (uint16_t) ~fold(sum_bytes(
               pseudo_sum(segs[3]->data + 14, false, IPPROTO_UDP, 30), u, 30)));
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 3, 1, 4, 0 });
     /* Its checksum dropped (zero: none): it still goes alone, another
      * flow. */
     set16(u + 6, 0);
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 3, 1, 4, 0 });
     /* Back on the flow, without a checksum: it merges. */
     set16(u + 2, 6000);
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 8, 0 });
     /* A corrupt payload byte with the checksum left as it was. */
     segs[5]->data[segs[5]->size - 1] ^= 1;
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 5, 1, 2, 0 });
     segs[5]->data[segs[5]->size - 1] ^= 1;
     /* A UDP length that disagrees with the IP length. */
     set16(segs[6]->data + 34 + 4, 29);
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 6, 1, 1, 0 });
     free_segs(segs, n);
     frame_free(&f);
@@ -1268,7 +1277,7 @@ test_gro_udp(void **state)
     n = cut(&f, 22, &segs);
     assert_int_equal(n, 70);
     struct netdev_gro_run many[70];
-    assert_runs(many, netdev_gro_plan(segs, n, many),
+    assert_runs(many, netdev_gro_plan(segs, n, many, NULL),
                 (const size_t[]){ 64, 6, 0 });
     free_segs(segs, n);
     frame_free(&f);
@@ -1281,11 +1290,11 @@ test_gro_udp(void **state)
     assert_int_equal(cut(&a, 100, &as), 3);
     assert_int_equal(cut(&b, 100, &bs), 1);
     struct pkt *batch[4] = { as[0], as[1], as[2], bs[0] };
-    assert_runs(runs, netdev_gro_plan(batch, 4, runs),
+    assert_runs(runs, netdev_gro_plan(batch, 4, runs, NULL),
                 (const size_t[]){ 3, 1, 0 });
     /* 40 then 100: longer than the first, so apart. */
     struct pkt *rev[2] = { as[2], bs[0] };
-    assert_runs(runs, netdev_gro_plan(rev, 2, runs),
+    assert_runs(runs, netdev_gro_plan(rev, 2, runs, NULL),
                 (const size_t[]){ 1, 1, 0 });
     free_segs(as, 3);
     free_segs(bs, 1);
@@ -1311,7 +1320,7 @@ test_gro_vnet(void **state)
     assert_int_equal(n, 50);
 
     /* 45 segments of 1448 bytes fit 65535 - 40 bytes; the 46th does not. */
-    assert_runs(runs, netdev_gro_plan(segs, n, runs),
+    assert_runs(runs, netdev_gro_plan(segs, n, runs, NULL),
                 (const size_t[]){ 45, 5, 0 });
 
     /* Partial checksums with their headers: merged as they are. */
@@ -1325,23 +1334,23 @@ test_gro_vnet(void **state)
         set16(part[i]->data + 34 + 16, 0x1234); /* Not a checksum. */
         assert_int_equal(netdev_pkt_set_vnet_hdr(part[i], &vh), 0);
     }
-    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+    assert_runs(runs, netdev_gro_plan(part, 3, runs, NULL),
                 (const size_t[]){ 3, 0 });
     /* ...but not with a csum_offset that is not TCP's. */
     struct virtio_net_hdr odd = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
                                   .csum_start = 34,
                                   .csum_offset = 6 };
     netdev_pkt_set_vnet_hdr(part[1], &odd);
-    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+    assert_runs(runs, netdev_gro_plan(part, 3, runs, NULL),
                 (const size_t[]){ 1, 1, 1, 0 });
     /* A GSO super-frame of its own is left alone. */
     struct virtio_net_hdr gso = gso_hdr(&f, VIRTIO_NET_HDR_GSO_TCPV4, 700);
     gso.csum_start = 34;
     netdev_pkt_set_vnet_hdr(part[1], &gso);
-    assert_runs(runs, netdev_gro_plan(part, 3, runs),
+    assert_runs(runs, netdev_gro_plan(part, 3, runs, NULL),
                 (const size_t[]){ 1, 1, 1, 0 });
     /* One packet: one run of one. */
-    assert_runs(runs, netdev_gro_plan(part, 1, runs),
+    assert_runs(runs, netdev_gro_plan(part, 1, runs, NULL),
                 (const size_t[]){ 1, 0 });
     for (size_t i = 0; i < 3; i++) {
         pkt_delete(part[i]);

@@ -876,6 +876,75 @@ test_afpacket_rxtc_parse_link(void **state)
     assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
 }
 
+/* A veth, its peer in another netns, and an address, as RTM_GETLINK
+ * replies carry them (the coalescing on send looks the peer up so). */
+static void
+test_afpacket_peer_link(void **state)
+{
+    (void) state;
+    static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    struct netdev_afpacket_rxtc_link link;
+    uint32_t buf[256];
+
+    memset(buf, 0, sizeof buf);
+    struct nlmsghdr *nlh = make_link(buf, 7, "wb", 0, "veth", 0);
+    mnl_attr_put_u32(nlh, IFLA_LINK, 31);
+    mnl_attr_put_u32(nlh, IFLA_LINK_NETNSID, 4);
+    mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), 0);
+    assert_true(link.veth);
+    assert_false(link.macvlan);
+    assert_int_equal(link.link, 31);
+    assert_true(link.link_netns);
+    assert_int_equal(link.link_netnsid, 4);
+    assert_true(link.has_addr);
+    assert_memory_equal(link.addr, mac, 6);
+
+    /* Not a veth; an address of another length is not kept; a short
+     * netnsid is malformed. */
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 7, "ip6gre0", 0, "vethx", 0);
+    mnl_attr_put(nlh, IFLA_ADDRESS, 16, "0123456789abcdef");
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), 0);
+    assert_false(link.veth);
+    assert_false(link.has_addr);
+    memset(buf, 0, sizeof buf);
+    nlh = make_link(buf, 7, "wb", 0, "veth", 0);
+    mnl_attr_put_u16(nlh, IFLA_LINK_NETNSID, 4);
+    assert_int_equal(netdev_afpacket_rxtc_parse_link(nlh, &link), EINVAL);
+
+    /* The request: by ifindex, statistics skipped, the target netns only
+     * when asked for. */
+    memset(buf, 0, sizeof buf);
+    nlh = netdev_afpacket_msg_getlink_index(buf, sizeof buf, 9, 31, true, 4);
+    assert_non_null(nlh);
+    assert_int_equal(nlh->nlmsg_type, RTM_GETLINK);
+    assert_int_equal(nlh->nlmsg_seq, 9);
+    const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+    assert_int_equal(ifi->ifi_index, 31);
+    const struct nlattr *a;
+    bool mask = false, target = false;
+    mnl_attr_for_each(a, nlh, sizeof *ifi)
+    {
+        if (mnl_attr_get_type(a) == IFLA_EXT_MASK) {
+            mask = mnl_attr_get_u32(a) == RTEXT_FILTER_SKIP_STATS;
+        } else if (mnl_attr_get_type(a) == IFLA_TARGET_NETNSID) {
+            target = mnl_attr_get_u32(a) == 4;
+        }
+    }
+    assert_true(mask);
+    assert_true(target);
+    memset(buf, 0, sizeof buf);
+    nlh = netdev_afpacket_msg_getlink_index(buf, sizeof buf, 9, 31, false, 4);
+    target = false;
+    mnl_attr_for_each(a, nlh, sizeof *ifi)
+    {
+        target |= mnl_attr_get_type(a) == IFLA_TARGET_NETNSID;
+    }
+    assert_false(target);
+    assert_null(netdev_afpacket_msg_getlink_index(buf, 8, 9, 31, true, 4));
+}
+
 int
 main(void)
 {
@@ -896,6 +965,7 @@ main(void)
         cmocka_unit_test(test_afpacket_rxtc_msg_create),
         cmocka_unit_test(test_afpacket_rxtc_parse_ack),
         cmocka_unit_test(test_afpacket_rxtc_parse_link),
+        cmocka_unit_test(test_afpacket_peer_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -447,7 +447,7 @@ test_pop_gso_frame(void **state NF_UNUSED)
         assert_int_equal(c.n, 1);
         outer[i] = c.out[0];
     }
-    assert_int_equal(netdev_gro_plan(outer, 3, runs), 1);
+    assert_int_equal(netdev_gro_plan(outer, 3, runs, NULL), 1);
     assert_int_equal(runs[0].n, 3);
     struct pkt *m = netdev_gro_assemble(&runs[0], outer);
 
