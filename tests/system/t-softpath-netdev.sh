@@ -4,7 +4,9 @@
 # in namespace "w", between veth pairs whose other ends sit in namespaces
 # "a" and "b".  Ping and iperf3 TCP must cross it with every offload left
 # as the kernel set it, which works only if GSO super-frames and partial
-# checksums cross with their virtio net headers (PACKET_VNET_HDR).  Then
+# checksums cross with their virtio net headers (PACKET_VNET_HDR).  A
+# burst of numbered UDP datagrams must arrive intact and in order while the
+# wire merges runs of them into GSO frames on send (netdev-gro.c).  Then
 # the driver's tap mode must create a tap device that is up and receives.
 . "$(dirname "$0")/lib.sh"
 require_root
