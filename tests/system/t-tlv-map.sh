@@ -64,6 +64,16 @@ flows() {
         sort
 }
 
+# settle SWITCH: Open vSwitch drops a deleted flow's hold on its TLV
+# mappings only when the flow is freed, after an RCU grace period, so a
+# del-tlv-map right after del-flows can still find the mapping in use
+# there.  Give ovs-vswitchd that moment; nicflowd releases the mappings
+# as part of the delete and needs none.
+settle() {
+    [ "$1" = "$OVS_SW" ] && sleep 1
+    return 0
+}
+
 M0='{class=0xffff,type=0,len=4}->tun_metadata0'
 M1='{class=0x102,type=0x80,len=8}->tun_metadata1'
 M63='{class=0xffff,type=0xff,len=124}->tun_metadata63'
@@ -120,6 +130,7 @@ script() {
     step "$t" "$sw" --strict del-flows SW 'priority=4,tun_metadata0=0'
     flows "$t" "$sw"
     step "$t" "$sw" del-flows SW
+    settle "$sw"
     # Unused, they go: unmapped fields in a delete are ignored.
     step "$t" "$sw" del-tlv-map SW "$M0,{class=0,type=0,len=0}->tun_metadata9"
     step "$t" "$sw" dump-tlv-map SW
