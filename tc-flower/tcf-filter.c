@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
@@ -116,9 +117,15 @@ const struct tcf_field tcf_fields[] = {
 const size_t tcf_n_fields = ARRAY_SIZE(tcf_fields);
 
 void
+tcf_filter_clear(struct tcf_filter *f)
+{
+    memset(f, 0, offsetof(struct tcf_filter, actions) + sizeof f->actions[0]);
+}
+
+void
 tcf_filter_init(struct tcf_filter *f, int ifindex)
 {
-    memset(f, 0, sizeof *f);
+    tcf_filter_clear(f);
     f->ifindex = ifindex;
     f->parent = tcf_ingress_parent();
     f->protocol = htons(ETH_P_ALL);

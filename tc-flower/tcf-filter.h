@@ -251,6 +251,15 @@ struct tcf_filter {
  * IFINDEX, matching everything, with no actions. */
 void tcf_filter_init(struct tcf_filter *f, int ifindex);
 
+/* Zeroes F's match part and its first action, not the rest of 'actions':
+ * a filter is some 15 kB, nearly all of it room for actions that are
+ * seldom there, and zeroing it all on every put and every echo was a
+ * measurable part of an insert's cost.  So actions at n_actions and past
+ * it (but the first) hold garbage, and whoever adds an action writes all
+ * of it (tcf-actions.c's append copies a whole action, the parser zeroes
+ * each before it fills it). */
+void tcf_filter_clear(struct tcf_filter *f);
+
 /* The parent handles of the ingress and egress hooks of a clsact qdisc. */
 uint32_t tcf_ingress_parent(void);
 uint32_t tcf_egress_parent(void);

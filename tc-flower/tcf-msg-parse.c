@@ -848,6 +848,7 @@ parse_actions(const struct tcf_attr *acts, struct tcf_filter *f)
         if (i != f->n_actions + 1) {
             return EINVAL; /* A gap in the order. */
         }
+        memset(&f->actions[i - 1], 0, sizeof f->actions[i - 1]);
         if (parse_action(&tb[i], &f->actions[i - 1])) {
             return EINVAL;
         }
@@ -883,7 +884,7 @@ tcf_msg_parse_filter(const struct nlmsghdr *nlh, struct tcf_filter *f)
     size_t ofs = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct tcmsg));
     struct tcmsg tcm;
 
-    memset(f, 0, sizeof *f);
+    tcf_filter_clear(f);
     if (len < NLMSG_HDRLEN + sizeof tcm) {
         return EINVAL;
     }

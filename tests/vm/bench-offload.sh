@@ -192,11 +192,17 @@ perf_start() {
         >/dev/null 2>>"$W/perf.err" &
     PERF_PID=$!
 }
-perf_stop() { # CFG REP
+# perf_halt: the end of the measured window (the figures' parsing
+# afterwards is not the switches' time and stays out of the profile).
+perf_halt() {
     [ -n "$PERF_PID" ] || return 0
     kill -INT "$PERF_PID" 2>/dev/null
     wait "$PERF_PID" 2>/dev/null
     PERF_PID=
+}
+perf_stop() { # CFG REP
+    perf_halt
+    [ -s "$W/perf.data" ] || return 0
     say "$1 rep $2: profile of the insert run (perf, whole guest):"
     "$B/perf" report -i "$W/perf.data" --stdio --no-children \
         --sort comm,dso,sym 2>&1 | grep -v '^#' | grep -v '^$' |
@@ -204,14 +210,14 @@ perf_stop() { # CFG REP
     "$B/perf" report -i "$W/perf.data" --stdio --no-children \
         --sort comm 2>&1 | grep -v '^#' | grep -v '^$' | head -n 12 | indent
     say "$1 rep $2: the switch's own time by object, then by symbol:"
-    comms=nicflowd
+    comms=nicflowd,offload0,handler1
     [ "$1" = ovs ] && comms=ovs-vswitchd,handler1,handler2,revalidator1,revalidator2,urcu3
     "$B/perf" report -i "$W/perf.data" --stdio --no-children \
-        --comms "$comms" --sort dso 2>&1 | grep -v '^#' | grep -v '^$' |
-        head -n 8 | indent
+        --comms "$comms" --sort comm,dso 2>&1 | grep -v '^#' | grep -v '^$' |
+        head -n 12 | indent
     "$B/perf" report -i "$W/perf.data" --stdio --no-children \
-        --comms "$comms" --sort sym 2>&1 | grep -v '^#' | grep -v '^$' |
-        head -n 80 | indent
+        --comms "$comms" --sort comm,sym 2>&1 | grep -v '^#' | grep -v '^$' |
+        head -n 100 | indent
     rm -f "$W/perf.data"
 }
 
@@ -615,6 +621,7 @@ rate_run() {
     done
     mark
     end_mark=$MARK
+    perf_halt
     kill "$FLOOD_PID" 2>/dev/null
     wait "$FLOOD_PID" 2>/dev/null
     FLOOD_PID=
@@ -697,6 +704,7 @@ kdp_rate_run() {
             break
         fi
     done
+    perf_halt
     kill "$FLOOD_PID" 2>/dev/null
     wait "$FLOOD_PID" 2>/dev/null
     FLOOD_PID=
