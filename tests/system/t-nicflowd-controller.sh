@@ -170,10 +170,11 @@ check "h1 -> h3 again" pingok 1 3
 # 3. Bad OpenFlow input.  The expectations are checked first against a
 #    real ovs-vswitchd 3.1.
 # ---------------------------------------------------------------------
-# Open vSwitch keeps its netdev bridge's tap device (brx, in this
-# namespace) when it is stopped: removed at exit with the rest.
-on_exit "ip link del brx 2>/dev/null"
-if start_ovs_switch brx > "$NF_TMP/ovs-start.out" 2>&1; then
+# Open vSwitch keeps its netdev bridge's tap devices (brx and the
+# datapath's ovs-netdev, made persistent) when it is stopped, so it runs
+# in a namespace of its own, whose removal at exit takes them along.
+if add_netns ovs && OVS_NETNS=$NETNS \
+    && start_ovs_switch brx > "$NF_TMP/ovs-start.out" 2>&1; then
     unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR
     check_output "the bad-input expectations hold for ovs-vswitchd 3.1" \
         'after all cases: works' \
