@@ -308,11 +308,7 @@ jsonrpc_msg_from_json(json_t *json, struct jsonrpc_msg **msgp, char **errp)
     return 0;
 
 fail:
-    if (errp) {
-        *errp = error;
-    } else {
-        free(error);
-    }
+    nf_give_error(errp, error);
     return EPROTO;
 }
 

@@ -123,6 +123,16 @@ xasprintf(const char *fmt, ...)
 }
 
 void
+nf_give_error(char **errp, char *msg)
+{
+    if (errp) {
+        *errp = msg;
+    } else {
+        free(msg);
+    }
+}
+
+void
 nf_fatal(int err, const char *fmt, ...)
 {
     va_list args;

@@ -38,6 +38,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) NF_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list args) NF_PRINTF(1, 0);
 
+/* Hands MSG (from malloc(), or NULL) to a caller that may not want it: the
+ * caller owns it through *ERRP when ERRP is not NULL; otherwise it is
+ * freed.  The one place for the "char **errp" convention's ownership. */
+void nf_give_error(char **errp, char *msg);
+
 /* Prints "PROGRAM: message" (plus ": strerror(err)" if err > 0) to stderr
  * and exits with status 1.  For command-line programs, not daemons' runtime
  * paths. */

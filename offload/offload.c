@@ -444,11 +444,7 @@ offload_set_config(const struct offload_config *in, char **errp)
     }
     if (cfg_build(in, &new, &err)) {
         VLOG_WARN("offload configuration refused: %s", err);
-        if (errp) {
-            *errp = err;
-        } else {
-            free(err);
-        }
+        nf_give_error(errp, err);
         return EINVAL;
     }
 

@@ -765,11 +765,7 @@ offload_profile_parse(const char *file, const void *data, size_t len,
         json_decref(doc);
     }
     if (err) {
-        if (errp) {
-            *errp = err;
-        } else {
-            free(err);
-        }
+        nf_give_error(errp, err);
         return EINVAL;
     }
     return 0;

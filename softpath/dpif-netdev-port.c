@@ -39,14 +39,13 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
 
     pthread_mutex_lock(&dp->mutex);
     if (dp->destroyed) {
-        dpif_netdev_set_err(errp,
-                            xasprintf("%s: datapath was destroyed", dp->name));
+        nf_give_error(errp, xasprintf("%s: datapath was destroyed", dp->name));
         error = ENODEV;
         goto unlock;
     }
     if (port_lookup_by_name(dp, name)) {
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: already a port of %s", name, dp->name));
+        nf_give_error(errp,
+                      xasprintf("%s: already a port of %s", name, dp->name));
         error = EEXIST;
         goto unlock;
     }
@@ -55,8 +54,8 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
             continue;
         }
     } else if (dp_port_lookup(dp, no)) {
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: port number %u is taken", dp->name, no));
+        nf_give_error(errp,
+                      xasprintf("%s: port number %u is taken", dp->name, no));
         error = EBUSY;
         goto unlock;
     }
@@ -67,7 +66,7 @@ dpif_netdev_port_add(struct dpif *dpif, const char *name, const char *type,
              * a datapath means it is another datapath's port. */
             error = EEXIST;
         }
-        dpif_netdev_set_err(
+        nf_give_error(
             errp, xasprintf("%s: cannot open as a port of type %s: %s", name,
                             type ? type : "afpacket", nf_strerror(error)));
         goto unlock;
@@ -108,12 +107,10 @@ dpif_netdev_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
     pthread_mutex_lock(&dp->mutex);
     port = dp_port_lookup(dp, port_no);
     if (!port) {
-        dpif_netdev_set_err(errp,
-                            xasprintf("%s: no port %u", dp->name, port_no));
+        nf_give_error(errp, xasprintf("%s: no port %u", dp->name, port_no));
         error = ENOENT;
     } else if (port_no == DPIF_PORT_LOCAL) {
-        dpif_netdev_set_err(errp,
-                            xasprintf("%s: the local port cannot be deleted "
+        nf_give_error(errp, xasprintf("%s: the local port cannot be deleted "
                                       "(delete the datapath instead)",
                                       dp->name));
         error = EINVAL;
@@ -149,8 +146,7 @@ dpif_netdev_port_set_config(struct dpif *dpif, uint32_t port_no,
     pthread_mutex_lock(&dp->mutex);
     port = dp_port_lookup(dp, port_no);
     if (!port) {
-        dpif_netdev_set_err(errp,
-                            xasprintf("%s: no port %u", dp->name, port_no));
+        nf_give_error(errp, xasprintf("%s: no port %u", dp->name, port_no));
         error = ENOENT;
     } else {
         /* The netdev keeps its old options if it refuses the new ones. */

@@ -191,9 +191,6 @@ dp_port_lookup(const struct dp_netdev *dp, uint32_t port_no)
  * dpif-netdev.c, for the other files.
  * --------------------------------------------------------------------- */
 
-/* Stores MSG (taken) in *ERRP, or frees it if ERRP is NULL. */
-void dpif_netdev_set_err(char **errp, char *msg);
-
 /* A new port PORT_NO of DP over NETDEV (taken), in DP's map. */
 struct dp_port *dpif_netdev_port_create(struct dp_netdev *dp, uint32_t port_no,
                                         struct netdev *netdev);

@@ -107,16 +107,6 @@ static unsigned int emc_inv_prob = EMC_DEFAULT_INSERT_INV_PROB;
 static void process_packet(struct dp_netdev *, struct pkt *, int depth,
                            struct dp_proc *);
 
-void
-dpif_netdev_set_err(char **errp, char *msg)
-{
-    if (errp) {
-        *errp = msg;
-    } else {
-        free(msg);
-    }
-}
-
 /* ---------------------------------------------------------------------
  * Action hooks.
  * --------------------------------------------------------------------- */
@@ -656,25 +646,25 @@ dp_create(const char *name, struct dp_netdev **dpp, char **errp)
     dp->upcall_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (dp->upcall_fd < 0) {
         error = errno;
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: cannot create the upcall eventfd: %s", name,
-                            nf_strerror(error)));
+        nf_give_error(errp,
+                      xasprintf("%s: cannot create the upcall eventfd: %s",
+                                name, nf_strerror(error)));
         goto free_dp;
     }
     error = netdev_open(name, local_port_type, &local);
     if (error) {
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: cannot open the local port (type %s): "
-                            "%s",
-                            name, local_port_type, nf_strerror(error)));
+        nf_give_error(errp,
+                      xasprintf("%s: cannot open the local port (type %s): "
+                                "%s",
+                                name, local_port_type, nf_strerror(error)));
         goto close_fd;
     }
     error = emc_init(&dp->emc, 0);
     if (error) {
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: cannot create the exact-match cache: "
-                            "%s",
-                            name, nf_strerror(error)));
+        nf_give_error(errp,
+                      xasprintf("%s: cannot create the exact-match cache: "
+                                "%s",
+                                name, nf_strerror(error)));
         goto close_local;
     }
     emc_set_insert_inv_prob(&dp->emc, emc_inv_prob);
@@ -780,11 +770,11 @@ dpif_netdev_open(const struct dpif_class *class, const char *name, bool create,
     pthread_mutex_lock(&dps_mutex);
     dp = dp_lookup(name);
     if (dp && create) {
-        dpif_netdev_set_err(
-            errp, xasprintf("%s: a datapath of that name exists", name));
+        nf_give_error(errp,
+                      xasprintf("%s: a datapath of that name exists", name));
         error = EEXIST;
     } else if (!dp && !create) {
-        dpif_netdev_set_err(errp, xasprintf("%s: no such datapath", name));
+        nf_give_error(errp, xasprintf("%s: no such datapath", name));
         error = ENODEV;
     } else if (!dp) {
         error = dp_create(name, &dp, errp);
@@ -1019,7 +1009,7 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     }
     if (f) {
         if (!(put->flags & DPIF_FP_MODIFY)) {
-            dpif_netdev_set_err(errp, xstrdup("flow exists"));
+            nf_give_error(errp, xstrdup("flow exists"));
             error = EEXIST;
             goto unlock;
         }
@@ -1034,13 +1024,12 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         goto unlock;
     }
     if (!(put->flags & DPIF_FP_CREATE)) {
-        dpif_netdev_set_err(errp, xstrdup("no such flow to modify"));
+        nf_give_error(errp, xstrdup("no such flow to modify"));
         error = ENOENT;
         goto unlock;
     }
     if (hmap_count(&dp->flows) >= dp->flow_limit) {
-        dpif_netdev_set_err(errp,
-                            xasprintf("%s: flow limit of %zu flows reached",
+        nf_give_error(errp, xasprintf("%s: flow limit of %zu flows reached",
                                       dp->name, dp->flow_limit));
         error = EFBIG;
         goto unlock;
@@ -1056,8 +1045,8 @@ dpif_netdev_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
     error = dpcls_insert(f->cls, &key, &mask, 0, f, &f->rule);
     if (error) {
         /* Not expected: dpcls_find_exact() found no such rule above. */
-        dpif_netdev_set_err(errp, xasprintf("classifier refused the flow: %s",
-                                            nf_strerror(error)));
+        nf_give_error(errp, xasprintf("classifier refused the flow: %s",
+                                      nf_strerror(error)));
         flow_free(f);
         goto unlock;
     }

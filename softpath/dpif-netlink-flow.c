@@ -161,7 +161,7 @@ static void
 put_error_msg(const struct dpif *dpif, int error, const char *ext, char **errp)
 {
     if (error && error != EEXIST && error != ENOENT) {
-        dpif_netlink_set_err(
+        nf_give_error(
             errp, xasprintf("kernel datapath %s refused the flow: %s%s%s%s",
                             dpif->name, nf_strerror(error), ext ? ": " : "",
                             ext ? ext : "",
@@ -241,7 +241,7 @@ dpif_netlink_flow_put(struct dpif *dpif, const struct dpif_flow_put *put,
         err = NULL;
     }
     if (full) {
-        dpif_netlink_set_err(errp, limit_msg(dp));
+        nf_give_error(errp, limit_msg(dp));
         buf_destroy(&key);
         buf_destroy(&acts);
         return EFBIG;
@@ -412,7 +412,7 @@ dpif_netlink_flow_put_batch(struct dpif *dpif,
             continue;
         }
         if (full && !try_set) {
-            dpif_netlink_set_err(errp, limit_msg(dp));
+            nf_give_error(errp, limit_msg(dp));
             errors[i] = EFBIG;
             continue;
         }
@@ -747,11 +747,11 @@ dpif_netlink_execute(struct dpif *dpif, const struct dpif_execute *exec,
     free(req);
     buf_destroy(&acts);
     if (error) {
-        dpif_netlink_set_err(
-            errp, xasprintf("kernel datapath %s could not execute the "
-                            "packet: %s%s%s",
-                            dpif->name, nf_strerror(error), err ? ": " : "",
-                            err ? err : ""));
+        nf_give_error(errp,
+                      xasprintf("kernel datapath %s could not execute the "
+                                "packet: %s%s%s",
+                                dpif->name, nf_strerror(error),
+                                err ? ": " : "", err ? err : ""));
     }
     free(err);
     return error;
@@ -825,7 +825,7 @@ dpif_netlink_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
         }
     }
     if (first) {
-        dpif_netlink_set_err(errp, first_err);
+        nf_give_error(errp, first_err);
     } else {
         free(first_err);
     }

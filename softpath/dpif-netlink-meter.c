@@ -78,9 +78,9 @@ dpif_netlink_meter_set(struct dpif *dpif, uint32_t meter_id,
                                meter_id, config->flags & DPIF_METER_KBPS,
                                bands, config->n_bands, &m);
     if (error) {
-        dpif_netlink_set_err(errp, xasprintf("meter %u: the kernel datapath "
-                                             "refused it: %s",
-                                             meter_id, nf_strerror(error)));
+        nf_give_error(errp, xasprintf("meter %u: the kernel datapath "
+                                      "refused it: %s",
+                                      meter_id, nf_strerror(error)));
     }
     return error;
 }

@@ -17,16 +17,6 @@
 #include "lib/util.h"
 #include "softpath/odp.h"
 
-static void
-set_err(char **errp, char *msg)
-{
-    if (errp) {
-        *errp = msg;
-    } else {
-        free(msg);
-    }
-}
-
 /* ---------------------------------------------------------------------
  * Attribute policies.
  * --------------------------------------------------------------------- */
@@ -830,12 +820,14 @@ dpif_netlink_port_type(const char *type, const char *options,
     }
     if (i == ARRAY_SIZE(port_types)) {
         if (!strcmp(type, "dummy")) {
-            set_err(errp, xstrdup("dummy ports exist only in the userspace "
+            nf_give_error(errp,
+                          xstrdup("dummy ports exist only in the userspace "
                                   "datapath (type netdev); the kernel "
                                   "datapath needs a real network device"));
             return EOPNOTSUPP;
         }
-        set_err(errp, xasprintf("%s: port type not supported by the kernel "
+        nf_give_error(errp,
+                      xasprintf("%s: port type not supported by the kernel "
                                 "datapath (supported: system, internal, "
                                 "gre, vxlan, geneve)",
                                 type));
@@ -857,13 +849,14 @@ dpif_netlink_port_type(const char *type, const char *options,
             *eq = '\0';
         }
         if (!port_types[i].dst_port || strcmp(item, "dst_port")) {
-            set_err(errp, xasprintf("%s: port type %s takes no \"%s\" option "
+            nf_give_error(errp,
+                          xasprintf("%s: port type %s takes no \"%s\" option "
                                     "in the kernel datapath",
                                     type, type, item));
             error = EINVAL;
         } else if (!eq || nf_parse_int(eq + 1, 1, 65535, &v)) {
-            set_err(errp, xasprintf("%s: dst_port must be 1 to 65535",
-                                    eq ? eq + 1 : ""));
+            nf_give_error(errp, xasprintf("%s: dst_port must be 1 to 65535",
+                                          eq ? eq + 1 : ""));
             error = EINVAL;
         } else {
             *dst_port = (uint16_t) v;
@@ -946,7 +939,7 @@ static int
 check_actions(const void *actions, size_t len, int depth, char **errp)
 {
     if (depth > ODP_MAX_NESTING) {
-        set_err(errp, xstrdup("actions nested too deeply"));
+        nf_give_error(errp, xstrdup("actions nested too deeply"));
         return EINVAL;
     }
     size_t left = len;
@@ -960,13 +953,13 @@ check_actions(const void *actions, size_t len, int depth, char **errp)
 
         if (type == ODP_ACTION_ATTR_TUNNEL_PUSH
             || type == ODP_ACTION_ATTR_TUNNEL_POP) {
-            set_err(errp,
-                    xasprintf("%s: a userspace-datapath action; the kernel "
-                              "datapath tunnels through vxlan/geneve/gre "
-                              "ports with set(tunnel(...)) instead",
-                              type == ODP_ACTION_ATTR_TUNNEL_PUSH
-                                  ? "tnl_push"
-                                  : "tnl_pop"));
+            nf_give_error(
+                errp,
+                xasprintf("%s: a userspace-datapath action; the kernel "
+                          "datapath tunnels through vxlan/geneve/gre "
+                          "ports with set(tunnel(...)) instead",
+                          type == ODP_ACTION_ATTR_TUNNEL_PUSH ? "tnl_push"
+                                                              : "tnl_pop"));
             return EINVAL;
         }
         kind = nested_actions(type, inner);

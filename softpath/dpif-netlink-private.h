@@ -134,9 +134,6 @@ dpif_netlink_cast(const struct dpif *dpif)
     return CONTAINER_OF(dpif, struct dpif_netlink, up);
 }
 
-/* Stores MSG in *ERRP if ERRP is nonnull, else frees it. */
-void dpif_netlink_set_err(char **errp, char *msg);
-
 /* Opens C: a bound NETLINK_GENERIC socket that asks for extended and
  * capped acks.  Returns 0 or a positive errno. */
 int dpif_netlink_chan_open(struct nl_chan *c);

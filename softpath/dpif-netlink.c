@@ -41,16 +41,6 @@ COVERAGE_DEFINE(dpif_netlink_bad_reply);
 COVERAGE_DEFINE(dpif_netlink_batch_sent);
 COVERAGE_DEFINE(dpif_netlink_batch_overrun);
 
-void
-dpif_netlink_set_err(char **errp, char *msg)
-{
-    if (errp) {
-        *errp = msg;
-    } else {
-        free(msg);
-    }
-}
-
 /* ---------------------------------------------------------------------
  * Netlink channels.
  * --------------------------------------------------------------------- */
@@ -148,7 +138,7 @@ dpif_netlink_chan_transact(struct nl_chan *c, void *req, size_t len,
                     return EPROTO;
                 }
                 if (error && ext) {
-                    dpif_netlink_set_err(errp, xstrdup(ext));
+                    nf_give_error(errp, xstrdup(ext));
                 }
                 return error ? error : cb_error;
             }
@@ -391,14 +381,14 @@ resolve_families(struct nl_chan *c, struct dpif_netlink_families *fam,
         int error = resolve_family(c, families[i].name, id);
 
         if (error) {
-            dpif_netlink_set_err(
-                errp, xasprintf("kernel datapath unavailable: looking up "
-                                "generic netlink family %s: %s",
-                                families[i].name, nf_strerror(error)));
+            nf_give_error(errp,
+                          xasprintf("kernel datapath unavailable: looking up "
+                                    "generic netlink family %s: %s",
+                                    families[i].name, nf_strerror(error)));
             return error;
         }
         if (!*id && families[i].required) {
-            dpif_netlink_set_err(errp, unavailable_msg(families[i].name));
+            nf_give_error(errp, unavailable_msg(families[i].name));
             return EAFNOSUPPORT;
         }
     }
@@ -460,10 +450,10 @@ dpif_netlink_open(const struct dpif_class *class, const char *name,
 
     error = dpif_netlink_chan_open(&dp->chan);
     if (error) {
-        dpif_netlink_set_err(
-            errp, xasprintf("kernel datapath unavailable: cannot open a "
-                            "generic netlink socket: %s",
-                            nf_strerror(error)));
+        nf_give_error(errp,
+                      xasprintf("kernel datapath unavailable: cannot open a "
+                                "generic netlink socket: %s",
+                                nf_strerror(error)));
         free(dp);
         return error == EPROTONOSUPPORT ? EAFNOSUPPORT : error;
     }
@@ -485,15 +475,15 @@ dpif_netlink_open(const struct dpif_class *class, const char *name,
     }
     if (error) {
         if (error == EEXIST) {
-            dpif_netlink_set_err(
-                errp, xasprintf("%s: a network device or datapath of that "
-                                "name exists",
-                                name));
+            nf_give_error(errp,
+                          xasprintf("%s: a network device or datapath of that "
+                                    "name exists",
+                                    name));
         } else if (error == ENODEV && !create) {
-            dpif_netlink_set_err(
-                errp, xasprintf("%s: no such kernel datapath", name));
+            nf_give_error(errp,
+                          xasprintf("%s: no such kernel datapath", name));
         } else {
-            dpif_netlink_set_err(
+            nf_give_error(
                 errp,
                 xasprintf("%s: cannot %s the kernel datapath: %s%s%s", name,
                           create ? "create" : "open", nf_strerror(error),
@@ -552,7 +542,7 @@ dpif_netlink_destroy(struct dpif *dpif, char **errp)
     int error = dpif_netlink_transact(dp, req, len, NULL, NULL, &err);
 
     if (error) {
-        dpif_netlink_set_err(
+        nf_give_error(
             errp, xasprintf("%s: cannot delete the kernel datapath: %s%s%s",
                             dpif->name, nf_strerror(error), err ? ": " : "",
                             err ? err : ""));
@@ -705,10 +695,10 @@ dpif_netlink_port_add(struct dpif *dpif, const char *name, const char *type,
                                                "port or enslaved)"
                            : error == EEXIST ? "a device of that name exists"
                                              : nf_strerror(error));
-        dpif_netlink_set_err(
-            errp,
-            xasprintf("%s: cannot add to kernel datapath %s: %s%s%s", name,
-                      dpif->name, why, err ? ": " : "", err ? err : ""));
+        nf_give_error(errp,
+                      xasprintf("%s: cannot add to kernel datapath %s: %s%s%s",
+                                name, dpif->name, why, err ? ": " : "",
+                                err ? err : ""));
     } else {
         *port_no = aux.ports.ports[0].port_no;
     }
@@ -732,10 +722,9 @@ dpif_netlink_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
     int error = no_port(dpif_netlink_transact(dp, req, len, NULL, NULL, NULL));
 
     if (error) {
-        dpif_netlink_set_err(
-            errp,
-            xasprintf("port %" PRIu32 ": %s", port_no,
-                      error == ENOENT ? "no such port" : nf_strerror(error)));
+        nf_give_error(errp, xasprintf("port %" PRIu32 ": %s", port_no,
+                                      error == ENOENT ? "no such port"
+                                                      : nf_strerror(error)));
     }
     return error;
 }

@@ -74,16 +74,6 @@ dpif_uninit_base(struct dpif *dpif)
     free(dpif->full_name);
 }
 
-static void
-set_err(char **errp, char *msg)
-{
-    if (errp) {
-        *errp = msg;
-    } else {
-        free(msg);
-    }
-}
-
 int
 dpif_open(const char *name, const char *type, bool create, struct dpif **dpifp,
           char **errp)
@@ -103,16 +93,17 @@ dpif_open(const char *name, const char *type, bool create, struct dpif **dpifp,
     }
     c = class_for(type);
     if (!c) {
-        set_err(errp, xasprintf("%s: unknown datapath type (known: netdev"
+        nf_give_error(errp,
+                      xasprintf("%s: unknown datapath type (known: netdev"
                                 "%s)",
                                 type, class_for("system") ? ", system" : ""));
         free(type_copy);
         return EAFNOSUPPORT;
     }
     if (!*name || strlen(name) > 15 || strpbrk(name, "/ \t")) {
-        set_err(errp, xasprintf("\"%s\": a datapath name has 1 to 15 "
-                                "characters and no '/' or white space",
-                                name));
+        nf_give_error(errp, xasprintf("\"%s\": a datapath name has 1 to 15 "
+                                      "characters and no '/' or white space",
+                                      name));
         free(type_copy);
         return EINVAL;
     }
@@ -224,15 +215,16 @@ check_port_options(const char *options, char **errp)
         char *eq = strchr(item, '=');
 
         if (!eq || eq == item) {
-            set_err(errp,
-                    xasprintf("\"%s\": a port option is key=value", item));
+            nf_give_error(
+                errp, xasprintf("\"%s\": a port option is key=value", item));
             error = EINVAL;
             break;
         }
         *eq = '\0';
         for (size_t i = 0; i < n; i++) {
             if (!strcmp(keys[i], item)) {
-                set_err(errp, xasprintf("duplicate \"%s\" option", item));
+                nf_give_error(errp,
+                              xasprintf("duplicate \"%s\" option", item));
                 error = EINVAL;
                 goto out;
             }
@@ -261,14 +253,15 @@ dpif_port_add(struct dpif *dpif, const char *name, const char *type,
               const char *options, uint32_t *port_no, char **errp)
 {
     if (!*name || strlen(name) > 15 || strpbrk(name, "/ \t")) {
-        set_err(errp, xasprintf("\"%s\": a port name has 1 to 15 "
-                                "characters and no '/' or white space",
-                                name));
+        nf_give_error(errp, xasprintf("\"%s\": a port name has 1 to 15 "
+                                      "characters and no '/' or white space",
+                                      name));
         return EINVAL;
     }
     if (*port_no != DPIF_PORT_ANY && *port_no >= 0xff00) {
-        set_err(errp, xasprintf("%" PRIu32 ": port numbers go up to 65279",
-                                *port_no));
+        nf_give_error(
+            errp,
+            xasprintf("%" PRIu32 ": port numbers go up to 65279", *port_no));
         return EINVAL;
     }
     int error = check_port_options(options, errp);
@@ -291,7 +284,8 @@ dpif_port_set_config(struct dpif *dpif, uint32_t port_no, const char *options,
         if (!options || !*options) {
             return 0; /* Nothing asked, nothing refused. */
         }
-        set_err(errp, xasprintf("%s: datapath type %s has no port options",
+        nf_give_error(errp,
+                      xasprintf("%s: datapath type %s has no port options",
                                 dpif_name(dpif), dpif_type(dpif)));
         return EOPNOTSUPP;
     }
@@ -303,7 +297,8 @@ int
 dpif_port_del(struct dpif *dpif, uint32_t port_no, char **errp)
 {
     if (port_no == DPIF_PORT_LOCAL) {
-        set_err(errp, xstrdup("the datapath's own port cannot be removed "
+        nf_give_error(errp,
+                      xstrdup("the datapath's own port cannot be removed "
                               "(remove the datapath)"));
         return EINVAL;
     }
@@ -367,17 +362,17 @@ check_flow(const void *key, size_t key_len, const void *mask, size_t mask_len,
      * for what it leaves out (an absent eth_type is 802.2's 0x05ff), and
      * datapaths keep key & mask. */
     if (odp_key_to_flow(key, key_len, &k, &err)) {
-        set_err(errp, xasprintf("bad flow key: %s", err));
+        nf_give_error(errp, xasprintf("bad flow key: %s", err));
         free(err);
         return EINVAL;
     }
     if (mask && odp_mask_to_flow(mask, mask_len, &m, &err)) {
-        set_err(errp, xasprintf("bad flow mask: %s", err));
+        nf_give_error(errp, xasprintf("bad flow mask: %s", err));
         free(err);
         return EINVAL;
     }
     if (actions && odp_actions_validate(actions, actions_len, &err)) {
-        set_err(errp, xasprintf("bad actions: %s", err));
+        nf_give_error(errp, xasprintf("bad actions: %s", err));
         free(err);
         return EINVAL;
     }
@@ -392,8 +387,8 @@ dpif_flow_put(struct dpif *dpif, const struct dpif_flow_put *put, char **errp)
     int error;
 
     if (!(put->flags & (DPIF_FP_CREATE | DPIF_FP_MODIFY))) {
-        set_err(errp, xstrdup("a flow put must allow create, modify or "
-                              "both"));
+        nf_give_error(errp, xstrdup("a flow put must allow create, modify or "
+                                    "both"));
         return EINVAL;
     }
     error = check_flow(put->key, put->key_len, put->mask, put->mask_len,
@@ -444,7 +439,8 @@ dpif_flow_put_batch(struct dpif *dpif, const struct dpif_flow_put *puts,
 
             errors[i] = 0;
             if (!(put->flags & (DPIF_FP_CREATE | DPIF_FP_MODIFY))) {
-                set_err(errp, xstrdup("a flow put must allow create, modify "
+                nf_give_error(errp,
+                              xstrdup("a flow put must allow create, modify "
                                       "or both"));
                 errors[i] = EINVAL;
                 continue;
@@ -618,7 +614,7 @@ dpif_execute(struct dpif *dpif, const struct dpif_execute *exec, char **errp)
     char *err = NULL;
 
     if (odp_actions_validate(exec->actions, exec->actions_len, &err)) {
-        set_err(errp, xasprintf("bad actions: %s", err));
+        nf_give_error(errp, xasprintf("bad actions: %s", err));
         free(err);
         return EINVAL;
     }
@@ -650,7 +646,7 @@ dpif_execute_batch(struct dpif *dpif, const struct dpif_execute *execs,
                                      &err)) {
                 if (!first) {
                     first = EINVAL;
-                    set_err(errp, xasprintf("bad actions: %s", err));
+                    nf_give_error(errp, xasprintf("bad actions: %s", err));
                 }
                 free(err);
                 continue;
@@ -843,8 +839,8 @@ static int
 meters_supported(const struct dpif *dpif, char **errp)
 {
     if (!dpif->class->meter_set || !dpif->class->meter_get_features) {
-        set_err(errp, xasprintf("%s: datapath type %s has no meters",
-                                dpif_name(dpif), dpif_type(dpif)));
+        nf_give_error(errp, xasprintf("%s: datapath type %s has no meters",
+                                      dpif_name(dpif), dpif_type(dpif)));
         return EOPNOTSUPP;
     }
     return 0;
@@ -865,7 +861,7 @@ dpif_meter_set(struct dpif *dpif, uint32_t meter_id,
         char *msg = meter_checks[i].check(meter_id, config, &f);
 
         if (msg) {
-            set_err(errp, msg);
+            nf_give_error(errp, msg);
             return meter_checks[i].error;
         }
     }

@@ -119,11 +119,7 @@ netdev_afpacket_parse_options(const char *name, const char *options,
     free(copy);
 
     if (msg) {
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
+        nf_give_error(errp, msg);
         return EINVAL;
     }
     *optsp = opts;

@@ -1336,11 +1336,7 @@ afpacket_set_config(struct netdev *netdev, const char *options, char **errp)
         error = afpacket_reconfigure(dev, &opts, &msg);
     }
     if (error) {
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
+        nf_give_error(errp, msg);
     }
     return error;
 }

@@ -871,11 +871,7 @@ out:
     free(cfg.devargs);
     if (err) {
         VLOG_WARN_RL(&rl, "%s", err);
-        if (errp) {
-            *errp = err;
-        } else {
-            free(err);
-        }
+        nf_give_error(errp, err);
     }
     return error;
 }

@@ -427,11 +427,7 @@ dummy_set_config(struct netdev *netdev, const char *options, char **errp)
     }
     free(copy);
     if (error) {
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
+        nf_give_error(errp, msg);
         return error;
     }
     pthread_mutex_lock(&dev->mutex);

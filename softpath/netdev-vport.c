@@ -116,11 +116,7 @@ vport_set_config(struct netdev *netdev, const char *options, char **errp)
     }
     free(copy);
     if (msg) {
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
+        nf_give_error(errp, msg);
         return EINVAL;
     }
     dev->dst_port = port;

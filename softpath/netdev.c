@@ -429,11 +429,7 @@ options_canonicalize(const char *netdev_name, const char *options,
     free(copy);
     if (msg) {
         buf_destroy(&b);
-        if (errp) {
-            *errp = msg;
-        } else {
-            free(msg);
-        }
+        nf_give_error(errp, msg);
         return EINVAL;
     }
     *canonical = buf_steal_cstr(&b);

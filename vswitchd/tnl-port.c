@@ -137,11 +137,7 @@ static int NF_PRINTF(2, 3) cfg_error(char **errp, const char *fmt, ...)
     va_start(args, fmt);
     char *msg = xvasprintf(fmt, args);
     va_end(args);
-    if (errp) {
-        *errp = msg;
-    } else {
-        free(msg);
-    }
+    nf_give_error(errp, msg);
     return EINVAL;
 }
 
