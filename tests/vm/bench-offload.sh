@@ -172,6 +172,22 @@ minflt() { # PID: minor page faults of all its threads
         echo 0
     fi
 }
+thread_ticks() { # PID: "TID COMM TICKS" for each of its threads
+    # (tk, not t: shell variables are global, and callers use t.)
+    for tk in /proc/"$1"/task/*; do
+        [ -r "$tk/stat" ] || continue
+        echo "${tk##*/} $(tr -d ' ' <"$tk/comm" 2>/dev/null)" \
+            "$(sed 's/^.*) //' "$tk/stat" | awk '{print $12 + $13}')"
+    done
+}
+# thread_cpu BEFORE AFTER: the CPU seconds each thread used between two
+# thread_ticks listings, busiest first.
+thread_cpu() {
+    awk -v hz="$HZ" 'NR == FNR { t0[$1] = $3; next }
+        { d = $3 - ($1 in t0 ? t0[$1] : 0)
+          if (d > 0) printf "%s %.2f\n", $2, d / hz }' "$1" "$2" |
+        sort -k2 -rn | awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2}'
+}
 cpu_ticks() { # PID: utime + stime of all its threads, in ticks
     if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then
         sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
@@ -709,6 +725,7 @@ kdp_rate_run() {
     pid=$("${cfg}_pid")
     c0=$(cpu_ticks "$pid")
     f0=$(minflt "$pid")
+    thread_ticks "$pid" >"$W/tt0"
     n90=$((OFFLOAD_N * 9 / 10))
     t90=
     flows() {
@@ -737,9 +754,12 @@ kdp_rate_run() {
     wait "$FLOOD_PID" 2>/dev/null
     FLOOD_PID=
     c1=$(cpu_ticks "$pid")
+    thread_ticks "$pid" >"$W/tt1"
     result "$cfg" "$rep" switch_cpu_s "$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" \
         'BEGIN {printf "%.2f", (b - a) / hz}')"
     result "$cfg" "$rep" switch_minflt $(($(minflt "$pid") - f0))
+    say "$cfg: CPU by thread: $(thread_cpu "$W/tt0" "$W/tt1")"
+    rm -f "$W/tt0" "$W/tt1"
     result "$cfg" "$rep" kdp_flows "${c:-0}"
     result "$cfg" "$rep" kdp_s "$t"
     result "$cfg" "$rep" kdp_rate "$(awk -v n="${c:-0}" -v t="$t" \
@@ -749,6 +769,25 @@ kdp_rate_run() {
     lost=$("$B/nicflow-dpctl" show system@ovs-system 2>/dev/null |
         sed -n 's/.*lost:\([0-9]*\).*/\1/p' | head -n 1)
     result "$cfg" "$rep" upcalls_lost "${lost:-null}"
+}
+
+# kdp_counters CFG REP: how many misses the switch handled for the
+# OFFLOAD_N flows it installed (kdp_upcalls: nicflowd's upcall_miss,
+# Open vSwitch's upcall_ukey handling is counted differently, so its
+# counters are only shown), and what its handler and revalidator did.
+kdp_counters() {
+    if [ "$1" = nicflow ]; then
+        nf_appctl coverage/show >"$W/cov.txt" 2>&1
+        pat='upcall_|revalidate_slice|dpif_netlink_batch'
+    else
+        ovs_appctl coverage/show >"$W/cov.txt" 2>&1
+        pat='upcall|handler_duplicate|dpif_flow_put|dpif_execute|revalidate|dumped_'
+    fi
+    grep -E "$pat" "$W/cov.txt" | indent
+    [ "$1" = nicflow ] &&
+        sed -n 's/^upcall_miss .*total: \([0-9]*\).*/R nicflow '"$2"' kdp_upcalls \1/p' \
+            "$W/cov.txt"
+    rm -f "$W/cov.txt"
 }
 
 # one CFG REP: a whole run of one switch.
@@ -771,6 +810,7 @@ one() {
         perf_start
         kdp_rate_run "$cfg" "$rep"
         perf_stop "$cfg" "$rep"
+        kdp_counters "$cfg" "$rep"
     else
         lat_run "$cfg" "$rep" "$mon"
         perf_start
