@@ -122,6 +122,34 @@ xasprintf(const char *fmt, ...)
     return s;
 }
 
+bool
+nf_is_zero(const void *p_, size_t n)
+{
+    const uint8_t *p = p_;
+
+    /* 32 bytes between checks: a loop without an early exit inside is one
+     * the compiler can widen, and zero is the usual answer. */
+    while (n >= 32) {
+        uint64_t w[4];
+        memcpy(w, p, sizeof w);
+        if (w[0] | w[1] | w[2] | w[3]) {
+            return false;
+        }
+        p += 32;
+        n -= 32;
+    }
+    uint64_t acc = 0;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        acc |= w;
+    }
+    for (; n; p++, n--) {
+        acc |= *p;
+    }
+    return !acc;
+}
+
 void
 nf_give_error(char **errp, char *msg)
 {

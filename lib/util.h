@@ -38,6 +38,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) NF_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list args) NF_PRINTF(1, 0);
 
+/* Whether the N bytes at P are all zero.  Reads them a word at a time:
+ * callers ask it of whole structures (a flow's 328-byte tunnel metadata,
+ * for one) on the per-packet and per-flow paths. */
+bool nf_is_zero(const void *p, size_t n);
+
 /* Hands MSG (from malloc(), or NULL) to a caller that may not want it: the
  * caller owns it through *ERRP when ERRP is not NULL; otherwise it is
  * freed.  The one place for the "char **errp" convention's ownership. */

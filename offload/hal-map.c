@@ -109,17 +109,6 @@ static const struct {
     FLOW_OTHER("arp_tha", arp_tha),
 };
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (p[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Appends a match on FIELD with VALUE and MASK (LEN bytes each, network
  * order, right-aligned in the field's bytes) to E. */
 static void
@@ -157,7 +146,7 @@ map_matches(const struct hal_map_dev *dev, const struct offload_flow *f,
     const uint8_t *mask = (const uint8_t *) f->flow_mask;
 
     for (size_t i = 0; i < ARRAY_SIZE(flow_others); i++) {
-        if (!all_zero(mask + flow_others[i].ofs, flow_others[i].len)) {
+        if (!nf_is_zero(mask + flow_others[i].ofs, flow_others[i].len)) {
             offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_MATCH,
                                "hal: match on %s cannot be offloaded",
                                flow_others[i].name);
@@ -184,7 +173,7 @@ map_matches(const struct hal_map_dev *dev, const struct offload_flow *f,
     for (size_t i = 0; i < ARRAY_SIZE(flow_fields); i++) {
         const uint8_t *m = mask + flow_fields[i].ofs;
 
-        if (!all_zero(m, flow_fields[i].len)) {
+        if (!nf_is_zero(m, flow_fields[i].len)) {
             add_match(e, flow_fields[i].field, key + flow_fields[i].ofs, m,
                       flow_fields[i].len);
         }
@@ -338,7 +327,7 @@ add_set(struct nicflow_hal_acl_entry *e, unsigned field, const void *value,
 {
     const uint8_t *v = value, *m = mask;
 
-    if (!all_zero(m, len)) {
+    if (!nf_is_zero(m, len)) {
         struct nicflow_hal_action *a = add_action(e, NICFLOW_HAL_A_SET_FIELD);
         a->field = field;
         memcpy(a->value + field_bytes(field) - len, v, len);
@@ -583,7 +572,7 @@ map_decap(const struct hal_map_dev *dev, const struct offload_flow *f,
     memset(&rest.ipv6_src, 0, sizeof rest.ipv6_src);
     memset(&rest.ipv6_dst, 0, sizeof rest.ipv6_dst);
     rest.flags &= (uint16_t) ~PKT_TUN_F_KEY;
-    if (!key_ok || !all_zero((const uint8_t *) &rest, sizeof rest)) {
+    if (!key_ok || !nf_is_zero((const uint8_t *) &rest, sizeof rest)) {
         offload_reason_set(why, OFFLOAD_R_UNSUPPORTED_MATCH,
                            "hal: a tunnel match other than outer addresses "
                            "and key cannot be offloaded");

@@ -345,9 +345,10 @@ dpif_ufid_from_key(const void *key, size_t key_len, struct dpif_ufid *ufid)
 {
     /* Four independent hashes make a 128-bit id that is stable for a key
      * and, for distinct keys, collides with negligible probability. */
-    for (int i = 0; i < 4; i++) {
-        ufid->u32[i] = hash_bytes(key, key_len, 0x9e3779b9u * (i + 1));
-    }
+    static const uint32_t bases[4] = { 0x9e3779b9u * 1, 0x9e3779b9u * 2,
+                                       0x9e3779b9u * 3, 0x9e3779b9u * 4 };
+
+    hash_bytes4(key, key_len, bases, ufid->u32);
 }
 
 /* Checks a key, its mask and actions before a provider sees them. */

@@ -217,19 +217,6 @@ put_u16(struct buf *out, uint16_t type, uint16_t v)
     put_attr(out, type, &v, sizeof v);
 }
 
-static bool
-is_zero(const void *p_, size_t n)
-{
-    const uint8_t *p = p_;
-
-    for (size_t i = 0; i < n; i++) {
-        if (p[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static uint8_t
 frag_to_odp(uint8_t nw_frag, bool is_mask)
 {
@@ -262,16 +249,16 @@ put_tunnel(struct buf *out, const struct pkt_tunnel *t,
     if (d->ip_dst) {
         put_u32(out, OVS_TUNNEL_KEY_ATTR_IPV4_DST, t->ip_dst);
     }
-    if (!is_zero(&d->ipv6_src, 16)) {
+    if (!nf_is_zero(&d->ipv6_src, 16)) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_IPV6_SRC, &t->ipv6_src, 16);
     }
-    if (!is_zero(&d->ipv6_dst, 16)) {
+    if (!nf_is_zero(&d->ipv6_dst, 16)) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_IPV6_DST, &t->ipv6_dst, 16);
     }
     if (d->tos) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_TOS, &t->tos, 1);
     }
-    if (d->ttl || (is_key && (d->ip_dst || !is_zero(&d->ipv6_dst, 16)))) {
+    if (d->ttl || (is_key && (d->ip_dst || !nf_is_zero(&d->ipv6_dst, 16)))) {
         put_attr(out, OVS_TUNNEL_KEY_ATTR_TTL, &t->ttl, 1);
     }
     if (t->flags & PKT_TUN_F_DONT_FRAGMENT) {
@@ -457,7 +444,8 @@ put_flow(struct buf *out, const struct flow *flow, const struct flow *mask,
     if (mask ? mask->dp_hash != 0 : flow->dp_hash != 0) {
         put_u32(out, OVS_KEY_ATTR_DP_HASH, src->dp_hash);
     }
-    if (!is_zero(mask ? &mask->tunnel : &flow->tunnel, sizeof flow->tunnel)) {
+    if (!nf_is_zero(mask ? &mask->tunnel : &flow->tunnel,
+                    sizeof flow->tunnel)) {
         put_tunnel(out, &src->tunnel, mask ? &mask->tunnel : &flow->tunnel,
                    mask && !want_mask, flow->tunnel.opts.len);
     }

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "lib/hash.h"
 #include "lib/hmap.h"
 #include "lib/list.h"
+#include "lib/util.h"
 
 struct elem {
     struct hmap_node node;
@@ -133,6 +135,55 @@ test_hash(void **state)
     assert_int_not_equal(hash_bytes("abcd\0", 5, 0), hash_bytes("abcd", 4, 0));
 }
 
+/* hash_bytes4() gives what four hash_bytes() would, for every length
+ * around the word size and tail, so ufids do not change with it. */
+static void
+test_hash4(void **state)
+{
+    const uint32_t bases[4] = { 1, 0x9e3779b9u, 0xdeadbeefu, 0 };
+    uint8_t data[67];
+
+    (void) state;
+    for (size_t i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t) (i * 37 + 11);
+    }
+    for (size_t n = 0; n <= sizeof data; n++) {
+        uint32_t out[4];
+
+        hash_bytes4(data, n, bases, out);
+        for (int k = 0; k < 4; k++) {
+            assert_int_equal(out[k], hash_bytes(data, n, bases[k]));
+        }
+    }
+}
+
+/* nf_is_zero() finds a lone set bit at every position of regions of every
+ * length around its word and 32-byte steps. */
+static void
+test_is_zero(void **state)
+{
+    uint8_t buf[80];
+
+    (void) state;
+    for (size_t n = 0; n <= 72; n++) {
+        for (size_t ofs = 0; ofs < 8; ofs++) {
+            memset(buf, 0, sizeof buf);
+            assert_true(nf_is_zero(buf + ofs, n));
+            for (size_t i = 0; i < n; i++) {
+                buf[ofs + i] = 0x10;
+                assert_false(nf_is_zero(buf + ofs, n));
+                buf[ofs + i] = 0;
+            }
+            /* Bytes just outside the region are not looked at. */
+            if (ofs) {
+                buf[ofs - 1] = 1;
+            }
+            buf[ofs + n] = 1;
+            assert_true(nf_is_zero(buf + ofs, n));
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -140,6 +191,8 @@ main(void)
         cmocka_unit_test(test_hmap_insert_find_remove),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_hash4),
+        cmocka_unit_test(test_is_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
