@@ -549,9 +549,14 @@ upcall_from_kernel(const struct dpif_netlink_upcall *k, struct dpif_upcall *u)
     u->type = k->cmd == OVS_PACKET_CMD_MISS ? DPIF_UC_MISS : DPIF_UC_ACTION;
     u->packet = pkt_from_data(k->packet, k->packet_len);
     dpif_netlink_filter_key(k->key, k->key_len, &filtered);
+    u->has_flow = false;
     if (!odp_key_to_flow(filtered.data, filtered.len, &flow, NULL)) {
         u->in_port = flow.in_port;
         odp_flow_to_key(&u->key, &flow, NULL);
+        /* A decoded key encodes and decodes back to the same flow
+         * (test-softpath-odp checks it), so FLOW is U->key's. */
+        u->flow = flow;
+        u->has_flow = true;
     } else {
         /* A key nicflow cannot decode (e.g. a protocol it lacks) goes up
          * as the kernel gave it, less what nicflow does not know. */

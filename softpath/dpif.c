@@ -392,10 +392,12 @@ dpif_flow_put(struct dpif *dpif, const struct dpif_flow_put *put, char **errp)
                                     "both"));
         return EINVAL;
     }
-    error = check_flow(put->key, put->key_len, put->mask, put->mask_len,
-                       put->actions, put->actions_len, errp);
-    if (error) {
-        return error;
+    if (!(put->flags & DPIF_FP_ENCODED)) {
+        error = check_flow(put->key, put->key_len, put->mask, put->mask_len,
+                           put->actions, put->actions_len, errp);
+        if (error) {
+            return error;
+        }
     }
     if (!put->ufid) {
         dpif_ufid_from_key(put->key, put->key_len, &ufid);
@@ -446,11 +448,13 @@ dpif_flow_put_batch(struct dpif *dpif, const struct dpif_flow_put *puts,
                 errors[i] = EINVAL;
                 continue;
             }
-            errors[i] =
-                check_flow(put->key, put->key_len, put->mask, put->mask_len,
-                           put->actions, put->actions_len, errp);
-            if (errors[i]) {
-                continue;
+            if (!(put->flags & DPIF_FP_ENCODED)) {
+                errors[i] = check_flow(put->key, put->key_len, put->mask,
+                                       put->mask_len, put->actions,
+                                       put->actions_len, errp);
+                if (errors[i]) {
+                    continue;
+                }
             }
             ok[n_ok] = *put;
             if (!put->ufid) {
@@ -672,6 +676,7 @@ dpif_upcall_destroy(struct dpif_upcall *u)
     }
     buf_destroy(&u->key);
     buf_destroy(&u->userdata);
+    u->has_flow = false;
 }
 
 int

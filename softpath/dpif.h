@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "lib/flow.h"
 
 struct dpif;
 struct dpif_flow_dump;
@@ -145,6 +146,11 @@ struct dpif_flow_stats {
 #define DPIF_FP_ZERO_STATS \
     0x4 /* Resets the statistics of a modified
                                 * flow. */
+/* The key and mask are odp_flow_to_key() and odp_flow_to_mask() output and
+ * the actions a translation's: the dpif layer does not decode them again
+ * to check them (the upcall handler's puts; a provider still refuses
+ * what it cannot take). */
+#define DPIF_FP_ENCODED 0x8
 
 struct dpif_flow_put {
     unsigned flags; /* DPIF_FP_*. */
@@ -249,6 +255,11 @@ struct dpif_upcall {
     struct dpif_ufid ufid; /* The ufid a flow for it would get. */
     struct buf userdata;   /* DPIF_UC_ACTION: the action's userdata. */
     uint32_t in_port;
+    /* When HAS_FLOW, FLOW is what odp_key_to_flow() makes of KEY: a
+     * provider that decoded the key to build it saves its reader a second
+     * decode.  Otherwise the reader decodes KEY itself. */
+    bool has_flow;
+    struct flow flow;
 };
 void dpif_upcall_destroy(struct dpif_upcall *);
 

@@ -447,7 +447,9 @@ handle_miss(struct miss *misses, size_t idx)
     n_upcalls++;
     m->uk = NULL;
     xlate_out_init(&m->out);
-    if (odp_key_to_flow(m->up.key.data, m->up.key.len, &flow, &err)) {
+    if (m->up.has_flow) {
+        flow = m->up.flow;
+    } else if (odp_key_to_flow(m->up.key.data, m->up.key.len, &flow, &err)) {
         VLOG_WARN_RL(&rl, "upcall with a bad key: %s", err);
         free(err);
         return;
@@ -532,7 +534,7 @@ install_misses(struct miss *misses, size_t n, struct miss_puts *p)
         struct ukey *uk = misses[i].uk;
         if (uk) {
             puts[n_puts] = (struct dpif_flow_put){
-                .flags = DPIF_FP_CREATE,
+                .flags = DPIF_FP_CREATE | DPIF_FP_ENCODED,
                 .key = uk->key.data,
                 .key_len = uk->key.len,
                 .mask = uk->mask.data,
@@ -892,7 +894,7 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
                    || memcmp(out.odp_actions.data, uk->actions.data,
                              uk->actions.len)) {
             struct dpif_flow_put put = {
-                .flags = DPIF_FP_MODIFY,
+                .flags = DPIF_FP_MODIFY | DPIF_FP_ENCODED,
                 .key = uk->key.data,
                 .key_len = uk->key.len,
                 .mask = uk->mask.data,
