@@ -125,12 +125,16 @@ is_slow_path_upcall(const struct dpif_upcall *up)
                       sizeof slow_path_userdata);
 }
 
-/* One installed datapath flow. */
+/* One installed datapath flow.  Its key, mask and actions are one
+ * allocation of exactly their size, in that order (ukey_key() and the
+ * others): a host with a few hundred thousand flows keeps one of these
+ * per flow, and the handler makes one per miss. */
 struct ukey {
     struct hmap_node node; /* In ukeys, by ufid. */
     size_t idx;            /* In ukv[]. */
     struct dpif_ufid ufid;
-    struct buf key, mask, actions;
+    uint8_t *fm; /* Key, then mask, then actions. */
+    size_t key_len, mask_len, actions_len;
     struct xlate_hit *hits;
     size_t n_hits;
     uint64_t generation;
@@ -142,6 +146,48 @@ struct ukey {
     long long created_ms;
     long long learned_ms;
 };
+
+static const uint8_t *
+ukey_key(const struct ukey *uk)
+{
+    return uk->fm;
+}
+
+static const uint8_t *
+ukey_mask(const struct ukey *uk)
+{
+    return uk->fm + uk->key_len;
+}
+
+static const uint8_t *
+ukey_actions(const struct ukey *uk)
+{
+    return uk->fm + uk->key_len + uk->mask_len;
+}
+
+/* Gives UK the flow of KEY, MASK and ACTIONS (copied), replacing any it
+ * had. */
+static void
+ukey_set_flow(struct ukey *uk, const void *key, size_t key_len,
+              const void *mask, size_t mask_len, const void *actions,
+              size_t actions_len)
+{
+    uint8_t *fm = xmalloc(key_len + mask_len + actions_len);
+
+    /* (The old ones may be the source: copy first, then free.) */
+    memcpy(fm, key, key_len);
+    if (mask_len) {
+        memcpy(fm + key_len, mask, mask_len);
+    }
+    if (actions_len) {
+        memcpy(fm + key_len + mask_len, actions, actions_len);
+    }
+    free(uk->fm);
+    uk->fm = fm;
+    uk->key_len = key_len;
+    uk->mask_len = mask_len;
+    uk->actions_len = actions_len;
+}
 
 static struct evloop *loop;
 static struct dpif *dpif;
@@ -211,9 +257,9 @@ static void
 ukey_offload(const struct ukey *uk)
 {
     if (offload_is_enabled()) {
-        offload_flow_put(oufid(&uk->ufid), uk->key.data, uk->key.len,
-                         uk->mask.data, uk->mask.len, uk->actions.data,
-                         uk->actions.len);
+        offload_flow_put(oufid(&uk->ufid), ukey_key(uk), uk->key_len,
+                         ukey_mask(uk), uk->mask_len, ukey_actions(uk),
+                         uk->actions_len);
     }
 }
 
@@ -306,9 +352,7 @@ ukey_insert(struct ukey *uk)
 static void
 ukey_free(struct ukey *uk)
 {
-    buf_destroy(&uk->key);
-    buf_destroy(&uk->mask);
-    buf_destroy(&uk->actions);
+    free(uk->fm);
     ukey_unref_hits(uk);
     free(uk->hits);
     free(uk);
@@ -461,7 +505,7 @@ handle_miss(struct miss *misses, size_t idx)
         /* Its flow's actions, and its packet credited to the flow's rules
          * as a translation would have. */
         COVERAGE_INC(upcall_miss_recent);
-        buf_put(&m->out.odp_actions, known->actions.data, known->actions.len);
+        buf_put(&m->out.odp_actions, ukey_actions(known), known->actions_len);
         for (size_t i = 0; i < known->n_hits; i++) {
             ofproto_rule_credit(known->hits[i].rule, 1, m->up.packet->size,
                                 nf_time_msec());
@@ -477,31 +521,38 @@ handle_miss(struct miss *misses, size_t idx)
         }
     }
 
-    struct ukey *uk = xzalloc(sizeof *uk);
-    buf_init(&uk->key);
-    buf_init(&uk->mask);
-    buf_init(&uk->actions);
-    odp_flow_to_key(&uk->key, &flow, &m->out.mask);
-    odp_flow_to_mask(&uk->mask, &flow, &m->out.mask);
-    dpif_ufid_from_key(uk->key.data, uk->key.len, &uk->ufid);
+    struct buf key = BUF_INITIALIZER, mask = BUF_INITIALIZER;
+    struct dpif_ufid ufid;
+    odp_flow_to_key(&key, &flow, &m->out.mask);
+    dpif_ufid_from_key(key.data, key.len, &ufid);
 
-    struct ukey *installed = ukey_find(&uk->ufid);
-    if (installed || batch_has_ufid(misses, idx, &uk->ufid)) {
+    struct ukey *installed = ukey_find(&ufid);
+    if (installed || batch_has_ufid(misses, idx, &ufid)) {
         /* Another packet of the same megaflow was queued before the flow
          * went in (or is in this batch). */
         if (installed && !m->out.slow && !m->out.learns
             && installed->generation == m->out.generation) {
             recent_remember(&m->up, installed);
         }
-        ukey_free(uk);
+        buf_destroy(&key);
         return;
     }
 
+    struct ukey *uk = xzalloc(sizeof *uk);
+    uk->ufid = ufid;
+    odp_flow_to_mask(&mask, &flow, &m->out.mask);
     if (m->out.slow) {
-        upcall_slow_path_actions(&uk->actions);
+        struct buf acts = BUF_INITIALIZER;
+        upcall_slow_path_actions(&acts);
+        ukey_set_flow(uk, key.data, key.len, mask.data, mask.len, acts.data,
+                      acts.len);
+        buf_destroy(&acts);
     } else {
-        buf_put(&uk->actions, m->out.odp_actions.data, m->out.odp_actions.len);
+        ukey_set_flow(uk, key.data, key.len, mask.data, mask.len,
+                      m->out.odp_actions.data, m->out.odp_actions.len);
     }
+    buf_destroy(&key);
+    buf_destroy(&mask);
     /* The rules are referenced now, while the lock is held: a flow-mod
      * may delete one while the flow is being installed without it. */
     ukey_set_hits(uk, &m->out);
@@ -535,12 +586,12 @@ install_misses(struct miss *misses, size_t n, struct miss_puts *p)
         if (uk) {
             puts[n_puts] = (struct dpif_flow_put){
                 .flags = DPIF_FP_CREATE | DPIF_FP_ENCODED,
-                .key = uk->key.data,
-                .key_len = uk->key.len,
-                .mask = uk->mask.data,
-                .mask_len = uk->mask.len,
-                .actions = uk->actions.data,
-                .actions_len = uk->actions.len,
+                .key = ukey_key(uk),
+                .key_len = uk->key_len,
+                .mask = ukey_mask(uk),
+                .mask_len = uk->mask_len,
+                .actions = ukey_actions(uk),
+                .actions_len = uk->actions_len,
                 .ufid = &uk->ufid,
             };
             of[n_puts++] = &misses[i];
@@ -868,7 +919,7 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
     struct flow flow;
     char *err = NULL;
 
-    if (odp_key_to_flow(uk->key.data, uk->key.len, &flow, &err)) {
+    if (odp_key_to_flow(ukey_key(uk), uk->key_len, &flow, &err)) {
         free(err);
         return false;
     }
@@ -886,19 +937,19 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
     if (keep) {
         struct buf mask = BUF_INITIALIZER;
         odp_flow_to_mask(&mask, &flow, &out.mask);
-        if (mask.len != uk->mask.len
-            || memcmp(mask.data, uk->mask.data, mask.len)) {
+        if (mask.len != uk->mask_len
+            || memcmp(mask.data, ukey_mask(uk), mask.len)) {
             /* A different megaflow: the next miss installs it. */
             keep = false;
-        } else if (out.odp_actions.len != uk->actions.len
-                   || memcmp(out.odp_actions.data, uk->actions.data,
-                             uk->actions.len)) {
+        } else if (out.odp_actions.len != uk->actions_len
+                   || memcmp(out.odp_actions.data, ukey_actions(uk),
+                             uk->actions_len)) {
             struct dpif_flow_put put = {
                 .flags = DPIF_FP_MODIFY | DPIF_FP_ENCODED,
-                .key = uk->key.data,
-                .key_len = uk->key.len,
-                .mask = uk->mask.data,
-                .mask_len = uk->mask.len,
+                .key = ukey_key(uk),
+                .key_len = uk->key_len,
+                .mask = ukey_mask(uk),
+                .mask_len = uk->mask_len,
                 .actions = out.odp_actions.data,
                 .actions_len = out.odp_actions.len,
                 .ufid = &uk->ufid,
@@ -911,9 +962,9 @@ revalidate_ukey(struct ukey *uk, bool may_learn)
                 keep = false;
             } else {
                 COVERAGE_INC(revalidate_modified);
-                buf_clear(&uk->actions);
-                buf_put(&uk->actions, out.odp_actions.data,
-                        out.odp_actions.len);
+                ukey_set_flow(uk, ukey_key(uk), uk->key_len, ukey_mask(uk),
+                              uk->mask_len, out.odp_actions.data,
+                              out.odp_actions.len);
                 ukey_offload(uk);
             }
         }

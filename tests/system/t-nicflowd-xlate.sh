@@ -1,6 +1,7 @@
 #!/bin/bash
 # Translation features on nicflowd: learn, conjunction, ofproto/trace's
-# forms and the dynamic flow limit.
+# forms, a datapath flow's actions changed in place by the revalidator,
+# and the dynamic flow limit.
 #
 # learn: a fail-mode secure bridge whose table 0
 # learns, for each source MAC and VLAN, a table 1 flow that sends frames
@@ -470,6 +471,51 @@ if [ -s "$OVSD/ovs-vswitchd.pid" ] &&
     check "the same lab on ovs-vswitchd 3.1" learn_lab ovs_ofctl ovs_appctl; then
     lab_checks ovs-vswitchd
 fi
+
+# A flow-mod that changes only a flow's actions: the revalidator changes
+# the installed datapath flow in place (revalidate_modified), which then
+# forwards with the new actions, and later passes find it up to date (a
+# wrong copy of its actions would be "modified" again when the next
+# flow-mod has every flow translated again).
+dp_port() { appctl dpctl/show | sed -n "s/^ *port \([0-9]*\): $1\( .*\)\{0,1\}$/\1/p"; }
+modified() { appctl coverage/show | sed -n 's/^revalidate_modified .*total: \([0-9]*\)$/\1/p'; }
+udp_flow() { appctl dpctl/dump-flows | grep 'udp(.*dst=9999)'; }
+udp_flow_packets() { udp_flow | grep -q " packets:$1,"; }
+send_udp() {
+    ip netns exec "${ns[a]}" bash -c 'echo x > /dev/udp/10.0.0.2/9999'
+}
+dpb=$(dp_port pb)
+dpc=$(dp_port pc)
+check "dpctl/show names pb's and pc's datapath ports" \
+    test -n "$dpb" -a -n "$dpc" -a "$dpb" != "$dpc"
+check "add-flow priority=60000,udp,in_port=1,tp_dst=9999,actions=output:2" \
+    ofctl add-flow br0 "priority=60000,udp,in_port=1,tp_dst=9999,actions=output:2"
+send_udp
+has_actions() { udp_flow | grep -q "actions:$1\$"; }
+check "a's UDP to port 9999 makes a datapath flow to pb" \
+    wait_until 5 has_actions "$dpb"
+m0=$(modified)
+check "mod-flows udp,in_port=1,tp_dst=9999,actions=output:3" \
+    ofctl mod-flows br0 "udp,in_port=1,tp_dst=9999,actions=output:3"
+check "the revalidator changes that flow's actions to pc" \
+    wait_until 5 has_actions "$dpc"
+m1=$(modified)
+check "... in place (revalidate_modified went up)" \
+    test "${m1:-0}" -gt "${m0:-0}"
+# (The first packet went up as a miss: the flow has counted none yet.)
+check "... which has counted no packet yet" udp_flow_packets 0
+send_udp
+hit() { udp_flow_packets 1; }
+check "... and the changed flow forwards the next packet" wait_until 5 hit
+# An unrelated flow-mod makes the next pass translate every flow again.
+check "add-flow priority=59000,udp,tp_dst=7777,actions=drop" \
+    ofctl add-flow br0 "priority=59000,udp,tp_dst=7777,actions=drop"
+sleep 2
+check "... and is not changed again when translated again" \
+    test "$(modified)" = "$m1"
+check "del-flows udp,tp_dst=9999 and 7777" sh -c \
+    "OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl del-flows br0 udp,tp_dst=9999 &&
+     OVS_RUNDIR=$NICFLOW_RUNDIR ovs-ofctl del-flows br0 udp,tp_dst=7777"
 
 # The flow limit, as Open vSwitch's upcall/show and upcall/set-flow-limit
 # speak of it: the configured one in force, lowered by hand, then given
