@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -434,6 +435,81 @@ of_match_set(struct of_match *m, const struct of_field *f,
         p[0] = 0xff;
     }
     return 0;
+}
+
+/* Each field's exact-match mask bits (of_field_or_exact_mask()): one byte
+ * range of the flow mask and one of the pipeline-field mask (with the
+ * zeros between a field and prerequisites of_match_set() may set). */
+struct exact_mask {
+    uint16_t flow_ofs, flow_len;
+    uint16_t meta_ofs, meta_len;
+    uint8_t *bytes; /* FLOW_LEN bytes, then META_LEN. */
+};
+static struct exact_mask exact_masks[OF_N_FIELDS];
+static pthread_once_t exact_masks_once = PTHREAD_ONCE_INIT;
+
+/* The range of the N bytes at P from the first nonzero one to the last, as
+ * *OFS and *LEN (LEN 0 when all are zero). */
+static void
+nonzero_range(const uint8_t *p, size_t n, uint16_t *ofs, uint16_t *len)
+{
+    size_t first = 0, end = n;
+
+    while (first < n && !p[first]) {
+        first++;
+    }
+    while (end > first && !p[end - 1]) {
+        end--;
+    }
+    *ofs = (uint16_t) first;
+    *len = (uint16_t) (end - first);
+}
+
+static void
+exact_masks_init(void)
+{
+    union of_value ones;
+
+    memset(&ones, 0xff, sizeof ones);
+    for (size_t i = 0; i < OF_N_FIELDS; i++) {
+        const struct of_field *f = &of_field_table_[i];
+        struct exact_mask *e = &exact_masks[i];
+        struct of_match m;
+
+        of_match_init_catchall(&m);
+        if (of_match_set(&m, f, &ones, &ones)) {
+            continue;
+        }
+        const uint8_t *fm = (const uint8_t *) &m.mask;
+        const uint8_t *mm = (const uint8_t *) &m.meta_mask;
+        nonzero_range(fm, sizeof m.mask, &e->flow_ofs, &e->flow_len);
+        nonzero_range(mm, sizeof m.meta_mask, &e->meta_ofs, &e->meta_len);
+        e->bytes = xmalloc((size_t) e->flow_len + e->meta_len);
+        memcpy(e->bytes, fm + e->flow_ofs, e->flow_len);
+        memcpy(e->bytes + e->flow_len, mm + e->meta_ofs, e->meta_len);
+    }
+}
+
+void
+of_field_or_exact_mask(const struct of_field *f, struct flow *flow_mask,
+                       struct of_meta *meta_mask)
+{
+    size_t i = (size_t) (f - of_field_table_);
+
+    if (i >= OF_N_FIELDS) {
+        return;
+    }
+    pthread_once(&exact_masks_once, exact_masks_init);
+
+    const struct exact_mask *e = &exact_masks[i];
+    uint8_t *dst = (uint8_t *) flow_mask + e->flow_ofs;
+    for (size_t k = 0; k < e->flow_len; k++) {
+        dst[k] |= e->bytes[k];
+    }
+    dst = (uint8_t *) meta_mask + e->meta_ofs;
+    for (size_t k = 0; k < e->meta_len; k++) {
+        dst[k] |= e->bytes[e->flow_len + k];
+    }
 }
 
 void

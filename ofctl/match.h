@@ -398,6 +398,14 @@ int of_match_set(struct of_match *, const struct of_field *,
 /* Stops matching F. */
 void of_match_clear(struct of_match *, const struct of_field *);
 
+/* ORs into FLOW_MASK and META_MASK the bits that of_match_set() sets in a
+ * catch-all match's mask and meta_mask to match all of F exactly
+ * (nothing for tun_metadata, whose masks are kept apart).  From a table
+ * made once: a translation asks it for every field it reads, and building
+ * a whole match each time costs several times the answer. */
+void of_field_or_exact_mask(const struct of_field *, struct flow *flow_mask,
+                            struct of_meta *meta_mask);
+
 /* True if M matches on any bit of F. */
 bool of_match_has(const struct of_match *, const struct of_field *);
 

@@ -80,26 +80,8 @@ xlate_trace(struct xctx *ctx, const char *fmt, ...)
 static void
 wc_field(struct xctx *ctx, const struct of_field *f)
 {
-    struct of_match m;
-    union of_value ones;
-
-    if (!f) {
-        return;
-    }
-    of_match_init_catchall(&m);
-    memset(&ones, 0xff, sizeof ones);
-    if (of_match_set(&m, f, &ones, &ones)) {
-        return;
-    }
-    uint8_t *dst = (uint8_t *) &ctx->wc.flow;
-    const uint8_t *src = (const uint8_t *) &m.mask;
-    for (size_t i = 0; i < sizeof m.mask; i++) {
-        dst[i] |= src[i];
-    }
-    dst = (uint8_t *) &ctx->wc.meta;
-    src = (const uint8_t *) &m.meta_mask;
-    for (size_t i = 0; i < sizeof m.meta_mask; i++) {
-        dst[i] |= src[i];
+    if (f) {
+        of_field_or_exact_mask(f, &ctx->wc.flow, &ctx->wc.meta);
     }
 }
 

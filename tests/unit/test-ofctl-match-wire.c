@@ -881,6 +881,53 @@ test_ofp10(void **state)
     assert_true(of_match_equal(&m, &ip));
 }
 
+/* of_field_or_exact_mask() gives, for every field, what of_match_set()
+ * puts in a catch-all match's masks for an exact match, ORed into masks
+ * that already have bits. */
+static void
+test_exact_masks(void **state)
+{
+    union of_value ones;
+
+    (void) state;
+    memset(&ones, 0xff, sizeof ones);
+    for (size_t id = 0; id < OF_N_FIELDS; id++) {
+        const struct of_field *f = of_field_from_id(id);
+        struct of_match want;
+        struct flow fm;
+        struct of_meta mm;
+
+        /* A mask with one bit set in every other byte. */
+        memset(&fm, 0, sizeof fm);
+        memset(&mm, 0, sizeof mm);
+        for (size_t i = 0; i < sizeof fm; i += 2) {
+            ((uint8_t *) &fm)[i] = 0x10;
+        }
+        for (size_t i = 0; i < sizeof mm; i += 2) {
+            ((uint8_t *) &mm)[i] = 0x10;
+        }
+        of_match_init_catchall(&want);
+        want.mask = fm;
+        want.meta_mask = mm;
+        if (of_match_set(&want, f, &ones, &ones)) {
+            continue;
+        }
+        /* of_match_set() replaces the field's bits; ORing adds them. */
+        for (size_t i = 0; i < sizeof fm; i++) {
+            ((uint8_t *) &want.mask)[i] |= ((uint8_t *) &fm)[i];
+        }
+        for (size_t i = 0; i < sizeof mm; i++) {
+            ((uint8_t *) &want.meta_mask)[i] |= ((uint8_t *) &mm)[i];
+        }
+        of_field_or_exact_mask(f, &fm, &mm);
+        if (memcmp(&fm, &want.mask, sizeof fm)
+            || memcmp(&mm, &want.meta_mask, sizeof mm)) {
+            fail_msg("field %s: exact mask differs from of_match_set()'s",
+                     f->name);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -892,6 +939,7 @@ main(void)
         cmocka_unit_test(test_of15),
         cmocka_unit_test(test_random_round_trip),
         cmocka_unit_test(test_ofp10),
+        cmocka_unit_test(test_exact_masks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
