@@ -1143,13 +1143,13 @@ ctx_init(struct xctx *ctx, struct xbridge *xb, const struct flow *flow,
          uint16_t in_port, const struct pkt *packet, bool may_learn,
          struct buf *trace_out, struct xlate_out *out)
 {
+    /* (The memset leaves CTX->st a catch-all match.) */
     memset(ctx, 0, sizeof *ctx);
     ctx->packet = packet;
     ctx->may_learn = may_learn;
     ctx->trace = trace_out;
     ctx->out = out;
     ctx->xbridge = xb;
-    of_match_init_catchall(&ctx->st);
     ctx->st.flow = *flow;
     ctx->st.flow.in_port = in_port;
     ctx->base = *flow;
