@@ -238,7 +238,8 @@ if dp == "system":
         "before the first frame until the kernel datapath holds that many "
         "flows (its count read every 0.2 s with nicflow-dpctl)"
         % (kwhere, n), goal=1.5,
-        extra=("kdp_flows", "kdp_s", "kdp_partial", "upcalls_lost"))
+        extra=("kdp_flows", "kdp_s", "kdp_partial", "upcalls_lost",
+               "kdp_upcalls"))
     add("kdp_flow_setup90_per_s", "flows/s", "kdp_rate90", "higher", 0,
         "the same runs up to 90%% of the %d tuples" % n)
     add("kdp_cpu_ms_per_flow", "CPU-ms", "kdp_cpu_ms_per_flow", "lower", 3,
