@@ -86,6 +86,9 @@ struct upcall_handler {
  * others. */
 struct upcall_reader {
     int epoll_fd;
+    /* With EPOLL_FD, the sockets it watches: when that is only one
+     * (ONLY_SOCK), it is read without asking epoll first. */
+    size_t n_socks, only_sock;
     uint8_t *rx;
     struct mmsghdr msgs[UPCALL_SLOTS];
     struct iovec iov[UPCALL_SLOTS];

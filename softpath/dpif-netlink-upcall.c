@@ -167,14 +167,17 @@ open_readers(struct dpif_netlink *dp, size_t n)
         }
     }
     for (size_t i = 0; i < dp->n_handlers; i++) {
+        struct upcall_reader *rd = &dp->readers[i % n];
         struct epoll_event ev = { .events = EPOLLIN,
                                   .data.u32 = (uint32_t) i };
-        if (epoll_ctl(dp->readers[i % n].epoll_fd, EPOLL_CTL_ADD,
+        if (epoll_ctl(rd->epoll_fd, EPOLL_CTL_ADD,
                       mnl_socket_get_fd(dp->handlers[i].nl), &ev)) {
             int error = errno;
             close_readers(dp);
             return error;
         }
+        rd->only_sock = i;
+        rd->n_socks++;
     }
     return 0;
 }
@@ -623,6 +626,11 @@ fill_next(struct dpif_netlink *dp, struct upcall_reader *rd)
 
     if (rd->epoll_fd < 0) {
         return fill_slots(dp, rd, 0);
+    }
+    if (rd->n_socks == 1) {
+        /* (One CPU per reader: the common case on small hosts.)  A
+         * socket with nothing queued answers EAGAIN as epoll would. */
+        return fill_slots(dp, rd, rd->only_sock);
     }
 
     /* The epoll instance says which sockets have upcalls queued, in one
