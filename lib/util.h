@@ -43,6 +43,14 @@ char *xvasprintf(const char *fmt, va_list args) NF_PRINTF(1, 0);
  * for one) on the per-packet and per-flow paths. */
 bool nf_is_zero(const void *p, size_t n);
 
+/* Makes malloc grow (and trim) its heaps STEP bytes at a time instead of
+ * a page at a time, for a daemon whose tables grow by many small
+ * allocations in a burst (nicflowd's flows under a flood of misses).
+ * Call it first in main(), before any thread starts.  Does nothing if
+ * the user set glibc.malloc.top_pad in GLIBC_TUNABLES, whose choice
+ * stands.  Why, and what it costs, in util.c. */
+void nf_malloc_grow_in_steps(size_t step);
+
 /* Hands MSG (from malloc(), or NULL) to a caller that may not want it: the
  * caller owns it through *ERRP when ERRP is not NULL; otherwise it is
  * freed.  The one place for the "char **errp" convention's ownership. */

@@ -1,8 +1,10 @@
 /* Unit tests for lib/hmap, lib/list and lib/hash. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -184,6 +186,62 @@ test_is_zero(void **state)
     }
 }
 
+#ifndef __SANITIZE_ADDRESS__
+/* The first allocation of a new thread makes its malloc arena. */
+static void *
+first_alloc(void *aux)
+{
+    void *p = malloc(64);
+
+    *(uintptr_t *) aux = (uintptr_t) p;
+    free(p);
+    return NULL;
+}
+
+/* The size of the mapping that holds ADDR, if /proc/self/maps shows it
+ * readable and writable; 0 otherwise. */
+static size_t
+rw_mapping_size(uintptr_t addr)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    size_t size = 0;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && addr >= lo
+            && addr < hi) {
+            size = perms[0] == 'r' && perms[1] == 'w' ? hi - lo : 0;
+            break;
+        }
+    }
+    fclose(f);
+    return size;
+}
+
+/* After nf_malloc_grow_in_steps(), a new thread's heap is made readable
+ * and writable STEP bytes at once (glibc's own start is 132 kB at most),
+ * instead of a page per step.  (Not built with AddressSanitizer, whose
+ * allocator has no arenas.) */
+static void
+test_malloc_steps(void **state)
+{
+    const size_t step = 16u << 20;
+    uintptr_t p = 0;
+    pthread_t t;
+
+    (void) state;
+    unsetenv("GLIBC_TUNABLES");
+    nf_malloc_grow_in_steps(step);
+    assert_int_equal(pthread_create(&t, NULL, first_alloc, &p), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(p != 0);
+    assert_true(rw_mapping_size(p) >= step);
+}
+#endif
+
 int
 main(void)
 {
@@ -193,6 +251,9 @@ main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_hash4),
         cmocka_unit_test(test_is_zero),
+#ifndef __SANITIZE_ADDRESS__
+        cmocka_unit_test(test_malloc_steps),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
