@@ -129,7 +129,7 @@ xasprintf(const char *fmt, ...)
  * and a heap that grows a page at a time is never backed by transparent
  * huge pages.  An upcall handler that sets up 20,000 flows in a few
  * seconds made about 2,000 such steps: on the kernel datapath benchmark
- * the mprotect()s and page faults were some 8 % of its time.  A top pad
+ * the mprotect()s and page faults were some 6 % of its time.  A top pad
  * makes each step STEP bytes (new heaps start that large; the main
  * arena's brk() moves that much further), and trimming keeps that much
  * free at the top of each heap instead of giving it back at once.
