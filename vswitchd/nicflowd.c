@@ -42,11 +42,11 @@
 
 VLOG_DEFINE_THIS_MODULE(nicflowd);
 
-/* The database (the non-option argument), or NULL for the default. */
 /* The steps in which malloc grows its heaps (nf_malloc_grow_in_steps()):
  * 20,000 flows' ukeys take about 8 MB. */
 #define NICFLOWD_HEAP_STEP (16u << 20)
 
+/* The database (the non-option argument), or NULL for the default. */
 static const char *db_remote;
 
 static void NF_NORETURN
