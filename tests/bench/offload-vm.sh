@@ -23,7 +23,7 @@
 #   offload_insert_lat_p99_ms switch port -> its filter in flower, on the
 #                             idle switch (OFFLOAD_LAT_N, 1,280 tuples, in
 #                             bursts of 64 a second)
-#   offload_insert_exmon_per_s  context: the rate with the tc monitor's
+#   offload_insert_exmon_per_s  context: the rate with the filter monitor's
 #                             CPU taken out of the run time
 #   offload_cpu_ms_per_flow   the daemon's CPU per flow inserted
 #   offload_worker_lat_*_ms   nicflowd's own offload-stats-show (queued ->
@@ -84,11 +84,14 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 # Nothing stale for run.sh to print if this run is skipped or fails.
 rm -f "$out/items.json" "$out/table.txt" "$out/runs.txt" "$out/guest.txt"
-# The guest script ships build/bench/udp-flood and build/bin (lab.sh).
-if [ ! -x "$top/build/bench/udp-flood" ]; then
-    echo "offload-vm.sh: build/bench/udp-flood is not built (make bench, or make build/bench/udp-flood)" >&2
-    exit 1
-fi
+# The guest script ships build/bench/udp-flood, build/bench/tc-stamp and
+# build/bin (lab.sh).
+for p in udp-flood tc-stamp; do
+    if [ ! -x "$top/build/bench/$p" ]; then
+        echo "offload-vm.sh: build/bench/$p is not built (make bench, or make build/bench/$p)" >&2
+        exit 1
+    fi
+done
 export NICFLOW_BUILD_BIN=$top/${BUILD:-build}/bin
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nicflow-offload-bench.XXXXXX")
@@ -262,8 +265,9 @@ add("offload_insert_per_s", "flows/s", "rate", "higher", 0,
     "%s. %d distinct UDP 5-tuples from udp-flood (%s, round and round), "
     "each its own megaflow and flower filter: tuples / seconds from a "
     "marker just before the first frame until the last tuple's filter "
-    "is added (tc -ts monitor); rate_partial: tuples in when the run timed "
-    "out (the rate is then theirs); t_P: seconds until P %% were in"
+    "is added (tc-stamp, the kernel's notification); rate_partial: "
+    "tuples in when the run timed out (the rate is then theirs); t_P: "
+    "seconds until P %% were in"
     % (where, n, rate), goal=3.0, note=partial,
     extra=("tuples_added", "rate_partial", "filters_in_tc", "upcalls_lost",
            "monitor_cpu_s") + tuple("t_%d" % p for p in range(10, 101, 10)))
@@ -272,14 +276,14 @@ add("offload_insert90_per_s", "flows/s", "rate90", "higher", 0,
 add("offload_insert_lat_p50_ms", "ms", "lat_p50_ms", "lower", 1,
     "%s. Idle switch: %d tuples, one frame each, in bursts of 64 every %d s; "
     "per tuple, its frame's arrival on the switch port (tcpdump) -> its "
-    "filter added (tc -ts monitor); median" % (where, lat_n, lat_gap),
+    "filter added (tc-stamp); median" % (where, lat_n, lat_gap),
     extra=("lat_frames", "lat_filters"))
 add("offload_insert_lat_p99_ms", "ms", "lat_p99_ms", "lower", 1,
     "the same, 99th percentile")
 add("offload_insert_lat_mean_ms", "ms", "lat_mean_ms", "lower", 1,
     "the same, mean")
 add("offload_insert_exmon_per_s", "flows/s", "rate_exmon", "higher", 0,
-    "context: offload_insert_per_s with the tc monitor's CPU time in the "
+    "context: offload_insert_per_s with the filter monitor's CPU time in the "
     "run taken out of the run time (one vCPU: the monitor's work delays "
     "both switches by the same per filter, which pulls the ratio towards "
     "1)", extra=("rate_monitor_cpu_s",))

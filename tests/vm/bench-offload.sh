@@ -42,7 +42,7 @@
 #            (to a second marker when it stopped).
 #   [filters_in_tc]   filters on pa afterwards, from a dump (a check)
 #   [switch_cpu_s]    the switch daemon's CPU (all threads) in the rate run
-#   [rate_monitor_cpu_s]  the CPU of the tc monitor (below) in the rate run
+#   [rate_monitor_cpu_s]  the CPU of the filter monitor (below) in the rate run
 #   [monitor_cpu_s]   the same over the whole run of the switch
 #   [upcalls_lost]    OVS: the kernel datapath's "lost" count
 #   [own_p50_ms, own_p99_ms, own_mean_ms]  nicflowd's own
@@ -50,10 +50,13 @@
 #            to kernel ack in its offload worker (Open vSwitch has no such
 #            figure for TC on the kernel datapath).
 #
-# When a filter was added: "tc -ts monitor" (the kernel's RTM_NEWTFILTER
-# notifications to the TC multicast group, stamped in µs as they are read;
-# reniced to -10 so they are read at once) runs through the whole run of a
-# switch.  The marker is a matchall filter added on the dummy device mk0
+# When a filter was added: a monitor, /nicflow/tc-stamp (the kernel's
+# RTM_NEWTFILTER notifications to the TC multicast group, stamped in µs as
+# they are read; reniced to -10 so they are read at once) runs through the
+# whole run of a switch.  It writes what "tc -ts monitor" writes of a
+# filter's head line, and its src_port and dst_port, and nothing else:
+# tc's whole print of every filter cost about a sixth of the vCPU at 1,000
+# filters/s (tests/bench/tc-stamp.c says more).  The marker is a matchall filter added on the dummy device mk0
 # just before udp-flood starts, stamped by the same monitor.  Nothing polls
 # tc while a switch works: the script counts lines of the monitor's file
 # once a second to know when to stop (only the lines written since the
@@ -115,7 +118,7 @@
 #  misses are "lost" (counted in upcalls_lost); those tuples come round
 #  again, as they do for nicflowd.
 #
-# vm-files: ovsdb/vswitch.ovsschema build/bench/udp-flood
+# vm-files: ovsdb/vswitch.ovsschema build/bench/udp-flood build/bench/tc-stamp
 # vm-programs: /usr/sbin/ovs-vswitchd /usr/sbin/ovsdb-server /usr/bin/ovsdb-tool
 # vm-programs: /usr/bin/ovs-vsctl /usr/bin/ovs-appctl /usr/bin/ovs-ofctl
 # vm-programs: /usr/bin/ovs-dpctl tcpdump perf
@@ -126,6 +129,7 @@ IP=/sbin/ip
 TC=/sbin/tc
 B=/nicflow/bin
 FLOOD=/nicflow/udp-flood
+STAMP=/nicflow/tc-stamp
 OVS_SCHEMA=/nicflow/ovs-vswitch.ovsschema
 NF_SCHEMA=/nicflow/vswitch.ovsschema
 HZ=100 # USER_HZ of /proc/PID/stat on x86
@@ -289,16 +293,18 @@ mark() { # -> MARK: the pref of the marker filter just added
 
 # ---------------------------------------------------------------- monitor
 mon_start() { # FILE
-    "$TC" -ts monitor >"$1" 2>&1 &
+    "$STAMP" >"$1" 2>"$W/stamp.err" &
     MON_PID=$!
     # Its notifications must not wait behind the switch on the one vCPU.
     renice -n -10 -p "$MON_PID" >/dev/null 2>&1
+    # Up once a marker shows: any of them, since the monitor writes its
+    # file every 0.1 s, not at once.
     for _ in $(seq 50); do
         mark
-        grep -q "dev mk0 ingress .* pref $MARK " "$1" && return 0
         sleep 0.1
+        grep -q " filter dev mk0 ingress " "$1" && return 0
     done
-    say "tc monitor did not start"
+    say "the filter monitor (tc-stamp) did not start: $(cat "$W/stamp.err")"
     return 1
 }
 mon_stop() {
@@ -315,14 +321,14 @@ added() { grep -cE "(added|replaced) filter dev $1 ingress " "$2"; }
 # the monitor wrote since the last call (ADD_OFF bytes of FILE are read
 # and counted; set both to 0 before a run).  Called once a second while a
 # switch works, so it must cost next to nothing, and above all nothing
-# that grows with the rate being measured: the monitor writes some 15
-# lines per filter.  A grep of the whole file each time grew with the file
-# (some 18 % of the one vCPU by the end of a 20,000-filter run); busybox
-# awk matching each new line against a regular expression built from a
-# string compiles that expression once per line (a third of the vCPU at
-# 800 filters/s, taken from the switch being measured).  grep -F looks
-# for fixed strings, about 170 times cheaper than that awk here; dd
-# seeks to ADD_OFF where busybox's tail -c +N and wc -c read the whole
+# that grows with the rate being measured.  A grep of the whole file each
+# time grew with the file (some 18 % of the one vCPU by the end of a
+# 20,000-filter run).  Busybox awk, matching each new line against a
+# regular expression built from a string, compiles that expression once
+# per line: with tc -ts monitor's 15 lines per filter that was a third of
+# the vCPU at 800 filters/s, taken from the switch being measured.  grep
+# -F looks for fixed strings, about 170 times cheaper than that awk here;
+# dd seeks to ADD_OFF where busybox's tail -c +N and wc -c read the whole
 # file.  Only whole lines are taken; a line the monitor is still writing
 # waits for the next call.
 ADD_OFF=0
@@ -805,7 +811,7 @@ one() {
     say "rep $rep: $cfg (uptime $(uptime_s) s)"
     ports_clean || { missing "$cfg: ports not clean before its run"; return 1; }
     tc_clean || { missing "$cfg: tc state not clean before its run"; return 1; }
-    mon_start "$mon" || { missing "$cfg tc monitor failed"; return 1; }
+    mon_start "$mon" || { missing "$cfg filter monitor failed"; return 1; }
     m0=$(cpu_ticks "$MON_PID")
     if ! "start_$cfg"; then
         missing "$cfg failed to start: $START_WHY"
