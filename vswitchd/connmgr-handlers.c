@@ -173,6 +173,7 @@ bundle_free(struct ofbundle *bd)
     }
     free(bd->msgs);
     free(bd->rules);
+    free(bd->types);
     free(bd);
 }
 
@@ -822,19 +823,28 @@ commit_bundle(struct ofconn *c, struct ofbundle *bd)
         apply_fn *apply;
         char *errp = NULL;
 
-        err = of_msg_decode(bd->msgs[i].data, bd->msgs[i].len, &m);
-        if (err) {
-            ofconn_send_error(c, err, bd->msgs[i].data, bd->msgs[i].len);
-            break;
-        }
         if (bd->rules[i]) {
-            /* An add whose rule was made when it arrived. */
+            /* An add whose rule was made when it arrived: its message
+             * was checked then, and is decoded again only to report a
+             * failure. */
             COVERAGE_INC(connmgr_flow_mod);
             err = ofproto_flow_add_prepared_in_txn(p, bd->rules[i], &errp);
             if (!err) {
                 bd->rules[i] = NULL; /* Its table's now. */
+                continue;
+            }
+            if (of_msg_decode(bd->msgs[i].data, bd->msgs[i].len, &m)) {
+                /* It decoded when it arrived; this cannot happen. */
+                free(errp);
+                ofconn_send_error(c, err, bd->msgs[i].data, bd->msgs[i].len);
+                break;
             }
         } else {
+            err = of_msg_decode(bd->msgs[i].data, bd->msgs[i].len, &m);
+            if (err) {
+                ofconn_send_error(c, err, bd->msgs[i].data, bd->msgs[i].len);
+                break;
+            }
             apply = bundle_apply_fn(m.type);
             if (!apply) {
                 continue;
@@ -859,8 +869,9 @@ commit_bundle(struct ofconn *c, struct ofbundle *bd)
         struct of_msg m;
         struct of_packet_out po;
 
-        if (of_msg_decode(bd->msgs[i].data, bd->msgs[i].len, &m)
-            || m.type != OF_T_PACKET_OUT || of_packet_out_decode(&m, &po)) {
+        if (bd->types[i] != OF_T_PACKET_OUT
+            || of_msg_decode(bd->msgs[i].data, bd->msgs[i].len, &m)
+            || of_packet_out_decode(&m, &po)) {
             continue;
         }
         err = run_packet_out(c, &po);
@@ -1041,9 +1052,11 @@ h_bundle_add(struct ofconn *c, const struct of_msg *m)
         bd->cap_msgs = bd->cap_msgs ? 2 * bd->cap_msgs : 16;
         bd->msgs = xrealloc(bd->msgs, bd->cap_msgs * sizeof *bd->msgs);
         bd->rules = xrealloc(bd->rules, bd->cap_msgs * sizeof *bd->rules);
+        bd->types = xrealloc(bd->types, bd->cap_msgs * sizeof *bd->types);
     }
     buf_init(&bd->msgs[bd->n_msgs]);
     buf_put(&bd->msgs[bd->n_msgs], ba.msg, ba.msg_len);
+    bd->types[bd->n_msgs] = inner.type;
     bd->rules[bd->n_msgs++] = rule;
     rule = NULL;
 

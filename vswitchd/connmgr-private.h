@@ -47,6 +47,9 @@ struct ofbundle {
     /* Parallel to MSGS: the rule of each "add" flow-mod, made as it
      * arrived (ofproto_rule_prepare()), or NULL. */
     struct rule **rules;
+    /* Parallel to MSGS: each message's type, known since it was checked
+     * on arrival, so that a commit decodes no header twice. */
+    enum of_type *types;
     size_t n_msgs, cap_msgs;
 };
 

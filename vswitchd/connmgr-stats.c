@@ -304,10 +304,20 @@ connmgr_handle_table_stats(struct ofconn *c, const struct of_msg *m)
 
 /* Table features: every table offers every instruction, the actions
  * Open vSwitch lists, and every field of the field table. */
+/* Appends ID to IDS, which must have been empty (zeroed) and grown only
+ * through this function: its capacity is then 8, 16, 32... and full
+ * exactly when n is 0 or a power of two from 8 up.  A reallocation per id
+ * made a reply of 254 tables (some 300,000 ids, most of them the next
+ * tables) cost the switch milliseconds, on the clock of every ovs-ofctl
+ * command that asks for table names first (add-flows does). */
 static void
 tf_ids_add(struct of_tf_ids *ids, uint64_t id)
 {
-    ids->ids = xrealloc(ids->ids, (ids->n + 1) * sizeof *ids->ids);
+    size_t n = ids->n;
+
+    if (!n || (n >= 8 && !(n & (n - 1)))) {
+        ids->ids = xrealloc(ids->ids, (n ? 2 * n : 8) * sizeof *ids->ids);
+    }
     ids->ids[ids->n++] = id;
     ids->present = true;
 }

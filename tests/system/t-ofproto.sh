@@ -265,6 +265,18 @@ for v in OpenFlow10 OpenFlow13 OpenFlow15; do
 done
 check_output "packet-outs reached the bridge" \
     'packet_out in_port=1 len=42 actions=output:2' cat "$NF_TMP/server.out"
+# A packet-out in a bundle runs once the bundle is committed; the flow-mod
+# before it is added then too.
+printf 'flow add priority=7,in_port=3,actions=drop\npacket-out in_port=1,packet=%s,actions=output:3\n' \
+    "$pkt" > "$NF_TMP/po-bundle"
+check "OpenFlow14: a bundle of a flow and a packet-out" \
+    ovs-ofctl -O OpenFlow14 bundle "$NF" "$NF_TMP/po-bundle"
+check_output "the bundled packet-out reached the bridge" \
+    'packet_out in_port=1 len=42 actions=output:3' cat "$NF_TMP/server.out"
+check_output "the bundled flow is in" 'priority=7,in_port=3 actions=drop' \
+    ovs-ofctl -O OpenFlow14 dump-flows "$NF"
+check "the bundled flow goes again" \
+    ovs-ofctl -O OpenFlow14 --strict del-flows "$NF" priority=7,in_port=3
 
 # Malformed and unexpected messages: an error each, connection kept.
 check_output "malformed messages get errors, the connection stays" \
