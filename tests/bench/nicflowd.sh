@@ -481,8 +481,11 @@ def add(name, unit, metric, better, nd, settings, goal=None):
                            "-" if ratio is None else "%.2f" % ratio, better]))
     if goal is not None:
         hi = better == "higher"
+        # Judged on the exact ratio, not the rounded one shown: 0.504
+        # shows as 0.50 but does not meet "<= 0.50".
+        exact = a / b if ratio is not None else None
         met = "-" if ratio is None else (
-            "met" if (ratio >= goal if hi else ratio <= goal) else "not met")
+            "met" if (exact >= goal if hi else exact <= goal) else "not met")
         it["target"] = {"ratio": ratio, "goal": goal, "met": met}
         rows.append("\t".join([name + "_target", "x",
                                "-" if ratio is None else "%.2f" % ratio,
