@@ -145,6 +145,24 @@ ofproto_minimatch_expand(const struct ofproto_minimatch *mm,
 }
 
 bool
+ofproto_minimatch_touches(const struct ofproto_minimatch *mm, size_t ofs,
+                          size_t len)
+{
+    size_t first = ofs / 8, end = (ofs + len + 7) / 8;
+
+    if (!len) {
+        return false;
+    }
+    MM_FOR_EACH_WORD(mm, i, j, {
+        (void) j;
+        if (i >= first && i < end) {
+            return true;
+        }
+    });
+    return false;
+}
+
+bool
 ofproto_minimatch_is_catchall(const struct ofproto_minimatch *mm)
 {
     for (size_t j = 0; j < mm->n; j++) {

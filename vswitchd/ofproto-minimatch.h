@@ -65,6 +65,11 @@ void ofproto_minimatch_to_key(const struct ofproto_minimatch *mm,
 /* True if MM matches every packet: no field is masked. */
 bool ofproto_minimatch_is_catchall(const struct ofproto_minimatch *mm);
 
+/* True if MM stores a word (of its values or masks) that lies, in whole
+ * or in part, in bytes [OFS, OFS + LEN) of a struct ofproto_key. */
+bool ofproto_minimatch_touches(const struct ofproto_minimatch *mm, size_t ofs,
+                               size_t len);
+
 /* True if MM's tunnel metadata is MD. */
 bool ofproto_minimatch_same_tun_md(const struct ofproto_minimatch *mm,
                                    const struct of_tun_md *md);

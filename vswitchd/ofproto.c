@@ -3,6 +3,7 @@
  * and meters in ofproto-group.c, connections in connmgr*.c). */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -701,10 +702,16 @@ ofproto_rule_key(const struct ofproto_rule *r, struct ofproto_key *key,
         return;
     }
     /* What ofproto_key_from_match() gives for a match without tunnel
-     * metadata: its key's tunnel options are all zero. */
+     * metadata: its key's tunnel options are all zero.  They already are
+     * unless the compact match stores a word there; the check spares a
+     * bundle commit of 100,000 flows two 272-byte clears per flow. */
     ofproto_minimatch_to_key(&r->mm, key, mask);
-    memset(&key->flow.tunnel.opts, 0, sizeof key->flow.tunnel.opts);
-    memset(&mask->flow.tunnel.opts, 0, sizeof mask->flow.tunnel.opts);
+    if (ofproto_minimatch_touches(
+            &r->mm, offsetof(struct ofproto_key, flow.tunnel.opts),
+            sizeof key->flow.tunnel.opts)) {
+        memset(&key->flow.tunnel.opts, 0, sizeof key->flow.tunnel.opts);
+        memset(&mask->flow.tunnel.opts, 0, sizeof mask->flow.tunnel.opts);
+    }
 }
 
 void

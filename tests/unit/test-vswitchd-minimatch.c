@@ -119,6 +119,37 @@ test_round_trip_text(void **state)
     free(m);
 }
 
+/* ofproto_minimatch_touches() says whether a stored word overlaps a byte
+ * range of the key: the words of tp_dst and reg3 do, the tunnel options
+ * (which ofproto_rule_key() clears only when touched) do not. */
+static void
+test_touches(void **state)
+{
+    (void) state;
+    struct of_match m;
+    struct mm_holder h;
+    size_t tp = offsetof(struct ofproto_key, flow.tp_dst);
+    size_t opts = offsetof(struct ofproto_key, flow.tunnel.opts);
+
+    parse_match("udp,tp_dst=1024,reg3=9,actions=drop", &m);
+    mm_make(&h, &m);
+    assert_true(ofproto_minimatch_touches(&h.mm, tp, 2));
+    assert_true(ofproto_minimatch_touches(&h.mm, tp & ~(size_t) 7, 1));
+    assert_true(
+        ofproto_minimatch_touches(&h.mm, 0, sizeof(struct ofproto_key)));
+    assert_false(
+        ofproto_minimatch_touches(&h.mm, opts, sizeof m.flow.tunnel.opts));
+    assert_false(ofproto_minimatch_touches(&h.mm, tp, 0));
+    mm_free(&h);
+
+    /* A catch-all touches nothing. */
+    memset(&m, 0, sizeof m);
+    mm_make(&h, &m);
+    assert_false(
+        ofproto_minimatch_touches(&h.mm, 0, sizeof(struct ofproto_key)));
+    mm_free(&h);
+}
+
 /* The key and mask a minimatch gives are the match's values and masks in
  * struct ofproto_key's layout. */
 static void
@@ -192,6 +223,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_text),
         cmocka_unit_test(test_to_key),
+        cmocka_unit_test(test_touches),
         cmocka_unit_test(test_round_trip_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
